@@ -1,0 +1,37 @@
+// The Plugin contract: how @sightline/setup composes whichever backends a user installed.
+import type { MetricsHooks } from '../hooks/metrics-hooks.js';
+import type { Logger } from '../logging/logger.js';
+import type { HealthCheck } from './health-check.js';
+import type { MetricsSource } from './metrics-source.js';
+import type { Sensor } from './sensor.js';
+
+export interface ServiceInfo {
+  readonly service: string;
+  readonly version?: string;
+  readonly environment?: string;
+}
+
+/** What a plugin sees when it starts: the service and everything the other plugins brought. */
+export interface PluginContext extends ServiceInfo {
+  readonly logger: Logger;
+  /** All plugins' hooks, combined. */
+  readonly hooks: MetricsHooks;
+  /** All plugins' sensors, as one. */
+  readonly sensor: Sensor;
+  /** Every plugin's `metrics`, in plugin order. */
+  readonly metricsSources: readonly MetricsSource[];
+  /** Every plugin's `healthChecks`, in plugin order. */
+  readonly healthChecks: readonly HealthCheck[];
+  /** Each plugin's sensor snapshot (`asDict()`), by plugin name: the JSON /metrics fallback. */
+  snapshot(): Record<string, unknown>;
+}
+
+export interface Plugin {
+  readonly name: string;
+  readonly hooks?: MetricsHooks;
+  readonly sensor?: Sensor;
+  readonly healthChecks?: readonly HealthCheck[];
+  readonly metrics?: MetricsSource;
+  start?(context: PluginContext): void | Promise<void>;
+  stop?(): void | Promise<void>;
+}

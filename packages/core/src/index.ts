@@ -1,0 +1,32 @@
+export { SightlineError, SightlineConfigError } from './errors.js';
+
+export { defineHooks, HOOK_NAMES, InvalidHooksError } from './hooks/metrics-hooks.js';
+export type { MetricsHooks, HookName } from './hooks/metrics-hooks.js';
+export { combineHooks } from './hooks/combine-hooks.js';
+export { toDispatcher } from './hooks/dispatcher.js';
+export type { HookDispatcher } from './hooks/dispatcher.js';
+export { timed } from './hooks/timed.js';
+export { errorType } from './hooks/error-type.js';
+export { CHANNEL_NAMES, channels } from './hooks/channels.js';
+export type { ChannelMessages, ChannelName } from './hooks/channels.js';
+
+export { SENSOR_EVENT_NAMES } from './contracts/sensor.js';
+export type { Sensor, SensorEventName, SensorState } from './contracts/sensor.js';
+export { combineMetricsSources, renderMetrics } from './contracts/metrics-source.js';
+export type { MetricsExposition, MetricsSource } from './contracts/metrics-source.js';
+export type { HealthCheck, HealthResult } from './contracts/health-check.js';
+export type { Plugin, PluginContext, ServiceInfo } from './contracts/plugin.js';
+
+export {
+  configureLogging,
+  getLogger,
+  LOG_ENV_VAR,
+  resetLogging,
+  setLogLevel,
+  setLogSink,
+} from './logging/logger.js';
+export type { Logger, LoggingOptions } from './logging/logger.js';
+export { InvalidLogLevelError, parseLogLevel } from './logging/levels.js';
+export type { LogLevel } from './logging/levels.js';
+export type { LogFields, LogRecord, LogSink } from './logging/log-record.js';
+export { formatLogLine, stderrSink } from './logging/stderr-sink.js';

@@ -1,0 +1,86 @@
+import { errorType, timed } from '../../src/index.js';
+
+class ValidationError extends Error {}
+
+function recorder() {
+  const requests: Array<[string, number]> = [];
+  const errors: Array<[string, string]> = [];
+  return {
+    requests,
+    errors,
+    hooks: {
+      onRequest: (op: string, s: number) => requests.push([op, s]),
+      onError: (op: string, t: string) => errors.push([op, t]),
+    },
+  };
+}
+
+describe('timed', () => {
+  it('reports a sync success in seconds and returns the value', () => {
+    const r = recorder();
+    const started = performance.now();
+    const value = timed(r.hooks, 'compute', () => {
+      while (performance.now() - started < 20) {
+        // busy-wait so the duration is known to be at least 20 ms
+      }
+      return 42;
+    });
+    expect(value).toBe(42);
+    expect(r.requests).toHaveLength(1);
+    expect(r.requests[0]![0]).toBe('compute');
+    expect(r.requests[0]![1]).toBeGreaterThanOrEqual(0.019);
+    expect(r.requests[0]![1]).toBeLessThan(5);
+    expect(r.errors).toEqual([]);
+  });
+
+  it('reports an async success after the promise resolves', async () => {
+    const r = recorder();
+    const promise = timed(r.hooks, 'fetch', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return 'done';
+    });
+    expect(r.requests).toEqual([]);
+    await expect(promise).resolves.toBe('done');
+    expect(r.requests[0]![0]).toBe('fetch');
+    expect(r.requests[0]![1]).toBeGreaterThanOrEqual(0.025);
+  });
+
+  it('reports the error name on a sync throw and rethrows the same error', () => {
+    const r = recorder();
+    const error = new ValidationError('bad');
+    expect(() =>
+      timed(r.hooks, 'validate', () => {
+        throw error;
+      }),
+    ).toThrow(error);
+    expect(r.errors).toEqual([['validate', 'ValidationError']]);
+    expect(r.requests).toEqual([]);
+  });
+
+  it('reports the error name on a rejection and rejects with the same error', async () => {
+    const r = recorder();
+    const error = new TypeError('nope');
+    await expect(timed(r.hooks, 'load', () => Promise.reject(error))).rejects.toBe(error);
+    expect(r.errors).toEqual([['load', 'TypeError']]);
+    expect(r.requests).toEqual([]);
+  });
+
+  it('works with no hooks at all', async () => {
+    expect(timed(undefined, 'x', () => 1)).toBe(1);
+    await expect(timed(undefined, 'y', async () => 2)).resolves.toBe(2);
+  });
+});
+
+describe('errorType', () => {
+  it('names errors by name, then class, and other values by type', () => {
+    expect(errorType(new RangeError('x'))).toBe('RangeError');
+    expect(errorType(new ValidationError('x'))).toBe('ValidationError');
+    const named = new Error('x');
+    named.name = 'AbortError';
+    expect(errorType(named)).toBe('AbortError');
+    expect(errorType(new Error('x'))).toBe('Error');
+    expect(errorType('text')).toBe('string');
+    expect(errorType(null)).toBe('null');
+    expect(errorType(undefined)).toBe('undefined');
+  });
+});

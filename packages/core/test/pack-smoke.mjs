@@ -1,0 +1,12 @@
+// Run by scripts/check-packages.mjs against the installed tarball, from require() and import().
+import assert from 'node:assert/strict';
+
+export default async function smoke(core) {
+  const seen = [];
+  const hooks = core.combineHooks({ onRequest: (op, s) => seen.push([op, s]) });
+  const value = await core.timed(hooks, 'smoke', async () => 7);
+  assert.equal(value, 7);
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0][0], 'smoke');
+  assert.equal(core.getLogger('sightline.smoke').level, 'warn');
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Packaging check for every publishable package: publint and attw on the packed tarball, then the
+// tarball installed alone (with the @sightline/* tarballs it depends on) into an empty project
+// outside the workspace, where a .cjs file require()s it and a .mjs file import()s it and both run
+// the package's test/pack-smoke.mjs. Catches a wrong exports map, a missing file in `files`, or an
+// import not declared in `dependencies` (pnpm's strict layout hides undeclared packages).
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const only = process.argv.slice(2);
+const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
+  ? [process.execPath, process.env.npm_execpath]
+  : ['npx', '-y', 'pnpm@10'];
+
+function run(cmd, args, cwd) {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+const runPnpm = (args, cwd) => run(pnpm[0], [...pnpm.slice(1), ...args], cwd);
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+const packages = readdirSync(join(root, 'packages'))
+  .map((dir) => ({ dir: join(root, 'packages', dir), manifest: join(root, 'packages', dir, 'package.json') }))
+  .filter((p) => existsSync(p.manifest))
+  .map((p) => ({ ...p, pkg: JSON.parse(readFileSync(p.manifest, 'utf8')) }))
+  .filter((p) => !p.pkg.private);
+
+const work = mkdtempSync(join(tmpdir(), 'sightline-pack-'));
+const tarballs = new Map();
+const failures = [];
+let passed = 0;
+
+try {
+  for (const p of packages) {
+    const out = runPnpm(['pack', '--pack-destination', work], p.dir).trim().split('\n').pop();
+    tarballs.set(p.pkg.name, resolve(p.dir, out));
+  }
+
+  for (const p of packages) {
+    if (only.length && !only.includes(p.pkg.name)) continue;
+    const name = p.pkg.name;
+    try {
+      run(bin('publint'), ['run', tarballs.get(name), '--strict'], p.dir);
+      run(bin('attw'), [tarballs.get(name), '--format', 'table-flipped'], p.dir);
+
+      const project = mkdtempSync(join(tmpdir(), 'sightline-consumer-'));
+      try {
+        const overrides = Object.fromEntries([...tarballs].map(([n, t]) => [n, `file:${t}`]));
+        writeFileSync(
+          join(project, 'package.json'),
+          JSON.stringify({ name: 'consumer', private: true, dependencies: { [name]: `file:${tarballs.get(name)}` }, pnpm: { overrides } }, null, 2),
+        );
+        runPnpm(['install', '--ignore-workspace', '--prefer-offline', '--config.auto-install-peers=true'], project);
+
+        const smoke = join(p.dir, 'test', 'pack-smoke.mjs');
+        if (!existsSync(smoke)) throw new Error(`missing ${smoke}: every package states one call to make from its tarball`);
+        cpSync(smoke, join(project, 'smoke.mjs'));
+        writeFileSync(
+          join(project, 'check.cjs'),
+          `const m = require(${JSON.stringify(name)});
+           import('./smoke.mjs').then((s) => s.default(m)).then(() => console.log(JSON.stringify(Object.keys(m).sort())))
+             .catch((e) => { console.error(e); process.exit(1); });`,
+        );
+        writeFileSync(
+          join(project, 'check.mjs'),
+          `import * as m from ${JSON.stringify(name)};
+           import smoke from './smoke.mjs';
+           await smoke(m);
+           console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default' && k !== 'module.exports').sort()));`,
+        );
+        const cjsNames = run(process.execPath, ['check.cjs'], project).trim();
+        const esmNames = run(process.execPath, ['check.mjs'], project).trim();
+        if (cjsNames !== esmNames) throw new Error(`CommonJS and ESM export different names:\n  cjs ${cjsNames}\n  esm ${esmNames}`);
+      } finally {
+        rmSync(project, { recursive: true, force: true });
+      }
+      passed++;
+      console.log(`ok   ${name}: publint, attw, require() and import() from the installed tarball`);
+    } catch (error) {
+      const detail = [error.message, error.stdout, error.stderr].filter(Boolean).join('\n');
+      failures.push(name);
+      console.log(`FAIL ${name}\n${detail}`);
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+console.log(`package check: ${passed} passed, ${failures.length} failed`);
+mkdirSync(join(root, '.test-counts'), { recursive: true });
+writeFileSync(join(root, '.test-counts', 'packages.json'), JSON.stringify({ passed, failed: failures.length, skipped: 0 }));
+process.exit(failures.length ? 1 : 0);
