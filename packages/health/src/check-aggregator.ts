@@ -71,11 +71,9 @@ export async function runCheck(check: HealthCheck, defaultTimeoutMs: number): Pr
     const result = await Promise.race([invoke(check), timeout]);
     const durationMs = Math.round(performance.now() - started);
     if (result === 'timeout') {
-      log.warn('health check timed out', { check: check.name, timeoutMs });
       return { name: check.name, healthy: false, critical, timedOut: true, message: `timed out after ${timeoutMs}ms`, durationMs: timeoutMs };
     }
     if (typeof result !== 'object' || result === null || typeof result.healthy !== 'boolean') {
-      log.warn('health check returned something other than a HealthResult', { check: check.name });
       return { name: check.name, healthy: false, critical, timedOut: false, message: 'returned an invalid result (expected { healthy: boolean })', durationMs };
     }
     const outcome: { -readonly [K in keyof CheckOutcome]: CheckOutcome[K] } = { name: check.name, healthy: result.healthy, critical, timedOut: false, durationMs };
@@ -83,9 +81,9 @@ export async function runCheck(check: HealthCheck, defaultTimeoutMs: number): Pr
     if (result.details !== undefined && typeof result.details === 'object' && result.details !== null) outcome.details = result.details;
     return outcome;
   } catch (error) {
-    // The error's text may carry a connection string: only its type leaves the process.
+    // The error's text may carry a connection string: only its type is reported (the text at debug).
     const type = errorType(error);
-    log.warn('health check threw', { check: check.name, errorType: type, error: error instanceof Error ? error.message : String(error) });
+    log.debug('health check threw', { check: check.name, errorType: type, error: error instanceof Error ? error.message : String(error) });
     return { name: check.name, healthy: false, critical, timedOut: false, message: `threw ${type}`, durationMs: Math.round(performance.now() - started) };
   } finally {
     clearTimeout(timer);
@@ -110,6 +108,8 @@ export class CheckAggregator {
   #inflight: Promise<CheckReport> | undefined;
   // Bumped when the set of checks changes, so a run started before the change is not cached.
   #generation = 0;
+  // Last outcome per check, so failures are logged when they start and end, not on every probe.
+  readonly #lastHealthy = new Map<string, boolean>();
 
   constructor(options: CheckAggregatorOptions = {}) {
     this.#cacheMs = options.cacheMs ?? 1000;
@@ -130,8 +130,19 @@ export class CheckAggregator {
   /** Removes the check called `name`; false when there was none. */
   remove(name: string): boolean {
     const removed = this.#checks.delete(name);
+    this.#lastHealthy.delete(name);
     if (removed) this.invalidate();
     return removed;
+  }
+
+  #logTransitions(report: CheckReport): void {
+    for (const r of report.results) {
+      const before = this.#lastHealthy.get(r.name);
+      if (before === r.healthy) continue;
+      this.#lastHealthy.set(r.name, r.healthy);
+      if (!r.healthy) log.warn('health check failing', { check: r.name, critical: r.critical, reason: r.message ?? 'unhealthy' });
+      else if (before === false) log.info('health check passing again', { check: r.name });
+    }
   }
 
   get names(): readonly string[] {
@@ -164,6 +175,7 @@ export class CheckAggregator {
     const generation = this.#generation;
     const inflight = runChecks([...this.#checks.values()], this.#timeoutMs).then((report) => {
       if (this.#inflight === inflight) this.#inflight = undefined;
+      this.#logTransitions(report);
       if (generation === this.#generation) {
         this.#report = report;
         this.#reportAt = performance.now();

@@ -66,12 +66,7 @@ export async function createHealthServer(options: HealthServerOptions = {}): Pro
     },
     handler,
   );
-  server.on('clientError', (error, socket) => {
-    log.debug('bad request from a client', { error: error.message });
-    if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    } else socket.destroy();
-  });
+  // Malformed and timed-out requests get node's own answers (400, 408, 431): no clientError listener.
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => {

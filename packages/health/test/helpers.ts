@@ -1,5 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import type { HealthCheck, HealthResult } from '@sightline/core';
+import { setLogLevel, type HealthCheck, type HealthResult } from '@sightline/core';
 import { createHealthServer, type HealthServer, type HealthServerOptions } from '../src/index.js';
 
 export interface Reply {
@@ -73,3 +73,9 @@ export function hangingCheck(name: string, extra: Partial<HealthCheck> = {}) {
 }
 
 export const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/** Keeps the package's expected warnings (failing checks, forced closes) out of the test output. */
+export function quietLogs(): void {
+  beforeAll(() => setLogLevel('sightline.health', 'silent'));
+  afterAll(() => setLogLevel('sightline.health', undefined));
+}
