@@ -1,0 +1,76 @@
+// Requests per second on the liveness and readiness probes: @sightline/health against lightship,
+// in one run, autocannon on loopback with 50 connections. Each server runs in its own child process
+// so the load generator does not share its event loop. Rounds alternate which server goes first.
+//
+// The machines are shared and noisy: each round measures both servers back to back, and the ratio
+// reported is the median of the per-round ratios (pairs measured close in time share the noise).
+//
+//   node bench/health-server.bench.mjs            (BENCH_SECONDS=3 BENCH_ROUNDS=7 by default)
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
+const connections = 50;
+
+const targets = {
+  sightline: { script: 'servers/sightline.mjs', paths: { live: '/health/live', ready: '/health/ready' } },
+  lightship: { script: 'servers/lightship.mjs', paths: { live: '/live', ready: '/ready' } },
+};
+
+async function startTarget(name) {
+  const proc = spawn(process.execPath, [fileURLToPath(new URL(targets[name].script, import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [chunk] = await once(proc.stdout, 'data');
+  const { port } = JSON.parse(chunk.toString().split('\n')[0]);
+  return { proc, url: `http://127.0.0.1:${port}` };
+}
+
+async function load(url, duration) {
+  const result = await autocannon({ url, connections, duration, pipelining: 1 });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${url}: ${result.non2xx} non-2xx responses and ${result.errors} errors`);
+  }
+  return result.requests.average;
+}
+
+const running = {};
+for (const name of Object.keys(targets)) running[name] = await startTarget(name);
+
+try {
+  // Warm-up: JIT and connection setup for both, not measured.
+  for (const name of Object.keys(targets)) {
+    for (const path of Object.values(targets[name].paths)) await load(`${running[name].url}${path}`, 1);
+  }
+
+  const samples = { sightline: { live: [], ready: [] }, lightship: { live: [], ready: [] } };
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? ['sightline', 'lightship'] : ['lightship', 'sightline'];
+    for (const probe of ['live', 'ready']) {
+      for (const name of order) {
+        const rps = await load(`${running[name].url}${targets[name].paths[probe]}`, seconds);
+        samples[name][probe].push(rps);
+        console.log(`round ${round + 1} ${probe.padEnd(5)} ${name.padEnd(9)} ${Math.round(rps).toLocaleString('en-US')} req/s`);
+      }
+    }
+  }
+
+  const median = (xs) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const fmt = (n) => Math.round(n).toLocaleString('en-US');
+  console.log(`\nautocannon, ${connections} connections, ${rounds} rounds x ${seconds}s per server and probe, Node ${process.version}`);
+  console.log('| probe | @sightline/health req/s (median) | lightship req/s (median) | ratio (median of rounds) |');
+  console.log('|---|---|---|---|');
+  for (const probe of ['live', 'ready']) {
+    const ours = samples.sightline[probe];
+    const theirs = samples.lightship[probe];
+    const ratio = median(ours.map((x, i) => x / theirs[i]));
+    console.log(`| ${targets.sightline.paths[probe]} vs ${targets.lightship.paths[probe]} | ${fmt(median(ours))} | ${fmt(median(theirs))} | ${ratio.toFixed(2)}x |`);
+  }
+} finally {
+  for (const { proc } of Object.values(running)) proc.kill('SIGKILL');
+}
