@@ -1,4 +1,5 @@
 // Run by scripts/check-packages.mjs against the installed tarball, from require() and import().
+/* global fetch */
 import assert from 'node:assert/strict';
 
 export default async function smoke(health) {
