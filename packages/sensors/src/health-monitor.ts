@@ -139,13 +139,11 @@ export class HealthMonitor extends Monitor {
     this.memoryUsage = options.memoryUsage ?? processMemory;
     this.lastProgressAt = this.clock.now();
 
-    const monitor = this;
-    const name = options.name ?? 'sensors';
     this.healthCheck = {
-      name,
+      name: options.name ?? 'sensors',
       critical: options.critical ?? true,
-      async check(): Promise<HealthResult> {
-        const report = monitor.getHealthReport();
+      check: async (): Promise<HealthResult> => {
+        const report = this.getHealthReport();
         return report.healthy
           ? { healthy: true, details: report }
           : { healthy: false, message: report.issues.join('; '), details: report };
