@@ -50,7 +50,7 @@ function labelOf(sensor: StreamSensor): string {
   const name = (sensor as { name?: unknown }).name;
   if (typeof name === 'string' && name.length > 0) return name;
   const ctor = (sensor as { constructor?: { name?: unknown } }).constructor;
-  return typeof ctor?.name === 'string' && ctor.name !== 'Object' ? ctor.name : 'sensor';
+  return typeof ctor?.name === 'string' && ctor.name !== '' && ctor.name !== 'Object' ? ctor.name : 'sensor';
 }
 
 /**
@@ -170,7 +170,7 @@ export class SensorDelegate extends Sensor {
     }
   }
 
-  override onStreamEventIn(tp: string, offset: number, stream: unknown, event: unknown): SensorState | void {
+  override onStreamEventIn(tp: string, offset: number, stream: unknown, event: unknown): SensorState | undefined {
     const list = this.on.onStreamEventIn;
     let state: SensorState | undefined;
     for (let i = 0; i < list.length; i++) {
