@@ -5,7 +5,7 @@ import { describeError } from './describe-value.js';
 /** `setup()` / `setupFromEnv()` options were wrong: the message names the value and the expected form. */
 export class SetupConfigError extends SightlineConfigError {}
 
-/** `start()` was called when it cannot run: after `stop()`. */
+/** `start()` after `stop()`, or a `start()` cut short by `stop()`. */
 export class SetupStateError extends SightlineError {}
 
 /**

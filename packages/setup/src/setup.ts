@@ -51,8 +51,8 @@ export interface Observability extends ServiceInfo {
   start(): Promise<void>;
   /**
    * Stops the started plugins in reverse order, each within `stopTimeoutMs`. Never rejects; calling
-   * it again returns the same promise. Called during `start()`, it lets the plugin being started
-   * finish, starts no more, and stops those started.
+   * it again returns the same promise. Called during `start()`, it waits for the plugin being
+   * started (up to `stopTimeoutMs`), starts no more, and stops those started.
    */
   stop(): Promise<StopReport>;
   /** `await using obs = setup(...)` stops it at the end of the scope. */
@@ -97,31 +97,39 @@ export function setup(options: SetupOptions): Observability {
   });
 
   const started: Plugin[] = [];
+  let starting: Plugin | undefined;
   let startPromise: Promise<void> | undefined;
   let stopPromise: Promise<StopReport> | undefined;
+  /** stop() has begun stopping: a start that finishes later must undo itself. */
+  let stopBegun = false;
 
-  async function stopOne(plugin: Plugin): Promise<StopOutcome> {
-    if (!plugin.stop) return 'stopped';
+  /** `'settled'` when `promise` settles within stopTimeoutMs (rethrowing its rejection), else `'timedOut'`. */
+  async function within(promise: Promise<unknown>): Promise<'settled' | 'timedOut'> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const stopping = new Promise<void>((resolve) => resolve(plugin.stop!())).then(() => 'stopped' as const);
-    const timeout = new Promise<StopOutcome>((resolve) => {
+    const timeout = new Promise<'timedOut'>((resolve) => {
       timer = setTimeout(() => resolve('timedOut'), stopTimeoutMs);
     });
     try {
-      const outcome = await Promise.race([stopping, timeout]);
-      if (outcome === 'timedOut') {
-        logger.warn(`plugin "${plugin.name}" did not stop within ${stopTimeoutMs} ms; abandoned`, { plugin: plugin.name });
-        // Whatever it does later must not become an unhandled rejection.
-        stopping.catch((error: unknown) =>
-          logger.debug(`plugin "${plugin.name}" failed to stop after it was abandoned`, { error: describeError(error) }),
-        );
-      }
-      return outcome;
+      return await Promise.race([promise.then(() => 'settled' as const), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function stopOne(plugin: Plugin): Promise<StopOutcome> {
+    if (!plugin.stop) return 'stopped';
+    const stopping = new Promise<void>((resolve) => resolve(plugin.stop!()));
+    try {
+      if ((await within(stopping)) === 'settled') return 'stopped';
+      logger.warn(`plugin "${plugin.name}" did not stop within ${stopTimeoutMs} ms; abandoned`, { plugin: plugin.name });
+      // Whatever it does later must not become an unhandled rejection.
+      stopping.catch((error: unknown) =>
+        logger.debug(`plugin "${plugin.name}" failed to stop after it was abandoned`, { error: describeError(error) }),
+      );
+      return 'timedOut';
     } catch (error) {
       logger.warn(`plugin "${plugin.name}" failed to stop`, { plugin: plugin.name, error: describeError(error) });
       return 'failed';
-    } finally {
-      clearTimeout(timer);
     }
   }
 
@@ -137,12 +145,16 @@ export function setup(options: SetupOptions): Observability {
 
   async function runStart(): Promise<void> {
     logger.debug('starting plugins', { service: info.service, plugins: plugins.map((p) => p.name).join(',') });
-    for (let i = 0; i < plugins.length; i++) {
-      const plugin = plugins[i]!;
+    for (let i = 0; i <= plugins.length; i++) {
       if (stopPromise) {
-        const skipped = plugins.slice(i).map((p) => `"${p.name}"`).join(', ');
-        throw new SetupStateError(`stop() was called while starting; not started: ${skipped}`);
+        // A plugin whose start outlived stop()'s wait is stopped here, once it has started.
+        if (stopBegun) await stopStarted();
+        const skipped = plugins.slice(i).map((p) => `"${p.name}"`);
+        throw new SetupStateError(`stop() was called while starting${skipped.length ? `; not started: ${skipped.join(', ')}` : ''}`);
       }
+      const plugin = plugins[i];
+      if (!plugin) break;
+      starting = plugin;
       try {
         await plugin.start?.(contextFor(plugin));
       } catch (cause) {
@@ -153,6 +165,8 @@ export function setup(options: SetupOptions): Observability {
           logger.warn('some plugins did not stop cleanly after a failed start', { ...rollback });
         }
         throw error;
+      } finally {
+        starting = undefined;
       }
       started.push(plugin);
     }
@@ -168,8 +182,17 @@ export function setup(options: SetupOptions): Observability {
 
   function stop(): Promise<StopReport> {
     return (stopPromise ??= (async () => {
-      // Let an ongoing start settle (it starts nothing further once stopPromise is set).
-      await startPromise?.catch(() => undefined);
+      // Let an ongoing start settle (it starts nothing further once stopPromise is set), but not forever.
+      if (startPromise) {
+        const outcome = await within(startPromise.catch(() => undefined));
+        if (outcome === 'timedOut') {
+          logger.warn(
+            `plugin "${starting?.name ?? '?'}" did not finish starting within ${stopTimeoutMs} ms; stopping the plugins already started`,
+            { plugin: starting?.name },
+          );
+        }
+      }
+      stopBegun = true;
       return stopStarted();
     })());
   }

@@ -267,6 +267,26 @@ describe('setup', () => {
     expect(journal).toEqual(['start:slow', 'stop:slow']);
   });
 
+  it('stop() waits at most stopTimeoutMs for a start that hangs, stops what started, and stops the late plugin once it starts', async () => {
+    const journal: string[] = [];
+    let release!: () => void;
+    const stuck: Plugin = {
+      name: 'stuck',
+      start: () => new Promise<void>((resolve) => (release = resolve)).then(() => void journal.push('start:stuck')),
+      stop: () => void journal.push('stop:stuck'),
+    };
+    const obs = setup({ service: 'orders', stopTimeoutMs: 20, plugins: [fakePlugin('a', journal), stuck, fakePlugin('c', journal)] });
+    const starting = obs.start().catch((e: unknown) => e);
+    await new Promise((resolve) => setImmediate(resolve)); // let "a" start and "stuck" begin
+    expect(await obs.stop()).toEqual({ stopped: ['a'], failed: [], timedOut: [] });
+    expect(logs.records.filter((r) => r.level === 'warn').map((r) => r.message)).toEqual([
+      'plugin "stuck" did not finish starting within 20 ms; stopping the plugins already started',
+    ]);
+    release();
+    expect(await starting).toEqual(new SetupStateError('stop() was called while starting; not started: "c"'));
+    expect(journal).toEqual(['start:a', 'stop:a', 'start:stuck', 'stop:stuck']);
+  });
+
   it('stop() before start() stops nothing', async () => {
     const journal: string[] = [];
     const obs = setup({ service: 'orders', plugins: [fakePlugin('a', journal)] });
