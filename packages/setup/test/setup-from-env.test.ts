@@ -77,6 +77,21 @@ describe('setupFromEnv', () => {
     expect([obs.service, obs.version, obs.environment, obs.plugins]).toEqual(['orders-env', '2.0.0', 'dev', []]);
   });
 
+  it("types each factory's options from the factory itself", () => {
+    const build = () =>
+      setupFromEnv({
+        env: { SIGHTLINE_SERVICE_NAME: 'orders' },
+        factories: factories(),
+        options: {
+          // @ts-expect-error health's port is a number
+          health: { port: '9464' },
+        },
+      });
+    // At run time the factory gets what it was given; the compiler is what refuses it.
+    build();
+    expect(received['health']).toEqual({ port: '9464' });
+  });
+
   it('appends the plugins built in code, always on', () => {
     const custom = fakePlugin('business', journal);
     const obs = setupFromEnv({ env: { SIGHTLINE_PLUGINS: 'health' }, factories: factories(), plugins: [custom], service: 'orders' });
