@@ -16,6 +16,7 @@ class Direct {
   out = 0;
   events = 0;
   active = 0;
+  lastOffset = -1;
   onMessageIn(_tp, offset) {
     this.in++;
     this.lastOffset = offset;
@@ -48,16 +49,18 @@ class Counting extends Sensor {
   onStreamEventOut() {}
 }
 
+// Each case gets its own copy of the loop (compiled apart), so one case's call sites never see
+// another case's sensor classes: every case runs as it would alone in a consumer.
+const LOOP = `
+  for (let i = 0; i < MESSAGES; i++) {
+    const tp = TPS[(i >> 6) & 7]; // runs of 64 messages per partition, as a consumer batch gives
+    sensor.onMessageIn(tp, i, null);
+    const state = sensor.onStreamEventIn(tp, i, null, null);
+    sensor.onStreamEventOut(tp, i, null, null, state);
+    sensor.onMessageOut(tp, i, null);
+  }`;
 function drive(sensor) {
-  return () => {
-    for (let i = 0; i < MESSAGES; i++) {
-      const tp = TPS[(i >> 6) & 7]; // runs of 64 messages per partition, as a consumer batch gives
-      sensor.onMessageIn(tp, i, null);
-      const state = sensor.onStreamEventIn(tp, i, null, null);
-      sensor.onStreamEventOut(tp, i, null, null, state);
-      sensor.onMessageOut(tp, i, null);
-    }
-  };
+  return new Function('sensor', 'TPS', 'MESSAGES', `return () => {${LOOP}\n};`)(sensor, TPS, MESSAGES);
 }
 
 const registry = new Registry();
