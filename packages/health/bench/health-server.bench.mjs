@@ -8,14 +8,14 @@
 // per request (asked of each child over IPC) is steadier, and reported beside it (lightship / ours).
 // All figures are medians over the rounds.
 //
-//   node bench/health-server.bench.mjs            (BENCH_SECONDS=3 BENCH_ROUNDS=7 by default)
+//   node bench/health-server.bench.mjs            (BENCH_SECONDS=2 BENCH_ROUNDS=11 by default)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
+const seconds = Number(process.env.BENCH_SECONDS ?? 2);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 11);
 const connections = 50;
 
 const targets = {

@@ -90,6 +90,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIM
   ]).finally(() => clearTimeout(timer));
 }
 const TIMED_OUT = Symbol('timed out');
+const NO_CHECKS: CheckReport = Object.freeze({ healthy: true, failed: Object.freeze([]), results: Object.freeze([]) });
 
 class HandlerState {
   readonly config: ResolvedHandlerConfig;
@@ -184,11 +185,8 @@ export function createHealthHandler(options: HealthHandlerOptions = {}): HealthH
   }
 
   async function serveStartup(res: Writable, head: boolean): Promise<void> {
-    if (state.started) {
-      send(res, 200, startupBody(true, [], state.startupChecks.cached() ?? { healthy: true, failed: [], results: [] }, isoTimestamp()), head);
-      return;
-    }
-    const report = await state.evaluateStartup();
+    // Once started, stays started: the startup checks are not run again.
+    const report = state.started ? NO_CHECKS : await state.evaluateStartup();
     const started = state.started;
     send(res, started ? 200 : 503, startupBody(started, state.waitingFor(report), report, isoTimestamp()), head);
   }
