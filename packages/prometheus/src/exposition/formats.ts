@@ -20,7 +20,7 @@ const OPENMETRICS_VERSIONS = new Set(['1.0.0', '0.0.1']);
  * at q=0.1.
  */
 export function negotiateFormat(accept: string | undefined): ExpositionFormat {
-  if (!accept || !accept.includes('openmetrics')) return 'prometheus';
+  if (!accept || !/openmetrics/i.test(accept)) return 'prometheus';
   let openMetricsQ = 0;
   let textQ = 0;
   for (const range of accept.split(',')) {
