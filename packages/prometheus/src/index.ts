@@ -51,3 +51,8 @@ export type { PrometheusHooksOptions } from './prometheus-hooks.js';
 export { clusterMetricsSource } from './cluster/cluster-metrics-source.js';
 export type { ClusterMetricsOptions } from './cluster/cluster-metrics-source.js';
 export { exposeToClusterPrimary } from './cluster/cluster-worker.js';
+
+export { monitorMetricNames, PrometheusMonitor } from './prometheus-monitor.js';
+export type { PrometheusMonitorOptions } from './prometheus-monitor.js';
+export { prometheus } from './prometheus-plugin.js';
+export type { PrometheusPlugin, PrometheusPluginOptions } from './prometheus-plugin.js';

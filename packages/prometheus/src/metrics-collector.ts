@@ -54,8 +54,11 @@ interface CommonMetricOptions<L extends string, M> {
   readonly labels?: readonly L[];
   /** How a node:cluster primary combines this metric across workers. Default `sum`. */
   readonly aggregator?: Aggregator;
-  /** Called at each scrape before the metric is read: set values here to export them lazily. */
-  readonly collect?: (this: M) => void | Promise<void>;
+  /**
+   * Called at each scrape before the metric is read: set values here to export them lazily. The
+   * metric is both `this` (as in prom-client) and the argument, so arrow functions work too.
+   */
+  readonly collect?: (this: M, metric: M) => void | Promise<void>;
 }
 
 export type CounterOptions<L extends string> = CommonMetricOptions<L, Counter<L>>;
@@ -71,6 +74,12 @@ export interface SummaryOptions<L extends string> extends CommonMetricOptions<L,
 }
 
 type AnyMetric = Counter<string> | Gauge<string> | Histogram<string> | Summary<string>;
+
+function bindCollect<M>(collect: (this: M, metric: M) => void | Promise<void>) {
+  return function (this: M) {
+    return collect.call(this, this);
+  };
+}
 
 const PREFIX = /^([a-zA-Z_:][a-zA-Z0-9_:]*)?$/;
 
@@ -222,7 +231,7 @@ export class MetricsCollector implements MetricsSource {
       labelNames: [...(options.labels ?? [])] as L[],
       registers: [this.registry],
       ...(options.aggregator !== undefined ? { aggregator: options.aggregator } : {}),
-      ...(options.collect !== undefined ? { collect: options.collect } : {}),
+      ...(options.collect !== undefined ? { collect: bindCollect(options.collect) } : {}),
     };
   }
 }
