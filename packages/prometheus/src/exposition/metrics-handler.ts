@@ -30,11 +30,13 @@ export function metricsHandler(source: MetricsSource): MetricsRequestHandler {
       res.end('metrics collection failed\n');
       return;
     }
+    // Encoded once: the length and the bytes written come from the same pass.
+    const body = Buffer.from(exposition.body, 'utf8');
     res.writeHead(200, {
       'Content-Type': exposition.contentType,
-      'Content-Length': Buffer.byteLength(exposition.body),
+      'Content-Length': body.length,
       'Cache-Control': 'no-store',
     });
-    res.end(req.method === 'HEAD' ? undefined : exposition.body);
+    res.end(req.method === 'HEAD' ? undefined : body);
   };
 }

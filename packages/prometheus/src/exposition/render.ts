@@ -60,6 +60,46 @@ function labelPairs(labels: LabelSet): string {
   return out;
 }
 
+// prom-client keeps one labels object per series for the series' life, so its formatted text is kept
+// too: later scrapes skip the formatting, and the text, flattened by the first scrape's encoding,
+// makes the output a rope of few pieces, cheap to flatten again. Weak: a removed series frees its entry.
+const pairsCache = new WeakMap<LabelSet, string>();
+
+function cachedPairs(labels: LabelSet): string {
+  let text = pairsCache.get(labels);
+  if (text === undefined) {
+    text = flat(labelPairs(labels));
+    pairsCache.set(labels, text);
+  }
+  return text;
+}
+
+/**
+ * The same text as one flat string rather than a rope of its pieces (V8 flattens a rope in place
+ * when a character is read from it), so every later scrape copies it in one piece.
+ */
+function flat(text: string): string {
+  if (text.length > 0) text.charCodeAt(0);
+  return text;
+}
+
+const leCache = new Map<number | string | undefined, string>();
+
+/** `le="0.5"` for a bucket bound: a handful of distinct values, formatted once. */
+function lePair(bound: string | number | undefined): string {
+  let text = leCache.get(bound);
+  if (text === undefined) {
+    text = bound === undefined ? '' : `le="${typeof bound === 'number' ? formatValue(bound) : escapeLabelValue(bound)}"`;
+    if (leCache.size < 10_000) leCache.set(bound, text);
+  }
+  return text;
+}
+
+function isOnlyLe(labels: LabelSet): boolean {
+  for (const key in labels) if (key !== 'le') return false;
+  return true;
+}
+
 function typeWord(type: string, openMetrics: boolean): string {
   if (type === 'counter' || type === 'gauge' || type === 'histogram' || type === 'summary') return type;
   return openMetrics ? 'unknown' : 'untyped';
@@ -90,21 +130,25 @@ export function renderExposition(metrics: readonly MetricSnapshot[], options: Re
     const values = metric.values;
     for (let i = 0; i < values.length; i++) {
       const sample = values[i]!;
-      const own = sample.metricName;
-      const name = own === undefined || own === metric.name ? counterSample : own;
+      const sampleName = sample.metricName;
+      const name = sampleName === undefined || sampleName === metric.name ? counterSample : sampleName;
 
       let labels = '';
       const shared = sample.sharedLabels;
+      const own = sample.labels;
       if (shared !== undefined) {
+        // A histogram sample (prom-client's getForPromString): series labels shared, `le` apart.
         if (shared !== lastShared) {
           lastShared = shared;
-          lastSharedText = labelPairs(shared);
+          lastSharedText = cachedPairs(shared);
         }
         labels = lastSharedText;
-      }
-      if (sample.labels !== undefined) {
-        const ownPairs = labelPairs(sample.labels);
-        if (ownPairs.length > 0) labels = labels.length > 0 ? `${labels},${ownPairs}` : ownPairs;
+        if (own !== undefined) {
+          const ownPairs = isOnlyLe(own) ? lePair(own.le) : labelPairs(own);
+          if (ownPairs.length > 0) labels = labels.length > 0 ? `${labels},${ownPairs}` : ownPairs;
+        }
+      } else if (own !== undefined) {
+        labels = cachedPairs(own);
       }
       if (hasDefaults) {
         for (let d = 0; d < defaults.length; d++) {
