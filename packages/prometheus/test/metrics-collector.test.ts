@@ -4,11 +4,11 @@ import {
   InvalidLabelNameError,
   InvalidMetricNameError,
   InvalidMetricOptionError,
-  MetricDefinitionError,
   MetricsCollector,
   OPENMETRICS_CONTENT_TYPE,
   PROMETHEUS_CONTENT_TYPE,
 } from '../src/index.js';
+import type { MetricDefinitionError } from '../src/index.js';
 
 describe('MetricsCollector', () => {
   it('returns prom-client metrics that record and render as Prometheus text', async () => {

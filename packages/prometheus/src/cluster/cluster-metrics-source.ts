@@ -52,13 +52,6 @@ function gather(timeoutMs: number, own: readonly unknown[][]): Promise<unknown[]
     const id = nextId++;
     const responses: unknown[][] = [...own];
     const waiting = new Set<number>();
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (): void => {
-      if (!pending.delete(id)) return;
-      if (timer) clearTimeout(timer);
-      resolve(responses);
-    };
-    pending.set(id, { waiting, responses, finish });
     for (const worker of Object.values(cluster.workers ?? {})) {
       if (!worker || !worker.isConnected()) continue;
       try {
@@ -68,14 +61,20 @@ function gather(timeoutMs: number, own: readonly unknown[][]): Promise<unknown[]
         log.debug(`could not ask worker ${worker.id} for metrics`, { error: String(error) });
       }
     }
-    if (waiting.size === 0) return finish();
-    timer = setTimeout(() => {
+    if (waiting.size === 0) return resolve(responses);
+    const timer = setTimeout(() => {
       log.warn(`workers ${[...waiting].join(', ')} did not answer within ${timeoutMs} ms; rendering the others`, {
         workers: [...waiting],
       });
       finish();
     }, timeoutMs);
     timer.unref();
+    function finish(): void {
+      if (!pending.delete(id)) return;
+      clearTimeout(timer);
+      resolve(responses);
+    }
+    pending.set(id, { waiting, responses, finish });
   });
 }
 
