@@ -21,10 +21,10 @@ export {
   PROMETHEUS_CONTENT_TYPE,
 } from './exposition/formats.js';
 export type { ExpositionFormat } from './exposition/formats.js';
-export { formatValue, renderExposition } from './exposition/render.js';
+export { formatValue, renderExposition, renderExpositionBytes } from './exposition/render.js';
 export type { LabelSet, MetricSnapshot, RenderOptions, SampleSnapshot } from './exposition/render.js';
 export { registrySource, snapshotRegistries, snapshotSource } from './exposition/registry-source.js';
-export type { AnyRegistry, NegotiatingMetricsSource, RegistrySourceOptions } from './exposition/registry-source.js';
+export type { AnyRegistry, ExpositionBytes, NegotiatingMetricsSource, RegistrySourceOptions } from './exposition/registry-source.js';
 export { metricsHandler } from './exposition/metrics-handler.js';
 export type { MetricsRequestHandler } from './exposition/metrics-handler.js';
 export { MetricsServer, startMetricsServer } from './exposition/metrics-server.js';

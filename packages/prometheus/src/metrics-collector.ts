@@ -1,5 +1,5 @@
 // MetricsCollector: defines prom-client metrics with validated names, and exposes them as a source.
-import type { MetricsExposition, MetricsSource } from '@sightline/core';
+import type { MetricsExposition } from '@sightline/core';
 import { SightlineConfigError } from '@sightline/core';
 import {
   collectDefaultMetrics,
@@ -12,8 +12,8 @@ import {
 } from 'prom-client';
 import { DuplicateMetricError } from './errors.js';
 import { contentTypeOf, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './exposition/formats.js';
-import { snapshotRegistries } from './exposition/registry-source.js';
-import { renderExposition, type MetricSnapshot } from './exposition/render.js';
+import { snapshotRegistries, type ExpositionBytes, type NegotiatingMetricsSource } from './exposition/registry-source.js';
+import { renderExpositionBytes, type MetricSnapshot } from './exposition/render.js';
 import { NoopCounter, NoopGauge, NoopHistogram, NoopSummary } from './noop-metrics.js';
 import {
   validateBuckets,
@@ -87,7 +87,7 @@ const PREFIX = /^([a-zA-Z_:][a-zA-Z0-9_:]*)?$/;
  * Defines prom-client metrics in one registry, checking every name and label once, and serves them
  * as a `MetricsSource` (Prometheus text, or OpenMetrics when the scraper asks).
  */
-export class MetricsCollector implements MetricsSource {
+export class MetricsCollector implements NegotiatingMetricsSource {
   readonly enabled: boolean;
   readonly instanceId: string | undefined;
   readonly registry: Registry;
@@ -193,8 +193,13 @@ export class MetricsCollector implements MetricsSource {
     return snapshotRegistries([this.registry]);
   }
 
+  /** The exposition in `format`, as bytes. */
+  async renderBytes(format: ExpositionFormat): Promise<Buffer> {
+    return renderExpositionBytes(await this.snapshot(), { format, defaultLabels: this.defaultLabels });
+  }
+
   async renderFormat(format: ExpositionFormat): Promise<string> {
-    return renderExposition(await this.snapshot(), { format, defaultLabels: this.defaultLabels });
+    return (await this.renderBytes(format)).toString('utf8');
   }
 
   /** Prometheus text format 0.0.4. */
@@ -206,6 +211,12 @@ export class MetricsCollector implements MetricsSource {
   async negotiate(accept: string | undefined): Promise<MetricsExposition> {
     const format = negotiateFormat(accept);
     return { contentType: contentTypeOf(format), body: await this.renderFormat(format) };
+  }
+
+  /** `negotiate()` as bytes, what `metricsHandler` serves. */
+  async negotiateBytes(accept: string | undefined): Promise<ExpositionBytes> {
+    const format = negotiateFormat(accept);
+    return { contentType: contentTypeOf(format), body: await this.renderBytes(format) };
   }
 
   #define(name: string, help: string, kind: MetricKind, labels: readonly string[] | undefined): string {

@@ -1,6 +1,7 @@
 // Serving is not serializing: a node:http request handler over any MetricsSource.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getLogger, renderMetrics, type MetricsSource } from '@sightline/core';
+import type { NegotiatingMetricsSource } from './registry-source.js';
 
 const log = getLogger('sightline.prometheus.handler');
 
@@ -21,19 +22,25 @@ export function metricsHandler(source: MetricsSource): MetricsRequestHandler {
       res.end('Method Not Allowed\n');
       return;
     }
-    let exposition;
+    let contentType: string;
+    let body: Buffer;
     try {
-      exposition = await renderMetrics(source, req.headers.accept);
+      if (typeof (source as Partial<NegotiatingMetricsSource>).negotiateBytes === 'function') {
+        // Our own sources render straight to bytes.
+        ({ contentType, body } = await (source as NegotiatingMetricsSource).negotiateBytes(req.headers.accept));
+      } else {
+        const exposition = await renderMetrics(source, req.headers.accept);
+        contentType = exposition.contentType;
+        body = Buffer.from(exposition.body, 'utf8');
+      }
     } catch (error) {
       log.warn('rendering metrics failed', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('metrics collection failed\n');
       return;
     }
-    // Encoded once: the length and the bytes written come from the same pass.
-    const body = Buffer.from(exposition.body, 'utf8');
     res.writeHead(200, {
-      'Content-Type': exposition.contentType,
+      'Content-Type': contentType,
       'Content-Length': body.length,
       'Cache-Control': 'no-store',
     });

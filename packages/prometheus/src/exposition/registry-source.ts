@@ -6,7 +6,7 @@ import type { Registry, RegistryContentType } from 'prom-client';
 /** A prom-client registry of either content type. */
 export type AnyRegistry = Registry<RegistryContentType>;
 import { contentTypeOf, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './formats.js';
-import { renderExposition, type MetricSnapshot } from './render.js';
+import { renderExpositionBytes, type MetricSnapshot } from './render.js';
 
 const log = getLogger('sightline.prometheus.exposition');
 
@@ -54,11 +54,19 @@ export interface RegistrySourceOptions {
   readonly defaultLabels?: Readonly<Record<string, string>>;
 }
 
+/** An exposition as bytes, ready for the socket. */
+export interface ExpositionBytes {
+  readonly contentType: string;
+  readonly body: Buffer;
+}
+
 /** A MetricsSource with content negotiation, as every exporter of this package returns. */
 export interface NegotiatingMetricsSource extends MetricsSource {
   negotiate(accept: string | undefined): Promise<MetricsExposition>;
   /** Renders in the given format. */
   renderFormat(format: ExpositionFormat): Promise<string>;
+  /** `negotiate()` as bytes: what `metricsHandler` writes, skipping a string and its encoding. */
+  negotiateBytes(accept: string | undefined): Promise<ExpositionBytes>;
 }
 
 /** Builds a negotiating source over any way of taking snapshots. */
@@ -66,13 +74,14 @@ export function snapshotSource(
   snapshot: () => Promise<readonly MetricSnapshot[]>,
   options: RegistrySourceOptions = {},
 ): NegotiatingMetricsSource {
-  const renderFormat = async (format: ExpositionFormat): Promise<string> => {
+  const renderBytes = async (format: ExpositionFormat): Promise<Buffer> => {
     const snapshots = await snapshot();
-    return renderExposition(
+    return renderExpositionBytes(
       snapshots,
       options.defaultLabels ? { format, defaultLabels: options.defaultLabels } : { format },
     );
   };
+  const renderFormat = async (format: ExpositionFormat): Promise<string> => (await renderBytes(format)).toString('utf8');
   return {
     contentType: PROMETHEUS_CONTENT_TYPE,
     render: () => renderFormat('prometheus'),
@@ -80,6 +89,10 @@ export function snapshotSource(
     async negotiate(accept) {
       const format = negotiateFormat(accept);
       return { contentType: contentTypeOf(format), body: await renderFormat(format) };
+    },
+    async negotiateBytes(accept) {
+      const format = negotiateFormat(accept);
+      return { contentType: contentTypeOf(format), body: await renderBytes(format) };
     },
   };
 }
