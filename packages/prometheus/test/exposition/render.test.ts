@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { formatValue, renderExposition, type MetricSnapshot } from '../../src/index.js';
+import { formatValue, renderExposition, renderExpositionBytes, type MetricSnapshot } from '../../src/index.js';
 
 describe('renderExposition', () => {
   it('escapes label values and help text as each format requires', () => {
@@ -15,6 +15,21 @@ describe('renderExposition', () => {
     expect(renderExposition([metric], { format: 'openmetrics' })).toBe(
       '# HELP odd back\\\\slash\\nnew \\"quoted\\"\n# TYPE odd gauge\nodd{path="C:\\\\dir\\n\\"x\\""} 1\n# EOF\n',
     );
+  });
+
+  it('writes non-ASCII label values and help as UTF-8 bytes', () => {
+    const metric: MetricSnapshot = {
+      name: 'temp',
+      help: 'Température ✓',
+      type: 'gauge',
+      values: [
+        { value: 1, labels: { city: 'Zürich', note: 'ok' } },
+        { value: 2, labels: { city: '東京' } },
+      ],
+    };
+    const text = '# HELP temp Température ✓\n# TYPE temp gauge\ntemp{city="Zürich",note="ok"} 1\ntemp{city="東京"} 2\n';
+    expect(renderExposition([metric])).toBe(text);
+    expect(renderExpositionBytes([metric]).equals(Buffer.from(text, 'utf8'))).toBe(true);
   });
 
   it('writes NaN and infinities the way Prometheus parses them', () => {
