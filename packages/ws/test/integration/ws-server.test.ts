@@ -1,5 +1,6 @@
 // The server against plain `ws` clients on loopback: what goes over the wire, and what the hooks say.
 import { createServer } from 'node:http';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import WebSocket from 'ws';
 import { createWsServer, type WsConnection, type WsServer } from '../../src/index.js';
@@ -166,6 +167,40 @@ describe('createWsServer: requests and replies', () => {
     c.send(JSON.stringify({ id: 1, op: 'whoami' }));
     await waitFor(() => c.received.length === 1, 'reply');
     expect(c.json()[0]!.result).toBe(rec.of('onWsConnect')[0]![1]);
+  });
+});
+
+describe('createWsServer: hooks that misbehave, and no hooks at all', () => {
+  it('keeps serving when every hook throws', async () => {
+    const boom = () => {
+      throw new Error('hook bug');
+    };
+    const { url } = await start({
+      hooks: { onWsConnect: boom, onWsMessageRecv: boom, onWsMessageSent: boom, onRequest: boom, onError: boom },
+    });
+    const c = await connect(url);
+    c.send(JSON.stringify({ id: 1, op: 'add', payload: { a: 1, b: 2 } }));
+    c.send(JSON.stringify({ id: 2, op: 'reserve' }));
+    await waitFor(() => c.received.length === 2, '2 replies');
+    expect(c.json()).toEqual([
+      { id: 1, ok: true, result: 3 },
+      { id: 2, ok: false, error: { type: 'OutOfStockError', message: 'sku 42 is out of stock' } },
+    ]);
+  });
+
+  it('publishes on the sightline diagnostics channels with no hooks set', async () => {
+    const seen: unknown[] = [];
+    const onRecv = (message: unknown) => seen.push(message);
+    diagnosticsChannel.subscribe('sightline:ws:message-recv', onRecv);
+    try {
+      const { url } = await start({ hooks: undefined });
+      const c = await connect(url);
+      const n = c.send(JSON.stringify({ id: 1, op: 'add', payload: { a: 1, b: 2 } }));
+      await waitFor(() => c.received.length === 1, 'reply');
+      expect(seen).toEqual([{ op: 'add', byteCount: n }]);
+    } finally {
+      diagnosticsChannel.unsubscribe('sightline:ws:message-recv', onRecv);
+    }
   });
 });
 
