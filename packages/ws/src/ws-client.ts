@@ -278,6 +278,7 @@ export class WsClient {
     this.socket = socket;
     let opened = false;
     let addr = '';
+    let failure: Error | undefined;
     socket.on('upgrade', (res: IncomingMessage) => {
       addr = formatAddress(res.socket.remoteAddress, res.socket.remotePort);
     });
@@ -290,13 +291,9 @@ export class WsClient {
     socket.on('error', (error) => {
       // The close event follows and does the work; here only the reason is kept for the log.
       if (log.isEnabled('debug')) log.debug('socket error', { url: this.safeUrl, error: error.message });
-      if (!opened && this.firstConnect) {
-        const waiter = this.firstConnect;
-        this.firstConnect = undefined;
-        waiter.reject(new WsConnectError(this.safeUrl, error));
-      }
+      failure ??= error;
     });
-    socket.on('close', (code, reason) => this.onClose(socket, opened, addr, code, reason.toString()));
+    socket.on('close', (code, reason) => this.onClose(socket, opened, addr, code, reason.toString(), failure));
   }
 
   private onOpen(socket: WebSocket): void {
@@ -313,7 +310,7 @@ export class WsClient {
     this.settleWaiters();
   }
 
-  private onClose(socket: WebSocket, opened: boolean, addr: string, code: number, reason: string): void {
+  private onClose(socket: WebSocket, opened: boolean, addr: string, code: number, reason: string, failure: Error | undefined): void {
     if (this.socket === socket) this.socket = undefined;
     if (opened) {
       this.heartbeat.delete(socket);
@@ -323,14 +320,13 @@ export class WsClient {
     }
     if (this.current === 'closed') return;
 
-    if (this.firstConnect) {
-      // The first attempt closed without an 'error' (e.g. refused during the handshake).
-      const waiter = this.firstConnect;
-      this.firstConnect = undefined;
-      waiter.reject(new WsConnectError(this.safeUrl, new Error(`closed with code ${code}${reason ? `: ${reason}` : ''}`)));
-    }
     if (!opened && this.current === 'connecting') {
+      // The first attempt failed: connect() and whenOpen() callers learn why; no reconnection.
       this.current = 'idle';
+      const error = new WsConnectError(this.safeUrl, failure ?? new Error(`closed with code ${code}${reason ? `: ${reason}` : ''}`));
+      this.firstConnect?.reject(error);
+      this.firstConnect = undefined;
+      this.settleWaiters(error);
       return;
     }
     if (opened) {

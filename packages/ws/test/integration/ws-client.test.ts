@@ -309,6 +309,11 @@ describe('WsClient: connect()', () => {
     expect((error as Error).message).not.toContain('secret');
     expect(c.state).toBe('idle');
 
+    // Callers waiting on the same attempt all learn of the failure.
+    const both = await Promise.all([c.connect(), c.whenOpen(), c.connect()].map((p) => p.catch((e: unknown) => e)));
+    for (const e of both) expect(e).toBeInstanceOf(WsConnectError);
+    expect(c.state).toBe('idle');
+
     const again = await startServer(port);
     await c.connect();
     expect(c.state).toBe('open');
