@@ -117,6 +117,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+function ignore(): void {}
+
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -212,6 +214,8 @@ class WsServerImpl implements WsServer {
     const remoteAddr = formatAddress(req.socket.remoteAddress, req.socket.remotePort);
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
+    // Every socket gets an error listener, so a refused or late one can never raise an unhandled 'error'.
+    socket.on('error', ignore);
 
     if (this.closing) {
       socket.close(CLOSE_CODES.goingAway, 'server closing');
@@ -250,7 +254,6 @@ class WsServerImpl implements WsServer {
 
   /** Past the limit: close with 1013. Warns once per episode of refusals, so a flood cannot flood the log. */
   private refuse(socket: WebSocket, remoteAddr: string): void {
-    socket.on('error', () => {});
     socket.close(CLOSE_CODES.tryAgainLater, 'connection limit reached');
     this.dispatch.onError(RESERVED_OPS.connection, PROTOCOL_ERROR_TYPES.connectionLimit);
     this.refusedInEpisode++;
