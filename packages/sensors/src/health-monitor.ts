@@ -7,6 +7,9 @@ import { Monitor, type MonitorOptions } from './monitor.js';
 
 const log = getLogger('sightline.sensors.health');
 
+/** A ratio for a message: at most four decimals, so 0.1 + 0.2 reads 0.3. */
+const ratioText = (r: number): string => String(Number(r.toFixed(4)));
+
 /** The unhealthy conditions a HealthMonitor watches. */
 export type HealthCondition = 'lag' | 'errors' | 'memory' | 'stalled';
 
@@ -139,13 +142,11 @@ export class HealthMonitor extends Monitor {
     this.memoryUsage = options.memoryUsage ?? processMemory;
     this.lastProgressAt = this.clock.now();
 
-    const monitor = this;
-    const name = options.name ?? 'sensors';
     this.healthCheck = {
-      name,
+      name: options.name ?? 'sensors',
       critical: options.critical ?? true,
-      async check(): Promise<HealthResult> {
-        const report = monitor.getHealthReport();
+      check: async (): Promise<HealthResult> => {
+        const report = this.getHealthReport();
         return report.healthy
           ? { healthy: true, details: report }
           : { healthy: false, message: report.issues.join('; '), details: report };
@@ -218,7 +219,7 @@ export class HealthMonitor extends Monitor {
     this.transition(
       'errors',
       errorRate > this.errorRateThreshold,
-      `send error rate ${errorRate} exceeds ${this.errorRateThreshold}`,
+      `send error rate ${ratioText(errorRate)} exceeds ${this.errorRateThreshold}`,
       { error_rate: errorRate, threshold: this.errorRateThreshold, window_ms: this.errorRateWindowMs },
       issues,
     );
@@ -227,7 +228,7 @@ export class HealthMonitor extends Monitor {
     this.transition(
       'memory',
       !memory.healthy,
-      `heap used ${memory.heap_used} is ${memory.ratio} of the limit ${memory.heap_limit}, above ${this.memoryThresholdRatio}`,
+      `heap used ${memory.heap_used} is ${ratioText(memory.ratio)} of the limit ${memory.heap_limit}, above ${this.memoryThresholdRatio}`,
       { ...memory, threshold: this.memoryThresholdRatio },
       issues,
     );

@@ -30,8 +30,6 @@ export const STREAM_SENSOR_EVENT_NAMES: readonly StreamSensorEventName[] = Objec
   'onTopicBufferFull',
 ] as const);
 
-type Listeners = { [K in StreamSensorEventName]: readonly StreamSensor[] };
-
 const base = Sensor.prototype as unknown as Record<string, unknown>;
 
 function implementers(sensors: readonly StreamSensor[], event: StreamSensorEventName): readonly StreamSensor[] {
@@ -39,6 +37,55 @@ function implementers(sensors: readonly StreamSensor[], event: StreamSensorEvent
     const fn = (s as Record<string, unknown>)[event];
     return typeof fn === 'function' && fn !== base[event];
   });
+}
+
+// The sensors implementing each event. A class with every field assigned in its constructor, so the
+// object keeps one fast shape (an object literal filled key by key would fall into dictionary mode
+// past a dozen keys, and every event would pay a hash lookup).
+class Listeners {
+  readonly onMessageIn: readonly StreamSensor[];
+  readonly onMessageOut: readonly StreamSensor[];
+  readonly onStreamEventIn: readonly StreamSensor[];
+  readonly onStreamEventOut: readonly StreamSensor[];
+  readonly onTableGet: readonly StreamSensor[];
+  readonly onTableSet: readonly StreamSensor[];
+  readonly onTableDel: readonly StreamSensor[];
+  readonly onTableContains: readonly StreamSensor[];
+  readonly onCommitInitiated: readonly StreamSensor[];
+  readonly onCommitCompleted: readonly StreamSensor[];
+  readonly onSendInitiated: readonly StreamSensor[];
+  readonly onSendCompleted: readonly StreamSensor[];
+  readonly onSendError: readonly StreamSensor[];
+  readonly onAssignmentStart: readonly StreamSensor[];
+  readonly onAssignmentCompleted: readonly StreamSensor[];
+  readonly onAssignmentError: readonly StreamSensor[];
+  readonly onRebalanceStart: readonly StreamSensor[];
+  readonly onRebalanceReturn: readonly StreamSensor[];
+  readonly onRebalanceEnd: readonly StreamSensor[];
+  readonly onTopicBufferFull: readonly StreamSensor[];
+
+  constructor(sensors: readonly StreamSensor[]) {
+    this.onMessageIn = implementers(sensors, 'onMessageIn');
+    this.onMessageOut = implementers(sensors, 'onMessageOut');
+    this.onStreamEventIn = implementers(sensors, 'onStreamEventIn');
+    this.onStreamEventOut = implementers(sensors, 'onStreamEventOut');
+    this.onTableGet = implementers(sensors, 'onTableGet');
+    this.onTableSet = implementers(sensors, 'onTableSet');
+    this.onTableDel = implementers(sensors, 'onTableDel');
+    this.onTableContains = implementers(sensors, 'onTableContains');
+    this.onCommitInitiated = implementers(sensors, 'onCommitInitiated');
+    this.onCommitCompleted = implementers(sensors, 'onCommitCompleted');
+    this.onSendInitiated = implementers(sensors, 'onSendInitiated');
+    this.onSendCompleted = implementers(sensors, 'onSendCompleted');
+    this.onSendError = implementers(sensors, 'onSendError');
+    this.onAssignmentStart = implementers(sensors, 'onAssignmentStart');
+    this.onAssignmentCompleted = implementers(sensors, 'onAssignmentCompleted');
+    this.onAssignmentError = implementers(sensors, 'onAssignmentError');
+    this.onRebalanceStart = implementers(sensors, 'onRebalanceStart');
+    this.onRebalanceReturn = implementers(sensors, 'onRebalanceReturn');
+    this.onRebalanceEnd = implementers(sensors, 'onRebalanceEnd');
+    this.onTopicBufferFull = implementers(sensors, 'onTopicBufferFull');
+  }
 }
 
 function describeError(error: unknown): string {
@@ -50,7 +97,7 @@ function labelOf(sensor: StreamSensor): string {
   const name = (sensor as { name?: unknown }).name;
   if (typeof name === 'string' && name.length > 0) return name;
   const ctor = (sensor as { constructor?: { name?: unknown } }).constructor;
-  return typeof ctor?.name === 'string' && ctor.name !== 'Object' ? ctor.name : 'sensor';
+  return typeof ctor?.name === 'string' && ctor.name !== '' && ctor.name !== 'Object' ? ctor.name : 'sensor';
 }
 
 /**
@@ -61,19 +108,13 @@ function labelOf(sensor: StreamSensor): string {
  */
 export class SensorDelegate extends Sensor {
   private members: readonly StreamSensor[] = [];
-  private on: Listeners = SensorDelegate.listenersFor([]);
+  private on = new Listeners([]);
   private readonly failures = new Map<StreamSensor, Map<string, number>>();
   private failureCount = 0;
 
   constructor(...sensors: StreamSensor[]) {
     super();
     for (const sensor of sensors) this.addSensor(sensor);
-  }
-
-  private static listenersFor(sensors: readonly StreamSensor[]): Listeners {
-    const out = {} as Record<StreamSensorEventName, readonly StreamSensor[]>;
-    for (const event of STREAM_SENSOR_EVENT_NAMES) out[event] = implementers(sensors, event);
-    return out;
   }
 
   /** The sensors, in forwarding order. */
@@ -85,14 +126,14 @@ export class SensorDelegate extends Sensor {
   addSensor(sensor: StreamSensor): void {
     if (sensor === this || this.members.includes(sensor)) return;
     this.members = [...this.members, sensor];
-    this.on = SensorDelegate.listenersFor(this.members);
+    this.on = new Listeners(this.members);
   }
 
   /** Removes a sensor; removing one not present does nothing. Events already under way finish. */
   removeSensor(sensor: StreamSensor): void {
     if (!this.members.includes(sensor)) return;
     this.members = this.members.filter((s) => s !== sensor);
-    this.on = SensorDelegate.listenersFor(this.members);
+    this.on = new Listeners(this.members);
   }
 
   private failed(sensor: StreamSensor, event: string, error: unknown): void {
@@ -170,7 +211,7 @@ export class SensorDelegate extends Sensor {
     }
   }
 
-  override onStreamEventIn(tp: string, offset: number, stream: unknown, event: unknown): SensorState | void {
+  override onStreamEventIn(tp: string, offset: number, stream: unknown, event: unknown): SensorState | undefined {
     const list = this.on.onStreamEventIn;
     let state: SensorState | undefined;
     for (let i = 0; i < list.length; i++) {
