@@ -110,16 +110,20 @@ export class MetricsCollector implements NegotiatingMetricsSource {
         `MetricsCollector option prefix ${JSON.stringify(options.prefix)} is invalid: expected [a-zA-Z_:][a-zA-Z0-9_:]*, e.g. "myapp_"`,
       );
     }
-    if (options.instanceId !== undefined && (typeof options.instanceId !== 'string' || options.instanceId.length === 0)) {
+    // Numbers are accepted as text: options may come from environment variables (setupFromEnv).
+    const instanceId = typeof options.instanceId === 'number' ? String(options.instanceId) : options.instanceId;
+    if (instanceId !== undefined && (typeof instanceId !== 'string' || instanceId.length === 0)) {
       throw new SightlineConfigError(`MetricsCollector option instanceId must be a non-empty string, got ${JSON.stringify(options.instanceId)}`);
     }
     if (options.registry !== undefined && !(options.registry instanceof Registry)) {
       throw new SightlineConfigError('MetricsCollector option registry must be a prom-client Registry');
     }
-    this.instanceId = options.instanceId;
+    this.instanceId = instanceId;
     const labels: Record<string, string> = {};
-    if (this.instanceId !== undefined) labels.instance_id = this.instanceId;
-    Object.assign(labels, options.defaultLabels ?? {});
+    if (instanceId !== undefined) labels.instance_id = instanceId;
+    for (const [name, value] of Object.entries(options.defaultLabels ?? {})) {
+      labels[name] = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+    }
     validateDefaultLabels(labels);
     this.defaultLabels = Object.freeze(labels);
     this.registry = options.registry ?? new Registry();

@@ -26,6 +26,7 @@ export interface PrometheusPlugin extends Plugin {
 }
 
 const COLLECTOR_OPTIONS = ['instanceId', 'enabled', 'registry', 'prefix', 'defaultLabels', 'collectDefaultMetrics'] as const;
+const KNOWN_OPTIONS = ['collector', 'namespace', 'buckets', 'monitor', ...COLLECTOR_OPTIONS] as const;
 
 /**
  * `prometheus()` for `setup({ plugins: [prometheus()] })`: `prometheusHooks` as the hooks, a
@@ -33,6 +34,14 @@ const COLLECTOR_OPTIONS = ['instanceId', 'enabled', 'registry', 'prefix', 'defau
  * sets you use in `plugin.collector` (`httpMetrics(plugin.collector)`), and they are served too.
  */
 export function prometheus(options: PrometheusPluginOptions = {}): PrometheusPlugin {
+  if (options === null || typeof options !== 'object') {
+    throw new SightlineConfigError(`prometheus(): options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  // setupFromEnv() passes options from SIGHTLINE_PROMETHEUS_* variables: a misspelt one must not vanish.
+  const unknown = Object.keys(options).filter((k) => !(KNOWN_OPTIONS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new SightlineConfigError(`prometheus(): unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected ${KNOWN_OPTIONS.join(', ')}`);
+  }
   if (options.collector !== undefined) {
     const clash = COLLECTOR_OPTIONS.filter((k) => options[k] !== undefined);
     if (clash.length > 0) {

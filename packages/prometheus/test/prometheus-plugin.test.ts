@@ -23,6 +23,15 @@ describe('prometheus() plugin', () => {
     expect(exposition.body.endsWith('# EOF\n')).toBe(true);
   });
 
+  it('refuses unknown options (as setupFromEnv passes them) and takes numbers from the environment as text', async () => {
+    expect(() => prometheus({ scrapePath: '/m' } as never)).toThrow(
+      'prometheus(): unknown option "scrapePath"; expected collector, namespace, buckets, monitor, instanceId, enabled, registry, prefix, defaultLabels, collectDefaultMetrics',
+    );
+    const p = prometheus({ instanceId: 7, defaultLabels: { zone: 3 } } as never);
+    p.collector.gauge('up', 'Up').set(1);
+    expect(await p.collector.render()).toContain('up{instance_id="7",zone="3"} 1\n');
+  });
+
   it('uses a collector it is given, and refuses collector options beside it', () => {
     const collector = new MetricsCollector();
     expect(prometheus({ collector, namespace: 'app' }).metrics).toBe(collector);
