@@ -180,7 +180,7 @@ export class WsTestClient {
 }
 
 /** Captures log records (of any level at or above `level`) until `restore()`. */
-export function captureLogs(level: 'debug' | 'info' | 'warn' = 'warn') {
+export function captureLogs(level: 'debug' | 'info' | 'warn' | 'error' = 'warn') {
   const records: LogRecord[] = [];
   resetLogging({ SIGHTLINE_LOG: level });
   setLogSink((r) => records.push(r));
