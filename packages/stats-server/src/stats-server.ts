@@ -48,6 +48,11 @@ export interface StatsServer {
   close(): Promise<void>;
   /** A JSON-ready copy of everything received and of the server's own counters. */
   snapshot(): StatsSnapshot;
+  /**
+   * Applies StatsD lines in-process, exactly as the UDP and TCP listeners do (bad lines are counted
+   * and logged): for feeding the server from a source of your own. Works whether or not it listens.
+   */
+  ingestStatsd(text: string): void;
 }
 
 /**
@@ -115,6 +120,10 @@ class StatsServerImpl implements StatsServer {
 
   snapshot(): StatsSnapshot {
     return { ...this.store.snapshot(), server: { ...this.counters, series: this.store.seriesCount } };
+  }
+
+  ingestStatsd(text: string): void {
+    this.statsd.handlePacket(text, 'in-process');
   }
 
   private async start(): Promise<StatsServerAddress> {

@@ -79,3 +79,13 @@ describe('statsServer() plugin', () => {
     expect(plugin.server).toBe(server);
   });
 });
+
+describe('ingestStatsd', () => {
+  it('applies lines in-process without listening, counting bad ones', () => {
+    const server = createStatsServer({ secrets: 'k' });
+    server.ingestStatsd('a:1|c\na:2|c|@0.5\nnope\nt:5|ms');
+    expect(server.snapshot().counters).toEqual({ a: 5 });
+    expect(server.snapshot().timers).toEqual({ t: { count: 1, sum: 5, min: 5, max: 5 } });
+    expect(server.snapshot().server).toMatchObject({ statsdLines: 3, statsdBadLines: 1 });
+  });
+});

@@ -70,7 +70,8 @@ const EMPTY_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
 export class MetricStore {
   private readonly families = new Map<string, Family>();
-  private readonly nameCache = new Map<SeriesKind, Map<string, string>>();
+  // Received name -> its family, per kind: one lookup on the hot path instead of sanitizing the name.
+  private readonly nameIndex = new Map<SeriesKind, Map<string, Family>>();
   private count = 0;
 
   constructor(
@@ -167,30 +168,28 @@ export class MetricStore {
     return out;
   }
 
-  private familyNameOf(kind: SeriesKind, name: string): string {
-    let cache = this.nameCache.get(kind);
-    if (!cache) {
-      cache = new Map();
-      this.nameCache.set(kind, cache);
-    }
-    let result = cache.get(name);
-    if (result === undefined) {
-      if (cache.size >= NAME_CACHE_LIMIT) cache.clear();
-      result = familyName(kind, name);
-      cache.set(name, result);
-    }
-    return result;
-  }
-
   private resolve(kind: SeriesKind, name: string, tags: Tags | undefined): AnySeries | string {
-    const promName = this.familyNameOf(kind, name);
-    let family = this.families.get(promName);
-    if (family && family.kind !== kind) {
-      return `"${name}" as a ${kind} clashes with the ${family.kind} "${family.sourceName}" exposed as ${promName}`;
+    let index = this.nameIndex.get(kind);
+    if (!index) {
+      index = new Map();
+      this.nameIndex.set(kind, index);
     }
+    let family = index.get(name);
     const { key, labels } = labelsOf(tags);
     let series = family?.series.get(key);
     if (series) return series;
+
+    const promName = family?.name ?? familyName(kind, name);
+    family ??= this.families.get(promName);
+    if (family && family.kind !== kind) {
+      return `"${name}" as a ${kind} clashes with the ${family.kind} "${family.sourceName}" exposed as ${promName}`;
+    }
+    if (family) {
+      if (index.size >= NAME_CACHE_LIMIT) index.clear();
+      index.set(name, family);
+      series = family.series.get(key);
+      if (series) return series;
+    }
 
     if (promName.startsWith(OWN_METRIC_PREFIX)) {
       return `"${name}" is reserved: names exposed with the prefix ${OWN_METRIC_PREFIX} belong to the server`;
@@ -204,6 +203,8 @@ export class MetricStore {
         kind === 'timer' ? this.options.timerBuckets : kind === 'histogram' ? this.options.histogramBuckets : [];
       family = { name: promName, kind, sourceName: name, series: new Map(), buckets };
       this.families.set(promName, family);
+      if (index.size >= NAME_CACHE_LIMIT) index.clear();
+      index.set(name, family);
     }
     const display = displayOf(name, tags);
     if (kind === 'timer' || kind === 'histogram') {
@@ -220,10 +221,29 @@ export class MetricStore {
   }
 }
 
-function labelsOf(tags: Tags | undefined): { key: string; labels: Readonly<Record<string, string>> } {
-  if (!tags) return { key: '', labels: EMPTY_LABELS };
+interface LabelSet {
+  readonly key: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+const NO_LABELS: LabelSet = { key: '', labels: EMPTY_LABELS };
+// Frozen tag objects (the StatsD parser shares one per distinct tag text) are sanitized once.
+const labelMemo = new WeakMap<Tags, LabelSet>();
+
+function labelsOf(tags: Tags | undefined): LabelSet {
+  if (!tags) return NO_LABELS;
+  const frozen = Object.isFrozen(tags);
+  if (frozen) {
+    const memo = labelMemo.get(tags);
+    if (memo) return memo;
+  }
+  const set = computeLabels(tags);
+  if (frozen) labelMemo.set(tags, set);
+  return set;
+}
+
+function computeLabels(tags: Tags): LabelSet {
   const keys = Object.keys(tags);
-  if (keys.length === 0) return { key: '', labels: EMPTY_LABELS };
+  if (keys.length === 0) return NO_LABELS;
   const pairs: [string, string][] = keys.map((k) => [sanitizeLabelName(k), tags[k]!]);
   pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const labels: Record<string, string> = {};

@@ -42,6 +42,9 @@ const NUMBER = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 const NAME = /^[^\s\u0000-\u001f\u007f:|@#,]+$/;
 const MAX_NAME_LENGTH = 250;
 const MAX_SAMPLES_PER_LINE = 10_000;
+// Clients repeat the same few tag sets: parse each text once and share the (frozen) result.
+const TAG_CACHE_LIMIT = 1_000;
+const tagCache = new Map<string, Readonly<Record<string, string>>>();
 
 /** Parses one line (without its newline; a trailing `\r` is ignored). */
 export function parseStatsdLine(input: string): StatsdLineResult {
@@ -54,6 +57,56 @@ export function parseStatsdLine(input: string): StatsdLineResult {
     return fail(`invalid metric name ${JSON.stringify(clip(name))}: no whitespace, control characters or ":|@#,", at most ${MAX_NAME_LENGTH} characters`);
   }
 
+  return parseSingleGroup(line, name, colon) ?? parseGroups(line, name, colon);
+}
+
+/**
+ * The common case, one `values|type[|fields]` group, read without intermediate arrays. Returns
+ * undefined for anything else, including every error, which the general parser then explains.
+ */
+function parseSingleGroup(line: string, name: string, colon: number): StatsdLineResult | undefined {
+  const n = line.length;
+  const bar = line.indexOf('|', colon + 1);
+  if (bar === -1) return undefined;
+  let next = line.indexOf('|', bar + 1);
+  const typeCode = line.slice(bar + 1, next === -1 ? n : next);
+  const type = TYPES[typeCode];
+  if (!type) return undefined;
+  let rate = 1;
+  let tags: Readonly<Record<string, string>> | undefined;
+  while (next !== -1) {
+    const start = next + 1;
+    next = line.indexOf('|', start);
+    const end = next === -1 ? n : next;
+    const c = line.charCodeAt(start);
+    if (c === 64 /* @ */) {
+      const text = line.slice(start + 1, end);
+      rate = NUMBER.test(text) ? Number(text) : NaN;
+      if (!(rate > 0 && rate <= 1)) return undefined;
+    } else if (c === 35 /* # */) {
+      if (tags) return undefined;
+      const parsed = cachedTags(line.slice(start + 1, end));
+      if (typeof parsed === 'string') return undefined;
+      tags = parsed;
+    } else if (!(c === 99 /* c */ && line.charCodeAt(start + 1) === 58) && !/^T[0-9]+$/.test(line.slice(start, end))) {
+      return undefined;
+    }
+  }
+  const values = line.slice(colon + 1, bar);
+  if (type === 'set') {
+    if (values.length === 0) return undefined;
+    return { ok: true, samples: [{ type, name, value: values, sampleRate: rate, delta: false, tags }] };
+  }
+  if (values.includes(':')) return undefined;
+  if (!NUMBER.test(values)) return undefined;
+  const value = Number(values);
+  if (!Number.isFinite(value)) return undefined;
+  const c0 = values.charCodeAt(0);
+  const delta = type === 'gauge' && (c0 === 43 /* + */ || c0 === 45); /* - */
+  return { ok: true, samples: [{ type, name, value, sampleRate: rate, delta, tags }] };
+}
+
+function parseGroups(line: string, name: string, colon: number): StatsdLineResult {
   const fields = line.slice(colon + 1).split('|');
   interface Group {
     readonly values: string;
@@ -61,7 +114,7 @@ export function parseStatsdLine(input: string): StatsdLineResult {
     rate: number;
   }
   const groups: Group[] = [];
-  let tags: Record<string, string> | undefined;
+  let tags: Readonly<Record<string, string>> | undefined;
   let pendingValues: string | undefined = fields[0]!;
   let i = 1;
   while (pendingValues !== undefined) {
@@ -81,7 +134,7 @@ export function parseStatsdLine(input: string): StatsdLineResult {
         pendingValues = rest;
       } else if (field.startsWith('#')) {
         if (tags) return fail('more than one tags field');
-        const parsed = parseTags(field.slice(1));
+        const parsed = cachedTags(field.slice(1));
         if (typeof parsed === 'string') return fail(parsed);
         tags = parsed;
       } else if (field.startsWith('c:') || /^T[0-9]+$/.test(field)) {
@@ -113,6 +166,16 @@ export function parseStatsdLine(input: string): StatsdLineResult {
     }
   }
   return { ok: true, samples };
+}
+
+function cachedTags(text: string): Readonly<Record<string, string>> | string {
+  const cached = tagCache.get(text);
+  if (cached) return cached;
+  const parsed = parseTags(text);
+  if (typeof parsed === 'string') return parsed;
+  if (tagCache.size >= TAG_CACHE_LIMIT) tagCache.clear();
+  tagCache.set(text, Object.freeze(parsed));
+  return parsed;
 }
 
 function parseTags(text: string): Record<string, string> | string {
