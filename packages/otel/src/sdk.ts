@@ -55,10 +55,11 @@ export function createSdk(options: ResolvedOptions, loadGrpc?: () => GrpcExporte
   const resource = buildResource(options);
 
   // Console mode prints as things finish; OTLP batches spans and logs, as the seed does.
-  const spanExporter = options.spanExporter ?? defaults!.span;
   const spanProcessors: SpanProcessor[] = options.spanProcessors
     ? [...options.spanProcessors]
-    : [consoleMode && !options.spanExporter ? new SimpleSpanProcessor(spanExporter) : new BatchSpanProcessor(spanExporter)];
+    : options.spanExporter
+      ? [new BatchSpanProcessor(options.spanExporter)]
+      : [consoleMode ? new SimpleSpanProcessor(defaults!.span) : new BatchSpanProcessor(defaults!.span)];
   const idGenerator = new LinkingIdGenerator();
   const tracerProvider = new BasicTracerProvider({ resource, spanProcessors, idGenerator });
 
@@ -73,14 +74,15 @@ export function createSdk(options: ResolvedOptions, loadGrpc?: () => GrpcExporte
       ];
   const meterProvider = new MeterProvider({ resource, readers });
 
-  const logExporter = options.logRecordExporter ?? defaults?.log;
   const logProcessors: LogRecordProcessor[] = options.logRecordProcessors
     ? [...options.logRecordProcessors]
-    : [
-        consoleMode && !options.logRecordExporter
-          ? new SimpleLogRecordProcessor({ exporter: logExporter! })
-          : new BatchLogRecordProcessor({ exporter: logExporter! }),
-      ];
+    : options.logRecordExporter
+      ? [new BatchLogRecordProcessor({ exporter: options.logRecordExporter })]
+      : [
+          consoleMode
+            ? new SimpleLogRecordProcessor({ exporter: defaults!.log })
+            : new BatchLogRecordProcessor({ exporter: defaults!.log }),
+        ];
   const loggerProvider = new LoggerProvider({ resource, processors: logProcessors });
 
   // Globals, so other OpenTelemetry instrumentation shares this SDK. Whatever was registered
