@@ -9,7 +9,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { setLogSink, type LogRecord } from '@sightline/core';
-import { OpenTelemetry, type OpenTelemetryOptions } from '@sightline/otel';
+import { OpenTelemetry, type OpenTelemetryOptions } from '../src/index.js';
 
 export interface InMemoryTelemetry {
   readonly spans: InMemorySpanExporter;

@@ -10,8 +10,8 @@ import {
   recordEvent,
   recordMetric,
   scope,
-} from '@sightline/otel';
-import { captureLogs, configureInMemory, points, type InMemoryTelemetry } from '../helpers';
+} from '../../src/index.js';
+import { captureLogs, configureInMemory, points, type InMemoryTelemetry } from '../helpers.js';
 
 describe('recording inside a scope', () => {
   let t: InMemoryTelemetry;

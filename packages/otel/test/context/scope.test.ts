@@ -1,6 +1,6 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { OpenTelemetry, scope } from '@sightline/otel';
-import { configureInMemory, parentOf, sleep, type InMemoryTelemetry } from '../helpers';
+import { OpenTelemetry, scope } from '../../src/index.js';
+import { configureInMemory, parentOf, sleep, type InMemoryTelemetry } from '../helpers.js';
 
 describe('scope', () => {
   let t: InMemoryTelemetry;

@@ -9,8 +9,8 @@ import {
   parseTraceId,
   parseTraceparent,
   scope,
-} from '@sightline/otel';
-import { configureInMemory, parentOf, type InMemoryTelemetry } from '../helpers';
+} from '../../src/index.js';
+import { configureInMemory, parentOf, type InMemoryTelemetry } from '../helpers.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT_ID = '00f067aa0ba902b7';
