@@ -211,7 +211,7 @@ describe('OpenTelemetry', () => {
     expect(span.level).toBe('info');
     expect(span.fields).toMatchObject({
       traceId: 'abcdefabcdefabcdefabcdefabcdef12',
-      status: 'OK',
+      status: 'UNSET',
       attributes: { route: '/orders' },
       events: [{ name: 'cache.miss', attributes: { key: 'k' } }],
     });

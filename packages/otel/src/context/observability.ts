@@ -5,7 +5,7 @@ import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
 import { InvalidTraceContextError } from '../errors.js';
 import { LEVEL_RANK, parseObservabilityLevel, type ObservabilityLevel } from '../levels.js';
 import { activeBridge } from '../state.js';
-import { OBSERVABILITY_KEY, runScope, scopeArguments, type ScopeFunction, type ScopeOptions } from './scope.js';
+import { OBSERVABILITY_KEY, runScope, scopeFunction, type ScopeFunction, type ScopeOptions } from './scope.js';
 import { parseTraceId, parseTraceparent } from './trace-context.js';
 
 export interface ObservabilityOptions {
@@ -51,7 +51,8 @@ export class Observability {
    * this observability's level.
    */
   readonly scope: ScopeFunction = <T>(name: string, optionsOrFn: ScopeOptions | (() => T), maybeFn?: () => T): T => {
-    const [options, fn] = scopeArguments(name, optionsOrFn, maybeFn);
+    const [options, fn] =
+      typeof optionsOrFn === 'function' ? [undefined, optionsOrFn] : [optionsOrFn, scopeFunction(name, maybeFn)];
     const bridge = activeBridge();
     let parent: Context = context.active().setValue(OBSERVABILITY_KEY, this);
     if (this.remoteParent) return runScope(bridge, trace.setSpanContext(parent, this.remoteParent), name, options, fn);

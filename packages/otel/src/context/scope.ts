@@ -14,8 +14,6 @@ export interface ScopeOptions {
   readonly attributes?: ScopeAttributes;
 }
 
-const OK_STATUS = Object.freeze({ code: SpanStatusCode.OK });
-
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (
     value !== null &&
@@ -35,11 +33,6 @@ export function recordFailure(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
 
-function succeed(span: Span): void {
-  span.setStatus(OK_STATUS);
-  span.end();
-}
-
 function fail(span: Span, error: unknown): void {
   try {
     recordFailure(span, error);
@@ -51,7 +44,8 @@ function fail(span: Span, error: unknown): void {
 /**
  * Starts a span under `parent`, runs `fn` with that span active and ends the span when `fn`
  * returns or its promise settles. A throw or rejection marks the span ERROR, records the
- * exception, and goes on to the caller unchanged.
+ * exception, and goes on to the caller unchanged. Success leaves the status UNSET, as the
+ * OpenTelemetry specification asks of instrumentation (the seed's Python sets OK).
  */
 export function runScope<T>(
   bridge: Bridge,
@@ -81,12 +75,13 @@ export function runScope<T>(
     throw error;
   }
   if (!isPromiseLike(result)) {
-    succeed(span);
+    span.end();
     return result;
   }
+  // The caller gets a promise that settles after the span has ended, with fn's value or error.
   return result.then(
     (value) => {
-      succeed(span);
+      span.end();
       return value;
     },
     (error: unknown) => {
@@ -101,17 +96,12 @@ export type ScopeFunction = {
   <T>(name: string, options: ScopeOptions, fn: () => T): T;
 };
 
-/** Splits `(name, fn)` / `(name, options, fn)`. */
-export function scopeArguments<T>(
-  name: string,
-  optionsOrFn: ScopeOptions | (() => T),
-  maybeFn: (() => T) | undefined,
-): [ScopeOptions | undefined, () => T] {
-  if (typeof optionsOrFn === 'function') return [undefined, optionsOrFn];
+/** For `(name, options, fn)`: the function, checked. */
+export function scopeFunction<T>(name: string, maybeFn: (() => T) | undefined): () => T {
   if (typeof maybeFn !== 'function') {
     throw new TypeError(`scope(${JSON.stringify(name)}, options, fn): fn must be a function, got ${typeof maybeFn}`);
   }
-  return [optionsOrFn, maybeFn];
+  return maybeFn;
 }
 
 /**
@@ -119,6 +109,6 @@ export function scopeArguments<T>(
  * Returns what `fn` returns (its promise, for an async `fn`).
  */
 export const scope: ScopeFunction = <T>(name: string, optionsOrFn: ScopeOptions | (() => T), maybeFn?: () => T): T => {
-  const [options, fn] = scopeArguments(name, optionsOrFn, maybeFn);
-  return runScope(activeBridge(), context.active(), name, options, fn);
+  if (typeof optionsOrFn === 'function') return runScope(activeBridge(), context.active(), name, undefined, optionsOrFn);
+  return runScope(activeBridge(), context.active(), name, optionsOrFn, scopeFunction(name, maybeFn));
 };

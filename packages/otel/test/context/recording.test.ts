@@ -1,3 +1,4 @@
+import { SpanStatusCode } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { DataPointType, type Histogram } from '@opentelemetry/sdk-metrics';
 import {
@@ -134,7 +135,7 @@ describe('recording inside a scope', () => {
     expect(record!.attributes).toMatchObject({ user_id: 'u-9', 'exception.type': 'RangeError', 'exception.message': 'no row' });
     const span = t.span('lookup');
     expect(span.events.map((e) => [e.name, e.attributes!['exception.message']])).toEqual([['exception', 'no row']]);
-    expect(span.status.code).toBe(1); // OK: the scope itself completed
+    expect(span.status.code).toBe(SpanStatusCode.UNSET); // the scope itself completed
   });
 
   it('logs outside any scope carry no span context', () => {
