@@ -1,12 +1,19 @@
 // The plugin @sightline/setup composes: hooks recording OpenTelemetry metrics, configure() on
 // start with the service setup knows, shutdown() on stop.
 import type { Plugin, PluginContext } from '@sightline/core';
-import type { OpenTelemetryOptions } from './config/options.js';
+import { resolveOptions, type OpenTelemetryOptions } from './config/options.js';
 import { otelHooks } from './metrics/otel-hooks.js';
 import { OpenTelemetry } from './open-telemetry.js';
 
-/** `options` win over the service, version and environment setup passes in. */
+// Stands in for the service setup passes at start, so the options can be checked now.
+const SERVICE_FROM_SETUP = 'service-from-setup';
+
+/**
+ * `options` win over the service, version and environment setup passes in. They are validated
+ * here, so a bad option (from code or from setup's SIGHTLINE_OTEL_* variables) fails at once.
+ */
 export function otel(options: OpenTelemetryOptions = {}): Plugin {
+  resolveOptions({ service: SERVICE_FROM_SETUP, ...withoutUndefined(options) });
   return Object.freeze({
     name: 'otel',
     hooks: otelHooks(),

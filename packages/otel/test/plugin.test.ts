@@ -1,7 +1,10 @@
 import type { PluginContext } from '@sightline/core';
 import { getLogger } from '@sightline/core';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { OpenTelemetry, otel, scope, type OpenTelemetryOptions } from '../src/index.js';
+import { timed } from '@sightline/core';
+import { setup, setupFromEnv } from '@sightline/setup';
+import { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetricReader, type Histogram } from '@opentelemetry/sdk-metrics';
+import { OpenTelemetry, otel, OtelConfigError, scope, type OpenTelemetryOptions } from '../src/index.js';
 
 function pluginContext(info: { service: string; version?: string; environment?: string }): PluginContext {
   return {
@@ -54,5 +57,65 @@ describe('otel() plugin', () => {
       'deployment.environment.name': 'prod',
     });
     await plugin.stop!();
+  });
+});
+
+describe('otel() with @sightline/setup', () => {
+  afterEach(() => OpenTelemetry.resetForTesting());
+
+  it('refuses bad options when the plugin is made, not at start', () => {
+    expect(() => otel({ protocol: 'udp' as 'grpc' })).toThrow(OtelConfigError);
+    expect(() => otel({ exportIntervalMillis: -5 })).toThrow('Invalid exportIntervalMillis -5: expected a positive integer');
+    expect(OpenTelemetry.isConfigured).toBe(false);
+  });
+
+  it('setup() starts it with the service, its hooks record OpenTelemetry metrics, stop() shuts it down', async () => {
+    const spans = new InMemorySpanExporter();
+    // The in-memory exporter forgets its spans at shutdown: keep the names seen past stop() here.
+    const ended: string[] = [];
+    const recorder = {
+      onStart: () => undefined,
+      onEnd: (span: { name: string }) => void ended.push(span.name),
+      forceFlush: async () => undefined,
+      shutdown: async () => undefined,
+    };
+    const metrics = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+    const reader = new PeriodicExportingMetricReader({ exporter: metrics, exportIntervalMillis: 3_600_000, exportTimeoutMillis: 1000 });
+    const obs = setup({
+      service: 'orders',
+      version: '1.4.0',
+      plugins: [otel({ spanProcessors: [new SimpleSpanProcessor(spans), recorder], metricReaders: [reader] })],
+    });
+    await obs.start();
+    await scope('create-order', () => timed(obs.hooks, 'order.create', async () => 'ok'));
+    await reader.forceFlush();
+    const duration = metrics
+      .getMetrics()
+      .flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics))
+      .find((m) => m.descriptor.name === 'sightline.request.duration')!;
+    expect(duration.dataPoints.map((d) => [d.attributes.op, (d.value as Histogram).count])).toEqual([['order.create', 1]]);
+    expect(spans.getFinishedSpans()[0]!.resource.attributes).toMatchObject({ 'service.name': 'orders', 'service.version': '1.4.0' });
+
+    const result = await obs.stop();
+    expect(result).toMatchObject({ stopped: ['otel'], failed: [], timedOut: [] });
+    expect(scope('after-stop', () => 1)).toBe(1);
+    expect(ended).toEqual(['create-order']);
+  });
+
+  it('setupFromEnv() passes SIGHTLINE_OTEL_* variables as options', async () => {
+    const spans = new InMemorySpanExporter();
+    const obs = setupFromEnv({
+      factories: { otel },
+      options: { otel: { spanProcessors: [new SimpleSpanProcessor(spans)] } },
+      env: { SIGHTLINE_SERVICE_NAME: 'from-env', SIGHTLINE_OTEL_ENVIRONMENT: 'staging', SIGHTLINE_OTEL_ATTRIBUTES__TEAM: 'core' },
+    });
+    await obs.start();
+    scope('x', () => undefined);
+    expect(spans.getFinishedSpans()[0]!.resource.attributes).toMatchObject({
+      'service.name': 'from-env',
+      'deployment.environment.name': 'staging',
+      team: 'core',
+    });
+    await obs.stop();
   });
 });
