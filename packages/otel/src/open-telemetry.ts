@@ -21,8 +21,16 @@ function configure(options: OpenTelemetryOptions = {}): void {
   for (const warning of resolved.warnings) log.warn(warning);
   log.info('OpenTelemetry configured', {
     service: resolved.service,
-    export: resolved.endpoint === undefined ? 'logger' : `${resolved.protocol} ${resolved.endpoint}`,
+    export: resolved.endpoint === undefined ? 'logger' : `${resolved.protocol} ${withoutCredentials(resolved.endpoint)}`,
   });
+}
+
+/** An endpoint as it may be logged: without a user name or password in it. */
+function withoutCredentials(endpoint: string): string {
+  const url = new URL(endpoint);
+  url.username = '';
+  url.password = '';
+  return url.href.replace(/\/+$/, '');
 }
 
 function shutdown(): Promise<void> {

@@ -27,16 +27,29 @@ import { INSTRUMENTATION_NAME, type ConfiguredSdk } from './state.js';
 
 const log = getLogger('sightline.otel');
 
-/** The SDK's own diagnostics (export failures, dropped spans) go to `sightline.otel.sdk`. */
-function diagLogger(): DiagLogger {
+/**
+ * The SDK's own diagnostics (export failures, dropped spans) go to `sightline.otel.sdk`. A collector
+ * that is down fails every export: each distinct message is logged at most once a minute, with the
+ * number of repeats held back in between.
+ */
+export function diagLogger(now: () => number = Date.now, intervalMs = 60_000): DiagLogger {
   const sdkLog = getLogger('sightline.otel.sdk');
-  return {
-    error: (message, ...args) => sdkLog.error(message, args.length ? { args } : undefined),
-    warn: (message, ...args) => sdkLog.warn(message, args.length ? { args } : undefined),
-    info: (message, ...args) => sdkLog.info(message, args.length ? { args } : undefined),
-    debug: (message, ...args) => sdkLog.debug(message, args.length ? { args } : undefined),
-    verbose: (message, ...args) => sdkLog.trace(message, args.length ? { args } : undefined),
+  const seen = new Map<string, { last: number; suppressed: number }>();
+  const emit = (level: 'error' | 'warn' | 'info' | 'debug' | 'trace') => (message: string, ...args: unknown[]) => {
+    const key = `${level}:${message.slice(0, 200)}`;
+    const entry = seen.get(key);
+    const t = now();
+    if (entry && t - entry.last < intervalMs) {
+      entry.suppressed++;
+      return;
+    }
+    const fields: Record<string, unknown> = {};
+    if (args.length) fields.args = args;
+    if (entry?.suppressed) fields.repeated = entry.suppressed;
+    if (seen.size < 1000 || entry) seen.set(key, { last: t, suppressed: 0 });
+    sdkLog[level](message, Object.keys(fields).length ? fields : undefined);
   };
+  return { error: emit('error'), warn: emit('warn'), info: emit('info'), debug: emit('debug'), verbose: emit('trace') };
 }
 
 function exportersFor(options: ResolvedOptions, loadGrpc: (() => GrpcExporterClasses) | undefined): SignalExporters {

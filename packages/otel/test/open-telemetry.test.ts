@@ -10,6 +10,7 @@ import {
   scope,
 } from '../src/index.js';
 import { setLogLevel } from '@sightline/core';
+import { diagLogger } from '../src/sdk.js';
 import { captureLogs, configureInMemory } from './helpers.js';
 
 const OTEL_VARS = [
@@ -239,5 +240,45 @@ describe('OpenTelemetry', () => {
       logs.restore();
     }
     expect(logs.records).toEqual([]);
+  });
+});
+
+describe('OpenTelemetry logging of its own', () => {
+  afterEach(() => OpenTelemetry.resetForTesting());
+
+  it('logs where telemetry goes, never credentials in the endpoint', async () => {
+    const logs = captureLogs();
+    setLogLevel('sightline.otel', 'info');
+    try {
+      OpenTelemetry.configure({ service: 'creds', otlpEndpoint: 'http://user:s3cret@127.0.0.1:4318', headers: { authorization: 'Bearer t0ken' } });
+    } finally {
+      setLogLevel('sightline.otel', undefined);
+      logs.restore();
+    }
+    const configured = logs.records.find((r) => r.message === 'OpenTelemetry configured')!;
+    expect(configured.fields).toEqual({ service: 'creds', export: 'http/protobuf http://127.0.0.1:4318' });
+    expect(JSON.stringify(logs.records)).not.toMatch(/s3cret|t0ken/);
+  });
+
+  it('routes SDK diagnostics to sightline.otel.sdk, each distinct message at most once a minute', () => {
+    const logs = captureLogs();
+    let now = 0;
+    const diag = diagLogger(() => now);
+    try {
+      diag.error('export failed: ECONNREFUSED');
+      now = 1000;
+      diag.error('export failed: ECONNREFUSED');
+      diag.error('export failed: ECONNREFUSED');
+      diag.warn('dropped 3 spans');
+      now = 61_000;
+      diag.error('export failed: ECONNREFUSED');
+    } finally {
+      logs.restore();
+    }
+    expect(logs.records.map((r) => [r.logger, r.level, r.message, r.fields])).toEqual([
+      ['sightline.otel.sdk', 'error', 'export failed: ECONNREFUSED', undefined],
+      ['sightline.otel.sdk', 'warn', 'dropped 3 spans', undefined],
+      ['sightline.otel.sdk', 'error', 'export failed: ECONNREFUSED', { repeated: 2 }],
+    ]);
   });
 });
