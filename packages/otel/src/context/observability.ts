@@ -1,0 +1,72 @@
+// An observability: the level and the optional external trace link of a tree of scopes, as
+// `OpenTelemetry.observability()` in the seed. Its `scope()` starts the root of that tree.
+import { context, trace, TraceFlags, type Context, type SpanContext } from '@opentelemetry/api';
+import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
+import { InvalidTraceContextError } from '../errors.js';
+import { LEVEL_RANK, parseObservabilityLevel, type ObservabilityLevel } from '../levels.js';
+import { activeBridge } from '../state.js';
+import { OBSERVABILITY_KEY, runScope, scopeFunction, type ScopeFunction, type ScopeOptions } from './scope.js';
+import { parseTraceId, parseTraceparent } from './trace-context.js';
+
+export interface ObservabilityOptions {
+  /** Records below this level are dropped: `debug`, `info` (default), `warning`, `error`. */
+  readonly level?: ObservabilityLevel;
+  /** 32 hex digits (or a UUID): the root scope starts a span in this trace. */
+  readonly externalTraceId?: string;
+  /** A W3C `traceparent`: the root scope becomes a child of that remote span. */
+  readonly traceparent?: string;
+  /** The `tracestate` that came with `traceparent`. */
+  readonly tracestate?: string;
+}
+
+const randomIds = new RandomIdGenerator();
+
+export class Observability {
+  readonly level: ObservabilityLevel;
+  /** The external trace the root scope joins, if any. */
+  readonly traceId: string | undefined;
+  /** The remote parent from `traceparent`, if any. */
+  readonly remoteParent: SpanContext | undefined;
+  /** @internal numeric form of `level`, compared on every record. */
+  readonly rank: number;
+
+  constructor(options: ObservabilityOptions = {}) {
+    this.level = options.level === undefined ? 'info' : parseObservabilityLevel(options.level);
+    this.rank = LEVEL_RANK[this.level];
+    this.remoteParent = options.traceparent === undefined ? undefined : parseTraceparent(options.traceparent, options.tracestate);
+    const traceId = options.externalTraceId === undefined ? undefined : parseTraceId(options.externalTraceId);
+    if (traceId !== undefined && this.remoteParent && this.remoteParent.traceId !== traceId) {
+      throw new InvalidTraceContextError(
+        `externalTraceId ${JSON.stringify(traceId)} and traceparent trace id ${JSON.stringify(this.remoteParent.traceId)} ` +
+          'name different traces: pass one of them, or the same trace in both',
+      );
+    }
+    this.traceId = traceId ?? this.remoteParent?.traceId;
+    Object.freeze(this);
+  }
+
+  /**
+   * Runs `fn` in the root scope of this observability: a span that is a child of the active span
+   * (or of the remote `traceparent`, or the root of `externalTraceId`), whose subtree records at
+   * this observability's level.
+   */
+  readonly scope: ScopeFunction = <T>(name: string, optionsOrFn: ScopeOptions | (() => T), maybeFn?: () => T): T => {
+    const [options, fn] =
+      typeof optionsOrFn === 'function' ? [undefined, optionsOrFn] : [optionsOrFn, scopeFunction(name, maybeFn)];
+    const bridge = activeBridge();
+    let parent: Context = context.active().setValue(OBSERVABILITY_KEY, this);
+    if (this.remoteParent) return runScope(bridge, trace.setSpanContext(parent, this.remoteParent), name, options, fn);
+    if (this.traceId === undefined) return runScope(bridge, parent, name, options, fn);
+    parent = trace.deleteSpan(parent);
+    if (bridge.idGenerator) return runScope(bridge, parent, name, options, fn, this.traceId);
+    // A tracer that is not ours cannot be handed a trace id: join the trace under a remote parent
+    // standing in for the external caller.
+    const standIn: SpanContext = {
+      traceId: this.traceId,
+      spanId: randomIds.generateSpanId(),
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+    };
+    return runScope(bridge, trace.setSpanContext(parent, standIn), name, options, fn);
+  };
+}

@@ -1,0 +1,49 @@
+export { OpenTelemetry } from './open-telemetry.js';
+export type { OpenTelemetryOptions, OtlpProtocol } from './config/options.js';
+
+export { Observability } from './context/observability.js';
+export type { ObservabilityOptions } from './context/observability.js';
+export { scope } from './context/scope.js';
+export type { ScopeFunction, ScopeOptions } from './context/scope.js';
+export type { ScopeAttributes } from './context/attributes.js';
+export {
+  logDebug,
+  logError,
+  logInfo,
+  logWarning,
+  recordAttributes,
+  recordEvent,
+  recordMetric,
+} from './context/recording.js';
+export type { MetricOptions } from './context/recording.js';
+export type { MetricKind } from './metrics/instruments.js';
+export { parseObservabilityLevel } from './levels.js';
+export type { ObservabilityLevel } from './levels.js';
+
+export {
+  extractTraceparent,
+  formatTraceparent,
+  injectTraceparent,
+  parseTraceId,
+  parseTraceparent,
+  TRACEPARENT_HEADER,
+  TRACESTATE_HEADER,
+} from './context/trace-context.js';
+export type { HeaderCarrier, TraceHeaders } from './context/trace-context.js';
+
+export { otelHooks } from './metrics/otel-hooks.js';
+export type { OtelHooksOptions } from './metrics/otel-hooks.js';
+export { otel } from './plugin.js';
+
+export { LoggerSpanExporter } from './exporters/logger-span-exporter.js';
+export { LoggerMetricExporter } from './exporters/logger-metric-exporter.js';
+export { LoggerLogRecordExporter } from './exporters/logger-log-record-exporter.js';
+
+export {
+  AlreadyConfiguredError,
+  InvalidTraceContextError,
+  InvalidTraceIdError,
+  InvalidTraceparentError,
+  MissingExporterError,
+  OtelConfigError,
+} from './errors.js';

@@ -1,0 +1,84 @@
+// The entry point, as in the seed: configure once at startup, then observability() for the root
+// of each tree of scopes; shutdown() flushes everything at exit.
+import { getLogger } from '@sightline/core';
+import { resolveOptions, type OpenTelemetryOptions } from './config/options.js';
+import { Observability, type ObservabilityOptions } from './context/observability.js';
+import { AlreadyConfiguredError } from './errors.js';
+import { createSdk } from './sdk.js';
+import { otelState } from './state.js';
+
+const log = getLogger('sightline.otel');
+
+function configure(options: OpenTelemetryOptions = {}): void {
+  const s = otelState();
+  if (s.configuredService !== undefined) throw new AlreadyConfiguredError(s.configuredService);
+  const resolved = resolveOptions(options);
+  const sdk = createSdk(resolved);
+  s.sdk = sdk;
+  s.configuredService = resolved.service;
+  s.shuttingDown = undefined;
+  s.generation++;
+  for (const warning of resolved.warnings) log.warn(warning);
+  log.info('OpenTelemetry configured', {
+    service: resolved.service,
+    export: resolved.endpoint === undefined ? 'logger' : `${resolved.protocol} ${withoutCredentials(resolved.endpoint)}`,
+  });
+}
+
+/** An endpoint as it may be logged: without a user name or password in it. */
+function withoutCredentials(endpoint: string): string {
+  const url = new URL(endpoint);
+  url.username = '';
+  url.password = '';
+  return url.href.replace(/\/+$/, '');
+}
+
+function shutdown(): Promise<void> {
+  const s = otelState();
+  if (s.shuttingDown) return s.shuttingDown;
+  const sdk = s.sdk;
+  if (!sdk) return Promise.resolve();
+  s.sdk = undefined;
+  s.generation++;
+  s.shuttingDown = sdk.shutdown();
+  return s.shuttingDown;
+}
+
+export const OpenTelemetry = Object.freeze({
+  /**
+   * Sets up tracing, metrics and logs for this process: the resource, the exporters (OTLP when an
+   * endpoint is given or in OTEL_EXPORTER_OTLP_ENDPOINT, else the `sightline.otel` logger) and the
+   * global OpenTelemetry registrations. Once per process: a second call throws AlreadyConfiguredError.
+   */
+  configure,
+
+  /** An observability for a tree of scopes: its level and, optionally, the external trace it joins. */
+  observability(options?: ObservabilityOptions): Observability {
+    return new Observability(options);
+  },
+
+  /** True once configure() has succeeded in this process (and until resetForTesting()). */
+  get isConfigured(): boolean {
+    return otelState().configuredService !== undefined;
+  },
+
+  /** Exports everything recorded so far; failures are logged, never thrown. */
+  flush(): Promise<void> {
+    return otelState().sdk?.flush() ?? Promise.resolve();
+  },
+
+  /**
+   * Flushes and shuts down the providers and removes the global registrations this bridge made.
+   * Safe to call twice, and before configure(). configure() stays once per process.
+   */
+  shutdown,
+
+  /** Test only: shuts down, then forgets that configure() was called so a test can call it again. */
+  async resetForTesting(): Promise<void> {
+    await shutdown();
+    const s = otelState();
+    s.configuredService = undefined;
+    s.shuttingDown = undefined;
+    s.fallback = undefined;
+  },
+});

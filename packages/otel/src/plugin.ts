@@ -1,0 +1,32 @@
+// The plugin @sightline/setup composes: hooks recording OpenTelemetry metrics, configure() on
+// start with the service setup knows, shutdown() on stop.
+import type { Plugin, PluginContext } from '@sightline/core';
+import { resolveOptions, type OpenTelemetryOptions } from './config/options.js';
+import { otelHooks } from './metrics/otel-hooks.js';
+import { OpenTelemetry } from './open-telemetry.js';
+
+// Stands in for the service setup passes at start, so the options can be checked now.
+const SERVICE_FROM_SETUP = 'service-from-setup';
+
+/**
+ * `options` win over the service, version and environment setup passes in. They are validated
+ * here, so a bad option (from code or from setup's SIGHTLINE_OTEL_* variables) fails at once.
+ */
+export function otel(options: OpenTelemetryOptions = {}): Plugin {
+  resolveOptions({ service: SERVICE_FROM_SETUP, ...withoutUndefined(options) });
+  return Object.freeze({
+    name: 'otel',
+    hooks: otelHooks(),
+    start(context: PluginContext) {
+      const fromSetup: { service: string; version?: string; environment?: string } = { service: context.service };
+      if (context.version !== undefined) fromSetup.version = context.version;
+      if (context.environment !== undefined) fromSetup.environment = context.environment;
+      OpenTelemetry.configure({ ...fromSetup, ...withoutUndefined(options) });
+    },
+    stop: () => OpenTelemetry.shutdown(),
+  });
+}
+
+function withoutUndefined(options: OpenTelemetryOptions): OpenTelemetryOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as OpenTelemetryOptions;
+}
