@@ -1,0 +1,22 @@
+// StatsD over UDP through hot-shots: fire and forget, no authentication (as StatsD is).
+import { isIP } from 'node:net';
+import { createHotShots, StatsdTransport, type HotShotsSocket, type StatsdTransportOptions } from './statsd-transport.js';
+
+export interface UdpTransportOptions extends StatsdTransportOptions {
+  readonly host: string;
+  readonly port: number;
+}
+
+export class UdpTransport extends StatsdTransport {
+  readonly protocol = 'udp';
+  readonly target: string;
+
+  constructor(private readonly options: UdpTransportOptions) {
+    super(options, { maxPacketBytes: 1432, packetsPerTurn: 32 });
+    this.target = `udp://${isIP(options.host) === 6 ? `[${options.host}]` : options.host}:${options.port}`;
+  }
+
+  protected open(onError: (error: Error) => void): HotShotsSocket {
+    return createHotShots({ protocol: 'udp', host: this.options.host, port: this.options.port, cacheDns: true, errorHandler: onError });
+  }
+}
