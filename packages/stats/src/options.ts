@@ -194,7 +194,7 @@ export function coerceSetting(name: SettingName, input: SettingInput): unknown {
       if (spec.kind === 'int' && !Number.isInteger(n)) fail(`${shown} is not an integer`);
       if (n < spec.min! || n > spec.max!) {
         const range = spec.kind === 'number' ? `in (0, ${spec.max}]` : `from ${spec.min} to ${spec.max}`;
-        fail(`${shown} is out of range: expected ${spec.kind === 'int' ? 'an integer' : 'a number'} ${range}`);
+        fail(`${n} is out of range: expected ${spec.kind === 'int' ? 'an integer' : 'a number'} ${range}`);
       }
       break;
     }
