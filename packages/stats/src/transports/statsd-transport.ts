@@ -31,6 +31,11 @@ export interface StatsdTransportOptions {
    * thousands of datagrams would otherwise overrun the receiver's socket buffer.
    */
   readonly packetsPerTurn?: number;
+  /**
+   * Pause between bursts, in ms. 0 yields one event-loop turn (enough for stream sockets, which
+   * push back); UDP defaults to 1 ms so a receiver in another process gets time to read.
+   */
+  readonly burstIntervalMs?: number;
 }
 
 export abstract class StatsdTransport implements Transport {
@@ -43,10 +48,13 @@ export abstract class StatsdTransport implements Transport {
   protected readonly maxPacketBytes: number;
   private readonly packetsPerTurn: number;
 
-  protected constructor(options: StatsdTransportOptions, defaults: { maxPacketBytes: number; packetsPerTurn: number }) {
+  private readonly burstIntervalMs: number;
+
+  protected constructor(options: StatsdTransportOptions, defaults: { maxPacketBytes: number; packetsPerTurn: number; burstIntervalMs: number }) {
     this.flavour = options.flavour ?? 'statsd';
     this.maxPacketBytes = options.maxPacketBytes ?? defaults.maxPacketBytes;
     this.packetsPerTurn = options.packetsPerTurn ?? defaults.packetsPerTurn;
+    this.burstIntervalMs = options.burstIntervalMs ?? defaults.burstIntervalMs;
   }
 
   /** Opens the hot-shots client for this socket type; `onError` gets socket-level errors. */
@@ -85,6 +93,11 @@ export abstract class StatsdTransport implements Transport {
         return this.failure(results[firstFailed]);
       }
       state.sent = end;
+      // Socket callbacks come on next ticks, before the event loop polls again: yield a full turn
+      // so a receiver (and everything else in this process) gets to run between bursts.
+      if (end < state.packets.length) {
+        await new Promise<void>((resolve) => (this.burstIntervalMs > 0 ? setTimeout(resolve, this.burstIntervalMs) : setImmediate(resolve)));
+      }
     }
     this.progress.delete(batch);
     return { ok: true };

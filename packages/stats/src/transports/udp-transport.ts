@@ -12,7 +12,7 @@ export class UdpTransport extends StatsdTransport {
   readonly target: string;
 
   constructor(private readonly options: UdpTransportOptions) {
-    super(options, { maxPacketBytes: 1432, packetsPerTurn: 32 });
+    super(options, { maxPacketBytes: 1432, packetsPerTurn: 16, burstIntervalMs: 1 });
     this.target = `udp://${isIP(options.host) === 6 ? `[${options.host}]` : options.host}:${options.port}`;
   }
 
