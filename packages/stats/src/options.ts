@@ -98,7 +98,7 @@ export const SETTING_SPECS: Readonly<Record<SettingName, SettingSpec>> = Object.
   flushIntervalMs: { kind: 'int', min: 0, max: 2_147_483_647, default: 1000, describe: 'flush period of the client buffer, 0 for none' },
   maxBatchSize: { kind: 'int', min: 1, max: 10_000_000, default: 10_000, describe: 'values per batch' },
   maxQueuedBatches: { kind: 'int', min: 1, max: 1_000_000, default: 100, describe: 'batches kept while the server is away' },
-  maxRetries: { kind: 'int', min: 0, max: 1000, default: 5, describe: 'retries per batch after network errors and 5xx' },
+  maxRetries: { kind: 'int', min: 0, max: 1_000_000, default: 5, describe: 'retries per batch after network errors and 5xx' },
   retryBaseMs: { kind: 'int', min: 1, max: 3_600_000, default: 100, describe: 'first retry delay' },
   retryMaxMs: { kind: 'int', min: 1, max: 3_600_000, default: 10_000, describe: 'largest retry delay' },
   timeoutMs: { kind: 'int', min: 1, max: 3_600_000, default: 5000, describe: 'request, ack and connect timeout' },
