@@ -43,6 +43,8 @@ export interface StatsClientConfig {
   readonly timeoutMs?: number;
   /** Largest UDP datagram the StatsD transports send. */
   readonly maxPacketBytes?: number;
+  /** UDP pacing: bytes sent per millisecond at most, so the daemon's socket buffer is not overrun. */
+  readonly udpBytesPerMs?: number;
   /** Default sample rate for calls that give none. */
   readonly sampleRate?: number;
   /** Tags added to every metric. */
@@ -69,6 +71,7 @@ export interface ResolvedConfig {
   readonly retryMaxMs: number;
   readonly timeoutMs: number;
   readonly maxPacketBytes: number;
+  readonly udpBytesPerMs: number;
   readonly sampleRate: number;
   readonly tags: Tags | undefined;
 }
@@ -103,6 +106,7 @@ export const SETTING_SPECS: Readonly<Record<SettingName, SettingSpec>> = Object.
   retryMaxMs: { kind: 'int', min: 1, max: 3_600_000, default: 10_000, describe: 'largest retry delay' },
   timeoutMs: { kind: 'int', min: 1, max: 3_600_000, default: 5000, describe: 'request, ack and connect timeout' },
   maxPacketBytes: { kind: 'int', min: 64, max: 65_507, default: 1432, describe: 'largest UDP datagram' },
+  udpBytesPerMs: { kind: 'int', min: 64, max: 1_000_000_000, default: 4 * 1432, describe: 'UDP pacing, bytes per millisecond' },
   sampleRate: { kind: 'number', min: Number.MIN_VALUE, max: 1, default: 1, describe: 'default sample rate, in (0, 1]' },
   tags: { kind: 'tags', default: undefined, describe: 'tags on every metric (k:v,k2:v2 in argv and env)' },
 } satisfies Record<SettingName, SettingSpec>);

@@ -82,20 +82,20 @@ export class StatsClient extends MetricRecorder {
       rejectedMetrics: 0,
       invalidMetrics: 0,
     };
-    // The context closes over `self` because `this` is not usable before super().
-    let self: StatsClient | undefined;
+    // `this` is not usable before super(): the context calls through a slot filled in after it.
+    const report = { invalid: (_metric: string, _problem: string): void => undefined };
     const ctx: RecorderContext = {
       prefix: config.prefix,
       globalTags: config.tags,
       defaultRate: config.sampleRate,
       maxBatchSize: config.maxBatchSize,
-      reportInvalid: (metric, problem) => self?.reportInvalid(metric, problem),
+      reportInvalid: (metric, problem) => report.invalid(metric, problem),
       reportClosed: () => {
         counts.invalidMetrics++;
       },
     };
     super(ctx);
-    self = this;
+    report.invalid = (metric, problem) => this.reportInvalid(metric, problem);
     this.#config = config;
     this.#counts = counts;
     this.#onError = options.onError;

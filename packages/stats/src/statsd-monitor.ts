@@ -91,19 +91,19 @@ export class StatsDMonitor implements Sensor {
     return t;
   }
 
-  onMessageIn(tp: string): void {
+  onMessageIn(tp: string, _offset?: number, _message?: unknown): void {
     this.totals.messagesReceived++;
     const t = this.topic(tp);
     if (t) t.in++;
   }
 
-  onMessageOut(tp: string): void {
+  onMessageOut(tp: string, _offset?: number, _message?: unknown): void {
     this.totals.messagesSent++;
     const t = this.topic(tp);
     if (t) t.out++;
   }
 
-  onStreamEventIn(): SensorState {
+  onStreamEventIn(_tp?: string, _offset?: number, _stream?: unknown, _event?: unknown): SensorState {
     this.totals.eventsIn++;
     return performance.now();
   }
@@ -113,19 +113,19 @@ export class StatsDMonitor implements Sensor {
     if (typeof state === 'number') this.eventLatency.add(performance.now() - state);
   }
 
-  onTableGet(): void {
+  onTableGet(_table?: unknown, _key?: unknown): void {
     this.totals.tableGets++;
   }
 
-  onTableSet(): void {
+  onTableSet(_table?: unknown, _key?: unknown, _value?: unknown): void {
     this.totals.tableSets++;
   }
 
-  onTableDel(): void {
+  onTableDel(_table?: unknown, _key?: unknown): void {
     this.totals.tableDels++;
   }
 
-  onCommitInitiated(): SensorState {
+  onCommitInitiated(_consumer?: unknown): SensorState {
     return performance.now();
   }
 
@@ -134,7 +134,7 @@ export class StatsDMonitor implements Sensor {
     if (typeof state === 'number') this.commitLatency.add(performance.now() - state);
   }
 
-  onSendInitiated(): SensorState {
+  onSendInitiated(_producer?: unknown, _topic?: string, _message?: unknown): SensorState {
     return performance.now();
   }
 

@@ -47,6 +47,7 @@ describe('StatsClientSettings.load precedence', () => {
       retryMaxMs: 10_000,
       timeoutMs: 5000,
       maxPacketBytes: 1432,
+      udpBytesPerMs: 5728,
       sampleRate: 1,
       tags: undefined,
     });

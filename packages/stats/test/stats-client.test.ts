@@ -170,7 +170,7 @@ describe('StatsClient never breaks the application', () => {
 
   it('refuses unknown options and bad values at construction with StatsConfigError', () => {
     expect(() => new StatsClient({ protocol: 'udp', destPrt: 1 } as never)).toThrow(
-      'Invalid stats client setting destPrt (from options.destPrt): unknown option; expected one of protocol, destHost, destPort, secret, prefix, tls, socketPath, flavour, flushIntervalMs, maxBatchSize, maxQueuedBatches, maxRetries, retryBaseMs, retryMaxMs, timeoutMs, maxPacketBytes, sampleRate, tags, onError, transport, tlsOptions',
+      'Invalid stats client setting destPrt (from options.destPrt): unknown option; expected one of protocol, destHost, destPort, secret, prefix, tls, socketPath, flavour, flushIntervalMs, maxBatchSize, maxQueuedBatches, maxRetries, retryBaseMs, retryMaxMs, timeoutMs, maxPacketBytes, udpBytesPerMs, sampleRate, tags, onError, transport, tlsOptions',
     );
     expect(() => new StatsClient({ protocol: 'udp', destPrt: 1 } as never)).toThrow(StatsConfigError);
     expect(() => new StatsClient({ protocol: 'udp', destPort: 0 })).toThrow(

@@ -16,7 +16,7 @@ export const TRANSPORTS: Readonly<Record<Protocol, Factory>> = Object.freeze({
     new HttpTransport({ host: c.destHost, port: c.destPort, secret: secretOf(c), tls: c.tls, timeoutMs: c.timeoutMs, ...(tlsOptions ? { tlsOptions } : {}) }),
   ws: (c, tlsOptions) =>
     new WsTransport({ host: c.destHost, port: c.destPort, secret: secretOf(c), tls: c.tls, timeoutMs: c.timeoutMs, ...(tlsOptions ? { tlsOptions } : {}) }),
-  udp: (c) => new UdpTransport({ host: c.destHost, port: c.destPort, flavour: c.flavour, maxPacketBytes: c.maxPacketBytes }),
+  udp: (c) => new UdpTransport({ host: c.destHost, port: c.destPort, flavour: c.flavour, maxPacketBytes: c.maxPacketBytes, burstBytes: c.udpBytesPerMs }),
   tcp: (c) => new TcpTransport({ host: c.destHost, port: c.destPort, flavour: c.flavour }),
   uds: (c) => new UdsTransport({ socketPath: c.socketPath as string, flavour: c.flavour }),
 });

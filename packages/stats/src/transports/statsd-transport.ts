@@ -27,10 +27,10 @@ export interface StatsdTransportOptions {
   /** Largest packet (a UDP datagram; a write on stream sockets). */
   readonly maxPacketBytes?: number;
   /**
-   * Packets sent before waiting for their callbacks, which yields to the event loop: a burst of
-   * thousands of datagrams would otherwise overrun the receiver's socket buffer.
+   * Bytes sent per burst before waiting for the socket callbacks and pausing, so a burst of
+   * thousands of datagrams does not overrun the receiver's socket buffer.
    */
-  readonly packetsPerTurn?: number;
+  readonly burstBytes?: number;
   /**
    * Pause between bursts, in ms. 0 yields one event-loop turn (enough for stream sockets, which
    * push back); UDP defaults to 1 ms so a receiver in another process gets time to read.
@@ -46,14 +46,14 @@ export abstract class StatsdTransport implements Transport {
   private readonly progress = new WeakMap<Batch, { packets: string[]; sent: number }>();
   protected readonly flavour: Flavour;
   protected readonly maxPacketBytes: number;
-  private readonly packetsPerTurn: number;
+  private readonly burstBytes: number;
 
   private readonly burstIntervalMs: number;
 
-  protected constructor(options: StatsdTransportOptions, defaults: { maxPacketBytes: number; packetsPerTurn: number; burstIntervalMs: number }) {
+  protected constructor(options: StatsdTransportOptions, defaults: { maxPacketBytes: number; burstBytes: number; burstIntervalMs: number }) {
     this.flavour = options.flavour ?? 'statsd';
     this.maxPacketBytes = options.maxPacketBytes ?? defaults.maxPacketBytes;
-    this.packetsPerTurn = options.packetsPerTurn ?? defaults.packetsPerTurn;
+    this.burstBytes = options.burstBytes ?? defaults.burstBytes;
     this.burstIntervalMs = options.burstIntervalMs ?? defaults.burstIntervalMs;
   }
 
@@ -80,7 +80,10 @@ export abstract class StatsdTransport implements Transport {
       return this.failure(error);
     }
     while (state.sent < state.packets.length) {
-      const end = Math.min(state.packets.length, state.sent + this.packetsPerTurn);
+      let end = state.sent;
+      for (let bytes = 0; end < state.packets.length && (end === state.sent || bytes + state.packets[end]!.length <= this.burstBytes); end++) {
+        bytes += state.packets[end]!.length;
+      }
       const results = await Promise.all(
         state.packets.slice(state.sent, end).map(
           (packet) => new Promise<Error | undefined>((resolve) => client.sendMessage(packet, (error) => resolve(error ?? undefined))),

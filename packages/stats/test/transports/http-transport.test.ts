@@ -1,4 +1,4 @@
-import { StatsClient, StatsTransportError, type StatsError } from '../../src/index.js';
+import { StatsClient, type StatsError, type StatsTransportError } from '../../src/index.js';
 import { captureLogs } from '../helpers.js';
 import { TestReceiver, TLS } from '../receiver.js';
 
