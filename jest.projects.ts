@@ -43,17 +43,18 @@ function sourceMapper(): Record<string, string> {
 
 export function projects(kind: 'unit' | 'e2e'): ProjectConfig[] {
   const moduleNameMapper = sourceMapper();
-  return workspacePackages()
+  const project = (displayName: string, rootDir: string): ProjectConfig => ({
+    displayName,
+    rootDir,
+    roots: ['<rootDir>/test'],
+    testEnvironment: 'node',
+    testMatch: kind === 'unit' ? ['<rootDir>/test/**/*.test.ts'] : ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+    testPathIgnorePatterns: kind === 'unit' ? ['/node_modules/', '/test/e2e/'] : ['/node_modules/'],
+    moduleNameMapper,
+    transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: join(root, 'tsconfig.test.json') }] },
+  });
+  // Repository-level tests (the release flow against a real registry) live in the root test/.
+  return [{ name: 'repo', dir: root }, ...workspacePackages()]
     .filter((pkg) => existsSync(join(pkg.dir, 'test')))
-    .map((pkg) => ({
-      displayName: pkg.name,
-      rootDir: pkg.dir,
-      testEnvironment: 'node',
-      testMatch: kind === 'unit' ? ['<rootDir>/test/**/*.test.ts'] : ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
-      testPathIgnorePatterns: kind === 'unit' ? ['/node_modules/', '/test/e2e/'] : ['/node_modules/'],
-      moduleNameMapper,
-      transform: {
-        '^.+\\.ts$': ['ts-jest', { tsconfig: join(root, 'tsconfig.test.json') }],
-      },
-    }));
+    .map((pkg) => project(pkg.name, pkg.dir));
 }

@@ -1,0 +1,167 @@
+// CustomSensor: a named sensor for the figures of your own domain (orders, revenue, queue depth):
+// timestamped values, counters, gauges and histograms with percentiles over a bounded window.
+import { wallClock, type Clock } from './clock.js';
+import { clockOption, describeValue, InvalidMetricValueError, positiveInteger, SensorConfigError } from './errors.js';
+import { RingBuffer } from './ring-buffer.js';
+import { Sensor } from './sensor.js';
+
+export type MetricValue = number | string | boolean | null;
+
+export interface RecordedMetric {
+  readonly value: MetricValue;
+  /** Milliseconds since the epoch, unless `timestamp` said otherwise. */
+  readonly timestamp: number;
+}
+
+/** Count, sum, min and max over every sample; p50 / p95 / p99 over the last `maxHistogramSamples`. */
+export interface HistogramSummary {
+  readonly count: number;
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+export interface CustomSensorMetrics {
+  readonly name: string;
+  readonly metrics: Record<string, RecordedMetric>;
+  readonly counters: Record<string, number>;
+  readonly gauges: Record<string, number>;
+  readonly histograms: Record<string, HistogramSummary>;
+}
+
+export interface CustomSensorOptions {
+  /** Samples each histogram keeps for its percentiles. Default 1000. */
+  readonly maxHistogramSamples?: number;
+  /** Where `recordMetric` timestamps come from. Default `Date` (epoch milliseconds). */
+  readonly clock?: Clock;
+}
+
+class Histogram {
+  count = 0;
+  sum = 0;
+  min = Infinity;
+  max = -Infinity;
+  readonly window: RingBuffer;
+
+  constructor(capacity: number) {
+    this.window = new RingBuffer(capacity);
+  }
+
+  observe(value: number): void {
+    this.count++;
+    this.sum += value;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    this.window.push(value);
+  }
+
+  summary(): HistogramSummary {
+    const sorted = this.window.toArray().sort((a, b) => a - b);
+    // Nearest rank: the smallest sample with at least q of the samples at or below it.
+    const rank = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0;
+    return {
+      count: this.count,
+      sum: this.sum,
+      min: this.count ? this.min : 0,
+      max: this.count ? this.max : 0,
+      p50: rank(0.5),
+      p95: rank(0.95),
+      p99: rank(0.99),
+    };
+  }
+}
+
+function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || key.length === 0) {
+    throw new InvalidMetricValueError(`Invalid metric key ${describeValue(key)}: expected a non-empty string`);
+  }
+}
+
+function checkNumber(what: string, key: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new InvalidMetricValueError(`Invalid ${what} ${describeValue(value)} for ${JSON.stringify(key)}: expected a finite number`);
+  }
+}
+
+/**
+ * A sensor you feed yourself. It ignores the stream events (override them to count what you need)
+ * and reports everything it recorded through `getMetrics()` / `asDict()`. Recording methods throw
+ * `InvalidMetricValueError` for an empty key or a value that is not a finite number.
+ */
+export class CustomSensor extends Sensor {
+  private readonly metrics = new Map<string, RecordedMetric>();
+  private readonly counters = new Map<string, number>();
+  private readonly gauges = new Map<string, number>();
+  private readonly histograms = new Map<string, Histogram>();
+  private readonly maxHistogramSamples: number;
+  private readonly clock: Clock;
+
+  constructor(
+    readonly name: string,
+    options: CustomSensorOptions = {},
+  ) {
+    super();
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new SensorConfigError(`Invalid CustomSensor name ${describeValue(name)}: expected a non-empty string`);
+    }
+    this.maxHistogramSamples = positiveInteger('maxHistogramSamples', options.maxHistogramSamples ?? 1000);
+    if (options.clock !== undefined) clockOption('clock', options.clock);
+    this.clock = options.clock ?? wallClock;
+  }
+
+  /** Records the latest value of `key`, stamped `timestamp` (default: now, epoch ms). */
+  recordMetric(key: string, value: MetricValue, options: { readonly timestamp?: number } = {}): void {
+    checkKey(key);
+    if (typeof value === 'number' && !Number.isFinite(value)) checkNumber('value', key, value);
+    if (options.timestamp !== undefined) checkNumber('timestamp', key, options.timestamp);
+    this.metrics.set(key, { value, timestamp: options.timestamp ?? this.clock.now() });
+  }
+
+  incrementCounter(key: string, delta = 1): void {
+    checkKey(key);
+    checkNumber('counter delta', key, delta);
+    this.counters.set(key, (this.counters.get(key) ?? 0) + delta);
+  }
+
+  recordHistogram(key: string, value: number): void {
+    checkKey(key);
+    checkNumber('histogram value', key, value);
+    let h = this.histograms.get(key);
+    if (h === undefined) {
+      h = new Histogram(this.maxHistogramSamples);
+      this.histograms.set(key, h);
+    }
+    h.observe(value);
+  }
+
+  setGauge(key: string, value: number): void {
+    checkKey(key);
+    checkNumber('gauge value', key, value);
+    this.gauges.set(key, value);
+  }
+
+  /** Everything recorded, as plain data. */
+  getMetrics(): CustomSensorMetrics {
+    const histograms: Record<string, HistogramSummary> = {};
+    for (const [key, h] of this.histograms) histograms[key] = h.summary();
+    return {
+      name: this.name,
+      metrics: Object.fromEntries(this.metrics),
+      counters: Object.fromEntries(this.counters),
+      gauges: Object.fromEntries(this.gauges),
+      histograms,
+    };
+  }
+
+  override asDict(): Record<string, unknown> {
+    return { ...this.getMetrics() };
+  }
+
+  /** Samples a histogram holds now: at most `maxHistogramSamples`. */
+  histogramWindowSize(key: string): number {
+    return this.histograms.get(key)?.window.size ?? 0;
+  }
+}

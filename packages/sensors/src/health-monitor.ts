@@ -1,0 +1,324 @@
+// HealthMonitor: a Monitor that judges what it sees (consumer lag, send error rate, memory, stalled
+// processing), alerts once per transition into each unhealthy condition, and exposes a core HealthCheck.
+import { getHeapStatistics } from 'node:v8';
+import { getLogger, type HealthCheck, type HealthResult } from '@sightline/core';
+import { finiteNumber, SensorConfigError } from './errors.js';
+import { Monitor, type MonitorOptions } from './monitor.js';
+
+const log = getLogger('sightline.sensors.health');
+
+/** A ratio for a message: at most four decimals, so 0.1 + 0.2 reads 0.3. */
+const ratioText = (r: number): string => String(Number(r.toFixed(4)));
+
+/** The unhealthy conditions a HealthMonitor watches. */
+export type HealthCondition = 'lag' | 'errors' | 'memory' | 'stalled';
+
+export const HEALTH_CONDITIONS: readonly HealthCondition[] = Object.freeze(['lag', 'errors', 'memory', 'stalled'] as const);
+
+/** What `onAlert` receives when a condition turns unhealthy. */
+export interface HealthAlert {
+  readonly condition: HealthCondition;
+  /** One line for a human: `consumer lag 1500 on orders/3 exceeds 1000`. */
+  readonly message: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** A memory reading; `heapLimit` is V8's heap size limit, the point where the process dies. */
+export interface MemorySample {
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly heapLimit: number;
+  readonly external: number;
+}
+
+export interface MemoryUsageReport extends Readonly<Record<string, number | boolean>> {
+  readonly rss: number;
+  readonly heap_used: number;
+  readonly heap_total: number;
+  readonly heap_limit: number;
+  readonly external: number;
+  /** `heap_used / heap_limit`, 0..1. */
+  readonly ratio: number;
+  readonly healthy: boolean;
+}
+
+export interface HealthReport extends Readonly<Record<string, unknown>> {
+  readonly healthy: boolean;
+  /** One line per unhealthy condition. */
+  readonly issues: readonly string[];
+  /** Each condition, true when unhealthy. */
+  readonly conditions: Readonly<Record<HealthCondition, boolean>>;
+  readonly consumer_lag: Readonly<Record<string, number>>;
+  readonly max_lag: number;
+  readonly error_rate: number;
+  readonly memory: MemoryUsageReport;
+  readonly events_per_second: number;
+  /** Milliseconds since events were last seen moving (null when the stalled check is off). */
+  readonly idle_ms: number | null;
+}
+
+export interface HealthMonitorOptions extends MonitorOptions {
+  /** Lag above which a partition is unhealthy, in messages. Default 1000. */
+  readonly lagThreshold?: number;
+  /** Send error rate (0..1) above which the service is unhealthy. Default 0.1. */
+  readonly errorRateThreshold?: number;
+  /** The window the error rate is measured over. Default 60,000 ms; at most `maxAvgHistory * sampleIntervalMs`. */
+  readonly errorRateWindowMs?: number;
+  /** Milliseconds between periodic checks once `start()`ed. Default 30,000. */
+  readonly checkIntervalMs?: number;
+  /** Heap used over heap limit (0..1) above which memory is unhealthy. Default 0.9. */
+  readonly memoryThresholdRatio?: number;
+  /** No message or event for this long counts as stalled. Default: off. */
+  readonly stalledAfterMs?: number;
+  /** Called once each time a condition turns unhealthy; what it throws is logged and dropped. */
+  readonly onAlert?: (alert: HealthAlert) => void;
+  /** Name of the HealthCheck. Default `sensors`. */
+  readonly name?: string;
+  /** Whether the HealthCheck's failure makes the service unready. Default true. */
+  readonly critical?: boolean;
+  /** Memory reading, injectable for tests. Default: `process.memoryUsage()` and V8's heap limit. */
+  readonly memoryUsage?: () => MemorySample;
+}
+
+function processMemory(): MemorySample {
+  const m = process.memoryUsage();
+  return {
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+    heapLimit: getHeapStatistics().heap_size_limit,
+    external: m.external,
+  };
+}
+
+/**
+ * A Monitor that also answers "is this consumer healthy?". Checks run when asked (`isHealthy()`,
+ * `getHealthReport()`, the HealthCheck) and every `checkIntervalMs` after `start()`; each turns a
+ * condition unhealthy or healthy again, and a turn to unhealthy alerts once.
+ */
+export class HealthMonitor extends Monitor {
+  readonly lagThreshold: number;
+  readonly errorRateThreshold: number;
+  readonly errorRateWindowMs: number;
+  readonly checkIntervalMs: number;
+  readonly memoryThresholdRatio: number;
+  readonly stalledAfterMs: number | undefined;
+  /** A core HealthCheck that runs every check: wire it into a health server's readiness. */
+  readonly healthCheck: HealthCheck;
+
+  private readonly onAlert: ((alert: HealthAlert) => void) | undefined;
+  private readonly memoryUsage: () => MemorySample;
+  private readonly unhealthy: Record<HealthCondition, boolean> = { lag: false, errors: false, memory: false, stalled: false };
+  private alertsCount = 0;
+  private lastProgressTotal = 0;
+  private lastProgressAt: number;
+  private checker: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: HealthMonitorOptions = {}) {
+    super(options);
+    this.lagThreshold = finiteNumber('lagThreshold', options.lagThreshold ?? 1000, 0);
+    this.errorRateThreshold = finiteNumber('errorRateThreshold', options.errorRateThreshold ?? 0.1, 0);
+    if (this.errorRateThreshold > 1) {
+      throw new SensorConfigError(`Invalid errorRateThreshold ${this.errorRateThreshold}: expected a ratio from 0 to 1`);
+    }
+    this.errorRateWindowMs = finiteNumber('errorRateWindowMs', options.errorRateWindowMs ?? Math.min(60_000, this.rateWindowMs), 0, true);
+    if (this.errorRateWindowMs > this.rateWindowMs) {
+      throw new SensorConfigError(
+        `Invalid errorRateWindowMs ${this.errorRateWindowMs}: expected at most maxAvgHistory * sampleIntervalMs = ${this.rateWindowMs}`,
+      );
+    }
+    this.checkIntervalMs = finiteNumber('checkIntervalMs', options.checkIntervalMs ?? 30_000, 0, true);
+    this.memoryThresholdRatio = finiteNumber('memoryThresholdRatio', options.memoryThresholdRatio ?? 0.9, 0, true);
+    if (this.memoryThresholdRatio > 1) {
+      throw new SensorConfigError(`Invalid memoryThresholdRatio ${this.memoryThresholdRatio}: expected a ratio above 0, at most 1`);
+    }
+    this.stalledAfterMs =
+      options.stalledAfterMs === undefined ? undefined : finiteNumber('stalledAfterMs', options.stalledAfterMs, 0, true);
+    if (options.onAlert !== undefined && typeof options.onAlert !== 'function') {
+      throw new SensorConfigError('Invalid onAlert: expected a function (alert) => void');
+    }
+    this.onAlert = options.onAlert;
+    this.memoryUsage = options.memoryUsage ?? processMemory;
+    this.lastProgressAt = this.clock.now();
+
+    this.healthCheck = {
+      name: options.name ?? 'sensors',
+      critical: options.critical ?? true,
+      check: async (): Promise<HealthResult> => {
+        const report = this.getHealthReport();
+        return report.healthy
+          ? { healthy: true, details: report }
+          : { healthy: false, message: report.issues.join('; '), details: report };
+      },
+    };
+  }
+
+  /** Records a partition's end offset (the offset the next produced message will get: Kafka's high watermark). */
+  reportEndOffset(tp: string, offset: number): void {
+    if (!Number.isFinite(offset)) return;
+    this.statsFor(tp).endOffset = offset;
+  }
+
+  /**
+   * Lag per partition: end offset minus the next offset to read (last read + 1), never below 0.
+   * Partitions with no end offset reported, or none read yet, are left out: their lag is unknown.
+   */
+  checkConsumerLag(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [tp, s] of this.tpStats) {
+      if (s.endOffset < 0 || s.lastReadOffset < 0) continue;
+      out[tp] = Math.max(0, s.endOffset - (s.lastReadOffset + 1));
+    }
+    return out;
+  }
+
+  /** Send errors over finished sends in the last `errorRateWindowMs`, 0..1 (0 when nothing was sent). */
+  checkErrorRate(): number {
+    return this.sendErrorRatio(this.errorRateWindowMs);
+  }
+
+  /** The process's memory, and whether heap used over heap limit stays within `memoryThresholdRatio`. */
+  checkMemoryUsage(): MemoryUsageReport {
+    const m = this.memoryUsage();
+    const ratio = m.heapLimit > 0 ? m.heapUsed / m.heapLimit : 0;
+    return {
+      rss: m.rss,
+      heap_used: m.heapUsed,
+      heap_total: m.heapTotal,
+      heap_limit: m.heapLimit,
+      external: m.external,
+      ratio,
+      healthy: ratio <= this.memoryThresholdRatio,
+    };
+  }
+
+  isHealthy(): boolean {
+    return this.getHealthReport().healthy;
+  }
+
+  /** Runs every check, updates each condition (alerting on a turn to unhealthy) and reports. */
+  getHealthReport(): HealthReport {
+    const now = this.nowForRead();
+    const issues: string[] = [];
+
+    const lag = this.checkConsumerLag();
+    let maxLag = 0;
+    let maxLagTp = '';
+    for (const [tp, value] of Object.entries(lag)) {
+      if (value > maxLag) {
+        maxLag = value;
+        maxLagTp = tp;
+      }
+    }
+    const lagging = Object.entries(lag).filter(([, v]) => v > this.lagThreshold);
+    const lagMessage = `consumer lag ${maxLag} on ${maxLagTp} exceeds ${this.lagThreshold}`;
+    this.transition('lag', lagging.length > 0, lagMessage, { lag: Object.fromEntries(lagging), threshold: this.lagThreshold }, issues);
+
+    const errorRate = this.checkErrorRate();
+    this.transition(
+      'errors',
+      errorRate > this.errorRateThreshold,
+      `send error rate ${ratioText(errorRate)} exceeds ${this.errorRateThreshold}`,
+      { error_rate: errorRate, threshold: this.errorRateThreshold, window_ms: this.errorRateWindowMs },
+      issues,
+    );
+
+    const memory = this.checkMemoryUsage();
+    this.transition(
+      'memory',
+      !memory.healthy,
+      `heap used ${memory.heap_used} is ${ratioText(memory.ratio)} of the limit ${memory.heap_limit}, above ${this.memoryThresholdRatio}`,
+      { ...memory, threshold: this.memoryThresholdRatio },
+      issues,
+    );
+
+    let idle: number | null = null;
+    const progress = this.messagesReceivedCount + this.eventsCount;
+    if (progress !== this.lastProgressTotal) {
+      this.lastProgressTotal = progress;
+      this.lastProgressAt = now;
+    }
+    if (this.stalledAfterMs !== undefined) {
+      idle = now - this.lastProgressAt;
+      this.transition(
+        'stalled',
+        idle >= this.stalledAfterMs,
+        `no messages or events for ${idle} ms (stalled after ${this.stalledAfterMs} ms)`,
+        { idle_ms: idle, stalled_after_ms: this.stalledAfterMs },
+        issues,
+      );
+    }
+
+    return {
+      healthy: issues.length === 0,
+      issues,
+      conditions: { ...this.unhealthy },
+      consumer_lag: lag,
+      max_lag: maxLag,
+      error_rate: errorRate,
+      memory,
+      events_per_second: this.eventsPerSecond(),
+      idle_ms: idle,
+    };
+  }
+
+  private transition(
+    condition: HealthCondition,
+    bad: boolean,
+    message: string,
+    details: Readonly<Record<string, unknown>>,
+    issues: string[],
+  ): void {
+    if (bad) issues.push(message);
+    const was = this.unhealthy[condition];
+    this.unhealthy[condition] = bad;
+    if (bad && !was) this.alertOnUnhealthyCondition(condition, details, message);
+    else if (!bad && was) log.info(`health condition ${condition} recovered`, { condition });
+  }
+
+  /**
+   * Raises an alert: logs it at warn on `sightline.sensors.health` and calls `onAlert`. Called once
+   * per transition into an unhealthy condition; call it yourself for conditions of your own.
+   */
+  alertOnUnhealthyCondition(condition: HealthCondition, details: Readonly<Record<string, unknown>>, message = `${condition} unhealthy`): void {
+    this.alertsCount++;
+    log.warn(`health alert: ${message}`, { condition });
+    if (this.onAlert === undefined) return;
+    try {
+      this.onAlert({ condition, message, details });
+    } catch (error) {
+      log.warn('onAlert threw; suppressed', { condition, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  /** Alerts raised so far. */
+  alertsTotal(): number {
+    return this.alertsCount;
+  }
+
+  /** Starts the sampler and the periodic check (both unref'd). Idempotent. */
+  override start(): void {
+    super.start();
+    if (this.checker !== undefined) return;
+    this.checker = setInterval(() => {
+      try {
+        this.getHealthReport();
+      } catch (error) {
+        log.warn('periodic health check failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    }, this.checkIntervalMs);
+    this.checker.unref();
+  }
+
+  override stop(): void {
+    super.stop();
+    if (this.checker !== undefined) clearInterval(this.checker);
+    this.checker = undefined;
+  }
+
+  /** Monitor's figures plus `health`: the report of a fresh check. */
+  override asDict(): Record<string, unknown> {
+    return { ...super.asDict(), health: this.getHealthReport() };
+  }
+}

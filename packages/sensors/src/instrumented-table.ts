@@ -1,0 +1,77 @@
+// InstrumentedTable: a Map that reports its reads and writes as sensor table events.
+import { guardSensor } from './instrument-handler.js';
+import type { SensorDelegate } from './sensor-delegate.js';
+import type { StreamSensor } from './sensor.js';
+
+/**
+ * A `Map` that emits `onTableGet` on `get`, `onTableSet` on `set`, `onTableDel` on `delete` (and
+ * for each key on `clear`), and `onTableContains` on `has`, passing itself as the table (its
+ * `name` identifies it). Iteration and `size` emit nothing.
+ */
+export class InstrumentedTable<K, V> implements Map<K, V> {
+  private readonly data: Map<K, V>;
+  private readonly sensor: SensorDelegate;
+
+  constructor(
+    readonly name: string,
+    sensor: StreamSensor,
+    entries?: Iterable<readonly [K, V]>,
+  ) {
+    this.sensor = guardSensor(sensor);
+    this.data = new Map(entries);
+  }
+
+  get size(): number {
+    return this.data.size;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'InstrumentedTable';
+  }
+
+  get(key: K): V | undefined {
+    this.sensor.onTableGet(this, key);
+    return this.data.get(key);
+  }
+
+  set(key: K, value: V): this {
+    this.sensor.onTableSet(this, key, value);
+    this.data.set(key, value);
+    return this;
+  }
+
+  has(key: K): boolean {
+    this.sensor.onTableContains(this, key);
+    return this.data.has(key);
+  }
+
+  delete(key: K): boolean {
+    this.sensor.onTableDel(this, key);
+    return this.data.delete(key);
+  }
+
+  clear(): void {
+    for (const key of this.data.keys()) this.sensor.onTableDel(this, key);
+    this.data.clear();
+  }
+
+  forEach(callback: (value: V, key: K, map: Map<K, V>) => void, thisArg?: unknown): void {
+    this.data.forEach((value, key) => callback.call(thisArg, value, key, this));
+  }
+
+  keys(): MapIterator<K> {
+    return this.data.keys();
+  }
+
+  values(): MapIterator<V> {
+    return this.data.values();
+  }
+
+  entries(): MapIterator<[K, V]> {
+    return this.data.entries();
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.data[Symbol.iterator]();
+  }
+}

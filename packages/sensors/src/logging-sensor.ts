@@ -1,0 +1,163 @@
+// LoggingSensor: sensor events as log records through core's logger hierarchy. Message bodies and
+// table values are never logged (they may hold personal data); keys and offsets are.
+import { getLogger, parseLogLevel, type LogFields, type Logger, type LogLevel, type SensorState } from '@sightline/core';
+import { monotonicClock, type Clock } from './clock.js';
+import { clockOption, SensorConfigError } from './errors.js';
+import { Sensor } from './sensor.js';
+
+type EmitLevel = Exclude<LogLevel, 'silent'>;
+
+/** What a `format` sees: the default message and the record's fields. */
+export interface SensorLogEntry {
+  readonly message: string;
+  readonly fields: LogFields;
+}
+
+export interface LoggingSensorOptions {
+  /** Logger the records go to. Default `sightline.sensor`. */
+  readonly loggerName?: string;
+  /** Level of the records (send errors go at `warn` or above). Default `info`. */
+  readonly level?: EmitLevel;
+  /**
+   * The message: a template whose `{field}` placeholders take the record's fields (`{event}`, `{tp}`,
+   * `{offset}`, `{operation}`, `{table}`, `{key}`, `{metric}`, `{value}`...), or a function.
+   */
+  readonly format?: string | ((entry: SensorLogEntry) => string);
+  /** Clock for the latencies it logs; the time base of the states it is handed. Default `performance`. */
+  readonly clock?: Clock;
+}
+
+const MAX_KEY_LENGTH = 200;
+
+function tableName(table: unknown): string {
+  if (typeof table === 'string') return table;
+  const name = (table as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : 'table';
+}
+
+function keyText(key: unknown): string {
+  let text: string;
+  try {
+    text = typeof key === 'string' ? key : String(key);
+  } catch {
+    text = Object.prototype.toString.call(key);
+  }
+  return text.length > MAX_KEY_LENGTH ? `${text.slice(0, MAX_KEY_LENGTH)}...` : text;
+}
+
+function compileTemplate(template: string): (entry: SensorLogEntry) => string {
+  return ({ fields }) =>
+    template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in fields ? String(fields[name]) : whole));
+}
+
+/**
+ * Logs sensor events: messages in and out, table operations, commit and send latencies, rebalances.
+ * Nothing is formatted when the logger's level hides the records, so a quiet LoggingSensor costs a
+ * level check per event. Core's loggers show `warn` and above by default: turn `sightline.sensor` up
+ * (`SIGHTLINE_LOG=sightline.sensor=info`) to see the records.
+ */
+export class LoggingSensor extends Sensor {
+  readonly logger: Logger;
+  readonly level: EmitLevel;
+  private readonly format: ((entry: SensorLogEntry) => string) | undefined;
+  private readonly clock: Clock;
+
+  constructor(options: LoggingSensorOptions = {}) {
+    super();
+    const loggerName = options.loggerName ?? 'sightline.sensor';
+    if (typeof loggerName !== 'string' || loggerName.length === 0) {
+      throw new SensorConfigError(`Invalid loggerName ${JSON.stringify(loggerName)}: expected a dotted logger name such as sightline.sensor`);
+    }
+    const level = parseLogLevel(options.level ?? 'info', 'LoggingSensor level');
+    if (level === 'silent') throw new SensorConfigError('Invalid LoggingSensor level "silent": expected trace, debug, info, warn or error');
+    this.level = level;
+    this.logger = getLogger(loggerName);
+    const { format } = options;
+    if (format !== undefined && typeof format !== 'string' && typeof format !== 'function') {
+      throw new SensorConfigError('Invalid format: expected a template string or a function (entry) => string');
+    }
+    this.format = typeof format === 'string' ? compileTemplate(format) : format;
+    if (options.clock !== undefined) clockOption('clock', options.clock);
+    this.clock = options.clock ?? monotonicClock;
+  }
+
+  private emit(level: EmitLevel, message: string, fields: LogFields): void {
+    let text = message;
+    if (this.format !== undefined) {
+      try {
+        text = this.format({ message, fields });
+      } catch {
+        // A broken format must not lose the record: fall back to the default message.
+      }
+    }
+    this.logger[level](text, fields);
+  }
+
+  logMessageIn(tp: string, offset: number, _message?: unknown): void {
+    if (!this.logger.isEnabled(this.level)) return;
+    this.emit(this.level, `message in ${tp} offset ${offset}`, { event: 'message_in', tp, offset });
+  }
+
+  logMessageOut(tp: string, offset: number, _message?: unknown): void {
+    if (!this.logger.isEnabled(this.level)) return;
+    this.emit(this.level, `message out ${tp} offset ${offset}`, { event: 'message_out', tp, offset });
+  }
+
+  /** `operation` is `get`, `set`, `del`, `contains` or your own; the value itself is never logged. */
+  logTableOperation(operation: string, table: unknown, key: unknown, _value?: unknown): void {
+    if (!this.logger.isEnabled(this.level)) return;
+    const name = tableName(table);
+    const k = keyText(key);
+    this.emit(this.level, `table ${name} ${operation} ${k}`, { event: 'table', operation, table: name, key: k });
+  }
+
+  logPerformanceMetric(metricName: string, value: number, context: Readonly<Record<string, unknown>> = {}): void {
+    if (!this.logger.isEnabled(this.level)) return;
+    this.emit(this.level, `${metricName} ${value}`, { ...context, event: 'performance', metric: metricName, value });
+  }
+
+  override onMessageIn(tp: string, offset: number, message: unknown): void {
+    this.logMessageIn(tp, offset, message);
+  }
+  override onMessageOut(tp: string, offset: number, message: unknown): void {
+    this.logMessageOut(tp, offset, message);
+  }
+  override onTableGet(table: unknown, key: unknown): void {
+    this.logTableOperation('get', table, key);
+  }
+  override onTableSet(table: unknown, key: unknown, value: unknown): void {
+    this.logTableOperation('set', table, key, value);
+  }
+  override onTableDel(table: unknown, key: unknown): void {
+    this.logTableOperation('del', table, key);
+  }
+  override onTableContains(table: unknown, key: unknown): void {
+    this.logTableOperation('contains', table, key);
+  }
+  override onCommitCompleted(_consumer: unknown, state: SensorState): void {
+    if (!this.logger.isEnabled(this.level)) return;
+    this.logPerformanceMetric('commit_latency_seconds', (this.clock.now() - state) / 1000);
+  }
+  override onSendCompleted(_producer: unknown, state: SensorState): void {
+    if (!this.logger.isEnabled(this.level)) return;
+    this.logPerformanceMetric('send_latency_seconds', (this.clock.now() - state) / 1000);
+  }
+  override onSendError(_producer: unknown, error: unknown, _state: SensorState): void {
+    const level: EmitLevel = this.level === 'error' ? 'error' : 'warn';
+    if (!this.logger.isEnabled(level)) return;
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.emit(level, `send failed: ${text}`, { event: 'send_error', error: text });
+  }
+  override onRebalanceStart(_app: unknown): SensorState {
+    if (this.logger.isEnabled(this.level)) this.emit(this.level, 'rebalance started', { event: 'rebalance_start' });
+    return this.clock.now();
+  }
+  override onRebalanceEnd(_app: unknown, state: SensorState): void {
+    if (!this.logger.isEnabled(this.level)) return;
+    this.logPerformanceMetric('rebalance_seconds', (this.clock.now() - state) / 1000);
+  }
+  override onTopicBufferFull(tp: string): void {
+    if (!this.logger.isEnabled(this.level)) return;
+    this.emit(this.level, `topic buffer full ${tp}`, { event: 'topic_buffer_full', tp });
+  }
+}

@@ -1,0 +1,514 @@
+// Monitor: the built-in collection of Faust's Monitor. Events land in plain numeric fields, fixed
+// rings and one record per topic-partition; rates, averages and maxima are computed when read.
+import type { SensorState } from '@sightline/core';
+import { monotonicClock, type Clock } from './clock.js';
+import { clockOption, finiteNumber, positiveInteger } from './errors.js';
+import { RingBuffer } from './ring-buffer.js';
+import { Sensor } from './sensor.js';
+import { SlidingWindow } from './sliding-window.js';
+import { TopicPartitionRecord, type TopicPartitionStats } from './topic-partition-stats.js';
+
+export interface MonitorOptions {
+  /**
+   * Size of the averaging windows: rates average over the last `maxAvgHistory` sample intervals, and
+   * event runtime, assignment and rebalance latencies over the last `maxAvgHistory` values. Default 100.
+   */
+  readonly maxAvgHistory?: number;
+  /** Commit latencies kept for `commitLatencyAvg` / `commitLatencyMax`. Default 30. */
+  readonly maxCommitLatencyHistory?: number;
+  /** Send latencies kept for `sendLatencyAvg` / `sendLatencyMax`. Default 30. */
+  readonly maxSendLatencyHistory?: number;
+  /** Milliseconds between two snapshots of the totals that rates are computed from. Default 1000. */
+  readonly sampleIntervalMs?: number;
+  /**
+   * Time one stream event in every N (`onStreamEventIn` returns a start time for it), for
+   * `eventsRuntimeAvg`. Reading the clock costs more than the rest of an event, so the default is 64;
+   * 1 times every event, 0 none. An event another sensor timed is always measured.
+   */
+  readonly timeEventsEvery?: number;
+  /** Partitions tracked one by one; events for partitions past the limit are counted together. Default 10,000. */
+  readonly maxTopicPartitions?: number;
+  /** Milliseconds, monotonic; the same time base as the states passed to the completed callbacks. */
+  readonly clock?: Clock;
+}
+
+const DEFAULTS = {
+  maxAvgHistory: 100,
+  maxCommitLatencyHistory: 30,
+  maxSendLatencyHistory: 30,
+  sampleIntervalMs: 1000,
+  timeEventsEvery: 64,
+  maxTopicPartitions: 10_000,
+} as const;
+
+// Indexes of the totals the sliding window snapshots.
+const RECEIVED = 0;
+const SENT = 1;
+const EVENTS = 2;
+const SENDS_FINISHED = 3;
+const SEND_ERRORS = 4;
+const WINDOW_WIDTH = 5;
+
+const byTp = (
+  map: ReadonlyMap<string, TopicPartitionRecord>,
+  pick: (s: TopicPartitionRecord) => number,
+  keep: (v: number) => boolean = () => true,
+): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const [tp, s] of map) {
+    const v = pick(s);
+    if (keep(v)) out[tp] = v;
+  }
+  return out;
+};
+
+/**
+ * Collects totals, rates, latencies and per-partition offsets from the sensor events it receives.
+ * Rates need snapshots of the totals: `start()` takes one every `sampleIntervalMs` on an unref'd
+ * timer, and a rate read takes one when the last is older than that.
+ */
+export class Monitor extends Sensor {
+  protected readonly clock: Clock;
+  protected readonly sampleIntervalMs: number;
+
+  // Totals. Plain fields so a subclass (an exporter) reads them at scrape time for free.
+  protected messagesReceivedCount = 0;
+  protected messagesSentCount = 0;
+  protected eventsCount = 0;
+  protected eventsActiveCount = 0;
+  protected tableGetCount = 0;
+  protected tableSetCount = 0;
+  protected tableDelCount = 0;
+  protected tableContainsCount = 0;
+  protected commitsInitiatedCount = 0;
+  protected commitsCompletedCount = 0;
+  protected sendsInitiatedCount = 0;
+  protected sendsCompletedCount = 0;
+  protected sendErrorsCount = 0;
+  protected assignmentsCompletedCount = 0;
+  protected assignmentErrorsCount = 0;
+  protected rebalancesCount = 0;
+  protected rebalancesReturnedCount = 0;
+  protected rebalancesEndedCount = 0;
+  protected topicBufferFullCount = 0;
+  /** Events whose partition was past `maxTopicPartitions`, counted in `overflowStats`. */
+  protected untrackedTopicPartitionEventsCount = 0;
+
+  // Bounded histories, in milliseconds.
+  protected readonly commitLatency: RingBuffer;
+  protected readonly sendLatency: RingBuffer;
+  protected readonly eventRuntime: RingBuffer;
+  protected readonly assignmentLatency: RingBuffer;
+  protected readonly rebalanceReturnLatency: RingBuffer;
+  protected readonly rebalanceEndLatency: RingBuffer;
+
+  protected readonly tpStats = new Map<string, TopicPartitionRecord>();
+  /** Shared record for partitions past `maxTopicPartitions`. */
+  protected readonly overflowStats = new TopicPartitionRecord('(untracked)');
+  private readonly maxTopicPartitions: number;
+  // Consumers mostly see one partition many times in a row: skip the map for a repeat.
+  private lastTp: string | undefined;
+  private lastTpStats: TopicPartitionRecord = this.overflowStats;
+
+  private readonly timeEventsEvery: number;
+  private untilTimedEvent: number;
+
+  protected readonly window: SlidingWindow;
+  private readonly snapshot = new Float64Array(WINDOW_WIDTH);
+  private lastSampleAt: number;
+  private sampler: ReturnType<typeof setInterval> | undefined;
+
+  private readonly historySizes: { readonly avg: number; readonly commit: number; readonly send: number };
+
+  constructor(options: MonitorOptions = {}) {
+    super();
+    const maxAvgHistory = positiveInteger('maxAvgHistory', options.maxAvgHistory ?? DEFAULTS.maxAvgHistory);
+    const commit = positiveInteger(
+      'maxCommitLatencyHistory',
+      options.maxCommitLatencyHistory ?? DEFAULTS.maxCommitLatencyHistory,
+    );
+    const send = positiveInteger('maxSendLatencyHistory', options.maxSendLatencyHistory ?? DEFAULTS.maxSendLatencyHistory);
+    this.sampleIntervalMs = finiteNumber('sampleIntervalMs', options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs, 0, true);
+    const every = options.timeEventsEvery ?? DEFAULTS.timeEventsEvery;
+    this.timeEventsEvery = every === 0 ? 0 : positiveInteger('timeEventsEvery', every);
+    this.untilTimedEvent = this.timeEventsEvery;
+    this.maxTopicPartitions = positiveInteger('maxTopicPartitions', options.maxTopicPartitions ?? DEFAULTS.maxTopicPartitions);
+    if (options.clock !== undefined) clockOption('clock', options.clock);
+    this.clock = options.clock ?? monotonicClock;
+    this.historySizes = { avg: maxAvgHistory, commit, send };
+
+    this.commitLatency = new RingBuffer(commit);
+    this.sendLatency = new RingBuffer(send);
+    this.eventRuntime = new RingBuffer(maxAvgHistory);
+    this.assignmentLatency = new RingBuffer(maxAvgHistory);
+    this.rebalanceReturnLatency = new RingBuffer(maxAvgHistory);
+    this.rebalanceEndLatency = new RingBuffer(maxAvgHistory);
+    // maxAvgHistory intervals need maxAvgHistory + 1 snapshots to span them.
+    this.window = new SlidingWindow(maxAvgHistory + 1, WINDOW_WIDTH);
+    this.lastSampleAt = this.clock.now();
+    this.window.record(this.lastSampleAt, this.snapshot);
+  }
+
+  get maxAvgHistory(): number {
+    return this.historySizes.avg;
+  }
+  get maxCommitLatencyHistory(): number {
+    return this.historySizes.commit;
+  }
+  get maxSendLatencyHistory(): number {
+    return this.historySizes.send;
+  }
+
+  // ---- events -----------------------------------------------------------------------------------
+
+  protected statsFor(tp: string): TopicPartitionRecord {
+    if (tp === this.lastTp) return this.lastTpStats;
+    let stats = this.tpStats.get(tp);
+    if (stats === undefined) {
+      if (this.tpStats.size >= this.maxTopicPartitions) {
+        this.untrackedTopicPartitionEventsCount++;
+        return this.overflowStats;
+      }
+      stats = new TopicPartitionRecord(tp);
+      this.tpStats.set(tp, stats);
+    }
+    this.lastTp = tp;
+    this.lastTpStats = stats;
+    return stats;
+  }
+
+  override onMessageIn(tp: string, offset: number, _message: unknown): void {
+    this.messagesReceivedCount++;
+    const stats = this.statsFor(tp);
+    stats.messagesReceived++;
+    stats.lastReadOffset = offset;
+  }
+
+  override onMessageOut(tp: string, offset: number, _message: unknown): void {
+    this.messagesSentCount++;
+    const stats = this.statsFor(tp);
+    stats.messagesSent++;
+    stats.lastSentOffset = offset;
+  }
+
+  override onStreamEventIn(_tp: string, _offset: number, _stream: unknown, _event: unknown): SensorState | void {
+    this.eventsCount++;
+    this.eventsActiveCount++;
+    if (this.timeEventsEvery !== 0 && --this.untilTimedEvent === 0) {
+      this.untilTimedEvent = this.timeEventsEvery;
+      return this.clock.now();
+    }
+  }
+
+  override onStreamEventOut(_tp: string, _offset: number, _stream: unknown, _event: unknown, state?: SensorState): void {
+    this.eventsActiveCount--;
+    if (state !== undefined) this.eventRuntime.push(this.clock.now() - state);
+  }
+
+  override onTableGet(_table: unknown, _key: unknown): void {
+    this.tableGetCount++;
+  }
+  override onTableSet(_table: unknown, _key: unknown, _value: unknown): void {
+    this.tableSetCount++;
+  }
+  override onTableDel(_table: unknown, _key: unknown): void {
+    this.tableDelCount++;
+  }
+  override onTableContains(_table: unknown, _key: unknown): void {
+    this.tableContainsCount++;
+  }
+
+  override onCommitInitiated(_consumer: unknown): SensorState {
+    this.commitsInitiatedCount++;
+    return this.clock.now();
+  }
+  override onCommitCompleted(_consumer: unknown, state: SensorState): void {
+    this.commitsCompletedCount++;
+    this.commitLatency.push(this.clock.now() - state);
+  }
+
+  override onSendInitiated(_producer: unknown, _topic: string, _message: unknown): SensorState {
+    this.sendsInitiatedCount++;
+    return this.clock.now();
+  }
+  override onSendCompleted(_producer: unknown, state: SensorState): void {
+    this.sendsCompletedCount++;
+    this.sendLatency.push(this.clock.now() - state);
+  }
+  override onSendError(_producer: unknown, _error: unknown, _state: SensorState): void {
+    this.sendErrorsCount++;
+  }
+
+  override onAssignmentStart(_assignor: unknown): SensorState {
+    return this.clock.now();
+  }
+  override onAssignmentCompleted(_assignor: unknown, state: SensorState): void {
+    this.assignmentsCompletedCount++;
+    this.assignmentLatency.push(this.clock.now() - state);
+  }
+  override onAssignmentError(_assignor: unknown, _error: unknown, _state: SensorState): void {
+    this.assignmentErrorsCount++;
+  }
+
+  override onRebalanceStart(_app: unknown): SensorState {
+    this.rebalancesCount++;
+    return this.clock.now();
+  }
+  override onRebalanceReturn(_app: unknown, state: SensorState): void {
+    this.rebalancesReturnedCount++;
+    this.rebalanceReturnLatency.push(this.clock.now() - state);
+  }
+  override onRebalanceEnd(_app: unknown, state: SensorState): void {
+    this.rebalancesEndedCount++;
+    this.rebalanceEndLatency.push(this.clock.now() - state);
+  }
+
+  override onTopicBufferFull(tp: string): void {
+    this.topicBufferFullCount++;
+    this.statsFor(tp).bufferFull++;
+  }
+
+  // ---- sampling ---------------------------------------------------------------------------------
+
+  /** Takes a snapshot of the totals now; rates are measured between snapshots and the present. */
+  sample(now: number = this.clock.now()): void {
+    const s = this.snapshot;
+    s[RECEIVED] = this.messagesReceivedCount;
+    s[SENT] = this.messagesSentCount;
+    s[EVENTS] = this.eventsCount;
+    s[SENDS_FINISHED] = this.sendsCompletedCount + this.sendErrorsCount;
+    s[SEND_ERRORS] = this.sendErrorsCount;
+    this.window.record(now, s);
+    this.lastSampleAt = now;
+    this.onSample(now);
+  }
+
+  /** Called after each snapshot; subclasses hook periodic work here. */
+  protected onSample(_now: number): void {}
+
+  /** Samples every `sampleIntervalMs` on an unref'd timer until `stop()`. Idempotent. */
+  start(): void {
+    if (this.sampler !== undefined) return;
+    this.sampler = setInterval(() => this.sample(), this.sampleIntervalMs);
+    this.sampler.unref();
+  }
+
+  stop(): void {
+    if (this.sampler !== undefined) clearInterval(this.sampler);
+    this.sampler = undefined;
+  }
+
+  /** Width of the rate window: `maxAvgHistory` sample intervals. */
+  get rateWindowMs(): number {
+    return this.historySizes.avg * this.sampleIntervalMs;
+  }
+
+  /** Reads the clock, and takes a snapshot when the last one is an interval old. */
+  protected nowForRead(): number {
+    const now = this.clock.now();
+    if (now - this.lastSampleAt >= this.sampleIntervalMs) this.sample(now);
+    return now;
+  }
+
+  private current(index: number): number {
+    switch (index) {
+      case RECEIVED:
+        return this.messagesReceivedCount;
+      case SENT:
+        return this.messagesSentCount;
+      case EVENTS:
+        return this.eventsCount;
+      case SENDS_FINISHED:
+        return this.sendsCompletedCount + this.sendErrorsCount;
+      default:
+        return this.sendErrorsCount;
+    }
+  }
+
+  /** Change of total `index` over the last `windowMs` (or as much of it as is known), per second. */
+  protected ratePerSecond(index: number, windowMs: number = this.rateWindowMs): number {
+    const now = this.nowForRead();
+    const slot = this.window.base(now, windowMs);
+    if (slot < 0) return 0;
+    const elapsed = now - this.window.timeAt(slot);
+    if (elapsed <= 0) return 0;
+    return ((this.current(index) - this.window.valueAt(slot, index)) * 1000) / elapsed;
+  }
+
+  /** Send errors over finished sends (completed + failed) in the last `windowMs`, 0..1; 0 with no sends. */
+  protected sendErrorRatio(windowMs: number): number {
+    const now = this.nowForRead();
+    const slot = this.window.base(now, windowMs);
+    if (slot < 0) return 0;
+    const finished = this.current(SENDS_FINISHED) - this.window.valueAt(slot, SENDS_FINISHED);
+    if (finished <= 0) return 0;
+    return (this.sendErrorsCount - this.window.valueAt(slot, SEND_ERRORS)) / finished;
+  }
+
+  // ---- read API ---------------------------------------------------------------------------------
+
+  messagesReceivedTotal(): number {
+    return this.messagesReceivedCount;
+  }
+  messagesSentTotal(): number {
+    return this.messagesSentCount;
+  }
+  /** Messages received per second over the rate window. */
+  messagesReceivedPerSecond(): number {
+    return this.ratePerSecond(RECEIVED);
+  }
+  messagesSentPerSecond(): number {
+    return this.ratePerSecond(SENT);
+  }
+  /** Stream events started (`onStreamEventIn`). */
+  eventsTotal(): number {
+    return this.eventsCount;
+  }
+  /** Stream events started and not yet finished. */
+  eventsActive(): number {
+    return this.eventsActiveCount;
+  }
+  eventsPerSecond(): number {
+    return this.ratePerSecond(EVENTS);
+  }
+  /** Mean processing time of the timed events in history, in seconds. */
+  eventsRuntimeAvg(): number {
+    return this.eventRuntime.avg() / 1000;
+  }
+
+  tablesGetTotal(): number {
+    return this.tableGetCount;
+  }
+  tablesSetTotal(): number {
+    return this.tableSetCount;
+  }
+  tablesDelTotal(): number {
+    return this.tableDelCount;
+  }
+  /** Table key lookups (`onTableContains`). */
+  tablesContainsTotal(): number {
+    return this.tableContainsCount;
+  }
+
+  /** Commits completed. */
+  commitsTotal(): number {
+    return this.commitsCompletedCount;
+  }
+  /** Mean of the last `maxCommitLatencyHistory` commit latencies, in seconds. */
+  commitLatencyAvg(): number {
+    return this.commitLatency.avg() / 1000;
+  }
+  /** Largest of the last `maxCommitLatencyHistory` commit latencies, in seconds. */
+  commitLatencyMax(): number {
+    return this.commitLatency.max() / 1000;
+  }
+
+  /** Sends completed. */
+  sendsTotal(): number {
+    return this.sendsCompletedCount;
+  }
+  sendErrorsTotal(): number {
+    return this.sendErrorsCount;
+  }
+  /** Mean of the last `maxSendLatencyHistory` send latencies, in seconds. */
+  sendLatencyAvg(): number {
+    return this.sendLatency.avg() / 1000;
+  }
+  sendLatencyMax(): number {
+    return this.sendLatency.max() / 1000;
+  }
+
+  assignmentsCompletedTotal(): number {
+    return this.assignmentsCompletedCount;
+  }
+  /** Mean of the last `maxAvgHistory` assignment latencies, in seconds. */
+  assignmentLatencyAvg(): number {
+    return this.assignmentLatency.avg() / 1000;
+  }
+  assignmentErrorTotal(): number {
+    return this.assignmentErrorsCount;
+  }
+
+  /** Rebalances started. */
+  rebalancesTotal(): number {
+    return this.rebalancesCount;
+  }
+  /** Mean time from rebalance start to the rebalance callback returning, in seconds. */
+  rebalanceReturnLatencyAvg(): number {
+    return this.rebalanceReturnLatency.avg() / 1000;
+  }
+  /** Mean time from rebalance start to its end, in seconds. */
+  rebalanceEndLatencyAvg(): number {
+    return this.rebalanceEndLatency.avg() / 1000;
+  }
+
+  topicBufferFullTotal(): number {
+    return this.topicBufferFullCount;
+  }
+
+  /** Per-partition figures, live (no copy): read at scrape time, do not keep. */
+  topicPartitions(): ReadonlyMap<string, TopicPartitionStats> {
+    return this.tpStats;
+  }
+  topicPartition(tp: string): TopicPartitionStats | undefined {
+    return this.tpStats.get(tp);
+  }
+  /** Events for partitions beyond `maxTopicPartitions`, which are not tracked one by one. */
+  untrackedTopicPartitionEventsTotal(): number {
+    return this.untrackedTopicPartitionEventsCount;
+  }
+
+  /** Every figure, with snake_case keys, as plain JSON-able data. */
+  override asDict(): Record<string, unknown> {
+    const tps = this.tpStats;
+    return {
+      messages_received_total: this.messagesReceivedTotal(),
+      messages_sent_total: this.messagesSentTotal(),
+      messages_received_per_second: this.messagesReceivedPerSecond(),
+      messages_sent_per_second: this.messagesSentPerSecond(),
+      events_total: this.eventsTotal(),
+      events_active: this.eventsActive(),
+      events_per_second: this.eventsPerSecond(),
+      events_runtime_avg: this.eventsRuntimeAvg(),
+      tables_get_total: this.tablesGetTotal(),
+      tables_set_total: this.tablesSetTotal(),
+      tables_del_total: this.tablesDelTotal(),
+      tables_contains_total: this.tablesContainsTotal(),
+      commits_total: this.commitsTotal(),
+      commit_latency_avg: this.commitLatencyAvg(),
+      commit_latency_max: this.commitLatencyMax(),
+      sends_total: this.sendsTotal(),
+      send_errors_total: this.sendErrorsTotal(),
+      send_latency_avg: this.sendLatencyAvg(),
+      send_latency_max: this.sendLatencyMax(),
+      assignments_completed_total: this.assignmentsCompletedTotal(),
+      assignment_latency_avg: this.assignmentLatencyAvg(),
+      assignment_error_total: this.assignmentErrorTotal(),
+      rebalances_total: this.rebalancesTotal(),
+      rebalance_return_latency_avg: this.rebalanceReturnLatencyAvg(),
+      rebalance_end_latency_avg: this.rebalanceEndLatencyAvg(),
+      topic_buffer_full_total: this.topicBufferFullTotal(),
+      messages_received_by_tp: byTp(tps, (s) => s.messagesReceived),
+      messages_sent_by_tp: byTp(tps, (s) => s.messagesSent),
+      topic_read_offsets: byTp(tps, (s) => s.lastReadOffset, (v) => v >= 0),
+      topic_sent_offsets: byTp(tps, (s) => s.lastSentOffset, (v) => v >= 0),
+      topic_end_offsets: byTp(tps, (s) => s.endOffset, (v) => v >= 0),
+      topic_buffer_full: byTp(tps, (s) => s.bufferFull, (v) => v > 0),
+      untracked_topic_partition_events_total: this.untrackedTopicPartitionEventsCount,
+    };
+  }
+
+  /** Sizes of the bounded histories, for tests and self-monitoring. */
+  historyLengths(): Readonly<Record<string, number>> {
+    return {
+      commitLatency: this.commitLatency.size,
+      sendLatency: this.sendLatency.size,
+      eventRuntime: this.eventRuntime.size,
+      assignmentLatency: this.assignmentLatency.size,
+      rebalanceReturnLatency: this.rebalanceReturnLatency.size,
+      rebalanceEndLatency: this.rebalanceEndLatency.size,
+      rateSnapshots: this.window.size,
+      topicPartitions: this.tpStats.size,
+    };
+  }
+}

@@ -1,0 +1,51 @@
+// A fixed-size history of numbers: pushing past capacity overwrites the oldest, so memory stays flat.
+
+export class RingBuffer {
+  private readonly values: Float64Array;
+  private next = 0;
+  private count = 0;
+
+  constructor(readonly capacity: number) {
+    this.values = new Float64Array(capacity);
+  }
+
+  push(value: number): void {
+    this.values[this.next] = value;
+    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
+    if (this.count < this.capacity) this.count++;
+  }
+
+  /** How many values are held: at most `capacity`. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Mean of the held values, 0 when empty. */
+  avg(): number {
+    if (this.count === 0) return 0;
+    let sum = 0;
+    for (let i = 0; i < this.count; i++) sum += this.values[i]!;
+    return sum / this.count;
+  }
+
+  /** Largest held value, 0 when empty. */
+  max(): number {
+    if (this.count === 0) return 0;
+    let max = -Infinity;
+    for (let i = 0; i < this.count; i++) if (this.values[i]! > max) max = this.values[i]!;
+    return max;
+  }
+
+  /** The held values, oldest first. */
+  toArray(): number[] {
+    const out: number[] = [];
+    const start = this.count < this.capacity ? 0 : this.next;
+    for (let i = 0; i < this.count; i++) out.push(this.values[(start + i) % this.capacity]!);
+    return out;
+  }
+
+  clear(): void {
+    this.next = 0;
+    this.count = 0;
+  }
+}

@@ -1,0 +1,22 @@
+// The errors setup throws on purpose: bad options, and a plugin that would not start.
+import { SightlineConfigError, SightlineError } from '@sightline/core';
+import { describeError } from './describe-value.js';
+
+/** `setup()` / `setupFromEnv()` options were wrong: the message names the value and the expected form. */
+export class SetupConfigError extends SightlineConfigError {}
+
+/** `start()` after `stop()`, or a `start()` cut short by `stop()`. */
+export class SetupStateError extends SightlineError {}
+
+/**
+ * A plugin's `start()` threw or rejected. The plugins started before it have been stopped, in
+ * reverse order, by the time this is thrown; `cause` is what the plugin threw.
+ */
+export class PluginStartError extends SightlineError {
+  readonly plugin: string;
+
+  constructor(plugin: string, position: number, total: number, cause: unknown) {
+    super(`Plugin "${plugin}" (${position} of ${total}) failed to start: ${describeError(cause)}`, { cause });
+    this.plugin = plugin;
+  }
+}

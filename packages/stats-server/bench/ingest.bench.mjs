@@ -1,0 +1,110 @@
+// Side by side, in one run: the StatsD ingest path (parse + aggregate) against the same lines
+// recorded into prom-client's live metrics (the anchor: what a server built on prom-client does),
+// then signed HTTP batch ingest over loopback.
+import { createHmac } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import client from 'prom-client';
+import { createStatsServer, parseStatsdLine } from '../dist/index.js';
+
+const LINES = 1_000_000;
+const NAMES = 100;
+const PACKET_LINES = 20;
+const ROUNDS = 3;
+
+// 100 names, half counters with a tag and a sample rate, half timers packed two values per line.
+const packets = [];
+{
+  let lines = [];
+  for (let i = 0; i < LINES; i++) {
+    const n = i % NAMES;
+    lines.push(n % 2 === 0 ? `app.requests.n${n}:1|c|@0.5|#route:/r${n % 5}` : `app.latency.n${n}:${i % 250}|ms:${(i * 7) % 250}|ms`);
+    if (lines.length === PACKET_LINES) {
+      packets.push(lines.join('\n'));
+      lines = [];
+    }
+  }
+}
+
+function ours() {
+  const server = createStatsServer({ secrets: 'bench' });
+  const t0 = performance.now();
+  for (const p of packets) server.ingestStatsd(p);
+  const ms = performance.now() - t0;
+  const s = server.snapshot();
+  if (s.server.statsdLines !== LINES) throw new Error(`expected ${LINES} lines, got ${s.server.statsdLines}`);
+  return ms;
+}
+
+function anchor() {
+  const registry = new client.Registry();
+  const counters = new Map();
+  const histograms = new Map();
+  const t0 = performance.now();
+  for (const p of packets) {
+    for (const line of p.split('\n')) {
+      const r = parseStatsdLine(line);
+      if (!r.ok) throw new Error(r.error);
+      for (const s of r.samples) {
+        const name = s.name.replace(/[^A-Za-z0-9_]/g, '_');
+        if (s.type === 'counter') {
+          let c = counters.get(name);
+          if (!c) counters.set(name, (c = new client.Counter({ name: `${name}_total`, help: name, labelNames: ['route'], registers: [registry] })));
+          c.inc(s.tags ?? {}, s.value / s.sampleRate);
+        } else {
+          let h = histograms.get(name);
+          if (!h) histograms.set(name, (h = new client.Histogram({ name: `${name}_seconds`, help: name, registers: [registry] })));
+          h.observe(s.value / 1000);
+        }
+      }
+    }
+  }
+  return performance.now() - t0;
+}
+
+const best = { ours: Infinity, anchor: Infinity };
+for (let r = 0; r < ROUNDS; r++) {
+  best.anchor = Math.min(best.anchor, anchor());
+  best.ours = Math.min(best.ours, ours());
+}
+const rate = (ms) => `${((LINES / ms) * 1000 / 1e6).toFixed(2)}M lines/s`;
+console.log(`StatsD ingest, ${LINES.toLocaleString('en')} lines over ${NAMES} names, ${PACKET_LINES} lines per packet, best of ${ROUNDS}:`);
+console.log(`  stats-server (parse + aggregate)        ${best.ours.toFixed(0).padStart(6)} ms  ${rate(best.ours)}`);
+console.log(`  same parser + prom-client live metrics  ${best.anchor.toFixed(0).padStart(6)} ms  ${rate(best.anchor)}`);
+console.log(`  ratio: ${(best.anchor / best.ours).toFixed(2)}x the prom-client anchor`);
+
+// HTTP: signed batches of 500 metrics over loopback, 8 keep-alive connections.
+const BATCHES = 2_000;
+const PER_BATCH = 500;
+const server = createStatsServer({ port: 0, secrets: 'bench' });
+const { url } = await server.listen();
+const bodies = Array.from({ length: 16 }, (_, b) =>
+  JSON.stringify({
+    v: 1,
+    metrics: Array.from({ length: PER_BATCH }, (_, i) =>
+      i % 2 === 0
+        ? { type: 'counter', name: `http.n${i % NAMES}`, value: 1, tags: { batch: String(b % 4) } }
+        : { type: 'timer', name: `http.t${i % NAMES}`, values: [i % 100, (i * 3) % 100] },
+    ),
+  }),
+);
+const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+const post = (body) =>
+  new Promise((resolve, reject) => {
+    const ts = String(Date.now());
+    const sig = `v1=${createHmac('sha256', 'bench').update(`${ts}.${body}`).digest('hex')}`;
+    const req = request(`${url}/v1/batch`, { method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body), 'x-sightline-timestamp': ts, 'x-sightline-signature': sig } }, (res) => {
+      if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+      res.resume();
+      res.on('end', resolve);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+const t0 = performance.now();
+for (let i = 0; i < BATCHES; i += 16) await Promise.all(bodies.map(post));
+const ms = performance.now() - t0;
+agent.destroy();
+await server.close();
+const bytes = Buffer.byteLength(bodies[0]);
+console.log(`HTTP ingest, ${BATCHES} signed batches of ${PER_BATCH} metrics (${(bytes / 1024).toFixed(1)} KiB each), 8 connections:`);
+console.log(`  ${((BATCHES / ms) * 1000).toFixed(0)} batches/s, ${(((BATCHES * PER_BATCH) / ms) * 1000 / 1e6).toFixed(2)}M metrics/s`);

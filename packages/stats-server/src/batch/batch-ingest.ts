@@ -1,0 +1,107 @@
+// One authenticated batch, whatever carried it (HTTP or WebSocket): check, parse, apply, answer.
+import { getLogger } from '@sightline/core';
+import { applyBatchMetric } from '../aggregation/apply.js';
+import type { MetricStore } from '../aggregation/metric-store.js';
+import { verifySignature } from '../auth/signature.js';
+import type { IngestCounters } from '../ingest-stats.js';
+import { RateLimitedWarning } from '../rate-limited-warning.js';
+import { parseBatch, type MetricError } from './parse-batch.js';
+
+const log = getLogger('sightline.stats-server.ingest');
+const MAX_ERRORS = 20;
+const LOG_INTERVAL_MS = 10_000;
+
+export type BatchStatus = 200 | 400 | 401 | 413;
+
+export interface BatchOutcome {
+  readonly status: BatchStatus;
+  readonly accepted: number;
+  readonly rejected: number;
+  /** Per-metric problems of a 200, at most 20. */
+  readonly errors?: readonly MetricError[];
+  /** What was wrong with a 400, `unauthorized` for a 401, the limit for a 413. */
+  readonly error?: string;
+}
+
+export interface BatchIngestOptions {
+  readonly secrets: readonly string[];
+  readonly maxSkewMs: number;
+  readonly maxBodyBytes: number;
+  readonly now?: () => number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export class BatchIngest {
+  private readonly unauthorizedWarning = new RateLimitedWarning(log, LOG_INTERVAL_MS);
+  private readonly badRequestWarning = new RateLimitedWarning(log, LOG_INTERVAL_MS);
+  private readonly secrets: readonly Buffer[];
+  private readonly now: () => number;
+
+  constructor(
+    private readonly store: MetricStore,
+    private readonly counters: IngestCounters,
+    private readonly options: BatchIngestOptions,
+  ) {
+    this.secrets = options.secrets.map((s) => Buffer.from(s, 'utf8'));
+    this.now = options.now ?? Date.now;
+  }
+
+  /** `body` is the exact bytes received; `source` names the peer for logs. */
+  handle(body: Uint8Array, timestamp: string | undefined, signature: string | undefined, source: string): BatchOutcome {
+    if (body.length > this.options.maxBodyBytes) return this.tooLarge(source);
+    const verdict = verifySignature({
+      secrets: this.secrets,
+      timestamp,
+      signature,
+      body,
+      nowMs: this.now(),
+      maxSkewMs: this.options.maxSkewMs,
+    });
+    if (verdict !== 'ok') return this.unauthorized(verdict, source);
+
+    let text: string;
+    try {
+      text = utf8.decode(body);
+    } catch {
+      return this.badRequest('body is not valid UTF-8', source);
+    }
+    const parsed = parseBatch(text);
+    if (!parsed.ok) return this.badRequest(parsed.error, source);
+
+    const errors: MetricError[] = [...parsed.errors];
+    let accepted = 0;
+    for (const { index, metric } of parsed.metrics) {
+      const problem = applyBatchMetric(this.store, metric);
+      if (problem === undefined) accepted++;
+      else errors.push({ index, message: problem });
+    }
+    const rejected = errors.length;
+    this.counters.batchesAccepted++;
+    this.counters.metricsAccepted += accepted;
+    this.counters.metricsRejected += rejected;
+    if (rejected === 0) return { status: 200, accepted, rejected };
+    errors.sort((a, b) => a.index - b.index);
+    this.badRequestWarning.warn(`batch from ${source}: ${rejected} metric(s) rejected`, { first: errors[0]!.message });
+    return { status: 200, accepted, rejected, errors: errors.slice(0, MAX_ERRORS) };
+  }
+
+  /** Counts and answers a 401; `reason` goes to the log only, never to the client. */
+  unauthorized(reason: string, source: string): BatchOutcome {
+    this.counters.batchesUnauthorized++;
+    this.unauthorizedWarning.warn(`unauthorized batch from ${source}: ${reason} signature or timestamp`, { reason });
+    return { status: 401, accepted: 0, rejected: 0, error: 'unauthorized' };
+  }
+
+  tooLarge(source: string): BatchOutcome {
+    this.counters.batchesTooLarge++;
+    this.badRequestWarning.warn(`batch from ${source} over maxBodyBytes`, { maxBodyBytes: this.options.maxBodyBytes });
+    return { status: 413, accepted: 0, rejected: 0, error: `body over maxBodyBytes (${this.options.maxBodyBytes} bytes)` };
+  }
+
+  badRequest(error: string, source: string): BatchOutcome {
+    this.counters.batchesBadRequest++;
+    this.badRequestWarning.warn(`malformed batch from ${source}: ${error}`, {});
+    return { status: 400, accepted: 0, rejected: 0, error };
+  }
+}

@@ -1,0 +1,201 @@
+// The receiving server: HTTP and WebSocket batch ingest on one port, optional StatsD UDP/TCP
+// listeners, one store, and what it holds as a MetricsSource and a JSON snapshot.
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { getLogger, type MetricsSource } from '@sightline/core';
+import { MetricStore, type StoreSnapshot } from './aggregation/metric-store.js';
+import { BatchIngest } from './batch/batch-ingest.js';
+import { createMetricsSource } from './exposition/metrics-source.js';
+import { newIngestCounters, type IngestCounters } from './ingest-stats.js';
+import { resolveOptions, type ResolvedOptions, type StatsServerOptions } from './options.js';
+import { StatsdIngest } from './statsd/statsd-ingest.js';
+import { createHttpHandler, pathOf, WS_PATH } from './transports/http-handler.js';
+import { TcpListener } from './transports/tcp-listener.js';
+import { UdpListener } from './transports/udp-listener.js';
+import { WsIngest } from './transports/ws-ingest.js';
+
+const log = getLogger('sightline.stats-server');
+
+export interface StatsServerAddress {
+  readonly host: string;
+  /** The HTTP and WebSocket port actually bound. */
+  readonly port: number;
+  /** `http://host:port`, where batches go to `POST /v1/batch`. */
+  readonly url: string;
+  /** `ws://host:port/v1/ws`. */
+  readonly wsUrl: string;
+  readonly statsdUdpPort?: number;
+  readonly statsdTcpPort?: number;
+}
+
+export interface StatsServerCounters extends Readonly<IngestCounters> {
+  /** Distinct series held now. */
+  readonly series: number;
+}
+
+export interface StatsSnapshot extends StoreSnapshot {
+  readonly server: StatsServerCounters;
+}
+
+export interface StatsServer {
+  /** What the server received, in Prometheus text or (negotiated) OpenMetrics, plus its own counters. */
+  readonly metrics: MetricsSource;
+  /** Binds every listener; resolves with the bound addresses. Calling it again while listening returns the same. */
+  listen(): Promise<StatsServerAddress>;
+  /** Where the server listens; throws when it does not. */
+  address(): StatsServerAddress;
+  /** Closes every listener and connection. Safe to call twice. */
+  close(): Promise<void>;
+  /** A JSON-ready copy of everything received and of the server's own counters. */
+  snapshot(): StatsSnapshot;
+  /**
+   * Applies StatsD lines in-process, exactly as the UDP and TCP listeners do (bad lines are counted
+   * and logged): for feeding the server from a source of your own. Works whether or not it listens.
+   */
+  ingestStatsd(text: string): void;
+}
+
+/**
+ * Creates the server; nothing listens until `listen()`. Options are validated here and throw
+ * `StatsServerConfigError` naming the option.
+ */
+export function createStatsServer(options: StatsServerOptions): StatsServer {
+  return new StatsServerImpl(resolveOptions(options));
+}
+
+class StatsServerImpl implements StatsServer {
+  readonly metrics: MetricsSource;
+  private readonly counters = newIngestCounters();
+  private readonly store: MetricStore;
+  private readonly ingest: BatchIngest;
+  private readonly statsd: StatsdIngest;
+  private running: Running | undefined;
+  private starting: Promise<StatsServerAddress> | undefined;
+
+  constructor(private readonly options: ResolvedOptions) {
+    this.store = new MetricStore(
+      {
+        maxSeries: options.maxSeries,
+        timerBuckets: options.timerBuckets,
+        histogramBuckets: options.histogramBuckets,
+        maxSetMembers: options.maxSetMembers,
+      },
+      this.counters,
+    );
+    this.ingest = new BatchIngest(this.store, this.counters, options);
+    this.statsd = new StatsdIngest(this.store, this.counters);
+    this.metrics = createMetricsSource(() => ({
+      families: this.store.familyList(),
+      counters: this.counters,
+      seriesCount: this.store.seriesCount,
+    }));
+  }
+
+  listen(): Promise<StatsServerAddress> {
+    this.starting ??= this.start().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  address(): StatsServerAddress {
+    if (!this.running) throw new Error('stats server is not listening: call listen() first');
+    return this.running.address;
+  }
+
+  async close(): Promise<void> {
+    const starting = this.starting;
+    if (!starting) return;
+    try {
+      await starting;
+    } catch {
+      return;
+    }
+    const running = this.running;
+    this.running = undefined;
+    this.starting = undefined;
+    if (running) await running.close();
+  }
+
+  snapshot(): StatsSnapshot {
+    return { ...this.store.snapshot(), server: { ...this.counters, series: this.store.seriesCount } };
+  }
+
+  ingestStatsd(text: string): void {
+    this.statsd.handlePacket(text, 'in-process');
+  }
+
+  private async start(): Promise<StatsServerAddress> {
+    const o = this.options;
+    const ws = new WsIngest(this.ingest, o.maxBodyBytes);
+    const http = createHttpServer(
+      { requestTimeout: o.requestTimeoutMs, headersTimeout: Math.min(o.requestTimeoutMs, 60_000) },
+      createHttpHandler({
+        ingest: this.ingest,
+        maxBodyBytes: o.maxBodyBytes,
+        ...(o.exposeMetrics ? { metrics: this.metrics, snapshot: () => this.snapshot() } : {}),
+      }),
+    );
+    http.on('upgrade', (req, socket: Socket, head: Buffer) => {
+      socket.on('error', () => socket.destroy());
+      if (pathOf(req.url) === WS_PATH) ws.handleUpgrade(req, socket, head);
+      else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
+    http.on('clientError', (_error, socket: Socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+    const udp = o.udpPort === undefined ? undefined : new UdpListener(o.statsdHost, o.udpPort, this.statsd);
+    const tcp = o.tcpPort === undefined ? undefined : new TcpListener(o.statsdHost, o.tcpPort, this.statsd, o.maxTcpLineLength);
+
+    const closeAll = async () => {
+      await Promise.all([
+        ws.close(),
+        udp?.close(),
+        tcp?.close(),
+        new Promise<void>((resolve) => {
+          if (!http.listening) return resolve();
+          http.close(() => resolve());
+          http.closeAllConnections();
+        }),
+      ]);
+    };
+    try {
+      const port = await listenOn(http, o.port, o.host);
+      const udpPort = await udp?.listen();
+      const tcpPort = await tcp?.listen();
+      const urlHost = o.host.includes(':') ? `[${o.host}]` : o.host;
+      const address: StatsServerAddress = {
+        host: o.host,
+        port,
+        url: `http://${urlHost}:${port}`,
+        wsUrl: `ws://${urlHost}:${port}${WS_PATH}`,
+        ...(udpPort === undefined ? {} : { statsdUdpPort: udpPort }),
+        ...(tcpPort === undefined ? {} : { statsdTcpPort: tcpPort }),
+      };
+      this.running = { address, close: closeAll };
+      log.info('stats server listening', { ...address });
+      return address;
+    } catch (error) {
+      await closeAll();
+      throw error;
+    }
+  }
+}
+
+interface Running {
+  readonly address: StatsServerAddress;
+  close(): Promise<void>;
+}
+
+function listenOn(server: HttpServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      server.on('error', (error: Error) => log.warn('HTTP server error', { error: error.message }));
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

@@ -1,0 +1,369 @@
+// The request/response WebSocket server: dispatches each request to its op's handler, replies, pushes,
+// and reports every connection, frame, request and failure through MetricsHooks.
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { errorType, getLogger, toDispatcher, type HookDispatcher, type MetricsHooks } from '@sightline/core';
+import { formatAddress } from './address.js';
+import { WsConfigError } from './errors.js';
+import { Heartbeat } from './heartbeat.js';
+import { CLOSE_CODES, parseRequest, PROTOCOL_ERROR_TYPES, RESERVED_OPS, type RequestId } from './protocol.js';
+import { ServerConnection, type WsConnection } from './server-connection.js';
+import { functionOption, intOption, objectOption, show } from './validate.js';
+
+const log = getLogger('sightline.ws.server');
+const wsLog = getLogger('sightline.ws');
+
+/** Handles one op: gets the request's payload and the connection; returns the result or a promise of it. */
+export type WsHandler = (payload: unknown, connection: WsConnection) => unknown;
+
+/** Handlers by op name. */
+export type WsHandlers = Readonly<Record<string, WsHandler>>;
+
+export interface WsServerOptions {
+  /** Port to listen on (0 lets the OS pick one). Give `port` or `server`, not both. */
+  readonly port?: number;
+  /** Interface to bind with `port`. Default: Node's (all interfaces). */
+  readonly host?: string;
+  /** An HTTP(S) server of yours to attach to instead of listening on a port; it stays yours to close. */
+  readonly server?: HttpServer | HttpsServer;
+  /** Only upgrade requests for this path. Default: any path. */
+  readonly path?: string;
+  /** Handlers by op name. */
+  readonly handlers: WsHandlers;
+  /** Hooks fired for connections, frames, requests and errors. */
+  readonly hooks?: MetricsHooks;
+  /** Connections past this many are closed with code 1013. Default Infinity. */
+  readonly maxConnections?: number;
+  /** Ping every client this often; one that missed the previous ping is terminated. 0 disables. Default 30 000. */
+  readonly heartbeatIntervalMs?: number;
+  /** Frames larger than this close the connection with code 1009. Default 1 MiB. */
+  readonly maxPayloadBytes?: number;
+  /** How long `close()` waits for clients to finish the closing handshake before cutting them. Default 1 000. */
+  readonly closeTimeoutMs?: number;
+  /** Called for every accepted connection, after `onWsConnect`. */
+  readonly onConnection?: (connection: WsConnection) => void;
+  /** Called when an accepted connection has closed, after `onWsDisconnect`. */
+  readonly onConnectionClose?: (connection: WsConnection, code: number) => void;
+}
+
+export interface WsServer {
+  /** The port the server listens on (of your server, with the `server` option). */
+  readonly port: number;
+  /** The bound address and port. */
+  address(): { readonly host: string; readonly port: number };
+  /** Open connections. */
+  readonly connections: ReadonlySet<WsConnection>;
+  /** Sends `{ op, payload }` to every open connection; returns how many it was sent to. */
+  broadcast(op: string, payload?: unknown): number;
+  /** Closes every connection (code 1001), stops listening, and resolves when all is closed. */
+  close(): Promise<void>;
+}
+
+const DEFAULTS = Object.freeze({
+  maxConnections: Infinity,
+  heartbeatIntervalMs: 30_000,
+  maxPayloadBytes: 1024 * 1024,
+  closeTimeoutMs: 1_000,
+});
+
+function validate(options: WsServerOptions): void {
+  if (options === null || typeof options !== 'object') {
+    throw new WsConfigError(`Invalid createWsServer options ${show(options)}: expected an object`);
+  }
+  if ((options.port === undefined) === (options.server === undefined)) {
+    throw new WsConfigError('createWsServer needs exactly one of `port` (a number) or `server` (an http.Server)');
+  }
+  if (options.port !== undefined) intOption('port', options.port, 0, 0);
+  if (options.port !== undefined && options.port > 65535) {
+    throw new WsConfigError(`Invalid port ${options.port}: expected an integer from 0 to 65535`);
+  }
+  if (options.path !== undefined && (typeof options.path !== 'string' || !options.path.startsWith('/'))) {
+    throw new WsConfigError(`Invalid path ${show(options.path)}: expected a string starting with "/"`);
+  }
+  if (options.handlers === null || typeof options.handlers !== 'object' || Array.isArray(options.handlers)) {
+    throw new WsConfigError(`Invalid handlers ${show(options.handlers)}: expected an object mapping op names to functions`);
+  }
+  for (const [op, handler] of Object.entries(options.handlers)) {
+    if (typeof handler !== 'function') {
+      throw new WsConfigError(`Invalid handler for op ${JSON.stringify(op)}: expected a function, got ${show(handler)}`);
+    }
+  }
+  objectOption('hooks', options.hooks);
+  functionOption('onConnection', options.onConnection);
+  functionOption('onConnectionClose', options.onConnectionClose);
+}
+
+/**
+ * Starts a WebSocket request/response server and resolves once it is listening.
+ *
+ * ```ts
+ * const server = await createWsServer({ port: 8080, handlers: { 'order.get': (p) => db.get(p) }, hooks });
+ * ```
+ */
+export async function createWsServer(options: WsServerOptions): Promise<WsServer> {
+  validate(options);
+  const server = new WsServerImpl(options);
+  await server.listen(options.port, options.host);
+  return server;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function ignore(): void {}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+class WsServerImpl implements WsServer {
+  private readonly dispatch: HookDispatcher;
+  private readonly handlers: ReadonlyMap<string, WsHandler>;
+  private readonly maxConnections: number;
+  private readonly closeTimeoutMs: number;
+  private readonly http: HttpServer | HttpsServer;
+  private readonly ownsHttp: boolean;
+  private readonly wss: WebSocketServer;
+  private readonly heartbeat: Heartbeat;
+  private readonly conns = new Set<ServerConnection>();
+  /** Every upgraded socket, accepted or being refused, so close() can wait for or cut each one. */
+  private readonly sockets = new Set<WebSocket>();
+  private readonly onConnection: ((c: WsConnection) => void) | undefined;
+  private readonly onConnectionClose: ((c: WsConnection, code: number) => void) | undefined;
+  private sequence = 0;
+  private refusedInEpisode = 0;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: WsServerOptions) {
+    this.dispatch = toDispatcher(options.hooks);
+    this.handlers = new Map(Object.entries(options.handlers));
+    this.maxConnections = intOption('maxConnections', options.maxConnections, DEFAULTS.maxConnections, 1, true);
+    const heartbeatIntervalMs = intOption('heartbeatIntervalMs', options.heartbeatIntervalMs, DEFAULTS.heartbeatIntervalMs, 0);
+    const maxPayload = intOption('maxPayloadBytes', options.maxPayloadBytes, DEFAULTS.maxPayloadBytes, 1);
+    this.closeTimeoutMs = intOption('closeTimeoutMs', options.closeTimeoutMs, DEFAULTS.closeTimeoutMs, 0);
+    this.onConnection = options.onConnection;
+    this.onConnectionClose = options.onConnectionClose;
+
+    this.ownsHttp = options.server === undefined;
+    this.http =
+      options.server ??
+      createServer((_req, res) => {
+        res.writeHead(426, { 'Content-Type': 'text/plain' });
+        res.end('Upgrade Required: this endpoint speaks WebSocket only');
+      });
+    this.wss = new WebSocketServer({
+      server: this.http,
+      maxPayload,
+      perMessageDeflate: false,
+      clientTracking: false,
+      ...(options.path !== undefined ? { path: options.path } : {}),
+    });
+    this.wss.on('connection', (socket, req) => this.accept(socket, req));
+    this.wss.on('error', (error) => log.error('server error', { error: errorMessage(error) }));
+    this.heartbeat = new Heartbeat(heartbeatIntervalMs, (socket) => {
+      this.dispatch.onError(RESERVED_OPS.connection, PROTOCOL_ERROR_TYPES.heartbeatTimeout);
+      socket.terminate();
+    });
+  }
+
+  async listen(port: number | undefined, host: string | undefined): Promise<void> {
+    if (!this.ownsHttp) return;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      this.http.once('error', onError);
+      this.http.listen(port, host, () => {
+        this.http.off('error', onError);
+        resolve();
+      });
+    });
+    const { host: boundHost, port: boundPort } = this.address();
+    log.info('server listening', { address: formatAddress(boundHost, boundPort) });
+  }
+
+  get port(): number {
+    return this.address().port;
+  }
+
+  address(): { host: string; port: number } {
+    const a = this.http.address() as AddressInfo | string | null;
+    if (a === null || typeof a === 'string') return { host: a ?? '', port: 0 };
+    return { host: a.address, port: a.port };
+  }
+
+  get connections(): ReadonlySet<WsConnection> {
+    return this.conns;
+  }
+
+  broadcast(op: string, payload?: unknown): number {
+    if (typeof op !== 'string' || op === '') throw new TypeError(`broadcast op must be a non-empty string, got ${String(op)}`);
+    const text = JSON.stringify({ op, payload });
+    let sent = 0;
+    for (const conn of this.conns) if (conn.sendText(op, text)) sent++;
+    if (log.isEnabled('debug')) log.debug('broadcast', { op, clients: sent, bytes: Buffer.byteLength(text) });
+    return sent;
+  }
+
+  private accept(socket: WebSocket, req: IncomingMessage): void {
+    const remoteAddr = formatAddress(req.socket.remoteAddress, req.socket.remotePort);
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    // Every socket gets an error listener, so a refused or late one can never raise an unhandled 'error'.
+    socket.on('error', ignore);
+
+    if (this.closing) {
+      socket.close(CLOSE_CODES.goingAway, 'server closing');
+      return;
+    }
+    if (this.conns.size >= this.maxConnections) {
+      this.refuse(socket, remoteAddr);
+      return;
+    }
+    this.refusedInEpisode = 0;
+
+    const conn = new ServerConnection(++this.sequence, remoteAddr, socket, this.dispatch);
+    this.conns.add(conn);
+    this.heartbeat.add(socket);
+    socket.on('message', (data) => this.onFrame(conn, data));
+    socket.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.dispatch.onError(RESERVED_OPS.invalid, PROTOCOL_ERROR_TYPES.payloadTooLarge);
+        log.warn('frame over maxPayloadBytes; closing with 1009', { remoteAddr });
+      } else {
+        log.warn('connection error', { remoteAddr, error: error.message, code: error.code });
+      }
+    });
+    socket.on('close', (code) => {
+      this.conns.delete(conn);
+      this.heartbeat.delete(socket);
+      this.dispatch.onWsDisconnect(remoteAddr);
+      wsLog.info('connection closed', { side: 'server', remoteAddr, code });
+      if (this.onConnectionClose) this.callUser('onConnectionClose', () => this.onConnectionClose!(conn, code));
+    });
+
+    this.dispatch.onWsConnect(remoteAddr);
+    wsLog.info('connection opened', { side: 'server', remoteAddr, connections: this.conns.size });
+    if (this.onConnection) this.callUser('onConnection', () => this.onConnection!(conn));
+  }
+
+  /** Past the limit: close with 1013. Warns once per episode of refusals, so a flood cannot flood the log. */
+  private refuse(socket: WebSocket, remoteAddr: string): void {
+    socket.close(CLOSE_CODES.tryAgainLater, 'connection limit reached');
+    this.dispatch.onError(RESERVED_OPS.connection, PROTOCOL_ERROR_TYPES.connectionLimit);
+    this.refusedInEpisode++;
+    const fields = { remoteAddr, maxConnections: this.maxConnections, refused: this.refusedInEpisode };
+    if (this.refusedInEpisode === 1) log.warn('connection limit reached; closing new connection with 1013', fields);
+    else log.debug('connection refused: limit reached', fields);
+  }
+
+  private callUser(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      log.error(`${what} callback threw; ignored`, { error: errorMessage(error) });
+    }
+  }
+
+  private onFrame(conn: ServerConnection, data: RawData): void {
+    const buf = data as Buffer; // binaryType is 'nodebuffer': always one Buffer
+    const bytes = buf.length;
+    const parsed = parseRequest(buf.toString('utf8'));
+    if (!parsed.ok) {
+      this.reject(conn, parsed.id, bytes, PROTOCOL_ERROR_TYPES.malformedFrame, parsed.message);
+      return;
+    }
+    const { id, op } = parsed;
+    const handler = this.handlers.get(op);
+    if (!handler) {
+      this.reject(conn, id, bytes, PROTOCOL_ERROR_TYPES.unknownOp, `unknown op ${JSON.stringify(op)}`);
+      return;
+    }
+    this.dispatch.onWsMessageRecv(op, bytes);
+    if (wsLog.isEnabled('debug')) wsLog.debug('frame received', { side: 'server', op, bytes, frame: buf.toString('utf8') });
+
+    const start = performance.now();
+    let result: unknown;
+    try {
+      result = handler(parsed.payload, conn);
+    } catch (error) {
+      this.fail(conn, id, op, error);
+      return;
+    }
+    if (isThenable(result)) {
+      result.then(
+        (value) => this.succeed(conn, id, op, value, start),
+        (error: unknown) => this.fail(conn, id, op, error),
+      );
+    } else {
+      this.succeed(conn, id, op, result, start);
+    }
+  }
+
+  private succeed(conn: ServerConnection, id: RequestId, op: string, result: unknown, start: number): void {
+    const secs = (performance.now() - start) / 1000;
+    let text: string;
+    try {
+      text = JSON.stringify({ id, ok: true, result });
+    } catch (error) {
+      // A result JSON cannot carry (a BigInt, a cycle) fails the request like a throwing handler.
+      this.fail(conn, id, op, error);
+      return;
+    }
+    this.dispatch.onRequest(op, secs);
+    conn.sendText(op, text);
+  }
+
+  private fail(conn: ServerConnection, id: RequestId, op: string, error: unknown): void {
+    const type = errorType(error);
+    const message = errorMessage(error);
+    this.dispatch.onError(op, type);
+    log.error('handler failed', { op, remoteAddr: conn.remoteAddr, errorType: type, message });
+    conn.sendText(op, JSON.stringify({ id, ok: false, error: { type, message } }));
+  }
+
+  /** Bad input: counted under the reserved op, answered with an error reply, connection kept. */
+  private reject(conn: ServerConnection, id: RequestId | null, bytes: number, type: string, message: string): void {
+    const op = RESERVED_OPS.invalid;
+    this.dispatch.onWsMessageRecv(op, bytes);
+    this.dispatch.onError(op, type);
+    log.warn('bad frame', { remoteAddr: conn.remoteAddr, errorType: type, message });
+    conn.sendText(op, JSON.stringify({ id, ok: false, error: { type, message } }));
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.heartbeat.stop();
+    const sockets = [...this.sockets];
+    const closed = sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.readyState === socket.CLOSED) resolve();
+          else socket.once('close', () => resolve());
+        }),
+    );
+    for (const socket of sockets) socket.close(CLOSE_CODES.goingAway, 'server closing');
+    const cut = setTimeout(() => {
+      for (const socket of this.sockets) socket.terminate();
+    }, this.closeTimeoutMs);
+    await Promise.all(closed);
+    clearTimeout(cut);
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    if (this.ownsHttp && this.http.listening) {
+      await new Promise<void>((resolve) => {
+        this.http.close(() => resolve());
+        this.http.closeIdleConnections();
+      });
+    }
+    log.info('server closed');
+  }
+}
