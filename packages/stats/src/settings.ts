@@ -193,7 +193,13 @@ export class StatsClientSettings {
     return this.#origins[name];
   }
 
+  /** Builds the client. Settings come from `load()`; `extra` gives only what code alone can (functions, a transport, TLS objects). */
   createClient(extra: CreateClientOptions = {}): StatsClient {
+    for (const key of Object.keys(extra)) {
+      if (!['onError', 'transport', 'tlsOptions'].includes(key)) {
+        throw new StatsConfigError(key, 'options', `createClient({ ${key} })`, 'settings come from load() (pass them as its defaults); createClient takes onError, transport and tlsOptions');
+      }
+    }
     const options: Record<string, unknown> = { ...extra };
     for (const name of SETTING_NAMES) {
       const value = this.#config[name];

@@ -134,6 +134,9 @@ describe('StatsClientSettings.load precedence', () => {
     await client.flush();
     expect(transport.metrics).toEqual([{ type: 'counter', name: 'svc.x', value: 1 }]);
     await client.close();
+    expect(() => s.createClient({ prefix: 'x' } as never)).toThrow(
+      'Invalid stats client setting prefix (from createClient({ prefix })): settings come from load() (pass them as its defaults); createClient takes onError, transport and tlsOptions',
+    );
     const real = s.createClient();
     expect(real.target).toBe('http://127.0.0.1:8125/v1/batch');
     await real.close();
