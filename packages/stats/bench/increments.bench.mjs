@@ -17,6 +17,8 @@ const timers = Array.from({ length: KEYS }, (_, i) => `bench.timer.t${i}`);
 
 // The receiving socket lives in a worker thread with its own event loop, so it reads while the
 // main thread is busy sending, as a statsd daemon in another process would.
+// BENCH_RCVBUF: the receiving socket's buffer in bytes (0: the system default, like a stock statsd).
+const RCVBUF = Number(process.env.BENCH_RCVBUF ?? 0);
 const RECEIVER = `
   const { parentPort } = require('node:worker_threads');
   const dgram = require('node:dgram');
@@ -40,7 +42,10 @@ const RECEIVER = `
     }
     pending = [];
   };
-  socket.bind(0, '127.0.0.1', () => parentPort.postMessage({ port: socket.address().port }));
+  socket.bind(0, '127.0.0.1', () => {
+    if (${RCVBUF} > 0) socket.setRecvBufferSize(${RCVBUF});
+    parentPort.postMessage({ port: socket.address().port, rcvbuf: socket.getRecvBufferSize() });
+  });
   parentPort.on('message', (cmd) => {
     count();
     if (cmd === 'reset') Object.assign(wire, { bytes: 0, datagrams: 0, increments: 0, samples: 0 });
@@ -50,7 +55,7 @@ const RECEIVER = `
 `;
 const receiver = new Worker(RECEIVER, { eval: true });
 const ask = (cmd) => new Promise((resolve) => receiver.once('message', resolve).postMessage(cmd));
-const { port } = await new Promise((resolve) => receiver.once('message', resolve));
+const { port, rcvbuf } = await new Promise((resolve) => receiver.once('message', resolve));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function quiet() {
@@ -146,7 +151,7 @@ async function bench(title, cases, unit) {
   return best;
 }
 
-console.log(`@sightline/stats bench, node ${process.version}, hot-shots 17, UDP datagrams up to ${PACKET} bytes to 127.0.0.1:${port}`);
+console.log(`@sightline/stats bench, node ${process.version}, hot-shots 17, UDP datagrams up to ${PACKET} bytes to 127.0.0.1:${port}, receive buffer ${rcvbuf} bytes`);
 const counters = await bench('1M counter increments', counterCases, 'increments');
 const ours = counters['sightline pipeline()'];
 const hotBest = Math.min(counters['hot-shots buffered'], counters['hot-shots buffered + aggregation']);
