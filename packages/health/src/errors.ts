@@ -1,0 +1,4 @@
+import { SightlineConfigError } from '@sightline/core';
+
+/** A health server option or environment variable was wrong: the message names it and the expected form. */
+export class HealthConfigError extends SightlineConfigError {}

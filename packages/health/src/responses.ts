@@ -1,0 +1,75 @@
+// Serialising, not serving: pure functions from state to the JSON bodies the endpoints send.
+import type { CheckOutcome, CheckReport } from './check-aggregator.js';
+
+/** Why /health/ready answers 503. */
+export type NotReadyReason = 'starting' | 'not_ready' | 'shutting_down' | 'checks_failed';
+
+export interface CheckEntry {
+  readonly status: 'pass' | 'fail';
+  readonly duration_ms: number;
+  readonly message?: string;
+  readonly critical?: false;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export function checkEntry(outcome: CheckOutcome, withDetails = false): CheckEntry {
+  const entry: { -readonly [K in keyof CheckEntry]: CheckEntry[K] } = {
+    status: outcome.healthy ? 'pass' : 'fail',
+    duration_ms: outcome.durationMs,
+  };
+  if (outcome.message !== undefined) entry.message = outcome.message;
+  if (!outcome.critical) entry.critical = false;
+  if (withDetails && outcome.details !== undefined) entry.details = outcome.details;
+  return entry;
+}
+
+export function checksObject(report: CheckReport, withDetails = false): Record<string, CheckEntry> {
+  const out: Record<string, CheckEntry> = {};
+  for (const r of report.results) out[r.name] = checkEntry(r, withDetails);
+  return out;
+}
+
+/** `GET /health`: the process answers. */
+export function healthBody(timestamp: string): string {
+  return `{"status":"healthy","timestamp":"${timestamp}"}`;
+}
+
+/** `GET /health/live`: the event loop answers; stays 200 during shutdown. */
+export function liveBody(uptimeSeconds: number, timestamp: string): string {
+  return `{"status":"alive","uptime_seconds":${uptimeSeconds},"timestamp":"${timestamp}"}`;
+}
+
+/** `GET /health/ready` with 200. */
+export function readyBody(report: CheckReport, timestamp: string): string {
+  if (report.results.length === 0) return `{"status":"ready","checks":{},"timestamp":"${timestamp}"}`;
+  return JSON.stringify({ status: 'ready', checks: checksObject(report), timestamp });
+}
+
+/** `GET /health/ready` with 503: the reason, and for failed checks their names and results. */
+export function notReadyBody(reason: NotReadyReason, timestamp: string, report?: CheckReport): string {
+  if (reason === 'checks_failed' && report) {
+    return JSON.stringify({ status: 'not_ready', reason, failed: report.failed, checks: checksObject(report), timestamp });
+  }
+  return `{"status":"not_ready","reason":"${reason}","timestamp":"${timestamp}"}`;
+}
+
+/**
+ * `GET /health/startup`: 200 `started` once `markReady()` was called and every startup check passed
+ * once; before that 503 `starting`, naming what it waits for.
+ */
+export function startupBody(started: boolean, waitingFor: readonly string[], report: CheckReport, timestamp: string): string {
+  if (started) return JSON.stringify({ status: 'started', timestamp });
+  return JSON.stringify({ status: 'starting', waiting_for: waitingFor, checks: checksObject(report), timestamp });
+}
+
+/**
+ * `/metrics` without a MetricsSource: the seed's JSON, one object per sensor or plugin snapshot by
+ * name, and the checks with their details under `checks`.
+ */
+export function jsonFallbackBody(sections: Readonly<Record<string, unknown>>, report: CheckReport): string {
+  return JSON.stringify({ ...sections, checks: checksObject(report, true) });
+}
+
+export function errorBody(error: string, message: string): string {
+  return JSON.stringify({ error, message });
+}

@@ -1,0 +1,107 @@
+// Graceful shutdown of a real process: SIGTERM, readiness 503 while liveness stays 200, in-flight
+// requests complete, idle keep-alive connections do not hold the exit, exit status 0.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { get, type Reply } from './helpers.js';
+
+interface Child {
+  readonly proc: ChildProcess;
+  readonly url: string;
+  readonly events: string[];
+  waitFor(event: string): Promise<void>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+async function startChild(env: Record<string, string>): Promise<Child> {
+  const proc = spawn(process.execPath, [join(__dirname, 'fixtures/shutdown-server.cjs')], {
+    env: { ...process.env, SIGHTLINE_LOG: 'silent', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(proc);
+  const events: string[] = [];
+  const waiters: Array<{ event: string; resolve: () => void }> = [];
+  let stderr = '';
+  let port = 0;
+  let buffered = '';
+  proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  proc.stdout!.on('data', (c: Buffer) => {
+    buffered += c.toString();
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) !== -1) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      const msg = JSON.parse(line) as { event: string; port?: number };
+      if (msg.port) port = msg.port;
+      events.push(msg.event);
+      for (const w of waiters.filter((x) => x.event === msg.event)) w.resolve();
+    }
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const waitFor = (event: string) =>
+    events.includes(event)
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          waiters.push({ event, resolve });
+          void exited.then(({ code }) => reject(new Error(`fixture exited (${code}) before "${event}": ${stderr}`)));
+        });
+  await waitFor('listening');
+  return { proc, url: `http://127.0.0.1:${port}`, events, waitFor, exited };
+}
+
+describe('graceful shutdown in a child process', () => {
+  it('after SIGTERM: readiness 503, liveness 200, in-flight request completes, idle keep-alive closed, exit 0', async () => {
+    const child = await startChild({ FIXTURE_SHUTDOWN_DELAY_MS: '2500', FIXTURE_RENDER_MS: '3500' });
+    expect((await get(child.url, '/health/ready')).status).toBe(200);
+
+    // An idle keep-alive connection that must not hold the shutdown.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const keptAlive = await new Promise<number>((resolve, reject) => {
+      request(`${child.url}/health/live`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(keptAlive).toBe(200);
+
+    const inflight: Promise<Reply> = get(child.url, '/metrics');
+    await child.waitFor('render-start');
+    child.proc.kill('SIGTERM');
+    await child.waitFor('sigterm');
+
+    // During shutdownDelayMs: not ready, still alive.
+    const ready = await get(child.url, '/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.json()).toMatchObject({ status: 'not_ready', reason: 'shutting_down' });
+    const live = await get(child.url, '/health/live');
+    expect(live.status).toBe(200);
+    expect(live.json()).toMatchObject({ status: 'alive' });
+
+    const slow = await inflight;
+    expect(slow.status).toBe(200);
+    expect(slow.body).toBe('slow_metric 1\n');
+
+    // Exit 0 means it finished inside shutdownTimeoutMs (8 s); past it the server exits 1.
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+    expect(child.events).toEqual(['listening', 'render-start', 'sigterm', 'shutdown-handler']);
+    agent.destroy();
+  }, 30_000);
+
+  it('exits at once on a second signal, with 128 + the signal number', async () => {
+    const child = await startChild({ FIXTURE_SHUTDOWN_DELAY_MS: '60000', FIXTURE_RENDER_MS: '0' });
+    child.proc.kill('SIGTERM');
+    await child.waitFor('sigterm');
+    expect((await get(child.url, '/health/ready')).status).toBe(503);
+    child.proc.kill('SIGINT');
+    // 130 (SIGINT) rather than 0: the 60 s delay was cut short, the handlers never ran.
+    expect(await child.exited).toEqual({ code: 130, signal: null });
+    expect(child.events).toEqual(['listening', 'sigterm']);
+  }, 30_000);
+});

@@ -1,0 +1,46 @@
+// The health() plugin under the real @sightline/setup: metrics, checks and snapshots from the other
+// plugins, and setup's stop() closing the server.
+import type { Plugin } from '@sightline/core';
+import { setup } from '@sightline/setup';
+import { health } from '../../src/index.js';
+import { get, quietLogs } from '../helpers.js';
+
+quietLogs();
+
+describe('health() under setup()', () => {
+  it('serves the other plugins metrics, checks and sensor snapshots, and closes on stop()', async () => {
+    const stats: Plugin = {
+      name: 'stats',
+      metrics: { contentType: 'text/plain; version=0.0.4; charset=utf-8', render: () => 'stats_sent_total 12\n' },
+      healthChecks: [{ name: 'stats-server', check: async () => ({ healthy: true }) }],
+    };
+    const queue: Plugin = { name: 'queue', sensor: { asDict: () => ({ size: 5, active_workers: 3 }) } };
+    const h = health({ port: 0, env: {} });
+    const obs = setup({ service: 'orders', plugins: [stats, queue, h] });
+    await obs.start();
+    const url = h.server!.url;
+    try {
+      const metrics = await get(url, '/metrics');
+      expect(metrics.body).toBe('stats_sent_total 12\n');
+      expect((await get(url, '/health/ready')).json()).toMatchObject({ reason: 'starting' });
+      h.markReady();
+      expect((await get(url, '/health/ready')).json()).toMatchObject({ status: 'ready', checks: { 'stats-server': { status: 'pass' } } });
+    } finally {
+      const report = await obs.stop();
+      expect(report.stopped).toContain('health');
+    }
+    await expect(get(url, '/health/live')).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('serves the JSON fallback from the plugins sensor snapshots when no plugin has metrics', async () => {
+    const queue: Plugin = { name: 'queue', sensor: { asDict: () => ({ size: 5, active_workers: 3 }) } };
+    const h = health({ port: 0, env: {} });
+    const obs = setup({ service: 'orders', plugins: [queue, h] });
+    await obs.start();
+    try {
+      expect((await get(h.server!.url, '/metrics')).json()).toEqual({ queue: { size: 5, active_workers: 3 }, checks: {} });
+    } finally {
+      await obs.stop();
+    }
+  });
+});

@@ -1,0 +1,20 @@
+// The two IPC messages between a node:cluster primary and its workers.
+export const METRICS_REQUEST = 'sightline:prometheus:metrics-request';
+export const METRICS_RESPONSE = 'sightline:prometheus:metrics-response';
+
+export interface MetricsRequestMessage {
+  readonly type: typeof METRICS_REQUEST;
+  readonly id: number;
+}
+
+export interface MetricsResponseMessage {
+  readonly type: typeof METRICS_RESPONSE;
+  readonly id: number;
+  /** One `registry.getMetricsAsJSON()` per registry the worker exposes. */
+  readonly metrics?: readonly unknown[][];
+  readonly error?: string;
+}
+
+export function isMessage<T extends { type: string }>(message: unknown, type: T['type']): message is T {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === type;
+}

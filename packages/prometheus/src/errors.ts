@@ -1,0 +1,29 @@
+// Errors for metric definitions that Prometheus would reject or that would collide at scrape time.
+import { SightlineConfigError } from '@sightline/core';
+
+/**
+ * A metric could not be defined: the message names the metric and the rule it broke. `metric` is the
+ * full metric name (prefix included) and `rule` a short statement of the rule, for programs.
+ */
+export class MetricDefinitionError extends SightlineConfigError {
+  readonly metric: string;
+  readonly rule: string;
+
+  constructor(metric: string, rule: string, detail: string) {
+    super(`metric ${JSON.stringify(metric)}: ${detail} (rule: ${rule})`);
+    this.metric = metric;
+    this.rule = rule;
+  }
+}
+
+/** The metric name is not a valid Prometheus metric name, or collides with generated series. */
+export class InvalidMetricNameError extends MetricDefinitionError {}
+
+/** A label name is invalid, reserved, or repeated. */
+export class InvalidLabelNameError extends MetricDefinitionError {}
+
+/** A metric with this name is already registered. */
+export class DuplicateMetricError extends MetricDefinitionError {}
+
+/** Any other bad option of a metric definition (help text, buckets, percentiles). */
+export class InvalidMetricOptionError extends MetricDefinitionError {}

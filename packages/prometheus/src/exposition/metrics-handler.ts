@@ -1,0 +1,49 @@
+// Serving is not serializing: a node:http request handler over any MetricsSource.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getLogger, renderMetrics, type MetricsSource } from '@sightline/core';
+import type { NegotiatingMetricsSource } from './registry-source.js';
+
+const log = getLogger('sightline.prometheus.handler');
+
+export type MetricsRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/**
+ * A request handler that answers GET and HEAD with the source's exposition, negotiated from the
+ * `Accept` header. Mount it at `/metrics` in any node:http server (or Express, Fastify's raw mode).
+ * A render failure answers 500 and is logged; it never throws into the server.
+ */
+export function metricsHandler(source: MetricsSource): MetricsRequestHandler {
+  if (!source || typeof source.render !== 'function') {
+    throw new TypeError('metricsHandler(source): source must be a MetricsSource with render()');
+  }
+  return async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Method Not Allowed\n');
+      return;
+    }
+    let contentType: string;
+    let body: Buffer;
+    try {
+      if (typeof (source as Partial<NegotiatingMetricsSource>).negotiateBytes === 'function') {
+        // Our own sources render straight to bytes.
+        ({ contentType, body } = await (source as NegotiatingMetricsSource).negotiateBytes(req.headers.accept));
+      } else {
+        const exposition = await renderMetrics(source, req.headers.accept);
+        contentType = exposition.contentType;
+        body = Buffer.from(exposition.body, 'utf8');
+      }
+    } catch (error) {
+      log.warn('rendering metrics failed', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('metrics collection failed\n');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': contentType,
+      'Content-Length': body.length,
+      'Cache-Control': 'no-store',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+}

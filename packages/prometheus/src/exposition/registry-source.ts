@@ -1,0 +1,110 @@
+// A prom-client registry as a core MetricsSource: snapshot through prom-client, render with ours.
+import type { MetricsExposition, MetricsSource } from '@sightline/core';
+import { getLogger } from '@sightline/core';
+import type { Registry, RegistryContentType } from 'prom-client';
+
+/** A prom-client registry of either content type. */
+export type AnyRegistry = Registry<RegistryContentType>;
+import { contentTypeOf, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './formats.js';
+import { renderExpositionBytes, type MetricSnapshot } from './render.js';
+
+const log = getLogger('sightline.prometheus.exposition');
+
+/** A metric as a registry holds it: prom-client's classes, or an aggregate's plain wrapper. */
+interface RegisteredMetric {
+  readonly name: string;
+  get(): Promise<MetricSnapshot> | MetricSnapshot;
+  getForPromString?(): Promise<MetricSnapshot> | MetricSnapshot;
+}
+
+const failedOnce = new Set<string>();
+
+/**
+ * Reads every metric of the registries (running their `collect()` callbacks). A metric whose
+ * collect throws is left out of this scrape and logged once, so one bad callback cannot take
+ * down `/metrics`.
+ */
+export async function snapshotRegistries(registries: readonly AnyRegistry[]): Promise<MetricSnapshot[]> {
+  const metrics: RegisteredMetric[] = [];
+  for (const registry of registries) {
+    for (const metric of registry.getMetricsAsArray() as unknown as RegisteredMetric[]) metrics.push(metric);
+  }
+  const settled = await Promise.allSettled(
+    // Histograms keep `le` apart from the series labels in getForPromString(): cheaper to render.
+    metrics.map((m) => (typeof m.getForPromString === 'function' ? m.getForPromString() : m.get())),
+  );
+  const out: MetricSnapshot[] = [];
+  for (let i = 0; i < settled.length; i++) {
+    const result = settled[i]!;
+    if (result.status === 'fulfilled') {
+      out.push(result.value);
+      continue;
+    }
+    const name = metrics[i]!.name;
+    if (!failedOnce.has(name)) {
+      failedOnce.add(name);
+      const reason = result.reason instanceof Error ? `${result.reason.name}: ${result.reason.message}` : String(result.reason);
+      log.warn(`collecting metric ${name} failed; left out of the scrape`, { metric: name, error: reason });
+    }
+  }
+  return out;
+}
+
+export interface RegistrySourceOptions {
+  readonly defaultLabels?: Readonly<Record<string, string>>;
+}
+
+/** An exposition as bytes, ready for the socket. */
+export interface ExpositionBytes {
+  readonly contentType: string;
+  readonly body: Buffer;
+}
+
+/** A MetricsSource with content negotiation, as every exporter of this package returns. */
+export interface NegotiatingMetricsSource extends MetricsSource {
+  negotiate(accept: string | undefined): Promise<MetricsExposition>;
+  /** Renders in the given format. */
+  renderFormat(format: ExpositionFormat): Promise<string>;
+  /** `negotiate()` as bytes: what `metricsHandler` writes, skipping a string and its encoding. */
+  negotiateBytes(accept: string | undefined): Promise<ExpositionBytes>;
+}
+
+/** Builds a negotiating source over any way of taking snapshots. */
+export function snapshotSource(
+  snapshot: () => Promise<readonly MetricSnapshot[]>,
+  options: RegistrySourceOptions = {},
+): NegotiatingMetricsSource {
+  const renderBytes = async (format: ExpositionFormat): Promise<Buffer> => {
+    const snapshots = await snapshot();
+    return renderExpositionBytes(
+      snapshots,
+      options.defaultLabels ? { format, defaultLabels: options.defaultLabels } : { format },
+    );
+  };
+  const renderFormat = async (format: ExpositionFormat): Promise<string> => (await renderBytes(format)).toString('utf8');
+  return {
+    contentType: PROMETHEUS_CONTENT_TYPE,
+    render: () => renderFormat('prometheus'),
+    renderFormat,
+    async negotiate(accept) {
+      const format = negotiateFormat(accept);
+      return { contentType: contentTypeOf(format), body: await renderFormat(format) };
+    },
+    async negotiateBytes(accept) {
+      const format = negotiateFormat(accept);
+      return { contentType: contentTypeOf(format), body: await renderBytes(format) };
+    },
+  };
+}
+
+/**
+ * Exposes prom-client registries as a MetricsSource: Prometheus text 0.0.4 from `render()`, and
+ * OpenMetrics from `negotiate(accept)` when the scraper asks for it.
+ */
+export function registrySource(
+  registries: AnyRegistry | readonly AnyRegistry[],
+  options: RegistrySourceOptions = {},
+): NegotiatingMetricsSource {
+  const list: readonly AnyRegistry[] = Array.isArray(registries) ? registries : [registries as AnyRegistry];
+  return snapshotSource(() => snapshotRegistries(list), options);
+}

@@ -1,0 +1,256 @@
+// The pure render step: metric snapshots in, exposition text out. No registry, no I/O, so the same
+// function serves a collector, a cluster aggregate, and tests.
+import type { ExpositionFormat } from './formats.js';
+
+export type LabelSet = Readonly<Record<string, string | number | undefined>>;
+
+/** One sample as prom-client's `get()` / `getForPromString()` return it. */
+export interface SampleSnapshot {
+  readonly value: number;
+  readonly labels?: LabelSet;
+  /** Labels common to a histogram series' samples (prom-client keeps them apart from `le`). */
+  readonly sharedLabels?: LabelSet;
+  /** The sample's own name when it differs from the family's: `x_bucket`, `x_sum`, `x_count`. */
+  readonly metricName?: string;
+}
+
+/** One metric family at one instant. */
+export interface MetricSnapshot {
+  readonly name: string;
+  readonly help: string;
+  /** `counter`, `gauge`, `histogram` or `summary`; anything else renders as untyped / unknown. */
+  readonly type: string;
+  readonly values: readonly SampleSnapshot[];
+}
+
+export interface RenderOptions {
+  /** Defaults to `prometheus` (text format 0.0.4). */
+  readonly format?: ExpositionFormat;
+  /** Added to every sample that does not carry a label of the same name. */
+  readonly defaultLabels?: Readonly<Record<string, string>>;
+}
+
+const NEEDS_ESCAPE = /[\\"\n]/;
+
+function escapeLabelValue(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : value;
+}
+
+function escapeHelp(help: string, openMetrics: boolean): string {
+  let out = help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
+  if (openMetrics) out = out.replace(/"/g, '\\"');
+  return out;
+}
+
+export function formatValue(value: number): string {
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  if (value !== value) return 'NaN';
+  return '' + value;
+}
+
+function labelPairs(labels: LabelSet): string {
+  let out = '';
+  for (const key in labels) {
+    const v = labels[key];
+    if (v === undefined) continue;
+    const s = typeof v === 'string' ? escapeLabelValue(v) : formatValue(v);
+    out += out.length === 0 ? `${key}="${s}"` : `,${key}="${s}"`;
+  }
+  return out;
+}
+
+/** A growable byte buffer that the renderer writes ASCII into directly, with UTF-8 only when needed. */
+class ByteWriter {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(initial: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(initial, 4096));
+  }
+
+  reserve(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + bytes) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  bytes(src: Uint8Array): void {
+    const n = src.length;
+    this.reserve(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    // Short copies (a name, a series' labels) are cheaper in a loop than through a native call.
+    if (n < 64) for (let i = 0; i < n; i++) buf[pos++] = src[i]!;
+    else {
+      buf.set(src, pos);
+      pos += n;
+    }
+    this.pos = pos;
+  }
+
+  byte(b: number): void {
+    this.reserve(1);
+    this.buf[this.pos++] = b;
+  }
+
+  /** Writes a string: a byte per character while it is ASCII, UTF-8 for the rest. */
+  text(str: string): void {
+    const n = str.length;
+    this.reserve(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = str.charCodeAt(i);
+      if (c > 0x7f) {
+        const rest = str.slice(i);
+        this.pos = pos;
+        this.reserve(Buffer.byteLength(rest));
+        this.pos += this.buf.write(rest, this.pos, 'utf8');
+        return;
+      }
+      buf[pos++] = c;
+    }
+    this.pos = pos;
+  }
+
+  result(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+}
+
+const encode = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+
+// prom-client keeps one labels object per series for the series' life, so its formatted bytes are
+// kept too: later scrapes copy them instead of formatting again. Weak: a removed series frees its entry.
+const pairsCache = new WeakMap<LabelSet, Uint8Array>();
+
+function cachedPairs(labels: LabelSet): Uint8Array {
+  let bytes = pairsCache.get(labels);
+  if (bytes === undefined) {
+    bytes = encode(labelPairs(labels));
+    pairsCache.set(labels, bytes);
+  }
+  return bytes;
+}
+
+const leCache = new Map<number | string | undefined, Uint8Array>();
+
+/** `le="0.5"` for a bucket bound: a handful of distinct values, formatted once. */
+function lePair(bound: string | number | undefined): Uint8Array {
+  let bytes = leCache.get(bound);
+  if (bytes === undefined) {
+    bytes = encode(bound === undefined ? '' : `le="${typeof bound === 'number' ? formatValue(bound) : escapeLabelValue(bound)}"`);
+    if (leCache.size < 10_000) leCache.set(bound, bytes);
+  }
+  return bytes;
+}
+
+function isOnlyLe(labels: LabelSet): boolean {
+  for (const key in labels) if (key !== 'le') return false;
+  return true;
+}
+
+function typeWord(type: string, openMetrics: boolean): string {
+  if (type === 'counter' || type === 'gauge' || type === 'histogram' || type === 'summary') return type;
+  return openMetrics ? 'unknown' : 'untyped';
+}
+
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const COMMA = 0x2c;
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+
+// The last exposition's size: the next one starts with a buffer that fits it.
+let lastSize = 64 * 1024;
+
+/**
+ * Renders snapshots as Prometheus text format 0.0.4 or OpenMetrics 1.0.0, straight into bytes: what
+ * a server writes to the socket, without building and encoding a string first. In OpenMetrics a
+ * counter's family is named without `_total` and its sample with it, and the text ends with `# EOF`.
+ */
+export function renderExpositionBytes(metrics: readonly MetricSnapshot[], options: RenderOptions = {}): Buffer {
+  const openMetrics = options.format === 'openmetrics';
+  const defaults = options.defaultLabels ? Object.entries(options.defaultLabels) : [];
+  const defaultPairs = defaults.map(([k, v]) => encode(`${k}="${escapeLabelValue(v)}"`));
+  const hasDefaults = defaults.length > 0;
+  const names = new Map<string, Uint8Array>();
+  const nameBytes = (name: string): Uint8Array => {
+    let bytes = names.get(name);
+    if (bytes === undefined) {
+      bytes = encode(name);
+      names.set(name, bytes);
+    }
+    return bytes;
+  };
+
+  const out = new ByteWriter(lastSize + (lastSize >> 3));
+  for (let m = 0; m < metrics.length; m++) {
+    const metric = metrics[m]!;
+    const isCounter = metric.type === 'counter';
+    let family = metric.name;
+    if (openMetrics && isCounter && family.endsWith('_total')) family = family.slice(0, -6);
+    out.text(`# HELP ${family} ${escapeHelp(metric.help, openMetrics)}\n# TYPE ${family} ${typeWord(metric.type, openMetrics)}\n`);
+    const counterSample = nameBytes(openMetrics && isCounter ? `${family}_total` : family);
+
+    const values = metric.values;
+    for (let i = 0; i < values.length; i++) {
+      const sample = values[i]!;
+      const sampleName = sample.metricName;
+      out.bytes(sampleName === undefined || sampleName === metric.name ? counterSample : nameBytes(sampleName));
+
+      let opened = false;
+      const shared = sample.sharedLabels;
+      const own = sample.labels;
+      if (shared !== undefined) {
+        // A histogram sample (prom-client's getForPromString): series labels shared, `le` apart.
+        const sharedBytes = cachedPairs(shared);
+        if (sharedBytes.length > 0) {
+          out.byte(OPEN_BRACE);
+          out.bytes(sharedBytes);
+          opened = true;
+        }
+        if (own !== undefined) {
+          const ownBytes = isOnlyLe(own) ? lePair(own.le) : encode(labelPairs(own));
+          if (ownBytes.length > 0) {
+            out.byte(opened ? COMMA : OPEN_BRACE);
+            out.bytes(ownBytes);
+            opened = true;
+          }
+        }
+      } else if (own !== undefined) {
+        const ownBytes = cachedPairs(own);
+        if (ownBytes.length > 0) {
+          out.byte(OPEN_BRACE);
+          out.bytes(ownBytes);
+          opened = true;
+        }
+      }
+      if (hasDefaults) {
+        for (let d = 0; d < defaults.length; d++) {
+          const key = defaults[d]![0];
+          if (own?.[key] !== undefined || shared?.[key] !== undefined) continue;
+          out.byte(opened ? COMMA : OPEN_BRACE);
+          out.bytes(defaultPairs[d]!);
+          opened = true;
+        }
+      }
+      if (opened) out.byte(CLOSE_BRACE);
+      out.byte(SPACE);
+      out.text(formatValue(sample.value));
+      out.byte(NEWLINE);
+    }
+  }
+  if (openMetrics) out.text('# EOF\n');
+  lastSize = out.pos;
+  return out.result();
+}
+
+/** The same exposition as a string (see `renderExpositionBytes`). */
+export function renderExposition(metrics: readonly MetricSnapshot[], options: RenderOptions = {}): string {
+  return renderExpositionBytes(metrics, options).toString('utf8');
+}

@@ -1,0 +1,122 @@
+// The seed's converter metric set: conversions by outcome, their duration, errors by type.
+import { errorType as errorTypeOf, SightlineConfigError } from '@sightline/core';
+import type { Counter, Histogram } from 'prom-client';
+import type { MetricsCollector } from '../metrics-collector.js';
+
+export type ConversionStatus = 'success' | 'failure';
+
+export interface ConverterRecorder {
+  readonly name: string;
+  /** A conversion succeeded in `seconds`. */
+  success(seconds: number): void;
+  /** A conversion failed with `errorType` (e.g. `validation`); `seconds` when known. */
+  failure(errorType: string, seconds?: number): void;
+  /**
+   * Runs one conversion (sync or async) and records it: success with its duration, or failure with
+   * the error's type (`errorType()` of core, or `classify(error)`). The error is rethrown unchanged.
+   */
+  run<T>(work: () => T, classify?: (error: unknown) => string): T;
+}
+
+export interface ConverterMetrics {
+  readonly conversions: Counter<'converter' | 'status'>;
+  readonly duration: Histogram<'converter'>;
+  readonly errors: Counter<'converter' | 'error_type'>;
+  converter(name: string): ConverterRecorder;
+}
+
+export interface ConverterMetricsOptions {
+  /** Buckets of `conversion_duration_seconds`. Default: prom-client's. */
+  readonly buckets?: readonly number[];
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/**
+ * Defines `conversions_total{converter,status}` (status `success` or `failure`),
+ * `conversion_duration_seconds{converter}` and `conversion_errors_total{converter,error_type}`.
+ */
+export function converterMetrics(collector: MetricsCollector, options: ConverterMetricsOptions = {}): ConverterMetrics {
+  const conversions = collector.counter('conversions_total', 'Conversions completed, by outcome', {
+    labels: ['converter', 'status'] as const,
+  });
+  const duration = collector.histogram('conversion_duration_seconds', 'Conversion duration in seconds', {
+    labels: ['converter'] as const,
+    ...(options.buckets ? { buckets: options.buckets } : {}),
+  });
+  const errors = collector.counter('conversion_errors_total', 'Conversion errors, by type', {
+    labels: ['converter', 'error_type'] as const,
+  });
+  const recorders = new Map<string, ConverterRecorder>();
+
+  const create = (name: string): ConverterRecorder => {
+    const ok = conversions.labels({ converter: name, status: 'success' });
+    const failed = conversions.labels({ converter: name, status: 'failure' });
+    const timing = duration.labels({ converter: name });
+    const recorder: ConverterRecorder = {
+      name,
+      success(seconds) {
+        ok.inc();
+        timing.observe(seconds);
+      },
+      failure(errorType, seconds) {
+        failed.inc();
+        errors.inc({ converter: name, error_type: errorType });
+        if (seconds !== undefined) timing.observe(seconds);
+      },
+      run<T>(work: () => T, classify: (error: unknown) => string = errorTypeOf): T {
+        const start = performance.now();
+        const fail = (error: unknown): void => {
+          let type: string;
+          try {
+            type = classify(error);
+          } catch {
+            type = errorTypeOf(error);
+          }
+          recorder.failure(type, (performance.now() - start) / 1000);
+        };
+        let result: T;
+        try {
+          result = work();
+        } catch (error) {
+          fail(error);
+          throw error;
+        }
+        if (!isPromiseLike(result)) {
+          recorder.success((performance.now() - start) / 1000);
+          return result;
+        }
+        return Promise.resolve(result).then(
+          (value) => {
+            recorder.success((performance.now() - start) / 1000);
+            return value;
+          },
+          (error: unknown) => {
+            fail(error);
+            throw error;
+          },
+        ) as T;
+      },
+    };
+    return recorder;
+  };
+
+  return {
+    conversions,
+    duration,
+    errors,
+    converter(name) {
+      if (typeof name !== 'string' || name.length === 0) {
+        throw new SightlineConfigError(`converterMetrics: converter name must be a non-empty string, got ${JSON.stringify(name)}`);
+      }
+      let recorder = recorders.get(name);
+      if (!recorder) {
+        recorder = create(name);
+        recorders.set(name, recorder);
+      }
+      return recorder;
+    },
+  };
+}

@@ -1,0 +1,145 @@
+// The seed's HTTP metric set, recorded by node:http or Express-style middleware.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Counter, Gauge, Histogram } from 'prom-client';
+import { SightlineConfigError } from '@sightline/core';
+import type { MetricsCollector } from '../metrics-collector.js';
+import { normalizePath } from './normalize-path.js';
+
+export interface HttpMetricsOptions {
+  /** Buckets of `http_request_duration_seconds`, in seconds. Default: prom-client's. */
+  readonly buckets?: readonly number[];
+  /** Turns a request into its endpoint label (a route template). Return undefined to fall back. */
+  readonly endpoint?: (req: IncomingMessage) => string | undefined;
+  /** Turns a raw URL into an endpoint label when no route template is known. Default `normalizePath`. */
+  readonly normalizePath?: (url: string) => string;
+  /** Distinct endpoints kept before new ones are recorded as `other`. Default 1000. */
+  readonly maxEndpoints?: number;
+}
+
+export interface TrackOptions {
+  /** The route template of this handler, e.g. `/orders/:id`: used as the endpoint label. */
+  readonly route?: string;
+}
+
+type Listener<Req extends IncomingMessage, Res extends ServerResponse> = (req: Req, res: Res) => unknown;
+type Next = (error?: unknown) => void;
+
+export interface HttpMetrics {
+  readonly requests: Counter<'method' | 'endpoint' | 'status'>;
+  readonly duration: Histogram<'method' | 'endpoint'>;
+  readonly active: Gauge<'method' | 'endpoint'>;
+  /** Wraps a node:http request listener so each request it serves is recorded. */
+  handler<Req extends IncomingMessage, Res extends ServerResponse>(
+    listener: Listener<Req, Res>,
+    options?: TrackOptions,
+  ): (req: Req, res: Res) => unknown;
+  /** Express-style `(req, res, next)` middleware; mount it before the routes. */
+  middleware(options?: TrackOptions): (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+  /** Starts recording one request; it ends by itself when the response closes. */
+  track(req: IncomingMessage, res: ServerResponse, options?: TrackOptions): void;
+  /** Records a finished request directly, for servers this set cannot wrap. */
+  observe(method: string, endpoint: string, status: number | string, seconds: number): void;
+}
+
+/** A request aborted by the client before the response finished (nginx's convention). */
+export const CLIENT_CLOSED_STATUS = '499';
+export const OTHER_ENDPOINT = 'other';
+
+interface ExpressLike {
+  readonly route?: { readonly path?: unknown };
+  readonly baseUrl?: unknown;
+  readonly originalUrl?: unknown;
+}
+
+/**
+ * Defines `http_requests_total{method,endpoint,status}`, `http_request_duration_seconds{method,endpoint}`
+ * and `http_requests_active{method,endpoint}`, and returns ways to record them. The endpoint label
+ * is the route template when one is known (given, from `options.endpoint`, or Express's matched
+ * route), else the URL path with ids collapsed, so ids cannot explode cardinality.
+ */
+export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOptions = {}): HttpMetrics {
+  const maxEndpoints = options.maxEndpoints ?? 1000;
+  if (!Number.isInteger(maxEndpoints) || maxEndpoints < 1) {
+    throw new SightlineConfigError(`httpMetrics maxEndpoints must be a positive integer, got ${String(options.maxEndpoints)}`);
+  }
+  const normalize = options.normalizePath ?? normalizePath;
+  const resolveEndpoint = options.endpoint;
+
+  const requests = collector.counter('http_requests_total', 'Total HTTP requests', {
+    labels: ['method', 'endpoint', 'status'] as const,
+  });
+  const duration = collector.histogram('http_request_duration_seconds', 'HTTP request duration in seconds', {
+    labels: ['method', 'endpoint'] as const,
+    ...(options.buckets ? { buckets: options.buckets } : {}),
+  });
+  const active = collector.gauge('http_requests_active', 'HTTP requests in progress', {
+    labels: ['method', 'endpoint'] as const,
+  });
+
+  const seen = new Set<string>();
+  const bounded = (endpoint: string): string => {
+    if (seen.has(endpoint)) return endpoint;
+    if (seen.size >= maxEndpoints) return OTHER_ENDPOINT;
+    seen.add(endpoint);
+    return endpoint;
+  };
+
+  const urlOf = (req: IncomingMessage): string => {
+    const original = (req as ExpressLike).originalUrl;
+    return typeof original === 'string' ? original : (req.url ?? '/');
+  };
+
+  const startEndpoint = (req: IncomingMessage, route: string | undefined): string =>
+    bounded(route ?? resolveEndpoint?.(req) ?? normalize(urlOf(req)));
+
+  // After routing, Express knows the matched template (`/orders/:id`) under its mount path.
+  const finalEndpoint = (req: IncomingMessage, route: string | undefined, atStart: string): string => {
+    if (route !== undefined) return atStart;
+    const fromOption = resolveEndpoint?.(req);
+    if (fromOption !== undefined) return bounded(fromOption);
+    const template = (req as ExpressLike).route?.path;
+    if (typeof template === 'string') {
+      const base = (req as ExpressLike).baseUrl;
+      return bounded(typeof base === 'string' ? base + template : template);
+    }
+    return atStart;
+  };
+
+  const observe = (method: string, endpoint: string, status: number | string, seconds: number): void => {
+    requests.inc({ method, endpoint, status: String(status) });
+    duration.observe({ method, endpoint }, seconds);
+  };
+
+  const track = (req: IncomingMessage, res: ServerResponse, trackOptions?: TrackOptions): void => {
+    const route = trackOptions?.route;
+    const method = req.method ?? 'GET';
+    const atStart = startEndpoint(req, route);
+    const start = performance.now();
+    active.inc({ method, endpoint: atStart });
+    res.once('close', () => {
+      active.dec({ method, endpoint: atStart });
+      const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_STATUS;
+      observe(method, finalEndpoint(req, route, atStart), status, (performance.now() - start) / 1000);
+    });
+  };
+
+  return {
+    requests,
+    duration,
+    active,
+    track,
+    observe,
+    handler(listener, handlerOptions) {
+      return (req, res) => {
+        track(req, res, handlerOptions);
+        return listener(req, res);
+      };
+    },
+    middleware(middlewareOptions) {
+      return (req, res, next) => {
+        track(req, res, middlewareOptions);
+        next();
+      };
+    },
+  };
+}

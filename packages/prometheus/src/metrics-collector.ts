@@ -1,0 +1,252 @@
+// MetricsCollector: defines prom-client metrics with validated names, and exposes them as a source.
+import type { MetricsExposition } from '@sightline/core';
+import { SightlineConfigError } from '@sightline/core';
+import {
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  Summary,
+  type Aggregator,
+} from 'prom-client';
+import { DuplicateMetricError } from './errors.js';
+import { contentTypeOf, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './exposition/formats.js';
+import { snapshotRegistries, type ExpositionBytes, type NegotiatingMetricsSource } from './exposition/registry-source.js';
+import { renderExpositionBytes, type MetricSnapshot } from './exposition/render.js';
+import { NoopCounter, NoopGauge, NoopHistogram, NoopSummary } from './noop-metrics.js';
+import {
+  validateBuckets,
+  validateDefaultLabels,
+  validateHelp,
+  validateLabelNames,
+  validateMetricName,
+  validatePercentiles,
+  type MetricKind,
+} from './validation.js';
+
+/** prom-client's default histogram buckets, in seconds. */
+export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+
+export interface DefaultMetricsOptions {
+  /** Prefix for the process metrics only (`process_cpu_seconds_total`...); defaults to the collector's. */
+  readonly prefix?: string;
+  readonly eventLoopMonitoringPrecision?: number;
+  readonly gcDurationBuckets?: readonly number[];
+}
+
+export interface MetricsCollectorOptions {
+  /** Identifies this process among replicas; added to every sample as the label `instance_id`. */
+  readonly instanceId?: string;
+  /** When false, every metric records nothing and `render()` is empty. Default true. */
+  readonly enabled?: boolean;
+  /** The prom-client registry to register in. Default: a registry of the collector's own. */
+  readonly registry?: Registry;
+  /** Prepended verbatim to every metric name, e.g. `myapp_`. The dashboards assume none. */
+  readonly prefix?: string;
+  /** Labels added to every sample that does not set them itself. */
+  readonly defaultLabels?: Readonly<Record<string, string>>;
+  /** Also register prom-client's process and Node.js metrics. Default false. */
+  readonly collectDefaultMetrics?: boolean | DefaultMetricsOptions;
+}
+
+interface CommonMetricOptions<L extends string, M> {
+  readonly labels?: readonly L[];
+  /** How a node:cluster primary combines this metric across workers. Default `sum`. */
+  readonly aggregator?: Aggregator;
+  /**
+   * Called at each scrape before the metric is read: set values here to export them lazily. The
+   * metric is both `this` (as in prom-client) and the argument, so arrow functions work too.
+   */
+  readonly collect?: (this: M, metric: M) => void | Promise<void>;
+}
+
+export type CounterOptions<L extends string> = CommonMetricOptions<L, Counter<L>>;
+export type GaugeOptions<L extends string> = CommonMetricOptions<L, Gauge<L>>;
+export interface HistogramOptions<L extends string> extends CommonMetricOptions<L, Histogram<L>> {
+  /** Upper bounds, strictly increasing; `+Inf` is implicit. Default: prom-client's, in seconds. */
+  readonly buckets?: readonly number[];
+}
+export interface SummaryOptions<L extends string> extends CommonMetricOptions<L, Summary<L>> {
+  readonly percentiles?: readonly number[];
+  readonly maxAgeSeconds?: number;
+  readonly ageBuckets?: number;
+}
+
+type AnyMetric = Counter<string> | Gauge<string> | Histogram<string> | Summary<string>;
+
+function bindCollect<M>(collect: (this: M, metric: M) => void | Promise<void>) {
+  return function (this: M) {
+    return collect.call(this, this);
+  };
+}
+
+const PREFIX = /^([a-zA-Z_:][a-zA-Z0-9_:]*)?$/;
+
+/**
+ * Defines prom-client metrics in one registry, checking every name and label once, and serves them
+ * as a `MetricsSource` (Prometheus text, or OpenMetrics when the scraper asks).
+ */
+export class MetricsCollector implements NegotiatingMetricsSource {
+  readonly enabled: boolean;
+  readonly instanceId: string | undefined;
+  readonly registry: Registry;
+  readonly prefix: string;
+  readonly defaultLabels: Readonly<Record<string, string>>;
+  readonly contentType = PROMETHEUS_CONTENT_TYPE;
+  readonly #metrics = new Map<string, AnyMetric>();
+
+  constructor(options: MetricsCollectorOptions = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new SightlineConfigError(`MetricsCollector options must be an object, got ${options === null ? 'null' : typeof options}`);
+    }
+    this.enabled = options.enabled ?? true;
+    if (typeof this.enabled !== 'boolean') {
+      throw new SightlineConfigError(`MetricsCollector option enabled must be a boolean, got ${typeof options.enabled}`);
+    }
+    this.prefix = options.prefix ?? '';
+    if (typeof this.prefix !== 'string' || !PREFIX.test(this.prefix)) {
+      throw new SightlineConfigError(
+        `MetricsCollector option prefix ${JSON.stringify(options.prefix)} is invalid: expected [a-zA-Z_:][a-zA-Z0-9_:]*, e.g. "myapp_"`,
+      );
+    }
+    // Numbers are accepted as text: options may come from environment variables (setupFromEnv).
+    const instanceId = typeof options.instanceId === 'number' ? String(options.instanceId) : options.instanceId;
+    if (instanceId !== undefined && (typeof instanceId !== 'string' || instanceId.length === 0)) {
+      throw new SightlineConfigError(`MetricsCollector option instanceId must be a non-empty string, got ${JSON.stringify(options.instanceId)}`);
+    }
+    if (options.registry !== undefined && !(options.registry instanceof Registry)) {
+      throw new SightlineConfigError('MetricsCollector option registry must be a prom-client Registry');
+    }
+    this.instanceId = instanceId;
+    const labels: Record<string, string> = {};
+    if (instanceId !== undefined) labels.instance_id = instanceId;
+    for (const [name, value] of Object.entries(options.defaultLabels ?? {})) {
+      labels[name] = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+    }
+    validateDefaultLabels(labels);
+    this.defaultLabels = Object.freeze(labels);
+    this.registry = options.registry ?? new Registry();
+
+    if (this.enabled && Object.keys(labels).length > 0) {
+      // Our renderer applies them itself; prom-client needs them for getMetricsAsJSON (cluster).
+      this.registry.setDefaultLabels({ ...labels });
+    }
+    if (this.enabled && options.collectDefaultMetrics) {
+      const extra = typeof options.collectDefaultMetrics === 'object' ? options.collectDefaultMetrics : {};
+      collectDefaultMetrics({
+        register: this.registry,
+        prefix: extra.prefix ?? this.prefix,
+        ...(extra.eventLoopMonitoringPrecision !== undefined ? { eventLoopMonitoringPrecision: extra.eventLoopMonitoringPrecision } : {}),
+        ...(extra.gcDurationBuckets !== undefined ? { gcDurationBuckets: [...extra.gcDurationBuckets] } : {}),
+      });
+    }
+  }
+
+  counter<L extends string = string>(name: string, help: string, options: CounterOptions<L> = {}): Counter<L> {
+    const full = this.#define(name, help, 'counter', options.labels);
+    if (!this.enabled) return this.#keep(full, new NoopCounter<L>(full, help));
+    return this.#keep(full, new Counter<L>({ ...this.#common(full, help, options) }));
+  }
+
+  gauge<L extends string = string>(name: string, help: string, options: GaugeOptions<L> = {}): Gauge<L> {
+    const full = this.#define(name, help, 'gauge', options.labels);
+    if (!this.enabled) return this.#keep(full, new NoopGauge<L>(full, help));
+    return this.#keep(full, new Gauge<L>({ ...this.#common(full, help, options) }));
+  }
+
+  histogram<L extends string = string>(name: string, help: string, options: HistogramOptions<L> = {}): Histogram<L> {
+    const full = this.#define(name, help, 'histogram', options.labels);
+    const buckets = options.buckets ?? DEFAULT_BUCKETS;
+    validateBuckets(full, buckets);
+    if (!this.enabled) return this.#keep(full, new NoopHistogram<L>(full, help));
+    return this.#keep(full, new Histogram<L>({ ...this.#common(full, help, options), buckets: [...buckets] }));
+  }
+
+  summary<L extends string = string>(name: string, help: string, options: SummaryOptions<L> = {}): Summary<L> {
+    const full = this.#define(name, help, 'summary', options.labels);
+    if (options.percentiles !== undefined) validatePercentiles(full, options.percentiles);
+    if (!this.enabled) return this.#keep(full, new NoopSummary<L>(full, help));
+    return this.#keep(
+      full,
+      new Summary<L>({
+        ...this.#common(full, help, options),
+        ...(options.percentiles !== undefined ? { percentiles: [...options.percentiles] } : {}),
+        ...(options.maxAgeSeconds !== undefined ? { maxAgeSeconds: options.maxAgeSeconds } : {}),
+        ...(options.ageBuckets !== undefined ? { ageBuckets: options.ageBuckets } : {}),
+      }),
+    );
+  }
+
+  /** The metric defined under `name` (without the prefix), if any. */
+  get(name: string): AnyMetric | undefined {
+    return this.#metrics.get(this.prefix + name);
+  }
+
+  /** Unregisters a metric defined here, so its name can be defined again. */
+  remove(name: string): boolean {
+    const full = this.prefix + name;
+    if (!this.#metrics.delete(full)) return false;
+    if (this.enabled) this.registry.removeSingleMetric(full);
+    return true;
+  }
+
+  /** The registry's metrics at this instant (runs `collect()` callbacks). Empty when disabled. */
+  async snapshot(): Promise<MetricSnapshot[]> {
+    if (!this.enabled) return [];
+    return snapshotRegistries([this.registry]);
+  }
+
+  /** The exposition in `format`, as bytes. */
+  async renderBytes(format: ExpositionFormat): Promise<Buffer> {
+    return renderExpositionBytes(await this.snapshot(), { format, defaultLabels: this.defaultLabels });
+  }
+
+  async renderFormat(format: ExpositionFormat): Promise<string> {
+    return (await this.renderBytes(format)).toString('utf8');
+  }
+
+  /** Prometheus text format 0.0.4. */
+  render(): Promise<string> {
+    return this.renderFormat('prometheus');
+  }
+
+  /** OpenMetrics when `accept` asks for it, else Prometheus text. */
+  async negotiate(accept: string | undefined): Promise<MetricsExposition> {
+    const format = negotiateFormat(accept);
+    return { contentType: contentTypeOf(format), body: await this.renderFormat(format) };
+  }
+
+  /** `negotiate()` as bytes, what `metricsHandler` serves. */
+  async negotiateBytes(accept: string | undefined): Promise<ExpositionBytes> {
+    const format = negotiateFormat(accept);
+    return { contentType: contentTypeOf(format), body: await this.renderBytes(format) };
+  }
+
+  #define(name: string, help: string, kind: MetricKind, labels: readonly string[] | undefined): string {
+    const full = this.prefix + name;
+    validateMetricName(full, kind);
+    validateHelp(full, help);
+    validateLabelNames(full, kind, labels ?? []);
+    if (this.#metrics.has(full) || (this.enabled && this.registry.getSingleMetric(full) !== undefined)) {
+      throw new DuplicateMetricError(full, 'a metric name is registered once per registry', 'already registered');
+    }
+    return full;
+  }
+
+  #keep<M extends AnyMetric>(full: string, metric: M): M {
+    this.#metrics.set(full, metric);
+    return metric;
+  }
+
+  #common<L extends string, M>(full: string, help: string, options: CommonMetricOptions<L, M>) {
+    return {
+      name: full,
+      help,
+      labelNames: [...(options.labels ?? [])] as L[],
+      registers: [this.registry],
+      ...(options.aggregator !== undefined ? { aggregator: options.aggregator } : {}),
+      ...(options.collect !== undefined ? { collect: bindCollect(options.collect) } : {}),
+    };
+  }
+}

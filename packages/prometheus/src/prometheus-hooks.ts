@@ -1,0 +1,123 @@
+// MetricsHooks that record into Prometheus metrics: the seed's Prometheus example, made complete.
+import { SightlineConfigError, type MetricsHooks } from '@sightline/core';
+import type { Histogram } from 'prom-client';
+import type { MetricsCollector } from './metrics-collector.js';
+
+export interface PrometheusHooksOptions {
+  /** Metric name prefix (`<namespace>_request_duration_seconds`...). Default `sightline`. */
+  readonly namespace?: string;
+  /** Buckets of the request duration histogram, in seconds. Default: prom-client's. */
+  readonly buckets?: readonly number[];
+}
+
+interface OpCounts {
+  sentBytes: number;
+  sentMessages: number;
+  recvBytes: number;
+  recvMessages: number;
+}
+
+const NAMESPACE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** The metric names `prometheusHooks` defines for a namespace. */
+export function hookMetricNames(namespace = 'sightline') {
+  return {
+    requestDuration: `${namespace}_request_duration_seconds`,
+    requestErrors: `${namespace}_request_errors_total`,
+    wsConnections: `${namespace}_ws_connections_total`,
+    wsConnectionsActive: `${namespace}_ws_connections_active`,
+    wsBytesSent: `${namespace}_ws_bytes_sent_total`,
+    wsBytesReceived: `${namespace}_ws_bytes_received_total`,
+    wsMessagesSent: `${namespace}_ws_messages_sent_total`,
+    wsMessagesReceived: `${namespace}_ws_messages_received_total`,
+  } as const;
+}
+
+/**
+ * Hooks recording request duration by `op`, errors by `op` and `error_type`, WebSocket connections
+ * (total and open), and bytes and messages sent and received by `op`. Byte and message counts are
+ * plain fields exported at scrape; request timings go to a prom-client histogram child per op.
+ */
+export function prometheusHooks(collector: MetricsCollector, options: PrometheusHooksOptions = {}): Readonly<MetricsHooks> {
+  const namespace = options.namespace ?? 'sightline';
+  if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {
+    throw new SightlineConfigError(`prometheusHooks namespace must match [a-zA-Z_][a-zA-Z0-9_]*, got ${JSON.stringify(namespace)}`);
+  }
+  const names = hookMetricNames(namespace);
+  const byOp = new Map<string, OpCounts>();
+  const counts = (op: string): OpCounts => {
+    let c = byOp.get(op);
+    if (!c) {
+      c = { sentBytes: 0, sentMessages: 0, recvBytes: 0, recvMessages: 0 };
+      byOp.set(op, c);
+    }
+    return c;
+  };
+  let connections = 0;
+  let open = 0;
+
+  const duration = collector.histogram(names.requestDuration, 'Duration of completed requests, by op, in seconds', {
+    labels: ['op'] as const,
+    ...(options.buckets ? { buckets: options.buckets } : {}),
+  });
+  const errors = collector.counter(names.requestErrors, 'Failed requests, by op and error type', {
+    labels: ['op', 'error_type'] as const,
+  });
+  collector.counter(names.wsConnections, 'WebSocket connections opened', {
+    collect() {
+      this.reset();
+      this.inc(connections);
+    },
+  });
+  collector.gauge(names.wsConnectionsActive, 'WebSocket connections currently open', {
+    collect() {
+      this.set(open);
+    },
+  });
+  const perOp = (name: string, help: string, pick: (c: OpCounts) => number): void => {
+    collector.counter(name, help, {
+      labels: ['op'] as const,
+      collect() {
+        this.reset();
+        for (const [op, c] of byOp) this.inc({ op }, pick(c));
+      },
+    });
+  };
+  perOp(names.wsBytesSent, 'Bytes sent in WebSocket frames, by op', (c) => c.sentBytes);
+  perOp(names.wsBytesReceived, 'Bytes received in WebSocket frames, by op', (c) => c.recvBytes);
+  perOp(names.wsMessagesSent, 'WebSocket frames sent, by op', (c) => c.sentMessages);
+  perOp(names.wsMessagesReceived, 'WebSocket frames received, by op', (c) => c.recvMessages);
+
+  const timings = new Map<string, Histogram.Internal<'op'>>();
+
+  return Object.freeze({
+    onWsConnect() {
+      connections++;
+      open++;
+    },
+    onWsDisconnect() {
+      if (open > 0) open--;
+    },
+    onWsMessageSent(op: string, byteCount: number) {
+      const c = counts(op);
+      c.sentMessages++;
+      c.sentBytes += byteCount;
+    },
+    onWsMessageRecv(op: string, byteCount: number) {
+      const c = counts(op);
+      c.recvMessages++;
+      c.recvBytes += byteCount;
+    },
+    onRequest(op: string, durationSecs: number) {
+      let timing = timings.get(op);
+      if (!timing) {
+        timing = duration.labels({ op });
+        timings.set(op, timing);
+      }
+      timing.observe(durationSecs);
+    },
+    onError(op: string, errorType: string) {
+      errors.inc({ op, error_type: errorType });
+    },
+  });
+}

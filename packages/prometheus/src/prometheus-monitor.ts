@@ -1,0 +1,174 @@
+// PrometheusMonitor: a Monitor whose figures Prometheus scrapes. Events only touch the Monitor's
+// plain fields; prom-client is involved only at scrape time, through `collect()` callbacks.
+import { SightlineConfigError } from '@sightline/core';
+import { Monitor, type MonitorOptions, type TopicPartitionStats } from '@sightline/sensors';
+import type { Counter, Gauge } from 'prom-client';
+import { MetricsCollector } from './metrics-collector.js';
+
+export interface PrometheusMonitorOptions extends MonitorOptions {
+  /** Where the metrics are defined. Default: a collector of the monitor's own (`monitor.collector`). */
+  readonly collector?: MetricsCollector;
+  /** Metric name prefix: `<namespace>_messages_received_total`... Default `sightline`. */
+  readonly namespace?: string;
+}
+
+const NAMESPACE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** The metric names a PrometheusMonitor defines for a namespace. */
+export function monitorMetricNames(namespace = 'sightline') {
+  const n = (s: string) => `${namespace}_${s}`;
+  return {
+    messagesReceived: n('messages_received_total'),
+    messagesSent: n('messages_sent_total'),
+    events: n('events_total'),
+    eventsActive: n('events_active'),
+    eventsRuntimeAvg: n('events_runtime_avg_seconds'),
+    tableOperations: n('table_operations_total'),
+    commits: n('commits_total'),
+    commitLatencyAvg: n('commit_latency_avg_seconds'),
+    commitLatencyMax: n('commit_latency_max_seconds'),
+    sends: n('sends_total'),
+    sendErrors: n('send_errors_total'),
+    sendLatencyAvg: n('send_latency_avg_seconds'),
+    sendLatencyMax: n('send_latency_max_seconds'),
+    assignments: n('assignments_total'),
+    assignmentErrors: n('assignment_errors_total'),
+    assignmentLatencyAvg: n('assignment_latency_avg_seconds'),
+    rebalances: n('rebalances_total'),
+    rebalanceReturnLatencyAvg: n('rebalance_return_latency_avg_seconds'),
+    rebalanceEndLatencyAvg: n('rebalance_end_latency_avg_seconds'),
+    topicBufferFull: n('topic_buffer_full_total'),
+    topicMessagesReceived: n('topic_messages_received_total'),
+    topicMessagesSent: n('topic_messages_sent_total'),
+    consumerLag: n('consumer_lag'),
+  } as const;
+}
+
+/** `orders/3` -> topic `orders`, partition `3`; a name without `/` is a topic with partition "". */
+function splitTp(tp: string): { topic: string; partition: string } {
+  const slash = tp.lastIndexOf('/');
+  return slash < 0 ? { topic: tp, partition: '' } : { topic: tp.slice(0, slash), partition: tp.slice(slash + 1) };
+}
+
+/**
+ * A Monitor (seed 004's `PrometheusMonitor`) whose totals, latencies, rebalances and per-partition
+ * counts and lag are exported when Prometheus scrapes. Rates are left to PromQL (`rate()`).
+ */
+export class PrometheusMonitor extends Monitor {
+  readonly collector: MetricsCollector;
+  readonly namespace: string;
+  readonly metricNames: ReturnType<typeof monitorMetricNames>;
+
+  constructor(options: PrometheusMonitorOptions = {}) {
+    super(options);
+    const namespace = options.namespace ?? 'sightline';
+    if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {
+      throw new SightlineConfigError(`PrometheusMonitor namespace must match [a-zA-Z_][a-zA-Z0-9_]*, got ${JSON.stringify(namespace)}`);
+    }
+    if (options.collector !== undefined && !(options.collector instanceof MetricsCollector)) {
+      throw new SightlineConfigError('PrometheusMonitor option collector must be a MetricsCollector');
+    }
+    this.namespace = namespace;
+    this.collector = options.collector ?? new MetricsCollector();
+    this.metricNames = monitorMetricNames(namespace);
+    this.setupPrometheusMetrics();
+  }
+
+  /** Records a partition's end offset (Kafka's high watermark), from which `consumer_lag` is computed. */
+  reportEndOffset(tp: string, offset: number): void {
+    if (!Number.isFinite(offset)) return;
+    this.statsFor(tp).endOffset = offset;
+  }
+
+  /** Lag per partition: end offset minus the next offset to read, never below 0; unknown ones left out. */
+  consumerLag(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [tp, s] of this.topicPartitions()) {
+      if (s.endOffset < 0 || s.lastReadOffset < 0) continue;
+      out.set(tp, Math.max(0, s.endOffset - (s.lastReadOffset + 1)));
+    }
+    return out;
+  }
+
+  /** The exposition of the monitor's collector, as the seed's `export_metrics()`. */
+  exportMetrics(): Promise<string> {
+    return this.collector.render();
+  }
+
+  private setupPrometheusMetrics(): void {
+    const c = this.collector;
+    const names = this.metricNames;
+    const total = (name: string, help: string, read: () => number): void => {
+      c.counter(name, help, {
+        collect: (counter: Counter<string>) => {
+          counter.reset();
+          counter.inc(read());
+        },
+      });
+    };
+    const gauge = (name: string, help: string, read: () => number, aggregator: 'sum' | 'average' | 'max' = 'sum'): void => {
+      c.gauge(name, help, {
+        aggregator,
+        collect: (g: Gauge<string>) => {
+          g.set(read());
+        },
+      });
+    };
+    type TpLabel = 'topic' | 'partition';
+    const tpLabels = ['topic', 'partition'] as const;
+    const perTpCounter = (name: string, help: string, pick: (s: TopicPartitionStats) => number): void => {
+      c.counter(name, help, {
+        labels: tpLabels,
+        collect: (counter: Counter<TpLabel>) => {
+          counter.reset();
+          for (const [tp, s] of this.topicPartitions()) counter.inc(splitTp(tp), pick(s));
+        },
+      });
+    };
+
+    total(names.messagesReceived, 'Messages received', () => this.messagesReceivedTotal());
+    total(names.messagesSent, 'Messages sent', () => this.messagesSentTotal());
+    total(names.events, 'Stream events started', () => this.eventsTotal());
+    gauge(names.eventsActive, 'Stream events in progress', () => this.eventsActive());
+    gauge(names.eventsRuntimeAvg, 'Mean processing time of recent timed stream events, in seconds', () => this.eventsRuntimeAvg(), 'average');
+    c.counter(names.tableOperations, 'Table operations, by operation', {
+      labels: ['operation'] as const,
+      collect: (counter: Counter<'operation'>) => {
+        counter.reset();
+        counter.inc({ operation: 'get' }, this.tablesGetTotal());
+        counter.inc({ operation: 'set' }, this.tablesSetTotal());
+        counter.inc({ operation: 'del' }, this.tablesDelTotal());
+        counter.inc({ operation: 'contains' }, this.tablesContainsTotal());
+      },
+    });
+    total(names.commits, 'Consumer commits completed', () => this.commitsTotal());
+    gauge(names.commitLatencyAvg, 'Mean of recent commit latencies, in seconds', () => this.commitLatencyAvg(), 'average');
+    gauge(names.commitLatencyMax, 'Largest recent commit latency, in seconds', () => this.commitLatencyMax(), 'max');
+    total(names.sends, 'Producer sends completed', () => this.sendsTotal());
+    total(names.sendErrors, 'Producer sends failed', () => this.sendErrorsTotal());
+    gauge(names.sendLatencyAvg, 'Mean of recent send latencies, in seconds', () => this.sendLatencyAvg(), 'average');
+    gauge(names.sendLatencyMax, 'Largest recent send latency, in seconds', () => this.sendLatencyMax(), 'max');
+    total(names.assignments, 'Partition assignments completed', () => this.assignmentsCompletedTotal());
+    total(names.assignmentErrors, 'Partition assignments failed', () => this.assignmentErrorTotal());
+    gauge(names.assignmentLatencyAvg, 'Mean of recent assignment latencies, in seconds', () => this.assignmentLatencyAvg(), 'average');
+    total(names.rebalances, 'Consumer rebalances started', () => this.rebalancesTotal());
+    gauge(
+      names.rebalanceReturnLatencyAvg,
+      'Mean time from rebalance start to its callback returning, in seconds',
+      () => this.rebalanceReturnLatencyAvg(),
+      'average',
+    );
+    gauge(names.rebalanceEndLatencyAvg, 'Mean time from rebalance start to its end, in seconds', () => this.rebalanceEndLatencyAvg(), 'average');
+    perTpCounter(names.topicBufferFull, 'Times a topic-partition buffer was full', (s) => s.bufferFull);
+    perTpCounter(names.topicMessagesReceived, 'Messages received, by topic and partition', (s) => s.messagesReceived);
+    perTpCounter(names.topicMessagesSent, 'Messages sent, by topic and partition', (s) => s.messagesSent);
+    c.gauge(names.consumerLag, 'Consumer lag: end offset minus the next offset to read', {
+      labels: tpLabels,
+      aggregator: 'max',
+      collect: (gauge: Gauge<TpLabel>) => {
+        gauge.reset();
+        for (const [tp, lag] of this.consumerLag()) gauge.set(splitTp(tp), lag);
+      },
+    });
+  }
+}

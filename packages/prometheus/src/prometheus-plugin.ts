@@ -1,0 +1,75 @@
+// The plugin factory @sightline/setup composes: hooks, a sensor and a /metrics source in one.
+import { SightlineConfigError, type MetricsHooks, type Plugin } from '@sightline/core';
+import type { MonitorOptions } from '@sightline/sensors';
+import { MetricsCollector, type MetricsCollectorOptions } from './metrics-collector.js';
+import { prometheusHooks } from './prometheus-hooks.js';
+import { PrometheusMonitor } from './prometheus-monitor.js';
+
+export interface PrometheusPluginOptions extends MetricsCollectorOptions {
+  /** Use this collector instead of creating one (then leave the collector options out). */
+  readonly collector?: MetricsCollector;
+  /** Prefix of the hook and monitor metrics. Default `sightline`. */
+  readonly namespace?: string;
+  /** Buckets of `<namespace>_request_duration_seconds`. */
+  readonly buckets?: readonly number[];
+  /** Options of the PrometheusMonitor sensor (history sizes, sampling). */
+  readonly monitor?: MonitorOptions;
+}
+
+/** The plugin, with the collector to define your own metrics and metric sets in. */
+export interface PrometheusPlugin extends Plugin {
+  readonly name: 'prometheus';
+  readonly hooks: Readonly<MetricsHooks>;
+  readonly sensor: PrometheusMonitor;
+  readonly metrics: MetricsCollector;
+  readonly collector: MetricsCollector;
+}
+
+const COLLECTOR_OPTIONS = ['instanceId', 'enabled', 'registry', 'prefix', 'defaultLabels', 'collectDefaultMetrics'] as const;
+const KNOWN_OPTIONS = ['collector', 'namespace', 'buckets', 'monitor', ...COLLECTOR_OPTIONS] as const;
+
+/**
+ * `prometheus()` for `setup({ plugins: [prometheus()] })`: `prometheusHooks` as the hooks, a
+ * `PrometheusMonitor` as the sensor, and the collector as the `/metrics` source. Define the metric
+ * sets you use in `plugin.collector` (`httpMetrics(plugin.collector)`), and they are served too.
+ */
+export function prometheus(options: PrometheusPluginOptions = {}): PrometheusPlugin {
+  if (options === null || typeof options !== 'object') {
+    throw new SightlineConfigError(`prometheus(): options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  // setupFromEnv() passes options from SIGHTLINE_PROMETHEUS_* variables: a misspelt one must not vanish.
+  const unknown = Object.keys(options).filter((k) => !(KNOWN_OPTIONS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw new SightlineConfigError(`prometheus(): unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected ${KNOWN_OPTIONS.join(', ')}`);
+  }
+  if (options.collector !== undefined) {
+    const clash = COLLECTOR_OPTIONS.filter((k) => options[k] !== undefined);
+    if (clash.length > 0) {
+      throw new SightlineConfigError(`prometheus(): pass either collector or collector options (${clash.join(', ')}), not both`);
+    }
+  }
+  const { collector: given, namespace, buckets, monitor: monitorOptions, ...collectorOptions } = options;
+  const collector = given ?? new MetricsCollector(collectorOptions);
+  const hooks = prometheusHooks(collector, {
+    ...(namespace !== undefined ? { namespace } : {}),
+    ...(buckets !== undefined ? { buckets } : {}),
+  });
+  const sensor = new PrometheusMonitor({
+    ...monitorOptions,
+    collector,
+    ...(namespace !== undefined ? { namespace } : {}),
+  });
+  return {
+    name: 'prometheus',
+    hooks,
+    sensor,
+    metrics: collector,
+    collector,
+    start() {
+      sensor.start();
+    },
+    stop() {
+      sensor.stop();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import cluster, { type Worker } from 'node:cluster';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { clusterMetricsSource, MetricsCollector, OPENMETRICS_CONTENT_TYPE } from '../../src/index.js';
+import { parseSamples } from '../helpers.js';
+
+const dist = join(__dirname, '../../dist/index.js');
+const fixture = join(__dirname, 'fixtures/cluster-worker.mjs');
+
+function forkWorker(index: number): Promise<Worker> {
+  return new Promise((resolve, reject) => {
+    const worker = cluster.fork({ WORKER_INDEX: String(index) });
+    const timer = setTimeout(() => reject(new Error(`worker ${index} did not start within 10 s`)), 10_000);
+    worker.on('message', (message: { type?: string }) => {
+      if (message?.type !== 'ready') return;
+      clearTimeout(timer);
+      resolve(worker);
+    });
+    worker.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`worker ${index} exited with ${code}`));
+    });
+  });
+}
+
+function stop(worker: Worker): Promise<void> {
+  if (worker.isDead()) return Promise.resolve();
+  return new Promise((resolve) => {
+    worker.once('exit', () => resolve());
+    worker.kill();
+  });
+}
+
+describe('cluster aggregation across two real worker processes', () => {
+  let workers: Worker[] = [];
+  const primary = new MetricsCollector();
+  primary.counter('primary_restarts_total', 'Worker restarts seen by the primary').inc(2);
+
+  beforeAll(async () => {
+    if (!existsSync(dist)) throw new Error(`${dist} is missing: build the package first (npx -y pnpm@10 --filter @sightline/prometheus build)`);
+    cluster.setupPrimary({ exec: fixture, silent: true });
+    workers = await Promise.all([forkWorker(1), forkWorker(2)]);
+  }, 20_000);
+
+  afterAll(async () => {
+    await Promise.all(workers.map(stop));
+  });
+
+  it('serves one exposition that sums counters and histograms and respects each aggregator', async () => {
+    const source = clusterMetricsSource({ registries: [primary.registry], timeoutMs: 5000 });
+    const values = Object.fromEntries(parseSamples(await source.render()));
+    expect(values).toEqual({
+      primary_restarts_total: 2,
+      'http_requests_total{method="GET",endpoint="/orders/:id",status="200"}': 30,
+      'http_requests_total{method="POST",endpoint="/orders",status="201"}': 2,
+      'http_request_duration_seconds_bucket{le="0.1",method="GET",endpoint="/orders/:id"}': 30,
+      'http_request_duration_seconds_bucket{le="1",method="GET",endpoint="/orders/:id"}': 30,
+      'http_request_duration_seconds_bucket{le="+Inf",method="GET",endpoint="/orders/:id"}': 30,
+      'http_request_duration_seconds_sum{method="GET",endpoint="/orders/:id"}': expect.closeTo(1.5, 10),
+      'http_request_duration_seconds_count{method="GET",endpoint="/orders/:id"}': 30,
+      'http_request_duration_seconds_bucket{le="0.1",method="POST",endpoint="/orders"}': 0,
+      'http_request_duration_seconds_bucket{le="1",method="POST",endpoint="/orders"}': 2,
+      'http_request_duration_seconds_bucket{le="+Inf",method="POST",endpoint="/orders"}': 2,
+      'http_request_duration_seconds_sum{method="POST",endpoint="/orders"}': 1.5,
+      'http_request_duration_seconds_count{method="POST",endpoint="/orders"}': 2,
+      'cache_size_bytes{cache_name="http_response"}': 0,
+      'cache_hits_total{cache_name="http_response"}': 4,
+      'cache_misses_total{cache_name="http_response"}': 4,
+      'cache_evictions_total{cache_name="http_response"}': 0,
+      // Averaged, not summed: (0.75 + 0.25) / 2.
+      'cache_hit_rate{cache_name="http_response"}': 0.5,
+      'queue_depth{queue_name="converter_queue"}': 15,
+      'queue_items_processed_total{queue_name="converter_queue"}': 0,
+      'queue_active_workers{queue_name="converter_queue"}': 0,
+      worker_index: 2,
+    });
+  });
+
+  it('negotiates OpenMetrics for the aggregate too', async () => {
+    const out = await clusterMetricsSource().negotiate('application/openmetrics-text;version=1.0.0');
+    expect(out.contentType).toBe(OPENMETRICS_CONTENT_TYPE);
+    expect(out.body).toContain('# TYPE queue_items_processed counter\nqueue_items_processed_total{queue_name="converter_queue"} 0\n');
+    expect(out.body.endsWith('# EOF\n')).toBe(true);
+  });
+
+  it('renders the workers that remain when one has died', async () => {
+    await stop(workers[1]!);
+    const values = parseSamples(await clusterMetricsSource().render());
+    expect(values.get('queue_depth{queue_name="converter_queue"}')).toBe(5);
+    expect(values.get('worker_index')).toBe(1);
+  });
+});

@@ -1,0 +1,120 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resetLogging, setLogSink, type LogRecord, type MetricsSource } from '@sightline/core';
+import { metricsHandler, MetricsCollector, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE, startMetricsServer } from '../../src/index.js';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function fetchText(url: string, init: { method?: string; accept?: string } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: init.method ?? 'GET', headers: init.accept ? { accept: init.accept } : {}, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+}
+
+const logs: LogRecord[] = [];
+beforeAll(() => setLogSink((r) => logs.push(r)));
+afterAll(() => resetLogging({}));
+
+describe('metricsHandler', () => {
+  const collector = new MetricsCollector();
+  collector.counter('hits_total', 'Hits').inc(4);
+  const handler = metricsHandler(collector);
+  // Mounted at /metrics in the user's own server, next to its own routes.
+  const server = createServer((req, res) => {
+    if (req.url === '/metrics') return void handler(req, res);
+    res.end('app');
+  });
+  let base = '';
+  beforeAll(async () => {
+    base = await listen(server);
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('serves Prometheus text by default', async () => {
+    const reply = await fetchText(`${base}/metrics`);
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toBe(PROMETHEUS_CONTENT_TYPE);
+    expect(reply.body).toBe('# HELP hits_total Hits\n# TYPE hits_total counter\nhits_total 4\n');
+    expect(reply.headers['content-length']).toBe(String(reply.body.length));
+  });
+
+  it('serves OpenMetrics to a scraper that asks for it', async () => {
+    const reply = await fetchText(`${base}/metrics`, { accept: 'application/openmetrics-text;version=1.0.0,text/plain;q=0.5' });
+    expect(reply.headers['content-type']).toBe(OPENMETRICS_CONTENT_TYPE);
+    expect(reply.body).toBe('# HELP hits Hits\n# TYPE hits counter\nhits_total 4\n# EOF\n');
+  });
+
+  it('answers HEAD without a body and other methods with 405', async () => {
+    const head = await fetchText(`${base}/metrics`, { method: 'HEAD' });
+    expect([head.status, head.body]).toEqual([200, '']);
+    const post = await fetchText(`${base}/metrics`, { method: 'POST' });
+    expect([post.status, post.headers.allow, post.body]).toEqual([405, 'GET, HEAD', 'Method Not Allowed\n']);
+  });
+
+  it('answers 500 when the source fails, without throwing into the server', async () => {
+    const failing: MetricsSource = { contentType: 'text/plain', render: () => Promise.reject(new Error('boom')) };
+    const s = createServer((req, res) => void metricsHandler(failing)(req, res));
+    const url = await listen(s);
+    try {
+      const reply = await fetchText(url);
+      expect([reply.status, reply.body]).toEqual([500, 'metrics collection failed\n']);
+      expect(logs.map((r) => [r.logger, r.level, r.message, r.fields?.error])).toContainEqual([
+        'sightline.prometheus.handler',
+        'warn',
+        'rendering metrics failed',
+        'Error: boom',
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
+  });
+
+  it('leaves out a metric whose collect callback throws and serves the rest', async () => {
+    const c = new MetricsCollector();
+    c.gauge('broken', 'Broken', {
+      collect() {
+        throw new Error('sensor gone');
+      },
+    });
+    c.gauge('fine', 'Fine').set(1);
+    expect(await c.render()).toBe('# HELP fine Fine\n# TYPE fine gauge\nfine 1\n');
+    expect(await c.render()).toBe('# HELP fine Fine\n# TYPE fine gauge\nfine 1\n');
+    // Logged once per metric, not once per scrape.
+    expect(logs.filter((r) => r.fields?.metric === 'broken').map((r) => r.message)).toEqual([
+      'collecting metric broken failed; left out of the scrape',
+    ]);
+  });
+});
+
+describe('MetricsServer', () => {
+  it('serves the source at its path on loopback and 404s elsewhere', async () => {
+    const collector = new MetricsCollector();
+    collector.gauge('up', 'Up').set(1);
+    const server = await startMetricsServer(collector, { path: '/prom' });
+    try {
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/prom$/);
+      const reply = await fetchText(`${server.url}?x=1`);
+      expect([reply.status, reply.body]).toEqual([200, '# HELP up Up\n# TYPE up gauge\nup 1\n']);
+      const missing = await fetchText(server.url.replace('/prom', '/metrics'));
+      expect(missing.status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+});

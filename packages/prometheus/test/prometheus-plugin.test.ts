@@ -1,0 +1,43 @@
+import { combineMetricsSources, renderMetrics, toDispatcher, type Plugin } from '@sightline/core';
+import { httpMetrics, MetricsCollector, prometheus, PrometheusMonitor } from '../src/index.js';
+import { parseSamples } from './helpers.js';
+
+describe('prometheus() plugin', () => {
+  it('brings hooks, a PrometheusMonitor sensor and a metrics source over one collector', async () => {
+    const plugin: Plugin = prometheus({ instanceId: 'node-1' });
+    const p = plugin as ReturnType<typeof prometheus>;
+    expect(plugin.name).toBe('prometheus');
+    expect(plugin.sensor).toBeInstanceOf(PrometheusMonitor);
+    httpMetrics(p.collector).observe('GET', '/x', 200, 0.01);
+    toDispatcher(plugin.hooks).onRequest('read', 0.2);
+    plugin.sensor!.onMessageIn!('t/0', 0, null);
+    await plugin.start?.({} as never);
+    await plugin.stop?.();
+
+    const exposition = await renderMetrics(combineMetricsSources(plugin.metrics!), 'application/openmetrics-text');
+    expect(exposition.contentType).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+    const values = parseSamples(exposition.body);
+    expect(values.get('sightline_messages_received_total{instance_id="node-1"}')).toBe(1);
+    expect(values.get('sightline_request_duration_seconds_count{op="read",instance_id="node-1"}')).toBe(1);
+    expect(values.get('http_requests_total{method="GET",endpoint="/x",status="200",instance_id="node-1"}')).toBe(1);
+    expect(exposition.body.endsWith('# EOF\n')).toBe(true);
+  });
+
+  it('refuses unknown options (as setupFromEnv passes them) and takes numbers from the environment as text', async () => {
+    expect(() => prometheus({ scrapePath: '/m' } as never)).toThrow(
+      'prometheus(): unknown option "scrapePath"; expected collector, namespace, buckets, monitor, instanceId, enabled, registry, prefix, defaultLabels, collectDefaultMetrics',
+    );
+    const p = prometheus({ instanceId: 7, defaultLabels: { zone: 3 } } as never);
+    p.collector.gauge('up', 'Up').set(1);
+    expect(await p.collector.render()).toContain('up{instance_id="7",zone="3"} 1\n');
+  });
+
+  it('uses a collector it is given, and refuses collector options beside it', () => {
+    const collector = new MetricsCollector();
+    expect(prometheus({ collector, namespace: 'app' }).metrics).toBe(collector);
+    expect(collector.get('app_messages_received_total')).toBeDefined();
+    expect(() => prometheus({ collector, prefix: 'x_' })).toThrow(
+      'prometheus(): pass either collector or collector options (prefix), not both',
+    );
+  });
+});
