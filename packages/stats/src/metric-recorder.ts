@@ -1,0 +1,303 @@
+// The in-memory aggregation behind both the client's buffer and a pipeline: counters summed per
+// name and tags, gauges last write wins, timers and histograms keep every sample. The hot path for
+// a name already seen is one Map lookup and an add; validation, prefixing and tag merging happen
+// once, when a series first appears in a flush window.
+import type { MetricRecord } from './batch.js';
+import { checkTags, isValidMetricName, METRIC_NAME_PATTERN, tagsKey, type Tags } from './metric-name.js';
+
+/** Per-call options: DogStatsD-style tags and a sample rate in (0, 1]. */
+export interface MetricOptions {
+  readonly tags?: Tags;
+  readonly sampleRate?: number;
+}
+
+interface ValueEntry {
+  readonly name: string;
+  readonly tags: Tags | undefined;
+  value: number;
+}
+
+interface SamplesEntry {
+  readonly name: string;
+  readonly tags: Tags | undefined;
+  readonly sampleRate: number;
+  readonly values: number[];
+}
+
+/** What every recorder of one client shares: naming rules, defaults and the invalid-metric report. */
+export interface RecorderContext {
+  readonly prefix: string;
+  readonly globalTags: Tags | undefined;
+  readonly defaultRate: number;
+  readonly maxBatchSize: number;
+  /** Counts and reports (once per name) a dropped metric call. */
+  reportInvalid(metric: string, problem: string): void;
+  /** Counts a call dropped because the client is closed. */
+  reportClosed(): void;
+}
+
+const tagKeyCache = new WeakMap<object, string>();
+
+function keyOfTags(tags: Tags): string {
+  let key = tagKeyCache.get(tags);
+  if (key === undefined) {
+    key = tagsKey(tags);
+    tagKeyCache.set(tags, key);
+  }
+  return key;
+}
+
+const NAME_FORM = `a name matching ${METRIC_NAME_PATTERN} (prefix included), at most 200 characters`;
+
+export abstract class MetricRecorder {
+  private counters = new Map<string, ValueEntry>();
+  private gauges = new Map<string, ValueEntry>();
+  private timers = new Map<string, SamplesEntry>();
+  private hists = new Map<string, SamplesEntry>();
+  /** Values held: one per counter or gauge series, one per sample. */
+  protected size = 0;
+  protected closedForRecording = false;
+  /** Untagged, unsampled calls can take the one-lookup path. */
+  private readonly plain: boolean;
+
+  protected constructor(protected readonly ctx: RecorderContext) {
+    this.plain = ctx.defaultRate === 1;
+  }
+
+  /** Called when the buffer holds `maxBatchSize` values. */
+  protected abstract onFull(): void;
+
+  /** Adds `value` (default 1) to a counter. */
+  incr(name: string, value?: number, options?: MetricOptions): void {
+    const v = value === undefined ? 1 : value;
+    if (options === undefined && this.plain && Number.isFinite(v)) {
+      const entry = this.counters.get(name);
+      if (entry !== undefined) {
+        entry.value += v;
+        return;
+      }
+    }
+    this.recordValue(this.counters, 'counter', name, v, options);
+  }
+
+  /** Subtracts `value` (default 1) from a counter. */
+  decr(name: string, value?: number, options?: MetricOptions): void {
+    this.incr(name, value === undefined ? -1 : typeof value === 'number' ? -value : value, options);
+  }
+
+  /** Sets a gauge; the last value in a flush window wins. */
+  gauge(name: string, value: number, options?: MetricOptions): void {
+    if (options === undefined && this.plain && Number.isFinite(value)) {
+      const entry = this.gauges.get(name);
+      if (entry !== undefined) {
+        entry.value = value;
+        return;
+      }
+    }
+    this.recordValue(this.gauges, 'gauge', name, value, options);
+  }
+
+  /** Records a duration in milliseconds; every sample is kept. */
+  time(name: string, ms: number, options?: MetricOptions): void {
+    this.recordSample(this.timers, name, ms, options);
+  }
+
+  /** Alias of `time`, for hot-shots users. */
+  timing(name: string, ms: number, options?: MetricOptions): void {
+    this.recordSample(this.timers, name, ms, options);
+  }
+
+  /** Records a histogram sample; every sample is kept. */
+  hist(name: string, value: number, options?: MetricOptions): void {
+    this.recordSample(this.hists, name, value, options);
+  }
+
+  /** Alias of `hist`. */
+  histogram(name: string, value: number, options?: MetricOptions): void {
+    this.recordSample(this.hists, name, value, options);
+  }
+
+  private recordSample(map: Map<string, SamplesEntry>, name: string, value: number, options: MetricOptions | undefined): void {
+    if (options === undefined && this.plain && Number.isFinite(value)) {
+      const entry = map.get(name);
+      if (entry !== undefined) {
+        entry.values.push(value);
+        if (++this.size >= this.ctx.maxBatchSize) this.full();
+        return;
+      }
+    }
+    try {
+      const rate = this.rateOf(name, options);
+      if (rate === 0) return;
+      if (!this.checkValue(name, value)) return;
+      const tags = options?.tags;
+      const key = this.keyOf(name, tags, rate);
+      if (key === undefined) return;
+      let entry = map.get(key);
+      if (entry === undefined) {
+        const full = this.fullName(name);
+        if (full === undefined) return;
+        const merged = this.mergeTags(name, tags);
+        if (merged === null) return;
+        entry = { name: full, tags: merged, sampleRate: rate, values: [] };
+        map.set(key, entry);
+      }
+      entry.values.push(value);
+      if (++this.size >= this.ctx.maxBatchSize) this.full();
+    } catch (error) {
+      this.ctx.reportInvalid(String(name), `recording failed: ${(error as Error).message}`);
+    }
+  }
+
+  private recordValue(map: Map<string, ValueEntry>, type: 'counter' | 'gauge', name: string, value: number, options: MetricOptions | undefined): void {
+    try {
+      const rate = type === 'counter' ? this.rateOf(name, options) : this.rateOf(name, options, true);
+      if (rate === 0) return;
+      if (!this.checkValue(name, value)) return;
+      const tags = options?.tags;
+      const key = this.keyOf(name, tags, 1);
+      if (key === undefined) return;
+      let entry = map.get(key);
+      if (entry === undefined) {
+        const full = this.fullName(name);
+        if (full === undefined) return;
+        const merged = this.mergeTags(name, tags);
+        if (merged === null) return;
+        entry = { name: full, tags: merged, value: 0 };
+        map.set(key, entry);
+        if (type === 'counter') entry.value = value / rate;
+        else entry.value = value;
+        if (++this.size >= this.ctx.maxBatchSize) this.full();
+        return;
+      }
+      if (type === 'counter') entry.value += value / rate;
+      else entry.value = value;
+    } catch (error) {
+      this.ctx.reportInvalid(String(name), `recording failed: ${(error as Error).message}`);
+    }
+  }
+
+  private full(): void {
+    try {
+      this.onFull();
+    } catch (error) {
+      this.ctx.reportInvalid('(buffer)', `flush failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** The rate for this call, 0 when the call is sampled out or invalid. Gauges are never sampled. */
+  private rateOf(name: string, options: MetricOptions | undefined, ignore = false): number {
+    if (this.closedForRecording) {
+      this.ctx.reportClosed();
+      return 0;
+    }
+    if (ignore) return 1;
+    const rate = options?.sampleRate ?? this.ctx.defaultRate;
+    if (rate === 1) return 1;
+    if (typeof rate !== 'number' || !(rate > 0 && rate <= 1)) {
+      this.ctx.reportInvalid(String(name), `sample rate ${String(rate)} is not a number in (0, 1]`);
+      return 0;
+    }
+    return Math.random() < rate ? rate : 0;
+  }
+
+  private checkValue(name: string, value: number): boolean {
+    if (typeof value === 'number' && Number.isFinite(value)) return true;
+    this.ctx.reportInvalid(String(name), `value ${String(value)} is not a finite number`);
+    return false;
+  }
+
+  private keyOf(name: string, tags: Tags | undefined, rate: number): string | undefined {
+    if (typeof name !== 'string') {
+      this.ctx.reportInvalid(String(name), `name must be a string, got ${typeof name}`);
+      return undefined;
+    }
+    if (tags === undefined && rate === 1) return name;
+    let key = name;
+    if (tags !== undefined) {
+      if (tags === null || typeof tags !== 'object') {
+        this.ctx.reportInvalid(name, `tags must be an object of string values, got ${tags === null ? 'null' : typeof tags}`);
+        return undefined;
+      }
+      key += `\u0000${keyOfTags(tags)}`;
+    }
+    return rate === 1 ? key : `${key}\u0000@${rate}`;
+  }
+
+  private fullName(name: string): string | undefined {
+    const full = this.ctx.prefix ? `${this.ctx.prefix}.${name}` : name;
+    if (isValidMetricName(full)) return full;
+    this.ctx.reportInvalid(name, `expected ${NAME_FORM}`);
+    return undefined;
+  }
+
+  /** Global tags under per-call tags; null when the call's tags are invalid. */
+  private mergeTags(name: string, tags: Tags | undefined): Tags | undefined | null {
+    if (tags === undefined) return this.ctx.globalTags;
+    const problem = checkTags(tags);
+    if (problem) {
+      this.ctx.reportInvalid(name, problem);
+      return null;
+    }
+    const merged = this.ctx.globalTags ? { ...this.ctx.globalTags, ...tags } : { ...tags };
+    return Object.freeze(merged);
+  }
+
+  /** True when nothing is buffered. */
+  protected isEmpty(): boolean {
+    return this.counters.size === 0 && this.gauges.size === 0 && this.timers.size === 0 && this.hists.size === 0;
+  }
+
+  /**
+   * Takes everything buffered as records, in chunks of at most `maxBatchSize` values (a timer with
+   * more samples than that is split), and starts a new window.
+   */
+  protected drain(): MetricRecord[][] {
+    const max = this.ctx.maxBatchSize;
+    const chunks: MetricRecord[][] = [];
+    let chunk: MetricRecord[] = [];
+    let room = max;
+    const push = (record: MetricRecord, size: number): void => {
+      if (room < size && chunk.length > 0) {
+        chunks.push(chunk);
+        chunk = [];
+        room = max;
+      }
+      chunk.push(record);
+      room -= size;
+    };
+    for (const e of this.counters.values()) push(withTags({ type: 'counter', name: e.name, value: e.value }, e.tags), 1);
+    for (const e of this.gauges.values()) push(withTags({ type: 'gauge', name: e.name, value: e.value }, e.tags), 1);
+    const samples = (type: 'timer' | 'histogram', map: Map<string, SamplesEntry>): void => {
+      for (const e of map.values()) {
+        let start = 0;
+        while (start < e.values.length) {
+          if (room === 0) {
+            chunks.push(chunk);
+            chunk = [];
+            room = max;
+          }
+          const take = Math.min(room, e.values.length - start);
+          const values = start === 0 && take === e.values.length ? e.values : e.values.slice(start, start + take);
+          const record = withTags({ type, name: e.name, values }, e.tags);
+          chunk.push(e.sampleRate < 1 ? { ...record, sampleRate: e.sampleRate } : record);
+          room -= take;
+          start += take;
+        }
+      }
+    };
+    samples('timer', this.timers);
+    samples('histogram', this.hists);
+    if (chunk.length > 0) chunks.push(chunk);
+    this.counters = new Map();
+    this.gauges = new Map();
+    this.timers = new Map();
+    this.hists = new Map();
+    this.size = 0;
+    return chunks;
+  }
+}
+
+function withTags<T extends MetricRecord>(record: T, tags: Tags | undefined): T {
+  return tags === undefined ? record : { ...record, tags };
+}

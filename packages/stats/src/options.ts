@@ -1,0 +1,289 @@
+// Every client setting in one table: its type, default, how it is spelled in argv and the
+// environment, and how it is checked. Both `new StatsClient(options)` and
+// `StatsClientSettings.load()` resolve through here, so a value is validated the same way wherever
+// it came from, and an error names the setting and its source.
+import { StatsConfigError, type SettingSource } from './errors.js';
+import { checkTags, isValidMetricName, type Tags } from './metric-name.js';
+
+export const PROTOCOLS = Object.freeze(['http', 'ws', 'udp', 'tcp', 'uds'] as const);
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/** The StatsD dialect spoken by the udp / tcp / uds transports. */
+export const FLAVOURS = Object.freeze(['statsd', 'dogstatsd', 'telegraf'] as const);
+export type Flavour = (typeof FLAVOURS)[number];
+
+/** Every plain setting, as accepted by `new StatsClient()`, a config file, env or argv. */
+export interface StatsClientConfig {
+  /** `http` (default, recommended), `ws`, or StatsD over `udp`, `tcp`, `uds`. */
+  readonly protocol?: Protocol;
+  readonly destHost?: string;
+  readonly destPort?: number;
+  /** HMAC secret for http and ws; required for them. Never sent, logged or printed. */
+  readonly secret?: string;
+  /** Prepended to every name as `prefix.name`. */
+  readonly prefix?: string;
+  /** https / wss instead of http / ws. */
+  readonly tls?: boolean;
+  /** Unix socket path for `uds`. */
+  readonly socketPath?: string;
+  /** StatsD dialect for udp / tcp / uds: how histograms and tags are written. */
+  readonly flavour?: Flavour;
+  /** How often the client's own buffer is flushed; 0 disables the timer (flush() by hand). */
+  readonly flushIntervalMs?: number;
+  /** A batch is cut when it holds this many values (one per counter or gauge, one per sample). */
+  readonly maxBatchSize?: number;
+  /** Batches waiting for the server; past it the oldest is dropped and counted. */
+  readonly maxQueuedBatches?: number;
+  /** Retries per batch after network errors and 5xx (never after 4xx). */
+  readonly maxRetries?: number;
+  /** First retry delay; doubles per attempt up to `retryMaxMs`. */
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  /** Per request (http), per ack (ws), per connect. */
+  readonly timeoutMs?: number;
+  /** Largest UDP datagram the StatsD transports send. */
+  readonly maxPacketBytes?: number;
+  /** UDP pacing: bytes sent per millisecond at most, so the daemon's socket buffer is not overrun. */
+  readonly udpBytesPerMs?: number;
+  /** Default sample rate for calls that give none. */
+  readonly sampleRate?: number;
+  /** Tags added to every metric. */
+  readonly tags?: Tags;
+}
+
+export type SettingName = keyof StatsClientConfig;
+
+/** Settings after resolution: every value present except the optional ones. */
+export interface ResolvedConfig {
+  readonly protocol: Protocol;
+  readonly destHost: string;
+  readonly destPort: number;
+  readonly secret: string | undefined;
+  readonly prefix: string;
+  readonly tls: boolean;
+  readonly socketPath: string | undefined;
+  readonly flavour: Flavour;
+  readonly flushIntervalMs: number;
+  readonly maxBatchSize: number;
+  readonly maxQueuedBatches: number;
+  readonly maxRetries: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly timeoutMs: number;
+  readonly maxPacketBytes: number;
+  readonly udpBytesPerMs: number;
+  readonly sampleRate: number;
+  readonly tags: Tags | undefined;
+}
+
+type Kind = 'string' | 'int' | 'number' | 'bool' | 'enum' | 'tags';
+
+interface SettingSpec {
+  readonly kind: Kind;
+  readonly default: unknown;
+  readonly values?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  /** Extra check on a typed value: a problem, or undefined. */
+  readonly check?: (value: never) => string | undefined;
+  readonly describe: string;
+}
+
+export const SETTING_SPECS: Readonly<Record<SettingName, SettingSpec>> = Object.freeze({
+  protocol: { kind: 'enum', values: PROTOCOLS, default: 'http', describe: 'transport: http, ws, udp, tcp or uds' },
+  destHost: { kind: 'string', default: '127.0.0.1', describe: 'host name or IP of the stats server', check: nonEmpty },
+  destPort: { kind: 'int', min: 1, max: 65535, default: 8125, describe: 'port of the stats server' },
+  secret: { kind: 'string', default: undefined, describe: 'HMAC secret for http and ws', check: (v: string) => (v.length === 0 ? 'must not be empty' : undefined) },
+  prefix: { kind: 'string', default: '', describe: 'prepended to every metric name as prefix.name', check: checkPrefix },
+  tls: { kind: 'bool', default: false, describe: 'use https / wss' },
+  socketPath: { kind: 'string', default: undefined, describe: 'Unix socket path for uds', check: nonEmpty },
+  flavour: { kind: 'enum', values: FLAVOURS, default: 'statsd', describe: 'StatsD dialect: statsd, dogstatsd or telegraf' },
+  flushIntervalMs: { kind: 'int', min: 0, max: 2_147_483_647, default: 1000, describe: 'flush period of the client buffer, 0 for none' },
+  maxBatchSize: { kind: 'int', min: 1, max: 10_000_000, default: 10_000, describe: 'values per batch' },
+  maxQueuedBatches: { kind: 'int', min: 1, max: 1_000_000, default: 100, describe: 'batches kept while the server is away' },
+  maxRetries: { kind: 'int', min: 0, max: 1_000_000, default: 5, describe: 'retries per batch after network errors and 5xx' },
+  retryBaseMs: { kind: 'int', min: 1, max: 3_600_000, default: 100, describe: 'first retry delay' },
+  retryMaxMs: { kind: 'int', min: 1, max: 3_600_000, default: 10_000, describe: 'largest retry delay' },
+  timeoutMs: { kind: 'int', min: 1, max: 3_600_000, default: 5000, describe: 'request, ack and connect timeout' },
+  maxPacketBytes: { kind: 'int', min: 64, max: 65_507, default: 1432, describe: 'largest UDP datagram' },
+  udpBytesPerMs: { kind: 'int', min: 64, max: 1_000_000_000, default: 4 * 1432, describe: 'UDP pacing, bytes per millisecond' },
+  sampleRate: { kind: 'number', min: Number.MIN_VALUE, max: 1, default: 1, describe: 'default sample rate, in (0, 1]' },
+  tags: { kind: 'tags', default: undefined, describe: 'tags on every metric (k:v,k2:v2 in argv and env)' },
+} satisfies Record<SettingName, SettingSpec>);
+
+export const SETTING_NAMES = Object.freeze(Object.keys(SETTING_SPECS) as SettingName[]);
+
+function nonEmpty(v: string): string | undefined {
+  return v.length === 0 ? 'must not be empty' : undefined;
+}
+
+function checkPrefix(v: string): string | undefined {
+  if (v === '' || isValidMetricName(v)) return undefined;
+  return `${JSON.stringify(v)} must match /^[A-Za-z_][A-Za-z0-9_.-]*$/`;
+}
+
+/** One value and where it came from, before validation. `raw` values are strings from argv / env. */
+export interface SettingInput {
+  readonly value: unknown;
+  readonly source: SettingSource;
+  readonly origin: string;
+  /** True when `value` is text to be parsed (argv, env); false when it is already typed. */
+  readonly raw: boolean;
+}
+
+export type SettingInputs = Partial<Record<SettingName, SettingInput>>;
+
+/** Where a resolved setting came from. */
+export interface SettingOrigin {
+  readonly source: SettingSource;
+  readonly origin: string;
+}
+
+function show(name: SettingName, value: unknown): string {
+  if (name === 'secret') return '<redacted>';
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
+function parseTagsText(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) return JSON.parse(trimmed) as unknown;
+  const out: Record<string, string> = {};
+  for (const part of trimmed.split(',')) {
+    if (!part) continue;
+    const colon = part.indexOf(':');
+    if (colon <= 0) throw new Error(`tag ${JSON.stringify(part)} is not key:value`);
+    out[part.slice(0, colon)] = part.slice(colon + 1);
+  }
+  return out;
+}
+
+/** Parses and checks one value; throws StatsConfigError naming the setting and its origin. */
+export function coerceSetting(name: SettingName, input: SettingInput): unknown {
+  const spec = SETTING_SPECS[name];
+  const fail = (problem: string): never => {
+    throw new StatsConfigError(name, input.source, input.origin, problem);
+  };
+  let value = input.value;
+  const shown = show(name, value);
+  switch (spec.kind) {
+    case 'string':
+      if (typeof value !== 'string') fail(`expected a string, got ${typeof value}`);
+      break;
+    case 'enum':
+      if (typeof value !== 'string' || !spec.values!.includes(value)) {
+        fail(`${shown} is not one of ${spec.values!.join(', ')}`);
+      }
+      break;
+    case 'bool':
+      if (input.raw && typeof value === 'string') {
+        const lower = value.trim().toLowerCase();
+        if (['true', '1', 'yes', 'on'].includes(lower)) value = true;
+        else if (['false', '0', 'no', 'off'].includes(lower)) value = false;
+        else fail(`${shown} is not a boolean: expected true or false`);
+      }
+      if (typeof value !== 'boolean') fail(`expected a boolean, got ${typeof value}`);
+      break;
+    case 'int':
+    case 'number': {
+      if (input.raw && typeof value === 'string') {
+        const text = value.trim();
+        const ok = spec.kind === 'int' ? /^[-+]?\d+$/.test(text) : text !== '' && Number.isFinite(Number(text));
+        if (!ok) fail(`${shown} is not ${spec.kind === 'int' ? 'an integer' : 'a number'}`);
+        value = Number(text);
+      }
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        fail(`${shown} is not ${spec.kind === 'int' ? 'an integer' : 'a finite number'}`);
+      }
+      const n = value as number;
+      if (spec.kind === 'int' && !Number.isInteger(n)) fail(`${shown} is not an integer`);
+      if (n < spec.min! || n > spec.max!) {
+        const range = spec.kind === 'number' ? `in (0, ${spec.max}]` : `from ${spec.min} to ${spec.max}`;
+        fail(`${n} is out of range: expected ${spec.kind === 'int' ? 'an integer' : 'a number'} ${range}`);
+      }
+      break;
+    }
+    case 'tags': {
+      if (input.raw && typeof value === 'string') {
+        try {
+          value = parseTagsText(value);
+        } catch (error) {
+          fail(`${shown} is not k:v,k2:v2 or a JSON object (${(error as Error).message})`);
+        }
+      }
+      const problem = checkTags(value);
+      if (problem) fail(problem);
+      value = Object.freeze({ ...(value as Tags) });
+      break;
+    }
+  }
+  const problem = spec.check?.(value as never);
+  if (problem) fail(problem);
+  return value;
+}
+
+/**
+ * Resolves layered inputs (highest first) into a complete, validated config. Each setting takes
+ * the first layer that has it; the cross-setting rules (a secret for http and ws, a socket path
+ * for uds, no tls for StatsD) are checked last.
+ */
+export function resolveConfig(layers: readonly SettingInputs[]): {
+  config: ResolvedConfig;
+  origins: Readonly<Record<SettingName, SettingOrigin>>;
+} {
+  const values: Record<string, unknown> = {};
+  const origins = {} as Record<SettingName, SettingOrigin>;
+  for (const name of SETTING_NAMES) {
+    const input = layers.map((l) => l[name]).find((i) => i !== undefined && i.value !== undefined);
+    if (input) {
+      values[name] = coerceSetting(name, input);
+      origins[name] = { source: input.source, origin: input.origin };
+    } else {
+      values[name] = SETTING_SPECS[name].default;
+      origins[name] = { source: 'default', origin: 'default' };
+    }
+  }
+  const config = values as unknown as ResolvedConfig;
+  const protocolFrom = `protocol ${config.protocol} from ${origins.protocol.origin}`;
+  if ((config.protocol === 'http' || config.protocol === 'ws') && config.secret === undefined) {
+    throw new StatsConfigError('secret', origins.secret.source, origins.secret.origin, `a secret is required for ${protocolFrom}`);
+  }
+  if (config.protocol === 'uds' && config.socketPath === undefined) {
+    throw new StatsConfigError('socketPath', origins.socketPath.source, origins.socketPath.origin, `a socket path is required for ${protocolFrom}`);
+  }
+  if (config.tls && config.protocol !== 'http' && config.protocol !== 'ws') {
+    throw new StatsConfigError('tls', origins.tls.source, origins.tls.origin, `tls applies to http and ws only, not to ${protocolFrom}`);
+  }
+  if (config.retryMaxMs < config.retryBaseMs) {
+    throw new StatsConfigError(
+      'retryMaxMs',
+      origins.retryMaxMs.source,
+      origins.retryMaxMs.origin,
+      `${config.retryMaxMs} is below retryBaseMs ${config.retryBaseMs} (from ${origins.retryBaseMs.origin})`,
+    );
+  }
+  return { config: Object.freeze(config), origins: Object.freeze(origins) };
+}
+
+/** Inputs from a typed options object (`new StatsClient(options)`): unknown keys are refused. */
+export function optionsLayer(options: object, allowed: readonly string[] = []): SettingInputs {
+  const out: SettingInputs = {};
+  for (const key of Object.keys(options)) {
+    const value = (options as Record<string, unknown>)[key];
+    if ((SETTING_NAMES as readonly string[]).includes(key)) {
+      out[key as SettingName] = { value, source: 'options', origin: `options.${key}`, raw: false };
+    } else if (!allowed.includes(key)) {
+      throw new StatsConfigError(key, 'options', `options.${key}`, `unknown option; expected one of ${[...SETTING_NAMES, ...allowed].join(', ')}`);
+    }
+  }
+  return out;
+}
+
+/** Redacts the secret in a config for printing. */
+export function describeConfig(config: ResolvedConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of SETTING_NAMES) {
+    const v = config[name];
+    out[name] = name === 'secret' ? (v === undefined ? undefined : '<redacted>') : v;
+  }
+  return out;
+}

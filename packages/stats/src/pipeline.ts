@@ -1,0 +1,43 @@
+// A pipeline: a private aggregation window sent as one batch when it ends (the seed's
+// `with client.pipeline() as pipe`). In TypeScript: a callback, `using` or `await using`.
+import type { MetricRecord } from './batch.js';
+import { MetricRecorder, type RecorderContext } from './metric-recorder.js';
+
+/** Hands a pipeline's records to its client; resolves when they are delivered or given up. */
+export type SubmitRecords = (chunks: MetricRecord[][]) => Promise<void>;
+
+export class Pipeline extends MetricRecorder {
+  /** Created by `client.pipeline()`. */
+  constructor(
+    ctx: RecorderContext,
+    private readonly submit: SubmitRecords,
+  ) {
+    super(ctx);
+  }
+
+  protected onFull(): void {
+    // A pipeline larger than a batch is sent in batch-sized parts, so memory stays bounded.
+    void this.submit(this.drain());
+  }
+
+  /** Sends what was recorded as one batch (or a few, past `maxBatchSize`) without waiting. */
+  end(): void {
+    if (this.isEmpty()) return;
+    void this.submit(this.drain());
+  }
+
+  /** Sends what was recorded; resolves when delivered or given up. Never rejects. */
+  send(): Promise<void> {
+    return this.submit(this.isEmpty() ? [] : this.drain());
+  }
+
+  /** `using pipe = client.pipeline()`: sends when the block exits, without waiting. */
+  [Symbol.dispose](): void {
+    this.end();
+  }
+
+  /** `await using pipe = client.pipeline()`: sends when the block exits and waits for delivery. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.send();
+  }
+}

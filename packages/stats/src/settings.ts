@@ -1,0 +1,223 @@
+// StatsClientSettings (after the seed's): every setting read, highest first, from command-line
+// arguments, environment variables, a JSON config file and defaults; then `createClient()`.
+import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+import { StatsConfigError, type SettingSource } from './errors.js';
+import {
+  describeConfig,
+  resolveConfig,
+  SETTING_NAMES,
+  type ResolvedConfig,
+  type SettingInputs,
+  type SettingName,
+  type SettingOrigin,
+  type StatsClientConfig,
+} from './options.js';
+import { StatsClient, type StatsClientOptions } from './stats-client.js';
+
+/** `STATS_CLIENT_SETTINGS__DEST_HOST` and so on. */
+export const SETTINGS_ENV_PREFIX = 'STATS_CLIENT_SETTINGS__';
+/** `--stats-dest-host value` or `--stats-dest-host=value` and so on. */
+export const SETTINGS_ARGV_PREFIX = '--stats-';
+const CONFIG_FILE_ENV = `${SETTINGS_ENV_PREFIX}CONFIG_FILE`;
+const CONFIG_FILE_ARGV = `${SETTINGS_ARGV_PREFIX}config-file`;
+
+export interface LoadSettingsOptions {
+  /** Defaults to `process.argv.slice(2)`. Arguments not starting with `--stats-` are ignored. */
+  readonly argv?: readonly string[];
+  /** Defaults to `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** A JSON file of settings; otherwise `--stats-config-file` or `STATS_CLIENT_SETTINGS__CONFIG_FILE`. */
+  readonly configFile?: string;
+  /** Your own defaults, below the file and above the built-in defaults. */
+  readonly defaults?: StatsClientConfig;
+}
+
+const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const camelFromSnake = (key: string): string => key.toLowerCase().replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/** The environment variable of a setting: `destHost` -> `STATS_CLIENT_SETTINGS__DEST_HOST`. */
+export function settingEnvName(name: SettingName): string {
+  return `${SETTINGS_ENV_PREFIX}${snake(name)}`;
+}
+
+/** The command-line flag of a setting: `destHost` -> `--stats-dest-host`. */
+export function settingArgvName(name: SettingName): string {
+  return `${SETTINGS_ARGV_PREFIX}${kebab(name)}`;
+}
+
+const BY_ENV = new Map(SETTING_NAMES.map((n) => [settingEnvName(n), n]));
+const BY_ARGV = new Map(SETTING_NAMES.map((n) => [settingArgvName(n), n]));
+
+function unknown(kind: SettingSource, origin: string, what: string): never {
+  throw new StatsConfigError(what, kind, origin, `unknown setting; expected one of ${SETTING_NAMES.join(', ')}`);
+}
+
+function argvLayer(argv: readonly string[]): { layer: SettingInputs; configFile?: string } {
+  const layer: SettingInputs = {};
+  let configFile: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith(SETTINGS_ARGV_PREFIX)) continue;
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const name = flag === CONFIG_FILE_ARGV ? 'configFile' : BY_ARGV.get(flag);
+    if (name === undefined) unknown('argv', flag, flag.slice(SETTINGS_ARGV_PREFIX.length));
+    let value: string;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else {
+      const next = argv[i + 1];
+      if (name === 'tls' && (next === undefined || next.startsWith('--'))) value = 'true';
+      else if (next === undefined || next.startsWith('--')) {
+        throw new StatsConfigError(name, 'argv', flag, `a value is required: ${flag} <value> or ${flag}=<value>`);
+      } else {
+        value = next;
+        i++;
+      }
+    }
+    if (name === 'configFile') configFile = value;
+    else layer[name] = { value, source: 'argv', origin: flag, raw: true };
+  }
+  return configFile === undefined ? { layer } : { layer, configFile };
+}
+
+function envLayer(env: Readonly<Record<string, string | undefined>>): { layer: SettingInputs; configFile?: string } {
+  const layer: SettingInputs = {};
+  let configFile: string | undefined;
+  for (const key of Object.keys(env)) {
+    if (!key.startsWith(SETTINGS_ENV_PREFIX)) continue;
+    const value = env[key];
+    // An empty variable (`FOO=` in a compose file) means unset.
+    if (value === undefined || value === '') continue;
+    if (key === CONFIG_FILE_ENV) {
+      configFile = value;
+      continue;
+    }
+    const name = BY_ENV.get(key);
+    if (name === undefined) unknown('env', key, key.slice(SETTINGS_ENV_PREFIX.length));
+    layer[name] = { value, source: 'env', origin: key, raw: true };
+  }
+  return configFile === undefined ? { layer } : { layer, configFile };
+}
+
+function fileLayer(path: string, pathOrigin: SettingOrigin): SettingInputs {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new StatsConfigError('configFile', pathOrigin.source, pathOrigin.origin, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new StatsConfigError('configFile', 'file', path, `not valid JSON: ${(error as Error).message}`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new StatsConfigError('configFile', 'file', path, 'expected a JSON object of settings');
+  }
+  const layer: SettingInputs = {};
+  for (const key of Object.keys(data)) {
+    const name = (SETTING_NAMES as readonly string[]).includes(key) ? key : camelFromSnake(key);
+    if (!(SETTING_NAMES as readonly string[]).includes(name)) unknown('file', `${path}: ${key}`, key);
+    layer[name as SettingName] = { value: (data as Record<string, unknown>)[key], source: 'file', origin: `${path}: ${key}`, raw: false };
+  }
+  return layer;
+}
+
+function defaultsLayer(defaults: StatsClientConfig): SettingInputs {
+  const layer: SettingInputs = {};
+  for (const key of Object.keys(defaults)) {
+    if (!(SETTING_NAMES as readonly string[]).includes(key)) unknown('options', `defaults.${key}`, key);
+    layer[key as SettingName] = { value: (defaults as Record<string, unknown>)[key], source: 'options', origin: `defaults.${key}`, raw: false };
+  }
+  return layer;
+}
+
+/** Extras that only code can give (functions, objects), passed to `createClient`. */
+export type CreateClientOptions = Pick<StatsClientOptions, 'onError' | 'transport' | 'tlsOptions'>;
+
+export class StatsClientSettings {
+  readonly #config: ResolvedConfig;
+  readonly #origins: Readonly<Record<SettingName, SettingOrigin>>;
+
+  private constructor(config: ResolvedConfig, origins: Readonly<Record<SettingName, SettingOrigin>>) {
+    this.#config = config;
+    this.#origins = origins;
+  }
+
+  /**
+   * Reads the settings: argv over env over the JSON config file over `defaults` over built-in
+   * defaults. Throws `StatsConfigError` naming the setting and where its value came from.
+   */
+  static load(options: LoadSettingsOptions = {}): StatsClientSettings {
+    const argv = argvLayer(options.argv ?? process.argv.slice(2));
+    const env = envLayer(options.env ?? process.env);
+    const layers: SettingInputs[] = [argv.layer, env.layer];
+    let path: string | undefined;
+    let pathOrigin: SettingOrigin | undefined;
+    if (options.configFile !== undefined) [path, pathOrigin] = [options.configFile, { source: 'options', origin: 'options.configFile' }];
+    else if (argv.configFile !== undefined) [path, pathOrigin] = [argv.configFile, { source: 'argv', origin: CONFIG_FILE_ARGV }];
+    else if (env.configFile !== undefined) [path, pathOrigin] = [env.configFile, { source: 'env', origin: CONFIG_FILE_ENV }];
+    if (path !== undefined && pathOrigin !== undefined) layers.push(fileLayer(path, pathOrigin));
+    if (options.defaults) layers.push(defaultsLayer(options.defaults));
+    const { config, origins } = resolveConfig(layers);
+    return new StatsClientSettings(config, origins);
+  }
+
+  get protocol(): ResolvedConfig['protocol'] {
+    return this.#config.protocol;
+  }
+  get destHost(): string {
+    return this.#config.destHost;
+  }
+  get destPort(): number {
+    return this.#config.destPort;
+  }
+  get prefix(): string {
+    return this.#config.prefix;
+  }
+  /** Whether a secret is set; the secret itself is never exposed. */
+  get hasSecret(): boolean {
+    return this.#config.secret !== undefined;
+  }
+
+  /** Every setting (the secret as `<redacted>`). */
+  values(): Record<string, unknown> {
+    return describeConfig(this.#config);
+  }
+
+  /** Where a setting's value came from: `{ source: 'env', origin: 'STATS_CLIENT_SETTINGS__DEST_PORT' }`. */
+  sourceOf(name: SettingName): SettingOrigin {
+    return this.#origins[name];
+  }
+
+  /** Builds the client. Settings come from `load()`; `extra` gives only what code alone can (functions, a transport, TLS objects). */
+  createClient(extra: CreateClientOptions = {}): StatsClient {
+    for (const key of Object.keys(extra)) {
+      if (!['onError', 'transport', 'tlsOptions'].includes(key)) {
+        throw new StatsConfigError(key, 'options', `createClient({ ${key} })`, 'settings come from load() (pass them as its defaults); createClient takes onError, transport and tlsOptions');
+      }
+    }
+    const options: Record<string, unknown> = { ...extra };
+    for (const name of SETTING_NAMES) {
+      const value = this.#config[name];
+      if (value !== undefined) options[name] = value;
+    }
+    return new StatsClient(options as StatsClientOptions);
+  }
+
+  toString(): string {
+    const c = this.#config;
+    return `StatsClientSettings(${c.protocol}://${c.protocol === 'uds' ? c.socketPath : `${c.destHost}:${c.destPort}`}${c.prefix ? `, prefix ${c.prefix}` : ''}${c.secret === undefined ? '' : ', secret <redacted>'})`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return this.values();
+  }
+
+  [inspect.custom](): string {
+    return `StatsClientSettings ${inspect(this.values())}`;
+  }
+}

@@ -1,0 +1,295 @@
+// The stats client: metric calls go into an aggregation buffer (never sent one by one), flushed every
+// `flushIntervalMs` or when it holds `maxBatchSize` values, through a bounded queue to the transport.
+// A metric call never throws and never blocks; failures are logged, counted and reported.
+import { inspect } from 'node:util';
+import { getLogger } from '@sightline/core';
+import { recordSize, type Batch, type MetricRecord } from './batch.js';
+import { InvalidMetricError, type StatsTransportError, type StatsTransportErrorKind } from './errors.js';
+import { MetricRecorder, type RecorderContext } from './metric-recorder.js';
+import { describeConfig, optionsLayer, resolveConfig, type Protocol, type ResolvedConfig, type StatsClientConfig } from './options.js';
+import { Pipeline } from './pipeline.js';
+import { SendQueue, type DeliveryCounts } from './send-queue.js';
+import { createTransport } from './transports/create-transport.js';
+import type { StatsTlsOptions } from './transports/http-transport.js';
+import type { Transport } from './transports/transport.js';
+
+const log = getLogger('sightline.stats');
+
+/** What `onError` receives: a delivery problem or a dropped metric call. */
+export type StatsError = StatsTransportError | InvalidMetricError;
+
+export interface StatsClientOptions extends StatsClientConfig {
+  /** Called for every delivery failure, drop, and (once per name) invalid metric. Must not throw; if it does, it is ignored. */
+  readonly onError?: (error: StatsError) => void;
+  /** Use this transport instead of the one `protocol` names (e.g. `InMemoryTransport` from `./testing`). */
+  readonly transport?: Transport;
+  /** https / wss: a private CA or, for tests, `rejectUnauthorized: false`. */
+  readonly tlsOptions?: StatsTlsOptions;
+}
+
+/** Counts since the client started. */
+export interface StatsClientStats {
+  /** Batches / metric records the server (or socket) took. */
+  readonly sentBatches: number;
+  readonly sentMetrics: number;
+  /** Dropped from a full queue, or after close. */
+  readonly droppedBatches: number;
+  readonly droppedMetrics: number;
+  /** Refused (4xx, 401) or given up after retries. */
+  readonly failedBatches: number;
+  readonly failedMetrics: number;
+  /** Metric calls dropped for a bad name, tags, value or sample rate, or after close. */
+  readonly invalidMetrics: number;
+  /** Metrics a server took in a batch but refused on their own (from its response). */
+  readonly rejectedMetrics: number;
+  readonly retries: number;
+  /** Batches waiting or in flight now. */
+  readonly queuedBatches: number;
+}
+
+const CLIENT_ONLY_OPTIONS = ['onError', 'transport', 'tlsOptions'];
+const MAX_REPORTED_NAMES = 1000;
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+export class StatsClient extends MetricRecorder {
+  readonly protocol: Protocol | string;
+  readonly prefix: string;
+  readonly #config: ResolvedConfig;
+  readonly #transport: Transport;
+  readonly #queue: SendQueue;
+  readonly #counts: DeliveryCounts & { invalidMetrics: number };
+  readonly #onError: ((error: StatsError) => void) | undefined;
+  readonly #reportedNames = new Set<string>();
+  readonly #loggedKinds = new Set<StatsTransportErrorKind>();
+  readonly #collectors = new Set<() => void>();
+  readonly #timer: NodeJS.Timeout | undefined;
+  #seq = 0;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: StatsClientOptions = {}) {
+    const { config } = resolveConfig([optionsLayer(options, CLIENT_ONLY_OPTIONS)]);
+    const counts = {
+      sentBatches: 0,
+      sentMetrics: 0,
+      droppedBatches: 0,
+      droppedMetrics: 0,
+      failedBatches: 0,
+      failedMetrics: 0,
+      retries: 0,
+      rejectedMetrics: 0,
+      invalidMetrics: 0,
+    };
+    // `this` is not usable before super(): the context calls through a slot filled in after it.
+    const report = { invalid: (_metric: string, _problem: string): void => undefined };
+    const ctx: RecorderContext = {
+      prefix: config.prefix,
+      globalTags: config.tags,
+      defaultRate: config.sampleRate,
+      maxBatchSize: config.maxBatchSize,
+      reportInvalid: (metric, problem) => report.invalid(metric, problem),
+      reportClosed: () => {
+        counts.invalidMetrics++;
+      },
+    };
+    super(ctx);
+    report.invalid = (metric, problem) => this.reportInvalid(metric, problem);
+    this.#config = config;
+    this.#counts = counts;
+    this.#onError = options.onError;
+    this.#transport = options.transport ?? createTransport(config, options.tlsOptions);
+    this.protocol = options.transport ? options.transport.protocol : config.protocol;
+    this.prefix = config.prefix;
+    this.#queue = new SendQueue(this.#transport, config, counts, {
+      delivered: () => this.onDelivered(),
+      failed: (error) => this.onFailed(error),
+    });
+    if (config.flushIntervalMs > 0) {
+      this.#timer = setInterval(() => this.cut(), config.flushIntervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  /** Where batches go, e.g. `http://127.0.0.1:8125/v1/batch` (never the secret). */
+  get target(): string {
+    return this.#transport.target;
+  }
+
+  /**
+   * A pipeline: its metrics are aggregated apart and sent as one batch when it ends.
+   * - `client.pipeline(pipe => { ... })`: sync or async body; sent when it returns or settles
+   *   (even if it throws); returns what the body returns.
+   * - `using pipe = client.pipeline()`: sent when the block exits.
+   * - `await using pipe = client.pipeline()`: sent when the block exits, and awaited.
+   */
+  pipeline(): Pipeline;
+  pipeline<R>(body: (pipe: Pipeline) => R): R;
+  pipeline<R>(body?: (pipe: Pipeline) => R): Pipeline | R {
+    const pipe = new Pipeline(this.ctx, (chunks) => this.submit(chunks));
+    if (body === undefined) return pipe;
+    let result: R;
+    try {
+      result = body(pipe);
+    } catch (error) {
+      pipe.end();
+      throw error;
+    }
+    if (!isPromiseLike(result)) {
+      pipe.end();
+      return result;
+    }
+    return Promise.resolve(result).then(
+      (value) => {
+        pipe.end();
+        return value;
+      },
+      (error: unknown) => {
+        pipe.end();
+        throw error;
+      },
+    ) as R;
+  }
+
+  /**
+   * Registers a function run before every flush, to record figures aggregated elsewhere (the
+   * StatsDMonitor does). Returns a function that unregisters it.
+   */
+  onBeforeFlush(collector: () => void): () => void {
+    this.#collectors.add(collector);
+    return () => this.#collectors.delete(collector);
+  }
+
+  /** Sends what is buffered now; resolves when it (and everything queued before) is delivered or given up. Never rejects. */
+  flush(): Promise<void> {
+    this.cut();
+    return this.#queue.settled(this.#seq);
+  }
+
+  /** Moves the buffer to the queue without waiting. */
+  private cut(): void {
+    this.runCollectors();
+    if (!this.isEmpty()) this.enqueue(this.drain());
+  }
+
+  /** Flushes, waits for delivery or give-up, and releases sockets. Later metric calls are dropped and counted. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#timer) clearInterval(this.#timer);
+      this.runCollectors();
+      const chunks = this.isEmpty() ? [] : this.drain();
+      this.closedForRecording = true;
+      await this.submit(chunks);
+      this.#queue.close();
+      try {
+        await this.#transport.close();
+      } catch (error) {
+        log.debug('closing the transport failed', { error: (error as Error).message });
+      }
+    })();
+    return this.#closing;
+  }
+
+  stats(): StatsClientStats {
+    const c = this.#counts;
+    return {
+      sentBatches: c.sentBatches,
+      sentMetrics: c.sentMetrics,
+      droppedBatches: c.droppedBatches,
+      droppedMetrics: c.droppedMetrics,
+      failedBatches: c.failedBatches,
+      failedMetrics: c.failedMetrics,
+      invalidMetrics: c.invalidMetrics,
+      rejectedMetrics: c.rejectedMetrics,
+      retries: c.retries,
+      queuedBatches: this.#queue.length,
+    };
+  }
+
+  protected onFull(): void {
+    this.enqueue(this.drain());
+  }
+
+  private runCollectors(): void {
+    for (const collect of this.#collectors) {
+      try {
+        collect();
+      } catch (error) {
+        log.debug('a flush collector threw; ignored', { error: (error as Error).message });
+      }
+    }
+  }
+
+  /** Queues chunks as batches; resolves when they and every earlier batch are settled. */
+  private submit(chunks: readonly MetricRecord[][]): Promise<void> {
+    this.enqueue(chunks);
+    return this.#queue.settled(this.#seq);
+  }
+
+  private enqueue(chunks: readonly MetricRecord[][]): void {
+    for (const metrics of chunks) {
+      let size = 0;
+      for (const m of metrics) size += recordSize(m);
+      const batch: Batch = { seq: ++this.#seq, metrics, size };
+      this.#queue.push(batch);
+    }
+  }
+
+  private reportInvalid(metric: string, problem: string): void {
+    this.#counts.invalidMetrics++;
+    if (this.#reportedNames.has(metric)) return;
+    if (this.#reportedNames.size >= MAX_REPORTED_NAMES) {
+      if (this.#reportedNames.size === MAX_REPORTED_NAMES) {
+        this.#reportedNames.add('\u0000overflow');
+        log.warn(`more than ${MAX_REPORTED_NAMES} distinct invalid metrics; further ones are counted but not logged`);
+      }
+      return;
+    }
+    this.#reportedNames.add(metric);
+    const error = new InvalidMetricError(metric, problem);
+    log.warn(error.message, { metric });
+    this.callOnError(error);
+  }
+
+  private onDelivered(): void {
+    if (this.#loggedKinds.size > 0) {
+      log.info(`stats delivery to ${this.#transport.target} works again`);
+      this.#loggedKinds.clear();
+    }
+  }
+
+  private onFailed(error: StatsTransportError): void {
+    // Once per kind until delivery works again: an outage logs a line, not a line per retry.
+    if (!this.#loggedKinds.has(error.kind)) {
+      this.#loggedKinds.add(error.kind);
+      const fields = { kind: error.kind, target: this.#transport.target, ...(error.status === undefined ? {} : { status: error.status }) };
+      if (error.kind === 'auth') log.error(`stats authentication failed: ${error.message}; batches are dropped until this is fixed`, fields);
+      else log.warn(`stats delivery problem (${error.kind}): ${error.message}${error.retryable ? '; retrying' : ''}`, fields);
+    } else if (log.isEnabled('debug')) {
+      log.debug(`stats delivery problem (${error.kind}): ${error.message}`);
+    }
+    this.callOnError(error);
+  }
+
+  private callOnError(error: StatsError): void {
+    if (!this.#onError) return;
+    try {
+      this.#onError(error);
+    } catch {
+      // The user's handler must not break the client either.
+    }
+  }
+
+  override toString(): string {
+    return `StatsClient(${this.#transport.target}${this.prefix ? `, prefix ${this.prefix}` : ''}${this.#config.secret === undefined ? '' : ', secret <redacted>'})`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { target: this.#transport.target, ...describeConfig(this.#config) };
+  }
+
+  [inspect.custom](): string {
+    return `StatsClient ${inspect(this.toJSON())}`;
+  }
+}

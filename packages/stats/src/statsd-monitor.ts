@@ -1,0 +1,192 @@
+// StatsDMonitor (seed 004): a Sensor that counts stream activity in plain fields and hands the
+// figures to a stats client when it flushes, so an event costs an increment, not a metric call.
+import type { Sensor, SensorState } from '@sightline/core';
+import type { MetricOptions } from './metric-recorder.js';
+
+/** What the monitor needs of a client. */
+export interface MonitorClient {
+  incr(name: string, value?: number, options?: MetricOptions): void;
+  gauge(name: string, value: number, options?: MetricOptions): void;
+  time(name: string, ms: number, options?: MetricOptions): void;
+  onBeforeFlush(collector: () => void): () => void;
+}
+
+export interface StatsDMonitorOptions {
+  /** Name prefix under the client's own prefix (default `stream`). */
+  readonly prefix?: string;
+  /** Latency samples kept per timer between flushes; the rest are counted (default 10,000). */
+  readonly maxSamplesPerFlush?: number;
+  /** Topic-partitions tagged separately before the rest count only in totals (default 1000). */
+  readonly maxTopics?: number;
+}
+
+class Samples {
+  readonly values: number[] = [];
+  overflow = 0;
+  constructor(private readonly max: number) {}
+  add(ms: number): void {
+    if (this.values.length < this.max) this.values.push(ms);
+    else this.overflow++;
+  }
+}
+
+interface TopicCounts {
+  readonly options: MetricOptions;
+  in: number;
+  out: number;
+}
+
+const TOTALS = ['messagesReceived', 'messagesSent', 'eventsIn', 'eventsOut', 'tableGets', 'tableSets', 'tableDels', 'commits', 'sends', 'sendErrors'] as const;
+type Total = (typeof TOTALS)[number];
+
+const NAMES: Readonly<Record<Total, string>> = {
+  messagesReceived: 'messages_received',
+  messagesSent: 'messages_sent',
+  eventsIn: 'events_in',
+  eventsOut: 'events',
+  tableGets: 'table.get',
+  tableSets: 'table.set',
+  tableDels: 'table.del',
+  commits: 'commits',
+  sends: 'sends',
+  sendErrors: 'send_errors',
+};
+
+export class StatsDMonitor implements Sensor {
+  private readonly prefix: string;
+  private readonly maxTopics: number;
+  /** Cumulative totals since start. */
+  private readonly totals: Record<Total, number>;
+  /** Totals already handed to the client. */
+  private readonly reported: Record<Total, number>;
+  private readonly topics = new Map<string, TopicCounts>();
+  private readonly eventLatency: Samples;
+  private readonly commitLatency: Samples;
+  private readonly sendLatency: Samples;
+  private droppedSamples = 0;
+  private lastActive = 0;
+  private readonly unregister: () => void;
+
+  constructor(
+    private readonly client: MonitorClient,
+    options: StatsDMonitorOptions = {},
+  ) {
+    this.prefix = options.prefix ?? 'stream';
+    this.maxTopics = options.maxTopics ?? 1000;
+    const max = options.maxSamplesPerFlush ?? 10_000;
+    this.totals = Object.fromEntries(TOTALS.map((t) => [t, 0])) as Record<Total, number>;
+    this.reported = { ...this.totals };
+    this.eventLatency = new Samples(max);
+    this.commitLatency = new Samples(max);
+    this.sendLatency = new Samples(max);
+    this.unregister = client.onBeforeFlush(() => this.report());
+  }
+
+  private topic(tp: string): TopicCounts | undefined {
+    let t = this.topics.get(tp);
+    if (t === undefined && this.topics.size < this.maxTopics) {
+      t = { options: Object.freeze({ tags: Object.freeze({ topic: String(tp).replace(/[|,#\n\r]/g, '_') }) }), in: 0, out: 0 };
+      this.topics.set(tp, t);
+    }
+    return t;
+  }
+
+  onMessageIn(tp: string, _offset?: number, _message?: unknown): void {
+    this.totals.messagesReceived++;
+    const t = this.topic(tp);
+    if (t) t.in++;
+  }
+
+  onMessageOut(tp: string, _offset?: number, _message?: unknown): void {
+    this.totals.messagesSent++;
+    const t = this.topic(tp);
+    if (t) t.out++;
+  }
+
+  onStreamEventIn(_tp?: string, _offset?: number, _stream?: unknown, _event?: unknown): SensorState {
+    this.totals.eventsIn++;
+    return performance.now();
+  }
+
+  onStreamEventOut(_tp: string, _offset: number, _stream: unknown, _event: unknown, state?: SensorState): void {
+    this.totals.eventsOut++;
+    if (typeof state === 'number') this.eventLatency.add(performance.now() - state);
+  }
+
+  onTableGet(_table?: unknown, _key?: unknown): void {
+    this.totals.tableGets++;
+  }
+
+  onTableSet(_table?: unknown, _key?: unknown, _value?: unknown): void {
+    this.totals.tableSets++;
+  }
+
+  onTableDel(_table?: unknown, _key?: unknown): void {
+    this.totals.tableDels++;
+  }
+
+  onCommitInitiated(_consumer?: unknown): SensorState {
+    return performance.now();
+  }
+
+  onCommitCompleted(_consumer: unknown, state: SensorState): void {
+    this.totals.commits++;
+    if (typeof state === 'number') this.commitLatency.add(performance.now() - state);
+  }
+
+  onSendInitiated(_producer?: unknown, _topic?: string, _message?: unknown): SensorState {
+    return performance.now();
+  }
+
+  onSendCompleted(_producer: unknown, state: SensorState): void {
+    this.totals.sends++;
+    if (typeof state === 'number') this.sendLatency.add(performance.now() - state);
+  }
+
+  onSendError(_producer: unknown, _error: unknown, state: SensorState): void {
+    this.totals.sendErrors++;
+    if (typeof state === 'number') this.sendLatency.add(performance.now() - state);
+  }
+
+  /** Hands what happened since the last flush to the client (run by the client before it flushes). */
+  report(): void {
+    const p = this.prefix;
+    for (const t of TOTALS) {
+      const delta = this.totals[t] - this.reported[t];
+      if (delta !== 0) this.client.incr(`${p}.${NAMES[t]}`, delta);
+      this.reported[t] = this.totals[t];
+    }
+    const active = this.totals.eventsIn - this.totals.eventsOut;
+    if (active !== this.lastActive) this.client.gauge(`${p}.events_active`, active);
+    this.lastActive = active;
+    for (const t of this.topics.values()) {
+      if (t.in) this.client.incr(`${p}.topic.messages_received`, t.in, t.options);
+      if (t.out) this.client.incr(`${p}.topic.messages_sent`, t.out, t.options);
+      t.in = 0;
+      t.out = 0;
+    }
+    const flushSamples = (name: string, s: Samples): void => {
+      for (const v of s.values) this.client.time(`${p}.${name}`, v);
+      s.values.length = 0;
+      this.droppedSamples += s.overflow;
+      s.overflow = 0;
+    };
+    flushSamples('event_latency', this.eventLatency);
+    flushSamples('commit_latency', this.commitLatency);
+    flushSamples('send_latency', this.sendLatency);
+  }
+
+  /** Cumulative totals, for the JSON /metrics fallback and tests. */
+  asDict(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const t of TOTALS) out[NAMES[t]] = this.totals[t];
+    out.events_active = this.totals.eventsIn - this.totals.eventsOut;
+    out.latency_samples_dropped = this.droppedSamples + this.eventLatency.overflow + this.commitLatency.overflow + this.sendLatency.overflow;
+    return out;
+  }
+
+  /** Stops reporting through the client. */
+  dispose(): void {
+    this.unregister();
+  }
+}

@@ -1,0 +1,138 @@
+// The default transport: each batch is one HMAC-signed JSON POST to /v1/batch over HTTP(S), on
+// keep-alive connections. 2xx delivers, 401 is an auth failure, other 4xx a refusal (neither retried),
+// 5xx and network errors are retryable.
+import http from 'node:http';
+import https from 'node:https';
+import type { Batch } from '../batch.js';
+import { StatsTransportError } from '../errors.js';
+import { encodeBatchJson } from '../json-encoder.js';
+import { signBatch } from '../signing.js';
+import type { SendResult, Transport } from './transport.js';
+
+export const BATCH_PATH = '/v1/batch';
+export const TIMESTAMP_HEADER = 'x-sightline-timestamp';
+export const SIGNATURE_HEADER = 'x-sightline-signature';
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/** TLS settings for https / wss (programmatic only): a private CA, or no verification for tests. */
+export interface StatsTlsOptions {
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  readonly rejectUnauthorized?: boolean;
+  readonly servername?: string;
+}
+
+export interface HttpTransportOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly secret: string;
+  readonly tls?: boolean;
+  readonly tlsOptions?: StatsTlsOptions;
+  readonly timeoutMs?: number;
+}
+
+/** Turns a server's status and body into a send result (shared with the WebSocket acks). */
+export function resultForStatus(status: number, body: { accepted?: unknown; rejected?: unknown; error?: unknown }, target: string): SendResult {
+  if (status >= 200 && status < 300) {
+    const accepted = typeof body.accepted === 'number' ? body.accepted : undefined;
+    const rejected = typeof body.rejected === 'number' ? body.rejected : 0;
+    return accepted === undefined ? { ok: true, rejected } : { ok: true, accepted, rejected };
+  }
+  const detail = typeof body.error === 'string' ? `: ${body.error.slice(0, 200)}` : '';
+  if (status === 401) {
+    return {
+      ok: false,
+      error: new StatsTransportError('auth', `${target} answered 401 unauthorized: check that the client's secret is one the server accepts and that both clocks agree`, { status }),
+    };
+  }
+  if (status >= 500) return { ok: false, error: new StatsTransportError('server', `${target} answered ${status}${detail}`, { status }) };
+  return { ok: false, error: new StatsTransportError('rejected', `${target} refused the batch with ${status}${detail}`, { status }) };
+}
+
+export class HttpTransport implements Transport {
+  readonly protocol = 'http';
+  readonly target: string;
+  readonly #secret: string;
+  readonly #agent: http.Agent;
+  readonly #options: HttpTransportOptions;
+  readonly #bodies = new WeakMap<Batch, Buffer>();
+
+  constructor(options: HttpTransportOptions) {
+    this.#options = options;
+    this.#secret = options.secret;
+    const tls = options.tls === true;
+    this.target = `${tls ? 'https' : 'http'}://${options.host}:${options.port}${BATCH_PATH}`;
+    this.#agent = tls
+      ? new https.Agent({ keepAlive: true, maxSockets: 4, ...(options.tlsOptions as https.AgentOptions | undefined) })
+      : new http.Agent({ keepAlive: true, maxSockets: 4 });
+  }
+
+  send(batch: Batch): Promise<SendResult> {
+    let body = this.#bodies.get(batch);
+    if (body === undefined) {
+      body = Buffer.from(encodeBatchJson(batch.metrics), 'utf8');
+      this.#bodies.set(batch, body);
+    }
+    // A fresh timestamp per attempt: a retry after a long outage must not look stale.
+    const timestamp = String(Date.now());
+    const signature = signBatch(this.#secret, timestamp, body);
+    const payload = body;
+    const opts = this.#options;
+    const timeoutMs = opts.timeoutMs ?? 5000;
+    return new Promise<SendResult>((resolve) => {
+      let done = false;
+      const finish = (result: SendResult): void => {
+        if (!done) {
+          done = true;
+          resolve(result);
+        }
+      };
+      const request = (opts.tls ? https : http).request(
+        {
+          host: opts.host,
+          port: opts.port,
+          method: 'POST',
+          path: BATCH_PATH,
+          agent: this.#agent,
+          timeout: timeoutMs,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': payload.length,
+            [TIMESTAMP_HEADER]: timestamp,
+            [SIGNATURE_HEADER]: signature,
+          },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
+          });
+          response.on('error', (error) => finish(network(this.target, error)));
+          response.on('end', () => {
+            let parsed: Record<string, unknown> = {};
+            try {
+              const value = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+              if (value && typeof value === 'object') parsed = value as Record<string, unknown>;
+            } catch {
+              // A proxy's HTML error page: the status says enough.
+            }
+            finish(resultForStatus(response.statusCode ?? 0, parsed, this.target));
+          });
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      request.on('error', (error) => finish(network(this.target, error)));
+      request.end(payload);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#agent.destroy();
+  }
+}
+
+function network(target: string, error: Error): SendResult {
+  const code = (error as NodeJS.ErrnoException).code;
+  return { ok: false, error: new StatsTransportError('network', `${target}: ${code ? `${code} ` : ''}${error.message}`, { cause: error }) };
+}

@@ -1,0 +1,142 @@
+// What the udp, tcp and uds transports share: a batch becomes StatsD lines (timer samples packed
+// several per line), the lines become packets, and hot-shots puts the packets on its socket. Each
+// file only says which hot-shots socket to open.
+import StatsD from 'hot-shots';
+import type { Batch } from '../batch.js';
+import { StatsTransportError } from '../errors.js';
+import type { Flavour } from '../options.js';
+import { encodeStatsdLines, packLines } from '../statsd-encoder.js';
+import type { SendResult, Transport } from './transport.js';
+
+/** The part of a hot-shots client used here: raw packets in, one callback per packet. */
+export interface HotShotsSocket {
+  sendMessage(message: string, callback: (error?: Error | null) => void): void;
+  close(callback?: (error?: Error) => void): void;
+}
+
+/** hot-shots' typed options, as the transports pass them. */
+export type HotShotsOptions = NonNullable<ConstructorParameters<typeof StatsD>[0]>;
+
+export function createHotShots(options: HotShotsOptions): HotShotsSocket {
+  // maxBufferSize 0: packets are already packed here, hot-shots sends each as given.
+  return new StatsD({ maxBufferSize: 0, ...options }) as unknown as HotShotsSocket;
+}
+
+export interface StatsdTransportOptions {
+  readonly flavour?: Flavour;
+  /** Largest packet (a UDP datagram; a write on stream sockets). */
+  readonly maxPacketBytes?: number;
+  /**
+   * Bytes sent per burst before waiting for the socket callbacks and pausing, so a burst of
+   * thousands of datagrams does not overrun the receiver's socket buffer.
+   */
+  readonly burstBytes?: number;
+  /**
+   * Pause between bursts, in ms. 0 yields one event-loop turn (enough for stream sockets, which
+   * push back); UDP defaults to 1 ms so a receiver in another process gets time to read.
+   */
+  readonly burstIntervalMs?: number;
+}
+
+export abstract class StatsdTransport implements Transport {
+  abstract readonly protocol: string;
+  abstract readonly target: string;
+  private client: HotShotsSocket | undefined;
+  /** Packets of a batch already handed to the socket: a retry resumes after them. */
+  private readonly progress = new WeakMap<Batch, { packets: string[]; sent: number }>();
+  protected readonly flavour: Flavour;
+  protected readonly maxPacketBytes: number;
+  private readonly burstBytes: number;
+
+  private readonly burstIntervalMs: number;
+
+  protected constructor(options: StatsdTransportOptions, defaults: { maxPacketBytes: number; burstBytes: number; burstIntervalMs: number }) {
+    this.flavour = options.flavour ?? 'statsd';
+    this.maxPacketBytes = options.maxPacketBytes ?? defaults.maxPacketBytes;
+    this.burstBytes = options.burstBytes ?? defaults.burstBytes;
+    this.burstIntervalMs = options.burstIntervalMs ?? defaults.burstIntervalMs;
+  }
+
+  /** Opens the hot-shots client for this socket type; `onError` gets socket-level errors. */
+  protected abstract open(onError: (error: Error) => void): HotShotsSocket;
+
+  async send(batch: Batch): Promise<SendResult> {
+    let state = this.progress.get(batch);
+    if (state === undefined) {
+      const lines = encodeStatsdLines(batch.metrics, this.flavour, this.maxPacketBytes);
+      state = { packets: packLines(lines, this.maxPacketBytes), sent: 0 };
+      this.progress.set(batch, state);
+    }
+    let client: HotShotsSocket;
+    try {
+      if (this.client === undefined) {
+        const opened: HotShotsSocket = this.open(() => {
+          if (this.client === opened) this.reset();
+        });
+        this.client = opened;
+      }
+      client = this.client;
+    } catch (error) {
+      return this.failure(error);
+    }
+    while (state.sent < state.packets.length) {
+      let end = state.sent;
+      for (let bytes = 0; end < state.packets.length && (end === state.sent || bytes + state.packets[end]!.length <= this.burstBytes); end++) {
+        bytes += state.packets[end]!.length;
+      }
+      const results = await Promise.all(
+        state.packets.slice(state.sent, end).map(
+          (packet) => new Promise<Error | undefined>((resolve) => client.sendMessage(packet, (error) => resolve(error ?? undefined))),
+        ),
+      );
+      const firstFailed = results.findIndex((e) => e !== undefined);
+      if (firstFailed !== -1) {
+        state.sent += firstFailed;
+        this.reset();
+        return this.failure(results[firstFailed]);
+      }
+      state.sent = end;
+      // Socket callbacks come on next ticks, before the event loop polls again: yield a full turn
+      // so a receiver (and everything else in this process) gets to run between bursts.
+      if (end < state.packets.length) {
+        await new Promise<void>((resolve) => (this.burstIntervalMs > 0 ? setTimeout(resolve, this.burstIntervalMs) : setImmediate(resolve)));
+      }
+    }
+    this.progress.delete(batch);
+    return { ok: true };
+  }
+
+  private failure(error: unknown): SendResult {
+    const e = error as NodeJS.ErrnoException;
+    return {
+      ok: false,
+      error: new StatsTransportError('network', `${this.target}: ${e?.code ? `${e.code} ` : ''}${e?.message ?? String(error)}`, { cause: error }),
+    };
+  }
+
+  /** Drops the current socket; the next send opens a new one. */
+  private reset(): void {
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      try {
+        client.close(() => undefined);
+      } catch {
+        // Already closed.
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    await new Promise<void>((resolve) => {
+      try {
+        client.close(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
+  }
+}

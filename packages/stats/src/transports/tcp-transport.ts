@@ -1,0 +1,30 @@
+// StatsD over TCP through hot-shots: newline-separated lines on one connection, reopened after an
+// error on the next send.
+import { createHotShots, StatsdTransport, type HotShotsSocket, type StatsdTransportOptions } from './statsd-transport.js';
+
+export interface TcpTransportOptions extends StatsdTransportOptions {
+  readonly host: string;
+  readonly port: number;
+}
+
+export class TcpTransport extends StatsdTransport {
+  readonly protocol = 'tcp';
+  readonly target: string;
+
+  constructor(private readonly options: TcpTransportOptions) {
+    // A stream has no datagram limit: write large chunks.
+    super({ ...options, maxPacketBytes: options.maxPacketBytes ?? 65_536 }, { maxPacketBytes: 65_536, burstBytes: 1 << 20, burstIntervalMs: 0 });
+    this.target = `tcp://${options.host}:${options.port}`;
+  }
+
+  protected open(onError: (error: Error) => void): HotShotsSocket {
+    return createHotShots({
+      protocol: 'tcp',
+      host: this.options.host,
+      port: this.options.port,
+      // Reconnection is ours: a failed send resets the socket and the client retries with backoff.
+      tcpGracefulErrorHandling: false,
+      errorHandler: onError,
+    });
+  }
+}

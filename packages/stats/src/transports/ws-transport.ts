@@ -1,0 +1,168 @@
+// One persistent WebSocket to /v1/ws: each batch is a signed text frame the server acks by id.
+// A missing ack within the timeout counts as a network error (retried by the client); a closed
+// connection is reopened on the next send, the client's backoff spacing the attempts.
+import WebSocket from 'ws';
+import type { Batch } from '../batch.js';
+import { StatsTransportError } from '../errors.js';
+import { encodeBatchJson } from '../json-encoder.js';
+import { signBatch } from '../signing.js';
+import { resultForStatus, type StatsTlsOptions } from './http-transport.js';
+import type { SendResult, Transport } from './transport.js';
+
+export const WS_PATH = '/v1/ws';
+
+export interface WsTransportOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly secret: string;
+  readonly tls?: boolean;
+  readonly tlsOptions?: StatsTlsOptions;
+  readonly timeoutMs?: number;
+}
+
+interface PendingAck {
+  readonly resolve: (result: SendResult) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+export class WsTransport implements Transport {
+  readonly protocol = 'ws';
+  readonly target: string;
+  readonly #secret: string;
+  readonly #options: WsTransportOptions;
+  readonly #bodies = new WeakMap<Batch, string>();
+  readonly #pending = new Map<number, PendingAck>();
+  #socket: WebSocket | undefined;
+  #connecting: Promise<WebSocket> | undefined;
+  #nextId = 1;
+  #closed = false;
+
+  constructor(options: WsTransportOptions) {
+    this.#options = options;
+    this.#secret = options.secret;
+    this.target = `${options.tls ? 'wss' : 'ws'}://${options.host}:${options.port}${WS_PATH}`;
+  }
+
+  async send(batch: Batch): Promise<SendResult> {
+    let socket: WebSocket;
+    try {
+      socket = await this.connect();
+    } catch (error) {
+      return { ok: false, error: new StatsTransportError('network', `${this.target}: cannot connect: ${(error as Error).message}`, { cause: error }) };
+    }
+    let body = this.#bodies.get(batch);
+    if (body === undefined) {
+      body = encodeBatchJson(batch.metrics);
+      this.#bodies.set(batch, body);
+    }
+    const timestamp = String(Date.now());
+    const id = this.#nextId++;
+    const frame = JSON.stringify({ id, timestamp, signature: signBatch(this.#secret, timestamp, body), body });
+    const timeoutMs = this.#options.timeoutMs ?? 5000;
+    return new Promise<SendResult>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        resolve({ ok: false, error: new StatsTransportError('network', `${this.target}: no ack for batch ${id} within ${timeoutMs} ms`) });
+        // Acks may be stuck behind a broken connection: start again on the next send.
+        socket.terminate();
+      }, timeoutMs);
+      this.#pending.set(id, { resolve, timer });
+      socket.send(frame, (error) => {
+        if (!error) return;
+        const pending = this.#pending.get(id);
+        if (!pending) return;
+        clearTimeout(pending.timer);
+        this.#pending.delete(id);
+        resolve({ ok: false, error: new StatsTransportError('network', `${this.target}: ${error.message}`, { cause: error }) });
+      });
+    });
+  }
+
+  private connect(): Promise<WebSocket> {
+    if (this.#closed) return Promise.reject(new Error('transport closed'));
+    if (this.#socket && this.#socket.readyState === WebSocket.OPEN) return Promise.resolve(this.#socket);
+    if (this.#connecting) return this.#connecting;
+    const timeoutMs = this.#options.timeoutMs ?? 5000;
+    const connecting = new Promise<WebSocket>((resolve, reject) => {
+      let opened = false;
+      const failOpen = (error: Error): void => {
+        if (opened) return;
+        opened = true;
+        if (this.#connecting === connecting) this.#connecting = undefined;
+        reject(error);
+      };
+      const socket = new WebSocket(this.target, {
+        handshakeTimeout: timeoutMs,
+        perMessageDeflate: false,
+        ...(this.#options.tlsOptions as WebSocket.ClientOptions | undefined),
+      });
+      // The connection alone must not keep the process alive: pending acks hold their own timers.
+      socket.on('upgrade', (response) => response.socket.unref());
+      socket.once('open', () => {
+        if (opened) return;
+        opened = true;
+        if (this.#connecting === connecting) this.#connecting = undefined;
+        if (this.#closed) {
+          socket.terminate();
+          reject(new Error('transport closed'));
+          return;
+        }
+        this.#socket = socket;
+        resolve(socket);
+      });
+      socket.on('message', (data) => this.onAck(data));
+      socket.on('error', (error) => failOpen(error));
+      socket.on('close', (code) => {
+        failOpen(new Error(`closed before opening (${code})`));
+        if (this.#socket === socket) {
+          this.#socket = undefined;
+          this.failPending(`connection closed (${code})`);
+        }
+      });
+    });
+    this.#connecting = connecting;
+    return this.#connecting;
+  }
+
+  private onAck(data: WebSocket.RawData): void {
+    let ack: { id?: unknown; status?: unknown; accepted?: unknown; rejected?: unknown; error?: unknown };
+    try {
+      ack = JSON.parse(data.toString()) as typeof ack;
+    } catch {
+      return;
+    }
+    if (typeof ack.id !== 'number') return;
+    const pending = this.#pending.get(ack.id);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.#pending.delete(ack.id);
+    pending.resolve(resultForStatus(typeof ack.status === 'number' ? ack.status : 0, ack, this.target));
+  }
+
+  private failPending(why: string): void {
+    for (const [id, pending] of this.#pending) {
+      clearTimeout(pending.timer);
+      this.#pending.delete(id);
+      pending.resolve({ ok: false, error: new StatsTransportError('network', `${this.target}: ${why} before the ack of batch ${id}`) });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const socket = this.#socket;
+    this.#socket = undefined;
+    this.failPending('transport closed');
+    if (!socket || socket.readyState === WebSocket.CLOSED) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        socket.terminate();
+        resolve();
+      }, 1000);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.close(1000);
+    });
+  }
+}

@@ -1,0 +1,45 @@
+// Run by scripts/check-packages.mjs against the installed tarball, from require() and import().
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+
+export default async function smoke(m) {
+  const received = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const ok = m.verifyBatchSignature(['smoke-secret'], req.headers['x-sightline-timestamp'], body, req.headers['x-sightline-signature']);
+      if (ok) received.push(JSON.parse(body));
+      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: 1, rejected: 0, errors: [] }));
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const settings = m.StatsClientSettings.load({
+      argv: ['--stats-prefix', 'smoke'],
+      env: { STATS_CLIENT_SETTINGS__SECRET: 'smoke-secret', STATS_CLIENT_SETTINGS__FLUSH_INTERVAL_MS: '0', STATS_CLIENT_SETTINGS__DEST_PORT: String(server.address().port) },
+    });
+    assert.equal(String(settings), `StatsClientSettings(http://127.0.0.1:${server.address().port}, prefix smoke, secret <redacted>)`);
+    const client = settings.createClient();
+    client.pipeline((pipe) => {
+      for (let i = 0; i < 1000; i++) pipe.incr('count');
+      pipe.time('time', 5);
+    });
+    await client.flush();
+    await client.close();
+    assert.deepEqual(received, [
+      {
+        v: 1,
+        metrics: [
+          { type: 'counter', name: 'smoke.count', value: 1000 },
+          { type: 'timer', name: 'smoke.time', values: [5] },
+        ],
+      },
+    ]);
+    assert.deepEqual(client.stats().sentBatches, 1);
+    assert.throws(() => m.StatsClientSettings.load({ argv: ['--stats-protocol=smtp'], env: {} }), m.StatsConfigError);
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+}

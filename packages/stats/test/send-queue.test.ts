@@ -1,0 +1,134 @@
+import { StatsTransportError, type Batch, type SendResult, type Transport } from '../src/index.js';
+import { backoffDelay, SendQueue, type DeliveryCounts } from '../src/send-queue.js';
+import { createTestClient } from '../src/testing.js';
+import { captureLogs } from './helpers.js';
+
+function counts(): DeliveryCounts {
+  return { sentBatches: 0, sentMetrics: 0, droppedBatches: 0, droppedMetrics: 0, failedBatches: 0, failedMetrics: 0, retries: 0, rejectedMetrics: 0 };
+}
+
+const batch = (seq: number): Batch => ({ seq, metrics: [{ type: 'counter', name: `b${seq}`, value: 1 }], size: 1 });
+
+/** A transport answering from a script of results, one per attempt (then ok). */
+class ScriptedTransport implements Transport {
+  readonly protocol = 'scripted';
+  readonly target = 'scripted://';
+  readonly attempts: number[] = [];
+  constructor(private readonly script: SendResult[]) {}
+  async send(b: Batch): Promise<SendResult> {
+    this.attempts.push(b.seq);
+    return this.script.shift() ?? { ok: true, accepted: 1, rejected: 0 };
+  }
+  async close(): Promise<void> {}
+}
+
+const fail = (kind: 'network' | 'server' | 'auth' | 'rejected', status?: number): SendResult => ({
+  ok: false,
+  error: new StatsTransportError(kind, kind, status === undefined ? {} : { status }),
+});
+
+const options = { maxQueuedBatches: 3, maxRetries: 2, retryBaseMs: 1, retryMaxMs: 4 };
+
+describe('SendQueue', () => {
+  it('retries network errors and 5xx with backoff, then delivers', async () => {
+    const transport = new ScriptedTransport([fail('network'), fail('server', 503)]);
+    const c = counts();
+    const kinds: string[] = [];
+    const q = new SendQueue(transport, options, c, { delivered: () => kinds.push('delivered'), failed: (e) => kinds.push(e.kind) });
+    q.push(batch(1));
+    await q.settled(1);
+    expect(transport.attempts).toEqual([1, 1, 1]);
+    expect(kinds).toEqual(['network', 'server', 'delivered']);
+    expect(c).toMatchObject({ sentBatches: 1, retries: 2, failedBatches: 0 });
+  });
+
+  it('never retries 401 or other 4xx: the batch fails and the next one goes', async () => {
+    const transport = new ScriptedTransport([fail('auth', 401), fail('rejected', 400)]);
+    const c = counts();
+    const q = new SendQueue(transport, options, c, { delivered: () => undefined, failed: () => undefined });
+    q.push(batch(1));
+    q.push(batch(2));
+    q.push(batch(3));
+    await q.settled(3);
+    expect(transport.attempts).toEqual([1, 2, 3]);
+    expect(c).toMatchObject({ sentBatches: 1, failedBatches: 2, failedMetrics: 2, retries: 0 });
+  });
+
+  it('gives a batch up after maxRetries and says so', async () => {
+    const transport = new ScriptedTransport([fail('network'), fail('network'), fail('network')]);
+    const c = counts();
+    const kinds: string[] = [];
+    const q = new SendQueue(transport, options, c, { delivered: () => undefined, failed: (e) => kinds.push(e.kind) });
+    q.push(batch(1));
+    await q.settled(1);
+    expect(transport.attempts).toEqual([1, 1, 1]);
+    expect(kinds).toEqual(['network', 'network', 'network', 'gave-up']);
+    expect(c).toMatchObject({ failedBatches: 1, retries: 2, sentBatches: 0 });
+  });
+
+  it('keeps at most maxQueuedBatches waiting (plus one in flight) and drops the oldest, counted', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const sent: number[] = [];
+    const transport: Transport = {
+      protocol: 'gated',
+      target: 'gated://',
+      async send(b) {
+        await gate;
+        sent.push(b.seq);
+        return { ok: true };
+      },
+      async close() {},
+    };
+    const c = counts();
+    const q = new SendQueue(transport, options, c, { delivered: () => undefined, failed: () => undefined });
+    q.push(batch(1));
+    await new Promise((r) => setImmediate(r)); // batch 1 in flight
+    for (let seq = 2; seq <= 7; seq++) q.push(batch(seq));
+    expect(q.length).toBe(4);
+    expect(c).toMatchObject({ droppedBatches: 3, droppedMetrics: 3 });
+    release();
+    await q.settled(7);
+    expect(sent).toEqual([1, 5, 6, 7]);
+  });
+
+  it('backoff doubles from the base up to the cap, with jitter in [0.5, 1]', () => {
+    expect([0, 1, 2, 3, 10].map((a) => backoffDelay(a, 100, 1000, () => 1))).toEqual([100, 200, 400, 800, 1000]);
+    expect([0, 1, 2].map((a) => backoffDelay(a, 100, 1000, () => 0))).toEqual([50, 100, 200]);
+  });
+});
+
+describe('StatsClient delivery reports', () => {
+  it('logs a failing kind once per outage, reports every failure to onError, and logs recovery', async () => {
+    const logs = captureLogs('info');
+    try {
+      const seen: string[] = [];
+      const { client, transport } = createTestClient({ maxRetries: 1, onError: (e) => seen.push(`${e.name}:${'kind' in e ? e.kind : ''}`) });
+      transport.failWith('network');
+      client.incr('a');
+      await client.flush();
+      client.incr('b');
+      await client.flush();
+      transport.failWith(undefined);
+      client.incr('c');
+      await client.flush();
+      expect(seen).toEqual([
+        'StatsTransportError:network',
+        'StatsTransportError:network',
+        'StatsTransportError:gave-up',
+        'StatsTransportError:network',
+        'StatsTransportError:network',
+        'StatsTransportError:gave-up',
+      ]);
+      expect(logs.lines()).toEqual([
+        'warn sightline.stats: stats delivery problem (network): memory transport told to fail (network); retrying',
+        'warn sightline.stats: stats delivery problem (gave-up): batch of 1 metrics given up after 2 attempts: memory transport told to fail (network)',
+        'info sightline.stats: stats delivery to memory:// works again',
+      ]);
+      expect(client.stats()).toMatchObject({ sentBatches: 1, failedBatches: 2, failedMetrics: 2, retries: 2 });
+      await client.close();
+    } finally {
+      logs.restore();
+    }
+  });
+});

@@ -1,0 +1,135 @@
+import { SENSOR_EVENT_NAMES } from '@sightline/core';
+import { StatsDMonitor, stats } from '../src/index.js';
+import { createTestClient, InMemoryTransport } from '../src/testing.js';
+
+describe('StatsDMonitor', () => {
+  it('counts stream activity in fields and reports it through the client on flush, deltas only', async () => {
+    const { client, transport } = createTestClient({ prefix: 'app' });
+    const monitor = new StatsDMonitor(client);
+    for (let i = 0; i < 3; i++) monitor.onMessageIn('orders/0', i, {});
+    monitor.onMessageIn('orders/1', 0, {});
+    monitor.onMessageOut('orders/1', 0, {});
+    const s1 = monitor.onStreamEventIn();
+    monitor.onStreamEventIn();
+    monitor.onStreamEventOut('orders/0', 0, null, null, s1 - 5);
+    monitor.onTableGet();
+    monitor.onTableSet();
+    monitor.onTableSet();
+    monitor.onTableDel();
+    monitor.onCommitCompleted(null, monitor.onCommitInitiated() - 2);
+    monitor.onSendCompleted(null, monitor.onSendInitiated() - 1);
+    monitor.onSendError(null, new Error('x'), monitor.onSendInitiated() - 1);
+    await client.flush();
+    const byName = new Map(transport.metrics.map((m) => [`${m.name}${m.tags ? JSON.stringify(m.tags) : ''}`, m]));
+    const value = (k: string) => {
+      const m = byName.get(k);
+      return m && (m.type === 'counter' || m.type === 'gauge') ? m.value : m?.values.length;
+    };
+    expect(Object.fromEntries([...byName.keys()].map((k) => [k, value(k)]))).toEqual({
+      'app.stream.messages_received': 4,
+      'app.stream.messages_sent': 1,
+      'app.stream.events_in': 2,
+      'app.stream.events': 1,
+      'app.stream.table.get': 1,
+      'app.stream.table.set': 2,
+      'app.stream.table.del': 1,
+      'app.stream.commits': 1,
+      'app.stream.sends': 1,
+      'app.stream.send_errors': 1,
+      'app.stream.events_active': 1,
+      'app.stream.topic.messages_received{"topic":"orders/0"}': 3,
+      'app.stream.topic.messages_received{"topic":"orders/1"}': 1,
+      'app.stream.topic.messages_sent{"topic":"orders/1"}': 1,
+      'app.stream.event_latency': 1,
+      'app.stream.commit_latency': 1,
+      'app.stream.send_latency': 2,
+    });
+    const latency = transport.samples('app.stream.event_latency')[0]!;
+    expect(latency).toBeGreaterThanOrEqual(5);
+    transport.clear();
+    monitor.onMessageIn('orders/0', 9, {});
+    await client.flush();
+    expect(transport.metrics).toEqual([
+      { type: 'counter', name: 'app.stream.messages_received', value: 1 },
+      { type: 'counter', name: 'app.stream.topic.messages_received', value: 1, tags: { topic: 'orders/0' } },
+    ]);
+    transport.clear();
+    await client.flush();
+    expect(transport.attempts).toBe(0); // nothing happened: nothing sent
+    expect(monitor.asDict()).toEqual({
+      messages_received: 5,
+      messages_sent: 1,
+      events_in: 2,
+      events: 1,
+      'table.get': 1,
+      'table.set': 2,
+      'table.del': 1,
+      commits: 1,
+      sends: 1,
+      send_errors: 1,
+      events_active: 1,
+      latency_samples_dropped: 0,
+    });
+    monitor.dispose();
+    monitor.onMessageIn('x', 0, {});
+    await client.flush();
+    expect(transport.attempts).toBe(0);
+    await client.close();
+  });
+
+  it('keeps at most maxSamplesPerFlush latency samples per timer and counts the rest', async () => {
+    const { client, transport } = createTestClient();
+    const monitor = new StatsDMonitor(client, { prefix: 's', maxSamplesPerFlush: 3 });
+    for (let i = 0; i < 5; i++) monitor.onStreamEventOut('t', i, null, null, performance.now());
+    await client.flush();
+    expect(transport.samples('s.event_latency')).toHaveLength(3);
+    expect(monitor.asDict().latency_samples_dropped).toBe(2);
+    await client.close();
+  });
+
+  it('implements every Sensor event of the core contract', () => {
+    const { client } = createTestClient();
+    const monitor = new StatsDMonitor(client);
+    for (const name of SENSOR_EVENT_NAMES) expect(typeof monitor[name]).toBe('function');
+    void client.close();
+  });
+});
+
+describe('stats() plugin', () => {
+  it('bundles hooks and the monitor over one client: start flushes, stop closes', async () => {
+    const transport = new InMemoryTransport();
+    const plugin = stats({ protocol: 'udp', flushIntervalMs: 0, prefix: 'p', transport });
+    expect(plugin.name).toBe('stats');
+    plugin.hooks!.onWsConnect!('peer');
+    plugin.sensor!.onMessageIn!('t/0', 0, {});
+    await plugin.start!({} as never);
+    expect(transport.metrics.map((m) => m.name).sort()).toEqual(['p.stream.messages_received', 'p.stream.topic.messages_received', 'p.ws.connect']);
+    plugin.client.incr('last');
+    await plugin.stop!();
+    expect(transport.counter('p.last')).toBe(1);
+    expect(transport.closed).toBe(true);
+  });
+
+  it('takes your client, or none of hooks / monitor', async () => {
+    const { client } = createTestClient();
+    const plugin = stats({ client, hooks: false, monitor: false });
+    expect(plugin.client).toBe(client);
+    expect(plugin.hooks).toBeUndefined();
+    expect(plugin.sensor).toBeUndefined();
+    await plugin.stop!();
+  });
+
+  it('with no options loads StatsClientSettings from the environment', async () => {
+    process.env.STATS_CLIENT_SETTINGS__PROTOCOL = 'udp';
+    process.env.STATS_CLIENT_SETTINGS__PREFIX = 'fromenv';
+    try {
+      const plugin = stats();
+      expect(plugin.client.prefix).toBe('fromenv');
+      expect(plugin.client.protocol).toBe('udp');
+      await plugin.stop!();
+    } finally {
+      delete process.env.STATS_CLIENT_SETTINGS__PROTOCOL;
+      delete process.env.STATS_CLIENT_SETTINGS__PREFIX;
+    }
+  });
+});
