@@ -1,0 +1,89 @@
+// The demo as a user runs it: the built program, real ports, real HTTP, real signals.
+import { createServer, type Server } from 'node:net';
+import { runDemo, startDemoProcess, sumSamples, type DemoProcess } from './demo-process.js';
+
+async function metricsText(url: string): Promise<string> {
+  const res = await fetch(url, { headers: { accept: 'text/plain' } });
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+describe('the demo', () => {
+  let demo: DemoProcess | undefined;
+
+  afterEach(() => {
+    if (demo && demo.child.exitCode === null) demo.child.kill('SIGKILL');
+    demo = undefined;
+  });
+
+  it('serves non-zero HTTP, queue, sensor and stats-server metrics, is ready, and exits 0 on SIGINT within 5 s', async () => {
+    demo = await startDemoProcess(['--rate', '40', '--summary-every', '1']);
+    const names = {
+      http: 'http_requests_total',
+      queue: 'queue_items_processed_total',
+      sensor: 'sightline_messages_received_total',
+      stats: 'demo_orders_created_total',
+      cache: 'cache_hits_total',
+    };
+    let text = '';
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      text = await metricsText(demo.urls.metrics);
+      const values = Object.values(names).map((n) => sumSamples(text, n));
+      if (values.every((v) => v > 0) || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    for (const name of Object.values(names)) expect({ name, positive: sumSamples(text, name) > 0 }).toEqual({ name, positive: true });
+    expect(sumSamples(text, 'queue_items_processed_total', /queue_name="orders"/)).toBeGreaterThan(0);
+    expect(sumSamples(text, 'http_requests_total', /endpoint="\/orders\/:id"/)).toBeGreaterThan(0);
+    // Deliberate failures move the error metrics.
+    expect(sumSamples(text, 'sightline_request_errors_total')).toBeGreaterThan(0);
+
+    const ready = await fetch(demo.urls.ready);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+    const live = await fetch(demo.urls.live);
+    expect(live.status).toBe(200);
+    expect(demo.stdout()).toMatch(/\[\s*\d+s\] orders\/s [\d.]+ \| p95 order\.create [\d.]+ ms \| queue depth \d+ \| errors \d+/);
+
+    const sent = Date.now();
+    demo.child.kill('SIGINT');
+    const exit = await demo.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - sent).toBeLessThan(5_000);
+    expect(demo.stdout()).toContain('Stopped cleanly');
+    expect(demo.stderr()).toBe('');
+  }, 40_000);
+
+  it('stops by itself after --duration and exits 0', async () => {
+    demo = await startDemoProcess(['--duration', '1', '--rate', '5']);
+    const exit = await demo.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(demo.stdout()).toContain('Stopping (--duration 1)');
+  }, 30_000);
+
+  it('says which option to change when a port is busy', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const run = runDemo(['--health-port', String(port), '--api-port', '0', '--stats-port', '0']);
+      const exit = await run.exited;
+      expect(exit.code).toBe(1);
+      expect(run.stderr()).toContain(`port ${port} on 127.0.0.1 is already in use (health server): pass --health-port <port>`);
+    } finally {
+      blocker.close();
+    }
+  }, 30_000);
+
+  it('prints the options with --help and rejects a bad one with exit code 2', async () => {
+    const help = runDemo(['--help']);
+    expect(await help.exited).toEqual({ code: 0, signal: null });
+    expect(help.stdout()).toContain('--duration <seconds>');
+    expect(help.stdout()).toContain('--health-port <port>');
+
+    const bad = runDemo(['--rate', 'fast']);
+    expect((await bad.exited).code).toBe(2);
+    expect(bad.stderr()).toContain('--rate must be a number from 0 to 100000, got "fast"');
+  }, 30_000);
+});
