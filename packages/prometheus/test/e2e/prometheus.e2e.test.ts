@@ -1,9 +1,9 @@
 // End to end against a real Prometheus server and promtool (Debian package `prometheus`): Prometheus
 // scrapes an app using every metric set, and its query API returns what the app recorded.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toDispatcher } from '@sightline/core';
@@ -19,46 +19,11 @@ import {
   queueMetrics,
 } from '../../src/index.js';
 import { get } from '../helpers.js';
+import { findBinary, startPrometheus, until, type PrometheusServer } from '../../../../test/support/prometheus-server.js';
 
 const pkg = join(__dirname, '../..');
 const RULES = join(pkg, 'alerts/sightline-alerts.yml');
 const DASHBOARDS = join(pkg, 'dashboards');
-
-function findBinary(name: string): string {
-  for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/bin', '/usr/local/bin'])) {
-    const candidate = join(dir, name);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  throw new Error(`${name} is not installed: apt-get install -y prometheus (CI's .ci/run installs it)`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(250);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
 
 interface QueryResult {
   status: string;
@@ -67,12 +32,9 @@ interface QueryResult {
 }
 
 describe('against a real Prometheus server', () => {
-  const prometheusBin = findBinary('prometheus');
   const promtool = findBinary('promtool');
   const work = mkdtempSync(join(tmpdir(), 'sightline-prom-e2e-'));
-  let prom: ChildProcess | undefined;
-  let promLog = '';
-  let promUrl = '';
+  let prometheus: PrometheusServer | undefined;
   let app: Server;
   let exposition = '';
 
@@ -88,8 +50,11 @@ describe('against a real Prometheus server', () => {
   const serveMetrics = metricsHandler(collector);
 
   async function query(expr: string): Promise<QueryResult> {
-    const res = await get(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-    return JSON.parse(res.body) as QueryResult;
+    try {
+      return { status: 'success', data: { resultType: 'vector', result: await prometheus!.query(expr) } };
+    } catch (error) {
+      return { status: 'error', error: (error as Error).message };
+    }
   }
 
   async function scalar(expr: string): Promise<number> {
@@ -131,59 +96,13 @@ describe('against a real Prometheus server', () => {
     sensors.onCommitCompleted(null, sensors.onCommitInitiated(null) as number);
     monitor.reportEndOffset('orders/0', 10);
 
-    const promPort = await freePort();
-    promUrl = `http://127.0.0.1:${promPort}`;
-    const config = join(work, 'prometheus.yml');
-    writeFileSync(
-      config,
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        '  evaluation_interval: 1s',
-        'rule_files:',
-        `  - ${RULES}`,
-        'scrape_configs:',
-        '  - job_name: sightline-app',
-        '    metrics_path: /metrics',
-        '    static_configs:',
-        `      - targets: ['127.0.0.1:${appPort}']`,
-        '',
-      ].join('\n'),
-    );
-    prom = spawn(
-      prometheusBin,
-      [
-        `--config.file=${config}`,
-        `--storage.tsdb.path=${join(work, 'data')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-        '--log.level=warn',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    prom.stderr!.on('data', (chunk: Buffer) => (promLog = (promLog + chunk.toString()).slice(-4000)));
-    await until('Prometheus to be ready', 30_000, async () => {
-      if (prom!.exitCode !== null) throw new Error(`prometheus exited with ${prom!.exitCode}: ${promLog}`);
-      return (await get(`${promUrl}/-/ready`)).status === 200 ? true : undefined;
-    });
-    await until('the app target to be up', 30_000, async () => {
-      const targets = JSON.parse((await get(`${promUrl}/api/v1/targets`)).body) as {
-        data: { activeTargets: Array<{ health: string; lastError: string }> };
-      };
-      const target = targets.data.activeTargets[0];
-      if (target?.lastError) throw new Error(target.lastError);
-      return target?.health === 'up' ? true : undefined;
-    });
+    prometheus = await startPrometheus({ targets: [`127.0.0.1:${appPort}`], jobName: 'sightline-app', ruleFiles: [RULES] });
+    await prometheus.waitForTargets();
     exposition = await collector.render();
   }, 90_000);
 
   afterAll(async () => {
-    if (prom && prom.exitCode === null) {
-      const exited = new Promise((resolve) => prom!.once('exit', resolve));
-      prom.kill('SIGTERM');
-      const timer = setTimeout(() => prom?.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await prometheus?.stop();
     await new Promise<void>((resolve) => (app ? app.close(() => resolve()) : resolve()));
     rmSync(work, { recursive: true, force: true });
   });
@@ -241,7 +160,7 @@ describe('against a real Prometheus server', () => {
   });
 
   it('Prometheus loaded the shipped rules', async () => {
-    const rules = JSON.parse((await get(`${promUrl}/api/v1/rules`)).body) as { data: { groups: Array<{ rules: Array<{ name: string; health: string }> }> } };
+    const rules = JSON.parse((await get(`${prometheus!.url}/api/v1/rules`)).body) as { data: { groups: Array<{ rules: Array<{ name: string; health: string }> }> } };
     const loaded = rules.data.groups.flatMap((g) => g.rules.map((r) => r.name)).sort();
     expect(loaded).toEqual(['HighErrorRate', 'HighLatencyP95', 'NoActiveWorkers', 'QueueBacklog']);
   });
