@@ -42,11 +42,12 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'sightline-release-'));
   copy = join(work, 'repo');
   copyWorkspace(repo, copy);
+  await run([...PNPM, 'install', '--frozen-lockfile', '--prefer-offline'], copy, { CI: 'true' }, 300_000);
   registry = await startRegistry(join(work, 'registry'), verdaccioBin);
   const host = registry.url.replace(/^http:/, '');
   writeFileSync(join(copy, '.npmrc'), `${host}:_authToken=${registry.token}\n`);
   env = { npm_config_registry: registry.url, CI: 'true', TURBO_TELEMETRY_DISABLED: '1' };
-}, 120_000);
+}, 420_000);
 
 afterAll(async () => {
   await registry?.stop();

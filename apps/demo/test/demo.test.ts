@@ -24,6 +24,8 @@ describe('the demo', () => {
       sensor: 'sightline_messages_received_total',
       stats: 'demo_orders_created_total',
       cache: 'cache_hits_total',
+      // Deliberate failures move the error metrics.
+      errors: 'sightline_request_errors_total',
     };
     let text = '';
     const deadline = Date.now() + 15_000;
@@ -36,8 +38,7 @@ describe('the demo', () => {
     for (const name of Object.values(names)) expect({ name, positive: sumSamples(text, name) > 0 }).toEqual({ name, positive: true });
     expect(sumSamples(text, 'queue_items_processed_total', /queue_name="orders"/)).toBeGreaterThan(0);
     expect(sumSamples(text, 'http_requests_total', /endpoint="\/orders\/:id"/)).toBeGreaterThan(0);
-    // Deliberate failures move the error metrics.
-    expect(sumSamples(text, 'sightline_request_errors_total')).toBeGreaterThan(0);
+    expect(sumSamples(text, 'sightline_request_errors_total', /error_type="InvalidOrderError"/)).toBeGreaterThan(0);
 
     const ready = await fetch(demo.urls.ready);
     expect(ready.status).toBe(200);
