@@ -12,6 +12,8 @@ export type { ChannelMessages, ChannelName } from './hooks/channels.js';
 
 export { SENSOR_EVENT_NAMES } from './contracts/sensor.js';
 export type { Sensor, SensorEventName, SensorState } from './contracts/sensor.js';
+export { SensorFanOut } from './contracts/sensor-fan-out.js';
+export type { SensorFailureHandler, SensorFanOutMethod, SensorFanOutOptions } from './contracts/sensor-fan-out.js';
 export { combineMetricsSources, renderMetrics } from './contracts/metrics-source.js';
 export type { MetricsExposition, MetricsSource } from './contracts/metrics-source.js';
 export type { HealthCheck, HealthResult } from './contracts/health-check.js';

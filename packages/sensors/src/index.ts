@@ -1,4 +1,4 @@
-export { Sensor } from './sensor.js';
+export { Sensor, STREAM_SENSOR_EVENT_NAMES } from './sensor.js';
 export type { StreamSensor, StreamSensorEventName } from './sensor.js';
 export { Monitor } from './monitor.js';
 export type { MonitorOptions } from './monitor.js';
@@ -11,7 +11,7 @@ export type {
   MetricValue,
   RecordedMetric,
 } from './custom-sensor.js';
-export { SensorDelegate, STREAM_SENSOR_EVENT_NAMES } from './sensor-delegate.js';
+export { SensorDelegate } from './sensor-delegate.js';
 export { LoggingSensor } from './logging-sensor.js';
 export type { LoggingSensorOptions, SensorLogEntry } from './logging-sensor.js';
 export { HealthMonitor, HEALTH_CONDITIONS } from './health-monitor.js';

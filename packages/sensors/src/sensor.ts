@@ -1,30 +1,18 @@
 // The Sensor base class: every callback of core's Sensor contract, plus the stream-processing events
 // Faust's sensors also receive (table contains, assignment, rebalance, topic buffer full), as no-ops.
-import type { Sensor as SensorContract, SensorState } from '@sightline/core';
+import { SENSOR_EVENT_NAMES, type Sensor as SensorContract, type SensorEventName, type SensorState } from '@sightline/core';
 
 /**
- * Core's `Sensor` contract plus the events a stream processor reports beyond it. Every method is
- * optional; a `SensorDelegate` forwards each one to the sensors that implement it.
+ * Core's `Sensor` contract, which holds every event a stream processor reports (table contains,
+ * assignment, rebalance, topic buffer full included). Kept under this name for compatibility.
  */
-export interface StreamSensor extends SensorContract {
-  /** A table was asked whether it holds `key`. */
-  onTableContains?(table: unknown, key: unknown): void;
-  /** A partition assignment started; returns the start time (`performance.now()` ms). */
-  onAssignmentStart?(assignor: unknown): SensorState | void;
-  onAssignmentCompleted?(assignor: unknown, state: SensorState): void;
-  onAssignmentError?(assignor: unknown, error: unknown, state: SensorState): void;
-  /** A consumer rebalance started; returns the start time. */
-  onRebalanceStart?(app: unknown): SensorState | void;
-  /** The rebalance callback returned (the app may resume); `state` is what `onRebalanceStart` returned. */
-  onRebalanceReturn?(app: unknown, state: SensorState): void;
-  /** The rebalance is fully over (tables recovered, streams running). */
-  onRebalanceEnd?(app: unknown, state: SensorState): void;
-  /** The buffer of topic-partition `tp` was full, so the consumer paused it. */
-  onTopicBufferFull?(tp: string): void;
-}
+export type StreamSensor = SensorContract;
 
-/** Event names a `StreamSensor` may implement, in a fixed order. */
-export type StreamSensorEventName = Exclude<keyof StreamSensor, 'asDict'>;
+/** Event names a `StreamSensor` may implement (core's `SensorEventName`). */
+export type StreamSensorEventName = SensorEventName;
+
+/** The 20 event names, in a fixed order (core's `SENSOR_EVENT_NAMES`). */
+export const STREAM_SENSOR_EVENT_NAMES: readonly StreamSensorEventName[] = SENSOR_EVENT_NAMES;
 
 /**
  * A sensor with a no-op for every event: extend it and override only what you need.

@@ -10,7 +10,7 @@ function recordingSensor(plugin: string, journal: unknown[][]): Sensor {
   for (const name of SENSOR_EVENT_NAMES) {
     sensor[name] = (...args) => {
       journal.push([`${plugin}.${name}`, ...args]);
-      return 999; // an initiating callback's own state is ignored by the fan-out
+      return undefined; // no start time of its own: the fan-out reads the clock
     };
   }
   sensor['asDict'] = () => ({ plugin });
@@ -52,6 +52,14 @@ describe('fanOutSensors', () => {
     expect(sensor.onSendInitiated('producer', 'out', 'm3')).toBe(50);
     sensor.onSendCompleted('producer', 50);
     sensor.onSendError('producer', err, 50);
+    sensor.onTableContains(table, 'k');
+    expect(sensor.onAssignmentStart('assignor')).toBe(50);
+    sensor.onAssignmentCompleted('assignor', 50);
+    sensor.onAssignmentError('assignor', err, 50);
+    expect(sensor.onRebalanceStart('app')).toBe(50);
+    sensor.onRebalanceReturn('app', 50);
+    sensor.onRebalanceEnd('app', 50);
+    sensor.onTopicBufferFull('orders/2');
     const both = (name: string, ...args: unknown[]) => [[`a.${name}`, ...args], [`b.${name}`, ...args]];
     expect(journal).toEqual([
       ...both('onMessageIn', 'orders/0', 1, 'm1'),
@@ -66,40 +74,79 @@ describe('fanOutSensors', () => {
       ...both('onSendInitiated', 'producer', 'out', 'm3'),
       ...both('onSendCompleted', 'producer', 50),
       ...both('onSendError', 'producer', err, 50),
+      ...both('onTableContains', table, 'k'),
+      ...both('onAssignmentStart', 'assignor'),
+      ...both('onAssignmentCompleted', 'assignor', 50),
+      ...both('onAssignmentError', 'assignor', err, 50),
+      ...both('onRebalanceStart', 'app'),
+      ...both('onRebalanceReturn', 'app', 50),
+      ...both('onRebalanceEnd', 'app', 50),
+      ...both('onTopicBufferFull', 'orders/2'),
     ]);
     // Arity is kept: no padding with undefined arguments a sensor could see.
-    expect(journal.map((entry) => entry.length)).toEqual([4, 4, 4, 4, 5, 5, 6, 6, 3, 3, 4, 4, 3, 3, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
+    expect(journal.map((entry) => entry.length)).toEqual([
+      4, 4, 4, 4, 5, 5, 6, 6, 3, 3, 4, 4, 3, 3, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4, 3, 3, 2, 2, 3, 3, 4, 4, 2, 2, 3, 3, 3, 3, 2, 2,
+    ]);
   });
 
-  it('reads the clock once per initiating event, whatever the number of sensors, and hands that one number to every completion', () => {
+  it('returns the first start time a sensor returned, without reading the clock, and hands that one number to every completion', () => {
     const states: unknown[] = [];
-    const completing: Sensor = {
-      onCommitInitiated: () => 1,
+    const completing = (start: number | undefined): Sensor => ({
+      onCommitInitiated: () => start,
       onCommitCompleted: (_c, state) => void states.push(state),
-    };
+    });
     const { sensor } = fanOutSensors(
-      [1, 2, 3].map((n) => ({ plugin: `p${n}`, sensor: completing })),
+      [undefined, 7, 8].map((start, n) => ({ plugin: `p${n}`, sensor: completing(start) })),
       log,
     );
     const now = jest.spyOn(performance, 'now').mockReturnValue(1234.5);
     const state = sensor.onCommitInitiated('c');
-    expect(now).toHaveBeenCalledTimes(1);
+    expect(state).toBe(7);
+    expect(now).not.toHaveBeenCalled();
     sensor.onCommitCompleted('c', state);
-    expect(states).toEqual([1234.5, 1234.5, 1234.5]);
+    expect(states).toEqual([7, 7, 7]);
   });
 
-  it('skips the clock for a pair no sensor implements, and with no sensors every callback is a safe no-op', () => {
-    const now = jest.spyOn(performance, 'now');
+  it('reads the clock for a commit or send no sensor timed, for a stream event only when a sensor will read it back', () => {
+    const now = jest.spyOn(performance, 'now').mockReturnValue(42);
     const { sensor } = fanOutSensors([{ plugin: 'tables', sensor: { onTableGet: () => undefined } }], log);
-    expect(sensor.onStreamEventIn('t', 0, null, null)).toBe(0);
-    expect(sensor.onCommitInitiated(null)).toBe(0);
-    expect(sensor.onSendInitiated(null, 't', null)).toBe(0);
+    expect(sensor.onStreamEventIn('t', 0, null, null)).toBeUndefined();
+    expect(now).not.toHaveBeenCalled();
+    expect(sensor.onCommitInitiated(null)).toBe(42);
+    expect(sensor.onSendInitiated(null, 't', null)).toBe(42);
+    expect(now).toHaveBeenCalledTimes(2);
+    const timed = fanOutSensors([{ plugin: 'latency', sensor: { onStreamEventOut: () => undefined } }], log).sensor;
+    expect(timed.onStreamEventIn('t', 0, null, null)).toBe(42);
+    expect(now).toHaveBeenCalledTimes(3);
+  });
+
+  it('with no sensors every callback is a safe no-op', () => {
     const empty = fanOutSensors([], log).sensor;
+    expect(SENSOR_EVENT_NAMES).toHaveLength(20);
     for (const name of SENSOR_EVENT_NAMES) {
       expect(() => (empty[name] as (...args: unknown[]) => unknown)('x', 1, 2, 3, 4)).not.toThrow();
     }
     expect(empty.asDict()).toEqual({});
-    expect(now).not.toHaveBeenCalled();
+  });
+
+  it("forwards Faust's extra events (table contains, rebalance) to a plugin sensor that implements only those", () => {
+    const seen: unknown[][] = [];
+    const faust: Sensor = {
+      onTableContains: (table, key) => void seen.push(['contains', table, key]),
+      onRebalanceStart: () => 10,
+      onRebalanceReturn: (app, state) => void seen.push(['return', app, state]),
+      onRebalanceEnd: (app, state) => void seen.push(['end', app, state]),
+    };
+    const { sensor } = fanOutSensors([{ plugin: 'other', sensor: { onMessageIn: () => undefined } }, { plugin: 'faust', sensor: faust }], log);
+    sensor.onTableContains('users', 'u1');
+    const state = sensor.onRebalanceStart('app');
+    sensor.onRebalanceReturn('app', state);
+    sensor.onRebalanceEnd('app', state);
+    expect(seen).toEqual([
+      ['contains', 'users', 'u1'],
+      ['return', 'app', 10],
+      ['end', 'app', 10],
+    ]);
   });
 
   it('isolates a throwing sensor: the others still run, the caller sees nothing, failures are counted and logged once per plugin and method', () => {

@@ -338,7 +338,8 @@ describe('setup', () => {
     const obs = setup({ service: 'orders', plugins: [] });
     await obs.start();
     expect(() => obs.hooks.onRequest('x', 1)).not.toThrow();
-    expect(obs.sensor.onCommitInitiated(null)).toBe(0);
+    expect(obs.sensor.onStreamEventIn('t', 0, null, null)).toBeUndefined();
+    expect(typeof obs.sensor.onCommitInitiated(null)).toBe('number');
     expect(obs.metrics).toBeUndefined();
     expect(await obs.stop()).toEqual({ stopped: [], failed: [], timedOut: [] });
   });

@@ -1,4 +1,5 @@
-// The Sensor contract (seed 004, Faust): callbacks a message-processing loop fires, all optional.
+// The Sensor contract (seed 004, Faust): callbacks a message-processing loop fires, all optional:
+// messages, stream events, tables, commits, sends, and Faust's assignment/rebalance/buffer events.
 //
 // Latency follows Faust: an `...Initiated` / `onStreamEventIn` callback returns a state that the
 // caller hands back to the matching `...Completed` / `...Error` / `onStreamEventOut`. In Sightline
@@ -27,11 +28,25 @@ export interface Sensor {
   onSendInitiated?(producer: unknown, topic: string, message: unknown): SensorState | void;
   onSendCompleted?(producer: unknown, state: SensorState): void;
   onSendError?(producer: unknown, error: unknown, state: SensorState): void;
+  /** A table was asked whether it holds `key`. */
+  onTableContains?(table: unknown, key: unknown): void;
+  /** A partition assignment started; returns the start time. */
+  onAssignmentStart?(assignor: unknown): SensorState | void;
+  onAssignmentCompleted?(assignor: unknown, state: SensorState): void;
+  onAssignmentError?(assignor: unknown, error: unknown, state: SensorState): void;
+  /** A consumer rebalance started; returns the start time. */
+  onRebalanceStart?(app: unknown): SensorState | void;
+  /** The rebalance callback returned (the app may resume); `state` is what `onRebalanceStart` returned. */
+  onRebalanceReturn?(app: unknown, state: SensorState): void;
+  /** The rebalance is fully over (tables recovered, streams running). */
+  onRebalanceEnd?(app: unknown, state: SensorState): void;
+  /** The buffer of topic-partition `tp` was full, so the consumer paused it. */
+  onTopicBufferFull?(tp: string): void;
   /** The sensor's figures as plain JSON-able data. */
   asDict?(): Record<string, unknown>;
 }
 
-/** The event callbacks of a Sensor, by name (everything but `asDict`). */
+/** The event callbacks of a Sensor, by name (everything but `asDict`), 20 in all. */
 export type SensorEventName = Exclude<keyof Sensor, 'asDict'>;
 
 export const SENSOR_EVENT_NAMES: readonly SensorEventName[] = Object.freeze([
@@ -42,9 +57,17 @@ export const SENSOR_EVENT_NAMES: readonly SensorEventName[] = Object.freeze([
   'onTableGet',
   'onTableSet',
   'onTableDel',
+  'onTableContains',
   'onCommitInitiated',
   'onCommitCompleted',
   'onSendInitiated',
   'onSendCompleted',
   'onSendError',
+  'onAssignmentStart',
+  'onAssignmentCompleted',
+  'onAssignmentError',
+  'onRebalanceStart',
+  'onRebalanceReturn',
+  'onRebalanceEnd',
+  'onTopicBufferFull',
 ] as const);
