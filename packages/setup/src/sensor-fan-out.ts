@@ -8,7 +8,8 @@ import { describeError } from './describe-value.js';
 /**
  * The fan-out sensor: every callback is present (call it without `?.`). Initiating callbacks return
  * the first start time a sensor returned; commits, sends, assignments and rebalances fall back to
- * `performance.now()`, stream events only when some sensor implements `onStreamEventOut`.
+ * `performance.now()`; stream events only when some sensor implements `onStreamEventOut` but not
+ * `onStreamEventIn` (a sensor implementing both times, or samples, its own events).
  */
 export interface CombinedSensor extends Sensor {
   onMessageIn(tp: string, offset: number, message: unknown): void;

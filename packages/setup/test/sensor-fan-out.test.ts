@@ -42,7 +42,8 @@ describe('fanOutSensors', () => {
     const err = new Error('send failed');
     sensor.onMessageIn('orders/0', 1, 'm1');
     sensor.onMessageOut('orders/0', 2, 'm2');
-    expect(sensor.onStreamEventIn('orders/1', 3, stream, 'e')).toBe(50);
+    // Both sensors take stream events in themselves and returned no time: they time none, no clock.
+    expect(sensor.onStreamEventIn('orders/1', 3, stream, 'e')).toBeUndefined();
     sensor.onStreamEventOut('orders/1', 3, stream, 'e', 50);
     sensor.onTableGet(table, 'k');
     sensor.onTableSet(table, 'k', 7);
@@ -115,6 +116,7 @@ describe('fanOutSensors', () => {
     expect(sensor.onCommitInitiated(null)).toBe(42);
     expect(sensor.onSendInitiated(null, 't', null)).toBe(42);
     expect(now).toHaveBeenCalledTimes(2);
+    // A sensor reading a stream event's start time without taking one gets the fan-out's clock reading.
     const timed = fanOutSensors([{ plugin: 'latency', sensor: { onStreamEventOut: () => undefined } }], log).sensor;
     expect(timed.onStreamEventIn('t', 0, null, null)).toBe(42);
     expect(now).toHaveBeenCalledTimes(3);

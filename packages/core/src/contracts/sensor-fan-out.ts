@@ -56,6 +56,12 @@ class Listeners {
   readonly onRebalanceReturn: readonly Sensor[];
   readonly onRebalanceEnd: readonly Sensor[];
   readonly onTopicBufferFull: readonly Sensor[];
+  /**
+   * Some member reads a stream event's start time (`onStreamEventOut`) without taking one itself
+   * (`onStreamEventIn`): only then does the fan-out read the clock for a stream event no member timed.
+   * A member implementing both decides itself which events it times (Monitor times 1 in 64).
+   */
+  readonly timeStreamEvents: boolean;
 
   constructor(sensors: readonly Sensor[], noOps: Record<string, unknown> | undefined) {
     this.onMessageIn = implementers(sensors, 'onMessageIn', noOps);
@@ -78,15 +84,17 @@ class Listeners {
     this.onRebalanceReturn = implementers(sensors, 'onRebalanceReturn', noOps);
     this.onRebalanceEnd = implementers(sensors, 'onRebalanceEnd', noOps);
     this.onTopicBufferFull = implementers(sensors, 'onTopicBufferFull', noOps);
+    this.timeStreamEvents = this.onStreamEventOut.some((s) => !this.onStreamEventIn.includes(s));
   }
 }
 
 /**
  * Forwards every Sensor event to its members in order. It is itself a sensor, so fan-outs nest.
  * Initiating events return the first numeric start time a member returned; commits, sends,
- * assignments and rebalances fall back to `performance.now()` when none did, and `onStreamEventIn`
- * falls back to it only when some member implements `onStreamEventOut` (else it returns undefined,
- * and the clock is not read). The completing event hands that one number to every member.
+ * assignments and rebalances fall back to `performance.now()` when none did; `onStreamEventIn` falls
+ * back to it only when some member implements `onStreamEventOut` but not `onStreamEventIn` (else it
+ * returns undefined and the clock is not read: a member timing its own events samples as it likes).
+ * The completing event hands that one number to every member.
  */
 export class SensorFanOut implements Sensor {
   private memberList: readonly Sensor[] = [];
@@ -192,8 +200,8 @@ export class SensorFanOut implements Sensor {
         this.reportFailure(s, 'onStreamEventIn', error);
       }
     }
-    // Read the clock only when no sensor returned a start time and one will read it back.
-    if (state === undefined && this.on.onStreamEventOut.length > 0) state = performance.now();
+    // Read the clock only when no member returned a start time and one relies on the fan-out for it.
+    if (state === undefined && this.on.timeStreamEvents) state = performance.now();
     return state;
   }
 

@@ -110,7 +110,7 @@ describe('SensorFanOut', () => {
     expect(now).not.toHaveBeenCalled();
   });
 
-  it('falls back to the clock for commits, sends, assignments and rebalances, and for stream events only when onStreamEventOut is implemented', () => {
+  it('falls back to the clock for commits, sends, assignments and rebalances, and for stream events only when a member reads a start time it does not take', () => {
     const now = jest.spyOn(performance, 'now').mockReturnValue(99);
     const quiet = new SensorFanOut([{ onStreamEventIn: () => undefined }]);
     expect(quiet.onStreamEventIn('t', 0, null, null)).toBeUndefined();
@@ -118,7 +118,11 @@ describe('SensorFanOut', () => {
     expect([quiet.onCommitInitiated(null), quiet.onSendInitiated(null, 't', null), quiet.onAssignmentStart(null), quiet.onRebalanceStart(null)]).toEqual([
       99, 99, 99, 99,
     ]);
-    const timed = new SensorFanOut([{ onStreamEventOut: () => undefined }]);
+    // A member timing its own stream events (both callbacks) samples as it likes: no clock for it.
+    const sampling = new SensorFanOut([{ onStreamEventIn: () => undefined, onStreamEventOut: () => undefined }]);
+    expect(sampling.onStreamEventIn('t', 0, null, null)).toBeUndefined();
+    expect(now).toHaveBeenCalledTimes(4);
+    const timed = new SensorFanOut([{ onStreamEventIn: () => undefined, onStreamEventOut: () => undefined }, { onStreamEventOut: () => undefined }]);
     expect(timed.onStreamEventIn('t', 0, null, null)).toBe(99);
     expect(now).toHaveBeenCalledTimes(5);
   });
