@@ -45,7 +45,12 @@ describe('the demo', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready' });
     const live = await fetch(demo.urls.live);
     expect(live.status).toBe(200);
-    expect(demo.stdout()).toMatch(/\[\s*\d+s\] orders\/s [\d.]+ \| p95 order\.create [\d.]+ ms \| queue depth \d+ \| errors \d+/);
+    // The summary line comes every second (--summary-every 1); the metrics may be ready before the first.
+    const summaryLine = /\[\s*\d+s\] orders\/s [\d.]+ \| p95 order\.create [\d.]+ ms \| queue depth \d+ \| errors \d+/;
+    for (const until = Date.now() + 5_000; !summaryLine.test(demo.stdout()) && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(demo.stdout()).toMatch(summaryLine);
 
     const sent = Date.now();
     demo.child.kill('SIGINT');
