@@ -36,7 +36,23 @@ interface TopicCounts {
   out: number;
 }
 
-const TOTALS = ['messagesReceived', 'messagesSent', 'eventsIn', 'eventsOut', 'tableGets', 'tableSets', 'tableDels', 'commits', 'sends', 'sendErrors'] as const;
+const TOTALS = [
+  'messagesReceived',
+  'messagesSent',
+  'eventsIn',
+  'eventsOut',
+  'tableGets',
+  'tableSets',
+  'tableDels',
+  'tableContains',
+  'commits',
+  'sends',
+  'sendErrors',
+  'assignments',
+  'assignmentErrors',
+  'rebalances',
+  'topicBufferFull',
+] as const;
 type Total = (typeof TOTALS)[number];
 
 const NAMES: Readonly<Record<Total, string>> = {
@@ -47,9 +63,14 @@ const NAMES: Readonly<Record<Total, string>> = {
   tableGets: 'table.get',
   tableSets: 'table.set',
   tableDels: 'table.del',
+  tableContains: 'table.contains',
   commits: 'commits',
   sends: 'sends',
   sendErrors: 'send_errors',
+  assignments: 'assignments',
+  assignmentErrors: 'assignment_errors',
+  rebalances: 'rebalances',
+  topicBufferFull: 'topic_buffer_full',
 };
 
 export class StatsDMonitor implements Sensor {
@@ -123,6 +144,35 @@ export class StatsDMonitor implements Sensor {
 
   onTableDel(_table?: unknown, _key?: unknown): void {
     this.totals.tableDels++;
+  }
+
+  onTableContains(_table?: unknown, _key?: unknown): void {
+    this.totals.tableContains++;
+  }
+
+  onAssignmentStart(_assignor?: unknown): SensorState {
+    return performance.now();
+  }
+
+  onAssignmentCompleted(_assignor?: unknown, _state?: SensorState): void {
+    this.totals.assignments++;
+  }
+
+  onAssignmentError(_assignor?: unknown, _error?: unknown, _state?: SensorState): void {
+    this.totals.assignmentErrors++;
+  }
+
+  onRebalanceStart(_app?: unknown): SensorState {
+    this.totals.rebalances++;
+    return performance.now();
+  }
+
+  onRebalanceReturn(_app?: unknown, _state?: SensorState): void {}
+
+  onRebalanceEnd(_app?: unknown, _state?: SensorState): void {}
+
+  onTopicBufferFull(_tp?: string): void {
+    this.totals.topicBufferFull++;
   }
 
   onCommitInitiated(_consumer?: unknown): SensorState {

@@ -64,9 +64,14 @@ describe('StatsDMonitor', () => {
       'table.get': 1,
       'table.set': 2,
       'table.del': 1,
+      'table.contains': 0,
       commits: 1,
       sends: 1,
       send_errors: 1,
+      assignments: 0,
+      assignment_errors: 0,
+      rebalances: 0,
+      topic_buffer_full: 0,
       events_active: 1,
       latency_samples_dropped: 0,
     });
@@ -85,6 +90,31 @@ describe('StatsDMonitor', () => {
     expect(transport.samples('s.event_latency')).toHaveLength(3);
     expect(monitor.asDict().latency_samples_dropped).toBe(2);
     await client.close();
+  });
+
+  it('counts the Faust extras (table contains, assignments, rebalances, buffer full) and reports them', () => {
+    const { client } = createTestClient();
+    const calls: Array<[string, number]> = [];
+    const spy = jest.spyOn(client, 'incr').mockImplementation((name: string, value = 1) => void calls.push([name, value]));
+    const monitor = new StatsDMonitor(client, { prefix: 'x' });
+    monitor.onTableContains({}, 'k');
+    monitor.onTableContains({}, 'k');
+    monitor.onAssignmentCompleted(null, monitor.onAssignmentStart(null));
+    monitor.onAssignmentError(null, new Error('x'), monitor.onAssignmentStart(null));
+    monitor.onRebalanceEnd(null, monitor.onRebalanceStart(null));
+    monitor.onTopicBufferFull('orders/0');
+    monitor.report();
+    expect(calls.sort()).toEqual([
+      ['x.assignment_errors', 1],
+      ['x.assignments', 1],
+      ['x.rebalances', 1],
+      ['x.table.contains', 2],
+      ['x.topic_buffer_full', 1],
+    ]);
+    expect(monitor.asDict()).toMatchObject({ 'table.contains': 2, assignments: 1, assignment_errors: 1, rebalances: 1, topic_buffer_full: 1 });
+    spy.mockRestore();
+    monitor.dispose();
+    void client.close();
   });
 
   it('implements every Sensor event of the core contract', () => {
