@@ -15,7 +15,6 @@ export { parseStatsdLine } from './statsd/parse-line.js';
 export type { StatsdLineResult, StatsdSample, StatsdType } from './statsd/parse-line.js';
 export { familyName, sanitizeLabelName, sanitizeMetricName } from './aggregation/prometheus-names.js';
 export type { SeriesKind } from './aggregation/prometheus-names.js';
-export { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition/render-exposition.js';
 export { BATCH_PATH, METRICS_PATH, SIGNATURE_HEADER, SNAPSHOT_PATH, TIMESTAMP_HEADER, WS_PATH } from './transports/http-handler.js';
 export type { BatchOutcome, BatchStatus } from './batch/batch-ingest.js';
 export type { WsAck } from './transports/ws-ingest.js';
