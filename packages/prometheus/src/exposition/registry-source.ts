@@ -10,7 +10,12 @@ import { renderExpositionBytes, type MetricSnapshot } from './render.js';
 
 const log = getLogger('sightline.prometheus.exposition');
 
-/** A metric as a registry holds it: prom-client's classes, or an aggregate's plain wrapper. */
+/**
+ * A metric as a registry holds it: prom-client's classes, or an aggregate's plain wrapper. Neither
+ * `getMetricsAsArray()` returning these nor `getForPromString()` is in prom-client's published
+ * types: prom-client is pinned to one exact version, and test/exposition/prom-client-internals.test.ts
+ * fails when an upgrade changes either.
+ */
 interface RegisteredMetric {
   readonly name: string;
   get(): Promise<MetricSnapshot> | MetricSnapshot;
