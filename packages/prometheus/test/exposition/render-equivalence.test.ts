@@ -177,17 +177,23 @@ const metricSpec: fc.Arbitrary<MetricSpec> = fc
       }));
   });
 
-const registrySpec = fc.record({
+interface RegistrySpec {
+  readonly metrics: readonly MetricSpec[];
+  readonly defaultLabels: Readonly<Record<string, string>>;
+}
+
+const registrySpec: fc.Arbitrary<RegistrySpec> = fc.record({
   metrics: fc.uniqueArray(metricSpec, { maxLength: 6, selector: (m) => m.name.replace(/_total$/, '') }),
   defaultLabels: fc.dictionary(labelName, labelValue, { maxKeys: 2 }),
 });
 
-function build(spec: fc.RecordValue<{ metrics: MetricSpec[]; defaultLabels: Record<string, string> }>, format: ExpositionFormat) {
-  const registry = new Registry<RegistryContentType>(format === 'openmetrics' ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE);
+function build(spec: RegistrySpec, format: ExpositionFormat) {
+  const registry = new Registry<RegistryContentType>();
+  if (format === 'openmetrics') registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   if (Object.keys(spec.defaultLabels).length > 0) registry.setDefaultLabels({ ...spec.defaultLabels });
   for (const m of spec.metrics) {
     const config = { name: m.name, help: m.help, labelNames: [...m.labelNames], registers: [registry] };
-    const labelsOf = (values: readonly string[]) => Object.fromEntries(m.labelNames.map((n, i) => [n, values[i]!]));
+    const labelsOf = (values: readonly string[]): Record<string, string> => Object.fromEntries(m.labelNames.map((n, i) => [n, values[i]!]));
     switch (m.kind) {
       case 'counter': {
         const c = new Counter(config);
@@ -214,7 +220,7 @@ function build(spec: fc.RecordValue<{ metrics: MetricSpec[]; defaultLabels: Reco
   return registry;
 }
 
-async function renderBoth(spec: Parameters<typeof build>[0], format: ExpositionFormat) {
+async function renderBoth(spec: RegistrySpec, format: ExpositionFormat) {
   const registry = build(spec, format);
   // Ours first: prom-client's OpenMetrics rendering renames counters in place (drops `_total`).
   const ours = renderExposition(await snapshotRegistries([registry]), { format, defaultLabels: spec.defaultLabels });
