@@ -25,8 +25,11 @@ const packets = [];
   }
 }
 
+let lastServer;
+let lastRegistry;
+
 function ours() {
-  const server = createStatsServer({ secrets: 'bench' });
+  const server = (lastServer = createStatsServer({ secrets: 'bench' }));
   const t0 = performance.now();
   for (const p of packets) server.ingestStatsd(p);
   const ms = performance.now() - t0;
@@ -36,7 +39,7 @@ function ours() {
 }
 
 function anchor() {
-  const registry = new client.Registry();
+  const registry = (lastRegistry = new client.Registry());
   const counters = new Map();
   const histograms = new Map();
   const t0 = performance.now();
@@ -71,6 +74,33 @@ console.log(`StatsD ingest, ${LINES.toLocaleString('en')} lines over ${NAMES} na
 console.log(`  stats-server (parse + aggregate)        ${best.ours.toFixed(0).padStart(6)} ms  ${rate(best.ours)}`);
 console.log(`  same parser + prom-client live metrics  ${best.anchor.toFixed(0).padStart(6)} ms  ${rate(best.anchor)}`);
 console.log(`  ratio: ${(best.anchor / best.ours).toFixed(2)}x the prom-client anchor`);
+
+// Scrape: what the rounds above received, rendered as Prometheus text by the server (through
+// @sightline/prometheus' renderer) against prom-client's registry.metrics() over the anchor's metrics.
+{
+  const SCRAPES = 200;
+  const time = async (fn) => {
+    const samples = [];
+    for (let i = 0; i < SCRAPES; i++) {
+      const t0 = performance.now();
+      await fn();
+      samples.push(performance.now() - t0);
+    }
+    return samples.sort((a, b) => a - b)[SCRAPES >> 1];
+  };
+  const lines = (text) => text.split('\n').filter((l) => l && !l.startsWith('#')).length;
+  const oursText = await lastServer.metrics.render();
+  const anchorText = await lastRegistry.metrics();
+  const scrape = { ours: Infinity, anchor: Infinity };
+  for (let r = 0; r < ROUNDS; r++) {
+    scrape.anchor = Math.min(scrape.anchor, await time(() => lastRegistry.metrics()));
+    scrape.ours = Math.min(scrape.ours, await time(() => lastServer.metrics.render()));
+  }
+  console.log(`Scrape (Prometheus text), median of ${SCRAPES}, best of ${ROUNDS}:`);
+  console.log(`  stats-server metrics.render()           ${scrape.ours.toFixed(3).padStart(8)} ms  (${lines(oursText)} samples)`);
+  console.log(`  prom-client registry.metrics()          ${scrape.anchor.toFixed(3).padStart(8)} ms  (${lines(anchorText)} samples)`);
+  console.log(`  ratio: ${(scrape.anchor / scrape.ours).toFixed(2)}x the prom-client anchor`);
+}
 
 // HTTP: signed batches of 500 metrics over loopback, 8 keep-alive connections.
 const BATCHES = 2_000;
