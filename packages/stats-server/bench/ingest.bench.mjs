@@ -1,9 +1,9 @@
 // Side by side, in one run: the StatsD ingest path (parse + aggregate) against the same lines
 // recorded into prom-client's live metrics (the anchor: what a server built on prom-client does),
 // then signed HTTP batch ingest over loopback.
-import { createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import client from 'prom-client';
+import { BATCH_PATH, SIGNATURE_HEADER, signBatch, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
 import { createStatsServer, parseStatsdLine } from '../dist/index.js';
 
 const LINES = 1_000_000;
@@ -121,8 +121,8 @@ const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 const post = (body) =>
   new Promise((resolve, reject) => {
     const ts = String(Date.now());
-    const sig = `v1=${createHmac('sha256', 'bench').update(`${ts}.${body}`).digest('hex')}`;
-    const req = request(`${url}/v1/batch`, { method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body), 'x-sightline-timestamp': ts, 'x-sightline-signature': sig } }, (res) => {
+    const sig = signBatch('bench', ts, body);
+    const req = request(`${url}${BATCH_PATH}`, { method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body), [TIMESTAMP_HEADER]: ts, [SIGNATURE_HEADER]: sig } }, (res) => {
       if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
       res.resume();
       res.on('end', resolve);

@@ -10,19 +10,15 @@ export type { Flavour, Protocol, SettingName, SettingOrigin, StatsClientConfig }
 
 export { InvalidMetricError, StatsConfigError, StatsTransportError } from './errors.js';
 export type { SettingSource, StatsTransportErrorKind } from './errors.js';
-export { isValidMetricName, METRIC_NAME_PATTERN } from './metric-name.js';
-export type { Tags } from './metric-name.js';
+export type { Tags } from '@sightline/stats-protocol';
 
-export { DEFAULT_MAX_SKEW_MS, signBatch, verifyBatchSignature } from './signing.js';
-export type { VerifyOptions } from './signing.js';
-export { encodeBatchJson } from './json-encoder.js';
 export { encodeStatsdLines, packLines } from './statsd-encoder.js';
 export type { Batch, CounterRecord, GaugeRecord, MetricRecord, SamplesRecord } from './batch.js';
 
 export type { SendResult, Transport } from './transports/transport.js';
-export { BATCH_PATH, HttpTransport, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './transports/http-transport.js';
+export { HttpTransport } from './transports/http-transport.js';
 export type { HttpTransportOptions, StatsTlsOptions } from './transports/http-transport.js';
-export { WS_PATH, WsTransport } from './transports/ws-transport.js';
+export { WsTransport } from './transports/ws-transport.js';
 export type { WsTransportOptions } from './transports/ws-transport.js';
 export { UdpTransport } from './transports/udp-transport.js';
 export type { UdpTransportOptions } from './transports/udp-transport.js';

@@ -1,10 +1,15 @@
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
-import { signBatch, verifyBatchSignature } from '../src/index.js';
+import { signBatch, verifySignature, type VerifySignatureInput } from '../src/index.js';
 
 const NOW = 1_700_000_000_000;
 
-describe('HMAC batch signing', () => {
+const verify = (secrets: readonly string[], timestamp: string | undefined, body: string | Uint8Array, signature: string | undefined, maxSkewMs?: number) => {
+  const input: VerifySignatureInput = { secrets, timestamp, body, signature, nowMs: NOW, ...(maxSkewMs === undefined ? {} : { maxSkewMs }) };
+  return verifySignature(input);
+};
+
+describe('HMAC batch signing: sign -> verify', () => {
   it('is v1= and the hex HMAC-SHA256 of "timestamp.body"', () => {
     const expected = createHmac('sha256', 'k').update('1700000000000.{"v":1,"metrics":[]}').digest('hex');
     expect(signBatch('k', '1700000000000', '{"v":1,"metrics":[]}')).toBe(`v1=${expected}`);
@@ -16,11 +21,11 @@ describe('HMAC batch signing', () => {
       fc.property(fc.string({ minLength: 1 }), fc.uint8Array({ maxLength: 512 }), fc.integer({ min: -300_000, max: 300_000 }), (secret, body, skew) => {
         const ts = String(NOW + skew);
         const sig = signBatch(secret, ts, body);
-        return (
-          verifyBatchSignature([secret], ts, body, sig, { now: NOW }) &&
-          verifyBatchSignature(['old-secret', secret], ts, body, sig, { now: NOW })
-        );
+        expect(verify([secret], ts, body, sig)).toBe('ok');
+        expect(verify(['old-secret', secret], ts, body, sig)).toBe('ok');
+        expect(verify([secret, 'new-secret'], ts, body, sig)).toBe('ok');
       }),
+      { numRuns: 300 },
     );
   });
 
@@ -38,16 +43,19 @@ describe('HMAC batch signing', () => {
           if (target === 'body') {
             const changed = Uint8Array.from(body);
             changed[at % changed.length] = (changed[at % changed.length]! + delta) % 256;
-            return !verifyBatchSignature([secret], ts, changed, sig, { now: NOW });
+            return verify([secret], ts, changed, sig) === 'mismatch';
           }
           if (target === 'signature') {
             const bytes = Buffer.from(sig);
             const i = at % bytes.length;
             bytes[i] = (bytes[i]! + delta) % 256;
-            return !verifyBatchSignature([secret], ts, body, bytes.toString('latin1'), { now: NOW });
+            const changed = bytes.toString('latin1');
+            // An upper-case hex digit is the same digest; any other change is refused.
+            if (changed.toLowerCase() === sig) return verify([secret], ts, body, changed) === 'ok';
+            return verify([secret], ts, body, changed) !== 'ok';
           }
           const changedTs = String(NOW + 1 + (at % 1000));
-          return !verifyBatchSignature([secret], changedTs, body, sig, { now: NOW });
+          return verify([secret], changedTs, body, sig) === 'mismatch';
         },
       ),
     );
@@ -57,19 +65,19 @@ describe('HMAC batch signing', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), fc.string(), (a, b, body) => {
         fc.pre(a !== b);
-        return !verifyBatchSignature([b], String(NOW), body, signBatch(a, String(NOW), body), { now: NOW });
+        return verify([b], String(NOW), body, signBatch(a, String(NOW), body)) === 'mismatch';
       }),
     );
   });
 
   it('rejects stale or future timestamps past maxSkewMs, and missing or malformed parts', () => {
     const sig = (ts: string) => signBatch('k', ts, 'b');
-    expect(verifyBatchSignature(['k'], String(NOW - 300_001), 'b', sig(String(NOW - 300_001)), { now: NOW })).toBe(false);
-    expect(verifyBatchSignature(['k'], String(NOW + 300_001), 'b', sig(String(NOW + 300_001)), { now: NOW })).toBe(false);
-    expect(verifyBatchSignature(['k'], String(NOW - 10_000), 'b', sig(String(NOW - 10_000)), { now: NOW, maxSkewMs: 5_000 })).toBe(false);
-    expect(verifyBatchSignature(['k'], undefined, 'b', sig('1'), { now: NOW })).toBe(false);
-    expect(verifyBatchSignature(['k'], String(NOW), 'b', undefined, { now: NOW })).toBe(false);
-    expect(verifyBatchSignature(['k'], '12abc', 'b', sig('12abc'), { now: NOW })).toBe(false);
-    expect(verifyBatchSignature([], String(NOW), 'b', sig(String(NOW)), { now: NOW })).toBe(false);
+    expect(verify(['k'], String(NOW - 300_001), 'b', sig(String(NOW - 300_001)))).toBe('stale');
+    expect(verify(['k'], String(NOW + 300_001), 'b', sig(String(NOW + 300_001)))).toBe('stale');
+    expect(verify(['k'], String(NOW - 10_000), 'b', sig(String(NOW - 10_000)), 5_000)).toBe('stale');
+    expect(verify(['k'], undefined, 'b', sig('1'))).toBe('missing');
+    expect(verify(['k'], String(NOW), 'b', undefined)).toBe('missing');
+    expect(verify(['k'], '12abc', 'b', sig('12abc'))).toBe('malformed');
+    expect(verify([], String(NOW), 'b', sig(String(NOW)))).toBe('mismatch');
   });
 });

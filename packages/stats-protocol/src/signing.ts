@@ -1,21 +1,25 @@
-// HMAC-SHA256 request signing of the stats wire protocol: "v1=" + hex(HMAC(secret, timestamp + "." + body)).
+// HMAC-SHA256 batch signing: the secret never travels, the signature covers the timestamp and the
+// exact body bytes, and verification is timing-safe, signature first, freshness second.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_PREFIX = 'v1=';
+/** How far a batch's timestamp may be from the receiver's clock, either way, by default: 5 minutes. */
+export const DEFAULT_MAX_SKEW_MS = 300_000;
+
 const SIGNATURE_PATTERN = /^v1=[0-9a-fA-F]{64}$/;
 const TIMESTAMP_PATTERN = /^[0-9]{1,16}$/;
 const DIGEST_BYTES = 32;
-
-/** Signs a batch body the way a client must: the signature to send in `X-Sightline-Signature`. */
-export function signBatch(secret: string, timestamp: string, body: string | Uint8Array): string {
-  return SIGNATURE_PREFIX + digest(secret, timestamp, body).toString('hex');
-}
 
 function digest(secret: string | Uint8Array, timestamp: string, body: string | Uint8Array): Buffer {
   return createHmac('sha256', secret).update(timestamp).update('.').update(body).digest();
 }
 
-/** Why a request was refused; the server answers 401 for every one of them alike. */
+/** `"v1=" + hex(HMAC-SHA256(secret, timestamp + "." + body))`: the value of `X-Sightline-Signature`. */
+export function signBatch(secret: string | Uint8Array, timestamp: string, body: string | Uint8Array): string {
+  return SIGNATURE_PREFIX + digest(secret, timestamp, body).toString('hex');
+}
+
+/** Why a batch was refused (`ok` when it was not); a server answers 401 for every refusal alike. */
 export type SignatureVerdict = 'ok' | 'missing' | 'malformed' | 'stale' | 'mismatch';
 
 export interface VerifySignatureInput {
@@ -25,14 +29,16 @@ export interface VerifySignatureInput {
   readonly signature: string | undefined;
   /** The exact bytes received. */
   readonly body: string | Uint8Array;
-  readonly nowMs: number;
-  readonly maxSkewMs: number;
+  /** The receiver's clock; `Date.now()` when absent. */
+  readonly nowMs?: number;
+  /** `DEFAULT_MAX_SKEW_MS` when absent. */
+  readonly maxSkewMs?: number;
 }
 
 /**
- * Checks a signature against every accepted secret. Each candidate is compared with
- * `timingSafeEqual` and every secret is always tried, so neither the position of a matching secret
- * nor the length of a matching prefix shows in the time taken.
+ * Checks a signature against every accepted secret, then the timestamp's freshness. Each candidate
+ * is compared with `timingSafeEqual` and every secret is always tried, so neither the position of
+ * a matching secret nor the length of a matching prefix shows in the time taken.
  */
 export function verifySignature(input: VerifySignatureInput): SignatureVerdict {
   const { timestamp, signature } = input;
@@ -45,7 +51,8 @@ export function verifySignature(input: VerifySignatureInput): SignatureVerdict {
     if (timingSafeEqual(digest(secret, timestamp, input.body), given)) matched = true;
   }
   if (!matched) return 'mismatch';
-  // Checked after the signature so that a forged timestamp cannot be told apart from a stale one.
-  if (Math.abs(input.nowMs - Number(timestamp)) > input.maxSkewMs) return 'stale';
+  // After the signature, so that a forged timestamp cannot be told apart from a stale one.
+  const now = input.nowMs ?? Date.now();
+  if (Math.abs(now - Number(timestamp)) > (input.maxSkewMs ?? DEFAULT_MAX_SKEW_MS)) return 'stale';
   return 'ok';
 }

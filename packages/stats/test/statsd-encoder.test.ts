@@ -1,4 +1,4 @@
-import { encodeBatchJson, encodeStatsdLines, packLines, type MetricRecord } from '../src/index.js';
+import { encodeStatsdLines, packLines, type MetricRecord } from '../src/index.js';
 
 const records: MetricRecord[] = [
   { type: 'counter', name: 'orders.created', value: 42, tags: { region: 'eu' } },
@@ -9,23 +9,6 @@ const records: MetricRecord[] = [
   { type: 'timer', name: 'sampled', values: [5], sampleRate: 0.25 },
   { type: 'timer', name: 'tagged', values: [1, 2], tags: { a: 'b' } },
 ];
-
-describe('encodeBatchJson', () => {
-  it('writes the protocol v1 body, without sample rates', () => {
-    const body = encodeBatchJson(records);
-    expect(body).toBe(
-      '{"v":1,"metrics":[' +
-        '{"type":"counter","name":"orders.created","value":42,"tags":{"region":"eu"}},' +
-        '{"type":"gauge","name":"queue.depth","value":7},' +
-        '{"type":"gauge","name":"temp","value":-3},' +
-        '{"type":"timer","name":"db.query","values":[1.5,3.25]},' +
-        '{"type":"histogram","name":"payload.bytes","values":[100,2048]},' +
-        '{"type":"timer","name":"sampled","values":[5]},' +
-        '{"type":"timer","name":"tagged","values":[1,2],"tags":{"a":"b"}}]}',
-    );
-    expect(JSON.parse(body).metrics).toHaveLength(7);
-  });
-});
 
 describe('encodeStatsdLines', () => {
   it('statsd flavour: packed timers, histograms as |ms, tags as |#, negative gauges reset first', () => {

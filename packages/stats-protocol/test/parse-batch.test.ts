@@ -1,4 +1,4 @@
-import { parseBatch, parseMetric } from '../../src/batch/parse-batch.js';
+import { parseBatch, parseMetric } from '../src/index.js';
 
 describe('parseBatch', () => {
   it('returns every valid metric of the protocol example with its index', () => {

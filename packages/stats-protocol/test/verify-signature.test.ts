@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { signBatch, verifySignature } from '../../src/auth/signature.js';
-import { sign } from '../helpers.js';
+import { DEFAULT_MAX_SKEW_MS, signBatch, verifySignature } from '../src/index.js';
+import { sign } from './helpers.js';
 
 const NOW = 1_700_000_000_000;
 const base = { secrets: ['s3cret'], body: '{"v":1,"metrics":[]}', nowMs: NOW, maxSkewMs: 300_000 };
@@ -52,6 +52,26 @@ describe('verifySignature', () => {
       const t = String(NOW + delta);
       expect(verifySignature({ ...base, timestamp: t, signature: sign('s3cret', t, base.body) })).toBe(verdict);
     }
+  });
+
+  it('defaults to the clock and a 5-minute window', () => {
+    expect(DEFAULT_MAX_SKEW_MS).toBe(300_000);
+    const fresh = String(Date.now());
+    expect(verifySignature({ secrets: ['s3cret'], body: base.body, timestamp: fresh, signature: sign('s3cret', fresh, base.body) })).toBe('ok');
+    const old = String(Date.now() - 301_000);
+    expect(verifySignature({ secrets: ['s3cret'], body: base.body, timestamp: old, signature: sign('s3cret', old, base.body) })).toBe('stale');
+  });
+
+  it('checks the signature before freshness: a forged old batch is a mismatch, not stale', () => {
+    const old = String(NOW - 3_600_000);
+    expect(verifySignature({ ...base, timestamp: old, signature: sign('forged', old, base.body) })).toBe('mismatch');
+    expect(verifySignature({ ...base, timestamp: old, signature: sign('s3cret', old, base.body) })).toBe('stale');
+  });
+
+  it('accepts an upper-case hex digest and secrets given as bytes', () => {
+    expect(verifySignature({ ...base, timestamp: ts, signature: `v1=${good.slice(3).toUpperCase()}` })).toBe('ok');
+    expect(verifySignature({ ...base, secrets: [Buffer.from('s3cret')], timestamp: ts, signature: good })).toBe('ok');
+    expect(signBatch(Buffer.from('s3cret'), ts, base.body)).toBe(good);
   });
 
   it('accepts any of several secrets (rotation)', () => {
