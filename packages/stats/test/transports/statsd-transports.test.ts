@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StatsClient, TcpTransport, UdpTransport, type Batch } from '../../src/index.js';
+import { StatsClient, type Batch } from '../../src/index.js';
+import { TcpTransport } from '../../src/transports/tcp-transport.js';
+import { UdpTransport } from '../../src/transports/udp-transport.js';
 import { captureLogs } from '../helpers.js';
 
 const quick = { flushIntervalMs: 0, retryBaseMs: 5, retryMaxMs: 20 } as const;
