@@ -28,7 +28,6 @@ describe('openUdpSocket', () => {
   });
 
   it('fails a write after close through the callback, and closes twice without harm', async () => {
-    // Node's own errors come from outside jest's realm: compare their code, not their class.
     const closed = openUdpSocket('127.0.0.1', 8125, () => undefined);
     await new Promise<void>((r) => closed.close(r));
     expect(((await write(closed, 'a:1|c')) as NodeJS.ErrnoException | undefined)?.code).toBe('ERR_SOCKET_DGRAM_NOT_RUNNING');
