@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 
 export default async function smoke(m) {
+  // Encoders and concrete transports are internal: a client picks its transport from `protocol`.
+  for (const internal of ['encodeStatsdLines', 'packLines', 'UdpTransport', 'HttpTransport', 'settingEnvName']) assert.equal(m[internal], undefined, internal);
   const received = [];
   const server = createServer((req, res) => {
     let body = '';
