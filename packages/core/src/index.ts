@@ -32,3 +32,4 @@ export { InvalidLogLevelError, parseLogLevel } from './logging/levels.js';
 export type { LogLevel } from './logging/levels.js';
 export type { LogFields, LogRecord, LogSink } from './logging/log-record.js';
 export { formatLogLine, stderrSink } from './logging/stderr-sink.js';
+export { MAX_LOG_VALUE_LENGTH, sanitizeLogText } from './logging/sanitize.js';
