@@ -2,9 +2,17 @@
 // recorded into prom-client's live metrics (the anchor: what a server built on prom-client does),
 // then signed HTTP batch ingest over loopback.
 import { Agent, request } from 'node:http';
+import { readFileSync } from 'node:fs';
 import client from 'prom-client';
 import { BATCH_PATH, SIGNATURE_HEADER, signBatch, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
-import { createStatsServer, parseStatsdLine } from '../dist/index.js';
+import ts from 'typescript';
+import { createStatsServer } from '../dist/index.js';
+
+// The anchor parses with the server's own StatsD parser (internal, so loaded from its source):
+// both sides pay the same parse, the comparison is the aggregation and the exposition.
+const parserSource = readFileSync(new URL('../src/statsd/parse-line.ts', import.meta.url), 'utf8');
+const parserJs = ts.transpileModule(parserSource, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+const { parseStatsdLine } = await import(`data:text/javascript;base64,${Buffer.from(parserJs).toString('base64')}`);
 
 const LINES = 1_000_000;
 const NAMES = 100;

@@ -7,10 +7,6 @@ export type { BucketOptions, StatsdListenOptions, StatsServerOptions } from './o
 export { StatsServerConfigError } from './errors.js';
 export type { DistributionSummary, StoreSnapshot } from './aggregation/metric-store.js';
 
-export { parseStatsdLine } from './statsd/parse-line.js';
-export type { StatsdLineResult, StatsdSample, StatsdType } from './statsd/parse-line.js';
-export { familyName, sanitizeLabelName, sanitizeMetricName } from './aggregation/prometheus-names.js';
-export type { SeriesKind } from './aggregation/prometheus-names.js';
 export { METRICS_PATH, SNAPSHOT_PATH } from './transports/http-handler.js';
 export type { BatchOutcome, BatchStatus } from './batch/batch-ingest.js';
 export type { WsAck } from './transports/ws-ingest.js';

@@ -17,6 +17,8 @@ function post(url, body, headers) {
 }
 
 export default async function smoke(m) {
+  // The StatsD parser and the Prometheus name sanitisers are internal.
+  for (const internal of ['parseStatsdLine', 'sanitizeMetricName', 'familyName']) assert.equal(m[internal], undefined, internal);
   const server = m.createStatsServer({ port: 0, secrets: ['smoke-secret'] });
   const { url } = await server.listen();
   try {

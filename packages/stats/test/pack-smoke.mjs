@@ -11,6 +11,8 @@ function signedBy(secret, timestamp, body, signature) {
 }
 
 export default async function smoke(m) {
+  // Encoders and concrete transports are internal: a client picks its transport from `protocol`.
+  for (const internal of ['encodeStatsdLines', 'packLines', 'UdpTransport', 'HttpTransport', 'settingEnvName']) assert.equal(m[internal], undefined, internal);
   const received = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -50,4 +52,23 @@ export default async function smoke(m) {
   } finally {
     await new Promise((r) => server.close(r));
   }
+}
+
+// `@sightline/stats/testing` runs on the same copy of the package as `@sightline/stats`: what one
+// entry creates is an instance of the other's classes (checked from require() and from import()).
+export async function entries({ '.': m, './testing': testing }) {
+  const errors = [];
+  const { client, transport } = testing.createTestClient({ prefix: 'smoke', onError: (e) => errors.push(e) });
+  assert.ok(client instanceof m.StatsClient, 'createTestClient().client instanceof StatsClient');
+  client.incr('count', 2);
+  await client.flush();
+  assert.equal(transport.counter('smoke.count'), 2);
+  transport.failWith('auth');
+  const result = await transport.send({ metrics: [] });
+  assert.ok(result.error instanceof m.StatsTransportError, 'InMemoryTransport failures are StatsTransportError');
+  assert.ok(result.error instanceof Error);
+  client.incr('bad name', 1);
+  assert.equal(errors.length, 1);
+  assert.ok(errors[0] instanceof m.InvalidMetricError, 'a dropped metric call reports InvalidMetricError');
+  await client.close();
 }

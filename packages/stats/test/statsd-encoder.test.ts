@@ -1,4 +1,5 @@
-import { encodeStatsdLines, packLines, type MetricRecord } from '../src/index.js';
+import type { MetricRecord } from '../src/index.js';
+import { encodeStatsdLines, packLines } from '../src/statsd-encoder.js';
 
 const records: MetricRecord[] = [
   { type: 'counter', name: 'orders.created', value: 42, tags: { region: 'eu' } },
