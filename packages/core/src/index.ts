@@ -10,8 +10,16 @@ export { errorType } from './hooks/error-type.js';
 export { CHANNEL_NAMES, channels } from './hooks/channels.js';
 export type { ChannelMessages, ChannelName } from './hooks/channels.js';
 
-export { SENSOR_EVENT_NAMES } from './contracts/sensor.js';
-export type { Sensor, SensorEventName, SensorState } from './contracts/sensor.js';
+export { SENSOR_EVENT_NAMES, SENSOR_EVENTS } from './contracts/sensor.js';
+export type {
+  CompleteSensor,
+  Sensor,
+  SensorEventName,
+  SensorEvents,
+  SensorEventSpec,
+  SensorEventTiming,
+  SensorState,
+} from './contracts/sensor.js';
 export { SensorFanOut } from './contracts/sensor-fan-out.js';
 export type { SensorFailureHandler, SensorFanOutMethod, SensorFanOutOptions } from './contracts/sensor-fan-out.js';
 export { combineMetricsSources, renderMetrics } from './contracts/metrics-source.js';

@@ -135,11 +135,11 @@ export class LoggingSensor extends Sensor {
     this.logTableOperation('contains', table, key);
   }
   override onCommitCompleted(_consumer: unknown, state: SensorState): void {
-    if (!this.logger.isEnabled(this.level)) return;
+    if (typeof state !== 'number' || !this.logger.isEnabled(this.level)) return;
     this.logPerformanceMetric('commit_latency_seconds', (this.clock.now() - state) / 1000);
   }
   override onSendCompleted(_producer: unknown, state: SensorState): void {
-    if (!this.logger.isEnabled(this.level)) return;
+    if (typeof state !== 'number' || !this.logger.isEnabled(this.level)) return;
     this.logPerformanceMetric('send_latency_seconds', (this.clock.now() - state) / 1000);
   }
   override onSendError(_producer: unknown, error: unknown, _state: SensorState): void {
@@ -148,12 +148,12 @@ export class LoggingSensor extends Sensor {
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     this.emit(level, `send failed: ${text}`, { event: 'send_error', error: text });
   }
-  override onRebalanceStart(_app: unknown): SensorState {
+  override onRebalanceStart(_app: unknown): number {
     if (this.logger.isEnabled(this.level)) this.emit(this.level, 'rebalance started', { event: 'rebalance_start' });
     return this.clock.now();
   }
   override onRebalanceEnd(_app: unknown, state: SensorState): void {
-    if (!this.logger.isEnabled(this.level)) return;
+    if (typeof state !== 'number' || !this.logger.isEnabled(this.level)) return;
     this.logPerformanceMetric('rebalance_seconds', (this.clock.now() - state) / 1000);
   }
   override onTopicBufferFull(tp: string): void {
