@@ -49,22 +49,28 @@ const CLOSERS_OF = new Map<SensorEventName, SensorEventName[]>(
 // The members implementing each event, one field per event. A class instance filled in its
 // constructor keeps one fast shape (an object literal filled key by key falls into dictionary mode
 // past a dozen keys, and every event would pay a hash lookup).
-interface Listeners extends Readonly<Record<SensorEventName, readonly Sensor[]>> {}
-class Listeners {
+type Listeners = Readonly<Record<SensorEventName, readonly Sensor[]>> & {
   /**
    * Some member reads a stream event's start time (`onStreamEventOut`) without taking one itself
    * (`onStreamEventIn`): only then does the fan-out read the clock for a stream event no member timed.
    * A member implementing both decides itself which events it times (Monitor times 1 in 64).
    */
   readonly timeStreamEvents: boolean;
+};
 
+class ListenerTable {
   constructor(sensors: readonly Sensor[], noOps: Record<string, unknown> | undefined) {
-    const self = this as unknown as Record<SensorEventName, readonly Sensor[]>;
+    const self = this as unknown as Record<string, unknown>;
     for (const name of SENSOR_EVENT_NAMES) self[name] = implementers(sensors, name, noOps);
-    this.timeStreamEvents = (CLOSERS_OF.get('onStreamEventIn') ?? []).some((closer) =>
-      self[closer].some((s) => !self.onStreamEventIn.includes(s)),
+    const on = this as unknown as Listeners;
+    self['timeStreamEvents'] = (CLOSERS_OF.get('onStreamEventIn') ?? []).some((closer) =>
+      on[closer].some((s) => !on.onStreamEventIn.includes(s)),
     );
   }
+}
+
+function listeners(sensors: readonly Sensor[], noOps: Record<string, unknown> | undefined): Listeners {
+  return new ListenerTable(sensors, noOps) as unknown as Listeners;
 }
 
 /**
@@ -89,7 +95,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
   constructor(members: readonly Sensor[] = [], options: SensorFanOutOptions = {}) {
     this.noOps = options.noOps as Record<string, unknown> | undefined;
     this.onFailure = options.onFailure;
-    this.on = new Listeners([], this.noOps);
+    this.on = listeners([], this.noOps);
     this.setMembers(members);
   }
   /** The members, in forwarding order. */
@@ -103,7 +109,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
    */
   setMembers(members: readonly Sensor[]): void {
     this.memberList = Object.freeze([...members]);
-    this.on = new Listeners(this.memberList, this.noOps);
+    this.on = listeners(this.memberList, this.noOps);
   }
 
   /** How many times members threw: all of them, one member's, or one member's in one method. */

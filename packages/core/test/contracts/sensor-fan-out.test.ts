@@ -1,4 +1,4 @@
-import { SENSOR_EVENT_NAMES, SensorFanOut, type Sensor, type SensorEventName } from '../../src/index.js';
+import { SENSOR_EVENT_NAMES, SENSOR_EVENTS, SensorFanOut, type Sensor, type SensorEventName } from '../../src/index.js';
 
 /** A sensor implementing every event, each pushing `[label, event, ...args]` into `journal`. */
 function recorder(label: string, journal: unknown[][], start?: number): Sensor {
@@ -28,6 +28,12 @@ describe('SensorFanOut', () => {
     for (const name of SENSOR_EVENT_NAMES) call(fanOut, name, ...argsOf(name));
     expect(journal).toEqual(SENSOR_EVENT_NAMES.flatMap((name) => [['a', name, ...argsOf(name)], ['b', name, ...argsOf(name)]]));
     expect(SENSOR_EVENT_NAMES.map(argsOf).every((args) => args.length >= 1)).toBe(true);
+  });
+
+  it('has one table row per event, naming as many arguments as the forwarding method takes', () => {
+    const fanOut = new SensorFanOut();
+    expect(Object.keys(SENSOR_EVENTS)).toEqual(SENSOR_EVENT_NAMES);
+    for (const name of SENSOR_EVENT_NAMES) expect([name, SENSOR_EVENTS[name].args.length]).toEqual([name, (fanOut[name] as () => void).length]);
   });
 
   it('calls members as methods, so `this` is the member', () => {
@@ -111,7 +117,7 @@ describe('SensorFanOut', () => {
   });
 
   it("hands each member's own state, unchanged, to its closing callbacks; a member that returned none gets the start time", () => {
-    const now = jest.spyOn(performance, 'now').mockReturnValue(99);
+    jest.spyOn(performance, 'now').mockReturnValue(99);
     const seen: unknown[][] = [];
     const faustLike = (label: string) => {
       const own = { label };
