@@ -40,3 +40,12 @@ export { InvalidLogLevelError, parseLogLevel } from './logging/levels.js';
 export type { LogLevel } from './logging/levels.js';
 export type { LogFields, LogRecord, LogSink } from './logging/log-record.js';
 export { formatLogLine, stderrSink } from './logging/stderr-sink.js';
+
+export { isPromiseLike } from './util/is-promise-like.js';
+export { runSettled } from './util/run-settled.js';
+export { errorText } from './util/error-text.js';
+export { backoffDelay } from './util/backoff-delay.js';
+export type { BackoffOptions } from './util/backoff-delay.js';
+export { listen } from './util/listen.js';
+export { WarningThrottle } from './util/warning-throttle.js';
+export type { WarningThrottleOptions } from './util/warning-throttle.js';
