@@ -2,14 +2,10 @@
 // core's SensorFanOut (per-event arrays of the sensors implementing each event, allocation-free);
 // this adds sensor management, base-class no-ops left out, failures logged once per sensor and
 // event, and combined metrics.
-import { getLogger, SensorFanOut, type SensorFanOutMethod } from '@sightline/core';
+import { errorText, getLogger, SensorFanOut, type SensorFanOutMethod } from '@sightline/core';
 import { Sensor, type StreamSensor, type StreamSensorEventName } from './sensor.js';
 
 const log = getLogger('sightline.sensors.delegate');
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 /** A sensor's label in `getCombinedMetrics()`: its `name` when it has one, else its class name. */
 function labelOf(sensor: StreamSensor): string {
@@ -24,7 +20,7 @@ function logOnce(sensor: StreamSensor, event: SensorFanOutMethod, error: unknown
   log.warn(`sensor ${labelOf(sensor)} threw in ${event}; suppressed (logged once per sensor and event)`, {
     sensor: labelOf(sensor),
     event,
-    error: describeError(error),
+    error: errorText(error),
   });
 }
 

@@ -2,8 +2,7 @@
 // contract (Faust's table-contains, assignment, rebalance and buffer-full events included) reaches
 // each plugin sensor that implements it, in plugin order, allocation-free. A sensor that throws is
 // logged once per plugin and method, counted, and never reaches the caller or stops the others.
-import { SensorFanOut, type CompleteSensor, type Logger, type Sensor } from '@sightline/core';
-import { describeError } from './describe-value.js';
+import { type CompleteSensor, errorText, type Logger, type Sensor, SensorFanOut } from '@sightline/core';
 
 /**
  * The fan-out sensor: core's `CompleteSensor`, every callback present (call it without `?.`), and
@@ -41,7 +40,7 @@ class PluginSensors extends SensorFanOut implements CombinedSensor {
           log.warn(`sensor ${method} of plugin "${plugin}" threw; suppressed (logged once, counted)`, {
             plugin,
             method,
-            error: describeError(error),
+            error: errorText(error),
           });
         },
       },

@@ -17,8 +17,7 @@ function safeString(value: unknown): string | undefined {
 }
 
 /**
- * `error` as one line of text, never throwing: an Error as `name: message` (just the message for a
- * plain `Error`), a string as itself, an object with a string `message` by that message, anything
+ * `error` as one line of text, never throwing: an Error as `name: message`, a string as itself, an object with a string `message` by that message, anything
  * else by `String()`, or JSON, or its type when both fail (null-prototype objects, a throwing
  * `toString`). Long text is cut at 500 characters.
  */
@@ -28,7 +27,6 @@ export function errorText(error: unknown): string {
     if (error instanceof Error) {
       const message = typeof error.message === 'string' ? error.message : safeString(error.message) ?? '';
       const name = typeof error.name === 'string' && error.name !== '' ? error.name : 'Error';
-      if (name === 'Error') return clip(message === '' ? 'Error' : message);
       return clip(message === '' ? name : `${name}: ${message}`);
     }
     if (error !== null && typeof error === 'object') {

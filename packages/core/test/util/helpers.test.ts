@@ -48,7 +48,7 @@ describe('runSettled', () => {
 
 describe('errorText', () => {
   it('names non-Error throws instead of printing undefined', () => {
-    expect(errorText(new Error('plain'))).toBe('plain');
+    expect(errorText(new Error('plain'))).toBe('Error: plain');
     expect(errorText(new TypeError('bad type'))).toBe('TypeError: bad type');
     expect(errorText(new RangeError(''))).toBe('RangeError');
     expect(errorText('a string')).toBe('a string');

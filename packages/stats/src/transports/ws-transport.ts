@@ -8,6 +8,7 @@ import { encodeBatchJson } from '../json-encoder.js';
 import { signBatch } from '../signing.js';
 import { resultForStatus, type StatsTlsOptions } from './http-transport.js';
 import type { SendResult, Transport } from './transport.js';
+import { errorText } from '@sightline/core';
 
 export const WS_PATH = '/v1/ws';
 
@@ -48,7 +49,7 @@ export class WsTransport implements Transport {
     try {
       socket = await this.connect();
     } catch (error) {
-      return { ok: false, error: new StatsTransportError('network', `${this.target}: cannot connect: ${(error as Error).message}`, { cause: error }) };
+      return { ok: false, error: new StatsTransportError('network', `${this.target}: cannot connect: ${errorText(error)}`, { cause: error }) };
     }
     let body = this.#bodies.get(batch);
     if (body === undefined) {
