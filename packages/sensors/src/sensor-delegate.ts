@@ -26,10 +26,10 @@ function logOnce(sensor: StreamSensor, event: SensorFanOutMethod, error: unknown
 
 /**
  * Forwards every sensor event to each of its sensors in the order they were added. It is itself a
- * sensor, so delegates nest. Initiating events return the first start time a sensor returned (for
- * commits, sends, assignments and rebalances, `performance.now()` when none did; for stream events,
- * only when some sensor implements `onStreamEventOut`), and the matching completed event hands that
- * one number to every sensor. Methods a sensor inherits unchanged from `Sensor` are never called.
+ * sensor, so delegates nest. Each sensor's completed callbacks receive the state its own initiating
+ * callback returned; a sensor that returned none gets the first start time returned (for commits,
+ * sends, assignments and rebalances, `performance.now()` when none did; for stream events, only when
+ * some sensor implements `onStreamEventOut` alone). Methods a sensor inherits unchanged from `Sensor` are never called.
  */
 export class SensorDelegate extends SensorFanOut implements StreamSensor {
   constructor(...sensors: StreamSensor[]) {
