@@ -1,4 +1,4 @@
-import { SENSOR_EVENT_NAMES, SENSOR_EVENTS, SensorFanOut, type Sensor, type SensorEventName } from '../../src/index.js';
+import { SENSOR_EVENT_NAMES, SENSOR_EVENTS, SensorFanOut, type CompleteSensor, type Sensor, type SensorEventName } from '../../src/index.js';
 
 /** A sensor implementing every event, each pushing `[label, event, ...args]` into `journal`. */
 function recorder(label: string, journal: unknown[][], start?: number): Sensor {
@@ -34,6 +34,19 @@ describe('SensorFanOut', () => {
     const fanOut = new SensorFanOut();
     expect(Object.keys(SENSOR_EVENTS)).toEqual(SENSOR_EVENT_NAMES);
     for (const name of SENSOR_EVENT_NAMES) expect([name, SENSOR_EVENTS[name].args.length]).toEqual([name, (fanOut[name] as () => void).length]);
+  });
+
+  it('makes a sensor that misses an event fail to compile as a CompleteSensor', () => {
+    class Full extends SensorFanOut implements CompleteSensor {
+      asDict(): Record<string, unknown> {
+        return {};
+      }
+    }
+    const { onTopicBufferFull: _dropped, ...missingOne } = Object.fromEntries(SENSOR_EVENT_NAMES.map((n) => [n, () => undefined])) as Record<SensorEventName, () => undefined>;
+    // @ts-expect-error: onTopicBufferFull and asDict are missing, so this is not a CompleteSensor
+    const incomplete: CompleteSensor = missingOne;
+    expect(Object.keys(incomplete)).toHaveLength(19);
+    expect(typeof new Full().onTopicBufferFull).toBe('function');
   });
 
   it('calls members as methods, so `this` is the member', () => {
