@@ -1,6 +1,7 @@
 // CustomSensor: a named sensor for the figures of your own domain (orders, revenue, queue depth):
 // timestamped values, counters, gauges and histograms with percentiles over a bounded window.
 import { wallClock, type Clock } from './clock.js';
+import { checkSensorOptions, CUSTOM_SENSOR_SHAPE } from './options-shapes.js';
 import { clockOption, describeValue, InvalidMetricValueError, positiveInteger, SensorConfigError } from './errors.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Sensor } from './sensor.js';
@@ -104,6 +105,7 @@ export class CustomSensor extends Sensor {
     options: CustomSensorOptions = {},
   ) {
     super();
+    checkSensorOptions(CUSTOM_SENSOR_SHAPE, options, 'new CustomSensor()');
     if (typeof name !== 'string' || name.length === 0) {
       throw new SensorConfigError(`Invalid CustomSensor name ${describeValue(name)}: expected a non-empty string`);
     }

@@ -1,7 +1,7 @@
-import { SightlineConfigError, SightlineError } from '@sightline/core';
+import { OptionsError, SightlineError } from '@sightline/core';
 
 /** A sensor or monitor option was wrong: the message names the option, the value and the expected form. */
-export class SensorConfigError extends SightlineConfigError {}
+export class SensorConfigError extends OptionsError {}
 
 /** A value handed to a recording method (a counter delta, a gauge, a histogram sample) was not usable. */
 export class InvalidMetricValueError extends SightlineError {}

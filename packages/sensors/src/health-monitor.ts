@@ -1,6 +1,8 @@
 // HealthMonitor: a Monitor that judges what it sees (consumer lag, send error rate, memory, stalled
 // processing), alerts once per transition into each unhealthy condition, and exposes a core HealthCheck.
 import { getHeapStatistics } from 'node:v8';
+import type { Shape } from '@sightline/core';
+import { HEALTH_MONITOR_SHAPE } from './options-shapes.js';
 import { getLogger, type HealthCheck, type HealthResult } from '@sightline/core';
 import { finiteNumber, SensorConfigError } from './errors.js';
 import { Monitor, type MonitorOptions } from './monitor.js';
@@ -98,6 +100,8 @@ function processMemory(): MemorySample {
  * condition unhealthy or healthy again, and a turn to unhealthy alerts once.
  */
 export class HealthMonitor extends Monitor {
+  static override readonly optionsShape: Shape = HEALTH_MONITOR_SHAPE;
+
   readonly lagThreshold: number;
   readonly errorRateThreshold: number;
   readonly errorRateWindowMs: number;

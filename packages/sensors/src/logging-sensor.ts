@@ -1,6 +1,7 @@
 // LoggingSensor: sensor events as log records through core's logger hierarchy. Message bodies and
 // table values are never logged (they may hold personal data); keys and offsets are.
 import { getLogger, parseLogLevel, type LogFields, type Logger, type LogLevel, type SensorState } from '@sightline/core';
+import { checkSensorOptions, LOGGING_SENSOR_SHAPE } from './options-shapes.js';
 import { monotonicClock, type Clock } from './clock.js';
 import { clockOption, SensorConfigError } from './errors.js';
 import { Sensor } from './sensor.js';
@@ -64,6 +65,7 @@ export class LoggingSensor extends Sensor {
 
   constructor(options: LoggingSensorOptions = {}) {
     super();
+    checkSensorOptions(LOGGING_SENSOR_SHAPE, options, 'new LoggingSensor()');
     const loggerName = options.loggerName ?? 'sightline.sensor';
     if (typeof loggerName !== 'string' || loggerName.length === 0) {
       throw new SensorConfigError(`Invalid loggerName ${JSON.stringify(loggerName)}: expected a dotted logger name such as sightline.sensor`);

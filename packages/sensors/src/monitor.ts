@@ -1,6 +1,8 @@
 // Monitor: the built-in collection of Faust's Monitor. Events land in plain numeric fields, fixed
 // rings and one record per topic-partition; rates, averages and maxima are computed when read.
 import type { SensorState } from '@sightline/core';
+import type { Shape } from '@sightline/core';
+import { checkSensorOptions, MONITOR_SHAPE } from './options-shapes.js';
 import { monotonicClock, type Clock } from './clock.js';
 import { clockOption, finiteNumber, positiveInteger } from './errors.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -68,6 +70,9 @@ const byTp = (
  * timer, and a rate read takes one when the last is older than that.
  */
 export class Monitor extends Sensor {
+  /** The options this class accepts; a subclass with options of its own extends it. */
+  static readonly optionsShape: Shape = MONITOR_SHAPE;
+
   protected readonly clock: Clock;
   protected readonly sampleIntervalMs: number;
 
@@ -122,6 +127,7 @@ export class Monitor extends Sensor {
 
   constructor(options: MonitorOptions = {}) {
     super();
+    checkSensorOptions((new.target as typeof Monitor).optionsShape, options, `new ${new.target.name}()`);
     const maxAvgHistory = positiveInteger('maxAvgHistory', options.maxAvgHistory ?? DEFAULTS.maxAvgHistory);
     const commit = positiveInteger(
       'maxCommitLatencyHistory',

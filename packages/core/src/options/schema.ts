@@ -19,11 +19,19 @@ interface FieldCommon {
   readonly env?: boolean;
 }
 
+interface NumberBounds {
+  readonly min?: number;
+  readonly max?: number;
+  /** Exclusive lower bound. */
+  readonly above?: number;
+}
+
 export type ScalarValue = string | number | boolean;
 
 export type Field =
   | (FieldCommon & { readonly kind: 'string'; readonly nonEmpty?: boolean })
-  | (FieldCommon & { readonly kind: 'number' | 'integer'; readonly min?: number; readonly max?: number; readonly above?: number })
+  | (FieldCommon & NumberBounds & { readonly kind: 'number' })
+  | (FieldCommon & NumberBounds & { readonly kind: 'integer' })
   | (FieldCommon & { readonly kind: 'boolean' })
   | (FieldCommon & { readonly kind: 'function' })
   | (FieldCommon & { readonly kind: 'enum'; readonly values: readonly ScalarValue[] })
