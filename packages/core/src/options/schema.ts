@@ -94,6 +94,7 @@ export function expectedText(field: Field): string {
     case 'function':
       return 'a function';
     case 'enum':
+      if (field.values.length === 1) return typeof field.values[0] === 'string' ? JSON.stringify(field.values[0]) : String(field.values[0]);
       return `one of ${field.values.map((v) => (typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ')}`;
     case 'object':
       return 'an object';
@@ -176,6 +177,15 @@ class Validator {
     for (const [key, field] of Object.entries(shape)) this.field(field, obj[key], join(path, key));
   }
 
+  accepts(field: Field, value: unknown): boolean {
+    try {
+      this.field(field, value, '');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   field(field: Field, value: unknown, path: string): void {
     if (value === undefined) {
       if (field.required) this.fail('missing', path, `expected ${expectedText(field)}`);
@@ -220,7 +230,9 @@ class Validator {
       case 'oneOf': {
         const branch = field.of.find((f) => matchesKind(f, value));
         if (branch === undefined) this.invalid(field, path, value);
-        this.field(branch, value, path);
+        if (branch.kind === 'object' || branch.kind === 'record' || branch.kind === 'array') this.field(branch, value, path);
+        // A scalar that fits no branch is described by them all: "an integer >= 1 or Infinity".
+        else if (!new Validator({ source: '', error: (m) => new Error(m) }).accepts(branch, value)) this.invalid(field, path, value);
         break;
       }
       case 'any':

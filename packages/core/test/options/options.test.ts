@@ -86,7 +86,7 @@ describe('validateOptions', () => {
     expect(thrown(() => validateOptions(shape, { signals: ['SIGTERM', 3] }, ctx)).option).toBe('signals[1]');
     expect(thrown(() => validateOptions(shape, { tags: { a: 1 } }, ctx)).option).toBe('tags.a');
     expect(thrown(() => validateOptions(shape, { onError: 'x' }, ctx)).message).toContain('expected a function');
-    expect(thrown(() => validateOptions(shape, { limit: true }, ctx)).message).toContain('expected one of false or an object');
+    expect(thrown(() => validateOptions(shape, { limit: true }, ctx)).message).toContain('expected false or an object, got true');
     expect(thrown(() => validateOptions(shape, { limit: {} }, ctx)).message).toBe('missing option `limit.max` in health(): expected an integer >= 1');
     expect(thrown(() => validateOptions(shape, 3, ctx)).message).toBe('invalid options in health(): expected an object, got 3');
   });
