@@ -2,7 +2,7 @@ export { SightlineError, SightlineConfigError } from './errors.js';
 
 export { closestName, editDistance } from './options/did-you-mean.js';
 export { OptionsError } from './options/options-error.js';
-export type { OptionsErrorDetails, OptionsErrorFactory } from './options/options-error.js';
+export type { OptionsErrorDetails, OptionsErrorFactory, OptionsProblemKind } from './options/options-error.js';
 export { expectedText, opt, validateField, validateOptions } from './options/schema.js';
 export type { Field, FieldKind, ScalarValue, Shape, ValidateContext } from './options/schema.js';
 export {

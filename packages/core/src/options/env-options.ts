@@ -62,7 +62,7 @@ function scalarParsable(field: Field): boolean {
 export function envReadable(field: Field): boolean {
   if (field.env === false) return false;
   if (scalarParsable(field)) return true;
-  if (field.kind === 'array' || field.kind === 'record') return scalarParsable(field.of);
+  if (field.kind === 'array' || field.kind === 'record') return !['array', 'record', 'object'].includes(field.of.kind) && envReadable(field.of);
   if (field.kind === 'oneOf') return field.of.some(envReadable);
   return false;
 }
@@ -93,7 +93,7 @@ function parseScalar(field: Field, text: string): unknown {
 function parseEnvText(field: Field, text: string): unknown {
   switch (field.kind) {
     case 'array':
-      return text.split(',').map((s) => s.trim()).filter(Boolean).map((item) => parseScalar(field.of, item));
+      return text.split(',').map((s) => s.trim()).filter(Boolean).map((item) => parseEnvText(field.of, item));
     case 'record': {
       const trimmed = text.trim();
       if (trimmed.startsWith('{')) {
@@ -108,7 +108,7 @@ function parseEnvText(field: Field, text: string): unknown {
         if (!pair.trim()) continue;
         const sep = pair.search(/[=:]/);
         if (sep <= 0) return NOT_PARSED;
-        out[pair.slice(0, sep).trim()] = parseScalar(field.of, pair.slice(sep + 1).trim());
+        out[pair.slice(0, sep).trim()] = parseEnvText(field.of, pair.slice(sep + 1).trim());
       }
       return out;
     }
@@ -199,6 +199,7 @@ export function readEnvOptions(shape: Shape, options: ReadEnvOptions): EnvOption
       const suggestion = closestName(variable, known.keys());
       const hint = suggestion !== undefined ? `did you mean \`${suggestion}\`?` : `${options.package} reads ${[...known.keys()].join(', ') || 'no variables'}`;
       throw make(`unknown variable \`${variable}\` in env: ${hint}`, {
+        kind: 'unknown',
         option: variable,
         source: 'env',
         ...(suggestion === undefined ? {} : { suggestion }),
@@ -209,6 +210,7 @@ export function readEnvOptions(shape: Shape, options: ReadEnvOptions): EnvOption
     if (value === NOT_PARSED || (Array.isArray(value) && value.includes(NOT_PARSED)) || (isPlainObject(value) && Object.values(value).includes(NOT_PARSED))) {
       const got = entry.field.secret ? '' : `, got ${describeValue(raw)}`;
       throw make(`invalid option \`${path}\` in ${source}: expected ${expectedText(entry.field)}${got}`, {
+        kind: 'invalid',
         option: path,
         source,
         ...(entry.field.secret ? {} : { value: raw }),

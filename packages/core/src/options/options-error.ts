@@ -1,7 +1,11 @@
 // The one error class for bad options, wherever they came from (code, environment, a file).
 import { SightlineConfigError } from '../errors.js';
 
+export type OptionsProblemKind = 'unknown' | 'invalid' | 'missing';
+
 export interface OptionsErrorDetails {
+  /** Which of the three problems: an unknown key, a bad value, a required one absent. */
+  readonly kind?: OptionsProblemKind;
   /** The option's path, `port` or `statsd.udpPort`, or the variable's name for an unknown variable. */
   readonly option?: string;
   /** Where the value came from: `health()`, `createStatsServer()`, `env SIGHTLINE_HEALTH_PORT`. */
@@ -10,6 +14,8 @@ export interface OptionsErrorDetails {
   readonly value?: unknown;
   /** The closest valid name, for an unknown one. */
   readonly suggestion?: string;
+  /** The message after `in <source>: `, for a package that words its own prefix. */
+  readonly problem?: string;
 }
 
 /**

@@ -150,8 +150,10 @@ class Validator {
     const make = this.ctx.error ?? defaultOptionsError;
     const where = path === '' ? 'options' : `option \`${path}\``;
     throw make(`${kind} ${where} in ${this.ctx.source}: ${problem}`, {
+      kind,
       option: path,
       source: this.ctx.source,
+      problem,
       ...(secret ? {} : { value }),
       ...(suggestion === undefined ? {} : { suggestion }),
     });
