@@ -35,7 +35,7 @@ export type Field =
   | (FieldCommon & { readonly kind: 'boolean' })
   | (FieldCommon & { readonly kind: 'function' })
   | (FieldCommon & { readonly kind: 'enum'; readonly values: readonly ScalarValue[] })
-  | (FieldCommon & { readonly kind: 'object'; readonly shape: Shape })
+  | (FieldCommon & { readonly kind: 'object'; readonly shape: Shape; /** Other keys allowed: a value with fields of its own (a Plugin), not an options object. */ readonly open?: boolean })
   | (FieldCommon & { readonly kind: 'record'; readonly of: Field })
   | (FieldCommon & { readonly kind: 'array'; readonly of: Field })
   | (FieldCommon & { readonly kind: 'oneOf'; readonly of: readonly Field[] })
@@ -164,12 +164,12 @@ class Validator {
     return this.fail('invalid', path, `expected ${expectedText(field)}${got}`, value, undefined, field.secret === true);
   }
 
-  shape(shape: Shape, value: unknown, path: string): void {
+  shape(shape: Shape, value: unknown, path: string, open = false): void {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       this.fail('invalid', path, `expected an object, got ${describeValue(value)}`, value);
     }
     const obj = value as Record<string, unknown>;
-    for (const key of Object.keys(obj)) {
+    for (const key of open ? [] : Object.keys(obj)) {
       if (Object.hasOwn(shape, key)) continue;
       const suggestion = closestName(key, Object.keys(shape));
       const full = join(path, key);
@@ -219,7 +219,7 @@ class Validator {
         break;
       case 'object':
         if (typeof value !== 'object' || value === null || Array.isArray(value)) this.invalid(field, path, value);
-        this.shape(field.shape, value, path);
+        this.shape(field.shape, value, path, field.open === true);
         break;
       case 'record':
         if (typeof value !== 'object' || value === null || Array.isArray(value)) this.invalid(field, path, value);
