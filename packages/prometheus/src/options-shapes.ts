@@ -33,3 +33,25 @@ export const PROMETHEUS_PLUGIN_SHAPE_BASE: Shape = Object.freeze({
   namespace: opt.string(),
   buckets: opt.array(opt.number()),
 });
+
+const buckets = opt.array(opt.number(), {
+  check: (v: readonly number[]) => (v.length > 0 && v.every((b, i) => i === 0 || b > v[i - 1]!) ? undefined : 'expected a non-empty array of strictly increasing numbers'),
+});
+
+export const PROMETHEUS_HOOKS_SHAPE: Shape = Object.freeze({ namespace: opt.string(), buckets });
+export const BUCKETS_SHAPE: Shape = Object.freeze({ buckets });
+export const HTTP_METRICS_SHAPE: Shape = Object.freeze({
+  buckets,
+  endpoint: opt.function(),
+  normalizePath: opt.function(),
+  maxEndpoints: opt.integer({ min: 1 }),
+});
+export const CLUSTER_METRICS_SHAPE: Shape = Object.freeze({
+  timeoutMs: opt.integer({ min: 1 }),
+  registries: opt.array(opt.any(), { env: false }),
+});
+export const METRICS_SERVER_SHAPE: Shape = Object.freeze({
+  port: opt.integer({ min: 0, max: 65535 }),
+  host: opt.string({ nonEmpty: true }),
+  path: opt.string({ check: (v: string) => (v.startsWith('/') ? undefined : 'expected a path starting with "/"') }),
+});
