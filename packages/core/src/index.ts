@@ -17,6 +17,7 @@ export {
 } from './options/env-options.js';
 export type { Env, EnvOptions, ReadEnvOptions } from './options/env-options.js';
 export { optionsShapeOf, withOptionsShape } from './options/options-shape-of.js';
+export { describeValue } from './options/describe-value.js';
 
 export { defineHooks, HOOK_NAMES, InvalidHooksError } from './hooks/metrics-hooks.js';
 export type { MetricsHooks, HookName } from './hooks/metrics-hooks.js';

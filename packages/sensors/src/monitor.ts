@@ -4,7 +4,6 @@ import type { SensorState } from '@sightline/core';
 import type { Shape } from '@sightline/core';
 import { checkSensorOptions, MONITOR_SHAPE } from './options-shapes.js';
 import { monotonicClock, type Clock } from './clock.js';
-import { clockOption, finiteNumber, positiveInteger } from './errors.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Sensor } from './sensor.js';
 import { SlidingWindow } from './sliding-window.js';
@@ -128,18 +127,14 @@ export class Monitor extends Sensor {
   constructor(options: MonitorOptions = {}) {
     super();
     checkSensorOptions((new.target as typeof Monitor).optionsShape, options, `new ${new.target.name}()`);
-    const maxAvgHistory = positiveInteger('maxAvgHistory', options.maxAvgHistory ?? DEFAULTS.maxAvgHistory);
-    const commit = positiveInteger(
-      'maxCommitLatencyHistory',
-      options.maxCommitLatencyHistory ?? DEFAULTS.maxCommitLatencyHistory,
-    );
-    const send = positiveInteger('maxSendLatencyHistory', options.maxSendLatencyHistory ?? DEFAULTS.maxSendLatencyHistory);
-    this.sampleIntervalMs = finiteNumber('sampleIntervalMs', options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs, 0, true);
+    const maxAvgHistory = options.maxAvgHistory ?? DEFAULTS.maxAvgHistory;
+    const commit = options.maxCommitLatencyHistory ?? DEFAULTS.maxCommitLatencyHistory;
+    const send = options.maxSendLatencyHistory ?? DEFAULTS.maxSendLatencyHistory;
+    this.sampleIntervalMs = options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs;
     const every = options.timeEventsEvery ?? DEFAULTS.timeEventsEvery;
-    this.timeEventsEvery = every === 0 ? 0 : positiveInteger('timeEventsEvery', every);
+    this.timeEventsEvery = every;
     this.untilTimedEvent = this.timeEventsEvery;
-    this.maxTopicPartitions = positiveInteger('maxTopicPartitions', options.maxTopicPartitions ?? DEFAULTS.maxTopicPartitions);
-    if (options.clock !== undefined) clockOption('clock', options.clock);
+    this.maxTopicPartitions = options.maxTopicPartitions ?? DEFAULTS.maxTopicPartitions;
     this.clock = options.clock ?? monotonicClock;
     this.historySizes = { avg: maxAvgHistory, commit, send };
 

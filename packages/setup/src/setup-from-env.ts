@@ -1,7 +1,7 @@
 // setupFromEnv(): setup() configured by environment variables, so a container can turn backends on
 // and off and set their options without a code change. The user passes the factories installed.
-import { ENV_PACKAGE_KEYS, mergeOptions, optionsShapeOf, readEnvOptions, type Logger, type Plugin } from '@sightline/core';
-import { describeError, describeValue } from './describe-value.js';
+import { ENV_PACKAGE_KEYS, mergeOptions, opt, optionsShapeOf, readEnvOptions, validateOptions, type Logger, type Plugin, type Shape } from '@sightline/core';
+import { describeError } from './describe-value.js';
 import { ENV_PREFIX, ENV_VARS, envKey, readEnvConfig, type Env, type EnvPluginOptions } from './env-config.js';
 import { SetupConfigError } from './errors.js';
 import { setup, type Observability } from './setup.js';
@@ -44,21 +44,25 @@ function envOptionsFor(name: string, factory: unknown, guessed: EnvPluginOptions
   return readEnvOptions(shape, { package: name, env, packageKeys, error: (message, details) => new SetupConfigError(message, details) }).options;
 }
 
+const SETUP_FROM_ENV_SHAPE: Shape = Object.freeze({
+  env: opt.record(opt.any(), { env: false }),
+  factories: opt.record(opt.function({ expected: 'a plugin factory function' }), {
+    required: true,
+    env: false,
+    expected: 'an object of plugin factories, e.g. { prometheus, health }',
+  }),
+  options: opt.record(opt.any(), { env: false }),
+  plugins: opt.array(opt.any()),
+  service: opt.string({ nonEmpty: true }),
+  version: opt.string(),
+  environment: opt.string(),
+  stopTimeoutMs: opt.number({ above: 0 }),
+  logger: opt.any(),
+});
+
 export function setupFromEnv<F extends Readonly<Record<string, PluginFactory>>>(options: SetupFromEnvOptions<F>): Observability {
-  if (options === null || typeof options !== 'object') {
-    throw new SetupConfigError(`setupFromEnv(): options must be an object ({ factories, env? }), got ${describeValue(options)}`);
-  }
+  validateOptions(SETUP_FROM_ENV_SHAPE, options, { source: 'setupFromEnv()', error: (message, details) => new SetupConfigError(message, details) });
   const { env = process.env, factories } = options;
-  if (factories === null || typeof factories !== 'object' || Array.isArray(factories)) {
-    throw new SetupConfigError(
-      `setupFromEnv(): factories must be an object of plugin factories, e.g. { prometheus, health }; got ${describeValue(factories)}`,
-    );
-  }
-  for (const [name, factory] of Object.entries(factories)) {
-    if (typeof factory !== 'function') {
-      throw new SetupConfigError(`setupFromEnv(): factories.${name} must be a plugin factory function, got ${describeValue(factory)}`);
-    }
-  }
   const codeOptions: Readonly<Record<string, unknown>> = options.options ?? {};
   const config = readEnvConfig(env, Object.keys(factories));
 

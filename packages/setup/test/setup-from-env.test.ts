@@ -127,7 +127,7 @@ describe('setupFromEnv', () => {
 
   it('refuses factories that are not functions', () => {
     expect(() => setupFromEnv({ env: {}, factories: { prometheus: 'yes' } as unknown as Record<string, () => Plugin> })).toThrow(
-      'setupFromEnv(): factories.prometheus must be a plugin factory function, got "yes"',
+      'invalid option `factories.prometheus` in setupFromEnv(): expected a plugin factory function, got "yes"',
     );
   });
 

@@ -12,7 +12,7 @@ describe('WsClient options', () => {
     ['ws://h', { reconnect: { initialDelayMs: 500, maxDelayMs: 100 } }, 'invalid option `reconnect.maxDelayMs` in new WsClient(): expected at least reconnect.initialDelayMs (500), got 100'],
     ['ws://h', { reconnect: { maxAttempts: 0 } }, 'invalid option `reconnect.maxAttempts` in new WsClient(): expected an integer >= 1 or Infinity, got 0'],
     ['ws://h', { hooks: 'yes' }, 'invalid option `hooks` in new WsClient(): expected an object of function values, got "yes"'],
-    ['ws://h', { headers: [] }, 'invalid option `headers` in new WsClient(): expected an object of string values, got an array of 0'],
+    ['ws://h', { headers: [] }, 'invalid option `headers` in new WsClient(): expected an object of string values, got []'],
     ['ws://h', { reconect: false }, 'unknown option `reconect` in new WsClient(): did you mean `reconnect`?'],
     ['ws://h', { reconnect: { jiter: 0 } }, 'unknown option `reconnect.jiter` in new WsClient(): did you mean `reconnect.jitter`?'],
   ])('refuses %s with %p', (url, options, message) => {

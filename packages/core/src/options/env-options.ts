@@ -127,6 +127,18 @@ function parseEnvText(field: Field, text: string): unknown {
   }
 }
 
+/** The maps of a shape that take one variable per key: SIGHTLINE_OTEL_ATTRIBUTES__TEAM sets `attributes.team`. */
+function envRecords(pkg: string, shape: Shape, path: readonly string[] = []): Map<string, { path: string[]; field: Field }> {
+  const out = new Map<string, { path: string[]; field: Field }>();
+  for (const [key, field] of Object.entries(shape)) {
+    if (field.env === false) continue;
+    const here = [...path, key];
+    if (field.kind === 'record') out.set(`${envVarName(pkg, here)}__`, { path: here, field: field.of });
+    else if (field.kind === 'object') for (const [name, entry] of envRecords(pkg, field.shape, here)) out.set(name, entry);
+  }
+  return out;
+}
+
 /** Every variable a shape reads, by name, with its option path and field. */
 export function envVariables(pkg: string, shape: Shape, path: readonly string[] = []): Map<string, { path: string[]; field: Field }> {
   const out = new Map<string, { path: string[]; field: Field }>();
@@ -185,6 +197,7 @@ export function readEnvOptions(shape: Shape, options: ReadEnvOptions): EnvOption
     .filter((k) => k.length > key.length && k.startsWith(`${key}_`))
     .map((k) => `${ENV_PREFIX}${k}_`);
   const known = envVariables(options.package, shape);
+  const records = envRecords(options.package, shape);
   const make = options.error ?? defaultOptionsError;
   const out: Record<string, unknown> = {};
   const variables = new Map<string, string>();
@@ -193,7 +206,14 @@ export function readEnvOptions(shape: Shape, options: ReadEnvOptions): EnvOption
     if (ENV_RESERVED_SUFFIXES.includes(variable.slice(prefix.length))) continue;
     const raw = env[variable];
     if (raw === undefined || raw.trim() === '') continue;
-    const entry = known.get(variable);
+    const recordPrefix = [...records.keys()].find((p) => variable.startsWith(p) && variable.length > p.length);
+    const record = recordPrefix === undefined ? undefined : records.get(recordPrefix)!;
+    const entry =
+      known.get(variable) ??
+      (record === undefined
+        ? undefined
+        : // A key of a map: its value is text unless the map's values are of a kind that parses.
+          { path: [...record.path, camelFromScreaming(variable.slice(recordPrefix!.length))], field: envReadable(record.field) ? record.field : { kind: 'string' as const } });
     const source = `env ${variable}`;
     if (entry === undefined) {
       const suggestion = closestName(variable, known.keys());

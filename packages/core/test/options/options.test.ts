@@ -131,6 +131,12 @@ describe('environment', () => {
     expect(variables.get('statsd.udpPort')).toBe('SIGHTLINE_HEALTH_STATSD__UDP_PORT');
     expect(readEnvOptions(shape, { package: 'health', env: { SIGHTLINE_HEALTH_LIMIT__MAX: '3', SIGHTLINE_HEALTH_ENABLED: 'yes' } }).options).toEqual({ limit: { max: 3 } });
   });
+  it('sets one key of a map per variable with `__`', () => {
+    expect(readEnvOptions(shape, { package: 'health', env: { SIGHTLINE_HEALTH_TAGS__TEAM: 'core', SIGHTLINE_HEALTH_TAGS__ON_CALL: 'ops' } }).options).toEqual({
+      tags: { team: 'core', onCall: 'ops' },
+    });
+  });
+
   it('refuses an unknown variable with the package prefix, naming the closest', () => {
     const e = thrown(() => readEnvOptions(shape, { package: 'health', env: { SIGHTLINE_HEALTH_PROT: '1' } }));
     expect(e.message).toBe('unknown variable `SIGHTLINE_HEALTH_PROT` in env: did you mean `SIGHTLINE_HEALTH_PORT`?');

@@ -83,7 +83,7 @@ export const OPENTELEMETRY_SHAPE: Shape = Object.freeze({
   // Header values may be secrets: named, never echoed.
   headers: opt.record(opt.string({ secret: true })),
   exportIntervalMillis: opt.integer({ min: 1 }),
-  attributes: opt.record(opt.any({ check: (v: unknown) => (isAttributeValue(v) ? undefined : 'expected a string, finite number, boolean or an array of them') }), { env: false }),
+  attributes: opt.record(opt.any({ check: (v: unknown) => (isAttributeValue(v) ? undefined : 'expected a string, finite number, boolean or an array of them') })),
   level: opt.string(),
   spanExporter: opt.any({ env: false }),
   spanProcessors: opt.array(opt.any(), { env: false }),
