@@ -3,8 +3,8 @@
 // `StatsClientSettings.load()` resolve through here, so a value is validated the same way wherever
 // it came from, and an error names the setting and its source.
 import { closestName, opt, validateField, type Field, type OptionsErrorFactory, type Shape } from '@sightline/core';
+import { checkStatsdSafeTags, isValidMetricName, METRIC_NAME_PATTERN, type Tags } from '@sightline/stats-protocol';
 import { describeSettingOrigin, StatsConfigError, type SettingSource } from './errors.js';
-import { checkTags, isValidMetricName, type Tags } from './metric-name.js';
 
 export const PROTOCOLS = Object.freeze(['http', 'ws', 'udp', 'tcp', 'uds'] as const);
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -120,7 +120,7 @@ function nonEmpty(v: string): string | undefined {
 
 function checkPrefix(v: string): string | undefined {
   if (v === '' || isValidMetricName(v)) return undefined;
-  return 'must match /^[A-Za-z_][A-Za-z0-9_.-]*$/';
+  return `must match ${METRIC_NAME_PATTERN}`;
 }
 
 /** One value and where it came from, before validation. `raw` values are strings from argv / env. */
@@ -158,7 +158,7 @@ export function settingField(name: SettingName): Field {
       // sampleRate: (0, 1].
       return opt.number({ ...(spec.min === Number.MIN_VALUE ? { above: 0 } : { min: spec.min! }), max: spec.max!, ...extra });
     case 'tags':
-      return opt.record(opt.oneOf([opt.string(), opt.number(), opt.boolean()]), { check: (v: unknown) => checkTags(v), expected: 'tags { key: value } (k:v,k2:v2 in argv and env)' });
+      return opt.record(opt.oneOf([opt.string(), opt.number(), opt.boolean()]), { check: (v: unknown) => checkStatsdSafeTags(v), expected: 'tags { key: value } (k:v,k2:v2 in argv and env)' });
   }
 }
 
