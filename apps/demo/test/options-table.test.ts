@@ -3,7 +3,7 @@
 // the closest valid key; setupFromEnv, given a misspelt SIGHTLINE_<PACKAGE>_* variable for any
 // package, throws naming the variable. The demo is the one workspace that depends on them all.
 import { configureLogging, OptionsError, resetLogging, SightlineConfigError } from '@sightline/core';
-import { CheckAggregator, createHealthHandler, createHealthServer, health, HealthConfigError } from '@sightline/health';
+import { createHealthHandler, createHealthServer, health, HealthConfigError } from '@sightline/health';
 import { OpenTelemetry, otel, OtelConfigError } from '@sightline/otel';
 import {
   clusterMetricsSource,
@@ -64,7 +64,6 @@ const rows: readonly Row[] = [
   ['health() nested', () => health(typo({ metricsRateLimit: { max: 1, windwMs: 5 }, env: {} })), 'metricsRateLimit.windwMs', 'health()', HealthConfigError],
   ['createHealthServer()', () => createHealthServer(typo({ prot: 80, env: {} })), 'prot', 'createHealthServer()', HealthConfigError],
   ['createHealthHandler()', () => createHealthHandler(typo({ cachMs: 5, env: {} })), 'cachMs', 'createHealthHandler()', HealthConfigError],
-  ['new CheckAggregator()', () => new CheckAggregator(typo({ cachMs: 5 })), 'cachMs', 'new CheckAggregator()', HealthConfigError],
   // otel
   ['otel()', () => otel(typo({ servce: 'x' })), 'servce', 'otel()', OtelConfigError],
   ['OpenTelemetry.configure()', () => OpenTelemetry.configure(typo({ service: 'x', otlpEndpont: 'http://x' })), 'otlpEndpont', 'OpenTelemetry.configure()', OtelConfigError],
