@@ -20,6 +20,7 @@ import {
 import { CustomSensor, HealthMonitor, healthMonitor, logging, LoggingSensor, Monitor, monitor, SensorConfigError } from '@sightline/sensors';
 import { setup, SetupConfigError, setupFromEnv } from '@sightline/setup';
 import { StatsClient, StatsClientSettings, StatsConfigError, StatsDMonitor, stats, statsHooks } from '@sightline/stats';
+import { createTestClient } from '@sightline/stats/testing';
 import { createStatsServer, statsServer, StatsServerConfigError } from '@sightline/stats-server';
 import { createWsServer, WsClient, WsConfigError } from '@sightline/ws';
 
@@ -72,6 +73,7 @@ const rows: readonly Row[] = [
   ['stats() nested', () => stats(typo({ ...udp, monitor: { prefx: 'x' } })), 'monitor.prefx', 'stats()', StatsConfigError],
   ['new StatsClient()', () => new StatsClient(typo({ ...udp, destPrt: 1 })), 'destPrt', 'new StatsClient()', StatsConfigError],
   ['StatsClientSettings.load()', () => StatsClientSettings.load({ argv: [], env: {}, defaults: typo({ destPrt: 1 }) }), 'destPrt', 'StatsClientSettings.load() defaults', StatsConfigError],
+  ['createTestClient()', () => createTestClient(typo({ destPrt: 1 })), 'destPrt', 'new StatsClient()', StatsConfigError],
   ['new StatsDMonitor()', () => new StatsDMonitor(client(), typo({ prefx: 'x' })), 'prefx', 'new StatsDMonitor()', StatsConfigError],
   ['statsHooks()', () => statsHooks(client(), typo({ tagOp: true })), 'tagOp', 'statsHooks()', StatsConfigError],
   // stats-server
