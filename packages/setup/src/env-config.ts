@@ -3,24 +3,39 @@
 import { describeValue, screamingSnake } from '@sightline/core';
 import { SetupConfigError } from './errors.js';
 
+/** An environment to read variables from, shaped like `process.env`. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** A plugin option read from the environment: `true`/`false`, a plain decimal number, or text. */
 export type EnvOptionValue = string | number | boolean;
+/**
+ * A plugin's options as read from `SIGHTLINE_<PLUGIN>_<OPTION>` variables; nested options come from longer
+ * names.
+ */
 export interface EnvPluginOptions {
+  /** An option's value, or a group of nested options. */
   readonly [option: string]: EnvOptionValue | EnvPluginOptions;
 }
 
+/** What `readEnvConfig()` read from the environment; `undefined` where no variable was set. */
 export interface EnvConfig {
+  /** From `SIGHTLINE_SERVICE_NAME`. */
   readonly service: string | undefined;
+  /** From `SIGHTLINE_SERVICE_VERSION`. */
   readonly version: string | undefined;
+  /** From `SIGHTLINE_ENVIRONMENT`. */
   readonly environment: string | undefined;
+  /** From `SIGHTLINE_STOP_TIMEOUT_MS`, in milliseconds. */
   readonly stopTimeoutMs: number | undefined;
   /** The enabled plugins, in the order of the factories given, with the options read for each. */
   readonly plugins: ReadonlyArray<{ readonly name: string; readonly options: EnvPluginOptions }>;
 }
 
 export const ENV_PREFIX = 'SIGHTLINE_';
+/**
+ * The names of the variables `setupFromEnv()` reads for setup's own options (plugin options are
+ * `SIGHTLINE_<PLUGIN>_<OPTION>`).
+ */
 export const ENV_VARS = Object.freeze({
   service: 'SIGHTLINE_SERVICE_NAME',
   version: 'SIGHTLINE_SERVICE_VERSION',

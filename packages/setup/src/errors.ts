@@ -12,6 +12,7 @@ export class SetupStateError extends SightlineError {}
  * reverse order, by the time this is thrown; `cause` is what the plugin threw.
  */
 export class PluginStartError extends SightlineError {
+  /** The name of the plugin whose `start()` failed. */
   readonly plugin: string;
 
   constructor(plugin: string, position: number, total: number, cause: unknown) {

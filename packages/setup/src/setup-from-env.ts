@@ -15,20 +15,28 @@ export type PluginFactory = (options: never) => Plugin;
 /** The options a factory takes, without `undefined`. */
 export type FactoryOptions<F> = F extends (options: infer O) => Plugin ? Exclude<O, undefined> : never;
 
+/**
+ * Options of `setupFromEnv()`: the factories it may enable, and the values used when no `SIGHTLINE_*`
+ * variable sets them (code \> environment \> defaults).
+ */
 export interface SetupFromEnvOptions<F extends Readonly<Record<string, PluginFactory>>> {
   /** Default `process.env`. */
   readonly env?: Env;
   /** The factories of the packages installed, by the name their variables use: `{ prometheus, health }`. */
   readonly factories: F;
-  /** Options per factory, given in code; they win over the factory's variables (code > environment > defaults). */
+  /** Options per factory, given in code; they win over the factory's variables (code \> environment \> defaults). */
   readonly options?: { readonly [K in keyof F]?: FactoryOptions<F[K]> };
   /** Plugins built in code, always on, started after the factories' plugins. */
   readonly plugins?: readonly Plugin[];
   /** Used when no variable names the service. */
   readonly service?: string;
+  /** The service's version; `SIGHTLINE_SERVICE_VERSION` wins over it. No default. */
   readonly version?: string;
+  /** The deployment environment, e.g. `production`; `SIGHTLINE_ENVIRONMENT` wins over it. No default. */
   readonly environment?: string;
+  /** Milliseconds one plugin's `stop()` may take; `SIGHTLINE_STOP_TIMEOUT_MS` wins over it. Default 5000. */
   readonly stopTimeoutMs?: number;
+  /** Where setup logs. Default core's `sightline.setup` logger. */
   readonly logger?: Logger;
 }
 
@@ -59,6 +67,11 @@ const SETUP_FROM_ENV_SHAPE: Shape = Object.freeze({
   logger: opt.any(),
 });
 
+/**
+ * Like `setup()`, configured from the environment: `SIGHTLINE_PLUGINS` names the factories to enable (e.g.
+ * `prometheus,health`), `SIGHTLINE_<PLUGIN>_<OPTION>` sets their options, `SIGHTLINE_SERVICE_NAME` and
+ * friends (see {@link ENV_VARS}) the service. A misspelt variable is a {@link SetupConfigError} naming it.
+ */
 export function setupFromEnv<F extends Readonly<Record<string, PluginFactory>>>(options: SetupFromEnvOptions<F>): Observability {
   validateOptions(SETUP_FROM_ENV_SHAPE, options, { source: 'setupFromEnv()', error: (message, details) => new SetupConfigError(message, details) });
   const { env = process.env, factories } = options;

@@ -2,11 +2,16 @@
 import { opt, validateOptions, type Logger, type Plugin, type Shape } from '@sightline/core';
 import { SetupConfigError } from './errors.js';
 
+/** How long, in milliseconds, one plugin's `stop()` may take before setup abandons it: 5000. */
 export const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 
+/** Options of `setup()`; checked once by core's options rule (unknown keys are errors). */
 export interface SetupOptions {
   /** The service's name, e.g. `orders`; given to every plugin (metric labels, span resources). */
   readonly service: string;
+  /**
+   * The service's version, e.g. `1.4.2`; given to every plugin (metric labels, span resources). No default.
+   */
   readonly version?: string;
   /** e.g. `production`, `staging`. */
   readonly environment?: string;

@@ -7,6 +7,7 @@ import { DEFAULT_STOP_TIMEOUT_MS, validateSetupOptions, type SetupOptions } from
 
 /** What `stop()` did, plugin by plugin (names in the order they were stopped). */
 export interface StopReport {
+  /** Plugins whose `stop()` settled in time, in the order they were stopped (reverse start order). */
   readonly stopped: readonly string[];
   /** Plugins whose `stop()` threw or rejected; logged at warn. */
   readonly failed: readonly string[];
@@ -14,11 +15,19 @@ export interface StopReport {
   readonly timedOut: readonly string[];
 }
 
+/**
+ * What `setup()` returns: the plugins composed into one set of hooks, one sensor, one metrics source and one
+ * list of health checks, with `start()` and `stop()` for the lot.
+ */
 export interface Observability extends ServiceInfo {
   /** Every plugin's hooks as one, safe to call: every hook present, none throws. Pass it to transports. */
   readonly hooks: HookDispatcher;
   /** Every plugin's sensor as one: each call isolated, failures logged once and counted. */
   readonly sensor: CombinedSensor;
+  /**
+   * The logger setup uses (`options.logger`, or core's `sightline.setup` logger); plugins log through its
+   * children.
+   */
   readonly logger: Logger;
   /** The plugins' metrics sources as one exposition, or `undefined` when no plugin brings one. */
   readonly metrics: MetricsSource | undefined;
@@ -51,6 +60,11 @@ const asyncDispose = (Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')) 
 
 type StopOutcome = 'stopped' | 'failed' | 'timedOut';
 
+/**
+ * Composes plugins (prometheus, health, otel, stats, ...) into one {@link Observability}: validates the
+ * options once (a {@link SetupConfigError} names a bad value), starts nothing until `start()` is called, and
+ * stops the plugins in reverse order on `stop()`, each within `stopTimeoutMs`.
+ */
 export function setup(options: SetupOptions): Observability {
   validateSetupOptions(options);
   const plugins: readonly Plugin[] = Object.freeze([...options.plugins]);

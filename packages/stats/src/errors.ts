@@ -31,7 +31,9 @@ export interface StatsConfigErrorDetails {
  * from, and what was expected.
  */
 export class StatsConfigError extends OptionsError {
+  /** The setting that was wrong, e.g. `destPort`. */
   readonly setting: string;
+  /** The layer the bad value came from: argv, env, file, options or default. */
   declare readonly source: SettingSource;
   /** Where exactly: `--stats-dest-port`, `STATS_CLIENT_SETTINGS__DEST_PORT`, `config.json: destPort`... */
   readonly origin: string;
@@ -55,6 +57,7 @@ export class StatsConfigError extends OptionsError {
 
 /** A metric call was dropped: bad name, bad tags, NaN or infinite value, bad sample rate. */
 export class InvalidMetricError extends SightlineError {
+  /** The name of the metric that was dropped. */
   readonly metric: string;
   constructor(metric: string, problem: string) {
     super(`Metric ${JSON.stringify(metric)} dropped: ${problem}`);
@@ -77,8 +80,11 @@ export type StatsTransportErrorKind =
   /** The queue was full: the oldest batch was dropped. */
   | 'dropped';
 
+/** A batch could not be delivered; reported through `onError`, never thrown at the caller. */
 export class StatsTransportError extends SightlineError {
+  /** Why: see {@link StatsTransportErrorKind}. */
   readonly kind: StatsTransportErrorKind;
+  /** True for `network` and `server` failures, which the client retries with backoff. */
   readonly retryable: boolean;
   /** HTTP or WebSocket-ack status, when the server answered. */
   readonly status: number | undefined;

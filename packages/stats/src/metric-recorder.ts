@@ -8,7 +8,12 @@ import { errorText } from '@sightline/core';
 
 /** Per-call options: DogStatsD-style tags and a sample rate in (0, 1]. */
 export interface MetricOptions {
+  /** Tags of this call, added to the client's `tags`. Default none. */
   readonly tags?: Tags;
+  /**
+   * The fraction of calls sent, in (0, 1]; the server scales counts back up. Default the client's
+   * `sampleRate` (1).
+   */
   readonly sampleRate?: number;
 }
 

@@ -6,52 +6,62 @@ import { closestName, opt, validateField, type Field, type OptionsErrorFactory, 
 import { checkStatsdSafeTags, isValidMetricName, METRIC_NAME_PATTERN, type Tags } from '@sightline/stats-protocol';
 import { describeSettingOrigin, StatsConfigError, type SettingSource } from './errors.js';
 
+/**
+ * The transports a client can use: `http` and `ws` to a Sightline stats server, `udp`, `tcp` and `uds` to a
+ * StatsD daemon.
+ */
 export const PROTOCOLS = Object.freeze(['http', 'ws', 'udp', 'tcp', 'uds'] as const);
+/** One of {@link PROTOCOLS}. */
 export type Protocol = (typeof PROTOCOLS)[number];
 
 /** The StatsD dialect spoken by the udp / tcp / uds transports. */
 export const FLAVOURS = Object.freeze(['statsd', 'dogstatsd', 'telegraf'] as const);
+/** One of {@link FLAVOURS}. */
 export type Flavour = (typeof FLAVOURS)[number];
 
 /** Every plain setting, as accepted by `new StatsClient()`, a config file, env or argv. */
 export interface StatsClientConfig {
-  /** `http` (default, recommended), `ws`, or StatsD over `udp`, `tcp`, `uds`. */
+  /** `http` (recommended), `ws`, or StatsD over `udp`, `tcp`, `uds`. Default `http`. */
   readonly protocol?: Protocol;
+  /** Host name or IP of the stats server or StatsD daemon. Default `127.0.0.1`. */
   readonly destHost?: string;
+  /** Port of the stats server or StatsD daemon, 1 to 65535. Default 8125. */
   readonly destPort?: number;
-  /** HMAC secret for http and ws; required for them. Never sent, logged or printed. */
+  /** HMAC secret for http and ws; required for them. Never sent, logged or printed. No default. */
   readonly secret?: string;
-  /** Prepended to every name as `prefix.name`. */
+  /** Prepended to every name as `prefix.name`. Default none. */
   readonly prefix?: string;
-  /** https / wss instead of http / ws. */
+  /** https / wss instead of http / ws. Default false. */
   readonly tls?: boolean;
-  /** Unix socket path for `uds`. */
+  /** Unix socket path for `uds`; required for it. No default. */
   readonly socketPath?: string;
-  /** StatsD dialect for udp / tcp / uds: how histograms and tags are written. */
+  /** StatsD dialect for udp / tcp / uds: how histograms and tags are written. Default `statsd`. */
   readonly flavour?: Flavour;
-  /** How often the client's own buffer is flushed; 0 disables the timer (flush() by hand). */
+  /** How often the client's own buffer is flushed, in milliseconds; 0 disables the timer (flush() by hand). Default 1000. */
   readonly flushIntervalMs?: number;
-  /** A batch is cut when it holds this many values (one per counter or gauge, one per sample). */
+  /** A batch is cut when it holds this many values (one per counter or gauge, one per sample). Default 10 000. */
   readonly maxBatchSize?: number;
-  /** Batches waiting for the server; past it the oldest is dropped and counted. */
+  /** Batches waiting for the server; past it the oldest is dropped and counted. Default 100. */
   readonly maxQueuedBatches?: number;
-  /** Retries per batch after network errors and 5xx (never after 4xx). */
+  /** Retries per batch after network errors and 5xx (never after 4xx). Default 5. */
   readonly maxRetries?: number;
-  /** First retry delay; doubles per attempt up to `retryMaxMs`. */
+  /** First retry delay in milliseconds; doubles per attempt up to `retryMaxMs`. Default 100. */
   readonly retryBaseMs?: number;
+  /** Largest retry delay, in milliseconds. Default 10 000. */
   readonly retryMaxMs?: number;
-  /** Per request (http), per ack (ws), per connect. */
+  /** Timeout per request (http), per ack (ws) and per connect, in milliseconds. Default 5000. */
   readonly timeoutMs?: number;
-  /** Largest UDP datagram the StatsD transports send. */
+  /** Largest UDP datagram the StatsD transports send, in bytes (64 to 65 507). Default 1432. */
   readonly maxPacketBytes?: number;
-  /** UDP pacing: bytes sent per millisecond at most, so the daemon's socket buffer is not overrun. */
+  /** UDP pacing: bytes sent per millisecond at most, so the daemon's socket buffer is not overrun. Default 5728. */
   readonly udpBytesPerMs?: number;
-  /** Default sample rate for calls that give none. */
+  /** Default sample rate, in (0, 1], for calls that give none. Default 1. */
   readonly sampleRate?: number;
-  /** Tags added to every metric. */
+  /** Tags added to every metric. Default none. */
   readonly tags?: Tags;
 }
 
+/** The name of a client setting, e.g. `destPort`. */
 export type SettingName = keyof StatsClientConfig;
 
 /** Settings after resolution: every value present except the optional ones. */
@@ -112,6 +122,7 @@ export const SETTING_SPECS: Readonly<Record<SettingName, SettingSpec>> = Object.
   tags: { kind: 'tags', default: undefined, describe: 'tags on every metric (k:v,k2:v2 in argv and env)' },
 } satisfies Record<SettingName, SettingSpec>);
 
+/** Every setting `StatsClientSettings.load()` reads, by name. */
 export const SETTING_NAMES = Object.freeze(Object.keys(SETTING_SPECS) as SettingName[]);
 
 function nonEmpty(v: string): string | undefined {
@@ -126,7 +137,9 @@ function checkPrefix(v: string): string | undefined {
 /** One value and where it came from, before validation. `raw` values are strings from argv / env. */
 export interface SettingInput {
   readonly value: unknown;
+  /** The layer the value came from: argv, env, a config file, options or the built-in default. */
   readonly source: SettingSource;
+  /** The exact place: a flag, a variable, `file: key`, or `default`. */
   readonly origin: string;
   /** True when `value` is text to be parsed (argv, env); false when it is already typed. */
   readonly raw: boolean;
@@ -136,7 +149,9 @@ export type SettingInputs = Partial<Record<SettingName, SettingInput>>;
 
 /** Where a resolved setting came from. */
 export interface SettingOrigin {
+  /** The layer the value came from: argv, env, a config file, options or the built-in default. */
   readonly source: SettingSource;
+  /** The exact place: a flag such as `--stats-dest-port`, a variable, `file: key`, or `default`. */
   readonly origin: string;
 }
 

@@ -6,6 +6,10 @@ import { MetricRecorder, type RecorderContext } from './metric-recorder.js';
 /** Hands a pipeline's records to its client; resolves when they are delivered or given up. */
 export type SubmitRecords = (chunks: MetricRecord[][]) => Promise<void>;
 
+/**
+ * A private aggregation window of a client, sent as one batch when it ends: `client.pipeline((pipe) => ...)`,
+ * `using pipe = client.pipeline()` or `await using`.
+ */
 export class Pipeline extends MetricRecorder {
   /** Created by `client.pipeline()`. */
   constructor(
@@ -15,6 +19,7 @@ export class Pipeline extends MetricRecorder {
     super(ctx);
   }
 
+  /** Hands a full buffer to the client as a batch. */
   protected onFull(): void {
     // A pipeline larger than a batch is sent in batch-sized parts, so memory stays bounded.
     void this.submit(this.drain());

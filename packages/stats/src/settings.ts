@@ -23,6 +23,7 @@ export const SETTINGS_ARGV_PREFIX = '--stats-';
 const CONFIG_FILE_ENV = `${SETTINGS_ENV_PREFIX}CONFIG_FILE`;
 const CONFIG_FILE_ARGV = `${SETTINGS_ARGV_PREFIX}config-file`;
 
+/** Options of `StatsClientSettings.load()`: where to read settings from. */
 export interface LoadSettingsOptions {
   /** Defaults to `process.argv.slice(2)`. Arguments not starting with `--stats-` are ignored. */
   readonly argv?: readonly string[];
@@ -141,6 +142,10 @@ function defaultsLayer(defaults: StatsClientConfig): SettingInputs {
 /** Extras that only code can give (functions, objects), passed to `createClient`. */
 export type CreateClientOptions = Pick<StatsClientOptions, 'onError' | 'transport' | 'tlsOptions'>;
 
+/**
+ * A stats client's settings read from argv, the environment (`STATS_CLIENT_SETTINGS__*`), a JSON config file
+ * and defaults, each value checked and its origin kept; `createClient()` builds the client from them.
+ */
 export class StatsClientSettings {
   readonly #config: ResolvedConfig;
   readonly #origins: Readonly<Record<SettingName, SettingOrigin>>;
@@ -169,15 +174,19 @@ export class StatsClientSettings {
     return new StatsClientSettings(config, origins);
   }
 
+  /** The transport to use (setting `protocol`). */
   get protocol(): ResolvedConfig['protocol'] {
     return this.#config.protocol;
   }
+  /** The server's host (setting `destHost`). */
   get destHost(): string {
     return this.#config.destHost;
   }
+  /** The server's port (setting `destPort`). */
   get destPort(): number {
     return this.#config.destPort;
   }
+  /** The metric name prefix (setting `prefix`); empty for none. */
   get prefix(): string {
     return this.#config.prefix;
   }
@@ -211,15 +220,18 @@ export class StatsClientSettings {
     return new StatsClient(options as StatsClientOptions);
   }
 
+  /** A one-line summary, the secret redacted. */
   toString(): string {
     const c = this.#config;
     return `StatsClientSettings(${c.protocol}://${c.protocol === 'uds' ? c.socketPath : `${c.destHost}:${c.destPort}`}${c.prefix ? `, prefix ${c.prefix}` : ''}${c.secret === undefined ? '' : ', secret <redacted>'})`;
   }
 
+  /** Every setting, the secret redacted: what `JSON.stringify` prints. */
   toJSON(): Record<string, unknown> {
     return this.values();
   }
 
+  /** What `console.log` and `util.inspect` print: every setting, the secret redacted. */
   [inspect.custom](): string {
     return `StatsClientSettings ${inspect(this.values())}`;
   }

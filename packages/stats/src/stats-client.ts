@@ -18,6 +18,10 @@ const log = getLogger('sightline.stats');
 /** What `onError` receives: a delivery problem or a dropped metric call. */
 export type StatsError = StatsTransportError | InvalidMetricError;
 
+/**
+ * Options of `new StatsClient(options)`: every setting of {@link StatsClientConfig}, plus what only code can
+ * give. Checked once; unknown keys are errors.
+ */
 export interface StatsClientOptions extends StatsClientConfig {
   /** Called for every delivery failure, drop, and (once per name) invalid metric. Must not throw; if it does, it is ignored. */
   readonly onError?: (error: StatsError) => void;
@@ -31,17 +35,21 @@ export interface StatsClientOptions extends StatsClientConfig {
 export interface StatsClientStats {
   /** Batches / metric records the server (or socket) took. */
   readonly sentBatches: number;
+  /** Metric records in the batches sent. */
   readonly sentMetrics: number;
   /** Dropped from a full queue, or after close. */
   readonly droppedBatches: number;
+  /** Metric records in the batches dropped. */
   readonly droppedMetrics: number;
   /** Refused (4xx, 401) or given up after retries. */
   readonly failedBatches: number;
+  /** Metric records in the batches that failed. */
   readonly failedMetrics: number;
   /** Metric calls dropped for a bad name, tags, value or sample rate, or after close. */
   readonly invalidMetrics: number;
   /** Metrics a server took in a batch but refused on their own (from its response). */
   readonly rejectedMetrics: number;
+  /** Attempts made again after a network error or a 5xx. */
   readonly retries: number;
   /** Batches waiting or in flight now. */
   readonly queuedBatches: number;
@@ -49,8 +57,15 @@ export interface StatsClientStats {
 
 const CLIENT_ONLY_OPTIONS = ['onError', 'transport', 'tlsOptions'];
 
+/**
+ * A StatsD-style metrics client (`incr`, `gauge`, `time`, `hist`) that aggregates in memory and sends batches
+ * on a timer over http or ws to a Sightline stats server (HMAC-signed), or as StatsD lines over udp, tcp or
+ * uds; failures are retried with backoff, counted and reported through `onError`, never thrown.
+ */
 export class StatsClient extends MetricRecorder {
+  /** The transport in use: one of {@link PROTOCOLS}, or a custom transport's name. */
   readonly protocol: Protocol | string;
+  /** Prepended to every metric name as `prefix.name`; empty for none. */
   readonly prefix: string;
   readonly #config: ResolvedConfig;
   readonly #transport: Transport;
@@ -121,6 +136,10 @@ export class StatsClient extends MetricRecorder {
    * - `await using pipe = client.pipeline()`: sent when the block exits, and awaited.
    */
   pipeline(): Pipeline;
+  /**
+   * Runs `body` with a fresh pipeline and sends it when `body` returns or settles; returns what `body`
+   * returns.
+   */
   pipeline<R>(body: (pipe: Pipeline) => R): R;
   pipeline<R>(body?: (pipe: Pipeline) => R): Pipeline | R {
     const pipe = new Pipeline(this.ctx, (chunks) => this.submit(chunks));
@@ -168,6 +187,10 @@ export class StatsClient extends MetricRecorder {
     return this.#closing;
   }
 
+  /**
+   * Counts since the client started: batches and metrics sent, dropped, failed, rejected, retries, and the
+   * queue's length.
+   */
   stats(): StatsClientStats {
     const c = this.#counts;
     return {
@@ -184,6 +207,7 @@ export class StatsClient extends MetricRecorder {
     };
   }
 
+  /** Cuts a batch when the buffer holds `maxBatchSize` values. */
   protected onFull(): void {
     this.enqueue(this.drain());
   }
@@ -250,14 +274,17 @@ export class StatsClient extends MetricRecorder {
     }
   }
 
+  /** A one-line summary: protocol, target and prefix (never the secret). */
   override toString(): string {
     return `StatsClient(${this.#transport.target}${this.prefix ? `, prefix ${this.prefix}` : ''}${this.#config.secret === undefined ? '' : ', secret <redacted>'})`;
   }
 
+  /** The client's settings (the secret redacted) and counts: what `JSON.stringify` prints. */
   toJSON(): Record<string, unknown> {
     return { target: this.#transport.target, ...describeConfig(this.#config) };
   }
 
+  /** What `console.log` and `util.inspect` print: as `toJSON()`. */
   [inspect.custom](): string {
     return `StatsClient ${inspect(this.toJSON())}`;
   }

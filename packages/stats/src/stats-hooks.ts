@@ -7,11 +7,15 @@ import type { MetricOptions } from './metric-recorder.js';
 
 /** What the hooks need of a client (a `StatsClient` or a `Pipeline`). */
 export interface MetricSink {
+  /** Adds to a counter. */
   incr(name: string, value?: number, options?: MetricOptions): void;
+  /** Records a duration, in milliseconds. */
   time(name: string, ms: number, options?: MetricOptions): void;
+  /** Records a histogram sample. */
   hist(name: string, value: number, options?: MetricOptions): void;
 }
 
+/** Options of `statsHooks(client, options)`. */
 export interface StatsHooksOptions {
   /** Tag byte counts, timings and errors with `op` (default true). */
   readonly tagOps?: boolean;

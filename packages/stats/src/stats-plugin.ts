@@ -7,6 +7,7 @@ import { StatsClient, type StatsClientOptions } from './stats-client.js';
 import { statsHooks, type StatsHooksOptions } from './stats-hooks.js';
 import { StatsDMonitor, type StatsDMonitorOptions } from './statsd-monitor.js';
 
+/** Options of the `stats()` plugin: a client's options, plus the parts the plugin adds. */
 export interface StatsPluginOptions extends StatsClientOptions {
   /** Use this client instead of building one (the plugin then owns its lifecycle: stop closes it). */
   readonly client?: StatsClient;
@@ -16,8 +17,11 @@ export interface StatsPluginOptions extends StatsClientOptions {
   readonly hooks?: StatsHooksOptions | false;
 }
 
+/** The `stats()` plugin for `setup()`: its client, the StatsDMonitor sensor and the stats hooks. */
 export interface StatsPlugin extends Plugin {
+  /** Always `stats`. */
   readonly name: 'stats';
+  /** The client the plugin flushes on start and closes on stop. */
   readonly client: StatsClient;
 }
 
@@ -60,4 +64,9 @@ function statsPlugin(options: StatsPluginOptions = {}): StatsPlugin {
   };
 }
 
+/**
+ * A plugin for `setup()` that sends the service's metrics to a stats server or StatsD daemon: builds a
+ * `StatsClient` from the options (or uses `options.client`), adds a StatsDMonitor sensor and stats hooks, and
+ * closes the client on stop.
+ */
 export const stats = withOptionsShape(statsPlugin, STATS_PLUGIN_SHAPE);

@@ -7,12 +7,17 @@ import type { MetricOptions } from './metric-recorder.js';
 
 /** What the monitor needs of a client. */
 export interface MonitorClient {
+  /** Adds to a counter. */
   incr(name: string, value?: number, options?: MetricOptions): void;
+  /** Sets a gauge. */
   gauge(name: string, value: number, options?: MetricOptions): void;
+  /** Records a duration, in milliseconds. */
   time(name: string, ms: number, options?: MetricOptions): void;
+  /** Runs `collector` before each flush; returns a function that unregisters it. */
   onBeforeFlush(collector: () => void): () => void;
 }
 
+/** Options of `new StatsDMonitor(client, options)`; checked once by core's options rule. */
 export interface StatsDMonitorOptions {
   /** Name prefix under the client's own prefix (default `stream`). */
   readonly prefix?: string;
@@ -75,6 +80,11 @@ const NAMES: Readonly<Record<Total, string>> = {
   topicBufferFull: 'topic_buffer_full',
 };
 
+/**
+ * A stream sensor that counts messages, events, table operations, commits, sends, assignments and rebalances
+ * in plain fields and hands the figures to a stats client before each flush (`<prefix>.messages_received`,
+ * `<prefix>.commit_latency`, ...), so an event costs an increment, not a metric call.
+ */
 export class StatsDMonitor implements CompleteSensor {
   private readonly prefix: string;
   private readonly maxTopics: number;
@@ -90,6 +100,7 @@ export class StatsDMonitor implements CompleteSensor {
   private lastActive = 0;
   private readonly unregister: () => void;
 
+  /** Starts counting and registers with `client.onBeforeFlush`; `dispose()` unregisters. */
   constructor(
     private readonly client: MonitorClient,
     options: StatsDMonitorOptions = {},
@@ -115,87 +126,107 @@ export class StatsDMonitor implements CompleteSensor {
     return t;
   }
 
+  /** Counts a message received on topic-partition `tp`. */
   onMessageIn(tp: string, _offset?: number, _message?: unknown): void {
     this.totals.messagesReceived++;
     const t = this.topic(tp);
     if (t) t.in++;
   }
 
+  /** Counts a message sent on topic-partition `tp`. */
   onMessageOut(tp: string, _offset?: number, _message?: unknown): void {
     this.totals.messagesSent++;
     const t = this.topic(tp);
     if (t) t.out++;
   }
 
+  /** Counts an event entering a stream; returns its start time for `onStreamEventOut`. */
   onStreamEventIn(_tp?: string, _offset?: number, _stream?: unknown, _event?: unknown): number {
     this.totals.eventsIn++;
     return performance.now();
   }
 
+  /** Counts an event leaving a stream and records its latency. */
   onStreamEventOut(_tp: string, _offset: number, _stream: unknown, _event: unknown, state?: SensorState): void {
     this.totals.eventsOut++;
     if (typeof state === 'number') this.eventLatency.add(performance.now() - state);
   }
 
+  /** Counts a table read. */
   onTableGet(_table?: unknown, _key?: unknown): void {
     this.totals.tableGets++;
   }
 
+  /** Counts a table write. */
   onTableSet(_table?: unknown, _key?: unknown, _value?: unknown): void {
     this.totals.tableSets++;
   }
 
+  /** Counts a table deletion. */
   onTableDel(_table?: unknown, _key?: unknown): void {
     this.totals.tableDels++;
   }
 
+  /** Counts a table membership test. */
   onTableContains(_table?: unknown, _key?: unknown): void {
     this.totals.tableContains++;
   }
 
+  /** Marks the start of a partition assignment; returns its start time. */
   onAssignmentStart(_assignor?: unknown): number {
     return performance.now();
   }
 
+  /** Counts a completed partition assignment. */
   onAssignmentCompleted(_assignor?: unknown, _state?: SensorState): void {
     this.totals.assignments++;
   }
 
+  /** Counts a failed partition assignment. */
   onAssignmentError(_assignor?: unknown, _error?: unknown, _state?: SensorState): void {
     this.totals.assignmentErrors++;
   }
 
+  /** Counts a rebalance; returns its start time. */
   onRebalanceStart(_app?: unknown): number {
     this.totals.rebalances++;
     return performance.now();
   }
 
+  /** Not counted: rebalances are counted at their start. */
   onRebalanceReturn(_app?: unknown, _state?: SensorState): void {}
 
+  /** Not counted: rebalances are counted at their start. */
   onRebalanceEnd(_app?: unknown, _state?: SensorState): void {}
 
+  /** Counts a topic buffer found full. */
   onTopicBufferFull(_tp?: string): void {
     this.totals.topicBufferFull++;
   }
 
+  /** Marks the start of an offset commit; returns its start time. */
   onCommitInitiated(_consumer?: unknown): number {
     return performance.now();
   }
 
+  /** Records a completed commit and its latency. */
   onCommitCompleted(_consumer: unknown, state: SensorState): void {
     this.totals.commits++;
     if (typeof state === 'number') this.commitLatency.add(performance.now() - state);
   }
 
+  /** Marks the start of a send; returns its start time. */
   onSendInitiated(_producer?: unknown, _topic?: string, _message?: unknown): number {
     return performance.now();
   }
 
+  /** Records a completed send and its latency. */
   onSendCompleted(_producer: unknown, state: SensorState): void {
     this.totals.sends++;
     if (typeof state === 'number') this.sendLatency.add(performance.now() - state);
   }
 
+  /** Counts a failed send and records its latency. */
   onSendError(_producer: unknown, _error: unknown, state: SensorState): void {
     this.totals.sendErrors++;
     if (typeof state === 'number') this.sendLatency.add(performance.now() - state);

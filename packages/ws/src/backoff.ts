@@ -1,5 +1,6 @@
 // Reconnection options; the delays themselves are core's backoffDelay (exponential, capped, jittered).
 
+/** How a client reconnects after its link drops: exponential delays, capped and jittered. */
 export interface ReconnectOptions {
   /** Delay before the first reconnection attempt. Default 100 ms. */
   readonly initialDelayMs?: number;

@@ -14,8 +14,12 @@ export class WsConfigError extends OptionsError {}
  */
 export class ConnectionClosedError extends WsError {
   constructor(
+    /** The op of the request that lost its connection. */
     readonly op: string,
     message: string,
+    /**
+     * The WebSocket close code received (1006 when the link broke without one); undefined when none applies.
+     */
     readonly code?: number,
   ) {
     super(message);
@@ -25,7 +29,9 @@ export class ConnectionClosedError extends WsError {
 /** No reply arrived within the request timeout. The reply, should it come later, is dropped. */
 export class RequestTimeoutError extends WsError {
   constructor(
+    /** The op of the request that timed out. */
     readonly op: string,
+    /** The timeout that expired, in milliseconds. */
     readonly timeoutMs: number,
   ) {
     super(`Request ${JSON.stringify(op)} got no reply within ${timeoutMs} ms`);
@@ -38,7 +44,9 @@ export class RequestTimeoutError extends WsError {
  */
 export class RemoteError extends WsError {
   constructor(
+    /** The op the server answered with an error. */
     readonly op: string,
+    /** The server-side error type, e.g. a handler's error class name or `UnknownOpError`. */
     readonly type: string,
     remoteMessage: string,
   ) {
@@ -49,6 +57,7 @@ export class RemoteError extends WsError {
 /** The first connection attempt of `connect()` failed; `cause` holds the underlying error. */
 export class WsConnectError extends WsError {
   constructor(
+    /** The URL the client tried to connect to (credentials removed). */
     readonly url: string,
     cause: unknown,
   ) {

@@ -2,32 +2,45 @@
 
 /** Client to server: run `op` with `payload` and reply with the same `id`. */
 export interface RequestFrame {
+  /** Chosen by the client; the reply carries it back. */
   readonly id: RequestId;
+  /** The operation to run: a key of the server's handlers. */
   readonly op: string;
+  /** The operation's argument, any JSON value. */
   readonly payload?: unknown;
 }
 
 /** Server to client: the request with this id succeeded. */
 export interface SuccessReplyFrame {
+  /** The id of the request this answers. */
   readonly id: RequestId;
+  /** Marks a success. */
   readonly ok: true;
+  /** What the handler returned, as JSON. */
   readonly result?: unknown;
 }
 
 /** Server to client: the request with this id failed (`id` is null when the frame had no readable id). */
 export interface ErrorReplyFrame {
+  /** The id of the request this answers, or null when it had no readable id. */
   readonly id: RequestId | null;
+  /** Marks a failure. */
   readonly ok: false;
+  /** The error's type (class name or protocol error) and message. */
   readonly error: { readonly type: string; readonly message: string };
 }
 
 /** Server to client, unsolicited: no id, no reply expected. */
 export interface PushFrame {
+  /** What the push is about, e.g. `price`. */
   readonly op: string;
+  /** The pushed value, any JSON value. */
   readonly payload?: unknown;
 }
 
+/** A reply from the server: success or error. */
 export type ReplyFrame = SuccessReplyFrame | ErrorReplyFrame;
+/** A request's id: a string or a finite number. */
 export type RequestId = string | number;
 
 /**

@@ -15,6 +15,7 @@ import { opt } from '@sightline/core';
 const log = getLogger('sightline.ws.client');
 const wsLog = getLogger('sightline.ws');
 
+/** Options of `WsClient` and `WsClient.connect()`; checked once by core's options rule. */
 export interface WsClientOptions {
   /** Hooks fired for connections, frames, requests and errors. */
   readonly hooks?: MetricsHooks;
@@ -107,6 +108,10 @@ function validateUrl(url: unknown): string {
   return url;
 }
 
+/**
+ * A WebSocket client speaking the request/reply/push protocol of `createWsServer()`: requests by op with
+ * timeouts, pushes to listeners, reconnection with backoff, heartbeats, and the metrics hooks fired for each.
+ */
 export class WsClient {
   /** Creates a client and resolves once it is connected: `await using ws = await WsClient.connect(url)`. */
   static async connect(url: string, options: WsClientOptions = {}): Promise<WsClient> {
@@ -115,6 +120,7 @@ export class WsClient {
     return client;
   }
 
+  /** The URL the client connects to, as given. */
   readonly url: string;
   private readonly safeUrl: string;
   private readonly dispatch: HookDispatcher;
@@ -134,6 +140,7 @@ export class WsClient {
   private firstConnect: Waiter | undefined;
   private closing: Promise<void> | undefined;
 
+  /** Creates a client without connecting; call `connect()`, or use the static `WsClient.connect(url)`. */
   constructor(url: string, options: WsClientOptions = {}) {
     this.url = validateUrl(url);
     this.safeUrl = redactUrl(url);
@@ -247,6 +254,7 @@ export class WsClient {
     return this.closing;
   }
 
+  /** Closes the client, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

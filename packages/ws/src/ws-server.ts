@@ -21,6 +21,7 @@ export type WsHandler = (payload: unknown, connection: WsConnection) => unknown;
 /** Handlers by op name. */
 export type WsHandlers = Readonly<Record<string, WsHandler>>;
 
+/** Options of `createWsServer()`; checked once by core's options rule. */
 export interface WsServerOptions {
   /** Port to listen on (0 lets the OS pick one). Give `port` or `server`, not both. */
   readonly port?: number;
@@ -48,6 +49,7 @@ export interface WsServerOptions {
   readonly onConnectionClose?: (connection: WsConnection, code: number) => void;
 }
 
+/** A running WebSocket server made by `createWsServer()`. */
 export interface WsServer {
   /** The port the server listens on (of your server, with the `server` option). */
   readonly port: number;

@@ -12,8 +12,11 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /** TLS settings for https / wss (programmatic only): a private CA, or no verification for tests. */
 export interface StatsTlsOptions {
+  /** A private CA to trust, in PEM. Default Node's bundled CAs. */
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** Set false to skip certificate verification (tests only). Default true. */
   readonly rejectUnauthorized?: boolean;
+  /** The TLS server name (SNI) to verify against. Default `destHost`. */
   readonly servername?: string;
 }
 

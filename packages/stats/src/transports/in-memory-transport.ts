@@ -4,21 +4,30 @@ import type { Batch, MetricRecord } from '../batch.js';
 import { StatsTransportError, type StatsTransportErrorKind } from '../errors.js';
 import type { SendResult, Transport } from './transport.js';
 
+/** Options of `new InMemoryTransport(options)`. */
 export interface InMemoryTransportOptions {
   /** Fail every send with this kind until `failWith(undefined)`. */
   readonly failWith?: StatsTransportErrorKind;
 }
 
+/**
+ * A transport that keeps every delivered batch in memory, for tests: read back counters, gauges and samples
+ * by name, or make sends fail on purpose.
+ */
 export class InMemoryTransport implements Transport {
+  /** Always `memory`. */
   readonly protocol = 'memory';
+  /** Always `memory://`. */
   readonly target = 'memory://';
   /** Delivered batches, in order. */
   readonly batches: Batch[] = [];
   /** Every attempt, delivered or not. */
   attempts = 0;
+  /** True once `close()` was called. */
   closed = false;
   private failure: StatsTransportErrorKind | undefined;
 
+  /** Creates an empty transport that delivers every batch, unless `options.failWith` says otherwise. */
   constructor(options: InMemoryTransportOptions = {}) {
     this.failure = options.failWith;
   }
@@ -28,6 +37,7 @@ export class InMemoryTransport implements Transport {
     this.failure = kind;
   }
 
+  /** Keeps `batch` (or fails with the kind set by `failWith`). */
   async send(batch: Batch): Promise<SendResult> {
     this.attempts++;
     if (this.failure !== undefined) {
@@ -38,6 +48,7 @@ export class InMemoryTransport implements Transport {
     return { ok: true, accepted: batch.metrics.length, rejected: 0 };
   }
 
+  /** Marks the transport closed; kept batches stay readable. */
   async close(): Promise<void> {
     this.closed = true;
   }
@@ -69,6 +80,7 @@ export class InMemoryTransport implements Transport {
     return this.batches.map((b) => encodeBatch(b.metrics));
   }
 
+  /** Forgets every batch and attempt. */
   clear(): void {
     this.batches.length = 0;
     this.attempts = 0;

@@ -8,10 +8,15 @@ export type SendResult =
       readonly ok: true;
       /** Metrics the server applied and refused (http and ws report them; StatsD cannot). */
       readonly accepted?: number;
+      /** Metrics the server refused on their own (http and ws report them). */
       readonly rejected?: number;
     }
   | { readonly ok: false; readonly error: StatsTransportError };
 
+/**
+ * How a client delivers batches; `StatsClientOptions.transport` takes a custom one (for tests,
+ * `InMemoryTransport` from `@sightline/stats/testing`).
+ */
 export interface Transport {
   /** `http`, `ws`, `udp`, `tcp`, `uds`, or a custom name. */
   readonly protocol: string;
