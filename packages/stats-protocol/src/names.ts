@@ -6,12 +6,18 @@ import type { Tags } from './metric.js';
 
 /** A letter or `_`, then letters, digits, `_ . -`; a client's prefix is part of the name. */
 export const METRIC_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** The longest metric name accepted, in characters: 200. */
 export const MAX_METRIC_NAME_LENGTH = 200;
+/** The most tags one metric may carry: 64. */
 export const MAX_TAGS = 64;
 
 /** StatsD's separators: a tag value holding one would split or corrupt a line. */
 const STATSD_FORBIDDEN = /[|,#\n\r]/;
 
+/**
+ * Whether `name` is a metric name the protocol accepts: at most 200 characters matching {@link
+ * METRIC_NAME_PATTERN}.
+ */
 export function isValidMetricName(name: unknown): name is string {
   return typeof name === 'string' && name.length <= MAX_METRIC_NAME_LENGTH && METRIC_NAME_PATTERN.test(name);
 }

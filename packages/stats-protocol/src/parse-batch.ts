@@ -6,17 +6,23 @@ import { BATCH_METRIC_TYPES, type BatchMetric, type BatchMetricType, type Tags }
 import { isValidMetricName, METRIC_NAME_FORM, parseTags } from './names.js';
 import { PROTOCOL_VERSION } from './wire.js';
 
+/** A metric of a batch that was refused, and why. */
 export interface MetricError {
   /** Position of the metric in the batch's `metrics` array. */
   readonly index: number;
+  /** What was wrong with it. */
   readonly message: string;
 }
 
+/** A metric of a batch that was accepted, with its position. */
 export interface IndexedMetric {
+  /** Its position in the batch's `metrics` array. */
   readonly index: number;
+  /** The metric, checked. */
   readonly metric: BatchMetric;
 }
 
+/** The outcome of `parseBatch()`: the accepted and refused metrics, or why the whole body was refused. */
 export type BatchParseResult =
   | { readonly ok: true; readonly metrics: readonly IndexedMetric[]; readonly errors: readonly MetricError[] }
   | { readonly ok: false; readonly error: string };

@@ -22,10 +22,16 @@ export function signBatch(secret: string | Uint8Array, timestamp: string, body: 
 /** Why a batch was refused (`ok` when it was not); a server answers 401 for every refusal alike. */
 export type SignatureVerdict = 'ok' | 'missing' | 'malformed' | 'stale' | 'mismatch';
 
+/**
+ * What `verifySignature()` checks: the secrets accepted, the request's timestamp and signature headers, and
+ * the exact body.
+ */
 export interface VerifySignatureInput {
   /** Every secret currently accepted (rotation: old and new side by side). */
   readonly secrets: readonly (string | Uint8Array)[];
+  /** The request's timestamp header (milliseconds since the epoch, as text); undefined when absent. */
   readonly timestamp: string | undefined;
+  /** The request's signature header (`v1=<hex>`); undefined when absent. */
   readonly signature: string | undefined;
   /** The exact bytes received. */
   readonly body: string | Uint8Array;

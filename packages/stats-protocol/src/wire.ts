@@ -12,4 +12,5 @@ export const WS_PATH = '/v1/ws';
 export const TIMESTAMP_HEADER = 'x-sightline-timestamp';
 /** `v1=` + hex HMAC-SHA256; see `signBatch`. */
 export const SIGNATURE_HEADER = 'x-sightline-signature';
+/** The content type of a batch request body: JSON. */
 export const BATCH_CONTENT_TYPE = 'application/json';

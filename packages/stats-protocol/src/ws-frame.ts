@@ -3,11 +3,15 @@
 import { describeValue } from '@sightline/core';
 import { isPlainObject } from './is-plain-object.js';
 
+/** The WebSocket envelope of one batch: one text frame, the batch JSON as a string in `body`. */
 export interface WsFrame {
   /** Echoed in the ack, so the client can match answers to batches. */
   readonly id: number;
+  /** Milliseconds since the epoch, as text; covered by the signature. */
   readonly timestamp: string;
+  /** `v1=<hex>`: HMAC-SHA256 of the timestamp and body. */
   readonly signature: string;
+  /** The batch JSON, the exact bytes signed. */
   readonly body: string;
 }
 
@@ -17,10 +21,12 @@ export type WsFrameParseResult =
   /** `id` is set when the frame carried a usable one, so the refusal can still be acked. */
   | { readonly ok: false; readonly id: number | null; readonly error: string };
 
+/** Writes a frame as the text sent over the WebSocket. */
 export function encodeWsFrame(frame: WsFrame): string {
   return JSON.stringify({ id: frame.id, timestamp: frame.timestamp, signature: frame.signature, body: frame.body });
 }
 
+/** Reads a frame received over the WebSocket; never throws. */
 export function parseWsFrame(text: string): WsFrameParseResult {
   let envelope: unknown;
   try {

@@ -3,6 +3,7 @@ import { opt, validateOptions, type Shape } from '@sightline/core';
 import { DEFAULT_MAX_SKEW_MS } from '@sightline/stats-protocol';
 import { StatsServerConfigError } from './errors.js';
 
+/** Where the optional StatsD listeners bind. */
 export interface StatsdListenOptions {
   /** Interface for the StatsD listeners; defaults to the server's `host`. */
   readonly host?: string;
@@ -12,6 +13,7 @@ export interface StatsdListenOptions {
   readonly tcpPort?: number;
 }
 
+/** Histogram bucket upper bounds per kind of samples. */
 export interface BucketOptions {
   /** Upper bounds in seconds for timers (`|ms` and batch `timer`). */
   readonly timer?: readonly number[];
@@ -19,6 +21,10 @@ export interface BucketOptions {
   readonly histogram?: readonly number[];
 }
 
+/**
+ * Options of `createStatsServer()` and the `statsServer()` plugin; checked once by core's options rule
+ * (unknown keys are errors, `SIGHTLINE_STATS_SERVER_<SETTING>` variables apply).
+ */
 export interface StatsServerOptions {
   /** Interface for HTTP and WebSocket ingest. Default `127.0.0.1`. */
   readonly host?: string;
@@ -26,6 +32,7 @@ export interface StatsServerOptions {
   readonly port?: number;
   /** Accepted HMAC secrets, several during a rotation. Required, never logged. */
   readonly secrets: string | readonly string[];
+  /** StatsD listeners (UDP, TCP) beside HTTP and WebSocket ingest. Default none. */
   readonly statsd?: StatsdListenOptions;
   /** Largest accepted batch body (and WebSocket frame). Default 1 MiB. */
   readonly maxBodyBytes?: number;
@@ -63,7 +70,9 @@ export interface ResolvedOptions {
   readonly exposeMetrics: boolean;
 }
 
+/** Timer buckets used when `buckets` is not given, in seconds: 1 ms to 10 s. */
 export const DEFAULT_TIMER_BUCKETS: readonly number[] = Object.freeze([0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+/** Histogram buckets used when `buckets` is not given, in the unit received. */
 export const DEFAULT_HISTOGRAM_BUCKETS: readonly number[] = Object.freeze([
   1, 5, 10, 50, 100, 500, 1000, 5000, 10_000, 50_000, 100_000, 500_000, 1_000_000,
 ]);

@@ -3,8 +3,11 @@ import { withOptionsShape, type MetricsSource, type Plugin } from '@sightline/co
 import { STATS_SERVER_SHAPE, type StatsServerOptions } from './options.js';
 import { newStatsServer, type StatsServer } from './stats-server.js';
 
+/** The `statsServer()` plugin for `setup()`: its server listens on start and closes on stop. */
 export interface StatsServerPlugin extends Plugin {
+  /** Always `stats-server`. */
   readonly name: 'stats-server';
+  /** The server's exposition, served by the prometheus or health plugin. */
   readonly metrics: MetricsSource;
   /** The server, e.g. to read `address()` once started. */
   readonly server: StatsServer;
@@ -28,4 +31,8 @@ function isServer(value: StatsServerOptions | StatsServer): value is StatsServer
   return typeof value === 'object' && value !== null && typeof (value as StatsServer).listen === 'function' && typeof (value as StatsServer).snapshot === 'function';
 }
 
+/**
+ * A plugin for `setup()` around a new stats server built from `options` (or one you created): listens on
+ * start, closes on stop, and adds what it received to the service's metrics.
+ */
 export const statsServer = withOptionsShape(statsServerPlugin, STATS_SERVER_SHAPE);

@@ -17,7 +17,9 @@ import { WsIngest } from './transports/ws-ingest.js';
 
 const log = getLogger('sightline.stats-server');
 
+/** Where a listening server can be reached. */
 export interface StatsServerAddress {
+  /** The interface bound, e.g. `127.0.0.1`. */
   readonly host: string;
   /** The HTTP and WebSocket port actually bound. */
   readonly port: number;
@@ -25,19 +27,28 @@ export interface StatsServerAddress {
   readonly url: string;
   /** `ws://host:port/v1/ws`. */
   readonly wsUrl: string;
+  /** The UDP StatsD port bound, when `statsd.udpPort` was given. */
   readonly statsdUdpPort?: number;
+  /** The TCP StatsD port bound, when `statsd.tcpPort` was given. */
   readonly statsdTcpPort?: number;
 }
 
+/** The server's own counters: requests, batches, metrics, refusals and drops. */
 export interface StatsServerCounters extends Readonly<IngestCounters> {
   /** Distinct series held now. */
   readonly series: number;
 }
 
+/** What `snapshot()` returns: the metrics held and the server's own counters. */
 export interface StatsSnapshot extends StoreSnapshot {
+  /** The server's own counters. */
   readonly server: StatsServerCounters;
 }
 
+/**
+ * A stats server made by `createStatsServer()`: receives signed batches over HTTP and WebSocket (and StatsD
+ * lines over UDP and TCP when asked), aggregates them and exposes them in Prometheus format.
+ */
 export interface StatsServer {
   /** What the server received, in Prometheus text or (negotiated) OpenMetrics, plus its own counters. */
   readonly metrics: MetricsSource;

@@ -47,15 +47,23 @@ export interface Family {
   readonly buckets: readonly number[];
 }
 
+/** A timer's or histogram's samples summed up. */
 export interface DistributionSummary {
+  /** Samples received. */
   readonly count: number;
+  /** Their sum, in the unit received (milliseconds for timers). */
   readonly sum: number;
+  /** The smallest sample. */
   readonly min: number;
+  /** The largest sample. */
   readonly max: number;
 }
 
+/** Everything the server holds, by series key (`name{tag=value,...}`). */
 export interface StoreSnapshot {
+  /** Counter totals since the server started. */
   readonly counters: Record<string, number>;
+  /** Gauges' last values. */
   readonly gauges: Record<string, number>;
   /** Timer samples in milliseconds, as received. */
   readonly timers: Record<string, DistributionSummary>;

@@ -9,11 +9,18 @@ const log = getLogger('sightline.stats-server.ingest');
 const MAX_ERRORS = 20;
 const LOG_INTERVAL_MS = 10_000;
 
+/**
+ * The HTTP status of a batch: 200 taken (perhaps partly), 400 malformed, 401 bad signature, 413 too large.
+ */
 export type BatchStatus = 200 | 400 | 401 | 413;
 
+/** The server's answer to a batch: the HTTP response body, or the WebSocket ack. */
 export interface BatchOutcome {
+  /** See {@link BatchStatus}. */
   readonly status: BatchStatus;
+  /** Metrics applied. */
   readonly accepted: number;
+  /** Metrics refused on their own (see `errors`). */
   readonly rejected: number;
   /** Per-metric problems of a 200, at most 20. */
   readonly errors?: readonly MetricError[];

@@ -6,7 +6,9 @@ import type { BatchIngest, BatchOutcome } from '../batch/batch-ingest.js';
 
 const log = getLogger('sightline.stats-server.http');
 
+/** Where the server serves its Prometheus exposition. */
 export const METRICS_PATH = '/metrics';
+/** Where the server serves its JSON snapshot. */
 export const SNAPSHOT_PATH = '/v1/snapshot';
 
 export interface HttpHandlerContext {

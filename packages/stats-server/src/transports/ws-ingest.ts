@@ -10,7 +10,9 @@ const log = getLogger('sightline.stats-server.ws');
 const HEARTBEAT_MS = 30_000;
 const CLOSE_GRACE_MS = 1_000;
 
+/** The server's answer to a WebSocket batch frame. */
 export interface WsAck extends BatchOutcome {
+  /** The frame's id, or null when the frame carried none readable. */
   readonly id: number | null;
 }
 
