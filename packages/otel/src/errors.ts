@@ -6,7 +6,10 @@ export class OtelConfigError extends OptionsError {}
 
 /** `OpenTelemetry.configure()` was called a second time in this process. */
 export class AlreadyConfiguredError extends SightlineError {
-  constructor(readonly service: string) {
+  constructor(
+    /** The service the first `configure()` was called for. */
+    readonly service: string,
+  ) {
     super(
       `OpenTelemetry is already configured in this process (service ${JSON.stringify(service)}): ` +
         'call OpenTelemetry.configure() once at startup (tests may call OpenTelemetry.resetForTesting() in between)',
@@ -17,8 +20,12 @@ export class AlreadyConfiguredError extends SightlineError {
 /** An external trace id or W3C `traceparent` could not be parsed. */
 export class InvalidTraceContextError extends SightlineError {}
 
+/** An external trace id was not 32 hexadecimal digits (or a UUID), or was all zeros. */
 export class InvalidTraceIdError extends InvalidTraceContextError {
-  constructor(readonly value: unknown) {
+  constructor(
+    /** The value received. */
+    readonly value: unknown,
+  ) {
     super(
       `Invalid external trace id ${describe(value)}: expected 32 hexadecimal digits, not all zero ` +
         '(e.g. "4bf92f3577b34da6a3ce929d0e0e4736"; the 8-4-4-4-12 UUID form is accepted too)',
@@ -26,8 +33,10 @@ export class InvalidTraceIdError extends InvalidTraceContextError {
   }
 }
 
+/** A `traceparent` header was not in the W3C form. */
 export class InvalidTraceparentError extends InvalidTraceContextError {
   constructor(
+    /** The value received. */
     readonly value: unknown,
     reason: string,
   ) {
@@ -41,7 +50,9 @@ export class InvalidTraceparentError extends InvalidTraceContextError {
 /** A protocol needs an optional package the application did not install. */
 export class MissingExporterError extends SightlineConfigError {
   constructor(
+    /** The OTLP protocol asked for, e.g. `grpc`. */
     readonly protocol: string,
+    /** The packages to install for it. */
     readonly packages: readonly string[],
     options?: ErrorOptions,
   ) {

@@ -2,6 +2,7 @@
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OtelConfigError } from './errors.js';
 
+/** The level of a scope or record: records below an observability's level are dropped. */
 export type ObservabilityLevel = 'debug' | 'info' | 'warning' | 'error';
 
 export const LEVEL_RANK: Readonly<Record<ObservabilityLevel, number>> = Object.freeze({

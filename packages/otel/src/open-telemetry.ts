@@ -44,6 +44,7 @@ function shutdown(): Promise<void> {
   return s.shuttingDown;
 }
 
+/** The bridge to OpenTelemetry: `configure()` once per process, then observabilities, flush and shutdown. */
 export const OpenTelemetry = Object.freeze({
   /**
    * Sets up tracing, metrics and logs for this process: the resource, the exporters (OTLP when an

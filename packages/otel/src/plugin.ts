@@ -31,4 +31,8 @@ function withoutUndefined(options: OpenTelemetryOptions): OpenTelemetryOptions {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as OpenTelemetryOptions;
 }
 
+/**
+ * A plugin for `setup()` that configures OpenTelemetry (tracing, metrics, logs) on start with the service's
+ * name, version and environment, and shuts it down on stop.
+ */
 export const otel = withOptionsShape(otelPlugin, OPENTELEMETRY_SHAPE);

@@ -9,10 +9,18 @@ import { OtelConfigError } from '../errors.js';
 import { parseObservabilityLevel, type ObservabilityLevel } from '../levels.js';
 import { parseKeyValueList } from './key-value-list.js';
 
+/**
+ * How the OTLP exporters send: protobuf or JSON over HTTP, or gRPC (which needs the optional grpc exporter
+ * packages).
+ */
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 
 export const OTLP_PROTOCOLS: readonly OtlpProtocol[] = Object.freeze(['http/protobuf', 'http/json', 'grpc']);
 
+/**
+ * Options of `OpenTelemetry.configure()` and the `otel()` plugin; each falls back to its `OTEL_*` variable,
+ * then to its default.
+ */
 export interface OpenTelemetryOptions {
   /** `service.name`; falls back to `OTEL_SERVICE_NAME`, then `service.name` in `OTEL_RESOURCE_ATTRIBUTES`. */
   readonly service?: string;

@@ -1,6 +1,7 @@
 // Attribute maps as the seed takes them: `null` / `undefined` values mean "absent" and are dropped.
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 
+/** Span or record attributes; `null` and `undefined` values are dropped. */
 export type ScopeAttributes = Readonly<Record<string, AttributeValue | null | undefined>>;
 
 /** Returns the map itself when nothing needs dropping (the common case allocates nothing). */

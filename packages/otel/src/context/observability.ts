@@ -8,6 +8,9 @@ import { activeBridge } from '../state.js';
 import { OBSERVABILITY_KEY, runScope, scopeFunction, type ScopeFunction, type ScopeOptions } from './scope.js';
 import { parseTraceId, parseTraceparent } from './trace-context.js';
 
+/**
+ * Options of `OpenTelemetry.observability()`: the level of a tree of scopes and the external trace it joins.
+ */
 export interface ObservabilityOptions {
   /** Records below this level are dropped: `debug`, `info` (default), `warning`, `error`. */
   readonly level?: ObservabilityLevel;
@@ -21,7 +24,12 @@ export interface ObservabilityOptions {
 
 const randomIds = new RandomIdGenerator();
 
+/**
+ * A tree of scopes with one level and, optionally, an external trace it joins; made by
+ * `OpenTelemetry.observability()`.
+ */
 export class Observability {
+  /** Records below this level are dropped in this observability's scopes. */
   readonly level: ObservabilityLevel;
   /** The external trace the root scope joins, if any. */
   readonly traceId: string | undefined;
@@ -30,6 +38,7 @@ export class Observability {
   /** @internal numeric form of `level`, compared on every record. */
   readonly rank: number;
 
+  /** Use `OpenTelemetry.observability(options)`; the options are checked here. */
   constructor(options: ObservabilityOptions = {}) {
     this.level = options.level === undefined ? 'info' : parseObservabilityLevel(options.level);
     this.rank = LEVEL_RANK[this.level];

@@ -35,18 +35,22 @@ function enabled(ctx: Context, bridge: Bridge, rank: number): boolean {
   return rank >= (observability ? observability.rank : bridge.defaultRank);
 }
 
+/** What `recordMetric()` records: the value, the instrument and its unit, attributes and level. */
 export interface MetricOptions {
+  /** The measurement; must be finite (and \>= 0 for a counter). */
   readonly value: number;
+  /** The instrument: `counter`, `histogram` or `gauge`; fixed by the first record of a metric. */
   readonly kind: MetricKind;
   /** UCUM unit, e.g. `ms`, `By`, `1`; fixed by the first record of a metric. */
   readonly unit?: string;
+  /** Attributes of this measurement. Default none. */
   readonly attributes?: ScopeAttributes;
   /** Default `info`. */
   readonly level?: ObservabilityLevel;
 }
 
 /**
- * Records a measurement: `counter` adds `value` (must be >= 0), `histogram` records it, `gauge`
+ * Records a measurement: `counter` adds `value` (must be \>= 0), `histogram` records it, `gauge`
  * sets it. Instruments are created on first use and cached by kind and name.
  */
 export function recordMetric(name: string, options: MetricOptions): void {

@@ -10,6 +10,7 @@ import { sanitizeAttributes, type ScopeAttributes } from './attributes.js';
 /** The context value a root scope sets: the observability (level, trace link) of its subtree. */
 export const OBSERVABILITY_KEY = createContextKey('sightline.otel.observability');
 
+/** Options of one scope. */
 export interface ScopeOptions {
   /** Attributes set on the span when it starts (`null` / `undefined` values are dropped). */
   readonly attributes?: ScopeAttributes;
@@ -67,6 +68,10 @@ export function runScope<T>(
   );
 }
 
+/**
+ * Runs `fn` in a new scope (a span, ended when `fn` returns or its promise settles) and returns what `fn`
+ * returns.
+ */
 export type ScopeFunction = {
   <T>(name: string, fn: () => T): T;
   <T>(name: string, options: ScopeOptions, fn: () => T): T;

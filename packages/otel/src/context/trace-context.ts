@@ -13,7 +13,9 @@ const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(
 const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
 
+/** The W3C Trace Context header carrying the parent span: `traceparent`. */
 export const TRACEPARENT_HEADER = 'traceparent';
+/** The W3C Trace Context header carrying vendor state: `tracestate`. */
 export const TRACESTATE_HEADER = 'tracestate';
 
 /**
@@ -50,7 +52,9 @@ export function parseTraceparent(value: string, tracestate?: string): SpanContex
 
 /** Trace context headers, as taken from an incoming request: spread into `observability()`. */
 export interface TraceHeaders {
+  /** The W3C `traceparent` value: `00-<trace id>-<span id>-<flags>`. */
   readonly traceparent: string;
+  /** The `tracestate` value, when there is one. */
   readonly tracestate?: string;
 }
 

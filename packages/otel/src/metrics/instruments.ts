@@ -1,6 +1,7 @@
 // Instruments created once per (kind, name) and reused: recording a metric is then a map lookup.
 import type { Counter, Gauge, Histogram, Meter } from '@opentelemetry/api';
 
+/** The instrument a metric records to: a monotonic counter, a histogram or a gauge. */
 export type MetricKind = 'counter' | 'histogram' | 'gauge';
 
 export const METRIC_KINDS: readonly MetricKind[] = Object.freeze(['counter', 'histogram', 'gauge']);

@@ -4,6 +4,7 @@ import type { Attributes, Counter, Histogram, MeterProvider, UpDownCounter } fro
 import type { MetricsHooks } from '@sightline/core';
 import { activeMeterProvider, INSTRUMENTATION_NAME, otelState } from '../state.js';
 
+/** Options of `otelHooks()`. */
 export interface OtelHooksOptions {
   /** Where to record; default the provider configure() set up (or the global one before it). */
   readonly meterProvider?: MeterProvider;
