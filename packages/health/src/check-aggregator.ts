@@ -14,22 +14,29 @@ const log = getLogger('sightline.health.checks');
 
 /** One check's outcome in a report. */
 export interface CheckOutcome {
+  /** The check's name. */
   readonly name: string;
+  /** Whether the check passed. */
   readonly healthy: boolean;
   /** False for checks marked `critical: false`: reported, never turning readiness to 503. */
   readonly critical: boolean;
+  /** Whether the check was cut short by its timeout (it then counts as failed). */
   readonly timedOut: boolean;
+  /** What the check said, e.g. why it failed. */
   readonly message?: string;
+  /** Figures the check attached, e.g. a lag by partition. */
   readonly details?: Readonly<Record<string, unknown>>;
   /** Wall time of the check, in whole milliseconds (the timeout when it timed out). */
   readonly durationMs: number;
 }
 
+/** The readiness checks' outcomes, as /health/ready reports them. */
 export interface CheckReport {
   /** Every critical check passed (true when there are none). */
   readonly healthy: boolean;
   /** Names of the critical checks that failed, in registration order. */
   readonly failed: readonly string[];
+  /** Every check's outcome, in registration order. */
   readonly results: readonly CheckOutcome[];
 }
 

@@ -19,12 +19,19 @@ export const ENV_METRICS_TOKEN = 'SIGHTLINE_HEALTH_METRICS_TOKEN';
 
 /** At most `max` requests to /metrics per `windowMs` (a fixed window shared by all clients). */
 export interface RateLimitOptions {
+  /** Requests allowed per window. Default 10. */
   readonly max: number;
+  /** The window's length, in milliseconds. Default 1000. */
   readonly windowMs: number;
 }
 
+/** A signal that starts a graceful shutdown, e.g. `SIGTERM`. */
 export type ShutdownSignal = NodeJS.Signals;
 
+/**
+ * Options of `createHealthHandler()`; checked once by core's options rule (unknown keys are errors,
+ * `SIGHTLINE_HEALTH_<SETTING>` variables apply).
+ */
 export interface HealthHandlerOptions {
   /** Readiness checks, run concurrently on /health/ready. More can be added with `addCheck()`. */
   readonly checks?: readonly HealthCheck[];
@@ -54,6 +61,10 @@ export interface HealthHandlerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+/**
+ * Options of `createHealthServer()` and the `health()` plugin: the handler's options plus where to listen and
+ * how to shut down.
+ */
 export interface HealthServerOptions extends HealthHandlerOptions {
   /** Default 8080; `SIGHTLINE_HEALTH_PORT` when not given. 0 picks a free port. */
   readonly port?: number;

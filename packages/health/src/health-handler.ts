@@ -23,11 +23,16 @@ const log = getLogger('sightline.health');
 
 /** The paths the handler answers. */
 export const HEALTH_PATHS = Object.freeze(['/health', '/health/live', '/health/ready', '/health/startup', '/metrics'] as const);
+/** One of {@link HEALTH_PATHS}. */
 export type HealthPath = (typeof HEALTH_PATHS)[number];
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const ALLOW = 'GET, HEAD';
 
+/**
+ * A request handler for the health and metrics paths, mountable in any node:http server or Express/Connect
+ * app; made by `createHealthHandler()`.
+ */
 export interface HealthHandler {
   /**
    * Serves a request. With `next`, a path that is not a health path is passed on (Express/Connect
@@ -38,12 +43,15 @@ export interface HealthHandler {
   markReady(): void;
   /** Readiness 503 (`reason: "not_ready"`) until `markReady()` again; liveness unaffected. */
   markNotReady(): void;
+  /** Adds a readiness check; throws `HealthConfigError` when one with the same name is registered. */
   addCheck(check: HealthCheck): void;
+  /** Removes a readiness check by name; false when there was none. */
   removeCheck(name: string): boolean;
   /** Readiness 503 from now on (`reason: "shutting_down"`); liveness stays 200. */
   beginShutdown(): void;
   /** `markReady()` was called and every startup check has passed once. */
   readonly started: boolean;
+  /** `beginShutdown()` was called: readiness answers 503. */
   readonly shuttingDown: boolean;
   /** Names of the registered readiness checks. */
   readonly checkNames: readonly string[];

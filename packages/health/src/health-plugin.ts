@@ -7,16 +7,27 @@ import { createHealthServer, type HealthServer, type ShutdownHandler } from './h
 
 const log = getLogger('sightline.health.plugin');
 
+/** Options of the `health()` plugin: those of `createHealthServer()`. */
 export type HealthPluginOptions = HealthServerOptions;
 
+/**
+ * The `health()` plugin for `setup()`: a health server started with the service, serving the service's checks
+ * and metrics.
+ */
 export interface HealthPlugin extends Plugin {
+  /** Always `health`. */
   readonly name: 'health';
   /** The running server, once started. */
   readonly server: HealthServer | undefined;
+  /** The app has started: readiness may turn 200 once the startup checks pass. */
   markReady(): void;
+  /** Readiness 503 until `markReady()` again. */
   markNotReady(): void;
+  /** Adds a readiness check (before or after start). */
   addCheck(check: HealthCheck): void;
+  /** Runs `handler` during the graceful shutdown, after the delay. */
   onShutdown(handler: ShutdownHandler): void;
+  /** Starts the server with setup's health checks, metrics and sensors. */
   start(context: PluginContext): Promise<void>;
   /** Graceful: readiness 503, `shutdownDelayMs`, shutdown handlers, close. */
   stop(): Promise<void>;
@@ -90,4 +101,8 @@ function healthPlugin(options: HealthPluginOptions = {}): HealthPlugin {
   };
 }
 
+/**
+ * A plugin for `setup()` that serves /health, /health/live, /health/ready, /health/startup and /metrics on
+ * their own port, with graceful shutdown on SIGTERM and SIGINT.
+ */
 export const health = withOptionsShape(healthPlugin, HEALTH_SERVER_SHAPE);

@@ -9,22 +9,33 @@ import { handlerFromConfig, type HealthHandler } from './health-handler.js';
 
 const log = getLogger('sightline.health.server');
 
+/** Work to finish during a graceful shutdown, e.g. draining a queue. */
 export type ShutdownHandler = () => void | Promise<void>;
 
+/**
+ * A running health server made by `createHealthServer()`: the handler on its own port, with graceful shutdown
+ * on signals.
+ */
 export interface HealthServer {
   /** The underlying node:http server. */
   readonly server: Server;
+  /** The handler the server serves. */
   readonly handler: HealthHandler;
   /** The bound port (useful with `port: 0`). */
   readonly port: number;
+  /** The bound interface, e.g. `127.0.0.1`. */
   readonly host: string;
   /** `http://host:port`. */
   readonly url: string;
+  /** A shutdown has begun: readiness answers 503. */
   readonly shuttingDown: boolean;
   /** The app has started: see `HealthHandler.markReady`. */
   markReady(): void;
+  /** Readiness 503 until `markReady()` again: see `HealthHandler.markNotReady`. */
   markNotReady(): void;
+  /** Adds a readiness check; throws `HealthConfigError` when one with the same name is registered. */
   addCheck(check: HealthCheck): void;
+  /** Removes a readiness check by name; false when there was none. */
   removeCheck(name: string): boolean;
   /** Runs during shutdown, after the delay, concurrently with the others, under `shutdownTimeoutMs`. */
   onShutdown(handler: ShutdownHandler): void;
