@@ -6,7 +6,9 @@ import { SightlineConfigError } from '@sightline/core';
  * full metric name (prefix included) and `rule` a short statement of the rule, for programs.
  */
 export class MetricDefinitionError extends SightlineConfigError {
+  /** The metric's name as given. */
   readonly metric: string;
+  /** The rule broken, e.g. `name`, `label`, `buckets`. */
   readonly rule: string;
 
   constructor(metric: string, rule: string, detail: string) {

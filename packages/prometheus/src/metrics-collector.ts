@@ -30,13 +30,17 @@ import {
 /** prom-client's default histogram buckets, in seconds. */
 export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
 
+/** Options of prom-client's process and Node.js metrics, when `collectDefaultMetrics` enables them. */
 export interface DefaultMetricsOptions {
   /** Prefix for the process metrics only (`process_cpu_seconds_total`...); defaults to the collector's. */
   readonly prefix?: string;
+  /** Sampling rate of the event loop lag histogram, in milliseconds. Default prom-client's (10). */
   readonly eventLoopMonitoringPrecision?: number;
+  /** Buckets of the GC duration histogram, in seconds. Default prom-client's. */
   readonly gcDurationBuckets?: readonly number[];
 }
 
+/** Options of `new MetricsCollector(options)`; checked once by core's options rule. */
 export interface MetricsCollectorOptions {
   /** Identifies this process among replicas; added to every sample as the label `instance_id`. */
   readonly instanceId?: string;
@@ -63,15 +67,22 @@ interface CommonMetricOptions<L extends string, M> {
   readonly collect?: (this: M, metric: M) => void | Promise<void>;
 }
 
+/** Options of `collector.counter()`. */
 export type CounterOptions<L extends string> = CommonMetricOptions<L, Counter<L>>;
+/** Options of `collector.gauge()`. */
 export type GaugeOptions<L extends string> = CommonMetricOptions<L, Gauge<L>>;
+/** Options of `collector.histogram()`. */
 export interface HistogramOptions<L extends string> extends CommonMetricOptions<L, Histogram<L>> {
   /** Upper bounds, strictly increasing; `+Inf` is implicit. Default: prom-client's, in seconds. */
   readonly buckets?: readonly number[];
 }
+/** Options of `collector.summary()`. */
 export interface SummaryOptions<L extends string> extends CommonMetricOptions<L, Summary<L>> {
+  /** Quantiles to report, each in (0, 1). Default prom-client's (0.01 to 0.999). */
   readonly percentiles?: readonly number[];
+  /** Sliding window of the quantiles, in seconds. Default none (since start). */
   readonly maxAgeSeconds?: number;
+  /** Buckets of the sliding window, with `maxAgeSeconds`. Default prom-client's (5). */
   readonly ageBuckets?: number;
 }
 
@@ -90,12 +101,19 @@ const PREFIX = /^([a-zA-Z_:][a-zA-Z0-9_:]*)?$/;
  * as a `MetricsSource` (Prometheus text, or OpenMetrics when the scraper asks).
  */
 export class MetricsCollector implements NegotiatingMetricsSource {
+  /** False when the collector records nothing (option `enabled`). */
   readonly enabled: boolean;
+  /** The `instance_id` label on every sample, if any. */
   readonly instanceId: string | undefined;
+  /** The prom-client registry the metrics are registered in. */
   readonly registry: Registry;
+  /** Prepended to every metric name; empty for none. */
   readonly prefix: string;
+  /** Labels added to every sample that does not set them itself. */
   readonly defaultLabels: Readonly<Record<string, string>>;
+  /** The content type of `render()` without a format: Prometheus text. */
   readonly contentType = PROMETHEUS_CONTENT_TYPE;
+  /** The formats this collector can render: Prometheus text and OpenMetrics. */
   readonly formats = EXPOSITION_FORMATS;
   readonly #metrics = new Map<string, AnyMetric>();
 
@@ -144,18 +162,24 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     }
   }
 
+  /**
+   * Defines a counter (name ending `_total` by convention); throws `MetricDefinitionError` on a bad name,
+   * label or duplicate.
+   */
   counter<L extends string = string>(name: string, help: string, options: CounterOptions<L> = {}): Counter<L> {
     const full = this.#define(name, help, 'counter', options.labels);
     if (!this.enabled) return this.#keep(full, new NoopCounter<L>(full, help));
     return this.#keep(full, new Counter<L>({ ...this.#common(full, help, options) }));
   }
 
+  /** Defines a gauge; throws `MetricDefinitionError` on a bad name, label or duplicate. */
   gauge<L extends string = string>(name: string, help: string, options: GaugeOptions<L> = {}): Gauge<L> {
     const full = this.#define(name, help, 'gauge', options.labels);
     if (!this.enabled) return this.#keep(full, new NoopGauge<L>(full, help));
     return this.#keep(full, new Gauge<L>({ ...this.#common(full, help, options) }));
   }
 
+  /** Defines a histogram; throws `MetricDefinitionError` on a bad name, label, buckets or duplicate. */
   histogram<L extends string = string>(name: string, help: string, options: HistogramOptions<L> = {}): Histogram<L> {
     const full = this.#define(name, help, 'histogram', options.labels);
     const buckets = options.buckets ?? DEFAULT_BUCKETS;
@@ -164,6 +188,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     return this.#keep(full, new Histogram<L>({ ...this.#common(full, help, options), buckets: [...buckets] }));
   }
 
+  /** Defines a summary; throws `MetricDefinitionError` on a bad name, label, percentiles or duplicate. */
   summary<L extends string = string>(name: string, help: string, options: SummaryOptions<L> = {}): Summary<L> {
     const full = this.#define(name, help, 'summary', options.labels);
     if (options.percentiles !== undefined) validatePercentiles(full, options.percentiles);
@@ -203,6 +228,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     return renderExpositionBytes(await this.snapshot(), { format, defaultLabels: this.defaultLabels });
   }
 
+  /** The exposition in `format`. */
   async renderFormat(format: ExpositionFormat): Promise<string> {
     return (await this.renderBytes(format)).toString('utf8');
   }

@@ -4,6 +4,7 @@ import { PROMETHEUS_HOOKS_SHAPE } from './options-shapes.js';
 import type { Histogram } from 'prom-client';
 import type { MetricsCollector } from './metrics-collector.js';
 
+/** Options of `prometheusHooks()`. */
 export interface PrometheusHooksOptions {
   /** Metric name prefix (`<namespace>_request_duration_seconds`...). Default `sightline`. */
   readonly namespace?: string;

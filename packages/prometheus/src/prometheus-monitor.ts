@@ -6,6 +6,7 @@ import type { Counter, Gauge } from 'prom-client';
 import { MetricsCollector } from './metrics-collector.js';
 import { monitorShape } from './options-shapes.js';
 
+/** Options of `new PrometheusMonitor()`: a Monitor's options plus where its metrics go. */
 export interface PrometheusMonitorOptions extends MonitorOptions {
   /** Where the metrics are defined. Default: a collector of the monitor's own (`monitor.collector`). */
   readonly collector?: MetricsCollector;
@@ -56,10 +57,14 @@ function splitTp(tp: string): { topic: string; partition: string } {
  * counts and lag are exported when Prometheus scrapes. Rates are left to PromQL (`rate()`).
  */
 export class PrometheusMonitor extends Monitor {
+  /** The options shape, for core's options rule (used by the plugin). */
   static override readonly optionsShape: Shape = monitorShape(Monitor.optionsShape);
 
+  /** The collector the monitor's metrics are defined in. */
   readonly collector: MetricsCollector;
+  /** The metric name prefix, e.g. `sightline`. */
   readonly namespace: string;
+  /** The full names of the monitor's metrics. */
   readonly metricNames: ReturnType<typeof monitorMetricNames>;
 
   constructor(options: PrometheusMonitorOptions = {}) {

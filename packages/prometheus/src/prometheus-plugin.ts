@@ -6,6 +6,7 @@ import { PROMETHEUS_PLUGIN_SHAPE_BASE } from './options-shapes.js';
 import { prometheusHooks } from './prometheus-hooks.js';
 import { PrometheusMonitor } from './prometheus-monitor.js';
 
+/** Options of the `prometheus()` plugin: a collector's options plus the hooks' and monitor's. */
 export interface PrometheusPluginOptions extends MetricsCollectorOptions {
   /** Use this collector instead of creating one (then leave the collector options out). */
   readonly collector?: MetricsCollector;
@@ -19,10 +20,15 @@ export interface PrometheusPluginOptions extends MetricsCollectorOptions {
 
 /** The plugin, with the collector to define your own metrics and metric sets in. */
 export interface PrometheusPlugin extends Plugin {
+  /** Always `prometheus`. */
   readonly name: 'prometheus';
+  /** Metrics hooks recording requests and WebSocket traffic. */
   readonly hooks: Readonly<MetricsHooks>;
+  /** The stream sensor recording into the collector. */
   readonly sensor: PrometheusMonitor;
+  /** The collector, as the service's metrics source. */
   readonly metrics: MetricsCollector;
+  /** The collector: define the service's own metrics here. */
   readonly collector: MetricsCollector;
 }
 

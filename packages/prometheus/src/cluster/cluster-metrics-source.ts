@@ -9,6 +9,7 @@ import { isMessage, METRICS_REQUEST, METRICS_RESPONSE, type MetricsResponseMessa
 
 const log = getLogger('sightline.prometheus.cluster');
 
+/** Options of `clusterMetricsSource()`. */
 export interface ClusterMetricsOptions {
   /** How long to wait for workers before rendering what arrived. Default 5000 ms. */
   readonly timeoutMs?: number;

@@ -5,6 +5,7 @@ import type { NegotiatingMetricsSource } from './registry-source.js';
 
 const log = getLogger('sightline.prometheus.handler');
 
+/** Serves a metrics scrape on a node:http request. */
 export type MetricsRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /**

@@ -5,6 +5,7 @@ import { listen, SightlineConfigError, validateOptions, type MetricsSource } fro
 import { METRICS_SERVER_SHAPE } from '../options-shapes.js';
 import { metricsHandler } from './metrics-handler.js';
 
+/** Options of `new MetricsServer()` and `startMetricsServer()`. */
 export interface MetricsServerOptions {
   /** Default 0: the OS picks a free port; read it from `listen()`'s result. */
   readonly port?: number;
@@ -14,7 +15,9 @@ export interface MetricsServerOptions {
   readonly path?: string;
 }
 
+/** A small HTTP server serving one metrics source at one path; for when no health server is used. */
 export class MetricsServer {
+  /** The underlying node:http server. */
   readonly server: Server;
   readonly #options: Required<MetricsServerOptions>;
 

@@ -55,21 +55,27 @@ export async function snapshotRegistries(registries: readonly AnyRegistry[]): Pr
   return out;
 }
 
+/** Options of `registrySource()` and `snapshotSource()`. */
 export interface RegistrySourceOptions {
+  /** Labels added to every sample that does not set them itself. Default none. */
   readonly defaultLabels?: Readonly<Record<string, string>>;
 }
 
 /** An exposition as bytes, ready for the socket. */
 export interface ExpositionBytes {
+  /** The negotiated content type. */
   readonly contentType: string;
+  /** The exposition, encoded as UTF-8. */
   readonly body: Buffer;
 }
 
 /** A MetricsSource with content negotiation, as every exporter of this package returns. */
 export interface NegotiatingMetricsSource extends MetricsSource {
+  /** The formats this source can render. */
   readonly formats: readonly ExpositionFormat[];
   /** Prometheus text 0.0.4 unless another format is asked for. */
   render(format?: ExpositionFormat): Promise<string>;
+  /** Renders in the format the `Accept` header prefers (Prometheus text when it names none). */
   negotiate(accept: string | undefined): Promise<MetricsExposition>;
   /** Renders in the given format. */
   renderFormat(format: ExpositionFormat): Promise<string>;

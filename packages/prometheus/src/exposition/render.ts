@@ -2,11 +2,14 @@
 // function serves a collector, a cluster aggregate, and tests.
 import type { ExpositionFormat } from './formats.js';
 
+/** Label names to values; `undefined` values are left out. */
 export type LabelSet = Readonly<Record<string, string | number | undefined>>;
 
 /** One sample as prom-client's `get()` / `getForPromString()` return it. */
 export interface SampleSnapshot {
+  /** The sample's value. */
   readonly value: number;
+  /** The sample's own labels. */
   readonly labels?: LabelSet;
   /** Labels common to a histogram series' samples (prom-client keeps them apart from `le`). */
   readonly sharedLabels?: LabelSet;
@@ -16,13 +19,17 @@ export interface SampleSnapshot {
 
 /** One metric family at one instant. */
 export interface MetricSnapshot {
+  /** The metric family's name, e.g. `http_requests_total`. */
   readonly name: string;
+  /** The family's HELP text. */
   readonly help: string;
   /** `counter`, `gauge`, `histogram` or `summary`; anything else renders as untyped / unknown. */
   readonly type: string;
+  /** The family's samples. */
   readonly values: readonly SampleSnapshot[];
 }
 
+/** Options of `renderExposition()`. */
 export interface RenderOptions {
   /** Defaults to `prometheus` (text format 0.0.4). */
   readonly format?: ExpositionFormat;
@@ -42,6 +49,9 @@ function escapeHelp(help: string, openMetrics: boolean): string {
   return out;
 }
 
+/**
+ * Writes a sample value as the exposition formats do: integers plain, `+Inf`, `-Inf` and `NaN` spelled out.
+ */
 export function formatValue(value: number): string {
   if (value === Infinity) return '+Inf';
   if (value === -Infinity) return '-Inf';

@@ -5,28 +5,43 @@ import type { MetricsCollector } from '../metrics-collector.js';
 
 /** A cache's figures; what a `stats` function returns when the cache keeps its own counts. */
 export interface CacheStats {
+  /** Lookups found, since start. */
   readonly hits: number;
+  /** Lookups not found, since start. */
   readonly misses: number;
+  /** Entries evicted, since start. */
   readonly evictions: number;
+  /** The cache's size now, in bytes. */
   readonly sizeBytes: number;
 }
 
 /** Records one named cache. Calls cost a field update; prom-client is touched only at scrape. */
 export interface CacheRecorder {
+  /** The cache's name: its `cache_name` label. */
   readonly name: string;
+  /** Counts `count` hits (default 1). */
   hit(count?: number): void;
+  /** Counts `count` misses (default 1). */
   miss(count?: number): void;
+  /** Counts `count` evictions (default 1). */
   evict(count?: number): void;
+  /** Sets the cache's size, in bytes. */
   setSize(bytes: number): void;
   /** The figures now, and `hitRate` in 0..1 (0 before any lookup). */
   stats(): CacheStats & { readonly hitRate: number };
 }
 
+/** Cache metrics by `cache_name`: size, hits, misses, evictions and hit rate. */
 export interface CacheMetrics {
+  /** `cache_size_bytes`. */
   readonly size: Gauge<'cache_name'>;
+  /** `cache_hits_total`. */
   readonly hits: Counter<'cache_name'>;
+  /** `cache_misses_total`. */
   readonly misses: Counter<'cache_name'>;
+  /** `cache_evictions_total`. */
   readonly evictions: Counter<'cache_name'>;
+  /** `cache_hit_rate`, from 0 to 1. */
   readonly hitRate: Gauge<'cache_name'>;
   /**
    * The recorder for cache `name` (created once, then returned again). Pass `stats` when the cache

@@ -4,9 +4,12 @@ import { BUCKETS_SHAPE } from '../options-shapes.js';
 import type { Counter, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';
 
+/** The `status` label of a conversion. */
 export type ConversionStatus = 'success' | 'failure';
 
+/** Records one converter's conversions. */
 export interface ConverterRecorder {
+  /** The converter's name: its `converter` label. */
   readonly name: string;
   /** A conversion succeeded in `seconds`. */
   success(seconds: number): void;
@@ -19,13 +22,19 @@ export interface ConverterRecorder {
   run<T>(work: () => T, classify?: (error: unknown) => string): T;
 }
 
+/** Conversion metrics by `converter`: conversions by status, duration, and errors by type. */
 export interface ConverterMetrics {
+  /** `conversions_total`, by converter and status. */
   readonly conversions: Counter<'converter' | 'status'>;
+  /** `conversion_duration_seconds`, by converter. */
   readonly duration: Histogram<'converter'>;
+  /** `conversion_errors_total`, by converter and error type. */
   readonly errors: Counter<'converter' | 'error_type'>;
+  /** The recorder of one converter, created on first use. */
   converter(name: string): ConverterRecorder;
 }
 
+/** Options of `converterMetrics()`. */
 export interface ConverterMetricsOptions {
   /** Buckets of `conversion_duration_seconds`. Default: prom-client's. */
   readonly buckets?: readonly number[];

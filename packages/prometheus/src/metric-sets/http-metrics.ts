@@ -6,6 +6,7 @@ import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';
 import { normalizePath } from './normalize-path.js';
 
+/** Options of `httpMetrics()`. */
 export interface HttpMetricsOptions {
   /** Buckets of `http_request_duration_seconds`, in seconds. Default: prom-client's. */
   readonly buckets?: readonly number[];
@@ -17,6 +18,7 @@ export interface HttpMetricsOptions {
   readonly maxEndpoints?: number;
 }
 
+/** Options of one tracked handler or request. */
 export interface TrackOptions {
   /** The route template of this handler, e.g. `/orders/:id`: used as the endpoint label. */
   readonly route?: string;
@@ -25,9 +27,16 @@ export interface TrackOptions {
 type Listener<Req extends IncomingMessage, Res extends ServerResponse> = (req: Req, res: Res) => unknown;
 type Next = (error?: unknown) => void;
 
+/**
+ * HTTP server metrics (`http_requests_total`, `http_request_duration_seconds`, `http_requests_active`),
+ * recorded by wrapping a handler, as middleware, or request by request.
+ */
 export interface HttpMetrics {
+  /** `http_requests_total`, by method, endpoint and status. */
   readonly requests: Counter<'method' | 'endpoint' | 'status'>;
+  /** `http_request_duration_seconds`, by method and endpoint. */
   readonly duration: Histogram<'method' | 'endpoint'>;
+  /** `http_requests_active`, by method and endpoint. */
   readonly active: Gauge<'method' | 'endpoint'>;
   /** Wraps a node:http request listener so each request it serves is recorded. */
   handler<Req extends IncomingMessage, Res extends ServerResponse>(
@@ -44,6 +53,7 @@ export interface HttpMetrics {
 
 /** A request aborted by the client before the response finished (nginx's convention). */
 export const CLIENT_CLOSED_STATUS = '499';
+/** The endpoint label of requests past `maxEndpoints`. */
 export const OTHER_ENDPOINT = 'other';
 
 interface ExpressLike {

@@ -6,13 +6,19 @@ import type { MetricsCollector } from '../metrics-collector.js';
 
 /** A queue's live figures; what a `stats` function returns when the queue knows them itself. */
 export interface QueueStats {
+  /** Items waiting now. */
   readonly depth: number;
+  /** Workers busy now. */
   readonly activeWorkers: number;
 }
 
+/** Records one queue's metrics. */
 export interface QueueRecorder {
+  /** The queue's name: its `queue_name` label. */
   readonly name: string;
+  /** Sets the number of items waiting. */
   setDepth(depth: number): void;
+  /** Sets the number of workers busy. */
   setActiveWorkers(workers: number): void;
   /** One item done: counts it, and records its processing time when given. */
   processed(seconds?: number): void;
@@ -21,18 +27,25 @@ export interface QueueRecorder {
    * and its duration recorded, whether it succeeded or threw.
    */
   run<T>(work: () => T): T;
+  /** The queue's figures now: depth, active workers, and items processed since start. */
   stats(): QueueStats & { readonly processed: number };
 }
 
+/** Queue metrics by `queue_name`: depth, items processed, processing time and active workers. */
 export interface QueueMetrics {
+  /** `queue_depth`. */
   readonly depth: Gauge<'queue_name'>;
+  /** `queue_items_processed_total`. */
   readonly processed: Counter<'queue_name'>;
+  /** `queue_processing_duration_seconds`. */
   readonly duration: Histogram<'queue_name'>;
+  /** `queue_active_workers`. */
   readonly activeWorkers: Gauge<'queue_name'>;
   /** The recorder for queue `name` (created once). `stats` is read at scrape for depth and workers. */
   queue(name: string, stats?: () => QueueStats): QueueRecorder;
 }
 
+/** Options of `queueMetrics()`. */
 export interface QueueMetricsOptions {
   /** Buckets of `queue_processing_duration_seconds`. Default: prom-client's. */
   readonly buckets?: readonly number[];
