@@ -4,7 +4,9 @@ import { SightlineError } from '../errors.js';
 /** The two Prometheus exposition formats: text 0.0.4 and OpenMetrics 1.0.0. */
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
 
+/** The content type of the Prometheus text format, version 0.0.4. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+/** The content type of the OpenMetrics text format, version 1.0.0. */
 export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 
 /** The content type of a body in `format`. */
@@ -31,10 +33,15 @@ export function formatOfContentType(contentType: string): ExpositionFormat | und
 
 /** One rendered exposition. */
 export interface MetricsExposition {
+  /** The body's content type. */
   readonly contentType: string;
+  /** The exposition text. */
   readonly body: string;
 }
 
+/**
+ * Anything that renders metrics as an exposition: a Prometheus collector, a stats server, several combined.
+ */
 export interface MetricsSource {
   /** Content type of `render()`'s output, e.g. `text/plain; version=0.0.4; charset=utf-8`. */
   readonly contentType: string;
@@ -64,8 +71,11 @@ export async function renderMetrics(source: MetricsSource, accept?: string): Pro
 /** What a part of a combined exposition did not render in the format chosen for the whole body. */
 export class MixedExpositionError extends SightlineError {
   constructor(
+    /** The position of the part among the sources combined. */
     readonly part: number,
+    /** The format chosen for the whole body. */
     readonly expected: ExpositionFormat,
+    /** The content type the part answered with. */
     readonly contentType: string,
   ) {
     super(

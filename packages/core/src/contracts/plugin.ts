@@ -5,14 +5,19 @@ import type { HealthCheck } from './health-check.js';
 import type { MetricsSource } from './metrics-source.js';
 import type { Sensor } from './sensor.js';
 
+/** The service the plugins observe. */
 export interface ServiceInfo {
+  /** The service's name, e.g. `orders`. */
   readonly service: string;
+  /** The service's version, e.g. `1.4.2`. */
   readonly version?: string;
+  /** The deployment environment, e.g. `production`. */
   readonly environment?: string;
 }
 
 /** What a plugin sees when it starts: the service and everything the other plugins brought. */
 export interface PluginContext extends ServiceInfo {
+  /** The plugin's logger: setup's, with the plugin's name appended. */
   readonly logger: Logger;
   /** All plugins' hooks, combined. */
   readonly hooks: MetricsHooks;
@@ -26,12 +31,23 @@ export interface PluginContext extends ServiceInfo {
   snapshot(): Record<string, unknown>;
 }
 
+/**
+ * One part of the observability a service composes with `setup()`: any of hooks, a sensor, health checks and
+ * metrics, with an optional start and stop.
+ */
 export interface Plugin {
+  /** The plugin's name, unique in one `setup()`, e.g. `prometheus`. */
   readonly name: string;
+  /** Metrics hooks, combined with the other plugins' into `Observability.hooks`. */
   readonly hooks?: MetricsHooks;
+  /** A stream sensor, combined with the other plugins' into `Observability.sensor`. */
   readonly sensor?: Sensor;
+  /** Health checks the health plugin serves on /health/ready. */
   readonly healthChecks?: readonly HealthCheck[];
+  /** Metrics the health or prometheus plugin serves on /metrics. */
   readonly metrics?: MetricsSource;
+  /** Called by `start()`, in plugin order, with what the other plugins brought. */
   start?(context: PluginContext): void | Promise<void>;
+  /** Called by `stop()`, in reverse order, within setup's `stopTimeoutMs`. */
   stop?(): void | Promise<void>;
 }

@@ -17,6 +17,7 @@ export type SensorFanOutMethod = SensorEventName | 'asDict';
  */
 export type SensorFailureHandler = (sensor: Sensor, event: SensorFanOutMethod, error: unknown, count: number) => void;
 
+/** Options of `new SensorFanOut(members, options)`. */
 export interface SensorFanOutOptions {
   /** Told of every failure of a member; must not throw (anything it throws is swallowed). */
   readonly onFailure?: SensorFailureHandler;
@@ -175,6 +176,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
   // ---- forwarding: one loop per event, written out so each call site stays simple for the JIT.
   // `implements SensorEvents` makes a missing event a compile error. ----
 
+  /** Forwards `onMessageIn` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onMessageIn(tp: string, offset: number, message: unknown): void {
     const list = this.on.onMessageIn;
     for (let i = 0; i < list.length; i++) {
@@ -187,6 +189,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     }
   }
 
+  /** Forwards `onMessageOut` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onMessageOut(tp: string, offset: number, message: unknown): void {
     const list = this.on.onMessageOut;
     for (let i = 0; i < list.length; i++) {
@@ -199,6 +202,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     }
   }
 
+  /** Forwards `onStreamEventIn` to every member that has it; returns their states, packed when they differ. */
   onStreamEventIn(tp: string, offset: number, stream: unknown, event: unknown): SensorState {
     const list = this.on.onStreamEventIn;
     let first: SensorState;
@@ -225,6 +229,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     return settleStates(this, list, first, at, states, this.on.timeStreamEvents);
   }
 
+  /** Forwards `onStreamEventOut` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onStreamEventOut(tp: string, offset: number, stream: unknown, event: unknown, state?: SensorState): void {
     if (this.packed(state)) return this.closeEach('onStreamEventOut', state, [tp, offset, stream, event]);
     const list = this.on.onStreamEventOut;
@@ -238,6 +243,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     }
   }
 
+  /** Forwards `onTableGet` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onTableGet(table: unknown, key: unknown): void {
     const list = this.on.onTableGet;
     for (let i = 0; i < list.length; i++) {
@@ -250,6 +256,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     }
   }
 
+  /** Forwards `onTableSet` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onTableSet(table: unknown, key: unknown, value: unknown): void {
     const list = this.on.onTableSet;
     for (let i = 0; i < list.length; i++) {
@@ -262,6 +269,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     }
   }
 
+  /** Forwards `onTableDel` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onTableDel(table: unknown, key: unknown): void {
     const list = this.on.onTableDel;
     for (let i = 0; i < list.length; i++) {
@@ -274,6 +282,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     }
   }
 
+  /** Forwards `onTableContains` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onTableContains(table: unknown, key: unknown): void {
     const list = this.on.onTableContains;
     for (let i = 0; i < list.length; i++) {
@@ -286,6 +295,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     }
   }
 
+  /** Forwards `onCommitInitiated` to every member that has it; returns their states, packed when they differ. */
   onCommitInitiated(consumer: unknown): SensorState {
     const list = this.on.onCommitInitiated;
     let first: SensorState;
@@ -312,6 +322,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     return settleStates(this, list, first, at, states, true);
   }
 
+  /** Forwards `onCommitCompleted` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onCommitCompleted(consumer: unknown, state: SensorState): void {
     if (this.packed(state)) return this.closeEach('onCommitCompleted', state, [consumer]);
     const list = this.on.onCommitCompleted;
@@ -325,6 +336,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     }
   }
 
+  /** Forwards `onSendInitiated` to every member that has it; returns their states, packed when they differ. */
   onSendInitiated(producer: unknown, topic: string, message: unknown): SensorState {
     const list = this.on.onSendInitiated;
     let first: SensorState;
@@ -351,6 +363,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     return settleStates(this, list, first, at, states, true);
   }
 
+  /** Forwards `onSendCompleted` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onSendCompleted(producer: unknown, state: SensorState): void {
     if (this.packed(state)) return this.closeEach('onSendCompleted', state, [producer]);
     const list = this.on.onSendCompleted;
@@ -364,6 +377,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     }
   }
 
+  /** Forwards `onSendError` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onSendError(producer: unknown, err: unknown, state: SensorState): void {
     if (this.packed(state)) return this.closeEach('onSendError', state, [producer, err]);
     const list = this.on.onSendError;
@@ -377,6 +391,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     }
   }
 
+  /** Forwards `onAssignmentStart` to every member that has it; returns their states, packed when they differ. */
   onAssignmentStart(assignor: unknown): SensorState {
     const list = this.on.onAssignmentStart;
     let first: SensorState;
@@ -403,6 +418,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     return settleStates(this, list, first, at, states, true);
   }
 
+  /** Forwards `onAssignmentCompleted` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onAssignmentCompleted(assignor: unknown, state: SensorState): void {
     if (this.packed(state)) return this.closeEach('onAssignmentCompleted', state, [assignor]);
     const list = this.on.onAssignmentCompleted;
@@ -416,6 +432,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     }
   }
 
+  /** Forwards `onAssignmentError` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onAssignmentError(assignor: unknown, err: unknown, state: SensorState): void {
     if (this.packed(state)) return this.closeEach('onAssignmentError', state, [assignor, err]);
     const list = this.on.onAssignmentError;
@@ -429,6 +446,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     }
   }
 
+  /** Forwards `onRebalanceStart` to every member that has it; returns their states, packed when they differ. */
   onRebalanceStart(app: unknown): SensorState {
     const list = this.on.onRebalanceStart;
     let first: SensorState;
@@ -455,6 +473,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     return settleStates(this, list, first, at, states, true);
   }
 
+  /** Forwards `onRebalanceReturn` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onRebalanceReturn(app: unknown, state: SensorState): void {
     if (this.packed(state)) return this.closeEach('onRebalanceReturn', state, [app]);
     const list = this.on.onRebalanceReturn;
@@ -468,6 +487,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     }
   }
 
+  /** Forwards `onRebalanceEnd` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onRebalanceEnd(app: unknown, state: SensorState): void {
     if (this.packed(state)) return this.closeEach('onRebalanceEnd', state, [app]);
     const list = this.on.onRebalanceEnd;
@@ -481,6 +501,7 @@ export class SensorFanOut implements SensorEvents, Sensor {
     }
   }
 
+  /** Forwards `onTopicBufferFull` to every member that has it, in order; a member that throws is counted, never stops the others. */
   onTopicBufferFull(tp: string): void {
     const list = this.on.onTopicBufferFull;
     for (let i = 0; i < list.length; i++) {

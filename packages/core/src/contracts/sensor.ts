@@ -26,21 +26,29 @@ export interface SensorEvents {
   onStreamEventIn(tp: string, offset: number, stream: unknown, event: unknown): SensorState;
   /** A stream finished processing an event; `state` is what `onStreamEventIn` returned. */
   onStreamEventOut(tp: string, offset: number, stream: unknown, event: unknown, state?: SensorState): void;
+  /** A table was read at `key`. */
   onTableGet(table: unknown, key: unknown): void;
+  /** A table was written at `key`. */
   onTableSet(table: unknown, key: unknown, value: unknown): void;
+  /** A table's `key` was deleted. */
   onTableDel(table: unknown, key: unknown): void;
   /** A table was asked whether it holds `key`. */
   onTableContains(table: unknown, key: unknown): void;
   /** A consumer commit started; may return a state. */
   onCommitInitiated(consumer: unknown): SensorState;
+  /** A consumer commit finished; `state` is what `onCommitInitiated` returned. */
   onCommitCompleted(consumer: unknown, state: SensorState): void;
   /** A producer send started; may return a state. */
   onSendInitiated(producer: unknown, topic: string, message: unknown): SensorState;
+  /** A producer send finished; `state` is what `onSendInitiated` returned. */
   onSendCompleted(producer: unknown, state: SensorState): void;
+  /** A producer send failed; `state` is what `onSendInitiated` returned. */
   onSendError(producer: unknown, error: unknown, state: SensorState): void;
   /** A partition assignment started; may return a state. */
   onAssignmentStart(assignor: unknown): SensorState;
+  /** A partition assignment finished; `state` is what `onAssignmentStart` returned. */
   onAssignmentCompleted(assignor: unknown, state: SensorState): void;
+  /** A partition assignment failed; `state` is what `onAssignmentStart` returned. */
   onAssignmentError(assignor: unknown, error: unknown, state: SensorState): void;
   /** A consumer rebalance started; may return a state. */
   onRebalanceStart(app: unknown): SensorState;
@@ -66,6 +74,7 @@ export interface Sensor extends Partial<SensorEvents> {
  * (base classes, fan-outs, adapters) so that an event added to the contract is a compile error there.
  */
 export interface CompleteSensor extends SensorEvents {
+  /** The sensor's figures as plain JSON-able data. */
   asDict(): Record<string, unknown>;
 }
 
@@ -80,7 +89,9 @@ export type SensorEventTiming =
 
 /** One row of the table: the argument names, in order (as many as the signature has), and its timing. */
 export interface SensorEventSpec<K extends SensorEventName> {
+  /** The event's argument names, in order. */
   readonly args: readonly string[] & { readonly length: Parameters<SensorEvents[K]>['length'] };
+  /** The event's part in timing, if it opens or closes one. */
   readonly timing?: SensorEventTiming;
 }
 

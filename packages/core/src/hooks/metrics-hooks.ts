@@ -1,6 +1,10 @@
 // The MetricsHooks contract (seed 000): six optional callbacks fired by transports.
 import { SightlineConfigError } from '../errors.js';
 
+/**
+ * Callbacks a transport (WebSocket server or client, HTTP) fires as traffic flows; every hook optional.
+ * Plugins supply them, `setup()` combines them.
+ */
 export interface MetricsHooks {
   /** A WebSocket connection was established. */
   readonly onWsConnect?: (remoteAddr: string) => void;
@@ -16,8 +20,10 @@ export interface MetricsHooks {
   readonly onError?: (op: string, errorType: string) => void;
 }
 
+/** The name of a hook, e.g. `onRequest`. */
 export type HookName = keyof MetricsHooks;
 
+/** Every hook's name, in a fixed order. */
 export const HOOK_NAMES: readonly HookName[] = Object.freeze([
   'onWsConnect',
   'onWsDisconnect',
@@ -27,6 +33,7 @@ export const HOOK_NAMES: readonly HookName[] = Object.freeze([
   'onError',
 ] as const);
 
+/** A hooks object had a key that is not a hook, or a hook that is not a function. */
 export class InvalidHooksError extends SightlineConfigError {}
 
 /**

@@ -1,6 +1,7 @@
 // Log levels, ordered: a logger emits a record when its level is at or below the record's.
 import { SightlineConfigError } from '../errors.js';
 
+/** A logger's level, from most to least verbose; `silent` logs nothing. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 export const LEVEL_VALUES: Readonly<Record<LogLevel, number>> = Object.freeze({
@@ -29,8 +30,10 @@ export function parseLogLevel(value: string, source = 'log level'): LogLevel {
   throw new InvalidLogLevelError(value, source);
 }
 
+/** A log level (in code or `SIGHTLINE_LOG`) was not one of the known names. */
 export class InvalidLogLevelError extends SightlineConfigError {
   constructor(
+    /** The level given. */
     readonly value: string,
     source: string,
   ) {

@@ -7,6 +7,7 @@ import { errorText } from '../util/error-text.js';
 import { sanitizeLogText } from './sanitize.js';
 import { stderrSink } from './stderr-sink.js';
 
+/** The variable read for log levels: `SIGHTLINE_LOG`, e.g. `sightline.stats=debug,sightline.ws=warn`. */
 export const LOG_ENV_VAR = 'SIGHTLINE_LOG';
 const ROOT = '';
 const DEFAULT_ROOT_LEVEL: LogLevel = 'warn';
@@ -67,15 +68,23 @@ function resolveLevel(s: LoggingState, name: string): LogLevel {
   }
 }
 
+/** A named logger; library code logs through `getLogger('sightline.<package>')`. */
 export interface Logger {
+  /** The logger's dotted name, e.g. `sightline.ws.client`. */
   readonly name: string;
   /** The effective level: this logger's own, or its nearest configured ancestor's. */
   readonly level: LogLevel;
+  /** Whether a record at `level` would be written; check it before building costly fields. */
   isEnabled(level: Exclude<LogLevel, 'silent'>): boolean;
+  /** Logs at trace level. */
   trace(message: string, fields?: LogFields): void;
+  /** Logs at debug level. */
   debug(message: string, fields?: LogFields): void;
+  /** Logs at info level. */
   info(message: string, fields?: LogFields): void;
+  /** Logs at warn level. */
   warn(message: string, fields?: LogFields): void;
+  /** Logs at error level. */
   error(message: string, fields?: LogFields): void;
   /** `getLogger('sightline.ws').child('client')` is `sightline.ws.client`. */
   child(suffix: string): Logger;
@@ -187,9 +196,11 @@ export function setLogSink(sink: LogSink): LogSink {
   return previous;
 }
 
+/** Options of `configureLogging()`. */
 export interface LoggingOptions {
   /** Levels by namespace, applied on top of what is configured already. */
   readonly levels?: Readonly<Record<string, LogLevel>>;
+  /** Replaces the sink every logger writes to. Default `stderrSink`. */
   readonly sink?: LogSink;
   /** A spec in the `SIGHTLINE_LOG` form, e.g. `sightline.stats=debug,sightline.ws=warn`. */
   readonly spec?: string;
@@ -201,6 +212,7 @@ const LOGGING_SHAPE: Shape = Object.freeze({
   spec: opt.string(),
 });
 
+/** Sets levels and the sink for every logger at once. */
 export function configureLogging(options: LoggingOptions): void {
   validateOptions(LOGGING_SHAPE, options, { source: 'configureLogging()' });
   const s = state();

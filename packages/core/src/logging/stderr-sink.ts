@@ -31,6 +31,7 @@ export function formatLogLine(record: LogRecord): string {
   return line;
 }
 
+/** The default sink: one line per record on stderr, as `formatLogLine` writes it. */
 export const stderrSink: LogSink = (record) => {
   process.stderr.write(`${formatLogLine(record)}\n`);
 };

@@ -1,5 +1,9 @@
 // Names a value in an error message: short, never the whole of a large object.
 
+/**
+ * A short, safe description of a value for an error message: its type and, for scalars, the value (long text
+ * cut).
+ */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) {

@@ -8,8 +8,10 @@ import { closestName } from './did-you-mean.js';
 import { defaultOptionsError, type OptionsErrorFactory } from './options-error.js';
 import { expectedText, isPlainObject, validateField, type Field, type ScalarValue, type Shape } from './schema.js';
 
+/** An environment to read variables from, shaped like `process.env`. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/** The prefix of every Sightline variable: `SIGHTLINE_`. */
 export const ENV_PREFIX = 'SIGHTLINE_';
 
 /**
@@ -40,12 +42,12 @@ export function screamingSnake(name: string): string {
     .toUpperCase();
 }
 
-/** `METRICS_TOKEN` -> `metricsToken`. */
+/** `METRICS_TOKEN` -\> `metricsToken`. */
 export function camelFromScreaming(text: string): string {
   return text.toLowerCase().replace(/_+([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
-/** The variable of an option: `envVarName('health', ['metricsRateLimit', 'max'])` -> SIGHTLINE_HEALTH_METRICS_RATE_LIMIT__MAX. */
+/** The variable of an option: `envVarName('health', ['metricsRateLimit', 'max'])` -\> SIGHTLINE_HEALTH_METRICS_RATE_LIMIT__MAX. */
 export function envVarName(pkg: string, path: readonly string[]): string {
   return `${ENV_PREFIX}${screamingSnake(pkg)}_${path.map(screamingSnake).join('__')}`;
 }
@@ -158,6 +160,7 @@ export function envVariables(pkg: string, shape: Shape, path: readonly string[] 
   return out;
 }
 
+/** Options of `readEnvOptions()`. */
 export interface ReadEnvOptions {
   /** The package's name as in its variables: `health`, `statsServer`. */
   readonly package: string;
@@ -165,13 +168,15 @@ export interface ReadEnvOptions {
   readonly env?: Env;
   /** Other packages' keys: their variables are skipped. Default ENV_PACKAGE_KEYS. */
   readonly packageKeys?: readonly string[];
+  /** Builds the thrown error; default `OptionsError`. */
   readonly error?: OptionsErrorFactory;
 }
 
+/** What `readEnvOptions()` read: the options and the variable behind each. */
 export interface EnvOptions {
   /** The options read, nested as the shape is. */
   readonly options: Record<string, unknown>;
-  /** Which variable gave each option path (`port` -> SIGHTLINE_HEALTH_PORT). */
+  /** Which variable gave each option path (`port` -\> SIGHTLINE_HEALTH_PORT). */
   readonly variables: ReadonlyMap<string, string>;
 }
 

@@ -1,8 +1,10 @@
 // The one error class for bad options, wherever they came from (code, environment, a file).
 import { SightlineConfigError } from '../errors.js';
 
+/** The three problems an option can have: an unknown key, a bad value, a required one absent. */
 export type OptionsProblemKind = 'unknown' | 'invalid' | 'missing';
 
+/** The facts an `OptionsError` carries, as fields beside its message. */
 export interface OptionsErrorDetails {
   /** Which of the three problems: an unknown key, a bad value, a required one absent. */
   readonly kind?: OptionsProblemKind;
@@ -23,9 +25,13 @@ export interface OptionsErrorDetails {
  * and the value; the same facts are fields. Packages' own config errors extend it.
  */
 export class OptionsError extends SightlineConfigError {
+  /** The option's path, e.g. `statsd.udpPort`, or the unknown variable's name. */
   readonly option: string | undefined;
+  /** Where the value came from, e.g. `health()` or `env SIGHTLINE_HEALTH_PORT`. */
   readonly source: string | undefined;
+  /** The bad value, unless the option is a secret. */
   readonly value: unknown;
+  /** The closest valid name, for an unknown one. */
   readonly suggestion: string | undefined;
 
   constructor(message: string, details: OptionsErrorDetails = {}, options?: ErrorOptions) {

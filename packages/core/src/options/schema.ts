@@ -26,8 +26,13 @@ interface NumberBounds {
   readonly above?: number;
 }
 
+/** A value an enum field may list. */
 export type ScalarValue = string | number | boolean;
 
+/**
+ * One option's rule: its kind (string, number, object, ...), its checks, and whether it is required or
+ * secret. Build fields with {@link opt}.
+ */
 export type Field =
   | (FieldCommon & { readonly kind: 'string'; readonly nonEmpty?: boolean })
   | (FieldCommon & NumberBounds & { readonly kind: 'number' })
@@ -41,6 +46,7 @@ export type Field =
   | (FieldCommon & { readonly kind: 'oneOf'; readonly of: readonly Field[] })
   | (FieldCommon & { readonly kind: 'any' });
 
+/** The kind of a field: `string`, `number`, `boolean`, `object`, `array`, ... */
 export type FieldKind = Field['kind'];
 
 /** The fields of an options object, by key. */
@@ -63,6 +69,7 @@ export const opt = Object.freeze({
   any: (extra: Extra<'any'> = {}): Field => ({ kind: 'any', ...extra }),
 });
 
+/** Where options came from and how to build the error, for `validateOptions()`. */
 export interface ValidateContext {
   /** Where the options came from: `health()`, `new StatsClient()`, `env SIGHTLINE_HEALTH_PORT`. */
   readonly source: string;

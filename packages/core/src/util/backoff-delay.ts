@@ -1,6 +1,7 @@
 // Retry and reconnection delays: exponential, capped, with jitter so a fleet of clients that lost
 // the same server does not come back in lockstep.
 
+/** Options of `backoffDelay()`: exponential delays, capped and jittered. */
 export interface BackoffOptions {
   /** Delay before the first retry, in milliseconds. */
   readonly initialDelayMs: number;

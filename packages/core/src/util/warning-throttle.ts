@@ -3,6 +3,7 @@
 import type { LogFields } from '../logging/log-record.js';
 import type { Logger } from '../logging/logger.js';
 
+/** Options of `new WarningThrottle(options)`. */
 export interface WarningThrottleOptions {
   /** Least time between two warnings of one key, in ms. Default Infinity: once per key. */
   readonly intervalMs?: number;
