@@ -2,6 +2,7 @@
 
 /** A source of milliseconds. Monitors use a monotonic one (`performance`); tests pass a fake. */
 export interface Clock {
+  /** The time now, in milliseconds. */
   now(): number;
 }
 

@@ -13,9 +13,12 @@ const log = getLogger('sightline.sensors.custom');
 /** Samples a new histogram has room for; it doubles as samples arrive, up to `maxHistogramSamples`. */
 const INITIAL_HISTOGRAM_SAMPLES = 8;
 
+/** A value `recordMetric` keeps: a number, text, a boolean or null. */
 export type MetricValue = number | string | boolean | null;
 
+/** The last value recorded under a key, with its time. */
 export interface RecordedMetric {
+  /** The value. */
   readonly value: MetricValue;
   /** Milliseconds since the epoch, unless `timestamp` said otherwise. */
   readonly timestamp: number;
@@ -23,12 +26,19 @@ export interface RecordedMetric {
 
 /** Count, sum, min and max over every sample; p50 / p95 / p99 over the last `maxHistogramSamples`. */
 export interface HistogramSummary {
+  /** Samples recorded, since start. */
   readonly count: number;
+  /** Their sum. */
   readonly sum: number;
+  /** The smallest sample. */
   readonly min: number;
+  /** The largest sample. */
   readonly max: number;
+  /** The median of the samples kept. */
   readonly p50: number;
+  /** The 95th percentile of the samples kept. */
   readonly p95: number;
+  /** The 99th percentile of the samples kept. */
   readonly p99: number;
 }
 
@@ -38,16 +48,23 @@ export type CustomSensorKind = 'metrics' | 'counters' | 'gauges' | 'histograms';
 /** Recordings dropped because their key was new and its kind already held `maxKeys` keys. */
 export type DroppedRecordings = Readonly<Record<CustomSensorKind, number>>;
 
+/** What `getMetrics()` returns: every figure of a CustomSensor, by key. */
 export interface CustomSensorMetrics {
+  /** The sensor's name. */
   readonly name: string;
+  /** Values recorded with `recordMetric`, by key. */
   readonly metrics: Record<string, RecordedMetric>;
+  /** Counters, by key. */
   readonly counters: Record<string, number>;
+  /** Gauges, by key. */
   readonly gauges: Record<string, number>;
+  /** Histograms summed up, by key. */
   readonly histograms: Record<string, HistogramSummary>;
   /** Recordings dropped per kind, because the key was new past `maxKeys`. */
   readonly dropped: DroppedRecordings;
 }
 
+/** Options of `new CustomSensor(name, options)`; checked once by core's options rule. */
 export interface CustomSensorOptions {
   /** Samples each histogram keeps for its percentiles. Default 1000. */
   readonly maxHistogramSamples?: number;
@@ -123,6 +140,7 @@ export class CustomSensor extends Sensor {
   private readonly clock: Clock;
 
   constructor(
+    /** The sensor's name, shown in `asDict()` and by a fan-out. */
     readonly name: string,
     options: CustomSensorOptions = {},
   ) {
@@ -143,6 +161,10 @@ export class CustomSensor extends Sensor {
     this.metrics.set(key, { value, timestamp: options.timestamp ?? this.clock.now() });
   }
 
+  /**
+   * Adds `delta` (default 1) to counter `key`; a value that is not a finite number throws
+   * `InvalidMetricValueError`.
+   */
   incrementCounter(key: string, delta = 1): void {
     checkKey(key);
     checkNumber('counter delta', key, delta);
@@ -151,6 +173,10 @@ export class CustomSensor extends Sensor {
     this.counters.set(key, (held ?? 0) + delta);
   }
 
+  /**
+   * Records a sample of histogram `key`; a value that is not a finite number throws
+   * `InvalidMetricValueError`.
+   */
   recordHistogram(key: string, value: number): void {
     checkKey(key);
     checkNumber('histogram value', key, value);
@@ -163,6 +189,7 @@ export class CustomSensor extends Sensor {
     h.observe(value);
   }
 
+  /** Sets gauge `key`; a value that is not a finite number throws `InvalidMetricValueError`. */
   setGauge(key: string, value: number): void {
     checkKey(key);
     checkNumber('gauge value', key, value);
@@ -202,6 +229,7 @@ export class CustomSensor extends Sensor {
     };
   }
 
+  /** The figures as plain data: `getMetrics()`. */
   override asDict(): Record<string, unknown> {
     return { ...this.getMetrics() };
   }

@@ -14,51 +14,77 @@ const ratioText = (r: number): string => String(Number(r.toFixed(4)));
 /** The unhealthy conditions a HealthMonitor watches. */
 export type HealthCondition = 'lag' | 'errors' | 'memory' | 'stalled';
 
+/** Every condition a HealthMonitor watches: lag, errors, memory and stalled. */
 export const HEALTH_CONDITIONS: readonly HealthCondition[] = Object.freeze(['lag', 'errors', 'memory', 'stalled'] as const);
 
 /** What `onAlert` receives when a condition turns unhealthy. */
 export interface HealthAlert {
+  /** The condition that turned unhealthy. */
   readonly condition: HealthCondition;
   /** One line for a human: `consumer lag 1500 on orders/3 exceeds 1000`. */
   readonly message: string;
+  /** Figures behind the alert, e.g. the lag by partition. */
   readonly details: Readonly<Record<string, unknown>>;
 }
 
 /** A memory reading; `heapLimit` is V8's heap size limit, the point where the process dies. */
 export interface MemorySample {
+  /** Resident set size, in bytes. */
   readonly rss: number;
+  /** V8 heap used, in bytes. */
   readonly heapUsed: number;
+  /** V8 heap allocated, in bytes. */
   readonly heapTotal: number;
+  /** V8 heap size limit, in bytes. */
   readonly heapLimit: number;
+  /** Memory of C++ objects bound to JavaScript, in bytes. */
   readonly external: number;
 }
 
+/** The memory figures of a health report. */
 export interface MemoryUsageReport extends Readonly<Record<string, number | boolean>> {
+  /** Resident set size, in bytes. */
   readonly rss: number;
+  /** V8 heap used, in bytes. */
   readonly heap_used: number;
+  /** V8 heap allocated, in bytes. */
   readonly heap_total: number;
+  /** V8 heap size limit, in bytes. */
   readonly heap_limit: number;
+  /** Memory of C++ objects bound to JavaScript, in bytes. */
   readonly external: number;
   /** `heap_used / heap_limit`, 0..1. */
   readonly ratio: number;
+  /** Whether `ratio` is below `memoryThresholdRatio`. */
   readonly healthy: boolean;
 }
 
+/** What `getHealthReport()` returns: the verdict, the conditions, and the figures behind them. */
 export interface HealthReport extends Readonly<Record<string, unknown>> {
+  /** Whether every condition is healthy. */
   readonly healthy: boolean;
   /** One line per unhealthy condition. */
   readonly issues: readonly string[];
   /** Each condition, true when unhealthy. */
   readonly conditions: Readonly<Record<HealthCondition, boolean>>;
+  /** Consumer lag by topic-partition, in messages. */
   readonly consumer_lag: Readonly<Record<string, number>>;
+  /** The largest consumer lag, in messages. */
   readonly max_lag: number;
+  /** Send errors over finished sends in the last `errorRateWindowMs`, from 0 to 1. */
   readonly error_rate: number;
+  /** The memory figures. */
   readonly memory: MemoryUsageReport;
+  /** Events finished per second, over the rate window. */
   readonly events_per_second: number;
   /** Milliseconds since events were last seen moving (null when the stalled check is off). */
   readonly idle_ms: number | null;
 }
 
+/**
+ * Options of `new HealthMonitor(options)`: a Monitor's options plus thresholds; checked once by core's
+ * options rule.
+ */
 export interface HealthMonitorOptions extends MonitorOptions {
   /** Lag above which a partition is unhealthy, in messages. Default 1000. */
   readonly lagThreshold?: number;
@@ -99,13 +125,20 @@ function processMemory(): MemorySample {
  * condition unhealthy or healthy again, and a turn to unhealthy alerts once.
  */
 export class HealthMonitor extends Monitor {
+  /** The options shape, for core's options rule (used by the plugin). */
   static override readonly optionsShape: Shape = HEALTH_MONITOR_SHAPE;
 
+  /** Option `lagThreshold`, resolved: the consumer lag, in messages, past which lag is unhealthy. */
   readonly lagThreshold: number;
+  /** Option `errorRateThreshold`, resolved: the send error rate, from 0 to 1, past which the service is unhealthy. */
   readonly errorRateThreshold: number;
+  /** Option `errorRateWindowMs`, resolved, in milliseconds. */
   readonly errorRateWindowMs: number;
+  /** Option `checkIntervalMs`, resolved, in milliseconds. */
   readonly checkIntervalMs: number;
+  /** Option `memoryThresholdRatio`, resolved: heap used over heap limit past which memory is unhealthy. */
   readonly memoryThresholdRatio: number;
+  /** Option `stalledAfterMs`, resolved, in milliseconds; undefined when stall detection is off. */
   readonly stalledAfterMs: number | undefined;
   /** A core HealthCheck that runs every check: wire it into a health server's readiness. */
   readonly healthCheck: HealthCheck;
@@ -187,6 +220,7 @@ export class HealthMonitor extends Monitor {
     };
   }
 
+  /** Runs every check now; true when none is unhealthy. */
   isHealthy(): boolean {
     return this.getHealthReport().healthy;
   }
@@ -307,6 +341,7 @@ export class HealthMonitor extends Monitor {
     this.checker.unref();
   }
 
+  /** Stops the periodic checks and the rate sampler. */
   override stop(): void {
     super.stop();
     if (this.checker !== undefined) clearInterval(this.checker);

@@ -4,6 +4,7 @@ import { SensorDelegate } from './sensor-delegate.js';
 import type { StreamSensor } from './sensor.js';
 import { runSettled } from '@sightline/core';
 
+/** Options of `instrumentHandler()`: how to read the topic-partition and offset of a call. */
 export interface InstrumentHandlerOptions<A extends unknown[]> {
   /** The topic-partition of a call: fixed, or read from the handler's arguments. Default `default/0`. */
   readonly tp?: string | ((...args: A) => string);

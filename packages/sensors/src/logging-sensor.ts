@@ -9,10 +9,13 @@ type EmitLevel = Exclude<LogLevel, 'silent'>;
 
 /** What a `format` sees: the default message and the record's fields. */
 export interface SensorLogEntry {
+  /** The log message, e.g. `message in`. */
   readonly message: string;
+  /** The entry's structured fields, e.g. `tp` and `offset`. */
   readonly fields: LogFields;
 }
 
+/** Options of `new LoggingSensor(options)`; checked once by core's options rule. */
 export interface LoggingSensorOptions {
   /** Logger the records go to. Default `sightline.sensor`. */
   readonly loggerName?: string;
@@ -57,7 +60,9 @@ function compileTemplate(template: string): (entry: SensorLogEntry) => string {
  * (`SIGHTLINE_LOG=sightline.sensor=info`) to see the records.
  */
 export class LoggingSensor extends Sensor {
+  /** The logger entries go to (option `loggerName`). */
   readonly logger: Logger;
+  /** The level entries are logged at (option `level`). */
   readonly level: EmitLevel;
   private readonly format: ((entry: SensorLogEntry) => string) | undefined;
   private readonly clock: Clock;
@@ -86,11 +91,13 @@ export class LoggingSensor extends Sensor {
     this.logger[level](text, fields);
   }
 
+  /** Logs a message received on `tp` at `offset`. */
   logMessageIn(tp: string, offset: number, _message?: unknown): void {
     if (!this.logger.isEnabled(this.level)) return;
     this.emit(this.level, `message in ${tp} offset ${offset}`, { event: 'message_in', tp, offset });
   }
 
+  /** Logs a message sent on `tp` at `offset`. */
   logMessageOut(tp: string, offset: number, _message?: unknown): void {
     if (!this.logger.isEnabled(this.level)) return;
     this.emit(this.level, `message out ${tp} offset ${offset}`, { event: 'message_out', tp, offset });
@@ -104,51 +111,64 @@ export class LoggingSensor extends Sensor {
     this.emit(this.level, `table ${name} ${operation} ${k}`, { event: 'table', operation, table: name, key: k });
   }
 
+  /** Logs a figure, e.g. a latency in seconds, with its context fields. */
   logPerformanceMetric(metricName: string, value: number, context: Readonly<Record<string, unknown>> = {}): void {
     if (!this.logger.isEnabled(this.level)) return;
     this.emit(this.level, `${metricName} ${value}`, { ...context, event: 'performance', metric: metricName, value });
   }
 
+  /** Logs it. A message was received on topic-partition `tp` at `offset`. */
   override onMessageIn(tp: string, offset: number, message: unknown): void {
     this.logMessageIn(tp, offset, message);
   }
+  /** Logs it. A message was acknowledged or produced on `tp` at `offset`. */
   override onMessageOut(tp: string, offset: number, message: unknown): void {
     this.logMessageOut(tp, offset, message);
   }
+  /** Logs it. A table was read at `key`. */
   override onTableGet(table: unknown, key: unknown): void {
     this.logTableOperation('get', table, key);
   }
+  /** Logs it. A table was written at `key`. */
   override onTableSet(table: unknown, key: unknown, value: unknown): void {
     this.logTableOperation('set', table, key, value);
   }
+  /** Logs it. A table's `key` was deleted. */
   override onTableDel(table: unknown, key: unknown): void {
     this.logTableOperation('del', table, key);
   }
+  /** Logs it. A table was asked whether it holds `key`. */
   override onTableContains(table: unknown, key: unknown): void {
     this.logTableOperation('contains', table, key);
   }
+  /** Logs it. A consumer commit finished; `state` is what `onCommitInitiated` returned. */
   override onCommitCompleted(_consumer: unknown, state: SensorState): void {
     if (typeof state !== 'number' || !this.logger.isEnabled(this.level)) return;
     this.logPerformanceMetric('commit_latency_seconds', (this.clock.now() - state) / 1000);
   }
+  /** Logs it. A producer send finished; `state` is what `onSendInitiated` returned. */
   override onSendCompleted(_producer: unknown, state: SensorState): void {
     if (typeof state !== 'number' || !this.logger.isEnabled(this.level)) return;
     this.logPerformanceMetric('send_latency_seconds', (this.clock.now() - state) / 1000);
   }
+  /** Logs it. A producer send failed; `state` is what `onSendInitiated` returned. */
   override onSendError(_producer: unknown, error: unknown, _state: SensorState): void {
     const level: EmitLevel = this.level === 'error' ? 'error' : 'warn';
     if (!this.logger.isEnabled(level)) return;
     const text = errorText(error);
     this.emit(level, `send failed: ${text}`, { event: 'send_error', error: text });
   }
+  /** Logs it. A consumer rebalance started; returns a state (a start time). */
   override onRebalanceStart(_app: unknown): number {
     if (this.logger.isEnabled(this.level)) this.emit(this.level, 'rebalance started', { event: 'rebalance_start' });
     return this.clock.now();
   }
+  /** Logs it. The rebalance is over; `state` is what `onRebalanceStart` returned. */
   override onRebalanceEnd(_app: unknown, state: SensorState): void {
     if (typeof state !== 'number' || !this.logger.isEnabled(this.level)) return;
     this.logPerformanceMetric('rebalance_seconds', (this.clock.now() - state) / 1000);
   }
+  /** Logs it. The buffer of topic-partition `tp` was full, so the consumer paused it. */
   override onTopicBufferFull(tp: string): void {
     if (!this.logger.isEnabled(this.level)) return;
     this.emit(this.level, `topic buffer full ${tp}`, { event: 'topic_buffer_full', tp });

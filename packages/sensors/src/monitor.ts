@@ -9,6 +9,7 @@ import { Sensor } from './sensor.js';
 import { SlidingWindow } from './sliding-window.js';
 import { TopicPartitionRecord, type TopicPartitionStats } from './topic-partition-stats.js';
 
+/** Options of `new Monitor(options)`; checked once by core's options rule. */
 export interface MonitorOptions {
   /**
    * Size of the averaging windows: rates average over the last `maxAvgHistory` sample intervals, and
@@ -77,29 +78,51 @@ export class Monitor extends Sensor {
   /** The options this class accepts; a subclass with options of its own extends it. */
   static readonly optionsShape: Shape = MONITOR_SHAPE;
 
+  /** The clock timings and rates are read from (option `clock`). */
   protected readonly clock: Clock;
+  /** How often the rate window is sampled, in milliseconds (option `sampleIntervalMs`). */
   protected readonly sampleIntervalMs: number;
 
   // Totals. Plain fields so a subclass (an exporter) reads them at scrape time for free.
+  /** Messages received, since start. */
   protected messagesReceivedCount = 0;
+  /** Messages sent, since start. */
   protected messagesSentCount = 0;
+  /** Events finished, since start. */
   protected eventsCount = 0;
+  /** Events started and not finished, now. */
   protected eventsActiveCount = 0;
+  /** Table reads, since start. */
   protected tableGetCount = 0;
+  /** Table writes, since start. */
   protected tableSetCount = 0;
+  /** Table deletions, since start. */
   protected tableDelCount = 0;
+  /** Table membership tests, since start. */
   protected tableContainsCount = 0;
+  /** Commits started, since start. */
   protected commitsInitiatedCount = 0;
+  /** Commits finished, since start. */
   protected commitsCompletedCount = 0;
+  /** Sends started, since start. */
   protected sendsInitiatedCount = 0;
+  /** Sends finished, since start. */
   protected sendsCompletedCount = 0;
+  /** Sends failed, since start. */
   protected sendErrorsCount = 0;
+  /** Assignments finished, since start. */
   protected assignmentsCompletedCount = 0;
+  /** Assignments failed, since start. */
   protected assignmentErrorsCount = 0;
+  /** Rebalances started, since start. */
   protected rebalancesCount = 0;
+  /** Rebalance callbacks returned, since start. */
   protected rebalancesReturnedCount = 0;
+  /** Rebalances ended, since start. */
   protected rebalancesEndedCount = 0;
+  /** Assignments started, since start. */
   protected assignmentsStartedCount = 0;
+  /** Topic buffers found full, since start. */
   protected topicBufferFullCount = 0;
   /** Events whose partition was past `maxTopicPartitions`, counted in `overflowStats`. */
   protected untrackedTopicPartitionEventsCount = 0;
@@ -107,17 +130,24 @@ export class Monitor extends Sensor {
   protected unpairedEventsCount = 0;
   /** Closing callbacks whose state was not a start time at or before now: counted, latency not recorded. */
   protected invalidStatesCount = 0;
-  /** Offsets that were not finite numbers >= 0: the last good offset is kept. */
+  /** Offsets that were not finite numbers \>= 0: the last good offset is kept. */
   protected invalidOffsetsCount = 0;
 
   // Bounded histories, in milliseconds.
+  /** Recent commit latencies, in milliseconds (at most `maxCommitLatencyHistory`). */
   protected readonly commitLatency: RingBuffer;
+  /** Recent send latencies, in milliseconds (at most `maxSendLatencyHistory`). */
   protected readonly sendLatency: RingBuffer;
+  /** Recent event run times, in milliseconds (at most `maxAvgHistory`). */
   protected readonly eventRuntime: RingBuffer;
+  /** Recent assignment latencies, in milliseconds (at most `maxAvgHistory`). */
   protected readonly assignmentLatency: RingBuffer;
+  /** Recent times from rebalance start to its callback's return, in milliseconds. */
   protected readonly rebalanceReturnLatency: RingBuffer;
+  /** Recent times from rebalance start to its end, in milliseconds. */
   protected readonly rebalanceEndLatency: RingBuffer;
 
+  /** Figures per topic-partition, at most `maxTopicPartitions`. */
   protected readonly tpStats = new Map<string, TopicPartitionRecord>();
   /** Shared record for partitions past `maxTopicPartitions`. */
   protected readonly overflowStats = new TopicPartitionRecord('(untracked)');
@@ -129,6 +159,7 @@ export class Monitor extends Sensor {
   private readonly timeEventsEvery: number;
   private untilTimedEvent: number;
 
+  /** Samples of the counters over `rateWindowMs`, for the per-second rates. */
   protected readonly window: SlidingWindow;
   private readonly snapshot = new Float64Array(WINDOW_WIDTH);
   private lastSampleAt: number;
@@ -162,18 +193,25 @@ export class Monitor extends Sensor {
     this.window.record(this.lastSampleAt, this.snapshot);
   }
 
+  /** Event run times and assignment latencies kept for averages (option `maxAvgHistory`). */
   get maxAvgHistory(): number {
     return this.historySizes.avg;
   }
+  /** Commit latencies kept (option `maxCommitLatencyHistory`). */
   get maxCommitLatencyHistory(): number {
     return this.historySizes.commit;
   }
+  /** Send latencies kept (option `maxSendLatencyHistory`). */
   get maxSendLatencyHistory(): number {
     return this.historySizes.send;
   }
 
   // ---- events -----------------------------------------------------------------------------------
 
+  /**
+   * The record of topic-partition `tp`, created on first use (the shared overflow record past
+   * `maxTopicPartitions`).
+   */
   protected statsFor(tp: string): TopicPartitionRecord {
     if (tp === this.lastTp) return this.lastTpStats;
     let stats = this.tpStats.get(tp);
@@ -190,6 +228,7 @@ export class Monitor extends Sensor {
     return stats;
   }
 
+  /** Counts it. A message was received on topic-partition `tp` at `offset`. */
   override onMessageIn(tp: string, offset: number, _message: unknown): void {
     this.messagesReceivedCount++;
     const stats = this.statsFor(tp);
@@ -198,6 +237,7 @@ export class Monitor extends Sensor {
     else this.invalidOffset('onMessageIn', offset);
   }
 
+  /** Counts it. A message was acknowledged or produced on `tp` at `offset`. */
   override onMessageOut(tp: string, offset: number, _message: unknown): void {
     this.messagesSentCount++;
     const stats = this.statsFor(tp);
@@ -206,6 +246,10 @@ export class Monitor extends Sensor {
     else this.invalidOffset('onMessageOut', offset);
   }
 
+  /**
+   * Counts it. A stream started processing an event; returns a state (a start time) for
+   * `onStreamEventOut`.
+   */
   override onStreamEventIn(_tp: string, _offset: number, _stream: unknown, _event: unknown): SensorState {
     this.eventsCount++;
     this.eventsActiveCount++;
@@ -215,6 +259,7 @@ export class Monitor extends Sensor {
     }
   }
 
+  /** Counts it. A stream finished processing an event; `state` is what `onStreamEventIn` returned. */
   override onStreamEventOut(_tp: string, _offset: number, _stream: unknown, _event: unknown, state?: SensorState): void {
     if (this.eventsActiveCount === 0) return this.unpaired('onStreamEventOut');
     this.eventsActiveCount--;
@@ -222,47 +267,61 @@ export class Monitor extends Sensor {
     if (state !== undefined) this.recordLatency(this.eventRuntime, 'onStreamEventOut', state);
   }
 
+  /** Counts it. A table was read at `key`. */
   override onTableGet(_table: unknown, _key: unknown): void {
     this.tableGetCount++;
   }
+  /** Counts it. A table was written at `key`. */
   override onTableSet(_table: unknown, _key: unknown, _value: unknown): void {
     this.tableSetCount++;
   }
+  /** Counts it. A table's `key` was deleted. */
   override onTableDel(_table: unknown, _key: unknown): void {
     this.tableDelCount++;
   }
+  /** Counts it. A table was asked whether it holds `key`. */
   override onTableContains(_table: unknown, _key: unknown): void {
     this.tableContainsCount++;
   }
 
+  /** Counts it. A consumer commit started; returns a state (a start time) for `onCommitCompleted`. */
   override onCommitInitiated(_consumer: unknown): number {
     this.commitsInitiatedCount++;
     return this.clock.now();
   }
+  /** Counts it. A consumer commit finished; `state` is what `onCommitInitiated` returned. */
   override onCommitCompleted(_consumer: unknown, state: SensorState): void {
     if (this.commitsCompletedCount >= this.commitsInitiatedCount) return this.unpaired('onCommitCompleted');
     this.commitsCompletedCount++;
     this.recordLatency(this.commitLatency, 'onCommitCompleted', state);
   }
 
+  /**
+   * Counts it. A producer send started; returns a state (a start time) for `onSendCompleted` or
+   * `onSendError`.
+   */
   override onSendInitiated(_producer: unknown, _topic: string, _message: unknown): number {
     this.sendsInitiatedCount++;
     return this.clock.now();
   }
+  /** Counts it. A producer send finished; `state` is what `onSendInitiated` returned. */
   override onSendCompleted(_producer: unknown, state: SensorState): void {
     if (this.sendsCompletedCount + this.sendErrorsCount >= this.sendsInitiatedCount) return this.unpaired('onSendCompleted');
     this.sendsCompletedCount++;
     this.recordLatency(this.sendLatency, 'onSendCompleted', state);
   }
+  /** Counts it. A producer send failed; `state` is what `onSendInitiated` returned. */
   override onSendError(_producer: unknown, _error: unknown, _state: SensorState): void {
     if (this.sendsCompletedCount + this.sendErrorsCount >= this.sendsInitiatedCount) return this.unpaired('onSendError');
     this.sendErrorsCount++;
   }
 
+  /** Counts it. A partition assignment started; returns a state (a start time). */
   override onAssignmentStart(_assignor: unknown): number {
     this.assignmentsStartedCount++;
     return this.clock.now();
   }
+  /** Counts it. A partition assignment finished; `state` is what `onAssignmentStart` returned. */
   override onAssignmentCompleted(_assignor: unknown, state: SensorState): void {
     if (this.assignmentsCompletedCount + this.assignmentErrorsCount >= this.assignmentsStartedCount) {
       return this.unpaired('onAssignmentCompleted');
@@ -270,6 +329,7 @@ export class Monitor extends Sensor {
     this.assignmentsCompletedCount++;
     this.recordLatency(this.assignmentLatency, 'onAssignmentCompleted', state);
   }
+  /** Counts it. A partition assignment failed; `state` is what `onAssignmentStart` returned. */
   override onAssignmentError(_assignor: unknown, _error: unknown, _state: SensorState): void {
     if (this.assignmentsCompletedCount + this.assignmentErrorsCount >= this.assignmentsStartedCount) {
       return this.unpaired('onAssignmentError');
@@ -277,21 +337,25 @@ export class Monitor extends Sensor {
     this.assignmentErrorsCount++;
   }
 
+  /** Counts it. A consumer rebalance started; returns a state (a start time). */
   override onRebalanceStart(_app: unknown): number {
     this.rebalancesCount++;
     return this.clock.now();
   }
+  /** Counts it. The rebalance callback returned; `state` is what `onRebalanceStart` returned. */
   override onRebalanceReturn(_app: unknown, state: SensorState): void {
     if (this.rebalancesReturnedCount >= this.rebalancesCount) return this.unpaired('onRebalanceReturn');
     this.rebalancesReturnedCount++;
     this.recordLatency(this.rebalanceReturnLatency, 'onRebalanceReturn', state);
   }
+  /** Counts it. The rebalance is over; `state` is what `onRebalanceStart` returned. */
   override onRebalanceEnd(_app: unknown, state: SensorState): void {
     if (this.rebalancesEndedCount >= this.rebalancesCount) return this.unpaired('onRebalanceEnd');
     this.rebalancesEndedCount++;
     this.recordLatency(this.rebalanceEndLatency, 'onRebalanceEnd', state);
   }
 
+  /** Counts it. The buffer of topic-partition `tp` was full, so the consumer paused it. */
   override onTopicBufferFull(tp: string): void {
     this.topicBufferFullCount++;
     this.statsFor(tp).bufferFull++;
@@ -325,7 +389,7 @@ export class Monitor extends Sensor {
     }
   }
 
-  /** Counts an offset that is not a finite number >= 0; the partition keeps its last good one. */
+  /** Counts an offset that is not a finite number \>= 0; the partition keeps its last good one. */
   protected invalidOffset(event: SensorEventName | 'reportEndOffset', offset: unknown): void {
     if (this.invalidOffsetsCount++ === 0) {
       log.warn(
@@ -360,6 +424,7 @@ export class Monitor extends Sensor {
     this.sampler.unref();
   }
 
+  /** Stops the rate sampler; the figures stay readable. */
   stop(): void {
     if (this.sampler !== undefined) clearInterval(this.sampler);
     this.sampler = undefined;
@@ -414,9 +479,11 @@ export class Monitor extends Sensor {
 
   // ---- read API ---------------------------------------------------------------------------------
 
+  /** Messages received, since start. */
   messagesReceivedTotal(): number {
     return this.messagesReceivedCount;
   }
+  /** Messages sent, since start. */
   messagesSentTotal(): number {
     return this.messagesSentCount;
   }
@@ -424,6 +491,7 @@ export class Monitor extends Sensor {
   messagesReceivedPerSecond(): number {
     return this.ratePerSecond(RECEIVED);
   }
+  /** Messages sent per second, over the rate window. */
   messagesSentPerSecond(): number {
     return this.ratePerSecond(SENT);
   }
@@ -435,6 +503,7 @@ export class Monitor extends Sensor {
   eventsActive(): number {
     return this.eventsActiveCount;
   }
+  /** Events finished per second, over the rate window. */
   eventsPerSecond(): number {
     return this.ratePerSecond(EVENTS);
   }
@@ -443,12 +512,15 @@ export class Monitor extends Sensor {
     return this.eventRuntime.avg() / 1000;
   }
 
+  /** Table reads, since start. */
   tablesGetTotal(): number {
     return this.tableGetCount;
   }
+  /** Table writes, since start. */
   tablesSetTotal(): number {
     return this.tableSetCount;
   }
+  /** Table deletions, since start. */
   tablesDelTotal(): number {
     return this.tableDelCount;
   }
@@ -474,6 +546,7 @@ export class Monitor extends Sensor {
   sendsTotal(): number {
     return this.sendsCompletedCount;
   }
+  /** Sends failed, since start. */
   sendErrorsTotal(): number {
     return this.sendErrorsCount;
   }
@@ -481,10 +554,12 @@ export class Monitor extends Sensor {
   sendLatencyAvg(): number {
     return this.sendLatency.avg() / 1000;
   }
+  /** Largest of the last `maxSendLatencyHistory` send latencies, in seconds. */
   sendLatencyMax(): number {
     return this.sendLatency.max() / 1000;
   }
 
+  /** Assignments finished, since start. */
   assignmentsCompletedTotal(): number {
     return this.assignmentsCompletedCount;
   }
@@ -492,6 +567,7 @@ export class Monitor extends Sensor {
   assignmentLatencyAvg(): number {
     return this.assignmentLatency.avg() / 1000;
   }
+  /** Assignments failed, since start. */
   assignmentErrorTotal(): number {
     return this.assignmentErrorsCount;
   }
@@ -509,6 +585,7 @@ export class Monitor extends Sensor {
     return this.rebalanceEndLatency.avg() / 1000;
   }
 
+  /** Topic buffers found full, since start. */
   topicBufferFullTotal(): number {
     return this.topicBufferFullCount;
   }
@@ -517,6 +594,7 @@ export class Monitor extends Sensor {
   topicPartitions(): ReadonlyMap<string, TopicPartitionStats> {
     return this.tpStats;
   }
+  /** The figures of topic-partition `tp`, if it is tracked. */
   topicPartition(tp: string): TopicPartitionStats | undefined {
     return this.tpStats.get(tp);
   }
@@ -535,7 +613,7 @@ export class Monitor extends Sensor {
   invalidStatesTotal(): number {
     return this.invalidStatesCount;
   }
-  /** Offsets ignored for not being finite numbers >= 0. */
+  /** Offsets ignored for not being finite numbers \>= 0. */
   invalidOffsetsTotal(): number {
     return this.invalidOffsetsCount;
   }

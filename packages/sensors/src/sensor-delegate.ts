@@ -75,6 +75,7 @@ export class SensorDelegate extends SensorFanOut implements StreamSensor {
     return out;
   }
 
+  /** Every member's figures, combined: `getCombinedMetrics()`. */
   asDict(): Record<string, unknown> {
     return this.getCombinedMetrics();
   }

@@ -2,6 +2,7 @@
 
 /** Figures for one topic-partition (`orders/3`). Offsets are -1 until one is seen. */
 export interface TopicPartitionStats {
+  /** The topic-partition, e.g. `orders/3`. */
   readonly tp: string;
   /** Messages received (`onMessageIn`). */
   readonly messagesReceived: number;

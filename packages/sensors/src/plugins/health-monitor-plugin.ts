@@ -2,11 +2,15 @@ import { withOptionsShape, type HealthCheck, type Plugin } from '@sightline/core
 import { HealthMonitor, type HealthMonitorOptions } from '../health-monitor.js';
 import { checkSensorOptions, HEALTH_MONITOR_PLUGIN_SHAPE } from '../options-shapes.js';
 
+/** The `healthMonitor()` plugin for `setup()`: a HealthMonitor sensor and its health check. */
 export interface HealthMonitorPlugin extends Plugin {
+  /** The HealthMonitor, fed by the service's stream events. */
   readonly sensor: HealthMonitor;
+  /** One check (`options.name`, default `sensors`) answering from the monitor's verdict. */
   readonly healthChecks: readonly HealthCheck[];
 }
 
+/** Options of the `healthMonitor()` plugin: a HealthMonitor's options plus the plugin's name. */
 export interface HealthMonitorPluginOptions extends HealthMonitorOptions {
   /** Plugin name. Default `health-monitor`. (`name` names the HealthCheck.) */
   readonly pluginName?: string;
@@ -25,4 +29,8 @@ function healthMonitorPlugin(options: HealthMonitorPluginOptions = {}): HealthMo
   };
 }
 
+/**
+ * A plugin for `setup()` that watches consumer lag, send error rate, memory and stalls with a HealthMonitor,
+ * and adds its verdict to /health/ready.
+ */
 export const healthMonitor = withOptionsShape(healthMonitorPlugin, HEALTH_MONITOR_PLUGIN_SHAPE);

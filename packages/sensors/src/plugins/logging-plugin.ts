@@ -2,10 +2,13 @@ import { withOptionsShape, type Plugin } from '@sightline/core';
 import { LoggingSensor, type LoggingSensorOptions } from '../logging-sensor.js';
 import { checkSensorOptions, LOGGING_PLUGIN_SHAPE } from '../options-shapes.js';
 
+/** The `logging()` plugin for `setup()`: a LoggingSensor. */
 export interface LoggingPlugin extends Plugin {
+  /** The LoggingSensor, fed by the service's stream events. */
   readonly sensor: LoggingSensor;
 }
 
+/** Options of the `logging()` plugin: a LoggingSensor's options plus the plugin's name. */
 export interface LoggingPluginOptions extends LoggingSensorOptions {
   /** Plugin name. Default `logging`. */
   readonly name?: string;
@@ -17,4 +20,5 @@ function loggingPlugin(options: LoggingPluginOptions = {}): LoggingPlugin {
   return { name: name ?? 'logging', sensor: new LoggingSensor(sensorOptions) };
 }
 
+/** A plugin for `setup()` that logs the service's stream events through core's logger. */
 export const logging = withOptionsShape(loggingPlugin, LOGGING_PLUGIN_SHAPE);

@@ -3,10 +3,13 @@ import { withOptionsShape, type Plugin } from '@sightline/core';
 import { Monitor, type MonitorOptions } from '../monitor.js';
 import { checkSensorOptions, MONITOR_PLUGIN_SHAPE } from '../options-shapes.js';
 
+/** The `monitor()` plugin for `setup()`: a Monitor sensor. */
 export interface MonitorPlugin extends Plugin {
+  /** The Monitor, fed by the service's stream events. */
   readonly sensor: Monitor;
 }
 
+/** Options of the `monitor()` plugin: a Monitor's options plus the plugin's name. */
 export interface MonitorPluginOptions extends MonitorOptions {
   /** Plugin name, the key of its figures in setup's snapshot. Default `monitor`. */
   readonly name?: string;
@@ -24,4 +27,8 @@ function monitorPlugin(options: MonitorPluginOptions = {}): MonitorPlugin {
   };
 }
 
+/**
+ * A plugin for `setup()` that counts the service's stream events with a Monitor: throughput, latencies and
+ * per-partition figures, in `asDict()`.
+ */
 export const monitor = withOptionsShape(monitorPlugin, MONITOR_PLUGIN_SHAPE);
