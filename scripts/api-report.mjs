@@ -8,9 +8,10 @@
 // and on TSDoc syntax errors. Arguments narrow the run to some packages: `pnpm api -- stats ws`.
 // Packages are found by existing, as jest.projects.ts finds them: any packages/<dir>/package.json
 // that is not private.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const { Extractor, ExtractorConfig, ExtractorLogLevel } = require('@microsoft/api-extractor');
@@ -46,6 +47,14 @@ function workspacePackages() {
   }
   return found;
 }
+
+const QUIET = new Set([
+  'console-preamble',
+  'console-api-report-not-copied',
+  'console-api-report-copied',
+  'console-api-report-created',
+  'console-api-report-unchanged',
+]);
 
 function extract(pkg, entry) {
   const reportFolder = join(pkg.dir, 'api');
@@ -102,14 +111,12 @@ function extract(pkg, entry) {
     showVerboseMessages: false,
     messageCallback(message) {
       if (message.messageId === 'ae-undocumented') undocumented++;
-      // The stale-report message names API Extractor's own flags; ours are printed below.
-      if (message.messageId === 'console-api-report-changed') message.logLevel = ExtractorLogLevel.None;
-      if (message.messageId === 'console-api-report-copied' || message.messageId === 'console-api-report-created') {
-        message.logLevel = ExtractorLogLevel.None;
-      }
+      // The stale-report warning names API Extractor's own flags (ours is printed below); the rest
+      // is chatter. The diff of a stale report (console-api-report-diff) is kept.
+      if (QUIET.has(message.messageId)) message.logLevel = ExtractorLogLevel.None;
     },
   });
-  return { result, undocumented };
+  return { result, undocumented, fresh: join(tempFolder, entry.report), committed: join(reportFolder, entry.report) };
 }
 
 let failed = 0;
@@ -123,7 +130,11 @@ for (const pkg of workspacePackages()) {
       failed++;
       continue;
     }
-    const { result, undocumented } = extract(pkg, entry);
+    const { result, undocumented, fresh, committed } = extract(pkg, entry);
+    // Shows CI's reader what changed in the public API.
+    if (check && result.apiReportChanged && existsSync(committed)) {
+      spawnSync('git', ['--no-pager', 'diff', '--no-index', '--', relative(root, committed), relative(root, fresh)], { cwd: root, stdio: 'inherit' });
+    }
     const problems = [];
     if (result.apiReportChanged) {
       problems.push(check ? `${relReport} is stale: run \`npx -y pnpm@10 api\` and commit it` : `updated ${relReport}`);
