@@ -49,7 +49,7 @@ export { hookMetricNames, prometheusHooks } from './prometheus-hooks.js';
 export type { PrometheusHooksOptions } from './prometheus-hooks.js';
 
 export { clusterMetricsSource } from './cluster/cluster-metrics-source.js';
-export type { ClusterMetricsOptions } from './cluster/cluster-metrics-source.js';
+export type { ClusterMetricsOptions, ClusterMetricsSource } from './cluster/cluster-metrics-source.js';
 export { exposeToClusterPrimary } from './cluster/cluster-worker.js';
 
 export { monitorMetricNames, PrometheusMonitor } from './prometheus-monitor.js';
