@@ -1,6 +1,6 @@
 // Serving is not serializing: a node:http request handler over any MetricsSource.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getLogger, renderMetrics, type MetricsSource } from '@sightline/core';
+import { encodeExposition, getLogger, renderMetrics, type MetricsSource } from '@sightline/core';
 import type { NegotiatingMetricsSource } from './registry-source.js';
 
 const log = getLogger('sightline.prometheus.handler');
@@ -10,7 +10,8 @@ export type MetricsRequestHandler = (req: IncomingMessage, res: ServerResponse) 
 /**
  * A request handler that answers GET and HEAD with the source's exposition, negotiated from the
  * `Accept` header. Mount it at `/metrics` in any node:http server (or Express, Fastify's raw mode).
- * A render failure answers 500 and is logged; it never throws into the server.
+ * The body is gzipped when the scraper accepts it. A render failure answers 500 and is logged; it
+ * never throws into the server.
  */
 export function metricsHandler(source: MetricsSource): MetricsRequestHandler {
   if (!source || typeof source.render !== 'function') {
@@ -39,11 +40,13 @@ export function metricsHandler(source: MetricsSource): MetricsRequestHandler {
       res.end('metrics collection failed\n');
       return;
     }
+    const encoded = await encodeExposition(body, req.headers['accept-encoding']);
     res.writeHead(200, {
       'Content-Type': contentType,
-      'Content-Length': body.length,
+      'Content-Length': encoded.body.length,
       'Cache-Control': 'no-store',
+      ...encoded.headers,
     });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    res.end(req.method === 'HEAD' ? undefined : encoded.body);
   };
 }
