@@ -32,7 +32,16 @@ export type { MetricsServerOptions } from './exposition/metrics-server.js';
 
 export { normalizePath } from './metric-sets/normalize-path.js';
 export { CLIENT_CLOSED_STATUS, httpMetrics, OTHER_ENDPOINT } from './metric-sets/http-metrics.js';
-export type { HttpMetrics, HttpMetricsOptions, TrackOptions } from './metric-sets/http-metrics.js';
+export type {
+  FastifyLike,
+  FastifyPlugin,
+  FastifyRequestLike,
+  HttpMetrics,
+  HttpMetricsOptions,
+  KoaContextLike,
+  KoaMiddleware,
+  TrackOptions,
+} from './metric-sets/http-metrics.js';
 export { cacheMetrics } from './metric-sets/cache-metrics.js';
 export type { CacheMetrics, CacheRecorder, CacheStats } from './metric-sets/cache-metrics.js';
 export { queueMetrics } from './metric-sets/queue-metrics.js';

@@ -35,10 +35,46 @@ export interface HttpMetrics {
   ): (req: Req, res: Res) => unknown;
   /** Express-style `(req, res, next)` middleware; mount it before the routes. */
   middleware(options?: TrackOptions): (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+  /** A fastify plugin: `app.register(http.fastify())`; the endpoint is the route's URL template. */
+  fastify(): FastifyPlugin;
+  /** A koa middleware: `app.use(http.koa())` before the router; the endpoint is @koa/router's matched route. */
+  koa(): KoaMiddleware;
   /** Starts recording one request; it ends by itself when the response closes. */
   track(req: IncomingMessage, res: ServerResponse, options?: TrackOptions): void;
   /** Records a finished request directly, for servers this set cannot wrap. */
   observe(method: string, endpoint: string, status: number | string, seconds: number): void;
+}
+
+/** What `http.fastify()` returns: register it on the root instance. */
+export type FastifyPlugin = ((instance: FastifyLike, options: unknown, done: (error?: Error) => void) => void) & {
+  readonly [key: symbol]: unknown;
+};
+
+/** What `http.koa()` returns. */
+export type KoaMiddleware = (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<void>;
+
+/** The part of a fastify instance the plugin uses (fastify stays an optional peer). */
+export interface FastifyLike {
+  addHook(
+    name: 'onRequest',
+    hook: (request: FastifyRequestLike, reply: { readonly raw: ServerResponse }, done: (error?: Error) => void) => void,
+  ): unknown;
+}
+
+export interface FastifyRequestLike {
+  readonly raw: IncomingMessage;
+  /** fastify >= 4.10: the matched route's options, `url` its template (`/orders/:id`). */
+  readonly routeOptions?: { readonly url?: string | undefined };
+  /** fastify < 4.10 */
+  readonly routerPath?: string | undefined;
+}
+
+/** The part of a koa context the middleware uses. */
+export interface KoaContextLike {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** Set by @koa/router to the matched route's template, its prefix included. */
+  readonly _matchedRoute?: unknown;
 }
 
 /** A request aborted by the client before the response finished (nginx's convention). */
@@ -110,8 +146,8 @@ export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOpt
     duration.observe({ method, endpoint }, seconds);
   };
 
-  const track = (req: IncomingMessage, res: ServerResponse, trackOptions?: TrackOptions): void => {
-    const route = trackOptions?.route;
+  // `routedLater` reads a template a framework only knows once its router ran (koa).
+  const begin = (req: IncomingMessage, res: ServerResponse, route: string | undefined, routedLater?: () => unknown): void => {
     const method = req.method ?? 'GET';
     const atStart = startEndpoint(req, route);
     const start = performance.now();
@@ -119,8 +155,31 @@ export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOpt
     res.once('close', () => {
       active.dec({ method, endpoint: atStart });
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_STATUS;
-      observe(method, finalEndpoint(req, route, atStart), status, (performance.now() - start) / 1000);
+      const late = routedLater?.();
+      const endpoint = typeof late === 'string' && route === undefined ? bounded(late) : finalEndpoint(req, route, atStart);
+      observe(method, endpoint, status, (performance.now() - start) / 1000);
     });
+  };
+
+  const track = (req: IncomingMessage, res: ServerResponse, trackOptions?: TrackOptions): void => begin(req, res, trackOptions?.route);
+
+  const fastify = (): FastifyPlugin => {
+    const plugin = (instance: FastifyLike, _options: unknown, done: (error?: Error) => void): void => {
+      // fastify routes before onRequest: the template is known when the request starts.
+      instance.addHook('onRequest', (request, reply, next) => {
+        const template = request.routeOptions?.url ?? request.routerPath;
+        begin(request.raw, reply.raw, typeof template === 'string' && template.length > 0 ? template : undefined);
+        next();
+      });
+      done();
+    };
+    // What fastify-plugin sets: the hook then applies to every route, not only an encapsulated child.
+    return Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'sightline-http-metrics' });
+  };
+
+  const koa = (): KoaMiddleware => async (ctx, next) => {
+    begin(ctx.req, ctx.res, undefined, () => ctx._matchedRoute);
+    await next();
   };
 
   return {
@@ -129,6 +188,8 @@ export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOpt
     active,
     track,
     observe,
+    fastify,
+    koa,
     handler(listener, handlerOptions) {
       return (req, res) => {
         track(req, res, handlerOptions);
