@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The path of a system binary, or an error saying how to install it (CI's .ci/run does). */
-export function findBinary(name: string): string {
+export function findBinary(name: string, aptPackage = 'prometheus'): string {
   for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/bin', '/usr/local/bin']) {
     const candidate = join(dir, name);
     if (dir && existsSync(candidate)) return candidate;
   }
-  throw new Error(`${name} is not installed: apt-get install -y prometheus (CI's .ci/run installs it)`);
+  throw new Error(`${name} is not installed: apt-get install -y ${aptPackage} (CI's .ci/run installs it)`);
 }
 
 export function freePort(): Promise<number> {

@@ -61,6 +61,9 @@ export { clusterMetricsSource } from './cluster/cluster-metrics-source.js';
 export type { ClusterMetricsOptions, ClusterMetricsSource } from './cluster/cluster-metrics-source.js';
 export { exposeToClusterPrimary } from './cluster/cluster-worker.js';
 
+export { Pushgateway, PushgatewayError } from './pushgateway.js';
+export type { GroupingLabels, PushgatewayOptions, PushParams } from './pushgateway.js';
+
 export { monitorMetricNames, PrometheusMonitor } from './prometheus-monitor.js';
 export type { PrometheusMonitorOptions } from './prometheus-monitor.js';
 export { prometheus } from './prometheus-plugin.js';
