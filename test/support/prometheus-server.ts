@@ -63,6 +63,8 @@ export interface PrometheusServerOptions {
   readonly jobName?: string;
   readonly ruleFiles?: readonly string[];
   readonly scrapeIntervalSecs?: number;
+  /** More command-line flags, e.g. `--enable-feature=exemplar-storage`. */
+  readonly extraArgs?: readonly string[];
 }
 
 export async function startPrometheus(options: PrometheusServerOptions): Promise<PrometheusServer> {
@@ -90,7 +92,7 @@ export async function startPrometheus(options: PrometheusServerOptions): Promise
   let log = '';
   const child: ChildProcess = spawn(
     bin,
-    [`--config.file=${config}`, `--storage.tsdb.path=${join(work, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [`--config.file=${config}`, `--storage.tsdb.path=${join(work, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...(options.extraArgs ?? [])],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   child.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));

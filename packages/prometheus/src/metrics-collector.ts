@@ -14,6 +14,8 @@ import { DuplicateMetricError } from './errors.js';
 import { contentTypeOf, EXPOSITION_FORMATS, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './exposition/formats.js';
 import { snapshotRegistries, type ExpositionBytes, type NegotiatingMetricsSource } from './exposition/registry-source.js';
 import { renderExpositionBytes, type MetricSnapshot } from './exposition/render.js';
+import { activeTraceExemplar, type ExemplarLabels } from './exemplars/active-trace.js';
+import { ExemplarStore } from './exemplars/exemplar-store.js';
 import { NoopCounter, NoopGauge, NoopHistogram, NoopSummary } from './noop-metrics.js';
 import {
   validateBuckets,
@@ -66,6 +68,11 @@ export type GaugeOptions<L extends string> = CommonMetricOptions<L, Gauge<L>>;
 export interface HistogramOptions<L extends string> extends CommonMetricOptions<L, Histogram<L>> {
   /** Upper bounds, strictly increasing; `+Inf` is implicit. Default: prom-client's, in seconds. */
   readonly buckets?: readonly number[];
+  /**
+   * Keep the latest exemplar of each bucket, recorded with `collector.observeWithExemplar()`, and
+   * show it in the OpenMetrics exposition. Default false.
+   */
+  readonly exemplars?: boolean;
 }
 export interface SummaryOptions<L extends string> extends CommonMetricOptions<L, Summary<L>> {
   readonly percentiles?: readonly number[];
@@ -96,6 +103,8 @@ export class MetricsCollector implements NegotiatingMetricsSource {
   readonly contentType = PROMETHEUS_CONTENT_TYPE;
   readonly formats = EXPOSITION_FORMATS;
   readonly #metrics = new Map<string, AnyMetric>();
+  readonly #exemplars = new Map<Histogram<string>, ExemplarStore>();
+  readonly #exemplarsByName = new Map<string, ExemplarStore>();
 
   constructor(options: MetricsCollectorOptions = {}) {
     if (options === null || typeof options !== 'object') {
@@ -161,7 +170,28 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     const buckets = options.buckets ?? DEFAULT_BUCKETS;
     validateBuckets(full, buckets);
     if (!this.enabled) return this.#keep(full, new NoopHistogram<L>(full, help));
-    return this.#keep(full, new Histogram<L>({ ...this.#common(full, help, options), buckets: [...buckets] }));
+    const histogram = this.#keep(full, new Histogram<L>({ ...this.#common(full, help, options), buckets: [...buckets] }));
+    if (options.exemplars === true) {
+      const store = new ExemplarStore(options.labels ?? [], buckets);
+      this.#exemplars.set(histogram as Histogram<string>, store);
+      this.#exemplarsByName.set(full, store);
+    }
+    return histogram;
+  }
+
+  /**
+   * `histogram.observe(labels, value)`, and for a histogram defined with `exemplars: true` the
+   * exemplar of that observation: by default the active OpenTelemetry span's `trace_id` and
+   * `span_id` when a sampled trace is active (nothing when OpenTelemetry is not in use).
+   */
+  observeWithExemplar<L extends string>(
+    histogram: Histogram<L>,
+    labels: Partial<Record<L, string>>,
+    value: number,
+    exemplar: ExemplarLabels | undefined = activeTraceExemplar(),
+  ): void {
+    histogram.observe(labels as Partial<Record<L, string | number>>, value);
+    if (exemplar !== undefined) this.#exemplars.get(histogram as Histogram<string>)?.record(labels as Record<string, string>, value, exemplar);
   }
 
   summary<L extends string = string>(name: string, help: string, options: SummaryOptions<L> = {}): Summary<L> {
@@ -187,7 +217,10 @@ export class MetricsCollector implements NegotiatingMetricsSource {
   /** Unregisters a metric defined here, so its name can be defined again. */
   remove(name: string): boolean {
     const full = this.prefix + name;
+    const metric = this.#metrics.get(full);
     if (!this.#metrics.delete(full)) return false;
+    this.#exemplars.delete(metric as Histogram<string>);
+    this.#exemplarsByName.delete(full);
     if (this.enabled) this.registry.removeSingleMetric(full);
     return true;
   }
@@ -195,7 +228,11 @@ export class MetricsCollector implements NegotiatingMetricsSource {
   /** The registry's metrics at this instant (runs `collect()` callbacks). Empty when disabled. */
   async snapshot(): Promise<MetricSnapshot[]> {
     if (!this.enabled) return [];
-    return snapshotRegistries([this.registry]);
+    const snapshots = await snapshotRegistries([this.registry]);
+    if (this.#exemplarsByName.size > 0) {
+      for (const snapshot of snapshots) this.#exemplarsByName.get(snapshot.name)?.attach(snapshot);
+    }
+    return snapshots;
   }
 
   /** The exposition in `format`, as bytes. */

@@ -12,6 +12,15 @@ export interface SampleSnapshot {
   readonly sharedLabels?: LabelSet;
   /** The sample's own name when it differs from the family's: `x_bucket`, `x_sum`, `x_count`. */
   readonly metricName?: string;
+  /** A histogram bucket's exemplar; rendered in OpenMetrics only. */
+  readonly exemplar?: ExemplarSnapshot | null;
+}
+
+/** An OpenMetrics exemplar: labels (a trace id), the observed value, when (seconds since the epoch). */
+export interface ExemplarSnapshot {
+  readonly labelSet: Readonly<Record<string, string>>;
+  readonly value: number;
+  readonly timestamp?: number;
 }
 
 /** One metric family at one instant. */
@@ -120,6 +129,12 @@ class ByteWriter {
   result(): Buffer {
     return this.buf.subarray(0, this.pos);
   }
+}
+
+/** ` # {trace_id="..."} 0.042 1700000000.123`: an OpenMetrics exemplar after its sample's value. */
+function exemplarText(exemplar: ExemplarSnapshot): string {
+  const time = exemplar.timestamp === undefined ? '' : ` ${formatValue(exemplar.timestamp)}`;
+  return ` # {${labelPairs(exemplar.labelSet)}} ${formatValue(exemplar.value)}${time}`;
 }
 
 const encode = (text: string): Uint8Array => Buffer.from(text, 'utf8');
@@ -242,6 +257,7 @@ export function renderExpositionBytes(metrics: readonly MetricSnapshot[], option
       if (opened) out.byte(CLOSE_BRACE);
       out.byte(SPACE);
       out.text(formatValue(sample.value));
+      if (openMetrics && sample.exemplar) out.text(exemplarText(sample.exemplar));
       out.byte(NEWLINE);
     }
   }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { SightlineConfigError } from '@sightline/core';
 import type { MetricsCollector } from '../metrics-collector.js';
+import { activeTraceExemplar, type ExemplarLabels } from '../exemplars/active-trace.js';
 import { normalizePath } from './normalize-path.js';
 
 export interface HttpMetricsOptions {
@@ -14,6 +15,11 @@ export interface HttpMetricsOptions {
   readonly normalizePath?: (url: string) => string;
   /** Distinct endpoints kept before new ones are recorded as `other`. Default 1000. */
   readonly maxEndpoints?: number;
+  /**
+   * Exemplars on `http_request_duration_seconds` (OpenMetrics only) carrying the active sampled
+   * OpenTelemetry trace (`trace_id`, `span_id`). Default true; nothing is added when no trace is active.
+   */
+  readonly exemplars?: boolean;
 }
 
 export interface TrackOptions {
@@ -104,9 +110,11 @@ export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOpt
   const requests = collector.counter('http_requests_total', 'Total HTTP requests', {
     labels: ['method', 'endpoint', 'status'] as const,
   });
+  const exemplars = options.exemplars ?? true;
   const duration = collector.histogram('http_request_duration_seconds', 'HTTP request duration in seconds', {
     labels: ['method', 'endpoint'] as const,
     ...(options.buckets ? { buckets: options.buckets } : {}),
+    exemplars,
   });
   const active = collector.gauge('http_requests_active', 'HTTP requests in progress', {
     labels: ['method', 'endpoint'] as const,
@@ -141,23 +149,28 @@ export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOpt
     return atStart;
   };
 
-  const observe = (method: string, endpoint: string, status: number | string, seconds: number): void => {
+  const record = (method: string, endpoint: string, status: number | string, seconds: number, trace: ExemplarLabels | undefined): void => {
     requests.inc({ method, endpoint, status: String(status) });
-    duration.observe({ method, endpoint }, seconds);
+    if (trace !== undefined) collector.observeWithExemplar(duration, { method, endpoint }, seconds, trace);
+    else duration.observe({ method, endpoint }, seconds);
   };
+  const observe = (method: string, endpoint: string, status: number | string, seconds: number): void =>
+    record(method, endpoint, status, seconds, exemplars ? activeTraceExemplar() : undefined);
 
   // `routedLater` reads a template a framework only knows once its router ran (koa).
   const begin = (req: IncomingMessage, res: ServerResponse, route: string | undefined, routedLater?: () => unknown): void => {
     const method = req.method ?? 'GET';
     const atStart = startEndpoint(req, route);
     const start = performance.now();
+    // Read now: the close event runs outside the request's trace context.
+    const trace = exemplars ? activeTraceExemplar() : undefined;
     active.inc({ method, endpoint: atStart });
     res.once('close', () => {
       active.dec({ method, endpoint: atStart });
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_STATUS;
       const late = routedLater?.();
       const endpoint = typeof late === 'string' && route === undefined ? bounded(late) : finalEndpoint(req, route, atStart);
-      observe(method, endpoint, status, (performance.now() - start) / 1000);
+      record(method, endpoint, status, (performance.now() - start) / 1000, trace);
     });
   };
 

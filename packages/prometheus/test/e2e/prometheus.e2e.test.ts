@@ -37,6 +37,7 @@ describe('against a real Prometheus server', () => {
   let prometheus: PrometheusServer | undefined;
   let app: Server;
   let exposition = '';
+  const scrapeEncodings: string[] = [];
 
   // The app: every metric set, the hooks and the monitor in one collector, served at /metrics.
   const collector = new MetricsCollector({ instanceId: 'e2e' });
@@ -68,7 +69,10 @@ describe('against a real Prometheus server', () => {
   beforeAll(async () => {
     app = createServer(
       http.handler((req, res) => {
-        if (req.url === '/metrics') return void serveMetrics(req, res);
+        if (req.url === '/metrics') {
+          res.on('finish', () => scrapeEncodings.push(String(res.getHeader('content-encoding'))));
+          return void serveMetrics(req, res);
+        }
         res.statusCode = req.url?.startsWith('/fail') ? 503 : 200;
         res.end('ok');
       }),
@@ -139,6 +143,9 @@ describe('against a real Prometheus server', () => {
     const got: Array<[string, number]> = [];
     for (const [expr] of expected) got.push([expr, await scalar(expr)]);
     expect(got).toEqual(expected);
+    // Prometheus asks for gzip: every scrape was served compressed, and it read them all.
+    expect(scrapeEncodings.length).toBeGreaterThan(0);
+    expect(new Set(scrapeEncodings)).toEqual(new Set(['gzip']));
   });
 
   it('promtool check metrics accepts our exposition', () => {
