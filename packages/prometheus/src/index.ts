@@ -8,6 +8,8 @@ export {
 export { DEFAULT_BUCKETS, MetricsCollector } from './metrics-collector.js';
 export type {
   CounterOptions,
+  CustomMetricOptions,
+  CustomSample,
   DefaultMetricsOptions,
   GaugeOptions,
   HistogramOptions,

@@ -80,6 +80,31 @@ export interface SummaryOptions<L extends string> extends CommonMetricOptions<L,
   readonly ageBuckets?: number;
 }
 
+/** One sample of a `custom()` metric: its name is the metric's plus `suffix` (`_sum`, `_count`...). */
+export interface CustomSample {
+  readonly suffix?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+export interface CustomMetricOptions {
+  readonly type: 'counter' | 'gauge' | 'summary';
+  /** How a node:cluster primary combines it across workers. Default `sum`. */
+  readonly aggregator?: Aggregator;
+  /** Called at each scrape. */
+  readonly read: () => readonly CustomSample[];
+}
+
+/** What a prom-client registry needs of a metric; `get()` is what both it and our renderer read. */
+interface CustomMetric {
+  readonly name: string;
+  readonly help: string;
+  readonly type: string;
+  readonly aggregator: Aggregator;
+  get(): MetricSnapshot & { readonly aggregator: Aggregator };
+  reset(): void;
+}
+
 type AnyMetric = Counter<string> | Gauge<string> | Histogram<string> | Summary<string>;
 
 function bindCollect<M>(collect: (this: M, metric: M) => void | Promise<void>) {
@@ -103,6 +128,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
   readonly contentType = PROMETHEUS_CONTENT_TYPE;
   readonly formats = EXPOSITION_FORMATS;
   readonly #metrics = new Map<string, AnyMetric>();
+  readonly #custom = new Map<string, CustomMetric>();
   readonly #exemplars = new Map<Histogram<string>, ExemplarStore>();
   readonly #exemplarsByName = new Map<string, ExemplarStore>();
 
@@ -209,6 +235,32 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     );
   }
 
+  /**
+   * A metric whose samples are computed at each scrape, e.g. a summary's `_sum` and `_count` from
+   * running totals kept elsewhere (a summary without quantiles aggregates across instances).
+   */
+  custom(name: string, help: string, options: CustomMetricOptions): void {
+    const full = this.#define(name, help, options.type, []);
+    const aggregator = options.aggregator ?? 'sum';
+    const read = options.read;
+    const metric: CustomMetric = {
+      name: full,
+      help,
+      type: options.type,
+      aggregator,
+      get: () => ({
+        name: full,
+        help,
+        type: options.type,
+        aggregator,
+        values: read().map((sample) => ({ metricName: full + (sample.suffix ?? ''), labels: { ...sample.labels }, value: sample.value })),
+      }),
+      reset: () => undefined,
+    };
+    this.#custom.set(full, metric);
+    if (this.enabled) this.registry.registerMetric(metric as unknown as Counter<string>);
+  }
+
   /** The metric defined under `name` (without the prefix), if any. */
   get(name: string): AnyMetric | undefined {
     return this.#metrics.get(this.prefix + name);
@@ -217,6 +269,10 @@ export class MetricsCollector implements NegotiatingMetricsSource {
   /** Unregisters a metric defined here, so its name can be defined again. */
   remove(name: string): boolean {
     const full = this.prefix + name;
+    if (this.#custom.delete(full)) {
+      if (this.enabled) this.registry.removeSingleMetric(full);
+      return true;
+    }
     const metric = this.#metrics.get(full);
     if (!this.#metrics.delete(full)) return false;
     this.#exemplars.delete(metric as Histogram<string>);
@@ -266,7 +322,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     validateMetricName(full, kind);
     validateHelp(full, help);
     validateLabelNames(full, kind, labels ?? []);
-    if (this.#metrics.has(full) || (this.enabled && this.registry.getSingleMetric(full) !== undefined)) {
+    if (this.#metrics.has(full) || this.#custom.has(full) || (this.enabled && this.registry.getSingleMetric(full) !== undefined)) {
       throw new DuplicateMetricError(full, 'a metric name is registered once per registry', 'already registered');
     }
     return full;

@@ -4,12 +4,18 @@ export class RingBuffer {
   private readonly values: Float64Array;
   private next = 0;
   private count = 0;
+  /** Every value ever pushed, summed: with `pushedCount`, an average that aggregates across processes. */
+  pushedSum = 0;
+  /** How many values were ever pushed (never reset). */
+  pushedCount = 0;
 
   constructor(readonly capacity: number) {
     this.values = new Float64Array(capacity);
   }
 
   push(value: number): void {
+    this.pushedSum += value;
+    this.pushedCount++;
     this.values[this.next] = value;
     this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
     if (this.count < this.capacity) this.count++;
