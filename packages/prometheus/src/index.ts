@@ -23,7 +23,7 @@ export {
   PROMETHEUS_CONTENT_TYPE,
 } from './exposition/formats.js';
 export type { ExpositionFormat } from './exposition/formats.js';
-export { formatValue, renderExposition, renderExpositionBytes } from './exposition/render.js';
+export { formatValue, RENDER_SLICE_MS, renderExposition, renderExpositionBytes, renderExpositionSliced } from './exposition/render.js';
 export type { LabelSet, MetricSnapshot, RenderOptions, SampleSnapshot } from './exposition/render.js';
 export { registrySource, snapshotRegistries, snapshotSource } from './exposition/registry-source.js';
 export type { AnyRegistry, ExpositionBytes, NegotiatingMetricsSource, RegistrySourceOptions } from './exposition/registry-source.js';

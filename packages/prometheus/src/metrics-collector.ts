@@ -13,7 +13,7 @@ import {
 import { DuplicateMetricError } from './errors.js';
 import { contentTypeOf, EXPOSITION_FORMATS, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './exposition/formats.js';
 import { snapshotRegistries, type ExpositionBytes, type NegotiatingMetricsSource } from './exposition/registry-source.js';
-import { renderExpositionBytes, type MetricSnapshot } from './exposition/render.js';
+import { renderExpositionSliced, type MetricSnapshot } from './exposition/render.js';
 import { activeTraceExemplar, type ExemplarLabels } from './exemplars/active-trace.js';
 import { ExemplarStore } from './exemplars/exemplar-store.js';
 import { NoopCounter, NoopGauge, NoopHistogram, NoopSummary } from './noop-metrics.js';
@@ -293,7 +293,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
 
   /** The exposition in `format`, as bytes. */
   async renderBytes(format: ExpositionFormat): Promise<Buffer> {
-    return renderExpositionBytes(await this.snapshot(), { format, defaultLabels: this.defaultLabels });
+    return renderExpositionSliced(await this.snapshot(), { format, defaultLabels: this.defaultLabels });
   }
 
   async renderFormat(format: ExpositionFormat): Promise<string> {

@@ -6,7 +6,7 @@ import type { Registry, RegistryContentType } from 'prom-client';
 /** A prom-client registry of either content type. */
 export type AnyRegistry = Registry<RegistryContentType>;
 import { contentTypeOf, EXPOSITION_FORMATS, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './formats.js';
-import { renderExpositionBytes, type MetricSnapshot } from './render.js';
+import { RENDER_SLICE_MS, renderExpositionSliced, yieldToEventLoop, type MetricSnapshot } from './render.js';
 
 const log = getLogger('sightline.prometheus.exposition');
 
@@ -34,10 +34,24 @@ export async function snapshotRegistries(registries: readonly AnyRegistry[]): Pr
   for (const registry of registries) {
     for (const metric of registry.getMetricsAsArray() as unknown as RegisteredMetric[]) metrics.push(metric);
   }
-  const settled = await Promise.allSettled(
-    // Histograms keep `le` apart from the series labels in getForPromString(): cheaper to render.
-    metrics.map((m) => (typeof m.getForPromString === 'function' ? m.getForPromString() : m.get())),
-  );
+  // Every metric is asked at once (async collect callbacks run side by side), but the synchronous
+  // part of each (collect, copying a large metric's series) gives the event loop back between metrics
+  // once a slice has run RENDER_SLICE_MS.
+  const pending: Array<Promise<MetricSnapshot> | MetricSnapshot> = [];
+  let sliceStart = performance.now();
+  for (const m of metrics) {
+    try {
+      // Histograms keep `le` apart from the series labels in getForPromString(): cheaper to render.
+      pending.push(typeof m.getForPromString === 'function' ? m.getForPromString() : m.get());
+    } catch (error) {
+      pending.push(Promise.reject(error));
+    }
+    if (performance.now() - sliceStart >= RENDER_SLICE_MS) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
+  }
+  const settled = await Promise.allSettled(pending);
   const out: MetricSnapshot[] = [];
   for (let i = 0; i < settled.length; i++) {
     const result = settled[i]!;
@@ -84,7 +98,7 @@ export function snapshotSource(
 ): NegotiatingMetricsSource {
   const renderBytes = async (format: ExpositionFormat): Promise<Buffer> => {
     const snapshots = await snapshot();
-    return renderExpositionBytes(
+    return renderExpositionSliced(
       snapshots,
       options.defaultLabels ? { format, defaultLabels: options.defaultLabels } : { format },
     );
