@@ -6,7 +6,9 @@ import type { Registry, RegistryContentType } from 'prom-client';
 /** A prom-client registry of either content type. */
 export type AnyRegistry = Registry<RegistryContentType>;
 import { contentTypeOf, EXPOSITION_FORMATS, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './formats.js';
-import { RENDER_SLICE_MS, renderExpositionSliced, yieldToEventLoop, type MetricSnapshot } from './render.js';
+import { collectOf, readableInSteps, readSeries } from './read-series.js';
+import { renderExpositionSliced, type MetricSnapshot } from './render.js';
+import { RENDER_SLICE_MS, runInSlices, yieldToEventLoop } from './time-slices.js';
 
 const log = getLogger('sightline.prometheus.exposition');
 
@@ -34,39 +36,48 @@ export async function snapshotRegistries(registries: readonly AnyRegistry[]): Pr
   for (const registry of registries) {
     for (const metric of registry.getMetricsAsArray() as unknown as RegisteredMetric[]) metrics.push(metric);
   }
-  // Every metric is asked at once (async collect callbacks run side by side), but the synchronous
-  // part of each (collect, copying a large metric's series) gives the event loop back between metrics
-  // once a slice has run RENDER_SLICE_MS.
-  const pending: Array<Promise<MetricSnapshot> | MetricSnapshot> = [];
+  // First every metric is started, so async collect callbacks run side by side: prom-client's own
+  // counters, gauges and histograms run their collect() and are read in steps afterwards; any
+  // other metric (summaries, aggregates, custom ones) answers get() as usual.
+  const started: Array<Promise<unknown>> = [];
+  const inSteps: boolean[] = [];
   let sliceStart = performance.now();
   for (const m of metrics) {
+    const steps = readableInSteps(m);
+    inSteps.push(steps);
     try {
       // Histograms keep `le` apart from the series labels in getForPromString(): cheaper to render.
-      pending.push(typeof m.getForPromString === 'function' ? m.getForPromString() : m.get());
+      started.push(Promise.resolve(steps ? collectOf(m) : typeof m.getForPromString === 'function' ? m.getForPromString() : m.get()));
     } catch (error) {
-      pending.push(Promise.reject(error));
+      started.push(Promise.reject(error));
     }
     if (performance.now() - sliceStart >= RENDER_SLICE_MS) {
       await yieldToEventLoop();
       sliceStart = performance.now();
     }
   }
-  const settled = await Promise.allSettled(pending);
+  const settled = await Promise.allSettled(started);
   const out: MetricSnapshot[] = [];
-  for (let i = 0; i < settled.length; i++) {
-    const result = settled[i]!;
-    if (result.status === 'fulfilled') {
-      out.push(result.value);
-      continue;
-    }
-    const name = metrics[i]!.name;
-    if (!failedOnce.has(name)) {
-      failedOnce.add(name);
-      const reason = result.reason instanceof Error ? `${result.reason.name}: ${result.reason.message}` : String(result.reason);
-      log.warn(`collecting metric ${name} failed; left out of the scrape`, { metric: name, error: reason });
+  function* readAll(): Generator<boolean | void, void, void> {
+    for (let i = 0; i < settled.length; i++) {
+      const result = settled[i]!;
+      if (result.status === 'rejected') {
+        leftOut(metrics[i]!.name, result.reason);
+        continue;
+      }
+      out.push(inSteps[i] ? yield* readSeries(metrics[i], []) : (result.value as MetricSnapshot));
+      yield;
     }
   }
+  await runInSlices(readAll());
   return out;
+}
+
+function leftOut(name: string, reason: unknown): void {
+  if (failedOnce.has(name)) return;
+  failedOnce.add(name);
+  const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+  log.warn(`collecting metric ${name} failed; left out of the scrape`, { metric: name, error: text });
 }
 
 export interface RegistrySourceOptions {

@@ -1,6 +1,9 @@
 // The pure render step: metric snapshots in, exposition text out. No registry, no I/O, so the same
 // function serves a collector, a cluster aggregate, and tests.
 import type { ExpositionFormat } from './formats.js';
+import { RENDER_SLICE_MS, runInSlices } from './time-slices.js';
+
+export { RENDER_SLICE_MS } from './time-slices.js';
 
 export type LabelSet = Readonly<Record<string, string | number | undefined>>;
 
@@ -283,14 +286,6 @@ export function renderExpositionBytes(metrics: readonly MetricSnapshot[], option
   return out.result();
 }
 
-/** Longest the sliced renderer keeps the event loop before letting it run. */
-export const RENDER_SLICE_MS = 4;
-
-/** Lets timers, I/O and other requests run, then resumes. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /**
  * `renderExpositionBytes`, the same bytes, rendered in slices of at most about `sliceMs` that give
  * the event loop back in between: a scrape of 100,000 series never stalls the application's requests.
@@ -301,14 +296,7 @@ export async function renderExpositionSliced(
   sliceMs: number = RENDER_SLICE_MS,
 ): Promise<Buffer> {
   const out = new ByteWriter(lastSize + (lastSize >> 3));
-  const steps = writeExposition(metrics, options, out);
-  let sliceStart = performance.now();
-  while (!steps.next().done) {
-    if (performance.now() - sliceStart >= sliceMs) {
-      await yieldToEventLoop();
-      sliceStart = performance.now();
-    }
-  }
+  await runInSlices(writeExposition(metrics, options, out), sliceMs);
   lastSize = out.pos;
   return out.result();
 }
