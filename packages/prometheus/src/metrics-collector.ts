@@ -176,6 +176,11 @@ export class MetricsCollector implements NegotiatingMetricsSource {
         ...(extra.eventLoopMonitoringPrecision !== undefined ? { eventLoopMonitoringPrecision: extra.eventLoopMonitoringPrecision } : {}),
         ...(extra.gcDurationBuckets !== undefined ? { gcDurationBuckets: [...extra.gcDurationBuckets] } : {}),
       });
+      // Gauges named like counters, which `promtool check metrics` refuses; each is the sum of the
+      // by-type gauge kept beside it (`nodejs_active_handles{type}`...).
+      for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+        this.registry.removeSingleMetric((extra.prefix ?? this.prefix) + name);
+      }
     }
   }
 

@@ -51,10 +51,12 @@ describe('prometheus() plugin', () => {
       'nodejs_eventloop_lag_p99_seconds gauge',
       'nodejs_gc_duration_seconds histogram',
       'nodejs_heap_size_used_bytes gauge',
-      'nodejs_active_handles_total gauge',
+      'nodejs_active_handles gauge',
     ]) {
       expect(names).toContain(name);
     }
+    // prom-client's *_total gauges are left out: promtool refuses a gauge named like a counter.
+    expect(names.filter((n) => /^nodejs_active_\w+_total /.test(n))).toEqual([]);
     const off = families(await prometheus({ collectDefaultMetrics: false }).collector.render());
     expect(off.filter((k) => k.startsWith('process_') || k.startsWith('nodejs_'))).toEqual([]);
   });
