@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { encodeExposition, getLogger, renderMetrics, type MetricsSource } from '@sightline/core';
 import type { NegotiatingMetricsSource } from './registry-source.js';
+import { yieldToEventLoop } from './time-slices.js';
 
 const log = getLogger('sightline.prometheus.handler');
 
@@ -47,6 +48,41 @@ export function metricsHandler(source: MetricsSource): MetricsRequestHandler {
       'Cache-Control': 'no-store',
       ...encoded.headers,
     });
-    res.end(req.method === 'HEAD' ? undefined : encoded.body);
+    if (req.method === 'HEAD') res.end();
+    else await writeInChunks(res, encoded.body);
   };
+}
+
+/** Bodies above this are written a chunk at a time, so one large write does not hold the event loop. */
+const CHUNK_BYTES = 256 * 1024;
+
+async function writeInChunks(res: ServerResponse, body: Buffer): Promise<void> {
+  if (body.length <= CHUNK_BYTES) {
+    res.end(body);
+    return;
+  }
+  for (let offset = 0; offset < body.length; offset += CHUNK_BYTES) {
+    const chunk = body.subarray(offset, offset + CHUNK_BYTES);
+    if (offset + CHUNK_BYTES >= body.length) {
+      res.end(chunk);
+      return;
+    }
+    if (!res.write(chunk)) {
+      // The scraper reads slower than we write: wait for it (or for the connection to go).
+      const drained = await new Promise<boolean>((resolve) => {
+        const done = (ok: boolean) => () => {
+          res.off('drain', onDrain);
+          res.off('close', onClose);
+          resolve(ok);
+        };
+        const onDrain = done(true);
+        const onClose = done(false);
+        res.once('drain', onDrain);
+        res.once('close', onClose);
+      });
+      if (!drained) return;
+    } else {
+      await yieldToEventLoop();
+    }
+  }
 }
