@@ -1,5 +1,6 @@
 // Pushing a batch job's metrics to a Prometheus Pushgateway: push (PUT), pushAdd (POST), delete.
-import { renderMetrics, SightlineConfigError, SightlineError, type MetricsSource } from '@sightline/core';
+import { renderMetrics, SightlineConfigError, SightlineError, validateOptions, type MetricsSource } from '@sightline/core';
+import { PUSHGATEWAY_SHAPE } from './options-shapes.js';
 import type { NegotiatingMetricsSource } from './exposition/registry-source.js';
 import { PROMETHEUS_CONTENT_TYPE } from './exposition/formats.js';
 
@@ -77,7 +78,7 @@ export class Pushgateway {
   readonly #timeoutMs: number;
 
   constructor(options: PushgatewayOptions) {
-    if (options === null || typeof options !== 'object') throw new SightlineConfigError('Pushgateway options must be an object');
+    validateOptions(PUSHGATEWAY_SHAPE, options, { source: 'new Pushgateway()' });
     let parsed: URL;
     try {
       parsed = new URL(options.url);

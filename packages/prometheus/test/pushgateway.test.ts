@@ -11,7 +11,8 @@ describe('Pushgateway group URLs and options', () => {
 
   it('refuses a bad url, job or grouping label with an error naming it', () => {
     expect(() => new Pushgateway({ url: 'gw:9091', source, job: 'x' })).toThrow('Pushgateway url must be http: or https:, got gw:');
-    expect(() => new Pushgateway({ url: 'http://gw', source, job: '' })).toThrow('Pushgateway job must be a non-empty string, got ""');
+    expect(() => new Pushgateway({ url: 'http://gw', source, job: '' })).toThrow('invalid option `job` in new Pushgateway(): expected a non-empty string, got ""');
+    expect(() => new Pushgateway({ url: 'http://gw', source, job: 'x', timeout: 5 } as never)).toThrow(/`timeout`.*new Pushgateway\(\).*timeoutMs/);
     expect(() => new Pushgateway({ url: 'http://gw', source, job: 'x', grouping: { 'bad-name': 'v' } })).toThrow(
       'Pushgateway grouping label "bad-name" is invalid',
     );
