@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { MissingExporterError } from '../errors.js';
 
 export const GRPC_PACKAGES = Object.freeze({
@@ -17,6 +17,8 @@ export const GRPC_PACKAGES = Object.freeze({
 interface GrpcExporterConfig {
   url?: string;
   metadata?: unknown;
+  timeoutMillis?: number;
+  compression?: string;
 }
 
 type Ctor<T> = new (config?: GrpcExporterConfig) => T;

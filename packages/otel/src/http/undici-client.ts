@@ -1,0 +1,119 @@
+// Client spans and `http.client.request.duration` for `fetch` (undici, bundled in Node), from
+// undici's diagnostics channels: `undici:request:create` (span started, context injected with
+// request.addHeader), `undici:request:headers` (status), `undici:request:trailers` (the body is
+// done: span ended, duration recorded) and `undici:request:error`.
+import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapSetter } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
+import { errorTypeOf, secondsSince, type HttpTelemetry } from './http-telemetry.js';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+  normaliseMethod,
+} from './http-semconv.js';
+
+const kClientSpan = Symbol('sightline.otel.undici');
+
+/** The part of undici's request object the channels hand out that is read here. */
+interface UndiciRequest {
+  readonly origin: string | URL;
+  readonly method: string;
+  readonly path: string;
+  addHeader?(name: string, value: string): unknown;
+  [kClientSpan]?: ClientState;
+}
+
+interface ClientState {
+  readonly span: Span;
+  readonly startMs: number;
+  readonly method: string;
+  readonly address: string;
+  readonly port: number;
+  status: number | undefined;
+  ended: boolean;
+}
+
+const setter: TextMapSetter<UndiciRequest> = {
+  set(request, key, value) {
+    request.addHeader?.(key, value);
+  },
+};
+
+export function undiciListeners(t: HttpTelemetry): {
+  onCreate(message: unknown): void;
+  onHeaders(message: unknown): void;
+  onTrailers(message: unknown): void;
+  onError(message: unknown): void;
+} {
+  function end(request: UndiciRequest, error: unknown): void {
+    const state = request[kClientSpan];
+    if (state === undefined || state.ended) return;
+    state.ended = true;
+    const { span, status } = state;
+    const errorType = error !== undefined ? errorTypeOf(error) : status !== undefined && status >= 400 ? String(status) : undefined;
+    if (errorType !== undefined) {
+      span.setAttribute(ATTR_ERROR_TYPE, errorType);
+      if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    span.end();
+    const key = `${state.method}|${status ?? ''}|${state.address}|${state.port}|${errorType ?? ''}`;
+    const attributes = t.clientSets.get(key, () => {
+      const a: Attributes = {
+        [ATTR_HTTP_REQUEST_METHOD]: state.method,
+        [ATTR_SERVER_ADDRESS]: state.address,
+        [ATTR_SERVER_PORT]: state.port,
+      };
+      if (status !== undefined) a[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
+      if (errorType !== undefined) a[ATTR_ERROR_TYPE] = errorType;
+      return a;
+    });
+    t.clientDuration.record(secondsSince(state.startMs), attributes);
+  }
+
+  return {
+    onCreate(message) {
+      const { request } = message as { request: UndiciRequest };
+      const active = context.active();
+      if (request[kClientSpan] !== undefined || isTracingSuppressed(active)) return;
+      const startMs = performance.now();
+      let url: URL;
+      try {
+        url = new URL(request.path, request.origin);
+      } catch {
+        return;
+      }
+      const { method, original } = normaliseMethod(request.method);
+      const address = url.hostname;
+      const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+      const attributes: Attributes = {
+        [ATTR_HTTP_REQUEST_METHOD]: method,
+        [ATTR_SERVER_ADDRESS]: address,
+        [ATTR_SERVER_PORT]: port,
+        [ATTR_URL_FULL]: url.href,
+      };
+      if (original !== undefined) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = original;
+      const span = t.tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes }, active);
+      request[kClientSpan] = { span, startMs, method, address, port, status: undefined, ended: false };
+      if (isSpanContextValid(span.spanContext())) propagation.inject(trace.setSpan(active, span), request, setter);
+    },
+    onHeaders(message) {
+      const { request, response } = message as { request: UndiciRequest; response: { statusCode: number } };
+      const state = request[kClientSpan];
+      if (state === undefined) return;
+      state.status = response.statusCode;
+      state.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.statusCode);
+    },
+    onTrailers(message) {
+      end((message as { request: UndiciRequest }).request, undefined);
+    },
+    onError(message) {
+      const { request, error } = message as { request: UndiciRequest; error: unknown };
+      end(request, error);
+    },
+  };
+}
