@@ -1,10 +1,10 @@
 export { OpenTelemetry } from './open-telemetry.js';
-export type { OpenTelemetryOptions, OtlpProtocol } from './config/options.js';
+export type { OpenTelemetryOptions, OtlpProtocol, PropagatorName, SuccessStatus } from './config/options.js';
 
 export { Observability } from './context/observability.js';
 export type { ObservabilityOptions } from './context/observability.js';
 export { scope } from './context/scope.js';
-export type { ScopeFunction, ScopeOptions } from './context/scope.js';
+export type { ScopeFunction, ScopeKind, ScopeOptions } from './context/scope.js';
 export type { ScopeAttributes } from './context/attributes.js';
 export {
   logDebug,
@@ -31,6 +31,7 @@ export {
 } from './context/trace-context.js';
 export type { HeaderCarrier, TraceHeaders } from './context/trace-context.js';
 
+export { setHttpRoute } from './http/http-server.js';
 export { otelHooks } from './metrics/otel-hooks.js';
 export type { OtelHooksOptions } from './metrics/otel-hooks.js';
 export { otel } from './plugin.js';
@@ -45,5 +46,6 @@ export {
   InvalidTraceIdError,
   InvalidTraceparentError,
   MissingExporterError,
+  MissingPropagatorError,
   OtelConfigError,
 } from './errors.js';
