@@ -269,7 +269,8 @@ export function resolveOptions(options: OpenTelemetryOptions = {}, env: NodeJS.P
     otlp[signal] = Object.freeze({
       url,
       protocol,
-      headers: codeHeaders ?? own.headers ?? otelEnv.headers ?? Object.freeze({}),
+      // As the SDK's exporters do: the signal's own headers over the generic ones, key by key.
+      headers: codeHeaders ?? Object.freeze({ ...otelEnv.headers, ...own.headers }),
       timeoutMillis: own.timeoutMillis,
       compression: own.compression,
     });
