@@ -27,6 +27,8 @@ OpenTelemetry.configure({
   spanProcessors: [new SimpleSpanProcessor({ exporter: dropExporter })],
   metricReaders: [],
   logRecordProcessors: [],
+  resourceDetectors: false,
+  http: false,
 });
 // The raw anchor goes through the same provider, registered globally by configure().
 const tracer = trace.getTracer('raw-anchor');

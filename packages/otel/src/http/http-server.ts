@@ -13,6 +13,8 @@ import {
   ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PEER_ADDRESS,
+  ATTR_NETWORK_PEER_PORT,
   ATTR_NETWORK_PROTOCOL_VERSION,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
@@ -126,8 +128,12 @@ export function serverListeners(t: HttpTelemetry): {
       if (port !== undefined) attributes[ATTR_SERVER_PORT] = port;
       const userAgent = headers['user-agent'];
       if (userAgent !== undefined) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
-      const remote = request.socket.remoteAddress;
-      if (remote !== undefined) attributes[ATTR_CLIENT_ADDRESS] = remote;
+      const { remoteAddress, remotePort } = request.socket;
+      if (remoteAddress !== undefined) {
+        attributes[ATTR_CLIENT_ADDRESS] = remoteAddress;
+        attributes[ATTR_NETWORK_PEER_ADDRESS] = remoteAddress;
+      }
+      if (remotePort !== undefined) attributes[ATTR_NETWORK_PEER_PORT] = remotePort;
 
       const parent = propagation.extract(ROOT_CONTEXT, headers, headerGetter);
       const span = t.tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);

@@ -97,6 +97,8 @@ describe('HTTP instrumentation from diagnostics channels', () => {
       'server.port': port,
       'user_agent.original': 'sightline-test',
       'client.address': '127.0.0.1',
+      'network.peer.address': '127.0.0.1',
+      'network.peer.port': expect.any(Number),
       'http.response.status_code': 200,
       'http.route': '/orders/:id',
     });
