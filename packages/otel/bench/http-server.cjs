@@ -4,6 +4,7 @@
 // BatchSpanProcessor over an exporter that keeps one span (to compare attributes) and drops the
 // rest, and a meter provider whose reader collects only when asked. Reports CPU over IPC.
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: instrumentation-http must be registered before node:http is required. */
 const mode = process.argv[2];
 
 const kept = { span: undefined, spans: 0 };
@@ -20,7 +21,7 @@ let collect = async () => undefined;
 
 if (mode === 'ours') {
   const { OpenTelemetry } = require('../dist/index.cjs');
-  const { MeterProvider, MetricReader } = require('@opentelemetry/sdk-metrics');
+  const { MetricReader } = require('@opentelemetry/sdk-metrics');
   class OnDemandReader extends MetricReader {
     async onForceFlush() {}
     async onShutdown() {}

@@ -32,11 +32,12 @@ export interface GrpcExporterClasses {
 }
 
 /** `require` that resolves from this file, in the ESM build (tsup shims `__filename`) and in CommonJS. */
-function localRequire(): NodeJS.Require {
+export function localRequire(): NodeJS.Require {
   return createRequire(__filename);
 }
 
-function load<T>(req: NodeJS.Require, id: string, missing: string[]): T | undefined {
+/** Loads an optional package, or records it as missing (other load errors go on unchanged). */
+export function load<T>(req: NodeJS.Require, id: string, missing: string[]): T | undefined {
   try {
     return req(id) as T;
   } catch (error) {

@@ -1,16 +1,29 @@
 // The OTLP exporter of each signal, by its resolved target: http/protobuf (default), http/json or
-// grpc, with the endpoint, headers, timeout and compression resolved from options and OTEL_*.
-import { OTLPLogExporter as HttpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+// grpc, with the endpoint, headers, timeout and compression resolved from options and OTEL_*. The
+// http/json and grpc exporters are optional peers, loaded only when chosen.
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { OTLPMetricExporter as HttpJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { OTLPTraceExporter as HttpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import type { OtlpTarget } from '../config/options.js';
-import { loadGrpcExporters, type GrpcExporterClasses } from './grpc-exporters.js';
+import { MissingExporterError } from '../errors.js';
+import { load, loadGrpcExporters, localRequire, type GrpcExporterClasses } from './grpc-exporters.js';
+
+const JSON_PACKAGES = {
+  traces: '@opentelemetry/exporter-trace-otlp-http',
+  metrics: '@opentelemetry/exporter-metrics-otlp-http',
+  logs: '@opentelemetry/exporter-logs-otlp-http',
+} as const;
+
+/** The http/json exporter class of one signal, or MissingExporterError naming its package. */
+function jsonExporter<T>(signal: keyof typeof JSON_PACKAGES, className: string): new (config: HttpConfig) => T {
+  const missing: string[] = [];
+  const loaded = load<Record<string, new (config: HttpConfig) => T>>(localRequire(), JSON_PACKAGES[signal], missing);
+  if (!loaded) throw new MissingExporterError('http/json', missing);
+  return loaded[className]!;
+}
 
 type HttpConfig = NonNullable<ConstructorParameters<typeof ProtoTraceExporter>[0]>;
 
@@ -35,7 +48,8 @@ export function createSpanExporter(target: OtlpTarget, loadGrpc: () => GrpcExpor
     const grpc = loadGrpc();
     return new grpc.OTLPTraceExporter(grpcConfig(target, grpc));
   }
-  return target.protocol === 'http/json' ? new HttpJsonTraceExporter(httpConfig(target)) : new ProtoTraceExporter(httpConfig(target));
+  if (target.protocol === 'http/json') return new (jsonExporter<SpanExporter>('traces', 'OTLPTraceExporter'))(httpConfig(target));
+  return new ProtoTraceExporter(httpConfig(target));
 }
 
 export function createMetricExporter(target: OtlpTarget, loadGrpc: () => GrpcExporterClasses = loadGrpcExporters): PushMetricExporter {
@@ -43,7 +57,8 @@ export function createMetricExporter(target: OtlpTarget, loadGrpc: () => GrpcExp
     const grpc = loadGrpc();
     return new grpc.OTLPMetricExporter(grpcConfig(target, grpc));
   }
-  return target.protocol === 'http/json' ? new HttpJsonMetricExporter(httpConfig(target)) : new ProtoMetricExporter(httpConfig(target));
+  if (target.protocol === 'http/json') return new (jsonExporter<PushMetricExporter>('metrics', 'OTLPMetricExporter'))(httpConfig(target));
+  return new ProtoMetricExporter(httpConfig(target));
 }
 
 export function createLogExporter(target: OtlpTarget, loadGrpc: () => GrpcExporterClasses = loadGrpcExporters): LogRecordExporter {
@@ -51,5 +66,6 @@ export function createLogExporter(target: OtlpTarget, loadGrpc: () => GrpcExport
     const grpc = loadGrpc();
     return new grpc.OTLPLogExporter(grpcConfig(target, grpc));
   }
-  return target.protocol === 'http/json' ? new HttpJsonLogExporter(httpConfig(target)) : new ProtoLogExporter(httpConfig(target));
+  if (target.protocol === 'http/json') return new (jsonExporter<LogRecordExporter>('logs', 'OTLPLogExporter'))(httpConfig(target));
+  return new ProtoLogExporter(httpConfig(target));
 }
