@@ -32,6 +32,8 @@ export {
 export type { HeaderCarrier, TraceHeaders } from './context/trace-context.js';
 
 export { setHttpRoute } from './http/http-server.js';
+export { messagingAttributes } from './context/messaging.js';
+export type { MessagingAttributesOptions, MessagingOperationType } from './context/messaging.js';
 export { otelHooks } from './metrics/otel-hooks.js';
 export type { OtelHooksOptions } from './metrics/otel-hooks.js';
 export { otel } from './plugin.js';
