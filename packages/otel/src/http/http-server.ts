@@ -63,7 +63,7 @@ function routeOf(request: RouteCarrier): string | undefined {
   return typeof request.baseUrl === 'string' ? request.baseUrl + path : path;
 }
 
-export function serverListeners(t: HttpTelemetry): {
+export function serverListeners(t: HttpTelemetry, propagatorFields: readonly string[] = propagation.fields()): {
   onRequestStart(message: unknown): void;
   onResponseFinish(message: unknown): void;
 } {
@@ -135,10 +135,18 @@ export function serverListeners(t: HttpTelemetry): {
       }
       if (remotePort !== undefined) attributes[ATTR_NETWORK_PEER_PORT] = remotePort;
 
-      const parent = propagation.extract(ROOT_CONTEXT, headers, headerGetter);
+      // Most requests carry no trace context: extract only when a propagator's header is there.
+      let carries = false;
+      for (let i = 0; i < propagatorFields.length; i++) {
+        if (headers[propagatorFields[i]!] !== undefined) {
+          carries = true;
+          break;
+        }
+      }
+      const parent = carries ? propagation.extract(ROOT_CONTEXT, headers, headerGetter) : ROOT_CONTEXT;
       const span = t.tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
       response[kServerSpan] = { span, startMs, method, scheme, version: request.httpVersion, ended: false };
-      response.once('close', onClose);
+      response.on('close', onClose);
       enterContext(trace.setSpan(parent, span));
     },
     onResponseFinish(message) {
