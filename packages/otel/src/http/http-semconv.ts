@@ -26,10 +26,14 @@ export const DURATION_BUCKETS: readonly number[] = Object.freeze([
 
 const KNOWN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'QUERY', 'TRACE']);
 
+// The common case (a known method as sent) answers with a shared object: nothing allocated per request.
+const KNOWN: ReadonlyMap<string, { readonly method: string }> = new Map([...KNOWN_METHODS].map((m) => [m, Object.freeze({ method: m })]));
+
 /** `http.request.method`: a known method in upper case, anything else `_OTHER` (the original kept apart). */
 export function normaliseMethod(method: string | undefined): { readonly method: string; readonly original?: string } {
   const raw = method ?? 'GET';
-  if (KNOWN_METHODS.has(raw)) return { method: raw };
+  const known = KNOWN.get(raw);
+  if (known !== undefined) return known;
   const upper = raw.toUpperCase();
   return KNOWN_METHODS.has(upper) ? { method: upper, original: raw } : { method: '_OTHER', original: raw };
 }
