@@ -4,14 +4,12 @@
 // the span is recorded but the context cannot be injected), `http.client.response.finish` and
 // `http.client.request.error`. Requests made while tracing is suppressed (the OTLP exporters') are skipped.
 import type { ClientRequest, IncomingMessage } from 'node:http';
-import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapSetter } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, SpanKind, trace, type Attributes, type TextMapSetter } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { errorTypeOf, secondsSince, type HttpTelemetry } from './http-telemetry.js';
+import { finishClientSpan, type ClientState, type HttpTelemetry } from './http-telemetry.js';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
@@ -19,15 +17,6 @@ import {
 } from './http-semconv.js';
 
 const kClientSpan = Symbol('sightline.otel.http.client');
-
-interface ClientState {
-  readonly span: Span;
-  readonly startMs: number;
-  readonly method: string;
-  readonly address: string;
-  readonly port: number;
-  ended: boolean;
-}
 
 type WithState = ClientRequest & { [kClientSpan]?: ClientState };
 
@@ -67,35 +56,15 @@ export function clientListeners(t: HttpTelemetry): {
     };
     if (original !== undefined) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = original;
     const span = t.tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes }, active);
-    request[kClientSpan] = { span, startMs, method, address, port, ended: false };
+    request[kClientSpan] = { span, startMs, method, address, port, status: undefined, ended: false };
     if (inject && isSpanContextValid(span.spanContext())) propagation.inject(trace.setSpan(active, span), request, setter);
   }
 
   function end(request: WithState, status: number | undefined, error: unknown): void {
     const state = request[kClientSpan];
-    if (state === undefined || state.ended) return;
-    state.ended = true;
-    const { span } = state;
-    const errorType = error !== undefined ? errorTypeOf(error) : status !== undefined && status >= 400 ? String(status) : undefined;
-    if (status !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-    if (errorType !== undefined) {
-      span.setAttribute(ATTR_ERROR_TYPE, errorType);
-      if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-    }
-    span.end();
-    const key = `${state.method}|${status ?? ''}|${state.address}|${state.port}|${errorType ?? ''}`;
-    const attributes = t.clientSets.get(key, () => {
-      const a: Attributes = {
-        [ATTR_HTTP_REQUEST_METHOD]: state.method,
-        [ATTR_SERVER_ADDRESS]: state.address,
-        [ATTR_SERVER_PORT]: state.port,
-      };
-      if (status !== undefined) a[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
-      if (errorType !== undefined) a[ATTR_ERROR_TYPE] = errorType;
-      return a;
-    });
-    t.clientDuration.record(secondsSince(state.startMs), attributes);
+    if (state === undefined) return;
+    if (status !== undefined) state.status = status;
+    finishClientSpan(t, state, error);
   }
 
   return {

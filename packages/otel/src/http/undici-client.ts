@@ -2,14 +2,12 @@
 // undici's diagnostics channels: `undici:request:create` (span started, context injected with
 // request.addHeader), `undici:request:headers` (status), `undici:request:trailers` (the body is
 // done: span ended, duration recorded) and `undici:request:error`.
-import { context, isSpanContextValid, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapSetter } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, SpanKind, trace, type Attributes, type TextMapSetter } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { errorTypeOf, secondsSince, type HttpTelemetry } from './http-telemetry.js';
+import { finishClientSpan, type ClientState, type HttpTelemetry } from './http-telemetry.js';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
@@ -27,16 +25,6 @@ interface UndiciRequest {
   [kClientSpan]?: ClientState;
 }
 
-interface ClientState {
-  readonly span: Span;
-  readonly startMs: number;
-  readonly method: string;
-  readonly address: string;
-  readonly port: number;
-  status: number | undefined;
-  ended: boolean;
-}
-
 const setter: TextMapSetter<UndiciRequest> = {
   set(request, key, value) {
     request.addHeader?.(key, value);
@@ -51,28 +39,7 @@ export function undiciListeners(t: HttpTelemetry): {
 } {
   function end(request: UndiciRequest, error: unknown): void {
     const state = request[kClientSpan];
-    if (state === undefined || state.ended) return;
-    state.ended = true;
-    const { span, status } = state;
-    const errorType = error !== undefined ? errorTypeOf(error) : status !== undefined && status >= 400 ? String(status) : undefined;
-    if (errorType !== undefined) {
-      span.setAttribute(ATTR_ERROR_TYPE, errorType);
-      if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-    }
-    span.end();
-    const key = `${state.method}|${status ?? ''}|${state.address}|${state.port}|${errorType ?? ''}`;
-    const attributes = t.clientSets.get(key, () => {
-      const a: Attributes = {
-        [ATTR_HTTP_REQUEST_METHOD]: state.method,
-        [ATTR_SERVER_ADDRESS]: state.address,
-        [ATTR_SERVER_PORT]: state.port,
-      };
-      if (status !== undefined) a[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
-      if (errorType !== undefined) a[ATTR_ERROR_TYPE] = errorType;
-      return a;
-    });
-    t.clientDuration.record(secondsSince(state.startMs), attributes);
+    if (state !== undefined) finishClientSpan(t, state, error);
   }
 
   return {
@@ -106,7 +73,6 @@ export function undiciListeners(t: HttpTelemetry): {
       const state = request[kClientSpan];
       if (state === undefined) return;
       state.status = response.statusCode;
-      state.span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.statusCode);
     },
     onTrailers(message) {
       end((message as { request: UndiciRequest }).request, undefined);
