@@ -23,7 +23,7 @@ export function enterContext(ctx: Context): boolean {
   const api = context as unknown as WithAttach;
   if (typeof api.attach === 'function') {
     api.attach(ctx);
-    return context.active() === ctx;
+    if (context.active() === ctx) return true;
   }
   return enterViaManager ? enterViaManager(ctx) : false;
 }
