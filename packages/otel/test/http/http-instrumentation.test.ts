@@ -1,7 +1,8 @@
 // HTTP spans and metrics from Node's diagnostics channels: a real node:http server and real
 // clients (fetch, node:http) in one process, the SDK's in-memory exporters reading what came out.
 import { once } from 'node:events';
-import { createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { channel } from 'node:diagnostics_channel';
+import { createServer, get, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { HistogramMetricData } from '@opentelemetry/sdk-metrics';
@@ -144,6 +145,34 @@ describe('HTTP instrumentation from diagnostics channels', () => {
     // The node:http client made its own span too (status 503 is an error for the client as well).
     const [client] = byKind(SpanKind.CLIENT);
     expect(client!.attributes).toMatchObject({ 'http.request.method': 'GET', 'http.response.status_code': 503, 'error.type': '503' });
+  });
+
+  it('node:http client: with http.client.request.created (published by Node >= 22.12) the context is injected', async () => {
+    // Node 20 does not publish this channel; publishing it here is what newer Nodes do when a
+    // ClientRequest is created, before its headers are written.
+    const created = channel('http.client.request.created');
+    const res = await scope('caller', () => {
+      const req = request({ host: '127.0.0.1', port, path: '/orders/7' });
+      created.publish({ request: req });
+      return new Promise<IncomingMessage>((resolve, reject) => req.on('response', resolve).on('error', reject).end());
+    });
+    res.resume();
+    await once(res, 'end');
+    await waitForSpans(4);
+    const [client] = byKind(SpanKind.CLIENT);
+    const [server] = byKind(SpanKind.SERVER);
+    expect(client!.parentSpanContext?.spanId).toBe(t.span('caller').spanContext().spanId);
+    expect(server!.parentSpanContext?.spanId).toBe(client!.spanContext().spanId);
+    expect(seenInHandler[0]!.headers.traceparent).toBe(`00-${client!.spanContext().traceId}-${client!.spanContext().spanId}-01`);
+    expect(client!.attributes).toEqual({
+      'http.request.method': 'GET',
+      'server.address': '127.0.0.1',
+      'server.port': port,
+      'url.full': `http://127.0.0.1:${port}/orders/7`,
+      'http.response.status_code': 200,
+    });
+    // One client span: http.client.request.start (Node 20) found the span already started.
+    expect(byKind(SpanKind.CLIENT)).toHaveLength(1);
   });
 
   it('a fetch that cannot connect ends its client span with error.type and records the duration', async () => {
