@@ -10,8 +10,16 @@ export { errorType } from './hooks/error-type.js';
 export { CHANNEL_NAMES, channels } from './hooks/channels.js';
 export type { ChannelMessages, ChannelName } from './hooks/channels.js';
 
-export { SENSOR_EVENT_NAMES } from './contracts/sensor.js';
-export type { Sensor, SensorEventName, SensorState } from './contracts/sensor.js';
+export { SENSOR_EVENT_NAMES, SENSOR_EVENTS } from './contracts/sensor.js';
+export type {
+  CompleteSensor,
+  Sensor,
+  SensorEventName,
+  SensorEvents,
+  SensorEventSpec,
+  SensorEventTiming,
+  SensorState,
+} from './contracts/sensor.js';
 export { SensorFanOut } from './contracts/sensor-fan-out.js';
 export type { SensorFailureHandler, SensorFanOutMethod, SensorFanOutOptions } from './contracts/sensor-fan-out.js';
 export {
@@ -41,3 +49,12 @@ export type { LogLevel } from './logging/levels.js';
 export type { LogFields, LogRecord, LogSink } from './logging/log-record.js';
 export { formatLogLine, stderrSink } from './logging/stderr-sink.js';
 export { MAX_LOG_VALUE_LENGTH, sanitizeLogText } from './logging/sanitize.js';
+
+export { isPromiseLike } from './util/is-promise-like.js';
+export { runSettled } from './util/run-settled.js';
+export { errorText } from './util/error-text.js';
+export { backoffDelay } from './util/backoff-delay.js';
+export type { BackoffOptions } from './util/backoff-delay.js';
+export { listen } from './util/listen.js';
+export { WarningThrottle } from './util/warning-throttle.js';
+export type { WarningThrottleOptions } from './util/warning-throttle.js';

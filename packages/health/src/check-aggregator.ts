@@ -1,6 +1,6 @@
 // The pure half of readiness: runs HealthChecks concurrently, each under its own timeout, and caches
 // the report for a short time. Knows nothing about HTTP; the handler serialises what it returns.
-import { errorType, getLogger, type HealthCheck, type HealthResult } from '@sightline/core';
+import { errorText, errorType, getLogger, type HealthCheck, type HealthResult } from '@sightline/core';
 import { validateCheck } from './config.js';
 import { HealthConfigError } from './errors.js';
 
@@ -83,7 +83,7 @@ export async function runCheck(check: HealthCheck, defaultTimeoutMs: number): Pr
   } catch (error) {
     // The error's text may carry a connection string: only its type is reported (the text at debug).
     const type = errorType(error);
-    log.debug('health check threw', { check: check.name, errorType: type, error: error instanceof Error ? error.message : String(error) });
+    log.debug('health check threw', { check: check.name, errorType: type, error: errorText(error) });
     return { name: check.name, healthy: false, critical, timedOut: false, message: `threw ${type}`, durationMs: Math.round(performance.now() - started) };
   } finally {
     clearTimeout(timer);

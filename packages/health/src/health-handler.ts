@@ -2,7 +2,7 @@
 // holds the startup / ready / shutting-down state, and serves what responses.ts serialises.
 // Mount it in any node:http server; createHealthServer is one such server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getLogger, renderMetrics, type HealthCheck, type MetricsExposition } from '@sightline/core';
+import { errorText, getLogger, type HealthCheck, type MetricsExposition, renderMetrics } from '@sightline/core';
 import { bearerTokenVerifier, type TokenVerifier } from './bearer-token.js';
 import { CheckAggregator, type CheckReport } from './check-aggregator.js';
 import { resolveHandlerConfig, type HealthHandlerOptions, type ResolvedHandlerConfig } from './config.js';
@@ -143,7 +143,7 @@ class HandlerState {
       try {
         Object.assign(sections, snapshot());
       } catch (error) {
-        log.warn('snapshot() threw; /metrics serves the rest', { error: error instanceof Error ? error.message : String(error) });
+        log.warn('snapshot() threw; /metrics serves the rest', { error: errorText(error) });
       }
     }
     for (const name of Object.keys(sensors)) {
@@ -152,7 +152,7 @@ class HandlerState {
       try {
         sections[name] = sensor.asDict();
       } catch (error) {
-        log.warn('a sensor asDict() threw; /metrics serves the rest', { sensor: name, error: error instanceof Error ? error.message : String(error) });
+        log.warn('a sensor asDict() threw; /metrics serves the rest', { sensor: name, error: errorText(error) });
       }
     }
     if ('checks' in sections) log.debug('a snapshot section named "checks" is replaced by the health checks in /metrics');
@@ -226,7 +226,7 @@ export function createHealthHandler(options: HealthHandlerOptions = {}): HealthH
   }
 
   function fail(res: Writable, error: unknown): void {
-    log.error('health handler failed', { error: error instanceof Error ? error.message : String(error) });
+    log.error('health handler failed', { error: errorText(error) });
     if (!res.headersSent) send(res, 500, errorBody('internal_error', 'the health endpoint failed; see the sightline.health log'), false);
     else res.destroy();
   }

@@ -1,7 +1,7 @@
 // HealthMonitor: a Monitor that judges what it sees (consumer lag, send error rate, memory, stalled
 // processing), alerts once per transition into each unhealthy condition, and exposes a core HealthCheck.
 import { getHeapStatistics } from 'node:v8';
-import { getLogger, type HealthCheck, type HealthResult } from '@sightline/core';
+import { errorText, getLogger, type HealthCheck, type HealthResult } from '@sightline/core';
 import { finiteNumber, SensorConfigError } from './errors.js';
 import { Monitor, type MonitorOptions } from './monitor.js';
 
@@ -288,7 +288,7 @@ export class HealthMonitor extends Monitor {
     try {
       this.onAlert({ condition, message, details });
     } catch (error) {
-      log.warn('onAlert threw; suppressed', { condition, error: error instanceof Error ? error.message : String(error) });
+      log.warn('onAlert threw; suppressed', { condition, error: errorText(error) });
     }
   }
 
@@ -305,7 +305,7 @@ export class HealthMonitor extends Monitor {
       try {
         this.getHealthReport();
       } catch (error) {
-        log.warn('periodic health check failed', { error: error instanceof Error ? error.message : String(error) });
+        log.warn('periodic health check failed', { error: errorText(error) });
       }
     }, this.checkIntervalMs);
     this.checker.unref();

@@ -191,7 +191,7 @@ export class Monitor extends Sensor {
     stats.lastSentOffset = offset;
   }
 
-  override onStreamEventIn(_tp: string, _offset: number, _stream: unknown, _event: unknown): SensorState | void {
+  override onStreamEventIn(_tp: string, _offset: number, _stream: unknown, _event: unknown): SensorState {
     this.eventsCount++;
     this.eventsActiveCount++;
     if (this.timeEventsEvery !== 0 && --this.untilTimedEvent === 0) {
@@ -202,7 +202,7 @@ export class Monitor extends Sensor {
 
   override onStreamEventOut(_tp: string, _offset: number, _stream: unknown, _event: unknown, state?: SensorState): void {
     this.eventsActiveCount--;
-    if (state !== undefined) this.eventRuntime.push(this.clock.now() - state);
+    if (typeof state === 'number') this.eventRuntime.push(this.clock.now() - state);
   }
 
   override onTableGet(_table: unknown, _key: unknown): void {
@@ -218,49 +218,49 @@ export class Monitor extends Sensor {
     this.tableContainsCount++;
   }
 
-  override onCommitInitiated(_consumer: unknown): SensorState {
+  override onCommitInitiated(_consumer: unknown): number {
     this.commitsInitiatedCount++;
     return this.clock.now();
   }
   override onCommitCompleted(_consumer: unknown, state: SensorState): void {
     this.commitsCompletedCount++;
-    this.commitLatency.push(this.clock.now() - state);
+    if (typeof state === 'number') this.commitLatency.push(this.clock.now() - state);
   }
 
-  override onSendInitiated(_producer: unknown, _topic: string, _message: unknown): SensorState {
+  override onSendInitiated(_producer: unknown, _topic: string, _message: unknown): number {
     this.sendsInitiatedCount++;
     return this.clock.now();
   }
   override onSendCompleted(_producer: unknown, state: SensorState): void {
     this.sendsCompletedCount++;
-    this.sendLatency.push(this.clock.now() - state);
+    if (typeof state === 'number') this.sendLatency.push(this.clock.now() - state);
   }
   override onSendError(_producer: unknown, _error: unknown, _state: SensorState): void {
     this.sendErrorsCount++;
   }
 
-  override onAssignmentStart(_assignor: unknown): SensorState {
+  override onAssignmentStart(_assignor: unknown): number {
     return this.clock.now();
   }
   override onAssignmentCompleted(_assignor: unknown, state: SensorState): void {
     this.assignmentsCompletedCount++;
-    this.assignmentLatency.push(this.clock.now() - state);
+    if (typeof state === 'number') this.assignmentLatency.push(this.clock.now() - state);
   }
   override onAssignmentError(_assignor: unknown, _error: unknown, _state: SensorState): void {
     this.assignmentErrorsCount++;
   }
 
-  override onRebalanceStart(_app: unknown): SensorState {
+  override onRebalanceStart(_app: unknown): number {
     this.rebalancesCount++;
     return this.clock.now();
   }
   override onRebalanceReturn(_app: unknown, state: SensorState): void {
     this.rebalancesReturnedCount++;
-    this.rebalanceReturnLatency.push(this.clock.now() - state);
+    if (typeof state === 'number') this.rebalanceReturnLatency.push(this.clock.now() - state);
   }
   override onRebalanceEnd(_app: unknown, state: SensorState): void {
     this.rebalancesEndedCount++;
-    this.rebalanceEndLatency.push(this.clock.now() - state);
+    if (typeof state === 'number') this.rebalanceEndLatency.push(this.clock.now() - state);
   }
 
   override onTopicBufferFull(tp: string): void {

@@ -16,7 +16,3 @@ export function describeValue(value: unknown): string {
       return `${typeof value} ${String(value)}`;
   }
 }
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}

@@ -1,7 +1,7 @@
 // setupFromEnv(): setup() configured by environment variables, so a container can turn backends on
 // and off and set their options without a code change. The user passes the factories installed.
-import type { Logger, Plugin } from '@sightline/core';
-import { describeError, describeValue } from './describe-value.js';
+import { errorText, type Logger, type Plugin } from '@sightline/core';
+import { describeValue } from './describe-value.js';
 import { ENV_PREFIX, ENV_VARS, envKey, readEnvConfig, type Env, type EnvPluginOptions } from './env-config.js';
 import { SetupConfigError } from './errors.js';
 import { setup, type Observability } from './setup.js';
@@ -81,7 +81,7 @@ export function setupFromEnv<F extends Readonly<Record<string, PluginFactory>>>(
       // Option names only: values may be secrets.
       const keys = Object.keys(merged);
       throw new SetupConfigError(
-        `setupFromEnv(): factory "${name}" refused its options (${keys.length ? keys.join(', ') : 'none'}; from code and ${ENV_PREFIX}${envKey(name)}_*): ${describeError(cause)}`,
+        `setupFromEnv(): factory "${name}" refused its options (${keys.length ? keys.join(', ') : 'none'}; from code and ${ENV_PREFIX}${envKey(name)}_*): ${errorText(cause)}`,
         { cause },
       );
     }

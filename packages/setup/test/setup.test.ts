@@ -343,4 +343,38 @@ describe('setup', () => {
     expect(obs.metrics).toBeUndefined();
     expect(await obs.stop()).toEqual({ stopped: [], failed: [], timedOut: [] });
   });
+  it("hands each plugin sensor's own state object, unchanged through setup(), to its completed and error callbacks", () => {
+    // A Faust-style sensor: its opening callbacks return an object of its own.
+    const got: unknown[][] = [];
+    const faust = (label: string) => ({
+      commit: { label, what: 'commit' },
+      send: { label, what: 'send' },
+      onCommitInitiated() {
+        return this.commit;
+      },
+      onCommitCompleted(_consumer: unknown, state: unknown) {
+        got.push([label, 'commit', state]);
+      },
+      onSendInitiated() {
+        return this.send;
+      },
+      onSendError(_producer: unknown, _error: unknown, state: unknown) {
+        got.push([label, 'sendError', state]);
+      },
+    });
+    const a = faust('a');
+    const b = faust('b');
+    // A sensor timing with a number, as Sightline's own do: it gets its own start time back.
+    const timing = { commits: [] as unknown[], onCommitInitiated: () => 5, onCommitCompleted: (_c: unknown, state: unknown) => void timing.commits.push(state) };
+    const { sensor } = setup({ service: 'orders', plugins: [{ name: 'a', sensor: a }, { name: 't', sensor: timing }, { name: 'b', sensor: b }] });
+    sensor.onCommitCompleted(null, sensor.onCommitInitiated(null));
+    sensor.onSendError(null, new Error('down'), sensor.onSendInitiated(null, 'orders', {}));
+    expect(got).toEqual([
+      ['a', 'commit', a.commit],
+      ['b', 'commit', b.commit],
+      ['a', 'sendError', a.send],
+      ['b', 'sendError', b.send],
+    ]);
+    expect(timing.commits).toEqual([5]);
+  });
 });

@@ -3,9 +3,9 @@
 // MetricsHooks.
 import type { IncomingMessage } from 'node:http';
 import WebSocket, { type RawData } from 'ws';
-import { getLogger, toDispatcher, type HookDispatcher, type MetricsHooks } from '@sightline/core';
+import { backoffDelay, errorText, getLogger, type HookDispatcher, type MetricsHooks, toDispatcher } from '@sightline/core';
 import { formatAddress, redactUrl } from './address.js';
-import { backoffDelay, type ReconnectOptions, type ResolvedReconnect } from './backoff.js';
+import type { ReconnectOptions, ResolvedReconnect } from './backoff.js';
 import { ConnectionClosedError, RemoteError, RequestTimeoutError, WsConfigError, WsConnectError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { CLOSE_CODES, parseIncoming, PROTOCOL_ERROR_TYPES, RESERVED_OPS } from './protocol.js';
@@ -422,7 +422,7 @@ export class WsClient {
         try {
           listener(payload, op);
         } catch (error) {
-          log.error('push listener threw; ignored', { op, error: error instanceof Error ? error.message : String(error) });
+          log.error('push listener threw; ignored', { op, error: errorText(error) });
         }
       }
       return;

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { errorType, getLogger, toDispatcher, type HookDispatcher, type MetricsHooks } from '@sightline/core';
+import { errorText, errorType, getLogger, type HookDispatcher, isPromiseLike, listen, type MetricsHooks, toDispatcher } from '@sightline/core';
 import { formatAddress } from './address.js';
 import { WsConfigError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
@@ -109,19 +109,7 @@ export async function createWsServer(options: WsServerOptions): Promise<WsServer
   return server;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
 function ignore(): void {}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 class WsServerImpl implements WsServer {
   private readonly dispatch: HookDispatcher;
@@ -166,7 +154,7 @@ class WsServerImpl implements WsServer {
       ...(options.path !== undefined ? { path: options.path } : {}),
     });
     this.wss.on('connection', (socket, req) => this.accept(socket, req));
-    this.wss.on('error', (error) => log.error('server error', { error: errorMessage(error) }));
+    this.wss.on('error', (error) => log.error('server error', { error: errorText(error) }));
     this.heartbeat = new Heartbeat(heartbeatIntervalMs, (socket) => {
       this.dispatch.onError(RESERVED_OPS.connection, PROTOCOL_ERROR_TYPES.heartbeatTimeout);
       socket.terminate();
@@ -175,14 +163,7 @@ class WsServerImpl implements WsServer {
 
   async listen(port: number | undefined, host: string | undefined): Promise<void> {
     if (!this.ownsHttp) return;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      this.http.once('error', onError);
-      this.http.listen(port, host, () => {
-        this.http.off('error', onError);
-        resolve();
-      });
-    });
+    await listen(this.http, port, host);
     const { host: boundHost, port: boundPort } = this.address();
     log.info('server listening', { address: formatAddress(boundHost, boundPort) });
   }
@@ -266,7 +247,7 @@ class WsServerImpl implements WsServer {
     try {
       fn();
     } catch (error) {
-      log.error(`${what} callback threw; ignored`, { error: errorMessage(error) });
+      log.error(`${what} callback threw; ignored`, { error: errorText(error) });
     }
   }
 
@@ -295,7 +276,7 @@ class WsServerImpl implements WsServer {
       this.fail(conn, id, op, error);
       return;
     }
-    if (isThenable(result)) {
+    if (isPromiseLike(result)) {
       result.then(
         (value) => this.succeed(conn, id, op, value, start),
         (error: unknown) => this.fail(conn, id, op, error),
@@ -321,7 +302,8 @@ class WsServerImpl implements WsServer {
 
   private fail(conn: ServerConnection, id: RequestId, op: string, error: unknown): void {
     const type = errorType(error);
-    const message = errorMessage(error);
+    // The reply carries the type apart, so its message is the Error's own (text for anything else).
+    const message = error instanceof Error ? String(error.message) : errorText(error);
     this.dispatch.onError(op, type);
     log.error('handler failed', { op, remoteAddr: conn.remoteAddr, errorType: type, message });
     conn.sendText(op, JSON.stringify({ id, ok: false, error: { type, message } }));

@@ -2,6 +2,7 @@
 // ancestor (`sightline.ws`, then `sightline`, then the root), as Python's logging does.
 import { LEVEL_VALUES, parseLogLevel, type LogLevel } from './levels.js';
 import type { LogFields, LogSink } from './log-record.js';
+import { errorText } from '../util/error-text.js';
 import { sanitizeLogText } from './sanitize.js';
 import { stderrSink } from './stderr-sink.js';
 
@@ -44,7 +45,7 @@ function applyEnvLevels(s: LoggingState, spec: string | undefined): void {
     try {
       s.levels.set(name, parseLogLevel(levelText, `level in ${LOG_ENV_VAR}`));
     } catch (error) {
-      problems.push((error as Error).message);
+      problems.push(errorText(error));
     }
   }
   s.generation++;

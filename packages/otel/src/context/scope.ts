@@ -2,6 +2,7 @@
 // context manager configure() registers) holds the current span, so a scope's parent is whatever
 // span is active where it starts: nested scopes nest, concurrent scopes share their parent, and
 // spans from other OpenTelemetry instrumentation interleave with scopes naturally.
+import { runSettled } from '@sightline/core';
 import {
   context,
   createContextKey,
@@ -61,14 +62,6 @@ function spanOptions(name: string, options: ScopeOptions | undefined, extraLinks
   return out;
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
 /** The `exception` event OpenTelemetry records for a thrown value (Errors keep type and stack). */
 export function recordException(span: Span, error: unknown): void {
   span.recordException(error instanceof Error ? error : String(error));
@@ -119,30 +112,14 @@ export function runScope<T>(
     span = bridge.tracer.startSpan(name, startOptions, parent);
   }
   const ok = bridge.successStatus === 'ok';
-  let result: T;
-  try {
-    result = context.with(trace.setSpan(parent, span), fn);
-  } catch (error) {
-    fail(span, error);
-    throw error;
-  }
-  if (!isPromiseLike(result)) {
-    if (ok) span.setStatus(OK);
-    span.end();
-    return result;
-  }
-  // The caller gets a promise that settles after the span has ended, with fn's value or error.
-  return result.then(
-    (value) => {
+  return runSettled(
+    () => context.with(trace.setSpan(parent, span), fn),
+    () => {
       if (ok) span.setStatus(OK);
       span.end();
-      return value;
     },
-    (error: unknown) => {
-      fail(span, error);
-      throw error;
-    },
-  ) as T;
+    (error) => fail(span, error),
+  );
 }
 
 export type ScopeFunction = {

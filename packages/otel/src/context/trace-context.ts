@@ -12,7 +12,7 @@ import {
   type TextMapSetter,
 } from '@opentelemetry/api';
 import { parseTraceParent, TraceState, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { getLogger } from '@sightline/core';
+import { errorText, getLogger } from '@sightline/core';
 import { InvalidTraceIdError, InvalidTraceparentError } from '../errors.js';
 
 const log = getLogger('sightline.otel');
@@ -132,7 +132,7 @@ export function extractTraceparent(headers: HeaderCarrier): TraceHeaders | undef
     const tracestate = spanContext.traceState?.serialize();
     return tracestate ? { traceparent, tracestate } : { traceparent };
   } catch (error) {
-    if (log.isEnabled('debug')) log.debug('ignored unreadable trace context headers', { error: String(error) });
+    if (log.isEnabled('debug')) log.debug('ignored unreadable trace context headers', { error: errorText(error) });
     return undefined;
   }
 }
@@ -151,7 +151,7 @@ export function injectTraceparent<H extends HeaderCarrier>(headers: H): H {
   try {
     propagation.inject(context.active(), headers, setter as TextMapSetter<H>);
   } catch (error) {
-    if (log.isEnabled('debug')) log.debug('could not write trace context headers', { error: String(error) });
+    if (log.isEnabled('debug')) log.debug('could not write trace context headers', { error: errorText(error) });
   }
   return headers;
 }

@@ -3,7 +3,7 @@
 // unsubscribed by shutdown(). A channel this Node does not publish on simply stays silent.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
-import { getLogger } from '@sightline/core';
+import { errorText, getLogger } from '@sightline/core';
 import { clientListeners } from './http-client.js';
 import { serverListeners } from './http-server.js';
 import { httpTelemetry } from './http-telemetry.js';
@@ -29,7 +29,7 @@ function guarded(channel: string, listener: (message: unknown) => void): (messag
     } catch (error) {
       if (!reported) {
         reported = true;
-        log.warn(`HTTP instrumentation failed on ${channel}; the request goes on without it`, { error: String(error) });
+        log.warn(`HTTP instrumentation failed on ${channel}; the request goes on without it`, { error: errorText(error) });
       }
     }
   };

@@ -1,7 +1,7 @@
 // The optional tiny server: one path, the metrics handler; everything else is 404.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SightlineConfigError, type MetricsSource } from '@sightline/core';
+import { listen, type MetricsSource, SightlineConfigError } from '@sightline/core';
 import { metricsHandler } from './metrics-handler.js';
 
 export interface MetricsServerOptions {
@@ -42,13 +42,7 @@ export class MetricsServer {
 
   /** Starts listening; resolves with the bound address. */
   listen(): Promise<AddressInfo> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.#options.port, this.#options.host, () => {
-        this.server.off('error', reject);
-        resolve(this.server.address() as AddressInfo);
-      });
-    });
+    return listen(this.server, this.#options.port, this.#options.host);
   }
 
   /** The scrape URL once listening. */

@@ -1,5 +1,5 @@
 // The seed's converter metric set: conversions by outcome, their duration, errors by type.
-import { errorType as errorTypeOf, SightlineConfigError } from '@sightline/core';
+import { errorType as errorTypeOf, runSettled, SightlineConfigError } from '@sightline/core';
 import type { Counter, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';
 
@@ -28,10 +28,6 @@ export interface ConverterMetrics {
 export interface ConverterMetricsOptions {
   /** Buckets of `conversion_duration_seconds`. Default: prom-client's. */
   readonly buckets?: readonly number[];
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 /**
@@ -77,27 +73,7 @@ export function converterMetrics(collector: MetricsCollector, options: Converter
           }
           recorder.failure(type, (performance.now() - start) / 1000);
         };
-        let result: T;
-        try {
-          result = work();
-        } catch (error) {
-          fail(error);
-          throw error;
-        }
-        if (!isPromiseLike(result)) {
-          recorder.success((performance.now() - start) / 1000);
-          return result;
-        }
-        return Promise.resolve(result).then(
-          (value) => {
-            recorder.success((performance.now() - start) / 1000);
-            return value;
-          },
-          (error: unknown) => {
-            fail(error);
-            throw error;
-          },
-        ) as T;
+        return runSettled(work, () => recorder.success((performance.now() - start) / 1000), fail);
       },
     };
     return recorder;

@@ -1,5 +1,5 @@
 // The seed's queue metric set: depth, throughput, processing time and workers, by queue_name.
-import { SightlineConfigError } from '@sightline/core';
+import { runSettled, SightlineConfigError } from '@sightline/core';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';
 
@@ -35,10 +35,6 @@ export interface QueueMetrics {
 export interface QueueMetricsOptions {
   /** Buckets of `queue_processing_duration_seconds`. Default: prom-client's. */
   readonly buckets?: readonly number[];
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 /**
@@ -101,27 +97,8 @@ export function queueMetrics(collector: MetricsCollector, options: QueueMetricsO
       run<T>(work: () => T): T {
         workers++;
         const start = performance.now();
-        let result: T;
-        try {
-          result = work();
-        } catch (error) {
-          done(start);
-          throw error;
-        }
-        if (!isPromiseLike(result)) {
-          done(start);
-          return result;
-        }
-        return Promise.resolve(result).then(
-          (value) => {
-            done(start);
-            return value;
-          },
-          (error: unknown) => {
-            done(start);
-            throw error;
-          },
-        ) as T;
+        const finish = () => done(start);
+        return runSettled(work, finish, finish);
       },
       stats() {
         const live = source?.();
