@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { errorText, getLogger, type HealthCheck, listen } from '@sightline/core';
 import { resolveServerConfig, type HealthServerOptions, type ShutdownSignal } from './config.js';
-import { createHealthHandler, type HealthHandler } from './health-handler.js';
+import { handlerFromConfig, type HealthHandler } from './health-handler.js';
 
 const log = getLogger('sightline.health.server');
 
@@ -48,12 +48,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Starts a health server and resolves once it listens. Options are validated first (bad ones reject
- * with `HealthConfigError`); `SIGHTLINE_HEALTH_PORT`, `SIGHTLINE_HEALTH_HOST`, `SIGHTLINE_ENABLE_METRICS`
- * and `SIGHTLINE_METRICS_TOKEN` override the options.
+ * with `HealthConfigError`); `SIGHTLINE_HEALTH_*` variables (`SIGHTLINE_HEALTH_PORT`,
+ * `SIGHTLINE_HEALTH_HOST`...) fill in the options not given in code.
  */
 export async function createHealthServer(options: HealthServerOptions = {}): Promise<HealthServer> {
   const config = resolveServerConfig(options);
-  const handler = createHealthHandler(options);
+  const handler = handlerFromConfig(config);
   const shutdownHandlers: ShutdownHandler[] = [];
 
   const server = createServer(

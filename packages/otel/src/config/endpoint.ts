@@ -9,6 +9,7 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 function invalid(source: string, raw: string, why: string, protocol: OtlpProtocol): OtelConfigError {
   return new OtelConfigError(
     `Invalid ${source} ${JSON.stringify(raw)}: ${why}; expected a URL such as "http://collector:${DEFAULT_PORTS[protocol]}"`,
+    { option: source },
   );
 }
 

@@ -4,6 +4,7 @@ import { DiagLogLevel, type AttributeValue } from '@opentelemetry/api';
 import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { IMetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { opt, validateOptions, type OptionsErrorFactory, type Shape } from '@sightline/core';
 import { OtelConfigError } from '../errors.js';
 import { parseObservabilityLevel, type ObservabilityLevel } from '../levels.js';
 import { normaliseEndpoint, portWarning } from './endpoint.js';
@@ -119,28 +120,33 @@ export interface ResolvedOptions {
   readonly warnings: readonly string[];
 }
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  'service',
-  'version',
-  'environment',
-  'otlpEndpoint',
-  'protocol',
-  'insecure',
-  'headers',
-  'exportIntervalMillis',
-  'attributes',
-  'resourceDetectors',
-  'propagators',
-  'successStatus',
-  'http',
-  'level',
-  'spanExporter',
-  'spanProcessors',
-  'metricExporter',
-  'metricReaders',
-  'logRecordExporter',
-  'logRecordProcessors',
-]);
+/** What `configure()` and `otel()` accept, checked by core's one rule before the cross-option checks. */
+export const OPENTELEMETRY_SHAPE: Shape = Object.freeze({
+  service: opt.string({ nonEmpty: true }),
+  version: opt.string({ nonEmpty: true }),
+  environment: opt.string({ nonEmpty: true }),
+  otlpEndpoint: opt.string({ nonEmpty: true, expected: 'a URL such as "http://collector:4318"' }),
+  protocol: opt.enum(OTLP_PROTOCOLS),
+  insecure: opt.boolean(),
+  // Header values may be secrets: named, never echoed.
+  headers: opt.record(opt.string({ secret: true })),
+  exportIntervalMillis: opt.integer({ min: 1 }),
+  // Values that are null or undefined (the seed's unset os.environ.get(...)) are removed before this check.
+  attributes: opt.record(opt.any({ check: (v: unknown) => (isAttributeValue(v) ? undefined : 'expected a string, finite number, boolean or an array of them') })),
+  resourceDetectors: opt.boolean(),
+  propagators: opt.array(opt.enum(PROPAGATOR_NAMES)),
+  successStatus: opt.enum(['unset', 'ok']),
+  http: opt.boolean(),
+  level: opt.string(),
+  spanExporter: opt.any({ env: false }),
+  spanProcessors: opt.array(opt.any(), { env: false }),
+  metricExporter: opt.any({ env: false }),
+  metricReaders: opt.array(opt.any(), { env: false }),
+  logRecordExporter: opt.any({ env: false }),
+  logRecordProcessors: opt.array(opt.any(), { env: false }),
+});
+
+const otelError: OptionsErrorFactory = (message, details) => new OtelConfigError(message, details);
 
 export const DEFAULT_EXPORT_INTERVAL_MILLIS = 60_000;
 export const DEFAULT_EXPORT_TIMEOUT_MILLIS = 30_000;
@@ -166,6 +172,14 @@ function optionalString(options: OpenTelemetryOptions, key: 'service' | 'version
   return value;
 }
 
+/** The options with unset (null / undefined) attribute values dropped: absent, not an error. */
+function withoutUnsetAttributes(options: OpenTelemetryOptions): OpenTelemetryOptions {
+  const attributes = options.attributes;
+  if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) return options;
+  if (!Object.values(attributes).some((v) => v === undefined || v === null)) return options;
+  return { ...options, attributes: Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== undefined && v !== null)) };
+}
+
 function isAttributeValue(value: unknown): value is AttributeValue {
   const t = typeof value;
   if (t === 'string' || t === 'boolean') return true;
@@ -188,15 +202,13 @@ function signalUrl(base: string, protocol: OtlpProtocol, signal: Signal): string
   return protocol === 'grpc' ? base : `${base}/v1/${signal}`;
 }
 
-export function resolveOptions(options: OpenTelemetryOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new OtelConfigError(`OpenTelemetry options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      throw new OtelConfigError(`Unknown option ${JSON.stringify(key)}: expected one of ${[...KNOWN_OPTIONS].join(', ')}`);
-    }
-  }
+export function resolveOptions(
+  options: OpenTelemetryOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+  source = 'OpenTelemetry.configure()',
+): ResolvedOptions {
+  options = withoutUnsetAttributes(options);
+  validateOptions(OPENTELEMETRY_SHAPE, options, { source, error: otelError });
   const otelEnv = withEnv(env, readOtelEnv);
   const warnings: string[] = [...otelEnv.warnings];
 
@@ -213,28 +225,8 @@ export function resolveOptions(options: OpenTelemetryOptions = {}, env: NodeJS.P
   const version = optionalString(options, 'version');
   const environment = optionalString(options, 'environment');
 
-  if (options.protocol !== undefined && !OTLP_PROTOCOLS.includes(options.protocol)) {
-    throw new OtelConfigError(`Invalid protocol ${JSON.stringify(options.protocol)}: expected one of ${OTLP_PROTOCOLS.join(', ')}`);
-  }
-  if (options.insecure !== undefined && typeof options.insecure !== 'boolean') {
-    throw new OtelConfigError(`Invalid insecure ${JSON.stringify(options.insecure)}: expected true or false`);
-  }
   const insecure = options.insecure ?? true;
-  if (options.otlpEndpoint !== undefined && (typeof options.otlpEndpoint !== 'string' || options.otlpEndpoint.trim() === '')) {
-    throw new OtelConfigError(`Invalid otlpEndpoint ${JSON.stringify(options.otlpEndpoint)}: expected a URL such as "http://collector:4318"`);
-  }
-
-  let codeHeaders: Readonly<Record<string, string>> | undefined;
-  if (options.headers !== undefined) {
-    if (options.headers === null || typeof options.headers !== 'object' || Array.isArray(options.headers)) {
-      throw new OtelConfigError('Invalid headers: expected an object of header name to string value');
-    }
-    for (const [name, value] of Object.entries(options.headers)) {
-      // The value may be a secret: name the header, never the value.
-      if (typeof value !== 'string') throw new OtelConfigError(`Invalid header ${JSON.stringify(name)}: expected a string value`);
-    }
-    codeHeaders = Object.freeze({ ...options.headers });
-  }
+  const codeHeaders = options.headers === undefined ? undefined : Object.freeze({ ...options.headers });
 
   // Per signal: exporters, then (for otlp) protocol, endpoint and headers. Code wins over the
   // signal's own OTEL_* variable, which wins over the generic one, which wins over the default.
@@ -276,36 +268,15 @@ export function resolveOptions(options: OpenTelemetryOptions = {}, env: NodeJS.P
     });
   }
 
-  let exportIntervalMillis = otelEnv.metricExportIntervalMillis ?? DEFAULT_EXPORT_INTERVAL_MILLIS;
-  if (options.exportIntervalMillis !== undefined) {
-    if (!Number.isInteger(options.exportIntervalMillis) || options.exportIntervalMillis <= 0) {
-      throw new OtelConfigError(`Invalid exportIntervalMillis ${JSON.stringify(options.exportIntervalMillis)}: expected a positive integer`);
-    }
-    exportIntervalMillis = options.exportIntervalMillis;
-  }
+  const exportIntervalMillis = options.exportIntervalMillis ?? otelEnv.metricExportIntervalMillis ?? DEFAULT_EXPORT_INTERVAL_MILLIS;
   // The SDK refuses a timeout longer than the interval.
   const exportTimeoutMillis = Math.min(otelEnv.metricExportTimeoutMillis ?? DEFAULT_EXPORT_TIMEOUT_MILLIS, exportIntervalMillis);
 
   const resourceAttributes: Record<string, AttributeValue> = { ...envResource.values };
-  if (options.attributes !== undefined) {
-    if (options.attributes === null || typeof options.attributes !== 'object' || Array.isArray(options.attributes)) {
-      throw new OtelConfigError('Invalid attributes: expected an object of attribute name to string, number, boolean or array');
-    }
-    for (const [key, value] of Object.entries(options.attributes)) {
-      // An unset value (the seed's os.environ.get(...)) means "absent", not an error.
-      if (value === undefined || value === null) continue;
-      if (!isAttributeValue(value)) {
-        throw new OtelConfigError(
-          `Invalid resource attribute ${JSON.stringify(key)}: expected a string, finite number, boolean or an array of them`,
-        );
-      }
-      resourceAttributes[key] = value;
-    }
+  for (const [key, value] of Object.entries(options.attributes ?? {})) {
+    if (value !== undefined && value !== null) resourceAttributes[key] = value;
   }
 
-  if (options.resourceDetectors !== undefined && typeof options.resourceDetectors !== 'boolean') {
-    throw new OtelConfigError(`Invalid resourceDetectors ${JSON.stringify(options.resourceDetectors)}: expected true or false`);
-  }
   let resourceDetectors: readonly string[];
   if (options.resourceDetectors === false) resourceDetectors = [];
   else if (options.resourceDetectors === true || otelEnv.resourceDetectors === undefined) resourceDetectors = ALL_DETECTORS;
@@ -318,26 +289,8 @@ export function resolveOptions(options: OpenTelemetryOptions = {}, env: NodeJS.P
     }
   }
 
-  let propagators = otelEnv.propagators ?? DEFAULT_PROPAGATORS;
-  if (options.propagators !== undefined) {
-    if (!Array.isArray(options.propagators)) {
-      throw new OtelConfigError(`Invalid propagators: expected an array of ${PROPAGATOR_NAMES.join(', ')}`);
-    }
-    for (const name of options.propagators) {
-      if (!PROPAGATOR_NAMES.includes(name)) {
-        throw new OtelConfigError(`Invalid propagator ${JSON.stringify(name)}: expected one of ${PROPAGATOR_NAMES.join(', ')}`);
-      }
-    }
-    propagators = Object.freeze([...options.propagators]);
-  }
+  let propagators = options.propagators ? Object.freeze([...options.propagators]) : (otelEnv.propagators ?? DEFAULT_PROPAGATORS);
   if (propagators.includes('none')) propagators = Object.freeze([]);
-
-  if (options.successStatus !== undefined && options.successStatus !== 'unset' && options.successStatus !== 'ok') {
-    throw new OtelConfigError(`Invalid successStatus ${JSON.stringify(options.successStatus)}: expected "unset" or "ok"`);
-  }
-  if (options.http !== undefined && typeof options.http !== 'boolean') {
-    throw new OtelConfigError(`Invalid http ${JSON.stringify(options.http)}: expected true or false`);
-  }
 
   const level = options.level === undefined ? 'info' : parseObservabilityLevel(options.level, 'level');
 
