@@ -1,6 +1,6 @@
 // setupFromEnv(): setup() configured by environment variables, so a container can turn backends on
 // and off and set their options without a code change. The user passes the factories installed.
-import { describeValue, ENV_PACKAGE_KEYS, errorText, mergeOptions, opt, optionsShapeOf, readEnvOptions, validateOptions, type Logger, type Plugin, type Shape } from '@sightline/core';
+import { ENV_PACKAGE_KEYS, errorText, mergeOptions, opt, optionsShapeOf, readEnvOptions, validateOptions, type Logger, type Plugin, type Shape } from '@sightline/core';
 import { ENV_PREFIX, ENV_VARS, envKey, readEnvConfig, type Env, type EnvPluginOptions } from './env-config.js';
 import { SetupConfigError } from './errors.js';
 import { setup, type Observability } from './setup.js';
