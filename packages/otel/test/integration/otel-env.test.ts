@@ -195,7 +195,7 @@ describe('headers, protocol, compression', () => {
     }
   });
 
-  it('OTEL_EXPORTER_OTLP_PROTOCOL=grpc pointed at the HTTP port warns, naming both', async () => {
+  it('OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf pointed at the gRPC port 4317 warns, naming both', async () => {
     const r = await run({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4317', OTEL_EXPORTER_OTLP_TIMEOUT: '300' }, { endpoint: false });
     expect(r.app.stderr).toContain('uses port 4317, the OTLP/gRPC port, with protocol http/protobuf');
   });
