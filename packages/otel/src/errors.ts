@@ -72,6 +72,7 @@ function describe(value: unknown): string {
 /** OTEL_PROPAGATORS (or `propagators`) names a propagator whose optional package is not installed. */
 export class MissingPropagatorError extends SightlineConfigError {
   constructor(
+    /** The package to install, e.g. `@opentelemetry/propagator-b3`. */
     readonly packageName: string,
     options?: ErrorOptions,
   ) {

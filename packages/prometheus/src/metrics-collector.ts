@@ -95,12 +95,17 @@ export interface SummaryOptions<L extends string> extends CommonMetricOptions<L,
 
 /** One sample of a `custom()` metric: its name is the metric's plus `suffix` (`_sum`, `_count`...). */
 export interface CustomSample {
+  /** Appended to the metric's name, e.g. `_sum`. Default none. */
   readonly suffix?: string;
+  /** The sample's labels. Default none. */
   readonly labels?: Readonly<Record<string, string>>;
+  /** The sample's value. */
   readonly value: number;
 }
 
+/** Options of `collector.custom()`: a metric whose samples a function reads at each scrape. */
 export interface CustomMetricOptions {
+  /** The metric's type, as the exposition declares it. */
   readonly type: 'counter' | 'gauge' | 'summary';
   /** How a node:cluster primary combines it across workers. Default `sum`. */
   readonly aggregator?: Aggregator;

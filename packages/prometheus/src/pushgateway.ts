@@ -7,6 +7,7 @@ import { PROMETHEUS_CONTENT_TYPE } from './exposition/formats.js';
 /** The labels that, with `job`, name a group on the Pushgateway (e.g. `{ instance: 'nightly-1' }`). */
 export type GroupingLabels = Readonly<Record<string, string>>;
 
+/** Options of `new Pushgateway(options)`; checked once by core's options rule. */
 export interface PushgatewayOptions {
   /** The Pushgateway's base URL, e.g. `http://pushgateway:9091`. */
   readonly url: string;
@@ -24,16 +25,22 @@ export interface PushgatewayOptions {
 
 /** Overrides of the group for one call. */
 export interface PushParams {
+  /** The `job` label for this call. Default the gateway's `job`. */
   readonly job?: string;
+  /** Grouping labels for this call. Default the gateway's `grouping`. */
   readonly grouping?: GroupingLabels;
 }
 
 /** The Pushgateway refused a request or could not be reached; `status` is 0 when no answer came. */
 export class PushgatewayError extends SightlineError {
   constructor(
+    /** The request that failed. */
     readonly operation: 'push' | 'pushAdd' | 'delete',
+    /** The URL requested. */
     readonly url: string,
+    /** The HTTP status, or 0 when no answer came. */
     readonly status: number,
+    /** The answer's body, or the network error's message. */
     readonly body: string,
   ) {
     super(

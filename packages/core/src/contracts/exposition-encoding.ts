@@ -6,6 +6,7 @@ export const MIN_GZIP_BYTES = 1024;
 
 /** A body ready for the socket, with the headers that describe its encoding. */
 export interface EncodedExposition {
+  /** The exposition, compressed when `headers` says so. */
   readonly body: Buffer;
   /** `content-encoding` (when compressed) and `vary`, lower-case. */
   readonly headers: Readonly<Record<string, string>>;

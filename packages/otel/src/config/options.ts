@@ -56,7 +56,7 @@ export interface OpenTelemetryOptions {
   readonly attributes?: Readonly<Record<string, AttributeValue | null | undefined>>;
   /** Host, OS, process, runtime and `service.instance.id` from the SDK's detectors; default true. */
   readonly resourceDetectors?: boolean;
-  /** Falls back to `OTEL_PROPAGATORS`, default `['tracecontext', 'baggage']`; `b3` / `b3multi` need @opentelemetry/propagator-b3. */
+  /** Falls back to `OTEL_PROPAGATORS`, default `['tracecontext', 'baggage']`; `b3` / `b3multi` need `@opentelemetry/propagator-b3`. */
   readonly propagators?: readonly PropagatorName[];
   /** Status of a scope's span when its function succeeds: `'unset'` (default, as the SDK does) or `'ok'` (as the seed did). */
   readonly successStatus?: SuccessStatus;

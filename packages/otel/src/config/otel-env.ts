@@ -6,6 +6,10 @@ import { diagLogLevelFromString, getNumberFromEnv, getStringFromEnv, getStringLi
 import { OtelConfigError } from '../errors.js';
 import { parseKeyValueList } from './key-value-list.js';
 
+/**
+ * How the OTLP exporters send: protobuf or JSON over HTTP, or gRPC (which needs the optional grpc exporter
+ * packages).
+ */
 export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
 export const OTLP_PROTOCOLS: readonly OtlpProtocol[] = Object.freeze(['http/protobuf', 'http/json', 'grpc']);
 
@@ -16,6 +20,9 @@ export const SIGNALS: readonly Signal[] = Object.freeze(['traces', 'metrics', 'l
 export type ExporterName = 'otlp' | 'console' | 'none';
 const EXPORTER_NAMES: readonly ExporterName[] = ['otlp', 'console', 'none'];
 
+/**
+ * A context propagator `OTEL_PROPAGATORS` may name; `b3` and `b3multi` need `@opentelemetry/propagator-b3`.
+ */
 export type PropagatorName = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'none';
 export const PROPAGATOR_NAMES: readonly PropagatorName[] = Object.freeze(['tracecontext', 'baggage', 'b3', 'b3multi', 'none']);
 

@@ -8,7 +8,9 @@ export type MessagingOperationType = 'create' | 'send' | 'receive' | 'process' |
 
 const OPERATION_TYPES: ReadonlySet<string> = new Set(['create', 'send', 'receive', 'process', 'settle']);
 
+/** Options of `messagingAttributes()`: the operation and, optionally, the messaging system and message id. */
 export interface MessagingAttributesOptions {
+  /** `messaging.operation.type`: `create`, `send`, `receive`, `process` or `settle`. */
   readonly operation: MessagingOperationType;
   /** `messaging.system`, e.g. `kafka`. */
   readonly system?: string;

@@ -41,6 +41,10 @@ export class Observability {
   readonly traceId: string | undefined;
   /** The remote parent from `traceparent`, if any. */
   readonly remoteParent: SpanContext | undefined;
+  /**
+   * Whether the root scope joins the external trace (`join`, default) or starts its own trace linked to it
+   * (`link`).
+   */
   readonly externalTraceMode: 'join' | 'link';
   /** @internal numeric form of `level`, compared on every record. */
   readonly rank: number;

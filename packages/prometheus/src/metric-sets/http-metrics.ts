@@ -53,7 +53,7 @@ export interface HttpMetrics {
   middleware(options?: TrackOptions): (req: IncomingMessage, res: ServerResponse, next: Next) => void;
   /** A fastify plugin: `app.register(http.fastify())`; the endpoint is the route's URL template. */
   fastify(): FastifyPlugin;
-  /** A koa middleware: `app.use(http.koa())` before the router; the endpoint is @koa/router's matched route. */
+  /** A koa middleware: `app.use(http.koa())` before the router; the endpoint is `@koa/router`'s matched route. */
   koa(): KoaMiddleware;
   /** Starts recording one request; it ends by itself when the response closes. */
   track(req: IncomingMessage, res: ServerResponse, options?: TrackOptions): void;
@@ -71,25 +71,30 @@ export type KoaMiddleware = (ctx: KoaContextLike, next: () => Promise<unknown>) 
 
 /** The part of a fastify instance the plugin uses (fastify stays an optional peer). */
 export interface FastifyLike {
+  /** Registers the `onRequest` hook that tracks each request. */
   addHook(
     name: 'onRequest',
     hook: (request: FastifyRequestLike, reply: { readonly raw: ServerResponse }, done: (error?: Error) => void) => void,
   ): unknown;
 }
 
+/** The part of a fastify request the plugin reads. */
 export interface FastifyRequestLike {
+  /** The node:http request. */
   readonly raw: IncomingMessage;
-  /** fastify >= 4.10: the matched route's options, `url` its template (`/orders/:id`). */
+  /** fastify 4.10 and later: the matched route's options, `url` its template (`/orders/:id`). */
   readonly routeOptions?: { readonly url?: string | undefined };
-  /** fastify < 4.10 */
+  /** fastify before 4.10: the matched route's template. */
   readonly routerPath?: string | undefined;
 }
 
 /** The part of a koa context the middleware uses. */
 export interface KoaContextLike {
+  /** The node:http request. */
   readonly req: IncomingMessage;
+  /** The node:http response. */
   readonly res: ServerResponse;
-  /** Set by @koa/router to the matched route's template, its prefix included. */
+  /** Set by `@koa/router` to the matched route's template, its prefix included. */
   readonly _matchedRoute?: unknown;
 }
 
