@@ -18,6 +18,8 @@ export { combineMetricsSources, renderMetrics } from './contracts/metrics-source
 export type { MetricsExposition, MetricsSource } from './contracts/metrics-source.js';
 export type { HealthCheck, HealthResult } from './contracts/health-check.js';
 export type { Plugin, PluginContext, ServiceInfo } from './contracts/plugin.js';
+export type { HttpRoute, ReadinessOutcome, ReadinessReport, RouteHost } from './contracts/http-route.js';
+export type { FinishedSpan, FinishedSpanStatus, SpanSink } from './contracts/span-sink.js';
 
 export {
   configureLogging,

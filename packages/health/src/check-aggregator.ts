@@ -1,31 +1,16 @@
 // The pure half of readiness: runs HealthChecks concurrently, each under its own timeout, and caches
 // the report for a short time. Knows nothing about HTTP; the handler serialises what it returns.
-import { errorType, getLogger, type HealthCheck, type HealthResult } from '@sightline/core';
+import { errorType, getLogger, type HealthCheck, type HealthResult, type ReadinessOutcome, type ReadinessReport } from '@sightline/core';
 import { validateCheck } from './config.js';
 import { HealthConfigError } from './errors.js';
 
 const log = getLogger('sightline.health.checks');
 
-/** One check's outcome in a report. */
-export interface CheckOutcome {
-  readonly name: string;
-  readonly healthy: boolean;
-  /** False for checks marked `critical: false`: reported, never turning readiness to 503. */
-  readonly critical: boolean;
-  readonly timedOut: boolean;
-  readonly message?: string;
-  readonly details?: Readonly<Record<string, unknown>>;
-  /** Wall time of the check, in whole milliseconds (the timeout when it timed out). */
-  readonly durationMs: number;
-}
+/** One check's outcome in a report (core's `ReadinessOutcome`, which routes such as /status read). */
+export type CheckOutcome = ReadinessOutcome;
 
-export interface CheckReport {
-  /** Every critical check passed (true when there are none). */
-  readonly healthy: boolean;
-  /** Names of the critical checks that failed, in registration order. */
-  readonly failed: readonly string[];
-  readonly results: readonly CheckOutcome[];
-}
+/** What a run of the checks reports (core's `ReadinessReport`). */
+export type CheckReport = ReadinessReport;
 
 export interface CheckAggregatorOptions {
   readonly checks?: readonly HealthCheck[];

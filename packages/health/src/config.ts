@@ -1,5 +1,5 @@
 // Options, their defaults in one place, environment overrides and validation (once, at construction).
-import type { HealthCheck, MetricsSource, Sensor } from '@sightline/core';
+import type { HealthCheck, HttpRoute, MetricsSource, Sensor } from '@sightline/core';
 import { HealthConfigError } from './errors.js';
 
 export const ENV_HEALTH_PORT = 'SIGHTLINE_HEALTH_PORT';
@@ -42,6 +42,8 @@ export interface HealthHandlerOptions {
   readonly requestTimeoutMs?: number;
   /** Where environment overrides are read. Default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** More pages served under their own path prefix (a plugin's `routes`, e.g. the status page at /status). */
+  readonly routes?: readonly HttpRoute[];
 }
 
 export interface HealthServerOptions extends HealthHandlerOptions {
@@ -72,6 +74,7 @@ export interface ResolvedHandlerConfig {
   readonly metricsToken: string | undefined;
   readonly metricsRateLimit: RateLimitOptions | false;
   readonly requestTimeoutMs: number;
+  readonly routes: readonly HttpRoute[];
 }
 
 export interface ResolvedServerConfig extends ResolvedHandlerConfig {
@@ -167,6 +170,35 @@ function envValue(env: Readonly<Record<string, string | undefined>>, name: strin
   return v === undefined || v.trim() === '' ? undefined : v;
 }
 
+const RESERVED_PREFIXES = ['/health', '/metrics'];
+
+function routeList(value: unknown): readonly HttpRoute[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new HealthConfigError(`routes must be an array of routes ({ path, auth, handle }), got ${describe(value)}`);
+  const seen = new Set<string>();
+  return Object.freeze(
+    value.map((r: unknown, i) => {
+      const route = r as Partial<HttpRoute> | null;
+      if (typeof route !== 'object' || route === null || typeof route.handle !== 'function') {
+        throw new HealthConfigError(`routes[${i}] must be a route { path, auth, handle(req, res) }, got ${describe(r)}`);
+      }
+      const path = route.path;
+      if (typeof path !== 'string' || !/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(path)) {
+        throw new HealthConfigError(`routes[${i}].path must be a path prefix such as "/status", got ${describe(path)}`);
+      }
+      if (RESERVED_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) {
+        throw new HealthConfigError(`routes[${i}].path ${describe(path)} is served by the health server itself; pick another prefix`);
+      }
+      if (route.auth !== 'metrics' && route.auth !== 'none') {
+        throw new HealthConfigError(`routes[${i}].auth must be "metrics" or "none", got ${describe(route.auth)}`);
+      }
+      if (seen.has(path)) throw new HealthConfigError(`routes has two routes at "${path}": paths must be unique`);
+      seen.add(path);
+      return route as HttpRoute;
+    }),
+  );
+}
+
 export function resolveHandlerConfig(options: HealthHandlerOptions = {}): ResolvedHandlerConfig {
   if (typeof options !== 'object' || options === null) {
     throw new HealthConfigError(`health options must be an object, got ${describe(options)}`);
@@ -229,6 +261,7 @@ export function resolveHandlerConfig(options: HealthHandlerOptions = {}): Resolv
     metricsToken: metricsToken as string | undefined,
     metricsRateLimit,
     requestTimeoutMs,
+    routes: routeList(options.routes),
   });
 }
 

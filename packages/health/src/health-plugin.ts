@@ -74,6 +74,7 @@ export function health(options: HealthPluginOptions = {}): HealthPlugin {
         checks,
         snapshot,
         ready: readyRequested,
+        routes: [...(pluginOptions.routes ?? []), ...(context.routes ?? [])],
       });
       for (const h of pendingShutdownHandlers) started.onShutdown(h);
       pendingChecks.length = 0;

@@ -36,6 +36,7 @@ export type { OtelHooksOptions } from './metrics/otel-hooks.js';
 export { otel } from './plugin.js';
 
 export { LoggerSpanExporter } from './exporters/logger-span-exporter.js';
+export { SpanSinkProcessor, toFinishedSpan } from './exporters/span-sink-processor.js';
 export { LoggerMetricExporter } from './exporters/logger-metric-exporter.js';
 export { LoggerLogRecordExporter } from './exporters/logger-log-record-exporter.js';
 

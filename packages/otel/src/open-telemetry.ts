@@ -1,5 +1,6 @@
 // The entry point, as in the seed: configure once at startup, then observability() for the root
 // of each tree of scopes; shutdown() flushes everything at exit.
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { getLogger } from '@sightline/core';
 import { resolveOptions, type OpenTelemetryOptions } from './config/options.js';
 import { Observability, type ObservabilityOptions } from './context/observability.js';
@@ -10,10 +11,15 @@ import { otelState } from './state.js';
 const log = getLogger('sightline.otel');
 
 function configure(options: OpenTelemetryOptions = {}): void {
+  configureWithProcessors(options, []);
+}
+
+/** configure() plus span processors of the plugin's own (kept out of the public options). */
+export function configureWithProcessors(options: OpenTelemetryOptions, extraSpanProcessors: readonly SpanProcessor[]): void {
   const s = otelState();
   if (s.configuredService !== undefined) throw new AlreadyConfiguredError(s.configuredService);
   const resolved = resolveOptions(options);
-  const sdk = createSdk(resolved);
+  const sdk = createSdk(resolved, undefined, extraSpanProcessors);
   s.sdk = sdk;
   s.configuredService = resolved.service;
   s.shuttingDown = undefined;

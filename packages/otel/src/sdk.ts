@@ -57,7 +57,12 @@ function exportersFor(options: ResolvedOptions, loadGrpc: (() => GrpcExporterCla
   return { span: new LoggerSpanExporter(), metric: new LoggerMetricExporter(), log: new LoggerLogRecordExporter() };
 }
 
-export function createSdk(options: ResolvedOptions, loadGrpc?: () => GrpcExporterClasses): ConfiguredSdk {
+export function createSdk(
+  options: ResolvedOptions,
+  loadGrpc?: () => GrpcExporterClasses,
+  // Processors a plugin adds next to the configured ones (the status page's span sink).
+  extraSpanProcessors: readonly SpanProcessor[] = [],
+): ConfiguredSdk {
   const consoleMode = options.endpoint === undefined;
   // Exporters first: a missing optional package fails here, before anything global changes.
   const needsDefault =
@@ -73,6 +78,7 @@ export function createSdk(options: ResolvedOptions, loadGrpc?: () => GrpcExporte
     : options.spanExporter
       ? [new BatchSpanProcessor(options.spanExporter)]
       : [consoleMode ? new SimpleSpanProcessor(defaults!.span) : new BatchSpanProcessor(defaults!.span)];
+  spanProcessors.push(...extraSpanProcessors);
   const idGenerator = new LinkingIdGenerator();
   const tracerProvider = new BasicTracerProvider({ resource, spanProcessors, idGenerator });
 

@@ -20,7 +20,7 @@ export interface SetupOptions {
 }
 
 const PLUGIN_FUNCTIONS = ['start', 'stop'] as const;
-const PLUGIN_OBJECTS = ['hooks', 'sensor', 'metrics'] as const;
+const PLUGIN_OBJECTS = ['hooks', 'sensor', 'metrics', 'spanSink'] as const;
 
 function checkOptionalString(value: unknown, what: string): void {
   if (value !== undefined && typeof value !== 'string') {
@@ -51,6 +51,20 @@ function checkPlugin(plugin: unknown, index: number): asserts plugin is Plugin {
   const metrics = p['metrics'] as Record<string, unknown> | undefined;
   if (metrics && (typeof metrics['render'] !== 'function' || typeof metrics['contentType'] !== 'string')) {
     throw new SetupConfigError(`setup(): ${named}.metrics must be a MetricsSource ({ contentType: string, render() })`);
+  }
+  const sink = p['spanSink'] as Record<string, unknown> | undefined;
+  if (sink && typeof sink['onSpanEnd'] !== 'function') {
+    throw new SetupConfigError(`setup(): ${named}.spanSink must be a SpanSink ({ onSpanEnd(span) })`);
+  }
+  const routes = p['routes'];
+  if (routes !== undefined) {
+    const bad = !Array.isArray(routes) || routes.some((r: unknown) => {
+      const route = r as Record<string, unknown> | null;
+      return route === null || typeof route !== 'object' || typeof route['path'] !== 'string' || !route['path'].startsWith('/') || typeof route['handle'] !== 'function';
+    });
+    if (bad) {
+      throw new SetupConfigError(`setup(): ${named}.routes must be an array of routes ({ path: '/x', auth, handle(req, res) }), got ${describeValue(routes)}`);
+    }
   }
   if (p['healthChecks'] !== undefined && !Array.isArray(p['healthChecks'])) {
     throw new SetupConfigError(
