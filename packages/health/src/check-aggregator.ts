@@ -145,16 +145,19 @@ export class CheckAggregator {
     this.#generation++;
   }
 
-  /** The cached report while it is fresh, without running anything. */
-  cached(now: number = performance.now()): CheckReport | undefined {
+  /** The cached report while it is fresh (younger than `maxAgeMs`), without running anything. */
+  cached(now: number = performance.now(), maxAgeMs: number = this.#cacheMs): CheckReport | undefined {
     if (this.#checks.size === 0) return EMPTY_REPORT;
-    if (this.#report !== undefined && now - this.#reportAt < this.#cacheMs) return this.#report;
+    if (this.#report !== undefined && now - this.#reportAt < maxAgeMs) return this.#report;
     return undefined;
   }
 
-  /** The fresh cached report, or the report of a new run (shared with concurrent callers). */
-  run(): Promise<CheckReport> {
-    const cached = this.cached();
+  /**
+   * The cached report when younger than `maxAgeMs` (default `cacheMs`), or the report of a new run
+   * (shared with concurrent callers).
+   */
+  run(maxAgeMs: number = this.#cacheMs): Promise<CheckReport> {
+    const cached = this.cached(performance.now(), maxAgeMs);
     if (cached) return Promise.resolve(cached);
     if (this.#inflight) return this.#inflight;
     const generation = this.#generation;

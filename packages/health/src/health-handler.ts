@@ -260,7 +260,7 @@ export function createHealthHandler(options: HealthHandlerOptions = {}): HealthH
     route.handle(req, res);
   }
 
-  for (const route of config.routes) route.attach?.({ readiness: () => state.checks.run() });
+  for (const route of config.routes) route.attach?.({ readiness: (maxAgeMs) => state.checks.run(maxAgeMs) });
 
   function fail(res: Writable, error: unknown): void {
     log.error('health handler failed', { error: error instanceof Error ? error.message : String(error) });

@@ -25,8 +25,11 @@ export interface ReadinessReport {
 
 /** What the server mounting a route gives it. */
 export interface RouteHost {
-  /** The readiness checks' report, as `/health/ready` would compute it (cached for a short time). */
-  readiness(): Promise<ReadinessReport>;
+  /**
+   * The readiness checks' report, as `/health/ready` computes it. A report younger than `maxAgeMs`
+   * is reused (default: the server's own cache time); a run in progress is joined, never doubled.
+   */
+  readiness(maxAgeMs?: number): Promise<ReadinessReport>;
 }
 
 export interface HttpRoute {
