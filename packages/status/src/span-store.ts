@@ -109,22 +109,20 @@ function view(entry: TraceEntry): TraceView {
   const ids = new Set(entry.spans.map((s) => s.spanId));
   // The root is the span whose parent is not in this trace (a remote parent counts as absent).
   const root = entry.spans.find((s) => s.parentSpanId === undefined || !ids.has(s.parentSpanId)) ?? entry.spans[0];
-  const spans = [...entry.spans]
-    .sort((a, b) => a.startTimeMs - b.startTimeMs)
-    .map((s): SpanView => {
-      const v: { -readonly [K in keyof SpanView]: SpanView[K] } = {
-        id: s.spanId,
-        parent: s.parentSpanId ?? null,
-        name: s.name,
-        kind: s.kind,
-        offsetMs: round(s.startTimeMs - start),
-        durationMs: round(s.durationMs),
-        status: s.status,
-        attributes: attributesOf(s),
-      };
-      if (s.statusMessage) v.statusMessage = s.statusMessage.slice(0, MAX_TEXT);
-      return v;
-    });
+  const spans = treeOrder(entry.spans, ids).map((s): SpanView => {
+    const v: { -readonly [K in keyof SpanView]: SpanView[K] } = {
+      id: s.spanId,
+      parent: s.parentSpanId ?? null,
+      name: s.name,
+      kind: s.kind,
+      offsetMs: round(s.startTimeMs - start),
+      durationMs: round(s.durationMs),
+      status: s.status,
+      attributes: attributesOf(s),
+    };
+    if (s.statusMessage) v.statusMessage = s.statusMessage.slice(0, MAX_TEXT);
+    return v;
+  });
   return {
     traceId: entry.traceId,
     root: root?.name ?? '?',
@@ -137,3 +135,29 @@ function view(entry: TraceEntry): TraceView {
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/** Parents before their children, siblings by start time: the waterfall's rows, top to bottom. */
+function treeOrder(spans: readonly FinishedSpan[], ids: ReadonlySet<string>): FinishedSpan[] {
+  const byStart = [...spans].sort((a, b) => a.startTimeMs - b.startTimeMs);
+  const children = new Map<string, FinishedSpan[]>();
+  const roots: FinishedSpan[] = [];
+  for (const span of byStart) {
+    if (span.parentSpanId !== undefined && ids.has(span.parentSpanId) && span.parentSpanId !== span.spanId) {
+      const list = children.get(span.parentSpanId);
+      if (list) list.push(span);
+      else children.set(span.parentSpanId, [span]);
+    } else roots.push(span);
+  }
+  const out: FinishedSpan[] = [];
+  const seen = new Set<string>();
+  const visit = (span: FinishedSpan): void => {
+    if (seen.has(span.spanId)) return;
+    seen.add(span.spanId);
+    out.push(span);
+    for (const child of children.get(span.spanId) ?? []) visit(child);
+  };
+  for (const root of roots) visit(root);
+  // A cycle of parents (malformed input) leaves spans unvisited: they go last rather than vanish.
+  for (const span of byStart) if (!seen.has(span.spanId)) out.push(span);
+  return out;
+}

@@ -71,6 +71,8 @@ function buildPlot(view: ChartView): void {
     width: chartWidth(view.el),
     height: 170,
     scales: { x: { time: true } },
+    // Labels only: values show on hover in the cursor's tooltip row, not as a column of dashes.
+    legend: { live: false },
     axes: [
       { stroke: '#8a96a3', grid: { stroke: '#222a33' }, ticks: { stroke: '#222a33' } },
       { stroke: '#8a96a3', grid: { stroke: '#222a33' }, ticks: { stroke: '#222a33' }, size: 50, values: (_u, splits) => splits.map((v) => fmt(v)) },
