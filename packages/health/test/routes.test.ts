@@ -5,7 +5,7 @@ import type { HttpRoute, ReadinessReport, RouteHost } from '@sightline/core';
 import { createHealthHandler, HealthConfigError } from '../src/index.js';
 import { closeServers, get, startServer } from './helpers.js';
 
-function recordingRoute(path: string, auth: 'metrics' | 'none'): HttpRoute & { seen: string[]; host?: RouteHost; detached: number } {
+function recordingRoute(path: string, auth: 'metrics' | 'none'): HttpRoute & { seen: string[]; host: RouteHost | undefined; detached: number } {
   const route = {
     path,
     auth,

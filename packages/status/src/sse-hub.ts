@@ -51,7 +51,8 @@ export class SseHub {
       ...headers,
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
-      connection: 'keep-alive',
+      // A stream is never followed by another request on its connection: when it ends, so does the socket.
+      connection: 'close',
       'x-accel-buffering': 'no',
     });
     res.socket?.setNoDelay(true);
@@ -78,8 +79,9 @@ export class SseHub {
     }
   }
 
+  /** Ends every stream and its connection, so a closing server does not wait for them. */
   closeAll(): void {
-    for (const res of this.#clients) res.end();
+    for (const res of this.#clients) res.destroy();
     this.#clients.clear();
   }
 }

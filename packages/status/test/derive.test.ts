@@ -1,8 +1,8 @@
 // Rates and quantiles computed from what the real prometheus plugin renders.
 import { prometheus } from '@sightline/prometheus';
 import { toDispatcher } from '@sightline/core';
-import { deriveSeries, histogramQuantile, isCumulative } from '../src/derive';
-import { parseExposition } from '../src/exposition-parser';
+import { deriveSeries, histogramQuantile, isCumulative } from '../src/derive.js';
+import { parseExposition } from '../src/exposition-parser.js';
 
 describe('histogramQuantile', () => {
   test('interpolates inside the bucket holding the rank, as PromQL does', () => {

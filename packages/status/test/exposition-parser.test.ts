@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { familyOf, parseExposition, seriesKey } from '../src/exposition-parser';
+import { familyOf, parseExposition, seriesKey } from '../src/exposition-parser.js';
 
 describe('parseExposition', () => {
   test('reads types, samples with labels, escapes, special values and timestamps', () => {

@@ -1,5 +1,5 @@
 import type { ReadinessReport } from '@sightline/core';
-import { HealthTracker } from '../src/health-tracker';
+import { HealthTracker } from '../src/health-tracker.js';
 
 const report = (healthy: boolean, message?: string): ReadinessReport => ({
   healthy,

@@ -1,4 +1,4 @@
-import { resolveStatusOptions, StatusConfigError, STATUS_DEFAULTS } from '../src/index';
+import { resolveStatusOptions, StatusConfigError, STATUS_DEFAULTS } from '../src/index.js';
 
 describe('resolveStatusOptions', () => {
   test('defaults: /status, 15 minutes at 1 s', () => {

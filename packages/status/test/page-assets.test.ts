@@ -1,5 +1,5 @@
 // The page as shipped in dist/static (the package build makes it; `pnpm test` builds first).
-import { loadPageAssets, staticDir } from '../src/page-assets';
+import { loadPageAssets, staticDir } from '../src/page-assets.js';
 
 describe('the built page', () => {
   const dir = staticDir();

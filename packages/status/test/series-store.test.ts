@@ -1,5 +1,5 @@
-import type { SeriesMeta } from '../src/charts';
-import { SeriesStore } from '../src/series-store';
+import type { SeriesMeta } from '../src/charts.js';
+import { SeriesStore } from '../src/series-store.js';
 
 const meta = (key: string): SeriesMeta => ({ key, chart: 'requests', label: key, unit: '/s' });
 const values = (entries: Record<string, number>) => new Map(Object.entries(entries).map(([k, v]) => [k, { meta: meta(k), value: v }]));

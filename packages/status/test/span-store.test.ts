@@ -1,5 +1,5 @@
 import type { FinishedSpan } from '@sightline/core';
-import { SpanStore } from '../src/span-store';
+import { SpanStore } from '../src/span-store.js';
 
 function span(traceId: string, spanId: string, parentSpanId: string | undefined, startTimeMs: number, durationMs: number, extra: Partial<FinishedSpan> = {}): FinishedSpan {
   return { traceId, spanId, name: spanId, kind: 'internal', startTimeMs, durationMs, status: 'unset', attributes: {}, ...(parentSpanId ? { parentSpanId } : {}), ...extra };

@@ -5,8 +5,8 @@ import { connect, type Socket } from 'node:net';
 import { createHealthServer, type HealthServer } from '@sightline/health';
 import { prometheus } from '@sightline/prometheus';
 import { toDispatcher } from '@sightline/core';
-import { createStatusPage, type StatusPage } from '../src/index';
-import { startTestApp, type TestApp } from './support/test-app';
+import { createStatusPage, type StatusPage } from '../src/index.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
 
 const TOKEN = 'page-test-token';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

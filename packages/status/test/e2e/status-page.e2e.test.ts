@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The status page in a real browser (Debian's chromium, driven by playwright-core): a service
 // started through setup(), its page opened through the /metrics token, charts receiving points,
 // a readiness check turning red, a trace waterfall, a pinned metric; the screenshot the root
@@ -6,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join(__dirname, '../../../../docs/status-page.png');

@@ -6,7 +6,7 @@ import { OpenTelemetry, otel, scope } from '@sightline/otel';
 import { prometheus } from '@sightline/prometheus';
 import { setup, type Observability } from '@sightline/setup';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { status, type StatusPlugin, type StatusPluginOptions } from '../../src/index';
+import { status, type StatusPlugin, type StatusPluginOptions } from '../../src/index.js';
 
 export interface TestApp {
   readonly url: string;
