@@ -51,9 +51,10 @@ describe('the demo', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('/status/status.js');
     // node:http without an agent: closing the stream closes its socket, and no spare one is opened.
+    const eventsUrl = `${demo.urls.status}/events`;
     const streamed = await new Promise<string>((resolve, reject) => {
       let text = '';
-      const req = get(`${demo.urls.status}/events`, { agent: false }, (res) => {
+      const req = get(eventsUrl, { agent: false }, (res) => {
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
           text += chunk;
