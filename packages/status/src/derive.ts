@@ -39,9 +39,11 @@ function sourceOf(family: string, suffix: RegExp): string {
   return family.replace(suffix, '').replace(/_$/, '');
 }
 
+const isOwnSource = (source: string): boolean => source === '' || source === 'http' || source === 'sightline';
+
 function describeOp(op: string, family: string, suffix: RegExp): string {
   const source = sourceOf(family, suffix);
-  return source === '' || source === 'http' || source === 'sightline' ? op : `${op} (${source})`;
+  return isOwnSource(source) ? op : `${op} (${source})`;
 }
 
 /** Linear interpolation inside the bucket holding the quantile, as PromQL's histogram_quantile. */
@@ -154,7 +156,11 @@ export function deriveSeries(current: ParsedExposition, previous: ReadonlyMap<st
     }
   }
 
-  for (const { family, op, byLe } of buckets.values()) {
+  // Latency is charted from the toolkit's own histograms when there are any: a backend's copy of the
+  // same requests (a stats-server's `demo_request_duration_seconds`) would only repeat the lines.
+  const groups = [...buckets.values()];
+  const own = groups.filter((g) => isOwnSource(sourceOf(g.family, REQUEST_FAMILY)));
+  for (const { family, op, byLe } of own.length > 0 ? own : groups) {
     const list = [...byLe.entries()];
     const shown = describeOp(op, family, REQUEST_FAMILY);
     for (const q of QUANTILES) {

@@ -105,3 +105,24 @@ describe('deriveSeries over the prometheus plugin', () => {
     expect(isCumulative(s!, parsed.types)).toBe(false);
   });
 });
+
+describe('latency when two backends report the same requests', () => {
+  test("the toolkit's own histogram is charted; a stats-server's copy only in requests/s", () => {
+    const text = (n: number) =>
+      [
+        '# TYPE sightline_request_duration_seconds histogram',
+        `sightline_request_duration_seconds_bucket{op="a",le="0.01"} ${n}`,
+        `sightline_request_duration_seconds_bucket{op="a",le="+Inf"} ${n}`,
+        `sightline_request_duration_seconds_count{op="a"} ${n}`,
+        '# TYPE demo_request_duration_seconds histogram',
+        `demo_request_duration_seconds_bucket{op="a",le="0.01"} ${n}`,
+        `demo_request_duration_seconds_bucket{op="a",le="+Inf"} ${n}`,
+        `demo_request_duration_seconds_count{op="a"} ${n}`,
+      ].join('\n');
+    const before = parseExposition(text(1));
+    const points = deriveSeries(parseExposition(text(5)), new Map(before.samples.map((s) => [s.key, s.value])), 1);
+    const labels = (chart: string) => points.filter((p) => p.meta.chart === chart).map((p) => p.meta.label);
+    expect(labels('requests')).toEqual(['a', 'a (demo)']);
+    expect(labels('latency')).toEqual(['a p50', 'a p95', 'a p99']);
+  });
+});

@@ -1,27 +1,17 @@
 /// <reference lib="dom" />
 // The status page in a real browser (Debian's chromium, driven by playwright-core): a service
 // started through setup(), its page opened through the /metrics token, charts receiving points,
-// a readiness check turning red, a trace waterfall, a pinned metric; the screenshot the root
-// README shows is saved to docs/status-page.png.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// a readiness check turning red, a trace waterfall, a pinned metric. (The demo's e2e test takes the
+// screenshot the root README shows.)
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium, type Browser } from '../../../../test/support/chromium.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = join(__dirname, '../../../../docs/status-page.png');
+const SCREENSHOT_DIR = join(__dirname, '../../../../test-results');
+const SCREENSHOT = join(SCREENSHOT_DIR, 'status-page-test-app.png');
 const TOKEN = 'status-e2e-token';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 async function pointsOf(page: Page, chart: string): Promise<{ points: number; last: number }> {
   return page.$eval(`[data-chart="${chart}"]`, (el) => ({
@@ -32,24 +22,16 @@ async function pointsOf(page: Page, chart: string): Promise<{ points: number; la
 
 describe('the status page in Chromium', () => {
   let app: TestApp;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  let profile = '';
   const consoleProblems: string[] = [];
   const scriptErrors: string[] = [];
   const failedResponses: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)`);
     app = await startTestApp({ metricsToken: TOKEN, trafficEveryMs: 40 });
-    profile = mkdtempSync(join(tmpdir(), 'sightline-status-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 1300 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await launchChromium();
+    page = browser.page;
     page.on('console', (msg) => {
       // "Failed to load resource" lines repeat the failed responses checked below.
       if ((msg.type() === 'error' || msg.type() === 'warning') && !msg.text().startsWith('Failed to load resource')) consoleProblems.push(msg.text());
@@ -61,9 +43,8 @@ describe('the status page in Chromium', () => {
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await app?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   test('without the token the page answers 401; ?token= sets a cookie and the page loads', async () => {
@@ -144,10 +125,11 @@ describe('the status page in Chromium', () => {
     expect(await page.textContent('#pin-error')).toBe('');
   });
 
-  test('no CSP violation or script error; the screenshot is saved', async () => {
+  test('no CSP violation or script error; a screenshot for the record', async () => {
     app.failDatabase(true);
     await page.waitForSelector('tr[data-check="database"][data-status="fail"]', { timeout: 3_000 });
     await page.waitForTimeout(1_500);
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     app.failDatabase(false);
     // CSP violations are reported on the console; none, and no script error.
