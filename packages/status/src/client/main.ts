@@ -49,7 +49,7 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
 function fmt(value: number | null | undefined, unit = ''): string {
   if (value === null || value === undefined) return '–';
   const abs = Math.abs(value);
-  const text = abs >= 100 ? value.toFixed(0) : abs >= 10 ? value.toFixed(1) : abs >= 1 ? value.toFixed(2) : value.toPrecision(2);
+  const text = abs >= 100 ? value.toFixed(0) : abs >= 10 ? value.toFixed(1) : abs >= 1 ? value.toFixed(2) : value.toPrecision(3);
   return unit ? `${text} ${unit}` : text;
 }
 
