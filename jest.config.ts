@@ -1,3 +1,7 @@
+/**
+ * @jest-config-loader-options {"compilerOptions": {"module": "CommonJS", "moduleResolution": "Node10", "verbatimModuleSyntax": false}}
+ */
+// The pragma lets `pnpm --filter <pkg> test` load this file from a package folder, whose tsconfig is ESM.
 import type { Config } from 'jest';
 import { projects } from './jest.projects';
 

@@ -10,7 +10,9 @@ export function packageConfig(entry: Record<string, string> = { index: 'src/inde
     clean: true,
     target: 'node20',
     platform: 'node',
-    splitting: false,
+    // One copy of the package across entry points (`x` and `x/testing` share chunks), in ESM and in
+    // CommonJS alike, so `instanceof` and module state hold across them.
+    splitting: true,
     treeshake: true,
     ...extra,
   });

@@ -4,6 +4,9 @@
 // outside the workspace, where a .cjs file require()s it and a .mjs file import()s it and both run
 // the package's test/pack-smoke.mjs. Catches a wrong exports map, a missing file in `files`, or an
 // import not declared in `dependencies` (pnpm's strict layout hides undeclared packages).
+// A package with more than one entry point (`@sightline/x` and `@sightline/x/testing`) must ship
+// one copy of itself: from require() and from import(), a name exported by two entries is the same
+// object, and the smoke's `entries()` asserts `instanceof` across them.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +29,13 @@ const packages = readdirSync(join(root, 'packages'))
   .filter((p) => existsSync(p.manifest))
   .map((p) => ({ ...p, pkg: JSON.parse(readFileSync(p.manifest, 'utf8')) }))
   .filter((p) => !p.pkg.private);
+
+/** The exports subpaths that load code (`.`, `./testing`), not `./package.json` or data files. */
+function codeEntries(pkg) {
+  return Object.entries(pkg.exports ?? {})
+    .filter(([, target]) => typeof target === 'object' && target !== null && 'import' in target && 'require' in target)
+    .map(([subpath]) => subpath);
+}
 
 const work = mkdtempSync(join(tmpdir(), 'sightline-pack-'));
 const tarballs = new Map();
@@ -57,17 +67,43 @@ try {
         const smoke = join(p.dir, 'test', 'pack-smoke.mjs');
         if (!existsSync(smoke)) throw new Error(`missing ${smoke}: every package states one call to make from its tarball`);
         cpSync(smoke, join(project, 'smoke.mjs'));
+        const entries = codeEntries(p.pkg);
+        const specifiers = Object.fromEntries(entries.map((e) => [e, e === '.' ? name : `${name}/${e.slice(2)}`]));
+        if (entries.length > 1) {
+          const smokeSource = readFileSync(smoke, 'utf8');
+          if (!/export (async )?function entries\b/.test(smokeSource)) {
+            throw new Error(`${smoke} must export entries(modules): ${name} has ${entries.length} entry points (${entries.join(', ')}); assert instanceof across them`);
+          }
+        }
+        // Every entry point loaded in one process; a name two entries export must be one object.
+        const sameCopy = `
+          const names = Object.keys(mods);
+          for (let i = 0; i < names.length; i++) for (let j = i + 1; j < names.length; j++) {
+            for (const key of Object.keys(mods[names[i]])) {
+              if (key === 'default' || key === 'module.exports' || !(key in mods[names[j]])) continue;
+              if (mods[names[i]][key] !== mods[names[j]][key]) throw new Error(\`\${key} differs between \${names[i]} and \${names[j]}: two copies of the package\`);
+            }
+          }
+          if (names.length > 1) await smoke.entries(mods);`;
         writeFileSync(
           join(project, 'check.cjs'),
           `const m = require(${JSON.stringify(name)});
-           import('./smoke.mjs').then((s) => s.default(m)).then(() => console.log(JSON.stringify(Object.keys(m).sort())))
-             .catch((e) => { console.error(e); process.exit(1); });`,
+           const mods = { ${entries.map((e) => `${JSON.stringify(e)}: require(${JSON.stringify(specifiers[e])})`).join(', ')} };
+           (async () => {
+             const smoke = await import('./smoke.mjs');
+             await smoke.default(m);
+             ${sameCopy}
+             console.log(JSON.stringify(Object.keys(m).sort()));
+           })().catch((e) => { console.error(e); process.exit(1); });`,
         );
         writeFileSync(
           join(project, 'check.mjs'),
           `import * as m from ${JSON.stringify(name)};
-           import smoke from './smoke.mjs';
-           await smoke(m);
+           import * as smoke from './smoke.mjs';
+           ${entries.map((e, i) => `import * as entry${i} from ${JSON.stringify(specifiers[e])};`).join('\n')}
+           const mods = { ${entries.map((e, i) => `${JSON.stringify(e)}: entry${i}`).join(', ')} };
+           await smoke.default(m);
+           ${sameCopy}
            console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default' && k !== 'module.exports').sort()));`,
         );
         const cjsNames = run(process.execPath, ['check.cjs'], project).trim();
@@ -77,7 +113,7 @@ try {
         rmSync(project, { recursive: true, force: true });
       }
       passed++;
-      console.log(`ok   ${name}: publint, attw, require() and import() from the installed tarball`);
+      console.log(`ok   ${name}: publint, attw, require() and import() from the installed tarball${codeEntries(p.pkg).length > 1 ? `, one copy across ${codeEntries(p.pkg).join(' and ')}` : ''}`);
     } catch (error) {
       const detail = [error.message, error.stdout, error.stderr].filter(Boolean).join('\n');
       failures.push(name);

@@ -10,6 +10,11 @@ let skipped = 0;
 const runs = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
 for (const file of runs) {
   const counts = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  // A run that executed no test (a broken testMatch, every suite filtered out) is a failure too.
+  if (counts.passed + counts.failed === 0) {
+    console.error(`${file}: the run executed no test`);
+    failed++;
+  }
   passed += counts.passed;
   failed += counts.failed;
   skipped += counts.skipped;

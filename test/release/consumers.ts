@@ -9,9 +9,14 @@ export interface Consumer {
   readonly check: (result: Record<string, unknown>) => void;
 }
 
-/** The @sightline/* dependencies besides core that a package may declare: adapters live with their backend. */
+/**
+ * The @sightline/* dependencies besides core that a package may declare: adapters live with their
+ * backend, and both ends of the stats protocol share its one implementation.
+ */
 export const ALLOWED_SIGHTLINE_DEPS: Readonly<Record<string, readonly string[]>> = {
   '@sightline/prometheus': ['@sightline/sensors'],
+  '@sightline/stats': ['@sightline/stats-protocol'],
+  '@sightline/stats-server': ['@sightline/stats-protocol'],
 };
 
 /** The same program body for CommonJS (wrapped in an async function) and ESM (top-level await). */

@@ -14,8 +14,16 @@ export { SENSOR_EVENT_NAMES } from './contracts/sensor.js';
 export type { Sensor, SensorEventName, SensorState } from './contracts/sensor.js';
 export { SensorFanOut } from './contracts/sensor-fan-out.js';
 export type { SensorFailureHandler, SensorFanOutMethod, SensorFanOutOptions } from './contracts/sensor-fan-out.js';
-export { combineMetricsSources, renderMetrics } from './contracts/metrics-source.js';
-export type { MetricsExposition, MetricsSource } from './contracts/metrics-source.js';
+export {
+  combineMetricsSources,
+  contentTypeOf,
+  formatOfContentType,
+  MixedExpositionError,
+  OPENMETRICS_CONTENT_TYPE,
+  PROMETHEUS_CONTENT_TYPE,
+  renderMetrics,
+} from './contracts/metrics-source.js';
+export type { ExpositionFormat, MetricsExposition, MetricsSource } from './contracts/metrics-source.js';
 export type { HealthCheck, HealthResult } from './contracts/health-check.js';
 export type { Plugin, PluginContext, ServiceInfo } from './contracts/plugin.js';
 export type { HttpRoute, ReadinessOutcome, ReadinessReport, RouteHost } from './contracts/http-route.js';
@@ -34,3 +42,4 @@ export { InvalidLogLevelError, parseLogLevel } from './logging/levels.js';
 export type { LogLevel } from './logging/levels.js';
 export type { LogFields, LogRecord, LogSink } from './logging/log-record.js';
 export { formatLogLine, stderrSink } from './logging/stderr-sink.js';
+export { MAX_LOG_VALUE_LENGTH, sanitizeLogText } from './logging/sanitize.js';

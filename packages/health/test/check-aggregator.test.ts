@@ -1,5 +1,6 @@
 import { resetLogging, setLogLevel, setLogSink, type LogRecord } from '@sightline/core';
-import { CheckAggregator, HealthConfigError, runCheck, runChecks } from '../src/index.js';
+import { CheckAggregator, runCheck, runChecks } from '../src/check-aggregator.js';
+import { HealthConfigError } from '../src/index.js';
 import { countingCheck, hangingCheck, quietLogs } from './helpers.js';
 
 quietLogs();

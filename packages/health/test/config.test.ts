@@ -1,4 +1,5 @@
-import { HealthConfigError, resolveHandlerConfig, resolveServerConfig } from '../src/index.js';
+import { resolveHandlerConfig, resolveServerConfig } from '../src/config.js';
+import { HealthConfigError } from '../src/index.js';
 import { SightlineConfigError } from '@sightline/core';
 
 describe('health server configuration', () => {

@@ -1,5 +1,5 @@
 import type { CheckReport } from '../src/index.js';
-import { errorBody, healthBody, jsonFallbackBody, liveBody, notReadyBody, readyBody, startupBody } from '../src/index.js';
+import { errorBody, healthBody, jsonFallbackBody, liveBody, notReadyBody, readyBody, startupBody } from '../src/responses.js';
 
 const TS = '2026-02-02T19:30:00Z';
 const failing: CheckReport = {

@@ -17,7 +17,6 @@ export {
 } from './context/recording.js';
 export type { MetricOptions } from './context/recording.js';
 export type { MetricKind } from './metrics/instruments.js';
-export { parseObservabilityLevel } from './levels.js';
 export type { ObservabilityLevel } from './levels.js';
 
 export {
@@ -35,10 +34,7 @@ export { otelHooks } from './metrics/otel-hooks.js';
 export type { OtelHooksOptions } from './metrics/otel-hooks.js';
 export { otel } from './plugin.js';
 
-export { LoggerSpanExporter } from './exporters/logger-span-exporter.js';
-export { SpanSinkProcessor, toFinishedSpan } from './exporters/span-sink-processor.js';
-export { LoggerMetricExporter } from './exporters/logger-metric-exporter.js';
-export { LoggerLogRecordExporter } from './exporters/logger-log-record-exporter.js';
+export { SpanSinkProcessor } from './exporters/span-sink-processor.js';
 
 export {
   AlreadyConfiguredError,

@@ -11,7 +11,7 @@ import {
   type Aggregator,
 } from 'prom-client';
 import { DuplicateMetricError } from './errors.js';
-import { contentTypeOf, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './exposition/formats.js';
+import { contentTypeOf, EXPOSITION_FORMATS, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './exposition/formats.js';
 import { snapshotRegistries, type ExpositionBytes, type NegotiatingMetricsSource } from './exposition/registry-source.js';
 import { renderExpositionBytes, type MetricSnapshot } from './exposition/render.js';
 import { NoopCounter, NoopGauge, NoopHistogram, NoopSummary } from './noop-metrics.js';
@@ -94,6 +94,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
   readonly prefix: string;
   readonly defaultLabels: Readonly<Record<string, string>>;
   readonly contentType = PROMETHEUS_CONTENT_TYPE;
+  readonly formats = EXPOSITION_FORMATS;
   readonly #metrics = new Map<string, AnyMetric>();
 
   constructor(options: MetricsCollectorOptions = {}) {
@@ -206,9 +207,9 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     return (await this.renderBytes(format)).toString('utf8');
   }
 
-  /** Prometheus text format 0.0.4. */
-  render(): Promise<string> {
-    return this.renderFormat('prometheus');
+  /** Prometheus text format 0.0.4, or the format asked for. */
+  render(format: ExpositionFormat = 'prometheus'): Promise<string> {
+    return this.renderFormat(format);
   }
 
   /** OpenMetrics when `accept` asks for it, else Prometheus text. */

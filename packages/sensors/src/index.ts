@@ -1,5 +1,4 @@
-export { Sensor, STREAM_SENSOR_EVENT_NAMES } from './sensor.js';
-export type { StreamSensor, StreamSensorEventName } from './sensor.js';
+export { Sensor } from './sensor.js';
 export { Monitor } from './monitor.js';
 export type { MonitorOptions } from './monitor.js';
 export type { TopicPartitionStats } from './topic-partition-stats.js';

@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 
 export default async function smoke(sensors) {
+  // Core's Sensor contract is the one name for the events: no aliases of it here.
+  assert.equal(sensors.STREAM_SENSOR_EVENT_NAMES, undefined);
   let t = 0;
   const clock = { now: () => t };
   const monitor = new sensors.Monitor({ clock });

@@ -1,5 +1,5 @@
-import type { Sensor as SensorContract } from '@sightline/core';
-import { Monitor, Sensor, SensorDelegate, STREAM_SENSOR_EVENT_NAMES, type StreamSensor } from '../src/index.js';
+import { SENSOR_EVENT_NAMES, type Sensor as SensorContract } from '@sightline/core';
+import { Monitor, Sensor, SensorDelegate } from '../src/index.js';
 import { captureLogs, fakeClock } from './helpers.js';
 
 /** Records every event it gets, as [event, ...args]. */
@@ -7,7 +7,7 @@ class Recorder extends Sensor {
   readonly seen: unknown[][] = [];
   constructor(readonly name: string) {
     super();
-    for (const event of STREAM_SENSOR_EVENT_NAMES) {
+    for (const event of SENSOR_EVENT_NAMES) {
       (this as Record<string, unknown>)[event] = (...args: unknown[]) => {
         this.seen.push([event, ...args]);
         return undefined;
@@ -111,7 +111,7 @@ describe('SensorDelegate forwarding', () => {
   it('lets a sensor remove itself mid-event without skipping the others', () => {
     const d = new SensorDelegate();
     const after = new Monitor();
-    const self: StreamSensor = { onMessageIn: () => d.removeSensor(self) };
+    const self: SensorContract = { onMessageIn: () => d.removeSensor(self) };
     d.addSensor(self);
     d.addSensor(after);
     d.onMessageIn('x/0', 1, null);

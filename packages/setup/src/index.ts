@@ -4,7 +4,7 @@ export { DEFAULT_STOP_TIMEOUT_MS } from './setup-options.js';
 export type { SetupOptions } from './setup-options.js';
 export { setupFromEnv } from './setup-from-env.js';
 export type { FactoryOptions, PluginFactory, SetupFromEnvOptions } from './setup-from-env.js';
-export { ENV_VARS, envKey, readEnvConfig } from './env-config.js';
+export { ENV_VARS, readEnvConfig } from './env-config.js';
 export type { Env, EnvConfig, EnvOptionValue, EnvPluginOptions } from './env-config.js';
 export type { CombinedSensor, SensorFailures } from './sensor-fan-out.js';
 export { PluginStartError, SetupConfigError, SetupStateError } from './errors.js';

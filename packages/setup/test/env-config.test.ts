@@ -1,4 +1,5 @@
-import { SetupConfigError, envKey, readEnvConfig } from '../src/index.js';
+import { envKey } from '../src/env-config.js';
+import { SetupConfigError, readEnvConfig } from '../src/index.js';
 
 const FACTORIES = ['otel', 'prometheus', 'stats', 'health', 'healthMonitor'];
 const enabled = (env: Record<string, string>, names = FACTORIES) => readEnvConfig(env, names).plugins.map((p) => p.name);

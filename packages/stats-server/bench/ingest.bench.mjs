@@ -1,10 +1,18 @@
 // Side by side, in one run: the StatsD ingest path (parse + aggregate) against the same lines
 // recorded into prom-client's live metrics (the anchor: what a server built on prom-client does),
 // then signed HTTP batch ingest over loopback.
-import { createHmac } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import { readFileSync } from 'node:fs';
 import client from 'prom-client';
-import { createStatsServer, parseStatsdLine } from '../dist/index.js';
+import { BATCH_PATH, SIGNATURE_HEADER, signBatch, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
+import ts from 'typescript';
+import { createStatsServer } from '../dist/index.js';
+
+// The anchor parses with the server's own StatsD parser (internal, so loaded from its source):
+// both sides pay the same parse, the comparison is the aggregation and the exposition.
+const parserSource = readFileSync(new URL('../src/statsd/parse-line.ts', import.meta.url), 'utf8');
+const parserJs = ts.transpileModule(parserSource, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+const { parseStatsdLine } = await import(`data:text/javascript;base64,${Buffer.from(parserJs).toString('base64')}`);
 
 const LINES = 1_000_000;
 const NAMES = 100;
@@ -25,8 +33,11 @@ const packets = [];
   }
 }
 
+let lastServer;
+let lastRegistry;
+
 function ours() {
-  const server = createStatsServer({ secrets: 'bench' });
+  const server = (lastServer = createStatsServer({ secrets: 'bench' }));
   const t0 = performance.now();
   for (const p of packets) server.ingestStatsd(p);
   const ms = performance.now() - t0;
@@ -36,7 +47,7 @@ function ours() {
 }
 
 function anchor() {
-  const registry = new client.Registry();
+  const registry = (lastRegistry = new client.Registry());
   const counters = new Map();
   const histograms = new Map();
   const t0 = performance.now();
@@ -72,6 +83,33 @@ console.log(`  stats-server (parse + aggregate)        ${best.ours.toFixed(0).pa
 console.log(`  same parser + prom-client live metrics  ${best.anchor.toFixed(0).padStart(6)} ms  ${rate(best.anchor)}`);
 console.log(`  ratio: ${(best.anchor / best.ours).toFixed(2)}x the prom-client anchor`);
 
+// Scrape: what the rounds above received, rendered as Prometheus text by the server (through
+// @sightline/prometheus' renderer) against prom-client's registry.metrics() over the anchor's metrics.
+{
+  const SCRAPES = 200;
+  const time = async (fn) => {
+    const samples = [];
+    for (let i = 0; i < SCRAPES; i++) {
+      const t0 = performance.now();
+      await fn();
+      samples.push(performance.now() - t0);
+    }
+    return samples.sort((a, b) => a - b)[SCRAPES >> 1];
+  };
+  const lines = (text) => text.split('\n').filter((l) => l && !l.startsWith('#')).length;
+  const oursText = await lastServer.metrics.render();
+  const anchorText = await lastRegistry.metrics();
+  const scrape = { ours: Infinity, anchor: Infinity };
+  for (let r = 0; r < ROUNDS; r++) {
+    scrape.anchor = Math.min(scrape.anchor, await time(() => lastRegistry.metrics()));
+    scrape.ours = Math.min(scrape.ours, await time(() => lastServer.metrics.render()));
+  }
+  console.log(`Scrape (Prometheus text), median of ${SCRAPES}, best of ${ROUNDS}:`);
+  console.log(`  stats-server metrics.render()           ${scrape.ours.toFixed(3).padStart(8)} ms  (${lines(oursText)} samples)`);
+  console.log(`  prom-client registry.metrics()          ${scrape.anchor.toFixed(3).padStart(8)} ms  (${lines(anchorText)} samples)`);
+  console.log(`  ratio: ${(scrape.anchor / scrape.ours).toFixed(2)}x the prom-client anchor`);
+}
+
 // HTTP: signed batches of 500 metrics over loopback, 8 keep-alive connections.
 const BATCHES = 2_000;
 const PER_BATCH = 500;
@@ -91,8 +129,8 @@ const agent = new Agent({ keepAlive: true, maxSockets: 8 });
 const post = (body) =>
   new Promise((resolve, reject) => {
     const ts = String(Date.now());
-    const sig = `v1=${createHmac('sha256', 'bench').update(`${ts}.${body}`).digest('hex')}`;
-    const req = request(`${url}/v1/batch`, { method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body), 'x-sightline-timestamp': ts, 'x-sightline-signature': sig } }, (res) => {
+    const sig = signBatch('bench', ts, body);
+    const req = request(`${url}${BATCH_PATH}`, { method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body), [TIMESTAMP_HEADER]: ts, [SIGNATURE_HEADER]: sig } }, (res) => {
       if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
       res.resume();
       res.on('end', resolve);

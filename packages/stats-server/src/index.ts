@@ -7,15 +7,6 @@ export type { BucketOptions, StatsdListenOptions, StatsServerOptions } from './o
 export { StatsServerConfigError } from './errors.js';
 export type { DistributionSummary, StoreSnapshot } from './aggregation/metric-store.js';
 
-export { signBatch, verifySignature } from './auth/signature.js';
-export type { SignatureVerdict, VerifySignatureInput } from './auth/signature.js';
-export { parseBatch, METRIC_NAME_PATTERN } from './batch/parse-batch.js';
-export type { BatchMetric, BatchMetricType, BatchParseResult, MetricError } from './batch/parse-batch.js';
-export { parseStatsdLine } from './statsd/parse-line.js';
-export type { StatsdLineResult, StatsdSample, StatsdType } from './statsd/parse-line.js';
-export { familyName, sanitizeLabelName, sanitizeMetricName } from './aggregation/prometheus-names.js';
-export type { SeriesKind } from './aggregation/prometheus-names.js';
-export { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition/render-exposition.js';
-export { BATCH_PATH, METRICS_PATH, SIGNATURE_HEADER, SNAPSHOT_PATH, TIMESTAMP_HEADER, WS_PATH } from './transports/http-handler.js';
+export { METRICS_PATH, SNAPSHOT_PATH } from './transports/http-handler.js';
 export type { BatchOutcome, BatchStatus } from './batch/batch-ingest.js';
 export type { WsAck } from './transports/ws-ingest.js';

@@ -1,4 +1,5 @@
 // Options of createStatsServer(): the type users write, its defaults, and validation done once.
+import { DEFAULT_MAX_SKEW_MS } from '@sightline/stats-protocol';
 import { StatsServerConfigError } from './errors.js';
 
 export interface StatsdListenOptions {
@@ -70,7 +71,7 @@ export const DEFAULTS = Object.freeze({
   host: '127.0.0.1',
   port: 8125,
   maxBodyBytes: 1024 * 1024,
-  maxSkewMs: 300_000,
+  maxSkewMs: DEFAULT_MAX_SKEW_MS,
   maxSeries: 10_000,
   maxSetMembers: 10_000,
   maxTcpLineLength: 65_536,

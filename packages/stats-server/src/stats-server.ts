@@ -3,13 +3,14 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { getLogger, type MetricsSource } from '@sightline/core';
+import { WS_PATH } from '@sightline/stats-protocol';
 import { MetricStore, type StoreSnapshot } from './aggregation/metric-store.js';
 import { BatchIngest } from './batch/batch-ingest.js';
 import { createMetricsSource } from './exposition/metrics-source.js';
 import { newIngestCounters, type IngestCounters } from './ingest-stats.js';
 import { resolveOptions, type ResolvedOptions, type StatsServerOptions } from './options.js';
 import { StatsdIngest } from './statsd/statsd-ingest.js';
-import { createHttpHandler, pathOf, WS_PATH } from './transports/http-handler.js';
+import { createHttpHandler, pathOf } from './transports/http-handler.js';
 import { TcpListener } from './transports/tcp-listener.js';
 import { UdpListener } from './transports/udp-listener.js';
 import { WsIngest } from './transports/ws-ingest.js';

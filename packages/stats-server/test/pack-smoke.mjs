@@ -17,6 +17,8 @@ function post(url, body, headers) {
 }
 
 export default async function smoke(m) {
+  // The StatsD parser and the Prometheus name sanitisers are internal.
+  for (const internal of ['parseStatsdLine', 'sanitizeMetricName', 'familyName']) assert.equal(m[internal], undefined, internal);
   const server = m.createStatsServer({ port: 0, secrets: ['smoke-secret'] });
   const { url } = await server.listen();
   try {
@@ -29,7 +31,6 @@ export default async function smoke(m) {
     });
     const timestamp = String(Date.now());
     const signature = `v1=${createHmac('sha256', 'smoke-secret').update(`${timestamp}.${body}`).digest('hex')}`;
-    assert.equal(m.signBatch('smoke-secret', timestamp, body), signature);
     const res = await post(url, body, { 'x-sightline-timestamp': timestamp, 'x-sightline-signature': signature });
     assert.equal(res.status, 200);
     assert.deepEqual(res.json, { accepted: 2, rejected: 0, errors: [] });

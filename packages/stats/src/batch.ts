@@ -1,27 +1,11 @@
-// What the client sends: metric records in exactly the stats protocol's shape, grouped in batches.
-import type { Tags } from './metric-name.js';
+// What the client sends: the protocol's metrics (plus a timer's sample rate, for StatsD lines),
+// grouped in batches.
+import type { CounterMetric, GaugeMetric, SamplesMetric } from '@sightline/stats-protocol';
 
-export interface CounterRecord {
-  readonly type: 'counter';
-  readonly name: string;
-  /** The sum, already scaled for the sample rate. */
-  readonly value: number;
-  readonly tags?: Tags;
-}
+export type CounterRecord = CounterMetric;
+export type GaugeRecord = GaugeMetric;
 
-export interface GaugeRecord {
-  readonly type: 'gauge';
-  readonly name: string;
-  readonly value: number;
-  readonly tags?: Tags;
-}
-
-export interface SamplesRecord {
-  readonly type: 'timer' | 'histogram';
-  readonly name: string;
-  /** Every sample kept; timers in milliseconds. */
-  readonly values: readonly number[];
-  readonly tags?: Tags;
+export interface SamplesRecord extends SamplesMetric {
   /**
    * The sample rate the values were recorded at, when below 1. Not part of the JSON protocol (the
    * server gets the kept samples); StatsD lines carry it as `|@rate` so the daemon scales counts.

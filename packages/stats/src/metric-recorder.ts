@@ -2,8 +2,8 @@
 // name and tags, gauges last write wins, timers and histograms keep every sample. The hot path for
 // a name already seen is one Map lookup and an add; validation, prefixing and tag merging happen
 // once, when a series first appears in a flush window.
+import { checkStatsdSafeTags, isValidMetricName, METRIC_NAME_PATTERN, type Tags } from '@sightline/stats-protocol';
 import type { MetricRecord } from './batch.js';
-import { checkTags, isValidMetricName, METRIC_NAME_PATTERN, tagsKey, type Tags } from './metric-name.js';
 
 /** Per-call options: DogStatsD-style tags and a sample rate in (0, 1]. */
 export interface MetricOptions {
@@ -37,6 +37,14 @@ export interface RecorderContext {
 }
 
 const tagKeyCache = new WeakMap<object, string>();
+
+/** A stable key for a tag set: sorted `k=v` pairs. */
+function tagsKey(tags: Tags): string {
+  const keys = Object.keys(tags).sort();
+  let out = '';
+  for (const k of keys) out += `${out ? ',' : ''}${k}=${tags[k]}`;
+  return out;
+}
 
 function keyOfTags(tags: Tags): string {
   let key = tagKeyCache.get(tags);
@@ -234,7 +242,7 @@ export abstract class MetricRecorder {
   /** Global tags under per-call tags; null when the call's tags are invalid. */
   private mergeTags(name: string, tags: Tags | undefined): Tags | undefined | null {
     if (tags === undefined) return this.ctx.globalTags;
-    const problem = checkTags(tags);
+    const problem = checkStatsdSafeTags(tags);
     if (problem) {
       this.ctx.reportInvalid(name, problem);
       return null;

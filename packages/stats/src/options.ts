@@ -2,8 +2,8 @@
 // environment, and how it is checked. Both `new StatsClient(options)` and
 // `StatsClientSettings.load()` resolve through here, so a value is validated the same way wherever
 // it came from, and an error names the setting and its source.
+import { checkStatsdSafeTags, isValidMetricName, METRIC_NAME_PATTERN, type Tags } from '@sightline/stats-protocol';
 import { StatsConfigError, type SettingSource } from './errors.js';
-import { checkTags, isValidMetricName, type Tags } from './metric-name.js';
 
 export const PROTOCOLS = Object.freeze(['http', 'ws', 'udp', 'tcp', 'uds'] as const);
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -119,7 +119,7 @@ function nonEmpty(v: string): string | undefined {
 
 function checkPrefix(v: string): string | undefined {
   if (v === '' || isValidMetricName(v)) return undefined;
-  return `${JSON.stringify(v)} must match /^[A-Za-z_][A-Za-z0-9_.-]*$/`;
+  return `${JSON.stringify(v)} must match ${METRIC_NAME_PATTERN}`;
 }
 
 /** One value and where it came from, before validation. `raw` values are strings from argv / env. */
@@ -210,7 +210,7 @@ export function coerceSetting(name: SettingName, input: SettingInput): unknown {
           fail(`${shown} is not k:v,k2:v2 or a JSON object (${(error as Error).message})`);
         }
       }
-      const problem = checkTags(value);
+      const problem = checkStatsdSafeTags(value);
       if (problem) fail(problem);
       value = Object.freeze({ ...(value as Tags) });
       break;

@@ -3,7 +3,7 @@
 // timings costs a few packets instead of one line each and nothing is lost to packet count.
 import type { MetricRecord } from './batch.js';
 import type { Flavour } from './options.js';
-import type { Tags } from './metric-name.js';
+import type { Tags } from '@sightline/stats-protocol';
 
 function tagSuffix(tags: Tags | undefined, flavour: Flavour): string {
   if (!tags || flavour === 'telegraf') return '';

@@ -1,15 +1,25 @@
 // Run by scripts/check-packages.mjs against the installed tarball, from require() and import().
 import assert from 'node:assert/strict';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 
+// The protocol's signature written out here, so the tarball is checked against the wire format itself.
+function signedBy(secret, timestamp, body, signature) {
+  const expected = Buffer.from(`v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`);
+  const given = Buffer.from(String(signature));
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
 export default async function smoke(m) {
+  // Encoders and concrete transports are internal: a client picks its transport from `protocol`.
+  for (const internal of ['encodeStatsdLines', 'packLines', 'UdpTransport', 'HttpTransport', 'settingEnvName']) assert.equal(m[internal], undefined, internal);
   const received = [];
   const server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      const ok = m.verifyBatchSignature(['smoke-secret'], req.headers['x-sightline-timestamp'], body, req.headers['x-sightline-signature']);
+      const ok = signedBy('smoke-secret', req.headers['x-sightline-timestamp'], body, req.headers['x-sightline-signature']);
       if (ok) received.push(JSON.parse(body));
       res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: 1, rejected: 0, errors: [] }));
     });
@@ -42,4 +52,23 @@ export default async function smoke(m) {
   } finally {
     await new Promise((r) => server.close(r));
   }
+}
+
+// `@sightline/stats/testing` runs on the same copy of the package as `@sightline/stats`: what one
+// entry creates is an instance of the other's classes (checked from require() and from import()).
+export async function entries({ '.': m, './testing': testing }) {
+  const errors = [];
+  const { client, transport } = testing.createTestClient({ prefix: 'smoke', onError: (e) => errors.push(e) });
+  assert.ok(client instanceof m.StatsClient, 'createTestClient().client instanceof StatsClient');
+  client.incr('count', 2);
+  await client.flush();
+  assert.equal(transport.counter('smoke.count'), 2);
+  transport.failWith('auth');
+  const result = await transport.send({ metrics: [] });
+  assert.ok(result.error instanceof m.StatsTransportError, 'InMemoryTransport failures are StatsTransportError');
+  assert.ok(result.error instanceof Error);
+  client.incr('bad name', 1);
+  assert.equal(errors.length, 1);
+  assert.ok(errors[0] instanceof m.InvalidMetricError, 'a dropped metric call reports InvalidMetricError');
+  await client.close();
 }

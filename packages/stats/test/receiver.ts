@@ -6,7 +6,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { verifyBatchSignature, type MetricRecord } from '../src/index.js';
+import { verifySignature } from '@sightline/stats-protocol';
+import type { MetricRecord } from '../src/index.js';
 
 export const TLS = {
   key: readFileSync(join(__dirname, 'fixtures/localhost-key.pem')),
@@ -44,7 +45,7 @@ export class TestReceiver {
 
   private handle(timestamp: string | undefined, signature: string | undefined, body: string): { status: number; reply: Record<string, unknown> } {
     if (typeof this.override === 'number') return { status: this.override, reply: { error: `forced ${this.override}` } };
-    if (!verifyBatchSignature(this.options.secrets, timestamp, body, signature)) return { status: 401, reply: { error: 'unauthorized' } };
+    if (verifySignature({ secrets: this.options.secrets, timestamp, signature, body }) !== 'ok') return { status: 401, reply: { error: 'unauthorized' } };
     let parsed: { v?: number; metrics?: MetricRecord[] };
     try {
       parsed = JSON.parse(body) as typeof parsed;

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { SETTING_NAMES, settingArgvName, settingEnvName, StatsClientSettings, StatsConfigError } from '../src/index.js';
+import { SETTING_NAMES, StatsClientSettings, StatsConfigError } from '../src/index.js';
+import { settingArgvName, settingEnvName } from '../src/settings.js';
 import { InMemoryTransport } from '../src/testing.js';
 
 let dir: string;

@@ -1,4 +1,33 @@
 // What a metrics backend hands to a server that exposes /metrics: the server need not know which.
+import { SightlineError } from '../errors.js';
+
+/** The two Prometheus exposition formats: text 0.0.4 and OpenMetrics 1.0.0. */
+export type ExpositionFormat = 'prometheus' | 'openmetrics';
+
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+
+/** The content type of a body in `format`. */
+export function contentTypeOf(format: ExpositionFormat): string {
+  return format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE;
+}
+
+/**
+ * The exposition format a content type names, or `undefined` for anything else (JSON...). This
+ * reads a content type a source answered with; choosing a format from a scraper's `Accept` header
+ * is the job of `negotiateFormat` in `@sightline/prometheus`.
+ */
+export function formatOfContentType(contentType: string): ExpositionFormat | undefined {
+  const params = contentType.toLowerCase().split(';');
+  const type = params[0]!.trim();
+  if (type === 'application/openmetrics-text') return 'openmetrics';
+  if (type !== 'text/plain') return undefined;
+  for (let i = 1; i < params.length; i++) {
+    const [key, value] = params[i]!.split('=').map((s) => s.trim().replace(/^"|"$/g, ''));
+    if (key === 'version' && value !== '0.0.4') return undefined;
+  }
+  return 'prometheus';
+}
 
 /** One rendered exposition. */
 export interface MetricsExposition {
@@ -9,7 +38,16 @@ export interface MetricsExposition {
 export interface MetricsSource {
   /** Content type of `render()`'s output, e.g. `text/plain; version=0.0.4; charset=utf-8`. */
   readonly contentType: string;
-  render(): string | Promise<string>;
+  /**
+   * The exposition. A source that lists `formats` renders in the `format` asked for (one of them);
+   * any other source ignores the argument and answers in `contentType`.
+   */
+  render(format?: ExpositionFormat): string | Promise<string>;
+  /**
+   * The exposition formats `render(format)` honours. Sources combined with others are asked for
+   * one format, chosen once per scrape, so the parts of a body never mix formats.
+   */
+  readonly formats?: readonly ExpositionFormat[];
   /**
    * Optional content negotiation: the exposition for a scraper's `Accept` header (OpenMetrics when
    * asked for it). Servers call this when present and fall back to `render()`.
@@ -23,30 +61,91 @@ export async function renderMetrics(source: MetricsSource, accept?: string): Pro
   return { contentType: source.contentType, body: await source.render() };
 }
 
+/** What a part of a combined exposition did not render in the format chosen for the whole body. */
+export class MixedExpositionError extends SightlineError {
+  constructor(
+    readonly part: number,
+    readonly expected: ExpositionFormat,
+    readonly contentType: string,
+  ) {
+    super(
+      `combined metrics: source #${part + 1} answered ${JSON.stringify(contentType)} when asked for ${expected}; ` +
+        'one body cannot mix exposition formats (give the source `formats` and `render(format)`)',
+    );
+  }
+}
+
+// What a source that only negotiates is asked for, to get one format from it.
+const ACCEPT_FOR: Readonly<Record<ExpositionFormat, string>> = {
+  prometheus: 'text/plain; version=0.0.4',
+  openmetrics: 'application/openmetrics-text; version=1.0.0',
+};
+
+function canRender(source: MetricsSource, format: ExpositionFormat): boolean {
+  if (source.formats) return source.formats.includes(format);
+  if (source.negotiate) return true;
+  return formatOfContentType(source.contentType) === format;
+}
+
+/** One part in `format`: through `render(format)`, or what it negotiates for that format, checked. */
+async function renderIn(source: MetricsSource, format: ExpositionFormat, part: number): Promise<string> {
+  if (source.formats?.includes(format)) return source.render(format);
+  const exposition = source.negotiate
+    ? await source.negotiate(ACCEPT_FOR[format])
+    : { contentType: source.contentType, body: await source.render() };
+  if (formatOfContentType(exposition.contentType) !== format) {
+    throw new MixedExpositionError(part, format, exposition.contentType);
+  }
+  return exposition.body;
+}
+
+function join(bodies: readonly string[], format: ExpositionFormat | undefined): string {
+  const body = bodies
+    .filter((b) => b.length > 0)
+    .map((b) => (b.endsWith('\n') ? b : `${b}\n`))
+    .join('')
+    // OpenMetrics allows one terminating `# EOF`, at the very end.
+    .replace(/^# EOF\n/gm, '');
+  return format === 'openmetrics' ? `${body}# EOF\n` : body;
+}
+
 /**
- * Serves several sources as one exposition, in order: the first source picks the format and
- * content type; the others are asked for the same one. Metric names must not collide.
+ * Serves several sources as one exposition, in order. The format is chosen once per scrape: the
+ * first source negotiates it from the `Accept` header (OpenMetrics only when every source can
+ * render it), and every source is rendered in that one format, so the content type always
+ * matches the whole body. Metric names must not collide.
  */
 export function combineMetricsSources(...sources: readonly MetricsSource[]): MetricsSource {
   if (sources.length === 1) return sources[0]!;
-  const join = (bodies: readonly string[]): string =>
-    bodies
-      .filter((b) => b.length > 0)
-      .map((b) => (b.endsWith('\n') ? b : `${b}\n`))
-      .join('')
-      // OpenMetrics allows one terminating `# EOF`, at the very end.
-      .replace(/^# EOF\n/gm, '');
-  const first = sources[0];
+  const contentType = sources[0]?.contentType ?? PROMETHEUS_CONTENT_TYPE;
+  const formats = (['prometheus', 'openmetrics'] as const).filter((f) => sources.every((s) => canRender(s, f)));
+
+  const renderAll = async (format: ExpositionFormat): Promise<string> =>
+    join(await Promise.all(sources.map((s, i) => renderIn(s, format, i))), format);
+
   return {
-    contentType: first?.contentType ?? 'text/plain; version=0.0.4; charset=utf-8',
-    async render() {
-      return join(await Promise.all(sources.map((s) => s.render())));
+    contentType,
+    formats,
+    async render(format) {
+      const wanted = format ?? formatOfContentType(contentType);
+      // Sources that are not an exposition format (JSON...) are joined as they come, as before.
+      if (wanted === undefined || !formats.includes(wanted)) return join(await Promise.all(sources.map((s) => s.render())), undefined);
+      return renderAll(wanted);
     },
     async negotiate(accept) {
-      const parts = await Promise.all(sources.map((s) => renderMetrics(s, accept)));
-      const contentType = parts[0]?.contentType ?? this.contentType;
-      const body = join(parts.map((p) => p.body));
-      return { contentType, body: contentType.includes('openmetrics') ? `${body}# EOF\n` : body };
+      if (formats.length === 0) {
+        // Nothing to negotiate between: the first source picks, the others add what they render.
+        const first = await renderMetrics(sources[0]!, accept);
+        const rest = await Promise.all(sources.slice(1).map((s) => s.render()));
+        return { contentType: first.contentType, body: join([first.body, ...rest], undefined) };
+      }
+      const lead = await renderMetrics(sources[0]!, accept);
+      let format = formatOfContentType(lead.contentType);
+      if (format === undefined || !formats.includes(format)) format = formats[0]!;
+      const rest = await Promise.all(sources.slice(1).map((s, i) => renderIn(s, format, i + 1)));
+      // The lead's own body is reused when it came in the chosen format.
+      const first = formatOfContentType(lead.contentType) === format ? lead.body : await renderIn(sources[0]!, format, 0);
+      return { contentType: contentTypeOf(format), body: join([first, ...rest], format) };
     },
   };
 }

@@ -1,6 +1,6 @@
 // diagnostics_channel names: every hook event is published here too, so APMs and other tools can
 // consume Sightline's events without importing it.
-import diagnosticsChannel from 'node:diagnostics_channel';
+import { channel } from 'node:diagnostics_channel';
 import type { HookName } from './metrics-hooks.js';
 
 export const CHANNEL_NAMES = Object.freeze({
@@ -25,10 +25,10 @@ export interface ChannelMessages {
 export type ChannelName = keyof ChannelMessages;
 
 export const channels = Object.freeze({
-  wsConnect: diagnosticsChannel.channel(CHANNEL_NAMES.onWsConnect),
-  wsDisconnect: diagnosticsChannel.channel(CHANNEL_NAMES.onWsDisconnect),
-  wsMessageSent: diagnosticsChannel.channel(CHANNEL_NAMES.onWsMessageSent),
-  wsMessageRecv: diagnosticsChannel.channel(CHANNEL_NAMES.onWsMessageRecv),
-  request: diagnosticsChannel.channel(CHANNEL_NAMES.onRequest),
-  error: diagnosticsChannel.channel(CHANNEL_NAMES.onError),
+  wsConnect: channel(CHANNEL_NAMES.onWsConnect),
+  wsDisconnect: channel(CHANNEL_NAMES.onWsDisconnect),
+  wsMessageSent: channel(CHANNEL_NAMES.onWsMessageSent),
+  wsMessageRecv: channel(CHANNEL_NAMES.onWsMessageRecv),
+  request: channel(CHANNEL_NAMES.onRequest),
+  error: channel(CHANNEL_NAMES.onError),
 });

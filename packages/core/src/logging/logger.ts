@@ -2,6 +2,7 @@
 // ancestor (`sightline.ws`, then `sightline`, then the root), as Python's logging does.
 import { LEVEL_VALUES, parseLogLevel, type LogLevel } from './levels.js';
 import type { LogFields, LogSink } from './log-record.js';
+import { sanitizeLogText } from './sanitize.js';
 import { stderrSink } from './stderr-sink.js';
 
 export const LOG_ENV_VAR = 'SIGHTLINE_LOG';
@@ -78,6 +79,27 @@ export interface Logger {
   child(suffix: string): Logger;
 }
 
+// Strings are bounded and escaped before any sink sees them; other values (an Error for a pino
+// serializer, a number) pass through, and the stderr sink bounds their rendering itself.
+function sanitizeFields(fields: LogFields | undefined): LogFields | undefined {
+  if (!fields) return fields;
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    const safeKey = sanitizeLogText(key, 256);
+    const safeValue = typeof value === 'string' ? sanitizeLogText(value) : value;
+    if (out === undefined && (safeKey !== key || safeValue !== value)) {
+      out = {};
+      for (const k of Object.keys(fields)) {
+        if (k === key) break;
+        out[k] = fields[k];
+      }
+    }
+    if (out !== undefined) out[safeKey] = safeValue;
+  }
+  return out ?? fields;
+}
+
 class LoggerImpl implements Logger {
   private cachedGeneration = -1;
   private threshold = 0;
@@ -106,7 +128,7 @@ class LoggerImpl implements Logger {
   private emit(level: Exclude<LogLevel, 'silent'>, message: string, fields: LogFields | undefined): void {
     if (LEVEL_VALUES[level] < this.currentThreshold()) return;
     try {
-      this.s.sink({ time: new Date(), logger: this.name, level, message, fields });
+      this.s.sink({ time: new Date(), logger: this.name, level, message: sanitizeLogText(message), fields: sanitizeFields(fields) });
     } catch {
       // A broken sink must not break the caller; there is nowhere left to report it.
     }

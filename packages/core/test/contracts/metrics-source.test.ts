@@ -1,4 +1,11 @@
-import { combineMetricsSources, renderMetrics, type MetricsSource } from '../../src/index.js';
+import {
+  combineMetricsSources,
+  formatOfContentType,
+  MixedExpositionError,
+  renderMetrics,
+  type ExpositionFormat,
+  type MetricsSource,
+} from '../../src/index.js';
 
 const PROM = 'text/plain; version=0.0.4; charset=utf-8';
 const OM = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
@@ -33,5 +40,85 @@ describe('metrics sources', () => {
     const out = await renderMetrics(combined, 'application/openmetrics-text; version=1.0.0');
     expect(out.contentType).toBe(OM);
     expect(out.body).toBe('# TYPE a counter\na_total 1\n# TYPE b counter\nb_total 1\n# EOF\n');
+  });
+
+  // A source as @sightline/prometheus builds one: renders either format on demand, negotiates by
+  // preferring OpenMetrics when the Accept header names it first.
+  function formatSource(name: string, calls: ExpositionFormat[] = []): MetricsSource {
+    const render = (format: ExpositionFormat = 'prometheus') => {
+      calls.push(format);
+      return format === 'openmetrics'
+        ? `# TYPE ${name} counter\n${name}_total 1\n# EOF\n`
+        : `# HELP ${name}_total x\n# TYPE ${name}_total counter\n${name}_total 1\n`;
+    };
+    return {
+      contentType: PROM,
+      formats: ['prometheus', 'openmetrics'],
+      render,
+      negotiate: (accept) => {
+        const format = accept?.startsWith('application/openmetrics-text') ? 'openmetrics' : 'prometheus';
+        return { contentType: format === 'openmetrics' ? OM : PROM, body: render(format) };
+      },
+    };
+  }
+
+  it('chooses the format once and renders every part in it, whatever the later parts would negotiate', async () => {
+    const calls: ExpositionFormat[] = [];
+    // The second source would pick OpenMetrics for any Accept naming it: it is not asked to negotiate.
+    const greedy: MetricsSource = {
+      ...formatSource('b', calls),
+      negotiate: () => ({ contentType: OM, body: '# TYPE b counter\nb_total 1\n# EOF\n' }),
+    };
+    const combined = combineMetricsSources(formatSource('a', calls), greedy);
+    const text = await renderMetrics(combined, 'text/plain;version=0.0.4,application/openmetrics-text;version=1.0.0;q=0.5');
+    expect(text).toEqual({
+      contentType: PROM,
+      body: '# HELP a_total x\n# TYPE a_total counter\na_total 1\n# HELP b_total x\n# TYPE b_total counter\nb_total 1\n',
+    });
+    expect(calls).toEqual(['prometheus', 'prometheus']);
+
+    const open = await renderMetrics(combined, 'application/openmetrics-text;version=1.0.0');
+    expect(open).toEqual({ contentType: OM, body: '# TYPE a counter\na_total 1\n# TYPE b counter\nb_total 1\n# EOF\n' });
+    expect(combined.formats).toEqual(['prometheus', 'openmetrics']);
+  });
+
+  it('falls back to text for the whole body when one part can only render text', async () => {
+    const plain: MetricsSource = { contentType: PROM, render: () => 'c 3\n' };
+    const combined = combineMetricsSources(formatSource('a'), plain);
+    expect(combined.formats).toEqual(['prometheus']);
+    const out = await renderMetrics(combined, 'application/openmetrics-text;version=1.0.0');
+    expect(out).toEqual({ contentType: PROM, body: '# HELP a_total x\n# TYPE a_total counter\na_total 1\nc 3\n' });
+    expect(await combined.render('prometheus')).toBe(out.body);
+  });
+
+  it('refuses to serve a body whose parts disagree on the format', async () => {
+    const stubborn: MetricsSource = { contentType: PROM, render: () => '', negotiate: () => ({ contentType: OM, body: '# EOF\n' }) };
+    const combined = combineMetricsSources(formatSource('a'), stubborn);
+    await expect(renderMetrics(combined, 'text/plain')).rejects.toThrow(MixedExpositionError);
+    await expect(renderMetrics(combined, 'text/plain')).rejects.toThrow(/source #2 answered "application\/openmetrics-text/);
+  });
+
+  it('nests: a combination of combinations still renders one format', async () => {
+    const inner = combineMetricsSources(formatSource('a'), formatSource('b'));
+    const outer = combineMetricsSources(inner, formatSource('c'));
+    const out = await renderMetrics(outer, 'application/openmetrics-text');
+    expect(out.contentType).toBe(OM);
+    expect(out.body).toBe('# TYPE a counter\na_total 1\n# TYPE b counter\nb_total 1\n# TYPE c counter\nc_total 1\n# EOF\n');
+  });
+
+  it('keeps JSON sources as they were: the first picks, the others are appended', async () => {
+    const json: MetricsSource = { contentType: 'application/json', render: () => '{}' };
+    const combined = combineMetricsSources(json, formatSource('a'));
+    expect(combined.formats).toEqual([]);
+    const out = await renderMetrics(combined, 'application/openmetrics-text');
+    expect(out.contentType).toBe('application/json');
+  });
+
+  it('reads the format of a content type', () => {
+    expect(formatOfContentType(PROM)).toBe('prometheus');
+    expect(formatOfContentType('text/plain')).toBe('prometheus');
+    expect(formatOfContentType('Application/OpenMetrics-Text; version=1.0.0')).toBe('openmetrics');
+    expect(formatOfContentType('text/plain; version=1.0.0')).toBeUndefined();
+    expect(formatOfContentType('application/json')).toBeUndefined();
   });
 });

@@ -1,13 +1,12 @@
-// The two exposition formats, their content types, and choosing one from a scraper's Accept header.
+// Choosing an exposition format from a scraper's Accept header: the toolkit's one negotiator. The
+// formats and their content types are core's MetricsSource contract.
+import type { ExpositionFormat } from '@sightline/core';
 
-export type ExpositionFormat = 'prometheus' | 'openmetrics';
+export { contentTypeOf, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from '@sightline/core';
+export type { ExpositionFormat } from '@sightline/core';
 
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
-
-export function contentTypeOf(format: ExpositionFormat): string {
-  return format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE;
-}
+/** The formats every source of this package renders. */
+export const EXPOSITION_FORMATS: readonly ExpositionFormat[] = Object.freeze(['prometheus', 'openmetrics']);
 
 /** OpenMetrics versions whose text we can serve (1.0.0 is a superset of what 0.0.1 asks for). */
 const OPENMETRICS_VERSIONS = new Set(['1.0.0', '0.0.1']);

@@ -5,12 +5,17 @@ import type { Registry, RegistryContentType } from 'prom-client';
 
 /** A prom-client registry of either content type. */
 export type AnyRegistry = Registry<RegistryContentType>;
-import { contentTypeOf, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './formats.js';
+import { contentTypeOf, EXPOSITION_FORMATS, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './formats.js';
 import { renderExpositionBytes, type MetricSnapshot } from './render.js';
 
 const log = getLogger('sightline.prometheus.exposition');
 
-/** A metric as a registry holds it: prom-client's classes, or an aggregate's plain wrapper. */
+/**
+ * A metric as a registry holds it: prom-client's classes, or an aggregate's plain wrapper. Neither
+ * `getMetricsAsArray()` returning these nor `getForPromString()` is in prom-client's published
+ * types: prom-client is pinned to one exact version, and test/exposition/prom-client-internals.test.ts
+ * fails when an upgrade changes either.
+ */
 interface RegisteredMetric {
   readonly name: string;
   get(): Promise<MetricSnapshot> | MetricSnapshot;
@@ -62,6 +67,9 @@ export interface ExpositionBytes {
 
 /** A MetricsSource with content negotiation, as every exporter of this package returns. */
 export interface NegotiatingMetricsSource extends MetricsSource {
+  readonly formats: readonly ExpositionFormat[];
+  /** Prometheus text 0.0.4 unless another format is asked for. */
+  render(format?: ExpositionFormat): Promise<string>;
   negotiate(accept: string | undefined): Promise<MetricsExposition>;
   /** Renders in the given format. */
   renderFormat(format: ExpositionFormat): Promise<string>;
@@ -84,7 +92,8 @@ export function snapshotSource(
   const renderFormat = async (format: ExpositionFormat): Promise<string> => (await renderBytes(format)).toString('utf8');
   return {
     contentType: PROMETHEUS_CONTENT_TYPE,
-    render: () => renderFormat('prometheus'),
+    formats: EXPOSITION_FORMATS,
+    render: (format = 'prometheus') => renderFormat(format),
     renderFormat,
     async negotiate(accept) {
       const format = negotiateFormat(accept);

@@ -1,5 +1,5 @@
 // Applies a validated batch metric or a parsed StatsD sample to the store.
-import type { BatchMetric } from '../batch/parse-batch.js';
+import type { BatchMetric } from '@sightline/stats-protocol';
 import type { StatsdSample } from '../statsd/parse-line.js';
 import type { MetricStore } from './metric-store.js';
 

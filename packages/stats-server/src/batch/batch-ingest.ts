@@ -1,11 +1,10 @@
 // One authenticated batch, whatever carried it (HTTP or WebSocket): check, parse, apply, answer.
 import { getLogger } from '@sightline/core';
+import { parseBatch, verifySignature, type MetricError } from '@sightline/stats-protocol';
 import { applyBatchMetric } from '../aggregation/apply.js';
 import type { MetricStore } from '../aggregation/metric-store.js';
-import { verifySignature } from '../auth/signature.js';
 import type { IngestCounters } from '../ingest-stats.js';
 import { RateLimitedWarning } from '../rate-limited-warning.js';
-import { parseBatch, type MetricError } from './parse-batch.js';
 
 const log = getLogger('sightline.stats-server.ingest');
 const MAX_ERRORS = 20;

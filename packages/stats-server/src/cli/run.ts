@@ -1,5 +1,6 @@
 // Runs the CLI: parse, start, report where it listens, close on SIGINT / SIGTERM.
 import { LOG_ENV_VAR, parseLogLevel, setLogLevel, SightlineConfigError } from '@sightline/core';
+import { BATCH_PATH } from '@sightline/stats-protocol';
 import { createStatsServer, type StatsServer } from '../stats-server.js';
 import { parseCliArgs, USAGE } from './parse-args.js';
 
@@ -27,7 +28,7 @@ export async function runCli(
     a.statsdUdpPort === undefined ? '' : ` statsd udp ${a.host}:${a.statsdUdpPort}`,
     a.statsdTcpPort === undefined ? '' : ` statsd tcp ${a.host}:${a.statsdTcpPort}`,
   ].join('');
-  io.out(`sightline-stats-server listening on ${a.url} (POST /v1/batch, ${a.wsUrl}, GET /metrics)${statsd}`);
+  io.out(`sightline-stats-server listening on ${a.url} (POST ${BATCH_PATH}, ${a.wsUrl}, GET /metrics)${statsd}`);
   return server;
 }
 

@@ -1,16 +1,13 @@
 // The HTTP request handler: POST /v1/batch ingest, plus GET /metrics and GET /v1/snapshot.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getLogger, renderMetrics, type MetricsSource } from '@sightline/core';
+import { BATCH_PATH, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
 import type { BatchIngest, BatchOutcome } from '../batch/batch-ingest.js';
 
 const log = getLogger('sightline.stats-server.http');
 
-export const BATCH_PATH = '/v1/batch';
-export const WS_PATH = '/v1/ws';
 export const METRICS_PATH = '/metrics';
 export const SNAPSHOT_PATH = '/v1/snapshot';
-export const TIMESTAMP_HEADER = 'x-sightline-timestamp';
-export const SIGNATURE_HEADER = 'x-sightline-signature';
 
 export interface HttpHandlerContext {
   readonly ingest: BatchIngest;

@@ -2,9 +2,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { getLogger } from '@sightline/core';
+import { parseWsFrame } from '@sightline/stats-protocol';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { BatchIngest, BatchOutcome } from '../batch/batch-ingest.js';
-import { describe } from '../batch/parse-batch.js';
 
 const log = getLogger('sightline.stats-server.ws');
 const HEARTBEAT_MS = 30_000;
@@ -88,30 +88,9 @@ export class WsIngest {
 
   /** Parses the envelope `{id, timestamp, signature, body}` and hands the body to the batch ingest. */
   handleFrame(frame: Buffer, source: string): WsAck {
-    let envelope: unknown;
-    try {
-      envelope = JSON.parse(frame.toString('utf8'));
-    } catch (error) {
-      return { id: null, ...this.ingest.badRequest(`invalid frame JSON: ${(error as Error).message}`, source) };
-    }
-    if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) {
-      return { id: null, ...this.ingest.badRequest(`frame must be a JSON object {id, timestamp, signature, body}, got ${describe(envelope)}`, source) };
-    }
-    const { id, timestamp, signature, body } = envelope as Record<string, unknown>;
-    const ackId = typeof id === 'number' && Number.isSafeInteger(id) ? id : null;
-    if (ackId === null) {
-      return { id: null, ...this.ingest.badRequest(`frame "id" must be an integer, got ${describe(id)}`, source) };
-    }
-    if (typeof body !== 'string') {
-      return { id: ackId, ...this.ingest.badRequest(`frame "body" must be the batch JSON as a string, got ${describe(body)}`, source) };
-    }
-    const outcome = this.ingest.handle(
-      Buffer.from(body, 'utf8'),
-      typeof timestamp === 'string' ? timestamp : undefined,
-      typeof signature === 'string' ? signature : undefined,
-      source,
-    );
-    return { id: ackId, ...outcome };
+    const parsed = parseWsFrame(frame.toString('utf8'));
+    if (!parsed.ok) return { id: parsed.id, ...this.ingest.badRequest(parsed.error, source) };
+    return { id: parsed.id, ...this.ingest.handle(Buffer.from(parsed.body, 'utf8'), parsed.timestamp, parsed.signature, source) };
   }
 }
 

@@ -3,15 +3,11 @@
 // 5xx and network errors are retryable.
 import http from 'node:http';
 import https from 'node:https';
+import { BATCH_CONTENT_TYPE, BATCH_PATH, encodeBatch, SIGNATURE_HEADER, signBatch, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
 import type { Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
-import { encodeBatchJson } from '../json-encoder.js';
-import { signBatch } from '../signing.js';
 import type { SendResult, Transport } from './transport.js';
 
-export const BATCH_PATH = '/v1/batch';
-export const TIMESTAMP_HEADER = 'x-sightline-timestamp';
-export const SIGNATURE_HEADER = 'x-sightline-signature';
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /** TLS settings for https / wss (programmatic only): a private CA, or no verification for tests. */
@@ -69,7 +65,7 @@ export class HttpTransport implements Transport {
   send(batch: Batch): Promise<SendResult> {
     let body = this.#bodies.get(batch);
     if (body === undefined) {
-      body = Buffer.from(encodeBatchJson(batch.metrics), 'utf8');
+      body = Buffer.from(encodeBatch(batch.metrics), 'utf8');
       this.#bodies.set(batch, body);
     }
     // A fresh timestamp per attempt: a retry after a long outage must not look stale.
@@ -95,7 +91,7 @@ export class HttpTransport implements Transport {
           agent: this.#agent,
           timeout: timeoutMs,
           headers: {
-            'content-type': 'application/json',
+            'content-type': BATCH_CONTENT_TYPE,
             'content-length': payload.length,
             [TIMESTAMP_HEADER]: timestamp,
             [SIGNATURE_HEADER]: signature,

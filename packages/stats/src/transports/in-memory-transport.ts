@@ -1,7 +1,7 @@
 // A transport that keeps every batch in memory, for tests: yours (through `./testing`) and ours.
+import { encodeBatch } from '@sightline/stats-protocol';
 import type { Batch, MetricRecord } from '../batch.js';
 import { StatsTransportError, type StatsTransportErrorKind } from '../errors.js';
-import { encodeBatchJson } from '../json-encoder.js';
 import type { SendResult, Transport } from './transport.js';
 
 export interface InMemoryTransportOptions {
@@ -66,7 +66,7 @@ export class InMemoryTransport implements Transport {
 
   /** The JSON bodies the http and ws transports would have sent. */
   bodies(): string[] {
-    return this.batches.map((b) => encodeBatchJson(b.metrics));
+    return this.batches.map((b) => encodeBatch(b.metrics));
   }
 
   clear(): void {

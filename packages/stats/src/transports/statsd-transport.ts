@@ -1,26 +1,12 @@
 // What the udp, tcp and uds transports share: a batch becomes StatsD lines (timer samples packed
-// several per line), the lines become packets, and hot-shots puts the packets on its socket. Each
-// file only says which hot-shots socket to open.
-import StatsD from 'hot-shots';
+// several per line), the lines become packets, paced in bursts onto a socket of Node's own (see
+// statsd-socket.ts). Each file only says which socket to open.
 import type { Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
 import type { Flavour } from '../options.js';
 import { encodeStatsdLines, packLines } from '../statsd-encoder.js';
+import type { StatsdSocket } from './statsd-socket.js';
 import type { SendResult, Transport } from './transport.js';
-
-/** The part of a hot-shots client used here: raw packets in, one callback per packet. */
-export interface HotShotsSocket {
-  sendMessage(message: string, callback: (error?: Error | null) => void): void;
-  close(callback?: (error?: Error) => void): void;
-}
-
-/** hot-shots' typed options, as the transports pass them. */
-export type HotShotsOptions = NonNullable<ConstructorParameters<typeof StatsD>[0]>;
-
-export function createHotShots(options: HotShotsOptions): HotShotsSocket {
-  // maxBufferSize 0: packets are already packed here, hot-shots sends each as given.
-  return new StatsD({ maxBufferSize: 0, ...options }) as unknown as HotShotsSocket;
-}
 
 export interface StatsdTransportOptions {
   readonly flavour?: Flavour;
@@ -41,7 +27,7 @@ export interface StatsdTransportOptions {
 export abstract class StatsdTransport implements Transport {
   abstract readonly protocol: string;
   abstract readonly target: string;
-  private client: HotShotsSocket | undefined;
+  private client: StatsdSocket | undefined;
   /** Packets of a batch already handed to the socket: a retry resumes after them. */
   private readonly progress = new WeakMap<Batch, { packets: string[]; sent: number }>();
   protected readonly flavour: Flavour;
@@ -57,8 +43,8 @@ export abstract class StatsdTransport implements Transport {
     this.burstIntervalMs = options.burstIntervalMs ?? defaults.burstIntervalMs;
   }
 
-  /** Opens the hot-shots client for this socket type; `onError` gets socket-level errors. */
-  protected abstract open(onError: (error: Error) => void): HotShotsSocket;
+  /** Opens this transport's socket; `onError` gets socket-level errors. */
+  protected abstract open(onError: (error: Error) => void): StatsdSocket;
 
   async send(batch: Batch): Promise<SendResult> {
     let state = this.progress.get(batch);
@@ -67,10 +53,10 @@ export abstract class StatsdTransport implements Transport {
       state = { packets: packLines(lines, this.maxPacketBytes), sent: 0 };
       this.progress.set(batch, state);
     }
-    let client: HotShotsSocket;
+    let client: StatsdSocket;
     try {
       if (this.client === undefined) {
-        const opened: HotShotsSocket = this.open(() => {
+        const opened: StatsdSocket = this.open(() => {
           if (this.client === opened) this.reset();
         });
         this.client = opened;
@@ -86,7 +72,7 @@ export abstract class StatsdTransport implements Transport {
       }
       const results = await Promise.all(
         state.packets.slice(state.sent, end).map(
-          (packet) => new Promise<Error | undefined>((resolve) => client.sendMessage(packet, (error) => resolve(error ?? undefined))),
+          (packet) => new Promise<Error | undefined>((resolve) => client.write(packet, (error) => resolve(error ?? undefined))),
         ),
       );
       const firstFailed = results.findIndex((e) => e !== undefined);

@@ -1,6 +1,8 @@
-// StatsD over TCP through hot-shots: newline-separated lines on one connection, reopened after an
+// StatsD over TCP: newline-separated lines on one connection, reopened after an
 // error on the next send.
-import { createHotShots, StatsdTransport, type HotShotsSocket, type StatsdTransportOptions } from './statsd-transport.js';
+import net from 'node:net';
+import { openStreamSocket, type StatsdSocket } from './statsd-socket.js';
+import { StatsdTransport, type StatsdTransportOptions } from './statsd-transport.js';
 
 export interface TcpTransportOptions extends StatsdTransportOptions {
   readonly host: string;
@@ -17,14 +19,10 @@ export class TcpTransport extends StatsdTransport {
     this.target = `tcp://${options.host}:${options.port}`;
   }
 
-  protected open(onError: (error: Error) => void): HotShotsSocket {
-    return createHotShots({
-      protocol: 'tcp',
-      host: this.options.host,
-      port: this.options.port,
-      // Reconnection is ours: a failed send resets the socket and the client retries with backoff.
-      tcpGracefulErrorHandling: false,
-      errorHandler: onError,
-    });
+  protected open(onError: (error: Error) => void): StatsdSocket {
+    // Reconnection is ours: a failed send resets the socket and the client retries with backoff.
+    const socket = net.connect(this.options.port, this.options.host);
+    socket.setKeepAlive(true);
+    return openStreamSocket(socket, onError);
   }
 }

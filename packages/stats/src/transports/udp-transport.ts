@@ -1,6 +1,7 @@
-// StatsD over UDP through hot-shots: fire and forget, no authentication (as StatsD is).
+// StatsD over UDP: fire and forget, no authentication (as StatsD is).
 import { isIP } from 'node:net';
-import { createHotShots, StatsdTransport, type HotShotsSocket, type StatsdTransportOptions } from './statsd-transport.js';
+import { openUdpSocket, type StatsdSocket } from './statsd-socket.js';
+import { StatsdTransport, type StatsdTransportOptions } from './statsd-transport.js';
 
 /** UDP pacing: 4 full-size datagrams per millisecond, ~5.7 MB/s at most. */
 export const UDP_BURST_BYTES = 4 * 1432;
@@ -19,7 +20,7 @@ export class UdpTransport extends StatsdTransport {
     this.target = `udp://${isIP(options.host) === 6 ? `[${options.host}]` : options.host}:${options.port}`;
   }
 
-  protected open(onError: (error: Error) => void): HotShotsSocket {
-    return createHotShots({ protocol: 'udp', host: this.options.host, port: this.options.port, cacheDns: true, errorHandler: onError });
+  protected open(onError: (error: Error) => void): StatsdSocket {
+    return openUdpSocket(this.options.host, this.options.port, onError);
   }
 }

@@ -1,8 +1,9 @@
-// StatsD over a Unix domain stream socket through hot-shots' stream protocol: works with the
-// Etsy statsd TCP server's `socket` option and DogStatsD's `unixstream://` listener, and needs no
-// native module (hot-shots' datagram `uds` needs the optional unix-dgram build).
+// StatsD over a Unix domain stream socket: works with the Etsy statsd TCP server's `socket` option
+// and DogStatsD's `unixstream://` listener, and needs no native module (Node has no Unix datagram
+// sockets).
 import net from 'node:net';
-import { createHotShots, StatsdTransport, type HotShotsSocket, type StatsdTransportOptions } from './statsd-transport.js';
+import { openStreamSocket, type StatsdSocket } from './statsd-socket.js';
+import { StatsdTransport, type StatsdTransportOptions } from './statsd-transport.js';
 
 export interface UdsTransportOptions extends StatsdTransportOptions {
   readonly socketPath: string;
@@ -17,10 +18,7 @@ export class UdsTransport extends StatsdTransport {
     this.target = `unix://${options.socketPath}`;
   }
 
-  protected open(onError: (error: Error) => void): HotShotsSocket {
-    const stream = net.connect({ path: this.options.socketPath });
-    stream.unref();
-    stream.on('error', onError);
-    return createHotShots({ protocol: 'stream', stream, errorHandler: onError });
+  protected open(onError: (error: Error) => void): StatsdSocket {
+    return openStreamSocket(net.connect({ path: this.options.socketPath }), onError);
   }
 }

@@ -2,14 +2,11 @@
 // A missing ack within the timeout counts as a network error (retried by the client); a closed
 // connection is reopened on the next send, the client's backoff spacing the attempts.
 import WebSocket from 'ws';
+import { encodeBatch, encodeWsFrame, signBatch, WS_PATH } from '@sightline/stats-protocol';
 import type { Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
-import { encodeBatchJson } from '../json-encoder.js';
-import { signBatch } from '../signing.js';
 import { resultForStatus, type StatsTlsOptions } from './http-transport.js';
 import type { SendResult, Transport } from './transport.js';
-
-export const WS_PATH = '/v1/ws';
 
 export interface WsTransportOptions {
   readonly host: string;
@@ -52,12 +49,12 @@ export class WsTransport implements Transport {
     }
     let body = this.#bodies.get(batch);
     if (body === undefined) {
-      body = encodeBatchJson(batch.metrics);
+      body = encodeBatch(batch.metrics);
       this.#bodies.set(batch, body);
     }
     const timestamp = String(Date.now());
     const id = this.#nextId++;
-    const frame = JSON.stringify({ id, timestamp, signature: signBatch(this.#secret, timestamp, body), body });
+    const frame = encodeWsFrame({ id, timestamp, signature: signBatch(this.#secret, timestamp, body), body });
     const timeoutMs = this.#options.timeoutMs ?? 5000;
     return new Promise<SendResult>((resolve) => {
       const timer = setTimeout(() => {

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StatsClient, TcpTransport, UdpTransport, type Batch } from '../../src/index.js';
+import { StatsClient, type Batch } from '../../src/index.js';
+import { TcpTransport } from '../../src/transports/tcp-transport.js';
+import { UdpTransport } from '../../src/transports/udp-transport.js';
 import { captureLogs } from '../helpers.js';
 
 const quick = { flushIntervalMs: 0, retryBaseMs: 5, retryMaxMs: 20 } as const;
@@ -45,7 +47,7 @@ async function until(check: () => boolean): Promise<void> {
   }
 }
 
-describe('udp transport (hot-shots)', () => {
+describe('udp transport (node:dgram)', () => {
   it('puts exactly these StatsD bytes on the wire', async () => {
     const listener = await udpListener();
     const client = new StatsClient({ ...quick, protocol: 'udp', destPort: listener.port, prefix: 'svc' });
@@ -91,7 +93,7 @@ describe('udp transport (hot-shots)', () => {
   });
 });
 
-describe('tcp transport (hot-shots)', () => {
+describe('tcp transport (node:net)', () => {
   it('writes newline-terminated lines on one connection', async () => {
     const listener = await streamListener();
     const client = new StatsClient({ ...quick, protocol: 'tcp', destPort: listener.port, flavour: 'telegraf' });
@@ -132,7 +134,7 @@ describe('tcp transport (hot-shots)', () => {
   });
 });
 
-describe('uds transport (hot-shots stream)', () => {
+describe('uds transport (node:net, Unix stream)', () => {
   it('writes StatsD lines to a Unix stream socket', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stats-uds-'));
     const path = join(dir, 'statsd.sock');

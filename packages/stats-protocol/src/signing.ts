@@ -1,0 +1,58 @@
+// HMAC-SHA256 batch signing: the secret never travels, the signature covers the timestamp and the
+// exact body bytes, and verification is timing-safe, signature first, freshness second.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const SIGNATURE_PREFIX = 'v1=';
+/** How far a batch's timestamp may be from the receiver's clock, either way, by default: 5 minutes. */
+export const DEFAULT_MAX_SKEW_MS = 300_000;
+
+const SIGNATURE_PATTERN = /^v1=[0-9a-fA-F]{64}$/;
+const TIMESTAMP_PATTERN = /^[0-9]{1,16}$/;
+const DIGEST_BYTES = 32;
+
+function digest(secret: string | Uint8Array, timestamp: string, body: string | Uint8Array): Buffer {
+  return createHmac('sha256', secret).update(timestamp).update('.').update(body).digest();
+}
+
+/** `"v1=" + hex(HMAC-SHA256(secret, timestamp + "." + body))`: the value of `X-Sightline-Signature`. */
+export function signBatch(secret: string | Uint8Array, timestamp: string, body: string | Uint8Array): string {
+  return SIGNATURE_PREFIX + digest(secret, timestamp, body).toString('hex');
+}
+
+/** Why a batch was refused (`ok` when it was not); a server answers 401 for every refusal alike. */
+export type SignatureVerdict = 'ok' | 'missing' | 'malformed' | 'stale' | 'mismatch';
+
+export interface VerifySignatureInput {
+  /** Every secret currently accepted (rotation: old and new side by side). */
+  readonly secrets: readonly (string | Uint8Array)[];
+  readonly timestamp: string | undefined;
+  readonly signature: string | undefined;
+  /** The exact bytes received. */
+  readonly body: string | Uint8Array;
+  /** The receiver's clock; `Date.now()` when absent. */
+  readonly nowMs?: number;
+  /** `DEFAULT_MAX_SKEW_MS` when absent. */
+  readonly maxSkewMs?: number;
+}
+
+/**
+ * Checks a signature against every accepted secret, then the timestamp's freshness. Each candidate
+ * is compared with `timingSafeEqual` and every secret is always tried, so neither the position of
+ * a matching secret nor the length of a matching prefix shows in the time taken.
+ */
+export function verifySignature(input: VerifySignatureInput): SignatureVerdict {
+  const { timestamp, signature } = input;
+  if (timestamp === undefined || signature === undefined || timestamp === '' || signature === '') return 'missing';
+  if (!TIMESTAMP_PATTERN.test(timestamp) || !SIGNATURE_PATTERN.test(signature)) return 'malformed';
+  const given = Buffer.from(signature.slice(SIGNATURE_PREFIX.length), 'hex');
+  if (given.length !== DIGEST_BYTES) return 'malformed';
+  let matched = false;
+  for (const secret of input.secrets) {
+    if (timingSafeEqual(digest(secret, timestamp, input.body), given)) matched = true;
+  }
+  if (!matched) return 'mismatch';
+  // After the signature, so that a forged timestamp cannot be told apart from a stale one.
+  const now = input.nowMs ?? Date.now();
+  if (Math.abs(now - Number(timestamp)) > (input.maxSkewMs ?? DEFAULT_MAX_SKEW_MS)) return 'stale';
+  return 'ok';
+}

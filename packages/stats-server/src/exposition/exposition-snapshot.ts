@@ -1,0 +1,109 @@
+// What the server holds, as the metric snapshots @sightline/prometheus renders: the server's own
+// counters first, then every received family. Built fresh per scrape; each series' labels object is
+// the store's own, so the renderer's per-series label cache holds across scrapes.
+import type { MetricSnapshot, SampleSnapshot } from '@sightline/prometheus';
+import type { Family } from '../aggregation/metric-store.js';
+import { OWN_METRIC_PREFIX } from '../aggregation/prometheus-names.js';
+import type { IngestCounters } from '../ingest-stats.js';
+
+export interface ExpositionInput {
+  readonly families: readonly Family[];
+  readonly counters: Readonly<IngestCounters>;
+  readonly seriesCount: number;
+}
+
+const KIND_HELP: Readonly<Record<Family['kind'], string>> = {
+  counter: '',
+  gauge: '',
+  timer: ', in seconds',
+  histogram: '',
+  set: ', distinct members seen',
+};
+
+const NO_LABELS = Object.freeze({});
+// `le` label objects per bound, shared by every series and scrape.
+const leLabels = new Map<number | string, Readonly<{ le: number | string }>>();
+function le(bound: number | string): Readonly<{ le: number | string }> {
+  let labels = leLabels.get(bound);
+  if (labels === undefined) {
+    labels = Object.freeze({ le: bound });
+    if (leLabels.size < 10_000) leLabels.set(bound, labels);
+  }
+  return labels;
+}
+
+export function expositionSnapshot(input: ExpositionInput): MetricSnapshot[] {
+  const out = ownMetrics(input);
+  for (const family of input.families) {
+    if (family.series.size > 0) out.push(familySnapshot(family));
+  }
+  return out;
+}
+
+function familySnapshot(family: Family): MetricSnapshot {
+  const help = `Received by sightline-stats-server: ${family.kind} "${family.sourceName}"${KIND_HELP[family.kind]}`;
+  const values: SampleSnapshot[] = [];
+  switch (family.kind) {
+    case 'counter':
+    case 'gauge':
+      for (const s of family.series.values()) values.push({ labels: s.labels, value: (s as { value: number }).value });
+      return { name: family.name, type: family.kind, help, values };
+    case 'set':
+      for (const s of family.series.values()) values.push({ labels: s.labels, value: (s as { members: Set<string> }).members.size });
+      return { name: family.name, type: 'gauge', help, values };
+    case 'timer':
+    case 'histogram': {
+      const scale = family.kind === 'timer' ? 1000 : 1;
+      const bucket = `${family.name}_bucket`;
+      const sum = `${family.name}_sum`;
+      const count = `${family.name}_count`;
+      for (const s of family.series.values()) {
+        const h = s as unknown as { counts: Float64Array; count: number; sum: number };
+        let cumulative = 0;
+        for (let i = 0; i < family.buckets.length; i++) {
+          cumulative += h.counts[i]!;
+          values.push({ metricName: bucket, sharedLabels: s.labels, labels: le(family.buckets[i]!), value: cumulative });
+        }
+        values.push({ metricName: bucket, sharedLabels: s.labels, labels: le('+Inf'), value: h.count });
+        values.push({ metricName: sum, labels: s.labels, value: h.sum / scale });
+        values.push({ metricName: count, labels: s.labels, value: h.count });
+      }
+      return { name: family.name, type: 'histogram', help, values };
+    }
+  }
+}
+
+function ownMetrics({ counters: c, seriesCount }: ExpositionInput): MetricSnapshot[] {
+  const p = OWN_METRIC_PREFIX;
+  const counter = (name: string, help: string, values: SampleSnapshot[]): MetricSnapshot => ({ name: p + name, type: 'counter', help, values });
+  return [
+    counter('batches_total', 'Batches received over HTTP and WebSocket, by response status', [
+      { labels: STATUS[200], value: c.batchesAccepted },
+      { labels: STATUS[400], value: c.batchesBadRequest },
+      { labels: STATUS[401], value: c.batchesUnauthorized },
+      { labels: STATUS[413], value: c.batchesTooLarge },
+    ]),
+    counter('metrics_total', 'Metrics in accepted batches, by outcome', [
+      { labels: ACCEPTED, value: c.metricsAccepted },
+      { labels: REJECTED, value: c.metricsRejected },
+    ]),
+    counter('statsd_lines_total', 'StatsD lines received over UDP and TCP, by outcome', [
+      { labels: ACCEPTED, value: c.statsdLines },
+      { labels: REJECTED, value: c.statsdBadLines },
+    ]),
+    counter('series_dropped_total', 'New series dropped because maxSeries was reached', [{ labels: NO_LABELS, value: c.seriesDropped }]),
+    counter('set_members_dropped_total', 'Set members dropped because a set held maxSetMembers', [
+      { labels: NO_LABELS, value: c.setMembersDropped },
+    ]),
+    { name: `${p}series`, type: 'gauge', help: 'Distinct series held', values: [{ labels: NO_LABELS, value: seriesCount }] },
+  ];
+}
+
+const STATUS = {
+  200: Object.freeze({ status: '200' }),
+  400: Object.freeze({ status: '400' }),
+  401: Object.freeze({ status: '401' }),
+  413: Object.freeze({ status: '413' }),
+} as const;
+const ACCEPTED = Object.freeze({ outcome: 'accepted' });
+const REJECTED = Object.freeze({ outcome: 'rejected' });

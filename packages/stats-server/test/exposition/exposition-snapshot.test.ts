@@ -1,0 +1,122 @@
+import { MetricStore } from '../../src/aggregation/metric-store.js';
+import { renderExposition, type ExpositionFormat } from '@sightline/prometheus';
+import { expositionSnapshot, type ExpositionInput } from '../../src/exposition/exposition-snapshot.js';
+import { createMetricsSource } from '../../src/exposition/metrics-source.js';
+import { newIngestCounters } from '../../src/ingest-stats.js';
+
+function fixture() {
+  const counters = newIngestCounters();
+  const store = new MetricStore({ maxSeries: 10, timerBuckets: [0.01, 0.1], histogramBuckets: [100], maxSetMembers: 10 }, counters);
+  store.addCounter('orders.created', { region: 'eu', 'http.method': 'GET' }, 42);
+  store.setGauge('queue.depth', undefined, 7);
+  store.observe('timer', 'db.query', undefined, [5, 50, 500]);
+  store.observe('histogram', 'payload.bytes', { kind: 'a"b\\c\nd' }, [100, 2048]);
+  store.addToSet('users.unique', undefined, ['u1', 'u2']);
+  counters.batchesAccepted = 3;
+  counters.batchesUnauthorized = 1;
+  counters.metricsAccepted = 5;
+  counters.statsdBadLines = 2;
+  counters.seriesDropped = 4;
+  const input = () => ({ families: store.familyList(), counters, seriesCount: store.seriesCount });
+  return { store, counters, input };
+}
+
+const OWN = `# HELP sightline_stats_server_batches_total Batches received over HTTP and WebSocket, by response status
+# TYPE sightline_stats_server_batches_total counter
+sightline_stats_server_batches_total{status="200"} 3
+sightline_stats_server_batches_total{status="400"} 0
+sightline_stats_server_batches_total{status="401"} 1
+sightline_stats_server_batches_total{status="413"} 0
+# HELP sightline_stats_server_metrics_total Metrics in accepted batches, by outcome
+# TYPE sightline_stats_server_metrics_total counter
+sightline_stats_server_metrics_total{outcome="accepted"} 5
+sightline_stats_server_metrics_total{outcome="rejected"} 0
+# HELP sightline_stats_server_statsd_lines_total StatsD lines received over UDP and TCP, by outcome
+# TYPE sightline_stats_server_statsd_lines_total counter
+sightline_stats_server_statsd_lines_total{outcome="accepted"} 0
+sightline_stats_server_statsd_lines_total{outcome="rejected"} 2
+# HELP sightline_stats_server_series_dropped_total New series dropped because maxSeries was reached
+# TYPE sightline_stats_server_series_dropped_total counter
+sightline_stats_server_series_dropped_total 4
+# HELP sightline_stats_server_set_members_dropped_total Set members dropped because a set held maxSetMembers
+# TYPE sightline_stats_server_set_members_dropped_total counter
+sightline_stats_server_set_members_dropped_total 0
+# HELP sightline_stats_server_series Distinct series held
+# TYPE sightline_stats_server_series gauge
+sightline_stats_server_series 5
+`;
+
+const RECEIVED = `# HELP orders_created_total Received by sightline-stats-server: counter "orders.created"
+# TYPE orders_created_total counter
+orders_created_total{http_method="GET",region="eu"} 42
+# HELP queue_depth Received by sightline-stats-server: gauge "queue.depth"
+# TYPE queue_depth gauge
+queue_depth 7
+# HELP db_query_seconds Received by sightline-stats-server: timer "db.query", in seconds
+# TYPE db_query_seconds histogram
+db_query_seconds_bucket{le="0.01"} 1
+db_query_seconds_bucket{le="0.1"} 2
+db_query_seconds_bucket{le="+Inf"} 3
+db_query_seconds_sum 0.555
+db_query_seconds_count 3
+# HELP payload_bytes Received by sightline-stats-server: histogram "payload.bytes"
+# TYPE payload_bytes histogram
+payload_bytes_bucket{kind="a\\"b\\\\c\\nd",le="100"} 1
+payload_bytes_bucket{kind="a\\"b\\\\c\\nd",le="+Inf"} 2
+payload_bytes_sum{kind="a\\"b\\\\c\\nd"} 2148
+payload_bytes_count{kind="a\\"b\\\\c\\nd"} 2
+# HELP users_unique Received by sightline-stats-server: set "users.unique", distinct members seen
+# TYPE users_unique gauge
+users_unique 2
+`;
+
+// The server's snapshot through the toolkit's one renderer.
+const render = (input: ExpositionInput, format: ExpositionFormat = 'prometheus') => renderExposition(expositionSnapshot(input), { format });
+
+describe('expositionSnapshot', () => {
+  it('renders the server counters, then every family, in the Prometheus text format', async () => {
+    const { input } = fixture();
+    expect(render(input())).toBe(`${OWN}${RECEIVED}`);
+  });
+
+  it('renders OpenMetrics: counter families without _total, samples with it, and # EOF', async () => {
+    const { input } = fixture();
+    const text = render(input(), 'openmetrics');
+    expect(text).toContain('# TYPE orders_created counter\norders_created_total{http_method="GET",region="eu"} 42\n');
+    expect(text).toContain('# TYPE sightline_stats_server_series_dropped counter\nsightline_stats_server_series_dropped_total 4\n');
+    expect(text).toContain('# TYPE db_query_seconds histogram\ndb_query_seconds_bucket{le="0.01"} 1\n');
+    expect(text.endsWith('users_unique 2\n# EOF\n')).toBe(true);
+    // Rendering OpenMetrics leaves the Prometheus rendering as it was.
+    expect(render(input())).toBe(`${OWN}${RECEIVED}`);
+  });
+});
+
+describe('createMetricsSource', () => {
+  it('renders Prometheus text and negotiates OpenMetrics from the Accept header', async () => {
+    const { input } = fixture();
+    const source = createMetricsSource(input);
+    expect(source.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(await source.render()).toBe(`${OWN}${RECEIVED}`);
+    const open = await source.negotiate!('application/openmetrics-text; version=1.0.0,text/plain;q=0.5');
+    expect(open.contentType).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+    expect(open.body.endsWith('# EOF\n')).toBe(true);
+    const plain = await source.negotiate!(undefined);
+    expect(plain).toEqual({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: `${OWN}${RECEIVED}` });
+  });
+
+  it('reads the store at each render', async () => {
+    const { input, store } = fixture();
+    const source = createMetricsSource(input);
+    store.setGauge('queue.depth', undefined, 9);
+    expect(await source.render()).toContain('\nqueue_depth 9\n');
+  });
+
+  it('negotiates as @sightline/prometheus does: text when the Accept header prefers it', async () => {
+    const { input } = fixture();
+    const source = createMetricsSource(input);
+    const out = await source.negotiate('text/plain;version=0.0.4,application/openmetrics-text;version=1.0.0;q=0.5');
+    expect(out).toEqual({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: `${OWN}${RECEIVED}` });
+    expect(source.formats).toEqual(['prometheus', 'openmetrics']);
+    expect(await source.render('openmetrics')).toBe(render(input(), 'openmetrics'));
+  });
+});
