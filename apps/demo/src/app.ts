@@ -1,7 +1,7 @@
 // The demo service: every Sightline package wired through @sightline/setup, as a user would.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { combineHooks, getLogger, type MetricsHooks } from '@sightline/core';
+import { combineHooks, errorText, getLogger, listen, type MetricsHooks } from '@sightline/core';
 import { health } from '@sightline/health';
 import { otel, scope } from '@sightline/otel';
 import { cacheMetrics, httpMetrics, prometheus, queueMetrics } from '@sightline/prometheus';
@@ -180,17 +180,14 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
     try {
       void rest(req, res);
     } catch (error) {
-      log.error('REST handler failed', { error: (error as Error).message });
+      log.error('REST handler failed', { error: errorText(error) });
       if (!res.headersSent) json(res, 500, { error: 'internal error' });
     }
   });
   let ws: WsServer | undefined;
   try {
     await listenOrExplain(
-      new Promise<void>((resolve, reject) => {
-        apiServer.once('error', reject);
-        apiServer.listen(options.apiPort, host, () => resolve());
-      }),
+      listen(apiServer, options.apiPort, host),
       'API server',
       '--api-port',
       host,

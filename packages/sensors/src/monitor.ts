@@ -1,8 +1,9 @@
 // Monitor: the built-in collection of Faust's Monitor. Events land in plain numeric fields, fixed
 // rings and one record per topic-partition; rates, averages and maxima are computed when read.
 import type { SensorState } from '@sightline/core';
+import type { Shape } from '@sightline/core';
+import { checkSensorOptions, MONITOR_SHAPE } from './options-shapes.js';
 import { monotonicClock, type Clock } from './clock.js';
-import { clockOption, finiteNumber, positiveInteger } from './errors.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Sensor } from './sensor.js';
 import { SlidingWindow } from './sliding-window.js';
@@ -68,6 +69,9 @@ const byTp = (
  * timer, and a rate read takes one when the last is older than that.
  */
 export class Monitor extends Sensor {
+  /** The options this class accepts; a subclass with options of its own extends it. */
+  static readonly optionsShape: Shape = MONITOR_SHAPE;
+
   protected readonly clock: Clock;
   protected readonly sampleIntervalMs: number;
 
@@ -122,18 +126,15 @@ export class Monitor extends Sensor {
 
   constructor(options: MonitorOptions = {}) {
     super();
-    const maxAvgHistory = positiveInteger('maxAvgHistory', options.maxAvgHistory ?? DEFAULTS.maxAvgHistory);
-    const commit = positiveInteger(
-      'maxCommitLatencyHistory',
-      options.maxCommitLatencyHistory ?? DEFAULTS.maxCommitLatencyHistory,
-    );
-    const send = positiveInteger('maxSendLatencyHistory', options.maxSendLatencyHistory ?? DEFAULTS.maxSendLatencyHistory);
-    this.sampleIntervalMs = finiteNumber('sampleIntervalMs', options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs, 0, true);
+    checkSensorOptions((new.target as typeof Monitor).optionsShape, options, `new ${new.target.name}()`);
+    const maxAvgHistory = options.maxAvgHistory ?? DEFAULTS.maxAvgHistory;
+    const commit = options.maxCommitLatencyHistory ?? DEFAULTS.maxCommitLatencyHistory;
+    const send = options.maxSendLatencyHistory ?? DEFAULTS.maxSendLatencyHistory;
+    this.sampleIntervalMs = options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs;
     const every = options.timeEventsEvery ?? DEFAULTS.timeEventsEvery;
-    this.timeEventsEvery = every === 0 ? 0 : positiveInteger('timeEventsEvery', every);
+    this.timeEventsEvery = every;
     this.untilTimedEvent = this.timeEventsEvery;
-    this.maxTopicPartitions = positiveInteger('maxTopicPartitions', options.maxTopicPartitions ?? DEFAULTS.maxTopicPartitions);
-    if (options.clock !== undefined) clockOption('clock', options.clock);
+    this.maxTopicPartitions = options.maxTopicPartitions ?? DEFAULTS.maxTopicPartitions;
     this.clock = options.clock ?? monotonicClock;
     this.historySizes = { avg: maxAvgHistory, commit, send };
 
@@ -191,7 +192,7 @@ export class Monitor extends Sensor {
     stats.lastSentOffset = offset;
   }
 
-  override onStreamEventIn(_tp: string, _offset: number, _stream: unknown, _event: unknown): SensorState | void {
+  override onStreamEventIn(_tp: string, _offset: number, _stream: unknown, _event: unknown): SensorState {
     this.eventsCount++;
     this.eventsActiveCount++;
     if (this.timeEventsEvery !== 0 && --this.untilTimedEvent === 0) {
@@ -202,7 +203,7 @@ export class Monitor extends Sensor {
 
   override onStreamEventOut(_tp: string, _offset: number, _stream: unknown, _event: unknown, state?: SensorState): void {
     this.eventsActiveCount--;
-    if (state !== undefined) this.eventRuntime.push(this.clock.now() - state);
+    if (typeof state === 'number') this.eventRuntime.push(this.clock.now() - state);
   }
 
   override onTableGet(_table: unknown, _key: unknown): void {
@@ -218,49 +219,49 @@ export class Monitor extends Sensor {
     this.tableContainsCount++;
   }
 
-  override onCommitInitiated(_consumer: unknown): SensorState {
+  override onCommitInitiated(_consumer: unknown): number {
     this.commitsInitiatedCount++;
     return this.clock.now();
   }
   override onCommitCompleted(_consumer: unknown, state: SensorState): void {
     this.commitsCompletedCount++;
-    this.commitLatency.push(this.clock.now() - state);
+    if (typeof state === 'number') this.commitLatency.push(this.clock.now() - state);
   }
 
-  override onSendInitiated(_producer: unknown, _topic: string, _message: unknown): SensorState {
+  override onSendInitiated(_producer: unknown, _topic: string, _message: unknown): number {
     this.sendsInitiatedCount++;
     return this.clock.now();
   }
   override onSendCompleted(_producer: unknown, state: SensorState): void {
     this.sendsCompletedCount++;
-    this.sendLatency.push(this.clock.now() - state);
+    if (typeof state === 'number') this.sendLatency.push(this.clock.now() - state);
   }
   override onSendError(_producer: unknown, _error: unknown, _state: SensorState): void {
     this.sendErrorsCount++;
   }
 
-  override onAssignmentStart(_assignor: unknown): SensorState {
+  override onAssignmentStart(_assignor: unknown): number {
     return this.clock.now();
   }
   override onAssignmentCompleted(_assignor: unknown, state: SensorState): void {
     this.assignmentsCompletedCount++;
-    this.assignmentLatency.push(this.clock.now() - state);
+    if (typeof state === 'number') this.assignmentLatency.push(this.clock.now() - state);
   }
   override onAssignmentError(_assignor: unknown, _error: unknown, _state: SensorState): void {
     this.assignmentErrorsCount++;
   }
 
-  override onRebalanceStart(_app: unknown): SensorState {
+  override onRebalanceStart(_app: unknown): number {
     this.rebalancesCount++;
     return this.clock.now();
   }
   override onRebalanceReturn(_app: unknown, state: SensorState): void {
     this.rebalancesReturnedCount++;
-    this.rebalanceReturnLatency.push(this.clock.now() - state);
+    if (typeof state === 'number') this.rebalanceReturnLatency.push(this.clock.now() - state);
   }
   override onRebalanceEnd(_app: unknown, state: SensorState): void {
     this.rebalancesEndedCount++;
-    this.rebalanceEndLatency.push(this.clock.now() - state);
+    if (typeof state === 'number') this.rebalanceEndLatency.push(this.clock.now() - state);
   }
 
   override onTopicBufferFull(tp: string): void {

@@ -24,9 +24,11 @@ describe('setup: routes and span sinks', () => {
 
   it('refuses a span sink without onSpanEnd and routes that are not routes', () => {
     expect(() => setup({ service: 's', plugins: [{ name: 'p', spanSink: {} as never }] })).toThrow(
-      new SetupConfigError('setup(): plugins[0] ("p").spanSink must be a SpanSink ({ onSpanEnd(span) })'),
+      new SetupConfigError('invalid option `plugins[0].spanSink` in setup(): expected a SpanSink ({ onSpanEnd(span) }) (got an object)'),
     );
-    expect(() => setup({ service: 's', plugins: [{ name: 'p', routes: [{ path: 'x' }] as never }] })).toThrow(/plugins\[0\] \("p"\)\.routes must be an array of routes/);
+    expect(() => setup({ service: 's', plugins: [{ name: 'p', routes: [{ path: 'x' }] as never }] })).toThrow(
+      /invalid option `plugins\[0\]\.routes\[0\]` in setup\(\): expected a route/,
+    );
     expect(() => setup({ service: 's', plugins: [{ name: 'p', routes: {} as never }] })).toThrow(SetupConfigError);
   });
 });

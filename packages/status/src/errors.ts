@@ -1,4 +1,4 @@
-import { SightlineConfigError } from '@sightline/core';
+import { OptionsError } from '@sightline/core';
 
-/** A status page option was wrong: the message names it and the expected form. */
-export class StatusConfigError extends SightlineConfigError {}
+/** A status page option was wrong: the message names it, where it came from and the expected form. */
+export class StatusConfigError extends OptionsError {}

@@ -1,6 +1,5 @@
 // The status page's options, their defaults in one place, and the one function that checks them.
-import type { MetricsSource } from '@sightline/core';
-import { closestName } from './closest-name.js';
+import { opt, validateOptions, type MetricsSource, type Shape } from '@sightline/core';
 import { StatusConfigError } from './errors.js';
 
 export interface StatusOptions {
@@ -61,54 +60,45 @@ export const STATUS_DEFAULTS = Object.freeze({
   maxTransitions: 200,
 });
 
-const KEYS = [...Object.keys(STATUS_DEFAULTS), 'metrics'];
+const PATH = /^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
+const isMetricsSource = (v: { render?: unknown } | null): string | undefined =>
+  typeof v === 'object' && v !== null && typeof v.render === 'function' ? undefined : 'expected a MetricsSource { contentType, render() }';
 
+/** The options, for core's options rule (and setupFromEnv's SIGHTLINE_STATUS_* variables). */
+export const STATUS_SHAPE: Shape = Object.freeze({
+  path: opt.string({ check: (v: string) => (PATH.test(v) ? undefined : 'expected a path prefix such as "/status"') }),
+  auth: opt.enum(['metrics', 'none']),
+  intervalMs: opt.integer({ min: 10, max: 60_000 }),
+  historySeconds: opt.integer({ min: 1, max: 86_400 }),
+  maxSeries: opt.integer({ min: 1, max: 10_000 }),
+  maxPins: opt.integer({ min: 0, max: 1000 }),
+  maxClients: opt.integer({ min: 1, max: 10_000 }),
+  maxClientBufferBytes: opt.integer({ min: 1024, max: 1 << 30 }),
+  maxTraces: opt.integer({ min: 0, max: 10_000 }),
+  maxSpansPerTrace: opt.integer({ min: 1, max: 100_000 }),
+  maxTransitions: opt.integer({ min: 1, max: 100_000 }),
+  metrics: opt.any({ check: isMetricsSource, env: false }),
+});
 
-function integer(name: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new StatusConfigError(`status(): ${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value) ?? String(value)}`);
-  }
-  return value;
-}
-
-/** Checks every option once, at construction; a bad one throws `StatusConfigError` naming it. */
-export function resolveStatusOptions(options: StatusOptions = {}): ResolvedStatusOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new StatusConfigError(`status(): options must be an object, got ${String(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!KEYS.includes(key)) {
-      // TODO(issue 13): core's options rule replaces this check when it lands.
-      const hint = closestName(key, KEYS);
-      throw new StatusConfigError(`unknown option \`${key}\` in status()${hint ? `: did you mean \`${hint}\`?` : `; valid options: ${KEYS.join(', ')}`}`);
-    }
-  }
-  const path = options.path ?? STATUS_DEFAULTS.path;
-  if (typeof path !== 'string' || !/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(path)) {
-    throw new StatusConfigError(`status(): path must be a path prefix such as "/status", got ${JSON.stringify(path)}`);
-  }
-  const auth = options.auth ?? STATUS_DEFAULTS.auth;
-  if (auth !== 'metrics' && auth !== 'none') throw new StatusConfigError(`status(): auth must be "metrics" or "none", got ${JSON.stringify(auth)}`);
-  const metrics = options.metrics;
-  if (metrics !== undefined && (typeof metrics !== 'object' || metrics === null || typeof metrics.render !== 'function')) {
-    throw new StatusConfigError('status(): metrics must be a MetricsSource ({ contentType, render() })');
-  }
-  const intervalMs = integer('intervalMs', options.intervalMs, STATUS_DEFAULTS.intervalMs, 10, 60_000);
-  const historySeconds = integer('historySeconds', options.historySeconds, STATUS_DEFAULTS.historySeconds, 1, 86_400);
+/** Checks every option once, at construction (core's rule); a bad one throws `StatusConfigError`. */
+export function resolveStatusOptions(options: StatusOptions = {}, source = 'status()'): ResolvedStatusOptions {
+  validateOptions(STATUS_SHAPE, options, { source, error: (message, details) => new StatusConfigError(message, details) });
+  const d = STATUS_DEFAULTS;
+  const intervalMs = options.intervalMs ?? d.intervalMs;
+  const historySeconds = options.historySeconds ?? d.historySeconds;
   return Object.freeze({
-    path,
-    auth,
+    path: options.path ?? d.path,
+    auth: options.auth ?? d.auth,
     intervalMs,
     historySeconds,
     capacity: Math.max(2, Math.ceil((historySeconds * 1000) / intervalMs)),
-    maxSeries: integer('maxSeries', options.maxSeries, STATUS_DEFAULTS.maxSeries, 1, 10_000),
-    maxPins: integer('maxPins', options.maxPins, STATUS_DEFAULTS.maxPins, 0, 1000),
-    maxClients: integer('maxClients', options.maxClients, STATUS_DEFAULTS.maxClients, 1, 10_000),
-    maxClientBufferBytes: integer('maxClientBufferBytes', options.maxClientBufferBytes, STATUS_DEFAULTS.maxClientBufferBytes, 1024, 1 << 30),
-    maxTraces: integer('maxTraces', options.maxTraces, STATUS_DEFAULTS.maxTraces, 0, 10_000),
-    maxSpansPerTrace: integer('maxSpansPerTrace', options.maxSpansPerTrace, STATUS_DEFAULTS.maxSpansPerTrace, 1, 100_000),
-    maxTransitions: integer('maxTransitions', options.maxTransitions, STATUS_DEFAULTS.maxTransitions, 1, 100_000),
-    metrics,
+    maxSeries: options.maxSeries ?? d.maxSeries,
+    maxPins: options.maxPins ?? d.maxPins,
+    maxClients: options.maxClients ?? d.maxClients,
+    maxClientBufferBytes: options.maxClientBufferBytes ?? d.maxClientBufferBytes,
+    maxTraces: options.maxTraces ?? d.maxTraces,
+    maxSpansPerTrace: options.maxSpansPerTrace ?? d.maxSpansPerTrace,
+    maxTransitions: options.maxTransitions ?? d.maxTransitions,
+    metrics: options.metrics,
   });
 }

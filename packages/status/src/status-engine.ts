@@ -1,9 +1,8 @@
 // The sampler behind the page: once per interval (a timer, off every recording path) it renders
 // the metrics sources, reads the runtime, asks the health server for readiness, appends to the ring
 // buffers and streams what changed to the connected browsers.
-import { getLogger, type MetricsSource, type RouteHost } from '@sightline/core';
+import { closestName, getLogger, type MetricsSource, type RouteHost } from '@sightline/core';
 import { CHARTS, type SeriesMeta } from './charts.js';
-import { closestName } from './closest-name.js';
 import { deriveSeries, isCumulative } from './derive.js';
 import { parseExposition, type ParsedExposition, type Sample } from './exposition-parser.js';
 import { HealthTracker } from './health-tracker.js';

@@ -95,12 +95,12 @@ function labelsFrom(params: URLSearchParams): Record<string, string> | string {
 
 /** The page and its sampler, to mount in the health server or any node:http server. */
 export function createStatusPage(options: StatusOptions = {}): StatusPage {
-  return buildStatusPage(options).page;
+  return buildStatusPage(options, 'createStatusPage()').page;
 }
 
 /** The page with its engine, for the plugin (which gives the engine setup's metrics sources). */
-export function buildStatusPage(options: StatusOptions): { readonly page: StatusPage; readonly engine: StatusEngine } {
-  const config = resolveStatusOptions(options);
+export function buildStatusPage(options: StatusOptions, source: string): { readonly page: StatusPage; readonly engine: StatusEngine } {
+  const config = resolveStatusOptions(options, source);
   const engine = new StatusEngine(config);
   const base = config.path;
   let assets: PageAssets | undefined | null = null;

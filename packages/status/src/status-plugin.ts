@@ -1,7 +1,7 @@
 // status() for setup(): brings the /status route (the health server serves it, behind the /metrics
 // token) and a span sink (the otel plugin feeds it), and charts every plugin's metrics.
-import type { HttpRoute, Plugin, PluginContext, SpanSink } from '@sightline/core';
-import type { StatusOptions } from './options.js';
+import { withOptionsShape, type HttpRoute, type Plugin, type PluginContext, type SpanSink } from '@sightline/core';
+import { STATUS_SHAPE, type StatusOptions } from './options.js';
 import type { StatusEngine } from './status-engine.js';
 import { buildStatusPage, type StatusPage } from './status-page.js';
 
@@ -17,8 +17,8 @@ export interface StatusPlugin extends Plugin {
   stop(): void;
 }
 
-export function status(options: StatusPluginOptions = {}): StatusPlugin {
-  const { page, engine }: { page: StatusPage; engine: StatusEngine } = buildStatusPage(options);
+function statusPlugin(options: StatusPluginOptions = {}): StatusPlugin {
+  const { page, engine }: { page: StatusPage; engine: StatusEngine } = buildStatusPage(options, 'status()');
   return Object.freeze({
     name: 'status' as const,
     routes: Object.freeze([page.route]),
@@ -33,3 +33,6 @@ export function status(options: StatusPluginOptions = {}): StatusPlugin {
     },
   });
 }
+
+/** `status(options)`: the plugin for `setup()`; its options shape lets `setupFromEnv()` read SIGHTLINE_STATUS_*. */
+export const status = withOptionsShape(statusPlugin, STATUS_SHAPE);

@@ -2,6 +2,7 @@
 // context manager configure() registers) holds the current span, so a scope's parent is whatever
 // span is active where it starts: nested scopes nest, concurrent scopes share their parent, and
 // spans from other OpenTelemetry instrumentation interleave with scopes naturally.
+import { runSettled } from '@sightline/core';
 import { context, createContextKey, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { activeBridge, type Bridge } from '../state.js';
 import { sanitizeAttributes, type ScopeAttributes } from './attributes.js';
@@ -12,14 +13,6 @@ export const OBSERVABILITY_KEY = createContextKey('sightline.otel.observability'
 export interface ScopeOptions {
   /** Attributes set on the span when it starts (`null` / `undefined` values are dropped). */
   readonly attributes?: ScopeAttributes;
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** The `exception` event OpenTelemetry records for a thrown value (Errors keep type and stack). */
@@ -67,28 +60,11 @@ export function runScope<T>(
   } else {
     span = bridge.tracer.startSpan(name, attributes ? { attributes } : undefined, parent);
   }
-  let result: T;
-  try {
-    result = context.with(trace.setSpan(parent, span), fn);
-  } catch (error) {
-    fail(span, error);
-    throw error;
-  }
-  if (!isPromiseLike(result)) {
-    span.end();
-    return result;
-  }
-  // The caller gets a promise that settles after the span has ended, with fn's value or error.
-  return result.then(
-    (value) => {
-      span.end();
-      return value;
-    },
-    (error: unknown) => {
-      fail(span, error);
-      throw error;
-    },
-  ) as T;
+  return runSettled(
+    () => context.with(trace.setSpan(parent, span), fn),
+    () => span.end(),
+    (error) => fail(span, error),
+  );
 }
 
 export type ScopeFunction = {

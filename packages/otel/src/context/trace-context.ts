@@ -2,7 +2,7 @@
 // helpers that carry `traceparent` / `tracestate` over HTTP in both directions.
 import { context, isSpanContextValid, trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
-import { getLogger } from '@sightline/core';
+import { errorText, getLogger } from '@sightline/core';
 import { InvalidTraceIdError, InvalidTraceparentError } from '../errors.js';
 
 const log = getLogger('sightline.otel');
@@ -94,7 +94,7 @@ export function extractTraceparent(headers: HeaderCarrier): TraceHeaders | undef
   try {
     parseTraceparent(value);
   } catch (error) {
-    if (log.isEnabled('debug')) log.debug('ignored an invalid traceparent header', { error: (error as Error).message });
+    if (log.isEnabled('debug')) log.debug('ignored an invalid traceparent header', { error: errorText(error) });
     return undefined;
   }
   const state = readHeader(headers, TRACESTATE_HEADER);
