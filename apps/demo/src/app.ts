@@ -8,6 +8,7 @@ import { cacheMetrics, httpMetrics, prometheus, queueMetrics } from '@sightline/
 import { CustomSensor, healthMonitor, InstrumentedTable, logging, monitor } from '@sightline/sensors';
 import { PluginStartError, setup, type Observability } from '@sightline/setup';
 import { stats } from '@sightline/stats';
+import { status } from '@sightline/status';
 import { createStatsServer, statsServer } from '@sightline/stats-server';
 import { createWsServer, type WsServer } from '@sightline/ws';
 import { LoadGenerator } from './load-generator.js';
@@ -30,6 +31,8 @@ export interface DemoUrls {
   readonly live: string;
   readonly metrics: string;
   readonly stats: string;
+  /** The live status page: charts, health, recent traces. */
+  readonly status: string;
 }
 
 export interface DemoSummary {
@@ -94,6 +97,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
       logging(),
       healthMonitorPlugin,
       { name: 'business', sensor: business },
+      // The live page at /status, served by the health server; otel feeds it the recent traces.
+      status(),
       healthPlugin,
     ],
   });
@@ -227,6 +232,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
     live: `${healthBase}/health/live`,
     metrics: `${healthBase}/metrics`,
     stats: `${statsAddress.url}/v1/snapshot`,
+    status: `${healthBase}/status`,
   };
 
   consumer.start();

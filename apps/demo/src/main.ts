@@ -44,6 +44,7 @@ async function main(): Promise<number> {
 
   const { urls } = app;
   out('Sightline demo is running. Open:');
+  out(`  status page (live)    ${urls.status}`);
   out(`  metrics (Prometheus)  ${urls.metrics}`);
   out(`  readiness             ${urls.ready}`);
   out(`  liveness              ${urls.live}`);

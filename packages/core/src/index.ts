@@ -55,6 +55,8 @@ export { acceptsGzip, encodeExposition, MIN_GZIP_BYTES } from './contracts/expos
 export type { EncodedExposition } from './contracts/exposition-encoding.js';
 export type { HealthCheck, HealthResult } from './contracts/health-check.js';
 export type { Plugin, PluginContext, ServiceInfo } from './contracts/plugin.js';
+export type { HttpRoute, ReadinessOutcome, ReadinessReport, RouteHost } from './contracts/http-route.js';
+export type { FinishedSpan, FinishedSpanStatus, SpanSink } from './contracts/span-sink.js';
 
 export {
   configureLogging,

@@ -1,6 +1,6 @@
 // The pure half of readiness: runs HealthChecks concurrently, each under its own timeout, and caches
 // the report for a short time. Knows nothing about HTTP; the handler serialises what it returns.
-import { errorText, errorType, getLogger, opt, validateOptions, type HealthCheck, type HealthResult, type Shape } from '@sightline/core';
+import { errorText, errorType, getLogger, opt, validateOptions, type HealthCheck, type HealthResult, type ReadinessOutcome, type ReadinessReport, type Shape } from '@sightline/core';
 import { validateCheck } from './config.js';
 
 const CHECK_AGGREGATOR_SHAPE: Shape = Object.freeze({
@@ -12,26 +12,11 @@ import { HealthConfigError } from './errors.js';
 
 const log = getLogger('sightline.health.checks');
 
-/** One check's outcome in a report. */
-export interface CheckOutcome {
-  readonly name: string;
-  readonly healthy: boolean;
-  /** False for checks marked `critical: false`: reported, never turning readiness to 503. */
-  readonly critical: boolean;
-  readonly timedOut: boolean;
-  readonly message?: string;
-  readonly details?: Readonly<Record<string, unknown>>;
-  /** Wall time of the check, in whole milliseconds (the timeout when it timed out). */
-  readonly durationMs: number;
-}
+/** One check's outcome in a report (core's `ReadinessOutcome`, which routes such as /status read). */
+export type CheckOutcome = ReadinessOutcome;
 
-export interface CheckReport {
-  /** Every critical check passed (true when there are none). */
-  readonly healthy: boolean;
-  /** Names of the critical checks that failed, in registration order. */
-  readonly failed: readonly string[];
-  readonly results: readonly CheckOutcome[];
-}
+/** What a run of the checks reports (core's `ReadinessReport`). */
+export type CheckReport = ReadinessReport;
 
 export interface CheckAggregatorOptions {
   readonly checks?: readonly HealthCheck[];
@@ -167,16 +152,19 @@ export class CheckAggregator {
     this.#generation++;
   }
 
-  /** The cached report while it is fresh, without running anything. */
-  cached(now: number = performance.now()): CheckReport | undefined {
+  /** The cached report while it is fresh (younger than `maxAgeMs`), without running anything. */
+  cached(now: number = performance.now(), maxAgeMs: number = this.#cacheMs): CheckReport | undefined {
     if (this.#checks.size === 0) return EMPTY_REPORT;
-    if (this.#report !== undefined && now - this.#reportAt < this.#cacheMs) return this.#report;
+    if (this.#report !== undefined && now - this.#reportAt < maxAgeMs) return this.#report;
     return undefined;
   }
 
-  /** The fresh cached report, or the report of a new run (shared with concurrent callers). */
-  run(): Promise<CheckReport> {
-    const cached = this.cached();
+  /**
+   * The cached report when younger than `maxAgeMs` (default `cacheMs`), or the report of a new run
+   * (shared with concurrent callers).
+   */
+  run(maxAgeMs: number = this.#cacheMs): Promise<CheckReport> {
+    const cached = this.cached(performance.now(), maxAgeMs);
     if (cached) return Promise.resolve(cached);
     if (this.#inflight) return this.#inflight;
     const generation = this.#generation;

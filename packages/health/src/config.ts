@@ -1,6 +1,6 @@
 // Options, their defaults in one place, SIGHTLINE_HEALTH_* variables and validation (once, at
 // construction), by core's one rule: options in code > environment > defaults.
-import type { HealthCheck, MetricsSource, Sensor } from '@sightline/core';
+import type { HealthCheck, HttpRoute, MetricsSource, Sensor } from '@sightline/core';
 import {
   mergeOptions,
   opt,
@@ -52,6 +52,8 @@ export interface HealthHandlerOptions {
   readonly requestTimeoutMs?: number;
   /** Where SIGHTLINE_HEALTH_* variables are read. Default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** More pages served under their own path prefix (a plugin's `routes`, e.g. the status page at /status). */
+  readonly routes?: readonly HttpRoute[];
 }
 
 export interface HealthServerOptions extends HealthHandlerOptions {
@@ -82,6 +84,7 @@ export interface ResolvedHandlerConfig {
   readonly metricsToken: string | undefined;
   readonly metricsRateLimit: RateLimitOptions | false;
   readonly requestTimeoutMs: number;
+  readonly routes: readonly HttpRoute[];
 }
 
 export interface ResolvedServerConfig extends ResolvedHandlerConfig {
@@ -140,6 +143,7 @@ export const HEALTH_HANDLER_SHAPE: Shape = Object.freeze({
   ]),
   requestTimeoutMs: opt.integer({ min: 1 }),
   env: opt.any({ env: false }),
+  routes: opt.array(opt.any(), { env: false }),
 });
 
 export const HEALTH_SERVER_SHAPE: Shape = Object.freeze({
@@ -205,6 +209,35 @@ export function resolveHandlerConfig(given: HealthHandlerOptions = {}, source = 
   return handlerConfig(withEnv(HEALTH_HANDLER_SHAPE, given, source));
 }
 
+const RESERVED_PREFIXES = ['/health', '/metrics'];
+
+function routeList(value: unknown): readonly HttpRoute[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new HealthConfigError(`routes must be an array of routes ({ path, auth, handle }), got ${describe(value)}`);
+  const seen = new Set<string>();
+  return Object.freeze(
+    value.map((r: unknown, i) => {
+      const route = r as Partial<HttpRoute> | null;
+      if (typeof route !== 'object' || route === null || typeof route.handle !== 'function') {
+        throw new HealthConfigError(`routes[${i}] must be a route { path, auth, handle(req, res) }, got ${describe(r)}`);
+      }
+      const path = route.path;
+      if (typeof path !== 'string' || !/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(path)) {
+        throw new HealthConfigError(`routes[${i}].path must be a path prefix such as "/status", got ${describe(path)}`);
+      }
+      if (RESERVED_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) {
+        throw new HealthConfigError(`routes[${i}].path ${describe(path)} is served by the health server itself; pick another prefix`);
+      }
+      if (route.auth !== 'metrics' && route.auth !== 'none') {
+        throw new HealthConfigError(`routes[${i}].auth must be "metrics" or "none", got ${describe(route.auth)}`);
+      }
+      if (seen.has(path)) throw new HealthConfigError(`routes has two routes at "${path}": paths must be unique`);
+      seen.add(path);
+      return route as HttpRoute;
+    }),
+  );
+}
+
 function handlerConfig(options: HealthHandlerOptions): ResolvedHandlerConfig {
   const metricsRateLimit: RateLimitOptions | false =
     options.metricsRateLimit === undefined ? DEFAULTS.metricsRateLimit : options.metricsRateLimit === false ? false : Object.freeze({ ...options.metricsRateLimit });
@@ -227,6 +260,7 @@ function handlerConfig(options: HealthHandlerOptions): ResolvedHandlerConfig {
     metricsToken: metricsToken as string | undefined,
     metricsRateLimit,
     requestTimeoutMs,
+    routes: routeList(options.routes),
   });
 }
 

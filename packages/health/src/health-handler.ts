@@ -2,8 +2,9 @@
 // holds the startup / ready / shutting-down state, and serves what responses.ts serialises.
 // Mount it in any node:http server; createHealthServer is one such server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { encodeExposition, errorText, getLogger, type HealthCheck, type MetricsExposition, renderMetrics } from '@sightline/core';
+import { encodeExposition, errorText, getLogger, type HealthCheck, type HttpRoute, type MetricsExposition, renderMetrics } from '@sightline/core';
 import { bearerTokenVerifier, type TokenVerifier } from './bearer-token.js';
+import { routeAuthorization, TOKEN_COOKIE } from './route-auth.js';
 import { CheckAggregator, type CheckReport } from './check-aggregator.js';
 import { resolveHandlerConfig, type HealthHandlerOptions, type ResolvedHandlerConfig } from './config.js';
 import { FixedWindowRateLimiter } from './rate-limiter.js';
@@ -49,6 +50,8 @@ export interface HealthHandler {
   readonly checkNames: readonly string[];
   /** Runs (or reuses) the readiness checks, as /health/ready would. */
   checkReadiness(): Promise<CheckReport>;
+  /** Detaches the routes (their streams end, their timers stop); the server calls it when closing. */
+  detachRoutes(): void;
 }
 
 type Writable = ServerResponse;
@@ -160,6 +163,13 @@ class HandlerState {
   }
 }
 
+function findRoute(routes: readonly HttpRoute[], path: string): HttpRoute | undefined {
+  for (const route of routes) {
+    if (path === route.path || (path.startsWith(route.path) && path.charCodeAt(route.path.length) === 47 /* / */)) return route;
+  }
+  return undefined;
+}
+
 /** Builds the handler. Options are validated once, here; bad ones throw `HealthConfigError`. */
 export function createHealthHandler(options: HealthHandlerOptions = {}): HealthHandler {
   return handlerFromConfig(resolveHandlerConfig(options));
@@ -231,6 +241,33 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
     send(res, 200, encoded.body, head, exposition.contentType, encoded.headers);
   }
 
+  // A route behind the metrics token also takes it from a cookie (a browser's EventSource cannot
+  // send headers); `?token=` on a page sets that cookie and redirects to the URL without it.
+  function serveRoute(route: HttpRoute, req: IncomingMessage, res: Writable, head: boolean): void {
+    if (route.auth === 'metrics' && state.verifier) {
+      const auth = routeAuthorization(req, state.verifier);
+      if (auth.kind === 'denied') {
+        send(res, 401, errorBody('unauthorized', `${route.path} needs the /metrics token: an Authorization: Bearer <token> header, or open ${route.path}?token=<token> once`), head, JSON_TYPE, {
+          'www-authenticate': 'Bearer realm="metrics"',
+        });
+        return;
+      }
+      if (auth.kind === 'redirect') {
+        res.writeHead(303, {
+          location: auth.location,
+          'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(auth.token)}; Path=${route.path}; HttpOnly; SameSite=Strict`,
+          'cache-control': 'no-store',
+          'content-length': 0,
+        });
+        res.end();
+        return;
+      }
+    }
+    route.handle(req, res);
+  }
+
+  for (const route of config.routes) route.attach?.({ readiness: (maxAgeMs) => state.checks.run(maxAgeMs) });
+
   function fail(res: Writable, error: unknown): void {
     log.error('health handler failed', { error: errorText(error) });
     if (!res.headersSent) send(res, 500, errorBody('internal_error', 'the health endpoint failed; see the sightline.health log'), false);
@@ -246,10 +283,25 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
       case '/health/startup':
       case '/metrics':
         break;
-      default:
+      default: {
+        const route = config.routes.length > 0 ? findRoute(config.routes, path) : undefined;
+        if (route) {
+          const method = req.method;
+          if (method !== 'GET' && method !== 'HEAD') {
+            send(res, 405, errorBody('method_not_allowed', `${String(method)} is not allowed on ${path}; use GET or HEAD`), false, JSON_TYPE, { allow: ALLOW });
+            return;
+          }
+          try {
+            serveRoute(route, req, res, method === 'HEAD');
+          } catch (error) {
+            fail(res, error);
+          }
+          return;
+        }
         if (next) next();
-        else send(res, 404, errorBody('not_found', `no endpoint at ${path}; try ${HEALTH_PATHS.join(', ')}`), req.method === 'HEAD');
+        else send(res, 404, errorBody('not_found', `no endpoint at ${path}; try ${[...HEALTH_PATHS, ...config.routes.map((r) => r.path)].join(', ')}`), req.method === 'HEAD');
         return;
+      }
     }
     const method = req.method;
     const head = method === 'HEAD';
@@ -316,6 +368,17 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
     shuttingDown: { get: () => state.shuttingDown, enumerable: true },
     checkNames: { get: () => state.checks.names, enumerable: true },
     checkReadiness: { value: () => state.checks.run() },
+    detachRoutes: {
+      value: () => {
+        for (const route of config.routes) {
+          try {
+            route.detach?.();
+          } catch (error) {
+            log.warn('a route failed to detach', { route: route.path, error: error instanceof Error ? error.message : String(error) });
+          }
+        }
+      },
+    },
   });
   return handler;
 }

@@ -74,6 +74,7 @@ function healthPlugin(options: HealthPluginOptions = {}): HealthPlugin {
         checks,
         snapshot,
         ready: readyRequested,
+        routes: [...(pluginOptions.routes ?? []), ...(context.routes ?? [])],
       });
       for (const h of pendingShutdownHandlers) started.onShutdown(h);
       pendingChecks.length = 0;

@@ -78,6 +78,8 @@ export async function createHealthServer(options: HealthServerOptions = {}): Pro
 
   let closing: Promise<void> | undefined;
   function closeServer(): Promise<void> {
+    // Routes' long-lived streams (the status page's events) end first, or close would wait on them.
+    if (!closing) handler.detachRoutes();
     closing ??= new Promise<void>((resolve) => {
       server.close(() => resolve());
       // In-flight requests finish; connections with nothing in flight go now.

@@ -37,6 +37,8 @@ export { otelHooks } from './metrics/otel-hooks.js';
 export type { OtelHooksOptions } from './metrics/otel-hooks.js';
 export { otel } from './plugin.js';
 
+export { SpanSinkProcessor } from './exporters/span-sink-processor.js';
+
 export {
   AlreadyConfiguredError,
   InvalidTraceContextError,

@@ -1,5 +1,6 @@
 // The entry point, as in the seed: configure once at startup, then observability() for the root
 // of each tree of scopes; shutdown() flushes everything at exit.
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { getLogger } from '@sightline/core';
 import { withoutCredentials } from './config/endpoint.js';
 import { resolveOptions, type OpenTelemetryOptions } from './config/options.js';
@@ -11,6 +12,11 @@ import { otelState } from './state.js';
 const log = getLogger('sightline.otel');
 
 function configure(options: OpenTelemetryOptions = {}): void {
+  configureWithProcessors(options, []);
+}
+
+/** configure() plus span processors of the plugin's own (kept out of the public options). */
+export function configureWithProcessors(options: OpenTelemetryOptions, extraSpanProcessors: readonly SpanProcessor[]): void {
   const s = otelState();
   if (s.configuredService !== undefined) throw new AlreadyConfiguredError(s.configuredService);
   const resolved = resolveOptions(options);
@@ -22,7 +28,7 @@ function configure(options: OpenTelemetryOptions = {}): void {
     log.info('OpenTelemetry SDK disabled by OTEL_SDK_DISABLED=true', { service: resolved.service });
     return;
   }
-  const sdk = createSdk(resolved);
+  const sdk = createSdk(resolved, {}, extraSpanProcessors);
   s.sdk = sdk;
   s.configuredService = resolved.service;
   s.shuttingDown = undefined;

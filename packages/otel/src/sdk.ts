@@ -55,7 +55,12 @@ export interface SdkLoaders {
   readonly b3?: LoadB3;
 }
 
-export function createSdk(options: ResolvedOptions, loaders: SdkLoaders = {}): ConfiguredSdk {
+export function createSdk(
+  options: ResolvedOptions,
+  loaders: SdkLoaders = {},
+  // Processors a plugin adds next to the configured ones (the status page's span sink).
+  extraSpanProcessors: readonly SpanProcessor[] = [],
+): ConfiguredSdk {
   // Everything that may fail (a missing optional package, a bad exporter) is built before anything
   // global changes.
   const propagator = buildPropagator(options.propagators, loaders.b3);
@@ -70,6 +75,7 @@ export function createSdk(options: ResolvedOptions, loaders: SdkLoaders = {}): C
             ? new BatchSpanProcessor({ exporter: createSpanExporter(options.otlp.traces!, loaders.grpc), ...options.bsp })
             : new SimpleSpanProcessor({ exporter: new LoggerSpanExporter() }),
         );
+  spanProcessors.push(...extraSpanProcessors);
   const idGenerator = new LinkingIdGenerator();
   const sampler = options.sampler ? samplerFromEnv(options.sampler, (m) => log.warn(m)) : undefined;
   const tracerProvider = new TracerProvider({

@@ -33,6 +33,19 @@ const PLUGIN_FIELD = opt.object(
           : 'expected a MetricsSource ({ contentType: string, render() })',
     }),
     healthChecks: opt.array(opt.any(), { expected: 'an array of health checks' }),
+    spanSink: opt.any({
+      check: (v: { onSpanEnd?: unknown } | null) =>
+        typeof v === 'object' && v !== null && typeof v.onSpanEnd === 'function' ? undefined : 'expected a SpanSink ({ onSpanEnd(span) })',
+    }),
+    routes: opt.array(
+      opt.any({
+        check: (r: { path?: unknown; handle?: unknown } | null) =>
+          typeof r === 'object' && r !== null && typeof r.path === 'string' && r.path.startsWith('/') && typeof r.handle === 'function'
+            ? undefined
+            : "expected a route ({ path: '/x', auth, handle(req, res) })",
+      }),
+      { expected: 'an array of routes' },
+    ),
     start: opt.function(),
     stop: opt.function(),
   },

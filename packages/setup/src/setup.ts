@@ -71,6 +71,8 @@ export function setup(options: SetupOptions): Observability {
   const metricsSources = Object.freeze(plugins.flatMap((p) => (p.metrics ? [p.metrics] : [])));
   const metrics = metricsSources.length > 0 ? combineMetricsSources(...metricsSources) : undefined;
   const healthChecks = Object.freeze(plugins.flatMap((p) => p.healthChecks ?? []));
+  const routes = Object.freeze(plugins.flatMap((p) => p.routes ?? []));
+  const spanSinks = Object.freeze(plugins.flatMap((p) => (p.spanSink ? [p.spanSink] : [])));
   const snapshot = (): Record<string, unknown> => sensor.asDict();
 
   const contextFor = (plugin: Plugin): PluginContext => ({
@@ -80,6 +82,8 @@ export function setup(options: SetupOptions): Observability {
     sensor,
     metricsSources,
     healthChecks,
+    routes,
+    spanSinks,
     snapshot,
   });
 

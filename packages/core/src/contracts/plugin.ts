@@ -2,8 +2,10 @@
 import type { MetricsHooks } from '../hooks/metrics-hooks.js';
 import type { Logger } from '../logging/logger.js';
 import type { HealthCheck } from './health-check.js';
+import type { HttpRoute } from './http-route.js';
 import type { MetricsSource } from './metrics-source.js';
 import type { Sensor } from './sensor.js';
+import type { SpanSink } from './span-sink.js';
 
 export interface ServiceInfo {
   readonly service: string;
@@ -22,6 +24,10 @@ export interface PluginContext extends ServiceInfo {
   readonly metricsSources: readonly MetricsSource[];
   /** Every plugin's `healthChecks`, in plugin order. */
   readonly healthChecks: readonly HealthCheck[];
+  /** Every plugin's `routes`, in plugin order: the health server serves them. */
+  readonly routes?: readonly HttpRoute[];
+  /** Every plugin's `spanSink`, in plugin order: the tracing plugin feeds them finished spans. */
+  readonly spanSinks?: readonly SpanSink[];
   /** Each plugin's sensor snapshot (`asDict()`), by plugin name: the JSON /metrics fallback. */
   snapshot(): Record<string, unknown>;
 }
@@ -32,6 +38,10 @@ export interface Plugin {
   readonly sensor?: Sensor;
   readonly healthChecks?: readonly HealthCheck[];
   readonly metrics?: MetricsSource;
+  /** Pages to serve next to /health and /metrics (e.g. the status page). */
+  readonly routes?: readonly HttpRoute[];
+  /** Where finished spans go when a tracing plugin is present. */
+  readonly spanSink?: SpanSink;
   start?(context: PluginContext): void | Promise<void>;
   stop?(): void | Promise<void>;
 }
