@@ -1,5 +1,6 @@
 // Options of createStatsServer(): the type users write, its defaults, and validation done once.
 import { DEFAULT_MAX_SKEW_MS } from '@sightline/stats-protocol';
+import { DEFAULT_METRIC_PREFIX, METRIC_PREFIX_PATTERN } from './aggregation/prometheus-names.js';
 import { StatsServerConfigError } from './errors.js';
 
 export interface StatsdListenOptions {
@@ -42,6 +43,25 @@ export interface StatsServerOptions {
   readonly requestTimeoutMs?: number;
   /** Serve the exposition at `GET /metrics` and the snapshot at `GET /v1/snapshot`. Default true. */
   readonly exposeMetrics?: boolean;
+  /**
+   * Put before the name of every received metric, so received metrics never meet the application's
+   * own (`http.requests` is exposed as `stats_http_requests_total`). Default `stats_`; `''` for none.
+   */
+  readonly metricPrefix?: string;
+  /** Bytes held for peers at most: series (and what they add to a scrape), set members, bodies being received, batch ids. Default 128 MiB. */
+  readonly maxMemoryBytes?: number;
+  /** Connections open at once per listener (HTTP and WebSocket; StatsD TCP); more are closed at once and counted. Default 1000. */
+  readonly maxConnections?: number;
+  /** Longest metric name, in characters; longer ones are dropped and counted. Default 200. */
+  readonly maxNameLength?: number;
+  /** Most tags on one metric; more drop the metric. Default 64. */
+  readonly maxTags?: number;
+  /** Longest tag key, in characters. Default 100. */
+  readonly maxTagKeyLength?: number;
+  /** Longest tag value, in characters. Default 1024. */
+  readonly maxTagValueLength?: number;
+  /** Longest set member, in characters. Default 1024. */
+  readonly maxSetMemberLength?: number;
 }
 
 export interface ResolvedOptions {
@@ -60,6 +80,14 @@ export interface ResolvedOptions {
   readonly maxTcpLineLength: number;
   readonly requestTimeoutMs: number;
   readonly exposeMetrics: boolean;
+  readonly metricPrefix: string;
+  readonly maxMemoryBytes: number;
+  readonly maxConnections: number;
+  readonly maxNameLength: number;
+  readonly maxTags: number;
+  readonly maxTagKeyLength: number;
+  readonly maxTagValueLength: number;
+  readonly maxSetMemberLength: number;
 }
 
 export const DEFAULT_TIMER_BUCKETS: readonly number[] = Object.freeze([0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
@@ -76,6 +104,14 @@ export const DEFAULTS = Object.freeze({
   maxSetMembers: 10_000,
   maxTcpLineLength: 65_536,
   requestTimeoutMs: 30_000,
+  metricPrefix: DEFAULT_METRIC_PREFIX,
+  maxMemoryBytes: 128 * 1024 * 1024,
+  maxConnections: 1000,
+  maxNameLength: 200,
+  maxTags: 64,
+  maxTagKeyLength: 100,
+  maxTagValueLength: 1024,
+  maxSetMemberLength: 1024,
 });
 
 export function resolveOptions(options: StatsServerOptions): ResolvedOptions {
@@ -99,6 +135,14 @@ export function resolveOptions(options: StatsServerOptions): ResolvedOptions {
     maxTcpLineLength: positiveInt('maxTcpLineLength', options.maxTcpLineLength ?? DEFAULTS.maxTcpLineLength),
     requestTimeoutMs: positiveInt('requestTimeoutMs', options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs),
     exposeMetrics: bool('exposeMetrics', options.exposeMetrics ?? true),
+    metricPrefix: metricPrefix(options.metricPrefix ?? DEFAULTS.metricPrefix),
+    maxMemoryBytes: positiveInt('maxMemoryBytes', options.maxMemoryBytes ?? DEFAULTS.maxMemoryBytes),
+    maxConnections: positiveInt('maxConnections', options.maxConnections ?? DEFAULTS.maxConnections),
+    maxNameLength: positiveInt('maxNameLength', options.maxNameLength ?? DEFAULTS.maxNameLength),
+    maxTags: positiveInt('maxTags', options.maxTags ?? DEFAULTS.maxTags),
+    maxTagKeyLength: positiveInt('maxTagKeyLength', options.maxTagKeyLength ?? DEFAULTS.maxTagKeyLength),
+    maxTagValueLength: positiveInt('maxTagValueLength', options.maxTagValueLength ?? DEFAULTS.maxTagValueLength),
+    maxSetMemberLength: positiveInt('maxSetMemberLength', options.maxSetMemberLength ?? DEFAULTS.maxSetMemberLength),
   });
 }
 
@@ -120,6 +164,13 @@ function port(name: string, value: unknown): number {
 function positiveInt(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
     throw new StatsServerConfigError(`${name}: expected a positive integer, got ${shown(value)}`);
+  }
+  return value;
+}
+
+function metricPrefix(value: unknown): string {
+  if (typeof value !== 'string' || !METRIC_PREFIX_PATTERN.test(value)) {
+    throw new StatsServerConfigError(`metricPrefix: expected "" or the start of a Prometheus name such as "stats_" ([A-Za-z_][A-Za-z0-9_]*), got ${shown(value)}`);
   }
   return value;
 }

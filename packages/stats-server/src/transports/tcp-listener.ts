@@ -2,6 +2,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { getLogger } from '@sightline/core';
+import type { IngestCounters } from '../ingest-stats.js';
 import type { StatsdIngest } from '../statsd/statsd-ingest.js';
 
 const log = getLogger('sightline.stats-server.statsd.tcp');
@@ -15,11 +16,15 @@ export class TcpListener {
     private readonly port: number,
     private readonly ingest: StatsdIngest,
     private readonly maxLineBytes: number,
+    private readonly maxConnections: number,
+    private readonly counters: IngestCounters,
   ) {}
 
   listen(): Promise<number> {
     const server = createServer((socket) => this.onConnection(socket));
     this.server = server;
+    server.maxConnections = this.maxConnections;
+    server.on('drop', () => this.counters.connectionsRefused++);
     return new Promise((resolve, reject) => {
       const onError = (error: Error) => {
         this.server = undefined;
