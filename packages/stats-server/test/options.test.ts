@@ -19,6 +19,14 @@ describe('resolveOptions', () => {
       maxTcpLineLength: 65_536,
       requestTimeoutMs: 30_000,
       exposeMetrics: true,
+      metricPrefix: 'stats_',
+      maxMemoryBytes: 134_217_728,
+      maxConnections: 1000,
+      maxNameLength: 200,
+      maxTags: 64,
+      maxTagKeyLength: 100,
+      maxTagValueLength: 1024,
+      maxSetMemberLength: 1024,
     });
   });
 
@@ -37,6 +45,9 @@ describe('resolveOptions', () => {
     [{ secrets: ['ok', ''] }, 'secrets[1]: expected a non-empty string, got an empty string'],
     [{ port: 70_000 }, 'port: expected an integer port from 0 to 65535, got 70000'],
     [{ port: 1.5 }, 'port: expected an integer port from 0 to 65535, got 1.5'],
+    [{ metricPrefix: 'a.b' }, 'metricPrefix: expected "" or the start of a Prometheus name such as "stats_" ([A-Za-z_][A-Za-z0-9_]*), got "a.b"'],
+    [{ maxMemoryBytes: 0 }, 'maxMemoryBytes: expected a positive integer, got 0'],
+    [{ maxConnections: -1 }, 'maxConnections: expected a positive integer, got -1'],
     [{ host: '' }, 'host: expected a host name or IP address such as "127.0.0.1", got ""'],
     [{ statsd: { udpPort: -1 } }, 'statsd.udpPort: expected an integer port from 0 to 65535, got -1'],
     [{ statsd: { tcpPort: 65_536 } }, 'statsd.tcpPort: expected an integer port from 0 to 65535, got 65536'],
