@@ -169,7 +169,7 @@ describe('5. every input class gives a valid exposition, what is dropped counted
       ].join('\n'),
     );
     const s = server.snapshot();
-    expect(s.server.rejected).toMatchObject({ name_clash: 5, negative_counter: 1, negative_timer: 1, non_finite: 1 });
+    expect(s.server.rejected).toMatchObject({ name_clash: 5, negative_counter: 1, negative_observation: 1, non_finite: 1 });
     expect(s.server.statsdLines).toBe(4);
     expect(s.counters).toEqual({ y: 1, ok: 1 });
   });

@@ -163,14 +163,15 @@ export class MetricStore {
   /**
    * Records samples of a timer (milliseconds) or histogram, sampled at `rate`: each value counts
    * 1 / rate times, in whole observations (the fraction is carried to the next sample), so bucket
-   * counts stay integers. Negative timings are dropped; all values are checked before any is applied.
+   * counts stay integers. Negative values are dropped; all values are checked before any is applied.
    */
   observe(kind: 'timer' | 'histogram', name: string, tags: Tags | undefined, values: readonly number[], rate = 1): Rejection | undefined {
     const weight = 1 / rate;
     if (!Number.isFinite(weight) || !(rate > 0)) return reject('non_finite', `${kind} "${clip(name)}": sample rate ${rate} gives a weight that is not finite`);
     for (const value of values) {
       if (!Number.isFinite(value)) return reject('non_finite', `${kind} "${clip(name)}": value ${value} is not finite`);
-      if (kind === 'timer' && value < 0) return reject('negative_timer', `timer "${clip(name)}": negative duration ${value} dropped`);
+      // A histogram's sum is counter-like (OpenMetrics refuses a negative one): durations and sizes are never below 0.
+      if (value < 0) return reject('negative_observation', `${kind} "${clip(name)}": negative value ${value} dropped (histograms and timers take values >= 0)`);
     }
     const s = this.resolve(kind, name, tags);
     if (!isSeries(s)) return s;

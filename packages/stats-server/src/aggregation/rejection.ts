@@ -12,7 +12,7 @@ export const REJECT_REASONS = [
   'set_members_limit',
   'memory_budget',
   'negative_counter',
-  'negative_timer',
+  'negative_observation',
   'non_finite',
 ] as const;
 
