@@ -25,6 +25,7 @@ Options:
   --max-set-members <n>         distinct members kept per set (default 10000)
   --max-memory-bytes <n>        bytes held for peers at most (default 134217728)
   --max-connections <n>         connections open at once per listener (default 1000)
+  --request-timeout-ms <n>      time allowed to receive a whole HTTP request (default 30000)
   --metric-prefix <p>           namespace of received metrics (default stats_; "" for none)
   --timer-buckets <list>        histogram bounds for timers, in seconds: 0.01,0.1,1
   --histogram-buckets <list>    histogram bounds for histograms and distributions
@@ -60,6 +61,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'max-memory-bytes': { type: 'string' },
         'max-connections': { type: 'string' },
         'metric-prefix': { type: 'string' },
+        'request-timeout-ms': { type: 'string' },
         'timer-buckets': { type: 'string' },
         'histogram-buckets': { type: 'string' },
         'log-level': { type: 'string' },
@@ -113,6 +115,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       maxMemoryBytes: int('max-memory-bytes'),
       maxConnections: int('max-connections'),
       metricPrefix: str('metric-prefix'),
+      requestTimeoutMs: int('request-timeout-ms'),
     }),
     ...(Object.keys(statsd).length > 0 ? { statsd } : {}),
     ...(timer || histogram ? { buckets: defined({ timer, histogram }) } : {}),

@@ -55,7 +55,12 @@ function route(ctx: HttpHandlerContext, req: IncomingMessage, res: ServerRespons
   }
   if (ctx.metrics && path === METRICS_PATH) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
-    renderMetrics(ctx.metrics, req.headers.accept).then(
+    // Bytes straight to the socket when the source can (the server's own does): no string copy of a large body.
+    const source = ctx.metrics as MetricsSource & { negotiateBytes?: (accept: string | undefined) => Promise<{ contentType: string; body: Buffer }> };
+    const rendered: Promise<{ contentType: string; body: string | Buffer }> = source.negotiateBytes
+      ? source.negotiateBytes(req.headers.accept)
+      : renderMetrics(ctx.metrics, req.headers.accept);
+    rendered.then(
       ({ contentType, body }) => {
         res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
         res.end(req.method === 'HEAD' ? undefined : body);

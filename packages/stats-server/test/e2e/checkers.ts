@@ -27,6 +27,23 @@ export function promtoolCheck(body: string): CheckResult {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+// promtool's advice on names a peer chose (`hasOwnProperty` is camelCase, a gauge `x_sum`, `size_h`):
+// the body parses and is valid; the server exposes the names it was sent.
+const NAME_STYLE_LINT =
+  /(should be written in 'snake_case' not 'camelCase'|non-histogram and non-summary metrics should not have "_(sum|count|bucket)" suffix|metric names should not contain abbreviated units)$/;
+
+/**
+ * What promtool finds wrong beyond the style of names peers chose: [] when the body is valid. Exit
+ * status 1 is a parse error; 3 is lint advice, each line of which is kept unless it is name style.
+ */
+export function promtoolProblems(body: string): string[] {
+  const { status, stdout, stderr } = promtoolCheck(body);
+  if (status === 0) return [];
+  const lines = `${stdout}\n${stderr}`.split('\n').filter((l) => l.trim() !== '');
+  if (status !== 3) return [`promtool exit ${status}`, ...lines.slice(0, 5)];
+  return lines.filter((l) => !NAME_STYLE_LINT.test(l)).slice(0, 5);
+}
+
 /** The strict OpenMetrics parser on a body; the samples it read, or what it refused. */
 export function openMetricsParse(body: string): CheckResult & { samples?: [string, string, Record<string, string>, number][] } {
   if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: apt-get install -y python3-prometheus-client`);
