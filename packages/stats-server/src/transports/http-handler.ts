@@ -124,7 +124,7 @@ function receiveBatch(ctx: HttpHandlerContext, req: IncomingMessage, res: Server
     reserved = declared;
   }
   const timer = setTimeout(() => {
-    if (done) return;
+    if (done || req.socket.destroyed) return;
     ctx.counters.requestsTimedOut++;
     refuse({ status: 400, accepted: 0, rejected: 0, error: `request not received within requestTimeoutMs (${ctx.requestTimeoutMs} ms)` }, 408);
   }, ctx.requestTimeoutMs);
