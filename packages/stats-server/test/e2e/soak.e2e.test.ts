@@ -10,6 +10,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { encodeBatch, newBatchId } from '@sightline/stats-protocol';
 import WebSocket from 'ws';
+import type { StatsSnapshot } from '../../src/index.js';
 import { sign } from '../helpers.js';
 import { openMetricsParse, promtoolProblems } from './checkers.js';
 
@@ -306,7 +307,7 @@ describe('soak: valid and hostile traffic on every listener, scraped every secon
     expect(scrapes.filter((s) => s.status !== 200 || s.problems.length > 0)).toEqual([]);
 
     // Memory held to the budget.
-    const snapshot = JSON.parse((await httpCall('/v1/snapshot', 'GET', {})).body) as { server: Record<string, number> & { rejected: Record<string, number> } };
+    const snapshot = JSON.parse((await httpCall('/v1/snapshot', 'GET', {})).body) as StatsSnapshot;
     const s = snapshot.server;
     expect(s.memoryBytes).toBeLessThanOrEqual(MAX_MEMORY_BYTES);
     const mib = (n: number) => Math.round(n / 1048576);
@@ -332,7 +333,7 @@ describe('soak: valid and hostile traffic on every listener, scraped every secon
       tag_length: expect.any(Number), negative_counter: expect.any(Number), non_finite: expect.any(Number), name_clash: expect.any(Number),
     });
     for (const reason of ['tag_length', 'negative_counter', 'non_finite', 'name_clash', 'set_member_length', 'malformed']) {
-      expect({ reason, count: s.rejected[reason]! > 0 }).toEqual({ reason, count: true });
+      expect({ reason, count: s.rejected[reason as keyof typeof s.rejected] > 0 }).toEqual({ reason, count: true });
     }
 
     // And it still stops cleanly.
