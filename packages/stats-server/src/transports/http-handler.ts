@@ -108,15 +108,11 @@ function receiveBatch(ctx: HttpHandlerContext, req: IncomingMessage, res: Server
     reserved = 0;
     req.off('data', onData);
   };
-  const refuse = (outcome: BatchOutcome, status?: number) => {
-    // Stop reading and buffering: answer now and close the connection.
+  // Stop reading and buffering: answer now and close the connection.
+  const refuse = (outcome: BatchOutcome) => {
     finish();
     req.pause();
-    if (status === undefined) reply(req, res, outcome, true);
-    else {
-      sendJson(res, status, { error: outcome.error }, true);
-      res.once('finish', () => req.socket.destroySoon());
-    }
+    reply(req, res, outcome, true);
   };
   // A body known in advance is reserved whole; a chunked one as it comes.
   if (Number.isFinite(declared) && declared > 0) {
@@ -126,7 +122,10 @@ function receiveBatch(ctx: HttpHandlerContext, req: IncomingMessage, res: Server
   const timer = setTimeout(() => {
     if (done || req.socket.destroyed) return;
     ctx.counters.requestsTimedOut++;
-    refuse({ status: 400, accepted: 0, rejected: 0, error: `request not received within requestTimeoutMs (${ctx.requestTimeoutMs} ms)` }, 408);
+    finish();
+    req.pause();
+    sendJson(res, 408, { error: `request not received within requestTimeoutMs (${ctx.requestTimeoutMs} ms)` }, true);
+    res.once('finish', () => req.socket.destroySoon());
   }, ctx.requestTimeoutMs);
   const onData = (chunk: Buffer) => {
     if (done) return;
