@@ -125,6 +125,19 @@ describe('3. memory is bounded in bytes', () => {
     expect(s.sets.users! + s.server.setMembersDropped).toBe(2000);
     expect(s.server.rejected.memory_budget).toBe(s.server.setMembersDropped);
   });
+
+  it('a store that fills its share of the budget still takes batches updating the series it holds', async () => {
+    const budget = 1024 * 1024;
+    const address = await start({ maxMemoryBytes: budget, maxSeries: 1_000_000 });
+    expect((await postBatch(address.url, { v: 1, metrics: [{ type: 'counter', name: 'kept', value: 1 }] }, { secret: SECRET })).status).toBe(200);
+    for (let i = 0; server!.snapshot().server.rejected.memory_budget === 0; i++) {
+      server!.ingestStatsd(Array.from({ length: 100 }, (_, j) => `fill:1|c|#id:${i * 100 + j}${'x'.repeat(500)}`).join('\n'));
+    }
+    expect(server!.snapshot().server.memoryBytes).toBeLessThanOrEqual(budget * 0.75);
+    const res = await postBatch(address.url, { v: 1, metrics: [{ type: 'counter', name: 'kept', value: 1 }] }, { secret: SECRET });
+    expect(res.status).toBe(200);
+    expect(server!.snapshot().counters.kept).toBe(2);
+  });
 });
 
 describe('4. received metrics live in their own namespace', () => {

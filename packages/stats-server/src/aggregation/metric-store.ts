@@ -223,13 +223,13 @@ export class MetricStore {
     for (const member of members) {
       if (set.has(member)) continue;
       if (set.size >= this.options.maxSetMembers) full++;
-      else if (!this.budget.tryReserve(MEMBER_OVERHEAD + stringCost(member))) overBudget++;
+      else if (!this.budget.tryReserve(MEMBER_OVERHEAD + stringCost(member), this.budget.storeLimitBytes)) overBudget++;
       else set.add(member);
     }
     if (full + overBudget === 0) return undefined;
     this.counters.setMembersDropped += full + overBudget;
     if (overBudget > 0) {
-      return reject('memory_budget', `set "${clip(name)}": memory budget (${this.budget.limitBytes} bytes) reached: ${overBudget + full} new member(s) dropped`);
+      return reject('memory_budget', `set "${clip(name)}": memory budget (${this.budget.storeLimitBytes} of ${this.budget.limitBytes} bytes for series and members) reached: ${overBudget + full} new member(s) dropped`);
     }
     return reject('set_members_limit', `set "${clip(name)}" holds maxSetMembers (${this.options.maxSetMembers}) members: ${full} new member(s) dropped`);
   }
@@ -318,9 +318,9 @@ export class MetricStore {
       (kind === 'timer' || kind === 'histogram' ? 8 * (buckets.length + 1) : 0) +
       samples * (promName.length + 8 + labelBytes + SAMPLE_OVERHEAD) +
       (family ? 0 : FAMILY_OVERHEAD + 4 * promName.length + 2 * name.length);
-    if (!this.budget.tryReserve(cost)) {
+    if (!this.budget.tryReserve(cost, this.budget.storeLimitBytes)) {
       this.counters.seriesDropped++;
-      return reject('memory_budget', `memory budget (${this.budget.limitBytes} bytes) reached: new series ${clip(display)} dropped`);
+      return reject('memory_budget', `memory budget (${this.budget.storeLimitBytes} of ${this.budget.limitBytes} bytes for series and members) reached: new series ${clip(display)} dropped`);
     }
     if (!family) {
       family = { name: promName, kind, sourceName: name, series: new Map(), buckets };
