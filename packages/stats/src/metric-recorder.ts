@@ -4,6 +4,7 @@
 // once, when a series first appears in a flush window.
 import { checkStatsdSafeTags, isValidMetricName, METRIC_NAME_PATTERN, type Tags } from '@sightline/stats-protocol';
 import type { MetricRecord } from './batch.js';
+import { errorText } from '@sightline/core';
 
 /** Per-call options: DogStatsD-style tags and a sample rate in (0, 1]. */
 export interface MetricOptions {
@@ -153,7 +154,7 @@ export abstract class MetricRecorder {
       entry.values.push(value);
       if (++this.size >= this.ctx.maxBatchSize) this.full();
     } catch (error) {
-      this.ctx.reportInvalid(String(name), `recording failed: ${(error as Error).message}`);
+      this.ctx.reportInvalid(String(name), `recording failed: ${errorText(error)}`);
     }
   }
 
@@ -181,7 +182,7 @@ export abstract class MetricRecorder {
       if (type === 'counter') entry.value += value / rate;
       else entry.value = value;
     } catch (error) {
-      this.ctx.reportInvalid(String(name), `recording failed: ${(error as Error).message}`);
+      this.ctx.reportInvalid(String(name), `recording failed: ${errorText(error)}`);
     }
   }
 
@@ -189,7 +190,7 @@ export abstract class MetricRecorder {
     try {
       this.onFull();
     } catch (error) {
-      this.ctx.reportInvalid('(buffer)', `flush failed: ${(error as Error).message}`);
+      this.ctx.reportInvalid('(buffer)', `flush failed: ${errorText(error)}`);
     }
   }
 

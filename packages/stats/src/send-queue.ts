@@ -4,6 +4,7 @@
 import type { Batch } from './batch.js';
 import { StatsTransportError } from './errors.js';
 import type { Transport } from './transports/transport.js';
+import { backoffDelay } from '@sightline/core';
 
 export interface SendQueueOptions {
   readonly maxQueuedBatches: number;
@@ -34,12 +35,6 @@ export interface DeliveryEvents {
 interface Waiter {
   readonly seq: number;
   readonly resolve: () => void;
-}
-
-/** Exponential backoff with jitter: base * 2^attempt, capped, times a random factor in [0.5, 1]. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  const exp = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
-  return Math.round(exp * (0.5 + random() / 2));
 }
 
 export class SendQueue {
@@ -163,7 +158,7 @@ export class SendQueue {
         return;
       }
       this.counts.retries++;
-      const delay = backoffDelay(attempt, this.options.retryBaseMs, this.options.retryMaxMs);
+      const delay = backoffDelay(attempt, { initialDelayMs: this.options.retryBaseMs, maxDelayMs: this.options.retryMaxMs, jitter: 0.5 });
       await new Promise<void>((resolve) => setTimeout(resolve, delay));
     }
   }

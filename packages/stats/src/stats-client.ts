@@ -2,7 +2,7 @@
 // `flushIntervalMs` or when it holds `maxBatchSize` values, through a bounded queue to the transport.
 // A metric call never throws and never blocks; failures are logged, counted and reported.
 import { inspect } from 'node:util';
-import { getLogger } from '@sightline/core';
+import { errorText, getLogger, runSettled, WarningThrottle } from '@sightline/core';
 import { recordSize, type Batch, type MetricRecord } from './batch.js';
 import { InvalidMetricError, type StatsTransportError, type StatsTransportErrorKind } from './errors.js';
 import { MetricRecorder, type RecorderContext } from './metric-recorder.js';
@@ -48,11 +48,6 @@ export interface StatsClientStats {
 }
 
 const CLIENT_ONLY_OPTIONS = ['onError', 'transport', 'tlsOptions'];
-const MAX_REPORTED_NAMES = 1000;
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
-}
 
 export class StatsClient extends MetricRecorder {
   readonly protocol: Protocol | string;
@@ -62,7 +57,8 @@ export class StatsClient extends MetricRecorder {
   readonly #queue: SendQueue;
   readonly #counts: DeliveryCounts & { invalidMetrics: number };
   readonly #onError: ((error: StatsError) => void) | undefined;
-  readonly #reportedNames = new Set<string>();
+  /** Invalid metric names reported so far: once per name, in bounded memory. */
+  readonly #invalidNames = new WarningThrottle(log);
   readonly #loggedKinds = new Set<StatsTransportErrorKind>();
   readonly #collectors = new Set<() => void>();
   readonly #timer: NodeJS.Timeout | undefined;
@@ -70,7 +66,7 @@ export class StatsClient extends MetricRecorder {
   #closing: Promise<void> | undefined;
 
   constructor(options: StatsClientOptions = {}) {
-    const { config } = resolveConfig([optionsLayer(options, CLIENT_ONLY_OPTIONS)]);
+    const { config } = resolveConfig([optionsLayer(options, CLIENT_ONLY_OPTIONS, 'new StatsClient()')], 'new StatsClient()');
     const counts = {
       sentBatches: 0,
       sentMetrics: 0,
@@ -129,27 +125,8 @@ export class StatsClient extends MetricRecorder {
   pipeline<R>(body?: (pipe: Pipeline) => R): Pipeline | R {
     const pipe = new Pipeline(this.ctx, (chunks) => this.submit(chunks));
     if (body === undefined) return pipe;
-    let result: R;
-    try {
-      result = body(pipe);
-    } catch (error) {
-      pipe.end();
-      throw error;
-    }
-    if (!isPromiseLike(result)) {
-      pipe.end();
-      return result;
-    }
-    return Promise.resolve(result).then(
-      (value) => {
-        pipe.end();
-        return value;
-      },
-      (error: unknown) => {
-        pipe.end();
-        throw error;
-      },
-    ) as R;
+    const end = () => pipe.end();
+    return runSettled(() => body(pipe), end, end);
   }
 
   /**
@@ -185,7 +162,7 @@ export class StatsClient extends MetricRecorder {
       try {
         await this.#transport.close();
       } catch (error) {
-        log.debug('closing the transport failed', { error: (error as Error).message });
+        log.debug('closing the transport failed', { error: errorText(error) });
       }
     })();
     return this.#closing;
@@ -216,7 +193,7 @@ export class StatsClient extends MetricRecorder {
       try {
         collect();
       } catch (error) {
-        log.debug('a flush collector threw; ignored', { error: (error as Error).message });
+        log.debug('a flush collector threw; ignored', { error: errorText(error) });
       }
     }
   }
@@ -238,15 +215,7 @@ export class StatsClient extends MetricRecorder {
 
   private reportInvalid(metric: string, problem: string): void {
     this.#counts.invalidMetrics++;
-    if (this.#reportedNames.has(metric)) return;
-    if (this.#reportedNames.size >= MAX_REPORTED_NAMES) {
-      if (this.#reportedNames.size === MAX_REPORTED_NAMES) {
-        this.#reportedNames.add('\u0000overflow');
-        log.warn(`more than ${MAX_REPORTED_NAMES} distinct invalid metrics; further ones are counted but not logged`);
-      }
-      return;
-    }
-    this.#reportedNames.add(metric);
+    if (this.#invalidNames.admit(metric) < 0) return;
     const error = new InvalidMetricError(metric, problem);
     log.warn(error.message, { metric });
     this.callOnError(error);
