@@ -10,6 +10,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { encodeBatch, newBatchId } from '@sightline/stats-protocol';
 import WebSocket from 'ws';
+import { SECRETS_ENV_VAR } from '../../src/cli/parse-args.js';
 import type { StatsSnapshot } from '../../src/index.js';
 import { sign } from '../helpers.js';
 import { openMetricsParse, promtoolProblems } from './checkers.js';
@@ -38,7 +39,7 @@ beforeAll(async () => {
     process.execPath,
     [CLI, '--port', '0', '--statsd-udp-port', '0', '--statsd-tcp-port', '0', '--max-memory-bytes', String(MAX_MEMORY_BYTES),
       '--max-series', '100000', '--max-connections', '200', '--request-timeout-ms', '2000', '--log-level', 'error'],
-    { env: { ...process.env, SIGHTLINE_STATS_SECRETS: SECRET, SIGHTLINE_LOG: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...process.env, [SECRETS_ENV_VAR]: SECRET, SIGHTLINE_LOG: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stderr!.resume();
   const line = await new Promise<string>((resolve, reject) => {
