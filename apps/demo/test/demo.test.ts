@@ -23,7 +23,7 @@ describe('the demo', () => {
       http: 'http_requests_total',
       queue: 'queue_items_processed_total',
       sensor: 'sightline_messages_received_total',
-      stats: 'demo_orders_created_total',
+      stats: 'stats_demo_orders_created_total',
       cache: 'cache_hits_total',
       // Deliberate failures move the error metrics.
       errors: 'sightline_request_errors_total',

@@ -3,7 +3,7 @@
 // 5xx and network errors are retryable.
 import http from 'node:http';
 import https from 'node:https';
-import { BATCH_CONTENT_TYPE, BATCH_PATH, encodeBatch, SIGNATURE_HEADER, signBatch, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
+import { BATCH_CONTENT_TYPE, BATCH_PATH, encodeBatch, newBatchId, SIGNATURE_HEADER, signBatch, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
 import type { Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
 import type { SendResult, Transport } from './transport.js';
@@ -65,7 +65,8 @@ export class HttpTransport implements Transport {
   send(batch: Batch): Promise<SendResult> {
     let body = this.#bodies.get(batch);
     if (body === undefined) {
-      body = Buffer.from(encodeBatch(batch.metrics), 'utf8');
+      // One id per batch, kept across retries: the server applies a batch once (409 on a replay).
+      body = Buffer.from(encodeBatch(batch.metrics, newBatchId()), 'utf8');
       this.#bodies.set(batch, body);
     }
     // A fresh timestamp per attempt: a retry after a long outage must not look stale.

@@ -2,7 +2,7 @@
 // A missing ack within the timeout counts as a network error (retried by the client); a closed
 // connection is reopened on the next send, the client's backoff spacing the attempts.
 import WebSocket from 'ws';
-import { encodeBatch, encodeWsFrame, signBatch, WS_PATH } from '@sightline/stats-protocol';
+import { encodeBatch, encodeWsFrame, newBatchId, signBatch, WS_PATH } from '@sightline/stats-protocol';
 import type { Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
 import { resultForStatus, type StatsTlsOptions } from './http-transport.js';
@@ -50,7 +50,8 @@ export class WsTransport implements Transport {
     }
     let body = this.#bodies.get(batch);
     if (body === undefined) {
-      body = encodeBatch(batch.metrics);
+      // One id per batch, kept across retries: the server applies a batch once (409 on a replay).
+      body = encodeBatch(batch.metrics, newBatchId());
       this.#bodies.set(batch, body);
     }
     const timestamp = String(Date.now());

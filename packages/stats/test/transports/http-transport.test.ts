@@ -78,6 +78,11 @@ describe('http transport against an HMAC-checking receiver', () => {
       expect(receiver.counter('retried')).toBe(1);
       const retries = client.stats().retries;
       expect(retries).toBe(receiver.statuses.length - 1);
+      // Every attempt carries the batch's one signed id, so a server applies it once (409 on a replay).
+      const ids = receiver.rawRequests.map((r) => /"id":"([A-Za-z0-9_-]+)"/.exec(r)?.[1]);
+      expect(ids.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(ids).size).toBe(1);
+      expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
 
       receiver.override = 400;
       client.incr('refused');
