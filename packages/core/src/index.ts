@@ -34,6 +34,7 @@ export {
 export type { ExpositionFormat, MetricsExposition, MetricsSource } from './contracts/metrics-source.js';
 export type { HealthCheck, HealthResult } from './contracts/health-check.js';
 export type { Plugin, PluginContext, ServiceInfo } from './contracts/plugin.js';
+export type { Lifecycle, LifecyclePhase } from './contracts/lifecycle.js';
 
 export {
   configureLogging,
@@ -56,5 +57,7 @@ export { errorText } from './util/error-text.js';
 export { backoffDelay } from './util/backoff-delay.js';
 export type { BackoffOptions } from './util/backoff-delay.js';
 export { listen } from './util/listen.js';
+export { handleShutdownSignals, signalExitCode } from './util/shutdown-signals.js';
+export type { ShutdownSignalsOptions } from './util/shutdown-signals.js';
 export { WarningThrottle } from './util/warning-throttle.js';
 export type { WarningThrottleOptions } from './util/warning-throttle.js';

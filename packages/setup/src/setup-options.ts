@@ -4,6 +4,18 @@ import { describeValue } from './describe-value.js';
 import { SetupConfigError } from './errors.js';
 
 export const DEFAULT_STOP_TIMEOUT_MS = 5_000;
+export const DEFAULT_START_TIMEOUT_MS = 30_000;
+/** From the signal to the forced exit: below Kubernetes' default 30 s grace period. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
+/** Inside Kubernetes, long enough for the endpoints controller and kube-proxy to drop the pod. */
+export const KUBERNETES_SHUTDOWN_DELAY_MS = 5_000;
+export const DEFAULT_SIGNALS: readonly NodeJS.Signals[] = Object.freeze(['SIGTERM', 'SIGINT']);
+
+/** `shutdownDelayMs` when not given: 5000 when `KUBERNETES_SERVICE_HOST` is set, else 0. */
+export function defaultShutdownDelayMs(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const host = env['KUBERNETES_SERVICE_HOST'];
+  return typeof host === 'string' && host.trim() !== '' ? KUBERNETES_SHUTDOWN_DELAY_MS : 0;
+}
 
 export interface SetupOptions {
   /** The service's name, e.g. `orders`; given to every plugin (metric labels, span resources). */
@@ -15,6 +27,36 @@ export interface SetupOptions {
   readonly plugins: readonly Plugin[];
   /** How long one plugin's `stop()` may take before it is abandoned with a warning. Default 5000. */
   readonly stopTimeoutMs?: number;
+  /**
+   * How long one plugin's `start()` may take; past it `start()` rejects with `PluginStartError`
+   * and the plugins already started are stopped. Default 30000.
+   */
+  readonly startTimeoutMs?: number;
+  /**
+   * When the service counts as ready (readiness 200): `'start'` (default) once `start()` resolves;
+   * `'manual'` once you call `markReady()`.
+   */
+  readonly readiness?: 'start' | 'manual';
+  /**
+   * Signals that start the graceful stop and then exit the process (0 when everything stopped
+   * cleanly, else 1). Default `['SIGTERM', 'SIGINT']`; `false` handles none (you call `shutdown()`).
+   */
+  readonly signals?: readonly NodeJS.Signals[] | false;
+  /**
+   * After a signal (or `shutdown()`), how long readiness answers 503 before anything closes, so
+   * load balancers stop sending traffic. Default 5000 when `KUBERNETES_SERVICE_HOST` is set, else 0.
+   */
+  readonly shutdownDelayMs?: number;
+  /**
+   * Bound on the whole stop after a signal: past it the process exits with 1. Also bounds how long
+   * `stop()` waits for `beforeShutdown` and beacons. Default 25000.
+   */
+  readonly shutdownTimeoutMs?: number;
+  /**
+   * Runs when the stop begins in earnest (after the delay, before any plugin stops), beside the
+   * wait for beacons: close your own servers here so in-flight requests complete.
+   */
+  readonly beforeShutdown?: () => void | Promise<void>;
   /** Where setup logs; each plugin gets `logger.child(pluginName)`. Default `getLogger('sightline.setup')`. */
   readonly logger?: Logger;
 }
@@ -59,12 +101,32 @@ function checkPlugin(plugin: unknown, index: number): asserts plugin is Plugin {
   }
 }
 
+function checkMillis(value: unknown, what: string, zeroAllowed: boolean): void {
+  if (value === undefined) return;
+  if (!(typeof value === 'number' && Number.isFinite(value) && (zeroAllowed ? value >= 0 : value > 0))) {
+    throw new SetupConfigError(`setup(): ${what} must be a ${zeroAllowed ? 'non-negative' : 'positive'} number of milliseconds, got ${describeValue(value)}`);
+  }
+}
+
 /** Checks everything once, so that start() and the hot paths need not. */
 export function validateSetupOptions(options: SetupOptions): void {
   if (options === null || typeof options !== 'object') {
     throw new SetupConfigError(`setup(): options must be an object ({ service, plugins, ... }), got ${describeValue(options)}`);
   }
   const { service, version, environment, plugins, stopTimeoutMs } = options;
+  checkMillis(options.startTimeoutMs, 'startTimeoutMs', false);
+  checkMillis(options.shutdownDelayMs, 'shutdownDelayMs', true);
+  checkMillis(options.shutdownTimeoutMs, 'shutdownTimeoutMs', false);
+  if (options.readiness !== undefined && options.readiness !== 'start' && options.readiness !== 'manual') {
+    throw new SetupConfigError(`setup(): readiness must be "start" or "manual", got ${describeValue(options.readiness)}`);
+  }
+  const { signals } = options;
+  if (signals !== undefined && signals !== false && !(Array.isArray(signals) && signals.every((x) => typeof x === 'string' && /^SIG[A-Z0-9]+$/.test(x)))) {
+    throw new SetupConfigError(`setup(): signals must be false or an array of signal names such as ["SIGTERM", "SIGINT"], got ${describeValue(signals)}`);
+  }
+  if (options.beforeShutdown !== undefined && typeof options.beforeShutdown !== 'function') {
+    throw new SetupConfigError(`setup(): beforeShutdown must be a function when given, got ${describeValue(options.beforeShutdown)}`);
+  }
   if (typeof service !== 'string' || service.trim() === '') {
     throw new SetupConfigError(`setup(): service must be a non-empty string naming the service, e.g. "orders"; got ${describeValue(service)}`);
   }
