@@ -94,11 +94,16 @@ describe('graceful shutdown in a child process', () => {
     agent.destroy();
   }, 30_000);
 
-  it('exits at once on a second signal, with 128 + the signal number', async () => {
+  it('logs a second signal and keeps stopping; a third exits at once with 128 + the signal number', async () => {
     const child = await startChild({ FIXTURE_SHUTDOWN_DELAY_MS: '60000', FIXTURE_RENDER_MS: '0' });
     child.proc.kill('SIGTERM');
     await child.waitFor('sigterm');
     expect((await get(child.url, '/health/ready')).status).toBe(503);
+    child.proc.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Still stopping gracefully: not ready, alive.
+    expect(child.proc.exitCode).toBeNull();
+    expect((await get(child.url, '/health/live')).status).toBe(200);
     child.proc.kill('SIGINT');
     // 130 (SIGINT) rather than 0: the 60 s delay was cut short, the handlers never ran.
     expect(await child.exited).toEqual({ code: 130, signal: null });
