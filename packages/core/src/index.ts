@@ -1,5 +1,24 @@
 export { SightlineError, SightlineConfigError } from './errors.js';
 
+export { closestName, editDistance } from './options/did-you-mean.js';
+export { OptionsError } from './options/options-error.js';
+export type { OptionsErrorDetails, OptionsErrorFactory, OptionsProblemKind } from './options/options-error.js';
+export { expectedText, opt, validateField, validateOptions } from './options/schema.js';
+export type { Field, FieldKind, ScalarValue, Shape, ValidateContext } from './options/schema.js';
+export {
+  camelFromScreaming,
+  ENV_PACKAGE_KEYS,
+  ENV_PREFIX,
+  envVarName,
+  envVariables,
+  mergeOptions,
+  readEnvOptions,
+  screamingSnake,
+} from './options/env-options.js';
+export type { Env, EnvOptions, ReadEnvOptions } from './options/env-options.js';
+export { optionsShapeOf, withOptionsShape } from './options/options-shape-of.js';
+export { describeValue } from './options/describe-value.js';
+
 export { defineHooks, HOOK_NAMES, InvalidHooksError } from './hooks/metrics-hooks.js';
 export type { MetricsHooks, HookName } from './hooks/metrics-hooks.js';
 export { combineHooks } from './hooks/combine-hooks.js';

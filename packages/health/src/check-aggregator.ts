@@ -1,7 +1,13 @@
 // The pure half of readiness: runs HealthChecks concurrently, each under its own timeout, and caches
 // the report for a short time. Knows nothing about HTTP; the handler serialises what it returns.
-import { errorText, errorType, getLogger, type HealthCheck, type HealthResult } from '@sightline/core';
+import { errorText, errorType, getLogger, opt, validateOptions, type HealthCheck, type HealthResult, type Shape } from '@sightline/core';
 import { validateCheck } from './config.js';
+
+const CHECK_AGGREGATOR_SHAPE: Shape = Object.freeze({
+  checks: opt.array(opt.any()),
+  cacheMs: opt.integer({ min: 0 }),
+  checkTimeoutMs: opt.integer({ min: 0 }),
+});
 import { HealthConfigError } from './errors.js';
 
 const log = getLogger('sightline.health.checks');
@@ -112,6 +118,7 @@ export class CheckAggregator {
   readonly #lastHealthy = new Map<string, boolean>();
 
   constructor(options: CheckAggregatorOptions = {}) {
+    validateOptions(CHECK_AGGREGATOR_SHAPE, options, { source: 'new CheckAggregator()', error: (message, details) => new HealthConfigError(message, details) });
     this.#cacheMs = options.cacheMs ?? 1000;
     this.#timeoutMs = options.checkTimeoutMs ?? 1000;
     for (const check of options.checks ?? []) this.add(check);

@@ -162,7 +162,12 @@ class HandlerState {
 
 /** Builds the handler. Options are validated once, here; bad ones throw `HealthConfigError`. */
 export function createHealthHandler(options: HealthHandlerOptions = {}): HealthHandler {
-  const state = new HandlerState(resolveHandlerConfig(options));
+  return handlerFromConfig(resolveHandlerConfig(options));
+}
+
+/** The handler over options already resolved (createHealthServer resolves its own, once). */
+export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandler {
+  const state = new HandlerState(resolved);
   const { config } = state;
 
   async function serveReady(res: Writable, head: boolean): Promise<void> {
@@ -193,7 +198,7 @@ export function createHealthHandler(options: HealthHandlerOptions = {}): HealthH
 
   async function serveMetrics(req: IncomingMessage, res: Writable, head: boolean): Promise<void> {
     if (!config.enableMetrics) {
-      send(res, 404, errorBody('not_found', '/metrics is disabled (enableMetrics: false or SIGHTLINE_ENABLE_METRICS=false)'), head);
+      send(res, 404, errorBody('not_found', '/metrics is disabled (enableMetrics: false or SIGHTLINE_HEALTH_ENABLE_METRICS=false)'), head);
       return;
     }
     if (state.limiter && !state.limiter.take()) {

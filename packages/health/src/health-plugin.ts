@@ -1,7 +1,7 @@
 // The health server as a core Plugin: serves every plugin's metrics and health checks once setup
 // starts it. Knows only core's Plugin contract, never another Sightline package.
-import { combineMetricsSources, getLogger, type HealthCheck, type Plugin, type PluginContext } from '@sightline/core';
-import { resolveServerConfig, type HealthServerOptions } from './config.js';
+import { combineMetricsSources, getLogger, withOptionsShape, type HealthCheck, type Plugin, type PluginContext } from '@sightline/core';
+import { HEALTH_SERVER_SHAPE, resolveServerConfig, type HealthServerOptions } from './config.js';
 import { HealthConfigError } from './errors.js';
 import { createHealthServer, type HealthServer, type ShutdownHandler } from './health-server.js';
 
@@ -33,10 +33,10 @@ export interface HealthPlugin extends Plugin {
  * (`signals: []`, `exitProcess: false`) and its `stop()` adds no delay of its own unless
  * `shutdownDelayMs` is given.
  */
-export function health(options: HealthPluginOptions = {}): HealthPlugin {
+function healthPlugin(options: HealthPluginOptions = {}): HealthPlugin {
   const pluginOptions: HealthServerOptions = { signals: [], exitProcess: false, ...options };
   // Validate now, so a bad option fails where it was written rather than at start.
-  resolveServerConfig(pluginOptions);
+  resolveServerConfig(pluginOptions, 'health()');
 
   let server: HealthServer | undefined;
   let unsubscribe: (() => void) | undefined;
@@ -105,3 +105,5 @@ export function health(options: HealthPluginOptions = {}): HealthPlugin {
     },
   };
 }
+
+export const health = withOptionsShape(healthPlugin, HEALTH_SERVER_SHAPE);

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { errorText, getLogger, handleShutdownSignals, type HealthCheck, listen, signalExitCode } from '@sightline/core';
 import { resolveServerConfig, type HealthServerOptions } from './config.js';
-import { createHealthHandler, type HealthHandler } from './health-handler.js';
+import { handlerFromConfig, type HealthHandler } from './health-handler.js';
 
 const log = getLogger('sightline.health.server');
 
@@ -42,12 +42,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Starts a health server and resolves once it listens. Options are validated first (bad ones reject
- * with `HealthConfigError`); `SIGHTLINE_HEALTH_PORT`, `SIGHTLINE_HEALTH_HOST`, `SIGHTLINE_ENABLE_METRICS`
- * and `SIGHTLINE_METRICS_TOKEN` override the options.
+ * with `HealthConfigError`); `SIGHTLINE_HEALTH_*` variables (`SIGHTLINE_HEALTH_PORT`,
+ * `SIGHTLINE_HEALTH_HOST`...) fill in the options not given in code.
  */
 export async function createHealthServer(options: HealthServerOptions = {}): Promise<HealthServer> {
   const config = resolveServerConfig(options);
-  const handler = createHealthHandler(options);
+  const handler = handlerFromConfig(config);
   const shutdownHandlers: ShutdownHandler[] = [];
 
   const server = createServer(

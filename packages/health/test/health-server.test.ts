@@ -240,11 +240,11 @@ describe('/metrics', () => {
     expect(t.json()).toEqual({ error: 'metrics_timeout', message: 'rendering /metrics took longer than 30 ms' });
   });
 
-  it('is 404 when metrics are disabled, by option or by SIGHTLINE_ENABLE_METRICS', async () => {
-    const off = await startServer({ metrics: promSource, env: { SIGHTLINE_ENABLE_METRICS: 'false' } });
+  it('is 404 when metrics are disabled, by option or by SIGHTLINE_HEALTH_ENABLE_METRICS', async () => {
+    const off = await startServer({ metrics: promSource, env: { SIGHTLINE_HEALTH_ENABLE_METRICS: 'false' } });
     const r = await get(off.url, '/metrics');
     expect(r.status).toBe(404);
-    expect(r.json()).toEqual({ error: 'not_found', message: '/metrics is disabled (enableMetrics: false or SIGHTLINE_ENABLE_METRICS=false)' });
+    expect(r.json()).toEqual({ error: 'not_found', message: '/metrics is disabled (enableMetrics: false or SIGHTLINE_HEALTH_ENABLE_METRICS=false)' });
     const off2 = await startServer({ enableMetrics: false });
     expect((await get(off2.url, '/metrics')).status).toBe(404);
   });

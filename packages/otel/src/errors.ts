@@ -1,8 +1,8 @@
 // Errors thrown on purpose by @sightline/otel: each names the bad value and the form expected.
-import { SightlineConfigError, SightlineError } from '@sightline/core';
+import { OptionsError, SightlineConfigError, SightlineError } from '@sightline/core';
 
 /** An option or `OTEL_*` variable given to `OpenTelemetry.configure()` was wrong. */
-export class OtelConfigError extends SightlineConfigError {}
+export class OtelConfigError extends OptionsError {}
 
 /** `OpenTelemetry.configure()` was called a second time in this process. */
 export class AlreadyConfiguredError extends SightlineError {

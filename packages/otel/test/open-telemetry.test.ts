@@ -106,7 +106,7 @@ describe('OpenTelemetry', () => {
   });
 
   it('a failed configure leaves the process unconfigured', () => {
-    expect(() => OpenTelemetry.configure({ service: 's', protocol: 'smoke-signals' as 'grpc' })).toThrow('Invalid protocol');
+    expect(() => OpenTelemetry.configure({ service: 's', protocol: 'smoke-signals' as 'grpc' })).toThrow('invalid option `protocol` in OpenTelemetry.configure()');
     expect(OpenTelemetry.isConfigured).toBe(false);
   });
 

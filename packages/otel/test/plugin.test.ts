@@ -65,7 +65,7 @@ describe('otel() with @sightline/setup', () => {
 
   it('refuses bad options when the plugin is made, not at start', () => {
     expect(() => otel({ protocol: 'udp' as 'grpc' })).toThrow(OtelConfigError);
-    expect(() => otel({ exportIntervalMillis: -5 })).toThrow('Invalid exportIntervalMillis -5: expected a positive integer');
+    expect(() => otel({ exportIntervalMillis: -5 })).toThrow('invalid option `exportIntervalMillis` in otel(): expected an integer >= 1, got -5');
     expect(OpenTelemetry.isConfigured).toBe(false);
   });
 

@@ -1,5 +1,7 @@
 // MetricsCollector: defines prom-client metrics with validated names, and exposes them as a source.
 import type { MetricsExposition } from '@sightline/core';
+import { validateOptions } from '@sightline/core';
+import { METRICS_COLLECTOR_SHAPE } from './options-shapes.js';
 import { SightlineConfigError } from '@sightline/core';
 import {
   collectDefaultMetrics,
@@ -98,9 +100,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
   readonly #metrics = new Map<string, AnyMetric>();
 
   constructor(options: MetricsCollectorOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new SightlineConfigError(`MetricsCollector options must be an object, got ${options === null ? 'null' : typeof options}`);
-    }
+    validateOptions(METRICS_COLLECTOR_SHAPE, options, { source: 'new MetricsCollector()' });
     this.enabled = options.enabled ?? true;
     if (typeof this.enabled !== 'boolean') {
       throw new SightlineConfigError(`MetricsCollector option enabled must be a boolean, got ${typeof options.enabled}`);

@@ -1,9 +1,10 @@
 // PrometheusMonitor: a Monitor whose figures Prometheus scrapes. Events only touch the Monitor's
 // plain fields; prom-client is involved only at scrape time, through `collect()` callbacks.
-import { SightlineConfigError } from '@sightline/core';
+import { SightlineConfigError, type Shape } from '@sightline/core';
 import { Monitor, type MonitorOptions, type TopicPartitionStats } from '@sightline/sensors';
 import type { Counter, Gauge } from 'prom-client';
 import { MetricsCollector } from './metrics-collector.js';
+import { monitorShape } from './options-shapes.js';
 
 export interface PrometheusMonitorOptions extends MonitorOptions {
   /** Where the metrics are defined. Default: a collector of the monitor's own (`monitor.collector`). */
@@ -55,6 +56,8 @@ function splitTp(tp: string): { topic: string; partition: string } {
  * counts and lag are exported when Prometheus scrapes. Rates are left to PromQL (`rate()`).
  */
 export class PrometheusMonitor extends Monitor {
+  static override readonly optionsShape: Shape = monitorShape(Monitor.optionsShape);
+
   readonly collector: MetricsCollector;
   readonly namespace: string;
   readonly metricNames: ReturnType<typeof monitorMetricNames>;

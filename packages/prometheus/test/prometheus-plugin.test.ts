@@ -25,7 +25,7 @@ describe('prometheus() plugin', () => {
 
   it('refuses unknown options (as setupFromEnv passes them) and takes numbers from the environment as text', async () => {
     expect(() => prometheus({ scrapePath: '/m' } as never)).toThrow(
-      'prometheus(): unknown option "scrapePath"; expected collector, namespace, buckets, monitor, instanceId, enabled, registry, prefix, defaultLabels, collectDefaultMetrics',
+      'unknown option `scrapePath` in prometheus(): expected one of instanceId, enabled, registry, prefix, defaultLabels, collectDefaultMetrics, collector, namespace, buckets, monitor',
     );
     const p = prometheus({ instanceId: 7, defaultLabels: { zone: 3 } } as never);
     p.collector.gauge('up', 'Up').set(1);

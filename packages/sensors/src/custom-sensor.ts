@@ -1,7 +1,9 @@
 // CustomSensor: a named sensor for the figures of your own domain (orders, revenue, queue depth):
 // timestamped values, counters, gauges and histograms with percentiles over a bounded window.
 import { wallClock, type Clock } from './clock.js';
-import { clockOption, describeValue, InvalidMetricValueError, positiveInteger, SensorConfigError } from './errors.js';
+import { checkSensorOptions, CUSTOM_SENSOR_SHAPE } from './options-shapes.js';
+import { opt, validateField } from '@sightline/core';
+import { describeValue, InvalidMetricValueError, SensorConfigError } from './errors.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Sensor } from './sensor.js';
 
@@ -104,11 +106,9 @@ export class CustomSensor extends Sensor {
     options: CustomSensorOptions = {},
   ) {
     super();
-    if (typeof name !== 'string' || name.length === 0) {
-      throw new SensorConfigError(`Invalid CustomSensor name ${describeValue(name)}: expected a non-empty string`);
-    }
-    this.maxHistogramSamples = positiveInteger('maxHistogramSamples', options.maxHistogramSamples ?? 1000);
-    if (options.clock !== undefined) clockOption('clock', options.clock);
+    checkSensorOptions(CUSTOM_SENSOR_SHAPE, options, 'new CustomSensor()');
+    validateField(opt.string({ nonEmpty: true }), name, 'name', { source: 'new CustomSensor()', error: (message, details) => new SensorConfigError(message, details) });
+    this.maxHistogramSamples = options.maxHistogramSamples ?? 1000;
     this.clock = options.clock ?? wallClock;
   }
 

@@ -1,8 +1,8 @@
 // LoggingSensor: sensor events as log records through core's logger hierarchy. Message bodies and
 // table values are never logged (they may hold personal data); keys and offsets are.
-import { errorText, getLogger, type LogFields, type Logger, type LogLevel, parseLogLevel, type SensorState } from '@sightline/core';
+import { errorText, getLogger, type LogFields, type Logger, type LogLevel, type SensorState } from '@sightline/core';
+import { checkSensorOptions, LOGGING_SENSOR_SHAPE } from './options-shapes.js';
 import { monotonicClock, type Clock } from './clock.js';
-import { clockOption, SensorConfigError } from './errors.js';
 import { Sensor } from './sensor.js';
 
 type EmitLevel = Exclude<LogLevel, 'silent'>;
@@ -64,20 +64,13 @@ export class LoggingSensor extends Sensor {
 
   constructor(options: LoggingSensorOptions = {}) {
     super();
+    checkSensorOptions(LOGGING_SENSOR_SHAPE, options, 'new LoggingSensor()');
     const loggerName = options.loggerName ?? 'sightline.sensor';
-    if (typeof loggerName !== 'string' || loggerName.length === 0) {
-      throw new SensorConfigError(`Invalid loggerName ${JSON.stringify(loggerName)}: expected a dotted logger name such as sightline.sensor`);
-    }
-    const level = parseLogLevel(options.level ?? 'info', 'LoggingSensor level');
-    if (level === 'silent') throw new SensorConfigError('Invalid LoggingSensor level "silent": expected trace, debug, info, warn or error');
-    this.level = level;
+    // The shape allows the five levels that emit; `silent` is refused there.
+    this.level = options.level ?? 'info';
     this.logger = getLogger(loggerName);
     const { format } = options;
-    if (format !== undefined && typeof format !== 'string' && typeof format !== 'function') {
-      throw new SensorConfigError('Invalid format: expected a template string or a function (entry) => string');
-    }
     this.format = typeof format === 'string' ? compileTemplate(format) : format;
-    if (options.clock !== undefined) clockOption('clock', options.clock);
     this.clock = options.clock ?? monotonicClock;
   }
 

@@ -1,8 +1,9 @@
 // Monitor: the built-in collection of Faust's Monitor. Events land in plain numeric fields, fixed
 // rings and one record per topic-partition; rates, averages and maxima are computed when read.
 import type { SensorState } from '@sightline/core';
+import type { Shape } from '@sightline/core';
+import { checkSensorOptions, MONITOR_SHAPE } from './options-shapes.js';
 import { monotonicClock, type Clock } from './clock.js';
-import { clockOption, finiteNumber, positiveInteger } from './errors.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Sensor } from './sensor.js';
 import { SlidingWindow } from './sliding-window.js';
@@ -68,6 +69,9 @@ const byTp = (
  * timer, and a rate read takes one when the last is older than that.
  */
 export class Monitor extends Sensor {
+  /** The options this class accepts; a subclass with options of its own extends it. */
+  static readonly optionsShape: Shape = MONITOR_SHAPE;
+
   protected readonly clock: Clock;
   protected readonly sampleIntervalMs: number;
 
@@ -122,18 +126,15 @@ export class Monitor extends Sensor {
 
   constructor(options: MonitorOptions = {}) {
     super();
-    const maxAvgHistory = positiveInteger('maxAvgHistory', options.maxAvgHistory ?? DEFAULTS.maxAvgHistory);
-    const commit = positiveInteger(
-      'maxCommitLatencyHistory',
-      options.maxCommitLatencyHistory ?? DEFAULTS.maxCommitLatencyHistory,
-    );
-    const send = positiveInteger('maxSendLatencyHistory', options.maxSendLatencyHistory ?? DEFAULTS.maxSendLatencyHistory);
-    this.sampleIntervalMs = finiteNumber('sampleIntervalMs', options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs, 0, true);
+    checkSensorOptions((new.target as typeof Monitor).optionsShape, options, `new ${new.target.name}()`);
+    const maxAvgHistory = options.maxAvgHistory ?? DEFAULTS.maxAvgHistory;
+    const commit = options.maxCommitLatencyHistory ?? DEFAULTS.maxCommitLatencyHistory;
+    const send = options.maxSendLatencyHistory ?? DEFAULTS.maxSendLatencyHistory;
+    this.sampleIntervalMs = options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs;
     const every = options.timeEventsEvery ?? DEFAULTS.timeEventsEvery;
-    this.timeEventsEvery = every === 0 ? 0 : positiveInteger('timeEventsEvery', every);
+    this.timeEventsEvery = every;
     this.untilTimedEvent = this.timeEventsEvery;
-    this.maxTopicPartitions = positiveInteger('maxTopicPartitions', options.maxTopicPartitions ?? DEFAULTS.maxTopicPartitions);
-    if (options.clock !== undefined) clockOption('clock', options.clock);
+    this.maxTopicPartitions = options.maxTopicPartitions ?? DEFAULTS.maxTopicPartitions;
     this.clock = options.clock ?? monotonicClock;
     this.historySizes = { avg: maxAvgHistory, commit, send };
 

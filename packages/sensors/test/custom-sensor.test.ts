@@ -73,7 +73,7 @@ describe('CustomSensor', () => {
     expect(() => s.recordMetric('m', Number.NaN)).toThrow('Invalid value NaN for "m"');
     expect(() => s.recordMetric('m', 1, { timestamp: Number.NaN })).toThrow('Invalid timestamp NaN for "m"');
     expect(() => new CustomSensor('')).toThrow(SensorConfigError);
-    expect(() => new CustomSensor('x', { maxHistogramSamples: 0 })).toThrow('Invalid maxHistogramSamples 0');
+    expect(() => new CustomSensor('x', { maxHistogramSamples: 0 })).toThrow('invalid option `maxHistogramSamples` in new CustomSensor(): expected an integer >= 1, got 0');
     expect(s.getMetrics().counters).toEqual({});
   });
 });

@@ -69,7 +69,7 @@ describe('HealthMonitor.checkErrorRate', () => {
 
   it('rejects a window longer than the sampled history', () => {
     expect(() => new HealthMonitor({ maxAvgHistory: 10, sampleIntervalMs: 1000, errorRateWindowMs: 20_000 })).toThrow(
-      new SensorConfigError('Invalid errorRateWindowMs 20000: expected at most maxAvgHistory * sampleIntervalMs = 10000'),
+      new SensorConfigError('invalid option `errorRateWindowMs` in new HealthMonitor(): expected at most maxAvgHistory * sampleIntervalMs = 10000, got 20000'),
     );
   });
 });
@@ -235,10 +235,10 @@ describe('HealthMonitor as a HealthCheck and a report', () => {
   });
 
   it('rejects bad thresholds', () => {
-    expect(() => new HealthMonitor({ errorRateThreshold: 2 })).toThrow('Invalid errorRateThreshold 2: expected a ratio from 0 to 1');
-    expect(() => new HealthMonitor({ memoryThresholdRatio: 0 })).toThrow('Invalid memoryThresholdRatio 0');
-    expect(() => new HealthMonitor({ lagThreshold: -1 })).toThrow('Invalid lagThreshold -1: expected a finite number >= 0');
-    expect(() => new HealthMonitor({ checkIntervalMs: Infinity })).toThrow('Invalid checkIntervalMs Infinity');
-    expect(() => new HealthMonitor({ onAlert: 'x' as never })).toThrow('Invalid onAlert: expected a function');
+    expect(() => new HealthMonitor({ errorRateThreshold: 2 })).toThrow('invalid option `errorRateThreshold` in new HealthMonitor(): expected a finite number from 0 to 1, got 2');
+    expect(() => new HealthMonitor({ memoryThresholdRatio: 0 })).toThrow('invalid option `memoryThresholdRatio` in new HealthMonitor(): expected a finite number > 0 and <= 1, got 0');
+    expect(() => new HealthMonitor({ lagThreshold: -1 })).toThrow('invalid option `lagThreshold` in new HealthMonitor(): expected a finite number >= 0, got -1');
+    expect(() => new HealthMonitor({ checkIntervalMs: Infinity })).toThrow('invalid option `checkIntervalMs` in new HealthMonitor(): expected a finite number > 0, got Infinity');
+    expect(() => new HealthMonitor({ onAlert: 'x' as never })).toThrow('invalid option `onAlert` in new HealthMonitor(): expected a function, got "x"');
   });
 });

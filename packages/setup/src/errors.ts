@@ -1,8 +1,8 @@
 // The errors setup throws on purpose: bad options, and a plugin that would not start.
-import { errorText, SightlineConfigError, SightlineError } from '@sightline/core';
+import { errorText, OptionsError, SightlineError } from '@sightline/core';
 
 /** `setup()` / `setupFromEnv()` options were wrong: the message names the value and the expected form. */
-export class SetupConfigError extends SightlineConfigError {}
+export class SetupConfigError extends OptionsError {}
 
 /** `start()` after `stop()`, or a `start()` cut short by `stop()`. */
 export class SetupStateError extends SightlineError {}

@@ -61,7 +61,12 @@ export interface StatsServer {
  * `StatsServerConfigError` naming the option.
  */
 export function createStatsServer(options: StatsServerOptions): StatsServer {
-  return new StatsServerImpl(resolveOptions(options));
+  return newStatsServer(options, 'createStatsServer()');
+}
+
+/** The server, with `source` naming the caller in option errors. */
+export function newStatsServer(options: StatsServerOptions, source: string): StatsServer {
+  return new StatsServerImpl(resolveOptions(options, source));
 }
 
 class StatsServerImpl implements StatsServer {

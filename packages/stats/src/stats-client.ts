@@ -66,7 +66,7 @@ export class StatsClient extends MetricRecorder {
   #closing: Promise<void> | undefined;
 
   constructor(options: StatsClientOptions = {}) {
-    const { config } = resolveConfig([optionsLayer(options, CLIENT_ONLY_OPTIONS)]);
+    const { config } = resolveConfig([optionsLayer(options, CLIENT_ONLY_OPTIONS, 'new StatsClient()')], 'new StatsClient()');
     const counts = {
       sentBatches: 0,
       sentMetrics: 0,

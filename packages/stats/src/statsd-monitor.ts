@@ -1,6 +1,8 @@
 // StatsDMonitor (seed 004): a Sensor that counts stream activity in plain fields and hands the
 // figures to a stats client when it flushes, so an event costs an increment, not a metric call.
 import type { CompleteSensor, SensorState } from '@sightline/core';
+import { validateOptions } from '@sightline/core';
+import { STATSD_MONITOR_SHAPE, statsOptionsError } from './options.js';
 import type { MetricOptions } from './metric-recorder.js';
 
 /** What the monitor needs of a client. */
@@ -92,6 +94,7 @@ export class StatsDMonitor implements CompleteSensor {
     private readonly client: MonitorClient,
     options: StatsDMonitorOptions = {},
   ) {
+    validateOptions(STATSD_MONITOR_SHAPE, options, { source: 'new StatsDMonitor()', error: statsOptionsError('new StatsDMonitor()') });
     this.prefix = options.prefix ?? 'stream';
     this.maxTopics = options.maxTopics ?? 1000;
     const max = options.maxSamplesPerFlush ?? 10_000;

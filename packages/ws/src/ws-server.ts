@@ -10,7 +10,7 @@ import { WsConfigError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { CLOSE_CODES, parseRequest, PROTOCOL_ERROR_TYPES, RESERVED_OPS, type RequestId } from './protocol.js';
 import { ServerConnection, type WsConnection } from './server-connection.js';
-import { functionOption, intOption, objectOption, show } from './validate.js';
+import { checkWsOptions, WS_SERVER_SHAPE } from './validate.js';
 
 const log = getLogger('sightline.ws.server');
 const wsLog = getLogger('sightline.ws');
@@ -24,7 +24,7 @@ export type WsHandlers = Readonly<Record<string, WsHandler>>;
 export interface WsServerOptions {
   /** Port to listen on (0 lets the OS pick one). Give `port` or `server`, not both. */
   readonly port?: number;
-  /** Interface to bind with `port`. Default: Node's (all interfaces). */
+  /** Interface to bind with `port`. Default `127.0.0.1` (loopback only); `0.0.0.0` or `::` for all interfaces. */
   readonly host?: string;
   /** An HTTP(S) server of yours to attach to instead of listening on a port; it stays yours to close. */
   readonly server?: HttpServer | HttpsServer;
@@ -68,31 +68,13 @@ const DEFAULTS = Object.freeze({
   closeTimeoutMs: 1_000,
 });
 
+const DEFAULT_HOST = '127.0.0.1';
+
 function validate(options: WsServerOptions): void {
-  if (options === null || typeof options !== 'object') {
-    throw new WsConfigError(`Invalid createWsServer options ${show(options)}: expected an object`);
-  }
+  checkWsOptions(WS_SERVER_SHAPE, options, 'createWsServer()');
   if ((options.port === undefined) === (options.server === undefined)) {
     throw new WsConfigError('createWsServer needs exactly one of `port` (a number) or `server` (an http.Server)');
   }
-  if (options.port !== undefined) intOption('port', options.port, 0, 0);
-  if (options.port !== undefined && options.port > 65535) {
-    throw new WsConfigError(`Invalid port ${options.port}: expected an integer from 0 to 65535`);
-  }
-  if (options.path !== undefined && (typeof options.path !== 'string' || !options.path.startsWith('/'))) {
-    throw new WsConfigError(`Invalid path ${show(options.path)}: expected a string starting with "/"`);
-  }
-  if (options.handlers === null || typeof options.handlers !== 'object' || Array.isArray(options.handlers)) {
-    throw new WsConfigError(`Invalid handlers ${show(options.handlers)}: expected an object mapping op names to functions`);
-  }
-  for (const [op, handler] of Object.entries(options.handlers)) {
-    if (typeof handler !== 'function') {
-      throw new WsConfigError(`Invalid handler for op ${JSON.stringify(op)}: expected a function, got ${show(handler)}`);
-    }
-  }
-  objectOption('hooks', options.hooks);
-  functionOption('onConnection', options.onConnection);
-  functionOption('onConnectionClose', options.onConnectionClose);
 }
 
 /**
@@ -105,7 +87,8 @@ function validate(options: WsServerOptions): void {
 export async function createWsServer(options: WsServerOptions): Promise<WsServer> {
   validate(options);
   const server = new WsServerImpl(options);
-  await server.listen(options.port, options.host);
+  // Loopback unless told otherwise, like every Sightline server.
+  await server.listen(options.port, options.host ?? DEFAULT_HOST);
   return server;
 }
 
@@ -136,10 +119,10 @@ class WsServerImpl implements WsServer {
   constructor(options: WsServerOptions) {
     this.dispatch = toDispatcher(options.hooks);
     this.handlers = new Map(Object.entries(options.handlers));
-    this.maxConnections = intOption('maxConnections', options.maxConnections, DEFAULTS.maxConnections, 1, true);
-    const heartbeatIntervalMs = intOption('heartbeatIntervalMs', options.heartbeatIntervalMs, DEFAULTS.heartbeatIntervalMs, 0);
-    const maxPayload = intOption('maxPayloadBytes', options.maxPayloadBytes, DEFAULTS.maxPayloadBytes, 1);
-    this.closeTimeoutMs = intOption('closeTimeoutMs', options.closeTimeoutMs, DEFAULTS.closeTimeoutMs, 0);
+    this.maxConnections = options.maxConnections ?? DEFAULTS.maxConnections;
+    const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs;
+    const maxPayload = options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs;
     this.onConnection = options.onConnection;
     this.onConnectionClose = options.onConnectionClose;
 

@@ -4,6 +4,7 @@ import type { AttributeValue } from '@opentelemetry/api';
 import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { IMetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { opt, validateOptions, type OptionsErrorFactory, type Shape } from '@sightline/core';
 import { OtelConfigError } from '../errors.js';
 import { parseObservabilityLevel, type ObservabilityLevel } from '../levels.js';
 import { parseKeyValueList } from './key-value-list.js';
@@ -71,24 +72,28 @@ export interface ResolvedOptions {
   readonly warnings: readonly string[];
 }
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  'service',
-  'version',
-  'environment',
-  'otlpEndpoint',
-  'protocol',
-  'insecure',
-  'headers',
-  'exportIntervalMillis',
-  'attributes',
-  'level',
-  'spanExporter',
-  'spanProcessors',
-  'metricExporter',
-  'metricReaders',
-  'logRecordExporter',
-  'logRecordProcessors',
-]);
+/** What `configure()` and `otel()` accept, checked by core's one rule before the cross-option checks. */
+export const OPENTELEMETRY_SHAPE: Shape = Object.freeze({
+  service: opt.string({ nonEmpty: true }),
+  version: opt.string({ nonEmpty: true }),
+  environment: opt.string({ nonEmpty: true }),
+  otlpEndpoint: opt.string({ nonEmpty: true, expected: 'a URL such as "http://collector:4318"' }),
+  protocol: opt.enum(OTLP_PROTOCOLS),
+  insecure: opt.boolean(),
+  // Header values may be secrets: named, never echoed.
+  headers: opt.record(opt.string({ secret: true })),
+  exportIntervalMillis: opt.integer({ min: 1 }),
+  attributes: opt.record(opt.any({ check: (v: unknown) => (isAttributeValue(v) ? undefined : 'expected a string, finite number, boolean or an array of them') })),
+  level: opt.string(),
+  spanExporter: opt.any({ env: false }),
+  spanProcessors: opt.array(opt.any(), { env: false }),
+  metricExporter: opt.any({ env: false }),
+  metricReaders: opt.array(opt.any(), { env: false }),
+  logRecordExporter: opt.any({ env: false }),
+  logRecordProcessors: opt.array(opt.any(), { env: false }),
+});
+
+const otelError: OptionsErrorFactory = (message, details) => new OtelConfigError(message, details);
 
 const DEFAULT_PORTS: Readonly<Record<OtlpProtocol, string>> = { 'http/protobuf': '4318', 'http/json': '4318', grpc: '4317' };
 
@@ -150,15 +155,12 @@ export function normaliseEndpoint(raw: string, protocol: OtlpProtocol, insecure:
   return url.href.replace(/\/+$/, '');
 }
 
-export function resolveOptions(options: OpenTelemetryOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new OtelConfigError(`OpenTelemetry options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      throw new OtelConfigError(`Unknown option ${JSON.stringify(key)}: expected one of ${[...KNOWN_OPTIONS].join(', ')}`);
-    }
-  }
+export function resolveOptions(
+  options: OpenTelemetryOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+  source = 'OpenTelemetry.configure()',
+): ResolvedOptions {
+  validateOptions(OPENTELEMETRY_SHAPE, options, { source, error: otelError });
   const warnings: string[] = [];
 
   const envResource = parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES');

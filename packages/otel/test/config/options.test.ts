@@ -91,17 +91,17 @@ describe('resolveOptions', () => {
 
   it.each([
     [{}, 'service is required: pass { service: "my-service" } or set OTEL_SERVICE_NAME'],
-    [{ service: '' }, 'Invalid service "": expected a non-empty string'],
-    [{ service: 's', protocol: 'udp' }, 'Invalid protocol "udp": expected one of http/protobuf, http/json, grpc'],
+    [{ service: '' }, 'invalid option `service` in OpenTelemetry.configure(): expected a non-empty string, got ""'],
+    [{ service: 's', protocol: 'udp' }, 'invalid option `protocol` in OpenTelemetry.configure(): expected one of "http/protobuf", "http/json", "grpc", got "udp"'],
     [{ service: 's', otlpEndpoint: 'ftp://x' }, 'Invalid otlpEndpoint "ftp://x": expected an http:// or https:// URL'],
     [{ service: 's', otlpEndpoint: 'http://' }, 'Invalid otlpEndpoint "http://": expected a URL such as "http://collector:4318"'],
-    [{ service: 's', exportIntervalMillis: 0 }, 'Invalid exportIntervalMillis 0: expected a positive integer'],
-    [{ service: 's', exportIntervalMillis: 1.5 }, 'Invalid exportIntervalMillis 1.5: expected a positive integer'],
-    [{ service: 's', insecure: 'yes' }, 'Invalid insecure "yes": expected true or false'],
-    [{ service: 's', headers: { 'x-key': 42 } }, 'Invalid header "x-key": expected a string value'],
-    [{ service: 's', attributes: { bad: { nested: 1 } } }, 'Invalid resource attribute "bad": expected a string, finite number, boolean'],
+    [{ service: 's', exportIntervalMillis: 0 }, 'invalid option `exportIntervalMillis` in OpenTelemetry.configure(): expected an integer >= 1, got 0'],
+    [{ service: 's', exportIntervalMillis: 1.5 }, 'invalid option `exportIntervalMillis` in OpenTelemetry.configure(): expected an integer >= 1, got 1.5'],
+    [{ service: 's', insecure: 'yes' }, 'invalid option `insecure` in OpenTelemetry.configure(): expected true or false, got "yes"'],
+    [{ service: 's', headers: { 'x-key': 42 } }, 'invalid option `headers.x-key` in OpenTelemetry.configure(): expected a string'],
+    [{ service: 's', attributes: { bad: { nested: 1 } } }, 'invalid option `attributes.bad` in OpenTelemetry.configure(): expected a string, finite number, boolean or an array of them (got an object)'],
     [{ service: 's', level: 'loud' }, 'Invalid level "loud": expected one of debug, info, warning, error'],
-    [{ service: 's', otlp_endpoint: 'http://x' }, 'Unknown option "otlp_endpoint": expected one of service, version'],
+    [{ service: 's', otlp_endpoint: 'http://x' }, 'unknown option `otlp_endpoint` in OpenTelemetry.configure(): did you mean `otlpEndpoint`?'],
     [{ service: 's', spanExporter: {}, spanProcessors: [] }, 'Pass either spanExporter or spanProcessors, not both'],
   ])('rejects %j', (options, message) => {
     expect(() => resolveOptions(options as never, {})).toThrow(OtelConfigError);
@@ -116,7 +116,7 @@ describe('resolveOptions', () => {
 
   it('never puts a header value in an error message', () => {
     expect(() => resolveOptions({ service: 's', headers: { authorization: 123 as unknown as string } }, {})).toThrow(
-      /^Invalid header "authorization": expected a string value$/,
+      /^invalid option `headers.authorization` in OpenTelemetry\.configure\(\): expected a string$/,
     );
   });
 });

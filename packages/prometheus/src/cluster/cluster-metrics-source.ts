@@ -1,6 +1,7 @@
 // The primary side: one /metrics for the whole cluster, aggregated with prom-client's aggregators.
 import cluster, { type Worker } from 'node:cluster';
-import { getLogger, SightlineConfigError } from '@sightline/core';
+import { validateOptions, getLogger, SightlineConfigError } from '@sightline/core';
+import { CLUSTER_METRICS_SHAPE } from '../options-shapes.js';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 import { snapshotRegistries, snapshotSource, type NegotiatingMetricsSource } from '../exposition/registry-source.js';
 import type { MetricSnapshot } from '../exposition/render.js';
@@ -85,6 +86,7 @@ function gather(timeoutMs: number, own: readonly unknown[][]): Promise<unknown[]
  * respected) and renders one exposition, so a multi-process service is scraped once.
  */
 export function clusterMetricsSource(options: ClusterMetricsOptions = {}): NegotiatingMetricsSource {
+  validateOptions(CLUSTER_METRICS_SHAPE, options, { source: 'clusterMetricsSource()' });
   if (!cluster.isPrimary) {
     throw new SightlineConfigError('clusterMetricsSource() runs in the node:cluster primary; call exposeToClusterPrimary() in workers');
   }

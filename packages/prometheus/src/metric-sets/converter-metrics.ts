@@ -1,5 +1,6 @@
 // The seed's converter metric set: conversions by outcome, their duration, errors by type.
-import { errorType as errorTypeOf, runSettled, SightlineConfigError } from '@sightline/core';
+import { errorType as errorTypeOf, runSettled, SightlineConfigError, validateOptions } from '@sightline/core';
+import { BUCKETS_SHAPE } from '../options-shapes.js';
 import type { Counter, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';
 
@@ -35,6 +36,7 @@ export interface ConverterMetricsOptions {
  * `conversion_duration_seconds{converter}` and `conversion_errors_total{converter,error_type}`.
  */
 export function converterMetrics(collector: MetricsCollector, options: ConverterMetricsOptions = {}): ConverterMetrics {
+  validateOptions(BUCKETS_SHAPE, options, { source: 'converterMetrics()' });
   const conversions = collector.counter('conversions_total', 'Conversions completed, by outcome', {
     labels: ['converter', 'status'] as const,
   });

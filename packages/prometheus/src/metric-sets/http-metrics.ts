@@ -1,7 +1,8 @@
 // The seed's HTTP metric set, recorded by node:http or Express-style middleware.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { validateOptions, SightlineConfigError } from '@sightline/core';
+import { HTTP_METRICS_SHAPE } from '../options-shapes.js';
 import type { Counter, Gauge, Histogram } from 'prom-client';
-import { SightlineConfigError } from '@sightline/core';
 import type { MetricsCollector } from '../metrics-collector.js';
 import { normalizePath } from './normalize-path.js';
 
@@ -58,6 +59,7 @@ interface ExpressLike {
  * route), else the URL path with ids collapsed, so ids cannot explode cardinality.
  */
 export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOptions = {}): HttpMetrics {
+  validateOptions(HTTP_METRICS_SHAPE, options, { source: 'httpMetrics()' });
   const maxEndpoints = options.maxEndpoints ?? 1000;
   if (!Number.isInteger(maxEndpoints) || maxEndpoints < 1) {
     throw new SightlineConfigError(`httpMetrics maxEndpoints must be a positive integer, got ${String(options.maxEndpoints)}`);

@@ -1,5 +1,6 @@
 // The seed's queue metric set: depth, throughput, processing time and workers, by queue_name.
-import { runSettled, SightlineConfigError } from '@sightline/core';
+import { runSettled, SightlineConfigError, validateOptions } from '@sightline/core';
+import { BUCKETS_SHAPE } from '../options-shapes.js';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';
 
@@ -43,6 +44,7 @@ export interface QueueMetricsOptions {
  * fields exported at scrape; durations go to the prom-client histogram.
  */
 export function queueMetrics(collector: MetricsCollector, options: QueueMetricsOptions = {}): QueueMetrics {
+  validateOptions(BUCKETS_SHAPE, options, { source: 'queueMetrics()' });
   const recorders = new Map<string, QueueRecorder>();
   const labels = ['queue_name'] as const;
 
