@@ -6,7 +6,7 @@ import { errorText, getLogger, type HealthCheck, type MetricsExposition, renderM
 import { bearerTokenVerifier, type TokenVerifier } from './bearer-token.js';
 import { CheckAggregator, type CheckReport } from './check-aggregator.js';
 import { resolveHandlerConfig, type HealthHandlerOptions, type ResolvedHandlerConfig } from './config.js';
-import { FixedWindowRateLimiter } from './rate-limiter.js';
+import { FixedWindowRateLimiter, KeyedRateLimiter } from './rate-limiter.js';
 import {
   errorBody,
   healthBody,
@@ -98,6 +98,8 @@ class HandlerState {
   readonly startupChecks: CheckAggregator;
   readonly limiter: FixedWindowRateLimiter | undefined;
   readonly verifier: TokenVerifier | undefined;
+  /** Failed token attempts per client address, under the same limit as /metrics. */
+  readonly failures: KeyedRateLimiter | undefined;
   readyFlag: boolean;
   started = false;
   shuttingDown = false;
@@ -109,6 +111,8 @@ class HandlerState {
     this.startupChecks = new CheckAggregator({ ...aggregatorOptions, checks: config.startupChecks });
     this.limiter = config.metricsRateLimit ? new FixedWindowRateLimiter(config.metricsRateLimit.max, config.metricsRateLimit.windowMs) : undefined;
     this.verifier = config.metricsToken !== undefined ? bearerTokenVerifier(config.metricsToken) : undefined;
+    this.failures =
+      this.verifier && config.metricsRateLimit ? new KeyedRateLimiter(config.metricsRateLimit.max, config.metricsRateLimit.windowMs) : undefined;
     this.readyFlag = config.ready;
     this.latchIfStarted();
   }
@@ -137,7 +141,8 @@ class HandlerState {
   }
 
   snapshotSections(): Record<string, unknown> {
-    const sections: Record<string, unknown> = {};
+    // Null prototype: a section named `__proto__` is kept like any other.
+    const sections = Object.create(null) as Record<string, unknown>;
     const { snapshot, sensors } = this.config;
     if (snapshot) {
       try {
@@ -196,21 +201,35 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
     send(res, started ? 200 : 503, startupBody(started, state.waitingFor(report), report, isoTimestamp()), head);
   }
 
+  function tooManyRequests(res: Writable, head: boolean, retryAfterSeconds: number, what: string): void {
+    const limit = config.metricsRateLimit;
+    const rule = limit ? `${limit.max} ${what} per ${limit.windowMs} ms` : what;
+    send(res, 429, errorBody('too_many_requests', `/metrics allows ${rule}`), head, JSON_TYPE, { 'retry-after': String(retryAfterSeconds) });
+  }
+
   async function serveMetrics(req: IncomingMessage, res: Writable, head: boolean): Promise<void> {
     if (!config.enableMetrics) {
       send(res, 404, errorBody('not_found', '/metrics is disabled (enableMetrics: false or SIGHTLINE_HEALTH_ENABLE_METRICS=false)'), head);
       return;
     }
-    if (state.limiter && !state.limiter.take()) {
-      send(res, 429, errorBody('too_many_requests', `/metrics allows ${config.metricsRateLimit ? config.metricsRateLimit.max : 0} requests per ${config.metricsRateLimit ? config.metricsRateLimit.windowMs : 0} ms`), head, JSON_TYPE, {
-        'retry-after': String(state.limiter.retryAfterSeconds()),
-      });
-      return;
+    // With a token, the scraper that has it shares its window with no one: requests without it are
+    // refused before they count, and their failures are limited per client address.
+    if (state.verifier) {
+      const address = req.socket.remoteAddress ?? '';
+      if (state.failures?.exhausted(address)) {
+        tooManyRequests(res, head, state.failures.retryAfterSeconds(address), 'failed token attempts from this address');
+        return;
+      }
+      if (!state.verifier(req.headers.authorization)) {
+        state.failures?.hit(address);
+        send(res, 401, errorBody('unauthorized', '/metrics needs an Authorization: Bearer <token> header with the configured token'), head, JSON_TYPE, {
+          'www-authenticate': 'Bearer realm="metrics"',
+        });
+        return;
+      }
     }
-    if (state.verifier && !state.verifier(req.headers.authorization)) {
-      send(res, 401, errorBody('unauthorized', '/metrics needs an Authorization: Bearer <token> header with the configured token'), head, JSON_TYPE, {
-        'www-authenticate': 'Bearer realm="metrics"',
-      });
+    if (state.limiter && !state.limiter.take()) {
+      tooManyRequests(res, head, state.limiter.retryAfterSeconds(), 'requests');
       return;
     }
     let exposition: MetricsExposition | typeof TIMED_OUT;
