@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorText, getLogger, type HealthCheck, type MetricsExposition, renderMetrics } from '@sightline/core';
 import { bearerTokenVerifier, type TokenVerifier } from './bearer-token.js';
 import { CheckAggregator, type CheckReport } from './check-aggregator.js';
-import { resolveHandlerConfig, type HealthHandlerOptions, type ResolvedHandlerConfig } from './config.js';
+import { resolveHandlerConfig, type HealthHandlerOptions, type ProbeKind, type ResolvedHandlerConfig } from './config.js';
 import { FixedWindowRateLimiter, KeyedRateLimiter } from './rate-limiter.js';
 import {
   errorBody,
@@ -53,14 +53,15 @@ export interface HealthHandler {
 
 type Writable = ServerResponse;
 
+/** Response headers as a flat list (node:http writes it without walking an object). */
+function headersFor(contentType: string, body: string, extra?: Record<string, string>): string[] {
+  const headers = ['content-type', contentType, 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(body))];
+  if (extra) for (const [name, value] of Object.entries(extra)) headers.push(name, value);
+  return headers;
+}
+
 function send(res: Writable, status: number, body: string, head: boolean, contentType: string = JSON_TYPE, extra?: Record<string, string>): void {
-  const headers: Record<string, string | number> = {
-    'content-type': contentType,
-    'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(body),
-  };
-  if (extra) Object.assign(headers, extra);
-  res.writeHead(status, headers);
+  res.writeHead(status, headersFor(contentType, body, extra));
   if (head) res.end();
   else res.end(body);
 }
@@ -255,35 +256,50 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
     else res.destroy();
   }
 
+  // Paths to endpoints; a request for a path as written (no query string) is found without parsing.
+  const routes = new Map<string, ProbeKind>(Object.entries(config.paths).map(([kind, path]) => [path, kind as ProbeKind]));
+  const pathList = [...routes.keys()].join(', ');
+
+  // /health/live changes once a second (uptime and timestamp): its body and headers are built then.
+  let liveSecond = -1;
+  let liveHeaders: string[] = [];
+  let liveText = '';
+  function serveLive(res: Writable, head: boolean): void {
+    const now = Date.now();
+    const second = Math.floor(now / 1000);
+    if (second !== liveSecond) {
+      liveSecond = second;
+      liveText = liveBody(Math.floor(process.uptime()), isoTimestamp(now));
+      liveHeaders = headersFor(JSON_TYPE, liveText);
+    }
+    res.writeHead(200, liveHeaders);
+    if (head) res.end();
+    else res.end(liveText);
+  }
+
   const handler = ((req: IncomingMessage, res: ServerResponse, next?: () => void): void => {
-    const path = pathOf(req.url);
-    switch (path) {
-      case '/health':
-      case '/health/live':
-      case '/health/ready':
-      case '/health/startup':
-      case '/metrics':
-        break;
-      default:
-        if (next) next();
-        else send(res, 404, errorBody('not_found', `no endpoint at ${path}; try ${HEALTH_PATHS.join(', ')}`), req.method === 'HEAD');
-        return;
+    const url = req.url ?? '/';
+    const kind = routes.get(url) ?? routes.get(pathOf(url));
+    if (kind === undefined) {
+      if (next) next();
+      else send(res, 404, errorBody('not_found', `no endpoint at ${pathOf(url)}; try ${pathList}`), req.method === 'HEAD');
+      return;
     }
     const method = req.method;
     const head = method === 'HEAD';
     if (method !== 'GET' && !head) {
-      send(res, 405, errorBody('method_not_allowed', `${String(method)} is not allowed on ${path}; use GET or HEAD`), false, JSON_TYPE, { allow: ALLOW });
+      send(res, 405, errorBody('method_not_allowed', `${String(method)} is not allowed on ${pathOf(url)}; use GET or HEAD`), false, JSON_TYPE, { allow: ALLOW });
       return;
     }
     try {
-      switch (path) {
-        case '/health':
+      switch (kind) {
+        case 'live':
+          serveLive(res, head);
+          return;
+        case 'health':
           send(res, 200, healthBody(isoTimestamp()), head);
           return;
-        case '/health/live':
-          send(res, 200, liveBody(Math.floor(process.uptime()), isoTimestamp()), head);
-          return;
-        case '/health/ready':
+        case 'ready':
           // Fast path: started, ready, checks fresh in the cache (or none): answer without a promise.
           if (state.started && state.readyFlag && !state.shuttingDown) {
             const report = state.checks.cached();
@@ -295,7 +311,7 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
           }
           serveReady(res, head).catch((error: unknown) => fail(res, error));
           return;
-        case '/health/startup':
+        case 'startup':
           serveStartup(res, head).catch((error: unknown) => fail(res, error));
           return;
         default:

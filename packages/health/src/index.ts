@@ -1,6 +1,6 @@
 export { HealthConfigError } from './errors.js';
 
-export type { HealthHandlerOptions, HealthServerOptions, RateLimitOptions, ShutdownSignal } from './config.js';
+export type { HealthHandlerOptions, HealthServerOptions, ProbeKind, RateLimitOptions, ShutdownSignal } from './config.js';
 
 export type { CheckOutcome, CheckReport } from './check-aggregator.js';
 
