@@ -277,6 +277,25 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
     else res.end(liveText);
   }
 
+  // Likewise the 200 readiness answer, for as long as the cached report and the second last.
+  let readySecond = -1;
+  let readyReport: CheckReport | undefined;
+  let readyHeaders: string[] = [];
+  let readyText = '';
+  function serveReadyReport(res: Writable, head: boolean, report: CheckReport): void {
+    const now = Date.now();
+    const second = Math.floor(now / 1000);
+    if (second !== readySecond || report !== readyReport) {
+      readySecond = second;
+      readyReport = report;
+      readyText = readyBody(report, isoTimestamp(now));
+      readyHeaders = headersFor(JSON_TYPE, readyText);
+    }
+    res.writeHead(200, readyHeaders);
+    if (head) res.end();
+    else res.end(readyText);
+  }
+
   const handler = ((req: IncomingMessage, res: ServerResponse, next?: () => void): void => {
     const url = req.url ?? '/';
     const kind = routes.get(url) ?? routes.get(pathOf(url));
@@ -304,7 +323,7 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
           if (state.started && state.readyFlag && !state.shuttingDown) {
             const report = state.checks.cached();
             if (report) {
-              if (report.healthy) send(res, 200, readyBody(report, isoTimestamp()), head);
+              if (report.healthy) serveReadyReport(res, head, report);
               else send(res, 503, notReadyBody('checks_failed', isoTimestamp(), report), head);
               return;
             }
