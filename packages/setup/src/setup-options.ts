@@ -81,12 +81,7 @@ const PLUGIN_FIELD = opt.object(
   { open: true, expected: 'a plugin object ({ name, hooks?, sensor?, ... })' },
 );
 
-export const SETUP_SHAPE: Shape = Object.freeze({
-  service: opt.string({ nonEmpty: true, required: true, expected: 'a non-empty string naming the service, e.g. "orders"' }),
-  version: opt.string(),
-  environment: opt.string(),
-  plugins: opt.array(PLUGIN_FIELD, { required: true, expected: 'an array of plugins, e.g. [prometheus(), health()]' }),
-  stopTimeoutMs: opt.number({ above: 0 }),
+export const LIFECYCLE_SHAPE: Shape = Object.freeze({
   startTimeoutMs: opt.number({ above: 0 }),
   readiness: opt.enum(['start', 'manual']),
   signals: opt.oneOf([
@@ -96,8 +91,30 @@ export const SETUP_SHAPE: Shape = Object.freeze({
   shutdownDelayMs: opt.number({ min: 0 }),
   shutdownTimeoutMs: opt.number({ above: 0 }),
   beforeShutdown: opt.function(),
+});
+
+export const SETUP_SHAPE: Shape = Object.freeze({
+  service: opt.string({ nonEmpty: true, required: true, expected: 'a non-empty string naming the service, e.g. "orders"' }),
+  version: opt.string(),
+  environment: opt.string(),
+  plugins: opt.array(PLUGIN_FIELD, { required: true, expected: 'an array of plugins, e.g. [prometheus(), health()]' }),
+  stopTimeoutMs: opt.number({ above: 0 }),
+  ...LIFECYCLE_SHAPE,
   logger: object,
 });
+
+/** The lifecycle options, as setup() and setupFromEnv() both take them. */
+export type LifecycleOptions = Pick<SetupOptions, 'startTimeoutMs' | 'readiness' | 'signals' | 'shutdownDelayMs' | 'shutdownTimeoutMs' | 'beforeShutdown'>;
+
+export const LIFECYCLE_KEYS = Object.freeze(['startTimeoutMs', 'readiness', 'signals', 'shutdownDelayMs', 'shutdownTimeoutMs', 'beforeShutdown'] as const);
+
+/** The lifecycle options given in `options`, and only those. */
+export function lifecycleOptionsOf(options: LifecycleOptions): LifecycleOptions {
+  const picked: Record<string, unknown> = {};
+  for (const key of LIFECYCLE_KEYS) if (options[key] !== undefined) picked[key] = options[key];
+  return picked as LifecycleOptions;
+}
+
 
 /** Checks everything once, so that start() and the hot paths need not. */
 export function validateSetupOptions(options: SetupOptions): void {
