@@ -98,6 +98,16 @@ describe('setup() owns the process lifecycle (README path, child process)', () =
     await slow;
   }, 30_000);
 
+  it('a beacon never done holds the stop until shutdownTimeoutMs, then the process exits 1', async () => {
+    const child = await startService({ FIXTURE_STUCK_BEACON: '1', FIXTURE_SHUTDOWN_TIMEOUT_MS: '1500' });
+    const sent = performance.now();
+    child.proc.kill('SIGTERM');
+    expect(await child.exited).toEqual({ code: 1, signal: null });
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(1400);
+    // beforeShutdown ran (the app closed) but the plugins never stopped: the beacon held them.
+    expect(child.events).toEqual(['listening', 'sigterm', 'before-shutdown', 'exit']);
+  }, 30_000);
+
   it('inside Kubernetes (KUBERNETES_SERVICE_HOST set) keeps serving for the 5 s shutdown delay with readiness 503, then exits 0', async () => {
     const child = await startService({ KUBERNETES_SERVICE_HOST: '10.0.0.1' });
     const sent = performance.now();
