@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { combineHooks, errorText, getLogger, listen, type MetricsHooks } from '@sightline/core';
 import { health } from '@sightline/health';
-import { otel, scope } from '@sightline/otel';
+import { extractTraceparent, injectTraceparent, messagingAttributes, OpenTelemetry, otel, scope, setHttpRoute } from '@sightline/otel';
 import { cacheMetrics, httpMetrics, prometheus, queueMetrics } from '@sightline/prometheus';
 import { CustomSensor, healthMonitor, InstrumentedTable, logging, monitor } from '@sightline/sensors';
 import { PluginStartError, setup, type Observability } from '@sightline/setup';
@@ -124,7 +124,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
       const input = validateOrder(payload);
       const order: Order = { ...input, id: `o-${nextId++}`, total: orderTotal(input), createdAt: new Date().toISOString(), status: 'accepted' };
       store.add(order);
-      topic.produce(order.customerId, order);
+      // The stream hop carries the trace: order.process continues order.create's trace.
+      topic.produce(order.customerId, order, injectTraceparent<Record<string, string>>({}));
       statsClient.pipeline((pipe) => {
         pipe.incr('orders.created');
         pipe.hist('orders.amount', order.total);
@@ -140,7 +141,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   }
 
   async function processOrder(message: TopicMessage<Order>): Promise<unknown> {
-    return scope('order.process', { attributes: { 'order.id': message.value.id, 'messaging.destination': message.tp } }, () =>
+    const attributes = { 'order.id': message.value.id, ...messagingAttributes(message.tp, { operation: 'process', messageId: message.offset }) };
+    return OpenTelemetry.observability({ ...extractTraceparent(message.headers) }).scope('order.process', { kind: 'consumer', attributes }, () =>
       queue.run(() => {
         const order = message.value;
         totals.set(order.customerId, Math.round(((totals.get(order.customerId) ?? 0) + order.total) * 100) / 100);
@@ -171,6 +173,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
     const url = new URL(req.url ?? '/', 'http://demo');
     const match = /^\/orders\/([\w-]+)$/.exec(url.pathname);
     if (req.method === 'GET' && match) {
+      // Names the route of the HTTP server span the otel plugin records for this request.
+      setHttpRoute(req, '/orders/:id');
       try {
         return json(res, 200, store.get(match[1]!));
       } catch (error) {

@@ -57,3 +57,17 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
   return value === null ? 'null' : typeof value;
 }
+
+/** OTEL_PROPAGATORS (or `propagators`) names a propagator whose optional package is not installed. */
+export class MissingPropagatorError extends SightlineConfigError {
+  constructor(
+    readonly packageName: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `The b3 / b3multi propagator needs ${packageName}, which could not be loaded: install it (npm install ${packageName}) ` +
+        'or remove b3 from OTEL_PROPAGATORS / the propagators option',
+      options,
+    );
+  }
+}

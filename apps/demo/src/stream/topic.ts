@@ -7,6 +7,8 @@ export interface TopicMessage<T> {
   readonly offset: number;
   readonly key: string;
   readonly value: T;
+  /** Carried with the message, as Kafka headers: the producer's trace context. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 function partitionFor(key: string, partitions: number): number {
@@ -41,10 +43,10 @@ export class Topic<T> {
     return `${this.name}/${partition}`;
   }
 
-  produce(key: string, value: T): TopicMessage<T> {
+  produce(key: string, value: T, headers: Readonly<Record<string, string>> = {}): TopicMessage<T> {
     const partition = partitionFor(key, this.partitions);
     const offset = this.nextOffsets[partition]!++;
-    const message = { tp: this.tp(partition), partition, offset, key, value };
+    const message = { tp: this.tp(partition), partition, offset, key, value, headers };
     const queue = this.queues[partition]!;
     queue.push(message);
     // Trim in batches so a full partition costs one splice per retention/2 messages, not one each.
