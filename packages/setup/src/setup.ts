@@ -153,6 +153,7 @@ export function setup(options: SetupOptions): Observability {
   let stopPromise: Promise<StopReport> | undefined;
   let shutdownPromise: Promise<StopReport> | undefined;
   let removeSignalListeners: (() => void) | undefined;
+  let signalled = false;
   let stopRequested: () => void = () => undefined;
   const stopRequest = new Promise<void>((resolve) => (stopRequested = resolve));
 
@@ -272,6 +273,7 @@ export function setup(options: SetupOptions): Observability {
       signals,
       logger,
       onSignal(signal) {
+        signalled = true;
         const deadline = setTimeout(() => {
           logger.error(`the graceful stop did not finish within shutdownTimeoutMs (${shutdownTimeoutMs} ms) of ${signal}; exiting with 1`, {
             phase: lifecycle.phase,
@@ -330,7 +332,7 @@ export function setup(options: SetupOptions): Observability {
       const report = await stopStarted();
       lifecycle.set('stopped');
       // A programmatic stop gives the signals back; after a signal the process is about to exit.
-      if (!shutdownPromise) {
+      if (!signalled) {
         removeSignalListeners?.();
         removeSignalListeners = undefined;
       }

@@ -122,13 +122,17 @@ describe('setup() lifecycle', () => {
     expect(defaultShutdownDelayMs({})).toBe(0);
   });
 
-  it('installs its signal listeners on start() and removes them after a programmatic stop()', async () => {
+  it('installs its signal listeners on start() and removes them after a programmatic stop() or shutdown()', async () => {
     const before = process.listenerCount('SIGTERM');
     const obs = setup({ service: 'orders', plugins: [] });
     await obs.start();
     expect(process.listenerCount('SIGTERM')).toBe(before + 1);
     expect(process.listenerCount('SIGINT')).toBeGreaterThan(0);
     await obs.stop();
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+    const viaShutdown = setup({ service: 'orders', plugins: [] });
+    await viaShutdown.start();
+    await viaShutdown.shutdown();
     expect(process.listenerCount('SIGTERM')).toBe(before);
     const none = setup({ service: 'orders', signals: false, plugins: [] });
     await none.start();
