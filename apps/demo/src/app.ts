@@ -81,13 +81,19 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   const monitorPlugin = monitor();
   const healthMonitorPlugin = healthMonitor({ lagThreshold: 5_000, errorRateThreshold: 0.5 });
   const business = new CustomSensor('business');
-  const healthPlugin = health({ host, port: options.healthPort, shutdownDelayMs: 200, shutdownTimeoutMs: 2_000 });
+  const healthPlugin = health({ host, port: options.healthPort, shutdownTimeoutMs: 2_000 });
+  // The demo's own parts, stopped by setup after the shutdown delay and before the plugins.
+  let stopApp: () => Promise<void> = async () => undefined;
 
   const observability = setup({
     service: SERVICE,
     version: VERSION,
     environment: 'demo',
     stopTimeoutMs: 3_000,
+    // Ready once the API and the consumer run, not when the plugins have started.
+    readiness: 'manual',
+    shutdownDelayMs: 200,
+    beforeShutdown: () => stopApp(),
     plugins: [
       statsServer(statsReceiver),
       prom,
@@ -236,7 +242,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   };
 
   consumer.start();
-  healthPlugin.markReady();
+  observability.markReady();
   const load = new LoadGenerator({ url: urls.ws, restUrl: urls.api, rate: options.rate, failureRate: options.failureRate });
   await load.start();
 
@@ -251,20 +257,19 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
     };
   }
 
-  let stopping: Promise<void> | undefined;
+  stopApp = async () => {
+    await load.stop();
+    await ws?.close();
+    await new Promise<void>((resolve) => apiServer.close(() => resolve()));
+    await consumer.stop();
+  };
   return {
     urls,
     observability,
     summary,
-    stop() {
-      stopping ??= (async () => {
-        await load.stop();
-        await ws?.close();
-        await new Promise<void>((resolve) => apiServer.close(() => resolve()));
-        await consumer.stop();
-        await observability.stop();
-      })();
-      return stopping;
+    // What SIGTERM does (setup handles the signals): readiness 503, the delay, the app, the plugins.
+    async stop() {
+      await observability.shutdown();
     },
   };
 }

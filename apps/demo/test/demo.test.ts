@@ -89,6 +89,19 @@ describe('the demo', () => {
     expect(demo.stderr()).toBe('');
   }, 40_000);
 
+  it('a second SIGTERM 100 ms after the first does not cut the graceful stop short: exit 0, stopped cleanly', async () => {
+    demo = await startDemoProcess(['--rate', '20']);
+    demo.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Still stopping (the 200 ms shutdown delay): readiness says so.
+    const ready = await fetch(demo.urls.ready);
+    expect(ready.status).toBe(503);
+    demo.child.kill('SIGTERM');
+    expect(await demo.exited).toEqual({ code: 0, signal: null });
+    expect(demo.stdout()).toContain('Stopping (SIGTERM)');
+    expect(demo.stdout()).toContain('Stopped cleanly');
+  }, 40_000);
+
   it('stops by itself after --duration and exits 0', async () => {
     demo = await startDemoProcess(['--duration', '1', '--rate', '5']);
     const exit = await demo.exited;

@@ -1,6 +1,7 @@
 // The pure half of readiness: runs HealthChecks concurrently, each under its own timeout, and caches
 // the report for a short time. Knows nothing about HTTP; the handler serialises what it returns.
 import { errorText, errorType, getLogger, opt, validateOptions, type HealthCheck, type HealthResult, type ReadinessOutcome, type ReadinessReport, type Shape } from '@sightline/core';
+import { boundedMessage, safeDetails } from './check-details.js';
 import { validateCheck } from './config.js';
 
 const CHECK_AGGREGATOR_SHAPE: Shape = Object.freeze({
@@ -68,8 +69,8 @@ export async function runCheck(check: HealthCheck, defaultTimeoutMs: number): Pr
       return { name: check.name, healthy: false, critical, timedOut: false, message: 'returned an invalid result (expected { healthy: boolean })', durationMs };
     }
     const outcome: { -readonly [K in keyof CheckOutcome]: CheckOutcome[K] } = { name: check.name, healthy: result.healthy, critical, timedOut: false, durationMs };
-    if (typeof result.message === 'string') outcome.message = result.message;
-    if (result.details !== undefined && typeof result.details === 'object' && result.details !== null) outcome.details = result.details;
+    if (typeof result.message === 'string') outcome.message = boundedMessage(result.message);
+    if (result.details !== undefined && typeof result.details === 'object' && result.details !== null) outcome.details = safeDetails(result.details);
     return outcome;
   } catch (error) {
     // The error's text may carry a connection string: only its type is reported (the text at debug).

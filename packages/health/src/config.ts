@@ -50,6 +50,11 @@ export interface HealthHandlerOptions {
   readonly metricsRateLimit?: RateLimitOptions | false;
   /** Longest time to receive a request or render /metrics, in ms. Default 10000. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Where each endpoint is served, for probes configured elsewhere (terminus-style custom paths):
+   * `{ live: '/livez', ready: '/readyz' }`. Unnamed ones keep their defaults (`HEALTH_PATHS`).
+   */
+  readonly paths?: Readonly<Partial<Record<ProbeKind, string>>>;
   /** Where SIGHTLINE_HEALTH_* variables are read. Default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** More pages served under their own path prefix (a plugin's `routes`, e.g. the status page at /status). */
@@ -71,7 +76,19 @@ export interface HealthServerOptions extends HealthHandlerOptions {
   readonly exitProcess?: boolean;
 }
 
+/** The endpoints the handler serves. */
+export type ProbeKind = 'health' | 'live' | 'ready' | 'startup' | 'metrics';
+
+export const DEFAULT_PATHS: Readonly<Record<ProbeKind, string>> = Object.freeze({
+  health: '/health',
+  live: '/health/live',
+  ready: '/health/ready',
+  startup: '/health/startup',
+  metrics: '/metrics',
+});
+
 export interface ResolvedHandlerConfig {
+  readonly paths: Readonly<Record<ProbeKind, string>>;
   readonly checks: readonly HealthCheck[];
   readonly startupChecks: readonly HealthCheck[];
   readonly ready: boolean;
@@ -142,6 +159,15 @@ export const HEALTH_HANDLER_SHAPE: Shape = Object.freeze({
     opt.object({ max: opt.integer({ min: 1, required: true }), windowMs: opt.integer({ min: 1, required: true }) }),
   ]),
   requestTimeoutMs: opt.integer({ min: 1 }),
+  paths: opt.object(
+    Object.fromEntries(
+      Object.keys(DEFAULT_PATHS).map((kind) => [
+        kind,
+        opt.string({ check: (v: string) => (/^\/[^\s?#]*$/.test(v) ? undefined : 'expected a path starting with "/", without spaces, "?" or "#"') }),
+      ]),
+    ),
+    { env: false },
+  ),
   env: opt.any({ env: false }),
   routes: opt.array(opt.any(), { env: false }),
 });
@@ -247,7 +273,23 @@ function handlerConfig(options: HealthHandlerOptions): ResolvedHandlerConfig {
   const sensors = options.sensors ?? {};
   const metricsToken = options.metricsToken;
 
+  const paths = Object.freeze({ ...DEFAULT_PATHS, ...options.paths });
+  const seen = new Map<string, string>();
+  for (const [kind, path] of Object.entries(paths)) {
+    const other = seen.get(path);
+    if (other !== undefined) {
+      throw new HealthConfigError(`invalid option \`paths.${kind}\`: "${path}" is already the ${other} path; each endpoint needs its own`, {
+        kind: 'invalid',
+        option: `paths.${kind}`,
+        source: 'health',
+        value: path,
+      });
+    }
+    seen.set(path, kind);
+  }
+
   return Object.freeze({
+    paths,
     checks: checkList('checks', options.checks),
     startupChecks: checkList('startupChecks', options.startupChecks),
     ready: options.ready ?? false,

@@ -3,6 +3,7 @@ import type { MetricsHooks } from '../hooks/metrics-hooks.js';
 import type { Logger } from '../logging/logger.js';
 import type { HealthCheck } from './health-check.js';
 import type { HttpRoute } from './http-route.js';
+import type { Lifecycle } from './lifecycle.js';
 import type { MetricsSource } from './metrics-source.js';
 import type { Sensor } from './sensor.js';
 import type { SpanSink } from './span-sink.js';
@@ -30,6 +31,11 @@ export interface PluginContext extends ServiceInfo {
   readonly spanSinks?: readonly SpanSink[];
   /** Each plugin's sensor snapshot (`asDict()`), by plugin name: the JSON /metrics fallback. */
   snapshot(): Record<string, unknown>;
+  /**
+   * The service's phase, from setup: a health plugin turns readiness 200 on `ready` and 503 on
+   * `stopping`. Absent when the plugin is started by hand.
+   */
+  readonly lifecycle?: Lifecycle;
 }
 
 export interface Plugin {
