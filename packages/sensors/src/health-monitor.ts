@@ -4,7 +4,7 @@ import { getHeapStatistics } from 'node:v8';
 import { errorText, getLogger, type HealthCheck, type HealthResult, type Shape } from '@sightline/core';
 import { HEALTH_MONITOR_SHAPE } from './options-shapes.js';
 import { SensorConfigError } from './errors.js';
-import { Monitor, type MonitorOptions } from './monitor.js';
+import { isOffset, Monitor, type MonitorOptions } from './monitor.js';
 
 const log = getLogger('sightline.sensors.health');
 
@@ -150,7 +150,7 @@ export class HealthMonitor extends Monitor {
 
   /** Records a partition's end offset (the offset the next produced message will get: Kafka's high watermark). */
   reportEndOffset(tp: string, offset: number): void {
-    if (!Number.isFinite(offset)) return;
+    if (!isOffset(offset)) return this.invalidOffset('reportEndOffset', offset);
     this.statsFor(tp).endOffset = offset;
   }
 
@@ -229,7 +229,9 @@ export class HealthMonitor extends Monitor {
 
     let idle: number | null = null;
     const progress = this.messagesReceivedCount + this.eventsCount;
-    if (progress !== this.lastProgressTotal) {
+    // A clock that stepped back restarts the idle count from now: idle time is never negative, and
+    // a stall is still found `stalledAfterMs` later.
+    if (progress !== this.lastProgressTotal || now < this.lastProgressAt) {
       this.lastProgressTotal = progress;
       this.lastProgressAt = now;
     }

@@ -39,6 +39,7 @@ export const LOGGING_SENSOR_SHAPE: Shape = Object.freeze({
 
 export const CUSTOM_SENSOR_SHAPE: Shape = Object.freeze({
   maxHistogramSamples: positiveInt,
+  maxKeys: positiveInt,
   clock,
 });
 

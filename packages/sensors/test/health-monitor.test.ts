@@ -242,3 +242,38 @@ describe('HealthMonitor as a HealthCheck and a report', () => {
     expect(() => new HealthMonitor({ onAlert: 'x' as never })).toThrow('invalid option `onAlert` in new HealthMonitor(): expected a function, got "x"');
   });
 });
+
+describe('HealthMonitor with bad input and a clock that goes back', () => {
+  it('keeps lag finite, and alerting, when a read offset is NaN', () => {
+    const { hm, alerts } = setup({ lagThreshold: 1000 });
+    hm.onMessageIn('orders/0', 99, null);
+    hm.onMessageIn('orders/0', Number.NaN, null);
+    hm.reportEndOffset('orders/0', 5100);
+    hm.reportEndOffset('orders/0', Number.NaN);
+    hm.reportEndOffset('orders/0', -5);
+    expect(hm.checkConsumerLag()).toEqual({ 'orders/0': 5000 });
+    const report = hm.getHealthReport();
+    expect(report.max_lag).toBe(5000);
+    expect(report.healthy).toBe(false);
+    expect(alerts.map((a) => a.condition)).toEqual(['lag']);
+    expect(hm.invalidOffsetsTotal()).toBe(3);
+  });
+
+  it('never reports a negative idle_ms, and still finds a stall after the clock went back', () => {
+    const { hm, clock, alerts } = setup({ stalledAfterMs: 10_000 });
+    clock.set(50_000);
+    hm.onMessageIn('orders/0', 1, null);
+    expect(hm.getHealthReport().idle_ms).toBe(0);
+    clock.set(20_000); // the injected clock stepped back 30 s
+    const back = hm.getHealthReport();
+    expect(back.idle_ms).toBe(0);
+    expect(back.healthy).toBe(true);
+    clock.advance(9_999);
+    expect(hm.getHealthReport().idle_ms).toBe(9_999);
+    clock.advance(1);
+    const stalled = hm.getHealthReport();
+    expect(stalled.idle_ms).toBe(10_000);
+    expect(stalled.conditions.stalled).toBe(true);
+    expect(alerts.map((a) => a.condition)).toEqual(['stalled']);
+  });
+});
