@@ -14,7 +14,7 @@ import { LoadGenerator } from './load-generator.js';
 import type { DemoOptions } from './options.js';
 import { InvalidOrderError, OrderNotFoundError, orderTotal, validateOrder, type Order } from './orders/order.js';
 import { OrderStore } from './orders/order-store.js';
-import { listenOrExplain, PortInUseError } from './ports.js';
+import { explainListenError, listenOrExplain } from './ports.js';
 import { Consumer } from './stream/consumer.js';
 import { Topic, type TopicMessage } from './stream/topic.js';
 
@@ -69,6 +69,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   });
   const orderCache = cacheMetrics(prom.collector).cache('orders');
   const topic = new Topic<Order>('orders', options.partitions);
+  // Nothing in the demo reads order-events: its retention bounds what it keeps, as Kafka's would.
   const events = new Topic<unknown>('order-events', options.partitions);
   let activeWorkers = 0;
   const queue = queueMetrics(prom.collector).queue('orders', () => ({ depth: topic.depth(), activeWorkers }));
@@ -101,8 +102,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   } catch (error) {
     await statsReceiver.close();
     const cause = error instanceof PluginStartError ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
-    if (cause?.code === 'EADDRINUSE') throw new PortInUseError('health server', '--health-port', host, options.healthPort);
-    throw error;
+    throw explainListenError(cause, 'health server', '--health-port', host, options.healthPort) ?? error;
   }
 
   const statsClient = statsPlugin.client;
@@ -154,7 +154,11 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
     sensor: observability.sensor,
     handle: processOrder,
     output: events,
-    onEndOffset: (tp, end) => healthMonitorPlugin.sensor.reportEndOffset(tp, end),
+    // Both monitors compute lag from the end offset: the health check and sightline_consumer_lag.
+    onEndOffset: (tp, end) => {
+      healthMonitorPlugin.sensor.reportEndOffset(tp, end);
+      prom.sensor.reportEndOffset(tp, end);
+    },
     onActiveChange: (active) => (activeWorkers = active),
   });
 

@@ -51,6 +51,8 @@ export {
   renderMetrics,
 } from './contracts/metrics-source.js';
 export type { ExpositionFormat, MetricsExposition, MetricsSource } from './contracts/metrics-source.js';
+export { acceptsGzip, encodeExposition, MIN_GZIP_BYTES } from './contracts/exposition-encoding.js';
+export type { EncodedExposition } from './contracts/exposition-encoding.js';
 export type { HealthCheck, HealthResult } from './contracts/health-check.js';
 export type { Plugin, PluginContext, ServiceInfo } from './contracts/plugin.js';
 

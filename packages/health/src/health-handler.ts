@@ -2,7 +2,7 @@
 // holds the startup / ready / shutting-down state, and serves what responses.ts serialises.
 // Mount it in any node:http server; createHealthServer is one such server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorText, getLogger, type HealthCheck, type MetricsExposition, renderMetrics } from '@sightline/core';
+import { encodeExposition, errorText, getLogger, type HealthCheck, type MetricsExposition, renderMetrics } from '@sightline/core';
 import { bearerTokenVerifier, type TokenVerifier } from './bearer-token.js';
 import { CheckAggregator, type CheckReport } from './check-aggregator.js';
 import { resolveHandlerConfig, type HealthHandlerOptions, type ResolvedHandlerConfig } from './config.js';
@@ -53,7 +53,7 @@ export interface HealthHandler {
 
 type Writable = ServerResponse;
 
-function send(res: Writable, status: number, body: string, head: boolean, contentType: string = JSON_TYPE, extra?: Record<string, string>): void {
+function send(res: Writable, status: number, body: string | Buffer, head: boolean, contentType: string = JSON_TYPE, extra?: Record<string, string>): void {
   const headers: Record<string, string | number> = {
     'content-type': contentType,
     'cache-control': 'no-store',
@@ -227,7 +227,8 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
       send(res, 503, errorBody('metrics_timeout', `rendering /metrics took longer than ${config.requestTimeoutMs} ms`), head);
       return;
     }
-    send(res, 200, exposition.body, head, exposition.contentType);
+    const encoded = await encodeExposition(exposition.body, req.headers['accept-encoding']);
+    send(res, 200, encoded.body, head, exposition.contentType, encoded.headers);
   }
 
   function fail(res: Writable, error: unknown): void {

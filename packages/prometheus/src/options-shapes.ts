@@ -45,10 +45,20 @@ export const HTTP_METRICS_SHAPE: Shape = Object.freeze({
   endpoint: opt.function(),
   normalizePath: opt.function(),
   maxEndpoints: opt.integer({ min: 1 }),
+  exemplars: opt.boolean(),
 });
 export const CLUSTER_METRICS_SHAPE: Shape = Object.freeze({
   timeoutMs: opt.integer({ min: 1 }),
   registries: opt.array(opt.any(), { env: false }),
+  staleAfterMs: opt.integer({ min: 0 }),
+});
+export const PUSHGATEWAY_SHAPE: Shape = Object.freeze({
+  url: opt.string({ nonEmpty: true }),
+  source: opt.any({ env: false }),
+  job: opt.string({ nonEmpty: true }),
+  grouping: opt.record(opt.string()),
+  timeoutMs: opt.integer({ min: 1 }),
+  headers: opt.record(opt.string()),
 });
 export const METRICS_SERVER_SHAPE: Shape = Object.freeze({
   port: opt.integer({ min: 0, max: 65535 }),

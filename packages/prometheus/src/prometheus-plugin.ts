@@ -1,7 +1,7 @@
 // The plugin factory @sightline/setup composes: hooks, a sensor and a /metrics source in one.
 import { SightlineConfigError, opt, validateOptions, withOptionsShape, type MetricsHooks, type Plugin, type Shape } from '@sightline/core';
 import { Monitor, type MonitorOptions } from '@sightline/sensors';
-import { MetricsCollector, type MetricsCollectorOptions } from './metrics-collector.js';
+import { MetricsCollector, type DefaultMetricsOptions, type MetricsCollectorOptions } from './metrics-collector.js';
 import { PROMETHEUS_PLUGIN_SHAPE_BASE } from './options-shapes.js';
 import { prometheusHooks } from './prometheus-hooks.js';
 import { PrometheusMonitor } from './prometheus-monitor.js';
@@ -15,6 +15,11 @@ export interface PrometheusPluginOptions extends MetricsCollectorOptions {
   readonly buckets?: readonly number[];
   /** Options of the PrometheusMonitor sensor (history sizes, sampling). */
   readonly monitor?: MonitorOptions;
+  /**
+   * prom-client's process and Node.js metrics (CPU, memory, heap spaces, GC durations, event-loop
+   * delay, active handles). Default **true** under the plugin; `false` turns them off.
+   */
+  readonly collectDefaultMetrics?: boolean | DefaultMetricsOptions;
 }
 
 /** The plugin, with the collector to define your own metrics and metric sets in. */
@@ -44,7 +49,8 @@ function prometheusPlugin(options: PrometheusPluginOptions = {}): PrometheusPlug
     }
   }
   const { collector: given, namespace, buckets, monitor: monitorOptions, ...collectorOptions } = options;
-  const collector = given ?? new MetricsCollector(collectorOptions);
+  // A service wired through setup() wants its runtime figures without asking; a bare collector does not.
+  const collector = given ?? new MetricsCollector({ ...collectorOptions, collectDefaultMetrics: collectorOptions.collectDefaultMetrics ?? true });
   const hooks = prometheusHooks(collector, {
     ...(namespace !== undefined ? { namespace } : {}),
     ...(buckets !== undefined ? { buckets } : {}),

@@ -6,6 +6,10 @@ export class RingBuffer {
   private values: Float64Array;
   private next = 0;
   private count = 0;
+  /** Every value ever pushed, summed: with `pushedCount`, an average that aggregates across processes. */
+  pushedSum = 0;
+  /** How many values were ever pushed (never reset). */
+  pushedCount = 0;
 
   constructor(
     readonly capacity: number,
@@ -15,6 +19,8 @@ export class RingBuffer {
   }
 
   push(value: number): void {
+    this.pushedSum += value;
+    this.pushedCount++;
     // Until the ring wraps, `next === count`: it is full only once it holds `capacity` values.
     if (this.count === this.values.length && this.count < this.capacity) this.grow();
     this.values[this.next] = value;
