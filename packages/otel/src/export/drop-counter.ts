@@ -32,7 +32,8 @@ export class DropCounter {
     this.total += count;
     if (this.inOutage === 0) {
       this.outageStartedAt = Date.now();
-      log.warn(`dropping ${NOUN[this.signal]} (${reason}); counting them until an export succeeds`, { signal: this.signal });
+      // At the deadline the count follows at once (endOutage): no "counting them" line first.
+      if (reason !== 'shutdown deadline') log.warn(`dropping ${NOUN[this.signal]} (${reason}); counting them until an export succeeds`, { signal: this.signal });
     }
     this.inOutage += count;
   }
