@@ -57,24 +57,29 @@ export class QueueLedger {
   }
 }
 
+/** Hands `count` items to an export, counting its one answer (a throw is a failed export). */
+function exportCounted(ledger: QueueLedger, count: number, done: (result: ExportResult) => void, send: (answer: (result: ExportResult) => void) => void): void {
+  ledger.handedOver(count);
+  let answered = false;
+  const answer = (result: ExportResult): void => {
+    if (answered) return;
+    answered = true;
+    ledger.answered(count, result);
+    done(result);
+  };
+  try {
+    send(answer);
+  } catch (error) {
+    answer({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(errorText(error)) });
+  }
+}
+
 type Exporter<T> = { export(items: T[], done: (result: ExportResult) => void): void; shutdown(): Promise<void>; forceFlush?(): Promise<void> };
 
 function countingExporter<T, E extends Exporter<T>>(inner: E, ledger: QueueLedger): E {
   const wrapped: Exporter<T> = {
     export(items, done) {
-      ledger.handedOver(items.length);
-      let answered = false;
-      const answer = (result: ExportResult): void => {
-        if (answered) return;
-        answered = true;
-        ledger.answered(items.length, result);
-        done(result);
-      };
-      try {
-        inner.export(items, answer);
-      } catch (error) {
-        answer({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(errorText(error)) });
-      }
+      exportCounted(ledger, items.length, done, (answer) => inner.export(items, answer));
     },
     shutdown: () => inner.shutdown(),
     forceFlush: () => inner.forceFlush?.() ?? Promise.resolve(),
@@ -145,20 +150,7 @@ function dataPoints(metrics: ResourceMetrics): number {
 export function countingMetricExporter(inner: PushMetricExporter, ledger: QueueLedger): PushMetricExporter {
   const wrapped: PushMetricExporter = {
     export(metrics, done) {
-      const points = dataPoints(metrics);
-      ledger.handedOver(points);
-      let answered = false;
-      const answer = (result: ExportResult): void => {
-        if (answered) return;
-        answered = true;
-        ledger.answered(points, result);
-        done(result);
-      };
-      try {
-        inner.export(metrics, answer);
-      } catch (error) {
-        answer({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(errorText(error)) });
-      }
+      exportCounted(ledger, dataPoints(metrics), done, (answer) => inner.export(metrics, answer));
     },
     forceFlush: () => inner.forceFlush(),
     shutdown: () => inner.shutdown(),
