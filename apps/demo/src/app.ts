@@ -98,7 +98,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
       statsServer(statsReceiver),
       prom,
       statsPlugin,
-      otel(),
+      // Inside setup's 3 s per-plugin stop timeout, so otel itself logs what it abandons.
+      otel({ shutdownTimeoutMillis: 2_500 }),
       monitorPlugin,
       logging(),
       healthMonitorPlugin,

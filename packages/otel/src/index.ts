@@ -1,4 +1,6 @@
 export { OpenTelemetry } from './open-telemetry.js';
+export type { OpenTelemetryStats } from './open-telemetry.js';
+export type { DroppedCounts } from './export/drop-counter.js';
 export type { OpenTelemetryOptions, OtlpProtocol, PropagatorName, SuccessStatus } from './config/options.js';
 
 export { Observability } from './context/observability.js';

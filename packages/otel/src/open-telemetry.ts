@@ -6,6 +6,7 @@ import { withoutCredentials } from './config/endpoint.js';
 import { resolveOptions, type OpenTelemetryOptions } from './config/options.js';
 import { Observability, type ObservabilityOptions } from './context/observability.js';
 import { AlreadyConfiguredError } from './errors.js';
+import type { DroppedCounts } from './export/drop-counter.js';
 import { createSdk } from './sdk.js';
 import { otelState } from './state.js';
 
@@ -30,6 +31,7 @@ export function configureWithProcessors(options: OpenTelemetryOptions, extraSpan
   }
   const sdk = createSdk(resolved, {}, extraSpanProcessors);
   s.sdk = sdk;
+  s.lastDropped = undefined;
   s.configuredService = resolved.service;
   s.shuttingDown = undefined;
   s.generation++;
@@ -50,8 +52,28 @@ function shutdown(): Promise<void> {
   if (!sdk) return Promise.resolve();
   s.sdk = undefined;
   s.generation++;
-  s.shuttingDown = sdk.shutdown();
+  s.shuttingDown = sdk.shutdown().finally(() => {
+    s.lastDropped = sdk.dropped();
+  });
+  s.lastDropped = sdk.dropped();
   return s.shuttingDown;
+}
+
+/** What this package's export pipelines have counted so far. */
+export interface OpenTelemetryStats {
+  /**
+   * Items dropped since configure(), per signal (spans, metric points, log records): past the
+   * batch queue bound, in a failed export, or abandoned at the shutdown deadline. Pipelines built
+   * from injected `spanProcessors`, `metricReaders` or `logRecordProcessors` are not counted.
+   */
+  readonly dropped: DroppedCounts;
+}
+
+const NONE_DROPPED: DroppedCounts = Object.freeze({ traces: 0, metrics: 0, logs: 0 });
+
+function stats(): OpenTelemetryStats {
+  const s = otelState();
+  return Object.freeze({ dropped: s.sdk?.dropped() ?? s.lastDropped ?? NONE_DROPPED });
 }
 
 export const OpenTelemetry = Object.freeze({
@@ -72,16 +94,21 @@ export const OpenTelemetry = Object.freeze({
     return otelState().configuredService !== undefined;
   },
 
-  /** Exports everything recorded so far; failures are logged, never thrown. */
+  /** Exports everything recorded so far, within `shutdownTimeoutMillis`; failures are logged, never thrown. */
   flush(): Promise<void> {
     return otelState().sdk?.flush() ?? Promise.resolve();
   },
 
   /**
-   * Flushes and shuts down the providers and removes the global registrations this bridge made.
+   * Flushes and shuts down the providers and removes the global registrations this bridge made,
+   * within one deadline (`shutdownTimeoutMillis`, default 5000 ms) covering every signal: what is
+   * still pending then is abandoned, counted in `stats().dropped` and logged. Never rejects.
    * Safe to call twice, and before configure(). configure() stays once per process.
    */
   shutdown,
+
+  /** Counts from the export pipelines: what was dropped, per signal. Still answers after shutdown(). */
+  stats,
 
   /** Test only: shuts down, then forgets that configure() was called so a test can call it again. */
   async resetForTesting(): Promise<void> {
@@ -90,5 +117,6 @@ export const OpenTelemetry = Object.freeze({
     s.configuredService = undefined;
     s.shuttingDown = undefined;
     s.fallback = undefined;
+    s.lastDropped = undefined;
   },
 });
