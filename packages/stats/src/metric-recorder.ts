@@ -15,6 +15,14 @@ interface ValueEntry {
   readonly name: string;
   readonly tags: Tags | undefined;
   value: number;
+  /** Metric calls aggregated into this value: what delivery counts report as values. */
+  calls: number;
+}
+
+/** Records of one batch, with the values (calls, samples) each carries. */
+export interface RecordChunk {
+  readonly metrics: MetricRecord[];
+  readonly counts: number[];
 }
 
 interface SamplesEntry {
@@ -82,6 +90,7 @@ export abstract class MetricRecorder {
       const entry = this.counters.get(name);
       if (entry !== undefined) {
         entry.value += v;
+        entry.calls++;
         return;
       }
     }
@@ -99,6 +108,7 @@ export abstract class MetricRecorder {
       const entry = this.gauges.get(name);
       if (entry !== undefined) {
         entry.value = value;
+        entry.calls++;
         return;
       }
     }
@@ -171,7 +181,7 @@ export abstract class MetricRecorder {
         if (full === undefined) return;
         const merged = this.mergeTags(name, tags);
         if (merged === null) return;
-        entry = { name: full, tags: merged, value: 0 };
+        entry = { name: full, tags: merged, value: 0, calls: 1 };
         map.set(key, entry);
         if (type === 'counter') entry.value = value / rate;
         else entry.value = value;
@@ -180,6 +190,7 @@ export abstract class MetricRecorder {
       }
       if (type === 'counter') entry.value += value / rate;
       else entry.value = value;
+      entry.calls++;
     } catch (error) {
       this.ctx.reportInvalid(String(name), `recording failed: ${(error as Error).message}`);
     }
@@ -260,35 +271,34 @@ export abstract class MetricRecorder {
    * Takes everything buffered as records, in chunks of at most `maxBatchSize` values (a timer with
    * more samples than that is split), and starts a new window.
    */
-  protected drain(): MetricRecord[][] {
+  protected drain(): RecordChunk[] {
     const max = this.ctx.maxBatchSize;
-    const chunks: MetricRecord[][] = [];
-    let chunk: MetricRecord[] = [];
+    const chunks: RecordChunk[] = [];
+    let chunk: RecordChunk = { metrics: [], counts: [] };
     let room = max;
-    const push = (record: MetricRecord, size: number): void => {
-      if (room < size && chunk.length > 0) {
-        chunks.push(chunk);
-        chunk = [];
-        room = max;
-      }
-      chunk.push(record);
-      room -= size;
+    const next = (): void => {
+      chunks.push(chunk);
+      chunk = { metrics: [], counts: [] };
+      room = max;
     };
-    for (const e of this.counters.values()) push(withTags({ type: 'counter', name: e.name, value: e.value }, e.tags), 1);
-    for (const e of this.gauges.values()) push(withTags({ type: 'gauge', name: e.name, value: e.value }, e.tags), 1);
+    const push = (record: MetricRecord, calls: number): void => {
+      if (room < 1) next();
+      chunk.metrics.push(record);
+      chunk.counts.push(calls);
+      room -= 1;
+    };
+    for (const e of this.counters.values()) push(withTags({ type: 'counter', name: e.name, value: e.value }, e.tags), e.calls);
+    for (const e of this.gauges.values()) push(withTags({ type: 'gauge', name: e.name, value: e.value }, e.tags), e.calls);
     const samples = (type: 'timer' | 'histogram', map: Map<string, SamplesEntry>): void => {
       for (const e of map.values()) {
         let start = 0;
         while (start < e.values.length) {
-          if (room === 0) {
-            chunks.push(chunk);
-            chunk = [];
-            room = max;
-          }
+          if (room === 0) next();
           const take = Math.min(room, e.values.length - start);
           const values = start === 0 && take === e.values.length ? e.values : e.values.slice(start, start + take);
           const record = withTags({ type, name: e.name, values }, e.tags);
-          chunk.push(e.sampleRate < 1 ? { ...record, sampleRate: e.sampleRate } : record);
+          chunk.metrics.push(e.sampleRate < 1 ? { ...record, sampleRate: e.sampleRate } : record);
+          chunk.counts.push(take);
           room -= take;
           start += take;
         }
@@ -296,7 +306,7 @@ export abstract class MetricRecorder {
     };
     samples('timer', this.timers);
     samples('histogram', this.hists);
-    if (chunk.length > 0) chunks.push(chunk);
+    if (chunk.metrics.length > 0) chunks.push(chunk);
     this.counters = new Map();
     this.gauges = new Map();
     this.timers = new Map();

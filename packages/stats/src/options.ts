@@ -2,7 +2,7 @@
 // environment, and how it is checked. Both `new StatsClient(options)` and
 // `StatsClientSettings.load()` resolve through here, so a value is validated the same way wherever
 // it came from, and an error names the setting and its source.
-import { checkStatsdSafeTags, isValidMetricName, METRIC_NAME_PATTERN, type Tags } from '@sightline/stats-protocol';
+import { checkStatsdSafeTags, DEFAULT_MAX_BODY_BYTES, isValidMetricName, METRIC_NAME_PATTERN, type Tags } from '@sightline/stats-protocol';
 import { StatsConfigError, type SettingSource } from './errors.js';
 
 export const PROTOCOLS = Object.freeze(['http', 'ws', 'udp', 'tcp', 'uds'] as const);
@@ -32,14 +32,23 @@ export interface StatsClientConfig {
   readonly flushIntervalMs?: number;
   /** A batch is cut when it holds this many values (one per counter or gauge, one per sample). */
   readonly maxBatchSize?: number;
+  /** Largest JSON body (http) or frame (ws) a batch becomes; a larger one is split in halves. Fits the server's `maxBodyBytes`. */
+  readonly maxBatchBytes?: number;
   /** Batches waiting for the server; past it the oldest is dropped and counted. */
   readonly maxQueuedBatches?: number;
+  /**
+   * Memory the queue may hold, estimated in bytes: past it, while the receiver is away or too slow,
+   * the oldest batch is dropped and counted in values. Pipelines wait for room instead while it keeps pace.
+   */
+  readonly maxQueuedBytes?: number;
+  /** `close()` resolves within this; what is undelivered then is dropped and counted. */
+  readonly closeTimeoutMs?: number;
   /** Retries per batch after network errors and 5xx (never after 4xx). */
   readonly maxRetries?: number;
   /** First retry delay; doubles per attempt up to `retryMaxMs`. */
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
-  /** Per request (http), per ack (ws), per connect. */
+  /** Per request (http), per ack (ws), per connect, per socket write (udp, tcp, uds). */
   readonly timeoutMs?: number;
   /** Largest UDP datagram the StatsD transports send. */
   readonly maxPacketBytes?: number;
@@ -65,7 +74,10 @@ export interface ResolvedConfig {
   readonly flavour: Flavour;
   readonly flushIntervalMs: number;
   readonly maxBatchSize: number;
+  readonly maxBatchBytes: number;
   readonly maxQueuedBatches: number;
+  readonly maxQueuedBytes: number;
+  readonly closeTimeoutMs: number;
   readonly maxRetries: number;
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
@@ -100,7 +112,10 @@ export const SETTING_SPECS: Readonly<Record<SettingName, SettingSpec>> = Object.
   flavour: { kind: 'enum', values: FLAVOURS, default: 'statsd', describe: 'StatsD dialect: statsd, dogstatsd or telegraf' },
   flushIntervalMs: { kind: 'int', min: 0, max: 2_147_483_647, default: 1000, describe: 'flush period of the client buffer, 0 for none' },
   maxBatchSize: { kind: 'int', min: 1, max: 10_000_000, default: 10_000, describe: 'values per batch' },
-  maxQueuedBatches: { kind: 'int', min: 1, max: 1_000_000, default: 100, describe: 'batches kept while the server is away' },
+  maxBatchBytes: { kind: 'int', min: 1024, max: 1_073_741_824, default: DEFAULT_MAX_BODY_BYTES, describe: 'largest http body / ws frame of a batch' },
+  maxQueuedBatches: { kind: 'int', min: 1, max: 1_000_000, default: 1000, describe: 'batches kept while the server is away' },
+  maxQueuedBytes: { kind: 'int', min: 1024, max: 17_179_869_184, default: 32 * 1024 * 1024, describe: 'memory kept while the server is away, in bytes' },
+  closeTimeoutMs: { kind: 'int', min: 0, max: 3_600_000, default: 10_000, describe: 'close() resolves within this' },
   maxRetries: { kind: 'int', min: 0, max: 1_000_000, default: 5, describe: 'retries per batch after network errors and 5xx' },
   retryBaseMs: { kind: 'int', min: 1, max: 3_600_000, default: 100, describe: 'first retry delay' },
   retryMaxMs: { kind: 'int', min: 1, max: 3_600_000, default: 10_000, describe: 'largest retry delay' },

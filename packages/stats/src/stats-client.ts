@@ -3,9 +3,9 @@
 // A metric call never throws and never blocks; failures are logged, counted and reported.
 import { inspect } from 'node:util';
 import { getLogger } from '@sightline/core';
-import { recordSize, type Batch, type MetricRecord } from './batch.js';
+import { makeBatch, type Batch } from './batch.js';
 import { InvalidMetricError, type StatsTransportError, type StatsTransportErrorKind } from './errors.js';
-import { MetricRecorder, type RecorderContext } from './metric-recorder.js';
+import { MetricRecorder, type RecordChunk, type RecorderContext } from './metric-recorder.js';
 import { describeConfig, optionsLayer, resolveConfig, type Protocol, type ResolvedConfig, type StatsClientConfig } from './options.js';
 import { Pipeline } from './pipeline.js';
 import { SendQueue, type DeliveryCounts } from './send-queue.js';
@@ -27,17 +27,24 @@ export interface StatsClientOptions extends StatsClientConfig {
   readonly tlsOptions?: StatsTlsOptions;
 }
 
-/** Counts since the client started. */
+/**
+ * Counts since the client started. `...Metrics` count records (one per series in a batch);
+ * `...Values` count what they carried: every metric call aggregated into a counter or gauge, every
+ * timer and histogram sample (500 `incr('x')` calls sent as one record are 1 metric, 500 values).
+ */
 export interface StatsClientStats {
-  /** Batches / metric records the server (or socket) took. */
+  /** Batches / metric records / values the server (or socket) took. */
   readonly sentBatches: number;
   readonly sentMetrics: number;
-  /** Dropped from a full queue, or after close. */
+  readonly sentValues: number;
+  /** Dropped from a full queue (past `maxQueuedBytes` while the receiver is away), or after close. */
   readonly droppedBatches: number;
   readonly droppedMetrics: number;
+  readonly droppedValues: number;
   /** Refused (4xx, 401) or given up after retries. */
   readonly failedBatches: number;
   readonly failedMetrics: number;
+  readonly failedValues: number;
   /** Metric calls dropped for a bad name, tags, value or sample rate, or after close. */
   readonly invalidMetrics: number;
   /** Metrics a server took in a batch but refused on their own (from its response). */
@@ -45,6 +52,8 @@ export interface StatsClientStats {
   readonly retries: number;
   /** Batches waiting or in flight now. */
   readonly queuedBatches: number;
+  /** Estimated memory of the batches queued now (bounded by `maxQueuedBytes`). */
+  readonly queuedBytes: number;
 }
 
 const CLIENT_ONLY_OPTIONS = ['onError', 'transport', 'tlsOptions'];
@@ -67,6 +76,8 @@ export class StatsClient extends MetricRecorder {
   readonly #collectors = new Set<() => void>();
   readonly #timer: NodeJS.Timeout | undefined;
   #seq = 0;
+  /** `droppedValues` when the current outage began (for the line logged when it ends). */
+  #droppedAtOutage = 0;
   #closing: Promise<void> | undefined;
 
   constructor(options: StatsClientOptions = {}) {
@@ -74,10 +85,13 @@ export class StatsClient extends MetricRecorder {
     const counts = {
       sentBatches: 0,
       sentMetrics: 0,
+      sentValues: 0,
       droppedBatches: 0,
       droppedMetrics: 0,
+      droppedValues: 0,
       failedBatches: 0,
       failedMetrics: 0,
+      failedValues: 0,
       retries: 0,
       rejectedMetrics: 0,
       invalidMetrics: 0,
@@ -104,7 +118,7 @@ export class StatsClient extends MetricRecorder {
     this.prefix = config.prefix;
     this.#queue = new SendQueue(this.#transport, config, counts, {
       delivered: () => this.onDelivered(),
-      failed: (error) => this.onFailed(error),
+      failed: (error, batch) => this.onFailed(error, batch),
     });
     if (config.flushIntervalMs > 0) {
       this.#timer = setInterval(() => this.cut(), config.flushIntervalMs);
@@ -118,16 +132,19 @@ export class StatsClient extends MetricRecorder {
   }
 
   /**
-   * A pipeline: its metrics are aggregated apart and sent as one batch when it ends.
-   * - `client.pipeline(pipe => { ... })`: sync or async body; sent when it returns or settles
-   *   (even if it throws); returns what the body returns.
+   * A pipeline: its metrics are aggregated apart and sent as one batch (or batch-sized parts) when
+   * it ends. Its batches wait for room in the queue while the receiver keeps pace, so a burst of
+   * any size is not dropped.
+   * - `await client.pipeline(pipe => { ... })`: sync or async body; sent when it returns or settles
+   *   (even if it throws); resolves to what the body returns once its values are delivered or given
+   *   up. A sync body that throws throws at once (after sending what it recorded).
    * - `using pipe = client.pipeline()`: sent when the block exits.
    * - `await using pipe = client.pipeline()`: sent when the block exits, and awaited.
    */
   pipeline(): Pipeline;
-  pipeline<R>(body: (pipe: Pipeline) => R): R;
-  pipeline<R>(body?: (pipe: Pipeline) => R): Pipeline | R {
-    const pipe = new Pipeline(this.ctx, (chunks) => this.submit(chunks));
+  pipeline<R>(body: (pipe: Pipeline) => R): Promise<Awaited<R>>;
+  pipeline<R>(body?: (pipe: Pipeline) => R): Pipeline | Promise<Awaited<R>> {
+    const pipe = new Pipeline(this.ctx, (chunks) => this.submit(chunks, true));
     if (body === undefined) return pipe;
     let result: R;
     try {
@@ -136,20 +153,18 @@ export class StatsClient extends MetricRecorder {
       pipe.end();
       throw error;
     }
-    if (!isPromiseLike(result)) {
-      pipe.end();
-      return result;
-    }
-    return Promise.resolve(result).then(
-      (value) => {
-        pipe.end();
+    if (!isPromiseLike(result)) return pipe.send().then(() => result as Awaited<R>);
+    const settled: Promise<Awaited<R>> = Promise.resolve(result as PromiseLike<Awaited<R>>);
+    return settled.then(
+      async (value: Awaited<R>) => {
+        await pipe.send();
         return value;
       },
-      (error: unknown) => {
-        pipe.end();
+      async (error: unknown) => {
+        await pipe.send();
         throw error;
       },
-    ) as R;
+    ) as Promise<Awaited<R>>;
   }
 
   /**
@@ -170,17 +185,29 @@ export class StatsClient extends MetricRecorder {
   /** Moves the buffer to the queue without waiting. */
   private cut(): void {
     this.runCollectors();
-    if (!this.isEmpty()) this.enqueue(this.drain());
+    if (!this.isEmpty()) this.enqueue(this.drain(), false);
   }
 
   /** Flushes, waits for delivery or give-up, and releases sockets. Later metric calls are dropped and counted. */
+  /**
+   * Flushes, waits for delivery or give-up, and releases sockets; resolves within `closeTimeoutMs`
+   * (what is still undelivered then is dropped and counted). Later metric calls are dropped and counted.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       if (this.#timer) clearInterval(this.#timer);
       this.runCollectors();
       const chunks = this.isEmpty() ? [] : this.drain();
       this.closedForRecording = true;
-      await this.submit(chunks);
+      let bound: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        this.submit(chunks).then(() => false),
+        new Promise<boolean>((resolve) => {
+          bound = setTimeout(() => resolve(true), this.#config.closeTimeoutMs);
+        }),
+      ]);
+      clearTimeout(bound);
+      if (timedOut) this.#queue.abandon(`the client closed (closeTimeoutMs ${this.#config.closeTimeoutMs})`);
       this.#queue.close();
       try {
         await this.#transport.close();
@@ -196,19 +223,23 @@ export class StatsClient extends MetricRecorder {
     return {
       sentBatches: c.sentBatches,
       sentMetrics: c.sentMetrics,
+      sentValues: c.sentValues,
       droppedBatches: c.droppedBatches,
       droppedMetrics: c.droppedMetrics,
+      droppedValues: c.droppedValues,
       failedBatches: c.failedBatches,
       failedMetrics: c.failedMetrics,
+      failedValues: c.failedValues,
       invalidMetrics: c.invalidMetrics,
       rejectedMetrics: c.rejectedMetrics,
       retries: c.retries,
       queuedBatches: this.#queue.length,
+      queuedBytes: this.#queue.bytes,
     };
   }
 
   protected onFull(): void {
-    this.enqueue(this.drain());
+    this.enqueue(this.drain(), false);
   }
 
   private runCollectors(): void {
@@ -222,18 +253,14 @@ export class StatsClient extends MetricRecorder {
   }
 
   /** Queues chunks as batches; resolves when they and every earlier batch are settled. */
-  private submit(chunks: readonly MetricRecord[][]): Promise<void> {
-    this.enqueue(chunks);
+  private submit(chunks: readonly RecordChunk[], wait = false): Promise<void> {
+    this.enqueue(chunks, wait);
     return this.#queue.settled(this.#seq);
   }
 
-  private enqueue(chunks: readonly MetricRecord[][]): void {
-    for (const metrics of chunks) {
-      let size = 0;
-      for (const m of metrics) size += recordSize(m);
-      const batch: Batch = { seq: ++this.#seq, metrics, size };
-      this.#queue.push(batch);
-    }
+  /** `wait`: a pipeline's batches wait for room rather than push older ones out. */
+  private enqueue(chunks: readonly RecordChunk[], wait: boolean): void {
+    for (const chunk of chunks) this.#queue.push(makeBatch(++this.#seq, chunk.metrics, chunk.counts), wait);
   }
 
   private reportInvalid(metric: string, problem: string): void {
@@ -254,13 +281,16 @@ export class StatsClient extends MetricRecorder {
 
   private onDelivered(): void {
     if (this.#loggedKinds.size > 0) {
-      log.info(`stats delivery to ${this.#transport.target} works again`);
+      const dropped = this.#counts.droppedValues - this.#droppedAtOutage;
+      const lost = dropped > 0 ? `; ${dropped} values were dropped during the outage` : '';
+      log.info(`stats delivery to ${this.#transport.target} works again${lost}`, dropped > 0 ? { droppedValues: dropped } : {});
       this.#loggedKinds.clear();
     }
   }
 
-  private onFailed(error: StatsTransportError): void {
+  private onFailed(error: StatsTransportError, batch: Batch): void {
     // Once per kind until delivery works again: an outage logs a line, not a line per retry.
+    if (this.#loggedKinds.size === 0) this.#droppedAtOutage = this.#counts.droppedValues - (error.kind === 'dropped' ? batch.size : 0);
     if (!this.#loggedKinds.has(error.kind)) {
       this.#loggedKinds.add(error.kind);
       const fields = { kind: error.kind, target: this.#transport.target, ...(error.status === undefined ? {} : { status: error.status }) };

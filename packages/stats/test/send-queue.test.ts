@@ -4,7 +4,7 @@ import { createTestClient } from '../src/testing.js';
 import { captureLogs } from './helpers.js';
 
 function counts(): DeliveryCounts {
-  return { sentBatches: 0, sentMetrics: 0, droppedBatches: 0, droppedMetrics: 0, failedBatches: 0, failedMetrics: 0, retries: 0, rejectedMetrics: 0 };
+  return { sentBatches: 0, sentMetrics: 0, sentValues: 0, droppedBatches: 0, droppedMetrics: 0, droppedValues: 0, failedBatches: 0, failedMetrics: 0, failedValues: 0, retries: 0, rejectedMetrics: 0 };
 }
 
 const batch = (seq: number): Batch => ({ seq, metrics: [{ type: 'counter', name: `b${seq}`, value: 1 }], size: 1 });
@@ -27,7 +27,7 @@ const fail = (kind: 'network' | 'server' | 'auth' | 'rejected', status?: number)
   error: new StatsTransportError(kind, kind, status === undefined ? {} : { status }),
 });
 
-const options = { maxQueuedBatches: 3, maxRetries: 2, retryBaseMs: 1, retryMaxMs: 4 };
+const options = { maxQueuedBatches: 3, maxQueuedBytes: 1 << 20, maxRetries: 2, retryBaseMs: 1, retryMaxMs: 4 };
 
 describe('SendQueue', () => {
   it('retries network errors and 5xx with backoff, then delivers', async () => {
@@ -122,7 +122,7 @@ describe('StatsClient delivery reports', () => {
       ]);
       expect(logs.lines()).toEqual([
         'warn sightline.stats: stats delivery problem (network): memory transport told to fail (network); retrying',
-        'warn sightline.stats: stats delivery problem (gave-up): batch of 1 metrics given up after 2 attempts: memory transport told to fail (network)',
+        'warn sightline.stats: stats delivery problem (gave-up): batch of 1 metrics (1 values) given up after 2 attempts: memory transport told to fail (network)',
         'info sightline.stats: stats delivery to memory:// works again',
       ]);
       expect(client.stats()).toMatchObject({ sentBatches: 1, failedBatches: 2, failedMetrics: 2, retries: 2 });

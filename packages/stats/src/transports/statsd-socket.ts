@@ -70,11 +70,17 @@ export function openUdpSocket(host: string, port: number, onError: (error: Error
  */
 export function openStreamSocket(socket: net.Socket, onError: (error: Error) => void): StatsdSocket {
   socket.unref();
-  socket.on('error', onError);
+  // The socket's own error (ENOENT, ECONNREFUSED...) comes before the pending writes fail with a
+  // generic ERR_SOCKET_CLOSED_BEFORE_CONNECTION: report the cause instead.
+  let cause: Error | undefined;
+  socket.on('error', (error) => {
+    cause = error;
+    onError(error);
+  });
   return {
     write(packet, callback) {
-      if (socket.destroyed) return callback(Object.assign(new Error('socket is destroyed'), { code: 'ERR_SOCKET_DESTROYED' }));
-      socket.write(packet.endsWith('\n') ? packet : `${packet}\n`, 'utf8', (error) => callback(error));
+      if (socket.destroyed) return callback(cause ?? Object.assign(new Error('socket is destroyed'), { code: 'ERR_SOCKET_DESTROYED' }));
+      socket.write(packet.endsWith('\n') ? packet : `${packet}\n`, 'utf8', (error) => callback(error ? (cause ?? error) : error));
     },
     close(callback) {
       if (socket.destroyed) return callback();

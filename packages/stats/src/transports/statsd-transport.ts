@@ -22,7 +22,14 @@ export interface StatsdTransportOptions {
    * push back); UDP defaults to 1 ms so a receiver in another process gets time to read.
    */
   readonly burstIntervalMs?: number;
+  /**
+   * A burst of writes not taken by the socket within this fails the attempt (and resets the socket),
+   * so a peer that accepts and never reads cannot hold `flush()` or `close()` forever.
+   */
+  readonly writeTimeoutMs?: number;
 }
+
+const DEFAULT_WRITE_TIMEOUT_MS = 5000;
 
 export abstract class StatsdTransport implements Transport {
   abstract readonly protocol: string;
@@ -35,12 +42,14 @@ export abstract class StatsdTransport implements Transport {
   private readonly burstBytes: number;
 
   private readonly burstIntervalMs: number;
+  private readonly writeTimeoutMs: number;
 
   protected constructor(options: StatsdTransportOptions, defaults: { maxPacketBytes: number; burstBytes: number; burstIntervalMs: number }) {
     this.flavour = options.flavour ?? 'statsd';
     this.maxPacketBytes = options.maxPacketBytes ?? defaults.maxPacketBytes;
     this.burstBytes = options.burstBytes ?? defaults.burstBytes;
     this.burstIntervalMs = options.burstIntervalMs ?? defaults.burstIntervalMs;
+    this.writeTimeoutMs = options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
   }
 
   /** Opens this transport's socket; `onError` gets socket-level errors. */
@@ -70,11 +79,7 @@ export abstract class StatsdTransport implements Transport {
       for (let bytes = 0; end < state.packets.length && (end === state.sent || bytes + state.packets[end]!.length <= this.burstBytes); end++) {
         bytes += state.packets[end]!.length;
       }
-      const results = await Promise.all(
-        state.packets.slice(state.sent, end).map(
-          (packet) => new Promise<Error | undefined>((resolve) => client.write(packet, (error) => resolve(error ?? undefined))),
-        ),
-      );
+      const results = await this.writeBurst(client, state.packets.slice(state.sent, end));
       const firstFailed = results.findIndex((e) => e !== undefined);
       if (firstFailed !== -1) {
         state.sent += firstFailed;
@@ -90,6 +95,26 @@ export abstract class StatsdTransport implements Transport {
     }
     this.progress.delete(batch);
     return { ok: true };
+  }
+
+  /** Writes packets; one result per packet, a timeout error for those not taken in time. */
+  private async writeBurst(client: StatsdSocket, packets: readonly string[]): Promise<(Error | undefined)[]> {
+    const results: (Error | undefined | null)[] = packets.map(() => null);
+    let left = packets.length;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.writeTimeoutMs);
+      packets.forEach((packet, i) =>
+        client.write(packet, (error) => {
+          if (results[i] !== null) return;
+          results[i] = error ?? undefined;
+          if (--left === 0) resolve();
+        }),
+      );
+    });
+    clearTimeout(timer);
+    const timedOut = Object.assign(new Error(`the socket took no data for ${this.writeTimeoutMs} ms (is the peer reading?)`), { code: 'ETIMEDOUT' });
+    return results.map((r) => (r === null ? timedOut : r));
   }
 
   private failure(error: unknown): SendResult {

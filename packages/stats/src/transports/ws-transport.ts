@@ -2,10 +2,10 @@
 // A missing ack within the timeout counts as a network error (retried by the client); a closed
 // connection is reopened on the next send, the client's backoff spacing the attempts.
 import WebSocket from 'ws';
-import { encodeBatch, encodeWsFrame, signBatch, WS_PATH } from '@sightline/stats-protocol';
-import type { Batch } from '../batch.js';
+import { DEFAULT_MAX_BODY_BYTES, encodeBatch, encodeWsFrame, signBatch, WS_PATH } from '@sightline/stats-protocol';
+import { canSplit, type Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
-import { resultForStatus, type StatsTlsOptions } from './http-transport.js';
+import { resultForStatus, tooLarge, type StatsTlsOptions } from './http-transport.js';
 import type { SendResult, Transport } from './transport.js';
 
 export interface WsTransportOptions {
@@ -15,6 +15,8 @@ export interface WsTransportOptions {
   readonly tls?: boolean;
   readonly tlsOptions?: StatsTlsOptions;
   readonly timeoutMs?: number;
+  /** Largest frame sent; a larger batch is answered `too-large` at once, and split by the queue. */
+  readonly maxBatchBytes?: number;
 }
 
 interface PendingAck {
@@ -55,6 +57,9 @@ export class WsTransport implements Transport {
     const timestamp = String(Date.now());
     const id = this.#nextId++;
     const frame = encodeWsFrame({ id, timestamp, signature: signBatch(this.#secret, timestamp, body), body });
+    const max = this.#options.maxBatchBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const frameBytes = Buffer.byteLength(frame);
+    if (frameBytes > max && canSplit(batch)) return tooLarge(this.target, frameBytes, max);
     const timeoutMs = this.#options.timeoutMs ?? 5000;
     return new Promise<SendResult>((resolve) => {
       const timer = setTimeout(() => {
