@@ -50,7 +50,7 @@ describe('StatsClientSettings.load precedence', () => {
       retryBaseMs: 100,
       retryMaxMs: 10_000,
       timeoutMs: 5000,
-      maxPacketBytes: 1432,
+      maxPacketBytes: undefined,
       udpBytesPerMs: 5728,
       sampleRate: 1,
       tags: undefined,

@@ -16,7 +16,7 @@ export const TRANSPORTS: Readonly<Record<Protocol, Factory>> = Object.freeze({
     new HttpTransport({ host: c.destHost, port: c.destPort, secret: secretOf(c), tls: c.tls, timeoutMs: c.timeoutMs, maxBatchBytes: c.maxBatchBytes, ...(tlsOptions ? { tlsOptions } : {}) }),
   ws: (c, tlsOptions) =>
     new WsTransport({ host: c.destHost, port: c.destPort, secret: secretOf(c), tls: c.tls, timeoutMs: c.timeoutMs, maxBatchBytes: c.maxBatchBytes, ...(tlsOptions ? { tlsOptions } : {}) }),
-  udp: (c) => new UdpTransport({ host: c.destHost, port: c.destPort, flavour: c.flavour, maxPacketBytes: c.maxPacketBytes, burstBytes: c.udpBytesPerMs, writeTimeoutMs: c.timeoutMs }),
+  udp: (c) => new UdpTransport({ host: c.destHost, port: c.destPort, flavour: c.flavour, ...(c.maxPacketBytes === undefined ? {} : { maxPacketBytes: c.maxPacketBytes }), burstBytes: c.udpBytesPerMs, writeTimeoutMs: c.timeoutMs }),
   tcp: (c) => new TcpTransport({ host: c.destHost, port: c.destPort, flavour: c.flavour, writeTimeoutMs: c.timeoutMs }),
   uds: (c) => new UdsTransport({ socketPath: c.socketPath as string, flavour: c.flavour, writeTimeoutMs: c.timeoutMs }),
 });

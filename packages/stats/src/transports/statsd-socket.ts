@@ -5,12 +5,15 @@
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns';
 import net from 'node:net';
+import { loopbackBacklogProbe, type BacklogProbe } from './udp-backlog.js';
 
 /** One socket of a StatsD transport: packets in, one callback per packet. */
 export interface StatsdSocket {
   write(packet: string, callback: (error?: Error | null) => void): void;
   /** Closes the socket; `callback` runs once it is closed (or was already). */
   close(callback: () => void): void;
+  /** Bytes the receiver has not read yet, when this host can tell (a UDP receiver on loopback). */
+  readonly backlog?: BacklogProbe;
 }
 
 /**
@@ -39,7 +42,9 @@ export function openUdpSocket(host: string, port: number, onError: (error: Error
     });
   };
 
+  const backlog = loopbackBacklogProbe(host, port, family);
   return {
+    ...(backlog ? { backlog } : {}),
     write(packet, callback) {
       resolved((error) => {
         if (error) return callback(error);

@@ -6,6 +6,7 @@ import { StatsTransportError } from '../errors.js';
 import type { Flavour } from '../options.js';
 import { encodeStatsdLines, packLines } from '../statsd-encoder.js';
 import type { StatsdSocket } from './statsd-socket.js';
+import { defaultReceiveBuffer } from './udp-backlog.js';
 import type { SendResult, Transport } from './transport.js';
 
 export interface StatsdTransportOptions {
@@ -43,6 +44,7 @@ export abstract class StatsdTransport implements Transport {
 
   private readonly burstIntervalMs: number;
   private readonly writeTimeoutMs: number;
+  private readonly receiveBuffer = defaultReceiveBuffer();
 
   protected constructor(options: StatsdTransportOptions, defaults: { maxPacketBytes: number; burstBytes: number; burstIntervalMs: number }) {
     this.flavour = options.flavour ?? 'statsd';
@@ -75,8 +77,19 @@ export abstract class StatsdTransport implements Transport {
       return this.failure(error);
     }
     while (state.sent < state.packets.length) {
+      let budget = this.burstBytes;
+      const backlog = client.backlog?.();
+      if (backlog !== undefined) {
+        // The receiver's unread bytes are visible (loopback): fill its buffer up to a margin, then
+        // wait for it to read. Kernel accounting per datagram is about twice its payload.
+        budget = Math.floor((this.receiveBuffer * 0.7 - backlog.queued) / 2);
+        if (budget < this.maxPacketBytes) {
+          await new Promise<void>((resolve) => setTimeout(resolve, 1));
+          continue;
+        }
+      }
       let end = state.sent;
-      for (let bytes = 0; end < state.packets.length && (end === state.sent || bytes + state.packets[end]!.length <= this.burstBytes); end++) {
+      for (let bytes = 0; end < state.packets.length && (end === state.sent || bytes + state.packets[end]!.length <= budget); end++) {
         bytes += state.packets[end]!.length;
       }
       const results = await this.writeBurst(client, state.packets.slice(state.sent, end));
@@ -89,7 +102,7 @@ export abstract class StatsdTransport implements Transport {
       state.sent = end;
       // Socket callbacks come on next ticks, before the event loop polls again: yield a full turn
       // so a receiver (and everything else in this process) gets to run between bursts.
-      if (end < state.packets.length) {
+      if (end < state.packets.length && backlog === undefined) {
         await new Promise<void>((resolve) => (this.burstIntervalMs > 0 ? setTimeout(resolve, this.burstIntervalMs) : setImmediate(resolve)));
       }
     }
