@@ -118,7 +118,8 @@ export class WsTransport implements Transport {
         failOpen(new Error(`closed before opening (${code})`));
         if (this.#socket === socket) {
           this.#socket = undefined;
-          this.failPending(`connection closed (${code})`);
+          // 1009: a frame was over the server's limit; the queue splits the batch and resends.
+          this.failPending(`connection closed (${code})`, code === 1009 ? 'too-large' : 'network');
         }
       });
     });
@@ -141,11 +142,11 @@ export class WsTransport implements Transport {
     pending.resolve(resultForStatus(typeof ack.status === 'number' ? ack.status : 0, ack, this.target));
   }
 
-  private failPending(why: string): void {
+  private failPending(why: string, kind: 'network' | 'too-large' = 'network'): void {
     for (const [id, pending] of this.#pending) {
       clearTimeout(pending.timer);
       this.#pending.delete(id);
-      pending.resolve({ ok: false, error: new StatsTransportError('network', `${this.target}: ${why} before the ack of batch ${id}`) });
+      pending.resolve({ ok: false, error: new StatsTransportError(kind, `${this.target}: ${why} before the ack of batch ${id}`) });
     }
   }
 

@@ -127,6 +127,47 @@ describe('against @sightline/stats-server', () => {
   });
 });
 
+describe.each(['http', 'ws'] as const)('batches over the body limit, over %s', (protocol) => {
+  const tagged = (client: StatsClient): void => {
+    // ~2.3 MB of JSON: 10,000 counters, each with three long tags.
+    for (let i = 0; i < 10_000; i++) client.incr('tagged', 1, { tags: { customer: `customer-${'c'.repeat(60)}-${i}`, region: 'eu-west-1', plan: 'enterprise' } });
+  };
+  const total = (snap: ReturnType<StatsServer['snapshot']>): number =>
+    Object.entries(snap.counters).reduce((sum, [k, v]) => (k.startsWith('tagged{') ? sum + v : sum), 0);
+
+  it('10,000 tagged counters with default settings fit the default maxBodyBytes: all arrive, no 413', async () => {
+    const server = createStatsServer({ port: 0, secrets: [SECRET], maxSeries: 20_000 });
+    await server.listen();
+    try {
+      const client = new StatsClient({ protocol, destPort: server.address().port, secret: SECRET, flushIntervalMs: 0 });
+      tagged(client);
+      await client.flush();
+      expect(total(server.snapshot())).toBe(10_000);
+      expect(server.snapshot().server.batchesTooLarge).toBe(0);
+      expect(client.stats()).toMatchObject({ sentValues: 10_000, failedValues: 0, droppedValues: 0 });
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  }, 20_000);
+
+  it('a server with a smaller maxBodyBytes: the refused batch is split and resent until every part fits', async () => {
+    const server = createStatsServer({ port: 0, secrets: [SECRET], maxSeries: 20_000, maxBodyBytes: 64 * 1024 });
+    await server.listen();
+    try {
+      const client = new StatsClient({ protocol, destPort: server.address().port, secret: SECRET, flushIntervalMs: 0, retryBaseMs: 5, retryMaxMs: 20 });
+      tagged(client);
+      await client.flush();
+      expect(total(server.snapshot())).toBe(10_000);
+      expect(client.stats()).toMatchObject({ sentValues: 10_000, failedValues: 0, droppedValues: 0 });
+      if (protocol === 'http') expect(server.snapshot().server.batchesTooLarge).toBeGreaterThan(0);
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  }, 20_000);
+});
+
 describe.each(['http', 'ws'] as const)('a 2M-value burst to stats-server over %s, default settings', (protocol) => {
   it('1,000,000 increments over 100 names and 1,000,000 timing samples over 100 names: every counter exact, every sample counted', async () => {
     const server = createStatsServer({ port: 0, secrets: [SECRET] });
