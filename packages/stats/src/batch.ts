@@ -1,6 +1,6 @@
 // What the client sends: the protocol's metrics (plus a timer's sample rate, for StatsD lines),
 // grouped in batches, with what each batch weighs (values and memory) for the queue's bounds.
-import type { CounterMetric, GaugeMetric, SamplesMetric } from '@sightline/stats-protocol';
+import type { CounterMetric, GaugeMetric, SamplesMetric, SetMetric } from '@sightline/stats-protocol';
 
 export type CounterRecord = CounterMetric;
 export type GaugeRecord = GaugeMetric;
@@ -13,7 +13,10 @@ export interface SamplesRecord extends SamplesMetric {
   readonly sampleRate?: number;
 }
 
-export type MetricRecord = CounterRecord | GaugeRecord | SamplesRecord;
+/** Distinct members of a StatsD set, seen in one window. */
+export type SetRecord = SetMetric;
+
+export type MetricRecord = CounterRecord | GaugeRecord | SamplesRecord | SetRecord;
 
 export interface Batch {
   /** Increases by one per batch a client creates (the halves of a split batch share it). */
@@ -43,6 +46,7 @@ export function recordBytes(record: MetricRecord): number {
   let bytes = RECORD_OVERHEAD + 2 * record.name.length;
   if (record.tags) for (const k of Object.keys(record.tags)) bytes += 2 * (k.length + record.tags[k]!.length) + 16;
   if (record.type === 'timer' || record.type === 'histogram') bytes += 8 * record.values.length;
+  else if (record.type === 'set') for (const v of record.values) bytes += 16 + 2 * v.length;
   return bytes;
 }
 
@@ -62,7 +66,7 @@ export function makeBatch(seq: number, metrics: readonly MetricRecord[], counts?
 export function canSplit(batch: Batch): boolean {
   const only = batch.metrics[0];
   if (batch.metrics.length !== 1 || only === undefined) return batch.metrics.length > 1;
-  return (only.type === 'timer' || only.type === 'histogram') && only.values.length > 1;
+  return only.type !== 'counter' && only.type !== 'gauge' && only.values.length > 1;
 }
 
 /**
@@ -81,7 +85,9 @@ export function splitBatch(batch: Batch): [Batch, Batch] | undefined {
   const only = metrics[0];
   if (!canSplit(batch) || only === undefined || only.type === 'counter' || only.type === 'gauge') return undefined;
   const half = Math.ceil(only.values.length / 2);
-  return [makeBatch(batch.seq, [{ ...only, values: only.values.slice(0, half) }]), makeBatch(batch.seq, [{ ...only, values: only.values.slice(half) }])];
+  const part = (from: number, to?: number): MetricRecord =>
+    only.type === 'set' ? { ...only, values: only.values.slice(from, to) } : { ...only, values: only.values.slice(from, to) };
+  return [makeBatch(batch.seq, [part(0, half)]), makeBatch(batch.seq, [part(half)])];
 }
 
 /** Memory a batch holds, estimated. */

@@ -8,8 +8,12 @@ import { StatsConfigError, type SettingSource } from './errors.js';
 export const PROTOCOLS = Object.freeze(['http', 'ws', 'udp', 'tcp', 'uds'] as const);
 export type Protocol = (typeof PROTOCOLS)[number];
 
-/** The StatsD dialect spoken by the udp / tcp / uds transports. */
-export const FLAVOURS = Object.freeze(['statsd', 'dogstatsd', 'telegraf'] as const);
+/**
+ * The StatsD dialect spoken by the udp / tcp / uds transports. `statsd` (Etsy) sends histograms as
+ * timers, since Etsy counts `|h`; `sightline` is for @sightline/stats-server's StatsD listener:
+ * histograms as `|h` (they stay histograms, never seconds), tags as `|#k:v`.
+ */
+export const FLAVOURS = Object.freeze(['statsd', 'dogstatsd', 'telegraf', 'sightline'] as const);
 export type Flavour = (typeof FLAVOURS)[number];
 
 /** Every plain setting, as accepted by `new StatsClient()`, a config file, env or argv. */
@@ -20,13 +24,13 @@ export interface StatsClientConfig {
   readonly destPort?: number;
   /** HMAC secret for http and ws; required for them. Never sent, logged or printed. */
   readonly secret?: string;
-  /** Prepended to every name as `prefix.name`. */
+  /** Prepended to every name as `prefix.name` (`orders.` is taken as `orders`, as hot-shots users write it). */
   readonly prefix?: string;
-  /** https / wss instead of http / ws. */
+  /** https / wss instead of http / ws. On by default when `destPort` is 443; `tls: false` turns it off. */
   readonly tls?: boolean;
   /** Unix socket path for `uds`. */
   readonly socketPath?: string;
-  /** StatsD dialect for udp / tcp / uds: how histograms and tags are written. */
+  /** StatsD dialect for udp / tcp / uds: how histograms and tags are written (`sightline` for stats-server). */
   readonly flavour?: Flavour;
   /** How often the client's own buffer is flushed; 0 disables the timer (flush() by hand). */
   readonly flushIntervalMs?: number;
@@ -101,6 +105,8 @@ interface SettingSpec {
   readonly max?: number;
   /** Extra check on a typed value: a problem, or undefined. */
   readonly check?: (value: never) => string | undefined;
+  /** Rewrites a typed value before the check (e.g. a trailing dot off a prefix). */
+  readonly normalize?: (value: never) => unknown;
   readonly describe: string;
 }
 
@@ -109,10 +115,16 @@ export const SETTING_SPECS: Readonly<Record<SettingName, SettingSpec>> = Object.
   destHost: { kind: 'string', default: '127.0.0.1', describe: 'host name or IP of the stats server', check: nonEmpty },
   destPort: { kind: 'int', min: 1, max: 65535, default: 8125, describe: 'port of the stats server' },
   secret: { kind: 'string', default: undefined, describe: 'HMAC secret for http and ws', check: (v: string) => (v.length === 0 ? 'must not be empty' : undefined) },
-  prefix: { kind: 'string', default: '', describe: 'prepended to every metric name as prefix.name', check: checkPrefix },
+  prefix: {
+    kind: 'string',
+    default: '',
+    describe: 'prepended to every metric name as prefix.name',
+    normalize: (v: string) => v.replace(/\.+$/, ''),
+    check: checkPrefix,
+  },
   tls: { kind: 'bool', default: false, describe: 'use https / wss' },
   socketPath: { kind: 'string', default: undefined, describe: 'Unix socket path for uds', check: nonEmpty },
-  flavour: { kind: 'enum', values: FLAVOURS, default: 'statsd', describe: 'StatsD dialect: statsd, dogstatsd or telegraf' },
+  flavour: { kind: 'enum', values: FLAVOURS, default: 'statsd', describe: 'StatsD dialect: statsd, dogstatsd, telegraf or sightline' },
   flushIntervalMs: { kind: 'int', min: 0, max: 2_147_483_647, default: 1000, describe: 'flush period of the client buffer, 0 for none' },
   maxBatchSize: { kind: 'int', min: 1, max: 10_000_000, default: 10_000, describe: 'values per batch' },
   maxBatchBytes: { kind: 'int', min: 1024, max: 1_073_741_824, default: DEFAULT_MAX_BODY_BYTES, describe: 'largest http body / ws frame of a batch' },
@@ -234,6 +246,7 @@ export function coerceSetting(name: SettingName, input: SettingInput): unknown {
       break;
     }
   }
+  if (spec.normalize) value = spec.normalize(value as never);
   const problem = spec.check?.(value as never);
   if (problem) fail(problem);
   return value;
@@ -259,6 +272,11 @@ export function resolveConfig(layers: readonly SettingInputs[]): {
       values[name] = SETTING_SPECS[name].default;
       origins[name] = { source: 'default', origin: 'default' };
     }
+  }
+  // The seed's rule: port 443 means TLS, unless tls is set explicitly.
+  if (values.destPort === 443 && origins.tls.source === 'default' && (values.protocol === 'http' || values.protocol === 'ws')) {
+    values.tls = true;
+    origins.tls = { source: 'default', origin: 'default (destPort 443)' };
   }
   const config = values as unknown as ResolvedConfig;
   const protocolFrom = `protocol ${config.protocol} from ${origins.protocol.origin}`;

@@ -3,13 +3,18 @@
 // A metric call never throws and never blocks; failures are logged, counted and reported.
 import { inspect } from 'node:util';
 import { getLogger } from '@sightline/core';
+import { checkStatsdSafeTags, type Tags } from '@sightline/stats-protocol';
 import { makeBatch, type Batch } from './batch.js';
 import { InvalidMetricError, type StatsTransportError, type StatsTransportErrorKind } from './errors.js';
-import { MetricRecorder, type RecordChunk, type RecorderContext } from './metric-recorder.js';
+import { MetricRecorder, tagsToObject, type RecordChunk, type RecorderContext, type TagsInput } from './metric-recorder.js';
 import { describeConfig, optionsLayer, resolveConfig, type Protocol, type ResolvedConfig, type StatsClientConfig } from './options.js';
 import { Pipeline } from './pipeline.js';
 import { SendQueue, type DeliveryCounts } from './send-queue.js';
+import { ChildClient, type ChildClientOptions } from './child-client.js';
+import { encodeCheck, encodeEvent, encodeStatsdLines, type CheckOptions, type EventOptions } from './statsd-encoder.js';
 import { createTransport } from './transports/create-transport.js';
+import { InMemoryTransport } from './transports/in-memory-transport.js';
+import { StatsdTransport } from './transports/statsd-transport.js';
 import type { StatsTlsOptions } from './transports/http-transport.js';
 import type { Transport } from './transports/transport.js';
 
@@ -25,6 +30,11 @@ export interface StatsClientOptions extends StatsClientConfig {
   readonly transport?: Transport;
   /** https / wss: a private CA or, for tests, `rejectUnauthorized: false`. */
   readonly tlsOptions?: StatsTlsOptions;
+  /**
+   * hot-shots' mock mode: nothing leaves the process; what would have been sent is kept in memory
+   * and shown as StatsD lines by `mockBuffer` (after a flush). No secret is needed.
+   */
+  readonly mock?: boolean;
 }
 
 /**
@@ -56,7 +66,7 @@ export interface StatsClientStats {
   readonly queuedBytes: number;
 }
 
-const CLIENT_ONLY_OPTIONS = ['onError', 'transport', 'tlsOptions'];
+const CLIENT_ONLY_OPTIONS = ['onError', 'transport', 'tlsOptions', 'mock'];
 const MAX_REPORTED_NAMES = 1000;
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -76,12 +86,18 @@ export class StatsClient extends MetricRecorder {
   readonly #collectors = new Set<() => void>();
   readonly #timer: NodeJS.Timeout | undefined;
   #seq = 0;
+  /** Events and checks of a mock client (not metrics: never aggregated). */
+  readonly #mockLines: string[] = [];
   /** `droppedValues` when the current outage began (for the line logged when it ends). */
   #droppedAtOutage = 0;
   #closing: Promise<void> | undefined;
 
   constructor(options: StatsClientOptions = {}) {
-    const { config } = resolveConfig([optionsLayer(options, CLIENT_ONLY_OPTIONS)]);
+    const mock = options.mock === true;
+    const layers = [optionsLayer(options, CLIENT_ONLY_OPTIONS)];
+    // A mock needs no secret: it speaks StatsD lines to memory.
+    if (mock && options.protocol === undefined) layers.push({ protocol: { value: 'udp', source: 'default', origin: 'default (mock)', raw: false } });
+    const { config } = resolveConfig(layers);
     const counts = {
       sentBatches: 0,
       sentMetrics: 0,
@@ -113,8 +129,8 @@ export class StatsClient extends MetricRecorder {
     this.#config = config;
     this.#counts = counts;
     this.#onError = options.onError;
-    this.#transport = options.transport ?? createTransport(config, options.tlsOptions);
-    this.protocol = options.transport ? options.transport.protocol : config.protocol;
+    this.#transport = options.transport ?? (mock ? new InMemoryTransport() : createTransport(config, options.tlsOptions));
+    this.protocol = options.transport || mock ? this.#transport.protocol : config.protocol;
     this.prefix = config.prefix;
     this.#queue = new SendQueue(this.#transport, config, counts, {
       delivered: () => this.onDelivered(),
@@ -165,6 +181,66 @@ export class StatsClient extends MetricRecorder {
         throw error;
       },
     ) as Promise<Awaited<R>>;
+  }
+
+  /**
+   * A view of this client with its own prefix, suffix and tags (hot-shots' `childClient`), sharing
+   * this client's buffer, queue and transport.
+   */
+  childClient(options: ChildClientOptions = {}): ChildClient {
+    return new ChildClient(this, options);
+  }
+
+  /**
+   * A DogStatsD event (flavour `dogstatsd` over udp, tcp or uds), sent at once. Elsewhere, or with an
+   * unusable title, the call is dropped, counted and reported as an invalid metric.
+   */
+  event(title: string, text = '', options: EventOptions = {}, tags?: TagsInput): void {
+    this.sendDogLine('event', (t) => encodeEvent(title, text, options, t), tags);
+  }
+
+  /** A DogStatsD service check, status 0 ok, 1 warning, 2 critical, 3 unknown (flavour `dogstatsd`). */
+  check(name: string, status: 0 | 1 | 2 | 3, options: CheckOptions = {}, tags?: TagsInput): void {
+    this.sendDogLine('check', (t) => encodeCheck(name, status, options, t), tags);
+  }
+
+  /** With `mock: true`: every StatsD line delivered so far (hot-shots' `mockBuffer`). */
+  get mockBuffer(): string[] {
+    const t = this.#transport;
+    if (!(t instanceof InMemoryTransport)) return [];
+    return [...this.#mockLines, ...encodeStatsdLines(t.metrics, this.#config.flavour, 65_536)];
+  }
+
+  private sendDogLine(what: 'event' | 'check', encode: (tags: Tags | undefined) => string | undefined, tags: TagsInput | undefined): void {
+    try {
+      if (this.closedForRecording) return this.reportInvalid(what, 'the client is closed');
+      const t = this.#transport;
+      const dog = this.#config.flavour === 'dogstatsd' && (t instanceof StatsdTransport || t instanceof InMemoryTransport);
+      if (!dog) return this.reportInvalid(what, `DogStatsD ${what}s need flavour dogstatsd over udp, tcp or uds`);
+      const own = tags === undefined ? undefined : tagsToObject(tags);
+      if (typeof own === 'string') return this.reportInvalid(what, own);
+      const merged = own === undefined ? this.#config.tags : { ...this.#config.tags, ...own };
+      const problem = merged === undefined ? undefined : checkStatsdSafeTags(merged);
+      if (problem) return this.reportInvalid(what, problem);
+      const line = encode(merged);
+      if (line === undefined) return this.reportInvalid(what, `the ${what} has no usable ${what === 'event' ? 'title' : 'name or status'}`);
+      if (t instanceof InMemoryTransport) {
+        this.#mockLines.push(line);
+        return;
+      }
+      void (t as StatsdTransport).sendLines([line]).then(
+        (result) => {
+          if (result.ok) this.#counts.sentValues++;
+          else {
+            this.#counts.failedValues++;
+            this.onFailed(result.error, { seq: 0, metrics: [], size: 1 });
+          }
+        },
+        () => undefined,
+      );
+    } catch (error) {
+      this.reportInvalid(what, `sending failed: ${(error as Error).message}`);
+    }
   }
 
   /**

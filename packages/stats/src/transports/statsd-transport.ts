@@ -54,6 +54,13 @@ export abstract class StatsdTransport implements Transport {
     this.writeTimeoutMs = options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
   }
 
+  /** Sends ready-made StatsD lines (DogStatsD events and service checks), packed like a batch's. */
+  sendLines(lines: readonly string[]): Promise<SendResult> {
+    const batch: Batch = { seq: 0, metrics: [], size: lines.length };
+    this.progress.set(batch, { packets: packLines(lines, this.maxPacketBytes), sent: 0 });
+    return this.send(batch);
+  }
+
   /** Opens this transport's socket; `onError` gets socket-level errors. */
   protected abstract open(onError: (error: Error) => void): StatsdSocket;
 

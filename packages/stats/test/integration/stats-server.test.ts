@@ -127,6 +127,32 @@ describe('against @sightline/stats-server', () => {
   });
 });
 
+describe.each(['udp', 'tcp'] as const)('flavour sightline over %s to stats-server', (protocol) => {
+  it('a hist() stays a histogram (never a timer in seconds), a set counts distinct members', async () => {
+    const server = createStatsServer({ port: 0, secrets: [SECRET], statsd: { udpPort: 0, tcpPort: 0 } });
+    await server.listen();
+    try {
+      const address = server.address();
+      const port = protocol === 'udp' ? address.statsdUdpPort! : address.statsdTcpPort!;
+      const client = new StatsClient({ protocol, destPort: port, flavour: 'sightline', flushIntervalMs: 0 });
+      for (let i = 1; i <= 50; i++) client.hist('payload.bytes', i * 100);
+      client.time('db.query', 12);
+      for (const u of ['ann', 'bob', 'ann']) client.set('users', u);
+      await client.flush();
+      const deadline = Date.now() + 5000;
+      while (server.snapshot().histograms['payload.bytes']?.count !== 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      const snap = server.snapshot();
+      expect(snap.histograms['payload.bytes']).toEqual({ count: 50, sum: 127_500, min: 100, max: 5000 });
+      expect(snap.timers['payload.bytes']).toBeUndefined();
+      expect(snap.timers['db.query']).toMatchObject({ count: 1 });
+      expect(snap.sets?.['users']).toBe(2);
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe.each(['http', 'ws'] as const)('batches over the body limit, over %s', (protocol) => {
   const tagged = (client: StatsClient): void => {
     // ~2.3 MB of JSON: 10,000 counters, each with three long tags.
