@@ -54,7 +54,7 @@ export interface StatsClientConfig {
   readonly retryMaxMs?: number;
   /** Per request (http), per ack (ws), per connect, per socket write (udp, tcp, uds). */
   readonly timeoutMs?: number;
-  /** Largest UDP datagram the StatsD transports send: 1432 by default, 8192 to a loopback address. */
+  /** Largest UDP datagram the StatsD transports send: 1432 by default, 16384 to a loopback address. */
   readonly maxPacketBytes?: number;
   /**
    * UDP pacing: bytes sent per millisecond at most, so the daemon's socket buffer is not overrun. To
@@ -135,7 +135,7 @@ export const SETTING_SPECS: Readonly<Record<SettingName, SettingSpec>> = Object.
   retryBaseMs: { kind: 'int', min: 1, max: 3_600_000, default: 100, describe: 'first retry delay' },
   retryMaxMs: { kind: 'int', min: 1, max: 3_600_000, default: 10_000, describe: 'largest retry delay' },
   timeoutMs: { kind: 'int', min: 1, max: 3_600_000, default: 5000, describe: 'request, ack and connect timeout' },
-  maxPacketBytes: { kind: 'int', min: 64, max: 65_507, default: undefined, describe: 'largest UDP datagram (1432; 8192 to loopback)' },
+  maxPacketBytes: { kind: 'int', min: 64, max: 65_507, default: undefined, describe: 'largest UDP datagram (1432; 16384 to loopback)' },
   udpBytesPerMs: { kind: 'int', min: 64, max: 1_000_000_000, default: 4 * 1432, describe: 'UDP pacing, bytes per millisecond' },
   sampleRate: { kind: 'number', min: Number.MIN_VALUE, max: 1, default: 1, describe: 'default sample rate, in (0, 1]' },
   tags: { kind: 'tags', default: undefined, describe: 'tags on every metric (k:v,k2:v2 in argv and env)' },

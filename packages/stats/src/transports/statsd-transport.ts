@@ -88,8 +88,10 @@ export abstract class StatsdTransport implements Transport {
       const backlog = client.backlog?.();
       if (backlog !== undefined) {
         // The receiver's unread bytes are visible (loopback): fill its buffer up to a margin, then
-        // wait for it to read. Kernel accounting per datagram is about twice its payload.
-        budget = Math.floor((this.receiveBuffer * 0.7 - backlog.queued) / 2);
+        // wait for it to read. The kernel charges a datagram up to twice its payload up to 8 KiB,
+        // about 1.05x from 16 KiB.
+        const charge = this.maxPacketBytes > 8192 ? 1.2 : 2;
+        budget = Math.floor((this.receiveBuffer * 0.7 - backlog.queued) / charge);
         if (budget < this.maxPacketBytes) {
           await new Promise<void>((resolve) => setTimeout(resolve, 1));
           continue;
