@@ -285,6 +285,11 @@ export class StatsClient extends MetricRecorder {
       clearTimeout(bound);
       if (timedOut) this.#queue.abandon(`the client closed (closeTimeoutMs ${this.#config.closeTimeoutMs})`);
       this.#queue.close();
+      // Closed during an outage: the line that would have ended it says what it cost.
+      const dropped = this.#counts.droppedValues - this.#droppedAtOutage;
+      if (this.#loggedKinds.size > 0 && dropped > 0) {
+        log.warn(`stats client closed while delivery to ${this.#transport.target} was failing; ${dropped} values were dropped during the outage`, { droppedValues: dropped });
+      }
       try {
         await this.#transport.close();
       } catch (error) {

@@ -44,6 +44,7 @@ describe('a tcp peer that accepts and never reads', () => {
       expect(s.sentValues + s.droppedValues + s.failedValues).toBe(120_000);
       expect(errors.some((e) => /ETIMEDOUT .*took no data for 300 ms/.test(e.message))).toBe(true);
       expect(logs.lines().some((l) => l.includes('took no data'))).toBe(true);
+      if (s.droppedValues > 0) expect(logs.lines().filter((l) => l.includes(`${s.droppedValues} values were dropped during the outage`))).toHaveLength(1);
     } finally {
       for (const s of held) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
