@@ -44,6 +44,8 @@ export abstract class StatsdTransport implements Transport {
 
   private readonly burstIntervalMs: number;
   private readonly writeTimeoutMs: number;
+  /** After close(), a send (a retry still running) fails instead of opening a socket again. */
+  private closed = false;
   private readonly receiveBuffer = defaultReceiveBuffer();
 
   protected constructor(options: StatsdTransportOptions, defaults: { maxPacketBytes: number; burstBytes: number; burstIntervalMs: number }) {
@@ -71,6 +73,7 @@ export abstract class StatsdTransport implements Transport {
       state = { packets: packLines(lines, this.maxPacketBytes), sent: 0 };
       this.progress.set(batch, state);
     }
+    if (this.closed) return this.failure(Object.assign(new Error('the transport is closed'), { code: 'ERR_TRANSPORT_CLOSED' }));
     let client: StatsdSocket;
     try {
       if (this.client === undefined) {
@@ -126,6 +129,7 @@ export abstract class StatsdTransport implements Transport {
     let timer: NodeJS.Timeout | undefined;
     await new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.writeTimeoutMs);
+      timer.unref();
       packets.forEach((packet, i) =>
         client.write(packet, (error) => {
           if (results[i] !== null) return;
@@ -161,6 +165,7 @@ export abstract class StatsdTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const client = this.client;
     this.client = undefined;
     if (!client) return;
