@@ -7,6 +7,9 @@
 // A package with more than one entry point (`@sightline/x` and `@sightline/x/testing`) must ship
 // one copy of itself: from require() and from import(), a name exported by two entries is the same
 // object, and the smoke's `entries()` asserts `instanceof` across them.
+// A package with test/trains.json (peer-dependency trains it supports, e.g. @sightline/otel on the
+// OpenTelemetry SDK 2.x and 3.x) is also installed once per train, alone with exactly that train,
+// and runs its test/train-smoke.mjs there.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,6 +121,35 @@ try {
       const detail = [error.message, error.stdout, error.stderr].filter(Boolean).join('\n');
       failures.push(name);
       console.log(`FAIL ${name}\n${detail}`);
+    }
+  }
+
+  for (const p of packages) {
+    if (only.length && !only.includes(p.pkg.name)) continue;
+    const trainsFile = join(p.dir, 'test', 'trains.json');
+    if (!existsSync(trainsFile)) continue;
+    const name = p.pkg.name;
+    for (const [train, dependencies] of Object.entries(JSON.parse(readFileSync(trainsFile, 'utf8')).trains)) {
+      const label = `${name} on ${train}`;
+      const started = Date.now();
+      const project = mkdtempSync(join(tmpdir(), 'sightline-train-'));
+      try {
+        const overrides = Object.fromEntries([...tarballs].map(([n, t]) => [n, `file:${t}`]));
+        // The smoke decodes OTLP protobuf with the same protobufjs the package's tests use.
+        const deps = { [name]: `file:${tarballs.get(name)}`, ...dependencies, protobufjs: p.pkg.devDependencies.protobufjs };
+        writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'train', private: true, type: 'module', dependencies: deps, pnpm: { overrides } }, null, 2));
+        runPnpm(['install', '--ignore-workspace', '--prefer-offline', '--config.auto-install-peers=false', '--config.strict-peer-dependencies=false', '--config.engine-strict=false'], project);
+        cpSync(join(p.dir, 'test', 'train-smoke.mjs'), join(project, 'smoke.mjs'));
+        cpSync(join(p.dir, 'test', 'integration', 'otlp.proto'), join(project, 'otlp.proto'));
+        const out = run(process.execPath, ['smoke.mjs'], project).trim();
+        passed++;
+        console.log(`ok   ${label} (${((Date.now() - started) / 1000).toFixed(1)} s): ${out}`);
+      } catch (error) {
+        failures.push(label);
+        console.log(`FAIL ${label}\n${[error.message, error.stdout, error.stderr].filter(Boolean).join('\n')}`);
+      } finally {
+        rmSync(project, { recursive: true, force: true });
+      }
     }
   }
 } finally {

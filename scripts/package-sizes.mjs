@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Size report: each publishable package's packed and unpacked size, file count, and dependencies
-// (direct, and all packages a user's install pulls in). Prints a Markdown table for the README.
+// (direct, and all packages a user's install pulls in), as the Markdown table in the root README.
+// `pnpm sizes` prints it, `pnpm sizes --write` puts it into README.md between the sizes markers, and
+// `pnpm sizes --check` fails when the README's table is stale (CI runs it after the build).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -72,6 +74,26 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-console.log('| package | packed | unpacked | files | dependencies (direct / installed in all) |');
-console.log('|---|---|---|---|---|');
-for (const r of rows) console.log(`| \`${r.name}\` | ${kb(r.packed)} | ${kb(r.unpacked)} | ${r.files} | ${r.direct} / ${r.total} |`);
+const table = [
+  '| package | packed | unpacked | files | dependencies (direct / installed in all) |',
+  '|---|---|---|---|---|',
+  ...rows.map((r) => `| \`${r.name}\` | ${kb(r.packed)} | ${kb(r.unpacked)} | ${r.files} | ${r.direct} / ${r.total} |`),
+].join('\n');
+
+const readmePath = join(root, 'README.md');
+const readme = readFileSync(readmePath, 'utf8');
+const section = /(<!-- sizes:start -->\n)[\s\S]*?(\n<!-- sizes:end -->)/;
+if (!section.test(readme)) throw new Error('README.md has no <!-- sizes:start --> ... <!-- sizes:end --> section');
+const updated = readme.replace(section, `$1${table}$2`);
+if (process.argv.includes('--write')) {
+  writeFileSync(readmePath, updated);
+  console.log('README.md package sizes updated');
+} else if (process.argv.includes('--check')) {
+  if (updated !== readme) {
+    console.error(`README.md's package-size table is stale; run: npx -y pnpm@10 sizes --write\n${table}`);
+    process.exit(1);
+  }
+  console.log('README.md package sizes are current');
+} else {
+  console.log(table);
+}

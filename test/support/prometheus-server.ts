@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The path of a system binary, or an error saying how to install it (CI's .ci/run does). */
-export function findBinary(name: string): string {
+export function findBinary(name: string, aptPackage = 'prometheus'): string {
   for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/bin', '/usr/local/bin']) {
     const candidate = join(dir, name);
     if (dir && existsSync(candidate)) return candidate;
   }
-  throw new Error(`${name} is not installed: apt-get install -y prometheus (CI's .ci/run installs it)`);
+  throw new Error(`${name} is not installed: apt-get install -y ${aptPackage} (CI's .ci/run installs it)`);
 }
 
 export function freePort(): Promise<number> {
@@ -63,6 +63,8 @@ export interface PrometheusServerOptions {
   readonly jobName?: string;
   readonly ruleFiles?: readonly string[];
   readonly scrapeIntervalSecs?: number;
+  /** More command-line flags, e.g. `--enable-feature=exemplar-storage`. */
+  readonly extraArgs?: readonly string[];
 }
 
 export async function startPrometheus(options: PrometheusServerOptions): Promise<PrometheusServer> {
@@ -90,7 +92,7 @@ export async function startPrometheus(options: PrometheusServerOptions): Promise
   let log = '';
   const child: ChildProcess = spawn(
     bin,
-    [`--config.file=${config}`, `--storage.tsdb.path=${join(work, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [`--config.file=${config}`, `--storage.tsdb.path=${join(work, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...(options.extraArgs ?? [])],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   child.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));

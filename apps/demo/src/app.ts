@@ -1,9 +1,9 @@
 // The demo service: every Sightline package wired through @sightline/setup, as a user would.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { combineHooks, getLogger, type MetricsHooks } from '@sightline/core';
+import { combineHooks, errorText, getLogger, listen, type MetricsHooks } from '@sightline/core';
 import { health } from '@sightline/health';
-import { otel, scope } from '@sightline/otel';
+import { extractTraceparent, injectTraceparent, messagingAttributes, OpenTelemetry, otel, scope, setHttpRoute } from '@sightline/otel';
 import { cacheMetrics, httpMetrics, prometheus, queueMetrics } from '@sightline/prometheus';
 import { CustomSensor, healthMonitor, InstrumentedTable, logging, monitor } from '@sightline/sensors';
 import { PluginStartError, setup, type Observability } from '@sightline/setup';
@@ -14,7 +14,7 @@ import { LoadGenerator } from './load-generator.js';
 import type { DemoOptions } from './options.js';
 import { InvalidOrderError, OrderNotFoundError, orderTotal, validateOrder, type Order } from './orders/order.js';
 import { OrderStore } from './orders/order-store.js';
-import { listenOrExplain, PortInUseError } from './ports.js';
+import { explainListenError, listenOrExplain } from './ports.js';
 import { Consumer } from './stream/consumer.js';
 import { Topic, type TopicMessage } from './stream/topic.js';
 
@@ -69,6 +69,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   });
   const orderCache = cacheMetrics(prom.collector).cache('orders');
   const topic = new Topic<Order>('orders', options.partitions);
+  // Nothing in the demo reads order-events: its retention bounds what it keeps, as Kafka's would.
   const events = new Topic<unknown>('order-events', options.partitions);
   let activeWorkers = 0;
   const queue = queueMetrics(prom.collector).queue('orders', () => ({ depth: topic.depth(), activeWorkers }));
@@ -101,8 +102,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   } catch (error) {
     await statsReceiver.close();
     const cause = error instanceof PluginStartError ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
-    if (cause?.code === 'EADDRINUSE') throw new PortInUseError('health server', '--health-port', host, options.healthPort);
-    throw error;
+    throw explainListenError(cause, 'health server', '--health-port', host, options.healthPort) ?? error;
   }
 
   const statsClient = statsPlugin.client;
@@ -118,7 +118,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
       const input = validateOrder(payload);
       const order: Order = { ...input, id: `o-${nextId++}`, total: orderTotal(input), createdAt: new Date().toISOString(), status: 'accepted' };
       store.add(order);
-      topic.produce(order.customerId, order);
+      // The stream hop carries the trace: order.process continues order.create's trace.
+      topic.produce(order.customerId, order, injectTraceparent<Record<string, string>>({}));
       statsClient.pipeline((pipe) => {
         pipe.incr('orders.created');
         pipe.hist('orders.amount', order.total);
@@ -134,7 +135,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   }
 
   async function processOrder(message: TopicMessage<Order>): Promise<unknown> {
-    return scope('order.process', { attributes: { 'order.id': message.value.id, 'messaging.destination': message.tp } }, () =>
+    const attributes = { 'order.id': message.value.id, ...messagingAttributes(message.tp, { operation: 'process', messageId: message.offset }) };
+    return OpenTelemetry.observability({ ...extractTraceparent(message.headers) }).scope('order.process', { kind: 'consumer', attributes }, () =>
       queue.run(() => {
         const order = message.value;
         totals.set(order.customerId, Math.round(((totals.get(order.customerId) ?? 0) + order.total) * 100) / 100);
@@ -152,7 +154,11 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
     sensor: observability.sensor,
     handle: processOrder,
     output: events,
-    onEndOffset: (tp, end) => healthMonitorPlugin.sensor.reportEndOffset(tp, end),
+    // Both monitors compute lag from the end offset: the health check and sightline_consumer_lag.
+    onEndOffset: (tp, end) => {
+      healthMonitorPlugin.sensor.reportEndOffset(tp, end);
+      prom.sensor.reportEndOffset(tp, end);
+    },
     onActiveChange: (active) => (activeWorkers = active),
   });
 
@@ -161,6 +167,8 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
     const url = new URL(req.url ?? '/', 'http://demo');
     const match = /^\/orders\/([\w-]+)$/.exec(url.pathname);
     if (req.method === 'GET' && match) {
+      // Names the route of the HTTP server span the otel plugin records for this request.
+      setHttpRoute(req, '/orders/:id');
       try {
         return json(res, 200, store.get(match[1]!));
       } catch (error) {
@@ -175,17 +183,14 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
     try {
       void rest(req, res);
     } catch (error) {
-      log.error('REST handler failed', { error: (error as Error).message });
+      log.error('REST handler failed', { error: errorText(error) });
       if (!res.headersSent) json(res, 500, { error: 'internal error' });
     }
   });
   let ws: WsServer | undefined;
   try {
     await listenOrExplain(
-      new Promise<void>((resolve, reject) => {
-        apiServer.once('error', reject);
-        apiServer.listen(options.apiPort, host, () => resolve());
-      }),
+      listen(apiServer, options.apiPort, host),
       'API server',
       '--api-port',
       host,

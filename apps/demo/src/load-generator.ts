@@ -1,7 +1,7 @@
 // The built-in load generator: a WebSocket client sending orders at a steady rate, reading some
 // back, and sending a share of invalid ones on purpose so error metrics move.
 import type { MetricsHooks } from '@sightline/core';
-import { getLogger } from '@sightline/core';
+import { errorText, getLogger } from '@sightline/core';
 import { WsClient } from '@sightline/ws';
 import type { Order } from './orders/order.js';
 
@@ -101,7 +101,7 @@ export class LoadGenerator {
       this.stats.ok++;
     } catch (error) {
       this.stats.failed++;
-      log.debug('load request failed', { error: (error as Error).message });
+      log.debug('load request failed', { error: errorText(error) });
     }
   }
 }

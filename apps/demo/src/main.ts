@@ -4,7 +4,7 @@
 import { setLogLevel } from '@sightline/core';
 import { startDemo, type DemoApp } from './app.js';
 import { DemoOptionsError, HELP, parseOptions } from './options.js';
-import { PortInUseError } from './ports.js';
+import { ListenError } from './ports.js';
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -35,7 +35,7 @@ async function main(): Promise<number> {
   try {
     app = await startDemo(options);
   } catch (error) {
-    if (error instanceof PortInUseError) {
+    if (error instanceof ListenError) {
       process.stderr.write(`demo: ${error.message}\n`);
       return 1;
     }
@@ -51,7 +51,9 @@ async function main(): Promise<number> {
   out(`  WebSocket API         ${urls.ws}   (ops: order.create, order.get)`);
   out(`  REST API              ${urls.api}/orders/<id>  ${urls.api}/summary`);
   out(`  stats-server snapshot ${urls.stats}`);
-  out(`Load: ${options.rate} orders/s, ${Math.round(options.failureRate * 100)}% invalid on purpose. Ctrl-C to stop.`);
+  out(
+    `Load: ${options.rate} requests/s (about 70% order.create, 30% reads), ${Math.round(options.failureRate * 100)}% of new orders invalid on purpose. Ctrl-C to stop.`,
+  );
 
   const started = Date.now();
   const summaryTimer = setInterval(() => {

@@ -1,5 +1,6 @@
 // Command-line options of the demo, with embedded defaults so `pnpm demo` needs nothing else.
 import { parseArgs } from 'node:util';
+import { errorText } from '@sightline/core';
 
 export interface DemoOptions {
   readonly host: string;
@@ -9,7 +10,7 @@ export interface DemoOptions {
   readonly healthPort: number;
   /** The embedded stats-server the business metrics go to. */
   readonly statsPort: number;
-  /** Orders per second the load generator sends; 0 turns it off. */
+  /** Requests per second the load generator sends (about 70% order.create, 30% reads); 0 turns it off. */
   readonly rate: number;
   /** Share of generated orders that are deliberately invalid (0..1). */
   readonly failureRate: number;
@@ -27,14 +28,15 @@ export class DemoOptionsError extends Error {
 
 export const HELP = `Sightline demo: an order-processing service with every Sightline package wired in.
 
-Usage: pnpm demo [-- options]
+Usage: pnpm demo [options]        (pnpm demo -- [options] works too)
 
 Options:
   --host <addr>            address every server binds to           (default 127.0.0.1)
   --api-port <port>        WebSocket + REST API                     (default 8081)
   --health-port <port>     /health, /health/ready, /health/live, /metrics (default 8080)
   --stats-port <port>      embedded stats-server (HTTP ingest)     (default 8125)
-  --rate <n>               orders per second from the load generator, 0 = off (default 20)
+  --rate <n>               requests per second from the load generator: about 70% order.create,
+                           30% reads over WebSocket and REST; 0 = off (default 20)
   --failure-rate <0..1>    share of deliberately invalid orders     (default 0.05)
   --partitions <n>         partitions of the orders topic           (default 4)
   --duration <seconds>     stop after this long                     (default: until Ctrl-C)
@@ -63,10 +65,12 @@ function number(name: string, value: string | undefined, fallback: number, min: 
 }
 
 export function parseOptions(argv: readonly string[]): DemoOptions {
+  // `pnpm demo -- --help` hands the script a leading `--`: it separates pnpm's options from ours.
+  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
   let values;
   try {
     ({ values } = parseArgs({
-      args: [...argv],
+      args,
       strict: true,
       allowPositionals: false,
       options: {
@@ -83,7 +87,7 @@ export function parseOptions(argv: readonly string[]): DemoOptions {
       },
     }));
   } catch (error) {
-    throw new DemoOptionsError(`${(error as Error).message}\nRun with --help for the options.`);
+    throw new DemoOptionsError(`${errorText(error).replace(/^\w+: /, '')}\nRun with --help for the options.`);
   }
   const duration = values.duration === undefined ? undefined : number('duration', values.duration, 0, 0.1, 86_400 * 365);
   return {

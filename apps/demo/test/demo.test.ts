@@ -39,6 +39,8 @@ describe('the demo', () => {
     expect(sumSamples(text, 'queue_items_processed_total', /queue_name="orders"/)).toBeGreaterThan(0);
     expect(sumSamples(text, 'http_requests_total', /endpoint="\/orders\/:id"/)).toBeGreaterThan(0);
     expect(sumSamples(text, 'sightline_request_errors_total', /error_type="InvalidOrderError"/)).toBeGreaterThan(0);
+    // Every metric the README's tour names has samples, consumer lag included.
+    expect(text).toMatch(/^sightline_consumer_lag\{topic="orders",partition="\d+"\} \d+/m);
 
     const ready = await fetch(demo.urls.ready);
     expect(ready.status).toBe(200);
@@ -82,11 +84,21 @@ describe('the demo', () => {
     }
   }, 30_000);
 
-  it('prints the options with --help and rejects a bad one with exit code 2', async () => {
-    const help = runDemo(['--help']);
-    expect(await help.exited).toEqual({ code: 0, signal: null });
-    expect(help.stdout()).toContain('--duration <seconds>');
-    expect(help.stdout()).toContain('--health-port <port>');
+  it('says what is wrong with a --host that is not this machine, without a stack trace', async () => {
+    const run = runDemo(['--host', '10.255.255.1', '--health-port', '0', '--api-port', '0', '--stats-port', '0']);
+    const exit = await run.exited;
+    expect(exit.code).toBe(1);
+    expect(run.stderr()).toContain('10.255.255.1 is not an address of this machine (stats-server, EADDRNOTAVAIL): pass --host 127.0.0.1');
+    expect(run.stderr()).not.toMatch(/\n\s+at /);
+  }, 30_000);
+
+  it('prints the options with --help, also after pnpm\'s `--`, and rejects a bad one with exit code 2', async () => {
+    for (const args of [['--help'], ['--', '--help']]) {
+      const help = runDemo(args);
+      expect(await help.exited).toEqual({ code: 0, signal: null });
+      expect(help.stdout()).toContain('--duration <seconds>');
+      expect(help.stdout()).toContain('--health-port <port>');
+    }
 
     const bad = runDemo(['--rate', 'fast']);
     expect((await bad.exited).code).toBe(2);

@@ -14,6 +14,16 @@ describe('Topic', () => {
     expect(topic.poll(a[0]!.partition, 2).map((m) => m.value)).toEqual(['x', 'y']);
     expect(topic.depth()).toBe(1);
   });
+
+  it('keeps at most its retention unread per partition, dropping and counting the oldest', () => {
+    const topic = new Topic<number>('order-events', 1, 100);
+    for (let i = 0; i < 10_000; i++) topic.produce('k', i);
+    expect(topic.depth()).toBeLessThan(150);
+    expect(topic.depth() + topic.dropped()).toBe(10_000);
+    const kept = topic.poll(0, 1_000).map((m) => m.value);
+    expect(kept[kept.length - 1]).toBe(9_999); // the newest are the ones kept
+    expect(kept[0]).toBe(10_000 - kept.length);
+  });
 });
 
 describe('Consumer', () => {

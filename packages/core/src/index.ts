@@ -1,5 +1,24 @@
 export { SightlineError, SightlineConfigError } from './errors.js';
 
+export { closestName, editDistance } from './options/did-you-mean.js';
+export { OptionsError } from './options/options-error.js';
+export type { OptionsErrorDetails, OptionsErrorFactory, OptionsProblemKind } from './options/options-error.js';
+export { expectedText, opt, validateField, validateOptions } from './options/schema.js';
+export type { Field, FieldKind, ScalarValue, Shape, ValidateContext } from './options/schema.js';
+export {
+  camelFromScreaming,
+  ENV_PACKAGE_KEYS,
+  ENV_PREFIX,
+  envVarName,
+  envVariables,
+  mergeOptions,
+  readEnvOptions,
+  screamingSnake,
+} from './options/env-options.js';
+export type { Env, EnvOptions, ReadEnvOptions } from './options/env-options.js';
+export { optionsShapeOf, withOptionsShape } from './options/options-shape-of.js';
+export { describeValue } from './options/describe-value.js';
+
 export { defineHooks, HOOK_NAMES, InvalidHooksError } from './hooks/metrics-hooks.js';
 export type { MetricsHooks, HookName } from './hooks/metrics-hooks.js';
 export { combineHooks } from './hooks/combine-hooks.js';
@@ -10,8 +29,16 @@ export { errorType } from './hooks/error-type.js';
 export { CHANNEL_NAMES, channels } from './hooks/channels.js';
 export type { ChannelMessages, ChannelName } from './hooks/channels.js';
 
-export { SENSOR_EVENT_NAMES } from './contracts/sensor.js';
-export type { Sensor, SensorEventName, SensorState } from './contracts/sensor.js';
+export { SENSOR_EVENT_NAMES, SENSOR_EVENTS } from './contracts/sensor.js';
+export type {
+  CompleteSensor,
+  Sensor,
+  SensorEventName,
+  SensorEvents,
+  SensorEventSpec,
+  SensorEventTiming,
+  SensorState,
+} from './contracts/sensor.js';
 export { SensorFanOut } from './contracts/sensor-fan-out.js';
 export type { SensorFailureHandler, SensorFanOutMethod, SensorFanOutOptions } from './contracts/sensor-fan-out.js';
 export {
@@ -24,6 +51,8 @@ export {
   renderMetrics,
 } from './contracts/metrics-source.js';
 export type { ExpositionFormat, MetricsExposition, MetricsSource } from './contracts/metrics-source.js';
+export { acceptsGzip, encodeExposition, MIN_GZIP_BYTES } from './contracts/exposition-encoding.js';
+export type { EncodedExposition } from './contracts/exposition-encoding.js';
 export type { HealthCheck, HealthResult } from './contracts/health-check.js';
 export type { Plugin, PluginContext, ServiceInfo } from './contracts/plugin.js';
 
@@ -41,3 +70,12 @@ export type { LogLevel } from './logging/levels.js';
 export type { LogFields, LogRecord, LogSink } from './logging/log-record.js';
 export { formatLogLine, stderrSink } from './logging/stderr-sink.js';
 export { MAX_LOG_VALUE_LENGTH, sanitizeLogText } from './logging/sanitize.js';
+
+export { isPromiseLike } from './util/is-promise-like.js';
+export { runSettled } from './util/run-settled.js';
+export { errorText } from './util/error-text.js';
+export { backoffDelay } from './util/backoff-delay.js';
+export type { BackoffOptions } from './util/backoff-delay.js';
+export { listen } from './util/listen.js';
+export { WarningThrottle } from './util/warning-throttle.js';
+export type { WarningThrottleOptions } from './util/warning-throttle.js';

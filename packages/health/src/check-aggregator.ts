@@ -1,7 +1,13 @@
 // The pure half of readiness: runs HealthChecks concurrently, each under its own timeout, and caches
 // the report for a short time. Knows nothing about HTTP; the handler serialises what it returns.
-import { errorType, getLogger, type HealthCheck, type HealthResult } from '@sightline/core';
+import { errorText, errorType, getLogger, opt, validateOptions, type HealthCheck, type HealthResult, type Shape } from '@sightline/core';
 import { validateCheck } from './config.js';
+
+const CHECK_AGGREGATOR_SHAPE: Shape = Object.freeze({
+  checks: opt.array(opt.any()),
+  cacheMs: opt.integer({ min: 0 }),
+  checkTimeoutMs: opt.integer({ min: 0 }),
+});
 import { HealthConfigError } from './errors.js';
 
 const log = getLogger('sightline.health.checks');
@@ -83,7 +89,7 @@ export async function runCheck(check: HealthCheck, defaultTimeoutMs: number): Pr
   } catch (error) {
     // The error's text may carry a connection string: only its type is reported (the text at debug).
     const type = errorType(error);
-    log.debug('health check threw', { check: check.name, errorType: type, error: error instanceof Error ? error.message : String(error) });
+    log.debug('health check threw', { check: check.name, errorType: type, error: errorText(error) });
     return { name: check.name, healthy: false, critical, timedOut: false, message: `threw ${type}`, durationMs: Math.round(performance.now() - started) };
   } finally {
     clearTimeout(timer);
@@ -112,6 +118,7 @@ export class CheckAggregator {
   readonly #lastHealthy = new Map<string, boolean>();
 
   constructor(options: CheckAggregatorOptions = {}) {
+    validateOptions(CHECK_AGGREGATOR_SHAPE, options, { source: 'new CheckAggregator()', error: (message, details) => new HealthConfigError(message, details) });
     this.#cacheMs = options.cacheMs ?? 1000;
     this.#timeoutMs = options.checkTimeoutMs ?? 1000;
     for (const check of options.checks ?? []) this.add(check);

@@ -1,11 +1,21 @@
-// Options, their defaults in one place, environment overrides and validation (once, at construction).
+// Options, their defaults in one place, SIGHTLINE_HEALTH_* variables and validation (once, at
+// construction), by core's one rule: options in code > environment > defaults.
 import type { HealthCheck, MetricsSource, Sensor } from '@sightline/core';
+import {
+  mergeOptions,
+  opt,
+  readEnvOptions,
+  validateField,
+  validateOptions,
+  type OptionsErrorFactory,
+  type Shape,
+} from '@sightline/core';
 import { HealthConfigError } from './errors.js';
 
 export const ENV_HEALTH_PORT = 'SIGHTLINE_HEALTH_PORT';
 export const ENV_HEALTH_HOST = 'SIGHTLINE_HEALTH_HOST';
-export const ENV_ENABLE_METRICS = 'SIGHTLINE_ENABLE_METRICS';
-export const ENV_METRICS_TOKEN = 'SIGHTLINE_METRICS_TOKEN';
+export const ENV_ENABLE_METRICS = 'SIGHTLINE_HEALTH_ENABLE_METRICS';
+export const ENV_METRICS_TOKEN = 'SIGHTLINE_HEALTH_METRICS_TOKEN';
 
 /** At most `max` requests to /metrics per `windowMs` (a fixed window shared by all clients). */
 export interface RateLimitOptions {
@@ -24,7 +34,7 @@ export interface HealthHandlerOptions {
   readonly ready?: boolean;
   /** What /metrics serves. Without it, /metrics serves the JSON fallback. */
   readonly metrics?: MetricsSource;
-  /** Serve /metrics at all. Default true; `SIGHTLINE_ENABLE_METRICS` overrides. */
+  /** Serve /metrics at all. Default true; `SIGHTLINE_HEALTH_ENABLE_METRICS` when not given. */
   readonly enableMetrics?: boolean;
   /** Figures for the JSON fallback, by name (a Plugin context's `snapshot()`). */
   readonly snapshot?: () => Readonly<Record<string, unknown>>;
@@ -34,20 +44,20 @@ export interface HealthHandlerOptions {
   readonly cacheMs?: number;
   /** Timeout of a check that sets none itself, in ms. Default 1000. */
   readonly checkTimeoutMs?: number;
-  /** Bearer token required on /metrics. `SIGHTLINE_METRICS_TOKEN` overrides. Default: none. */
+  /** Bearer token required on /metrics. `SIGHTLINE_HEALTH_METRICS_TOKEN` when not given. Default: none. */
   readonly metricsToken?: string;
   /** Rate limit on /metrics (429 past it); `false` turns it off. Default 10 per 1000 ms. */
   readonly metricsRateLimit?: RateLimitOptions | false;
   /** Longest time to receive a request or render /metrics, in ms. Default 10000. */
   readonly requestTimeoutMs?: number;
-  /** Where environment overrides are read. Default `process.env`. */
+  /** Where SIGHTLINE_HEALTH_* variables are read. Default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface HealthServerOptions extends HealthHandlerOptions {
-  /** Default 8080; `SIGHTLINE_HEALTH_PORT` overrides. 0 picks a free port. */
+  /** Default 8080; `SIGHTLINE_HEALTH_PORT` when not given. 0 picks a free port. */
   readonly port?: number;
-  /** Default `127.0.0.1` (loopback only); `SIGHTLINE_HEALTH_HOST` overrides. Use `0.0.0.0` in a pod. */
+  /** Default `127.0.0.1` (loopback only); `SIGHTLINE_HEALTH_HOST` when not given. Use `0.0.0.0` in a pod. */
   readonly host?: string;
   /** Wait after a signal, with readiness 503, before closing, so load balancers notice. Default 5000 in Kubernetes, else 0. */
   readonly shutdownDelayMs?: number;
@@ -105,19 +115,56 @@ function describe(value: unknown): string {
   }
 }
 
-function nonNegativeInt(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new HealthConfigError(`${name} must be a non-negative integer number of milliseconds, got ${describe(value)}`);
-  }
-  return value;
-}
+const healthError: OptionsErrorFactory = (message, details) => new HealthConfigError(message, details);
 
-function positiveInt(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new HealthConfigError(`${name} must be a positive integer, got ${describe(value)}`);
-  }
-  return value;
+
+const isMetricsSource = (v: { render?: unknown } | null): string | undefined =>
+  typeof v === 'object' && v !== null && typeof v.render === 'function' ? undefined : 'expected a MetricsSource { contentType, render() }';
+
+/** createHealthHandler()'s options; the variables the package reads come from HEALTH_SERVER_SHAPE. */
+export const HEALTH_HANDLER_SHAPE: Shape = Object.freeze({
+  checks: opt.array(opt.any()),
+  startupChecks: opt.array(opt.any()),
+  ready: opt.boolean(),
+  metrics: opt.any({ check: isMetricsSource }),
+  enableMetrics: opt.boolean(),
+  snapshot: opt.function(),
+  sensors: opt.record(opt.any(), { env: false }),
+  cacheMs: opt.integer({ min: 0 }),
+  checkTimeoutMs: opt.integer({ min: 0 }),
+  // Never echoed: it is a secret.
+  metricsToken: opt.string({ secret: true, check: (v: string) => (v.length === 0 || /\s/.test(v) ? 'must be a non-empty string without whitespace' : undefined) }),
+  metricsRateLimit: opt.oneOf([
+    opt.enum([false]),
+    opt.object({ max: opt.integer({ min: 1, required: true }), windowMs: opt.integer({ min: 1, required: true }) }),
+  ]),
+  requestTimeoutMs: opt.integer({ min: 1 }),
+  env: opt.any({ env: false }),
+});
+
+export const HEALTH_SERVER_SHAPE: Shape = Object.freeze({
+  ...HEALTH_HANDLER_SHAPE,
+  port: opt.integer({ min: 0, max: 65535 }),
+  host: opt.string({ check: (v: string) => (v.length === 0 || /\s/.test(v) ? 'expected a host name or IP address' : undefined) }),
+  shutdownDelayMs: opt.integer({ min: 0 }),
+  shutdownTimeoutMs: opt.integer({ min: 0 }),
+  signals: opt.array(opt.string({ check: (v: string) => (/^SIG[A-Z0-9]+$/.test(v) ? undefined : 'expected a signal name such as "SIGTERM"') })),
+  exitProcess: opt.boolean(),
+});
+
+const HANDLER_KEYS = new Set(Object.keys(HEALTH_HANDLER_SHAPE));
+
+/**
+ * Options in code over SIGHTLINE_HEALTH_* over defaults: validated by core's one rule, the
+ * environment read with the server's shape (the package's variables are the same for both).
+ */
+function withEnv(shape: Shape, options: HealthServerOptions | undefined, source: string): HealthServerOptions {
+  validateOptions(shape, options, { source, error: healthError });
+  const given = options ?? {};
+  const env = given.env ?? process.env;
+  const fromEnv = readEnvOptions(HEALTH_SERVER_SHAPE, { package: 'health', env, error: healthError }).options;
+  if (shape === HEALTH_HANDLER_SHAPE) for (const key of Object.keys(fromEnv)) if (!HANDLER_KEYS.has(key)) delete fromEnv[key];
+  return mergeOptions(given as Record<string, unknown>, fromEnv) as HealthServerOptions;
 }
 
 export function validateCheck(check: unknown, where: string): HealthCheck {
@@ -125,7 +172,7 @@ export function validateCheck(check: unknown, where: string): HealthCheck {
   if (typeof c !== 'object' || c === null || typeof c.name !== 'string' || c.name.length === 0 || typeof c.check !== 'function') {
     throw new HealthConfigError(`${where} must be a HealthCheck { name: non-empty string, check(): Promise<HealthResult> }, got ${describe(check)}`);
   }
-  if (c.timeoutMs !== undefined) nonNegativeInt(`${where}.timeoutMs (check "${c.name}")`, c.timeoutMs, 0);
+  validateField(opt.integer({ min: 0 }), c.timeoutMs, `${where}.timeoutMs`, { source: `check "${c.name}"`, error: healthError });
   if (c.critical !== undefined && typeof c.critical !== 'boolean') {
     throw new HealthConfigError(`${where}.critical (check "${c.name}") must be a boolean, got ${describe(c.critical)}`);
   }
@@ -146,75 +193,26 @@ function checkList(name: string, value: unknown): readonly HealthCheck[] {
   );
 }
 
-/** Parses a boolean environment variable: true/false, 1/0, yes/no, on/off (any case). */
-export function parseBooleanEnv(name: string, raw: string): boolean {
-  const text = raw.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(text)) return true;
-  if (['false', '0', 'no', 'off'].includes(text)) return false;
-  throw new HealthConfigError(`${name} must be one of true, false, 1, 0, yes, no, on, off, got ${JSON.stringify(raw)}`);
-}
-
+/** Parses a port given as a number or decimal text, naming `name` in the error. */
 export function parsePort(name: string, value: unknown): number {
   const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new HealthConfigError(`${name} must be an integer port from 0 to 65535, got ${describe(value)}`);
-  }
-  return n;
+  validateField(opt.integer({ min: 0, max: 65535 }), n, name, { source: 'health', error: healthError });
+  return n as number;
 }
 
-function envValue(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
-  const v = env[name];
-  return v === undefined || v.trim() === '' ? undefined : v;
+/** createHealthHandler()'s options resolved: code over SIGHTLINE_HEALTH_* over defaults. */
+export function resolveHandlerConfig(given: HealthHandlerOptions = {}, source = 'createHealthHandler()'): ResolvedHandlerConfig {
+  return handlerConfig(withEnv(HEALTH_HANDLER_SHAPE, given, source));
 }
 
-export function resolveHandlerConfig(options: HealthHandlerOptions = {}): ResolvedHandlerConfig {
-  if (typeof options !== 'object' || options === null) {
-    throw new HealthConfigError(`health options must be an object, got ${describe(options)}`);
-  }
-  const env = options.env ?? process.env;
-
-  let enableMetrics = options.enableMetrics ?? true;
-  if (typeof enableMetrics !== 'boolean') throw new HealthConfigError(`enableMetrics must be a boolean, got ${describe(enableMetrics)}`);
-  const enableEnv = envValue(env, ENV_ENABLE_METRICS);
-  if (enableEnv !== undefined) enableMetrics = parseBooleanEnv(ENV_ENABLE_METRICS, enableEnv);
-
+function handlerConfig(options: HealthHandlerOptions): ResolvedHandlerConfig {
+  const metricsRateLimit: RateLimitOptions | false =
+    options.metricsRateLimit === undefined ? DEFAULTS.metricsRateLimit : options.metricsRateLimit === false ? false : Object.freeze({ ...options.metricsRateLimit });
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
+  const enableMetrics = options.enableMetrics ?? true;
   const metrics = options.metrics;
-  if (metrics !== undefined && (typeof metrics !== 'object' || metrics === null || typeof metrics.render !== 'function')) {
-    throw new HealthConfigError(`metrics must be a MetricsSource { contentType, render() }, got ${describe(metrics)}`);
-  }
-
-  const metricsToken: unknown = envValue(env, ENV_METRICS_TOKEN) ?? options.metricsToken;
-  if (metricsToken !== undefined && (typeof metricsToken !== 'string' || metricsToken.length === 0 || /\s/.test(metricsToken))) {
-    // Never echo the token itself.
-    throw new HealthConfigError('metricsToken must be a non-empty string without whitespace');
-  }
-
-  let metricsRateLimit: RateLimitOptions | false = DEFAULTS.metricsRateLimit;
-  if (options.metricsRateLimit === false) metricsRateLimit = false;
-  else if (options.metricsRateLimit !== undefined) {
-    const r = options.metricsRateLimit as Partial<RateLimitOptions> | null;
-    if (typeof r !== 'object' || r === null) {
-      throw new HealthConfigError(`metricsRateLimit must be { max, windowMs } or false, got ${describe(r)}`);
-    }
-    metricsRateLimit = Object.freeze({
-      max: positiveInt('metricsRateLimit.max', r.max),
-      windowMs: positiveInt('metricsRateLimit.windowMs', r.windowMs),
-    });
-  }
-
-  if (options.snapshot !== undefined && typeof options.snapshot !== 'function') {
-    throw new HealthConfigError(`snapshot must be a function returning an object, got ${describe(options.snapshot)}`);
-  }
   const sensors = options.sensors ?? {};
-  if (typeof sensors !== 'object' || sensors === null) {
-    throw new HealthConfigError(`sensors must be an object of Sensors by name, got ${describe(sensors)}`);
-  }
-  if (options.ready !== undefined && typeof options.ready !== 'boolean') {
-    throw new HealthConfigError(`ready must be a boolean, got ${describe(options.ready)}`);
-  }
-
-  const requestTimeoutMs = nonNegativeInt('requestTimeoutMs', options.requestTimeoutMs, DEFAULTS.requestTimeoutMs);
-  if (requestTimeoutMs === 0) throw new HealthConfigError('requestTimeoutMs must be at least 1 ms, got 0');
+  const metricsToken = options.metricsToken;
 
   return Object.freeze({
     checks: checkList('checks', options.checks),
@@ -224,38 +222,27 @@ export function resolveHandlerConfig(options: HealthHandlerOptions = {}): Resolv
     enableMetrics,
     snapshot: options.snapshot,
     sensors,
-    cacheMs: nonNegativeInt('cacheMs', options.cacheMs, DEFAULTS.cacheMs),
-    checkTimeoutMs: nonNegativeInt('checkTimeoutMs', options.checkTimeoutMs, DEFAULTS.checkTimeoutMs),
+    cacheMs: options.cacheMs ?? DEFAULTS.cacheMs,
+    checkTimeoutMs: options.checkTimeoutMs ?? DEFAULTS.checkTimeoutMs,
     metricsToken: metricsToken as string | undefined,
     metricsRateLimit,
     requestTimeoutMs,
   });
 }
 
-export function resolveServerConfig(options: HealthServerOptions = {}): ResolvedServerConfig {
-  const base = resolveHandlerConfig(options);
+/** createHealthServer()'s (and health()'s) options resolved: code over SIGHTLINE_HEALTH_* over defaults. */
+export function resolveServerConfig(given: HealthServerOptions = {}, source = 'createHealthServer()'): ResolvedServerConfig {
+  const options = withEnv(HEALTH_SERVER_SHAPE, given, source);
+  const base = handlerConfig(options);
   const env = options.env ?? process.env;
-
-  const portEnv = envValue(env, ENV_HEALTH_PORT);
-  const port = portEnv !== undefined ? parsePort(ENV_HEALTH_PORT, portEnv) : parsePort('port', options.port ?? DEFAULTS.port);
-
-  const hostEnv = envValue(env, ENV_HEALTH_HOST);
-  const host = hostEnv !== undefined ? hostEnv.trim() : (options.host ?? DEFAULTS.host);
-  if (typeof host !== 'string' || host.length === 0 || /\s/.test(host)) {
-    throw new HealthConfigError(`${hostEnv !== undefined ? ENV_HEALTH_HOST : 'host'} must be a host name or IP address, got ${describe(host)}`);
-  }
+  const port = options.port ?? DEFAULTS.port;
+  const host = (options.host ?? DEFAULTS.host).trim();
 
   const inKubernetes = typeof env.KUBERNETES_SERVICE_HOST === 'string' && env.KUBERNETES_SERVICE_HOST.length > 0;
-  const shutdownDelayMs = nonNegativeInt('shutdownDelayMs', options.shutdownDelayMs, inKubernetes ? DEFAULTS.kubernetesShutdownDelayMs : 0);
-  const shutdownTimeoutMs = nonNegativeInt('shutdownTimeoutMs', options.shutdownTimeoutMs, DEFAULTS.shutdownTimeoutMs);
+  const shutdownDelayMs = options.shutdownDelayMs ?? (inKubernetes ? DEFAULTS.kubernetesShutdownDelayMs : 0);
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs;
 
   const signals = options.signals ?? DEFAULTS.signals;
-  if (!Array.isArray(signals) || signals.some((s) => typeof s !== 'string' || !/^SIG[A-Z0-9]+$/.test(s))) {
-    throw new HealthConfigError(`signals must be an array of signal names such as ["SIGTERM", "SIGINT"], got ${describe(signals)}`);
-  }
-  if (options.exitProcess !== undefined && typeof options.exitProcess !== 'boolean') {
-    throw new HealthConfigError(`exitProcess must be a boolean, got ${describe(options.exitProcess)}`);
-  }
 
   return Object.freeze({
     ...base,

@@ -1,4 +1,4 @@
-import { SightlineConfigError } from '@sightline/core';
+import { OptionsError } from '@sightline/core';
 
 /** A health server option or environment variable was wrong: the message names it and the expected form. */
-export class HealthConfigError extends SightlineConfigError {}
+export class HealthConfigError extends OptionsError {}

@@ -2,7 +2,7 @@
 // holds the startup / ready / shutting-down state, and serves what responses.ts serialises.
 // Mount it in any node:http server; createHealthServer is one such server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getLogger, renderMetrics, type HealthCheck, type MetricsExposition } from '@sightline/core';
+import { encodeExposition, errorText, getLogger, type HealthCheck, type MetricsExposition, renderMetrics } from '@sightline/core';
 import { bearerTokenVerifier, type TokenVerifier } from './bearer-token.js';
 import { CheckAggregator, type CheckReport } from './check-aggregator.js';
 import { resolveHandlerConfig, type HealthHandlerOptions, type ResolvedHandlerConfig } from './config.js';
@@ -53,7 +53,7 @@ export interface HealthHandler {
 
 type Writable = ServerResponse;
 
-function send(res: Writable, status: number, body: string, head: boolean, contentType: string = JSON_TYPE, extra?: Record<string, string>): void {
+function send(res: Writable, status: number, body: string | Buffer, head: boolean, contentType: string = JSON_TYPE, extra?: Record<string, string>): void {
   const headers: Record<string, string | number> = {
     'content-type': contentType,
     'cache-control': 'no-store',
@@ -143,7 +143,7 @@ class HandlerState {
       try {
         Object.assign(sections, snapshot());
       } catch (error) {
-        log.warn('snapshot() threw; /metrics serves the rest', { error: error instanceof Error ? error.message : String(error) });
+        log.warn('snapshot() threw; /metrics serves the rest', { error: errorText(error) });
       }
     }
     for (const name of Object.keys(sensors)) {
@@ -152,7 +152,7 @@ class HandlerState {
       try {
         sections[name] = sensor.asDict();
       } catch (error) {
-        log.warn('a sensor asDict() threw; /metrics serves the rest', { sensor: name, error: error instanceof Error ? error.message : String(error) });
+        log.warn('a sensor asDict() threw; /metrics serves the rest', { sensor: name, error: errorText(error) });
       }
     }
     if ('checks' in sections) log.debug('a snapshot section named "checks" is replaced by the health checks in /metrics');
@@ -162,7 +162,12 @@ class HandlerState {
 
 /** Builds the handler. Options are validated once, here; bad ones throw `HealthConfigError`. */
 export function createHealthHandler(options: HealthHandlerOptions = {}): HealthHandler {
-  const state = new HandlerState(resolveHandlerConfig(options));
+  return handlerFromConfig(resolveHandlerConfig(options));
+}
+
+/** The handler over options already resolved (createHealthServer resolves its own, once). */
+export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandler {
+  const state = new HandlerState(resolved);
   const { config } = state;
 
   async function serveReady(res: Writable, head: boolean): Promise<void> {
@@ -193,7 +198,7 @@ export function createHealthHandler(options: HealthHandlerOptions = {}): HealthH
 
   async function serveMetrics(req: IncomingMessage, res: Writable, head: boolean): Promise<void> {
     if (!config.enableMetrics) {
-      send(res, 404, errorBody('not_found', '/metrics is disabled (enableMetrics: false or SIGHTLINE_ENABLE_METRICS=false)'), head);
+      send(res, 404, errorBody('not_found', '/metrics is disabled (enableMetrics: false or SIGHTLINE_HEALTH_ENABLE_METRICS=false)'), head);
       return;
     }
     if (state.limiter && !state.limiter.take()) {
@@ -222,11 +227,12 @@ export function createHealthHandler(options: HealthHandlerOptions = {}): HealthH
       send(res, 503, errorBody('metrics_timeout', `rendering /metrics took longer than ${config.requestTimeoutMs} ms`), head);
       return;
     }
-    send(res, 200, exposition.body, head, exposition.contentType);
+    const encoded = await encodeExposition(exposition.body, req.headers['accept-encoding']);
+    send(res, 200, encoded.body, head, exposition.contentType, encoded.headers);
   }
 
   function fail(res: Writable, error: unknown): void {
-    log.error('health handler failed', { error: error instanceof Error ? error.message : String(error) });
+    log.error('health handler failed', { error: errorText(error) });
     if (!res.headersSent) send(res, 500, errorBody('internal_error', 'the health endpoint failed; see the sightline.health log'), false);
     else res.destroy();
   }

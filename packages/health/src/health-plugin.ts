@@ -1,7 +1,7 @@
 // The health server as a core Plugin: serves every plugin's metrics and health checks once setup
 // starts it. Knows only core's Plugin contract, never another Sightline package.
-import { combineMetricsSources, getLogger, type HealthCheck, type Plugin, type PluginContext } from '@sightline/core';
-import { resolveServerConfig, type HealthServerOptions } from './config.js';
+import { combineMetricsSources, getLogger, withOptionsShape, type HealthCheck, type Plugin, type PluginContext } from '@sightline/core';
+import { HEALTH_SERVER_SHAPE, resolveServerConfig, type HealthServerOptions } from './config.js';
 import { HealthConfigError } from './errors.js';
 import { createHealthServer, type HealthServer, type ShutdownHandler } from './health-server.js';
 
@@ -31,10 +31,10 @@ export interface HealthPlugin extends Plugin {
  * signals and never exits the process (`signals: []`, `exitProcess: false`): call `stop()` on
  * shutdown. Pass `signals` to have it start the graceful sequence itself.
  */
-export function health(options: HealthPluginOptions = {}): HealthPlugin {
+function healthPlugin(options: HealthPluginOptions = {}): HealthPlugin {
   const pluginOptions: HealthServerOptions = { signals: [], exitProcess: false, ...options };
   // Validate now, so a bad option fails where it was written rather than at start.
-  resolveServerConfig(pluginOptions);
+  resolveServerConfig(pluginOptions, 'health()');
 
   let server: HealthServer | undefined;
   let readyRequested = pluginOptions.ready === true;
@@ -89,3 +89,5 @@ export function health(options: HealthPluginOptions = {}): HealthPlugin {
     },
   };
 }
+
+export const health = withOptionsShape(healthPlugin, HEALTH_SERVER_SHAPE);

@@ -3,9 +3,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { constants as osConstants } from 'node:os';
-import { getLogger, type HealthCheck } from '@sightline/core';
+import { errorText, getLogger, type HealthCheck, listen } from '@sightline/core';
 import { resolveServerConfig, type HealthServerOptions, type ShutdownSignal } from './config.js';
-import { createHealthHandler, type HealthHandler } from './health-handler.js';
+import { handlerFromConfig, type HealthHandler } from './health-handler.js';
 
 const log = getLogger('sightline.health.server');
 
@@ -48,12 +48,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Starts a health server and resolves once it listens. Options are validated first (bad ones reject
- * with `HealthConfigError`); `SIGHTLINE_HEALTH_PORT`, `SIGHTLINE_HEALTH_HOST`, `SIGHTLINE_ENABLE_METRICS`
- * and `SIGHTLINE_METRICS_TOKEN` override the options.
+ * with `HealthConfigError`); `SIGHTLINE_HEALTH_*` variables (`SIGHTLINE_HEALTH_PORT`,
+ * `SIGHTLINE_HEALTH_HOST`...) fill in the options not given in code.
  */
 export async function createHealthServer(options: HealthServerOptions = {}): Promise<HealthServer> {
   const config = resolveServerConfig(options);
-  const handler = createHealthHandler(options);
+  const handler = handlerFromConfig(config);
   const shutdownHandlers: ShutdownHandler[] = [];
 
   const server = createServer(
@@ -68,19 +68,7 @@ export async function createHealthServer(options: HealthServerOptions = {}): Pro
   );
   // Malformed and timed-out requests get node's own answers (400, 408, 431): no clientError listener.
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error) => {
-      server.off('listening', onListening);
-      reject(error);
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(config.port, config.host);
-  });
+  await listen(server, config.port, config.host);
   server.on('error', (error) => log.error('health server error', { error: error.message }));
 
   const address = server.address() as AddressInfo;
@@ -112,7 +100,7 @@ export async function createHealthServer(options: HealthServerOptions = {}): Pro
     const graceful = (async () => {
       const results = await Promise.allSettled(shutdownHandlers.map(async (h) => h()));
       for (const r of results) {
-        if (r.status === 'rejected') log.error('a shutdown handler failed', { error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
+        if (r.status === 'rejected') log.error('a shutdown handler failed', { error: errorText(r.reason) });
       }
       await closeServer();
       return true as const;

@@ -26,19 +26,50 @@ describe('health server configuration', () => {
     expect(resolveServerConfig({ env: { KUBERNETES_SERVICE_HOST: '10.0.0.1' }, shutdownDelayMs: 250 }).shutdownDelayMs).toBe(250);
   });
 
-  it('lets SIGHTLINE_HEALTH_PORT, SIGHTLINE_HEALTH_HOST, SIGHTLINE_ENABLE_METRICS and SIGHTLINE_METRICS_TOKEN override options', () => {
+  const fullEnv = {
+    SIGHTLINE_HEALTH_PORT: '8081',
+    SIGHTLINE_HEALTH_HOST: '0.0.0.0',
+    SIGHTLINE_HEALTH_ENABLE_METRICS: 'false',
+    SIGHTLINE_HEALTH_METRICS_TOKEN: 'from-env',
+    SIGHTLINE_HEALTH_METRICS_RATE_LIMIT__MAX: '5',
+    SIGHTLINE_HEALTH_METRICS_RATE_LIMIT__WINDOW_MS: '2000',
+    SIGHTLINE_HEALTH_SIGNALS: 'SIGTERM',
+  };
+
+  it('reads SIGHTLINE_HEALTH_* for the options not given in code', () => {
+    const c = resolveServerConfig({ env: fullEnv });
+    expect([c.port, c.host, c.enableMetrics, c.metricsToken, c.metricsRateLimit, c.signals]).toEqual([
+      8081,
+      '0.0.0.0',
+      false,
+      'from-env',
+      { max: 5, windowMs: 2000 },
+      ['SIGTERM'],
+    ]);
+  });
+
+  it('lets options in code win over SIGHTLINE_HEALTH_* (code > environment > defaults)', () => {
     const c = resolveServerConfig({
       port: 9000,
       host: 'localhost',
       enableMetrics: true,
       metricsToken: 'from-code',
-      env: { SIGHTLINE_HEALTH_PORT: '8081', SIGHTLINE_HEALTH_HOST: '0.0.0.0', SIGHTLINE_ENABLE_METRICS: 'false', SIGHTLINE_METRICS_TOKEN: 'from-env' },
+      metricsRateLimit: { max: 1, windowMs: 10 },
+      env: fullEnv,
     });
-    expect([c.port, c.host, c.enableMetrics, c.metricsToken]).toEqual([8081, '0.0.0.0', false, 'from-env']);
+    expect([c.port, c.host, c.enableMetrics, c.metricsToken, c.metricsRateLimit]).toEqual([9000, 'localhost', true, 'from-code', { max: 1, windowMs: 10 }]);
+  });
+
+  it('refuses a misspelt SIGHTLINE_HEALTH_* variable, naming it and the closest one', () => {
+    expect(() => resolveServerConfig({ env: { SIGHTLINE_HEALTH_PROT: '80' } })).toThrow(
+      new HealthConfigError('unknown variable `SIGHTLINE_HEALTH_PROT` in env: did you mean `SIGHTLINE_HEALTH_PORT`?'),
+    );
+    // Another package's variables are not health's.
+    expect(resolveServerConfig({ env: { SIGHTLINE_HEALTH_MONITOR_LAG_THRESHOLD: '5' } }).port).toBe(8080);
   });
 
   it('ignores empty environment variables', () => {
-    const c = resolveServerConfig({ port: 9000, env: { SIGHTLINE_HEALTH_PORT: '', SIGHTLINE_ENABLE_METRICS: ' ' } });
+    const c = resolveServerConfig({ port: 9000, env: { SIGHTLINE_HEALTH_PORT: '', SIGHTLINE_HEALTH_ENABLE_METRICS: ' ' } });
     expect([c.port, c.enableMetrics]).toEqual([9000, true]);
   });
 
@@ -49,33 +80,40 @@ describe('health server configuration', () => {
     ['no', false],
     ['Off', false],
     ['0', false],
-  ])('reads SIGHTLINE_ENABLE_METRICS=%s as %s', (raw, expected) => {
-    expect(resolveHandlerConfig({ env: { SIGHTLINE_ENABLE_METRICS: raw } }).enableMetrics).toBe(expected);
+  ])('reads SIGHTLINE_HEALTH_ENABLE_METRICS=%s as %s', (raw, expected) => {
+    expect(resolveHandlerConfig({ env: { SIGHTLINE_HEALTH_ENABLE_METRICS: raw } }).enableMetrics).toBe(expected);
   });
 
   it('rejects bad environment values with an error naming the variable, the value and the expected form', () => {
     expect(() => resolveServerConfig({ env: { SIGHTLINE_HEALTH_PORT: 'eighty' } })).toThrow(
-      new HealthConfigError('SIGHTLINE_HEALTH_PORT must be an integer port from 0 to 65535, got "eighty"'),
+      new HealthConfigError('invalid option `port` in env SIGHTLINE_HEALTH_PORT: expected an integer from 0 to 65535, got "eighty"'),
     );
-    expect(() => resolveServerConfig({ env: { SIGHTLINE_HEALTH_PORT: '70000' } })).toThrow('SIGHTLINE_HEALTH_PORT must be an integer port from 0 to 65535, got "70000"');
-    expect(() => resolveServerConfig({ env: { SIGHTLINE_HEALTH_HOST: 'a b' } })).toThrow('SIGHTLINE_HEALTH_HOST must be a host name or IP address, got "a b"');
-    expect(() => resolveHandlerConfig({ env: { SIGHTLINE_ENABLE_METRICS: 'maybe' } })).toThrow(
-      'SIGHTLINE_ENABLE_METRICS must be one of true, false, 1, 0, yes, no, on, off, got "maybe"',
+    expect(() => resolveServerConfig({ env: { SIGHTLINE_HEALTH_PORT: '70000' } })).toThrow(
+      'invalid option `port` in env SIGHTLINE_HEALTH_PORT: expected an integer from 0 to 65535, got 70000',
+    );
+    expect(() => resolveServerConfig({ env: { SIGHTLINE_HEALTH_HOST: 'a b' } })).toThrow(
+      'invalid option `host` in env SIGHTLINE_HEALTH_HOST: expected a host name or IP address (got "a b")',
+    );
+    expect(() => resolveHandlerConfig({ env: { SIGHTLINE_HEALTH_ENABLE_METRICS: 'maybe' } })).toThrow(
+      'invalid option `enableMetrics` in env SIGHTLINE_HEALTH_ENABLE_METRICS: expected true or false, got "maybe"',
     );
   });
 
   it('rejects bad options with HealthConfigError, a SightlineConfigError', () => {
     const bad = (o: object) => () => resolveServerConfig({ env: {}, ...o });
-    expect(bad({ port: -1 })).toThrow('port must be an integer port from 0 to 65535, got -1');
-    expect(bad({ cacheMs: 1.5 })).toThrow('cacheMs must be a non-negative integer number of milliseconds, got 1.5');
-    expect(bad({ checkTimeoutMs: '100' })).toThrow('checkTimeoutMs must be a non-negative integer number of milliseconds, got "100"');
-    expect(bad({ requestTimeoutMs: 0 })).toThrow('requestTimeoutMs must be at least 1 ms, got 0');
-    expect(bad({ metricsRateLimit: { max: 0, windowMs: 1000 } })).toThrow('metricsRateLimit.max must be a positive integer, got 0');
-    expect(bad({ signals: ['TERM'] })).toThrow('signals must be an array of signal names such as ["SIGTERM", "SIGINT"], got ["TERM"]');
+    const source = 'in createHealthServer():';
+    expect(bad({ port: -1 })).toThrow(`invalid option \`port\` ${source} expected an integer from 0 to 65535, got -1`);
+    expect(bad({ cacheMs: 1.5 })).toThrow(`invalid option \`cacheMs\` ${source} expected an integer >= 0, got 1.5`);
+    expect(bad({ checkTimeoutMs: '100' })).toThrow(`invalid option \`checkTimeoutMs\` ${source} expected an integer >= 0, got "100"`);
+    expect(bad({ requestTimeoutMs: 0 })).toThrow(`invalid option \`requestTimeoutMs\` ${source} expected an integer >= 1, got 0`);
+    expect(bad({ metricsRateLimit: { max: 0, windowMs: 1000 } })).toThrow(`invalid option \`metricsRateLimit.max\` ${source} expected an integer >= 1, got 0`);
+    expect(bad({ metricsRateLimit: { max: 1, window: 1000 } })).toThrow(`unknown option \`metricsRateLimit.window\` ${source} did you mean \`metricsRateLimit.windowMs\`?`);
+    expect(bad({ signals: ['TERM'] })).toThrow(`invalid option \`signals[0]\` ${source} expected a signal name such as "SIGTERM" (got "TERM")`);
+    expect(bad({ prot: 80 })).toThrow(new HealthConfigError(`unknown option \`prot\` ${source} did you mean \`port\`?`));
     expect(bad({ checks: [{ name: 'db' }] })).toThrow('checks[0] must be a HealthCheck { name: non-empty string, check(): Promise<HealthResult> }, got {"name":"db"}');
     const check = { name: 'db', check: async () => ({ healthy: true }) };
     expect(bad({ checks: [check, check] })).toThrow('checks has two checks named "db": names must be unique');
-    expect(bad({ metrics: { contentType: 'text/plain' } })).toThrow('metrics must be a MetricsSource { contentType, render() }, got {"contentType":"text/plain"}');
+    expect(bad({ metrics: { contentType: 'text/plain' } })).toThrow(`invalid option \`metrics\` ${source} expected a MetricsSource { contentType, render() } (got an object)`);
     expect(bad({ port: 'x' })).toThrow(SightlineConfigError);
   });
 
@@ -86,6 +124,6 @@ describe('health server configuration', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toBe('metricsToken must be a non-empty string without whitespace');
+    expect(message).toBe('invalid option `metricsToken` in createHealthHandler(): must be a non-empty string without whitespace');
   });
 });

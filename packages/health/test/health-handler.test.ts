@@ -74,7 +74,7 @@ describe('createHealthHandler mounted in an existing node:http server', () => {
 
   it('validates its options once, at construction', () => {
     expect(() => createHealthHandler({ cacheMs: -5, env: {} })).toThrow(
-      new HealthConfigError('cacheMs must be a non-negative integer number of milliseconds, got -5'),
+      new HealthConfigError('invalid option `cacheMs` in createHealthHandler(): expected an integer >= 0, got -5'),
     );
   });
 });

@@ -69,6 +69,6 @@ describe('health() plugin', () => {
   });
 
   it('validates options when the plugin is created', () => {
-    expect(() => health({ port: 123456, env: {} })).toThrow('port must be an integer port from 0 to 65535, got 123456');
+    expect(() => health({ port: 123456, env: {} })).toThrow('invalid option `port` in health(): expected an integer from 0 to 65535, got 123456');
   });
 });

@@ -1,4 +1,6 @@
+import { request } from 'node:http';
 import { connect } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import type { MetricsSource } from '@sightline/core';
 import { closeServers, countingCheck, get, hangingCheck, ISO_SECONDS, quietLogs, startServer } from './helpers.js';
 
@@ -202,6 +204,24 @@ describe('/metrics', () => {
     expect(om.body).toBe('# TYPE orders counter\norders_total 3\n# EOF\n');
   });
 
+  it('gzips the exposition for a scraper that accepts gzip (the rule metricsHandler uses too)', async () => {
+    const body = `# TYPE orders_total counter\n${Array.from({ length: 200 }, (_, i) => `orders_total{shop="${i}"} ${i}\n`).join('')}`;
+    const s = await startServer({ metrics: { contentType: PROM, render: () => body } });
+    const reply = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+      const req = request(`${s.url}/metrics`, { headers: { 'accept-encoding': 'gzip' }, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect([reply.headers['content-encoding'], reply.headers.vary, Number(reply.headers['content-length'])]).toEqual(['gzip', 'accept-encoding', reply.body.length]);
+    expect(gunzipSync(reply.body).toString('utf8')).toBe(body);
+    const plain = await get(s.url, '/metrics');
+    expect([plain.headers['content-encoding'], plain.body]).toEqual([undefined, body]);
+  });
+
   it('serves the seed JSON fallback from snapshots, sensors and checks when there is no source', async () => {
     const s = await startServer({
       snapshot: () => ({ cache: { enabled: true, size: 234, max_size: 1000, hit_rate: 0.87 } }),
@@ -240,11 +260,11 @@ describe('/metrics', () => {
     expect(t.json()).toEqual({ error: 'metrics_timeout', message: 'rendering /metrics took longer than 30 ms' });
   });
 
-  it('is 404 when metrics are disabled, by option or by SIGHTLINE_ENABLE_METRICS', async () => {
-    const off = await startServer({ metrics: promSource, env: { SIGHTLINE_ENABLE_METRICS: 'false' } });
+  it('is 404 when metrics are disabled, by option or by SIGHTLINE_HEALTH_ENABLE_METRICS', async () => {
+    const off = await startServer({ metrics: promSource, env: { SIGHTLINE_HEALTH_ENABLE_METRICS: 'false' } });
     const r = await get(off.url, '/metrics');
     expect(r.status).toBe(404);
-    expect(r.json()).toEqual({ error: 'not_found', message: '/metrics is disabled (enableMetrics: false or SIGHTLINE_ENABLE_METRICS=false)' });
+    expect(r.json()).toEqual({ error: 'not_found', message: '/metrics is disabled (enableMetrics: false or SIGHTLINE_HEALTH_ENABLE_METRICS=false)' });
     const off2 = await startServer({ enableMetrics: false });
     expect((await get(off2.url, '/metrics')).status).toBe(404);
   });

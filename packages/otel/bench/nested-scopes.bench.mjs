@@ -1,10 +1,10 @@
 // A nested pair of async spans, side by side in one run: through the bridge's scope() versus raw
-// tracer.startActiveSpan, on the same SDK (one BasicTracerProvider, a SimpleSpanProcessor over an
+// tracer.startActiveSpan, on the same SDK (one TracerProvider, a SimpleSpanProcessor over an
 // exporter that drops everything, the AsyncLocalStorage context manager configure() registers).
 // Prints CPU us per pair (best of interleaved rounds) and the ratio. Run after `pnpm build`.
 import { trace } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
-import { SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { OpenTelemetry, scope } from '../dist/index.js';
 
 // Many short rounds, in a shuffled order each time, best round per case (CPU time): on a shared,
@@ -24,9 +24,11 @@ const dropExporter = {
 
 OpenTelemetry.configure({
   service: 'bench',
-  spanProcessors: [new SimpleSpanProcessor(dropExporter)],
+  spanProcessors: [new SimpleSpanProcessor({ exporter: dropExporter })],
   metricReaders: [],
   logRecordProcessors: [],
+  resourceDetectors: false,
+  http: false,
 });
 // The raw anchor goes through the same provider, registered globally by configure().
 const tracer = trace.getTracer('raw-anchor');

@@ -1,8 +1,8 @@
 // Errors thrown on purpose by @sightline/otel: each names the bad value and the form expected.
-import { SightlineConfigError, SightlineError } from '@sightline/core';
+import { OptionsError, SightlineConfigError, SightlineError } from '@sightline/core';
 
 /** An option or `OTEL_*` variable given to `OpenTelemetry.configure()` was wrong. */
-export class OtelConfigError extends SightlineConfigError {}
+export class OtelConfigError extends OptionsError {}
 
 /** `OpenTelemetry.configure()` was called a second time in this process. */
 export class AlreadyConfiguredError extends SightlineError {
@@ -56,4 +56,18 @@ export class MissingExporterError extends SightlineConfigError {
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
   return value === null ? 'null' : typeof value;
+}
+
+/** OTEL_PROPAGATORS (or `propagators`) names a propagator whose optional package is not installed. */
+export class MissingPropagatorError extends SightlineConfigError {
+  constructor(
+    readonly packageName: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `The b3 / b3multi propagator needs ${packageName}, which could not be loaded: install it (npm install ${packageName}) ` +
+        'or remove b3 from OTEL_PROPAGATORS / the propagators option',
+      options,
+    );
+  }
 }

@@ -1,10 +1,10 @@
 export { OpenTelemetry } from './open-telemetry.js';
-export type { OpenTelemetryOptions, OtlpProtocol } from './config/options.js';
+export type { OpenTelemetryOptions, OtlpProtocol, PropagatorName, SuccessStatus } from './config/options.js';
 
 export { Observability } from './context/observability.js';
 export type { ObservabilityOptions } from './context/observability.js';
 export { scope } from './context/scope.js';
-export type { ScopeFunction, ScopeOptions } from './context/scope.js';
+export type { ScopeFunction, ScopeKind, ScopeOptions } from './context/scope.js';
 export type { ScopeAttributes } from './context/attributes.js';
 export {
   logDebug,
@@ -30,6 +30,9 @@ export {
 } from './context/trace-context.js';
 export type { HeaderCarrier, TraceHeaders } from './context/trace-context.js';
 
+export { setHttpRoute } from './http/http-server.js';
+export { messagingAttributes } from './context/messaging.js';
+export type { MessagingAttributesOptions, MessagingOperationType } from './context/messaging.js';
 export { otelHooks } from './metrics/otel-hooks.js';
 export type { OtelHooksOptions } from './metrics/otel-hooks.js';
 export { otel } from './plugin.js';
@@ -40,5 +43,6 @@ export {
   InvalidTraceIdError,
   InvalidTraceparentError,
   MissingExporterError,
+  MissingPropagatorError,
   OtelConfigError,
 } from './errors.js';

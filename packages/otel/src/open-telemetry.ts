@@ -1,6 +1,7 @@
 // The entry point, as in the seed: configure once at startup, then observability() for the root
 // of each tree of scopes; shutdown() flushes everything at exit.
 import { getLogger } from '@sightline/core';
+import { withoutCredentials } from './config/endpoint.js';
 import { resolveOptions, type OpenTelemetryOptions } from './config/options.js';
 import { Observability, type ObservabilityOptions } from './context/observability.js';
 import { AlreadyConfiguredError } from './errors.js';
@@ -13,24 +14,27 @@ function configure(options: OpenTelemetryOptions = {}): void {
   const s = otelState();
   if (s.configuredService !== undefined) throw new AlreadyConfiguredError(s.configuredService);
   const resolved = resolveOptions(options);
+  for (const warning of resolved.warnings) log.warn(warning);
+  if (resolved.disabled) {
+    // OTEL_SDK_DISABLED: no providers, no exporters, no globals; scopes run on the no-op API.
+    s.configuredService = resolved.service;
+    s.shuttingDown = undefined;
+    log.info('OpenTelemetry SDK disabled by OTEL_SDK_DISABLED=true', { service: resolved.service });
+    return;
+  }
   const sdk = createSdk(resolved);
   s.sdk = sdk;
   s.configuredService = resolved.service;
   s.shuttingDown = undefined;
   s.generation++;
-  for (const warning of resolved.warnings) log.warn(warning);
-  log.info('OpenTelemetry configured', {
-    service: resolved.service,
-    export: resolved.endpoint === undefined ? 'logger' : `${resolved.protocol} ${withoutCredentials(resolved.endpoint)}`,
-  });
-}
-
-/** An endpoint as it may be logged: without a user name or password in it. */
-function withoutCredentials(endpoint: string): string {
-  const url = new URL(endpoint);
-  url.username = '';
-  url.password = '';
-  return url.href.replace(/\/+$/, '');
+  const exportsTo: Record<string, string> = {};
+  for (const [signal, names] of Object.entries(resolved.exporters)) {
+    const target = resolved.otlp[signal as keyof typeof resolved.otlp];
+    exportsTo[signal] = names
+      .map((n) => (n === 'otlp' && target ? `otlp ${target.protocol} ${withoutCredentials(target.url)}` : n === 'console' ? 'logger' : n))
+      .join(', ') || 'none';
+  }
+  log.info('OpenTelemetry configured', { service: resolved.service, ...exportsTo });
 }
 
 function shutdown(): Promise<void> {

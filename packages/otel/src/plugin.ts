@@ -1,7 +1,7 @@
 // The plugin @sightline/setup composes: hooks recording OpenTelemetry metrics, configure() on
 // start with the service setup knows, shutdown() on stop.
-import type { Plugin, PluginContext } from '@sightline/core';
-import { resolveOptions, type OpenTelemetryOptions } from './config/options.js';
+import { withOptionsShape, type Plugin, type PluginContext } from '@sightline/core';
+import { OPENTELEMETRY_SHAPE, resolveOptions, type OpenTelemetryOptions } from './config/options.js';
 import { otelHooks } from './metrics/otel-hooks.js';
 import { OpenTelemetry } from './open-telemetry.js';
 
@@ -12,8 +12,8 @@ const SERVICE_FROM_SETUP = 'service-from-setup';
  * `options` win over the service, version and environment setup passes in. They are validated
  * here, so a bad option (from code or from setup's SIGHTLINE_OTEL_* variables) fails at once.
  */
-export function otel(options: OpenTelemetryOptions = {}): Plugin {
-  resolveOptions({ service: SERVICE_FROM_SETUP, ...withoutUndefined(options) });
+function otelPlugin(options: OpenTelemetryOptions = {}): Plugin {
+  resolveOptions({ service: SERVICE_FROM_SETUP, ...withoutUndefined(options) }, process.env, 'otel()');
   return Object.freeze({
     name: 'otel',
     hooks: otelHooks(),
@@ -30,3 +30,5 @@ export function otel(options: OpenTelemetryOptions = {}): Plugin {
 function withoutUndefined(options: OpenTelemetryOptions): OpenTelemetryOptions {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as OpenTelemetryOptions;
 }
+
+export const otel = withOptionsShape(otelPlugin, OPENTELEMETRY_SHAPE);

@@ -1,28 +1,26 @@
 // Builds the OpenTelemetry SDK for one configure() call: the three providers over one resource,
-// console or OTLP exporters, and the globals (context manager, providers, propagator, diag).
-import { context, diag, DiagLogLevel, metrics, propagation, trace, type DiagLogger } from '@opentelemetry/api';
-import { logs } from '@opentelemetry/api-logs';
+// the exporters each signal asks for, and the globals (context manager, providers, propagator, diag).
+import { context, diag, metrics, propagation, trace, type DiagLogger } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BatchLogRecordProcessor, LoggerProvider, SimpleLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { getLogger } from '@sightline/core';
 import type { ResolvedOptions } from './config/options.js';
 import { buildResource } from './config/resource.js';
+import { samplerFromEnv } from './config/sampler.js';
+import { setEnterableContextManager } from './context/enter-context.js';
 import { LinkingIdGenerator } from './context/linking-id-generator.js';
 import { LoggerLogRecordExporter } from './exporters/logger-log-record-exporter.js';
 import { LoggerMetricExporter } from './exporters/logger-metric-exporter.js';
 import { LoggerSpanExporter } from './exporters/logger-span-exporter.js';
-import { createOtlpExporters, type SignalExporters } from './exporters/otlp-exporters.js';
+import { createLogExporter, createMetricExporter, createSpanExporter } from './exporters/otlp-exporters.js';
 import type { GrpcExporterClasses } from './exporters/grpc-exporters.js';
+import { instrumentHttp } from './http/http-instrumentation.js';
 import { LEVEL_RANK } from './levels.js';
+import { registerLoggerProvider, logsApi } from './logs-api.js';
 import { InstrumentCache } from './metrics/instruments.js';
+import { buildPropagator, type LoadB3 } from './propagation/propagators.js';
 import { INSTRUMENTATION_NAME, type ConfiguredSdk } from './state.js';
 
 const log = getLogger('sightline.otel');
@@ -52,64 +50,73 @@ export function diagLogger(now: () => number = Date.now, intervalMs = 60_000): D
   return { error: emit('error'), warn: emit('warn'), info: emit('info'), debug: emit('debug'), verbose: emit('trace') };
 }
 
-function exportersFor(options: ResolvedOptions, loadGrpc: (() => GrpcExporterClasses) | undefined): SignalExporters {
-  if (options.endpoint !== undefined) return createOtlpExporters(options, loadGrpc);
-  return { span: new LoggerSpanExporter(), metric: new LoggerMetricExporter(), log: new LoggerLogRecordExporter() };
+export interface SdkLoaders {
+  readonly grpc?: () => GrpcExporterClasses;
+  readonly b3?: LoadB3;
 }
 
-export function createSdk(options: ResolvedOptions, loadGrpc?: () => GrpcExporterClasses): ConfiguredSdk {
-  const consoleMode = options.endpoint === undefined;
-  // Exporters first: a missing optional package fails here, before anything global changes.
-  const needsDefault =
-    (!options.spanExporter && !options.spanProcessors) ||
-    (!options.metricExporter && !options.metricReaders) ||
-    (!options.logRecordExporter && !options.logRecordProcessors);
-  const defaults = needsDefault ? exportersFor(options, loadGrpc) : undefined;
+export function createSdk(options: ResolvedOptions, loaders: SdkLoaders = {}): ConfiguredSdk {
+  // Everything that may fail (a missing optional package, a bad exporter) is built before anything
+  // global changes.
+  const propagator = buildPropagator(options.propagators, loaders.b3);
   const resource = buildResource(options);
 
-  // Console mode prints as things finish; OTLP batches spans and logs, as the seed does.
   const spanProcessors: SpanProcessor[] = options.spanProcessors
     ? [...options.spanProcessors]
     : options.spanExporter
-      ? [new BatchSpanProcessor(options.spanExporter)]
-      : [consoleMode ? new SimpleSpanProcessor(defaults!.span) : new BatchSpanProcessor(defaults!.span)];
+      ? [new BatchSpanProcessor({ exporter: options.spanExporter, ...options.bsp })]
+      : options.exporters.traces.map((name) =>
+          name === 'otlp'
+            ? new BatchSpanProcessor({ exporter: createSpanExporter(options.otlp.traces!, loaders.grpc), ...options.bsp })
+            : new SimpleSpanProcessor({ exporter: new LoggerSpanExporter() }),
+        );
   const idGenerator = new LinkingIdGenerator();
-  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors, idGenerator });
+  const sampler = options.sampler ? samplerFromEnv(options.sampler, (m) => log.warn(m)) : undefined;
+  const tracerProvider = new TracerProvider({
+    resource,
+    spanProcessors,
+    idGenerator,
+    spanLimits: { ...options.spanLimits },
+    ...(sampler ? { sampler } : {}),
+  });
 
+  const metricReader = (exporter: ConstructorParameters<typeof PeriodicExportingMetricReader>[0]['exporter']): IMetricReader =>
+    new PeriodicExportingMetricReader({
+      exporter,
+      exportIntervalMillis: options.exportIntervalMillis,
+      exportTimeoutMillis: options.exportTimeoutMillis,
+    });
   const readers: IMetricReader[] = options.metricReaders
     ? [...options.metricReaders]
-    : [
-        new PeriodicExportingMetricReader({
-          exporter: options.metricExporter ?? defaults!.metric,
-          exportIntervalMillis: options.exportIntervalMillis,
-          exportTimeoutMillis: Math.min(options.exportIntervalMillis, 30_000),
-        }),
-      ];
+    : options.metricExporter
+      ? [metricReader(options.metricExporter)]
+      : options.exporters.metrics.map((name) =>
+          metricReader(name === 'otlp' ? createMetricExporter(options.otlp.metrics!, loaders.grpc) : new LoggerMetricExporter()),
+        );
   const meterProvider = new MeterProvider({ resource, readers });
 
   const logProcessors: LogRecordProcessor[] = options.logRecordProcessors
     ? [...options.logRecordProcessors]
     : options.logRecordExporter
-      ? [new BatchLogRecordProcessor({ exporter: options.logRecordExporter })]
-      : [
-          consoleMode
-            ? new SimpleLogRecordProcessor({ exporter: defaults!.log })
-            : new BatchLogRecordProcessor({ exporter: defaults!.log }),
-        ];
-  const loggerProvider = new LoggerProvider({ resource, processors: logProcessors });
+      ? [new BatchLogRecordProcessor({ exporter: options.logRecordExporter, ...options.blrp })]
+      : options.exporters.logs.map((name) =>
+          name === 'otlp'
+            ? new BatchLogRecordProcessor({ exporter: createLogExporter(options.otlp.logs!, loaders.grpc), ...options.blrp })
+            : new SimpleLogRecordProcessor({ exporter: new LoggerLogRecordExporter() }),
+        );
+  const loggerProvider = new LoggerProvider({ resource, processors: logProcessors, logRecordLimits: { ...options.logRecordLimits } });
 
   // Globals, so other OpenTelemetry instrumentation shares this SDK. Whatever was registered
   // before us stays (the API refuses a second registration) and is left alone at shutdown.
+  const ownsDiag = diag.setLogger(diagLogger(), { logLevel: options.logLevel, suppressOverrideMessage: true });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   const ownsContext = context.setGlobalContextManager(contextManager);
   if (!ownsContext) contextManager.disable();
+  setEnterableContextManager(ownsContext ? contextManager : undefined);
   const ownsTrace = trace.setGlobalTracerProvider(tracerProvider);
   const ownsMetrics = metrics.setGlobalMeterProvider(meterProvider);
-  const ownsLogs = logs.setGlobalLoggerProvider(loggerProvider) === loggerProvider;
-  const ownsPropagation = propagation.setGlobalPropagator(
-    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-  );
-  const ownsDiag = diag.setLogger(diagLogger(), { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  const ownsLogs = registerLoggerProvider(loggerProvider);
+  const ownsPropagation = propagation.setGlobalPropagator(propagator);
   if (!ownsContext) log.info('an OpenTelemetry context manager was already registered; scopes use it');
 
   const bridge = {
@@ -118,7 +125,9 @@ export function createSdk(options: ResolvedOptions, loadGrpc?: () => GrpcExporte
     instruments: new InstrumentCache(meterProvider.getMeter(INSTRUMENTATION_NAME)),
     idGenerator,
     defaultRank: LEVEL_RANK[options.level],
+    successStatus: options.successStatus,
   };
+  const http = options.http ? instrumentHttp({ tracerProvider, meterProvider }) : undefined;
 
   const settle = async (what: string, work: ReadonlyArray<readonly [string, () => Promise<void>]>): Promise<void> => {
     const results = await Promise.allSettled(work.map(([, fn]) => fn()));
@@ -140,6 +149,7 @@ export function createSdk(options: ResolvedOptions, loadGrpc?: () => GrpcExporte
         ['logs', () => loggerProvider.forceFlush()],
       ]),
     async shutdown() {
+      http?.disable();
       await settle('shutdown', [
         ['traces', () => tracerProvider.shutdown()],
         ['metrics', () => meterProvider.shutdown()],
@@ -147,9 +157,12 @@ export function createSdk(options: ResolvedOptions, loadGrpc?: () => GrpcExporte
       ]);
       if (ownsTrace) trace.disable();
       if (ownsMetrics) metrics.disable();
-      if (ownsLogs) logs.disable();
+      if (ownsLogs) logsApi.disable();
       if (ownsPropagation) propagation.disable();
-      if (ownsContext) context.disable();
+      if (ownsContext) {
+        setEnterableContextManager(undefined);
+        context.disable();
+      }
       if (ownsDiag) diag.disable();
     },
   };

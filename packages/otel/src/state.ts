@@ -1,7 +1,8 @@
 // Process-wide state of the bridge, kept on globalThis so the ESM and CommonJS copies of this
 // package share one configuration (configure() is once per process, whichever copy calls it).
 import { metrics, trace, type MeterProvider, type Tracer } from '@opentelemetry/api';
-import { logs, type Logger as OtelLogger } from '@opentelemetry/api-logs';
+import type { Logger as OtelLogger } from '@opentelemetry/api-logs';
+import { logsApi } from './logs-api.js';
 import type { LinkingIdGenerator } from './context/linking-id-generator.js';
 import { LEVEL_RANK } from './levels.js';
 import { InstrumentCache } from './metrics/instruments.js';
@@ -17,6 +18,8 @@ export interface Bridge {
   readonly idGenerator: LinkingIdGenerator | undefined;
   /** Rank of the level used outside any observability scope. */
   readonly defaultRank: number;
+  /** What a scope's span is set to when its function succeeds. */
+  readonly successStatus: 'unset' | 'ok';
 }
 
 export interface ConfiguredSdk {
@@ -66,10 +69,11 @@ function fallbackBridge(s: OtelState): Bridge {
   if (s.fallback && s.fallback.meterProvider === meterProvider) return s.fallback.bridge;
   const bridge: Bridge = {
     tracer: trace.getTracer(INSTRUMENTATION_NAME),
-    logger: logs.getLogger(INSTRUMENTATION_NAME),
+    logger: logsApi.getLogger(INSTRUMENTATION_NAME),
     instruments: new InstrumentCache(meterProvider.getMeter(INSTRUMENTATION_NAME)),
     idGenerator: undefined,
     defaultRank: LEVEL_RANK.info,
+    successStatus: 'unset',
   };
   s.fallback = { bridge, meterProvider };
   return bridge;

@@ -7,7 +7,7 @@ import {
   type DataPoint,
   type MetricData,
 } from '@opentelemetry/sdk-metrics';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { setLogSink, type LogRecord } from '@sightline/core';
 import { OpenTelemetry, type OpenTelemetryOptions } from '../src/index.js';
 
@@ -26,7 +26,10 @@ export function configureInMemory(options: OpenTelemetryOptions = {}): InMemoryT
   const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000, exportTimeoutMillis: 1000 });
   OpenTelemetry.configure({
     service: 'test-service',
-    spanProcessors: [new SimpleSpanProcessor(spans)],
+    // The host detector's machine id arrives asynchronously, and the SDK holds span export until it
+    // does: tests that read spans synchronously go without detectors (resource.test.ts covers them).
+    resourceDetectors: false,
+    spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
     metricReaders: [reader],
     logRecordProcessors: [new SimpleLogRecordProcessor({ exporter: logs })],
     ...options,

@@ -1,5 +1,5 @@
 import { context, propagation, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import {
   AlreadyConfiguredError,
   logInfo,
@@ -106,7 +106,7 @@ describe('OpenTelemetry', () => {
   });
 
   it('a failed configure leaves the process unconfigured', () => {
-    expect(() => OpenTelemetry.configure({ service: 's', protocol: 'smoke-signals' as 'grpc' })).toThrow('Invalid protocol');
+    expect(() => OpenTelemetry.configure({ service: 's', protocol: 'smoke-signals' as 'grpc' })).toThrow('invalid option `protocol` in OpenTelemetry.configure()');
     expect(OpenTelemetry.isConfigured).toBe(false);
   });
 
@@ -206,7 +206,7 @@ describe('OpenTelemetry', () => {
     }
     const printed = logs.records.filter((r) => r.logger === 'sightline.otel');
     const byMessage = new Map(printed.map((r) => [r.message, r]));
-    expect(byMessage.get('OpenTelemetry configured')!.fields).toEqual({ service: 'console-svc', export: 'logger' });
+    expect(byMessage.get('OpenTelemetry configured')!.fields).toEqual({ service: 'console-svc', traces: 'logger', metrics: 'logger', logs: 'logger' });
 
     const span = byMessage.get('span request')!;
     expect(span.level).toBe('info');
@@ -256,7 +256,12 @@ describe('OpenTelemetry logging of its own', () => {
       logs.restore();
     }
     const configured = logs.records.find((r) => r.message === 'OpenTelemetry configured')!;
-    expect(configured.fields).toEqual({ service: 'creds', export: 'http/protobuf http://127.0.0.1:4318' });
+    expect(configured.fields).toEqual({
+      service: 'creds',
+      traces: 'otlp http/protobuf http://127.0.0.1:4318/v1/traces',
+      metrics: 'otlp http/protobuf http://127.0.0.1:4318/v1/metrics',
+      logs: 'otlp http/protobuf http://127.0.0.1:4318/v1/logs',
+    });
     expect(JSON.stringify(logs.records)).not.toMatch(/s3cret|t0ken/);
   });
 

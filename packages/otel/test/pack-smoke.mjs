@@ -20,7 +20,7 @@ export default async function smoke(otel) {
   const value = await otel.OpenTelemetry.observability({ externalTraceId: traceId }).scope('outer', async () => {
     otel.logInfo('inside');
     otel.recordMetric('smoke.count', { value: 1, kind: 'counter' });
-    return otel.scope('inner', () => 7);
+    return otel.scope('inner', { kind: 'consumer', attributes: otel.messagingAttributes('orders/1', { operation: 'process' }) }, () => 7);
   });
   assert.equal(value, 7);
   await otel.OpenTelemetry.shutdown();
@@ -34,4 +34,5 @@ export default async function smoke(otel) {
   assert.equal(outer[1], undefined);
   assert.ok(inner[1], 'inner has a parent');
   assert.throws(() => otel.parseTraceId('nope'), otel.InvalidTraceIdError);
+  assert.equal(typeof otel.setHttpRoute, 'function');
 }

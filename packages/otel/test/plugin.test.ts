@@ -1,6 +1,6 @@
 import type { PluginContext } from '@sightline/core';
 import { getLogger } from '@sightline/core';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { timed } from '@sightline/core';
 import { setup, setupFromEnv } from '@sightline/setup';
 import { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetricReader, type Histogram } from '@opentelemetry/sdk-metrics';
@@ -31,7 +31,7 @@ describe('otel() plugin', () => {
 
   it('configures on start with the service setup passes, and shuts down on stop', async () => {
     const spans = new InMemorySpanExporter();
-    const plugin = otel({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+    const plugin = otel({ resourceDetectors: false, spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] });
     await plugin.start!(pluginContext({ service: 'orders', version: '1.2.3', environment: 'staging' }));
     expect(OpenTelemetry.isConfigured).toBe(true);
     scope('handled', () => undefined);
@@ -48,7 +48,7 @@ describe('otel() plugin', () => {
   it('lets explicit options win over what setup passes', async () => {
     const spans = new InMemorySpanExporter();
     // A JavaScript caller's `environment: undefined` means "not given", not "remove setup's".
-    const options = { service: 'explicit', environment: undefined, spanProcessors: [new SimpleSpanProcessor(spans)] };
+    const options = { service: 'explicit', environment: undefined, resourceDetectors: false, spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] };
     const plugin = otel(options as unknown as OpenTelemetryOptions);
     await plugin.start!(pluginContext({ service: 'from-setup', environment: 'prod' }));
     scope('x', () => undefined);
@@ -65,7 +65,7 @@ describe('otel() with @sightline/setup', () => {
 
   it('refuses bad options when the plugin is made, not at start', () => {
     expect(() => otel({ protocol: 'udp' as 'grpc' })).toThrow(OtelConfigError);
-    expect(() => otel({ exportIntervalMillis: -5 })).toThrow('Invalid exportIntervalMillis -5: expected a positive integer');
+    expect(() => otel({ exportIntervalMillis: -5 })).toThrow('invalid option `exportIntervalMillis` in otel(): expected an integer >= 1, got -5');
     expect(OpenTelemetry.isConfigured).toBe(false);
   });
 
@@ -84,7 +84,7 @@ describe('otel() with @sightline/setup', () => {
     const obs = setup({
       service: 'orders',
       version: '1.4.0',
-      plugins: [otel({ spanProcessors: [new SimpleSpanProcessor(spans), recorder], metricReaders: [reader] })],
+      plugins: [otel({ resourceDetectors: false, spanProcessors: [new SimpleSpanProcessor({ exporter: spans }), recorder], metricReaders: [reader] })],
     });
     await obs.start();
     await scope('create-order', () => timed(obs.hooks, 'order.create', async () => 'ok'));
@@ -106,7 +106,7 @@ describe('otel() with @sightline/setup', () => {
     const spans = new InMemorySpanExporter();
     const obs = setupFromEnv({
       factories: { otel },
-      options: { otel: { spanProcessors: [new SimpleSpanProcessor(spans)] } },
+      options: { otel: { resourceDetectors: false, spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] } },
       env: { SIGHTLINE_SERVICE_NAME: 'from-env', SIGHTLINE_OTEL_ENVIRONMENT: 'staging', SIGHTLINE_OTEL_ATTRIBUTES__TEAM: 'core' },
     });
     await obs.start();

@@ -8,6 +8,8 @@ export {
 export { DEFAULT_BUCKETS, MetricsCollector } from './metrics-collector.js';
 export type {
   CounterOptions,
+  CustomMetricOptions,
+  CustomSample,
   DefaultMetricsOptions,
   GaugeOptions,
   HistogramOptions,
@@ -21,7 +23,7 @@ export {
   PROMETHEUS_CONTENT_TYPE,
 } from './exposition/formats.js';
 export type { ExpositionFormat } from './exposition/formats.js';
-export { formatValue, renderExposition, renderExpositionBytes } from './exposition/render.js';
+export { formatValue, RENDER_SLICE_MS, renderExposition, renderExpositionBytes, renderExpositionSliced } from './exposition/render.js';
 export type { LabelSet, MetricSnapshot, RenderOptions, SampleSnapshot } from './exposition/render.js';
 export { registrySource, snapshotRegistries, snapshotSource } from './exposition/registry-source.js';
 export type { AnyRegistry, ExpositionBytes, NegotiatingMetricsSource, RegistrySourceOptions } from './exposition/registry-source.js';
@@ -32,7 +34,16 @@ export type { MetricsServerOptions } from './exposition/metrics-server.js';
 
 export { normalizePath } from './metric-sets/normalize-path.js';
 export { CLIENT_CLOSED_STATUS, httpMetrics, OTHER_ENDPOINT } from './metric-sets/http-metrics.js';
-export type { HttpMetrics, HttpMetricsOptions, TrackOptions } from './metric-sets/http-metrics.js';
+export type {
+  FastifyLike,
+  FastifyPlugin,
+  FastifyRequestLike,
+  HttpMetrics,
+  HttpMetricsOptions,
+  KoaContextLike,
+  KoaMiddleware,
+  TrackOptions,
+} from './metric-sets/http-metrics.js';
 export { cacheMetrics } from './metric-sets/cache-metrics.js';
 export type { CacheMetrics, CacheRecorder, CacheStats } from './metric-sets/cache-metrics.js';
 export { queueMetrics } from './metric-sets/queue-metrics.js';
@@ -49,8 +60,11 @@ export { hookMetricNames, prometheusHooks } from './prometheus-hooks.js';
 export type { PrometheusHooksOptions } from './prometheus-hooks.js';
 
 export { clusterMetricsSource } from './cluster/cluster-metrics-source.js';
-export type { ClusterMetricsOptions } from './cluster/cluster-metrics-source.js';
+export type { ClusterMetricsOptions, ClusterMetricsSource } from './cluster/cluster-metrics-source.js';
 export { exposeToClusterPrimary } from './cluster/cluster-worker.js';
+
+export { Pushgateway, PushgatewayError } from './pushgateway.js';
+export type { GroupingLabels, PushgatewayOptions, PushParams } from './pushgateway.js';
 
 export { monitorMetricNames, PrometheusMonitor } from './prometheus-monitor.js';
 export type { PrometheusMonitorOptions } from './prometheus-monitor.js';

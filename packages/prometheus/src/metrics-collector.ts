@@ -1,5 +1,7 @@
 // MetricsCollector: defines prom-client metrics with validated names, and exposes them as a source.
 import type { MetricsExposition } from '@sightline/core';
+import { validateOptions } from '@sightline/core';
+import { METRICS_COLLECTOR_SHAPE } from './options-shapes.js';
 import { SightlineConfigError } from '@sightline/core';
 import {
   collectDefaultMetrics,
@@ -13,7 +15,9 @@ import {
 import { DuplicateMetricError } from './errors.js';
 import { contentTypeOf, EXPOSITION_FORMATS, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './exposition/formats.js';
 import { snapshotRegistries, type ExpositionBytes, type NegotiatingMetricsSource } from './exposition/registry-source.js';
-import { renderExpositionBytes, type MetricSnapshot } from './exposition/render.js';
+import { renderExpositionSliced, type MetricSnapshot } from './exposition/render.js';
+import { activeTraceExemplar, type ExemplarLabels } from './exemplars/active-trace.js';
+import { ExemplarStore } from './exemplars/exemplar-store.js';
 import { NoopCounter, NoopGauge, NoopHistogram, NoopSummary } from './noop-metrics.js';
 import {
   validateBuckets,
@@ -66,11 +70,41 @@ export type GaugeOptions<L extends string> = CommonMetricOptions<L, Gauge<L>>;
 export interface HistogramOptions<L extends string> extends CommonMetricOptions<L, Histogram<L>> {
   /** Upper bounds, strictly increasing; `+Inf` is implicit. Default: prom-client's, in seconds. */
   readonly buckets?: readonly number[];
+  /**
+   * Keep the latest exemplar of each bucket, recorded with `collector.observeWithExemplar()`, and
+   * show it in the OpenMetrics exposition. Default false.
+   */
+  readonly exemplars?: boolean;
 }
 export interface SummaryOptions<L extends string> extends CommonMetricOptions<L, Summary<L>> {
   readonly percentiles?: readonly number[];
   readonly maxAgeSeconds?: number;
   readonly ageBuckets?: number;
+}
+
+/** One sample of a `custom()` metric: its name is the metric's plus `suffix` (`_sum`, `_count`...). */
+export interface CustomSample {
+  readonly suffix?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+export interface CustomMetricOptions {
+  readonly type: 'counter' | 'gauge' | 'summary';
+  /** How a node:cluster primary combines it across workers. Default `sum`. */
+  readonly aggregator?: Aggregator;
+  /** Called at each scrape. */
+  readonly read: () => readonly CustomSample[];
+}
+
+/** What a prom-client registry needs of a metric; `get()` is what both it and our renderer read. */
+interface CustomMetric {
+  readonly name: string;
+  readonly help: string;
+  readonly type: string;
+  readonly aggregator: Aggregator;
+  get(): MetricSnapshot & { readonly aggregator: Aggregator };
+  reset(): void;
 }
 
 type AnyMetric = Counter<string> | Gauge<string> | Histogram<string> | Summary<string>;
@@ -96,11 +130,12 @@ export class MetricsCollector implements NegotiatingMetricsSource {
   readonly contentType = PROMETHEUS_CONTENT_TYPE;
   readonly formats = EXPOSITION_FORMATS;
   readonly #metrics = new Map<string, AnyMetric>();
+  readonly #custom = new Map<string, CustomMetric>();
+  readonly #exemplars = new Map<Histogram<string>, ExemplarStore>();
+  readonly #exemplarsByName = new Map<string, ExemplarStore>();
 
   constructor(options: MetricsCollectorOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new SightlineConfigError(`MetricsCollector options must be an object, got ${options === null ? 'null' : typeof options}`);
-    }
+    validateOptions(METRICS_COLLECTOR_SHAPE, options, { source: 'new MetricsCollector()' });
     this.enabled = options.enabled ?? true;
     if (typeof this.enabled !== 'boolean') {
       throw new SightlineConfigError(`MetricsCollector option enabled must be a boolean, got ${typeof options.enabled}`);
@@ -141,6 +176,11 @@ export class MetricsCollector implements NegotiatingMetricsSource {
         ...(extra.eventLoopMonitoringPrecision !== undefined ? { eventLoopMonitoringPrecision: extra.eventLoopMonitoringPrecision } : {}),
         ...(extra.gcDurationBuckets !== undefined ? { gcDurationBuckets: [...extra.gcDurationBuckets] } : {}),
       });
+      // Gauges named like counters, which `promtool check metrics` refuses; each is the sum of the
+      // by-type gauge kept beside it (`nodejs_active_handles{type}`...).
+      for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+        this.registry.removeSingleMetric((extra.prefix ?? this.prefix) + name);
+      }
     }
   }
 
@@ -161,7 +201,28 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     const buckets = options.buckets ?? DEFAULT_BUCKETS;
     validateBuckets(full, buckets);
     if (!this.enabled) return this.#keep(full, new NoopHistogram<L>(full, help));
-    return this.#keep(full, new Histogram<L>({ ...this.#common(full, help, options), buckets: [...buckets] }));
+    const histogram = this.#keep(full, new Histogram<L>({ ...this.#common(full, help, options), buckets: [...buckets] }));
+    if (options.exemplars === true) {
+      const store = new ExemplarStore(options.labels ?? [], buckets);
+      this.#exemplars.set(histogram as Histogram<string>, store);
+      this.#exemplarsByName.set(full, store);
+    }
+    return histogram;
+  }
+
+  /**
+   * `histogram.observe(labels, value)`, and for a histogram defined with `exemplars: true` the
+   * exemplar of that observation: by default the active OpenTelemetry span's `trace_id` and
+   * `span_id` when a sampled trace is active (nothing when OpenTelemetry is not in use).
+   */
+  observeWithExemplar<L extends string>(
+    histogram: Histogram<L>,
+    labels: Partial<Record<L, string>>,
+    value: number,
+    exemplar: ExemplarLabels | undefined = activeTraceExemplar(),
+  ): void {
+    histogram.observe(labels as Partial<Record<L, string | number>>, value);
+    if (exemplar !== undefined) this.#exemplars.get(histogram as Histogram<string>)?.record(labels as Record<string, string>, value, exemplar);
   }
 
   summary<L extends string = string>(name: string, help: string, options: SummaryOptions<L> = {}): Summary<L> {
@@ -179,6 +240,32 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     );
   }
 
+  /**
+   * A metric whose samples are computed at each scrape, e.g. a summary's `_sum` and `_count` from
+   * running totals kept elsewhere (a summary without quantiles aggregates across instances).
+   */
+  custom(name: string, help: string, options: CustomMetricOptions): void {
+    const full = this.#define(name, help, options.type, []);
+    const aggregator = options.aggregator ?? 'sum';
+    const read = options.read;
+    const metric: CustomMetric = {
+      name: full,
+      help,
+      type: options.type,
+      aggregator,
+      get: () => ({
+        name: full,
+        help,
+        type: options.type,
+        aggregator,
+        values: read().map((sample) => ({ metricName: full + (sample.suffix ?? ''), labels: { ...sample.labels }, value: sample.value })),
+      }),
+      reset: () => undefined,
+    };
+    this.#custom.set(full, metric);
+    if (this.enabled) this.registry.registerMetric(metric as unknown as Counter<string>);
+  }
+
   /** The metric defined under `name` (without the prefix), if any. */
   get(name: string): AnyMetric | undefined {
     return this.#metrics.get(this.prefix + name);
@@ -187,7 +274,14 @@ export class MetricsCollector implements NegotiatingMetricsSource {
   /** Unregisters a metric defined here, so its name can be defined again. */
   remove(name: string): boolean {
     const full = this.prefix + name;
+    if (this.#custom.delete(full)) {
+      if (this.enabled) this.registry.removeSingleMetric(full);
+      return true;
+    }
+    const metric = this.#metrics.get(full);
     if (!this.#metrics.delete(full)) return false;
+    this.#exemplars.delete(metric as Histogram<string>);
+    this.#exemplarsByName.delete(full);
     if (this.enabled) this.registry.removeSingleMetric(full);
     return true;
   }
@@ -195,12 +289,16 @@ export class MetricsCollector implements NegotiatingMetricsSource {
   /** The registry's metrics at this instant (runs `collect()` callbacks). Empty when disabled. */
   async snapshot(): Promise<MetricSnapshot[]> {
     if (!this.enabled) return [];
-    return snapshotRegistries([this.registry]);
+    const snapshots = await snapshotRegistries([this.registry]);
+    if (this.#exemplarsByName.size > 0) {
+      for (const snapshot of snapshots) this.#exemplarsByName.get(snapshot.name)?.attach(snapshot);
+    }
+    return snapshots;
   }
 
   /** The exposition in `format`, as bytes. */
   async renderBytes(format: ExpositionFormat): Promise<Buffer> {
-    return renderExpositionBytes(await this.snapshot(), { format, defaultLabels: this.defaultLabels });
+    return renderExpositionSliced(await this.snapshot(), { format, defaultLabels: this.defaultLabels });
   }
 
   async renderFormat(format: ExpositionFormat): Promise<string> {
@@ -229,7 +327,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     validateMetricName(full, kind);
     validateHelp(full, help);
     validateLabelNames(full, kind, labels ?? []);
-    if (this.#metrics.has(full) || (this.enabled && this.registry.getSingleMetric(full) !== undefined)) {
+    if (this.#metrics.has(full) || this.#custom.has(full) || (this.enabled && this.registry.getSingleMetric(full) !== undefined)) {
       throw new DuplicateMetricError(full, 'a metric name is registered once per registry', 'already registered');
     }
     return full;

@@ -1,5 +1,6 @@
 // MetricsHooks that record into Prometheus metrics: the seed's Prometheus example, made complete.
-import { SightlineConfigError, type MetricsHooks } from '@sightline/core';
+import { SightlineConfigError, validateOptions, type MetricsHooks } from '@sightline/core';
+import { PROMETHEUS_HOOKS_SHAPE } from './options-shapes.js';
 import type { Histogram } from 'prom-client';
 import type { MetricsCollector } from './metrics-collector.js';
 
@@ -39,6 +40,7 @@ export function hookMetricNames(namespace = 'sightline') {
  * plain fields exported at scrape; request timings go to a prom-client histogram child per op.
  */
 export function prometheusHooks(collector: MetricsCollector, options: PrometheusHooksOptions = {}): Readonly<MetricsHooks> {
+  validateOptions(PROMETHEUS_HOOKS_SHAPE, options, { source: 'prometheusHooks()' });
   const namespace = options.namespace ?? 'sightline';
   if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {
     throw new SightlineConfigError(`prometheusHooks namespace must match [a-zA-Z_][a-zA-Z0-9_]*, got ${JSON.stringify(namespace)}`);

@@ -1,9 +1,10 @@
 // PrometheusMonitor: a Monitor whose figures Prometheus scrapes. Events only touch the Monitor's
 // plain fields; prom-client is involved only at scrape time, through `collect()` callbacks.
-import { SightlineConfigError } from '@sightline/core';
+import { SightlineConfigError, type Shape } from '@sightline/core';
 import { Monitor, type MonitorOptions, type TopicPartitionStats } from '@sightline/sensors';
 import type { Counter, Gauge } from 'prom-client';
 import { MetricsCollector } from './metrics-collector.js';
+import { monitorShape } from './options-shapes.js';
 
 export interface PrometheusMonitorOptions extends MonitorOptions {
   /** Where the metrics are defined. Default: a collector of the monitor's own (`monitor.collector`). */
@@ -22,21 +23,21 @@ export function monitorMetricNames(namespace = 'sightline') {
     messagesSent: n('messages_sent_total'),
     events: n('events_total'),
     eventsActive: n('events_active'),
-    eventsRuntimeAvg: n('events_runtime_avg_seconds'),
+    eventsRuntime: n('events_runtime_seconds'),
     tableOperations: n('table_operations_total'),
     commits: n('commits_total'),
-    commitLatencyAvg: n('commit_latency_avg_seconds'),
+    commitLatency: n('commit_latency_seconds'),
     commitLatencyMax: n('commit_latency_max_seconds'),
     sends: n('sends_total'),
     sendErrors: n('send_errors_total'),
-    sendLatencyAvg: n('send_latency_avg_seconds'),
+    sendLatency: n('send_latency_seconds'),
     sendLatencyMax: n('send_latency_max_seconds'),
     assignments: n('assignments_total'),
     assignmentErrors: n('assignment_errors_total'),
-    assignmentLatencyAvg: n('assignment_latency_avg_seconds'),
+    assignmentLatency: n('assignment_latency_seconds'),
     rebalances: n('rebalances_total'),
-    rebalanceReturnLatencyAvg: n('rebalance_return_latency_avg_seconds'),
-    rebalanceEndLatencyAvg: n('rebalance_end_latency_avg_seconds'),
+    rebalanceReturnLatency: n('rebalance_return_latency_seconds'),
+    rebalanceEndLatency: n('rebalance_end_latency_seconds'),
     topicBufferFull: n('topic_buffer_full_total'),
     topicMessagesReceived: n('topic_messages_received_total'),
     topicMessagesSent: n('topic_messages_sent_total'),
@@ -55,6 +56,8 @@ function splitTp(tp: string): { topic: string; partition: string } {
  * counts and lag are exported when Prometheus scrapes. Rates are left to PromQL (`rate()`).
  */
 export class PrometheusMonitor extends Monitor {
+  static override readonly optionsShape: Shape = monitorShape(Monitor.optionsShape);
+
   readonly collector: MetricsCollector;
   readonly namespace: string;
   readonly metricNames: ReturnType<typeof monitorMetricNames>;
@@ -106,12 +109,23 @@ export class PrometheusMonitor extends Monitor {
         },
       });
     };
-    const gauge = (name: string, help: string, read: () => number, aggregator: 'sum' | 'average' | 'max' = 'sum'): void => {
+    const gauge = (name: string, help: string, read: () => number, aggregator: 'sum' | 'max' = 'sum'): void => {
       c.gauge(name, help, {
         aggregator,
         collect: (g: Gauge<string>) => {
           g.set(read());
         },
+      });
+    };
+    // An average that aggregates: `_sum` and `_count` over every value since start, so
+    // `sum(rate(x_sum[5m])) / sum(rate(x_count[5m]))` is the mean across any set of instances.
+    const summary = (name: string, help: string, history: { readonly pushedSum: number; readonly pushedCount: number }): void => {
+      c.custom(name, help, {
+        type: 'summary',
+        read: () => [
+          { suffix: '_sum', value: history.pushedSum / 1000 }, // the Monitor's clock counts milliseconds
+          { suffix: '_count', value: history.pushedCount },
+        ],
       });
     };
     type TpLabel = 'topic' | 'partition';
@@ -130,7 +144,7 @@ export class PrometheusMonitor extends Monitor {
     total(names.messagesSent, 'Messages sent', () => this.messagesSentTotal());
     total(names.events, 'Stream events started', () => this.eventsTotal());
     gauge(names.eventsActive, 'Stream events in progress', () => this.eventsActive());
-    gauge(names.eventsRuntimeAvg, 'Mean processing time of recent timed stream events, in seconds', () => this.eventsRuntimeAvg(), 'average');
+    summary(names.eventsRuntime, 'Processing time of timed stream events, in seconds', this.eventRuntime);
     c.counter(names.tableOperations, 'Table operations, by operation', {
       labels: ['operation'] as const,
       collect: (counter: Counter<'operation'>) => {
@@ -142,23 +156,18 @@ export class PrometheusMonitor extends Monitor {
       },
     });
     total(names.commits, 'Consumer commits completed', () => this.commitsTotal());
-    gauge(names.commitLatencyAvg, 'Mean of recent commit latencies, in seconds', () => this.commitLatencyAvg(), 'average');
+    summary(names.commitLatency, 'Commit latency, in seconds', this.commitLatency);
     gauge(names.commitLatencyMax, 'Largest recent commit latency, in seconds', () => this.commitLatencyMax(), 'max');
     total(names.sends, 'Producer sends completed', () => this.sendsTotal());
     total(names.sendErrors, 'Producer sends failed', () => this.sendErrorsTotal());
-    gauge(names.sendLatencyAvg, 'Mean of recent send latencies, in seconds', () => this.sendLatencyAvg(), 'average');
+    summary(names.sendLatency, 'Send latency, in seconds', this.sendLatency);
     gauge(names.sendLatencyMax, 'Largest recent send latency, in seconds', () => this.sendLatencyMax(), 'max');
     total(names.assignments, 'Partition assignments completed', () => this.assignmentsCompletedTotal());
     total(names.assignmentErrors, 'Partition assignments failed', () => this.assignmentErrorTotal());
-    gauge(names.assignmentLatencyAvg, 'Mean of recent assignment latencies, in seconds', () => this.assignmentLatencyAvg(), 'average');
+    summary(names.assignmentLatency, 'Partition assignment latency, in seconds', this.assignmentLatency);
     total(names.rebalances, 'Consumer rebalances started', () => this.rebalancesTotal());
-    gauge(
-      names.rebalanceReturnLatencyAvg,
-      'Mean time from rebalance start to its callback returning, in seconds',
-      () => this.rebalanceReturnLatencyAvg(),
-      'average',
-    );
-    gauge(names.rebalanceEndLatencyAvg, 'Mean time from rebalance start to its end, in seconds', () => this.rebalanceEndLatencyAvg(), 'average');
+    summary(names.rebalanceReturnLatency, 'Time from rebalance start to its callback returning, in seconds', this.rebalanceReturnLatency);
+    summary(names.rebalanceEndLatency, 'Time from rebalance start to its end, in seconds', this.rebalanceEndLatency);
     perTpCounter(names.topicBufferFull, 'Times a topic-partition buffer was full', (s) => s.bufferFull);
     perTpCounter(names.topicMessagesReceived, 'Messages received, by topic and partition', (s) => s.messagesReceived);
     perTpCounter(names.topicMessagesSent, 'Messages sent, by topic and partition', (s) => s.messagesSent);

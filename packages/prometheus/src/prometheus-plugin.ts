@@ -1,7 +1,8 @@
 // The plugin factory @sightline/setup composes: hooks, a sensor and a /metrics source in one.
-import { SightlineConfigError, type MetricsHooks, type Plugin } from '@sightline/core';
-import type { MonitorOptions } from '@sightline/sensors';
-import { MetricsCollector, type MetricsCollectorOptions } from './metrics-collector.js';
+import { SightlineConfigError, opt, validateOptions, withOptionsShape, type MetricsHooks, type Plugin, type Shape } from '@sightline/core';
+import { Monitor, type MonitorOptions } from '@sightline/sensors';
+import { MetricsCollector, type DefaultMetricsOptions, type MetricsCollectorOptions } from './metrics-collector.js';
+import { PROMETHEUS_PLUGIN_SHAPE_BASE } from './options-shapes.js';
 import { prometheusHooks } from './prometheus-hooks.js';
 import { PrometheusMonitor } from './prometheus-monitor.js';
 
@@ -14,6 +15,11 @@ export interface PrometheusPluginOptions extends MetricsCollectorOptions {
   readonly buckets?: readonly number[];
   /** Options of the PrometheusMonitor sensor (history sizes, sampling). */
   readonly monitor?: MonitorOptions;
+  /**
+   * prom-client's process and Node.js metrics (CPU, memory, heap spaces, GC durations, event-loop
+   * delay, active handles). Default **true** under the plugin; `false` turns them off.
+   */
+  readonly collectDefaultMetrics?: boolean | DefaultMetricsOptions;
 }
 
 /** The plugin, with the collector to define your own metrics and metric sets in. */
@@ -26,22 +32,16 @@ export interface PrometheusPlugin extends Plugin {
 }
 
 const COLLECTOR_OPTIONS = ['instanceId', 'enabled', 'registry', 'prefix', 'defaultLabels', 'collectDefaultMetrics'] as const;
-const KNOWN_OPTIONS = ['collector', 'namespace', 'buckets', 'monitor', ...COLLECTOR_OPTIONS] as const;
+const PROMETHEUS_PLUGIN_SHAPE: Shape = Object.freeze({ ...PROMETHEUS_PLUGIN_SHAPE_BASE, monitor: opt.object(Monitor.optionsShape) });
 
 /**
  * `prometheus()` for `setup({ plugins: [prometheus()] })`: `prometheusHooks` as the hooks, a
  * `PrometheusMonitor` as the sensor, and the collector as the `/metrics` source. Define the metric
  * sets you use in `plugin.collector` (`httpMetrics(plugin.collector)`), and they are served too.
  */
-export function prometheus(options: PrometheusPluginOptions = {}): PrometheusPlugin {
-  if (options === null || typeof options !== 'object') {
-    throw new SightlineConfigError(`prometheus(): options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
+function prometheusPlugin(options: PrometheusPluginOptions = {}): PrometheusPlugin {
   // setupFromEnv() passes options from SIGHTLINE_PROMETHEUS_* variables: a misspelt one must not vanish.
-  const unknown = Object.keys(options).filter((k) => !(KNOWN_OPTIONS as readonly string[]).includes(k));
-  if (unknown.length > 0) {
-    throw new SightlineConfigError(`prometheus(): unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; expected ${KNOWN_OPTIONS.join(', ')}`);
-  }
+  validateOptions(PROMETHEUS_PLUGIN_SHAPE, options, { source: 'prometheus()' });
   if (options.collector !== undefined) {
     const clash = COLLECTOR_OPTIONS.filter((k) => options[k] !== undefined);
     if (clash.length > 0) {
@@ -49,7 +49,8 @@ export function prometheus(options: PrometheusPluginOptions = {}): PrometheusPlu
     }
   }
   const { collector: given, namespace, buckets, monitor: monitorOptions, ...collectorOptions } = options;
-  const collector = given ?? new MetricsCollector(collectorOptions);
+  // A service wired through setup() wants its runtime figures without asking; a bare collector does not.
+  const collector = given ?? new MetricsCollector({ ...collectorOptions, collectDefaultMetrics: collectorOptions.collectDefaultMetrics ?? true });
   const hooks = prometheusHooks(collector, {
     ...(namespace !== undefined ? { namespace } : {}),
     ...(buckets !== undefined ? { buckets } : {}),
@@ -73,3 +74,6 @@ export function prometheus(options: PrometheusPluginOptions = {}): PrometheusPlu
     },
   };
 }
+
+/** `prometheus(options)`; carries its options shape for setupFromEnv(). */
+export const prometheus = withOptionsShape(prometheusPlugin, PROMETHEUS_PLUGIN_SHAPE);

@@ -237,7 +237,7 @@ describe('MetricsCollector', () => {
 
     it('refuses bad collector options', () => {
       expect(() => new MetricsCollector({ prefix: 'my-app_' })).toThrow('MetricsCollector option prefix "my-app_" is invalid: expected [a-zA-Z_:][a-zA-Z0-9_:]*, e.g. "myapp_"');
-      expect(() => new MetricsCollector({ instanceId: '' })).toThrow('instanceId must be a non-empty string');
+      expect(() => new MetricsCollector({ instanceId: '' })).toThrow('invalid option `instanceId` in new MetricsCollector(): expected a non-empty string or a finite number, got ""');
       expect(() => new MetricsCollector({ defaultLabels: { 'bad-label': 'x' } })).toThrow(InvalidLabelNameError);
     });
   });

@@ -25,7 +25,7 @@ describe('prometheus() plugin', () => {
 
   it('refuses unknown options (as setupFromEnv passes them) and takes numbers from the environment as text', async () => {
     expect(() => prometheus({ scrapePath: '/m' } as never)).toThrow(
-      'prometheus(): unknown option "scrapePath"; expected collector, namespace, buckets, monitor, instanceId, enabled, registry, prefix, defaultLabels, collectDefaultMetrics',
+      'unknown option `scrapePath` in prometheus(): expected one of instanceId, enabled, registry, prefix, defaultLabels, collectDefaultMetrics, collector, namespace, buckets, monitor',
     );
     const p = prometheus({ instanceId: 7, defaultLabels: { zone: 3 } } as never);
     p.collector.gauge('up', 'Up').set(1);
@@ -39,5 +39,25 @@ describe('prometheus() plugin', () => {
     expect(() => prometheus({ collector, prefix: 'x_' })).toThrow(
       'prometheus(): pass either collector or collector options (prefix), not both',
     );
+  });
+
+  it('exports process and Node.js runtime metrics by default, and none with collectDefaultMetrics: false', async () => {
+    // Families, not samples: the GC histogram has no series until a collection ran.
+    const families = (text: string) => [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    const names = families(await prometheus().collector.render());
+    for (const name of [
+      'process_cpu_seconds_total counter',
+      'process_resident_memory_bytes gauge',
+      'nodejs_eventloop_lag_p99_seconds gauge',
+      'nodejs_gc_duration_seconds histogram',
+      'nodejs_heap_size_used_bytes gauge',
+      'nodejs_active_handles gauge',
+    ]) {
+      expect(names).toContain(name);
+    }
+    // prom-client's *_total gauges are left out: promtool refuses a gauge named like a counter.
+    expect(names.filter((n) => /^nodejs_active_\w+_total /.test(n))).toEqual([]);
+    const off = families(await prometheus({ collectDefaultMetrics: false }).collector.render());
+    expect(off.filter((k) => k.startsWith('process_') || k.startsWith('nodejs_'))).toEqual([]);
   });
 });

@@ -1,9 +1,17 @@
 // CustomSensor: a named sensor for the figures of your own domain (orders, revenue, queue depth):
 // timestamped values, counters, gauges and histograms with percentiles over a bounded window.
+import { getLogger } from '@sightline/core';
 import { wallClock, type Clock } from './clock.js';
-import { clockOption, describeValue, InvalidMetricValueError, positiveInteger, SensorConfigError } from './errors.js';
+import { checkSensorOptions, CUSTOM_SENSOR_SHAPE } from './options-shapes.js';
+import { opt, validateField } from '@sightline/core';
+import { describeValue, InvalidMetricValueError, SensorConfigError } from './errors.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Sensor } from './sensor.js';
+
+const log = getLogger('sightline.sensors.custom');
+
+/** Samples a new histogram has room for; it doubles as samples arrive, up to `maxHistogramSamples`. */
+const INITIAL_HISTOGRAM_SAMPLES = 8;
 
 export type MetricValue = number | string | boolean | null;
 
@@ -24,17 +32,30 @@ export interface HistogramSummary {
   readonly p99: number;
 }
 
+/** The four kinds of figure a CustomSensor keeps, each in its own map of at most `maxKeys` keys. */
+export type CustomSensorKind = 'metrics' | 'counters' | 'gauges' | 'histograms';
+
+/** Recordings dropped because their key was new and its kind already held `maxKeys` keys. */
+export type DroppedRecordings = Readonly<Record<CustomSensorKind, number>>;
+
 export interface CustomSensorMetrics {
   readonly name: string;
   readonly metrics: Record<string, RecordedMetric>;
   readonly counters: Record<string, number>;
   readonly gauges: Record<string, number>;
   readonly histograms: Record<string, HistogramSummary>;
+  /** Recordings dropped per kind, because the key was new past `maxKeys`. */
+  readonly dropped: DroppedRecordings;
 }
 
 export interface CustomSensorOptions {
   /** Samples each histogram keeps for its percentiles. Default 1000. */
   readonly maxHistogramSamples?: number;
+  /**
+   * Distinct keys each kind (values, counters, gauges, histograms) holds. A recording for a new key
+   * past it is dropped and counted in `dropped`; keys already held keep updating. Default 1000.
+   */
+  readonly maxKeys?: number;
   /** Where `recordMetric` timestamps come from. Default `Date` (epoch milliseconds). */
   readonly clock?: Clock;
 }
@@ -47,7 +68,7 @@ class Histogram {
   readonly window: RingBuffer;
 
   constructor(capacity: number) {
-    this.window = new RingBuffer(capacity);
+    this.window = new RingBuffer(capacity, INITIAL_HISTOGRAM_SAMPLES);
   }
 
   observe(value: number): void {
@@ -97,6 +118,8 @@ export class CustomSensor extends Sensor {
   private readonly gauges = new Map<string, number>();
   private readonly histograms = new Map<string, Histogram>();
   private readonly maxHistogramSamples: number;
+  private readonly maxKeys: number;
+  private readonly dropped: Record<CustomSensorKind, number> = { metrics: 0, counters: 0, gauges: 0, histograms: 0 };
   private readonly clock: Clock;
 
   constructor(
@@ -104,11 +127,10 @@ export class CustomSensor extends Sensor {
     options: CustomSensorOptions = {},
   ) {
     super();
-    if (typeof name !== 'string' || name.length === 0) {
-      throw new SensorConfigError(`Invalid CustomSensor name ${describeValue(name)}: expected a non-empty string`);
-    }
-    this.maxHistogramSamples = positiveInteger('maxHistogramSamples', options.maxHistogramSamples ?? 1000);
-    if (options.clock !== undefined) clockOption('clock', options.clock);
+    checkSensorOptions(CUSTOM_SENSOR_SHAPE, options, 'new CustomSensor()');
+    validateField(opt.string({ nonEmpty: true }), name, 'name', { source: 'new CustomSensor()', error: (message, details) => new SensorConfigError(message, details) });
+    this.maxHistogramSamples = options.maxHistogramSamples ?? 1000;
+    this.maxKeys = options.maxKeys ?? 1000;
     this.clock = options.clock ?? wallClock;
   }
 
@@ -117,13 +139,16 @@ export class CustomSensor extends Sensor {
     checkKey(key);
     if (typeof value === 'number' && !Number.isFinite(value)) checkNumber('value', key, value);
     if (options.timestamp !== undefined) checkNumber('timestamp', key, options.timestamp);
+    if (!this.metrics.has(key) && this.full(this.metrics, 'metrics', key)) return;
     this.metrics.set(key, { value, timestamp: options.timestamp ?? this.clock.now() });
   }
 
   incrementCounter(key: string, delta = 1): void {
     checkKey(key);
     checkNumber('counter delta', key, delta);
-    this.counters.set(key, (this.counters.get(key) ?? 0) + delta);
+    const held = this.counters.get(key);
+    if (held === undefined && this.full(this.counters, 'counters', key)) return;
+    this.counters.set(key, (held ?? 0) + delta);
   }
 
   recordHistogram(key: string, value: number): void {
@@ -131,6 +156,7 @@ export class CustomSensor extends Sensor {
     checkNumber('histogram value', key, value);
     let h = this.histograms.get(key);
     if (h === undefined) {
+      if (this.full(this.histograms, 'histograms', key)) return;
       h = new Histogram(this.maxHistogramSamples);
       this.histograms.set(key, h);
     }
@@ -140,7 +166,26 @@ export class CustomSensor extends Sensor {
   setGauge(key: string, value: number): void {
     checkKey(key);
     checkNumber('gauge value', key, value);
+    if (!this.gauges.has(key) && this.full(this.gauges, 'gauges', key)) return;
     this.gauges.set(key, value);
+  }
+
+  /** Whether `map` has no room for the new `key`; if so the recording is counted as dropped. */
+  private full(map: ReadonlyMap<string, unknown>, kind: CustomSensorKind, key: string): boolean {
+    if (map.size < this.maxKeys) return false;
+    if (this.dropped[kind]++ === 0) {
+      log.warn(
+        `CustomSensor ${this.name} holds ${this.maxKeys} ${kind} keys, its maxKeys; recordings for new keys are dropped and counted (logged once)`,
+        { sensor: this.name, kind, maxKeys: this.maxKeys, key },
+      );
+    }
+    return true;
+  }
+
+  /** Recordings dropped so far, all kinds together (per kind in `getMetrics().dropped`). */
+  droppedTotal(): number {
+    const d = this.dropped;
+    return d.metrics + d.counters + d.gauges + d.histograms;
   }
 
   /** Everything recorded, as plain data. */
@@ -153,6 +198,7 @@ export class CustomSensor extends Sensor {
       counters: Object.fromEntries(this.counters),
       gauges: Object.fromEntries(this.gauges),
       histograms,
+      dropped: { ...this.dropped },
     };
   }
 

@@ -1,9 +1,10 @@
 // HealthMonitor: a Monitor that judges what it sees (consumer lag, send error rate, memory, stalled
 // processing), alerts once per transition into each unhealthy condition, and exposes a core HealthCheck.
 import { getHeapStatistics } from 'node:v8';
-import { getLogger, type HealthCheck, type HealthResult } from '@sightline/core';
-import { finiteNumber, SensorConfigError } from './errors.js';
-import { Monitor, type MonitorOptions } from './monitor.js';
+import { errorText, getLogger, type HealthCheck, type HealthResult, type Shape } from '@sightline/core';
+import { HEALTH_MONITOR_SHAPE } from './options-shapes.js';
+import { SensorConfigError } from './errors.js';
+import { isOffset, Monitor, type MonitorOptions } from './monitor.js';
 
 const log = getLogger('sightline.sensors.health');
 
@@ -98,6 +99,8 @@ function processMemory(): MemorySample {
  * condition unhealthy or healthy again, and a turn to unhealthy alerts once.
  */
 export class HealthMonitor extends Monitor {
+  static override readonly optionsShape: Shape = HEALTH_MONITOR_SHAPE;
+
   readonly lagThreshold: number;
   readonly errorRateThreshold: number;
   readonly errorRateWindowMs: number;
@@ -117,27 +120,18 @@ export class HealthMonitor extends Monitor {
 
   constructor(options: HealthMonitorOptions = {}) {
     super(options);
-    this.lagThreshold = finiteNumber('lagThreshold', options.lagThreshold ?? 1000, 0);
-    this.errorRateThreshold = finiteNumber('errorRateThreshold', options.errorRateThreshold ?? 0.1, 0);
-    if (this.errorRateThreshold > 1) {
-      throw new SensorConfigError(`Invalid errorRateThreshold ${this.errorRateThreshold}: expected a ratio from 0 to 1`);
-    }
-    this.errorRateWindowMs = finiteNumber('errorRateWindowMs', options.errorRateWindowMs ?? Math.min(60_000, this.rateWindowMs), 0, true);
+    this.lagThreshold = options.lagThreshold ?? 1000;
+    this.errorRateThreshold = options.errorRateThreshold ?? 0.1;
+    this.errorRateWindowMs = options.errorRateWindowMs ?? Math.min(60_000, this.rateWindowMs);
     if (this.errorRateWindowMs > this.rateWindowMs) {
       throw new SensorConfigError(
-        `Invalid errorRateWindowMs ${this.errorRateWindowMs}: expected at most maxAvgHistory * sampleIntervalMs = ${this.rateWindowMs}`,
+        `invalid option \`errorRateWindowMs\` in new HealthMonitor(): expected at most maxAvgHistory * sampleIntervalMs = ${this.rateWindowMs}, got ${this.errorRateWindowMs}`,
+        { kind: 'invalid', option: 'errorRateWindowMs', source: 'new HealthMonitor()', value: this.errorRateWindowMs },
       );
     }
-    this.checkIntervalMs = finiteNumber('checkIntervalMs', options.checkIntervalMs ?? 30_000, 0, true);
-    this.memoryThresholdRatio = finiteNumber('memoryThresholdRatio', options.memoryThresholdRatio ?? 0.9, 0, true);
-    if (this.memoryThresholdRatio > 1) {
-      throw new SensorConfigError(`Invalid memoryThresholdRatio ${this.memoryThresholdRatio}: expected a ratio above 0, at most 1`);
-    }
-    this.stalledAfterMs =
-      options.stalledAfterMs === undefined ? undefined : finiteNumber('stalledAfterMs', options.stalledAfterMs, 0, true);
-    if (options.onAlert !== undefined && typeof options.onAlert !== 'function') {
-      throw new SensorConfigError('Invalid onAlert: expected a function (alert) => void');
-    }
+    this.checkIntervalMs = options.checkIntervalMs ?? 30_000;
+    this.memoryThresholdRatio = options.memoryThresholdRatio ?? 0.9;
+    this.stalledAfterMs = options.stalledAfterMs;
     this.onAlert = options.onAlert;
     this.memoryUsage = options.memoryUsage ?? processMemory;
     this.lastProgressAt = this.clock.now();
@@ -156,7 +150,7 @@ export class HealthMonitor extends Monitor {
 
   /** Records a partition's end offset (the offset the next produced message will get: Kafka's high watermark). */
   reportEndOffset(tp: string, offset: number): void {
-    if (!Number.isFinite(offset)) return;
+    if (!isOffset(offset)) return this.invalidOffset('reportEndOffset', offset);
     this.statsFor(tp).endOffset = offset;
   }
 
@@ -235,7 +229,9 @@ export class HealthMonitor extends Monitor {
 
     let idle: number | null = null;
     const progress = this.messagesReceivedCount + this.eventsCount;
-    if (progress !== this.lastProgressTotal) {
+    // A clock that stepped back restarts the idle count from now: idle time is never negative, and
+    // a stall is still found `stalledAfterMs` later.
+    if (progress !== this.lastProgressTotal || now < this.lastProgressAt) {
       this.lastProgressTotal = progress;
       this.lastProgressAt = now;
     }
@@ -288,7 +284,7 @@ export class HealthMonitor extends Monitor {
     try {
       this.onAlert({ condition, message, details });
     } catch (error) {
-      log.warn('onAlert threw; suppressed', { condition, error: error instanceof Error ? error.message : String(error) });
+      log.warn('onAlert threw; suppressed', { condition, error: errorText(error) });
     }
   }
 
@@ -305,7 +301,7 @@ export class HealthMonitor extends Monitor {
       try {
         this.getHealthReport();
       } catch (error) {
-        log.warn('periodic health check failed', { error: error instanceof Error ? error.message : String(error) });
+        log.warn('periodic health check failed', { error: errorText(error) });
       }
     }, this.checkIntervalMs);
     this.checker.unref();

@@ -4,8 +4,10 @@ export type { MonitorOptions } from './monitor.js';
 export type { TopicPartitionStats } from './topic-partition-stats.js';
 export { CustomSensor } from './custom-sensor.js';
 export type {
+  CustomSensorKind,
   CustomSensorMetrics,
   CustomSensorOptions,
+  DroppedRecordings,
   HistogramSummary,
   MetricValue,
   RecordedMetric,

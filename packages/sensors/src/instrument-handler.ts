@@ -2,6 +2,7 @@
 // onMessageIn, onStreamEventIn and onStreamEventOut around each call, sync or async, thrown or not.
 import { SensorDelegate } from './sensor-delegate.js';
 import type { StreamSensor } from './sensor.js';
+import { runSettled } from '@sightline/core';
 
 export interface InstrumentHandlerOptions<A extends unknown[]> {
   /** The topic-partition of a call: fixed, or read from the handler's arguments. Default `default/0`. */
@@ -12,14 +13,6 @@ export interface InstrumentHandlerOptions<A extends unknown[]> {
   readonly stream?: unknown;
   /** Also emit `onMessageIn(tp, offset, event)` before each call (what lag and per-partition counts read). Default true. */
   readonly messageIn?: boolean;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** A sensor wrapped so that what it throws stays with it (a delegate of one; a delegate is used as is). */
@@ -59,26 +52,7 @@ export function instrumentHandler<A extends unknown[], R>(
     const event = args[0];
     if (messageIn) target.onMessageIn(tp, offset, event);
     const state = target.onStreamEventIn(tp, offset, stream, event);
-    let result: R;
-    try {
-      result = handler.apply(this, args);
-    } catch (error) {
-      target.onStreamEventOut(tp, offset, stream, event, state);
-      throw error;
-    }
-    if (isThenable(result)) {
-      return result.then(
-        (value) => {
-          target.onStreamEventOut(tp, offset, stream, event, state);
-          return value;
-        },
-        (error: unknown) => {
-          target.onStreamEventOut(tp, offset, stream, event, state);
-          throw error;
-        },
-      ) as R;
-    }
-    target.onStreamEventOut(tp, offset, stream, event, state);
-    return result;
+    const out = () => target.onStreamEventOut(tp, offset, stream, event, state);
+    return runSettled(() => handler.apply(this, args), out, out);
   };
 }

@@ -1,8 +1,8 @@
 // LoggingSensor: sensor events as log records through core's logger hierarchy. Message bodies and
 // table values are never logged (they may hold personal data); keys and offsets are.
-import { getLogger, parseLogLevel, type LogFields, type Logger, type LogLevel, type SensorState } from '@sightline/core';
+import { errorText, getLogger, type LogFields, type Logger, type LogLevel, type SensorState } from '@sightline/core';
+import { checkSensorOptions, LOGGING_SENSOR_SHAPE } from './options-shapes.js';
 import { monotonicClock, type Clock } from './clock.js';
-import { clockOption, SensorConfigError } from './errors.js';
 import { Sensor } from './sensor.js';
 
 type EmitLevel = Exclude<LogLevel, 'silent'>;
@@ -64,20 +64,13 @@ export class LoggingSensor extends Sensor {
 
   constructor(options: LoggingSensorOptions = {}) {
     super();
+    checkSensorOptions(LOGGING_SENSOR_SHAPE, options, 'new LoggingSensor()');
     const loggerName = options.loggerName ?? 'sightline.sensor';
-    if (typeof loggerName !== 'string' || loggerName.length === 0) {
-      throw new SensorConfigError(`Invalid loggerName ${JSON.stringify(loggerName)}: expected a dotted logger name such as sightline.sensor`);
-    }
-    const level = parseLogLevel(options.level ?? 'info', 'LoggingSensor level');
-    if (level === 'silent') throw new SensorConfigError('Invalid LoggingSensor level "silent": expected trace, debug, info, warn or error');
-    this.level = level;
+    // The shape allows the five levels that emit; `silent` is refused there.
+    this.level = options.level ?? 'info';
     this.logger = getLogger(loggerName);
     const { format } = options;
-    if (format !== undefined && typeof format !== 'string' && typeof format !== 'function') {
-      throw new SensorConfigError('Invalid format: expected a template string or a function (entry) => string');
-    }
     this.format = typeof format === 'string' ? compileTemplate(format) : format;
-    if (options.clock !== undefined) clockOption('clock', options.clock);
     this.clock = options.clock ?? monotonicClock;
   }
 
@@ -135,25 +128,25 @@ export class LoggingSensor extends Sensor {
     this.logTableOperation('contains', table, key);
   }
   override onCommitCompleted(_consumer: unknown, state: SensorState): void {
-    if (!this.logger.isEnabled(this.level)) return;
+    if (typeof state !== 'number' || !this.logger.isEnabled(this.level)) return;
     this.logPerformanceMetric('commit_latency_seconds', (this.clock.now() - state) / 1000);
   }
   override onSendCompleted(_producer: unknown, state: SensorState): void {
-    if (!this.logger.isEnabled(this.level)) return;
+    if (typeof state !== 'number' || !this.logger.isEnabled(this.level)) return;
     this.logPerformanceMetric('send_latency_seconds', (this.clock.now() - state) / 1000);
   }
   override onSendError(_producer: unknown, error: unknown, _state: SensorState): void {
     const level: EmitLevel = this.level === 'error' ? 'error' : 'warn';
     if (!this.logger.isEnabled(level)) return;
-    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const text = errorText(error);
     this.emit(level, `send failed: ${text}`, { event: 'send_error', error: text });
   }
-  override onRebalanceStart(_app: unknown): SensorState {
+  override onRebalanceStart(_app: unknown): number {
     if (this.logger.isEnabled(this.level)) this.emit(this.level, 'rebalance started', { event: 'rebalance_start' });
     return this.clock.now();
   }
   override onRebalanceEnd(_app: unknown, state: SensorState): void {
-    if (!this.logger.isEnabled(this.level)) return;
+    if (typeof state !== 'number' || !this.logger.isEnabled(this.level)) return;
     this.logPerformanceMetric('rebalance_seconds', (this.clock.now() - state) / 1000);
   }
   override onTopicBufferFull(tp: string): void {

@@ -1,8 +1,9 @@
 // Monitor: the built-in collection of Faust's Monitor. Events land in plain numeric fields, fixed
 // rings and one record per topic-partition; rates, averages and maxima are computed when read.
-import type { SensorState } from '@sightline/core';
+import { getLogger, type SensorEventName, type SensorState, type Shape } from '@sightline/core';
+import { checkSensorOptions, MONITOR_SHAPE } from './options-shapes.js';
 import { monotonicClock, type Clock } from './clock.js';
-import { clockOption, finiteNumber, positiveInteger } from './errors.js';
+import { describeValue } from './errors.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Sensor } from './sensor.js';
 import { SlidingWindow } from './sliding-window.js';
@@ -49,6 +50,11 @@ const SENDS_FINISHED = 3;
 const SEND_ERRORS = 4;
 const WINDOW_WIDTH = 5;
 
+const log = getLogger('sightline.sensors.monitor');
+
+/** A usable offset: a finite number, at least 0 (NaN, Infinity, -1 and non-numbers are not). */
+export const isOffset = (offset: unknown): offset is number => typeof offset === 'number' && offset >= 0 && offset < Infinity;
+
 const byTp = (
   map: ReadonlyMap<string, TopicPartitionRecord>,
   pick: (s: TopicPartitionRecord) => number,
@@ -68,6 +74,9 @@ const byTp = (
  * timer, and a rate read takes one when the last is older than that.
  */
 export class Monitor extends Sensor {
+  /** The options this class accepts; a subclass with options of its own extends it. */
+  static readonly optionsShape: Shape = MONITOR_SHAPE;
+
   protected readonly clock: Clock;
   protected readonly sampleIntervalMs: number;
 
@@ -90,9 +99,16 @@ export class Monitor extends Sensor {
   protected rebalancesCount = 0;
   protected rebalancesReturnedCount = 0;
   protected rebalancesEndedCount = 0;
+  protected assignmentsStartedCount = 0;
   protected topicBufferFullCount = 0;
   /** Events whose partition was past `maxTopicPartitions`, counted in `overflowStats`. */
   protected untrackedTopicPartitionEventsCount = 0;
+  /** Closing callbacks with no opening one outstanding (a commit completed twice): ignored. */
+  protected unpairedEventsCount = 0;
+  /** Closing callbacks whose state was not a start time at or before now: counted, latency not recorded. */
+  protected invalidStatesCount = 0;
+  /** Offsets that were not finite numbers >= 0: the last good offset is kept. */
+  protected invalidOffsetsCount = 0;
 
   // Bounded histories, in milliseconds.
   protected readonly commitLatency: RingBuffer;
@@ -122,18 +138,15 @@ export class Monitor extends Sensor {
 
   constructor(options: MonitorOptions = {}) {
     super();
-    const maxAvgHistory = positiveInteger('maxAvgHistory', options.maxAvgHistory ?? DEFAULTS.maxAvgHistory);
-    const commit = positiveInteger(
-      'maxCommitLatencyHistory',
-      options.maxCommitLatencyHistory ?? DEFAULTS.maxCommitLatencyHistory,
-    );
-    const send = positiveInteger('maxSendLatencyHistory', options.maxSendLatencyHistory ?? DEFAULTS.maxSendLatencyHistory);
-    this.sampleIntervalMs = finiteNumber('sampleIntervalMs', options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs, 0, true);
+    checkSensorOptions((new.target as typeof Monitor).optionsShape, options, `new ${new.target.name}()`);
+    const maxAvgHistory = options.maxAvgHistory ?? DEFAULTS.maxAvgHistory;
+    const commit = options.maxCommitLatencyHistory ?? DEFAULTS.maxCommitLatencyHistory;
+    const send = options.maxSendLatencyHistory ?? DEFAULTS.maxSendLatencyHistory;
+    this.sampleIntervalMs = options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs;
     const every = options.timeEventsEvery ?? DEFAULTS.timeEventsEvery;
-    this.timeEventsEvery = every === 0 ? 0 : positiveInteger('timeEventsEvery', every);
+    this.timeEventsEvery = every;
     this.untilTimedEvent = this.timeEventsEvery;
-    this.maxTopicPartitions = positiveInteger('maxTopicPartitions', options.maxTopicPartitions ?? DEFAULTS.maxTopicPartitions);
-    if (options.clock !== undefined) clockOption('clock', options.clock);
+    this.maxTopicPartitions = options.maxTopicPartitions ?? DEFAULTS.maxTopicPartitions;
     this.clock = options.clock ?? monotonicClock;
     this.historySizes = { avg: maxAvgHistory, commit, send };
 
@@ -181,17 +194,19 @@ export class Monitor extends Sensor {
     this.messagesReceivedCount++;
     const stats = this.statsFor(tp);
     stats.messagesReceived++;
-    stats.lastReadOffset = offset;
+    if (isOffset(offset)) stats.lastReadOffset = offset;
+    else this.invalidOffset('onMessageIn', offset);
   }
 
   override onMessageOut(tp: string, offset: number, _message: unknown): void {
     this.messagesSentCount++;
     const stats = this.statsFor(tp);
     stats.messagesSent++;
-    stats.lastSentOffset = offset;
+    if (isOffset(offset)) stats.lastSentOffset = offset;
+    else this.invalidOffset('onMessageOut', offset);
   }
 
-  override onStreamEventIn(_tp: string, _offset: number, _stream: unknown, _event: unknown): SensorState | void {
+  override onStreamEventIn(_tp: string, _offset: number, _stream: unknown, _event: unknown): SensorState {
     this.eventsCount++;
     this.eventsActiveCount++;
     if (this.timeEventsEvery !== 0 && --this.untilTimedEvent === 0) {
@@ -201,8 +216,10 @@ export class Monitor extends Sensor {
   }
 
   override onStreamEventOut(_tp: string, _offset: number, _stream: unknown, _event: unknown, state?: SensorState): void {
+    if (this.eventsActiveCount === 0) return this.unpaired('onStreamEventOut');
     this.eventsActiveCount--;
-    if (state !== undefined) this.eventRuntime.push(this.clock.now() - state);
+    // Most events are not timed: no state is no latency, not a bad one.
+    if (state !== undefined) this.recordLatency(this.eventRuntime, 'onStreamEventOut', state);
   }
 
   override onTableGet(_table: unknown, _key: unknown): void {
@@ -218,54 +235,104 @@ export class Monitor extends Sensor {
     this.tableContainsCount++;
   }
 
-  override onCommitInitiated(_consumer: unknown): SensorState {
+  override onCommitInitiated(_consumer: unknown): number {
     this.commitsInitiatedCount++;
     return this.clock.now();
   }
   override onCommitCompleted(_consumer: unknown, state: SensorState): void {
+    if (this.commitsCompletedCount >= this.commitsInitiatedCount) return this.unpaired('onCommitCompleted');
     this.commitsCompletedCount++;
-    this.commitLatency.push(this.clock.now() - state);
+    this.recordLatency(this.commitLatency, 'onCommitCompleted', state);
   }
 
-  override onSendInitiated(_producer: unknown, _topic: string, _message: unknown): SensorState {
+  override onSendInitiated(_producer: unknown, _topic: string, _message: unknown): number {
     this.sendsInitiatedCount++;
     return this.clock.now();
   }
   override onSendCompleted(_producer: unknown, state: SensorState): void {
+    if (this.sendsCompletedCount + this.sendErrorsCount >= this.sendsInitiatedCount) return this.unpaired('onSendCompleted');
     this.sendsCompletedCount++;
-    this.sendLatency.push(this.clock.now() - state);
+    this.recordLatency(this.sendLatency, 'onSendCompleted', state);
   }
   override onSendError(_producer: unknown, _error: unknown, _state: SensorState): void {
+    if (this.sendsCompletedCount + this.sendErrorsCount >= this.sendsInitiatedCount) return this.unpaired('onSendError');
     this.sendErrorsCount++;
   }
 
-  override onAssignmentStart(_assignor: unknown): SensorState {
+  override onAssignmentStart(_assignor: unknown): number {
+    this.assignmentsStartedCount++;
     return this.clock.now();
   }
   override onAssignmentCompleted(_assignor: unknown, state: SensorState): void {
+    if (this.assignmentsCompletedCount + this.assignmentErrorsCount >= this.assignmentsStartedCount) {
+      return this.unpaired('onAssignmentCompleted');
+    }
     this.assignmentsCompletedCount++;
-    this.assignmentLatency.push(this.clock.now() - state);
+    this.recordLatency(this.assignmentLatency, 'onAssignmentCompleted', state);
   }
   override onAssignmentError(_assignor: unknown, _error: unknown, _state: SensorState): void {
+    if (this.assignmentsCompletedCount + this.assignmentErrorsCount >= this.assignmentsStartedCount) {
+      return this.unpaired('onAssignmentError');
+    }
     this.assignmentErrorsCount++;
   }
 
-  override onRebalanceStart(_app: unknown): SensorState {
+  override onRebalanceStart(_app: unknown): number {
     this.rebalancesCount++;
     return this.clock.now();
   }
   override onRebalanceReturn(_app: unknown, state: SensorState): void {
+    if (this.rebalancesReturnedCount >= this.rebalancesCount) return this.unpaired('onRebalanceReturn');
     this.rebalancesReturnedCount++;
-    this.rebalanceReturnLatency.push(this.clock.now() - state);
+    this.recordLatency(this.rebalanceReturnLatency, 'onRebalanceReturn', state);
   }
   override onRebalanceEnd(_app: unknown, state: SensorState): void {
+    if (this.rebalancesEndedCount >= this.rebalancesCount) return this.unpaired('onRebalanceEnd');
     this.rebalancesEndedCount++;
-    this.rebalanceEndLatency.push(this.clock.now() - state);
+    this.recordLatency(this.rebalanceEndLatency, 'onRebalanceEnd', state);
   }
 
   override onTopicBufferFull(tp: string): void {
     this.topicBufferFullCount++;
     this.statsFor(tp).bufferFull++;
+  }
+
+  // ---- what cannot be paired or measured: ignored, counted, logged once per kind -----------------
+  // Pairing is by count: a closing callback with no opening one of its kind outstanding is ignored,
+  // so totals never exceed what was opened and `eventsActive` never goes below 0. A duplicate
+  // closing while another of its kind is open takes that one's place; the totals stay right.
+
+  /** Pushes the latency since `state` into `ring`, or counts a state that is not a start time at or before now. */
+  private recordLatency(ring: RingBuffer, event: SensorEventName, state: SensorState): void {
+    if (typeof state === 'number') {
+      const ms = this.clock.now() - state;
+      // NaN fails both comparisons.
+      if (ms >= 0 && ms < Infinity) return ring.push(ms);
+    }
+    if (this.invalidStatesCount++ === 0) {
+      log.warn(
+        `${this.constructor.name} ignored the latency of ${event}: state ${describeValue(state)} is not a start time at or before now (counted in invalid_states_total; logged once)`,
+        { event },
+      );
+    }
+  }
+
+  private unpaired(event: SensorEventName): void {
+    if (this.unpairedEventsCount++ === 0) {
+      log.warn(`${this.constructor.name} ignored ${event} with no matching opening event (counted in unpaired_events_total; logged once)`, {
+        event,
+      });
+    }
+  }
+
+  /** Counts an offset that is not a finite number >= 0; the partition keeps its last good one. */
+  protected invalidOffset(event: SensorEventName | 'reportEndOffset', offset: unknown): void {
+    if (this.invalidOffsetsCount++ === 0) {
+      log.warn(
+        `${this.constructor.name} ignored offset ${describeValue(offset)} in ${event} (counted in invalid_offsets_total; logged once)`,
+        { event },
+      );
+    }
   }
 
   // ---- sampling ---------------------------------------------------------------------------------
@@ -457,6 +524,21 @@ export class Monitor extends Sensor {
   untrackedTopicPartitionEventsTotal(): number {
     return this.untrackedTopicPartitionEventsCount;
   }
+  /**
+   * Closing callbacks ignored because nothing of their kind was open: a commit, send, assignment or
+   * rebalance closed twice, or never opened; a stream event finished that never started.
+   */
+  unpairedEventsTotal(): number {
+    return this.unpairedEventsCount;
+  }
+  /** Closings counted without a latency, their state not being a start time at or before now (NaN, an object...). */
+  invalidStatesTotal(): number {
+    return this.invalidStatesCount;
+  }
+  /** Offsets ignored for not being finite numbers >= 0. */
+  invalidOffsetsTotal(): number {
+    return this.invalidOffsetsCount;
+  }
 
   /** Every figure, with snake_case keys, as plain JSON-able data. */
   override asDict(): Record<string, unknown> {
@@ -495,6 +577,9 @@ export class Monitor extends Sensor {
       topic_end_offsets: byTp(tps, (s) => s.endOffset, (v) => v >= 0),
       topic_buffer_full: byTp(tps, (s) => s.bufferFull, (v) => v > 0),
       untracked_topic_partition_events_total: this.untrackedTopicPartitionEventsCount,
+      unpaired_events_total: this.unpairedEventsCount,
+      invalid_states_total: this.invalidStatesCount,
+      invalid_offsets_total: this.invalidOffsetsCount,
     };
   }
 

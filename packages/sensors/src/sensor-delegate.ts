@@ -2,14 +2,10 @@
 // core's SensorFanOut (per-event arrays of the sensors implementing each event, allocation-free);
 // this adds sensor management, base-class no-ops left out, failures logged once per sensor and
 // event, and combined metrics.
-import { getLogger, SensorFanOut, type SensorFanOutMethod } from '@sightline/core';
+import { errorText, getLogger, SensorFanOut, type SensorFanOutMethod } from '@sightline/core';
 import { Sensor, type StreamSensor, type StreamSensorEventName } from './sensor.js';
 
 const log = getLogger('sightline.sensors.delegate');
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
 
 /** A sensor's label in `getCombinedMetrics()`: its `name` when it has one, else its class name. */
 function labelOf(sensor: StreamSensor): string {
@@ -24,16 +20,16 @@ function logOnce(sensor: StreamSensor, event: SensorFanOutMethod, error: unknown
   log.warn(`sensor ${labelOf(sensor)} threw in ${event}; suppressed (logged once per sensor and event)`, {
     sensor: labelOf(sensor),
     event,
-    error: describeError(error),
+    error: errorText(error),
   });
 }
 
 /**
  * Forwards every sensor event to each of its sensors in the order they were added. It is itself a
- * sensor, so delegates nest. Initiating events return the first start time a sensor returned (for
- * commits, sends, assignments and rebalances, `performance.now()` when none did; for stream events,
- * only when some sensor implements `onStreamEventOut`), and the matching completed event hands that
- * one number to every sensor. Methods a sensor inherits unchanged from `Sensor` are never called.
+ * sensor, so delegates nest. Each sensor's completed callbacks receive the state its own initiating
+ * callback returned; a sensor that returned none gets the first start time returned (for commits,
+ * sends, assignments and rebalances, `performance.now()` when none did; for stream events, only when
+ * some sensor implements `onStreamEventOut` alone). Methods a sensor inherits unchanged from `Sensor` are never called.
  */
 export class SensorDelegate extends SensorFanOut implements StreamSensor {
   constructor(...sensors: StreamSensor[]) {

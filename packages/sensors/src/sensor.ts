@@ -1,6 +1,6 @@
-// The Sensor base class: every callback of core's Sensor contract, plus the stream-processing events
-// Faust's sensors also receive (table contains, assignment, rebalance, topic buffer full), as no-ops.
-import { SENSOR_EVENT_NAMES, type Sensor as SensorContract, type SensorEventName, type SensorState } from '@sightline/core';
+// The Sensor base class: every callback of core's Sensor contract as a no-op. It implements core's
+// CompleteSensor, so an event added to the contract is a compile error here until it has a no-op.
+import { SENSOR_EVENT_NAMES, type CompleteSensor, type Sensor as SensorContract, type SensorEventName, type SensorState } from '@sightline/core';
 
 /**
  * Core's `Sensor` contract, which holds every event a stream processor reports (table contains,
@@ -22,30 +22,32 @@ export const STREAM_SENSOR_EVENT_NAMES: readonly StreamSensorEventName[] = SENSO
  * (reading the clock for every event costs more than a whole event through a delegate), so a sensor
  * that times events overrides it and returns `performance.now()` itself.
  */
-export class Sensor implements StreamSensor {
+export class Sensor implements CompleteSensor {
   onMessageIn(_tp: string, _offset: number, _message: unknown): void {}
   onMessageOut(_tp: string, _offset: number, _message: unknown): void {}
-  onStreamEventIn(_tp: string, _offset: number, _stream: unknown, _event: unknown): SensorState | void {}
+  onStreamEventIn(_tp: string, _offset: number, _stream: unknown, _event: unknown): SensorState {
+    return undefined;
+  }
   onStreamEventOut(_tp: string, _offset: number, _stream: unknown, _event: unknown, _state?: SensorState): void {}
   onTableGet(_table: unknown, _key: unknown): void {}
   onTableSet(_table: unknown, _key: unknown, _value: unknown): void {}
   onTableDel(_table: unknown, _key: unknown): void {}
   onTableContains(_table: unknown, _key: unknown): void {}
-  onCommitInitiated(_consumer: unknown): SensorState | void {
+  onCommitInitiated(_consumer: unknown): SensorState {
     return performance.now();
   }
   onCommitCompleted(_consumer: unknown, _state: SensorState): void {}
-  onSendInitiated(_producer: unknown, _topic: string, _message: unknown): SensorState | void {
+  onSendInitiated(_producer: unknown, _topic: string, _message: unknown): SensorState {
     return performance.now();
   }
   onSendCompleted(_producer: unknown, _state: SensorState): void {}
   onSendError(_producer: unknown, _error: unknown, _state: SensorState): void {}
-  onAssignmentStart(_assignor: unknown): SensorState | void {
+  onAssignmentStart(_assignor: unknown): SensorState {
     return performance.now();
   }
   onAssignmentCompleted(_assignor: unknown, _state: SensorState): void {}
   onAssignmentError(_assignor: unknown, _error: unknown, _state: SensorState): void {}
-  onRebalanceStart(_app: unknown): SensorState | void {
+  onRebalanceStart(_app: unknown): SensorState {
     return performance.now();
   }
   onRebalanceReturn(_app: unknown, _state: SensorState): void {}

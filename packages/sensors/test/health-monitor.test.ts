@@ -69,7 +69,7 @@ describe('HealthMonitor.checkErrorRate', () => {
 
   it('rejects a window longer than the sampled history', () => {
     expect(() => new HealthMonitor({ maxAvgHistory: 10, sampleIntervalMs: 1000, errorRateWindowMs: 20_000 })).toThrow(
-      new SensorConfigError('Invalid errorRateWindowMs 20000: expected at most maxAvgHistory * sampleIntervalMs = 10000'),
+      new SensorConfigError('invalid option `errorRateWindowMs` in new HealthMonitor(): expected at most maxAvgHistory * sampleIntervalMs = 10000, got 20000'),
     );
   });
 });
@@ -235,10 +235,45 @@ describe('HealthMonitor as a HealthCheck and a report', () => {
   });
 
   it('rejects bad thresholds', () => {
-    expect(() => new HealthMonitor({ errorRateThreshold: 2 })).toThrow('Invalid errorRateThreshold 2: expected a ratio from 0 to 1');
-    expect(() => new HealthMonitor({ memoryThresholdRatio: 0 })).toThrow('Invalid memoryThresholdRatio 0');
-    expect(() => new HealthMonitor({ lagThreshold: -1 })).toThrow('Invalid lagThreshold -1: expected a finite number >= 0');
-    expect(() => new HealthMonitor({ checkIntervalMs: Infinity })).toThrow('Invalid checkIntervalMs Infinity');
-    expect(() => new HealthMonitor({ onAlert: 'x' as never })).toThrow('Invalid onAlert: expected a function');
+    expect(() => new HealthMonitor({ errorRateThreshold: 2 })).toThrow('invalid option `errorRateThreshold` in new HealthMonitor(): expected a finite number from 0 to 1, got 2');
+    expect(() => new HealthMonitor({ memoryThresholdRatio: 0 })).toThrow('invalid option `memoryThresholdRatio` in new HealthMonitor(): expected a finite number > 0 and <= 1, got 0');
+    expect(() => new HealthMonitor({ lagThreshold: -1 })).toThrow('invalid option `lagThreshold` in new HealthMonitor(): expected a finite number >= 0, got -1');
+    expect(() => new HealthMonitor({ checkIntervalMs: Infinity })).toThrow('invalid option `checkIntervalMs` in new HealthMonitor(): expected a finite number > 0, got Infinity');
+    expect(() => new HealthMonitor({ onAlert: 'x' as never })).toThrow('invalid option `onAlert` in new HealthMonitor(): expected a function, got "x"');
+  });
+});
+
+describe('HealthMonitor with bad input and a clock that goes back', () => {
+  it('keeps lag finite, and alerting, when a read offset is NaN', () => {
+    const { hm, alerts } = setup({ lagThreshold: 1000 });
+    hm.onMessageIn('orders/0', 99, null);
+    hm.onMessageIn('orders/0', Number.NaN, null);
+    hm.reportEndOffset('orders/0', 5100);
+    hm.reportEndOffset('orders/0', Number.NaN);
+    hm.reportEndOffset('orders/0', -5);
+    expect(hm.checkConsumerLag()).toEqual({ 'orders/0': 5000 });
+    const report = hm.getHealthReport();
+    expect(report.max_lag).toBe(5000);
+    expect(report.healthy).toBe(false);
+    expect(alerts.map((a) => a.condition)).toEqual(['lag']);
+    expect(hm.invalidOffsetsTotal()).toBe(3);
+  });
+
+  it('never reports a negative idle_ms, and still finds a stall after the clock went back', () => {
+    const { hm, clock, alerts } = setup({ stalledAfterMs: 10_000 });
+    clock.set(50_000);
+    hm.onMessageIn('orders/0', 1, null);
+    expect(hm.getHealthReport().idle_ms).toBe(0);
+    clock.set(20_000); // the injected clock stepped back 30 s
+    const back = hm.getHealthReport();
+    expect(back.idle_ms).toBe(0);
+    expect(back.healthy).toBe(true);
+    clock.advance(9_999);
+    expect(hm.getHealthReport().idle_ms).toBe(9_999);
+    clock.advance(1);
+    const stalled = hm.getHealthReport();
+    expect(stalled.idle_ms).toBe(10_000);
+    expect(stalled.conditions.stalled).toBe(true);
+    expect(alerts.map((a) => a.condition)).toEqual(['stalled']);
   });
 });

@@ -85,9 +85,9 @@ describe('LoggingSensor', () => {
   });
 
   it('rejects bad options', () => {
-    expect(() => new LoggingSensor({ level: 'loud' as never })).toThrow('Invalid LoggingSensor level "loud"');
+    expect(() => new LoggingSensor({ level: 'loud' as never })).toThrow('invalid option `level` in new LoggingSensor(): expected one of "trace", "debug", "info", "warn", "error", got "loud"');
     expect(() => new LoggingSensor({ level: 'silent' as never })).toThrow(SensorConfigError);
-    expect(() => new LoggingSensor({ loggerName: '' })).toThrow('Invalid loggerName ""');
-    expect(() => new LoggingSensor({ format: 3 as never })).toThrow('Invalid format');
+    expect(() => new LoggingSensor({ loggerName: '' })).toThrow('invalid option `loggerName` in new LoggingSensor(): expected a non-empty string, got ""');
+    expect(() => new LoggingSensor({ format: 3 as never })).toThrow('invalid option `format` in new LoggingSensor(): expected a string or a function, got 3');
   });
 });

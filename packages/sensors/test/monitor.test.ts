@@ -1,5 +1,5 @@
-import { Monitor, SensorConfigError } from '../src/index.js';
-import { fakeClock } from './helpers.js';
+import { Monitor, SensorConfigError, SensorDelegate } from '../src/index.js';
+import { captureLogs, fakeClock } from './helpers.js';
 
 function monitorAt(options: ConstructorParameters<typeof Monitor>[0] = {}) {
   const clock = fakeClock(0);
@@ -236,10 +236,10 @@ describe('Monitor options and asDict', () => {
   });
 
   it('rejects bad options with a message naming the value', () => {
-    expect(() => new Monitor({ maxAvgHistory: 0 })).toThrow(new SensorConfigError('Invalid maxAvgHistory 0: expected an integer >= 1'));
-    expect(() => new Monitor({ maxSendLatencyHistory: 2.5 })).toThrow('Invalid maxSendLatencyHistory 2.5');
-    expect(() => new Monitor({ sampleIntervalMs: Number.NaN })).toThrow('Invalid sampleIntervalMs NaN: expected a finite number > 0');
-    expect(() => new Monitor({ clock: {} as never })).toThrow('Invalid clock: expected an object with a now() method');
+    expect(() => new Monitor({ maxAvgHistory: 0 })).toThrow(new SensorConfigError('invalid option `maxAvgHistory` in new Monitor(): expected an integer >= 1, got 0'));
+    expect(() => new Monitor({ maxSendLatencyHistory: 2.5 })).toThrow('invalid option `maxSendLatencyHistory` in new Monitor(): expected an integer >= 1, got 2.5');
+    expect(() => new Monitor({ sampleIntervalMs: Number.NaN })).toThrow('invalid option `sampleIntervalMs` in new Monitor(): expected a finite number > 0, got NaN');
+    expect(() => new Monitor({ clock: {} as never })).toThrow('invalid option `clock` in new Monitor(): expected a Clock { now(): number } (got an object)');
   });
 
   it('reports every figure with snake_case keys', () => {
@@ -288,6 +288,151 @@ describe('Monitor options and asDict', () => {
       topic_end_offsets: {},
       topic_buffer_full: { 'orders/0': 1 },
       untracked_topic_partition_events_total: 0,
+      unpaired_events_total: 0,
+      invalid_states_total: 0,
+      invalid_offsets_total: 0,
     });
+  });
+});
+
+describe('Monitor with callbacks out of order or carrying bad values', () => {
+  it('ignores and counts a completion with nothing outstanding, so a commit completed twice counts once', () => {
+    const { m, clock } = monitorAt();
+    m.onCommitCompleted(null, undefined);
+    m.onSendCompleted(null, undefined);
+    m.onSendError(null, new Error('x'), undefined);
+    expect(m.commitsTotal()).toBe(0);
+    expect(m.sendsTotal()).toBe(0);
+    expect(m.sendErrorsTotal()).toBe(0);
+
+    const c = m.onCommitInitiated(null);
+    clock.advance(100);
+    m.onCommitCompleted(null, c);
+    clock.advance(900);
+    m.onCommitCompleted(null, c);
+    expect(m.commitsTotal()).toBe(1);
+    expect(m.commitLatencyAvg()).toBe(0.1);
+    expect(m.historyLengths().commitLatency).toBe(1);
+
+    const a = m.onAssignmentStart(null);
+    m.onAssignmentCompleted(null, a);
+    m.onAssignmentError(null, new Error('late'), a);
+    const r = m.onRebalanceStart(null);
+    m.onRebalanceReturn(null, r);
+    m.onRebalanceReturn(null, r);
+    m.onRebalanceEnd(null, r);
+    m.onRebalanceEnd(null, r);
+    expect(m.assignmentsCompletedTotal()).toBe(1);
+    expect(m.assignmentErrorTotal()).toBe(0);
+    expect(m.unpairedEventsTotal()).toBe(7);
+    expect(m.asDict()).toMatchObject({ commits_total: 1, unpaired_events_total: 7 });
+  });
+
+  it('keeps commit and send latency averages finite when a state is NaN, not a number, or later than now', () => {
+    const { m, clock } = monitorAt();
+    clock.set(10_000);
+    for (const bad of [Number.NaN, Infinity, -Infinity, 'soon', { start: 1 }, undefined, 20_000]) {
+      m.onCommitInitiated(null);
+      m.onCommitCompleted(null, bad);
+      m.onSendInitiated(null, 't', null);
+      m.onSendCompleted(null, bad);
+    }
+    const failed = m.onSendInitiated(null, 't', null);
+    m.onSendError(null, new Error('x'), Number.NaN);
+    expect(failed).toBe(10_000);
+    expect(m.commitLatencyAvg()).toBe(0);
+    expect(m.commitLatencyMax()).toBe(0);
+    expect(m.sendLatencyAvg()).toBe(0);
+    expect(m.sendLatencyMax()).toBe(0);
+    // Each completion is counted; its latency is not.
+    expect(m.commitsTotal()).toBe(7);
+    expect(m.sendsTotal()).toBe(7);
+    expect(m.sendErrorsTotal()).toBe(1);
+    expect(m.invalidStatesTotal()).toBe(14);
+
+    const good = m.onSendInitiated(null, 't', null);
+    clock.advance(40);
+    m.onSendCompleted(null, good);
+    expect(m.sendLatencyAvg()).toBe(0.04);
+    expect(Number.isFinite(m.asDict()['commit_latency_avg'] as number)).toBe(true);
+    expect(m.asDict()['invalid_states_total']).toBe(14);
+  });
+
+  it('never lets eventsActive go negative, and ignores a bad stream event state', () => {
+    const { m, clock } = monitorAt({ timeEventsEvery: 1 });
+    m.onStreamEventOut('a/0', 1, null, null, undefined);
+    m.onStreamEventOut('a/0', 2, null, null, undefined);
+    expect(m.eventsActive()).toBe(0);
+    expect(m.unpairedEventsTotal()).toBe(2);
+    m.onStreamEventIn('a/0', 3, null, null);
+    expect(m.eventsActive()).toBe(1);
+    clock.advance(20);
+    m.onStreamEventOut('a/0', 3, null, null, Number.NaN);
+    expect(m.eventsActive()).toBe(0);
+    expect(m.eventsRuntimeAvg()).toBe(0);
+    expect(m.invalidStatesTotal()).toBe(1);
+    const s = m.onStreamEventIn('a/0', 4, null, null);
+    clock.advance(30);
+    m.onStreamEventOut('a/0', 4, null, null, s);
+    expect(m.eventsRuntimeAvg()).toBe(0.03);
+  });
+
+  it('keeps the last good offset when an offset is NaN, infinite, negative or not a number, and counts it', () => {
+    const { m } = monitorAt();
+    m.onMessageIn('a/0', 7, null);
+    m.onMessageOut('b/0', 9, null);
+    for (const bad of [Number.NaN, Infinity, -2, '8' as never]) {
+      m.onMessageIn('a/0', bad, null);
+      m.onMessageOut('b/0', bad, null);
+    }
+    expect(m.topicPartition('a/0')).toMatchObject({ messagesReceived: 5, lastReadOffset: 7 });
+    expect(m.topicPartition('b/0')).toMatchObject({ messagesSent: 5, lastSentOffset: 9 });
+    expect(m.messagesReceivedTotal()).toBe(5);
+    expect(m.invalidOffsetsTotal()).toBe(8);
+    expect(m.asDict()).toMatchObject({ topic_read_offsets: { 'a/0': 7 }, invalid_offsets_total: 8 });
+  });
+
+  it('stays finite behind a SensorDelegate fed closings it never opened', () => {
+    const { m, clock } = monitorAt();
+    const other = monitorAt().m;
+    const d = new SensorDelegate(m, other);
+    d.onCommitCompleted(null, Number.NaN);
+    d.onSendCompleted(null, undefined);
+    d.onStreamEventOut('a/0', 1, null, null, undefined);
+    const c = d.onCommitInitiated(null);
+    clock.advance(70);
+    d.onCommitCompleted(null, c);
+    d.onCommitCompleted(null, c);
+    for (const mon of [m, other]) {
+      expect(mon.commitsTotal()).toBe(1);
+      expect(mon.eventsActive()).toBe(0);
+      expect(mon.unpairedEventsTotal()).toBe(4);
+      expect(Number.isFinite(mon.commitLatencyAvg())).toBe(true);
+      expect(Number.isFinite(mon.sendLatencyAvg())).toBe(true);
+    }
+    expect(m.commitLatencyAvg()).toBe(0.07);
+  });
+
+  it('logs the first of each kind of ignored value once at warn', () => {
+    const logs = captureLogs();
+    try {
+      const { m } = monitorAt();
+      m.onCommitCompleted(null, undefined);
+      m.onCommitCompleted(null, undefined);
+      m.onCommitCompleted(null, Number.NaN);
+      m.onMessageIn('a/0', Number.NaN, null);
+      m.onMessageIn('a/0', Number.NaN, null);
+      for (let i = 0; i < 2; i++) {
+        m.onCommitInitiated(null);
+        m.onCommitCompleted(null, Number.NaN);
+      }
+      expect(logs.records.filter((r) => r.level === 'warn').map((r) => r.message)).toEqual([
+        'Monitor ignored onCommitCompleted with no matching opening event (counted in unpaired_events_total; logged once)',
+        'Monitor ignored offset NaN in onMessageIn (counted in invalid_offsets_total; logged once)',
+        'Monitor ignored the latency of onCommitCompleted: state NaN is not a start time at or before now (counted in invalid_states_total; logged once)',
+      ]);
+    } finally {
+      logs.restore();
+    }
   });
 });

@@ -207,4 +207,38 @@ describe('SensorDelegate.getCombinedMetrics', () => {
     expect(combined['custom']).toEqual({ events: 0 });
     expect(d.asDict()).toEqual(combined);
   });
+  it("hands each sensor's own state object, unchanged, to its completed and error callbacks", () => {
+    // A Faust-style sensor: its opening callbacks return an object of its own.
+    const got: unknown[][] = [];
+    const faust = (label: string) => ({
+      commit: { label, what: 'commit' },
+      send: { label, what: 'send' },
+      onCommitInitiated() {
+        return this.commit;
+      },
+      onCommitCompleted(_consumer: unknown, state: unknown) {
+        got.push([label, 'commit', state]);
+      },
+      onSendInitiated() {
+        return this.send;
+      },
+      onSendError(_producer: unknown, _error: unknown, state: unknown) {
+        got.push([label, 'sendError', state]);
+      },
+    });
+    const a = faust('a');
+    const b = faust('b');
+    const monitor = new Monitor();
+    const sensor = new SensorDelegate(a, monitor, b);
+    sensor.onCommitCompleted(null, sensor.onCommitInitiated(null));
+    sensor.onSendError(null, new Error('down'), sensor.onSendInitiated(null, 'orders', {}));
+    expect(got).toEqual([
+      ['a', 'commit', a.commit],
+      ['b', 'commit', b.commit],
+      ['a', 'sendError', a.send],
+      ['b', 'sendError', b.send],
+    ]);
+    expect(monitor.commitsTotal()).toBe(1);
+    expect(monitor.sendErrorsTotal()).toBe(1);
+  });
 });

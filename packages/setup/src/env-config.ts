@@ -1,6 +1,6 @@
 // Reads setup's environment variables: the service, which plugins are on, and each plugin's options.
 // Pure: an env object and the factory names in, a plain description out; nothing is started here.
-import { describeValue } from './describe-value.js';
+import { describeValue, screamingSnake } from '@sightline/core';
 import { SetupConfigError } from './errors.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -33,11 +33,7 @@ const NOT_OPTIONS = new Set<string>([...Object.values(ENV_VARS), 'SIGHTLINE_LOG'
 
 /** `healthMonitor`, `health-monitor` and `HEALTH_MONITOR` all name the plugin `HEALTH_MONITOR`. */
 export function envKey(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_|_$/g, '')
-    .toUpperCase();
+  return screamingSnake(name);
 }
 
 /** `SCRAPE_PATH` is the option `scrapePath`. */

@@ -1,9 +1,8 @@
 // The errors setup throws on purpose: bad options, and a plugin that would not start.
-import { SightlineConfigError, SightlineError } from '@sightline/core';
-import { describeError } from './describe-value.js';
+import { errorText, OptionsError, SightlineError } from '@sightline/core';
 
 /** `setup()` / `setupFromEnv()` options were wrong: the message names the value and the expected form. */
-export class SetupConfigError extends SightlineConfigError {}
+export class SetupConfigError extends OptionsError {}
 
 /** `start()` after `stop()`, or a `start()` cut short by `stop()`. */
 export class SetupStateError extends SightlineError {}
@@ -16,7 +15,7 @@ export class PluginStartError extends SightlineError {
   readonly plugin: string;
 
   constructor(plugin: string, position: number, total: number, cause: unknown) {
-    super(`Plugin "${plugin}" (${position} of ${total}) failed to start: ${describeError(cause)}`, { cause });
+    super(`Plugin "${plugin}" (${position} of ${total}) failed to start: ${errorText(cause)}`, { cause });
     this.plugin = plugin;
   }
 }

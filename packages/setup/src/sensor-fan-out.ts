@@ -2,39 +2,15 @@
 // contract (Faust's table-contains, assignment, rebalance and buffer-full events included) reaches
 // each plugin sensor that implements it, in plugin order, allocation-free. A sensor that throws is
 // logged once per plugin and method, counted, and never reaches the caller or stops the others.
-import { SensorFanOut, type Logger, type Sensor, type SensorState } from '@sightline/core';
-import { describeError } from './describe-value.js';
+import { type CompleteSensor, errorText, type Logger, type Sensor, SensorFanOut } from '@sightline/core';
 
 /**
- * The fan-out sensor: every callback is present (call it without `?.`). Initiating callbacks return
- * the first start time a sensor returned; commits, sends, assignments and rebalances fall back to
- * `performance.now()`; stream events only when some sensor implements `onStreamEventOut` but not
- * `onStreamEventIn` (a sensor implementing both times, or samples, its own events).
+ * The fan-out sensor: core's `CompleteSensor`, every callback present (call it without `?.`), and
+ * `asDict()` gives every sensor's figures by plugin name. Each plugin sensor's closing callbacks
+ * receive exactly the state its opening callback returned (a sensor that returned none gets a start
+ * time); see core's `SensorFanOut`.
  */
-export interface CombinedSensor extends Sensor {
-  onMessageIn(tp: string, offset: number, message: unknown): void;
-  onMessageOut(tp: string, offset: number, message: unknown): void;
-  onStreamEventIn(tp: string, offset: number, stream: unknown, event: unknown): SensorState | undefined;
-  onStreamEventOut(tp: string, offset: number, stream: unknown, event: unknown, state?: SensorState): void;
-  onTableGet(table: unknown, key: unknown): void;
-  onTableSet(table: unknown, key: unknown, value: unknown): void;
-  onTableDel(table: unknown, key: unknown): void;
-  onTableContains(table: unknown, key: unknown): void;
-  onCommitInitiated(consumer: unknown): SensorState;
-  onCommitCompleted(consumer: unknown, state: SensorState): void;
-  onSendInitiated(producer: unknown, topic: string, message: unknown): SensorState;
-  onSendCompleted(producer: unknown, state: SensorState): void;
-  onSendError(producer: unknown, error: unknown, state: SensorState): void;
-  onAssignmentStart(assignor: unknown): SensorState;
-  onAssignmentCompleted(assignor: unknown, state: SensorState): void;
-  onAssignmentError(assignor: unknown, error: unknown, state: SensorState): void;
-  onRebalanceStart(app: unknown): SensorState;
-  onRebalanceReturn(app: unknown, state: SensorState): void;
-  onRebalanceEnd(app: unknown, state: SensorState): void;
-  onTopicBufferFull(tp: string): void;
-  /** Every sensor's `asDict()`, by plugin name. */
-  asDict(): Record<string, unknown>;
-}
+export type CombinedSensor = CompleteSensor;
 
 export interface NamedSensor {
   readonly plugin: string;
@@ -64,7 +40,7 @@ class PluginSensors extends SensorFanOut implements CombinedSensor {
           log.warn(`sensor ${method} of plugin "${plugin}" threw; suppressed (logged once, counted)`, {
             plugin,
             method,
-            error: describeError(error),
+            error: errorText(error),
           });
         },
       },

@@ -1,7 +1,6 @@
 // setupFromEnv(): setup() configured by environment variables, so a container can turn backends on
 // and off and set their options without a code change. The user passes the factories installed.
-import type { Logger, Plugin } from '@sightline/core';
-import { describeError, describeValue } from './describe-value.js';
+import { ENV_PACKAGE_KEYS, errorText, mergeOptions, opt, optionsShapeOf, readEnvOptions, validateOptions, type Logger, type Plugin, type Shape } from '@sightline/core';
 import { ENV_PREFIX, ENV_VARS, envKey, readEnvConfig, type Env, type EnvPluginOptions } from './env-config.js';
 import { SetupConfigError } from './errors.js';
 import { setup, type Observability } from './setup.js';
@@ -21,7 +20,7 @@ export interface SetupFromEnvOptions<F extends Readonly<Record<string, PluginFac
   readonly env?: Env;
   /** The factories of the packages installed, by the name their variables use: `{ prometheus, health }`. */
   readonly factories: F;
-  /** Options per factory, given in code; variables from the environment are laid over them. */
+  /** Options per factory, given in code; they win over the factory's variables (code > environment > defaults). */
   readonly options?: { readonly [K in keyof F]?: FactoryOptions<F[K]> };
   /** Plugins built in code, always on, started after the factories' plugins. */
   readonly plugins?: readonly Plugin[];
@@ -33,47 +32,56 @@ export interface SetupFromEnvOptions<F extends Readonly<Record<string, PluginFac
   readonly logger?: Logger;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+/**
+ * A factory's options from its variables. A factory carrying its options shape (every Sightline
+ * factory) has them typed and checked by core's rule, and a misspelt variable is an error naming
+ * it; any other factory gets them as read (`true`/`false`, numbers, text).
+ */
+function envOptionsFor(name: string, factory: unknown, guessed: EnvPluginOptions, env: Env, packageKeys: readonly string[]): Record<string, unknown> {
+  const shape = optionsShapeOf(factory);
+  if (shape === undefined) return { ...guessed };
+  return readEnvOptions(shape, { package: name, env, packageKeys, error: (message, details) => new SetupConfigError(message, details) }).options;
 }
 
-/** The code's options with the environment's laid over them, plain objects merged field by field. */
-function overlay(base: unknown, top: EnvPluginOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = isPlainObject(base) ? { ...base } : {};
-  for (const [key, value] of Object.entries(top)) {
-    out[key] = typeof value === 'object' ? overlay(out[key], value) : value;
-  }
-  return out;
-}
+const SETUP_FROM_ENV_SHAPE: Shape = Object.freeze({
+  env: opt.record(opt.any(), { env: false }),
+  factories: opt.record(opt.function({ expected: 'a plugin factory function' }), {
+    required: true,
+    env: false,
+    expected: 'an object of plugin factories, e.g. { prometheus, health }',
+  }),
+  options: opt.record(opt.any(), { env: false }),
+  plugins: opt.array(opt.any()),
+  service: opt.string({ nonEmpty: true }),
+  version: opt.string(),
+  environment: opt.string(),
+  stopTimeoutMs: opt.number({ above: 0 }),
+  logger: opt.any(),
+});
 
 export function setupFromEnv<F extends Readonly<Record<string, PluginFactory>>>(options: SetupFromEnvOptions<F>): Observability {
-  if (options === null || typeof options !== 'object') {
-    throw new SetupConfigError(`setupFromEnv(): options must be an object ({ factories, env? }), got ${describeValue(options)}`);
-  }
+  validateOptions(SETUP_FROM_ENV_SHAPE, options, { source: 'setupFromEnv()', error: (message, details) => new SetupConfigError(message, details) });
   const { env = process.env, factories } = options;
-  if (factories === null || typeof factories !== 'object' || Array.isArray(factories)) {
-    throw new SetupConfigError(
-      `setupFromEnv(): factories must be an object of plugin factories, e.g. { prometheus, health }; got ${describeValue(factories)}`,
-    );
-  }
-  for (const [name, factory] of Object.entries(factories)) {
-    if (typeof factory !== 'function') {
-      throw new SetupConfigError(`setupFromEnv(): factories.${name} must be a plugin factory function, got ${describeValue(factory)}`);
-    }
-  }
   const codeOptions: Readonly<Record<string, unknown>> = options.options ?? {};
   const config = readEnvConfig(env, Object.keys(factories));
 
-  const service = config.service ?? options.service;
+  // Code > environment > defaults, as everywhere.
+  const service = options.service ?? config.service;
   if (service === undefined) {
     throw new SetupConfigError(
       `setupFromEnv(): no service name: set ${ENV_VARS.service} (or OTEL_SERVICE_NAME) or pass { service: "orders" }`,
     );
   }
 
+  const packageKeys = [...ENV_PACKAGE_KEYS, ...Object.keys(factories).map(envKey)];
+  const guessed = new Map(config.plugins.map((p) => [p.name, p.options]));
+  // Every factory's variables are read, enabled or not: a misspelt one is an error either way.
+  const fromEnv = new Map(Object.entries(factories).map(([name, factory]) => [name, envOptionsFor(name, factory, guessed.get(name) ?? {}, env, packageKeys)]));
+
   const plugins: Plugin[] = [];
-  for (const { name, options: fromEnv } of config.plugins) {
-    const merged = overlay(codeOptions[name], fromEnv);
+  for (const { name } of config.plugins) {
+    const code = codeOptions[name];
+    const merged = mergeOptions(typeof code === 'object' && code !== null ? (code as Record<string, unknown>) : {}, fromEnv.get(name));
     const factory = factories[name] as unknown as (options: Record<string, unknown>) => Plugin;
     try {
       plugins.push(factory(merged));
@@ -81,16 +89,17 @@ export function setupFromEnv<F extends Readonly<Record<string, PluginFactory>>>(
       // Option names only: values may be secrets.
       const keys = Object.keys(merged);
       throw new SetupConfigError(
-        `setupFromEnv(): factory "${name}" refused its options (${keys.length ? keys.join(', ') : 'none'}; from code and ${ENV_PREFIX}${envKey(name)}_*): ${describeError(cause)}`,
+        `setupFromEnv(): factory "${name}" refused its options (${keys.length ? keys.join(', ') : 'none'}; from code and ${ENV_PREFIX}${envKey(name)}_*): ${errorText(cause)}`,
+        {},
         { cause },
       );
     }
   }
   plugins.push(...(options.plugins ?? []));
 
-  const version = config.version ?? options.version;
-  const environment = config.environment ?? options.environment;
-  const stopTimeoutMs = config.stopTimeoutMs ?? options.stopTimeoutMs;
+  const version = options.version ?? config.version;
+  const environment = options.environment ?? config.environment;
+  const stopTimeoutMs = options.stopTimeoutMs ?? config.stopTimeoutMs;
   const obs = setup({
     service,
     plugins,

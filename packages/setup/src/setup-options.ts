@@ -1,6 +1,5 @@
 // setup()'s options, their defaults, and the one place they are checked.
-import type { Logger, Plugin } from '@sightline/core';
-import { describeValue } from './describe-value.js';
+import { opt, validateOptions, type Logger, type Plugin, type Shape } from '@sightline/core';
 import { SetupConfigError } from './errors.js';
 
 export const DEFAULT_STOP_TIMEOUT_MS = 5_000;
@@ -19,70 +18,47 @@ export interface SetupOptions {
   readonly logger?: Logger;
 }
 
-const PLUGIN_FUNCTIONS = ['start', 'stop'] as const;
-const PLUGIN_OBJECTS = ['hooks', 'sensor', 'metrics'] as const;
+const object = opt.any({ check: (v: unknown) => (typeof v === 'object' && v !== null ? undefined : 'expected an object') });
 
-function checkOptionalString(value: unknown, what: string): void {
-  if (value !== undefined && typeof value !== 'string') {
-    throw new SetupConfigError(`setup(): ${what} must be a string when given, got ${describeValue(value)}`);
-  }
-}
+/** A Plugin as setup checks it: its own fields are free, the contract's are typed. */
+const PLUGIN_FIELD = opt.object(
+  {
+    name: opt.string({ nonEmpty: true, required: true }),
+    hooks: object,
+    sensor: object,
+    metrics: opt.any({
+      check: (v: { render?: unknown; contentType?: unknown } | null) =>
+        typeof v === 'object' && v !== null && typeof v.render === 'function' && typeof v.contentType === 'string'
+          ? undefined
+          : 'expected a MetricsSource ({ contentType: string, render() })',
+    }),
+    healthChecks: opt.array(opt.any(), { expected: 'an array of health checks' }),
+    start: opt.function(),
+    stop: opt.function(),
+  },
+  { open: true, expected: 'a plugin object ({ name, hooks?, sensor?, ... })' },
+);
 
-function checkPlugin(plugin: unknown, index: number): asserts plugin is Plugin {
-  const at = `plugins[${index}]`;
-  if (plugin === null || typeof plugin !== 'object' || Array.isArray(plugin)) {
-    throw new SetupConfigError(`setup(): ${at} must be a plugin object ({ name, hooks?, sensor?, ... }), got ${describeValue(plugin)}`);
-  }
-  const p = plugin as Record<string, unknown>;
-  if (typeof p['name'] !== 'string' || p['name'].trim() === '') {
-    throw new SetupConfigError(`setup(): ${at}.name must be a non-empty string, got ${describeValue(p['name'])}`);
-  }
-  const named = `${at} ("${p['name']}")`;
-  for (const key of PLUGIN_FUNCTIONS) {
-    if (p[key] !== undefined && typeof p[key] !== 'function') {
-      throw new SetupConfigError(`setup(): ${named}.${key} must be a function when given, got ${describeValue(p[key])}`);
-    }
-  }
-  for (const key of PLUGIN_OBJECTS) {
-    if (p[key] !== undefined && (p[key] === null || typeof p[key] !== 'object')) {
-      throw new SetupConfigError(`setup(): ${named}.${key} must be an object when given, got ${describeValue(p[key])}`);
-    }
-  }
-  const metrics = p['metrics'] as Record<string, unknown> | undefined;
-  if (metrics && (typeof metrics['render'] !== 'function' || typeof metrics['contentType'] !== 'string')) {
-    throw new SetupConfigError(`setup(): ${named}.metrics must be a MetricsSource ({ contentType: string, render() })`);
-  }
-  if (p['healthChecks'] !== undefined && !Array.isArray(p['healthChecks'])) {
-    throw new SetupConfigError(
-      `setup(): ${named}.healthChecks must be an array of health checks when given, got ${describeValue(p['healthChecks'])}`,
-    );
-  }
-}
+export const SETUP_SHAPE: Shape = Object.freeze({
+  service: opt.string({ nonEmpty: true, required: true, expected: 'a non-empty string naming the service, e.g. "orders"' }),
+  version: opt.string(),
+  environment: opt.string(),
+  plugins: opt.array(PLUGIN_FIELD, { required: true, expected: 'an array of plugins, e.g. [prometheus(), health()]' }),
+  stopTimeoutMs: opt.number({ above: 0 }),
+  logger: object,
+});
 
 /** Checks everything once, so that start() and the hot paths need not. */
 export function validateSetupOptions(options: SetupOptions): void {
-  if (options === null || typeof options !== 'object') {
-    throw new SetupConfigError(`setup(): options must be an object ({ service, plugins, ... }), got ${describeValue(options)}`);
-  }
-  const { service, version, environment, plugins, stopTimeoutMs } = options;
-  if (typeof service !== 'string' || service.trim() === '') {
-    throw new SetupConfigError(`setup(): service must be a non-empty string naming the service, e.g. "orders"; got ${describeValue(service)}`);
-  }
-  checkOptionalString(version, 'version');
-  checkOptionalString(environment, 'environment');
-  if (stopTimeoutMs !== undefined && !(typeof stopTimeoutMs === 'number' && Number.isFinite(stopTimeoutMs) && stopTimeoutMs > 0)) {
-    throw new SetupConfigError(`setup(): stopTimeoutMs must be a positive number of milliseconds, got ${describeValue(stopTimeoutMs)}`);
-  }
-  if (!Array.isArray(plugins)) {
-    throw new SetupConfigError(`setup(): plugins must be an array of plugins, e.g. [prometheus(), health()]; got ${describeValue(plugins)}`);
-  }
+  validateOptions(SETUP_SHAPE, options, { source: 'setup()', error: (message, details) => new SetupConfigError(message, details) });
+  const { plugins } = options;
   const seen = new Map<string, number>();
-  plugins.forEach((plugin: unknown, index) => {
-    checkPlugin(plugin, index);
+  plugins.forEach((plugin, index) => {
     const first = seen.get(plugin.name);
     if (first !== undefined) {
       throw new SetupConfigError(
-        `setup(): duplicate plugin name "${plugin.name}" at plugins[${first}] and plugins[${index}]; each plugin may be given once`,
+        `invalid option \`plugins[${index}].name\` in setup(): duplicate plugin name "${plugin.name}", also at plugins[${first}]; each plugin may be given once`,
+        { kind: 'invalid', option: `plugins[${index}].name`, source: 'setup()', value: plugin.name },
       );
     }
     seen.set(plugin.name, index);

@@ -1,19 +1,6 @@
 // setup(): the plugins a user installed, composed into one hooks fan-out, one sensor and one
 // start/stop lifecycle.
-import {
-  combineHooks,
-  combineMetricsSources,
-  getLogger,
-  toDispatcher,
-  type HealthCheck,
-  type HookDispatcher,
-  type Logger,
-  type MetricsSource,
-  type Plugin,
-  type PluginContext,
-  type ServiceInfo,
-} from '@sightline/core';
-import { describeError } from './describe-value.js';
+import { combineHooks, combineMetricsSources, errorText, getLogger, type HealthCheck, type HookDispatcher, type Logger, type MetricsSource, type Plugin, type PluginContext, type ServiceInfo, toDispatcher } from '@sightline/core';
 import { PluginStartError, SetupStateError } from './errors.js';
 import { fanOutSensors, type CombinedSensor, type SensorFailures } from './sensor-fan-out.js';
 import { DEFAULT_STOP_TIMEOUT_MS, validateSetupOptions, type SetupOptions } from './setup-options.js';
@@ -124,11 +111,11 @@ export function setup(options: SetupOptions): Observability {
       logger.warn(`plugin "${plugin.name}" did not stop within ${stopTimeoutMs} ms; abandoned`, { plugin: plugin.name });
       // Whatever it does later must not become an unhandled rejection.
       stopping.catch((error: unknown) =>
-        logger.debug(`plugin "${plugin.name}" failed to stop after it was abandoned`, { error: describeError(error) }),
+        logger.debug(`plugin "${plugin.name}" failed to stop after it was abandoned`, { error: errorText(error) }),
       );
       return 'timedOut';
     } catch (error) {
-      logger.warn(`plugin "${plugin.name}" failed to stop`, { plugin: plugin.name, error: describeError(error) });
+      logger.warn(`plugin "${plugin.name}" failed to stop`, { plugin: plugin.name, error: errorText(error) });
       return 'failed';
     }
   }

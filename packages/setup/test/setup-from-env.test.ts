@@ -54,7 +54,7 @@ describe('setupFromEnv', () => {
     expect(journal).toEqual(['start:prometheus', 'start:health', 'stop:health', 'stop:prometheus']);
   });
 
-  it("gives each factory the code's options with the environment's laid over them, field by field", () => {
+  it("gives each factory its variables under the code's options, field by field (code > environment)", () => {
     setupFromEnv({
       env: { SIGHTLINE_SERVICE_NAME: 'orders', SIGHTLINE_HEALTH_PORT: '9464', SIGHTLINE_HEALTH_AUTH__TOKEN: 's3cret', SIGHTLINE_PLUGINS: 'health,prometheus' },
       factories: factories(),
@@ -62,11 +62,11 @@ describe('setupFromEnv', () => {
     });
     expect(received).toEqual({
       prometheus: {},
-      health: { host: '0.0.0.0', port: 9464, auth: { realm: 'ops', token: 's3cret' } },
+      health: { host: '0.0.0.0', port: 8080, auth: { realm: 'ops', token: 's3cret' } },
     });
   });
 
-  it('takes service, version, environment and stop timeout from the environment over the code', () => {
+  it('takes service, version, environment and stop timeout from the code over the environment', () => {
     const obs = setupFromEnv({
       env: { OTEL_SERVICE_NAME: 'orders-env', SIGHTLINE_SERVICE_VERSION: '2.0.0', SIGHTLINE_PLUGINS: 'none' },
       factories: factories(),
@@ -74,7 +74,9 @@ describe('setupFromEnv', () => {
       version: '1.0.0',
       environment: 'dev',
     });
-    expect([obs.service, obs.version, obs.environment, obs.plugins]).toEqual(['orders-env', '2.0.0', 'dev', []]);
+    expect([obs.service, obs.version, obs.environment, obs.plugins]).toEqual(['orders-code', '1.0.0', 'dev', []]);
+    const fromEnv = setupFromEnv({ env: { OTEL_SERVICE_NAME: 'orders-env', SIGHTLINE_SERVICE_VERSION: '2.0.0', SIGHTLINE_PLUGINS: 'none' }, factories: factories() });
+    expect([fromEnv.service, fromEnv.version]).toEqual(['orders-env', '2.0.0']);
   });
 
   it("types each factory's options from the factory itself", () => {
@@ -125,7 +127,7 @@ describe('setupFromEnv', () => {
 
   it('refuses factories that are not functions', () => {
     expect(() => setupFromEnv({ env: {}, factories: { prometheus: 'yes' } as unknown as Record<string, () => Plugin> })).toThrow(
-      'setupFromEnv(): factories.prometheus must be a plugin factory function, got "yes"',
+      'invalid option `factories.prometheus` in setupFromEnv(): expected a plugin factory function, got "yes"',
     );
   });
 

@@ -21,31 +21,32 @@ describe('setup', () => {
     const bad = (options: unknown) => () => setup(options as Parameters<typeof setup>[0]);
 
     it('refuses a missing or blank service name, naming the value', () => {
-      expect(bad({ plugins: [] })).toThrow(new SetupConfigError('setup(): service must be a non-empty string naming the service, e.g. "orders"; got undefined'));
-      expect(bad({ service: '  ', plugins: [] })).toThrow('setup(): service must be a non-empty string naming the service, e.g. "orders"; got "  "');
+      expect(bad({ plugins: [] })).toThrow(new SetupConfigError('missing option `service` in setup(): expected a non-empty string naming the service, e.g. "orders"'));
+      expect(bad({ service: '  ', plugins: [] })).toThrow('invalid option `service` in setup(): expected a non-empty string naming the service, e.g. "orders", got "  "');
+      expect(bad({ service: 'orders', plugins: [], servce: 'x' })).toThrow(new SetupConfigError('unknown option `servce` in setup(): did you mean `service`?'));
       expect(bad(undefined)).toThrow(SetupConfigError);
     });
 
     it('refuses duplicate plugin names, naming the name and both positions', () => {
       const journal: string[] = [];
       expect(bad({ service: 'orders', plugins: [fakePlugin('prometheus', journal), fakePlugin('health', journal), fakePlugin('prometheus', journal)] })).toThrow(
-        new SetupConfigError('setup(): duplicate plugin name "prometheus" at plugins[0] and plugins[2]; each plugin may be given once'),
+        new SetupConfigError('invalid option `plugins[2].name` in setup(): duplicate plugin name "prometheus", also at plugins[0]; each plugin may be given once'),
       );
     });
 
     it('refuses plugins that are not plugins, and bad option values', () => {
-      expect(bad({ service: 'orders' })).toThrow('setup(): plugins must be an array of plugins, e.g. [prometheus(), health()]; got undefined');
-      expect(bad({ service: 'orders', plugins: [null] })).toThrow('setup(): plugins[0] must be a plugin object ({ name, hooks?, sensor?, ... }), got null');
-      expect(bad({ service: 'orders', plugins: [{ name: '' }] })).toThrow('setup(): plugins[0].name must be a non-empty string, got ""');
-      expect(bad({ service: 'orders', plugins: [{ name: 'x', start: 'now' }] })).toThrow('setup(): plugins[0] ("x").start must be a function when given, got "now"');
+      expect(bad({ service: 'orders' })).toThrow('missing option `plugins` in setup(): expected an array of plugins, e.g. [prometheus(), health()]');
+      expect(bad({ service: 'orders', plugins: [null] })).toThrow('invalid option `plugins[0]` in setup(): expected a plugin object ({ name, hooks?, sensor?, ... }), got null');
+      expect(bad({ service: 'orders', plugins: [{ name: '' }] })).toThrow('invalid option `plugins[0].name` in setup(): expected a non-empty string, got ""');
+      expect(bad({ service: 'orders', plugins: [{ name: 'x', start: 'now' }] })).toThrow('invalid option `plugins[0].start` in setup(): expected a function, got "now"');
       expect(bad({ service: 'orders', plugins: [{ name: 'x', metrics: { render: () => '' } }] })).toThrow(
-        'setup(): plugins[0] ("x").metrics must be a MetricsSource ({ contentType: string, render() })',
+        'invalid option `plugins[0].metrics` in setup(): expected a MetricsSource ({ contentType: string, render() }) (got an object)',
       );
       expect(bad({ service: 'orders', plugins: [{ name: 'x', healthChecks: check('db') }] })).toThrow(
-        'setup(): plugins[0] ("x").healthChecks must be an array of health checks when given, got an object',
+        'invalid option `plugins[0].healthChecks` in setup(): expected an array of health checks, got an object',
       );
-      expect(bad({ service: 'orders', plugins: [], stopTimeoutMs: -1 })).toThrow('setup(): stopTimeoutMs must be a positive number of milliseconds, got number -1');
-      expect(bad({ service: 'orders', plugins: [], version: 2 })).toThrow('setup(): version must be a string when given, got number 2');
+      expect(bad({ service: 'orders', plugins: [], stopTimeoutMs: -1 })).toThrow('invalid option `stopTimeoutMs` in setup(): expected a finite number > 0, got -1');
+      expect(bad({ service: 'orders', plugins: [], version: 2 })).toThrow('invalid option `version` in setup(): expected a string, got 2');
     });
   });
 
@@ -342,5 +343,39 @@ describe('setup', () => {
     expect(typeof obs.sensor.onCommitInitiated(null)).toBe('number');
     expect(obs.metrics).toBeUndefined();
     expect(await obs.stop()).toEqual({ stopped: [], failed: [], timedOut: [] });
+  });
+  it("hands each plugin sensor's own state object, unchanged through setup(), to its completed and error callbacks", () => {
+    // A Faust-style sensor: its opening callbacks return an object of its own.
+    const got: unknown[][] = [];
+    const faust = (label: string) => ({
+      commit: { label, what: 'commit' },
+      send: { label, what: 'send' },
+      onCommitInitiated() {
+        return this.commit;
+      },
+      onCommitCompleted(_consumer: unknown, state: unknown) {
+        got.push([label, 'commit', state]);
+      },
+      onSendInitiated() {
+        return this.send;
+      },
+      onSendError(_producer: unknown, _error: unknown, state: unknown) {
+        got.push([label, 'sendError', state]);
+      },
+    });
+    const a = faust('a');
+    const b = faust('b');
+    // A sensor timing with a number, as Sightline's own do: it gets its own start time back.
+    const timing = { commits: [] as unknown[], onCommitInitiated: () => 5, onCommitCompleted: (_c: unknown, state: unknown) => void timing.commits.push(state) };
+    const { sensor } = setup({ service: 'orders', plugins: [{ name: 'a', sensor: a }, { name: 't', sensor: timing }, { name: 'b', sensor: b }] });
+    sensor.onCommitCompleted(null, sensor.onCommitInitiated(null));
+    sensor.onSendError(null, new Error('down'), sensor.onSendInitiated(null, 'orders', {}));
+    expect(got).toEqual([
+      ['a', 'commit', a.commit],
+      ['b', 'commit', b.commit],
+      ['a', 'sendError', a.send],
+      ['b', 'sendError', b.send],
+    ]);
+    expect(timing.commits).toEqual([5]);
   });
 });

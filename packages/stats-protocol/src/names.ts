@@ -1,6 +1,7 @@
 // What a metric name and its tags may be: the batch rule (what a server accepts) and the stricter
 // rule for tags that must also survive a StatsD line (what the client lets through).
-import { describeValue, isPlainObject } from './describe-value.js';
+import { describeValue } from '@sightline/core';
+import { isPlainObject } from './is-plain-object.js';
 import type { Tags } from './metric.js';
 
 /** A letter or `_`, then letters, digits, `_ . -`; a client's prefix is part of the name. */

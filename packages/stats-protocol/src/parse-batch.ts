@@ -1,6 +1,7 @@
 // What a server accepts: the batch as a whole (refused with 400 when wrong), then each metric on its
 // own (a wrong one is reported by index and never fails the others).
-import { describeValue, isPlainObject } from './describe-value.js';
+import { describeValue } from '@sightline/core';
+import { isPlainObject } from './is-plain-object.js';
 import { BATCH_METRIC_TYPES, type BatchMetric, type BatchMetricType, type Tags } from './metric.js';
 import { isValidMetricName, METRIC_NAME_FORM, parseTags } from './names.js';
 import { PROTOCOL_VERSION } from './wire.js';

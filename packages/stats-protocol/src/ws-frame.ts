@@ -1,6 +1,7 @@
 // The WebSocket envelope: one text frame per batch, `{id, timestamp, signature, body}`, the body
 // being the batch JSON as a string (the signature covers those exact bytes).
-import { describeValue, isPlainObject } from './describe-value.js';
+import { describeValue } from '@sightline/core';
+import { isPlainObject } from './is-plain-object.js';
 
 export interface WsFrame {
   /** Echoed in the ack, so the client can match answers to batches. */

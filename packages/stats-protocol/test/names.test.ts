@@ -40,7 +40,7 @@ describe('tags', () => {
     for (const bad of ['a|b', 'a,b', 'a#b', 'a\nb', 'a\rb']) {
       expect(checkStatsdSafeTags({ k: bad })).toBe(`tag k value ${JSON.stringify(bad)} must not contain | , # or a newline`);
     }
-    expect(checkStatsdSafeTags(['x'])).toBe('"tags" must be an object of string values, got an array');
+    expect(checkStatsdSafeTags(['x'])).toBe('"tags" must be an object of string values, got ["x"]');
     expect(checkStatsdSafeTags({ k: 2 })).toBe('tag "k" must be a string, got 2');
   });
 });

@@ -29,11 +29,11 @@ describe('parseBatch', () => {
 
   it('names what is wrong with the batch as a whole', () => {
     expect(parseBatch('{"v":1,')).toEqual({ ok: false, error: expect.stringMatching(/^invalid JSON: /) });
-    expect(parseBatch('[]')).toEqual({ ok: false, error: 'batch must be a JSON object {"v":1,"metrics":[...]}, got an array' });
+    expect(parseBatch('[]')).toEqual({ ok: false, error: 'batch must be a JSON object {"v":1,"metrics":[...]}, got []' });
     expect(parseBatch('"x"')).toEqual({ ok: false, error: 'batch must be a JSON object {"v":1,"metrics":[...]}, got "x"' });
-    expect(parseBatch('{"metrics":[]}')).toEqual({ ok: false, error: 'unsupported batch version nothing: expected "v": 1' });
+    expect(parseBatch('{"metrics":[]}')).toEqual({ ok: false, error: 'unsupported batch version undefined: expected "v": 1' });
     expect(parseBatch('{"v":2,"metrics":[]}')).toEqual({ ok: false, error: 'unsupported batch version 2: expected "v": 1' });
-    expect(parseBatch('{"v":1}')).toEqual({ ok: false, error: '"metrics" must be an array, got nothing' });
+    expect(parseBatch('{"v":1}')).toEqual({ ok: false, error: '"metrics" must be an array, got undefined' });
     expect(parseBatch('{"v":1,"metrics":{}}')).toEqual({ ok: false, error: '"metrics" must be an array, got an object' });
   });
 
@@ -58,17 +58,17 @@ describe('parseBatch', () => {
 describe('parseMetric', () => {
   it.each([
     [null, 'metric must be an object, got null'],
-    [[1], 'metric must be an object, got an array'],
+    [[1], 'metric must be an object, got [1]'],
     [{ type: 'meter', name: 'a', value: 1 }, 'unknown type "meter": expected one of counter, gauge, timer, histogram, set'],
-    [{ name: 'a', value: 1 }, 'unknown type nothing: expected one of counter, gauge, timer, histogram, set'],
+    [{ name: 'a', value: 1 }, 'unknown type undefined: expected one of counter, gauge, timer, histogram, set'],
     [{ type: 'counter', name: 'a b', value: 1 }, 'invalid name "a b": expected a string of at most 200 characters matching /^[A-Za-z_][A-Za-z0-9_.-]*$/'],
     [{ type: 'counter', name: 'a', value: '1' }, 'counter "a": "value" must be a finite number, got "1"'],
-    [{ type: 'gauge', name: 'a' }, 'gauge "a": "value" must be a finite number, got nothing'],
-    [{ type: 'timer', name: 'a', values: [] }, 'timer "a": "values" must be a non-empty array of finite numbers, got an array'],
-    [{ type: 'timer', name: 'a', value: 3 }, 'timer "a": "values" must be a non-empty array of finite numbers, got nothing'],
+    [{ type: 'gauge', name: 'a' }, 'gauge "a": "value" must be a finite number, got undefined'],
+    [{ type: 'timer', name: 'a', values: [] }, 'timer "a": "values" must be a non-empty array of finite numbers, got []'],
+    [{ type: 'timer', name: 'a', value: 3 }, 'timer "a": "values" must be a non-empty array of finite numbers, got undefined'],
     [{ type: 'histogram', name: 'a', values: [1, null] }, 'histogram "a": values[1] must be a finite number, got null'],
     [{ type: 'set', name: 'a', values: ['x', 2] }, 'set "a": values[1] must be a string, got 2'],
-    [{ type: 'counter', name: 'a', value: 1, tags: ['x'] }, 'counter "a": "tags" must be an object of string values, got an array'],
+    [{ type: 'counter', name: 'a', value: 1, tags: ['x'] }, 'counter "a": "tags" must be an object of string values, got ["x"]'],
     [{ type: 'counter', name: 'a', value: 1, tags: { k: 1 } }, 'counter "a": tag "k" must be a string, got 1'],
     [{ type: 'counter', name: 'a', value: 1, tags: { '': 'v' } }, 'counter "a": "tags" has an empty key'],
   ])('%j -> %s', (raw, message) => {
@@ -77,6 +77,6 @@ describe('parseMetric', () => {
 
   it('caps a long name in its message', () => {
     const message = parseMetric({ type: 'counter', name: `a${'b'.repeat(300)}`, value: 1 }) as string;
-    expect(message.startsWith(`invalid name "a${'b'.repeat(55)}...: expected`)).toBe(true);
+    expect(message.startsWith(`invalid name "a${'b'.repeat(59)}...": expected`)).toBe(true);
   });
 });

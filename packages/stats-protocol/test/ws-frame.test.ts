@@ -17,7 +17,7 @@ describe('WebSocket frames', () => {
 
   it('names what is wrong, keeping the id when there is one to ack', () => {
     expect(parseWsFrame('{')).toEqual({ ok: false, id: null, error: expect.stringMatching(/^invalid frame JSON: /) });
-    expect(parseWsFrame('[1]')).toEqual({ ok: false, id: null, error: 'frame must be a JSON object {id, timestamp, signature, body}, got an array' });
+    expect(parseWsFrame('[1]')).toEqual({ ok: false, id: null, error: 'frame must be a JSON object {id, timestamp, signature, body}, got [1]' });
     expect(parseWsFrame('{"id":"1","body":""}')).toEqual({ ok: false, id: null, error: 'frame "id" must be an integer, got "1"' });
     expect(parseWsFrame('{"id":1.5,"body":""}')).toEqual({ ok: false, id: null, error: 'frame "id" must be an integer, got 1.5' });
     expect(parseWsFrame('{"id":7,"body":{"v":1}}')).toEqual({ ok: false, id: 7, error: 'frame "body" must be the batch JSON as a string, got an object' });

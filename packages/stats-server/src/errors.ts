@@ -1,4 +1,4 @@
-import { SightlineConfigError } from '@sightline/core';
+import { OptionsError } from '@sightline/core';
 
 /** An option given to `createStatsServer()` or the CLI was wrong: the message names it and the expected form. */
-export class StatsServerConfigError extends SightlineConfigError {}
+export class StatsServerConfigError extends OptionsError {}

@@ -1,4 +1,5 @@
 // Options of createStatsServer(): the type users write, its defaults, and validation done once.
+import { opt, validateOptions, type Shape } from '@sightline/core';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SKEW_MS } from '@sightline/stats-protocol';
 import { StatsServerConfigError } from './errors.js';
 
@@ -78,100 +79,69 @@ export const DEFAULTS = Object.freeze({
   requestTimeoutMs: 30_000,
 });
 
-export function resolveOptions(options: StatsServerOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new StatsServerConfigError('createStatsServer() expects an options object with at least { secrets }');
+const increasing = (v: readonly number[]): string | undefined =>
+  v.length > 0 && v.every((b, i) => i === 0 || b > v[i - 1]!) ? undefined : 'expected a non-empty array of finite, strictly increasing numbers';
+const bucketList = opt.array(opt.number(), { check: increasing });
+const portField = opt.integer({ min: 0, max: 65_535 });
+const hostField = opt.string({ nonEmpty: true, expected: 'a host name or IP address such as "127.0.0.1"' });
+const positiveInt = opt.integer({ min: 1 });
+// Secrets are never echoed, only where the problem is.
+const secretField = opt.string({ nonEmpty: true, secret: true });
+
+/** createStatsServer()'s options, checked by core's one rule: `statsd: { udp: 1 }` is an error, not a server without a listener. */
+export const STATS_SERVER_SHAPE: Shape = Object.freeze({
+  host: hostField,
+  port: portField,
+  secrets: opt.oneOf([secretField, opt.array(secretField, { check: (v: readonly string[]) => (v.length > 0 ? undefined : 'expected at least one secret') })], {
+    required: true,
+    secret: true,
+  }),
+  statsd: opt.object({ host: hostField, udpPort: portField, tcpPort: portField }),
+  maxBodyBytes: positiveInt,
+  maxSkewMs: positiveInt,
+  maxSeries: positiveInt,
+  maxSetMembers: positiveInt,
+  buckets: opt.oneOf([bucketList, opt.object({ timer: bucketList, histogram: bucketList })]),
+  maxTcpLineLength: positiveInt,
+  requestTimeoutMs: positiveInt,
+  exposeMetrics: opt.boolean(),
+});
+
+export function resolveOptions(options: StatsServerOptions, source = 'createStatsServer()'): ResolvedOptions {
+  validateOptions(STATS_SERVER_SHAPE, options, { source, error: (message, details) => new StatsServerConfigError(message, details) });
+  if (options === undefined) {
+    throw new StatsServerConfigError(`missing option \`secrets\` in ${source}: expected an options object with at least { secrets }`, { option: 'secrets', source });
   }
-  const host = hostOption('host', options.host, DEFAULTS.host);
+  const host = options.host ?? DEFAULTS.host;
   const statsd = options.statsd ?? {};
+  const secrets = typeof options.secrets === 'string' ? [options.secrets] : options.secrets;
   return Object.freeze({
     host,
-    port: port('port', options.port ?? DEFAULTS.port),
-    secrets: secrets(options.secrets),
-    statsdHost: hostOption('statsd.host', statsd.host, host),
-    udpPort: statsd.udpPort === undefined ? undefined : port('statsd.udpPort', statsd.udpPort),
-    tcpPort: statsd.tcpPort === undefined ? undefined : port('statsd.tcpPort', statsd.tcpPort),
-    maxBodyBytes: positiveInt('maxBodyBytes', options.maxBodyBytes ?? DEFAULTS.maxBodyBytes),
-    maxSkewMs: positiveInt('maxSkewMs', options.maxSkewMs ?? DEFAULTS.maxSkewMs),
-    maxSeries: positiveInt('maxSeries', options.maxSeries ?? DEFAULTS.maxSeries),
-    maxSetMembers: positiveInt('maxSetMembers', options.maxSetMembers ?? DEFAULTS.maxSetMembers),
+    port: options.port ?? DEFAULTS.port,
+    secrets: Object.freeze([...secrets]),
+    statsdHost: statsd.host ?? host,
+    udpPort: statsd.udpPort,
+    tcpPort: statsd.tcpPort,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+    maxSkewMs: options.maxSkewMs ?? DEFAULTS.maxSkewMs,
+    maxSeries: options.maxSeries ?? DEFAULTS.maxSeries,
+    maxSetMembers: options.maxSetMembers ?? DEFAULTS.maxSetMembers,
     ...bucketOptions(options.buckets),
-    maxTcpLineLength: positiveInt('maxTcpLineLength', options.maxTcpLineLength ?? DEFAULTS.maxTcpLineLength),
-    requestTimeoutMs: positiveInt('requestTimeoutMs', options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs),
-    exposeMetrics: bool('exposeMetrics', options.exposeMetrics ?? true),
+    maxTcpLineLength: options.maxTcpLineLength ?? DEFAULTS.maxTcpLineLength,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+    exposeMetrics: options.exposeMetrics ?? true,
   });
-}
-
-function hostOption(name: string, value: unknown, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new StatsServerConfigError(`${name}: expected a host name or IP address such as "127.0.0.1", got ${shown(value)}`);
-  }
-  return value;
-}
-
-function port(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65_535) {
-    throw new StatsServerConfigError(`${name}: expected an integer port from 0 to 65535, got ${shown(value)}`);
-  }
-  return value;
-}
-
-function positiveInt(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new StatsServerConfigError(`${name}: expected a positive integer, got ${shown(value)}`);
-  }
-  return value;
-}
-
-function bool(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new StatsServerConfigError(`${name}: expected true or false, got ${shown(value)}`);
-  return value;
-}
-
-function secrets(value: unknown): readonly string[] {
-  const list = typeof value === 'string' ? [value] : value;
-  // The message never shows a secret, only where the problem is.
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new StatsServerConfigError('secrets: expected a non-empty string or a non-empty array of non-empty strings');
-  }
-  list.forEach((s: unknown, i: number) => {
-    if (typeof s !== 'string' || s.length === 0) {
-      throw new StatsServerConfigError(`secrets[${i}]: expected a non-empty string, got ${typeof s === 'string' ? 'an empty string' : typeof s}`);
-    }
-  });
-  return Object.freeze([...(list as string[])]);
 }
 
 function bucketOptions(value: StatsServerOptions['buckets']): { timerBuckets: readonly number[]; histogramBuckets: readonly number[] } {
   if (value === undefined) return { timerBuckets: DEFAULT_TIMER_BUCKETS, histogramBuckets: DEFAULT_HISTOGRAM_BUCKETS };
   if (Array.isArray(value)) {
-    const b = bucketList('buckets', value);
+    const b = Object.freeze([...(value as readonly number[])]);
     return { timerBuckets: b, histogramBuckets: b };
-  }
-  if (typeof value !== 'object' || value === null) {
-    throw new StatsServerConfigError(`buckets: expected an array of increasing numbers or { timer, histogram }, got ${shown(value)}`);
   }
   const { timer, histogram } = value as BucketOptions;
   return {
-    timerBuckets: timer === undefined ? DEFAULT_TIMER_BUCKETS : bucketList('buckets.timer', timer),
-    histogramBuckets: histogram === undefined ? DEFAULT_HISTOGRAM_BUCKETS : bucketList('buckets.histogram', histogram),
+    timerBuckets: timer === undefined ? DEFAULT_TIMER_BUCKETS : Object.freeze([...timer]),
+    histogramBuckets: histogram === undefined ? DEFAULT_HISTOGRAM_BUCKETS : Object.freeze([...histogram]),
   };
-}
-
-function bucketList(name: string, value: unknown): readonly number[] {
-  const ok =
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every((b: unknown, i: number) => typeof b === 'number' && Number.isFinite(b) && (i === 0 || b > (value[i - 1] as number)));
-  if (!ok) {
-    throw new StatsServerConfigError(`${name}: expected a non-empty array of finite, strictly increasing numbers, got ${shown(value)}`);
-  }
-  return Object.freeze([...(value as number[])]);
-}
-
-function shown(value: unknown): string {
-  if (Array.isArray(value)) return JSON.stringify(value).slice(0, 80);
-  if (typeof value === 'string') return JSON.stringify(value);
-  return String(value);
 }

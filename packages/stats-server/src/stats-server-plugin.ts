@@ -1,7 +1,7 @@
 // The core Plugin for @sightline/setup: the server's metrics in the app's /metrics, started and stopped with the app.
-import type { MetricsSource, Plugin } from '@sightline/core';
-import type { StatsServerOptions } from './options.js';
-import { createStatsServer, type StatsServer } from './stats-server.js';
+import { withOptionsShape, type MetricsSource, type Plugin } from '@sightline/core';
+import { STATS_SERVER_SHAPE, type StatsServerOptions } from './options.js';
+import { newStatsServer, type StatsServer } from './stats-server.js';
 
 export interface StatsServerPlugin extends Plugin {
   readonly name: 'stats-server';
@@ -11,8 +11,8 @@ export interface StatsServerPlugin extends Plugin {
 }
 
 /** A plugin around a new server built from `options`, or around a server you created. */
-export function statsServer(optionsOrServer: StatsServerOptions | StatsServer): StatsServerPlugin {
-  const server = isServer(optionsOrServer) ? optionsOrServer : createStatsServer(optionsOrServer);
+function statsServerPlugin(optionsOrServer: StatsServerOptions | StatsServer): StatsServerPlugin {
+  const server = isServer(optionsOrServer) ? optionsOrServer : newStatsServer(optionsOrServer, 'statsServer()');
   return {
     name: 'stats-server',
     metrics: server.metrics,
@@ -25,5 +25,7 @@ export function statsServer(optionsOrServer: StatsServerOptions | StatsServer): 
 }
 
 function isServer(value: StatsServerOptions | StatsServer): value is StatsServer {
-  return typeof (value as StatsServer).listen === 'function' && typeof (value as StatsServer).snapshot === 'function';
+  return typeof value === 'object' && value !== null && typeof (value as StatsServer).listen === 'function' && typeof (value as StatsServer).snapshot === 'function';
 }
+
+export const statsServer = withOptionsShape(statsServerPlugin, STATS_SERVER_SHAPE);

@@ -1,8 +1,8 @@
 // The receiving server: HTTP and WebSocket batch ingest on one port, optional StatsD UDP/TCP
 // listeners, one store, and what it holds as a MetricsSource and a JSON snapshot.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { getLogger, type MetricsSource } from '@sightline/core';
+import type { Socket } from 'node:net';
+import { getLogger, listen, type MetricsSource } from '@sightline/core';
 import { WS_PATH } from '@sightline/stats-protocol';
 import { MetricStore, type StoreSnapshot } from './aggregation/metric-store.js';
 import { BatchIngest } from './batch/batch-ingest.js';
@@ -61,7 +61,12 @@ export interface StatsServer {
  * `StatsServerConfigError` naming the option.
  */
 export function createStatsServer(options: StatsServerOptions): StatsServer {
-  return new StatsServerImpl(resolveOptions(options));
+  return newStatsServer(options, 'createStatsServer()');
+}
+
+/** The server, with `source` naming the caller in option errors. */
+export function newStatsServer(options: StatsServerOptions, source: string): StatsServer {
+  return new StatsServerImpl(resolveOptions(options, source));
 }
 
 class StatsServerImpl implements StatsServer {
@@ -191,12 +196,8 @@ interface Running {
 }
 
 function listenOn(server: HttpServer, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      server.on('error', (error: Error) => log.warn('HTTP server error', { error: error.message }));
-      resolve((server.address() as AddressInfo).port);
-    });
+  return listen(server, port, host).then((address) => {
+    server.on('error', (error: Error) => log.warn('HTTP server error', { error: error.message }));
+    return address.port;
   });
 }

@@ -1,21 +1,54 @@
 // The errors this package throws or reports. Messages name the bad value and the expected form,
 // and never contain the secret.
-import { SightlineConfigError, SightlineError } from '@sightline/core';
+import { OptionsError, SightlineError } from '@sightline/core';
 
 /** Where a setting's value came from. */
 export type SettingSource = 'argv' | 'env' | 'file' | 'options' | 'default';
 
-/** An invalid client setting: names the setting, where its value came from, and what was expected. */
-export class StatsConfigError extends SightlineConfigError {
+/** Where a setting came from, as core's option messages word it: `env STATS_CLIENT_SETTINGS__DEST_PORT`. */
+export function describeSettingOrigin(source: SettingSource, origin: string): string {
+  if (source === 'options' && origin.startsWith('defaults.')) return 'StatsClientSettings.load() defaults';
+  switch (source) {
+    case 'env':
+    case 'argv':
+    case 'file':
+      return `${source} ${origin}`;
+    default:
+      return origin;
+  }
+}
+
+export interface StatsConfigErrorDetails {
+  readonly kind?: 'invalid' | 'unknown' | 'missing';
+  /** The closest valid name, for an unknown one. */
+  readonly suggestion?: string;
+  /** Names the place in the message when `origin` does not (a setting left at its default). */
+  readonly place?: string;
+}
+
+/**
+ * An invalid client setting, in core's one message style: names the setting, where its value came
+ * from, and what was expected.
+ */
+export class StatsConfigError extends OptionsError {
   readonly setting: string;
-  readonly source: SettingSource;
+  declare readonly source: SettingSource;
   /** Where exactly: `--stats-dest-port`, `STATS_CLIENT_SETTINGS__DEST_PORT`, `config.json: destPort`... */
   readonly origin: string;
 
-  constructor(setting: string, source: SettingSource, origin: string, problem: string) {
-    super(`Invalid stats client setting ${setting} (from ${origin}): ${problem}`);
+  constructor(setting: string, source: SettingSource, origin: string, problem: string, more: StatsConfigErrorDetails = {}) {
+    const { kind = 'invalid', suggestion, place } = more;
+    // An unknown variable or flag is named as itself: "unknown variable `STATS_CLIENT_SETTINGS__X` in env: ...".
+    const named =
+      kind === 'unknown' && (source === 'env' || source === 'argv')
+        ? `unknown ${source === 'env' ? 'variable' : 'flag'} \`${origin}\` in ${source}`
+        : `${kind} option \`${setting}\` in ${place ?? describeSettingOrigin(source, origin)}`;
+    super(`${named}: ${problem}`, {
+      option: setting,
+      source,
+      ...(suggestion === undefined ? {} : { suggestion }),
+    });
     this.setting = setting;
-    this.source = source;
     this.origin = origin;
   }
 }

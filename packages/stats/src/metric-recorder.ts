@@ -4,6 +4,7 @@
 // once, when a series first appears in a flush window.
 import { checkStatsdSafeTags, isValidMetricName, METRIC_NAME_PATTERN, type Tags } from '@sightline/stats-protocol';
 import type { MetricRecord } from './batch.js';
+import { errorText } from '@sightline/core';
 
 /** Tags as an object (`{ env: 'prod' }`) or, as hot-shots takes them, an array (`['env:prod']`). */
 export type TagsInput = Tags | readonly string[];
@@ -232,7 +233,7 @@ export abstract class MetricRecorder {
       entry.members.add(text);
       if (++this.size >= this.ctx.maxBatchSize) this.full();
     } catch (error) {
-      this.ctx.reportInvalid(String(name), `recording failed: ${(error as Error).message}`);
+      this.ctx.reportInvalid(String(name), `recording failed: ${errorText(error)}`);
     }
   }
 
@@ -296,7 +297,7 @@ export abstract class MetricRecorder {
       entry.values.push(value);
       if (++this.size >= this.ctx.maxBatchSize) this.full();
     } catch (error) {
-      this.ctx.reportInvalid(String(name), `recording failed: ${(error as Error).message}`);
+      this.ctx.reportInvalid(String(name), `recording failed: ${errorText(error)}`);
     }
   }
 
@@ -325,7 +326,7 @@ export abstract class MetricRecorder {
       else entry.value = value;
       entry.calls++;
     } catch (error) {
-      this.ctx.reportInvalid(String(name), `recording failed: ${(error as Error).message}`);
+      this.ctx.reportInvalid(String(name), `recording failed: ${errorText(error)}`);
     }
   }
 
@@ -333,7 +334,7 @@ export abstract class MetricRecorder {
     try {
       this.onFull();
     } catch (error) {
-      this.ctx.reportInvalid('(buffer)', `flush failed: ${(error as Error).message}`);
+      this.ctx.reportInvalid('(buffer)', `flush failed: ${errorText(error)}`);
     }
   }
 

@@ -2,8 +2,9 @@
 // environment, and how it is checked. Both `new StatsClient(options)` and
 // `StatsClientSettings.load()` resolve through here, so a value is validated the same way wherever
 // it came from, and an error names the setting and its source.
+import { closestName, opt, validateField, type Field, type OptionsErrorFactory, type Shape } from '@sightline/core';
 import { checkStatsdSafeTags, DEFAULT_MAX_BODY_BYTES, isValidMetricName, METRIC_NAME_PATTERN, type Tags } from '@sightline/stats-protocol';
-import { StatsConfigError, type SettingSource } from './errors.js';
+import { describeSettingOrigin, StatsConfigError, type SettingSource } from './errors.js';
 
 export const PROTOCOLS = Object.freeze(['http', 'ws', 'udp', 'tcp', 'uds'] as const);
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -149,7 +150,7 @@ function nonEmpty(v: string): string | undefined {
 
 function checkPrefix(v: string): string | undefined {
   if (v === '' || isValidMetricName(v)) return undefined;
-  return `${JSON.stringify(v)} must match ${METRIC_NAME_PATTERN}`;
+  return `must match ${METRIC_NAME_PATTERN}`;
 }
 
 /** One value and where it came from, before validation. `raw` values are strings from argv / env. */
@@ -169,10 +170,32 @@ export interface SettingOrigin {
   readonly origin: string;
 }
 
-function show(name: SettingName, value: unknown): string {
-  if (name === 'secret') return '<redacted>';
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+/** A setting as a field of core's one rule: the same kinds, ranges and checks. */
+export function settingField(name: SettingName): Field {
+  const spec = SETTING_SPECS[name];
+  const own = spec.check as ((value: never) => string | undefined) | undefined;
+  // A value is checked as it will be used: `orders.` is checked as `orders`.
+  const normalize = spec.normalize;
+  const check = own && normalize ? (value: never) => own(normalize(value) as never) : own;
+  const extra = { ...(check ? { check } : {}), ...(name === 'secret' ? { secret: true } : {}) };
+  switch (spec.kind) {
+    case 'string':
+      return opt.string(extra);
+    case 'enum':
+      return opt.enum(spec.values!, extra);
+    case 'bool':
+      return opt.boolean(extra);
+    case 'int':
+      return opt.integer({ min: spec.min!, max: spec.max!, ...extra });
+    case 'number':
+      // sampleRate: (0, 1].
+      return opt.number({ ...(spec.min === Number.MIN_VALUE ? { above: 0 } : { min: spec.min! }), max: spec.max!, ...extra });
+    case 'tags':
+      return opt.record(opt.oneOf([opt.string(), opt.number(), opt.boolean()]), { check: (v: unknown) => checkStatsdSafeTags(v), expected: 'tags { key: value } (k:v,k2:v2 in argv and env)' });
+  }
 }
+
+const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
 
 function parseTagsText(text: string): unknown {
   const trimmed = text.trim();
@@ -187,69 +210,45 @@ function parseTagsText(text: string): unknown {
   return out;
 }
 
-/** Parses and checks one value; throws StatsConfigError naming the setting and its origin. */
-export function coerceSetting(name: SettingName, input: SettingInput): unknown {
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+
+/** Text from argv or env to a typed value; text that does not parse is left as text for the check to refuse. */
+function parseRaw(name: SettingName, text: string, fail: (problem: string) => never): unknown {
   const spec = SETTING_SPECS[name];
+  const t = text.trim();
+  switch (spec.kind) {
+    case 'bool':
+      return TRUE.has(t.toLowerCase()) ? true : FALSE.has(t.toLowerCase()) ? false : text;
+    case 'int':
+      return /^[-+]?\d+$/.test(t) ? Number(t) : text;
+    case 'number':
+      return t !== '' && Number.isFinite(Number(t)) ? Number(t) : text;
+    case 'tags':
+      try {
+        return parseTagsText(text);
+      } catch (error) {
+        return fail(`expected k:v,k2:v2 or a JSON object, got ${show(text)} (${(error as Error).message})`);
+      }
+    default:
+      return text;
+  }
+}
+
+/** Parses and checks one value by core's rule; throws StatsConfigError naming the setting and its origin. */
+export function coerceSetting(name: SettingName, input: SettingInput): unknown {
   const fail = (problem: string): never => {
     throw new StatsConfigError(name, input.source, input.origin, problem);
   };
-  let value = input.value;
-  const shown = show(name, value);
-  switch (spec.kind) {
-    case 'string':
-      if (typeof value !== 'string') fail(`expected a string, got ${typeof value}`);
-      break;
-    case 'enum':
-      if (typeof value !== 'string' || !spec.values!.includes(value)) {
-        fail(`${shown} is not one of ${spec.values!.join(', ')}`);
-      }
-      break;
-    case 'bool':
-      if (input.raw && typeof value === 'string') {
-        const lower = value.trim().toLowerCase();
-        if (['true', '1', 'yes', 'on'].includes(lower)) value = true;
-        else if (['false', '0', 'no', 'off'].includes(lower)) value = false;
-        else fail(`${shown} is not a boolean: expected true or false`);
-      }
-      if (typeof value !== 'boolean') fail(`expected a boolean, got ${typeof value}`);
-      break;
-    case 'int':
-    case 'number': {
-      if (input.raw && typeof value === 'string') {
-        const text = value.trim();
-        const ok = spec.kind === 'int' ? /^[-+]?\d+$/.test(text) : text !== '' && Number.isFinite(Number(text));
-        if (!ok) fail(`${shown} is not ${spec.kind === 'int' ? 'an integer' : 'a number'}`);
-        value = Number(text);
-      }
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        fail(`${shown} is not ${spec.kind === 'int' ? 'an integer' : 'a finite number'}`);
-      }
-      const n = value as number;
-      if (spec.kind === 'int' && !Number.isInteger(n)) fail(`${shown} is not an integer`);
-      if (n < spec.min! || n > spec.max!) {
-        const range = spec.kind === 'number' ? `in (0, ${spec.max}]` : `from ${spec.min} to ${spec.max}`;
-        fail(`${n} is out of range: expected ${spec.kind === 'int' ? 'an integer' : 'a number'} ${range}`);
-      }
-      break;
-    }
-    case 'tags': {
-      if (input.raw && typeof value === 'string') {
-        try {
-          value = parseTagsText(value);
-        } catch (error) {
-          fail(`${shown} is not k:v,k2:v2 or a JSON object (${(error as Error).message})`);
-        }
-      }
-      const problem = checkStatsdSafeTags(value);
-      if (problem) fail(problem);
-      value = Object.freeze({ ...(value as Tags) });
-      break;
-    }
-  }
-  if (spec.normalize) value = spec.normalize(value as never);
-  const problem = spec.check?.(value as never);
-  if (problem) fail(problem);
-  return value;
+  const spec = SETTING_SPECS[name];
+  let value = input.raw && typeof input.value === 'string' ? parseRaw(name, input.value, fail) : input.value;
+  // Rewrites a typed value before the check (a trailing dot off a prefix).
+  if (spec.normalize && typeof value === 'string') value = spec.normalize(value as never);
+  validateField(settingField(name), value, name, {
+    source: input.origin,
+    error: (_message, details) => new StatsConfigError(name, input.source, input.origin, details.problem ?? 'invalid'),
+  });
+  return spec.kind === 'tags' ? Object.freeze({ ...(value as Tags) }) : value;
 }
 
 /**
@@ -257,7 +256,7 @@ export function coerceSetting(name: SettingName, input: SettingInput): unknown {
  * the first layer that has it; the cross-setting rules (a secret for http and ws, a socket path
  * for uds, no tls for StatsD) are checked last.
  */
-export function resolveConfig(layers: readonly SettingInputs[]): {
+export function resolveConfig(layers: readonly SettingInputs[], caller = 'StatsClientSettings.load()'): {
   config: ResolvedConfig;
   origins: Readonly<Record<SettingName, SettingOrigin>>;
 } {
@@ -278,37 +277,50 @@ export function resolveConfig(layers: readonly SettingInputs[]): {
     values.tls = true;
     origins.tls = { source: 'default', origin: 'default (destPort 443)' };
   }
+  // A setting left at its default is named by who asked: "missing option `secret` in new StatsClient()".
+  const at = (name: SettingName): [SettingSource, string] => [origins[name].source, origins[name].origin];
+  const place = (name: SettingName): { place?: string } => (origins[name].source === 'default' ? { place: caller } : {});
   const config = values as unknown as ResolvedConfig;
-  const protocolFrom = `protocol ${config.protocol} from ${origins.protocol.origin}`;
+  const protocolFrom = `protocol ${config.protocol} (from ${origins.protocol.source === 'default' ? 'the default' : describeSettingOrigin(origins.protocol.source, origins.protocol.origin)})`;
   if ((config.protocol === 'http' || config.protocol === 'ws') && config.secret === undefined) {
-    throw new StatsConfigError('secret', origins.secret.source, origins.secret.origin, `a secret is required for ${protocolFrom}`);
+    throw new StatsConfigError('secret', ...at('secret'), `a secret is required for ${protocolFrom}`, { kind: 'missing', ...place('secret') });
   }
   if (config.protocol === 'uds' && config.socketPath === undefined) {
-    throw new StatsConfigError('socketPath', origins.socketPath.source, origins.socketPath.origin, `a socket path is required for ${protocolFrom}`);
+    throw new StatsConfigError('socketPath', ...at('socketPath'), `a socket path is required for ${protocolFrom}`, { kind: 'missing', ...place('socketPath') });
   }
   if (config.tls && config.protocol !== 'http' && config.protocol !== 'ws') {
-    throw new StatsConfigError('tls', origins.tls.source, origins.tls.origin, `tls applies to http and ws only, not to ${protocolFrom}`);
+    throw new StatsConfigError('tls', ...at('tls'), `tls applies to http and ws only, not to ${protocolFrom}`, place('tls'));
   }
   if (config.retryMaxMs < config.retryBaseMs) {
     throw new StatsConfigError(
       'retryMaxMs',
-      origins.retryMaxMs.source,
-      origins.retryMaxMs.origin,
+      ...at('retryMaxMs'),
       `${config.retryMaxMs} is below retryBaseMs ${config.retryBaseMs} (from ${origins.retryBaseMs.origin})`,
+      place('retryMaxMs'),
     );
   }
   return { config: Object.freeze(config), origins: Object.freeze(origins) };
 }
 
+/** `did you mean \`destPort\`?`, or the list of valid names when none is close. */
+export function unknownHint(name: string, valid: readonly string[]): { hint: string; suggestion?: string } {
+  const suggestion = closestName(name, valid);
+  return suggestion === undefined ? { hint: `expected one of ${valid.join(', ')}` } : { hint: `did you mean \`${suggestion}\`?`, suggestion };
+}
+
 /** Inputs from a typed options object (`new StatsClient(options)`): unknown keys are refused. */
-export function optionsLayer(options: object, allowed: readonly string[] = []): SettingInputs {
+export function optionsLayer(options: object, allowed: readonly string[] = [], caller = 'new StatsClient()'): SettingInputs {
+  if (options === null || typeof options !== 'object') {
+    throw new StatsConfigError('options', 'options', caller, `expected an object, got ${show(options)}`);
+  }
   const out: SettingInputs = {};
   for (const key of Object.keys(options)) {
     const value = (options as Record<string, unknown>)[key];
     if ((SETTING_NAMES as readonly string[]).includes(key)) {
-      out[key as SettingName] = { value, source: 'options', origin: `options.${key}`, raw: false };
+      out[key as SettingName] = { value, source: 'options', origin: caller, raw: false };
     } else if (!allowed.includes(key)) {
-      throw new StatsConfigError(key, 'options', `options.${key}`, `unknown option; expected one of ${[...SETTING_NAMES, ...allowed].join(', ')}`);
+      const { hint, suggestion } = unknownHint(key, [...SETTING_NAMES, ...allowed]);
+      throw new StatsConfigError(key, 'options', caller, hint, { kind: 'unknown', ...(suggestion ? { suggestion } : {}) });
     }
   }
   return out;
@@ -322,4 +334,30 @@ export function describeConfig(config: ResolvedConfig): Record<string, unknown> 
     out[name] = name === 'secret' ? (v === undefined ? undefined : '<redacted>') : v;
   }
   return out;
+}
+
+/** `new StatsClient(options)`: every setting plus what only code can give. */
+export const STATS_CLIENT_SHAPE: Shape = Object.freeze({
+  ...Object.fromEntries(SETTING_NAMES.map((name) => [name, settingField(name)])),
+  onError: opt.function(),
+  mock: opt.boolean({ env: false }),
+  transport: opt.any({ env: false }),
+  tlsOptions: opt.any({ env: false }),
+});
+
+export const STATSD_MONITOR_SHAPE: Shape = Object.freeze({
+  prefix: opt.string({ nonEmpty: true }),
+  maxSamplesPerFlush: opt.integer({ min: 1 }),
+  maxTopics: opt.integer({ min: 1 }),
+});
+
+export const STATS_HOOKS_SHAPE: Shape = Object.freeze({
+  tagOps: opt.boolean(),
+  maxOps: opt.integer({ min: 0 }),
+});
+
+/** Core's rule, its failures as StatsConfigError so `instanceof` holds for every stats option. */
+export function statsOptionsError(caller: string): OptionsErrorFactory {
+  return (_message, d) =>
+    new StatsConfigError(d.option ?? '', 'options', caller, d.problem ?? 'invalid', { kind: d.kind ?? 'invalid', ...(d.suggestion ? { suggestion: d.suggestion } : {}) });
 }

@@ -6,6 +6,7 @@
 import { batchBytes, splitBatch, type Batch } from './batch.js';
 import { StatsTransportError } from './errors.js';
 import type { Transport } from './transports/transport.js';
+import { backoffDelay, errorText } from '@sightline/core';
 
 export interface SendQueueOptions {
   readonly maxQueuedBatches: number;
@@ -40,12 +41,6 @@ export interface DeliveryEvents {
 interface Waiter {
   readonly seq: number;
   readonly resolve: () => void;
-}
-
-/** Exponential backoff with jitter: base * 2^attempt, capped, times a random factor in [0.5, 1]. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  const exp = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
-  return Math.round(exp * (0.5 + random() / 2));
 }
 
 export class SendQueue {
@@ -205,7 +200,7 @@ export class SendQueue {
       try {
         result = await this.transport.send(batch);
       } catch (cause) {
-        result = { ok: false as const, error: new StatsTransportError('network', `send failed: ${(cause as Error)?.message ?? String(cause)}`, { cause }) };
+        result = { ok: false as const, error: new StatsTransportError('network', `send failed: ${errorText(cause)}`, { cause }) };
       }
       if (result.ok) {
         this.failing = false;
@@ -246,7 +241,7 @@ export class SendQueue {
         return;
       }
       this.counts.retries++;
-      const delay = backoffDelay(attempt, this.options.retryBaseMs, this.options.retryMaxMs);
+      const delay = backoffDelay(attempt, { initialDelayMs: this.options.retryBaseMs, maxDelayMs: this.options.retryMaxMs, jitter: 0.5 });
       await new Promise<void>((resolve) => {
         this.retryTimer = { timer: setTimeout(resolve, delay), resolve };
       });

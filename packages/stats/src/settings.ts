@@ -6,6 +6,7 @@ import { StatsConfigError, type SettingSource } from './errors.js';
 import {
   describeConfig,
   resolveConfig,
+  unknownHint,
   SETTING_NAMES,
   type ResolvedConfig,
   type SettingInputs,
@@ -50,8 +51,10 @@ export function settingArgvName(name: SettingName): string {
 const BY_ENV = new Map(SETTING_NAMES.map((n) => [settingEnvName(n), n]));
 const BY_ARGV = new Map(SETTING_NAMES.map((n) => [settingArgvName(n), n]));
 
-function unknown(kind: SettingSource, origin: string, what: string): never {
-  throw new StatsConfigError(what, kind, origin, `unknown setting; expected one of ${SETTING_NAMES.join(', ')}`);
+/** An unknown variable, flag or file key: named, with the closest valid one of the same kind. */
+function unknown(kind: SettingSource, origin: string, what: string, valid: readonly string[]): never {
+  const { hint, suggestion } = unknownHint(kind === 'file' ? what : origin, valid);
+  throw new StatsConfigError(what, kind, origin, hint, { kind: 'unknown', ...(suggestion ? { suggestion } : {}) });
 }
 
 function argvLayer(argv: readonly string[]): { layer: SettingInputs; configFile?: string } {
@@ -63,7 +66,7 @@ function argvLayer(argv: readonly string[]): { layer: SettingInputs; configFile?
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
     const name = flag === CONFIG_FILE_ARGV ? 'configFile' : BY_ARGV.get(flag);
-    if (name === undefined) unknown('argv', flag, flag.slice(SETTINGS_ARGV_PREFIX.length));
+    if (name === undefined) unknown('argv', flag, flag.slice(SETTINGS_ARGV_PREFIX.length), [...BY_ARGV.keys(), CONFIG_FILE_ARGV]);
     let value: string;
     if (eq !== -1) value = arg.slice(eq + 1);
     else {
@@ -95,7 +98,7 @@ function envLayer(env: Readonly<Record<string, string | undefined>>): { layer: S
       continue;
     }
     const name = BY_ENV.get(key);
-    if (name === undefined) unknown('env', key, key.slice(SETTINGS_ENV_PREFIX.length));
+    if (name === undefined) unknown('env', key, key.slice(SETTINGS_ENV_PREFIX.length), [...BY_ENV.keys(), CONFIG_FILE_ENV]);
     layer[name] = { value, source: 'env', origin: key, raw: true };
   }
   return configFile === undefined ? { layer } : { layer, configFile };
@@ -120,7 +123,7 @@ function fileLayer(path: string, pathOrigin: SettingOrigin): SettingInputs {
   const layer: SettingInputs = {};
   for (const key of Object.keys(data)) {
     const name = (SETTING_NAMES as readonly string[]).includes(key) ? key : camelFromSnake(key);
-    if (!(SETTING_NAMES as readonly string[]).includes(name)) unknown('file', `${path}: ${key}`, key);
+    if (!(SETTING_NAMES as readonly string[]).includes(name)) unknown('file', `${path}: ${key}`, key, SETTING_NAMES);
     layer[name as SettingName] = { value: (data as Record<string, unknown>)[key], source: 'file', origin: `${path}: ${key}`, raw: false };
   }
   return layer;
@@ -129,7 +132,7 @@ function fileLayer(path: string, pathOrigin: SettingOrigin): SettingInputs {
 function defaultsLayer(defaults: StatsClientConfig): SettingInputs {
   const layer: SettingInputs = {};
   for (const key of Object.keys(defaults)) {
-    if (!(SETTING_NAMES as readonly string[]).includes(key)) unknown('options', `defaults.${key}`, key);
+    if (!(SETTING_NAMES as readonly string[]).includes(key)) unknown('options', `defaults.${key}`, key, SETTING_NAMES);
     layer[key as SettingName] = { value: (defaults as Record<string, unknown>)[key], source: 'options', origin: `defaults.${key}`, raw: false };
   }
   return layer;
@@ -162,7 +165,7 @@ export class StatsClientSettings {
     else if (env.configFile !== undefined) [path, pathOrigin] = [env.configFile, { source: 'env', origin: CONFIG_FILE_ENV }];
     if (path !== undefined && pathOrigin !== undefined) layers.push(fileLayer(path, pathOrigin));
     if (options.defaults) layers.push(defaultsLayer(options.defaults));
-    const { config, origins } = resolveConfig(layers);
+    const { config, origins } = resolveConfig(layers, 'StatsClientSettings.load()');
     return new StatsClientSettings(config, origins);
   }
 
@@ -197,7 +200,7 @@ export class StatsClientSettings {
   createClient(extra: CreateClientOptions = {}): StatsClient {
     for (const key of Object.keys(extra)) {
       if (!['onError', 'transport', 'tlsOptions'].includes(key)) {
-        throw new StatsConfigError(key, 'options', `createClient({ ${key} })`, 'settings come from load() (pass them as its defaults); createClient takes onError, transport and tlsOptions');
+        throw new StatsConfigError(key, 'options', 'createClient()', 'settings come from load() (pass them as its defaults); createClient takes onError, transport and tlsOptions', { kind: 'unknown' });
       }
     }
     const options: Record<string, unknown> = { ...extra };

@@ -2,7 +2,7 @@
 // `flushIntervalMs` or when it holds `maxBatchSize` values, through a bounded queue to the transport.
 // A metric call never throws and never blocks; failures are logged, counted and reported.
 import { inspect } from 'node:util';
-import { getLogger } from '@sightline/core';
+import { errorText, getLogger, runSettled, WarningThrottle } from '@sightline/core';
 import { checkStatsdSafeTags, type Tags } from '@sightline/stats-protocol';
 import { makeBatch, type Batch } from './batch.js';
 import { InvalidMetricError, type StatsTransportError, type StatsTransportErrorKind } from './errors.js';
@@ -67,11 +67,6 @@ export interface StatsClientStats {
 }
 
 const CLIENT_ONLY_OPTIONS = ['onError', 'transport', 'tlsOptions', 'mock'];
-const MAX_REPORTED_NAMES = 1000;
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
-}
 
 export class StatsClient extends MetricRecorder {
   readonly protocol: Protocol | string;
@@ -81,7 +76,8 @@ export class StatsClient extends MetricRecorder {
   readonly #queue: SendQueue;
   readonly #counts: DeliveryCounts & { invalidMetrics: number };
   readonly #onError: ((error: StatsError) => void) | undefined;
-  readonly #reportedNames = new Set<string>();
+  /** Invalid metric names reported so far: once per name, in bounded memory. */
+  readonly #invalidNames = new WarningThrottle(log);
   readonly #loggedKinds = new Set<StatsTransportErrorKind>();
   readonly #collectors = new Set<() => void>();
   readonly #timer: NodeJS.Timeout | undefined;
@@ -94,10 +90,10 @@ export class StatsClient extends MetricRecorder {
 
   constructor(options: StatsClientOptions = {}) {
     const mock = options.mock === true;
-    const layers = [optionsLayer(options, CLIENT_ONLY_OPTIONS)];
+    const layers = [optionsLayer(options, CLIENT_ONLY_OPTIONS, 'new StatsClient()')];
     // A mock needs no secret: it speaks StatsD lines to memory.
     if (mock && options.protocol === undefined) layers.push({ protocol: { value: 'udp', source: 'default', origin: 'default (mock)', raw: false } });
-    const { config } = resolveConfig(layers);
+    const { config } = resolveConfig(layers, 'new StatsClient()');
     const counts = {
       sentBatches: 0,
       sentMetrics: 0,
@@ -162,25 +158,13 @@ export class StatsClient extends MetricRecorder {
   pipeline<R>(body?: (pipe: Pipeline) => R): Pipeline | Promise<Awaited<R>> {
     const pipe = new Pipeline(this.ctx, (chunks) => this.submit(chunks, true));
     if (body === undefined) return pipe;
-    let result: R;
-    try {
-      result = body(pipe);
-    } catch (error) {
-      pipe.end();
-      throw error;
-    }
-    if (!isPromiseLike(result)) return pipe.send().then(() => result as Awaited<R>);
-    const settled: Promise<Awaited<R>> = Promise.resolve(result as PromiseLike<Awaited<R>>);
-    return settled.then(
-      async (value: Awaited<R>) => {
-        await pipe.send();
-        return value;
-      },
-      async (error: unknown) => {
-        await pipe.send();
-        throw error;
-      },
-    ) as Promise<Awaited<R>>;
+    // The pipeline is sent when the body ends, either way; the promise settles after that delivery.
+    let sent: Promise<void> = Promise.resolve();
+    const send = (): void => {
+      sent = pipe.send();
+    };
+    const result = runSettled(() => body(pipe), send, send);
+    return Promise.resolve(result).finally(() => sent) as Promise<Awaited<R>>;
   }
 
   /**
@@ -239,7 +223,7 @@ export class StatsClient extends MetricRecorder {
         () => undefined,
       );
     } catch (error) {
-      this.reportInvalid(what, `sending failed: ${(error as Error).message}`);
+      this.reportInvalid(what, `sending failed: ${errorText(error)}`);
     }
   }
 
@@ -293,7 +277,7 @@ export class StatsClient extends MetricRecorder {
       try {
         await this.#transport.close();
       } catch (error) {
-        log.debug('closing the transport failed', { error: (error as Error).message });
+        log.debug('closing the transport failed', { error: errorText(error) });
       }
     })();
     return this.#closing;
@@ -328,7 +312,7 @@ export class StatsClient extends MetricRecorder {
       try {
         collect();
       } catch (error) {
-        log.debug('a flush collector threw; ignored', { error: (error as Error).message });
+        log.debug('a flush collector threw; ignored', { error: errorText(error) });
       }
     }
   }
@@ -346,15 +330,7 @@ export class StatsClient extends MetricRecorder {
 
   private reportInvalid(metric: string, problem: string): void {
     this.#counts.invalidMetrics++;
-    if (this.#reportedNames.has(metric)) return;
-    if (this.#reportedNames.size >= MAX_REPORTED_NAMES) {
-      if (this.#reportedNames.size === MAX_REPORTED_NAMES) {
-        this.#reportedNames.add('\u0000overflow');
-        log.warn(`more than ${MAX_REPORTED_NAMES} distinct invalid metrics; further ones are counted but not logged`);
-      }
-      return;
-    }
-    this.#reportedNames.add(metric);
+    if (this.#invalidNames.admit(metric) < 0) return;
     const error = new InvalidMetricError(metric, problem);
     log.warn(error.message, { metric });
     this.callOnError(error);

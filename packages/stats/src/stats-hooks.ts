@@ -1,6 +1,8 @@
 // MetricsHooks that record the seed's example metrics through a stats client: WebSocket connects
 // and disconnects, bytes sent and received per op, request timings per op, errors by op and type.
 import { defineHooks, type MetricsHooks } from '@sightline/core';
+import { validateOptions } from '@sightline/core';
+import { STATS_HOOKS_SHAPE, statsOptionsError } from './options.js';
 import type { MetricOptions } from './metric-recorder.js';
 
 /** What the hooks need of a client (a `StatsClient` or a `Pipeline`). */
@@ -36,6 +38,7 @@ const unsafe = /[|,#\n\r]/g;
  * so a steady stream of events allocates nothing.
  */
 export function statsHooks(client: MetricSink, options: StatsHooksOptions = {}): Readonly<MetricsHooks> {
+  validateOptions(STATS_HOOKS_SHAPE, options, { source: 'statsHooks()', error: statsOptionsError('statsHooks()') });
   const tagOps = options.tagOps ?? true;
   const maxOps = options.maxOps ?? 1000;
   const none: MetricOptions | undefined = undefined;

@@ -1,6 +1,7 @@
 // The `stats()` plugin for @sightline/setup: the client's hooks and StatsDMonitor, flushed on start
 // and closed on stop.
-import type { Plugin } from '@sightline/core';
+import { opt, validateOptions, withOptionsShape, type Plugin, type Shape } from '@sightline/core';
+import { STATS_CLIENT_SHAPE, STATS_HOOKS_SHAPE, STATSD_MONITOR_SHAPE, statsOptionsError } from './options.js';
 import { StatsClientSettings } from './settings.js';
 import { StatsClient, type StatsClientOptions } from './stats-client.js';
 import { statsHooks, type StatsHooksOptions } from './stats-hooks.js';
@@ -22,11 +23,22 @@ export interface StatsPlugin extends Plugin {
 
 const PLUGIN_KEYS = new Set(['client', 'monitor', 'hooks']);
 
+const STATS_PLUGIN_SHAPE: Shape = Object.freeze({
+  ...STATS_CLIENT_SHAPE,
+  client: opt.any({ env: false }),
+  monitor: opt.oneOf([opt.enum([false]), opt.object(STATSD_MONITOR_SHAPE)]),
+  hooks: opt.oneOf([opt.enum([false]), opt.object(STATS_HOOKS_SHAPE)]),
+});
+
 /**
  * The stats plugin. `stats()` loads `StatsClientSettings` (argv, env, config file);
  * `stats({ protocol, destHost, ... })` builds a client from options; `stats({ client })` uses yours.
  */
-export function stats(options: StatsPluginOptions = {}): StatsPlugin {
+function statsPlugin(options: StatsPluginOptions = {}): StatsPlugin {
+  validateOptions(STATS_PLUGIN_SHAPE, options, {
+    source: 'stats()',
+    error: statsOptionsError('stats()'),
+  });
   const clientOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !PLUGIN_KEYS.has(k))) as StatsClientOptions;
   const client =
     options.client ??
@@ -47,3 +59,5 @@ export function stats(options: StatsPluginOptions = {}): StatsPlugin {
     },
   };
 }
+
+export const stats = withOptionsShape(statsPlugin, STATS_PLUGIN_SHAPE);

@@ -1,6 +1,8 @@
 // StatsDMonitor (seed 004): a Sensor that counts stream activity in plain fields and hands the
 // figures to a stats client when it flushes, so an event costs an increment, not a metric call.
-import type { Sensor, SensorState } from '@sightline/core';
+import type { CompleteSensor, SensorState } from '@sightline/core';
+import { validateOptions } from '@sightline/core';
+import { STATSD_MONITOR_SHAPE, statsOptionsError } from './options.js';
 import type { MetricOptions } from './metric-recorder.js';
 
 /** What the monitor needs of a client. */
@@ -73,7 +75,7 @@ const NAMES: Readonly<Record<Total, string>> = {
   topicBufferFull: 'topic_buffer_full',
 };
 
-export class StatsDMonitor implements Sensor {
+export class StatsDMonitor implements CompleteSensor {
   private readonly prefix: string;
   private readonly maxTopics: number;
   /** Cumulative totals since start. */
@@ -92,6 +94,7 @@ export class StatsDMonitor implements Sensor {
     private readonly client: MonitorClient,
     options: StatsDMonitorOptions = {},
   ) {
+    validateOptions(STATSD_MONITOR_SHAPE, options, { source: 'new StatsDMonitor()', error: statsOptionsError('new StatsDMonitor()') });
     this.prefix = options.prefix ?? 'stream';
     this.maxTopics = options.maxTopics ?? 1000;
     const max = options.maxSamplesPerFlush ?? 10_000;
@@ -124,7 +127,7 @@ export class StatsDMonitor implements Sensor {
     if (t) t.out++;
   }
 
-  onStreamEventIn(_tp?: string, _offset?: number, _stream?: unknown, _event?: unknown): SensorState {
+  onStreamEventIn(_tp?: string, _offset?: number, _stream?: unknown, _event?: unknown): number {
     this.totals.eventsIn++;
     return performance.now();
   }
@@ -150,7 +153,7 @@ export class StatsDMonitor implements Sensor {
     this.totals.tableContains++;
   }
 
-  onAssignmentStart(_assignor?: unknown): SensorState {
+  onAssignmentStart(_assignor?: unknown): number {
     return performance.now();
   }
 
@@ -162,7 +165,7 @@ export class StatsDMonitor implements Sensor {
     this.totals.assignmentErrors++;
   }
 
-  onRebalanceStart(_app?: unknown): SensorState {
+  onRebalanceStart(_app?: unknown): number {
     this.totals.rebalances++;
     return performance.now();
   }
@@ -175,7 +178,7 @@ export class StatsDMonitor implements Sensor {
     this.totals.topicBufferFull++;
   }
 
-  onCommitInitiated(_consumer?: unknown): SensorState {
+  onCommitInitiated(_consumer?: unknown): number {
     return performance.now();
   }
 
@@ -184,7 +187,7 @@ export class StatsDMonitor implements Sensor {
     if (typeof state === 'number') this.commitLatency.add(performance.now() - state);
   }
 
-  onSendInitiated(_producer?: unknown, _topic?: string, _message?: unknown): SensorState {
+  onSendInitiated(_producer?: unknown, _topic?: string, _message?: unknown): number {
     return performance.now();
   }
 

@@ -1,6 +1,6 @@
 import { StatsTransportError, type Batch, type SendResult, type Transport } from '../src/index.js';
 import { makeBatch } from '../src/batch.js';
-import { backoffDelay, SendQueue, type DeliveryCounts } from '../src/send-queue.js';
+import { SendQueue, type DeliveryCounts } from '../src/send-queue.js';
 import { createTestClient } from '../src/testing.js';
 import { captureLogs } from './helpers.js';
 
@@ -170,10 +170,6 @@ describe('SendQueue', () => {
     expect(c).toMatchObject({ droppedBatches: 2, failedBatches: 1, sentBatches: 0 });
   });
 
-  it('backoff doubles from the base up to the cap, with jitter in [0.5, 1]', () => {
-    expect([0, 1, 2, 3, 10].map((a) => backoffDelay(a, 100, 1000, () => 1))).toEqual([100, 200, 400, 800, 1000]);
-    expect([0, 1, 2].map((a) => backoffDelay(a, 100, 1000, () => 0))).toEqual([50, 100, 200]);
-  });
 });
 
 describe('StatsClient delivery reports', () => {

@@ -139,7 +139,7 @@ describe('StatsClientSettings.load precedence', () => {
     expect(transport.metrics).toEqual([{ type: 'counter', name: 'svc.x', value: 1 }]);
     await client.close();
     expect(() => s.createClient({ prefix: 'x' } as never)).toThrow(
-      'Invalid stats client setting prefix (from createClient({ prefix })): settings come from load() (pass them as its defaults); createClient takes onError, transport and tlsOptions',
+      'unknown option `prefix` in createClient(): settings come from load() (pass them as its defaults); createClient takes onError, transport and tlsOptions',
     );
     const real = s.createClient();
     expect(real.target).toBe('http://127.0.0.1:8125/v1/batch');
@@ -148,62 +148,62 @@ describe('StatsClientSettings.load precedence', () => {
 });
 
 describe('StatsConfigError: every case names the setting and where it came from', () => {
-  const cases: Array<[string, () => unknown, string, string, string]> = [
-    ['unknown protocol', () => StatsClientSettings.load({ argv: ['--stats-protocol', 'smtp'], env: {} }), 'protocol', 'argv', '--stats-protocol'],
-    ['port out of range', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__DEST_PORT: '70000' } }), 'destPort', 'env', 'STATS_CLIENT_SETTINGS__DEST_PORT'],
-    ['port zero', () => StatsClientSettings.load({ argv: ['--stats-dest-port=0'], env: {} }), 'destPort', 'argv', '--stats-dest-port'],
-    ['port not a number', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__DEST_PORT: 'http' } }), 'destPort', 'env', 'STATS_CLIENT_SETTINGS__DEST_PORT'],
-    ['http without a secret', () => StatsClientSettings.load({ argv: ['--stats-protocol=http'], env: {} }), 'secret', 'default', 'default'],
-    ['ws without a secret', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__PROTOCOL: 'ws' } }), 'secret', 'default', 'default'],
-    ['empty secret', () => StatsClientSettings.load({ argv: ['--stats-secret='], env: {} }), 'secret', 'argv', '--stats-secret'],
-    ['uds without a socket path', () => StatsClientSettings.load({ argv: ['--stats-protocol', 'uds'], env: {} }), 'socketPath', 'default', 'default'],
-    ['tls with a StatsD protocol', () => StatsClientSettings.load({ argv: ['--stats-protocol=udp', '--stats-tls=true'], env: {} }), 'tls', 'argv', '--stats-tls'],
-    ['not a boolean', () => StatsClientSettings.load({ argv: ['--stats-tls=maybe'], env: {} }), 'tls', 'argv', '--stats-tls'],
-    ['unknown flavour', () => StatsClientSettings.load({ argv: ['--stats-flavour=graphite'], env: {} }), 'flavour', 'argv', '--stats-flavour'],
-    ['bad prefix', () => StatsClientSettings.load({ argv: ['--stats-prefix', '9lives'], env: {} }), 'prefix', 'argv', '--stats-prefix'],
-    ['sample rate above 1', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__SAMPLE_RATE: '1.5' } }), 'sampleRate', 'env', 'STATS_CLIENT_SETTINGS__SAMPLE_RATE'],
-    ['negative interval', () => StatsClientSettings.load({ argv: ['--stats-flush-interval-ms', '-5'], env: {} }), 'flushIntervalMs', 'argv', '--stats-flush-interval-ms'],
-    ['fractional batch size', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__MAX_BATCH_SIZE: '2.5' } }), 'maxBatchSize', 'env', 'STATS_CLIENT_SETTINGS__MAX_BATCH_SIZE'],
-    ['zero queue', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__MAX_QUEUED_BATCHES: '0' } }), 'maxQueuedBatches', 'env', 'STATS_CLIENT_SETTINGS__MAX_QUEUED_BATCHES'],
-    ['retry cap below base', () => StatsClientSettings.load({ argv: ['--stats-protocol=udp', '--stats-retry-base-ms=500', '--stats-retry-max-ms=100'], env: {} }), 'retryMaxMs', 'argv', '--stats-retry-max-ms'],
-    ['datagram too large', () => StatsClientSettings.load({ argv: ['--stats-max-packet-bytes=70000'], env: {} }), 'maxPacketBytes', 'argv', '--stats-max-packet-bytes'],
-    ['bad tags', () => StatsClientSettings.load({ argv: ['--stats-tags=novalue'], env: {} }), 'tags', 'argv', '--stats-tags'],
-    ['missing argv value', () => StatsClientSettings.load({ argv: ['--stats-dest-host', '--stats-prefix=x'], env: {} }), 'destHost', 'argv', '--stats-dest-host'],
-    ['unknown argv setting', () => StatsClientSettings.load({ argv: ['--stats-dest-hots=x'], env: {} }), 'dest-hots', 'argv', '--stats-dest-hots'],
-    ['unknown env setting', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__DEST_HSOT: 'x' } }), 'DEST_HSOT', 'env', 'STATS_CLIENT_SETTINGS__DEST_HSOT'],
-    ['unknown defaults key', () => StatsClientSettings.load({ argv: [], env: {}, defaults: { port: 1 } as never }), 'port', 'options', 'defaults.port'],
+  const cases: Array<[string, () => unknown, string, string, string, string]> = [
+    ['unknown protocol', () => StatsClientSettings.load({ argv: ['--stats-protocol', 'smtp'], env: {} }), 'protocol', 'argv', '--stats-protocol', 'invalid option `protocol` in argv --stats-protocol: '],
+    ['port out of range', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__DEST_PORT: '70000' } }), 'destPort', 'env', 'STATS_CLIENT_SETTINGS__DEST_PORT', 'invalid option `destPort` in env STATS_CLIENT_SETTINGS__DEST_PORT: '],
+    ['port zero', () => StatsClientSettings.load({ argv: ['--stats-dest-port=0'], env: {} }), 'destPort', 'argv', '--stats-dest-port', 'invalid option `destPort` in argv --stats-dest-port: '],
+    ['port not a number', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__DEST_PORT: 'http' } }), 'destPort', 'env', 'STATS_CLIENT_SETTINGS__DEST_PORT', 'invalid option `destPort` in env STATS_CLIENT_SETTINGS__DEST_PORT: '],
+    ['http without a secret', () => StatsClientSettings.load({ argv: ['--stats-protocol=http'], env: {} }), 'secret', 'default', 'default', 'missing option `secret` in StatsClientSettings.load(): '],
+    ['ws without a secret', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__PROTOCOL: 'ws' } }), 'secret', 'default', 'default', 'missing option `secret` in StatsClientSettings.load(): '],
+    ['empty secret', () => StatsClientSettings.load({ argv: ['--stats-secret='], env: {} }), 'secret', 'argv', '--stats-secret', 'invalid option `secret` in argv --stats-secret: '],
+    ['uds without a socket path', () => StatsClientSettings.load({ argv: ['--stats-protocol', 'uds'], env: {} }), 'socketPath', 'default', 'default', 'missing option `socketPath` in StatsClientSettings.load(): '],
+    ['tls with a StatsD protocol', () => StatsClientSettings.load({ argv: ['--stats-protocol=udp', '--stats-tls=true'], env: {} }), 'tls', 'argv', '--stats-tls', 'invalid option `tls` in argv --stats-tls: '],
+    ['not a boolean', () => StatsClientSettings.load({ argv: ['--stats-tls=maybe'], env: {} }), 'tls', 'argv', '--stats-tls', 'invalid option `tls` in argv --stats-tls: '],
+    ['unknown flavour', () => StatsClientSettings.load({ argv: ['--stats-flavour=graphite'], env: {} }), 'flavour', 'argv', '--stats-flavour', 'invalid option `flavour` in argv --stats-flavour: '],
+    ['bad prefix', () => StatsClientSettings.load({ argv: ['--stats-prefix', '9lives'], env: {} }), 'prefix', 'argv', '--stats-prefix', 'invalid option `prefix` in argv --stats-prefix: '],
+    ['sample rate above 1', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__SAMPLE_RATE: '1.5' } }), 'sampleRate', 'env', 'STATS_CLIENT_SETTINGS__SAMPLE_RATE', 'invalid option `sampleRate` in env STATS_CLIENT_SETTINGS__SAMPLE_RATE: '],
+    ['negative interval', () => StatsClientSettings.load({ argv: ['--stats-flush-interval-ms', '-5'], env: {} }), 'flushIntervalMs', 'argv', '--stats-flush-interval-ms', 'invalid option `flushIntervalMs` in argv --stats-flush-interval-ms: '],
+    ['fractional batch size', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__MAX_BATCH_SIZE: '2.5' } }), 'maxBatchSize', 'env', 'STATS_CLIENT_SETTINGS__MAX_BATCH_SIZE', 'invalid option `maxBatchSize` in env STATS_CLIENT_SETTINGS__MAX_BATCH_SIZE: '],
+    ['zero queue', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__MAX_QUEUED_BATCHES: '0' } }), 'maxQueuedBatches', 'env', 'STATS_CLIENT_SETTINGS__MAX_QUEUED_BATCHES', 'invalid option `maxQueuedBatches` in env STATS_CLIENT_SETTINGS__MAX_QUEUED_BATCHES: '],
+    ['retry cap below base', () => StatsClientSettings.load({ argv: ['--stats-protocol=udp', '--stats-retry-base-ms=500', '--stats-retry-max-ms=100'], env: {} }), 'retryMaxMs', 'argv', '--stats-retry-max-ms', 'invalid option `retryMaxMs` in argv --stats-retry-max-ms: '],
+    ['datagram too large', () => StatsClientSettings.load({ argv: ['--stats-max-packet-bytes=70000'], env: {} }), 'maxPacketBytes', 'argv', '--stats-max-packet-bytes', 'invalid option `maxPacketBytes` in argv --stats-max-packet-bytes: '],
+    ['bad tags', () => StatsClientSettings.load({ argv: ['--stats-tags=novalue'], env: {} }), 'tags', 'argv', '--stats-tags', 'invalid option `tags` in argv --stats-tags: '],
+    ['missing argv value', () => StatsClientSettings.load({ argv: ['--stats-dest-host', '--stats-prefix=x'], env: {} }), 'destHost', 'argv', '--stats-dest-host', 'invalid option `destHost` in argv --stats-dest-host: '],
+    ['unknown argv setting', () => StatsClientSettings.load({ argv: ['--stats-dest-hots=x'], env: {} }), 'dest-hots', 'argv', '--stats-dest-hots', 'unknown flag `--stats-dest-hots` in argv: did you mean `--stats-dest-host`?'],
+    ['unknown env setting', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__DEST_HSOT: 'x' } }), 'DEST_HSOT', 'env', 'STATS_CLIENT_SETTINGS__DEST_HSOT', 'unknown variable `STATS_CLIENT_SETTINGS__DEST_HSOT` in env: did you mean `STATS_CLIENT_SETTINGS__DEST_HOST`?'],
+    ['unknown defaults key', () => StatsClientSettings.load({ argv: [], env: {}, defaults: { port: 1 } as never }), 'port', 'options', 'defaults.port', 'unknown option `port` in StatsClientSettings.load() defaults: '],
   ];
 
-  it.each(cases)('%s', (_what, load, setting, source, origin) => {
+  it.each(cases)('%s', (_what, load, setting, source, origin, start) => {
     const error = configError(load);
     expect([error.setting, error.source, error.origin]).toEqual([setting, source, origin]);
-    expect(error.message.startsWith(`Invalid stats client setting ${setting} (from ${origin}): `)).toBe(true);
+    expect(error.message.startsWith(start)).toBe(true);
   });
 
   it('gives exact messages', () => {
-    expect(configError(cases[0]![1]).message).toBe('Invalid stats client setting protocol (from --stats-protocol): "smtp" is not one of http, ws, udp, tcp, uds');
+    expect(configError(cases[0]![1]).message).toBe('invalid option `protocol` in argv --stats-protocol: expected one of "http", "ws", "udp", "tcp", "uds", got "smtp"');
     expect(configError(cases[1]![1]).message).toBe(
-      'Invalid stats client setting destPort (from STATS_CLIENT_SETTINGS__DEST_PORT): 70000 is out of range: expected an integer from 1 to 65535',
+      'invalid option `destPort` in env STATS_CLIENT_SETTINGS__DEST_PORT: expected an integer from 1 to 65535, got 70000',
     );
-    expect(configError(cases[4]![1]).message).toBe('Invalid stats client setting secret (from default): a secret is required for protocol http from --stats-protocol');
+    expect(configError(cases[4]![1]).message).toBe('missing option `secret` in StatsClientSettings.load(): a secret is required for protocol http (from argv --stats-protocol)');
   });
 
   it('file problems: unreadable, not JSON, not an object, unknown key, wrong type', () => {
     const missing = join(dir, 'missing.json');
     let e = configError(() => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__CONFIG_FILE: missing } }));
-    expect(e.message).toBe(`Invalid stats client setting configFile (from STATS_CLIENT_SETTINGS__CONFIG_FILE): cannot read ${missing}: ENOENT`);
+    expect(e.message).toBe(`invalid option \`configFile\` in env STATS_CLIENT_SETTINGS__CONFIG_FILE: cannot read ${missing}: ENOENT`);
     const bad = file('bad.json', '{ protocol: udp');
     e = configError(() => StatsClientSettings.load({ argv: [], env: {}, configFile: bad }));
     expect([e.setting, e.source, e.origin]).toEqual(['configFile', 'file', bad]);
-    expect(e.message).toMatch(/^Invalid stats client setting configFile \(from .*bad\.json\): not valid JSON: /);
+    expect(e.message).toMatch(/^invalid option `configFile` in file .*bad\.json: not valid JSON: /);
     e = configError(() => StatsClientSettings.load({ argv: [], env: {}, configFile: file('array.json', [1]) }));
-    expect(e.message).toBe(`Invalid stats client setting configFile (from ${join(dir, 'array.json')}): expected a JSON object of settings`);
+    expect(e.message).toBe(`invalid option \`configFile\` in file ${join(dir, 'array.json')}: expected a JSON object of settings`);
     const unknownKey = file('unknown.json', { protocol: 'udp', host: 'x' });
     e = configError(() => StatsClientSettings.load({ argv: [], env: {}, configFile: unknownKey }));
     expect([e.setting, e.source, e.origin]).toEqual(['host', 'file', `${unknownKey}: host`]);
     const wrongType = file('type.json', { protocol: 'udp', destPort: '8125' });
     e = configError(() => StatsClientSettings.load({ argv: [], env: {}, configFile: wrongType }));
-    expect(e.message).toBe(`Invalid stats client setting destPort (from ${wrongType}: destPort): "8125" is not an integer`);
+    expect(e.message).toBe(`invalid option \`destPort\` in file ${wrongType}: destPort: expected an integer from 1 to 65535, got "8125"`);
   });
 
   it('never prints the secret in an error', () => {

@@ -171,14 +171,14 @@ describe('StatsClient never breaks the application', () => {
 
   it('refuses unknown options and bad values at construction with StatsConfigError', () => {
     expect(() => new StatsClient({ protocol: 'udp', destPrt: 1 } as never)).toThrow(
-      'Invalid stats client setting destPrt (from options.destPrt): unknown option; expected one of protocol, destHost, destPort, secret, prefix, tls, socketPath, flavour, flushIntervalMs, maxBatchSize, maxBatchBytes, maxQueuedBatches, maxQueuedBytes, closeTimeoutMs, maxRetries, retryBaseMs, retryMaxMs, timeoutMs, maxPacketBytes, udpBytesPerMs, sampleRate, tags, onError, transport, tlsOptions',
+      new StatsConfigError('destPrt', 'options', 'new StatsClient()', 'did you mean `destPort`?', { kind: 'unknown' }),
     );
     expect(() => new StatsClient({ protocol: 'udp', destPrt: 1 } as never)).toThrow(StatsConfigError);
     expect(() => new StatsClient({ protocol: 'udp', destPort: 0 })).toThrow(
-      'Invalid stats client setting destPort (from options.destPort): 0 is out of range: expected an integer from 1 to 65535',
+      'invalid option `destPort` in new StatsClient(): expected an integer from 1 to 65535, got 0',
     );
     expect(() => new StatsClient({ protocol: 'http' })).toThrow(
-      'Invalid stats client setting secret (from default): a secret is required for protocol http from options.protocol',
+      'missing option `secret` in new StatsClient(): a secret is required for protocol http (from new StatsClient())',
     );
   });
 });
@@ -190,7 +190,7 @@ describe('StatsClient redacts its secret', () => {
     expect(inspect(client, { depth: 5, showHidden: true })).not.toContain('s3cr3t-value');
     expect(JSON.stringify(client)).not.toContain('s3cr3t-value');
     expect(JSON.stringify(client)).toContain('"secret":"<redacted>"');
-    expect(() => new StatsClient({ protocol: 'http', secret: '' })).toThrow('Invalid stats client setting secret (from options.secret): must not be empty');
+    expect(() => new StatsClient({ protocol: 'http', secret: '' })).toThrow('invalid option `secret` in new StatsClient(): must not be empty');
     await client.close();
   });
 });

@@ -1,5 +1,4 @@
-// Reconnection delays: exponential backoff, capped, with jitter so a fleet of clients that lost the
-// same server does not come back in lockstep.
+// Reconnection options; the delays themselves are core's backoffDelay (exponential, capped, jittered).
 
 export interface ReconnectOptions {
   /** Delay before the first reconnection attempt. Default 100 ms. */
@@ -13,12 +12,3 @@ export interface ReconnectOptions {
 }
 
 export type ResolvedReconnect = Required<ReconnectOptions>;
-
-/**
- * The delay before reconnection attempt `attempt` (0 for the first): `initialDelayMs * 2^attempt`,
- * capped at `maxDelayMs`, then reduced by up to `jitter` of itself.
- */
-export function backoffDelay(attempt: number, options: ResolvedReconnect, random: () => number = Math.random): number {
-  const base = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** Math.min(attempt, 52));
-  return Math.round(base * (1 - options.jitter * random()));
-}

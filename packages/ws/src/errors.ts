@@ -1,11 +1,11 @@
 // The errors this package throws or rejects with: one class per failure a caller may handle apart.
-import { SightlineConfigError, SightlineError } from '@sightline/core';
+import { OptionsError, SightlineError } from '@sightline/core';
 
 /** Base class of every error from `@sightline/ws`. */
 export class WsError extends SightlineError {}
 
 /** An option given to `createWsServer` or `WsClient` is invalid; the message names it and the expected form. */
-export class WsConfigError extends SightlineConfigError {}
+export class WsConfigError extends OptionsError {}
 
 /**
  * The connection a request needed is gone: it dropped while the request was in flight, it was down

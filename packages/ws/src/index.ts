@@ -4,7 +4,6 @@ export type { WsConnection } from './server-connection.js';
 
 export { WsClient } from './ws-client.js';
 export type { PushListener, RequestOptions, WsClientOptions, WsClientState } from './ws-client.js';
-export { backoffDelay } from './backoff.js';
 export type { ReconnectOptions } from './backoff.js';
 
 export {

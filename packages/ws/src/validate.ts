@@ -1,5 +1,9 @@
-// Checks shared by the client's and the server's options; each throws WsConfigError naming the value.
+// The options shapes of WsClient and createWsServer, checked by core's one rule; each failure
+// throws WsConfigError naming the option, where it came from and the value.
+import { opt, validateOptions, type Field, type OptionsErrorFactory, type Shape } from '@sightline/core';
 import { WsConfigError } from './errors.js';
+
+export const wsError: OptionsErrorFactory = (message, details) => new WsConfigError(message, details);
 
 export function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -8,35 +12,41 @@ export function show(value: unknown): string {
   return String(value);
 }
 
-/** A whole number of milliseconds >= min, or `fallback` when undefined. */
-export function intOption(name: string, value: unknown, fallback: number, min: number, allowInfinity = false): number {
-  if (value === undefined) return fallback;
-  if (allowInfinity && value === Infinity) return Infinity;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new WsConfigError(
-      `Invalid ${name} ${show(value)}: expected an integer >= ${min}${allowInfinity ? ' or Infinity' : ''}`,
-    );
-  }
-  return value;
-}
+const countOrInfinity = (min: number): Field => opt.oneOf([opt.integer({ min }), opt.enum([Infinity])]);
+const hooks = opt.record(opt.function(), { env: false });
 
-/** A number in [0, 1], or `fallback` when undefined. */
-export function fractionOption(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new WsConfigError(`Invalid ${name} ${show(value)}: expected a number from 0 to 1`);
-  }
-  return value;
-}
+export const RECONNECT_SHAPE: Shape = Object.freeze({
+  initialDelayMs: opt.integer({ min: 0 }),
+  maxDelayMs: opt.integer({ min: 0 }),
+  jitter: opt.number({ min: 0, max: 1 }),
+  maxAttempts: countOrInfinity(1),
+});
 
-export function objectOption(name: string, value: unknown): void {
-  if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
-    throw new WsConfigError(`Invalid ${name} ${show(value)}: expected an object`);
-  }
-}
+export const WS_CLIENT_SHAPE: Shape = Object.freeze({
+  hooks,
+  requestTimeoutMs: opt.integer({ min: 1 }),
+  reconnect: opt.oneOf([opt.enum([false]), opt.object(RECONNECT_SHAPE)]),
+  headers: opt.record(opt.string({ secret: true })),
+  heartbeatIntervalMs: opt.integer({ min: 0 }),
+  maxPayloadBytes: opt.integer({ min: 1 }),
+  connectTimeoutMs: opt.integer({ min: 1 }),
+});
 
-export function functionOption(name: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'function') {
-    throw new WsConfigError(`Invalid ${name} ${show(value)}: expected a function`);
-  }
+export const WS_SERVER_SHAPE: Shape = Object.freeze({
+  port: opt.integer({ min: 0, max: 65535 }),
+  host: opt.string({ nonEmpty: true }),
+  server: opt.any({ env: false }),
+  path: opt.string({ check: (v: string) => (v.startsWith('/') ? undefined : 'expected a string starting with "/"') }),
+  handlers: opt.record(opt.function(), { required: true, env: false }),
+  hooks,
+  maxConnections: countOrInfinity(1),
+  heartbeatIntervalMs: opt.integer({ min: 0 }),
+  maxPayloadBytes: opt.integer({ min: 1 }),
+  closeTimeoutMs: opt.integer({ min: 0 }),
+  onConnection: opt.function(),
+  onConnectionClose: opt.function(),
+});
+
+export function checkWsOptions<T>(shape: Shape, options: T, source: string): T {
+  return validateOptions(shape, options, { source, error: wsError });
 }

@@ -3,13 +3,14 @@
 // MetricsHooks.
 import type { IncomingMessage } from 'node:http';
 import WebSocket, { type RawData } from 'ws';
-import { getLogger, toDispatcher, type HookDispatcher, type MetricsHooks } from '@sightline/core';
+import { backoffDelay, errorText, getLogger, type HookDispatcher, type MetricsHooks, toDispatcher } from '@sightline/core';
 import { formatAddress, redactUrl } from './address.js';
-import { backoffDelay, type ReconnectOptions, type ResolvedReconnect } from './backoff.js';
+import type { ReconnectOptions, ResolvedReconnect } from './backoff.js';
 import { ConnectionClosedError, RemoteError, RequestTimeoutError, WsConfigError, WsConnectError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { CLOSE_CODES, parseIncoming, PROTOCOL_ERROR_TYPES, RESERVED_OPS } from './protocol.js';
-import { fractionOption, intOption, objectOption, show } from './validate.js';
+import { checkWsOptions, show, WS_CLIENT_SHAPE } from './validate.js';
+import { opt } from '@sightline/core';
 
 const log = getLogger('sightline.ws.client');
 const wsLog = getLogger('sightline.ws');
@@ -71,20 +72,22 @@ interface Waiter {
   readonly reject: (error: Error) => void;
 }
 
+const REQUEST_SHAPE = Object.freeze({ timeoutMs: opt.integer({ min: 1 }) });
+
 function resolveReconnect(value: ReconnectOptions | false | undefined): ResolvedReconnect | undefined {
   if (value === false) return undefined;
-  objectOption('reconnect', value);
   const d = DEFAULTS.reconnect;
   const r = value ?? {};
   const resolved = {
-    initialDelayMs: intOption('reconnect.initialDelayMs', r.initialDelayMs, d.initialDelayMs, 0),
-    maxDelayMs: intOption('reconnect.maxDelayMs', r.maxDelayMs, d.maxDelayMs, 0),
-    jitter: fractionOption('reconnect.jitter', r.jitter, d.jitter),
-    maxAttempts: intOption('reconnect.maxAttempts', r.maxAttempts, d.maxAttempts, 1, true),
+    initialDelayMs: r.initialDelayMs ?? d.initialDelayMs,
+    maxDelayMs: r.maxDelayMs ?? d.maxDelayMs,
+    jitter: r.jitter ?? d.jitter,
+    maxAttempts: r.maxAttempts ?? d.maxAttempts,
   };
   if (resolved.maxDelayMs < resolved.initialDelayMs) {
     throw new WsConfigError(
-      `Invalid reconnect.maxDelayMs ${resolved.maxDelayMs}: expected at least reconnect.initialDelayMs (${resolved.initialDelayMs})`,
+      `invalid option \`reconnect.maxDelayMs\` in new WsClient(): expected at least reconnect.initialDelayMs (${resolved.initialDelayMs}), got ${resolved.maxDelayMs}`,
+      { option: 'reconnect.maxDelayMs', source: 'new WsClient()', value: resolved.maxDelayMs },
     );
   }
   return Object.freeze(resolved);
@@ -132,23 +135,19 @@ export class WsClient {
   private closing: Promise<void> | undefined;
 
   constructor(url: string, options: WsClientOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new WsConfigError(`Invalid WsClient options ${show(options)}: expected an object`);
-    }
     this.url = validateUrl(url);
     this.safeUrl = redactUrl(url);
-    objectOption('hooks', options.hooks);
-    objectOption('headers', options.headers);
+    checkWsOptions(WS_CLIENT_SHAPE, options, 'new WsClient()');
     this.dispatch = toDispatcher(options.hooks);
-    this.requestTimeoutMs = intOption('requestTimeoutMs', options.requestTimeoutMs, DEFAULTS.requestTimeoutMs, 1);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
     this.reconnectOptions = resolveReconnect(options.reconnect);
     this.socketOptions = Object.freeze({
       perMessageDeflate: false,
-      maxPayload: intOption('maxPayloadBytes', options.maxPayloadBytes, DEFAULTS.maxPayloadBytes, 1),
-      handshakeTimeout: intOption('connectTimeoutMs', options.connectTimeoutMs, DEFAULTS.connectTimeoutMs, 1),
+      maxPayload: options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes,
+      handshakeTimeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
       ...(options.headers ? { headers: { ...options.headers } } : {}),
     });
-    const heartbeatIntervalMs = intOption('heartbeatIntervalMs', options.heartbeatIntervalMs, DEFAULTS.heartbeatIntervalMs, 0);
+    const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs;
     this.heartbeat = new Heartbeat(heartbeatIntervalMs, (socket) => {
       this.dispatch.onError(RESERVED_OPS.connection, PROTOCOL_ERROR_TYPES.heartbeatTimeout);
       socket.terminate();
@@ -207,7 +206,8 @@ export class WsClient {
       this.dispatch.onError(op, 'ConnectionClosedError');
       return Promise.reject(new ConnectionClosedError(op, `Request ${JSON.stringify(op)} not sent: WsClient is ${this.current}`));
     }
-    const timeoutMs = options?.timeoutMs === undefined ? this.requestTimeoutMs : intOption('timeoutMs', options.timeoutMs, 0, 1);
+    if (options !== undefined) checkWsOptions(REQUEST_SHAPE, options, `request(${JSON.stringify(op)})`);
+    const timeoutMs = options?.timeoutMs ?? this.requestTimeoutMs;
     const id = ++this.nextId;
     let text: string;
     try {
@@ -422,7 +422,7 @@ export class WsClient {
         try {
           listener(payload, op);
         } catch (error) {
-          log.error('push listener threw; ignored', { op, error: error instanceof Error ? error.message : String(error) });
+          log.error('push listener threw; ignored', { op, error: errorText(error) });
         }
       }
       return;

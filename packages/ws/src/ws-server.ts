@@ -4,13 +4,13 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { errorType, getLogger, toDispatcher, type HookDispatcher, type MetricsHooks } from '@sightline/core';
+import { errorText, errorType, getLogger, type HookDispatcher, isPromiseLike, listen, type MetricsHooks, toDispatcher } from '@sightline/core';
 import { formatAddress } from './address.js';
 import { WsConfigError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { CLOSE_CODES, parseRequest, PROTOCOL_ERROR_TYPES, RESERVED_OPS, type RequestId } from './protocol.js';
 import { ServerConnection, type WsConnection } from './server-connection.js';
-import { functionOption, intOption, objectOption, show } from './validate.js';
+import { checkWsOptions, WS_SERVER_SHAPE } from './validate.js';
 
 const log = getLogger('sightline.ws.server');
 const wsLog = getLogger('sightline.ws');
@@ -24,7 +24,7 @@ export type WsHandlers = Readonly<Record<string, WsHandler>>;
 export interface WsServerOptions {
   /** Port to listen on (0 lets the OS pick one). Give `port` or `server`, not both. */
   readonly port?: number;
-  /** Interface to bind with `port`. Default: Node's (all interfaces). */
+  /** Interface to bind with `port`. Default `127.0.0.1` (loopback only); `0.0.0.0` or `::` for all interfaces. */
   readonly host?: string;
   /** An HTTP(S) server of yours to attach to instead of listening on a port; it stays yours to close. */
   readonly server?: HttpServer | HttpsServer;
@@ -68,31 +68,13 @@ const DEFAULTS = Object.freeze({
   closeTimeoutMs: 1_000,
 });
 
+const DEFAULT_HOST = '127.0.0.1';
+
 function validate(options: WsServerOptions): void {
-  if (options === null || typeof options !== 'object') {
-    throw new WsConfigError(`Invalid createWsServer options ${show(options)}: expected an object`);
-  }
+  checkWsOptions(WS_SERVER_SHAPE, options, 'createWsServer()');
   if ((options.port === undefined) === (options.server === undefined)) {
     throw new WsConfigError('createWsServer needs exactly one of `port` (a number) or `server` (an http.Server)');
   }
-  if (options.port !== undefined) intOption('port', options.port, 0, 0);
-  if (options.port !== undefined && options.port > 65535) {
-    throw new WsConfigError(`Invalid port ${options.port}: expected an integer from 0 to 65535`);
-  }
-  if (options.path !== undefined && (typeof options.path !== 'string' || !options.path.startsWith('/'))) {
-    throw new WsConfigError(`Invalid path ${show(options.path)}: expected a string starting with "/"`);
-  }
-  if (options.handlers === null || typeof options.handlers !== 'object' || Array.isArray(options.handlers)) {
-    throw new WsConfigError(`Invalid handlers ${show(options.handlers)}: expected an object mapping op names to functions`);
-  }
-  for (const [op, handler] of Object.entries(options.handlers)) {
-    if (typeof handler !== 'function') {
-      throw new WsConfigError(`Invalid handler for op ${JSON.stringify(op)}: expected a function, got ${show(handler)}`);
-    }
-  }
-  objectOption('hooks', options.hooks);
-  functionOption('onConnection', options.onConnection);
-  functionOption('onConnectionClose', options.onConnectionClose);
 }
 
 /**
@@ -105,23 +87,12 @@ function validate(options: WsServerOptions): void {
 export async function createWsServer(options: WsServerOptions): Promise<WsServer> {
   validate(options);
   const server = new WsServerImpl(options);
-  await server.listen(options.port, options.host);
+  // Loopback unless told otherwise, like every Sightline server.
+  await server.listen(options.port, options.host ?? DEFAULT_HOST);
   return server;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
 function ignore(): void {}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 class WsServerImpl implements WsServer {
   private readonly dispatch: HookDispatcher;
@@ -144,10 +115,10 @@ class WsServerImpl implements WsServer {
   constructor(options: WsServerOptions) {
     this.dispatch = toDispatcher(options.hooks);
     this.handlers = new Map(Object.entries(options.handlers));
-    this.maxConnections = intOption('maxConnections', options.maxConnections, DEFAULTS.maxConnections, 1, true);
-    const heartbeatIntervalMs = intOption('heartbeatIntervalMs', options.heartbeatIntervalMs, DEFAULTS.heartbeatIntervalMs, 0);
-    const maxPayload = intOption('maxPayloadBytes', options.maxPayloadBytes, DEFAULTS.maxPayloadBytes, 1);
-    this.closeTimeoutMs = intOption('closeTimeoutMs', options.closeTimeoutMs, DEFAULTS.closeTimeoutMs, 0);
+    this.maxConnections = options.maxConnections ?? DEFAULTS.maxConnections;
+    const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs;
+    const maxPayload = options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs;
     this.onConnection = options.onConnection;
     this.onConnectionClose = options.onConnectionClose;
 
@@ -166,7 +137,7 @@ class WsServerImpl implements WsServer {
       ...(options.path !== undefined ? { path: options.path } : {}),
     });
     this.wss.on('connection', (socket, req) => this.accept(socket, req));
-    this.wss.on('error', (error) => log.error('server error', { error: errorMessage(error) }));
+    this.wss.on('error', (error) => log.error('server error', { error: errorText(error) }));
     this.heartbeat = new Heartbeat(heartbeatIntervalMs, (socket) => {
       this.dispatch.onError(RESERVED_OPS.connection, PROTOCOL_ERROR_TYPES.heartbeatTimeout);
       socket.terminate();
@@ -175,14 +146,7 @@ class WsServerImpl implements WsServer {
 
   async listen(port: number | undefined, host: string | undefined): Promise<void> {
     if (!this.ownsHttp) return;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      this.http.once('error', onError);
-      this.http.listen(port, host, () => {
-        this.http.off('error', onError);
-        resolve();
-      });
-    });
+    await listen(this.http, port, host);
     const { host: boundHost, port: boundPort } = this.address();
     log.info('server listening', { address: formatAddress(boundHost, boundPort) });
   }
@@ -266,7 +230,7 @@ class WsServerImpl implements WsServer {
     try {
       fn();
     } catch (error) {
-      log.error(`${what} callback threw; ignored`, { error: errorMessage(error) });
+      log.error(`${what} callback threw; ignored`, { error: errorText(error) });
     }
   }
 
@@ -295,7 +259,7 @@ class WsServerImpl implements WsServer {
       this.fail(conn, id, op, error);
       return;
     }
-    if (isThenable(result)) {
+    if (isPromiseLike(result)) {
       result.then(
         (value) => this.succeed(conn, id, op, value, start),
         (error: unknown) => this.fail(conn, id, op, error),
@@ -321,7 +285,8 @@ class WsServerImpl implements WsServer {
 
   private fail(conn: ServerConnection, id: RequestId, op: string, error: unknown): void {
     const type = errorType(error);
-    const message = errorMessage(error);
+    // The reply carries the type apart, so its message is the Error's own (text for anything else).
+    const message = error instanceof Error ? String(error.message) : errorText(error);
     this.dispatch.onError(op, type);
     log.error('handler failed', { op, remoteAddr: conn.remoteAddr, errorType: type, message });
     conn.sendText(op, JSON.stringify({ id, ok: false, error: { type, message } }));

@@ -6,15 +6,33 @@ describe('createWsServer options', () => {
   it.each([
     [{ handlers: {} }, 'createWsServer needs exactly one of `port` (a number) or `server` (an http.Server)'],
     [{ port: 0, server: createServer(), handlers: {} }, 'createWsServer needs exactly one of `port` (a number) or `server` (an http.Server)'],
-    [{ port: 70000, handlers: {} }, 'Invalid port 70000: expected an integer from 0 to 65535'],
-    [{ port: -1, handlers: {} }, 'Invalid port -1: expected an integer >= 0'],
-    [{ port: 0, handlers: null }, 'Invalid handlers null: expected an object mapping op names to functions'],
-    [{ port: 0, handlers: { add: 1 } }, 'Invalid handler for op "add": expected a function, got 1'],
-    [{ port: 0, handlers: {}, path: 'rpc' }, 'Invalid path "rpc": expected a string starting with "/"'],
-    [{ port: 0, handlers: {}, maxConnections: 0 }, 'Invalid maxConnections 0: expected an integer >= 1 or Infinity'],
-    [{ port: 0, handlers: {}, maxPayloadBytes: 0 }, 'Invalid maxPayloadBytes 0: expected an integer >= 1'],
-    [{ port: 0, handlers: {}, onConnection: 'x' }, 'Invalid onConnection "x": expected a function'],
+    [{ port: 70000, handlers: {} }, 'invalid option `port` in createWsServer(): expected an integer from 0 to 65535, got 70000'],
+    [{ port: -1, handlers: {} }, 'invalid option `port` in createWsServer(): expected an integer from 0 to 65535, got -1'],
+    [{ port: 0, handlers: null }, 'invalid option `handlers` in createWsServer(): expected an object of function values, got null'],
+    [{ port: 0, handlers: { add: 1 } }, 'invalid option `handlers.add` in createWsServer(): expected a function, got 1'],
+    [{ port: 0, handlers: {}, path: 'rpc' }, 'invalid option `path` in createWsServer(): expected a string starting with "/" (got "rpc")'],
+    [{ port: 0, handlers: {}, maxConnections: 0 }, 'invalid option `maxConnections` in createWsServer(): expected an integer >= 1 or Infinity, got 0'],
+    [{ port: 0, handlers: {}, maxPayloadBytes: 0 }, 'invalid option `maxPayloadBytes` in createWsServer(): expected an integer >= 1, got 0'],
+    [{ port: 0, handlers: {}, onConnection: 'x' }, 'invalid option `onConnection` in createWsServer(): expected a function, got "x"'],
+    [{ port: 0, handlers: {}, maxConection: 3 }, 'unknown option `maxConection` in createWsServer(): did you mean `maxConnections`?'],
   ])('refuses %p', async (options, message) => {
     await expect(createWsServer(options as never)).rejects.toThrow(new WsConfigError(message));
+  });
+});
+
+describe('createWsServer binding', () => {
+  it('binds 127.0.0.1 unless told otherwise, like every Sightline server', async () => {
+    const server = await createWsServer({ port: 0, handlers: {} });
+    try {
+      expect(server.address().host).toBe('127.0.0.1');
+    } finally {
+      await server.close();
+    }
+    const all = await createWsServer({ port: 0, host: '0.0.0.0', handlers: {} });
+    try {
+      expect(all.address().host).toBe('0.0.0.0');
+    } finally {
+      await all.close();
+    }
   });
 });

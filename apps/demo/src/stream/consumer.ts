@@ -66,8 +66,8 @@ export class Consumer<T> {
           await this.process(message);
           processed++;
         }
-        const commitStart = sensor.onCommitInitiated?.(this.consumerHandle) ?? performance.now();
-        sensor.onCommitCompleted?.(this.consumerHandle, commitStart);
+        const commitState = sensor.onCommitInitiated?.(this.consumerHandle);
+        sensor.onCommitCompleted?.(this.consumerHandle, commitState);
       } finally {
         this.options.onActiveChange?.(0);
       }
@@ -78,7 +78,9 @@ export class Consumer<T> {
   private async process(message: TopicMessage<T>): Promise<void> {
     const { sensor, output } = this.options;
     sensor.onMessageIn?.(message.tp, message.offset, message.value);
-    const started = sensor.onStreamEventIn?.(message.tp, message.offset, this.stream, message.value) ?? performance.now();
+    // The sensor's state goes back to it as is (it may be an object); the demo times the event itself.
+    const started = performance.now();
+    const eventState = sensor.onStreamEventIn?.(message.tp, message.offset, this.stream, message.value);
     let ok = true;
     try {
       const result = await this.options.handle(message);
@@ -86,7 +88,7 @@ export class Consumer<T> {
     } catch {
       ok = false;
     } finally {
-      sensor.onStreamEventOut?.(message.tp, message.offset, this.stream, message.value, started);
+      sensor.onStreamEventOut?.(message.tp, message.offset, this.stream, message.value, eventState);
       sensor.onMessageOut?.(message.tp, message.offset, message.value);
       this.options.onProcessed?.((performance.now() - started) / 1000, ok);
     }
@@ -94,7 +96,7 @@ export class Consumer<T> {
 
   private send(output: Topic<unknown>, key: string, value: unknown): void {
     const { sensor } = this.options;
-    const started = sensor.onSendInitiated?.(this.producerHandle, output.name, value) ?? performance.now();
+    const started = sensor.onSendInitiated?.(this.producerHandle, output.name, value);
     try {
       output.produce(key, value);
       sensor.onSendCompleted?.(this.producerHandle, started);

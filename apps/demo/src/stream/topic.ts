@@ -7,6 +7,8 @@ export interface TopicMessage<T> {
   readonly offset: number;
   readonly key: string;
   readonly value: T;
+  /** Carried with the message, as Kafka headers: the producer's trace context. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 function partitionFor(key: string, partitions: number): number {
@@ -15,27 +17,44 @@ function partitionFor(key: string, partitions: number): number {
   return Math.abs(hash) % partitions;
 }
 
+/** Messages a partition keeps unread before the oldest are dropped, as Kafka's retention does. */
+export const DEFAULT_RETENTION = 10_000;
+
 export class Topic<T> {
   private readonly queues: TopicMessage<T>[][];
   private readonly nextOffsets: number[];
+  private droppedTotal = 0;
 
   constructor(
     readonly name: string,
     readonly partitions: number,
+    readonly retention: number = DEFAULT_RETENTION,
   ) {
     this.queues = Array.from({ length: partitions }, () => []);
     this.nextOffsets = new Array<number>(partitions).fill(0);
+  }
+
+  /** Unread messages dropped by retention, over all partitions. */
+  dropped(): number {
+    return this.droppedTotal;
   }
 
   tp(partition: number): string {
     return `${this.name}/${partition}`;
   }
 
-  produce(key: string, value: T): TopicMessage<T> {
+  produce(key: string, value: T, headers: Readonly<Record<string, string>> = {}): TopicMessage<T> {
     const partition = partitionFor(key, this.partitions);
     const offset = this.nextOffsets[partition]!++;
-    const message = { tp: this.tp(partition), partition, offset, key, value };
-    this.queues[partition]!.push(message);
+    const message = { tp: this.tp(partition), partition, offset, key, value, headers };
+    const queue = this.queues[partition]!;
+    queue.push(message);
+    // Trim in batches so a full partition costs one splice per retention/2 messages, not one each.
+    if (queue.length >= this.retention + (this.retention >> 1)) {
+      const excess = queue.length - this.retention;
+      queue.splice(0, excess);
+      this.droppedTotal += excess;
+    }
     return message;
   }
 

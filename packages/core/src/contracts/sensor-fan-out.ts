@@ -3,8 +3,10 @@
 // method (V8 inlines `s.onX(...)` where it does not inline a stored `fn.call(s, ...)`), so forwarding
 // allocates nothing; a member that throws is counted and reported to `onFailure`, and never stops
 // the others or reaches the caller. @sightline/sensors' SensorDelegate and @sightline/setup's
-// combined plugin sensor are both built on it.
-import type { Sensor, SensorEventName, SensorState } from './sensor.js';
+// combined plugin sensor are both built on it. It `implements SensorEvents`, so an event added to
+// the contract and not forwarded here does not compile; the listener lists come from the table.
+import { SENSOR_EVENT_NAMES, SENSOR_EVENTS, type Sensor, type SensorEventName, type SensorEvents, type SensorState } from './sensor.js';
+import { MemberStates, settleStates, twoStates } from './member-states.js';
 
 /** A method a fan-out calls on its members: every event, and `asDict` for subclasses that gather figures. */
 export type SensorFanOutMethod = SensorEventName | 'asDict';
@@ -32,71 +34,57 @@ function implementers(sensors: readonly Sensor[], event: SensorEventName, noOps:
   });
 }
 
-// The members implementing each event. A class with every field assigned in its constructor, so the
-// object keeps one fast shape (an object literal filled key by key would fall into dictionary mode
+/** The events whose opener reads the clock only when some member reads a start time it does not take. */
+const OPENS_WHEN_READ = SENSOR_EVENT_NAMES.filter((name) => {
+  const timing = (SENSOR_EVENTS[name] as { timing?: { opens?: string } }).timing;
+  return timing?.opens === 'whenRead';
+});
+const CLOSERS_OF = new Map<SensorEventName, SensorEventName[]>(
+  OPENS_WHEN_READ.map((opener) => [
+    opener,
+    SENSOR_EVENT_NAMES.filter((name) => (SENSOR_EVENTS[name] as { timing?: { closes?: string } }).timing?.closes === opener),
+  ]),
+);
+
+// The members implementing each event, one field per event. A class instance filled in its
+// constructor keeps one fast shape (an object literal filled key by key falls into dictionary mode
 // past a dozen keys, and every event would pay a hash lookup).
-class Listeners {
-  readonly onMessageIn: readonly Sensor[];
-  readonly onMessageOut: readonly Sensor[];
-  readonly onStreamEventIn: readonly Sensor[];
-  readonly onStreamEventOut: readonly Sensor[];
-  readonly onTableGet: readonly Sensor[];
-  readonly onTableSet: readonly Sensor[];
-  readonly onTableDel: readonly Sensor[];
-  readonly onTableContains: readonly Sensor[];
-  readonly onCommitInitiated: readonly Sensor[];
-  readonly onCommitCompleted: readonly Sensor[];
-  readonly onSendInitiated: readonly Sensor[];
-  readonly onSendCompleted: readonly Sensor[];
-  readonly onSendError: readonly Sensor[];
-  readonly onAssignmentStart: readonly Sensor[];
-  readonly onAssignmentCompleted: readonly Sensor[];
-  readonly onAssignmentError: readonly Sensor[];
-  readonly onRebalanceStart: readonly Sensor[];
-  readonly onRebalanceReturn: readonly Sensor[];
-  readonly onRebalanceEnd: readonly Sensor[];
-  readonly onTopicBufferFull: readonly Sensor[];
+type Listeners = Readonly<Record<SensorEventName, readonly Sensor[]>> & {
   /**
    * Some member reads a stream event's start time (`onStreamEventOut`) without taking one itself
    * (`onStreamEventIn`): only then does the fan-out read the clock for a stream event no member timed.
    * A member implementing both decides itself which events it times (Monitor times 1 in 64).
    */
   readonly timeStreamEvents: boolean;
+};
 
+class ListenerTable {
   constructor(sensors: readonly Sensor[], noOps: Record<string, unknown> | undefined) {
-    this.onMessageIn = implementers(sensors, 'onMessageIn', noOps);
-    this.onMessageOut = implementers(sensors, 'onMessageOut', noOps);
-    this.onStreamEventIn = implementers(sensors, 'onStreamEventIn', noOps);
-    this.onStreamEventOut = implementers(sensors, 'onStreamEventOut', noOps);
-    this.onTableGet = implementers(sensors, 'onTableGet', noOps);
-    this.onTableSet = implementers(sensors, 'onTableSet', noOps);
-    this.onTableDel = implementers(sensors, 'onTableDel', noOps);
-    this.onTableContains = implementers(sensors, 'onTableContains', noOps);
-    this.onCommitInitiated = implementers(sensors, 'onCommitInitiated', noOps);
-    this.onCommitCompleted = implementers(sensors, 'onCommitCompleted', noOps);
-    this.onSendInitiated = implementers(sensors, 'onSendInitiated', noOps);
-    this.onSendCompleted = implementers(sensors, 'onSendCompleted', noOps);
-    this.onSendError = implementers(sensors, 'onSendError', noOps);
-    this.onAssignmentStart = implementers(sensors, 'onAssignmentStart', noOps);
-    this.onAssignmentCompleted = implementers(sensors, 'onAssignmentCompleted', noOps);
-    this.onAssignmentError = implementers(sensors, 'onAssignmentError', noOps);
-    this.onRebalanceStart = implementers(sensors, 'onRebalanceStart', noOps);
-    this.onRebalanceReturn = implementers(sensors, 'onRebalanceReturn', noOps);
-    this.onRebalanceEnd = implementers(sensors, 'onRebalanceEnd', noOps);
-    this.onTopicBufferFull = implementers(sensors, 'onTopicBufferFull', noOps);
-    this.timeStreamEvents = this.onStreamEventOut.some((s) => !this.onStreamEventIn.includes(s));
+    const self = this as unknown as Record<string, unknown>;
+    for (const name of SENSOR_EVENT_NAMES) self[name] = implementers(sensors, name, noOps);
+    const on = this as unknown as Listeners;
+    self['timeStreamEvents'] = (CLOSERS_OF.get('onStreamEventIn') ?? []).some((closer) =>
+      on[closer].some((s) => !on.onStreamEventIn.includes(s)),
+    );
   }
+}
+
+function listeners(sensors: readonly Sensor[], noOps: Record<string, unknown> | undefined): Listeners {
+  return new ListenerTable(sensors, noOps) as unknown as Listeners;
 }
 
 /**
  * Forwards every Sensor event to its members in order. It is itself a sensor, so fan-outs nest.
- * Initiating events return the first numeric start time a member returned; commits, sends,
- * assignments and rebalances fall back to `performance.now()` when none did; `onStreamEventIn` falls
- * back to it only when some member implements `onStreamEventOut` but not `onStreamEventIn` (else it
- * returns undefined and the clock is not read: a member timing its own events samples as it likes).
- * The completing event hands that one number to every member.
+ *
+ * State: each member's closing callback receives exactly what that member's opening callback
+ * returned (Faust's contract), and a member that returned nothing receives a start time. When at
+ * most one distinct value was returned and it is a number, the fan-out returns that number (no
+ * allocation: the common case); otherwise it returns a small object holding each member's state,
+ * which its closing callbacks unpack. The start time is the first number a member returned, else
+ * `performance.now()` (for stream events only when some member implements `onStreamEventOut` but not
+ * `onStreamEventIn`; a member implementing both times, or samples, its own events).
  */
-export class SensorFanOut implements Sensor {
+export class SensorFanOut implements SensorEvents, Sensor {
   private memberList: readonly Sensor[] = [];
   private on: Listeners;
   private readonly noOps: Record<string, unknown> | undefined;
@@ -107,10 +95,9 @@ export class SensorFanOut implements Sensor {
   constructor(members: readonly Sensor[] = [], options: SensorFanOutOptions = {}) {
     this.noOps = options.noOps as Record<string, unknown> | undefined;
     this.onFailure = options.onFailure;
-    this.on = new Listeners([], this.noOps);
+    this.on = listeners([], this.noOps);
     this.setMembers(members);
   }
-
   /** The members, in forwarding order. */
   get members(): readonly Sensor[] {
     return this.memberList;
@@ -122,7 +109,7 @@ export class SensorFanOut implements Sensor {
    */
   setMembers(members: readonly Sensor[]): void {
     this.memberList = Object.freeze([...members]);
-    this.on = new Listeners(this.memberList, this.noOps);
+    this.on = listeners(this.memberList, this.noOps);
   }
 
   /** How many times members threw: all of them, one member's, or one member's in one method. */
@@ -162,7 +149,31 @@ export class SensorFanOut implements Sensor {
     }
   }
 
-  // ---- forwarding: one loop per event, written out so each call site stays simple for the JIT ----
+  /** `state` holds each member's own state, packed by this fan-out (numbers and undefined fail fast). */
+  private packed(state: SensorState): state is MemberStates {
+    return typeof state === 'object' && state instanceof MemberStates && state.owner === this;
+  }
+
+  /**
+   * A closing event whose state this fan-out packed: each member gets its own. Off the hot path (a
+   * packed state means members returned objects or different values), so one generic loop serves all.
+   */
+  private closeEach(event: SensorEventName, states: MemberStates, args: unknown[]): void {
+    const list = this.on[event];
+    const at = args.length;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      args[at] = states.of(s);
+      try {
+        (s[event] as (...a: unknown[]) => void).apply(s, args);
+      } catch (error) {
+        this.reportFailure(s, event, error);
+      }
+    }
+  }
+
+  // ---- forwarding: one loop per event, written out so each call site stays simple for the JIT.
+  // `implements SensorEvents` makes a missing event a compile error. ----
 
   onMessageIn(tp: string, offset: number, message: unknown): void {
     const list = this.on.onMessageIn;
@@ -188,24 +199,34 @@ export class SensorFanOut implements Sensor {
     }
   }
 
-  onStreamEventIn(tp: string, offset: number, stream: unknown, event: unknown): SensorState | undefined {
+  onStreamEventIn(tp: string, offset: number, stream: unknown, event: unknown): SensorState {
     const list = this.on.onStreamEventIn;
-    let state: SensorState | undefined;
+    let first: SensorState;
+    let at = -1;
+    let states: SensorState[] | undefined;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
+      let r: SensorState;
       try {
-        const r = s.onStreamEventIn!(tp, offset, stream, event);
-        if (state === undefined && typeof r === 'number') state = r;
+        r = s.onStreamEventIn!(tp, offset, stream, event);
       } catch (error) {
         this.reportFailure(s, 'onStreamEventIn', error);
+        continue;
       }
+      if (r === undefined) continue;
+      if (at < 0) {
+        first = r;
+        at = i;
+      } else if (states !== undefined) states[i] = r;
+      else if (r !== first) states = twoStates(list.length, at, first, i, r);
     }
-    // Read the clock only when no member returned a start time and one relies on the fan-out for it.
-    if (state === undefined && this.on.timeStreamEvents) state = performance.now();
-    return state;
+    // The common cases inline: one number (or none, with no clock wanted) goes back as is.
+    if (states === undefined && (typeof first === 'number' || (at < 0 && !this.on.timeStreamEvents))) return first;
+    return settleStates(this, list, first, at, states, this.on.timeStreamEvents);
   }
 
   onStreamEventOut(tp: string, offset: number, stream: unknown, event: unknown, state?: SensorState): void {
+    if (this.packed(state)) return this.closeEach('onStreamEventOut', state, [tp, offset, stream, event]);
     const list = this.on.onStreamEventOut;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
@@ -267,20 +288,32 @@ export class SensorFanOut implements Sensor {
 
   onCommitInitiated(consumer: unknown): SensorState {
     const list = this.on.onCommitInitiated;
-    let state: SensorState | undefined;
+    let first: SensorState;
+    let at = -1;
+    let states: SensorState[] | undefined;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
+      let r: SensorState;
       try {
-        const r = s.onCommitInitiated!(consumer);
-        if (state === undefined && typeof r === 'number') state = r;
+        r = s.onCommitInitiated!(consumer);
       } catch (error) {
         this.reportFailure(s, 'onCommitInitiated', error);
+        continue;
       }
+      if (r === undefined) continue;
+      if (at < 0) {
+        first = r;
+        at = i;
+      } else if (states !== undefined) states[i] = r;
+      else if (r !== first) states = twoStates(list.length, at, first, i, r);
     }
-    return state ?? performance.now();
+    // The common cases inline: one number (or none, with no clock wanted) goes back as is.
+    if (states === undefined && (typeof first === 'number' || (at < 0 && !true))) return first;
+    return settleStates(this, list, first, at, states, true);
   }
 
   onCommitCompleted(consumer: unknown, state: SensorState): void {
+    if (this.packed(state)) return this.closeEach('onCommitCompleted', state, [consumer]);
     const list = this.on.onCommitCompleted;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
@@ -294,20 +327,32 @@ export class SensorFanOut implements Sensor {
 
   onSendInitiated(producer: unknown, topic: string, message: unknown): SensorState {
     const list = this.on.onSendInitiated;
-    let state: SensorState | undefined;
+    let first: SensorState;
+    let at = -1;
+    let states: SensorState[] | undefined;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
+      let r: SensorState;
       try {
-        const r = s.onSendInitiated!(producer, topic, message);
-        if (state === undefined && typeof r === 'number') state = r;
+        r = s.onSendInitiated!(producer, topic, message);
       } catch (error) {
         this.reportFailure(s, 'onSendInitiated', error);
+        continue;
       }
+      if (r === undefined) continue;
+      if (at < 0) {
+        first = r;
+        at = i;
+      } else if (states !== undefined) states[i] = r;
+      else if (r !== first) states = twoStates(list.length, at, first, i, r);
     }
-    return state ?? performance.now();
+    // The common cases inline: one number (or none, with no clock wanted) goes back as is.
+    if (states === undefined && (typeof first === 'number' || (at < 0 && !true))) return first;
+    return settleStates(this, list, first, at, states, true);
   }
 
   onSendCompleted(producer: unknown, state: SensorState): void {
+    if (this.packed(state)) return this.closeEach('onSendCompleted', state, [producer]);
     const list = this.on.onSendCompleted;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
@@ -320,6 +365,7 @@ export class SensorFanOut implements Sensor {
   }
 
   onSendError(producer: unknown, err: unknown, state: SensorState): void {
+    if (this.packed(state)) return this.closeEach('onSendError', state, [producer, err]);
     const list = this.on.onSendError;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
@@ -333,20 +379,32 @@ export class SensorFanOut implements Sensor {
 
   onAssignmentStart(assignor: unknown): SensorState {
     const list = this.on.onAssignmentStart;
-    let state: SensorState | undefined;
+    let first: SensorState;
+    let at = -1;
+    let states: SensorState[] | undefined;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
+      let r: SensorState;
       try {
-        const r = s.onAssignmentStart!(assignor);
-        if (state === undefined && typeof r === 'number') state = r;
+        r = s.onAssignmentStart!(assignor);
       } catch (error) {
         this.reportFailure(s, 'onAssignmentStart', error);
+        continue;
       }
+      if (r === undefined) continue;
+      if (at < 0) {
+        first = r;
+        at = i;
+      } else if (states !== undefined) states[i] = r;
+      else if (r !== first) states = twoStates(list.length, at, first, i, r);
     }
-    return state ?? performance.now();
+    // The common cases inline: one number (or none, with no clock wanted) goes back as is.
+    if (states === undefined && (typeof first === 'number' || (at < 0 && !true))) return first;
+    return settleStates(this, list, first, at, states, true);
   }
 
   onAssignmentCompleted(assignor: unknown, state: SensorState): void {
+    if (this.packed(state)) return this.closeEach('onAssignmentCompleted', state, [assignor]);
     const list = this.on.onAssignmentCompleted;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
@@ -359,6 +417,7 @@ export class SensorFanOut implements Sensor {
   }
 
   onAssignmentError(assignor: unknown, err: unknown, state: SensorState): void {
+    if (this.packed(state)) return this.closeEach('onAssignmentError', state, [assignor, err]);
     const list = this.on.onAssignmentError;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
@@ -372,20 +431,32 @@ export class SensorFanOut implements Sensor {
 
   onRebalanceStart(app: unknown): SensorState {
     const list = this.on.onRebalanceStart;
-    let state: SensorState | undefined;
+    let first: SensorState;
+    let at = -1;
+    let states: SensorState[] | undefined;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
+      let r: SensorState;
       try {
-        const r = s.onRebalanceStart!(app);
-        if (state === undefined && typeof r === 'number') state = r;
+        r = s.onRebalanceStart!(app);
       } catch (error) {
         this.reportFailure(s, 'onRebalanceStart', error);
+        continue;
       }
+      if (r === undefined) continue;
+      if (at < 0) {
+        first = r;
+        at = i;
+      } else if (states !== undefined) states[i] = r;
+      else if (r !== first) states = twoStates(list.length, at, first, i, r);
     }
-    return state ?? performance.now();
+    // The common cases inline: one number (or none, with no clock wanted) goes back as is.
+    if (states === undefined && (typeof first === 'number' || (at < 0 && !true))) return first;
+    return settleStates(this, list, first, at, states, true);
   }
 
   onRebalanceReturn(app: unknown, state: SensorState): void {
+    if (this.packed(state)) return this.closeEach('onRebalanceReturn', state, [app]);
     const list = this.on.onRebalanceReturn;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;
@@ -398,6 +469,7 @@ export class SensorFanOut implements Sensor {
   }
 
   onRebalanceEnd(app: unknown, state: SensorState): void {
+    if (this.packed(state)) return this.closeEach('onRebalanceEnd', state, [app]);
     const list = this.on.onRebalanceEnd;
     for (let i = 0; i < list.length; i++) {
       const s = list[i]!;

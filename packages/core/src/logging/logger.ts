@@ -1,7 +1,9 @@
 // The logger hierarchy: `sightline.ws.client` inherits its level from the nearest configured
 // ancestor (`sightline.ws`, then `sightline`, then the root), as Python's logging does.
 import { LEVEL_VALUES, parseLogLevel, type LogLevel } from './levels.js';
+import { opt, validateOptions, type Shape } from '../options/schema.js';
 import type { LogFields, LogSink } from './log-record.js';
+import { errorText } from '../util/error-text.js';
 import { sanitizeLogText } from './sanitize.js';
 import { stderrSink } from './stderr-sink.js';
 
@@ -44,7 +46,7 @@ function applyEnvLevels(s: LoggingState, spec: string | undefined): void {
     try {
       s.levels.set(name, parseLogLevel(levelText, `level in ${LOG_ENV_VAR}`));
     } catch (error) {
-      problems.push((error as Error).message);
+      problems.push(errorText(error));
     }
   }
   s.generation++;
@@ -193,7 +195,14 @@ export interface LoggingOptions {
   readonly spec?: string;
 }
 
+const LOGGING_SHAPE: Shape = Object.freeze({
+  levels: opt.record(opt.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent'])),
+  sink: opt.any({ env: false }),
+  spec: opt.string(),
+});
+
 export function configureLogging(options: LoggingOptions): void {
+  validateOptions(LOGGING_SHAPE, options, { source: 'configureLogging()' });
   const s = state();
   if (options.sink) s.sink = options.sink;
   if (options.spec !== undefined) applyEnvLevels(s, options.spec);

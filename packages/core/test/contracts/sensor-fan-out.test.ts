@@ -1,4 +1,4 @@
-import { SENSOR_EVENT_NAMES, SensorFanOut, type Sensor, type SensorEventName } from '../../src/index.js';
+import { SENSOR_EVENT_NAMES, SENSOR_EVENTS, SensorFanOut, type CompleteSensor, type Sensor, type SensorEventName } from '../../src/index.js';
 
 /** A sensor implementing every event, each pushing `[label, event, ...args]` into `journal`. */
 function recorder(label: string, journal: unknown[][], start?: number): Sensor {
@@ -28,6 +28,25 @@ describe('SensorFanOut', () => {
     for (const name of SENSOR_EVENT_NAMES) call(fanOut, name, ...argsOf(name));
     expect(journal).toEqual(SENSOR_EVENT_NAMES.flatMap((name) => [['a', name, ...argsOf(name)], ['b', name, ...argsOf(name)]]));
     expect(SENSOR_EVENT_NAMES.map(argsOf).every((args) => args.length >= 1)).toBe(true);
+  });
+
+  it('has one table row per event, naming as many arguments as the forwarding method takes', () => {
+    const fanOut = new SensorFanOut();
+    expect(Object.keys(SENSOR_EVENTS)).toEqual(SENSOR_EVENT_NAMES);
+    for (const name of SENSOR_EVENT_NAMES) expect([name, SENSOR_EVENTS[name].args.length]).toEqual([name, (fanOut[name] as () => void).length]);
+  });
+
+  it('makes a sensor that misses an event fail to compile as a CompleteSensor', () => {
+    class Full extends SensorFanOut implements CompleteSensor {
+      asDict(): Record<string, unknown> {
+        return {};
+      }
+    }
+    const { onTopicBufferFull: _dropped, ...missingOne } = Object.fromEntries(SENSOR_EVENT_NAMES.map((n) => [n, () => undefined])) as Record<SensorEventName, () => undefined>;
+    // @ts-expect-error: onTopicBufferFull and asDict are missing, so this is not a CompleteSensor
+    const incomplete: CompleteSensor = missingOne;
+    expect(Object.keys(incomplete)).toHaveLength(19);
+    expect(typeof new Full().onTopicBufferFull).toBe('function');
   });
 
   it('calls members as methods, so `this` is the member', () => {
@@ -98,16 +117,94 @@ describe('SensorFanOut', () => {
     expect(fanOut.errorCount()).toBe(1);
   });
 
-  it('initiating events return the first numeric state a member returned, without reading the clock', () => {
+  it('an opening event returns the one number its members returned, as is, without reading the clock', () => {
     const now = jest.spyOn(performance, 'now').mockReturnValue(99);
     const journal: unknown[][] = [];
-    const fanOut = new SensorFanOut([recorder('none', journal), recorder('a', journal, 3), recorder('b', journal, 4)]);
+    const fanOut = new SensorFanOut([recorder('none', journal), recorder('a', journal, 3), recorder('b', journal, 3)]);
     expect(fanOut.onStreamEventIn('t', 0, null, null)).toBe(3);
     expect(fanOut.onCommitInitiated(null)).toBe(3);
     expect(fanOut.onSendInitiated(null, 't', null)).toBe(3);
     expect(fanOut.onAssignmentStart(null)).toBe(3);
     expect(fanOut.onRebalanceStart(null)).toBe(3);
     expect(now).not.toHaveBeenCalled();
+  });
+
+  it("hands each member's own state, unchanged, to its closing callbacks; a member that returned none gets the start time", () => {
+    jest.spyOn(performance, 'now').mockReturnValue(99);
+    const seen: unknown[][] = [];
+    const faustLike = (label: string) => {
+      const own = { label };
+      const sensor: Sensor = {};
+      for (const name of SENSOR_EVENT_NAMES) {
+        (sensor as Record<string, unknown>)[name] = (...args: unknown[]) => {
+          seen.push([label, name, args[args.length - 1]]);
+          return own;
+        };
+      }
+      return { sensor, own };
+    };
+    const a = faustLike('a');
+    const b = faustLike('b');
+    const timing: Sensor = { onCommitInitiated: () => 7, onCommitCompleted: (_c, state) => void seen.push(['timing', 'onCommitCompleted', state]) };
+    const quiet: Sensor = { onCommitCompleted: (_c, state) => void seen.push(['quiet', 'onCommitCompleted', state]) };
+    const fanOut = new SensorFanOut([a.sensor, timing, b.sensor, quiet]);
+
+    const pairs: [SensorEventName, SensorEventName[]][] = [
+      ['onStreamEventIn', ['onStreamEventOut']],
+      ['onCommitInitiated', ['onCommitCompleted']],
+      ['onSendInitiated', ['onSendCompleted', 'onSendError']],
+      ['onAssignmentStart', ['onAssignmentCompleted', 'onAssignmentError']],
+      ['onRebalanceStart', ['onRebalanceReturn', 'onRebalanceEnd']],
+    ];
+    for (const [opener, closers] of pairs) {
+      const arity = (fanOut[opener] as () => void).length;
+      const state = call(fanOut, opener, ...Array.from({ length: arity }, () => 'arg'));
+      for (const closer of closers) {
+        seen.length = 0;
+        const closerArity = (fanOut[closer] as () => void).length;
+        call(fanOut, closer, ...Array.from({ length: closerArity - 1 }, () => 'arg'), state);
+        const expected: unknown[][] = [
+          ['a', closer, a.own],
+          ['b', closer, b.own],
+        ];
+        if (closer === 'onCommitCompleted') expected.splice(1, 0, ['timing', closer, 7]);
+        if (closer === 'onCommitCompleted') expected.push(['quiet', closer, 7]);
+        expect(seen).toEqual(expected);
+      }
+    }
+    // No member returned a number for sends: a member without a state would get the clock's start time.
+    const lone = new SensorFanOut([a.sensor, { onSendCompleted: (_p, state) => void seen.push(['lone', state]) }]);
+    seen.length = 0;
+    lone.onSendCompleted(null, lone.onSendInitiated(null, 't', null));
+    expect(seen).toEqual([
+      ['a', 'onSendInitiated', null],
+      ['a', 'onSendCompleted', a.own],
+      ['lone', 99],
+    ]);
+  });
+
+  it('keeps distinct numeric states apart too, and a state from another fan-out is passed on as a value', () => {
+    jest.spyOn(performance, 'now').mockReturnValue(99);
+    const got: unknown[] = [];
+    const m = (start: number): Sensor => ({ onCommitInitiated: () => start, onCommitCompleted: (_c, state) => void got.push(state) });
+    const fanOut = new SensorFanOut([m(1), m(2), m(3)]);
+    fanOut.onCommitCompleted(null, fanOut.onCommitInitiated(null));
+    expect(got).toEqual([1, 2, 3]);
+    const other = new SensorFanOut([m(4), m(5)]);
+    const foreign = other.onCommitInitiated(null);
+    got.length = 0;
+    fanOut.onCommitCompleted(null, foreign);
+    expect(got).toEqual([foreign, foreign, foreign]);
+  });
+
+  it('nested fan-outs hand every member its own state', () => {
+    const got: unknown[] = [];
+    const m = (own: unknown): Sensor => ({ onSendInitiated: () => own, onSendError: (_p, _e, state) => void got.push(state) });
+    const x = { x: 1 };
+    const y = { y: 2 };
+    const outer = new SensorFanOut([m(x), new SensorFanOut([m(y), m(5)]), m(6)]);
+    outer.onSendError(null, new Error('e'), outer.onSendInitiated(null, 't', null));
+    expect(got).toEqual([x, y, 5, 6]);
   });
 
   it('falls back to the clock for commits, sends, assignments and rebalances, and for stream events only when a member reads a start time it does not take', () => {

@@ -1,16 +1,35 @@
 // What OpenTelemetry.configure() accepts, and its resolution against the OTEL_* environment:
 // validated once, defaults in one place, explicit options winning over the environment.
-import type { AttributeValue } from '@opentelemetry/api';
+import { DiagLogLevel, type AttributeValue } from '@opentelemetry/api';
 import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { IMetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { opt, validateOptions, type OptionsErrorFactory, type Shape } from '@sightline/core';
 import { OtelConfigError } from '../errors.js';
 import { parseObservabilityLevel, type ObservabilityLevel } from '../levels.js';
+import { normaliseEndpoint, portWarning } from './endpoint.js';
 import { parseKeyValueList } from './key-value-list.js';
+import {
+  OTLP_PROTOCOLS,
+  PROPAGATOR_NAMES,
+  readOtelEnv,
+  SIGNALS,
+  type BatchEnv,
+  type Compression,
+  type ExporterName,
+  type LogRecordLimitsEnv,
+  type OtlpProtocol,
+  type PropagatorName,
+  type SamplerEnv,
+  type Signal,
+  type SpanLimitsEnv,
+} from './otel-env.js';
 
-export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+export type { OtlpProtocol, PropagatorName } from './otel-env.js';
+export { OTLP_PROTOCOLS } from './otel-env.js';
 
-export const OTLP_PROTOCOLS: readonly OtlpProtocol[] = Object.freeze(['http/protobuf', 'http/json', 'grpc']);
+/** The status a scope's span gets when its function succeeds. */
+export type SuccessStatus = 'unset' | 'ok';
 
 export interface OpenTelemetryOptions {
   /** `service.name`; falls back to `OTEL_SERVICE_NAME`, then `service.name` in `OTEL_RESOURCE_ATTRIBUTES`. */
@@ -27,10 +46,18 @@ export interface OpenTelemetryOptions {
   readonly insecure?: boolean;
   /** Sent with every export; falls back to `OTEL_EXPORTER_OTLP_HEADERS`. Never logged. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Metrics export interval; falls back to `OTEL_METRIC_EXPORT_INTERVAL`, default 5000. */
+  /** Metrics export interval; falls back to `OTEL_METRIC_EXPORT_INTERVAL`, default 60000 (the specification's). */
   readonly exportIntervalMillis?: number;
-  /** More resource attributes, on top of `OTEL_RESOURCE_ATTRIBUTES`. */
-  readonly attributes?: Readonly<Record<string, AttributeValue>>;
+  /** More resource attributes, on top of `OTEL_RESOURCE_ATTRIBUTES`; `undefined` / `null` values are skipped. */
+  readonly attributes?: Readonly<Record<string, AttributeValue | null | undefined>>;
+  /** Host, OS, process, runtime and `service.instance.id` from the SDK's detectors; default true. */
+  readonly resourceDetectors?: boolean;
+  /** Falls back to `OTEL_PROPAGATORS`, default `['tracecontext', 'baggage']`; `b3` / `b3multi` need @opentelemetry/propagator-b3. */
+  readonly propagators?: readonly PropagatorName[];
+  /** Status of a scope's span when its function succeeds: `'unset'` (default, as the SDK does) or `'ok'` (as the seed did). */
+  readonly successStatus?: SuccessStatus;
+  /** HTTP server and client spans and duration metrics from Node's diagnostics channels; default true. */
+  readonly http?: boolean;
   /** Level of scopes started outside any `observability().scope()`; default `info`. */
   readonly level?: ObservabilityLevel;
   /** Replaces the console or OTLP span exporter (still batched). */
@@ -47,17 +74,39 @@ export interface OpenTelemetryOptions {
   readonly logRecordProcessors?: readonly LogRecordProcessor[];
 }
 
+/** Where one signal's OTLP exporter sends, resolved from options, then OTEL_* variables, then defaults. */
+export interface OtlpTarget {
+  readonly url: string;
+  readonly protocol: OtlpProtocol;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMillis: number | undefined;
+  readonly compression: Compression | undefined;
+}
+
 export interface ResolvedOptions {
   readonly service: string;
   readonly version: string | undefined;
   readonly environment: string | undefined;
-  /** Normalised base URL of the collector, or undefined for console mode. */
-  readonly endpoint: string | undefined;
-  /** Where the endpoint came from: a signal-specific OTEL_* variable then still wins over it. */
-  readonly endpointFromEnv: boolean;
-  readonly protocol: OtlpProtocol;
-  readonly headers: Readonly<Record<string, string>>;
+  /** `OTEL_SDK_DISABLED=true`: nothing is set up or exported; scopes still run. */
+  readonly disabled: boolean;
+  /** Level of the SDK's own diagnostics (`OTEL_LOG_LEVEL`), default WARN. */
+  readonly logLevel: DiagLogLevel;
+  /** The exporters of each signal: `otlp`, `console` (the `sightline.otel` logger) or none. */
+  readonly exporters: Readonly<Record<Signal, readonly ExporterName[]>>;
+  /** Set for each signal whose exporters include `otlp`. */
+  readonly otlp: Readonly<Partial<Record<Signal, OtlpTarget>>>;
+  readonly propagators: readonly PropagatorName[];
   readonly exportIntervalMillis: number;
+  readonly exportTimeoutMillis: number;
+  readonly bsp: BatchEnv;
+  readonly blrp: BatchEnv;
+  readonly spanLimits: SpanLimitsEnv;
+  readonly logRecordLimits: LogRecordLimitsEnv;
+  readonly sampler: SamplerEnv | undefined;
+  /** The detectors to run: any of env, host, os, process, serviceinstance. */
+  readonly resourceDetectors: readonly string[];
+  readonly successStatus: SuccessStatus;
+  readonly http: boolean;
   /** OTEL_RESOURCE_ATTRIBUTES, then `attributes`; service.* and deployment.* are added by the resource. */
   readonly resourceAttributes: Readonly<Record<string, AttributeValue>>;
   readonly level: ObservabilityLevel;
@@ -71,28 +120,43 @@ export interface ResolvedOptions {
   readonly warnings: readonly string[];
 }
 
-const KNOWN_OPTIONS: ReadonlySet<string> = new Set([
-  'service',
-  'version',
-  'environment',
-  'otlpEndpoint',
-  'protocol',
-  'insecure',
-  'headers',
-  'exportIntervalMillis',
-  'attributes',
-  'level',
-  'spanExporter',
-  'spanProcessors',
-  'metricExporter',
-  'metricReaders',
-  'logRecordExporter',
-  'logRecordProcessors',
-]);
+/** What `configure()` and `otel()` accept, checked by core's one rule before the cross-option checks. */
+export const OPENTELEMETRY_SHAPE: Shape = Object.freeze({
+  service: opt.string({ nonEmpty: true }),
+  version: opt.string({ nonEmpty: true }),
+  environment: opt.string({ nonEmpty: true }),
+  otlpEndpoint: opt.string({ nonEmpty: true, expected: 'a URL such as "http://collector:4318"' }),
+  protocol: opt.enum(OTLP_PROTOCOLS),
+  insecure: opt.boolean(),
+  // Header values may be secrets: named, never echoed.
+  headers: opt.record(opt.string({ secret: true })),
+  exportIntervalMillis: opt.integer({ min: 1 }),
+  // Values that are null or undefined (the seed's unset os.environ.get(...)) are removed before this check.
+  attributes: opt.record(opt.any({ check: (v: unknown) => (isAttributeValue(v) ? undefined : 'expected a string, finite number, boolean or an array of them') })),
+  resourceDetectors: opt.boolean(),
+  propagators: opt.array(opt.enum(PROPAGATOR_NAMES)),
+  successStatus: opt.enum(['unset', 'ok']),
+  http: opt.boolean(),
+  level: opt.string(),
+  spanExporter: opt.any({ env: false }),
+  spanProcessors: opt.array(opt.any(), { env: false }),
+  metricExporter: opt.any({ env: false }),
+  metricReaders: opt.array(opt.any(), { env: false }),
+  logRecordExporter: opt.any({ env: false }),
+  logRecordProcessors: opt.array(opt.any(), { env: false }),
+});
 
-const DEFAULT_PORTS: Readonly<Record<OtlpProtocol, string>> = { 'http/protobuf': '4318', 'http/json': '4318', grpc: '4317' };
+const otelError: OptionsErrorFactory = (message, details) => new OtelConfigError(message, details);
 
-export const DEFAULT_EXPORT_INTERVAL_MILLIS = 5000;
+export const DEFAULT_EXPORT_INTERVAL_MILLIS = 60_000;
+export const DEFAULT_EXPORT_TIMEOUT_MILLIS = 30_000;
+const DEFAULT_PROPAGATORS: readonly PropagatorName[] = Object.freeze(['tracecontext', 'baggage']);
+const ALL_DETECTORS: readonly string[] = Object.freeze(['env', 'host', 'os', 'process', 'serviceinstance']);
+const DEFAULT_ENDPOINTS: Readonly<Record<OtlpProtocol, string>> = {
+  'http/protobuf': 'http://localhost:4318',
+  'http/json': 'http://localhost:4318',
+  grpc: 'http://localhost:4317',
+};
 
 function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -106,6 +170,14 @@ function optionalString(options: OpenTelemetryOptions, key: 'service' | 'version
     throw new OtelConfigError(`Invalid ${key} ${JSON.stringify(value)}: expected a non-empty string`);
   }
   return value;
+}
+
+/** The options with unset (null / undefined) attribute values dropped: absent, not an error. */
+function withoutUnsetAttributes(options: OpenTelemetryOptions): OpenTelemetryOptions {
+  const attributes = options.attributes;
+  if (attributes === null || typeof attributes !== 'object' || Array.isArray(attributes)) return options;
+  if (!Object.values(attributes).some((v) => v === undefined || v === null)) return options;
+  return { ...options, attributes: Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== undefined && v !== null)) };
 }
 
 function isAttributeValue(value: unknown): value is AttributeValue {
@@ -126,40 +198,19 @@ function validateInjection(options: OpenTelemetryOptions, single: keyof OpenTele
   }
 }
 
-/**
- * Normalises an endpoint to a base URL. `collector` and `collector:4318` (no scheme) get `http://` or
- * `https://` from `insecure` and the protocol's default port when none is given; a full URL is kept.
- */
-export function normaliseEndpoint(raw: string, protocol: OtlpProtocol, insecure: boolean, source: string): string {
-  const text = raw.trim();
-  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
-  let url: URL;
-  try {
-    url = new URL(hasScheme ? text : `${insecure ? 'http' : 'https'}://${text}`);
-  } catch {
-    throw new OtelConfigError(
-      `Invalid ${source} ${JSON.stringify(raw)}: expected a URL such as "http://collector:${DEFAULT_PORTS[protocol]}"`,
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new OtelConfigError(`Invalid ${source} ${JSON.stringify(raw)}: expected an http:// or https:// URL`);
-  }
-  if (!hasScheme && url.port === '') url.port = DEFAULT_PORTS[protocol];
-  url.search = '';
-  url.hash = '';
-  return url.href.replace(/\/+$/, '');
+function signalUrl(base: string, protocol: OtlpProtocol, signal: Signal): string {
+  return protocol === 'grpc' ? base : `${base}/v1/${signal}`;
 }
 
-export function resolveOptions(options: OpenTelemetryOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new OtelConfigError(`OpenTelemetry options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      throw new OtelConfigError(`Unknown option ${JSON.stringify(key)}: expected one of ${[...KNOWN_OPTIONS].join(', ')}`);
-    }
-  }
-  const warnings: string[] = [];
+export function resolveOptions(
+  options: OpenTelemetryOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+  source = 'OpenTelemetry.configure()',
+): ResolvedOptions {
+  options = withoutUnsetAttributes(options);
+  validateOptions(OPENTELEMETRY_SHAPE, options, { source, error: otelError });
+  const otelEnv = withEnv(env, readOtelEnv);
+  const warnings: string[] = [...otelEnv.warnings];
 
   const envResource = parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES');
   warnings.push(...envResource.problems);
@@ -174,87 +225,72 @@ export function resolveOptions(options: OpenTelemetryOptions = {}, env: NodeJS.P
   const version = optionalString(options, 'version');
   const environment = optionalString(options, 'environment');
 
-  let protocol: OtlpProtocol;
-  if (options.protocol !== undefined) {
-    if (!OTLP_PROTOCOLS.includes(options.protocol)) {
-      throw new OtelConfigError(`Invalid protocol ${JSON.stringify(options.protocol)}: expected one of ${OTLP_PROTOCOLS.join(', ')}`);
-    }
-    protocol = options.protocol;
-  } else {
-    const fromEnv = nonEmpty(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
-    if (fromEnv !== undefined && !OTLP_PROTOCOLS.includes(fromEnv as OtlpProtocol)) {
-      throw new OtelConfigError(
-        `Invalid OTEL_EXPORTER_OTLP_PROTOCOL ${JSON.stringify(fromEnv)}: expected one of ${OTLP_PROTOCOLS.join(', ')}`,
-      );
-    }
-    protocol = (fromEnv as OtlpProtocol | undefined) ?? 'http/protobuf';
-  }
-
-  if (options.insecure !== undefined && typeof options.insecure !== 'boolean') {
-    throw new OtelConfigError(`Invalid insecure ${JSON.stringify(options.insecure)}: expected true or false`);
-  }
   const insecure = options.insecure ?? true;
+  const codeHeaders = options.headers === undefined ? undefined : Object.freeze({ ...options.headers });
 
-  let endpoint: string | undefined;
-  let endpointFromEnv = false;
-  if (options.otlpEndpoint !== undefined) {
-    if (typeof options.otlpEndpoint !== 'string' || options.otlpEndpoint.trim() === '') {
-      throw new OtelConfigError(`Invalid otlpEndpoint ${JSON.stringify(options.otlpEndpoint)}: expected a URL such as "http://collector:4318"`);
+  // Per signal: exporters, then (for otlp) protocol, endpoint and headers. Code wins over the
+  // signal's own OTEL_* variable, which wins over the generic one, which wins over the default.
+  const exporters = {} as Record<Signal, readonly ExporterName[]>;
+  const otlp: Partial<Record<Signal, OtlpTarget>> = {};
+  for (const signal of SIGNALS) {
+    const own = otelEnv.otlp[signal];
+    const hasEndpoint = options.otlpEndpoint !== undefined || own.signalEndpoint !== undefined || otelEnv.endpoint !== undefined;
+    const names = otelEnv.exporters[signal] ?? [hasEndpoint ? 'otlp' : 'console'];
+    exporters[signal] = names.includes('none') ? Object.freeze([]) : names;
+    if (!exporters[signal].includes('otlp')) continue;
+    const protocol: OtlpProtocol = options.protocol ?? own.protocol ?? otelEnv.protocol ?? 'http/protobuf';
+    let base: string;
+    let source: string;
+    if (options.otlpEndpoint !== undefined) {
+      source = 'otlpEndpoint';
+      base = normaliseEndpoint(options.otlpEndpoint, protocol, insecure, source);
+    } else if (own.signalEndpoint !== undefined) {
+      source = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`;
+      base = normaliseEndpoint(own.signalEndpoint, protocol, insecure, source);
+    } else if (otelEnv.endpoint !== undefined) {
+      source = 'OTEL_EXPORTER_OTLP_ENDPOINT';
+      base = normaliseEndpoint(otelEnv.endpoint, protocol, insecure, source);
+    } else {
+      source = 'the default endpoint';
+      base = DEFAULT_ENDPOINTS[protocol];
     }
-    endpoint = normaliseEndpoint(options.otlpEndpoint, protocol, insecure, 'otlpEndpoint');
-  } else {
-    const fromEnv = nonEmpty(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
-    if (fromEnv !== undefined) {
-      endpoint = normaliseEndpoint(fromEnv, protocol, insecure, 'OTEL_EXPORTER_OTLP_ENDPOINT');
-      endpointFromEnv = true;
-    }
+    // A signal's own endpoint is used as is; the others get the signal's path over HTTP.
+    const url = source.endsWith('_ENDPOINT') && source !== 'OTEL_EXPORTER_OTLP_ENDPOINT' ? base : signalUrl(base, protocol, signal);
+    const warning = portWarning(base, protocol, source);
+    if (warning !== undefined && !warnings.includes(warning)) warnings.push(warning);
+    otlp[signal] = Object.freeze({
+      url,
+      protocol,
+      // As the SDK's exporters do: the signal's own headers over the generic ones, key by key.
+      headers: codeHeaders ?? Object.freeze({ ...otelEnv.headers, ...own.headers }),
+      timeoutMillis: own.timeoutMillis,
+      compression: own.compression,
+    });
   }
 
-  let headers: Readonly<Record<string, string>>;
-  if (options.headers !== undefined) {
-    if (options.headers === null || typeof options.headers !== 'object' || Array.isArray(options.headers)) {
-      throw new OtelConfigError('Invalid headers: expected an object of header name to string value');
-    }
-    for (const [name, value] of Object.entries(options.headers)) {
-      // The value may be a secret: name the header, never the value.
-      if (typeof value !== 'string') throw new OtelConfigError(`Invalid header ${JSON.stringify(name)}: expected a string value`);
-    }
-    headers = Object.freeze({ ...options.headers });
-  } else {
-    const parsed = parseKeyValueList(env.OTEL_EXPORTER_OTLP_HEADERS, 'OTEL_EXPORTER_OTLP_HEADERS');
-    warnings.push(...parsed.problems);
-    headers = Object.freeze({ ...parsed.values });
-  }
-
-  let exportIntervalMillis = DEFAULT_EXPORT_INTERVAL_MILLIS;
-  if (options.exportIntervalMillis !== undefined) {
-    if (!Number.isInteger(options.exportIntervalMillis) || options.exportIntervalMillis <= 0) {
-      throw new OtelConfigError(`Invalid exportIntervalMillis ${JSON.stringify(options.exportIntervalMillis)}: expected a positive integer`);
-    }
-    exportIntervalMillis = options.exportIntervalMillis;
-  } else {
-    const fromEnv = nonEmpty(env, 'OTEL_METRIC_EXPORT_INTERVAL');
-    if (fromEnv !== undefined) {
-      const n = Number(fromEnv);
-      if (Number.isInteger(n) && n > 0) exportIntervalMillis = n;
-      else warnings.push(`OTEL_METRIC_EXPORT_INTERVAL ${JSON.stringify(fromEnv)} is not a positive integer; using ${exportIntervalMillis}`);
-    }
-  }
+  const exportIntervalMillis = options.exportIntervalMillis ?? otelEnv.metricExportIntervalMillis ?? DEFAULT_EXPORT_INTERVAL_MILLIS;
+  // The SDK refuses a timeout longer than the interval.
+  const exportTimeoutMillis = Math.min(otelEnv.metricExportTimeoutMillis ?? DEFAULT_EXPORT_TIMEOUT_MILLIS, exportIntervalMillis);
 
   const resourceAttributes: Record<string, AttributeValue> = { ...envResource.values };
-  if (options.attributes !== undefined) {
-    if (options.attributes === null || typeof options.attributes !== 'object' || Array.isArray(options.attributes)) {
-      throw new OtelConfigError('Invalid attributes: expected an object of attribute name to string, number, boolean or array');
-    }
-    for (const [key, value] of Object.entries(options.attributes)) {
-      if (!isAttributeValue(value)) {
-        throw new OtelConfigError(
-          `Invalid resource attribute ${JSON.stringify(key)}: expected a string, finite number, boolean or an array of them`,
-        );
-      }
-      resourceAttributes[key] = value;
+  for (const [key, value] of Object.entries(options.attributes ?? {})) {
+    if (value !== undefined && value !== null) resourceAttributes[key] = value;
+  }
+
+  let resourceDetectors: readonly string[];
+  if (options.resourceDetectors === false) resourceDetectors = [];
+  else if (options.resourceDetectors === true || otelEnv.resourceDetectors === undefined) resourceDetectors = ALL_DETECTORS;
+  else if (otelEnv.resourceDetectors.includes('all')) resourceDetectors = ALL_DETECTORS;
+  else {
+    resourceDetectors = otelEnv.resourceDetectors.filter((d) => ALL_DETECTORS.includes(d));
+    const unknown = otelEnv.resourceDetectors.filter((d) => d !== 'none' && !ALL_DETECTORS.includes(d));
+    if (unknown.length > 0) {
+      warnings.push(`OTEL_NODE_RESOURCE_DETECTORS: ${unknown.join(', ')} not available here; known: all, none, ${ALL_DETECTORS.join(', ')}`);
     }
   }
+
+  let propagators = options.propagators ? Object.freeze([...options.propagators]) : (otelEnv.propagators ?? DEFAULT_PROPAGATORS);
+  if (propagators.includes('none')) propagators = Object.freeze([]);
 
   const level = options.level === undefined ? 'info' : parseObservabilityLevel(options.level, 'level');
 
@@ -266,11 +302,21 @@ export function resolveOptions(options: OpenTelemetryOptions = {}, env: NodeJS.P
     service,
     version,
     environment,
-    endpoint,
-    endpointFromEnv,
-    protocol,
-    headers,
+    disabled: otelEnv.sdkDisabled,
+    logLevel: otelEnv.logLevel ?? DiagLogLevel.WARN,
+    exporters: Object.freeze(exporters),
+    otlp: Object.freeze(otlp),
+    propagators,
     exportIntervalMillis,
+    exportTimeoutMillis,
+    bsp: otelEnv.bsp,
+    blrp: otelEnv.blrp,
+    spanLimits: otelEnv.spanLimits,
+    logRecordLimits: otelEnv.logRecordLimits,
+    sampler: otelEnv.sampler,
+    resourceDetectors,
+    successStatus: options.successStatus ?? 'unset',
+    http: options.http ?? true,
     resourceAttributes: Object.freeze(resourceAttributes),
     level,
     spanExporter: options.spanExporter,
@@ -281,4 +327,19 @@ export function resolveOptions(options: OpenTelemetryOptions = {}, env: NodeJS.P
     logRecordProcessors: options.logRecordProcessors,
     warnings: Object.freeze(warnings),
   });
+}
+
+/**
+ * The SDK's environment helpers read `process.env`; an explicit `env` (tests, the setup plugin's
+ * dry run) is lent to them for the duration of the synchronous read.
+ */
+function withEnv<T>(env: NodeJS.ProcessEnv, read: () => T): T {
+  if (env === process.env) return read();
+  const saved = process.env;
+  process.env = env;
+  try {
+    return read();
+  } finally {
+    process.env = saved;
+  }
 }

@@ -1,6 +1,6 @@
 // An IdGenerator that hands out an external trace id once, for the root span of a linked scope:
 // that span then starts the given trace as a true root (no invented parent), as the seed intends.
-import { RandomIdGenerator, type IdGenerator } from '@opentelemetry/sdk-trace-base';
+import { RandomIdGenerator, type IdGenerator } from '@opentelemetry/sdk-trace';
 
 export class LinkingIdGenerator implements IdGenerator {
   private readonly random = new RandomIdGenerator();

@@ -1,7 +1,7 @@
 // An observability: the level and the optional external trace link of a tree of scopes, as
 // `OpenTelemetry.observability()` in the seed. Its `scope()` starts the root of that tree.
-import { context, trace, TraceFlags, type Context, type SpanContext } from '@opentelemetry/api';
-import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
+import { context, trace, TraceFlags, type Context, type Link, type SpanContext } from '@opentelemetry/api';
+import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
 import { InvalidTraceContextError } from '../errors.js';
 import { LEVEL_RANK, parseObservabilityLevel, type ObservabilityLevel } from '../levels.js';
 import { activeBridge } from '../state.js';
@@ -11,8 +11,13 @@ import { parseTraceId, parseTraceparent } from './trace-context.js';
 export interface ObservabilityOptions {
   /** Records below this level are dropped: `debug`, `info` (default), `warning`, `error`. */
   readonly level?: ObservabilityLevel;
-  /** 32 hex digits (or a UUID): the root scope starts a span in this trace. */
+  /** 32 hex digits (or a UUID): the root scope joins this trace, or links to it (`externalTraceMode`). */
   readonly externalTraceId?: string;
+  /**
+   * `'join'` (default): the root scope's span is a root of the external trace. `'link'`: it stays in
+   * its own trace (under the active span, if any) with a span link to the external trace, as the seed describes.
+   */
+  readonly externalTraceMode?: 'join' | 'link';
   /** A W3C `traceparent`: the root scope becomes a child of that remote span. */
   readonly traceparent?: string;
   /** The `tracestate` that came with `traceparent`. */
@@ -20,6 +25,7 @@ export interface ObservabilityOptions {
 }
 
 const randomIds = new RandomIdGenerator();
+const LINK_ATTRIBUTES = Object.freeze({ 'sightline.link.source': 'externalTraceId' });
 
 export class Observability {
   readonly level: ObservabilityLevel;
@@ -27,6 +33,7 @@ export class Observability {
   readonly traceId: string | undefined;
   /** The remote parent from `traceparent`, if any. */
   readonly remoteParent: SpanContext | undefined;
+  readonly externalTraceMode: 'join' | 'link';
   /** @internal numeric form of `level`, compared on every record. */
   readonly rank: number;
 
@@ -42,6 +49,11 @@ export class Observability {
       );
     }
     this.traceId = traceId ?? this.remoteParent?.traceId;
+    const mode: unknown = options.externalTraceMode ?? 'join';
+    if (mode !== 'join' && mode !== 'link') {
+      throw new InvalidTraceContextError(`Invalid externalTraceMode ${JSON.stringify(mode)}: expected "join" or "link"`);
+    }
+    this.externalTraceMode = mode;
     Object.freeze(this);
   }
 
@@ -57,16 +69,19 @@ export class Observability {
     let parent: Context = context.active().setValue(OBSERVABILITY_KEY, this);
     if (this.remoteParent) return runScope(bridge, trace.setSpanContext(parent, this.remoteParent), name, options, fn);
     if (this.traceId === undefined) return runScope(bridge, parent, name, options, fn);
+    if (this.externalTraceMode === 'link') {
+      const link: Link = { context: this.standIn(), attributes: LINK_ATTRIBUTES };
+      return runScope(bridge, parent, name, options, fn, undefined, [link]);
+    }
     parent = trace.deleteSpan(parent);
     if (bridge.idGenerator) return runScope(bridge, parent, name, options, fn, this.traceId);
     // A tracer that is not ours cannot be handed a trace id: join the trace under a remote parent
     // standing in for the external caller.
-    const standIn: SpanContext = {
-      traceId: this.traceId,
-      spanId: randomIds.generateSpanId(),
-      traceFlags: TraceFlags.SAMPLED,
-      isRemote: true,
-    };
-    return runScope(bridge, trace.setSpanContext(parent, standIn), name, options, fn);
+    return runScope(bridge, trace.setSpanContext(parent, this.standIn()), name, options, fn);
   };
+
+  /** A remote span context standing in for the external caller, who gave a trace id only. */
+  private standIn(): SpanContext {
+    return { traceId: this.traceId!, spanId: randomIds.generateSpanId(), traceFlags: TraceFlags.SAMPLED, isRemote: true };
+  }
 }

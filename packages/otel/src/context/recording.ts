@@ -2,7 +2,7 @@
 // carry the active trace and span ids. Each call is filtered by the scope's observability level,
 // and none throws into the caller: a bad value is dropped and reported once on `sightline.otel`.
 import { context, trace, type Context } from '@opentelemetry/api';
-import { getLogger } from '@sightline/core';
+import { getLogger, WarningThrottle } from '@sightline/core';
 import { LEVEL_RANK, LEVEL_SEVERITY, LEVEL_TEXT, type ObservabilityLevel } from '../levels.js';
 import type { MetricKind } from '../metrics/instruments.js';
 import { activeBridge, type Bridge } from '../state.js';
@@ -11,13 +11,12 @@ import type { Observability } from './observability.js';
 import { OBSERVABILITY_KEY, recordException } from './scope.js';
 
 const log = getLogger('sightline.otel');
-const reported = new Set<string>();
+// Once per key, in bounded memory: past 1000 keys new ones are throttled together, not logged on every call.
+const warnings = new WarningThrottle(log);
 
 /** Logs a problem once per key, at warn: a hot loop with a bad metric must not flood the log. */
 export function warnOnce(key: string, message: string, fields?: Record<string, unknown>): void {
-  if (reported.has(key)) return;
-  if (reported.size < 1000) reported.add(key);
-  log.warn(message, fields);
+  warnings.warn(key, message, fields);
 }
 
 function rankOf(level: ObservabilityLevel | undefined): number {

@@ -1,8 +1,18 @@
 // External trace linking: external trace ids and W3C `traceparent` values, validated, plus the
-// helpers that carry `traceparent` / `tracestate` over HTTP in both directions.
-import { context, isSpanContextValid, trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
-import { TraceState } from '@opentelemetry/core';
-import { getLogger } from '@sightline/core';
+// helpers that carry them over HTTP in both directions: thin wrappers over the SDK's W3C parser,
+// its propagator, and the globally configured propagation.
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  trace,
+  TraceFlags,
+  type SpanContext,
+  type TextMapGetter,
+  type TextMapSetter,
+} from '@opentelemetry/api';
+import { parseTraceParent, TraceState, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { errorText, getLogger } from '@sightline/core';
 import { InvalidTraceIdError, InvalidTraceparentError } from '../errors.js';
 
 const log = getLogger('sightline.otel');
@@ -28,20 +38,27 @@ export function parseTraceId(value: string): string {
   return id;
 }
 
+/** Why the SDK's parser refused a traceparent, for the error message (the parse itself is the SDK's). */
+function refusal(value: string): string {
+  const match = TRACEPARENT.exec(value);
+  if (!match) return 'not four dash-separated lowercase hex fields';
+  const [, version, traceId, spanId, , rest] = match;
+  if (version === 'ff') return 'version ff is forbidden';
+  if (version === '00' && rest !== undefined) return 'version 00 has exactly four fields';
+  if (traceId === ZERO_TRACE_ID) return 'the trace id is all zeros';
+  if (spanId === ZERO_SPAN_ID) return 'the parent span id is all zeros';
+  return 'refused by the W3C trace-context parser';
+}
+
 /** Parses a W3C `traceparent` (and optional `tracestate`) into a remote span context. */
 export function parseTraceparent(value: string, tracestate?: string): SpanContext {
   if (typeof value !== 'string') throw new InvalidTraceparentError(value, 'not a string');
-  const match = TRACEPARENT.exec(value.trim());
-  if (!match) throw new InvalidTraceparentError(value, 'not four dash-separated lowercase hex fields');
-  const [, version, traceId, spanId, flags, rest] = match as unknown as [string, string, string, string, string, string | undefined];
-  if (version === 'ff') throw new InvalidTraceparentError(value, 'version ff is forbidden');
-  if (version === '00' && rest !== undefined) throw new InvalidTraceparentError(value, 'version 00 has exactly four fields');
-  if (traceId === ZERO_TRACE_ID) throw new InvalidTraceparentError(value, 'the trace id is all zeros');
-  if (spanId === ZERO_SPAN_ID) throw new InvalidTraceparentError(value, 'the parent span id is all zeros');
+  const parsed = parseTraceParent(value.trim());
+  if (!parsed) throw new InvalidTraceparentError(value, refusal(value.trim()));
   const spanContext: SpanContext = {
-    traceId,
-    spanId,
-    traceFlags: Number.parseInt(flags, 16) & TraceFlags.SAMPLED,
+    traceId: parsed.traceId,
+    spanId: parsed.spanId,
+    traceFlags: parsed.traceFlags & TraceFlags.SAMPLED,
     isRemote: true,
   };
   if (tracestate !== undefined && tracestate.trim() !== '') spanContext.traceState = new TraceState(tracestate);
@@ -79,50 +96,62 @@ function readHeader(headers: HeaderCarrier, name: string): string | string[] | u
   return typeof value === 'number' ? String(value) : value;
 }
 
+const w3c = new W3CTraceContextPropagator();
+
+const getter: TextMapGetter<HeaderCarrier> = {
+  keys: (carrier) => (isHeadersObject(carrier) ? [...(carrier as unknown as Headers).keys()] : Object.keys(carrier)),
+  get: (carrier, key) => {
+    const value = readHeader(carrier, key);
+    return Array.isArray(value) ? value : value?.trim();
+  },
+};
+
+const setter: TextMapSetter<HeaderCarrier> = {
+  set(carrier, key, value) {
+    if (isHeadersObject(carrier)) carrier.set(key, value);
+    else (carrier as Record<string, string | string[] | number | undefined>)[key] = value;
+  },
+};
+
 /**
- * Reads `traceparent` (and `tracestate`) from an incoming request's headers. Returns undefined when
- * there is none or it is malformed (logged at debug): input from the network never throws.
+ * Reads `traceparent` (and `tracestate`) from an incoming request's headers with the SDK's W3C
+ * propagator. Returns undefined when there is none, it is malformed or repeated (logged at debug):
+ * input from the network never throws.
  */
 export function extractTraceparent(headers: HeaderCarrier): TraceHeaders | undefined {
-  const raw = readHeader(headers, TRACEPARENT_HEADER);
-  if (raw === undefined) return undefined;
-  // Several traceparent headers make the context ambiguous; W3C says to ignore them all.
-  if (Array.isArray(raw)) {
-    if (raw.length !== 1) return undefined;
-  }
-  const value = (Array.isArray(raw) ? raw[0]! : raw).trim();
   try {
-    parseTraceparent(value);
+    const raw = readHeader(headers, TRACEPARENT_HEADER);
+    // Several traceparent headers make the context ambiguous; W3C says to ignore them all.
+    if (raw === undefined || (Array.isArray(raw) && raw.length !== 1)) return undefined;
+    const spanContext = trace.getSpanContext(w3c.extract(ROOT_CONTEXT, headers, getter));
+    if (!spanContext) {
+      if (log.isEnabled('debug')) log.debug('ignored an invalid traceparent header');
+      return undefined;
+    }
+    const traceparent = formatTraceparent(spanContext);
+    const tracestate = spanContext.traceState?.serialize();
+    return tracestate ? { traceparent, tracestate } : { traceparent };
   } catch (error) {
-    if (log.isEnabled('debug')) log.debug('ignored an invalid traceparent header', { error: (error as Error).message });
+    if (log.isEnabled('debug')) log.debug('ignored unreadable trace context headers', { error: errorText(error) });
     return undefined;
   }
-  const state = readHeader(headers, TRACESTATE_HEADER);
-  const tracestate = Array.isArray(state) ? state.join(',') : state;
-  return tracestate ? { traceparent: value, tracestate } : { traceparent: value };
 }
 
-/** The active span's context as a `traceparent` value, or undefined outside any span. */
+/** A span context as a `traceparent` value. */
 export function formatTraceparent(spanContext: SpanContext): string {
   return `00-${spanContext.traceId}-${spanContext.spanId}-${(spanContext.traceFlags & TraceFlags.SAMPLED) === 0 ? '00' : '01'}`;
 }
 
 /**
- * Writes the active scope's `traceparent` (and `tracestate`) into outgoing request headers and
- * returns them. Outside any scope the headers are returned unchanged.
+ * Writes the active scope's context into outgoing request headers with the configured propagators
+ * (`propagation.inject`: `traceparent` / `tracestate` and `baggage` by default, B3 when
+ * OTEL_PROPAGATORS says so) and returns them. Outside any scope the headers are returned unchanged.
  */
 export function injectTraceparent<H extends HeaderCarrier>(headers: H): H {
-  const spanContext = trace.getSpanContext(context.active());
-  if (!spanContext || !isSpanContextValid(spanContext)) return headers;
-  const traceparent = formatTraceparent(spanContext);
-  const tracestate = spanContext.traceState?.serialize();
-  if (isHeadersObject(headers)) {
-    headers.set(TRACEPARENT_HEADER, traceparent);
-    if (tracestate) headers.set(TRACESTATE_HEADER, tracestate);
-  } else {
-    const target = headers as Record<string, string | string[] | number | undefined>;
-    target[TRACEPARENT_HEADER] = traceparent;
-    if (tracestate) target[TRACESTATE_HEADER] = tracestate;
+  try {
+    propagation.inject(context.active(), headers, setter as TextMapSetter<H>);
+  } catch (error) {
+    if (log.isEnabled('debug')) log.debug('could not write trace context headers', { error: errorText(error) });
   }
   return headers;
 }

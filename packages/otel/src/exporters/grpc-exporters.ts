@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { MissingExporterError } from '../errors.js';
 
 export const GRPC_PACKAGES = Object.freeze({
@@ -17,6 +17,8 @@ export const GRPC_PACKAGES = Object.freeze({
 interface GrpcExporterConfig {
   url?: string;
   metadata?: unknown;
+  timeoutMillis?: number;
+  compression?: string;
 }
 
 type Ctor<T> = new (config?: GrpcExporterConfig) => T;
@@ -30,11 +32,12 @@ export interface GrpcExporterClasses {
 }
 
 /** `require` that resolves from this file, in the ESM build (tsup shims `__filename`) and in CommonJS. */
-function localRequire(): NodeJS.Require {
+export function localRequire(): NodeJS.Require {
   return createRequire(__filename);
 }
 
-function load<T>(req: NodeJS.Require, id: string, missing: string[]): T | undefined {
+/** Loads an optional package, or records it as missing (other load errors go on unchanged). */
+export function load<T>(req: NodeJS.Require, id: string, missing: string[]): T | undefined {
   try {
     return req(id) as T;
   } catch (error) {

@@ -1,7 +1,7 @@
 // Console mode for spans: one line per finished span on the `sightline.otel` logger, at info.
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { getLogger, type Logger } from '@sightline/core';
 
 function hasKeys(attributes: Attributes): boolean {

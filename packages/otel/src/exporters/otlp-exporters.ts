@@ -1,69 +1,71 @@
-// The OTLP exporters for each signal, by protocol: http/protobuf (default), http/json or grpc.
-import { OTLPLogExporter as HttpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+// The OTLP exporter of each signal, by its resolved target: http/protobuf (default), http/json or
+// grpc, with the endpoint, headers, timeout and compression resolved from options and OTEL_*. The
+// http/json and grpc exporters are optional peers, loaded only when chosen.
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { OTLPMetricExporter as HttpJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { OTLPTraceExporter as HttpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import type { ResolvedOptions } from '../config/options.js';
-import { loadGrpcExporters, type GrpcExporterClasses } from './grpc-exporters.js';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import type { OtlpTarget } from '../config/options.js';
+import { MissingExporterError } from '../errors.js';
+import { load, loadGrpcExporters, localRequire, type GrpcExporterClasses } from './grpc-exporters.js';
 
-export interface SignalExporters {
-  readonly span: SpanExporter;
-  readonly metric: PushMetricExporter;
-  readonly log: LogRecordExporter;
+const JSON_PACKAGES = {
+  traces: '@opentelemetry/exporter-trace-otlp-http',
+  metrics: '@opentelemetry/exporter-metrics-otlp-http',
+  logs: '@opentelemetry/exporter-logs-otlp-http',
+} as const;
+
+/** The http/json exporter class of one signal, or MissingExporterError naming its package. */
+function jsonExporter<T>(signal: keyof typeof JSON_PACKAGES, className: string): new (config: HttpConfig) => T {
+  const missing: string[] = [];
+  const loaded = load<Record<string, new (config: HttpConfig) => T>>(localRequire(), JSON_PACKAGES[signal], missing);
+  if (!loaded) throw new MissingExporterError('http/json', missing);
+  return loaded[className]!;
 }
 
-type Signal = 'traces' | 'metrics' | 'logs';
+type HttpConfig = NonNullable<ConstructorParameters<typeof ProtoTraceExporter>[0]>;
 
-/**
- * The URL for one signal: `<endpoint>/v1/<signal>` over HTTP, the endpoint itself over gRPC. When
- * the endpoint came from OTEL_EXPORTER_OTLP_ENDPOINT and the signal's own variable
- * (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT...) is set, the exporter is left to read that one.
- */
-export function signalUrl(options: ResolvedOptions, signal: Signal, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (options.endpointFromEnv && env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`]?.trim()) return undefined;
-  if (options.endpoint === undefined) return undefined;
-  return options.protocol === 'grpc' ? options.endpoint : `${options.endpoint}/v1/${signal}`;
-}
-
-function httpConfig(options: ResolvedOptions, signal: Signal): { url?: string; headers?: Record<string, string> } {
-  const url = signalUrl(options, signal);
-  const config: { url?: string; headers?: Record<string, string> } = {};
-  if (url !== undefined) config.url = url;
-  if (Object.keys(options.headers).length > 0) config.headers = { ...options.headers };
+function httpConfig(target: OtlpTarget): HttpConfig {
+  const config: HttpConfig = { url: target.url };
+  if (Object.keys(target.headers).length > 0) config.headers = { ...target.headers };
+  if (target.timeoutMillis !== undefined) config.timeoutMillis = target.timeoutMillis;
+  if (target.compression !== undefined) config.compression = target.compression as NonNullable<HttpConfig['compression']>;
   return config;
 }
 
-export function createOtlpExporters(options: ResolvedOptions, loadGrpc: () => GrpcExporterClasses = loadGrpcExporters): SignalExporters {
-  switch (options.protocol) {
-    case 'http/protobuf':
-      return {
-        span: new ProtoTraceExporter(httpConfig(options, 'traces')),
-        metric: new ProtoMetricExporter(httpConfig(options, 'metrics')),
-        log: new ProtoLogExporter(httpConfig(options, 'logs')),
-      };
-    case 'http/json':
-      return {
-        span: new HttpJsonTraceExporter(httpConfig(options, 'traces')),
-        metric: new HttpJsonMetricExporter(httpConfig(options, 'metrics')),
-        log: new HttpJsonLogExporter(httpConfig(options, 'logs')),
-      };
-    case 'grpc': {
-      const grpc = loadGrpc();
-      const metadata = Object.keys(options.headers).length > 0 ? grpc.metadata(options.headers) : undefined;
-      const config = (signal: Signal) => {
-        const url = signalUrl(options, signal);
-        return { ...(url !== undefined ? { url } : {}), ...(metadata !== undefined ? { metadata } : {}) };
-      };
-      return {
-        span: new grpc.OTLPTraceExporter(config('traces')),
-        metric: new grpc.OTLPMetricExporter(config('metrics')),
-        log: new grpc.OTLPLogExporter(config('logs')),
-      };
-    }
+function grpcConfig(target: OtlpTarget, grpc: GrpcExporterClasses): Record<string, unknown> {
+  const config: Record<string, unknown> = { url: target.url };
+  if (Object.keys(target.headers).length > 0) config.metadata = grpc.metadata(target.headers);
+  if (target.timeoutMillis !== undefined) config.timeoutMillis = target.timeoutMillis;
+  if (target.compression !== undefined) config.compression = target.compression;
+  return config;
+}
+
+export function createSpanExporter(target: OtlpTarget, loadGrpc: () => GrpcExporterClasses = loadGrpcExporters): SpanExporter {
+  if (target.protocol === 'grpc') {
+    const grpc = loadGrpc();
+    return new grpc.OTLPTraceExporter(grpcConfig(target, grpc));
   }
+  if (target.protocol === 'http/json') return new (jsonExporter<SpanExporter>('traces', 'OTLPTraceExporter'))(httpConfig(target));
+  return new ProtoTraceExporter(httpConfig(target));
+}
+
+export function createMetricExporter(target: OtlpTarget, loadGrpc: () => GrpcExporterClasses = loadGrpcExporters): PushMetricExporter {
+  if (target.protocol === 'grpc') {
+    const grpc = loadGrpc();
+    return new grpc.OTLPMetricExporter(grpcConfig(target, grpc));
+  }
+  if (target.protocol === 'http/json') return new (jsonExporter<PushMetricExporter>('metrics', 'OTLPMetricExporter'))(httpConfig(target));
+  return new ProtoMetricExporter(httpConfig(target));
+}
+
+export function createLogExporter(target: OtlpTarget, loadGrpc: () => GrpcExporterClasses = loadGrpcExporters): LogRecordExporter {
+  if (target.protocol === 'grpc') {
+    const grpc = loadGrpc();
+    return new grpc.OTLPLogExporter(grpcConfig(target, grpc));
+  }
+  if (target.protocol === 'http/json') return new (jsonExporter<LogRecordExporter>('logs', 'OTLPLogExporter'))(httpConfig(target));
+  return new ProtoLogExporter(httpConfig(target));
 }

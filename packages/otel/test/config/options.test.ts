@@ -1,18 +1,24 @@
 import { OtelConfigError } from '../../src/index.js';
-import { normaliseEndpoint, resolveOptions } from '../../src/config/options.js';
+import { resolveOptions } from '../../src/config/options.js';
+import { normaliseEndpoint, portWarning } from '../../src/config/endpoint.js';
 import { parseKeyValueList } from '../../src/config/key-value-list.js';
 
 describe('resolveOptions', () => {
-  it('applies defaults: console mode, http/protobuf, 5000 ms, info', () => {
+  it('applies defaults: console mode, 60000 ms (the specification default), info', () => {
     const r = resolveOptions({ service: 'svc' }, {});
     expect(r).toMatchObject({
       service: 'svc',
       version: undefined,
       environment: undefined,
-      endpoint: undefined,
-      protocol: 'http/protobuf',
-      headers: {},
-      exportIntervalMillis: 5000,
+      disabled: false,
+      exporters: { traces: ['console'], metrics: ['console'], logs: ['console'] },
+      otlp: {},
+      propagators: ['tracecontext', 'baggage'],
+      exportIntervalMillis: 60000,
+      exportTimeoutMillis: 30000,
+      successStatus: 'unset',
+      http: true,
+      resourceDetectors: ['env', 'host', 'os', 'process', 'serviceinstance'],
       level: 'info',
       resourceAttributes: {},
       warnings: [],
@@ -33,12 +39,16 @@ describe('resolveOptions', () => {
     );
     expect(r).toMatchObject({
       service: 'from-env',
-      endpoint: 'http://collector:4318',
-      endpointFromEnv: true,
-      protocol: 'http/json',
-      headers: { 'api-key': 's=cret', 'x-tenant': 'acme' },
+      exporters: { traces: ['otlp'], metrics: ['otlp'], logs: ['otlp'] },
       exportIntervalMillis: 10000,
       resourceAttributes: { team: 'backend', region: 'us-east-1' },
+    });
+    expect(r.otlp.metrics).toEqual({
+      url: 'http://collector:4318/v1/metrics',
+      protocol: 'http/json',
+      headers: { 'api-key': 's=cret', 'x-tenant': 'acme' },
+      timeoutMillis: undefined,
+      compression: undefined,
     });
   });
 
@@ -65,12 +75,9 @@ describe('resolveOptions', () => {
         OTEL_RESOURCE_ATTRIBUTES: 'team=backend,zone=a',
       },
     );
+    expect(r.otlp.traces).toMatchObject({ url: 'https://otlp.example.com', protocol: 'grpc', headers: { authorization: 'Bearer x' } });
     expect(r).toMatchObject({
       service: 'explicit',
-      endpoint: 'https://otlp.example.com',
-      endpointFromEnv: false,
-      protocol: 'grpc',
-      headers: { authorization: 'Bearer x' },
       exportIntervalMillis: 250,
       resourceAttributes: { team: 'payments', zone: 'a', replicas: 3 },
     });
@@ -81,27 +88,35 @@ describe('resolveOptions', () => {
       { service: 's' },
       { OTEL_EXPORTER_OTLP_HEADERS: 'good=1,novalue,bad=%E0%A4%A', OTEL_METRIC_EXPORT_INTERVAL: 'soon' },
     );
-    expect(r.headers).toEqual({ good: '1' });
+    expect(r.exportIntervalMillis).toBe(60000);
     expect(r.warnings).toEqual([
       'OTEL_EXPORTER_OTLP_HEADERS: entry 2 is not key=value',
       'OTEL_EXPORTER_OTLP_HEADERS: entry 3 ("bad") is not valid percent-encoding',
-      'OTEL_METRIC_EXPORT_INTERVAL "soon" is not a positive integer; using 5000',
+      'OTEL_METRIC_EXPORT_INTERVAL "soon" is not a number >= 1; ignored',
     ]);
+    const withEndpoint = resolveOptions({ service: 's', otlpEndpoint: 'http://c:4318' }, { OTEL_EXPORTER_OTLP_HEADERS: 'good=1,novalue' });
+    expect(withEndpoint.otlp.traces!.headers).toEqual({ good: '1' });
   });
 
   it.each([
     [{}, 'service is required: pass { service: "my-service" } or set OTEL_SERVICE_NAME'],
-    [{ service: '' }, 'Invalid service "": expected a non-empty string'],
-    [{ service: 's', protocol: 'udp' }, 'Invalid protocol "udp": expected one of http/protobuf, http/json, grpc'],
-    [{ service: 's', otlpEndpoint: 'ftp://x' }, 'Invalid otlpEndpoint "ftp://x": expected an http:// or https:// URL'],
-    [{ service: 's', otlpEndpoint: 'http://' }, 'Invalid otlpEndpoint "http://": expected a URL such as "http://collector:4318"'],
-    [{ service: 's', exportIntervalMillis: 0 }, 'Invalid exportIntervalMillis 0: expected a positive integer'],
-    [{ service: 's', exportIntervalMillis: 1.5 }, 'Invalid exportIntervalMillis 1.5: expected a positive integer'],
-    [{ service: 's', insecure: 'yes' }, 'Invalid insecure "yes": expected true or false'],
-    [{ service: 's', headers: { 'x-key': 42 } }, 'Invalid header "x-key": expected a string value'],
-    [{ service: 's', attributes: { bad: { nested: 1 } } }, 'Invalid resource attribute "bad": expected a string, finite number, boolean'],
+    [{ service: '' }, 'invalid option `service` in OpenTelemetry.configure(): expected a non-empty string, got ""'],
+    [{ service: 's', protocol: 'udp' }, 'invalid option `protocol` in OpenTelemetry.configure(): expected one of "http/protobuf", "http/json", "grpc", got "udp"'],
+    [{ service: 's', otlpEndpoint: 'ftp://x' }, 'Invalid otlpEndpoint "ftp://x": only http:// and https:// are supported'],
+    [{ service: 's', otlpEndpoint: 'http://' }, 'Invalid otlpEndpoint "http://": it is not a URL; expected a URL such as "http://collector:4318"'],
+    [{ service: 's', otlpEndpoint: 'ht!tp://bad url' }, 'Invalid otlpEndpoint "ht!tp://bad url": it contains whitespace'],
+    [{ service: 's', otlpEndpoint: 'ht!tp://bad' }, 'Invalid otlpEndpoint "ht!tp://bad": the scheme is not a valid URL scheme'],
+    [{ service: 's', successStatus: 'good' }, 'invalid option `successStatus` in OpenTelemetry.configure(): expected one of "unset", "ok", got "good"'],
+    [{ service: 's', propagators: ['jaeger'] }, 'invalid option `propagators[0]` in OpenTelemetry.configure(): expected one of "tracecontext", "baggage", "b3", "b3multi", "none", got "jaeger"'],
+    [{ service: 's', resourceDetectors: 'no' }, 'invalid option `resourceDetectors` in OpenTelemetry.configure(): expected true or false, got "no"'],
+    [{ service: 's', http: 1 }, 'invalid option `http` in OpenTelemetry.configure(): expected true or false, got 1'],
+    [{ service: 's', exportIntervalMillis: 0 }, 'invalid option `exportIntervalMillis` in OpenTelemetry.configure(): expected an integer >= 1, got 0'],
+    [{ service: 's', exportIntervalMillis: 1.5 }, 'invalid option `exportIntervalMillis` in OpenTelemetry.configure(): expected an integer >= 1, got 1.5'],
+    [{ service: 's', insecure: 'yes' }, 'invalid option `insecure` in OpenTelemetry.configure(): expected true or false, got "yes"'],
+    [{ service: 's', headers: { 'x-key': 42 } }, 'invalid option `headers.x-key` in OpenTelemetry.configure(): expected a string'],
+    [{ service: 's', attributes: { bad: { nested: 1 } } }, 'invalid option `attributes.bad` in OpenTelemetry.configure(): expected a string, finite number, boolean or an array of them (got an object)'],
     [{ service: 's', level: 'loud' }, 'Invalid level "loud": expected one of debug, info, warning, error'],
-    [{ service: 's', otlp_endpoint: 'http://x' }, 'Unknown option "otlp_endpoint": expected one of service, version'],
+    [{ service: 's', otlp_endpoint: 'http://x' }, 'unknown option `otlp_endpoint` in OpenTelemetry.configure(): did you mean `otlpEndpoint`?'],
     [{ service: 's', spanExporter: {}, spanProcessors: [] }, 'Pass either spanExporter or spanProcessors, not both'],
   ])('rejects %j', (options, message) => {
     expect(() => resolveOptions(options as never, {})).toThrow(OtelConfigError);
@@ -114,9 +129,33 @@ describe('resolveOptions', () => {
     );
   });
 
+  it('names the OTEL_* variable of a bad endpoint', () => {
+    expect(() => resolveOptions({ service: 's' }, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ht!tp://bad url' })).toThrow(
+      'Invalid OTEL_EXPORTER_OTLP_TRACES_ENDPOINT "ht!tp://bad url": it contains whitespace',
+    );
+    expect(() => resolveOptions({ service: 's' }, { OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow(
+      'Invalid OTEL_TRACES_EXPORTER entry "zipkin": expected one of otlp, console, none',
+    );
+  });
+
+  it('skips resource attributes whose value is undefined or null', () => {
+    const r = resolveOptions({ service: 's', attributes: { region: undefined, zone: null, team: 'a' } }, {});
+    expect(r.resourceAttributes).toEqual({ team: 'a' });
+  });
+
+  it('warns when OTLP/HTTP is pointed at the gRPC port, and gRPC at the HTTP port', () => {
+    expect(resolveOptions({ service: 's', otlpEndpoint: 'collector:4317' }, {}).warnings).toEqual([
+      'otlpEndpoint "http://collector:4317" uses port 4317, the OTLP/gRPC port, with protocol http/protobuf: an OTLP/HTTP collector listens on 4318 (set protocol "grpc" to export over gRPC)',
+    ]);
+    expect(portWarning('http://jaeger:14250', 'http/protobuf', 'OTEL_EXPORTER_OTLP_ENDPOINT')).toContain("14250, Jaeger's gRPC port");
+    expect(portWarning('http://c:4318', 'grpc', 'otlpEndpoint')).toContain('4318, the OTLP/HTTP port, with protocol grpc');
+    expect(portWarning('http://c:4318/v1/traces', 'http/protobuf', 'otlpEndpoint')).toBeUndefined();
+    expect(portWarning('http://c:4317', 'grpc', 'otlpEndpoint')).toBeUndefined();
+  });
+
   it('never puts a header value in an error message', () => {
     expect(() => resolveOptions({ service: 's', headers: { authorization: 123 as unknown as string } }, {})).toThrow(
-      /^Invalid header "authorization": expected a string value$/,
+      /^invalid option `headers.authorization` in OpenTelemetry\.configure\(\): expected a string$/,
     );
   });
 });

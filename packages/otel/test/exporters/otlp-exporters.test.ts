@@ -12,50 +12,64 @@ import { MissingExporterError, OpenTelemetry } from '../../src/index.js';
 import { createSdk } from '../../src/sdk.js';
 import { resolveOptions } from '../../src/config/options.js';
 import { loadGrpcExporters } from '../../src/exporters/grpc-exporters.js';
-import { createOtlpExporters, signalUrl, type SignalExporters } from '../../src/exporters/otlp-exporters.js';
+import { createLogExporter, createMetricExporter, createSpanExporter } from '../../src/exporters/otlp-exporters.js';
+import type { ResolvedOptions } from '../../src/config/options.js';
 
-async function shutdownAll(e: SignalExporters): Promise<void> {
+function exportersOf(options: ResolvedOptions) {
+  return {
+    span: createSpanExporter(options.otlp.traces!),
+    metric: createMetricExporter(options.otlp.metrics!),
+    log: createLogExporter(options.otlp.logs!),
+  };
+}
+
+async function shutdownAll(e: ReturnType<typeof exportersOf>): Promise<void> {
   await Promise.all([e.span.shutdown(), e.metric.shutdown(), e.log.shutdown()]);
 }
 
-describe('signalUrl', () => {
+const urls = (o: ResolvedOptions) => [o.otlp.traces?.url, o.otlp.metrics?.url, o.otlp.logs?.url];
+
+describe('per-signal OTLP targets', () => {
   it('appends /v1/<signal> over HTTP and uses the endpoint itself over gRPC', () => {
-    const http = resolveOptions({ service: 's', otlpEndpoint: 'collector' }, {});
-    expect(['traces', 'metrics', 'logs'].map((s) => signalUrl(http, s as 'traces', {}))).toEqual([
+    expect(urls(resolveOptions({ service: 's', otlpEndpoint: 'collector' }, {}))).toEqual([
       'http://collector:4318/v1/traces',
       'http://collector:4318/v1/metrics',
       'http://collector:4318/v1/logs',
     ]);
     const grpc = resolveOptions({ service: 's', otlpEndpoint: 'collector', protocol: 'grpc', insecure: false }, {});
-    expect(signalUrl(grpc, 'traces', {})).toBe('https://collector:4317');
+    expect(grpc.otlp.traces!.url).toBe('https://collector:4317');
   });
 
-  it('leaves a signal to its own OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT when the endpoint came from the environment', () => {
+  it('a signal own OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT is used as is, over the generic one', () => {
     const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://generic:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:4318/t' };
-    const fromEnv = resolveOptions({ service: 's' }, env);
-    expect(signalUrl(fromEnv, 'traces', env)).toBeUndefined();
-    expect(signalUrl(fromEnv, 'metrics', env)).toBe('http://generic:4318/v1/metrics');
+    expect(urls(resolveOptions({ service: 's' }, env))).toEqual([
+      'http://traces:4318/t',
+      'http://generic:4318/v1/metrics',
+      'http://generic:4318/v1/logs',
+    ]);
+    // A signal endpoint alone exports that signal over OTLP; the others stay on the logger.
+    const alone = resolveOptions({ service: 's' }, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:4318/t' });
+    expect(alone.exporters).toEqual({ traces: ['otlp'], metrics: ['console'], logs: ['console'] });
     // An explicit otlpEndpoint is explicit: it wins.
-    const explicit = resolveOptions({ service: 's', otlpEndpoint: 'http://mine:4318' }, env);
-    expect(signalUrl(explicit, 'traces', env)).toBe('http://mine:4318/v1/traces');
+    expect(resolveOptions({ service: 's', otlpEndpoint: 'http://mine:4318' }, env).otlp.traces!.url).toBe('http://mine:4318/v1/traces');
   });
 });
 
-describe('createOtlpExporters', () => {
+describe('OTLP exporters by protocol', () => {
   it('http/protobuf uses the proto exporters', async () => {
-    const e = createOtlpExporters(resolveOptions({ service: 's', otlpEndpoint: 'http://127.0.0.1:1' }, {}));
+    const e = exportersOf(resolveOptions({ service: 's', otlpEndpoint: 'http://127.0.0.1:1' }, {}));
     expect([e.span instanceof ProtoTraces, e.metric instanceof ProtoMetrics, e.log instanceof ProtoLogs]).toEqual([true, true, true]);
     await shutdownAll(e);
   });
 
   it('http/json uses the JSON exporters', async () => {
-    const e = createOtlpExporters(resolveOptions({ service: 's', otlpEndpoint: 'http://127.0.0.1:1', protocol: 'http/json' }, {}));
+    const e = exportersOf(resolveOptions({ service: 's', otlpEndpoint: 'http://127.0.0.1:1', protocol: 'http/json' }, {}));
     expect([e.span instanceof JsonTraces, e.metric instanceof JsonMetrics, e.log instanceof JsonLogs]).toEqual([true, true, true]);
     await shutdownAll(e);
   });
 
   it('grpc loads the optional gRPC exporters, headers going as metadata', async () => {
-    const e = createOtlpExporters(
+    const e = exportersOf(
       resolveOptions({ service: 's', otlpEndpoint: 'http://127.0.0.1:1', protocol: 'grpc', headers: { 'X-Tenant': 'acme' } }, {}),
     );
     expect([e.span instanceof GrpcTraces, e.metric instanceof GrpcMetrics, e.log instanceof GrpcLogs]).toEqual([true, true, true]);
@@ -92,7 +106,7 @@ describe('gRPC exporters not installed', () => {
     const missing = () => {
       throw new MissingExporterError('grpc', ['@opentelemetry/exporter-trace-otlp-grpc']);
     };
-    expect(() => createSdk(resolveOptions({ service: 's', otlpEndpoint: 'x', protocol: 'grpc' }, {}), missing)).toThrow(
+    expect(() => createSdk(resolveOptions({ service: 's', otlpEndpoint: 'x', protocol: 'grpc' }, {}), { grpc: missing })).toThrow(
       MissingExporterError,
     );
     expect(trace.getTracer('probe').startSpan('probe').isRecording()).toBe(false);

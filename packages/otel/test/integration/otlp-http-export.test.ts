@@ -1,38 +1,14 @@
 // configure() with an endpoint exports OTLP over HTTP/protobuf: a real receiver on loopback gets
-// the three signals at their paths and the bodies decode to what was recorded.
-//
-// The application runs in a child Node process, from this package's source bundled by esbuild:
-// the SDK's HTTP transport loads node:http with a dynamic import(), which jest's module sandbox
-// refuses without --experimental-vm-modules. The child is also simply what a user runs.
+// the three signals at their paths and the bodies decode to what was recorded. The application runs
+// in a child Node process (see loopback.ts for why).
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { bundle, bundleSource, packageDir } from './loopback.js';
 import { attributesOf, decodeLogs, decodeMetrics, decodeTraces, hex, type Decoded } from './otlp-proto.js';
 
 jest.setTimeout(30_000);
-
-const packageDir = resolve(__dirname, '../..');
-// Inside the package's node_modules, so the bundle resolves @opentelemetry/* as the package does.
-const bundle = join(packageDir, 'node_modules', '.cache', 'sightline-otel-test', 'otel.cjs');
-
-async function bundleSource(): Promise<void> {
-  mkdirSync(join(bundle, '..'), { recursive: true });
-  await build({
-    entryPoints: [join(packageDir, 'src/index.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['@opentelemetry/*'],
-    alias: { '@sightline/core': join(packageDir, '../core/src/index.ts') },
-    logLevel: 'error',
-  });
-}
 
 // The application: what it records is what the receiver must decode.
 const APP = `

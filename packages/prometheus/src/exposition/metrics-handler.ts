@@ -1,7 +1,8 @@
 // Serving is not serializing: a node:http request handler over any MetricsSource.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getLogger, renderMetrics, type MetricsSource } from '@sightline/core';
+import { encodeExposition, getLogger, renderMetrics, type MetricsSource } from '@sightline/core';
 import type { NegotiatingMetricsSource } from './registry-source.js';
+import { yieldToEventLoop } from './time-slices.js';
 
 const log = getLogger('sightline.prometheus.handler');
 
@@ -10,7 +11,8 @@ export type MetricsRequestHandler = (req: IncomingMessage, res: ServerResponse) 
 /**
  * A request handler that answers GET and HEAD with the source's exposition, negotiated from the
  * `Accept` header. Mount it at `/metrics` in any node:http server (or Express, Fastify's raw mode).
- * A render failure answers 500 and is logged; it never throws into the server.
+ * The body is gzipped when the scraper accepts it. A render failure answers 500 and is logged; it
+ * never throws into the server.
  */
 export function metricsHandler(source: MetricsSource): MetricsRequestHandler {
   if (!source || typeof source.render !== 'function') {
@@ -39,11 +41,48 @@ export function metricsHandler(source: MetricsSource): MetricsRequestHandler {
       res.end('metrics collection failed\n');
       return;
     }
+    const encoded = await encodeExposition(body, req.headers['accept-encoding']);
     res.writeHead(200, {
       'Content-Type': contentType,
-      'Content-Length': body.length,
+      'Content-Length': encoded.body.length,
       'Cache-Control': 'no-store',
+      ...encoded.headers,
     });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    if (req.method === 'HEAD') res.end();
+    else await writeInChunks(res, encoded.body);
   };
+}
+
+/** Bodies above this are written a chunk at a time, so one large write does not hold the event loop. */
+const CHUNK_BYTES = 256 * 1024;
+
+async function writeInChunks(res: ServerResponse, body: Buffer): Promise<void> {
+  if (body.length <= CHUNK_BYTES) {
+    res.end(body);
+    return;
+  }
+  for (let offset = 0; offset < body.length; offset += CHUNK_BYTES) {
+    const chunk = body.subarray(offset, offset + CHUNK_BYTES);
+    if (offset + CHUNK_BYTES >= body.length) {
+      res.end(chunk);
+      return;
+    }
+    if (!res.write(chunk)) {
+      // The scraper reads slower than we write: wait for it (or for the connection to go).
+      const drained = await new Promise<boolean>((resolve) => {
+        const done = (ok: boolean) => () => {
+          res.off('drain', onDrain);
+          res.off('close', onClose);
+          resolve(ok);
+        };
+        const onDrain = done(true);
+        const onClose = done(false);
+        res.once('drain', onDrain);
+        res.once('close', onClose);
+      });
+      if (!drained) return;
+    } else {
+      await yieldToEventLoop();
+    }
+  }
 }

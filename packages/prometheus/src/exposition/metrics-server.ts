@@ -1,7 +1,8 @@
 // The optional tiny server: one path, the metrics handler; everything else is 404.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SightlineConfigError, type MetricsSource } from '@sightline/core';
+import { listen, SightlineConfigError, validateOptions, type MetricsSource } from '@sightline/core';
+import { METRICS_SERVER_SHAPE } from '../options-shapes.js';
 import { metricsHandler } from './metrics-handler.js';
 
 export interface MetricsServerOptions {
@@ -18,6 +19,7 @@ export class MetricsServer {
   readonly #options: Required<MetricsServerOptions>;
 
   constructor(source: MetricsSource, options: MetricsServerOptions = {}) {
+    validateOptions(METRICS_SERVER_SHAPE, options, { source: 'new MetricsServer()' });
     const port = options.port ?? 0;
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new SightlineConfigError(`MetricsServer port must be an integer in 0..65535, got ${String(options.port)}`);
@@ -42,13 +44,7 @@ export class MetricsServer {
 
   /** Starts listening; resolves with the bound address. */
   listen(): Promise<AddressInfo> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.#options.port, this.#options.host, () => {
-        this.server.off('error', reject);
-        resolve(this.server.address() as AddressInfo);
-      });
-    });
+    return listen(this.server, this.#options.port, this.#options.host);
   }
 
   /** The scrape URL once listening. */

@@ -6,7 +6,9 @@ import type { Registry, RegistryContentType } from 'prom-client';
 /** A prom-client registry of either content type. */
 export type AnyRegistry = Registry<RegistryContentType>;
 import { contentTypeOf, EXPOSITION_FORMATS, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './formats.js';
-import { renderExpositionBytes, type MetricSnapshot } from './render.js';
+import { collectOf, readableInSteps, readSeries } from './read-series.js';
+import { renderExpositionSliced, type MetricSnapshot } from './render.js';
+import { RENDER_SLICE_MS, runInSlices, yieldToEventLoop } from './time-slices.js';
 
 const log = getLogger('sightline.prometheus.exposition');
 
@@ -34,25 +36,48 @@ export async function snapshotRegistries(registries: readonly AnyRegistry[]): Pr
   for (const registry of registries) {
     for (const metric of registry.getMetricsAsArray() as unknown as RegisteredMetric[]) metrics.push(metric);
   }
-  const settled = await Promise.allSettled(
-    // Histograms keep `le` apart from the series labels in getForPromString(): cheaper to render.
-    metrics.map((m) => (typeof m.getForPromString === 'function' ? m.getForPromString() : m.get())),
-  );
-  const out: MetricSnapshot[] = [];
-  for (let i = 0; i < settled.length; i++) {
-    const result = settled[i]!;
-    if (result.status === 'fulfilled') {
-      out.push(result.value);
-      continue;
+  // First every metric is started, so async collect callbacks run side by side: prom-client's own
+  // counters, gauges and histograms run their collect() and are read in steps afterwards; any
+  // other metric (summaries, aggregates, custom ones) answers get() as usual.
+  const started: Array<Promise<unknown>> = [];
+  const inSteps: boolean[] = [];
+  let sliceStart = performance.now();
+  for (const m of metrics) {
+    const steps = readableInSteps(m);
+    inSteps.push(steps);
+    try {
+      // Histograms keep `le` apart from the series labels in getForPromString(): cheaper to render.
+      started.push(Promise.resolve(steps ? collectOf(m) : typeof m.getForPromString === 'function' ? m.getForPromString() : m.get()));
+    } catch (error) {
+      started.push(Promise.reject(error));
     }
-    const name = metrics[i]!.name;
-    if (!failedOnce.has(name)) {
-      failedOnce.add(name);
-      const reason = result.reason instanceof Error ? `${result.reason.name}: ${result.reason.message}` : String(result.reason);
-      log.warn(`collecting metric ${name} failed; left out of the scrape`, { metric: name, error: reason });
+    if (performance.now() - sliceStart >= RENDER_SLICE_MS) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
     }
   }
+  const settled = await Promise.allSettled(started);
+  const out: MetricSnapshot[] = [];
+  function* readAll(): Generator<boolean | void, void, void> {
+    for (let i = 0; i < settled.length; i++) {
+      const result = settled[i]!;
+      if (result.status === 'rejected') {
+        leftOut(metrics[i]!.name, result.reason);
+        continue;
+      }
+      out.push(inSteps[i] ? yield* readSeries(metrics[i], []) : (result.value as MetricSnapshot));
+      yield;
+    }
+  }
+  await runInSlices(readAll());
   return out;
+}
+
+function leftOut(name: string, reason: unknown): void {
+  if (failedOnce.has(name)) return;
+  failedOnce.add(name);
+  const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+  log.warn(`collecting metric ${name} failed; left out of the scrape`, { metric: name, error: text });
 }
 
 export interface RegistrySourceOptions {
@@ -84,7 +109,7 @@ export function snapshotSource(
 ): NegotiatingMetricsSource {
   const renderBytes = async (format: ExpositionFormat): Promise<Buffer> => {
     const snapshots = await snapshot();
-    return renderExpositionBytes(
+    return renderExpositionSliced(
       snapshots,
       options.defaultLabels ? { format, defaultLabels: options.defaultLabels } : { format },
     );

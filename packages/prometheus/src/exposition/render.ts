@@ -1,6 +1,9 @@
 // The pure render step: metric snapshots in, exposition text out. No registry, no I/O, so the same
 // function serves a collector, a cluster aggregate, and tests.
 import type { ExpositionFormat } from './formats.js';
+import { RENDER_SLICE_MS, runInSlices } from './time-slices.js';
+
+export { RENDER_SLICE_MS } from './time-slices.js';
 
 export type LabelSet = Readonly<Record<string, string | number | undefined>>;
 
@@ -12,6 +15,15 @@ export interface SampleSnapshot {
   readonly sharedLabels?: LabelSet;
   /** The sample's own name when it differs from the family's: `x_bucket`, `x_sum`, `x_count`. */
   readonly metricName?: string;
+  /** A histogram bucket's exemplar; rendered in OpenMetrics only. */
+  readonly exemplar?: ExemplarSnapshot | null;
+}
+
+/** An OpenMetrics exemplar: labels (a trace id), the observed value, when (seconds since the epoch). */
+export interface ExemplarSnapshot {
+  readonly labelSet: Readonly<Record<string, string>>;
+  readonly value: number;
+  readonly timestamp?: number;
 }
 
 /** One metric family at one instant. */
@@ -122,6 +134,12 @@ class ByteWriter {
   }
 }
 
+/** ` # {trace_id="..."} 0.042 1700000000.123`: an OpenMetrics exemplar after its sample's value. */
+function exemplarText(exemplar: ExemplarSnapshot): string {
+  const time = exemplar.timestamp === undefined ? '' : ` ${formatValue(exemplar.timestamp)}`;
+  return ` # {${labelPairs(exemplar.labelSet)}} ${formatValue(exemplar.value)}${time}`;
+}
+
 const encode = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 
 // prom-client keeps one labels object per series for the series' life, so its formatted bytes are
@@ -168,12 +186,14 @@ const NEWLINE = 0x0a;
 // The last exposition's size: the next one starts with a buffer that fits it.
 let lastSize = 64 * 1024;
 
+// Samples written between two checks of the clock by the sliced renderer.
+const SAMPLES_PER_STEP = 256;
+
 /**
- * Renders snapshots as Prometheus text format 0.0.4 or OpenMetrics 1.0.0, straight into bytes: what
- * a server writes to the socket, without building and encoding a string first. In OpenMetrics a
- * counter's family is named without `_total` and its sample with it, and the text ends with `# EOF`.
+ * The render loop, as a generator that pauses every SAMPLES_PER_STEP samples: driven straight
+ * through by `renderExpositionBytes`, and with pauses for the event loop by `renderExpositionSliced`.
  */
-export function renderExpositionBytes(metrics: readonly MetricSnapshot[], options: RenderOptions = {}): Buffer {
+function* writeExposition(metrics: readonly MetricSnapshot[], options: RenderOptions, out: ByteWriter): Generator<void, void, void> {
   const openMetrics = options.format === 'openmetrics';
   const defaults = options.defaultLabels ? Object.entries(options.defaultLabels) : [];
   const defaultPairs = defaults.map(([k, v]) => encode(`${k}="${escapeLabelValue(v)}"`));
@@ -188,7 +208,7 @@ export function renderExpositionBytes(metrics: readonly MetricSnapshot[], option
     return bytes;
   };
 
-  const out = new ByteWriter(lastSize + (lastSize >> 3));
+  let untilPause = SAMPLES_PER_STEP;
   for (let m = 0; m < metrics.length; m++) {
     const metric = metrics[m]!;
     const isCounter = metric.type === 'counter';
@@ -199,6 +219,10 @@ export function renderExpositionBytes(metrics: readonly MetricSnapshot[], option
 
     const values = metric.values;
     for (let i = 0; i < values.length; i++) {
+      if (--untilPause === 0) {
+        untilPause = SAMPLES_PER_STEP;
+        yield;
+      }
       const sample = values[i]!;
       const sampleName = sample.metricName;
       out.bytes(sampleName === undefined || sampleName === metric.name ? counterSample : nameBytes(sampleName));
@@ -242,10 +266,37 @@ export function renderExpositionBytes(metrics: readonly MetricSnapshot[], option
       if (opened) out.byte(CLOSE_BRACE);
       out.byte(SPACE);
       out.text(formatValue(sample.value));
+      if (openMetrics && sample.exemplar) out.text(exemplarText(sample.exemplar));
       out.byte(NEWLINE);
     }
   }
   if (openMetrics) out.text('# EOF\n');
+}
+
+/**
+ * Renders snapshots as Prometheus text format 0.0.4 or OpenMetrics 1.0.0, straight into bytes: what
+ * a server writes to the socket, without building and encoding a string first. In OpenMetrics a
+ * counter's family is named without `_total` and its sample with it, and the text ends with `# EOF`.
+ */
+export function renderExpositionBytes(metrics: readonly MetricSnapshot[], options: RenderOptions = {}): Buffer {
+  const out = new ByteWriter(lastSize + (lastSize >> 3));
+  const steps = writeExposition(metrics, options, out);
+  while (!steps.next().done);
+  lastSize = out.pos;
+  return out.result();
+}
+
+/**
+ * `renderExpositionBytes`, the same bytes, rendered in slices of at most about `sliceMs` that give
+ * the event loop back in between: a scrape of 100,000 series never stalls the application's requests.
+ */
+export async function renderExpositionSliced(
+  metrics: readonly MetricSnapshot[],
+  options: RenderOptions = {},
+  sliceMs: number = RENDER_SLICE_MS,
+): Promise<Buffer> {
+  const out = new ByteWriter(lastSize + (lastSize >> 3));
+  await runInSlices(writeExposition(metrics, options, out), sliceMs);
   lastSize = out.pos;
   return out.result();
 }

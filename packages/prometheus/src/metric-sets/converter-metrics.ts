@@ -1,5 +1,6 @@
 // The seed's converter metric set: conversions by outcome, their duration, errors by type.
-import { errorType as errorTypeOf, SightlineConfigError } from '@sightline/core';
+import { errorType as errorTypeOf, runSettled, SightlineConfigError, validateOptions } from '@sightline/core';
+import { BUCKETS_SHAPE } from '../options-shapes.js';
 import type { Counter, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';
 
@@ -30,15 +31,12 @@ export interface ConverterMetricsOptions {
   readonly buckets?: readonly number[];
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
-}
-
 /**
  * Defines `conversions_total{converter,status}` (status `success` or `failure`),
  * `conversion_duration_seconds{converter}` and `conversion_errors_total{converter,error_type}`.
  */
 export function converterMetrics(collector: MetricsCollector, options: ConverterMetricsOptions = {}): ConverterMetrics {
+  validateOptions(BUCKETS_SHAPE, options, { source: 'converterMetrics()' });
   const conversions = collector.counter('conversions_total', 'Conversions completed, by outcome', {
     labels: ['converter', 'status'] as const,
   });
@@ -77,27 +75,7 @@ export function converterMetrics(collector: MetricsCollector, options: Converter
           }
           recorder.failure(type, (performance.now() - start) / 1000);
         };
-        let result: T;
-        try {
-          result = work();
-        } catch (error) {
-          fail(error);
-          throw error;
-        }
-        if (!isPromiseLike(result)) {
-          recorder.success((performance.now() - start) / 1000);
-          return result;
-        }
-        return Promise.resolve(result).then(
-          (value) => {
-            recorder.success((performance.now() - start) / 1000);
-            return value;
-          },
-          (error: unknown) => {
-            fail(error);
-            throw error;
-          },
-        ) as T;
+        return runSettled(work, () => recorder.success((performance.now() - start) / 1000), fail);
       },
     };
     return recorder;

@@ -1,8 +1,10 @@
 // The seed's HTTP metric set, recorded by node:http or Express-style middleware.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { validateOptions, SightlineConfigError } from '@sightline/core';
+import { HTTP_METRICS_SHAPE } from '../options-shapes.js';
 import type { Counter, Gauge, Histogram } from 'prom-client';
-import { SightlineConfigError } from '@sightline/core';
 import type { MetricsCollector } from '../metrics-collector.js';
+import { activeTraceExemplar, type ExemplarLabels } from '../exemplars/active-trace.js';
 import { normalizePath } from './normalize-path.js';
 
 export interface HttpMetricsOptions {
@@ -14,6 +16,11 @@ export interface HttpMetricsOptions {
   readonly normalizePath?: (url: string) => string;
   /** Distinct endpoints kept before new ones are recorded as `other`. Default 1000. */
   readonly maxEndpoints?: number;
+  /**
+   * Exemplars on `http_request_duration_seconds` (OpenMetrics only) carrying the active sampled
+   * OpenTelemetry trace (`trace_id`, `span_id`). Default true; nothing is added when no trace is active.
+   */
+  readonly exemplars?: boolean;
 }
 
 export interface TrackOptions {
@@ -35,10 +42,46 @@ export interface HttpMetrics {
   ): (req: Req, res: Res) => unknown;
   /** Express-style `(req, res, next)` middleware; mount it before the routes. */
   middleware(options?: TrackOptions): (req: IncomingMessage, res: ServerResponse, next: Next) => void;
+  /** A fastify plugin: `app.register(http.fastify())`; the endpoint is the route's URL template. */
+  fastify(): FastifyPlugin;
+  /** A koa middleware: `app.use(http.koa())` before the router; the endpoint is @koa/router's matched route. */
+  koa(): KoaMiddleware;
   /** Starts recording one request; it ends by itself when the response closes. */
   track(req: IncomingMessage, res: ServerResponse, options?: TrackOptions): void;
   /** Records a finished request directly, for servers this set cannot wrap. */
   observe(method: string, endpoint: string, status: number | string, seconds: number): void;
+}
+
+/** What `http.fastify()` returns: register it on the root instance. */
+export type FastifyPlugin = ((instance: FastifyLike, options: unknown, done: (error?: Error) => void) => void) & {
+  readonly [key: symbol]: unknown;
+};
+
+/** What `http.koa()` returns. */
+export type KoaMiddleware = (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<void>;
+
+/** The part of a fastify instance the plugin uses (fastify stays an optional peer). */
+export interface FastifyLike {
+  addHook(
+    name: 'onRequest',
+    hook: (request: FastifyRequestLike, reply: { readonly raw: ServerResponse }, done: (error?: Error) => void) => void,
+  ): unknown;
+}
+
+export interface FastifyRequestLike {
+  readonly raw: IncomingMessage;
+  /** fastify >= 4.10: the matched route's options, `url` its template (`/orders/:id`). */
+  readonly routeOptions?: { readonly url?: string | undefined };
+  /** fastify < 4.10 */
+  readonly routerPath?: string | undefined;
+}
+
+/** The part of a koa context the middleware uses. */
+export interface KoaContextLike {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** Set by @koa/router to the matched route's template, its prefix included. */
+  readonly _matchedRoute?: unknown;
 }
 
 /** A request aborted by the client before the response finished (nginx's convention). */
@@ -58,6 +101,7 @@ interface ExpressLike {
  * route), else the URL path with ids collapsed, so ids cannot explode cardinality.
  */
 export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOptions = {}): HttpMetrics {
+  validateOptions(HTTP_METRICS_SHAPE, options, { source: 'httpMetrics()' });
   const maxEndpoints = options.maxEndpoints ?? 1000;
   if (!Number.isInteger(maxEndpoints) || maxEndpoints < 1) {
     throw new SightlineConfigError(`httpMetrics maxEndpoints must be a positive integer, got ${String(options.maxEndpoints)}`);
@@ -68,9 +112,11 @@ export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOpt
   const requests = collector.counter('http_requests_total', 'Total HTTP requests', {
     labels: ['method', 'endpoint', 'status'] as const,
   });
+  const exemplars = options.exemplars ?? true;
   const duration = collector.histogram('http_request_duration_seconds', 'HTTP request duration in seconds', {
     labels: ['method', 'endpoint'] as const,
     ...(options.buckets ? { buckets: options.buckets } : {}),
+    exemplars,
   });
   const active = collector.gauge('http_requests_active', 'HTTP requests in progress', {
     labels: ['method', 'endpoint'] as const,
@@ -105,22 +151,50 @@ export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOpt
     return atStart;
   };
 
-  const observe = (method: string, endpoint: string, status: number | string, seconds: number): void => {
+  const record = (method: string, endpoint: string, status: number | string, seconds: number, trace: ExemplarLabels | undefined): void => {
     requests.inc({ method, endpoint, status: String(status) });
-    duration.observe({ method, endpoint }, seconds);
+    if (trace !== undefined) collector.observeWithExemplar(duration, { method, endpoint }, seconds, trace);
+    else duration.observe({ method, endpoint }, seconds);
   };
+  const observe = (method: string, endpoint: string, status: number | string, seconds: number): void =>
+    record(method, endpoint, status, seconds, exemplars ? activeTraceExemplar() : undefined);
 
-  const track = (req: IncomingMessage, res: ServerResponse, trackOptions?: TrackOptions): void => {
-    const route = trackOptions?.route;
+  // `routedLater` reads a template a framework only knows once its router ran (koa).
+  const begin = (req: IncomingMessage, res: ServerResponse, route: string | undefined, routedLater?: () => unknown): void => {
     const method = req.method ?? 'GET';
     const atStart = startEndpoint(req, route);
     const start = performance.now();
+    // Read now: the close event runs outside the request's trace context.
+    const trace = exemplars ? activeTraceExemplar() : undefined;
     active.inc({ method, endpoint: atStart });
     res.once('close', () => {
       active.dec({ method, endpoint: atStart });
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_STATUS;
-      observe(method, finalEndpoint(req, route, atStart), status, (performance.now() - start) / 1000);
+      const late = routedLater?.();
+      const endpoint = typeof late === 'string' && route === undefined ? bounded(late) : finalEndpoint(req, route, atStart);
+      record(method, endpoint, status, (performance.now() - start) / 1000, trace);
     });
+  };
+
+  const track = (req: IncomingMessage, res: ServerResponse, trackOptions?: TrackOptions): void => begin(req, res, trackOptions?.route);
+
+  const fastify = (): FastifyPlugin => {
+    const plugin = (instance: FastifyLike, _options: unknown, done: (error?: Error) => void): void => {
+      // fastify routes before onRequest: the template is known when the request starts.
+      instance.addHook('onRequest', (request, reply, next) => {
+        const template = request.routeOptions?.url ?? request.routerPath;
+        begin(request.raw, reply.raw, typeof template === 'string' && template.length > 0 ? template : undefined);
+        next();
+      });
+      done();
+    };
+    // What fastify-plugin sets: the hook then applies to every route, not only an encapsulated child.
+    return Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'sightline-http-metrics' });
+  };
+
+  const koa = (): KoaMiddleware => async (ctx, next) => {
+    begin(ctx.req, ctx.res, undefined, () => ctx._matchedRoute);
+    await next();
   };
 
   return {
@@ -129,6 +203,8 @@ export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOpt
     active,
     track,
     observe,
+    fastify,
+    koa,
     handler(listener, handlerOptions) {
       return (req, res) => {
         track(req, res, handlerOptions);

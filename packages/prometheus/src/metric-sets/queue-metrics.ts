@@ -1,5 +1,6 @@
 // The seed's queue metric set: depth, throughput, processing time and workers, by queue_name.
-import { SightlineConfigError } from '@sightline/core';
+import { runSettled, SightlineConfigError, validateOptions } from '@sightline/core';
+import { BUCKETS_SHAPE } from '../options-shapes.js';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';
 
@@ -37,16 +38,13 @@ export interface QueueMetricsOptions {
   readonly buckets?: readonly number[];
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as PromiseLike<unknown>).then === 'function';
-}
-
 /**
  * Defines `queue_depth`, `queue_items_processed_total`, `queue_processing_duration_seconds` and
  * `queue_active_workers`, by `queue_name`. Depth, workers and the processed count live in plain
  * fields exported at scrape; durations go to the prom-client histogram.
  */
 export function queueMetrics(collector: MetricsCollector, options: QueueMetricsOptions = {}): QueueMetrics {
+  validateOptions(BUCKETS_SHAPE, options, { source: 'queueMetrics()' });
   const recorders = new Map<string, QueueRecorder>();
   const labels = ['queue_name'] as const;
 
@@ -101,27 +99,8 @@ export function queueMetrics(collector: MetricsCollector, options: QueueMetricsO
       run<T>(work: () => T): T {
         workers++;
         const start = performance.now();
-        let result: T;
-        try {
-          result = work();
-        } catch (error) {
-          done(start);
-          throw error;
-        }
-        if (!isPromiseLike(result)) {
-          done(start);
-          return result;
-        }
-        return Promise.resolve(result).then(
-          (value) => {
-            done(start);
-            return value;
-          },
-          (error: unknown) => {
-            done(start);
-            throw error;
-          },
-        ) as T;
+        const finish = () => done(start);
+        return runSettled(work, finish, finish);
       },
       stats() {
         const live = source?.();

@@ -73,6 +73,8 @@ describe('cluster aggregation across two real worker processes', () => {
       'queue_items_processed_total{queue_name="converter_queue"}': 0,
       'queue_active_workers{queue_name="converter_queue"}': 0,
       worker_index: 2,
+      [`cluster_worker_stale{worker="${workers[0]!.id}"}`]: 0,
+      [`cluster_worker_stale{worker="${workers[1]!.id}"}`]: 0,
     });
   });
 
@@ -89,4 +91,49 @@ describe('cluster aggregation across two real worker processes', () => {
     expect(values.get('queue_depth{queue_name="converter_queue"}')).toBe(5);
     expect(values.get('worker_index')).toBe(1);
   });
+});
+
+describe('a cluster whose worker hangs, then dies', () => {
+  let workers: Worker[] = [];
+  const GET = 'http_requests_total{method="GET",endpoint="/orders/:id",status="200"}';
+  const DEPTH = 'queue_depth{queue_name="converter_queue"}';
+
+  beforeAll(async () => {
+    cluster.setupPrimary({ exec: fixture, silent: true });
+    workers = await Promise.all([forkWorker(1), forkWorker(2)]);
+  }, 20_000);
+
+  afterAll(async () => {
+    await Promise.all(workers.map(stop));
+  });
+
+  it('keeps the counters of a worker that misses scrapes or dies until it is retired, and marks it stale', async () => {
+    const source = clusterMetricsSource({ timeoutMs: 300, staleAfterMs: 800 });
+    const scrape = async () => parseSamples(await source.render());
+    const [, second] = workers as [Worker, Worker];
+    const stale = `cluster_worker_stale{worker="${second.id}"}`;
+
+    const before = await scrape();
+    expect([before.get(GET), before.get(DEPTH), before.get(stale)]).toEqual([30, 15, 0]);
+
+    second.send({ type: 'hang', ms: 3000 });
+    const hung = await scrape(); // within staleAfterMs: the last answer stands for all of it
+    expect([hung.get(GET), hung.get(DEPTH), hung.get(stale)]).toEqual([30, 15, 0]);
+
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    const staleNow = await scrape(); // past the bound: its gauges go, its counters stay
+    expect([staleNow.get(GET), staleNow.get(DEPTH), staleNow.get(stale)]).toEqual([30, 5, 1]);
+
+    await new Promise<void>((resolve) => {
+      second.once('exit', () => resolve());
+      second.process.kill('SIGKILL');
+    });
+    const dead = await scrape();
+    expect([dead.get(GET), dead.get(DEPTH), dead.get(stale)]).toEqual([30, 5, 1]);
+    expect(source.retireWorker(workers[0]!.id)).toBe(false); // alive: nothing to retire
+
+    expect(source.retireDeadWorkers()).toBe(1);
+    const retired = await scrape();
+    expect([retired.get(GET), retired.get(DEPTH), retired.has(stale)]).toEqual([10, 5, false]);
+  }, 30_000);
 });

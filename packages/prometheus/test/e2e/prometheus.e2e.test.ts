@@ -37,6 +37,7 @@ describe('against a real Prometheus server', () => {
   let prometheus: PrometheusServer | undefined;
   let app: Server;
   let exposition = '';
+  const scrapeEncodings: string[] = [];
 
   // The app: every metric set, the hooks and the monitor in one collector, served at /metrics.
   const collector = new MetricsCollector({ instanceId: 'e2e' });
@@ -68,7 +69,15 @@ describe('against a real Prometheus server', () => {
   beforeAll(async () => {
     app = createServer(
       http.handler((req, res) => {
-        if (req.url === '/metrics') return void serveMetrics(req, res);
+        if (req.url === '/metrics') {
+          // Headers given to writeHead() are not readable back with getHeader(): look at them on the way.
+          const writeHead = res.writeHead.bind(res) as (status: number, headers: Record<string, unknown>) => typeof res;
+          res.writeHead = ((status: number, headers: Record<string, unknown>) => {
+            scrapeEncodings.push(String(headers['content-encoding']));
+            return writeHead(status, headers);
+          }) as typeof res.writeHead;
+          return void serveMetrics(req, res);
+        }
         res.statusCode = req.url?.startsWith('/fail') ? 503 : 200;
         res.end('ok');
       }),
@@ -139,6 +148,9 @@ describe('against a real Prometheus server', () => {
     const got: Array<[string, number]> = [];
     for (const [expr] of expected) got.push([expr, await scalar(expr)]);
     expect(got).toEqual(expected);
+    // Prometheus asks for gzip: every scrape was served compressed, and it read them all.
+    expect(scrapeEncodings.length).toBeGreaterThan(0);
+    expect(new Set(scrapeEncodings)).toEqual(new Set(['gzip']));
   });
 
   it('promtool check metrics accepts our exposition', () => {
@@ -165,7 +177,7 @@ describe('against a real Prometheus server', () => {
     expect(loaded).toEqual(['HighErrorRate', 'HighLatencyP95', 'NoActiveWorkers', 'QueueBacklog']);
   });
 
-  it('every dashboard expression parses in Prometheus and names only metrics the app produces', async () => {
+  it('every dashboard expression, its variables substituted, runs in Prometheus and names only metrics the app produces', async () => {
     const produced = new Set(
       exposition
         .split('\n')
@@ -177,18 +189,49 @@ describe('against a real Prometheus server', () => {
     expect(files).toEqual(['sightline-cache.json', 'sightline-http.json', 'sightline-queue.json', 'sightline-sensors.json']);
     const problems: string[] = [];
     let checked = 0;
+    let instant = 0;
     for (const file of files) {
-      for (const expr of dashboardExpressions(JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')))) {
+      const dashboard = JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as Dashboard;
+      const variables = dashboard.templating.list.map((v) => `${v.name}:${v.type}`);
+      if (variables.join(' ') !== 'datasource:datasource job:query instance:query') problems.push(`${file}: template variables ${variables.join(' ')}`);
+      for (const uid of datasourceUids(dashboard)) if (uid !== '${datasource}') problems.push(`${file}: a panel's datasource is ${uid}, not \${datasource}`);
+      for (const template of dashboardExpressions(dashboard)) {
         checked++;
+        if (/\[\d+m\]/.test(template) && !template.includes('[1h]')) problems.push(`${file}: ${template}: a fixed range instead of $__rate_interval`);
+        for (const selector of template.match(/[a-zA-Z_:][a-zA-Z0-9_:]*\{[^}]*\}/g) ?? []) {
+          if (!selector.includes('job=~"$job"') || !selector.includes('instance=~"$instance"')) problems.push(`${file}: ${selector}: not filtered by $job and $instance`);
+        }
+        // What Grafana sends for job = this app, instance = All, on a 1 s scrape interval.
+        const expr = template.replaceAll('$__rate_interval', '1m').replaceAll('$job', 'sightline-app').replaceAll('$instance', '.+');
         const result = await query(expr);
         if (result.status !== 'success') problems.push(`${file}: ${expr}: ${result.error}`);
+        // A gauge read straight (no rate) must find the app's series through the substituted filters.
+        else if (!/rate\(|increase\(/.test(expr) && (instant++, result.data!.result.length === 0)) problems.push(`${file}: ${expr}: no series`);
         for (const name of metricNames(expr)) if (!produced.has(name)) problems.push(`${file}: ${expr}: unknown metric ${name}`);
       }
     }
     expect(problems).toEqual([]);
     expect(checked).toBeGreaterThanOrEqual(30);
+    expect(instant).toBeGreaterThanOrEqual(8);
   });
 });
+
+interface Dashboard {
+  readonly templating: { readonly list: ReadonlyArray<{ readonly name: string; readonly type: string }> };
+}
+
+/** The datasource uid of every panel and target. */
+function datasourceUids(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(datasourceUids);
+  if (node === null || typeof node !== 'object') return [];
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'templating') continue;
+    if (key === 'datasource' && value !== null && typeof value === 'object') out.push(String((value as { uid?: unknown }).uid));
+    else out.push(...datasourceUids(value));
+  }
+  return out;
+}
 
 /** Every `expr` of every panel target, rows included. */
 function dashboardExpressions(node: unknown): string[] {

@@ -1,4 +1,5 @@
 import { createServer, request, type Server } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { resetLogging, setLogSink, type LogRecord, type MetricsSource } from '@sightline/core';
 import { metricsHandler, MetricsCollector, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE, startMetricsServer } from '../../src/index.js';
@@ -116,5 +117,44 @@ describe('MetricsServer', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('metricsHandler compression', () => {
+  const collector = new MetricsCollector();
+  const requests = collector.counter('requests_total', 'Requests', { labels: ['route'] });
+  for (let i = 0; i < 200; i++) requests.inc({ route: `/route/${i}` }, i);
+  const server = createServer((req, res) => void metricsHandler(collector)(req, res));
+  let base = '';
+  beforeAll(async () => {
+    base = await listen(server);
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  function raw(acceptEncoding: string | undefined): Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${base}/metrics`, { headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it('gzips the body for a scraper that accepts gzip, and not for one that does not', async () => {
+    const expected = await collector.render();
+    const zipped = await raw('gzip');
+    expect([zipped.headers['content-encoding'], zipped.headers.vary, Number(zipped.headers['content-length'])]).toEqual([
+      'gzip',
+      'accept-encoding',
+      zipped.body.length,
+    ]);
+    expect(zipped.body.length).toBeLessThan(expected.length / 4);
+    expect(gunzipSync(zipped.body).toString('utf8')).toBe(expected);
+    const plain = await raw(undefined);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString('utf8')).toBe(expected);
   });
 });

@@ -86,3 +86,31 @@ describe('renderExposition', () => {
     );
   });
 });
+
+describe('renderExpositionSliced', () => {
+  it('renders the same bytes as renderExpositionBytes, giving the event loop back between slices', async () => {
+    const { MetricsCollector } = await import('../../src/index.js');
+    const { renderExpositionBytes, renderExpositionSliced } = await import('../../src/exposition/render.js');
+    const collector = new MetricsCollector({ defaultLabels: { zone: 'a' } });
+    const counter = collector.counter('jobs_total', 'Jobs', { labels: ['queue'] });
+    for (let i = 0; i < 3000; i++) counter.inc({ queue: `q${i}` }, i);
+    const histogram = collector.histogram('job_seconds', 'Job time', { labels: ['queue'], buckets: [1, 2] });
+    for (let i = 0; i < 300; i++) histogram.observe({ queue: `q${i}` }, i % 3);
+    const snapshots = await collector.snapshot();
+    for (const format of ['prometheus', 'openmetrics'] as const) {
+      let ticks = 0;
+      let ticking = true;
+      const tick = (): void => {
+        ticks++;
+        if (ticking) setImmediate(tick);
+      };
+      setImmediate(tick);
+      // A zero budget pauses after every step of 256 samples: other work runs in between.
+      const sliced = await renderExpositionSliced(snapshots, { format, defaultLabels: collector.defaultLabels }, 0);
+      ticking = false;
+      expect(sliced.equals(renderExpositionBytes(snapshots, { format, defaultLabels: collector.defaultLabels }))).toBe(true);
+      // 3,000 counter samples and 300 series of 5 histogram samples: a pause every 256.
+      expect(ticks).toBeGreaterThanOrEqual(Math.floor((3000 + 300 * 5) / 256));
+    }
+  });
+});

@@ -1,5 +1,6 @@
-import type { HealthCheck, Plugin } from '@sightline/core';
+import { withOptionsShape, type HealthCheck, type Plugin } from '@sightline/core';
 import { HealthMonitor, type HealthMonitorOptions } from '../health-monitor.js';
+import { checkSensorOptions, HEALTH_MONITOR_PLUGIN_SHAPE } from '../options-shapes.js';
 
 export interface HealthMonitorPlugin extends Plugin {
   readonly sensor: HealthMonitor;
@@ -12,13 +13,16 @@ export interface HealthMonitorPluginOptions extends HealthMonitorOptions {
 }
 
 /** A HealthMonitor as a plugin: its HealthCheck joins the health server's readiness; checks run from `start()`. */
-export function healthMonitor(options: HealthMonitorPluginOptions = {}): HealthMonitorPlugin {
-  const sensor = new HealthMonitor(options);
+function healthMonitorPlugin(options: HealthMonitorPluginOptions = {}): HealthMonitorPlugin {
+  const { pluginName, ...monitorOptions } = checkSensorOptions(HEALTH_MONITOR_PLUGIN_SHAPE, options, 'healthMonitor()') ?? {};
+  const sensor = new HealthMonitor(monitorOptions);
   return {
-    name: options.pluginName ?? 'health-monitor',
+    name: pluginName ?? 'health-monitor',
     sensor,
     healthChecks: [sensor.healthCheck],
     start: () => sensor.start(),
     stop: () => sensor.stop(),
   };
 }
+
+export const healthMonitor = withOptionsShape(healthMonitorPlugin, HEALTH_MONITOR_PLUGIN_SHAPE);

@@ -1,5 +1,6 @@
-import type { Plugin } from '@sightline/core';
+import { withOptionsShape, type Plugin } from '@sightline/core';
 import { LoggingSensor, type LoggingSensorOptions } from '../logging-sensor.js';
+import { checkSensorOptions, LOGGING_PLUGIN_SHAPE } from '../options-shapes.js';
 
 export interface LoggingPlugin extends Plugin {
   readonly sensor: LoggingSensor;
@@ -11,6 +12,9 @@ export interface LoggingPluginOptions extends LoggingSensorOptions {
 }
 
 /** A LoggingSensor as a plugin. */
-export function logging(options: LoggingPluginOptions = {}): LoggingPlugin {
-  return { name: options.name ?? 'logging', sensor: new LoggingSensor(options) };
+function loggingPlugin(options: LoggingPluginOptions = {}): LoggingPlugin {
+  const { name, ...sensorOptions } = checkSensorOptions(LOGGING_PLUGIN_SHAPE, options, 'logging()') ?? {};
+  return { name: name ?? 'logging', sensor: new LoggingSensor(sensorOptions) };
 }
+
+export const logging = withOptionsShape(loggingPlugin, LOGGING_PLUGIN_SHAPE);

@@ -1,6 +1,7 @@
 // Plugin factories for @sightline/setup: each brings one sensor (and, for health, a HealthCheck).
-import type { Plugin } from '@sightline/core';
+import { withOptionsShape, type Plugin } from '@sightline/core';
 import { Monitor, type MonitorOptions } from '../monitor.js';
+import { checkSensorOptions, MONITOR_PLUGIN_SHAPE } from '../options-shapes.js';
 
 export interface MonitorPlugin extends Plugin {
   readonly sensor: Monitor;
@@ -12,12 +13,15 @@ export interface MonitorPluginOptions extends MonitorOptions {
 }
 
 /** A Monitor as a plugin: it samples rates from `start()` to `stop()`. */
-export function monitor(options: MonitorPluginOptions = {}): MonitorPlugin {
-  const sensor = new Monitor(options);
+function monitorPlugin(options: MonitorPluginOptions = {}): MonitorPlugin {
+  const { name, ...monitorOptions } = checkSensorOptions(MONITOR_PLUGIN_SHAPE, options, 'monitor()') ?? {};
+  const sensor = new Monitor(monitorOptions);
   return {
-    name: options.name ?? 'monitor',
+    name: name ?? 'monitor',
     sensor,
     start: () => sensor.start(),
     stop: () => sensor.stop(),
   };
 }
+
+export const monitor = withOptionsShape(monitorPlugin, MONITOR_PLUGIN_SHAPE);

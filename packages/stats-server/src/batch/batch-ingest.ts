@@ -1,10 +1,9 @@
 // One authenticated batch, whatever carried it (HTTP or WebSocket): check, parse, apply, answer.
-import { getLogger } from '@sightline/core';
+import { getLogger, WarningThrottle } from '@sightline/core';
 import { parseBatch, verifySignature, type MetricError } from '@sightline/stats-protocol';
 import { applyBatchMetric } from '../aggregation/apply.js';
 import type { MetricStore } from '../aggregation/metric-store.js';
 import type { IngestCounters } from '../ingest-stats.js';
-import { RateLimitedWarning } from '../rate-limited-warning.js';
 
 const log = getLogger('sightline.stats-server.ingest');
 const MAX_ERRORS = 20;
@@ -32,8 +31,8 @@ export interface BatchIngestOptions {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export class BatchIngest {
-  private readonly unauthorizedWarning = new RateLimitedWarning(log, LOG_INTERVAL_MS);
-  private readonly badRequestWarning = new RateLimitedWarning(log, LOG_INTERVAL_MS);
+  private readonly unauthorizedWarning = new WarningThrottle(log, { intervalMs: LOG_INTERVAL_MS });
+  private readonly badRequestWarning = new WarningThrottle(log, { intervalMs: LOG_INTERVAL_MS });
   private readonly secrets: readonly Buffer[];
   private readonly now: () => number;
 
@@ -81,26 +80,26 @@ export class BatchIngest {
     this.counters.metricsRejected += rejected;
     if (rejected === 0) return { status: 200, accepted, rejected };
     errors.sort((a, b) => a.index - b.index);
-    this.badRequestWarning.warn(`batch from ${source}: ${rejected} metric(s) rejected`, { first: errors[0]!.message });
+    this.badRequestWarning.warn('bad-request', `batch from ${source}: ${rejected} metric(s) rejected`, { first: errors[0]!.message });
     return { status: 200, accepted, rejected, errors: errors.slice(0, MAX_ERRORS) };
   }
 
   /** Counts and answers a 401; `reason` goes to the log only, never to the client. */
   unauthorized(reason: string, source: string): BatchOutcome {
     this.counters.batchesUnauthorized++;
-    this.unauthorizedWarning.warn(`unauthorized batch from ${source}: ${reason} signature or timestamp`, { reason });
+    this.unauthorizedWarning.warn('unauthorized', `unauthorized batch from ${source}: ${reason} signature or timestamp`, { reason });
     return { status: 401, accepted: 0, rejected: 0, error: 'unauthorized' };
   }
 
   tooLarge(source: string): BatchOutcome {
     this.counters.batchesTooLarge++;
-    this.badRequestWarning.warn(`batch from ${source} over maxBodyBytes`, { maxBodyBytes: this.options.maxBodyBytes });
+    this.badRequestWarning.warn('bad-request', `batch from ${source} over maxBodyBytes`, { maxBodyBytes: this.options.maxBodyBytes });
     return { status: 413, accepted: 0, rejected: 0, error: `body over maxBodyBytes (${this.options.maxBodyBytes} bytes)` };
   }
 
   badRequest(error: string, source: string): BatchOutcome {
     this.counters.batchesBadRequest++;
-    this.badRequestWarning.warn(`malformed batch from ${source}: ${error}`, {});
+    this.badRequestWarning.warn('bad-request', `malformed batch from ${source}: ${error}`, {});
     return { status: 400, accepted: 0, rejected: 0, error };
   }
 }

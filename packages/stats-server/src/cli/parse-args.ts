@@ -1,9 +1,11 @@
-// Command line of sightline-stats-server to StatsServerOptions; secrets also from SIGHTLINE_STATS_SECRETS.
+// Command line of sightline-stats-server to StatsServerOptions. Every option can also come from a
+// SIGHTLINE_STATS_SERVER_* variable (core's scheme); flags win over the environment.
 import { parseArgs } from 'node:util';
+import { mergeOptions, readEnvOptions } from '@sightline/core';
 import { StatsServerConfigError } from '../errors.js';
-import type { StatsServerOptions } from '../options.js';
+import { STATS_SERVER_SHAPE, type StatsServerOptions } from '../options.js';
 
-export const SECRETS_ENV_VAR = 'SIGHTLINE_STATS_SECRETS';
+export const SECRETS_ENV_VAR = 'SIGHTLINE_STATS_SERVER_SECRETS';
 
 export const USAGE = `Usage: sightline-stats-server [options]
 
@@ -67,8 +69,13 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   if (values.help) return { help: true, logLevel, options: undefined };
 
   const fromFlags = (values.secret as string[] | undefined) ?? [];
-  const fromEnv = (env[SECRETS_ENV_VAR] ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  const secrets = fromFlags.length > 0 ? fromFlags : fromEnv;
+  const fromEnv = readEnvOptions(STATS_SERVER_SHAPE, {
+    package: 'statsServer',
+    env,
+    error: (message, details) => new StatsServerConfigError(message, details),
+  }).options;
+  const envSecrets = fromEnv.secrets;
+  const secrets = fromFlags.length > 0 ? fromFlags : typeof envSecrets === 'string' ? [envSecrets] : ((envSecrets as string[] | undefined) ?? []);
   if (secrets.length === 0) {
     throw new StatsServerConfigError(`no secret: pass --secret <s> or set ${SECRETS_ENV_VAR} (comma-separated secrets)`);
   }
@@ -108,5 +115,5 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     ...(Object.keys(statsd).length > 0 ? { statsd } : {}),
     ...(timer || histogram ? { buckets: defined({ timer, histogram }) } : {}),
   };
-  return { help: false, logLevel, options };
+  return { help: false, logLevel, options: mergeOptions(options as object as Record<string, unknown>, fromEnv) as unknown as StatsServerOptions };
 }

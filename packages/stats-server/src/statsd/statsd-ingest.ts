@@ -1,16 +1,15 @@
 // Turns StatsD packets (several lines each) into stored samples, counting and logging bad lines.
-import { getLogger } from '@sightline/core';
+import { getLogger, WarningThrottle } from '@sightline/core';
 import { applyStatsdSample } from '../aggregation/apply.js';
 import type { MetricStore } from '../aggregation/metric-store.js';
 import type { IngestCounters } from '../ingest-stats.js';
-import { RateLimitedWarning } from '../rate-limited-warning.js';
 import { parseStatsdLine } from './parse-line.js';
 
 const log = getLogger('sightline.stats-server.statsd');
 const BAD_LINE_LOG_INTERVAL_MS = 10_000;
 
 export class StatsdIngest {
-  private readonly badLineWarning = new RateLimitedWarning(log, BAD_LINE_LOG_INTERVAL_MS);
+  private readonly badLineWarning = new WarningThrottle(log, { intervalMs: BAD_LINE_LOG_INTERVAL_MS });
 
   constructor(
     private readonly store: MetricStore,
@@ -48,6 +47,6 @@ export class StatsdIngest {
   badLine(reason: string, line: string, source: string): void {
     this.counters.statsdBadLines++;
     const shown = line.length > 120 ? `${line.slice(0, 117)}...` : line;
-    this.badLineWarning.warn(`bad StatsD line from ${source}: ${reason}`, { line: shown, badLines: this.counters.statsdBadLines });
+    this.badLineWarning.warn('bad-line', `bad StatsD line from ${source}: ${reason}`, { line: shown, badLines: this.counters.statsdBadLines });
   }
 }

@@ -1,6 +1,6 @@
 // The HTTP request handler: POST /v1/batch ingest, plus GET /metrics and GET /v1/snapshot.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { getLogger, renderMetrics, type MetricsSource } from '@sightline/core';
+import { errorText, getLogger, renderMetrics, type MetricsSource } from '@sightline/core';
 import { BATCH_PATH, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
 import type { BatchIngest, BatchOutcome } from '../batch/batch-ingest.js';
 
@@ -31,7 +31,7 @@ export function createHttpHandler(ctx: HttpHandlerContext): RequestHandler {
       route(ctx, req, res);
     } catch (error) {
       // Never reached by design; if it is, the request fails and the server stays up.
-      log.error('request handler failed', { error: (error as Error).message });
+      log.error('request handler failed', { error: errorText(error) });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' }, true);
       else res.destroy();
     }
@@ -52,7 +52,7 @@ function route(ctx: HttpHandlerContext, req: IncomingMessage, res: ServerRespons
         res.end(req.method === 'HEAD' ? undefined : body);
       },
       (error: unknown) => {
-        log.error('rendering /metrics failed', { error: (error as Error).message });
+        log.error('rendering /metrics failed', { error: errorText(error) });
         sendJson(res, 500, { error: 'rendering metrics failed' }, false);
       },
     );

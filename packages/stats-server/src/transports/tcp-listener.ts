@@ -1,7 +1,7 @@
 // StatsD over TCP: newline-delimited lines on long-lived connections, each line bounded in length.
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
-import { getLogger } from '@sightline/core';
+import { getLogger, listen } from '@sightline/core';
 import type { StatsdIngest } from '../statsd/statsd-ingest.js';
 
 const log = getLogger('sightline.stats-server.statsd.tcp');
@@ -20,18 +20,16 @@ export class TcpListener {
   listen(): Promise<number> {
     const server = createServer((socket) => this.onConnection(socket));
     this.server = server;
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error) => {
-        this.server = undefined;
-        reject(error);
-      };
-      server.once('error', onError);
-      server.listen(this.port, this.host, () => {
-        server.off('error', onError);
+    return listen(server, this.port, this.host).then(
+      (address) => {
         server.on('error', (error) => log.warn('TCP server error', { error: error.message }));
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
+        return address.port;
+      },
+      (error: unknown) => {
+        this.server = undefined;
+        throw error;
+      },
+    );
   }
 
   close(): Promise<void> {

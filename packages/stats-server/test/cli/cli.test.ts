@@ -31,9 +31,20 @@ describe('parseCliArgs', () => {
     });
   });
 
-  it('reads secrets from SIGHTLINE_STATS_SECRETS, comma-separated, when no --secret is given', () => {
+  it('reads secrets from SIGHTLINE_STATS_SERVER_SECRETS, comma-separated, when no --secret is given', () => {
     expect(parseCliArgs([], { [SECRETS_ENV_VAR]: ' one, two ,,' }).options).toEqual({ secrets: ['one', 'two'] });
     expect(parseCliArgs(['--secret', 'flag'], { [SECRETS_ENV_VAR]: 'env' }).options).toEqual({ secrets: ['flag'] });
+  });
+
+  it('reads every option from SIGHTLINE_STATS_SERVER_*, flags winning over the environment', () => {
+    const env = { [SECRETS_ENV_VAR]: 's', SIGHTLINE_STATS_SERVER_PORT: '9000', SIGHTLINE_STATS_SERVER_STATSD__UDP_PORT: '8125', SIGHTLINE_STATS_SERVER_MAX_SERIES: '50' };
+    expect(parseCliArgs(['--port', '9001'], env).options).toEqual({ secrets: ['s'], port: 9001, statsd: { udpPort: 8125 }, maxSeries: 50 });
+  });
+
+  it('refuses a misspelt SIGHTLINE_STATS_SERVER_* variable, naming it and the closest one', () => {
+    expect(() => parseCliArgs(['--secret', 's'], { SIGHTLINE_STATS_SERVER_STATSD__UDP_PROT: '1' })).toThrow(
+      new StatsServerConfigError('unknown variable `SIGHTLINE_STATS_SERVER_STATSD__UDP_PROT` in env: did you mean `SIGHTLINE_STATS_SERVER_STATSD__UDP_PORT`?'),
+    );
   });
 
   it('answers --help without needing a secret', () => {
@@ -41,7 +52,7 @@ describe('parseCliArgs', () => {
   });
 
   it.each([
-    [[], 'no secret: pass --secret <s> or set SIGHTLINE_STATS_SECRETS (comma-separated secrets)'],
+    [[], 'no secret: pass --secret <s> or set SIGHTLINE_STATS_SERVER_SECRETS (comma-separated secrets)'],
     [['--secret', 'k', '--port', 'http'], '--port: expected a non-negative integer, got "http"'],
     [['--secret', 'k', '--timer-buckets', '1,x'], '--timer-buckets: expected comma-separated numbers such as 0.01,0.1,1, got "1,x"'],
   ])('%j -> %s', (argv, message) => {

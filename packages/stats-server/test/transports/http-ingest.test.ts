@@ -76,7 +76,7 @@ describe('HTTP ingest', () => {
       ['{"v":1,', 'invalid JSON: '],
       ['{"v":2,"metrics":[]}', 'unsupported batch version 2: expected "v": 1'],
       ['{"v":1,"metrics":"x"}', '"metrics" must be an array, got "x"'],
-      ['[1]', 'batch must be a JSON object {"v":1,"metrics":[...]}, got an array'],
+      ['[1]', 'batch must be a JSON object {"v":1,"metrics":[...]}, got [1]'],
     ];
     for (const [body, message] of cases) {
       const res = await postBatch(url, body, { secret: SECRET });

@@ -55,7 +55,7 @@ describe('WebSocket ingest', () => {
     expect(await client.sendRaw('[1]', null)).toMatchObject({
       id: null,
       status: 400,
-      error: 'frame must be a JSON object {id, timestamp, signature, body}, got an array',
+      error: 'frame must be a JSON object {id, timestamp, signature, body}, got [1]',
     });
     expect(await client.sendRaw('{"id":"7","body":"{}"}', null)).toMatchObject({ status: 400, error: 'frame "id" must be an integer, got "7"' });
     expect(await client.sendRaw('{"id":8,"body":{}}', 8)).toMatchObject({

@@ -7,6 +7,7 @@ import { canSplit, type Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
 import { resultForStatus, tooLarge, type StatsTlsOptions } from './http-transport.js';
 import type { SendResult, Transport } from './transport.js';
+import { errorText } from '@sightline/core';
 
 export interface WsTransportOptions {
   readonly host: string;
@@ -47,7 +48,7 @@ export class WsTransport implements Transport {
     try {
       socket = await this.connect();
     } catch (error) {
-      return { ok: false, error: new StatsTransportError('network', `${this.target}: cannot connect: ${(error as Error).message}`, { cause: error }) };
+      return { ok: false, error: new StatsTransportError('network', `${this.target}: cannot connect: ${errorText(error)}`, { cause: error }) };
     }
     let body = this.#bodies.get(batch);
     if (body === undefined) {

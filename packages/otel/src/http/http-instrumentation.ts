@@ -1,0 +1,64 @@
+// HTTP spans and metrics with no monkeypatching: listeners on the diagnostics channels Node's
+// http module and its bundled undici (fetch) publish on, subscribed by configure() and
+// unsubscribed by shutdown(). A channel this Node does not publish on simply stays silent.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
+import { errorText, getLogger } from '@sightline/core';
+import { clientListeners } from './http-client.js';
+import { serverListeners } from './http-server.js';
+import { httpTelemetry } from './http-telemetry.js';
+import { undiciListeners } from './undici-client.js';
+
+const log = getLogger('sightline.otel.http');
+
+export interface HttpInstrumentationOptions {
+  readonly tracerProvider: TracerProvider;
+  readonly meterProvider: MeterProvider;
+}
+
+export interface HttpInstrumentation {
+  disable(): void;
+}
+
+/** A listener that never throws into Node's http code: a failure is logged once per channel. */
+function guarded(channel: string, listener: (message: unknown) => void): (message: unknown) => void {
+  let reported = false;
+  return (message) => {
+    try {
+      listener(message);
+    } catch (error) {
+      if (!reported) {
+        reported = true;
+        log.warn(`HTTP instrumentation failed on ${channel}; the request goes on without it`, { error: errorText(error) });
+      }
+    }
+  };
+}
+
+export function instrumentHttp(options: HttpInstrumentationOptions): HttpInstrumentation {
+  const t = httpTelemetry(options.tracerProvider, options.meterProvider);
+  const server = serverListeners(t);
+  const client = clientListeners(t);
+  const undici = undiciListeners(t);
+  const subscriptions: Array<[string, (message: unknown) => void]> = [
+    ['http.server.request.start', server.onRequestStart],
+    ['http.server.response.finish', server.onResponseFinish],
+    ['http.client.request.created', client.onRequestCreated],
+    ['http.client.request.start', client.onRequestStart],
+    ['http.client.response.finish', client.onResponseFinish],
+    ['http.client.request.error', client.onRequestError],
+    ['undici:request:create', undici.onCreate],
+    ['undici:request:headers', undici.onHeaders],
+    ['undici:request:trailers', undici.onTrailers],
+    ['undici:request:error', undici.onError],
+  ].map(([name, fn]) => [name as string, guarded(name as string, fn as (message: unknown) => void)]);
+  for (const [name, fn] of subscriptions) subscribe(name, fn);
+  let enabled = true;
+  return {
+    disable() {
+      if (!enabled) return;
+      enabled = false;
+      for (const [name, fn] of subscriptions) unsubscribe(name, fn);
+    },
+  };
+}

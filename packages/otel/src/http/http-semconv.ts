@@ -1,0 +1,58 @@
+// The stable HTTP semantic conventions this package records: attribute names, the known methods,
+// and the duration histograms' buckets (from the semantic conventions' advice).
+export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+export const ATTR_HTTP_REQUEST_METHOD_ORIGINAL = 'http.request.method_original';
+export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+export const ATTR_HTTP_ROUTE = 'http.route';
+export const ATTR_URL_PATH = 'url.path';
+export const ATTR_URL_QUERY = 'url.query';
+export const ATTR_URL_SCHEME = 'url.scheme';
+export const ATTR_URL_FULL = 'url.full';
+export const ATTR_SERVER_ADDRESS = 'server.address';
+export const ATTR_SERVER_PORT = 'server.port';
+export const ATTR_CLIENT_ADDRESS = 'client.address';
+export const ATTR_NETWORK_PEER_ADDRESS = 'network.peer.address';
+export const ATTR_NETWORK_PEER_PORT = 'network.peer.port';
+export const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version';
+export const ATTR_USER_AGENT_ORIGINAL = 'user_agent.original';
+export const ATTR_ERROR_TYPE = 'error.type';
+
+export const METRIC_HTTP_SERVER_REQUEST_DURATION = 'http.server.request.duration';
+export const METRIC_HTTP_CLIENT_REQUEST_DURATION = 'http.client.request.duration';
+
+export const DURATION_BUCKETS: readonly number[] = Object.freeze([
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+]);
+
+const KNOWN_METHODS: ReadonlySet<string> = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'QUERY', 'TRACE']);
+
+// The common case (a known method as sent) answers with a shared object: nothing allocated per request.
+const KNOWN: ReadonlyMap<string, { readonly method: string }> = new Map([...KNOWN_METHODS].map((m) => [m, Object.freeze({ method: m })]));
+
+/** `http.request.method`: a known method in upper case, anything else `_OTHER` (the original kept apart). */
+export function normaliseMethod(method: string | undefined): { readonly method: string; readonly original?: string } {
+  const raw = method ?? 'GET';
+  const known = KNOWN.get(raw);
+  if (known !== undefined) return known;
+  const upper = raw.toUpperCase();
+  return KNOWN_METHODS.has(upper) ? { method: upper, original: raw } : { method: '_OTHER', original: raw };
+}
+
+/** Splits `/path?query` into `url.path` and `url.query` (without the `?`). */
+export function splitTarget(target: string | undefined): { readonly path: string; readonly query: string | undefined } {
+  const t = target ?? '/';
+  const q = t.indexOf('?');
+  return q === -1 ? { path: t, query: undefined } : { path: t.slice(0, q), query: t.slice(q + 1) };
+}
+
+/** `host:port` (or `[v6]:port`) from a Host header, split. */
+export function splitHost(host: string | undefined): { readonly address: string | undefined; readonly port: number | undefined } {
+  if (!host) return { address: undefined, port: undefined };
+  const close = host.lastIndexOf(']');
+  const colon = host.lastIndexOf(':');
+  if (colon > close && colon !== -1) {
+    const port = Number(host.slice(colon + 1));
+    return { address: host.slice(0, colon), port: Number.isInteger(port) ? port : undefined };
+  }
+  return { address: host, port: undefined };
+}

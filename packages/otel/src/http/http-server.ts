@@ -1,0 +1,157 @@
+// Server spans and `http.server.request.duration` from `http.server.request.start` and
+// `http.server.response.finish`: the caller's context extracted from the request headers, the
+// server span made active for the request listener that Node runs right after the start event.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapGetter } from '@opentelemetry/api';
+import { enterContext } from '../context/enter-context.js';
+import type { HttpTelemetry } from './http-telemetry.js';
+import { secondsSince } from './http-telemetry.js';
+import {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PEER_ADDRESS,
+  ATTR_NETWORK_PEER_PORT,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_PATH,
+  ATTR_URL_QUERY,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+  normaliseMethod,
+  splitHost,
+  splitTarget,
+} from './http-semconv.js';
+
+const kServerSpan = Symbol('sightline.otel.http.server');
+const kRoute = Symbol.for('sightline.otel.http.route');
+
+interface ServerState {
+  readonly span: Span;
+  readonly startMs: number;
+  readonly method: string;
+  readonly scheme: string;
+  readonly version: string;
+  ended: boolean;
+}
+
+type WithState = ServerResponse & { [kServerSpan]?: ServerState };
+type RouteCarrier = IncomingMessage & { [kRoute]?: string; route?: { path?: unknown }; baseUrl?: unknown };
+
+const headerGetter: TextMapGetter<IncomingMessage['headers']> = {
+  keys: (headers) => Object.keys(headers),
+  get: (headers, key) => headers[key],
+};
+
+/**
+ * Names the route template of a request (`/orders/:id`) for `http.route` and the span name, for
+ * servers without a router we can read. Express's `req.route` is read by itself.
+ */
+export function setHttpRoute(request: IncomingMessage, route: string): void {
+  (request as RouteCarrier)[kRoute] = route;
+}
+
+function routeOf(request: RouteCarrier): string | undefined {
+  const set = request[kRoute];
+  if (set !== undefined) return set;
+  const path = request.route?.path;
+  if (typeof path !== 'string') return undefined;
+  return typeof request.baseUrl === 'string' ? request.baseUrl + path : path;
+}
+
+export function serverListeners(t: HttpTelemetry, propagatorFields: readonly string[] = propagation.fields()): {
+  onRequestStart(message: unknown): void;
+  onResponseFinish(message: unknown): void;
+} {
+  function end(response: WithState, request: RouteCarrier, aborted: boolean): void {
+    const state = response[kServerSpan];
+    if (state === undefined || state.ended) return;
+    state.ended = true;
+    const { span } = state;
+    const status = response.statusCode;
+    const route = routeOf(request);
+    const failed = aborted || status >= 500;
+    const errorType = aborted ? 'aborted' : status >= 500 ? String(status) : undefined;
+    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+    if (route !== undefined) {
+      span.setAttribute(ATTR_HTTP_ROUTE, route);
+      span.updateName(`${state.method} ${route}`);
+    }
+    if (failed) {
+      span.setAttribute(ATTR_ERROR_TYPE, errorType!);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    span.end();
+    const key = `${state.method}|${status}|${route ?? ''}|${state.scheme}|${state.version}|${errorType ?? ''}`;
+    const attributes = t.serverSets.get(key, () => {
+      const a: Attributes = {
+        [ATTR_HTTP_REQUEST_METHOD]: state.method,
+        [ATTR_URL_SCHEME]: state.scheme,
+        [ATTR_HTTP_RESPONSE_STATUS_CODE]: status,
+        [ATTR_NETWORK_PROTOCOL_VERSION]: state.version,
+      };
+      if (route !== undefined) a[ATTR_HTTP_ROUTE] = route;
+      if (errorType !== undefined) a[ATTR_ERROR_TYPE] = errorType;
+      return a;
+    });
+    t.serverDuration.record(secondsSince(state.startMs), attributes);
+  }
+
+  // A response closed before it finished (the client went away) still ends its span.
+  function onClose(this: WithState): void {
+    const state = this[kServerSpan];
+    if (state !== undefined && !state.ended) end(this, this.req as RouteCarrier, !this.writableFinished);
+  }
+
+  return {
+    onRequestStart(message) {
+      const { request, response } = message as { request: IncomingMessage; response: WithState };
+      const startMs = performance.now();
+      const { method, original } = normaliseMethod(request.method);
+      const { path, query } = splitTarget(request.url);
+      const headers = request.headers;
+      const { address, port } = splitHost(headers.host);
+      const scheme = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+      const attributes: Attributes = {
+        [ATTR_HTTP_REQUEST_METHOD]: method,
+        [ATTR_URL_PATH]: path,
+        [ATTR_URL_SCHEME]: scheme,
+        [ATTR_NETWORK_PROTOCOL_VERSION]: request.httpVersion,
+      };
+      if (original !== undefined) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = original;
+      if (query !== undefined) attributes[ATTR_URL_QUERY] = query;
+      if (address !== undefined) attributes[ATTR_SERVER_ADDRESS] = address;
+      if (port !== undefined) attributes[ATTR_SERVER_PORT] = port;
+      const userAgent = headers['user-agent'];
+      if (userAgent !== undefined) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
+      const { remoteAddress, remotePort } = request.socket;
+      if (remoteAddress !== undefined) {
+        attributes[ATTR_CLIENT_ADDRESS] = remoteAddress;
+        attributes[ATTR_NETWORK_PEER_ADDRESS] = remoteAddress;
+      }
+      if (remotePort !== undefined) attributes[ATTR_NETWORK_PEER_PORT] = remotePort;
+
+      // Most requests carry no trace context: extract only when a propagator's header is there.
+      let carries = false;
+      for (let i = 0; i < propagatorFields.length; i++) {
+        if (headers[propagatorFields[i]!] !== undefined) {
+          carries = true;
+          break;
+        }
+      }
+      const parent = carries ? propagation.extract(ROOT_CONTEXT, headers, headerGetter) : ROOT_CONTEXT;
+      const span = t.tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
+      response[kServerSpan] = { span, startMs, method, scheme, version: request.httpVersion, ended: false };
+      response.on('close', onClose);
+      enterContext(trace.setSpan(parent, span));
+    },
+    onResponseFinish(message) {
+      const { request, response } = message as { request: RouteCarrier; response: WithState };
+      end(response, request, false);
+    },
+  };
+}
