@@ -173,10 +173,7 @@ export interface SettingOrigin {
 /** A setting as a field of core's one rule: the same kinds, ranges and checks. */
 export function settingField(name: SettingName): Field {
   const spec = SETTING_SPECS[name];
-  const own = spec.check as ((value: never) => string | undefined) | undefined;
-  // A value is checked as it will be used: `orders.` is checked as `orders`.
-  const normalize = spec.normalize;
-  const check = own && normalize ? (value: never) => own(normalize(value) as never) : own;
+  const check = spec.check as ((value: never) => string | undefined) | undefined;
   const extra = { ...(check ? { check } : {}), ...(name === 'secret' ? { secret: true } : {}) };
   switch (spec.kind) {
     case 'string':

@@ -1,27 +1,10 @@
 // What a hot-shots user reaches for, each checked on what is delivered (records, or bytes on the wire).
-import dgram from 'node:dgram';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StatsClient, type StatsError } from '../src/index.js';
+import { stats, StatsClient, StatsConfigError, type StatsError } from '../src/index.js';
 import { createTestClient } from '../src/testing.js';
-import { captureLogs } from './helpers.js';
-
-async function udpListener(): Promise<{ port: number; packets: string[]; close: () => Promise<void> }> {
-  const socket = dgram.createSocket('udp4');
-  const packets: string[] = [];
-  socket.on('message', (m) => packets.push(m.toString()));
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
-  return { port: socket.address().port, packets, close: () => new Promise((r) => socket.close(() => r())) };
-}
-
-async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { captureLogs, udpListener, waitFor } from './helpers.js';
 
 describe('hot-shots parity', () => {
   it('increment / decrement / timing / histogram / distribution, with hot-shots argument forms', async () => {
@@ -122,7 +105,7 @@ describe('hot-shots parity', () => {
     try {
       client.event('Deploy', 'line one\nline two', { date_happened: new Date(1_700_000_000_000), hostname: 'web-1', priority: 'low', alert_type: 'success' }, ['v:1.2']);
       client.check('db.up', 2, { hostname: 'web-1', message: 'connection refused' });
-      await until(() => listener.packets.length === 2);
+      await waitFor(() => listener.packets.length === 2);
       expect(listener.packets).toEqual([
         '_e{6,18}:Deploy|line one\\nline two|d:1700000000|h:web-1|p:low|t:success|#env:prod,v:1.2',
         '_sc|db.up|2|h:web-1|#env:prod|m:connection refused',
@@ -178,5 +161,15 @@ describe('port 443 means TLS', () => {
     expect(JSON.parse(body).metrics).toEqual([{ type: 'counter', name: 'secure', value: 1 }]);
     await client.close();
     await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it("the stats() plugin takes mock and a trailing-dot prefix through core's options rule", async () => {
+    const plugin = stats({ mock: true, prefix: 'orders.', hooks: false, monitor: false });
+    plugin.client.increment('created');
+    await plugin.client.flush();
+    expect(plugin.client.mockBuffer).toEqual(['orders.created:1|c']);
+    await plugin.client.close();
+    expect(() => stats({ mock: 'yes' as never, hooks: false, monitor: false })).toThrow(StatsConfigError);
+    expect(() => stats({ mock: true, prefix: 'bad name.', hooks: false, monitor: false })).toThrow(StatsConfigError);
   });
 });
