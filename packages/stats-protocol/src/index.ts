@@ -1,4 +1,4 @@
-export { BATCH_CONTENT_TYPE, BATCH_PATH, PROTOCOL_VERSION, SIGNATURE_HEADER, TIMESTAMP_HEADER, WS_PATH } from './wire.js';
+export { BATCH_CONTENT_TYPE, BATCH_PATH, DEFAULT_MAX_BODY_BYTES, PROTOCOL_VERSION, SIGNATURE_HEADER, TIMESTAMP_HEADER, WS_PATH } from './wire.js';
 export { BATCH_METRIC_TYPES } from './metric.js';
 export type { BatchMetric, BatchMetricType, CounterMetric, GaugeMetric, SamplesMetric, SetMetric, Tags } from './metric.js';
 export { BATCH_ID_PATTERN, checkStatsdSafeTags, isValidMetricName, MAX_METRIC_NAME_LENGTH, MAX_TAGS, METRIC_NAME_PATTERN, parseTags } from './names.js';

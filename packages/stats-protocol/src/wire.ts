@@ -13,3 +13,6 @@ export const TIMESTAMP_HEADER = 'x-sightline-timestamp';
 /** `v1=` + hex HMAC-SHA256; see `signBatch`. */
 export const SIGNATURE_HEADER = 'x-sightline-signature';
 export const BATCH_CONTENT_TYPE = 'application/json';
+
+/** The largest batch body (http) or frame (ws) a server takes by default; clients cut batches to fit it. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

@@ -1,6 +1,6 @@
 // Options of createStatsServer(): the type users write, its defaults, and validation done once.
 import { opt, validateOptions, type Shape } from '@sightline/core';
-import { DEFAULT_MAX_SKEW_MS } from '@sightline/stats-protocol';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SKEW_MS } from '@sightline/stats-protocol';
 import { DEFAULT_METRIC_PREFIX, METRIC_PREFIX_PATTERN } from './aggregation/prometheus-names.js';
 import { StatsServerConfigError } from './errors.js';
 
@@ -99,7 +99,7 @@ export const DEFAULT_HISTOGRAM_BUCKETS: readonly number[] = Object.freeze([
 export const DEFAULTS = Object.freeze({
   host: '127.0.0.1',
   port: 8125,
-  maxBodyBytes: 1024 * 1024,
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   maxSkewMs: DEFAULT_MAX_SKEW_MS,
   maxSeries: 10_000,
   maxSetMembers: 10_000,

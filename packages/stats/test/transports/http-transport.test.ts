@@ -63,6 +63,17 @@ describe('http transport against an HMAC-checking receiver', () => {
     }
   });
 
+  it('counts a 409 (the server already applied this batch: a retry whose answer was lost) as delivered', async () => {
+    receiver = await TestReceiver.start({ secrets: [SECRET] });
+    const client = new StatsClient({ ...quick, protocol: 'http', destPort: receiver.port, secret: SECRET });
+    receiver.override = 409;
+    client.incr('replayed', 7);
+    await client.flush();
+    expect(receiver.statuses).toEqual([409]);
+    expect(client.stats()).toMatchObject({ sentBatches: 1, failedBatches: 0, retries: 0 });
+    await client.close();
+  });
+
   it('retries 5xx with backoff and then delivers; never retries other 4xx', async () => {
     const logs = captureLogs();
     try {
