@@ -8,6 +8,7 @@ import { cacheMetrics, httpMetrics, prometheus, queueMetrics } from '@sightline/
 import { CustomSensor, healthMonitor, InstrumentedTable, logging, monitor } from '@sightline/sensors';
 import { PluginStartError, setup, type Observability } from '@sightline/setup';
 import { stats } from '@sightline/stats';
+import { status } from '@sightline/status';
 import { createStatsServer, statsServer } from '@sightline/stats-server';
 import { createWsServer, type WsServer } from '@sightline/ws';
 import { LoadGenerator } from './load-generator.js';
@@ -30,6 +31,8 @@ export interface DemoUrls {
   readonly live: string;
   readonly metrics: string;
   readonly stats: string;
+  /** The live status page: charts, health, recent traces. */
+  readonly status: string;
 }
 
 export interface DemoSummary {
@@ -78,22 +81,31 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   const monitorPlugin = monitor();
   const healthMonitorPlugin = healthMonitor({ lagThreshold: 5_000, errorRateThreshold: 0.5 });
   const business = new CustomSensor('business');
-  const healthPlugin = health({ host, port: options.healthPort, shutdownDelayMs: 200, shutdownTimeoutMs: 2_000 });
+  const healthPlugin = health({ host, port: options.healthPort, shutdownTimeoutMs: 2_000 });
+  // The demo's own parts, stopped by setup after the shutdown delay and before the plugins.
+  let stopApp: () => Promise<void> = async () => undefined;
 
   const observability = setup({
     service: SERVICE,
     version: VERSION,
     environment: 'demo',
     stopTimeoutMs: 3_000,
+    // Ready once the API and the consumer run, not when the plugins have started.
+    readiness: 'manual',
+    shutdownDelayMs: 200,
+    beforeShutdown: () => stopApp(),
     plugins: [
       statsServer(statsReceiver),
       prom,
       statsPlugin,
-      otel(),
+      // Inside setup's 3 s per-plugin stop timeout, so otel itself logs what it abandons.
+      otel({ shutdownTimeoutMillis: 2_500 }),
       monitorPlugin,
       logging(),
       healthMonitorPlugin,
       { name: 'business', sensor: business },
+      // The live page at /status, served by the health server; otel feeds it the recent traces.
+      status(),
       healthPlugin,
     ],
   });
@@ -227,10 +239,11 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
     live: `${healthBase}/health/live`,
     metrics: `${healthBase}/metrics`,
     stats: `${statsAddress.url}/v1/snapshot`,
+    status: `${healthBase}/status`,
   };
 
   consumer.start();
-  healthPlugin.markReady();
+  observability.markReady();
   const load = new LoadGenerator({ url: urls.ws, restUrl: urls.api, rate: options.rate, failureRate: options.failureRate });
   await load.start();
 
@@ -245,20 +258,19 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
     };
   }
 
-  let stopping: Promise<void> | undefined;
+  stopApp = async () => {
+    await load.stop();
+    await ws?.close();
+    await new Promise<void>((resolve) => apiServer.close(() => resolve()));
+    await consumer.stop();
+  };
   return {
     urls,
     observability,
     summary,
-    stop() {
-      stopping ??= (async () => {
-        await load.stop();
-        await ws?.close();
-        await new Promise<void>((resolve) => apiServer.close(() => resolve()));
-        await consumer.stop();
-        await observability.stop();
-      })();
-      return stopping;
+    // What SIGTERM does (setup handles the signals): readiness 503, the delay, the app, the plugins.
+    async stop() {
+      await observability.shutdown();
     },
   };
 }

@@ -44,6 +44,7 @@ async function main(): Promise<number> {
 
   const { urls } = app;
   out('Sightline demo is running. Open:');
+  out(`  status page (live)    ${urls.status}`);
   out(`  metrics (Prometheus)  ${urls.metrics}`);
   out(`  readiness             ${urls.ready}`);
   out(`  liveness              ${urls.live}`);
@@ -65,6 +66,8 @@ async function main(): Promise<number> {
     );
   }, options.summaryEverySecs * 1000);
 
+  // setup() owns SIGINT and SIGTERM: the graceful stop, then exit (a second signal is logged, a third
+  // exits at once). These listeners only report it.
   const reason = await new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -72,11 +75,11 @@ async function main(): Promise<number> {
   });
   clearInterval(summaryTimer);
   out(`Stopping (${reason})...`);
-  // A second Ctrl-C while stopping exits at once.
-  process.once('SIGINT', () => process.exit(130));
   const stopStarted = Date.now();
+  process.once('exit', (code) => {
+    if (code === 0) out(`Stopped cleanly in ${Date.now() - stopStarted} ms.`);
+  });
   await app.stop();
-  out(`Stopped cleanly in ${Date.now() - stopStarted} ms.`);
   return 0;
 }
 

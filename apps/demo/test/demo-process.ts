@@ -8,7 +8,7 @@ export const MAIN = join(__dirname, '..', 'dist', 'main.js');
 
 export interface DemoProcess {
   readonly child: ChildProcess;
-  readonly urls: Record<'metrics' | 'ready' | 'live' | 'health' | 'ws' | 'api' | 'stats', string>;
+  readonly urls: Record<'metrics' | 'ready' | 'live' | 'health' | 'ws' | 'api' | 'stats' | 'status', string>;
   stdout(): string;
   stderr(): string;
   /** Resolves with the exit code (or signal) once the process has exited. */
@@ -36,6 +36,7 @@ const URL_LINES: Record<keyof DemoProcess['urls'], RegExp> = {
   ws: /WebSocket API\s+(\S+)/,
   api: /REST API\s+(\S+)\/orders/,
   stats: /stats-server snapshot\s+(\S+)/,
+  status: /status page \(live\)\s+(\S+)/,
 };
 
 /** Starts the demo on free ports and waits for it to print its URLs. */

@@ -1,4 +1,5 @@
 // The demo as a user runs it: the built program, real ports, real HTTP, real signals.
+import { get } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { runDemo, startDemoProcess, sumSamples, type DemoProcess } from './demo-process.js';
 
@@ -22,7 +23,7 @@ describe('the demo', () => {
       http: 'http_requests_total',
       queue: 'queue_items_processed_total',
       sensor: 'sightline_messages_received_total',
-      stats: 'demo_orders_created_total',
+      stats: 'stats_demo_orders_created_total',
       cache: 'cache_hits_total',
       // Deliberate failures move the error metrics.
       errors: 'sightline_request_errors_total',
@@ -47,6 +48,31 @@ describe('the demo', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready' });
     const live = await fetch(demo.urls.live);
     expect(live.status).toBe(200);
+    // The live status page is served beside them, and its stream carries the demo's request rates.
+    const page = await fetch(demo.urls.status);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/status/status.js');
+    // node:http without an agent: closing the stream closes its socket, and no spare one is opened.
+    const eventsUrl = `${demo.urls.status}/events`;
+    const streamed = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const req = get(eventsUrl, { agent: false }, (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+          if (text.includes('requests|sightline_request_duration_seconds|order.create')) {
+            req.destroy();
+            resolve(text);
+          }
+        });
+      });
+      req.on('error', reject);
+      setTimeout(() => {
+        req.destroy();
+        resolve(text);
+      }, 5_000);
+    });
+    expect(streamed).toContain('requests|sightline_request_duration_seconds|order.create');
     // The summary line comes every second (--summary-every 1); the metrics may be ready before the first.
     const summaryLine = /\[\s*\d+s\] orders\/s [\d.]+ \| p95 order\.create [\d.]+ ms \| queue depth \d+ \| errors \d+/;
     for (const until = Date.now() + 5_000; !summaryLine.test(demo.stdout()) && Date.now() < until; ) {
@@ -61,6 +87,19 @@ describe('the demo', () => {
     expect(Date.now() - sent).toBeLessThan(5_000);
     expect(demo.stdout()).toContain('Stopped cleanly');
     expect(demo.stderr()).toBe('');
+  }, 40_000);
+
+  it('a second SIGTERM 100 ms after the first does not cut the graceful stop short: exit 0, stopped cleanly', async () => {
+    demo = await startDemoProcess(['--rate', '20']);
+    demo.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Still stopping (the 200 ms shutdown delay): readiness says so.
+    const ready = await fetch(demo.urls.ready);
+    expect(ready.status).toBe(503);
+    demo.child.kill('SIGTERM');
+    expect(await demo.exited).toEqual({ code: 0, signal: null });
+    expect(demo.stdout()).toContain('Stopping (SIGTERM)');
+    expect(demo.stdout()).toContain('Stopped cleanly');
   }, 40_000);
 
   it('stops by itself after --duration and exits 0', async () => {

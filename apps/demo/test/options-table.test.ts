@@ -22,6 +22,7 @@ import { setup, SetupConfigError, setupFromEnv } from '@sightline/setup';
 import { StatsClient, StatsClientSettings, StatsConfigError, StatsDMonitor, stats, statsHooks } from '@sightline/stats';
 import { createTestClient } from '@sightline/stats/testing';
 import { createStatsServer, statsServer, StatsServerConfigError } from '@sightline/stats-server';
+import { createStatusPage, status, StatusConfigError } from '@sightline/status';
 import { createWsServer, WsClient, WsConfigError } from '@sightline/ws';
 
 type Call = () => unknown;
@@ -82,6 +83,9 @@ const rows: readonly Row[] = [
   // ws
   ['new WsClient()', () => new WsClient('ws://127.0.0.1:1', typo({ reconect: false })), 'reconect', 'new WsClient()', WsConfigError],
   ['createWsServer()', () => createWsServer(typo({ port: 0, handlers: {}, maxConection: 3 })), 'maxConection', 'createWsServer()', WsConfigError],
+  // status
+  ['status()', () => status(typo({ intervalMS: 5 })), 'intervalMS', 'status()', StatusConfigError],
+  ['createStatusPage()', () => createStatusPage(typo({ maxPin: 1 })), 'maxPin', 'createStatusPage()', StatusConfigError],
   // setup
   ['setup()', () => setup(typo({ service: 'orders', plugins: [], stopTimeoutMS: 5 })), 'stopTimeoutMS', 'setup()', SetupConfigError],
 ];
@@ -121,7 +125,7 @@ describe('one rule for options: a misspelt key fails everywhere, naming it', () 
 });
 
 describe('one environment scheme: a misspelt SIGHTLINE_<PACKAGE>_* variable fails setupFromEnv, naming it', () => {
-  const factories = { prometheus, stats, statsServer, health, otel, monitor, healthMonitor, logging };
+  const factories = { prometheus, stats, statsServer, health, otel, monitor, healthMonitor, logging, status };
 
   it.each([
     ['SIGHTLINE_PROMETHEUS_NAMESPCE', 'SIGHTLINE_PROMETHEUS_NAMESPACE'],
@@ -132,6 +136,7 @@ describe('one environment scheme: a misspelt SIGHTLINE_<PACKAGE>_* variable fail
     ['SIGHTLINE_MONITOR_SAMPLE_INTERVAL_M', 'SIGHTLINE_MONITOR_SAMPLE_INTERVAL_MS'],
     ['SIGHTLINE_HEALTH_MONITOR_LAG_TRESHOLD', 'SIGHTLINE_HEALTH_MONITOR_LAG_THRESHOLD'],
     ['SIGHTLINE_LOGGING_LEVL', 'SIGHTLINE_LOGGING_LEVEL'],
+    ['SIGHTLINE_STATUS_INTERVAL_M', 'SIGHTLINE_STATUS_INTERVAL_MS'],
   ])('%s', (variable, closest) => {
     const env = { SIGHTLINE_SERVICE_NAME: 'orders', SIGHTLINE_PLUGINS: 'none', [variable]: '1' };
     let error: unknown;

@@ -55,6 +55,9 @@ export { acceptsGzip, encodeExposition, MIN_GZIP_BYTES } from './contracts/expos
 export type { EncodedExposition } from './contracts/exposition-encoding.js';
 export type { HealthCheck, HealthResult } from './contracts/health-check.js';
 export type { Plugin, PluginContext, ServiceInfo } from './contracts/plugin.js';
+export type { HttpRoute, ReadinessOutcome, ReadinessReport, RouteHost } from './contracts/http-route.js';
+export type { FinishedSpan, FinishedSpanStatus, SpanSink } from './contracts/span-sink.js';
+export type { Lifecycle, LifecyclePhase } from './contracts/lifecycle.js';
 
 export {
   configureLogging,
@@ -77,5 +80,7 @@ export { errorText } from './util/error-text.js';
 export { backoffDelay } from './util/backoff-delay.js';
 export type { BackoffOptions } from './util/backoff-delay.js';
 export { listen } from './util/listen.js';
+export { handleShutdownSignals, signalExitCode } from './util/shutdown-signals.js';
+export type { ShutdownSignalsOptions } from './util/shutdown-signals.js';
 export { WarningThrottle } from './util/warning-throttle.js';
 export type { WarningThrottleOptions } from './util/warning-throttle.js';

@@ -1,6 +1,7 @@
 // The pure half of readiness: runs HealthChecks concurrently, each under its own timeout, and caches
 // the report for a short time. Knows nothing about HTTP; the handler serialises what it returns.
-import { errorText, errorType, getLogger, opt, validateOptions, type HealthCheck, type HealthResult, type Shape } from '@sightline/core';
+import { errorText, errorType, getLogger, opt, validateOptions, type HealthCheck, type HealthResult, type ReadinessOutcome, type ReadinessReport, type Shape } from '@sightline/core';
+import { boundedMessage, safeDetails } from './check-details.js';
 import { validateCheck } from './config.js';
 
 const CHECK_AGGREGATOR_SHAPE: Shape = Object.freeze({
@@ -12,33 +13,11 @@ import { HealthConfigError } from './errors.js';
 
 const log = getLogger('sightline.health.checks');
 
-/** One check's outcome in a report. */
-export interface CheckOutcome {
-  /** The check's name. */
-  readonly name: string;
-  /** Whether the check passed. */
-  readonly healthy: boolean;
-  /** False for checks marked `critical: false`: reported, never turning readiness to 503. */
-  readonly critical: boolean;
-  /** Whether the check was cut short by its timeout (it then counts as failed). */
-  readonly timedOut: boolean;
-  /** What the check said, e.g. why it failed. */
-  readonly message?: string;
-  /** Figures the check attached, e.g. a lag by partition. */
-  readonly details?: Readonly<Record<string, unknown>>;
-  /** Wall time of the check, in whole milliseconds (the timeout when it timed out). */
-  readonly durationMs: number;
-}
+/** One check's outcome in a report (core's `ReadinessOutcome`, which routes such as /status read). */
+export type CheckOutcome = ReadinessOutcome;
 
-/** The readiness checks' outcomes, as /health/ready reports them. */
-export interface CheckReport {
-  /** Every critical check passed (true when there are none). */
-  readonly healthy: boolean;
-  /** Names of the critical checks that failed, in registration order. */
-  readonly failed: readonly string[];
-  /** Every check's outcome, in registration order. */
-  readonly results: readonly CheckOutcome[];
-}
+/** What a run of the checks reports (core's `ReadinessReport`). */
+export type CheckReport = ReadinessReport;
 
 export interface CheckAggregatorOptions {
   readonly checks?: readonly HealthCheck[];
@@ -90,8 +69,8 @@ export async function runCheck(check: HealthCheck, defaultTimeoutMs: number): Pr
       return { name: check.name, healthy: false, critical, timedOut: false, message: 'returned an invalid result (expected { healthy: boolean })', durationMs };
     }
     const outcome: { -readonly [K in keyof CheckOutcome]: CheckOutcome[K] } = { name: check.name, healthy: result.healthy, critical, timedOut: false, durationMs };
-    if (typeof result.message === 'string') outcome.message = result.message;
-    if (result.details !== undefined && typeof result.details === 'object' && result.details !== null) outcome.details = result.details;
+    if (typeof result.message === 'string') outcome.message = boundedMessage(result.message);
+    if (result.details !== undefined && typeof result.details === 'object' && result.details !== null) outcome.details = safeDetails(result.details);
     return outcome;
   } catch (error) {
     // The error's text may carry a connection string: only its type is reported (the text at debug).
@@ -174,16 +153,19 @@ export class CheckAggregator {
     this.#generation++;
   }
 
-  /** The cached report while it is fresh, without running anything. */
-  cached(now: number = performance.now()): CheckReport | undefined {
+  /** The cached report while it is fresh (younger than `maxAgeMs`), without running anything. */
+  cached(now: number = performance.now(), maxAgeMs: number = this.#cacheMs): CheckReport | undefined {
     if (this.#checks.size === 0) return EMPTY_REPORT;
-    if (this.#report !== undefined && now - this.#reportAt < this.#cacheMs) return this.#report;
+    if (this.#report !== undefined && now - this.#reportAt < maxAgeMs) return this.#report;
     return undefined;
   }
 
-  /** The fresh cached report, or the report of a new run (shared with concurrent callers). */
-  run(): Promise<CheckReport> {
-    const cached = this.cached();
+  /**
+   * The cached report when younger than `maxAgeMs` (default `cacheMs`), or the report of a new run
+   * (shared with concurrent callers).
+   */
+  run(maxAgeMs: number = this.#cacheMs): Promise<CheckReport> {
+    const cached = this.cached(performance.now(), maxAgeMs);
     if (cached) return Promise.resolve(cached);
     if (this.#inflight) return this.#inflight;
     const generation = this.#generation;

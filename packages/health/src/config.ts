@@ -1,6 +1,6 @@
 // Options, their defaults in one place, SIGHTLINE_HEALTH_* variables and validation (once, at
 // construction), by core's one rule: options in code > environment > defaults.
-import type { HealthCheck, MetricsSource, Sensor } from '@sightline/core';
+import type { HealthCheck, HttpRoute, MetricsSource, Sensor } from '@sightline/core';
 import {
   mergeOptions,
   opt,
@@ -57,8 +57,15 @@ export interface HealthHandlerOptions {
   readonly metricsRateLimit?: RateLimitOptions | false;
   /** Longest time to receive a request or render /metrics, in ms. Default 10000. */
   readonly requestTimeoutMs?: number;
+  /**
+   * Where each endpoint is served, for probes configured elsewhere (terminus-style custom paths):
+   * `{ live: '/livez', ready: '/readyz' }`. Unnamed ones keep their defaults (`HEALTH_PATHS`).
+   */
+  readonly paths?: Readonly<Partial<Record<ProbeKind, string>>>;
   /** Where SIGHTLINE_HEALTH_* variables are read. Default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** More pages served under their own path prefix (a plugin's `routes`, e.g. the status page at /status). */
+  readonly routes?: readonly HttpRoute[];
 }
 
 /**
@@ -80,7 +87,19 @@ export interface HealthServerOptions extends HealthHandlerOptions {
   readonly exitProcess?: boolean;
 }
 
+/** The endpoints the handler serves. */
+export type ProbeKind = 'health' | 'live' | 'ready' | 'startup' | 'metrics';
+
+export const DEFAULT_PATHS: Readonly<Record<ProbeKind, string>> = Object.freeze({
+  health: '/health',
+  live: '/health/live',
+  ready: '/health/ready',
+  startup: '/health/startup',
+  metrics: '/metrics',
+});
+
 export interface ResolvedHandlerConfig {
+  readonly paths: Readonly<Record<ProbeKind, string>>;
   readonly checks: readonly HealthCheck[];
   readonly startupChecks: readonly HealthCheck[];
   readonly ready: boolean;
@@ -93,6 +112,7 @@ export interface ResolvedHandlerConfig {
   readonly metricsToken: string | undefined;
   readonly metricsRateLimit: RateLimitOptions | false;
   readonly requestTimeoutMs: number;
+  readonly routes: readonly HttpRoute[];
 }
 
 export interface ResolvedServerConfig extends ResolvedHandlerConfig {
@@ -150,7 +170,17 @@ export const HEALTH_HANDLER_SHAPE: Shape = Object.freeze({
     opt.object({ max: opt.integer({ min: 1, required: true }), windowMs: opt.integer({ min: 1, required: true }) }),
   ]),
   requestTimeoutMs: opt.integer({ min: 1 }),
+  paths: opt.object(
+    Object.fromEntries(
+      Object.keys(DEFAULT_PATHS).map((kind) => [
+        kind,
+        opt.string({ check: (v: string) => (/^\/[^\s?#]*$/.test(v) ? undefined : 'expected a path starting with "/", without spaces, "?" or "#"') }),
+      ]),
+    ),
+    { env: false },
+  ),
   env: opt.any({ env: false }),
+  routes: opt.array(opt.any(), { env: false }),
 });
 
 export const HEALTH_SERVER_SHAPE: Shape = Object.freeze({
@@ -216,6 +246,35 @@ export function resolveHandlerConfig(given: HealthHandlerOptions = {}, source = 
   return handlerConfig(withEnv(HEALTH_HANDLER_SHAPE, given, source));
 }
 
+const RESERVED_PREFIXES = ['/health', '/metrics'];
+
+function routeList(value: unknown): readonly HttpRoute[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new HealthConfigError(`routes must be an array of routes ({ path, auth, handle }), got ${describe(value)}`);
+  const seen = new Set<string>();
+  return Object.freeze(
+    value.map((r: unknown, i) => {
+      const route = r as Partial<HttpRoute> | null;
+      if (typeof route !== 'object' || route === null || typeof route.handle !== 'function') {
+        throw new HealthConfigError(`routes[${i}] must be a route { path, auth, handle(req, res) }, got ${describe(r)}`);
+      }
+      const path = route.path;
+      if (typeof path !== 'string' || !/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(path)) {
+        throw new HealthConfigError(`routes[${i}].path must be a path prefix such as "/status", got ${describe(path)}`);
+      }
+      if (RESERVED_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`))) {
+        throw new HealthConfigError(`routes[${i}].path ${describe(path)} is served by the health server itself; pick another prefix`);
+      }
+      if (route.auth !== 'metrics' && route.auth !== 'none') {
+        throw new HealthConfigError(`routes[${i}].auth must be "metrics" or "none", got ${describe(route.auth)}`);
+      }
+      if (seen.has(path)) throw new HealthConfigError(`routes has two routes at "${path}": paths must be unique`);
+      seen.add(path);
+      return route as HttpRoute;
+    }),
+  );
+}
+
 function handlerConfig(options: HealthHandlerOptions): ResolvedHandlerConfig {
   const metricsRateLimit: RateLimitOptions | false =
     options.metricsRateLimit === undefined ? DEFAULTS.metricsRateLimit : options.metricsRateLimit === false ? false : Object.freeze({ ...options.metricsRateLimit });
@@ -225,7 +284,23 @@ function handlerConfig(options: HealthHandlerOptions): ResolvedHandlerConfig {
   const sensors = options.sensors ?? {};
   const metricsToken = options.metricsToken;
 
+  const paths = Object.freeze({ ...DEFAULT_PATHS, ...options.paths });
+  const seen = new Map<string, string>();
+  for (const [kind, path] of Object.entries(paths)) {
+    const other = seen.get(path);
+    if (other !== undefined) {
+      throw new HealthConfigError(`invalid option \`paths.${kind}\`: "${path}" is already the ${other} path; each endpoint needs its own`, {
+        kind: 'invalid',
+        option: `paths.${kind}`,
+        source: 'health',
+        value: path,
+      });
+    }
+    seen.set(path, kind);
+  }
+
   return Object.freeze({
+    paths,
     checks: checkList('checks', options.checks),
     startupChecks: checkList('startupChecks', options.startupChecks),
     ready: options.ready ?? false,
@@ -238,6 +313,7 @@ function handlerConfig(options: HealthHandlerOptions): ResolvedHandlerConfig {
     metricsToken: metricsToken as string | undefined,
     metricsRateLimit,
     requestTimeoutMs,
+    routes: routeList(options.routes),
   });
 }
 

@@ -2,11 +2,12 @@
 // holds the startup / ready / shutting-down state, and serves what responses.ts serialises.
 // Mount it in any node:http server; createHealthServer is one such server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { encodeExposition, errorText, getLogger, type HealthCheck, type MetricsExposition, renderMetrics } from '@sightline/core';
+import { encodeExposition, errorText, getLogger, type HealthCheck, type HttpRoute, type MetricsExposition, renderMetrics } from '@sightline/core';
 import { bearerTokenVerifier, type TokenVerifier } from './bearer-token.js';
+import { routeAuthorization, TOKEN_COOKIE } from './route-auth.js';
 import { CheckAggregator, type CheckReport } from './check-aggregator.js';
-import { resolveHandlerConfig, type HealthHandlerOptions, type ResolvedHandlerConfig } from './config.js';
-import { FixedWindowRateLimiter } from './rate-limiter.js';
+import { resolveHandlerConfig, type HealthHandlerOptions, type ProbeKind, type ResolvedHandlerConfig } from './config.js';
+import { FixedWindowRateLimiter, KeyedRateLimiter } from './rate-limiter.js';
 import {
   errorBody,
   healthBody,
@@ -57,18 +58,21 @@ export interface HealthHandler {
   readonly checkNames: readonly string[];
   /** Runs (or reuses) the readiness checks, as /health/ready would. */
   checkReadiness(): Promise<CheckReport>;
+  /** Detaches the routes (their streams end, their timers stop); the server calls it when closing. */
+  detachRoutes(): void;
 }
 
 type Writable = ServerResponse;
 
+/** Response headers as a flat list (node:http writes it without walking an object). */
+function headersFor(contentType: string, body: string | Buffer, extra?: Record<string, string>): string[] {
+  const headers = ['content-type', contentType, 'cache-control', 'no-store', 'content-length', String(Buffer.byteLength(body))];
+  if (extra) for (const [name, value] of Object.entries(extra)) headers.push(name, value);
+  return headers;
+}
+
 function send(res: Writable, status: number, body: string | Buffer, head: boolean, contentType: string = JSON_TYPE, extra?: Record<string, string>): void {
-  const headers: Record<string, string | number> = {
-    'content-type': contentType,
-    'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(body),
-  };
-  if (extra) Object.assign(headers, extra);
-  res.writeHead(status, headers);
+  res.writeHead(status, headersFor(contentType, body, extra));
   if (head) res.end();
   else res.end(body);
 }
@@ -106,6 +110,8 @@ class HandlerState {
   readonly startupChecks: CheckAggregator;
   readonly limiter: FixedWindowRateLimiter | undefined;
   readonly verifier: TokenVerifier | undefined;
+  /** Failed token attempts per client address, under the same limit as /metrics. */
+  readonly failures: KeyedRateLimiter | undefined;
   readyFlag: boolean;
   started = false;
   shuttingDown = false;
@@ -117,6 +123,8 @@ class HandlerState {
     this.startupChecks = new CheckAggregator({ ...aggregatorOptions, checks: config.startupChecks });
     this.limiter = config.metricsRateLimit ? new FixedWindowRateLimiter(config.metricsRateLimit.max, config.metricsRateLimit.windowMs) : undefined;
     this.verifier = config.metricsToken !== undefined ? bearerTokenVerifier(config.metricsToken) : undefined;
+    this.failures =
+      this.verifier && config.metricsRateLimit ? new KeyedRateLimiter(config.metricsRateLimit.max, config.metricsRateLimit.windowMs) : undefined;
     this.readyFlag = config.ready;
     this.latchIfStarted();
   }
@@ -145,7 +153,8 @@ class HandlerState {
   }
 
   snapshotSections(): Record<string, unknown> {
-    const sections: Record<string, unknown> = {};
+    // Null prototype: a section named `__proto__` is kept like any other.
+    const sections = Object.create(null) as Record<string, unknown>;
     const { snapshot, sensors } = this.config;
     if (snapshot) {
       try {
@@ -166,6 +175,13 @@ class HandlerState {
     if ('checks' in sections) log.debug('a snapshot section named "checks" is replaced by the health checks in /metrics');
     return sections;
   }
+}
+
+function findRoute(routes: readonly HttpRoute[], path: string): HttpRoute | undefined {
+  for (const route of routes) {
+    if (path === route.path || (path.startsWith(route.path) && path.charCodeAt(route.path.length) === 47 /* / */)) return route;
+  }
+  return undefined;
 }
 
 /** Builds the handler. Options are validated once, here; bad ones throw `HealthConfigError`. */
@@ -204,21 +220,35 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
     send(res, started ? 200 : 503, startupBody(started, state.waitingFor(report), report, isoTimestamp()), head);
   }
 
+  function tooManyRequests(res: Writable, head: boolean, retryAfterSeconds: number, what: string): void {
+    const limit = config.metricsRateLimit;
+    const rule = limit ? `${limit.max} ${what} per ${limit.windowMs} ms` : what;
+    send(res, 429, errorBody('too_many_requests', `/metrics allows ${rule}`), head, JSON_TYPE, { 'retry-after': String(retryAfterSeconds) });
+  }
+
   async function serveMetrics(req: IncomingMessage, res: Writable, head: boolean): Promise<void> {
     if (!config.enableMetrics) {
       send(res, 404, errorBody('not_found', '/metrics is disabled (enableMetrics: false or SIGHTLINE_HEALTH_ENABLE_METRICS=false)'), head);
       return;
     }
-    if (state.limiter && !state.limiter.take()) {
-      send(res, 429, errorBody('too_many_requests', `/metrics allows ${config.metricsRateLimit ? config.metricsRateLimit.max : 0} requests per ${config.metricsRateLimit ? config.metricsRateLimit.windowMs : 0} ms`), head, JSON_TYPE, {
-        'retry-after': String(state.limiter.retryAfterSeconds()),
-      });
-      return;
+    // With a token, the scraper that has it shares its window with no one: requests without it are
+    // refused before they count, and their failures are limited per client address.
+    if (state.verifier) {
+      const address = req.socket.remoteAddress ?? '';
+      if (state.failures?.exhausted(address)) {
+        tooManyRequests(res, head, state.failures.retryAfterSeconds(address), 'failed token attempts from this address');
+        return;
+      }
+      if (!state.verifier(req.headers.authorization)) {
+        state.failures?.hit(address);
+        send(res, 401, errorBody('unauthorized', '/metrics needs an Authorization: Bearer <token> header with the configured token'), head, JSON_TYPE, {
+          'www-authenticate': 'Bearer realm="metrics"',
+        });
+        return;
+      }
     }
-    if (state.verifier && !state.verifier(req.headers.authorization)) {
-      send(res, 401, errorBody('unauthorized', '/metrics needs an Authorization: Bearer <token> header with the configured token'), head, JSON_TYPE, {
-        'www-authenticate': 'Bearer realm="metrics"',
-      });
+    if (state.limiter && !state.limiter.take()) {
+      tooManyRequests(res, head, state.limiter.retryAfterSeconds(), 'requests');
       return;
     }
     let exposition: MetricsExposition | typeof TIMED_OUT;
@@ -239,53 +269,130 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
     send(res, 200, encoded.body, head, exposition.contentType, encoded.headers);
   }
 
+  // A route behind the metrics token also takes it from a cookie (a browser's EventSource cannot
+  // send headers); `?token=` on a page sets that cookie and redirects to the URL without it.
+  function serveRoute(route: HttpRoute, req: IncomingMessage, res: Writable, head: boolean): void {
+    if (route.auth === 'metrics' && state.verifier) {
+      const auth = routeAuthorization(req, state.verifier);
+      if (auth.kind === 'denied') {
+        send(res, 401, errorBody('unauthorized', `${route.path} needs the /metrics token: an Authorization: Bearer <token> header, or open ${route.path}?token=<token> once`), head, JSON_TYPE, {
+          'www-authenticate': 'Bearer realm="metrics"',
+        });
+        return;
+      }
+      if (auth.kind === 'redirect') {
+        res.writeHead(303, {
+          location: auth.location,
+          'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(auth.token)}; Path=${route.path}; HttpOnly; SameSite=Strict`,
+          'cache-control': 'no-store',
+          'content-length': 0,
+        });
+        res.end();
+        return;
+      }
+    }
+    route.handle(req, res);
+  }
+
+  for (const route of config.routes) route.attach?.({ readiness: (maxAgeMs) => state.checks.run(maxAgeMs) });
+
   function fail(res: Writable, error: unknown): void {
     log.error('health handler failed', { error: errorText(error) });
     if (!res.headersSent) send(res, 500, errorBody('internal_error', 'the health endpoint failed; see the sightline.health log'), false);
     else res.destroy();
   }
 
+  // Paths to endpoints; a request for a path as written (no query string) is found without parsing.
+  const routes = new Map<string, ProbeKind>(Object.entries(config.paths).map(([kind, path]) => [path, kind as ProbeKind]));
+  const pathList = [...routes.keys()].join(', ');
+
+  // /health/live changes once a second (uptime and timestamp): its body and headers are built then.
+  let liveSecond = -1;
+  let liveHeaders: string[] = [];
+  let liveText = '';
+  function serveLive(res: Writable, head: boolean): void {
+    const now = Date.now();
+    const second = Math.floor(now / 1000);
+    if (second !== liveSecond) {
+      liveSecond = second;
+      liveText = liveBody(Math.floor(process.uptime()), isoTimestamp(now));
+      liveHeaders = headersFor(JSON_TYPE, liveText);
+    }
+    res.writeHead(200, liveHeaders);
+    if (head) res.end();
+    else res.end(liveText);
+  }
+
+  // Likewise the 200 readiness answer, for as long as the cached report and the second last.
+  let readySecond = -1;
+  let readyReport: CheckReport | undefined;
+  let readyHeaders: string[] = [];
+  let readyText = '';
+  function serveReadyReport(res: Writable, head: boolean, report: CheckReport): void {
+    const now = Date.now();
+    const second = Math.floor(now / 1000);
+    if (second !== readySecond || report !== readyReport) {
+      readySecond = second;
+      readyReport = report;
+      readyText = readyBody(report, isoTimestamp(now));
+      readyHeaders = headersFor(JSON_TYPE, readyText);
+    }
+    res.writeHead(200, readyHeaders);
+    if (head) res.end();
+    else res.end(readyText);
+  }
+
   const handler = ((req: IncomingMessage, res: ServerResponse, next?: () => void): void => {
-    const path = pathOf(req.url);
-    switch (path) {
-      case '/health':
-      case '/health/live':
-      case '/health/ready':
-      case '/health/startup':
-      case '/metrics':
-        break;
-      default:
-        if (next) next();
-        else send(res, 404, errorBody('not_found', `no endpoint at ${path}; try ${HEALTH_PATHS.join(', ')}`), req.method === 'HEAD');
+    const url = req.url ?? '/';
+    const kind = routes.get(url) ?? routes.get(pathOf(url));
+    if (kind === undefined) {
+      // Not a probe: a route a plugin mounted (the status page), else the next handler or a 404.
+      const path = pathOf(url);
+      const route = config.routes.length > 0 ? findRoute(config.routes, path) : undefined;
+      if (route) {
+        const method = req.method;
+        if (method !== 'GET' && method !== 'HEAD') {
+          send(res, 405, errorBody('method_not_allowed', `${String(method)} is not allowed on ${path}; use GET or HEAD`), false, JSON_TYPE, { allow: ALLOW });
+          return;
+        }
+        try {
+          serveRoute(route, req, res, method === 'HEAD');
+        } catch (error) {
+          fail(res, error);
+        }
         return;
+      }
+      if (next) next();
+      else send(res, 404, errorBody('not_found', `no endpoint at ${path}; try ${[pathList, ...config.routes.map((r) => r.path)].join(', ')}`), req.method === 'HEAD');
+      return;
     }
     const method = req.method;
     const head = method === 'HEAD';
     if (method !== 'GET' && !head) {
-      send(res, 405, errorBody('method_not_allowed', `${String(method)} is not allowed on ${path}; use GET or HEAD`), false, JSON_TYPE, { allow: ALLOW });
+      send(res, 405, errorBody('method_not_allowed', `${String(method)} is not allowed on ${pathOf(url)}; use GET or HEAD`), false, JSON_TYPE, { allow: ALLOW });
       return;
     }
     try {
-      switch (path) {
-        case '/health':
+      switch (kind) {
+        case 'live':
+          serveLive(res, head);
+          return;
+        case 'health':
           send(res, 200, healthBody(isoTimestamp()), head);
           return;
-        case '/health/live':
-          send(res, 200, liveBody(Math.floor(process.uptime()), isoTimestamp()), head);
-          return;
-        case '/health/ready':
+        case 'ready':
           // Fast path: started, ready, checks fresh in the cache (or none): answer without a promise.
           if (state.started && state.readyFlag && !state.shuttingDown) {
             const report = state.checks.cached();
             if (report) {
-              if (report.healthy) send(res, 200, readyBody(report, isoTimestamp()), head);
+              if (report.healthy) serveReadyReport(res, head, report);
               else send(res, 503, notReadyBody('checks_failed', isoTimestamp(), report), head);
               return;
             }
           }
           serveReady(res, head).catch((error: unknown) => fail(res, error));
           return;
-        case '/health/startup':
+        case 'startup':
           serveStartup(res, head).catch((error: unknown) => fail(res, error));
           return;
         default:
@@ -324,6 +431,17 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
     shuttingDown: { get: () => state.shuttingDown, enumerable: true },
     checkNames: { get: () => state.checks.names, enumerable: true },
     checkReadiness: { value: () => state.checks.run() },
+    detachRoutes: {
+      value: () => {
+        for (const route of config.routes) {
+          try {
+            route.detach?.();
+          } catch (error) {
+            log.warn('a route failed to detach', { route: route.path, error: error instanceof Error ? error.message : String(error) });
+          }
+        }
+      },
+    },
   });
   return handler;
 }

@@ -38,9 +38,11 @@ export interface HealthPlugin extends Plugin {
  * `metrics` (combined, in plugin order; the JSON fallback from `snapshot()` when there are none) and
  * readiness from every plugin's `healthChecks` plus `options.checks`.
  *
- * Under setup the process lifecycle belongs to the application, so by default the plugin handles no
- * signals and never exits the process (`signals: []`, `exitProcess: false`): call `stop()` on
- * shutdown. Pass `signals` to have it start the graceful sequence itself.
+ * Under setup, readiness follows setup's lifecycle: 503 `starting` until setup's `start()` resolves
+ * (or `markReady()` with `readiness: 'manual'`), 503 `shutting_down` from the first signal on. Setup
+ * owns the signals, the shutdown delay and the exit, so the plugin handles no signals, never exits
+ * (`signals: []`, `exitProcess: false`) and its `stop()` adds no delay of its own unless
+ * `shutdownDelayMs` is given.
  */
 function healthPlugin(options: HealthPluginOptions = {}): HealthPlugin {
   const pluginOptions: HealthServerOptions = { signals: [], exitProcess: false, ...options };
@@ -48,6 +50,7 @@ function healthPlugin(options: HealthPluginOptions = {}): HealthPlugin {
   resolveServerConfig(pluginOptions, 'health()');
 
   let server: HealthServer | undefined;
+  let unsubscribe: (() => void) | undefined;
   let readyRequested = pluginOptions.ready === true;
   const pendingChecks: HealthCheck[] = [];
   const pendingShutdownHandlers: ShutdownHandler[] = [];
@@ -79,13 +82,25 @@ function healthPlugin(options: HealthPluginOptions = {}): HealthPlugin {
       const metrics = pluginOptions.metrics ?? (sources.length > 0 ? combineMetricsSources(...sources) : undefined);
       const checks = [...(pluginOptions.checks ?? []), ...context.healthChecks, ...pendingChecks];
       const snapshot = pluginOptions.snapshot ?? (() => context.snapshot());
+      const lifecycle = context.lifecycle;
       const started = await createHealthServer({
         ...pluginOptions,
         ...(metrics ? { metrics } : {}),
+        // setup waited shutdownDelayMs before stopping the plugins: no second wait.
+        ...(lifecycle && options.shutdownDelayMs === undefined ? { shutdownDelayMs: 0 } : {}),
         checks,
         snapshot,
-        ready: readyRequested,
+        ready: readyRequested || lifecycle?.phase === 'ready',
+        routes: [...(pluginOptions.routes ?? []), ...(context.routes ?? [])],
       });
+      if (lifecycle) {
+        unsubscribe = lifecycle.onPhase((phase) => {
+          if (phase === 'ready') started.markReady();
+          else if (phase === 'not_ready') started.markNotReady();
+          else if (phase === 'stopping') started.handler.beginShutdown();
+        });
+        if (lifecycle.phase === 'stopping') started.handler.beginShutdown();
+      }
       for (const h of pendingShutdownHandlers) started.onShutdown(h);
       pendingChecks.length = 0;
       pendingShutdownHandlers.length = 0;
@@ -94,6 +109,8 @@ function healthPlugin(options: HealthPluginOptions = {}): HealthPlugin {
     },
     async stop() {
       const current = server;
+      unsubscribe?.();
+      unsubscribe = undefined;
       if (!current) return;
       await current.shutdown();
       server = undefined;

@@ -1,10 +1,9 @@
 // The optional server: a node:http server around the handler, with signal handling and the
 // graceful shutdown sequence Kubernetes expects (readiness 503, delay, shutdown handlers, close, exit).
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { constants as osConstants } from 'node:os';
-import { errorText, getLogger, type HealthCheck, listen } from '@sightline/core';
-import { resolveServerConfig, type HealthServerOptions, type ShutdownSignal } from './config.js';
+import type { AddressInfo, Socket } from 'node:net';
+import { errorText, getLogger, handleShutdownSignals, type HealthCheck, listen, signalExitCode } from '@sightline/core';
+import { resolveServerConfig, type HealthServerOptions } from './config.js';
 import { handlerFromConfig, type HealthHandler } from './health-handler.js';
 
 const log = getLogger('sightline.health.server');
@@ -50,11 +49,6 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-function exitCodeFor(signal: ShutdownSignal): number {
-  const n = (osConstants.signals as Record<string, number | undefined>)[signal];
-  return n === undefined ? 1 : 128 + n;
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -75,8 +69,24 @@ export async function createHealthServer(options: HealthServerOptions = {}): Pro
       connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(config.requestTimeoutMs / 2))),
       keepAliveTimeout: 5000,
     },
-    handler,
+    (req, res) => {
+      handler(req, res);
+      // Most answers are written before the handler returns; the others are in flight until closed.
+      if (!res.writableEnded) {
+        const socket = req.socket;
+        inflight.add(socket);
+        res.once('close', () => inflight.delete(socket));
+      }
+    },
   );
+  // Every connection, so shutdown can close those with nothing in flight (idle, or a request whose
+  // headers never finished) at once instead of waiting for their timeouts.
+  const sockets = new Set<Socket>();
+  const inflight = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   // Malformed and timed-out requests get node's own answers (400, 408, 431): no clientError listener.
 
   await listen(server, config.port, config.host);
@@ -89,10 +99,13 @@ export async function createHealthServer(options: HealthServerOptions = {}): Pro
 
   let closing: Promise<void> | undefined;
   function closeServer(): Promise<void> {
+    // Routes' long-lived streams (the status page's events) end first, or close would wait on them.
+    if (!closing) handler.detachRoutes();
     closing ??= new Promise<void>((resolve) => {
       server.close(() => resolve());
-      // In-flight requests finish; connections with nothing in flight go now.
+      // In-flight requests finish; connections with nothing in flight go now, half-open ones too.
       server.closeIdleConnections();
+      for (const socket of sockets) if (!inflight.has(socket)) socket.destroy();
     });
     return closing;
   }
@@ -132,30 +145,22 @@ export async function createHealthServer(options: HealthServerOptions = {}): Pro
     return shutdownPromise;
   }
 
-  const listeners = new Map<ShutdownSignal, () => void>();
-  let signalled = false;
-  for (const signal of config.signals) {
-    const listener = () => {
-      if (signalled) {
-        log.warn('second signal: exiting at once', { signal });
-        if (config.exitProcess) process.exit(exitCodeFor(signal));
+  let removeSignalListeners = (): void => undefined;
+  if (config.signals.length > 0) {
+    removeSignalListeners = handleShutdownSignals({
+      signals: config.signals,
+      logger: log,
+      onSignal() {
+        void shutdown().then((finished) => {
+          if (config.exitProcess) process.exit(finished ? 0 : 1);
+        });
+      },
+      onForce(signal) {
+        if (config.exitProcess) process.exit(signalExitCode(signal));
         server.closeAllConnections();
-        return;
-      }
-      signalled = true;
-      log.info('signal received: starting graceful shutdown', { signal });
-      void shutdown().then((finished) => {
-        if (config.exitProcess) process.exit(finished ? 0 : 1);
-      });
-    };
-    listeners.set(signal, listener);
-    process.on(signal, listener);
+      },
+    });
   }
-  function removeSignalListeners(): void {
-    for (const [signal, listener] of listeners) process.off(signal, listener);
-    listeners.clear();
-  }
-
   return {
     server,
     handler,

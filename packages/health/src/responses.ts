@@ -1,5 +1,6 @@
 // Serialising, not serving: pure functions from state to the JSON bodies the endpoints send.
 import type { CheckOutcome, CheckReport } from './check-aggregator.js';
+import { safeStringify } from './check-details.js';
 
 /** Why /health/ready answers 503. */
 export type NotReadyReason = 'starting' | 'not_ready' | 'shutting_down' | 'checks_failed';
@@ -24,7 +25,8 @@ export function checkEntry(outcome: CheckOutcome, withDetails = false): CheckEnt
 }
 
 export function checksObject(report: CheckReport, withDetails = false): Record<string, CheckEntry> {
-  const out: Record<string, CheckEntry> = {};
+  // Null prototype: a check named `__proto__` is an ordinary key, not a prototype assignment.
+  const out = Object.create(null) as Record<string, CheckEntry>;
   for (const r of report.results) out[r.name] = checkEntry(r, withDetails);
   return out;
 }
@@ -67,7 +69,8 @@ export function startupBody(started: boolean, waitingFor: readonly string[], rep
  * name, and the checks with their details under `checks`.
  */
 export function jsonFallbackBody(sections: Readonly<Record<string, unknown>>, report: CheckReport): string {
-  return JSON.stringify({ ...sections, checks: checksObject(report, true) });
+  // Snapshots are data of any shape too: a BigInt or a cycle in one must not fail the scrape.
+  return safeStringify({ ...sections, checks: checksObject(report, true) }) ?? '{}';
 }
 
 export function errorBody(error: string, message: string): string {

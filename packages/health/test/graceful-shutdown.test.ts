@@ -2,6 +2,7 @@
 // requests complete, idle keep-alive connections do not hold the exit, exit status 0.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { get, type Reply } from './helpers.js';
 
@@ -94,11 +95,28 @@ describe('graceful shutdown in a child process', () => {
     agent.destroy();
   }, 30_000);
 
-  it('exits at once on a second signal, with 128 + the signal number', async () => {
+  it('a client holding a request with unfinished headers does not hold the exit: exit 0 right after the delay', async () => {
+    const child = await startChild({ FIXTURE_SHUTDOWN_DELAY_MS: '0', FIXTURE_RENDER_MS: '0' });
+    const socket = connect(Number(new URL(child.url).port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\n'); // the headers never end
+    child.proc.kill('SIGTERM');
+    // 0: closed within shutdownTimeoutMs (8 s); before, it waited the whole timeout and exited 1.
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+    socket.destroy();
+  }, 30_000);
+
+  it('logs a second signal and keeps stopping; a third exits at once with 128 + the signal number', async () => {
     const child = await startChild({ FIXTURE_SHUTDOWN_DELAY_MS: '60000', FIXTURE_RENDER_MS: '0' });
     child.proc.kill('SIGTERM');
     await child.waitFor('sigterm');
     expect((await get(child.url, '/health/ready')).status).toBe(503);
+    child.proc.kill('SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Still stopping gracefully: not ready, alive.
+    expect(child.proc.exitCode).toBeNull();
+    expect((await get(child.url, '/health/live')).status).toBe(200);
     child.proc.kill('SIGINT');
     // 130 (SIGINT) rather than 0: the 60 s delay was cut short, the handlers never ran.
     expect(await child.exited).toEqual({ code: 130, signal: null });

@@ -1,4 +1,4 @@
-import { FixedWindowRateLimiter } from '../src/rate-limiter.js';
+import { FixedWindowRateLimiter, KeyedRateLimiter } from '../src/rate-limiter.js';
 
 describe('FixedWindowRateLimiter', () => {
   it('allows max requests per window, then refuses until the window ends', () => {
@@ -14,5 +14,24 @@ describe('FixedWindowRateLimiter', () => {
     limiter.take(0);
     expect(limiter.retryAfterSeconds(100)).toBe(5);
     expect(limiter.retryAfterSeconds(4500)).toBe(1);
+  });
+});
+
+describe('KeyedRateLimiter', () => {
+  it('counts per key, each in its own window', () => {
+    const limiter = new KeyedRateLimiter(2, 1000);
+    limiter.hit('a', 0);
+    limiter.hit('a', 10);
+    limiter.hit('b', 10);
+    expect([limiter.exhausted('a', 20), limiter.exhausted('b', 20)]).toEqual([true, false]);
+    expect(limiter.retryAfterSeconds('a', 20)).toBe(1);
+    expect(limiter.exhausted('a', 1000)).toBe(false);
+  });
+
+  it('stays within maxKeys, forgetting the oldest window', () => {
+    const limiter = new KeyedRateLimiter(1, 60_000, 3);
+    for (const key of ['a', 'b', 'c', 'd']) limiter.hit(key, 0);
+    expect(limiter.size).toBe(3);
+    expect([limiter.exhausted('a', 1), limiter.exhausted('d', 1)]).toEqual([false, true]);
   });
 });

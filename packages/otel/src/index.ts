@@ -1,4 +1,6 @@
 export { OpenTelemetry } from './open-telemetry.js';
+export type { OpenTelemetryStats } from './open-telemetry.js';
+export type { DroppedCounts } from './export/drop-counter.js';
 export type { OpenTelemetryOptions, OtlpProtocol, PropagatorName, SuccessStatus } from './config/options.js';
 
 export { Observability } from './context/observability.js';
@@ -36,6 +38,8 @@ export type { MessagingAttributesOptions, MessagingOperationType } from './conte
 export { otelHooks } from './metrics/otel-hooks.js';
 export type { OtelHooksOptions } from './metrics/otel-hooks.js';
 export { otel } from './plugin.js';
+
+export { SpanSinkProcessor } from './exporters/span-sink-processor.js';
 
 export {
   AlreadyConfiguredError,

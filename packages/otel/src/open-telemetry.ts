@@ -1,16 +1,23 @@
 // The entry point, as in the seed: configure once at startup, then observability() for the root
 // of each tree of scopes; shutdown() flushes everything at exit.
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { getLogger } from '@sightline/core';
 import { withoutCredentials } from './config/endpoint.js';
 import { resolveOptions, type OpenTelemetryOptions } from './config/options.js';
 import { Observability, type ObservabilityOptions } from './context/observability.js';
 import { AlreadyConfiguredError } from './errors.js';
+import type { DroppedCounts } from './export/drop-counter.js';
 import { createSdk } from './sdk.js';
 import { otelState } from './state.js';
 
 const log = getLogger('sightline.otel');
 
 function configure(options: OpenTelemetryOptions = {}): void {
+  configureWithProcessors(options, []);
+}
+
+/** configure() plus span processors of the plugin's own (kept out of the public options). */
+export function configureWithProcessors(options: OpenTelemetryOptions, extraSpanProcessors: readonly SpanProcessor[]): void {
   const s = otelState();
   if (s.configuredService !== undefined) throw new AlreadyConfiguredError(s.configuredService);
   const resolved = resolveOptions(options);
@@ -22,8 +29,9 @@ function configure(options: OpenTelemetryOptions = {}): void {
     log.info('OpenTelemetry SDK disabled by OTEL_SDK_DISABLED=true', { service: resolved.service });
     return;
   }
-  const sdk = createSdk(resolved);
+  const sdk = createSdk(resolved, {}, extraSpanProcessors);
   s.sdk = sdk;
+  s.lastDropped = undefined;
   s.configuredService = resolved.service;
   s.shuttingDown = undefined;
   s.generation++;
@@ -44,8 +52,28 @@ function shutdown(): Promise<void> {
   if (!sdk) return Promise.resolve();
   s.sdk = undefined;
   s.generation++;
-  s.shuttingDown = sdk.shutdown();
+  s.shuttingDown = sdk.shutdown().finally(() => {
+    s.lastDropped = sdk.dropped();
+  });
+  s.lastDropped = sdk.dropped();
   return s.shuttingDown;
+}
+
+/** What this package's export pipelines have counted so far. */
+export interface OpenTelemetryStats {
+  /**
+   * Items dropped since configure(), per signal (spans, metric points, log records): past the
+   * batch queue bound, in a failed export, or abandoned at the shutdown deadline. Pipelines built
+   * from injected `spanProcessors`, `metricReaders` or `logRecordProcessors` are not counted.
+   */
+  readonly dropped: DroppedCounts;
+}
+
+const NONE_DROPPED: DroppedCounts = Object.freeze({ traces: 0, metrics: 0, logs: 0 });
+
+function stats(): OpenTelemetryStats {
+  const s = otelState();
+  return Object.freeze({ dropped: s.sdk?.dropped() ?? s.lastDropped ?? NONE_DROPPED });
 }
 
 /** The bridge to OpenTelemetry: `configure()` once per process, then observabilities, flush and shutdown. */
@@ -67,16 +95,21 @@ export const OpenTelemetry = Object.freeze({
     return otelState().configuredService !== undefined;
   },
 
-  /** Exports everything recorded so far; failures are logged, never thrown. */
+  /** Exports everything recorded so far, within `shutdownTimeoutMillis`; failures are logged, never thrown. */
   flush(): Promise<void> {
     return otelState().sdk?.flush() ?? Promise.resolve();
   },
 
   /**
-   * Flushes and shuts down the providers and removes the global registrations this bridge made.
+   * Flushes and shuts down the providers and removes the global registrations this bridge made,
+   * within one deadline (`shutdownTimeoutMillis`, default 5000 ms) covering every signal: what is
+   * still pending then is abandoned, counted in `stats().dropped` and logged. Never rejects.
    * Safe to call twice, and before configure(). configure() stays once per process.
    */
   shutdown,
+
+  /** Counts from the export pipelines: what was dropped, per signal. Still answers after shutdown(). */
+  stats,
 
   /** Test only: shuts down, then forgets that configure() was called so a test can call it again. */
   async resetForTesting(): Promise<void> {
@@ -85,5 +118,6 @@ export const OpenTelemetry = Object.freeze({
     s.configuredService = undefined;
     s.shuttingDown = undefined;
     s.fallback = undefined;
+    s.lastDropped = undefined;
   },
 });

@@ -3,7 +3,8 @@
 import { withOptionsShape, type Plugin, type PluginContext } from '@sightline/core';
 import { OPENTELEMETRY_SHAPE, resolveOptions, type OpenTelemetryOptions } from './config/options.js';
 import { otelHooks } from './metrics/otel-hooks.js';
-import { OpenTelemetry } from './open-telemetry.js';
+import { SpanSinkProcessor } from './exporters/span-sink-processor.js';
+import { configureWithProcessors, OpenTelemetry } from './open-telemetry.js';
 
 // Stands in for the service setup passes at start, so the options can be checked now.
 const SERVICE_FROM_SETUP = 'service-from-setup';
@@ -21,7 +22,9 @@ function otelPlugin(options: OpenTelemetryOptions = {}): Plugin {
       const fromSetup: { service: string; version?: string; environment?: string } = { service: context.service };
       if (context.version !== undefined) fromSetup.version = context.version;
       if (context.environment !== undefined) fromSetup.environment = context.environment;
-      OpenTelemetry.configure({ ...fromSetup, ...withoutUndefined(options) });
+      // Plugins that bring a span sink (the status page) get every finished span, next to the exporters.
+      const sinks = context.spanSinks ?? [];
+      configureWithProcessors({ ...fromSetup, ...withoutUndefined(options) }, sinks.length > 0 ? [new SpanSinkProcessor(...sinks)] : []);
     },
     stop: () => OpenTelemetry.shutdown(),
   });

@@ -1,11 +1,17 @@
 // Builds the OpenTelemetry SDK for one configure() call: the three providers over one resource,
 // the exporters each signal asks for, and the globals (context manager, providers, propagator, diag).
-import { context, diag, metrics, propagation, trace, type DiagLogger } from '@opentelemetry/api';
+import { context, diag, metrics, propagation, trace, type DiagLogger, type Meter } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BatchLogRecordProcessor, LoggerProvider, SimpleLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { getLogger } from '@sightline/core';
+import {
+  BatchLogRecordProcessor,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+  type LogRecordExporter,
+  type LogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { errorText, getLogger } from '@sightline/core';
 import type { ResolvedOptions } from './config/options.js';
 import { buildResource } from './config/resource.js';
 import { samplerFromEnv } from './config/sampler.js';
@@ -21,9 +27,22 @@ import { LEVEL_RANK } from './levels.js';
 import { registerLoggerProvider, logsApi } from './logs-api.js';
 import { InstrumentCache } from './metrics/instruments.js';
 import { buildPropagator, type LoadB3 } from './propagation/propagators.js';
+import {
+  CountingLogRecordProcessor,
+  countingLogExporter,
+  countingMetricExporter,
+  CountingSpanProcessor,
+  countingSpanExporter,
+  QueueLedger,
+} from './export/counting-pipeline.js';
+import { DropCounters } from './export/drop-counter.js';
+import { withDeadline } from './export/deadline.js';
 import { INSTRUMENTATION_NAME, type ConfiguredSdk } from './state.js';
 
 const log = getLogger('sightline.otel');
+
+/** The SDK's default queue bound (OTEL_BSP_MAX_QUEUE_SIZE / OTEL_BLRP_MAX_QUEUE_SIZE). */
+const DEFAULT_MAX_QUEUE_SIZE = 2048;
 
 /**
  * The SDK's own diagnostics (export failures, dropped spans) go to `sightline.otel.sdk`. A collector
@@ -50,26 +69,52 @@ export function diagLogger(now: () => number = Date.now, intervalMs = 60_000): D
   return { error: emit('error'), warn: emit('warn'), info: emit('info'), debug: emit('debug'), verbose: emit('trace') };
 }
 
+function registerDroppedMetric(meter: Meter, drops: DropCounters): void {
+  meter
+    .createObservableCounter('sightline.otel.dropped', {
+      description: 'Telemetry items dropped by this process: queue full, export failed or abandoned at the shutdown deadline',
+      unit: '{item}',
+    })
+    .addCallback((result) => {
+      const counts = drops.counts();
+      for (const signal of ['traces', 'metrics', 'logs'] as const) result.observe(counts[signal], { signal });
+    });
+}
+
 export interface SdkLoaders {
   readonly grpc?: () => GrpcExporterClasses;
   readonly b3?: LoadB3;
 }
 
-export function createSdk(options: ResolvedOptions, loaders: SdkLoaders = {}): ConfiguredSdk {
+export function createSdk(
+  options: ResolvedOptions,
+  loaders: SdkLoaders = {},
+  // Processors a plugin adds next to the configured ones (the status page's span sink).
+  extraSpanProcessors: readonly SpanProcessor[] = [],
+): ConfiguredSdk {
   // Everything that may fail (a missing optional package, a bad exporter) is built before anything
   // global changes.
   const propagator = buildPropagator(options.propagators, loaders.b3);
   const resource = buildResource(options);
 
+  // The batch pipelines this package builds count what they drop; injected processors are the caller's.
+  const drops = new DropCounters();
+  const ledgers: QueueLedger[] = [];
+  const batchSpans = (exporter: SpanExporter): SpanProcessor => {
+    const ledger = new QueueLedger(drops.traces, options.bsp.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE);
+    ledgers.push(ledger);
+    return new CountingSpanProcessor(new BatchSpanProcessor({ exporter: countingSpanExporter(exporter, ledger), ...options.bsp }), ledger);
+  };
   const spanProcessors: SpanProcessor[] = options.spanProcessors
     ? [...options.spanProcessors]
     : options.spanExporter
-      ? [new BatchSpanProcessor({ exporter: options.spanExporter, ...options.bsp })]
+      ? [batchSpans(options.spanExporter)]
       : options.exporters.traces.map((name) =>
           name === 'otlp'
-            ? new BatchSpanProcessor({ exporter: createSpanExporter(options.otlp.traces!, loaders.grpc), ...options.bsp })
+            ? batchSpans(createSpanExporter(options.otlp.traces!, loaders.grpc))
             : new SimpleSpanProcessor({ exporter: new LoggerSpanExporter() }),
         );
+  spanProcessors.push(...extraSpanProcessors);
   const idGenerator = new LinkingIdGenerator();
   const sampler = options.sampler ? samplerFromEnv(options.sampler, (m) => log.warn(m)) : undefined;
   const tracerProvider = new TracerProvider({
@@ -80,12 +125,15 @@ export function createSdk(options: ResolvedOptions, loaders: SdkLoaders = {}): C
     ...(sampler ? { sampler } : {}),
   });
 
-  const metricReader = (exporter: ConstructorParameters<typeof PeriodicExportingMetricReader>[0]['exporter']): IMetricReader =>
-    new PeriodicExportingMetricReader({
-      exporter,
+  const metricReader = (exporter: PushMetricExporter): IMetricReader => {
+    const ledger = new QueueLedger(drops.metrics, Infinity);
+    ledgers.push(ledger);
+    return new PeriodicExportingMetricReader({
+      exporter: countingMetricExporter(exporter, ledger),
       exportIntervalMillis: options.exportIntervalMillis,
       exportTimeoutMillis: options.exportTimeoutMillis,
     });
+  };
   const readers: IMetricReader[] = options.metricReaders
     ? [...options.metricReaders]
     : options.metricExporter
@@ -95,13 +143,18 @@ export function createSdk(options: ResolvedOptions, loaders: SdkLoaders = {}): C
         );
   const meterProvider = new MeterProvider({ resource, readers });
 
+  const batchLogs = (exporter: LogRecordExporter): LogRecordProcessor => {
+    const ledger = new QueueLedger(drops.logs, options.blrp.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE);
+    ledgers.push(ledger);
+    return new CountingLogRecordProcessor(new BatchLogRecordProcessor({ exporter: countingLogExporter(exporter, ledger), ...options.blrp }), ledger);
+  };
   const logProcessors: LogRecordProcessor[] = options.logRecordProcessors
     ? [...options.logRecordProcessors]
     : options.logRecordExporter
-      ? [new BatchLogRecordProcessor({ exporter: options.logRecordExporter, ...options.blrp })]
+      ? [batchLogs(options.logRecordExporter)]
       : options.exporters.logs.map((name) =>
           name === 'otlp'
-            ? new BatchLogRecordProcessor({ exporter: createLogExporter(options.otlp.logs!, loaders.grpc), ...options.blrp })
+            ? batchLogs(createLogExporter(options.otlp.logs!, loaders.grpc))
             : new SimpleLogRecordProcessor({ exporter: new LoggerLogRecordExporter() }),
         );
   const loggerProvider = new LoggerProvider({ resource, processors: logProcessors, logRecordLimits: { ...options.logRecordLimits } });
@@ -127,14 +180,27 @@ export function createSdk(options: ResolvedOptions, loaders: SdkLoaders = {}): C
     defaultRank: LEVEL_RANK[options.level],
     successStatus: options.successStatus,
   };
+  // What was dropped, as a metric next to the application's (exported when the collector is back);
+  // only when some pipeline here counts (injected processors and readers are the caller's).
+  if (ledgers.length > 0) registerDroppedMetric(bridge.instruments.meter, drops);
   const http = options.http ? instrumentHttp({ tracerProvider, meterProvider }) : undefined;
 
-  const settle = async (what: string, work: ReadonlyArray<readonly [string, () => Promise<void>]>): Promise<void> => {
-    const results = await Promise.allSettled(work.map(([, fn]) => fn()));
-    results.forEach((result, i) => {
-      if (result.status === 'rejected') {
-        log.warn(`${what} of ${work[i]![0]} failed`, { error: String(result.reason) });
-      }
+  // Every signal's flush and export share one deadline; what is still pending then is abandoned,
+  // counted as dropped and named in the log.
+  const settle = async (what: 'flush' | 'shutdown', work: ReadonlyArray<readonly [string, () => Promise<void>]>): Promise<void> => {
+    const outcome = await withDeadline(work, options.shutdownTimeoutMillis);
+    outcome.failed.forEach(([signal, reason]) => log.warn(`${what} of ${signal} failed`, { error: errorText(reason) }));
+    if (outcome.pending.length === 0) return;
+    if (what === 'flush') {
+      // The pipelines go on: what is pending may still be exported (or dropped and counted later).
+      log.warn(`flush did not finish within ${options.shutdownTimeoutMillis} ms`, { pending: outcome.pending.join(', ') });
+      return;
+    }
+    const abandoned = ledgers.reduce((sum, ledger) => sum + ledger.abandon(), 0);
+    log.warn(`shutdown abandoned after the ${options.shutdownTimeoutMillis} ms deadline`, {
+      pending: outcome.pending.join(', '),
+      abandoned,
+      ...drops.counts(),
     });
   };
 
@@ -142,6 +208,7 @@ export function createSdk(options: ResolvedOptions, loaders: SdkLoaders = {}): C
     service: options.service,
     bridge,
     meterProvider,
+    dropped: () => drops.counts(),
     flush: () =>
       settle('flush', [
         ['traces', () => tracerProvider.forceFlush()],
@@ -155,6 +222,7 @@ export function createSdk(options: ResolvedOptions, loaders: SdkLoaders = {}): C
         ['metrics', () => meterProvider.shutdown()],
         ['logs', () => loggerProvider.shutdown()],
       ]);
+      drops.endOutages();
       if (ownsTrace) trace.disable();
       if (ownsMetrics) metrics.disable();
       if (ownsLogs) logsApi.disable();

@@ -6,6 +6,7 @@ import { logsApi } from './logs-api.js';
 import type { LinkingIdGenerator } from './context/linking-id-generator.js';
 import { LEVEL_RANK } from './levels.js';
 import { InstrumentCache } from './metrics/instruments.js';
+import type { DroppedCounts } from './export/drop-counter.js';
 
 export const INSTRUMENTATION_NAME = '@sightline/otel';
 
@@ -26,6 +27,8 @@ export interface ConfiguredSdk {
   readonly service: string;
   readonly bridge: Bridge;
   readonly meterProvider: MeterProvider;
+  /** What the pipelines this package built have dropped so far, per signal. */
+  dropped(): DroppedCounts;
   flush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -36,6 +39,8 @@ interface OtelState {
   /** The service configure() was called for; stays set after shutdown: configure is once per process. */
   configuredService: string | undefined;
   shuttingDown: Promise<void> | undefined;
+  /** The drop counts of the last SDK shut down, so stats() still answers after shutdown(). */
+  lastDropped: DroppedCounts | undefined;
   /** Bumped on configure and shutdown, so cached instruments (otelHooks) know to rebuild. */
   generation: number;
   fallback: { readonly bridge: Bridge; readonly meterProvider: unknown } | undefined;
@@ -51,7 +56,7 @@ export function otelState(): OtelState {
   const g = globalThis as GlobalWithState;
   let s = g[STATE_KEY];
   if (!s) {
-    s = { sdk: undefined, configuredService: undefined, shuttingDown: undefined, generation: 0, fallback: undefined };
+    s = { sdk: undefined, configuredService: undefined, shuttingDown: undefined, lastDropped: undefined, generation: 0, fallback: undefined };
     g[STATE_KEY] = s;
   }
   local = s;

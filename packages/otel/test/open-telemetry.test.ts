@@ -145,7 +145,7 @@ describe('OpenTelemetry', () => {
     expect(second).toBe(first);
     await first;
     await OpenTelemetry.shutdown();
-    expect(exported.sort()).toEqual(['log batched-log', 'metric batched.metric', 'span batched-span']);
+    expect(exported.sort()).toEqual(['log batched-log', 'metric batched.metric', 'metric sightline.otel.dropped', 'span batched-span']);
     expect(shutdowns.sort()).toEqual(['logs', 'metrics', 'spans']);
   });
 

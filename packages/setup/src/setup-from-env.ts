@@ -4,6 +4,7 @@ import { ENV_PACKAGE_KEYS, errorText, mergeOptions, opt, optionsShapeOf, readEnv
 import { ENV_PREFIX, ENV_VARS, envKey, readEnvConfig, type Env, type EnvPluginOptions } from './env-config.js';
 import { SetupConfigError } from './errors.js';
 import { setup, type Observability } from './setup.js';
+import { LIFECYCLE_SHAPE, lifecycleOptionsOf, type LifecycleOptions } from './setup-options.js';
 
 /**
  * A package's plugin factory, e.g. `prometheus` or `health`: called with its options (those given
@@ -17,9 +18,10 @@ export type FactoryOptions<F> = F extends (options: infer O) => Plugin ? Exclude
 
 /**
  * Options of `setupFromEnv()`: the factories it may enable, and the values used when no `SIGHTLINE_*`
- * variable sets them (code \> environment \> defaults).
+ * variable sets them (code \> environment \> defaults). Also takes setup()'s lifecycle options
+ * (`readiness`, `signals`, `shutdownDelayMs`, ...), passed as given.
  */
-export interface SetupFromEnvOptions<F extends Readonly<Record<string, PluginFactory>>> {
+export interface SetupFromEnvOptions<F extends Readonly<Record<string, PluginFactory>>> extends LifecycleOptions {
   /** Default `process.env`. */
   readonly env?: Env;
   /** The factories of the packages installed, by the name their variables use: `{ prometheus, health }`. */
@@ -64,6 +66,7 @@ const SETUP_FROM_ENV_SHAPE: Shape = Object.freeze({
   version: opt.string(),
   environment: opt.string(),
   stopTimeoutMs: opt.number({ above: 0 }),
+  ...LIFECYCLE_SHAPE,
   logger: opt.any(),
 });
 
@@ -120,6 +123,7 @@ export function setupFromEnv<F extends Readonly<Record<string, PluginFactory>>>(
     ...(environment !== undefined && { environment }),
     ...(stopTimeoutMs !== undefined && { stopTimeoutMs }),
     ...(options.logger !== undefined && { logger: options.logger }),
+    ...lifecycleOptionsOf(options),
   });
   obs.logger.debug('configured from the environment', { plugins: obs.plugins.join(',') });
   return obs;

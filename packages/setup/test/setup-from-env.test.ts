@@ -66,6 +66,15 @@ describe('setupFromEnv', () => {
     });
   });
 
+  it("passes setup()'s lifecycle options through: readiness 'manual' waits for markReady()", async () => {
+    const obs = setupFromEnv({ env: {}, service: 'orders', factories: {}, readiness: 'manual', signals: false });
+    await obs.start();
+    expect(obs.phase).toBe('starting');
+    obs.markReady();
+    expect(obs.phase).toBe('ready');
+    await obs.stop();
+  });
+
   it('takes service, version, environment and stop timeout from the code over the environment', () => {
     const obs = setupFromEnv({
       env: { OTEL_SERVICE_NAME: 'orders-env', SIGHTLINE_SERVICE_VERSION: '2.0.0', SIGHTLINE_PLUGINS: 'none' },

@@ -268,7 +268,7 @@ describe('setup', () => {
     expect(journal).toEqual(['start:slow', 'stop:slow']);
   });
 
-  it('stop() waits at most stopTimeoutMs for a start that hangs, stops what started, and stops the late plugin once it starts', async () => {
+  it('stop() waits at most stopTimeoutMs for a start that hangs: both settle, what started stops, and the late plugin stops once it starts', async () => {
     const journal: string[] = [];
     let release!: () => void;
     const stuck: Plugin = {
@@ -280,12 +280,38 @@ describe('setup', () => {
     const starting = obs.start().catch((e: unknown) => e);
     await new Promise((resolve) => setImmediate(resolve)); // let "a" start and "stuck" begin
     expect(await obs.stop()).toEqual({ stopped: ['a'], failed: [], timedOut: [] });
+    // start() settles too, although the plugin's start never has.
+    expect(await starting).toEqual(new SetupStateError('stop() was called while starting "stuck"; not started: "c"'));
     expect(logs.records.filter((r) => r.level === 'warn').map((r) => r.message)).toEqual([
-      'plugin "stuck" did not finish starting within 20 ms; stopping the plugins already started',
+      'plugin "stuck" did not finish starting within 20 ms of stop(); stopping the plugins already started',
     ]);
     release();
-    expect(await starting).toEqual(new SetupStateError('stop() was called while starting; not started: "c"'));
+    await new Promise((resolve) => setImmediate(resolve));
     expect(journal).toEqual(['start:a', 'stop:a', 'start:stuck', 'stop:stuck']);
+  });
+
+  it('a plugin whose start() never settles fails start() with PluginStartError after startTimeoutMs, and what started is stopped', async () => {
+    const journal: string[] = [];
+    const never: Plugin = { name: 'never', start: () => new Promise<void>(() => undefined) };
+    const obs = setup({ service: 'orders', startTimeoutMs: 30, plugins: [fakePlugin('a', journal), never, fakePlugin('c', journal)] });
+    const error = (await obs.start().catch((e: unknown) => e)) as PluginStartError;
+    expect(error).toBeInstanceOf(PluginStartError);
+    expect(error.plugin).toBe('never');
+    expect(error.message).toBe('Plugin "never" (2 of 3) failed to start: Error: start() did not settle within startTimeoutMs (30 ms)');
+    expect(journal).toEqual(['start:a', 'stop:a']);
+    expect(await obs.stop()).toEqual({ stopped: [], failed: [], timedOut: [] });
+  });
+
+  it('stop() during a start that never settles settles both: start() rejects with SetupStateError', async () => {
+    const journal: string[] = [];
+    const never: Plugin = { name: 'never', start: () => new Promise<void>(() => undefined) };
+    const obs = setup({ service: 'orders', stopTimeoutMs: 20, plugins: [fakePlugin('a', journal), never] });
+    const starting = obs.start().catch((e: unknown) => e);
+    await new Promise((resolve) => setImmediate(resolve));
+    const [report, startError] = await Promise.all([obs.stop(), starting]);
+    expect(report).toEqual({ stopped: ['a'], failed: [], timedOut: [] });
+    expect(startError).toBeInstanceOf(SetupStateError);
+    expect(obs.phase).toBe('stopped');
   });
 
   it('stop() before start() stops nothing', async () => {

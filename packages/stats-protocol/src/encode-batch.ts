@@ -16,9 +16,13 @@ function wireMetric(m: BatchMetric): WireMetric {
   return m.tags ? { type: m.type, name: m.name, values: m.values, tags: m.tags } : { type: m.type, name: m.name, values: m.values };
 }
 
-/** `{"v":1,"metrics":[...]}`, fields in the order type, name, value or values, tags. */
-export function encodeBatch(metrics: readonly BatchMetric[]): string {
+/**
+ * `{"v":1,"id":"...","metrics":[...]}`, fields in the order type, name, value or values, tags. `id`
+ * (from `newBatchId()`) is signed with the body: a receiver remembers it for the freshness window
+ * and refuses the same batch a second time (409), so a replayed batch is never counted twice.
+ */
+export function encodeBatch(metrics: readonly BatchMetric[], id?: string): string {
   const wire = new Array<WireMetric>(metrics.length);
   for (let i = 0; i < metrics.length; i++) wire[i] = wireMetric(metrics[i]!);
-  return JSON.stringify({ v: PROTOCOL_VERSION, metrics: wire });
+  return JSON.stringify(id === undefined ? { v: PROTOCOL_VERSION, metrics: wire } : { v: PROTOCOL_VERSION, id, metrics: wire });
 }

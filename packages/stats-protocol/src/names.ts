@@ -10,6 +10,8 @@ export const METRIC_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 export const MAX_METRIC_NAME_LENGTH = 200;
 /** The most tags one metric may carry: 64. */
 export const MAX_TAGS = 64;
+/** A batch id: what `newBatchId()` makes (a UUID) or any 8 to 64 URL-safe characters. */
+export const BATCH_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** StatsD's separators: a tag value holding one would split or corrupt a line. */
 const STATSD_FORBIDDEN = /[|,#\n\r]/;

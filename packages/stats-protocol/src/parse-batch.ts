@@ -3,7 +3,7 @@
 import { describeValue } from '@sightline/core';
 import { isPlainObject } from './is-plain-object.js';
 import { BATCH_METRIC_TYPES, type BatchMetric, type BatchMetricType, type Tags } from './metric.js';
-import { isValidMetricName, METRIC_NAME_FORM, parseTags } from './names.js';
+import { BATCH_ID_PATTERN, isValidMetricName, METRIC_NAME_FORM, parseTags } from './names.js';
 import { PROTOCOL_VERSION } from './wire.js';
 
 /** A metric of a batch that was refused, and why. */
@@ -24,7 +24,13 @@ export interface IndexedMetric {
 
 /** The outcome of `parseBatch()`: the accepted and refused metrics, or why the whole body was refused. */
 export type BatchParseResult =
-  | { readonly ok: true; readonly metrics: readonly IndexedMetric[]; readonly errors: readonly MetricError[] }
+  | {
+      readonly ok: true;
+      /** The batch's `id` (see `newBatchId`); absent from batches of clients older than it. */
+      readonly id?: string;
+      readonly metrics: readonly IndexedMetric[];
+      readonly errors: readonly MetricError[];
+    }
   | { readonly ok: false; readonly error: string };
 
 /** Parses and checks a batch body (the text of the exact bytes received). */
@@ -44,6 +50,10 @@ export function parseBatch(body: string): BatchParseResult {
   if (!Array.isArray(parsed.metrics)) {
     return { ok: false, error: `"metrics" must be an array, got ${describeValue(parsed.metrics)}` };
   }
+  const { id } = parsed;
+  if (id !== undefined && (typeof id !== 'string' || !BATCH_ID_PATTERN.test(id))) {
+    return { ok: false, error: `"id" must be 8 to 64 characters of [A-Za-z0-9_-], got ${describeValue(id)}` };
+  }
   const metrics: IndexedMetric[] = [];
   const errors: MetricError[] = [];
   parsed.metrics.forEach((raw: unknown, index: number) => {
@@ -51,7 +61,7 @@ export function parseBatch(body: string): BatchParseResult {
     if (typeof result === 'string') errors.push({ index, message: result });
     else metrics.push({ index, metric: result });
   });
-  return { ok: true, metrics, errors };
+  return id === undefined ? { ok: true, metrics, errors } : { ok: true, id, metrics, errors };
 }
 
 /** One metric of a batch, or what is wrong with it. */

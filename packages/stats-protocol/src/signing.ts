@@ -1,6 +1,6 @@
 // HMAC-SHA256 batch signing: the secret never travels, the signature covers the timestamp and the
 // exact body bytes, and verification is timing-safe, signature first, freshness second.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_PREFIX = 'v1=';
 /** How far a batch's timestamp may be from the receiver's clock, either way, by default: 5 minutes. */
@@ -41,6 +41,37 @@ export interface VerifySignatureInput {
   readonly maxSkewMs?: number;
 }
 
+/** A fresh batch id for `encodeBatch`: random, so two batches of the same metrics stay two batches. */
+export function newBatchId(): string {
+  return randomUUID();
+}
+
+export interface SignatureHeaders {
+  readonly timestamp: string | undefined;
+  readonly signature: string | undefined;
+  /** The receiver's clock; `Date.now()` when absent. */
+  readonly nowMs?: number;
+  /** `DEFAULT_MAX_SKEW_MS` when absent. */
+  readonly maxSkewMs?: number;
+}
+
+/**
+ * What can be checked before the body arrives: both values present and well-formed, and the
+ * timestamp within the freshness window. A receiver refuses a request that fails here without
+ * reading (or buffering) its body; `verifySignature` still decides on the whole.
+ */
+export function checkSignatureHeaders(input: SignatureHeaders): Exclude<SignatureVerdict, 'mismatch'> {
+  const { timestamp, signature } = input;
+  if (timestamp === undefined || signature === undefined || timestamp === '' || signature === '') return 'missing';
+  if (!TIMESTAMP_PATTERN.test(timestamp) || !SIGNATURE_PATTERN.test(signature)) return 'malformed';
+  if (!isFresh(timestamp, input.nowMs, input.maxSkewMs)) return 'stale';
+  return 'ok';
+}
+
+function isFresh(timestamp: string, nowMs: number | undefined, maxSkewMs: number | undefined): boolean {
+  return Math.abs((nowMs ?? Date.now()) - Number(timestamp)) <= (maxSkewMs ?? DEFAULT_MAX_SKEW_MS);
+}
+
 /**
  * Checks a signature against every accepted secret, then the timestamp's freshness. Each candidate
  * is compared with `timingSafeEqual` and every secret is always tried, so neither the position of
@@ -58,7 +89,6 @@ export function verifySignature(input: VerifySignatureInput): SignatureVerdict {
   }
   if (!matched) return 'mismatch';
   // After the signature, so that a forged timestamp cannot be told apart from a stale one.
-  const now = input.nowMs ?? Date.now();
-  if (Math.abs(now - Number(timestamp)) > (input.maxSkewMs ?? DEFAULT_MAX_SKEW_MS)) return 'stale';
+  if (!isFresh(timestamp, input.nowMs, input.maxSkewMs)) return 'stale';
   return 'ok';
 }

@@ -14,3 +14,6 @@ export const TIMESTAMP_HEADER = 'x-sightline-timestamp';
 export const SIGNATURE_HEADER = 'x-sightline-signature';
 /** The content type of a batch request body: JSON. */
 export const BATCH_CONTENT_TYPE = 'application/json';
+
+/** The largest batch body (http) or frame (ws) a server takes by default; clients cut batches to fit it. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;

@@ -80,3 +80,18 @@ describe('encode -> parse round trip', () => {
     );
   });
 });
+
+describe('the batch id', () => {
+  it('is written after "v" and read back by parseBatch', () => {
+    const body = encodeBatch([{ type: 'counter', name: 'a', value: 1 }], 'batch-0001');
+    expect(body).toBe('{"v":1,"id":"batch-0001","metrics":[{"type":"counter","name":"a","value":1}]}');
+    expect(parseBatch(body)).toEqual({ ok: true, id: 'batch-0001', metrics: [{ index: 0, metric: { type: 'counter', name: 'a', value: 1 } }], errors: [] });
+  });
+
+  it('refuses an id that is not 8 to 64 URL-safe characters', () => {
+    for (const id of ['short', 'x'.repeat(65), 'has space!', 42]) {
+      const result = parseBatch(JSON.stringify({ v: 1, id, metrics: [] }));
+      expect(result).toEqual({ ok: false, error: expect.stringContaining('"id" must be 8 to 64 characters of [A-Za-z0-9_-]') });
+    }
+  });
+});

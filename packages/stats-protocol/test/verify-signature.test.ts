@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DEFAULT_MAX_SKEW_MS, signBatch, verifySignature } from '../src/index.js';
+import { BATCH_ID_PATTERN, checkSignatureHeaders, DEFAULT_MAX_SKEW_MS, newBatchId, signBatch, verifySignature } from '../src/index.js';
 import { sign } from './helpers.js';
 
 const NOW = 1_700_000_000_000;
@@ -115,5 +115,30 @@ describe('verifySignature', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('checkSignatureHeaders (before the body is read)', () => {
+  const ts = String(NOW);
+  const shaped = `v1=${'0'.repeat(64)}`;
+
+  it('passes well-formed, fresh headers, whatever the signature turns out to be', () => {
+    expect(checkSignatureHeaders({ timestamp: ts, signature: shaped, nowMs: NOW })).toBe('ok');
+  });
+
+  it('refuses missing, malformed and stale headers', () => {
+    expect(checkSignatureHeaders({ timestamp: undefined, signature: shaped, nowMs: NOW })).toBe('missing');
+    expect(checkSignatureHeaders({ timestamp: ts, signature: 'junk', nowMs: NOW })).toBe('malformed');
+    expect(checkSignatureHeaders({ timestamp: '12ab', signature: shaped, nowMs: NOW })).toBe('malformed');
+    expect(checkSignatureHeaders({ timestamp: String(NOW - DEFAULT_MAX_SKEW_MS - 1), signature: shaped, nowMs: NOW })).toBe('stale');
+    expect(checkSignatureHeaders({ timestamp: String(NOW + 1001), signature: shaped, nowMs: NOW, maxSkewMs: 1000 })).toBe('stale');
+  });
+});
+
+describe('newBatchId', () => {
+  it('makes ids the batch rule accepts, a new one each time', () => {
+    const a = newBatchId();
+    expect(a).toMatch(BATCH_ID_PATTERN);
+    expect(newBatchId()).not.toBe(a);
   });
 });

@@ -1,4 +1,5 @@
 // The server's own counters: what it accepted, refused and dropped, for the snapshot and /metrics.
+import { newRejectionCounts, type RejectReason } from './aggregation/rejection.js';
 
 export interface IngestCounters {
   /** HTTP and WebSocket batches answered 200. */
@@ -9,6 +10,14 @@ export interface IngestCounters {
   batchesTooLarge: number;
   /** Batches refused with 400 (malformed JSON or wrong shape). */
   batchesBadRequest: number;
+  /** Signed batches refused with 409: the same batch id was accepted within the freshness window. */
+  batchesReplayed: number;
+  /** Batches refused with 503: the memory budget had no room for the body, or the replay window is full. */
+  batchesUnavailable: number;
+  /** HTTP requests answered 408: the whole request did not arrive within `requestTimeoutMs`. */
+  requestsTimedOut: number;
+  /** Connections closed at once because `maxConnections` were open (HTTP and WebSocket, and StatsD TCP). */
+  connectionsRefused: number;
   /** Metrics of accepted batches that were applied. */
   metricsAccepted: number;
   /** Metrics of accepted batches that were invalid or could not be stored (series limit, type clash). */
@@ -17,10 +26,15 @@ export interface IngestCounters {
   statsdLines: number;
   /** StatsD lines that did not parse or could not be stored. */
   statsdBadLines: number;
-  /** New series refused because `maxSeries` was reached. */
+  /** New series refused because `maxSeries` or the memory budget was reached. */
   seriesDropped: number;
-  /** Set members refused because a set held `maxSetMembers` already. */
+  /** Set members refused: the set was full, the member too long, or the memory budget reached. */
   setMembersDropped: number;
+  /**
+   * Every rejected batch metric and StatsD line, once, by the first reason: these add up to
+   * `metricsRejected + statsdBadLines`.
+   */
+  readonly rejected: Record<RejectReason, number>;
 }
 
 export function newIngestCounters(): IngestCounters {
@@ -29,11 +43,21 @@ export function newIngestCounters(): IngestCounters {
     batchesUnauthorized: 0,
     batchesTooLarge: 0,
     batchesBadRequest: 0,
+    batchesReplayed: 0,
+    batchesUnavailable: 0,
+    requestsTimedOut: 0,
+    connectionsRefused: 0,
     metricsAccepted: 0,
     metricsRejected: 0,
     statsdLines: 0,
     statsdBadLines: 0,
     seriesDropped: 0,
     setMembersDropped: 0,
+    rejected: newRejectionCounts(),
   };
+}
+
+/** A copy safe to hand out (the rejection counts copied too). */
+export function copyCounters(c: IngestCounters): IngestCounters {
+  return { ...c, rejected: { ...c.rejected } };
 }

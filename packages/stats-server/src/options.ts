@@ -1,6 +1,7 @@
 // Options of createStatsServer(): the type users write, its defaults, and validation done once.
 import { opt, validateOptions, type Shape } from '@sightline/core';
-import { DEFAULT_MAX_SKEW_MS } from '@sightline/stats-protocol';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SKEW_MS } from '@sightline/stats-protocol';
+import { DEFAULT_METRIC_PREFIX, METRIC_PREFIX_PATTERN } from './aggregation/prometheus-names.js';
 import { StatsServerConfigError } from './errors.js';
 
 /** Where the optional StatsD listeners bind. */
@@ -50,6 +51,25 @@ export interface StatsServerOptions {
   readonly requestTimeoutMs?: number;
   /** Serve the exposition at `GET /metrics` and the snapshot at `GET /v1/snapshot`. Default true. */
   readonly exposeMetrics?: boolean;
+  /**
+   * Put before the name of every received metric, so received metrics never meet the application's
+   * own (`http.requests` is exposed as `stats_http_requests_total`). Default `stats_`; `''` for none.
+   */
+  readonly metricPrefix?: string;
+  /** Bytes held for peers at most: series (and what they add to a scrape), set members, bodies being received, batch ids. Default 128 MiB. */
+  readonly maxMemoryBytes?: number;
+  /** Connections open at once per listener (HTTP and WebSocket; StatsD TCP); more are closed at once and counted. Default 1000. */
+  readonly maxConnections?: number;
+  /** Longest metric name, in characters; longer ones are dropped and counted. Default 200. */
+  readonly maxNameLength?: number;
+  /** Most tags on one metric; more drop the metric. Default 64. */
+  readonly maxTags?: number;
+  /** Longest tag key, in characters. Default 100. */
+  readonly maxTagKeyLength?: number;
+  /** Longest tag value, in characters. Default 1024. */
+  readonly maxTagValueLength?: number;
+  /** Longest set member, in characters. Default 1024. */
+  readonly maxSetMemberLength?: number;
 }
 
 export interface ResolvedOptions {
@@ -68,6 +88,14 @@ export interface ResolvedOptions {
   readonly maxTcpLineLength: number;
   readonly requestTimeoutMs: number;
   readonly exposeMetrics: boolean;
+  readonly metricPrefix: string;
+  readonly maxMemoryBytes: number;
+  readonly maxConnections: number;
+  readonly maxNameLength: number;
+  readonly maxTags: number;
+  readonly maxTagKeyLength: number;
+  readonly maxTagValueLength: number;
+  readonly maxSetMemberLength: number;
 }
 
 /** Timer buckets used when `buckets` is not given, in seconds: 1 ms to 10 s. */
@@ -80,12 +108,20 @@ export const DEFAULT_HISTOGRAM_BUCKETS: readonly number[] = Object.freeze([
 export const DEFAULTS = Object.freeze({
   host: '127.0.0.1',
   port: 8125,
-  maxBodyBytes: 1024 * 1024,
+  maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
   maxSkewMs: DEFAULT_MAX_SKEW_MS,
   maxSeries: 10_000,
   maxSetMembers: 10_000,
   maxTcpLineLength: 65_536,
   requestTimeoutMs: 30_000,
+  metricPrefix: DEFAULT_METRIC_PREFIX,
+  maxMemoryBytes: 128 * 1024 * 1024,
+  maxConnections: 1000,
+  maxNameLength: 200,
+  maxTags: 64,
+  maxTagKeyLength: 100,
+  maxTagValueLength: 1024,
+  maxSetMemberLength: 1024,
 });
 
 const increasing = (v: readonly number[]): string | undefined =>
@@ -114,6 +150,16 @@ export const STATS_SERVER_SHAPE: Shape = Object.freeze({
   maxTcpLineLength: positiveInt,
   requestTimeoutMs: positiveInt,
   exposeMetrics: opt.boolean(),
+  metricPrefix: opt.string({
+    check: (v: string) => (METRIC_PREFIX_PATTERN.test(v) ? undefined : 'expected "" or the start of a Prometheus name such as "stats_" ([A-Za-z_][A-Za-z0-9_]*)'),
+  }),
+  maxMemoryBytes: positiveInt,
+  maxConnections: positiveInt,
+  maxNameLength: positiveInt,
+  maxTags: positiveInt,
+  maxTagKeyLength: positiveInt,
+  maxTagValueLength: positiveInt,
+  maxSetMemberLength: positiveInt,
 });
 
 export function resolveOptions(options: StatsServerOptions, source = 'createStatsServer()'): ResolvedOptions {
@@ -139,6 +185,14 @@ export function resolveOptions(options: StatsServerOptions, source = 'createStat
     maxTcpLineLength: options.maxTcpLineLength ?? DEFAULTS.maxTcpLineLength,
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
     exposeMetrics: options.exposeMetrics ?? true,
+    metricPrefix: options.metricPrefix ?? DEFAULTS.metricPrefix,
+    maxMemoryBytes: options.maxMemoryBytes ?? DEFAULTS.maxMemoryBytes,
+    maxConnections: options.maxConnections ?? DEFAULTS.maxConnections,
+    maxNameLength: options.maxNameLength ?? DEFAULTS.maxNameLength,
+    maxTags: options.maxTags ?? DEFAULTS.maxTags,
+    maxTagKeyLength: options.maxTagKeyLength ?? DEFAULTS.maxTagKeyLength,
+    maxTagValueLength: options.maxTagValueLength ?? DEFAULTS.maxTagValueLength,
+    maxSetMemberLength: options.maxSetMemberLength ?? DEFAULTS.maxSetMemberLength,
   });
 }
 

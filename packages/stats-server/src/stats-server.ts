@@ -4,10 +4,11 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { Socket } from 'node:net';
 import { getLogger, listen, type MetricsSource } from '@sightline/core';
 import { WS_PATH } from '@sightline/stats-protocol';
+import { MemoryBudget } from './aggregation/memory-budget.js';
 import { MetricStore, type StoreSnapshot } from './aggregation/metric-store.js';
 import { BatchIngest } from './batch/batch-ingest.js';
 import { createMetricsSource } from './exposition/metrics-source.js';
-import { newIngestCounters, type IngestCounters } from './ingest-stats.js';
+import { copyCounters, newIngestCounters, type IngestCounters } from './ingest-stats.js';
 import { resolveOptions, type ResolvedOptions, type StatsServerOptions } from './options.js';
 import { StatsdIngest } from './statsd/statsd-ingest.js';
 import { createHttpHandler, pathOf } from './transports/http-handler.js';
@@ -37,6 +38,8 @@ export interface StatsServerAddress {
 export interface StatsServerCounters extends Readonly<IngestCounters> {
   /** Distinct series held now. */
   readonly series: number;
+  /** Bytes of the memory budget in use now (estimated). */
+  readonly memoryBytes: number;
 }
 
 /** What `snapshot()` returns: the metrics held and the server's own counters. */
@@ -83,6 +86,7 @@ export function newStatsServer(options: StatsServerOptions, source: string): Sta
 class StatsServerImpl implements StatsServer {
   readonly metrics: MetricsSource;
   private readonly counters = newIngestCounters();
+  private readonly budget: MemoryBudget;
   private readonly store: MetricStore;
   private readonly ingest: BatchIngest;
   private readonly statsd: StatsdIngest;
@@ -90,21 +94,30 @@ class StatsServerImpl implements StatsServer {
   private starting: Promise<StatsServerAddress> | undefined;
 
   constructor(private readonly options: ResolvedOptions) {
+    this.budget = new MemoryBudget(options.maxMemoryBytes);
     this.store = new MetricStore(
       {
         maxSeries: options.maxSeries,
         timerBuckets: options.timerBuckets,
         histogramBuckets: options.histogramBuckets,
         maxSetMembers: options.maxSetMembers,
+        prefix: options.metricPrefix,
+        maxNameLength: options.maxNameLength,
+        maxTags: options.maxTags,
+        maxTagKeyLength: options.maxTagKeyLength,
+        maxTagValueLength: options.maxTagValueLength,
+        maxSetMemberLength: options.maxSetMemberLength,
+        budget: this.budget,
       },
       this.counters,
     );
-    this.ingest = new BatchIngest(this.store, this.counters, options);
+    this.ingest = new BatchIngest(this.store, this.counters, { ...options, budget: this.budget });
     this.statsd = new StatsdIngest(this.store, this.counters);
     this.metrics = createMetricsSource(() => ({
       families: this.store.familyList(),
       counters: this.counters,
       seriesCount: this.store.seriesCount,
+      memoryBytes: this.budget.used,
     }));
   }
 
@@ -136,7 +149,7 @@ class StatsServerImpl implements StatsServer {
   }
 
   snapshot(): StatsSnapshot {
-    return { ...this.store.snapshot(), server: { ...this.counters, series: this.store.seriesCount } };
+    return { ...this.store.snapshot(), server: { ...copyCounters(this.counters), series: this.store.seriesCount, memoryBytes: this.budget.used } };
   }
 
   ingestStatsd(text: string): void {
@@ -147,9 +160,20 @@ class StatsServerImpl implements StatsServer {
     const o = this.options;
     const ws = new WsIngest(this.ingest, o.maxBodyBytes);
     const http = createHttpServer(
-      { requestTimeout: o.requestTimeoutMs, headersTimeout: Math.min(o.requestTimeoutMs, 60_000) },
+      {
+        // Headers are timed by Node (408 through 'clientError' below), a batch body by the handler:
+        // one clock per phase, so a slow request is answered and counted once.
+        requestTimeout: 0,
+        headersTimeout: o.requestTimeoutMs,
+        // Node checks that timeout every 30 s by default: a 30 s limit then takes up to 60 s.
+        connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(o.requestTimeoutMs / 4))),
+      },
       createHttpHandler({
         ingest: this.ingest,
+        counters: this.counters,
+        budget: this.budget,
+        maxSkewMs: o.maxSkewMs,
+        requestTimeoutMs: o.requestTimeoutMs,
         maxBodyBytes: o.maxBodyBytes,
         ...(o.exposeMetrics ? { metrics: this.metrics, snapshot: () => this.snapshot() } : {}),
       }),
@@ -159,12 +183,18 @@ class StatsServerImpl implements StatsServer {
       if (pathOf(req.url) === WS_PATH) ws.handleUpgrade(req, socket, head);
       else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
-    http.on('clientError', (_error, socket: Socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      else socket.destroy();
+    http.maxConnections = o.maxConnections;
+    http.on('drop', () => this.counters.connectionsRefused++);
+    http.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
+      // Headers not complete within the time allowed: 408, as the documentation says, not 400.
+      const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      if (timedOut) this.counters.requestsTimedOut++;
+      if (socket.writable) {
+        socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      } else socket.destroy();
     });
     const udp = o.udpPort === undefined ? undefined : new UdpListener(o.statsdHost, o.udpPort, this.statsd);
-    const tcp = o.tcpPort === undefined ? undefined : new TcpListener(o.statsdHost, o.tcpPort, this.statsd, o.maxTcpLineLength);
+    const tcp = o.tcpPort === undefined ? undefined : new TcpListener(o.statsdHost, o.tcpPort, this.statsd, o.maxTcpLineLength, o.maxConnections, this.counters);
 
     const closeAll = async () => {
       await Promise.all([

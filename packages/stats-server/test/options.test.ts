@@ -19,6 +19,14 @@ describe('resolveOptions', () => {
       maxTcpLineLength: 65_536,
       requestTimeoutMs: 30_000,
       exposeMetrics: true,
+      metricPrefix: 'stats_',
+      maxMemoryBytes: 134_217_728,
+      maxConnections: 1000,
+      maxNameLength: 200,
+      maxTags: 64,
+      maxTagKeyLength: 100,
+      maxTagValueLength: 1024,
+      maxSetMemberLength: 1024,
     });
   });
 
@@ -49,6 +57,9 @@ describe('resolveOptions', () => {
     [{ buckets: [2, 1] }, 'invalid option `buckets` in createStatsServer(): expected a non-empty array of finite, strictly increasing numbers (got [2,1])'],
     [{ buckets: { timer: [] } }, 'invalid option `buckets.timer` in createStatsServer(): expected a non-empty array of finite, strictly increasing numbers (got [])'],
     [{ exposeMetrics: 'yes' as unknown as boolean }, 'invalid option `exposeMetrics` in createStatsServer(): expected true or false, got "yes"'],
+    [{ metricPrefix: 'a.b' }, 'invalid option `metricPrefix` in createStatsServer(): expected "" or the start of a Prometheus name such as "stats_" ([A-Za-z_][A-Za-z0-9_]*) (got "a.b")'],
+    [{ maxMemoryBytes: 0 }, 'invalid option `maxMemoryBytes` in createStatsServer(): expected an integer >= 1, got 0'],
+    [{ maxConnections: -1 }, 'invalid option `maxConnections` in createStatsServer(): expected an integer >= 1, got -1'],
   ])('%j -> %s', (partial, message) => {
     const options = partial === null ? null : { secrets: 'not-shown', ...partial };
     let thrown: unknown;

@@ -21,7 +21,28 @@ function prng(seed: number) {
   };
 }
 
-const VALID = ['a.b:1|c|@0.5|#k:v', 'g:-3|g', 't:1|ms:2|ms', 's:x|s', '{"v":1,"metrics":[{"type":"counter","name":"a","value":1}]}'];
+const PROTO = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
+const LONG_TAG = 'v'.repeat(5000);
+const HUGE_MEMBER = 'm'.repeat(20_000);
+const VALID = [
+  'a.b:1|c|@0.5|#k:v',
+  'g:-3|g',
+  't:1|ms:2|ms',
+  's:x|s',
+  '{"v":1,"metrics":[{"type":"counter","name":"a","value":1}]}',
+  // Names and tags that are Object.prototype keys, long tags, huge set members (issue 15).
+  ...PROTO.map((p, i) => `${p}:${i}|${['g', 'c', 'ms', 'h', 's', 'd'][i]}|#${PROTO[(i + 1) % PROTO.length]}:${p}`),
+  `long.tag:1|h|#k:${LONG_TAG}`,
+  `huge.set:${HUGE_MEMBER}|s`,
+  JSON.stringify({
+    v: 1,
+    metrics: [
+      ...PROTO.map((name) => ({ type: 'gauge', name, value: 1, tags: { [name]: name } })),
+      { type: 'set', name: 'huge.set', values: [HUGE_MEMBER] },
+      { type: 'counter', name: 'long.tag', value: 1, tags: { k: LONG_TAG } },
+    ],
+  }),
+];
 
 /** Half pure random bytes, half valid input with a few bytes replaced. */
 function randomStrings(count: number, seed: number): Buffer[] {
@@ -47,7 +68,7 @@ let logs: ReturnType<typeof captureLogs>;
 
 beforeAll(async () => {
   logs = captureLogs('error');
-  server = createStatsServer({ port: 0, secrets: SECRET, statsd: { udpPort: 0, tcpPort: 0 }, maxBodyBytes: 4096 });
+  server = createStatsServer({ port: 0, secrets: SECRET, statsd: { udpPort: 0, tcpPort: 0 }, maxBodyBytes: 65_536, maxMemoryBytes: 8 * 1024 * 1024 });
   address = await server.listen();
 });
 afterAll(async () => {
@@ -56,6 +77,10 @@ afterAll(async () => {
 });
 
 async function stillAnswering(tag: string): Promise<void> {
+  // The exposition still renders, and what the server holds is within its budget.
+  const text = await server.metrics.render();
+  expect(text).toContain('sightline_stats_server_series ');
+  expect(server.snapshot().server.memoryBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
   const res = await postBatch(address.url, { v: 1, metrics: [{ type: 'counter', name: `alive.${tag}`, value: 1 }] }, { secret: SECRET });
   expect(res.status).toBe(200);
   await sendUdp(address.statsdUdpPort!, `alive.udp.${tag}:1|c`);
@@ -86,7 +111,8 @@ describe(`${COUNT} random byte strings (seed ${SEED})`, () => {
     expect(server.snapshot().server.statsdBadLines).toBeGreaterThan(0);
   });
 
-  it('over HTTP, as signed batch bodies: every one answered 200 or 400', async () => {
+  // 409: two identical bodies signed in the same millisecond are one batch to the server.
+  it('over HTTP, as signed batch bodies: every one answered 200, 400 or 409', async () => {
     const strings = randomStrings(COUNT, SEED + 2);
     const before = server.snapshot().server;
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
@@ -112,10 +138,10 @@ describe(`${COUNT} random byte strings (seed ${SEED})`, () => {
       });
     for (let i = 0; i < strings.length; i += 50) await Promise.all(strings.slice(i, i + 50).map(post));
     agent.destroy();
-    expect([...statuses.keys()].filter((s) => s !== 200 && s !== 400)).toEqual([]);
-    expect((statuses.get(200) ?? 0) + (statuses.get(400) ?? 0)).toBe(COUNT);
-    const { batchesAccepted, batchesBadRequest } = server.snapshot().server;
-    expect(batchesAccepted + batchesBadRequest - before.batchesAccepted - before.batchesBadRequest).toBe(COUNT);
+    expect([...statuses.keys()].filter((s) => s !== 200 && s !== 400 && s !== 409)).toEqual([]);
+    expect((statuses.get(200) ?? 0) + (statuses.get(400) ?? 0) + (statuses.get(409) ?? 0)).toBe(COUNT);
+    const { batchesAccepted, batchesBadRequest, batchesReplayed } = server.snapshot().server;
+    expect(batchesAccepted + batchesBadRequest + batchesReplayed - before.batchesAccepted - before.batchesBadRequest - before.batchesReplayed).toBe(COUNT);
     await stillAnswering('http');
   });
 

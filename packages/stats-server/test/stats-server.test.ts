@@ -68,7 +68,7 @@ describe('statsServer() plugin', () => {
     await plugin.start!({} as never);
     const { url } = plugin.server.address();
     await postBatch(url, { v: 1, metrics: [{ type: 'gauge', name: 'g', value: 4 }] }, { secret: 'k' });
-    expect(await plugin.metrics!.render()).toContain('\ng 4\n');
+    expect(await plugin.metrics!.render()).toContain('\nstats_g 4\n');
     await plugin.stop!();
     expect(() => plugin.server.address()).toThrow('not listening');
   });

@@ -75,9 +75,11 @@ export type StatsTransportErrorKind =
   | 'auth'
   /** Any other 4xx: the server refused the batch. Not retried. */
   | 'rejected'
+  /** 413, or over `maxBatchBytes` before sending: the batch is split in halves and each sent. */
+  | 'too-large'
   /** Retries exhausted: the batch was given up. */
   | 'gave-up'
-  /** The queue was full: the oldest batch was dropped. */
+  /** The queue was full (or the client closing past its bound): the oldest batch was dropped. */
   | 'dropped';
 
 /** A batch could not be delivered; reported through `onError`, never thrown at the caller. */

@@ -1,7 +1,9 @@
 export { StatsClient } from './stats-client.js';
 export type { StatsClientOptions, StatsClientStats, StatsError } from './stats-client.js';
 export type { Pipeline } from './pipeline.js';
-export type { MetricOptions } from './metric-recorder.js';
+export type { MetricOptions, RateOrOptions, TagsInput } from './metric-recorder.js';
+export type { ChildClient, ChildClientOptions } from './child-client.js';
+export type { CheckOptions, EventOptions } from './statsd-encoder.js';
 
 export { StatsClientSettings } from './settings.js';
 export type { CreateClientOptions, LoadSettingsOptions } from './settings.js';
@@ -12,7 +14,7 @@ export { InvalidMetricError, StatsConfigError, StatsTransportError } from './err
 export type { SettingSource, StatsTransportErrorKind } from './errors.js';
 export type { Tags } from '@sightline/stats-protocol';
 
-export type { Batch, CounterRecord, GaugeRecord, MetricRecord, SamplesRecord } from './batch.js';
+export type { Batch, CounterRecord, GaugeRecord, MetricRecord, SamplesRecord, SetRecord } from './batch.js';
 
 export type { SendResult, Transport } from './transports/transport.js';
 export type { StatsTlsOptions } from './transports/http-transport.js';

@@ -6,10 +6,13 @@ import { checkStatsdSafeTags, isValidMetricName, METRIC_NAME_PATTERN, type Tags 
 import type { MetricRecord } from './batch.js';
 import { errorText } from '@sightline/core';
 
+/** Tags as an object (`{ env: 'prod' }`) or, as hot-shots takes them, an array (`['env:prod']`). */
+export type TagsInput = Tags | readonly string[];
+
 /** Per-call options: DogStatsD-style tags and a sample rate in (0, 1]. */
 export interface MetricOptions {
-  /** Tags of this call, added to the client's `tags`. Default none. */
-  readonly tags?: Tags;
+  /** Tags of this call, added to the client's `tags`: an object or hot-shots' `['k:v']` array. Default none. */
+  readonly tags?: TagsInput;
   /**
    * The fraction of calls sent, in (0, 1]; the server scales counts back up. Default the client's
    * `sampleRate` (1).
@@ -17,11 +20,66 @@ export interface MetricOptions {
   readonly sampleRate?: number;
 }
 
+/**
+ * What may follow the value, as in hot-shots: options, a sample rate (then tags), or tags alone.
+ * `incr('a', 1, { tags })`, `increment('a', 1, 0.5, ['k:v'])`, `increment('a', 1, { k: 'v' })`.
+ */
+export type RateOrOptions = MetricOptions | number | TagsInput;
+
+/** `['k:v', ...]` as an object; a problem string when an entry is not `key:value`. */
+export function tagsFromArray(tags: readonly string[]): Tags | string {
+  const out: Record<string, string> = {};
+  for (const t of tags) {
+    const colon = typeof t === 'string' ? t.indexOf(':') : -1;
+    if (colon <= 0) return `tag ${JSON.stringify(t)} is not key:value`;
+    out[t.slice(0, colon)] = t.slice(colon + 1);
+  }
+  return out;
+}
+
+/** Tags as an object, whether given as one or as `['k:v']`; a problem string for a bad array entry. */
+export function tagsToObject(input: TagsInput): Tags | string {
+  return Array.isArray(input) ? tagsFromArray(input as readonly string[]) : (input as Tags);
+}
+
+const OPTION_KEYS = new Set(['tags', 'sampleRate']);
+
+/** Folds hot-shots' positional forms into MetricOptions (undefined for none: the fast path). */
+export function toOptions(rateOrOptions: RateOrOptions | undefined, tags?: TagsInput): MetricOptions | undefined {
+  if (rateOrOptions === undefined) return tags === undefined ? undefined : { tags };
+  if (typeof rateOrOptions === 'number') return tags === undefined ? { sampleRate: rateOrOptions } : { sampleRate: rateOrOptions, tags };
+  if (Array.isArray(rateOrOptions)) return { tags: rateOrOptions as readonly string[] };
+  if (rateOrOptions !== null && typeof rateOrOptions === 'object') {
+    const keys = Object.keys(rateOrOptions);
+    if (keys.length > 0 && keys.every((k) => OPTION_KEYS.has(k))) return rateOrOptions as MetricOptions;
+    return { tags: rateOrOptions as Tags };
+  }
+  // Anything else is not tags: passed on as such, to be reported as invalid.
+  return { tags: rateOrOptions as unknown as Tags };
+}
+
 interface ValueEntry {
   readonly name: string;
   readonly tags: Tags | undefined;
   value: number;
+  /** Metric calls aggregated into this value: what delivery counts report as values. */
+  calls: number;
 }
+
+/** Records of one batch, with the values (calls, samples) each carries. */
+export interface RecordChunk {
+  readonly metrics: MetricRecord[];
+  readonly counts: number[];
+}
+
+interface SetEntry {
+  readonly name: string;
+  readonly tags: Tags | undefined;
+  readonly members: Set<string>;
+}
+
+/** Set members go on StatsD lines and in JSON: none of `| : , #` or a newline, 1 to 200 characters. */
+const BAD_MEMBER = /[|:,#\n\r]/;
 
 interface SamplesEntry {
   readonly name: string;
@@ -43,6 +101,7 @@ export interface RecorderContext {
 }
 
 const tagKeyCache = new WeakMap<object, string>();
+const arrayTagCache = new WeakMap<readonly string[], Tags>();
 
 /** A stable key for a tag set: sorted `k=v` pairs. */
 function tagsKey(tags: Tags): string {
@@ -68,6 +127,7 @@ export abstract class MetricRecorder {
   private gauges = new Map<string, ValueEntry>();
   private timers = new Map<string, SamplesEntry>();
   private hists = new Map<string, SamplesEntry>();
+  private sets = new Map<string, SetEntry>();
   /** Values held: one per counter or gauge series, one per sample. */
   protected size = 0;
   protected closedForRecording = false;
@@ -82,29 +142,45 @@ export abstract class MetricRecorder {
   protected abstract onFull(): void;
 
   /** Adds `value` (default 1) to a counter. */
-  incr(name: string, value?: number, options?: MetricOptions): void {
+  incr(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    if (value !== null && typeof value === 'object') return this.incr(name, 1, value);
+    const options = rateOrOptions === undefined && tags === undefined ? undefined : toOptions(rateOrOptions, tags);
     const v = value === undefined ? 1 : value;
     if (options === undefined && this.plain && Number.isFinite(v)) {
       const entry = this.counters.get(name);
       if (entry !== undefined) {
         entry.value += v;
+        entry.calls++;
         return;
       }
     }
     this.recordValue(this.counters, 'counter', name, v, options);
   }
 
+  /** hot-shots' name for `incr`. */
+  increment(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.incr(name, value, rateOrOptions, tags);
+  }
+
   /** Subtracts `value` (default 1) from a counter. */
-  decr(name: string, value?: number, options?: MetricOptions): void {
-    this.incr(name, value === undefined ? -1 : typeof value === 'number' ? -value : value, options);
+  decr(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    if (value !== null && typeof value === 'object') return this.incr(name, -1, value);
+    this.incr(name, value === undefined ? -1 : typeof value === 'number' ? -value : value, rateOrOptions, tags);
+  }
+
+  /** hot-shots' name for `decr`. */
+  decrement(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.decr(name, value, rateOrOptions, tags);
   }
 
   /** Sets a gauge; the last value in a flush window wins. */
-  gauge(name: string, value: number, options?: MetricOptions): void {
+  gauge(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    const options = rateOrOptions === undefined && tags === undefined ? undefined : toOptions(rateOrOptions, tags);
     if (options === undefined && this.plain && Number.isFinite(value)) {
       const entry = this.gauges.get(name);
       if (entry !== undefined) {
         entry.value = value;
+        entry.calls++;
         return;
       }
     }
@@ -112,23 +188,90 @@ export abstract class MetricRecorder {
   }
 
   /** Records a duration in milliseconds; every sample is kept. */
-  time(name: string, ms: number, options?: MetricOptions): void {
-    this.recordSample(this.timers, name, ms, options);
+  time(name: string, ms: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.recordSample(this.timers, name, ms, rateOrOptions === undefined && tags === undefined ? undefined : toOptions(rateOrOptions, tags));
   }
 
   /** Alias of `time`, for hot-shots users. */
-  timing(name: string, ms: number, options?: MetricOptions): void {
-    this.recordSample(this.timers, name, ms, options);
+  timing(name: string, ms: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.time(name, ms, rateOrOptions, tags);
   }
 
   /** Records a histogram sample; every sample is kept. */
-  hist(name: string, value: number, options?: MetricOptions): void {
-    this.recordSample(this.hists, name, value, options);
+  hist(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.recordSample(this.hists, name, value, rateOrOptions === undefined && tags === undefined ? undefined : toOptions(rateOrOptions, tags));
   }
 
   /** Alias of `hist`. */
-  histogram(name: string, value: number, options?: MetricOptions): void {
-    this.recordSample(this.hists, name, value, options);
+  histogram(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.hist(name, value, rateOrOptions, tags);
+  }
+
+  /** hot-shots' `distribution`: recorded and sent as a histogram (every sample kept). */
+  distribution(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.hist(name, value, rateOrOptions, tags);
+  }
+
+  /** Counts distinct members (a StatsD set); members are strings or numbers. */
+  set(name: string, member: string | number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    try {
+      const options = toOptions(rateOrOptions, tags);
+      const rate = this.rateOf(name, options, true);
+      if (rate === 0) return;
+      const text = typeof member === 'number' && Number.isFinite(member) ? String(member) : member;
+      if (typeof text !== 'string' || text.length === 0 || text.length > 200 || BAD_MEMBER.test(text)) {
+        this.ctx.reportInvalid(String(name), `set member ${JSON.stringify(String(member)).slice(0, 60)} must be 1 to 200 characters without | : , # or a newline`);
+        return;
+      }
+      const key = this.keyOf(name, options?.tags, 1);
+      if (key === undefined) return;
+      let entry = this.sets.get(key);
+      if (entry === undefined) {
+        const full = this.fullName(name);
+        if (full === undefined) return;
+        const merged = this.mergeTags(name, options?.tags);
+        if (merged === null) return;
+        entry = { name: full, tags: merged, members: new Set() };
+        this.sets.set(key, entry);
+      }
+      if (entry.members.has(text)) return;
+      entry.members.add(text);
+      if (++this.size >= this.ctx.maxBatchSize) this.full();
+    } catch (error) {
+      this.ctx.reportInvalid(String(name), `recording failed: ${errorText(error)}`);
+    }
+  }
+
+  /** hot-shots' name for `set`. */
+  unique(name: string, member: string | number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.set(name, member, rateOrOptions, tags);
+  }
+
+  /**
+   * Wraps a function so each call records its duration in ms as a timer (hot-shots' `timer`). The
+   * wrapper returns and throws what `fn` does.
+   */
+  timer<A extends unknown[], R>(fn: (...args: A) => R, name: string, rateOrOptions?: RateOrOptions, tags?: TagsInput): (...args: A) => R {
+    return (...args: A): R => {
+      const start = performance.now();
+      try {
+        return fn(...args);
+      } finally {
+        this.time(name, performance.now() - start, rateOrOptions, tags);
+      }
+    };
+  }
+
+  /** Wraps an async function so each call records the time until its promise settles (hot-shots' `asyncTimer`). */
+  asyncTimer<A extends unknown[], R>(fn: (...args: A) => Promise<R>, name: string, rateOrOptions?: RateOrOptions, tags?: TagsInput): (...args: A) => Promise<R> {
+    return async (...args: A): Promise<R> => {
+      const start = performance.now();
+      try {
+        return await fn(...args);
+      } finally {
+        this.time(name, performance.now() - start, rateOrOptions, tags);
+      }
+    };
   }
 
   private recordSample(map: Map<string, SamplesEntry>, name: string, value: number, options: MetricOptions | undefined): void {
@@ -177,7 +320,7 @@ export abstract class MetricRecorder {
         if (full === undefined) return;
         const merged = this.mergeTags(name, tags);
         if (merged === null) return;
-        entry = { name: full, tags: merged, value: 0 };
+        entry = { name: full, tags: merged, value: 0, calls: 1 };
         map.set(key, entry);
         if (type === 'counter') entry.value = value / rate;
         else entry.value = value;
@@ -186,6 +329,7 @@ export abstract class MetricRecorder {
       }
       if (type === 'counter') entry.value += value / rate;
       else entry.value = value;
+      entry.calls++;
     } catch (error) {
       this.ctx.reportInvalid(String(name), `recording failed: ${errorText(error)}`);
     }
@@ -221,7 +365,9 @@ export abstract class MetricRecorder {
     return false;
   }
 
-  private keyOf(name: string, tags: Tags | undefined, rate: number): string | undefined {
+  private keyOf(name: string, input: TagsInput | undefined, rate: number): string | undefined {
+    const tags = this.tagsOf(name, input);
+    if (tags === null) return undefined;
     if (typeof name !== 'string') {
       this.ctx.reportInvalid(String(name), `name must be a string, got ${typeof name}`);
       return undefined;
@@ -245,8 +391,26 @@ export abstract class MetricRecorder {
     return undefined;
   }
 
+  /** Per-call tags as an object (an array converted once); null when invalid (reported). */
+  private tagsOf(name: string, input: TagsInput | undefined): Tags | undefined | null {
+    if (!Array.isArray(input)) return input as Tags | undefined;
+    let tags = arrayTagCache.get(input);
+    if (tags === undefined) {
+      const parsed = tagsFromArray(input);
+      if (typeof parsed === 'string') {
+        this.ctx.reportInvalid(String(name), parsed);
+        return null;
+      }
+      tags = parsed;
+      arrayTagCache.set(input, tags);
+    }
+    return tags;
+  }
+
   /** Global tags under per-call tags; null when the call's tags are invalid. */
-  private mergeTags(name: string, tags: Tags | undefined): Tags | undefined | null {
+  private mergeTags(name: string, input: TagsInput | undefined): Tags | undefined | null {
+    const tags = this.tagsOf(name, input);
+    if (tags === null) return null;
     if (tags === undefined) return this.ctx.globalTags;
     const problem = checkStatsdSafeTags(tags);
     if (problem) {
@@ -259,42 +423,41 @@ export abstract class MetricRecorder {
 
   /** True when nothing is buffered. */
   protected isEmpty(): boolean {
-    return this.counters.size === 0 && this.gauges.size === 0 && this.timers.size === 0 && this.hists.size === 0;
+    return this.counters.size === 0 && this.gauges.size === 0 && this.timers.size === 0 && this.hists.size === 0 && this.sets.size === 0;
   }
 
   /**
    * Takes everything buffered as records, in chunks of at most `maxBatchSize` values (a timer with
    * more samples than that is split), and starts a new window.
    */
-  protected drain(): MetricRecord[][] {
+  protected drain(): RecordChunk[] {
     const max = this.ctx.maxBatchSize;
-    const chunks: MetricRecord[][] = [];
-    let chunk: MetricRecord[] = [];
+    const chunks: RecordChunk[] = [];
+    let chunk: RecordChunk = { metrics: [], counts: [] };
     let room = max;
-    const push = (record: MetricRecord, size: number): void => {
-      if (room < size && chunk.length > 0) {
-        chunks.push(chunk);
-        chunk = [];
-        room = max;
-      }
-      chunk.push(record);
-      room -= size;
+    const next = (): void => {
+      chunks.push(chunk);
+      chunk = { metrics: [], counts: [] };
+      room = max;
     };
-    for (const e of this.counters.values()) push(withTags({ type: 'counter', name: e.name, value: e.value }, e.tags), 1);
-    for (const e of this.gauges.values()) push(withTags({ type: 'gauge', name: e.name, value: e.value }, e.tags), 1);
+    const push = (record: MetricRecord, calls: number): void => {
+      if (room < 1) next();
+      chunk.metrics.push(record);
+      chunk.counts.push(calls);
+      room -= 1;
+    };
+    for (const e of this.counters.values()) push(withTags({ type: 'counter', name: e.name, value: e.value }, e.tags), e.calls);
+    for (const e of this.gauges.values()) push(withTags({ type: 'gauge', name: e.name, value: e.value }, e.tags), e.calls);
     const samples = (type: 'timer' | 'histogram', map: Map<string, SamplesEntry>): void => {
       for (const e of map.values()) {
         let start = 0;
         while (start < e.values.length) {
-          if (room === 0) {
-            chunks.push(chunk);
-            chunk = [];
-            room = max;
-          }
+          if (room === 0) next();
           const take = Math.min(room, e.values.length - start);
           const values = start === 0 && take === e.values.length ? e.values : e.values.slice(start, start + take);
           const record = withTags({ type, name: e.name, values }, e.tags);
-          chunk.push(e.sampleRate < 1 ? { ...record, sampleRate: e.sampleRate } : record);
+          chunk.metrics.push(e.sampleRate < 1 ? { ...record, sampleRate: e.sampleRate } : record);
+          chunk.counts.push(take);
           room -= take;
           start += take;
         }
@@ -302,11 +465,24 @@ export abstract class MetricRecorder {
     };
     samples('timer', this.timers);
     samples('histogram', this.hists);
-    if (chunk.length > 0) chunks.push(chunk);
+    for (const e of this.sets.values()) {
+      const members = [...e.members];
+      let start = 0;
+      while (start < members.length) {
+        if (room === 0) next();
+        const take = Math.min(room, members.length - start);
+        chunk.metrics.push(withTags({ type: 'set', name: e.name, values: members.slice(start, start + take) }, e.tags));
+        chunk.counts.push(take);
+        room -= take;
+        start += take;
+      }
+    }
+    if (chunk.metrics.length > 0) chunks.push(chunk);
     this.counters = new Map();
     this.gauges = new Map();
     this.timers = new Map();
     this.hists = new Map();
+    this.sets = new Map();
     this.size = 0;
     return chunks;
   }

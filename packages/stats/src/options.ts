@@ -3,7 +3,7 @@
 // `StatsClientSettings.load()` resolve through here, so a value is validated the same way wherever
 // it came from, and an error names the setting and its source.
 import { closestName, opt, validateField, type Field, type OptionsErrorFactory, type Shape } from '@sightline/core';
-import { checkStatsdSafeTags, isValidMetricName, METRIC_NAME_PATTERN, type Tags } from '@sightline/stats-protocol';
+import { checkStatsdSafeTags, DEFAULT_MAX_BODY_BYTES, isValidMetricName, METRIC_NAME_PATTERN, type Tags } from '@sightline/stats-protocol';
 import { describeSettingOrigin, StatsConfigError, type SettingSource } from './errors.js';
 
 /**
@@ -14,8 +14,12 @@ export const PROTOCOLS = Object.freeze(['http', 'ws', 'udp', 'tcp', 'uds'] as co
 /** One of {@link PROTOCOLS}. */
 export type Protocol = (typeof PROTOCOLS)[number];
 
-/** The StatsD dialect spoken by the udp / tcp / uds transports. */
-export const FLAVOURS = Object.freeze(['statsd', 'dogstatsd', 'telegraf'] as const);
+/**
+ * The StatsD dialect spoken by the udp / tcp / uds transports. `statsd` (Etsy) sends histograms as
+ * timers, since Etsy counts `|h`; `sightline` is for @sightline/stats-server's StatsD listener:
+ * histograms as `|h` (they stay histograms, never seconds), tags as `|#k:v`.
+ */
+export const FLAVOURS = Object.freeze(['statsd', 'dogstatsd', 'telegraf', 'sightline'] as const);
 /** One of {@link FLAVOURS}. */
 export type Flavour = (typeof FLAVOURS)[number];
 
@@ -29,31 +33,47 @@ export interface StatsClientConfig {
   readonly destPort?: number;
   /** HMAC secret for http and ws; required for them. Never sent, logged or printed. No default. */
   readonly secret?: string;
-  /** Prepended to every name as `prefix.name`. Default none. */
+  /** Prepended to every name as `prefix.name` (`orders.` is taken as `orders`, as hot-shots users write it). Default none. */
   readonly prefix?: string;
-  /** https / wss instead of http / ws. Default false. */
+  /** https / wss instead of http / ws. On by default when `destPort` is 443; `tls: false` turns it off. */
   readonly tls?: boolean;
   /** Unix socket path for `uds`; required for it. No default. */
   readonly socketPath?: string;
-  /** StatsD dialect for udp / tcp / uds: how histograms and tags are written. Default `statsd`. */
+  /** StatsD dialect for udp / tcp / uds: how histograms and tags are written (`sightline` for stats-server). Default `statsd`. */
   readonly flavour?: Flavour;
   /** How often the client's own buffer is flushed, in milliseconds; 0 disables the timer (flush() by hand). Default 1000. */
   readonly flushIntervalMs?: number;
   /** A batch is cut when it holds this many values (one per counter or gauge, one per sample). Default 10 000. */
   readonly maxBatchSize?: number;
-  /** Batches waiting for the server; past it the oldest is dropped and counted. Default 100. */
+  /**
+   * Largest JSON body (http) or frame (ws) a batch becomes, in bytes; a larger one is split in halves.
+   * Fits the server's `maxBodyBytes`. Default 1 MiB (1 048 576).
+   */
+  readonly maxBatchBytes?: number;
+  /** Batches waiting for the server; past it the oldest is dropped and counted. Default 1000. */
   readonly maxQueuedBatches?: number;
+  /**
+   * Memory the queue may hold, estimated in bytes: past it, while the receiver is away or too slow,
+   * the oldest batch is dropped and counted in values. Pipelines wait for room instead while it keeps pace.
+   * Default 32 MiB.
+   */
+  readonly maxQueuedBytes?: number;
+  /** `close()` resolves within this many milliseconds; what is undelivered then is dropped and counted. Default 10 000. */
+  readonly closeTimeoutMs?: number;
   /** Retries per batch after network errors and 5xx (never after 4xx). Default 5. */
   readonly maxRetries?: number;
   /** First retry delay in milliseconds; doubles per attempt up to `retryMaxMs`. Default 100. */
   readonly retryBaseMs?: number;
   /** Largest retry delay, in milliseconds. Default 10 000. */
   readonly retryMaxMs?: number;
-  /** Timeout per request (http), per ack (ws) and per connect, in milliseconds. Default 5000. */
+  /** Timeout per request (http), per ack (ws), per connect, per socket write (udp, tcp, uds), in milliseconds. Default 5000. */
   readonly timeoutMs?: number;
-  /** Largest UDP datagram the StatsD transports send, in bytes (64 to 65 507). Default 1432. */
+  /** Largest UDP datagram the StatsD transports send, in bytes (64 to 65 507): 1432 by default, 16384 to a loopback address. */
   readonly maxPacketBytes?: number;
-  /** UDP pacing: bytes sent per millisecond at most, so the daemon's socket buffer is not overrun. Default 5728. */
+  /**
+   * UDP pacing: bytes sent per millisecond at most, so the daemon's socket buffer is not overrun. To
+   * a loopback receiver on Linux the pace follows its unread backlog instead. Default 5728.
+   */
   readonly udpBytesPerMs?: number;
   /** Default sample rate, in (0, 1], for calls that give none. Default 1. */
   readonly sampleRate?: number;
@@ -76,12 +96,15 @@ export interface ResolvedConfig {
   readonly flavour: Flavour;
   readonly flushIntervalMs: number;
   readonly maxBatchSize: number;
+  readonly maxBatchBytes: number;
   readonly maxQueuedBatches: number;
+  readonly maxQueuedBytes: number;
+  readonly closeTimeoutMs: number;
   readonly maxRetries: number;
   readonly retryBaseMs: number;
   readonly retryMaxMs: number;
   readonly timeoutMs: number;
-  readonly maxPacketBytes: number;
+  readonly maxPacketBytes: number | undefined;
   readonly udpBytesPerMs: number;
   readonly sampleRate: number;
   readonly tags: Tags | undefined;
@@ -97,6 +120,8 @@ interface SettingSpec {
   readonly max?: number;
   /** Extra check on a typed value: a problem, or undefined. */
   readonly check?: (value: never) => string | undefined;
+  /** Rewrites a typed value before the check (e.g. a trailing dot off a prefix). */
+  readonly normalize?: (value: never) => unknown;
   readonly describe: string;
 }
 
@@ -105,18 +130,27 @@ export const SETTING_SPECS: Readonly<Record<SettingName, SettingSpec>> = Object.
   destHost: { kind: 'string', default: '127.0.0.1', describe: 'host name or IP of the stats server', check: nonEmpty },
   destPort: { kind: 'int', min: 1, max: 65535, default: 8125, describe: 'port of the stats server' },
   secret: { kind: 'string', default: undefined, describe: 'HMAC secret for http and ws', check: (v: string) => (v.length === 0 ? 'must not be empty' : undefined) },
-  prefix: { kind: 'string', default: '', describe: 'prepended to every metric name as prefix.name', check: checkPrefix },
+  prefix: {
+    kind: 'string',
+    default: '',
+    describe: 'prepended to every metric name as prefix.name',
+    normalize: (v: string) => v.replace(/\.+$/, ''),
+    check: checkPrefix,
+  },
   tls: { kind: 'bool', default: false, describe: 'use https / wss' },
   socketPath: { kind: 'string', default: undefined, describe: 'Unix socket path for uds', check: nonEmpty },
-  flavour: { kind: 'enum', values: FLAVOURS, default: 'statsd', describe: 'StatsD dialect: statsd, dogstatsd or telegraf' },
+  flavour: { kind: 'enum', values: FLAVOURS, default: 'statsd', describe: 'StatsD dialect: statsd, dogstatsd, telegraf or sightline' },
   flushIntervalMs: { kind: 'int', min: 0, max: 2_147_483_647, default: 1000, describe: 'flush period of the client buffer, 0 for none' },
   maxBatchSize: { kind: 'int', min: 1, max: 10_000_000, default: 10_000, describe: 'values per batch' },
-  maxQueuedBatches: { kind: 'int', min: 1, max: 1_000_000, default: 100, describe: 'batches kept while the server is away' },
+  maxBatchBytes: { kind: 'int', min: 1024, max: 1_073_741_824, default: DEFAULT_MAX_BODY_BYTES, describe: 'largest http body / ws frame of a batch' },
+  maxQueuedBatches: { kind: 'int', min: 1, max: 1_000_000, default: 1000, describe: 'batches kept while the server is away' },
+  maxQueuedBytes: { kind: 'int', min: 1024, max: 17_179_869_184, default: 32 * 1024 * 1024, describe: 'memory kept while the server is away, in bytes' },
+  closeTimeoutMs: { kind: 'int', min: 0, max: 3_600_000, default: 10_000, describe: 'close() resolves within this' },
   maxRetries: { kind: 'int', min: 0, max: 1_000_000, default: 5, describe: 'retries per batch after network errors and 5xx' },
   retryBaseMs: { kind: 'int', min: 1, max: 3_600_000, default: 100, describe: 'first retry delay' },
   retryMaxMs: { kind: 'int', min: 1, max: 3_600_000, default: 10_000, describe: 'largest retry delay' },
   timeoutMs: { kind: 'int', min: 1, max: 3_600_000, default: 5000, describe: 'request, ack and connect timeout' },
-  maxPacketBytes: { kind: 'int', min: 64, max: 65_507, default: 1432, describe: 'largest UDP datagram' },
+  maxPacketBytes: { kind: 'int', min: 64, max: 65_507, default: undefined, describe: 'largest UDP datagram (1432; 16384 to loopback)' },
   udpBytesPerMs: { kind: 'int', min: 64, max: 1_000_000_000, default: 4 * 1432, describe: 'UDP pacing, bytes per millisecond' },
   sampleRate: { kind: 'number', min: Number.MIN_VALUE, max: 1, default: 1, describe: 'default sample rate, in (0, 1]' },
   tags: { kind: 'tags', default: undefined, describe: 'tags on every metric (k:v,k2:v2 in argv and env)' },
@@ -222,12 +256,15 @@ export function coerceSetting(name: SettingName, input: SettingInput): unknown {
   const fail = (problem: string): never => {
     throw new StatsConfigError(name, input.source, input.origin, problem);
   };
-  const value = input.raw && typeof input.value === 'string' ? parseRaw(name, input.value, fail) : input.value;
+  const spec = SETTING_SPECS[name];
+  let value = input.raw && typeof input.value === 'string' ? parseRaw(name, input.value, fail) : input.value;
+  // Rewrites a typed value before the check (a trailing dot off a prefix).
+  if (spec.normalize && typeof value === 'string') value = spec.normalize(value as never);
   validateField(settingField(name), value, name, {
     source: input.origin,
     error: (_message, details) => new StatsConfigError(name, input.source, input.origin, details.problem ?? 'invalid'),
   });
-  return SETTING_SPECS[name].kind === 'tags' ? Object.freeze({ ...(value as Tags) }) : value;
+  return spec.kind === 'tags' ? Object.freeze({ ...(value as Tags) }) : value;
 }
 
 /**
@@ -250,6 +287,11 @@ export function resolveConfig(layers: readonly SettingInputs[], caller = 'StatsC
       values[name] = SETTING_SPECS[name].default;
       origins[name] = { source: 'default', origin: 'default' };
     }
+  }
+  // The seed's rule: port 443 means TLS, unless tls is set explicitly.
+  if (values.destPort === 443 && origins.tls.source === 'default' && (values.protocol === 'http' || values.protocol === 'ws')) {
+    values.tls = true;
+    origins.tls = { source: 'default', origin: 'default (destPort 443)' };
   }
   // A setting left at its default is named by who asked: "missing option `secret` in new StatsClient()".
   const at = (name: SettingName): [SettingSource, string] => [origins[name].source, origins[name].origin];
@@ -314,6 +356,7 @@ export function describeConfig(config: ResolvedConfig): Record<string, unknown> 
 export const STATS_CLIENT_SHAPE: Shape = Object.freeze({
   ...Object.fromEntries(SETTING_NAMES.map((name) => [name, settingField(name)])),
   onError: opt.function(),
+  mock: opt.boolean({ env: false }),
   transport: opt.any({ env: false }),
   tlsOptions: opt.any({ env: false }),
 });

@@ -1,10 +1,9 @@
 // A pipeline: a private aggregation window sent as one batch when it ends (the seed's
 // `with client.pipeline() as pipe`). In TypeScript: a callback, `using` or `await using`.
-import type { MetricRecord } from './batch.js';
-import { MetricRecorder, type RecorderContext } from './metric-recorder.js';
+import { MetricRecorder, type RecordChunk, type RecorderContext } from './metric-recorder.js';
 
 /** Hands a pipeline's records to its client; resolves when they are delivered or given up. */
-export type SubmitRecords = (chunks: MetricRecord[][]) => Promise<void>;
+export type SubmitRecords = (chunks: readonly RecordChunk[]) => Promise<void>;
 
 /**
  * A private aggregation window of a client, sent as one batch when it ends: `client.pipeline((pipe) => ...)`,

@@ -3,13 +3,18 @@
 // A metric call never throws and never blocks; failures are logged, counted and reported.
 import { inspect } from 'node:util';
 import { errorText, getLogger, runSettled, WarningThrottle } from '@sightline/core';
-import { recordSize, type Batch, type MetricRecord } from './batch.js';
+import { checkStatsdSafeTags, type Tags } from '@sightline/stats-protocol';
+import { makeBatch, type Batch } from './batch.js';
 import { InvalidMetricError, type StatsTransportError, type StatsTransportErrorKind } from './errors.js';
-import { MetricRecorder, type RecorderContext } from './metric-recorder.js';
+import { MetricRecorder, tagsToObject, type RecordChunk, type RecorderContext, type TagsInput } from './metric-recorder.js';
 import { describeConfig, optionsLayer, resolveConfig, type Protocol, type ResolvedConfig, type StatsClientConfig } from './options.js';
 import { Pipeline } from './pipeline.js';
 import { SendQueue, type DeliveryCounts } from './send-queue.js';
+import { ChildClient, type ChildClientOptions } from './child-client.js';
+import { encodeCheck, encodeEvent, encodeStatsdLines, type CheckOptions, type EventOptions } from './statsd-encoder.js';
 import { createTransport } from './transports/create-transport.js';
+import { InMemoryTransport } from './transports/in-memory-transport.js';
+import { StatsdTransport } from './transports/statsd-transport.js';
 import type { StatsTlsOptions } from './transports/http-transport.js';
 import type { Transport } from './transports/transport.js';
 
@@ -29,22 +34,34 @@ export interface StatsClientOptions extends StatsClientConfig {
   readonly transport?: Transport;
   /** https / wss: a private CA or, for tests, `rejectUnauthorized: false`. */
   readonly tlsOptions?: StatsTlsOptions;
+  /**
+   * hot-shots' mock mode: nothing leaves the process; what would have been sent is kept in memory
+   * and shown as StatsD lines by `mockBuffer` (after a flush). No secret is needed.
+   */
+  readonly mock?: boolean;
 }
 
-/** Counts since the client started. */
+/**
+ * Counts since the client started. `...Metrics` count records (one per series in a batch);
+ * `...Values` count what they carried: every metric call aggregated into a counter or gauge, every
+ * timer and histogram sample (500 `incr('x')` calls sent as one record are 1 metric, 500 values).
+ */
 export interface StatsClientStats {
-  /** Batches / metric records the server (or socket) took. */
+  /** Batches / metric records / values the server (or socket) took. */
   readonly sentBatches: number;
   /** Metric records in the batches sent. */
   readonly sentMetrics: number;
-  /** Dropped from a full queue, or after close. */
+  readonly sentValues: number;
+  /** Dropped from a full queue (past `maxQueuedBytes` while the receiver is away), or after close. */
   readonly droppedBatches: number;
   /** Metric records in the batches dropped. */
   readonly droppedMetrics: number;
+  readonly droppedValues: number;
   /** Refused (4xx, 401) or given up after retries. */
   readonly failedBatches: number;
   /** Metric records in the batches that failed. */
   readonly failedMetrics: number;
+  readonly failedValues: number;
   /** Metric calls dropped for a bad name, tags, value or sample rate, or after close. */
   readonly invalidMetrics: number;
   /** Metrics a server took in a batch but refused on their own (from its response). */
@@ -53,9 +70,11 @@ export interface StatsClientStats {
   readonly retries: number;
   /** Batches waiting or in flight now. */
   readonly queuedBatches: number;
+  /** Estimated memory of the batches queued now (bounded by `maxQueuedBytes`). */
+  readonly queuedBytes: number;
 }
 
-const CLIENT_ONLY_OPTIONS = ['onError', 'transport', 'tlsOptions'];
+const CLIENT_ONLY_OPTIONS = ['onError', 'transport', 'tlsOptions', 'mock'];
 
 /**
  * A StatsD-style metrics client (`incr`, `gauge`, `time`, `hist`) that aggregates in memory and sends batches
@@ -78,17 +97,28 @@ export class StatsClient extends MetricRecorder {
   readonly #collectors = new Set<() => void>();
   readonly #timer: NodeJS.Timeout | undefined;
   #seq = 0;
+  /** Events and checks of a mock client (not metrics: never aggregated). */
+  readonly #mockLines: string[] = [];
+  /** `droppedValues` when the current outage began (for the line logged when it ends). */
+  #droppedAtOutage = 0;
   #closing: Promise<void> | undefined;
 
   constructor(options: StatsClientOptions = {}) {
-    const { config } = resolveConfig([optionsLayer(options, CLIENT_ONLY_OPTIONS, 'new StatsClient()')], 'new StatsClient()');
+    const mock = options.mock === true;
+    const layers = [optionsLayer(options, CLIENT_ONLY_OPTIONS, 'new StatsClient()')];
+    // A mock needs no secret: it speaks StatsD lines to memory.
+    if (mock && options.protocol === undefined) layers.push({ protocol: { value: 'udp', source: 'default', origin: 'default (mock)', raw: false } });
+    const { config } = resolveConfig(layers, 'new StatsClient()');
     const counts = {
       sentBatches: 0,
       sentMetrics: 0,
+      sentValues: 0,
       droppedBatches: 0,
       droppedMetrics: 0,
+      droppedValues: 0,
       failedBatches: 0,
       failedMetrics: 0,
+      failedValues: 0,
       retries: 0,
       rejectedMetrics: 0,
       invalidMetrics: 0,
@@ -110,12 +140,12 @@ export class StatsClient extends MetricRecorder {
     this.#config = config;
     this.#counts = counts;
     this.#onError = options.onError;
-    this.#transport = options.transport ?? createTransport(config, options.tlsOptions);
-    this.protocol = options.transport ? options.transport.protocol : config.protocol;
+    this.#transport = options.transport ?? (mock ? new InMemoryTransport() : createTransport(config, options.tlsOptions));
+    this.protocol = options.transport || mock ? this.#transport.protocol : config.protocol;
     this.prefix = config.prefix;
     this.#queue = new SendQueue(this.#transport, config, counts, {
       delivered: () => this.onDelivered(),
-      failed: (error) => this.onFailed(error),
+      failed: (error, batch) => this.onFailed(error, batch),
     });
     if (config.flushIntervalMs > 0) {
       this.#timer = setInterval(() => this.cut(), config.flushIntervalMs);
@@ -129,23 +159,91 @@ export class StatsClient extends MetricRecorder {
   }
 
   /**
-   * A pipeline: its metrics are aggregated apart and sent as one batch when it ends.
-   * - `client.pipeline(pipe => { ... })`: sync or async body; sent when it returns or settles
-   *   (even if it throws); returns what the body returns.
+   * A pipeline: its metrics are aggregated apart and sent as one batch (or batch-sized parts) when
+   * it ends. Its batches wait for room in the queue while the receiver keeps pace, so a burst of
+   * any size is not dropped.
+   * - `await client.pipeline(pipe => { ... })`: sync or async body; sent when it returns or settles
+   *   (even if it throws); resolves to what the body returns once its values are delivered or given
+   *   up. A sync body that throws throws at once (after sending what it recorded).
    * - `using pipe = client.pipeline()`: sent when the block exits.
    * - `await using pipe = client.pipeline()`: sent when the block exits, and awaited.
    */
   pipeline(): Pipeline;
   /**
-   * Runs `body` with a fresh pipeline and sends it when `body` returns or settles; returns what `body`
-   * returns.
+   * Runs `body` with a fresh pipeline and sends it when `body` returns or settles; the promise resolves
+   * to what `body` returns once that delivery is done (or rejects with what `body` threw).
    */
-  pipeline<R>(body: (pipe: Pipeline) => R): R;
-  pipeline<R>(body?: (pipe: Pipeline) => R): Pipeline | R {
-    const pipe = new Pipeline(this.ctx, (chunks) => this.submit(chunks));
+  pipeline<R>(body: (pipe: Pipeline) => R): Promise<Awaited<R>>;
+  pipeline<R>(body?: (pipe: Pipeline) => R): Pipeline | Promise<Awaited<R>> {
+    const pipe = new Pipeline(this.ctx, (chunks) => this.submit(chunks, true));
     if (body === undefined) return pipe;
-    const end = () => pipe.end();
-    return runSettled(() => body(pipe), end, end);
+    // The pipeline is sent when the body ends, either way; the promise settles after that delivery.
+    let sent: Promise<void> = Promise.resolve();
+    const send = (): void => {
+      sent = pipe.send();
+    };
+    const result = runSettled(() => body(pipe), send, send);
+    return Promise.resolve(result).finally(() => sent) as Promise<Awaited<R>>;
+  }
+
+  /**
+   * A view of this client with its own prefix, suffix and tags (hot-shots' `childClient`), sharing
+   * this client's buffer, queue and transport.
+   */
+  childClient(options: ChildClientOptions = {}): ChildClient {
+    return new ChildClient(this, options);
+  }
+
+  /**
+   * A DogStatsD event (flavour `dogstatsd` over udp, tcp or uds), sent at once. Elsewhere, or with an
+   * unusable title, the call is dropped, counted and reported as an invalid metric.
+   */
+  event(title: string, text = '', options: EventOptions = {}, tags?: TagsInput): void {
+    this.sendDogLine('event', (t) => encodeEvent(title, text, options, t), tags);
+  }
+
+  /** A DogStatsD service check, status 0 ok, 1 warning, 2 critical, 3 unknown (flavour `dogstatsd`). */
+  check(name: string, status: 0 | 1 | 2 | 3, options: CheckOptions = {}, tags?: TagsInput): void {
+    this.sendDogLine('check', (t) => encodeCheck(name, status, options, t), tags);
+  }
+
+  /** With `mock: true`: every StatsD line delivered so far (hot-shots' `mockBuffer`). */
+  get mockBuffer(): string[] {
+    const t = this.#transport;
+    if (!(t instanceof InMemoryTransport)) return [];
+    return [...this.#mockLines, ...encodeStatsdLines(t.metrics, this.#config.flavour, 65_536)];
+  }
+
+  private sendDogLine(what: 'event' | 'check', encode: (tags: Tags | undefined) => string | undefined, tags: TagsInput | undefined): void {
+    try {
+      if (this.closedForRecording) return this.reportInvalid(what, 'the client is closed');
+      const t = this.#transport;
+      const dog = this.#config.flavour === 'dogstatsd' && (t instanceof StatsdTransport || t instanceof InMemoryTransport);
+      if (!dog) return this.reportInvalid(what, `DogStatsD ${what}s need flavour dogstatsd over udp, tcp or uds`);
+      const own = tags === undefined ? undefined : tagsToObject(tags);
+      if (typeof own === 'string') return this.reportInvalid(what, own);
+      const merged = own === undefined ? this.#config.tags : { ...this.#config.tags, ...own };
+      const problem = merged === undefined ? undefined : checkStatsdSafeTags(merged);
+      if (problem) return this.reportInvalid(what, problem);
+      const line = encode(merged);
+      if (line === undefined) return this.reportInvalid(what, `the ${what} has no usable ${what === 'event' ? 'title' : 'name or status'}`);
+      if (t instanceof InMemoryTransport) {
+        this.#mockLines.push(line);
+        return;
+      }
+      void (t as StatsdTransport).sendLines([line]).then(
+        (result) => {
+          if (result.ok) this.#counts.sentValues++;
+          else {
+            this.#counts.failedValues++;
+            this.onFailed(result.error, { seq: 0, metrics: [], size: 1 });
+          }
+        },
+        () => undefined,
+      );
+    } catch (error) {
+      this.reportInvalid(what, `sending failed: ${errorText(error)}`);
+    }
   }
 
   /**
@@ -166,18 +264,35 @@ export class StatsClient extends MetricRecorder {
   /** Moves the buffer to the queue without waiting. */
   private cut(): void {
     this.runCollectors();
-    if (!this.isEmpty()) this.enqueue(this.drain());
+    if (!this.isEmpty()) this.enqueue(this.drain(), false);
   }
 
   /** Flushes, waits for delivery or give-up, and releases sockets. Later metric calls are dropped and counted. */
+  /**
+   * Flushes, waits for delivery or give-up, and releases sockets; resolves within `closeTimeoutMs`
+   * (what is still undelivered then is dropped and counted). Later metric calls are dropped and counted.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       if (this.#timer) clearInterval(this.#timer);
       this.runCollectors();
       const chunks = this.isEmpty() ? [] : this.drain();
       this.closedForRecording = true;
-      await this.submit(chunks);
+      let bound: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        this.submit(chunks).then(() => false),
+        new Promise<boolean>((resolve) => {
+          bound = setTimeout(() => resolve(true), this.#config.closeTimeoutMs);
+        }),
+      ]);
+      clearTimeout(bound);
+      if (timedOut) this.#queue.abandon(`the client closed (closeTimeoutMs ${this.#config.closeTimeoutMs})`);
       this.#queue.close();
+      // Closed during an outage: the line that would have ended it says what it cost.
+      const dropped = this.#counts.droppedValues - this.#droppedAtOutage;
+      if (this.#loggedKinds.size > 0 && dropped > 0) {
+        log.warn(`stats client closed while delivery to ${this.#transport.target} was failing; ${dropped} values were dropped during the outage`, { droppedValues: dropped });
+      }
       try {
         await this.#transport.close();
       } catch (error) {
@@ -196,20 +311,24 @@ export class StatsClient extends MetricRecorder {
     return {
       sentBatches: c.sentBatches,
       sentMetrics: c.sentMetrics,
+      sentValues: c.sentValues,
       droppedBatches: c.droppedBatches,
       droppedMetrics: c.droppedMetrics,
+      droppedValues: c.droppedValues,
       failedBatches: c.failedBatches,
       failedMetrics: c.failedMetrics,
+      failedValues: c.failedValues,
       invalidMetrics: c.invalidMetrics,
       rejectedMetrics: c.rejectedMetrics,
       retries: c.retries,
       queuedBatches: this.#queue.length,
+      queuedBytes: this.#queue.bytes,
     };
   }
 
   /** Cuts a batch when the buffer holds `maxBatchSize` values. */
   protected onFull(): void {
-    this.enqueue(this.drain());
+    this.enqueue(this.drain(), false);
   }
 
   private runCollectors(): void {
@@ -223,18 +342,14 @@ export class StatsClient extends MetricRecorder {
   }
 
   /** Queues chunks as batches; resolves when they and every earlier batch are settled. */
-  private submit(chunks: readonly MetricRecord[][]): Promise<void> {
-    this.enqueue(chunks);
+  private submit(chunks: readonly RecordChunk[], wait = false): Promise<void> {
+    this.enqueue(chunks, wait);
     return this.#queue.settled(this.#seq);
   }
 
-  private enqueue(chunks: readonly MetricRecord[][]): void {
-    for (const metrics of chunks) {
-      let size = 0;
-      for (const m of metrics) size += recordSize(m);
-      const batch: Batch = { seq: ++this.#seq, metrics, size };
-      this.#queue.push(batch);
-    }
+  /** `wait`: a pipeline's batches wait for room rather than push older ones out. */
+  private enqueue(chunks: readonly RecordChunk[], wait: boolean): void {
+    for (const chunk of chunks) this.#queue.push(makeBatch(++this.#seq, chunk.metrics, chunk.counts), wait);
   }
 
   private reportInvalid(metric: string, problem: string): void {
@@ -247,13 +362,16 @@ export class StatsClient extends MetricRecorder {
 
   private onDelivered(): void {
     if (this.#loggedKinds.size > 0) {
-      log.info(`stats delivery to ${this.#transport.target} works again`);
+      const dropped = this.#counts.droppedValues - this.#droppedAtOutage;
+      const lost = dropped > 0 ? `; ${dropped} values were dropped during the outage` : '';
+      log.info(`stats delivery to ${this.#transport.target} works again${lost}`, dropped > 0 ? { droppedValues: dropped } : {});
       this.#loggedKinds.clear();
     }
   }
 
-  private onFailed(error: StatsTransportError): void {
+  private onFailed(error: StatsTransportError, batch: Batch): void {
     // Once per kind until delivery works again: an outage logs a line, not a line per retry.
+    if (this.#loggedKinds.size === 0) this.#droppedAtOutage = this.#counts.droppedValues - (error.kind === 'dropped' ? batch.size : 0);
     if (!this.#loggedKinds.has(error.kind)) {
       this.#loggedKinds.add(error.kind);
       const fields = { kind: error.kind, target: this.#transport.target, ...(error.status === undefined ? {} : { status: error.status }) };

@@ -33,6 +33,8 @@ export function encodeStatsdLines(records: readonly MetricRecord[], flavour: Fla
     const tail = tagSuffix(r.tags, flavour);
     if (r.type === 'counter') {
       out.push(`${key}:${r.value}|c${tail}`);
+    } else if (r.type === 'set') {
+      for (const member of r.values) out.push(`${key}:${member}|s${tail}`);
     } else if (r.type === 'gauge') {
       // A negative gauge would read as a delta: reset to 0 first, as statsd's docs advise.
       if (r.value < 0) out.push(`${key}:0|g${tail}`);
@@ -73,4 +75,53 @@ export function packLines(lines: readonly string[], maxBytes: number): string[] 
   }
   if (current) packets.push(current);
   return packets;
+}
+
+/** A DogStatsD event's options (hot-shots' names). */
+export interface EventOptions {
+  readonly date_happened?: Date | number;
+  readonly hostname?: string;
+  readonly aggregation_key?: string;
+  readonly priority?: 'normal' | 'low';
+  readonly source_type_name?: string;
+  readonly alert_type?: 'error' | 'warning' | 'info' | 'success';
+}
+
+/** A DogStatsD service check's options (hot-shots' names). */
+export interface CheckOptions {
+  readonly date_happened?: Date | number;
+  readonly hostname?: string;
+  readonly message?: string;
+}
+
+const FIELD_FORBIDDEN = /[|\n\r]/;
+
+/** A Date, or a number of seconds since the epoch. */
+function epochSeconds(date: Date | number): number {
+  return Math.round(date instanceof Date ? date.getTime() / 1000 : date);
+}
+
+function field(prefix: string, value: string | undefined): string {
+  return value === undefined ? '' : `|${prefix}:${value.replace(/[|\n\r]/g, ' ')}`;
+}
+
+/** `_e{title,text}:title|text|d:..|h:..|k:..|p:..|s:..|t:..|#tags`; undefined when the title is unusable. */
+export function encodeEvent(title: string, text: string, options: EventOptions, tags: Tags | undefined): string | undefined {
+  if (typeof title !== 'string' || title.length === 0 || FIELD_FORBIDDEN.test(title)) return undefined;
+  const body = String(text ?? '').replace(/\r?\n/g, '\\n').replace(/\|/g, ' ');
+  let line = `_e{${Buffer.byteLength(title)},${Buffer.byteLength(body)}}:${title}|${body}`;
+  if (options.date_happened !== undefined) line += `|d:${epochSeconds(options.date_happened)}`;
+  line += field('h', options.hostname) + field('k', options.aggregation_key) + field('p', options.priority);
+  line += field('s', options.source_type_name) + field('t', options.alert_type);
+  return line + tagSuffix(tags, 'dogstatsd');
+}
+
+/** `_sc|name|status|d:..|h:..|#tags|m:message`; undefined when the name or status is unusable. */
+export function encodeCheck(name: string, status: number, options: CheckOptions, tags: Tags | undefined): string | undefined {
+  if (typeof name !== 'string' || name.length === 0 || FIELD_FORBIDDEN.test(name) || ![0, 1, 2, 3].includes(status)) return undefined;
+  let line = `_sc|${name}|${status}`;
+  if (options.date_happened !== undefined) line += `|d:${epochSeconds(options.date_happened)}`;
+  line += field('h', options.hostname) + tagSuffix(tags, 'dogstatsd');
+  if (options.message !== undefined) line += `|m:${options.message.replace(/\r?\n/g, '\\n').replace(/\|/g, ' ')}`;
+  return line;
 }

@@ -1,3 +1,4 @@
+import dgram from 'node:dgram';
 import { resetLogging, setLogSink, type LogRecord } from '@sightline/core';
 
 /** Captures every record the loggers emit at `warn` and above (or `level`). */
@@ -19,4 +20,13 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A UDP socket on a free loopback port that keeps every datagram it receives, as text. */
+export async function udpListener(): Promise<{ port: number; packets: string[]; close: () => Promise<void> }> {
+  const socket = dgram.createSocket('udp4');
+  const packets: string[] = [];
+  socket.on('message', (m) => packets.push(m.toString()));
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  return { port: socket.address().port, packets, close: () => new Promise((r) => socket.close(() => r())) };
 }

@@ -12,7 +12,7 @@ describe('pipeline()', () => {
       pipe.hist('request.size', 1024);
       return 'done';
     });
-    expect(result).toBe('done');
+    expect(await result).toBe('done');
     await client.pipeline().send(); // waits for everything queued before
     expect(transport.batches).toHaveLength(1);
     expect(transport.batches[0]!.metrics).toEqual([

@@ -1,10 +1,11 @@
 import { StatsTransportError, type Batch, type SendResult, type Transport } from '../src/index.js';
+import { makeBatch } from '../src/batch.js';
 import { SendQueue, type DeliveryCounts } from '../src/send-queue.js';
 import { createTestClient } from '../src/testing.js';
 import { captureLogs } from './helpers.js';
 
 function counts(): DeliveryCounts {
-  return { sentBatches: 0, sentMetrics: 0, droppedBatches: 0, droppedMetrics: 0, failedBatches: 0, failedMetrics: 0, retries: 0, rejectedMetrics: 0 };
+  return { sentBatches: 0, sentMetrics: 0, sentValues: 0, droppedBatches: 0, droppedMetrics: 0, droppedValues: 0, failedBatches: 0, failedMetrics: 0, failedValues: 0, retries: 0, rejectedMetrics: 0 };
 }
 
 const batch = (seq: number): Batch => ({ seq, metrics: [{ type: 'counter', name: `b${seq}`, value: 1 }], size: 1 });
@@ -27,7 +28,7 @@ const fail = (kind: 'network' | 'server' | 'auth' | 'rejected', status?: number)
   error: new StatsTransportError(kind, kind, status === undefined ? {} : { status }),
 });
 
-const options = { maxQueuedBatches: 3, maxRetries: 2, retryBaseMs: 1, retryMaxMs: 4 };
+const options = { maxQueuedBatches: 3, maxQueuedBytes: 1 << 20, maxRetries: 2, retryBaseMs: 1, retryMaxMs: 4 };
 
 describe('SendQueue', () => {
   it('retries network errors and 5xx with backoff, then delivers', async () => {
@@ -92,6 +93,83 @@ describe('SendQueue', () => {
     expect(sent).toEqual([1, 5, 6, 7]);
   });
 
+  it('bounds the queue in bytes as well: past maxQueuedBytes the oldest is dropped, counted in values', async () => {
+    const c = counts();
+    const transport = new ScriptedTransport([]);
+    const q = new SendQueue(transport, { ...options, maxQueuedBatches: 1000, maxQueuedBytes: 3 * makeBatch(0, [{ type: 'counter', name: 'b1', value: 1 }]).bytes! }, c, {
+      delivered: () => undefined,
+      failed: () => undefined,
+    });
+    for (let seq = 1; seq <= 6; seq++) q.push(makeBatch(seq, [{ type: 'counter', name: `b${seq}`, value: 1 }], [5]));
+    expect(c).toMatchObject({ droppedBatches: 3, droppedValues: 15 });
+    await q.settled(6);
+    expect(transport.attempts).toEqual([4, 5, 6]);
+  });
+
+  it("a pipeline's batches wait for room while the receiver keeps pace: a slow receiver loses nothing", async () => {
+    const c = counts();
+    const sent: number[] = [];
+    const slow: Transport = {
+      protocol: 'slow',
+      target: 'slow://',
+      async send(b) {
+        await new Promise((r) => setTimeout(r, 2));
+        sent.push(b.seq);
+        return { ok: true };
+      },
+      async close() {},
+    };
+    const q = new SendQueue(slow, { ...options, maxQueuedBatches: 2 }, c, { delivered: () => undefined, failed: () => undefined });
+    for (let seq = 1; seq <= 20; seq++) q.push(batch(seq), true);
+    await q.settled(20);
+    expect(sent).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(c).toMatchObject({ sentBatches: 20, droppedBatches: 0 });
+  });
+
+  it('while the receiver is failing, waiting batches no longer wait: the oldest are dropped past the bound', async () => {
+    const c = counts();
+    const transport = new ScriptedTransport(Array.from({ length: 50 }, () => fail('network')));
+    const q = new SendQueue(transport, { ...options, maxQueuedBatches: 2, maxRetries: 100 }, c, { delivered: () => undefined, failed: () => undefined });
+    for (let seq = 1; seq <= 10; seq++) q.push(batch(seq), true);
+    await q.settled(10);
+    // Batch 1 in flight through the outage, then the last two kept; the rest dropped and counted.
+    expect(c.droppedBatches + c.sentBatches).toBe(10);
+    expect(c.droppedBatches).toBeGreaterThan(0);
+    expect(transport.attempts.filter((s) => s !== 1)).toEqual([9, 10]);
+  });
+
+  it('a batch refused as too large is split in halves until every part is taken', async () => {
+    const c = counts();
+    const taken: string[][] = [];
+    const picky: Transport = {
+      protocol: 'picky',
+      target: 'picky://',
+      async send(b) {
+        if (b.metrics.length > 2) return { ok: false, error: new StatsTransportError('too-large', 'over 2 metrics', { status: 413 }) };
+        taken.push(b.metrics.map((m) => m.name));
+        return { ok: true };
+      },
+      async close() {},
+    };
+    const q = new SendQueue(picky, options, c, { delivered: () => undefined, failed: () => undefined });
+    const metrics = Array.from({ length: 7 }, (_, i) => ({ type: 'counter' as const, name: `m${i}`, value: 1 }));
+    q.push(makeBatch(1, metrics, [1, 2, 3, 4, 5, 6, 7]));
+    await q.settled(1);
+    expect(taken.flat()).toEqual(metrics.map((m) => m.name));
+    expect(c).toMatchObject({ sentMetrics: 7, sentValues: 28, failedBatches: 0, droppedBatches: 0 });
+  });
+
+  it('abandon() drops what waits and stops a retrying batch, all counted', async () => {
+    const c = counts();
+    const transport = new ScriptedTransport(Array.from({ length: 1000 }, () => fail('network')));
+    const q = new SendQueue(transport, { ...options, maxRetries: 1000, retryBaseMs: 50, retryMaxMs: 50 }, c, { delivered: () => undefined, failed: () => undefined });
+    for (let seq = 1; seq <= 3; seq++) q.push(batch(seq));
+    await new Promise((r) => setTimeout(r, 20));
+    q.abandon('closing');
+    await q.settled(3);
+    expect(c).toMatchObject({ droppedBatches: 2, failedBatches: 1, sentBatches: 0 });
+  });
+
 });
 
 describe('StatsClient delivery reports', () => {
@@ -118,7 +196,7 @@ describe('StatsClient delivery reports', () => {
       ]);
       expect(logs.lines()).toEqual([
         'warn sightline.stats: stats delivery problem (network): memory transport told to fail (network); retrying',
-        'warn sightline.stats: stats delivery problem (gave-up): batch of 1 metrics given up after 2 attempts: memory transport told to fail (network)',
+        'warn sightline.stats: stats delivery problem (gave-up): batch of 1 metrics (1 values) given up after 2 attempts: memory transport told to fail (network)',
         'info sightline.stats: stats delivery to memory:// works again',
       ]);
       expect(client.stats()).toMatchObject({ sentBatches: 1, failedBatches: 2, failedMetrics: 2, retries: 2 });

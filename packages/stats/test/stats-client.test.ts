@@ -24,8 +24,9 @@ describe('StatsClient aggregation', () => {
       { type: 'timer', name: 'app.db', values: [1.5, 3.25] },
       { type: 'histogram', name: 'app.size', values: [100, 2048] },
     ]);
-    expect(transport.batches[0]!.size).toBe(6);
-    expect(client.stats()).toMatchObject({ sentBatches: 1, sentMetrics: 4, droppedBatches: 0, failedBatches: 0, invalidMetrics: 0 });
+    // Values: every call aggregated into the counter (4) and gauge (2), every sample (4).
+    expect(transport.batches[0]!.size).toBe(10);
+    expect(client.stats()).toMatchObject({ sentBatches: 1, sentMetrics: 4, sentValues: 10, droppedBatches: 0, failedBatches: 0, invalidMetrics: 0 });
     await client.close();
   });
 
@@ -164,7 +165,7 @@ describe('StatsClient never breaks the application', () => {
     expect(transport.metrics).toEqual([{ type: 'counter', name: 'before', value: 1 }]);
     expect(client.stats()).toMatchObject({ invalidMetrics: 2, droppedBatches: 1, sentBatches: 1 });
     expect(transport.closed).toBe(true);
-    expect(logs.lines()).toEqual(['warn sightline.stats: stats delivery problem (dropped): batch of 1 metrics dropped: the client is closed']);
+    expect(logs.lines()).toEqual(['warn sightline.stats: stats delivery problem (dropped): batch of 1 metrics (1 values) dropped: the client is closed']);
     logs.restore();
   });
 

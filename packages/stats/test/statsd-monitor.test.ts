@@ -95,7 +95,7 @@ describe('StatsDMonitor', () => {
   it('counts the Faust extras (table contains, assignments, rebalances, buffer full) and reports them', () => {
     const { client } = createTestClient();
     const calls: Array<[string, number]> = [];
-    const spy = jest.spyOn(client, 'incr').mockImplementation((name: string, value = 1) => void calls.push([name, value]));
+    const spy = jest.spyOn(client, 'incr').mockImplementation((name: string, value = 1) => void calls.push([name, value as number]));
     const monitor = new StatsDMonitor(client, { prefix: 'x' });
     monitor.onTableContains({}, 'k');
     monitor.onTableContains({}, 'k');

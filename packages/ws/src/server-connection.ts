@@ -22,6 +22,10 @@ export interface WsConnection {
 }
 
 export class ServerConnection implements WsConnection {
+  /** Log lines about this connection held back by the server's throttle, and the kinds it logged. */
+  suppressedLogs = 0;
+  readonly logKinds = new Set<string>();
+
   constructor(
     readonly id: number,
     readonly remoteAddr: string,

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { errorText, errorType, getLogger, type HookDispatcher, isPromiseLike, listen, type MetricsHooks, toDispatcher } from '@sightline/core';
+import { errorText, errorType, getLogger, type HookDispatcher, isPromiseLike, listen, type LogFields, type MetricsHooks, toDispatcher, WarningThrottle } from '@sightline/core';
 import { formatAddress } from './address.js';
 import { WsConfigError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
@@ -96,6 +96,9 @@ export async function createWsServer(options: WsServerOptions): Promise<WsServer
 
 function ignore(): void {}
 
+/** One log line per connection and kind of problem in this window; the rest are counted. */
+const LOG_WINDOW_MS = 10_000;
+
 class WsServerImpl implements WsServer {
   private readonly dispatch: HookDispatcher;
   private readonly handlers: ReadonlyMap<string, WsHandler>;
@@ -110,6 +113,7 @@ class WsServerImpl implements WsServer {
   private readonly sockets = new Set<WebSocket>();
   private readonly onConnection: ((c: WsConnection) => void) | undefined;
   private readonly onConnectionClose: ((c: WsConnection, code: number) => void) | undefined;
+  private readonly logThrottle = new WarningThrottle(log, { intervalMs: LOG_WINDOW_MS });
   private sequence = 0;
   private refusedInEpisode = 0;
   private closing: Promise<void> | undefined;
@@ -200,9 +204,9 @@ class WsServerImpl implements WsServer {
     socket.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
         this.dispatch.onError(RESERVED_OPS.invalid, PROTOCOL_ERROR_TYPES.payloadTooLarge);
-        log.warn('frame over maxPayloadBytes; closing with 1009', { remoteAddr });
+        this.logFor(conn, 'payload', 'warn', 'frame over maxPayloadBytes; closing with 1009', { remoteAddr });
       } else {
-        log.warn('connection error', { remoteAddr, error: error.message, code: error.code });
+        this.logFor(conn, `error:${String(error.code)}`, 'warn', 'connection error', { remoteAddr, error: error.message, code: error.code });
       }
     });
     socket.on('close', (code) => {
@@ -210,6 +214,10 @@ class WsServerImpl implements WsServer {
       this.heartbeat.delete(socket);
       this.dispatch.onWsDisconnect(remoteAddr);
       wsLog.info('connection closed', { side: 'server', remoteAddr, code });
+      for (const kind of conn.logKinds) this.logThrottle.forget(`${conn.id}:${kind}`);
+      if (conn.suppressedLogs > 0) {
+        log.warn(`connection closed; ${conn.suppressedLogs} more log lines about it were suppressed`, { remoteAddr, suppressed: conn.suppressedLogs });
+      }
       if (this.onConnectionClose) this.callUser('onConnectionClose', () => this.onConnectionClose!(conn, code));
     });
 
@@ -226,6 +234,21 @@ class WsServerImpl implements WsServer {
     const fields = { remoteAddr, maxConnections: this.maxConnections, refused: this.refusedInEpisode };
     if (this.refusedInEpisode === 1) log.warn('connection limit reached; closing new connection with 1013', fields);
     else log.debug('connection refused: limit reached', fields);
+  }
+
+  /**
+   * Logs a problem with one connection at most once per kind per LOG_WINDOW_MS: a client sending
+   * 10,000 bad frames writes one line (then one per window, with the count held back), and the
+   * total held back is logged when it closes.
+   */
+  private logFor(conn: ServerConnection, kind: string, level: 'warn' | 'error', message: string, fields: LogFields): void {
+    conn.logKinds.add(kind);
+    const held = this.logThrottle.admit(`${conn.id}:${kind}`);
+    if (held < 0) {
+      conn.suppressedLogs++;
+      return;
+    }
+    log[level](message, held > 0 ? { ...fields, suppressed: held } : fields);
   }
 
   private callUser(what: string, fn: () => void): void {
@@ -290,7 +313,7 @@ class WsServerImpl implements WsServer {
     // The reply carries the type apart, so its message is the Error's own (text for anything else).
     const message = error instanceof Error ? String(error.message) : errorText(error);
     this.dispatch.onError(op, type);
-    log.error('handler failed', { op, remoteAddr: conn.remoteAddr, errorType: type, message });
+    this.logFor(conn, `handler:${op}:${type}`, 'error', 'handler failed', { op, remoteAddr: conn.remoteAddr, errorType: type, message });
     conn.sendText(op, JSON.stringify({ id, ok: false, error: { type, message } }));
   }
 
@@ -299,7 +322,7 @@ class WsServerImpl implements WsServer {
     const op = RESERVED_OPS.invalid;
     this.dispatch.onWsMessageRecv(op, bytes);
     this.dispatch.onError(op, type);
-    log.warn('bad frame', { remoteAddr: conn.remoteAddr, errorType: type, message });
+    this.logFor(conn, `bad:${type}`, 'warn', 'bad frame', { remoteAddr: conn.remoteAddr, errorType: type, message });
     conn.sendText(op, JSON.stringify({ id, ok: false, error: { type, message } }));
   }
 
@@ -328,7 +351,9 @@ class WsServerImpl implements WsServer {
     if (this.ownsHttp && this.http.listening) {
       await new Promise<void>((resolve) => {
         this.http.close(() => resolve());
-        this.http.closeIdleConnections();
+        // What is left on our own server is never a request to finish: an upgrade whose headers
+        // never ended, or a 426 answer. Waiting would mean waiting for headersTimeout (60 s).
+        this.http.closeAllConnections();
       });
     }
     log.info('server closed');

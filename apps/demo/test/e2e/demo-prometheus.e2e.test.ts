@@ -27,7 +27,7 @@ describe('the demo under a real Prometheus', () => {
     ['cache metric set', 'sum(cache_hits_total{cache_name="orders"}) + sum(cache_misses_total{cache_name="orders"})'],
     ['sensor (PrometheusMonitor)', 'sum(sightline_messages_received_total)'],
     ['hooks (WebSocket requests)', 'sum(sightline_request_duration_seconds_count{op="order.create"})'],
-    ['stats-server received business metrics', 'sum(demo_orders_created_total)'],
+    ['stats-server received business metrics', 'sum(stats_demo_orders_created_total)'],
   ])('returns the demo series of the %s', async (_what, expr) => {
     const value = await until(`${expr} > 0`, 20_000, async () => {
       const [sample] = await prometheus.query(expr);

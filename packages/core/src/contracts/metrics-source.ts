@@ -1,5 +1,8 @@
 // What a metrics backend hands to a server that exposes /metrics: the server need not know which.
 import { SightlineError } from '../errors.js';
+import { getLogger } from '../logging/logger.js';
+
+const log = getLogger('sightline.core.metrics');
 
 /** The two Prometheus exposition formats: text 0.0.4 and OpenMetrics 1.0.0. */
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
@@ -119,11 +122,101 @@ function join(bodies: readonly string[], format: ExpositionFormat | undefined): 
   return format === 'openmetrics' ? `${body}# EOF\n` : body;
 }
 
+/** Every name a family of `type` writes in either format: two families may share none. */
+function namesOfFamily(name: string, type: string): readonly string[] {
+  switch (type) {
+    case 'counter': {
+      const base = name.endsWith('_total') ? name.slice(0, -6) : name;
+      return [base, `${base}_total`, `${base}_created`];
+    }
+    case 'histogram':
+    case 'gaugehistogram':
+      return [name, `${name}_bucket`, `${name}_sum`, `${name}_count`, `${name}_created`, `${name}_gsum`, `${name}_gcount`];
+    case 'summary':
+      return [name, `${name}_sum`, `${name}_count`, `${name}_created`];
+    case 'info':
+      return [name, `${name}_info`];
+    default:
+      return [name];
+  }
+}
+
+interface FamilyBlock {
+  readonly start: number;
+  end: number;
+  readonly name: string | undefined;
+  type: string | undefined;
+}
+
+/** Splits an exposition into its families, by their `# HELP` / `# TYPE` lines; only comment lines are read. */
+function familyBlocks(body: string): FamilyBlock[] {
+  const blocks: FamilyBlock[] = [];
+  let current: FamilyBlock = { start: 0, end: body.length, name: undefined, type: undefined };
+  blocks.push(current);
+  const nextComment = (from: number): number => {
+    const j = body.indexOf('\n#', from);
+    return j === -1 ? -1 : j + 1;
+  };
+  let at = body.charCodeAt(0) === 35 /* # */ ? 0 : nextComment(0);
+  while (at !== -1) {
+    let lineEnd = body.indexOf('\n', at);
+    if (lineEnd === -1) lineEnd = body.length;
+    const words = body.slice(at, Math.min(lineEnd, at + 512)).split(' ');
+    const isMeta = words[1] === 'HELP' || words[1] === 'TYPE';
+    const name = isMeta ? words[2] : undefined;
+    if (!isMeta || name !== current.name) {
+      current.end = at;
+      current = { start: at, end: body.length, name, type: undefined };
+      blocks.push(current);
+    }
+    if (words[1] === 'TYPE') current.type = words[3];
+    at = nextComment(lineEnd);
+  }
+  return blocks;
+}
+
+const reportedCollisions = new Set<string>();
+
+/**
+ * Leaves out of later parts every family that uses a name an earlier part uses already: a body
+ * with a family twice is invalid (promtool: "second HELP line"), and merging them would let one
+ * source forge another's samples. Each collision is logged once.
+ */
+function withoutCollisions(bodies: readonly string[]): string[] {
+  const owner = new Map<string, number>();
+  return bodies.map((body, part) => {
+    let out = '';
+    let dropped = false;
+    for (const block of familyBlocks(body)) {
+      if (block.name !== undefined) {
+        const names = namesOfFamily(block.name, block.type ?? 'untyped');
+        const clash = names.find((n) => owner.has(n) && owner.get(n) !== part);
+        if (clash !== undefined) {
+          dropped = true;
+          const key = `${part}:${block.name}`;
+          if (!reportedCollisions.has(key) && reportedCollisions.size < 10_000) {
+            reportedCollisions.add(key);
+            log.warn(`metric family ${block.name} of metrics source #${part + 1} collides with source #${owner.get(clash)! + 1} (${clash}); only the first is served`, {
+              family: block.name,
+              name: clash,
+            });
+          }
+          continue;
+        }
+        for (const n of names) if (!owner.has(n)) owner.set(n, part);
+      }
+      out += body.slice(block.start, block.end);
+    }
+    return dropped ? out : body;
+  });
+}
+
 /**
  * Serves several sources as one exposition, in order. The format is chosen once per scrape: the
  * first source negotiates it from the `Accept` header (OpenMetrics only when every source can
  * render it), and every source is rendered in that one format, so the content type always
- * matches the whole body. Metric names must not collide.
+ * matches the whole body. A family whose names another source used first is left out and logged
+ * once (see `withoutCollisions`), so no family is ever rendered twice.
  */
 export function combineMetricsSources(...sources: readonly MetricsSource[]): MetricsSource {
   if (sources.length === 1) return sources[0]!;
@@ -131,7 +224,7 @@ export function combineMetricsSources(...sources: readonly MetricsSource[]): Met
   const formats = (['prometheus', 'openmetrics'] as const).filter((f) => sources.every((s) => canRender(s, f)));
 
   const renderAll = async (format: ExpositionFormat): Promise<string> =>
-    join(await Promise.all(sources.map((s, i) => renderIn(s, format, i))), format);
+    join(withoutCollisions(await Promise.all(sources.map((s, i) => renderIn(s, format, i)))), format);
 
   return {
     contentType,
@@ -155,7 +248,7 @@ export function combineMetricsSources(...sources: readonly MetricsSource[]): Met
       const rest = await Promise.all(sources.slice(1).map((s, i) => renderIn(s, format, i + 1)));
       // The lead's own body is reused when it came in the chosen format.
       const first = formatOfContentType(lead.contentType) === format ? lead.body : await renderIn(sources[0]!, format, 0);
-      return { contentType: contentTypeOf(format), body: join([first, ...rest], format) };
+      return { contentType: contentTypeOf(format), body: join(withoutCollisions([first, ...rest]), format) };
     },
   };
 }

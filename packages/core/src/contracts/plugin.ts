@@ -2,8 +2,11 @@
 import type { MetricsHooks } from '../hooks/metrics-hooks.js';
 import type { Logger } from '../logging/logger.js';
 import type { HealthCheck } from './health-check.js';
+import type { HttpRoute } from './http-route.js';
+import type { Lifecycle } from './lifecycle.js';
 import type { MetricsSource } from './metrics-source.js';
 import type { Sensor } from './sensor.js';
+import type { SpanSink } from './span-sink.js';
 
 /** The service the plugins observe. */
 export interface ServiceInfo {
@@ -27,8 +30,17 @@ export interface PluginContext extends ServiceInfo {
   readonly metricsSources: readonly MetricsSource[];
   /** Every plugin's `healthChecks`, in plugin order. */
   readonly healthChecks: readonly HealthCheck[];
+  /** Every plugin's `routes`, in plugin order: the health server serves them. */
+  readonly routes?: readonly HttpRoute[];
+  /** Every plugin's `spanSink`, in plugin order: the tracing plugin feeds them finished spans. */
+  readonly spanSinks?: readonly SpanSink[];
   /** Each plugin's sensor snapshot (`asDict()`), by plugin name: the JSON /metrics fallback. */
   snapshot(): Record<string, unknown>;
+  /**
+   * The service's phase, from setup: a health plugin turns readiness 200 on `ready` and 503 on
+   * `stopping`. Absent when the plugin is started by hand.
+   */
+  readonly lifecycle?: Lifecycle;
 }
 
 /**
@@ -46,6 +58,10 @@ export interface Plugin {
   readonly healthChecks?: readonly HealthCheck[];
   /** Metrics the health or prometheus plugin serves on /metrics. */
   readonly metrics?: MetricsSource;
+  /** Pages to serve next to /health and /metrics (e.g. the status page). */
+  readonly routes?: readonly HttpRoute[];
+  /** Where finished spans go when a tracing plugin is present. */
+  readonly spanSink?: SpanSink;
   /** Called by `start()`, in plugin order, with what the other plugins brought. */
   start?(context: PluginContext): void | Promise<void>;
   /** Called by `stop()`, in reverse order, within setup's `stopTimeoutMs`. */

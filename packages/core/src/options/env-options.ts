@@ -27,6 +27,7 @@ export const ENV_PACKAGE_KEYS: readonly string[] = Object.freeze([
   'PROMETHEUS',
   'STATS',
   'STATS_SERVER',
+  'STATUS',
   'WS',
 ]);
 

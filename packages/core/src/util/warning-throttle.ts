@@ -80,6 +80,11 @@ export class WarningThrottle {
     return true;
   }
 
+  /** Forgets `key` (its owner is gone), freeing its slot; what it held back stays in `suppressed`. */
+  forget(key: string): void {
+    this.slots.delete(key);
+  }
+
   /** Warnings held back so far, all keys together. */
   get suppressed(): number {
     return this.suppressedTotal;

@@ -122,3 +122,35 @@ describe('metrics sources', () => {
     expect(formatOfContentType('application/json')).toBeUndefined();
   });
 });
+
+describe('combined sources whose names collide', () => {
+  const text = (body: string): MetricsSource => ({ contentType: PROM, render: () => body });
+
+  it('serves a family once, from the first source, and reports the collision', async () => {
+    const records: string[] = [];
+    const { resetLogging, setLogSink } = await import('../../src/index.js');
+    resetLogging({ SIGHTLINE_LOG: 'warn' });
+    setLogSink((r) => records.push(r.message));
+    try {
+      const app = text('# HELP http_requests_total app\n# TYPE http_requests_total counter\nhttp_requests_total{status="200"} 10\n');
+      const received = text(
+        '# HELP up_x x\n# TYPE up_x gauge\nup_x 1\n# HELP http_requests_total forged\n# TYPE http_requests_total counter\nhttp_requests_total{status="500"} 99999\n',
+      );
+      const body = await combineMetricsSources(app, received).render('prometheus');
+      expect(body).toBe(
+        '# HELP http_requests_total app\n# TYPE http_requests_total counter\nhttp_requests_total{status="200"} 10\n# HELP up_x x\n# TYPE up_x gauge\nup_x 1\n',
+      );
+      expect(records.join('\n')).toContain('metric family http_requests_total of metrics source #2 collides with source #1');
+    } finally {
+      resetLogging({});
+    }
+  });
+
+  it('treats the names a histogram writes as its own: a later gauge x_sum is left out', async () => {
+    const histogram = text('# TYPE x histogram\nx_bucket{le="+Inf"} 1\nx_sum 2\nx_count 1\n');
+    const gauge = text('# TYPE x_sum gauge\nx_sum 5\n# TYPE y gauge\ny 1\n');
+    expect(await combineMetricsSources(histogram, gauge).render('prometheus')).toBe(
+      '# TYPE x histogram\nx_bucket{le="+Inf"} 1\nx_sum 2\nx_count 1\n# TYPE y gauge\ny 1\n',
+    );
+  });
+});

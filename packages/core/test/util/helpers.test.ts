@@ -154,4 +154,14 @@ describe('WarningThrottle', () => {
     expect(t.suppressed).toBe(10_000 - 4);
     expect((t as unknown as { slots: Map<unknown, unknown> }).slots.size).toBe(4);
   });
+
+  it('forget(key) frees its slot: a key of a closed connection no longer counts toward maxKeys', () => {
+    const { logger, lines } = recorder();
+    const t = new WarningThrottle(logger, { maxKeys: 2 });
+    t.warn('conn1:bad', 'bad frame');
+    t.warn('conn2:bad', 'bad frame');
+    t.forget('conn1:bad');
+    t.warn('conn3:bad', 'bad frame');
+    expect(lines).toEqual([['bad frame'], ['bad frame'], ['bad frame']]);
+  });
 });

@@ -4,7 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createHealthServer, type HealthServer } from '../../src/index.js';
 
 const DOCS_CONFIG = join(__dirname, '../../../../docs/prometheus/prometheus.yml');
@@ -44,6 +44,13 @@ describe('Prometheus scraping @sightline/health', () => {
     }
     await health?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes the check docs/prometheus/prometheus.yml documents, run as written', () => {
+    const documented = /^# Check with: (promtool .+)$/m.exec(readFileSync(DOCS_CONFIG, 'utf8'))?.[1];
+    expect(documented).toBe('promtool check config --syntax-only prometheus.yml');
+    const output = execFileSync('sh', ['-c', `${documented} 2>&1`], { cwd: dirname(DOCS_CONFIG), encoding: 'utf8' });
+    expect(output).toContain('SUCCESS: prometheus.yml is valid prometheus config file syntax');
   });
 
   it('scrapes /metrics with the bearer token using docs/prometheus/prometheus.yml', async () => {

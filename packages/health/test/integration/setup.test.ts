@@ -22,14 +22,38 @@ describe('health() under setup()', () => {
     try {
       const metrics = await get(url, '/metrics');
       expect(metrics.body).toBe('stats_sent_total 12\n');
-      expect((await get(url, '/health/ready')).json()).toMatchObject({ reason: 'starting' });
-      h.markReady();
+      // The rule under setup: ready once start() has resolved.
       expect((await get(url, '/health/ready')).json()).toMatchObject({ status: 'ready', checks: { 'stats-server': { status: 'pass' } } });
     } finally {
       const report = await obs.stop();
       expect(report.stopped).toContain('health');
     }
     await expect(get(url, '/health/live')).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('with readiness "manual": 503 starting until obs.markReady(); not_ready after markNotReady(); shutting_down once stop() begins', async () => {
+    const h = health({ port: 0, env: {} });
+    let duringStop: unknown;
+    const obs = setup({
+      service: 'orders',
+      readiness: 'manual',
+      signals: false,
+      plugins: [h],
+      // Runs after readiness has turned 503 and before any plugin stops.
+      beforeShutdown: async () => {
+        duringStop = (await get(h.server!.url, '/health/ready')).json();
+      },
+    });
+    await obs.start();
+    const url = h.server!.url;
+    expect((await get(url, '/health/ready')).json()).toMatchObject({ status: 'not_ready', reason: 'starting' });
+    obs.markReady();
+    expect((await get(url, '/health/ready')).status).toBe(200);
+    obs.markNotReady();
+    expect((await get(url, '/health/ready')).json()).toMatchObject({ reason: 'not_ready' });
+    obs.markReady();
+    await obs.stop();
+    expect(duringStop).toMatchObject({ status: 'not_ready', reason: 'shutting_down' });
   });
 
   it('serves the JSON fallback from the plugins sensor snapshots when no plugin has metrics', async () => {

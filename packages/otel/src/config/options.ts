@@ -64,6 +64,12 @@ export interface OpenTelemetryOptions {
   readonly http?: boolean;
   /** Level of scopes started outside any `observability().scope()`; default `info`. */
   readonly level?: ObservabilityLevel;
+  /**
+   * One deadline for `shutdown()` (and `flush()`), covering every signal's flush and export; default
+   * 5000 ms, well inside Kubernetes' 30 s grace period. What is still pending then is abandoned,
+   * counted as dropped and logged.
+   */
+  readonly shutdownTimeoutMillis?: number;
   /** Replaces the console or OTLP span exporter (still batched). */
   readonly spanExporter?: SpanExporter;
   /** Replaces the span processor entirely (e.g. a SimpleSpanProcessor over an in-memory exporter). */
@@ -102,6 +108,7 @@ export interface ResolvedOptions {
   readonly propagators: readonly PropagatorName[];
   readonly exportIntervalMillis: number;
   readonly exportTimeoutMillis: number;
+  readonly shutdownTimeoutMillis: number;
   readonly bsp: BatchEnv;
   readonly blrp: BatchEnv;
   readonly spanLimits: SpanLimitsEnv;
@@ -135,6 +142,7 @@ export const OPENTELEMETRY_SHAPE: Shape = Object.freeze({
   // Header values may be secrets: named, never echoed.
   headers: opt.record(opt.string({ secret: true })),
   exportIntervalMillis: opt.integer({ min: 1 }),
+  shutdownTimeoutMillis: opt.integer({ min: 1 }),
   // Values that are null or undefined (the seed's unset os.environ.get(...)) are removed before this check.
   attributes: opt.record(opt.any({ check: (v: unknown) => (isAttributeValue(v) ? undefined : 'expected a string, finite number, boolean or an array of them') })),
   resourceDetectors: opt.boolean(),
@@ -154,6 +162,8 @@ const otelError: OptionsErrorFactory = (message, details) => new OtelConfigError
 
 export const DEFAULT_EXPORT_INTERVAL_MILLIS = 60_000;
 export const DEFAULT_EXPORT_TIMEOUT_MILLIS = 30_000;
+/** shutdown() and flush() give up after this long: well inside Kubernetes' default 30 s grace period. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 5_000;
 const DEFAULT_PROPAGATORS: readonly PropagatorName[] = Object.freeze(['tracecontext', 'baggage']);
 const ALL_DETECTORS: readonly string[] = Object.freeze(['env', 'host', 'os', 'process', 'serviceinstance']);
 const DEFAULT_ENDPOINTS: Readonly<Record<OtlpProtocol, string>> = {
@@ -313,6 +323,7 @@ export function resolveOptions(
     propagators,
     exportIntervalMillis,
     exportTimeoutMillis,
+    shutdownTimeoutMillis: options.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
     bsp: otelEnv.bsp,
     blrp: otelEnv.blrp,
     spanLimits: otelEnv.spanLimits,

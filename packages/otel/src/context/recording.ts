@@ -2,7 +2,7 @@
 // carry the active trace and span ids. Each call is filtered by the scope's observability level,
 // and none throws into the caller: a bad value is dropped and reported once on `sightline.otel`.
 import { context, trace, type Context } from '@opentelemetry/api';
-import { getLogger, WarningThrottle } from '@sightline/core';
+import { describeValue, errorText, getLogger, WarningThrottle } from '@sightline/core';
 import { LEVEL_RANK, LEVEL_SEVERITY, LEVEL_TEXT, type ObservabilityLevel } from '../levels.js';
 import type { MetricKind } from '../metrics/instruments.js';
 import { activeBridge, type Bridge } from '../state.js';
@@ -59,7 +59,7 @@ export function recordMetric(name: string, options: MetricOptions): void {
     if (!enabled(context.active(), bridge, rankOf(options.level))) return;
     const { value, kind, unit } = options;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      warnOnce(`value:${name}`, `metric ${JSON.stringify(name)}: value ${String(value)} is not a finite number; dropped`);
+      warnOnce(`value:${name}`, `metric ${JSON.stringify(name)}: value ${describeValue(value)} is not a finite number; dropped`);
       return;
     }
     const attributes = options.attributes ? sanitizeAttributes(options.attributes) : undefined;
@@ -84,7 +84,7 @@ export function recordMetric(name: string, options: MetricOptions): void {
         );
     }
   } catch (error) {
-    warnOnce(`metric-failed:${name}`, `metric ${JSON.stringify(name)} could not be recorded`, { error: String(error) });
+    warnOnce(`metric-failed:${name}`, `metric ${JSON.stringify(name)} could not be recorded`, { error: errorText(error) });
   }
 }
 
@@ -96,7 +96,7 @@ export function recordEvent(name: string, attributes?: ScopeAttributes, level?: 
     if (!span || !enabled(ctx, activeBridge(), rankOf(level))) return;
     span.addEvent(name, attributes ? sanitizeAttributes(attributes) : undefined);
   } catch (error) {
-    warnOnce(`event-failed:${name}`, `event ${JSON.stringify(name)} could not be recorded`, { error: String(error) });
+    warnOnce(`event-failed:${name}`, `event ${JSON.stringify(name)} could not be recorded`, { error: errorText(error) });
   }
 }
 
@@ -108,7 +108,7 @@ export function recordAttributes(attributes: ScopeAttributes, level?: Observabil
     if (!span || !enabled(ctx, activeBridge(), rankOf(level))) return;
     span.setAttributes(sanitizeAttributes(attributes));
   } catch (error) {
-    warnOnce('attributes-failed', 'attributes could not be recorded', { error: String(error) });
+    warnOnce('attributes-failed', 'attributes could not be recorded', { error: errorText(error) });
   }
 }
 
@@ -131,7 +131,7 @@ function emitLog(level: ObservabilityLevel, message: string, attributes: ScopeAt
       if (span) recordException(span, exception);
     }
   } catch (error) {
-    warnOnce(`log-failed:${level}`, 'log record could not be emitted', { error: String(error) });
+    warnOnce(`log-failed:${level}`, 'log record could not be emitted', { error: errorText(error) });
   }
 }
 

@@ -2,7 +2,7 @@
 // context manager configure() registers) holds the current span, so a scope's parent is whatever
 // span is active where it starts: nested scopes nest, concurrent scopes share their parent, and
 // spans from other OpenTelemetry instrumentation interleave with scopes naturally.
-import { runSettled } from '@sightline/core';
+import { errorText, getLogger, runSettled, WarningThrottle } from '@sightline/core';
 import {
   context,
   createContextKey,
@@ -16,6 +16,9 @@ import {
 } from '@opentelemetry/api';
 import { activeBridge, type Bridge } from '../state.js';
 import { sanitizeAttributes, type ScopeAttributes } from './attributes.js';
+
+const log = getLogger('sightline.otel');
+const badAttributes = new WarningThrottle(log, { intervalMs: 60_000 });
 
 /** The context value a root scope sets: the observability (level, trace link) of its subtree. */
 export const OBSERVABILITY_KEY = createContextKey('sightline.otel.observability');
@@ -56,7 +59,16 @@ function spanKind(name: string, kind: ScopeKind): SpanKind {
 function spanOptions(name: string, options: ScopeOptions | undefined, extraLinks: readonly Link[] | undefined): SpanOptions | undefined {
   if (options === undefined && extraLinks === undefined) return undefined;
   const out: SpanOptions = {};
-  if (options?.attributes) out.attributes = sanitizeAttributes(options.attributes);
+  if (options?.attributes) {
+    // A getter or Proxy trap that throws costs the span its attributes, never the caller its call.
+    try {
+      out.attributes = sanitizeAttributes(options.attributes);
+    } catch (error) {
+      badAttributes.warn(`attributes:${name}`, `scope(${JSON.stringify(name)}): attributes could not be read; the span starts without them`, {
+        error: errorText(error),
+      });
+    }
+  }
   if (options?.kind !== undefined) out.kind = spanKind(name, options.kind);
   const links = options?.links ? (extraLinks ? [...options.links, ...extraLinks] : [...options.links]) : extraLinks ? [...extraLinks] : undefined;
   if (links) out.links = links;
@@ -65,22 +77,36 @@ function spanOptions(name: string, options: ScopeOptions | undefined, extraLinks
 
 /** The `exception` event OpenTelemetry records for a thrown value (Errors keep type and stack). */
 export function recordException(span: Span, error: unknown): void {
-  span.recordException(error instanceof Error ? error : String(error));
+  span.recordException(error instanceof Error ? error : errorText(error));
 }
 
 /** Records a thrown value on the span the way OpenTelemetry's own instrumentations do. */
 export function recordFailure(span: Span, error: unknown): void {
   recordException(span, error);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: error instanceof Error && typeof error.message === 'string' ? error.message : errorText(error),
+  });
 }
 
 const OK = Object.freeze({ code: SpanStatusCode.OK });
 
+/** Never throws: what the caller's function threw goes on to the caller unchanged. */
 function fail(span: Span, error: unknown): void {
   try {
     recordFailure(span, error);
-  } finally {
+  } catch {
+    // A thrown value the span cannot describe (a Proxy whose traps throw) still marks it failed.
+    try {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    } catch {
+      // nothing more to record
+    }
+  }
+  try {
     span.end();
+  } catch {
+    // Ending a span is telemetry: it never replaces the caller's error.
   }
 }
 
@@ -102,15 +128,17 @@ export function runScope<T>(
 ): T {
   const startOptions = spanOptions(name, options, links);
   let span: Span;
+  // spanOptions() reads the attributes once; the SDK reads them again in startSpan, so a getter or
+  // Proxy trap that throws only then is caught there: the span starts without them.
   if (pendingTraceId !== undefined && bridge.idGenerator) {
     bridge.idGenerator.pendingTraceId = pendingTraceId;
     try {
-      span = bridge.tracer.startSpan(name, startOptions, parent);
+      span = startSpan(bridge, name, startOptions, parent);
     } finally {
       bridge.idGenerator.pendingTraceId = undefined;
     }
   } else {
-    span = bridge.tracer.startSpan(name, startOptions, parent);
+    span = startSpan(bridge, name, startOptions, parent);
   }
   const ok = bridge.successStatus === 'ok';
   return runSettled(
@@ -121,6 +149,19 @@ export function runScope<T>(
     },
     (error) => fail(span, error),
   );
+}
+
+function startSpan(bridge: Bridge, name: string, startOptions: SpanOptions | undefined, parent: Context): Span {
+  if (startOptions?.attributes === undefined) return bridge.tracer.startSpan(name, startOptions, parent);
+  try {
+    return bridge.tracer.startSpan(name, startOptions, parent);
+  } catch (error) {
+    badAttributes.warn(`attributes:${name}`, `scope(${JSON.stringify(name)}): attributes could not be read; the span starts without them`, {
+      error: errorText(error),
+    });
+    const { attributes: _dropped, ...rest } = startOptions;
+    return bridge.tracer.startSpan(name, rest, parent);
+  }
 }
 
 /**

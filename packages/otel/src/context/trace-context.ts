@@ -63,7 +63,8 @@ export function parseTraceparent(value: string, tracestate?: string): SpanContex
     traceFlags: parsed.traceFlags & TraceFlags.SAMPLED,
     isRemote: true,
   };
-  if (tracestate !== undefined && tracestate.trim() !== '') spanContext.traceState = new TraceState(tracestate);
+  // A tracestate that is not a string (null, an object, a Symbol...) is treated as absent, never thrown on.
+  if (typeof tracestate === 'string' && tracestate.trim() !== '') spanContext.traceState = new TraceState(tracestate);
   return spanContext;
 }
 
@@ -100,14 +101,19 @@ function readHeader(headers: HeaderCarrier, name: string): string | string[] | u
   return typeof value === 'number' ? String(value) : value;
 }
 
+/** A header's value as text: a string (trimmed), strings, or undefined for anything else. */
+function headerText(value: unknown): string | string[] | undefined {
+  if (typeof value === 'string') return value.trim();
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  return undefined;
+}
+
 const w3c = new W3CTraceContextPropagator();
 
 const getter: TextMapGetter<HeaderCarrier> = {
   keys: (carrier) => (isHeadersObject(carrier) ? [...(carrier as unknown as Headers).keys()] : Object.keys(carrier)),
-  get: (carrier, key) => {
-    const value = readHeader(carrier, key);
-    return Array.isArray(value) ? value : value?.trim();
-  },
+  // Header values that are not strings (null, objects, Symbols, functions) are treated as absent.
+  get: (carrier, key) => headerText(readHeader(carrier, key)),
 };
 
 const setter: TextMapSetter<HeaderCarrier> = {
@@ -124,7 +130,7 @@ const setter: TextMapSetter<HeaderCarrier> = {
  */
 export function extractTraceparent(headers: HeaderCarrier): TraceHeaders | undefined {
   try {
-    const raw = readHeader(headers, TRACEPARENT_HEADER);
+    const raw = headerText(readHeader(headers, TRACEPARENT_HEADER));
     // Several traceparent headers make the context ambiguous; W3C says to ignore them all.
     if (raw === undefined || (Array.isArray(raw) && raw.length !== 1)) return undefined;
     const spanContext = trace.getSpanContext(w3c.extract(ROOT_CONTEXT, headers, getter));

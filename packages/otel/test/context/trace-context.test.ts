@@ -72,6 +72,36 @@ describe('extractTraceparent', () => {
   });
 });
 
+// Header values from the network or a framework may be anything; none of them may throw.
+const NOT_STRINGS: ReadonlyArray<readonly [string, unknown]> = [
+  ['null', null],
+  ['an object', { value: TRACEPARENT }],
+  ['a null-prototype object', Object.create(null) as unknown],
+  ['a Symbol', Symbol('traceparent')],
+  ['a function', () => TRACEPARENT],
+  ['a value whose toString throws', { toString: () => { throw new Error('no text'); } }],
+  ['an array holding a non-string', [{ toString: () => TRACEPARENT }]],
+  ['a number', 42],
+  ['a boolean', true],
+  ['a bigint', 10n],
+];
+
+describe('non-string trace context header values are absent, never thrown on', () => {
+  it.each(NOT_STRINGS)('extractTraceparent: traceparent is %s', (_name, value) => {
+    expect(extractTraceparent({ traceparent: value } as never)).toBeUndefined();
+  });
+
+  it.each(NOT_STRINGS)('extractTraceparent: tracestate is %s, traceparent still read', (_name, value) => {
+    expect(extractTraceparent({ traceparent: TRACEPARENT, tracestate: value } as never)).toEqual({ traceparent: TRACEPARENT });
+  });
+
+  it.each(NOT_STRINGS)('observability({ tracestate }) with %s joins the traceparent without a tracestate', (_name, value) => {
+    const observability = OpenTelemetry.observability({ traceparent: TRACEPARENT, tracestate: value as never });
+    expect(observability.remoteParent).toMatchObject({ traceId: TRACE_ID, spanId: PARENT_ID });
+    expect(observability.remoteParent?.traceState).toBeUndefined();
+  });
+});
+
 describe('external trace linking', () => {
   let t: InMemoryTelemetry;
   beforeEach(() => {

@@ -130,9 +130,9 @@ describe('setup({ plugins: [prometheus(), statsServer()] }) serving one /metrics
     const find = (name: string, labels: Record<string, string> = {}) =>
       samples.find(([, n, l]) => n === name && Object.entries(labels).every(([k, v]) => l[k] === v));
     expect(find('sightline_stats_server_batches_total', { status: '200' })).toEqual(['counter', 'sightline_stats_server_batches_total', { status: '200' }, 1]);
-    expect(find('orders_created_total')).toEqual(['counter', 'orders_created_total', { region: 'e"u\\west' }, 42]);
-    expect(find('db_query_seconds_count')).toEqual(['histogram', 'db_query_seconds_count', {}, 2]);
-    expect(find('users_unique')).toEqual(['gauge', 'users_unique', {}, 2]);
+    expect(find('stats_orders_created_total')).toEqual(['counter', 'stats_orders_created_total', { region: 'e"u\\west' }, 42]);
+    expect(find('stats_db_query_seconds_count')).toEqual(['histogram', 'stats_db_query_seconds_count', {}, 2]);
+    expect(find('stats_users_unique')).toEqual(['gauge', 'stats_users_unique', {}, 2]);
     expect(find('sightline_request_duration_seconds_count', { op: 'checkout' })?.[3]).toBe(1);
     expect(find('sightline_request_errors_total', { op: 'checkout', error_type: 'Timeout' })?.[3]).toBe(1);
   });

@@ -2,9 +2,10 @@
 import type { BatchMetric } from '@sightline/stats-protocol';
 import type { StatsdSample } from '../statsd/parse-line.js';
 import type { MetricStore } from './metric-store.js';
+import type { Rejection } from './rejection.js';
 
 /** `undefined` when stored, else why not. */
-export function applyBatchMetric(store: MetricStore, metric: BatchMetric): string | undefined {
+export function applyBatchMetric(store: MetricStore, metric: BatchMetric): Rejection | undefined {
   switch (metric.type) {
     case 'counter':
       return store.addCounter(metric.name, metric.tags, metric.value);
@@ -18,8 +19,8 @@ export function applyBatchMetric(store: MetricStore, metric: BatchMetric): strin
   }
 }
 
-/** Counters are scaled by 1 / sample rate; timings are recorded with that weight; gauges and sets ignore it. */
-export function applyStatsdSample(store: MetricStore, sample: StatsdSample): string | undefined {
+/** Counters are scaled by 1 / sample rate; timings count 1 / rate observations; gauges and sets ignore it. */
+export function applyStatsdSample(store: MetricStore, sample: StatsdSample): Rejection | undefined {
   const { name, tags, value } = sample;
   switch (sample.type) {
     case 'counter':
@@ -27,10 +28,10 @@ export function applyStatsdSample(store: MetricStore, sample: StatsdSample): str
     case 'gauge':
       return store.setGauge(name, tags, value as number, sample.delta);
     case 'timer':
-      return store.observe('timer', name, tags, [value as number], 1 / sample.sampleRate);
+      return store.observe('timer', name, tags, [value as number], sample.sampleRate);
     case 'histogram':
     case 'distribution':
-      return store.observe('histogram', name, tags, [value as number], 1 / sample.sampleRate);
+      return store.observe('histogram', name, tags, [value as number], sample.sampleRate);
     case 'set':
       return store.addToSet(name, tags, [value as string]);
   }

@@ -1,6 +1,10 @@
 // Aggregates what arrives (from batches and StatsD lines alike) into Prometheus-shaped series.
+// Received names are data: every lookup is a Map, every record handed out has no prototype, so a
+// metric named `__proto__` or `constructor` is stored and shown like any other.
 import type { IngestCounters } from '../ingest-stats.js';
-import { familyName, OWN_METRIC_PREFIX, sanitizeLabelName, type SeriesKind } from './prometheus-names.js';
+import { MemoryBudget, stringCost } from './memory-budget.js';
+import { claimedNames, familyName, OWN_METRIC_PREFIX, sanitizeLabelName, type SeriesKind } from './prometheus-names.js';
+import { reject, type Rejection } from './rejection.js';
 
 export type Tags = Readonly<Record<string, string>>;
 
@@ -11,7 +15,24 @@ export interface MetricStoreOptions {
   /** Upper bounds for histograms and distributions, in the unit received. */
   readonly histogramBuckets: readonly number[];
   readonly maxSetMembers: number;
+  /** Put before every exposed name (`stats_`); empty by default here, the server passes its own. */
+  readonly prefix?: string;
+  readonly maxNameLength?: number;
+  readonly maxTags?: number;
+  readonly maxTagKeyLength?: number;
+  readonly maxTagValueLength?: number;
+  readonly maxSetMemberLength?: number;
+  /** Series, their rendered size and set members are reserved from it; unbounded when absent. */
+  readonly budget?: MemoryBudget;
 }
+
+export const STORE_LIMIT_DEFAULTS = Object.freeze({
+  maxNameLength: 200,
+  maxTags: 64,
+  maxTagKeyLength: 100,
+  maxTagValueLength: 1024,
+  maxSetMemberLength: 1024,
+});
 
 interface SeriesBase {
   /** `name` or `name{k=v,...}` with the name and tags as first received: the snapshot key. */
@@ -23,13 +44,15 @@ interface ValueSeries extends SeriesBase {
   value: number;
 }
 interface HistogramSeries extends SeriesBase {
-  /** Non-cumulative count per bucket; the last slot is +Inf. */
+  /** Non-cumulative count per bucket; the last slot is +Inf. Always whole numbers. */
   readonly counts: Float64Array;
   count: number;
   /** In the unit received (milliseconds for timers). */
   sum: number;
   min: number;
   max: number;
+  /** The fraction of a sampled observation not yet counted (`|@0.3` weighs 3.33...). */
+  carry: number;
 }
 interface SetSeries extends SeriesBase {
   readonly members: Set<string>;
@@ -74,76 +97,149 @@ export interface StoreSnapshot {
 }
 
 const NAME_CACHE_LIMIT = 10_000;
-const EMPTY_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+const EMPTY_LABELS: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
+// Heap estimates: a series' objects and map entries, a set member's entry.
+const SERIES_OVERHEAD = 200;
+const FAMILY_OVERHEAD = 400;
+const MEMBER_OVERHEAD = 48;
+// A rendered sample beyond its name and labels: braces, quotes, the value, a newline.
+const SAMPLE_OVERHEAD = 32;
+
+function nullRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
 
 export class MetricStore {
   private readonly families = new Map<string, Family>();
+  // Every name a family uses (see claimedNames) -> the family.
+  private readonly claimed = new Map<string, Family>();
   // Received name -> its family, per kind: one lookup on the hot path instead of sanitizing the name.
   private readonly nameIndex = new Map<SeriesKind, Map<string, Family>>();
+  // Frozen tag objects (the StatsD parser shares one per distinct tag text) are checked and sanitized once.
+  private readonly labelMemo = new WeakMap<Tags, LabelSet | Rejection>();
+  private readonly budget: MemoryBudget;
+  private readonly prefix: string;
+  private readonly limits: { readonly [K in keyof typeof STORE_LIMIT_DEFAULTS]: number };
   private count = 0;
 
   constructor(
     private readonly options: MetricStoreOptions,
     private readonly counters: IngestCounters,
-  ) {}
+  ) {
+    this.budget = options.budget ?? new MemoryBudget(Infinity);
+    this.prefix = options.prefix ?? '';
+    this.limits = {
+      maxNameLength: options.maxNameLength ?? STORE_LIMIT_DEFAULTS.maxNameLength,
+      maxTags: options.maxTags ?? STORE_LIMIT_DEFAULTS.maxTags,
+      maxTagKeyLength: options.maxTagKeyLength ?? STORE_LIMIT_DEFAULTS.maxTagKeyLength,
+      maxTagValueLength: options.maxTagValueLength ?? STORE_LIMIT_DEFAULTS.maxTagValueLength,
+      maxSetMemberLength: options.maxSetMemberLength ?? STORE_LIMIT_DEFAULTS.maxSetMemberLength,
+    };
+  }
 
   /** Distinct series currently held. */
   get seriesCount(): number {
     return this.count;
   }
 
-  /** Each method returns `undefined` when stored, or why not. */
-  addCounter(name: string, tags: Tags | undefined, delta: number): string | undefined {
+  /** Each method returns `undefined` when stored, or why not (nothing is stored then). */
+  addCounter(name: string, tags: Tags | undefined, delta: number): Rejection | undefined {
+    // As statsd_exporter does: a counter only goes up; a decrement is dropped, not applied.
+    if (delta < 0) return reject('negative_counter', `counter "${clip(name)}": negative increment ${delta} dropped (counters only go up: use a gauge)`);
+    if (!Number.isFinite(delta)) return reject('non_finite', `counter "${clip(name)}": increment is not finite (value / sample rate = ${delta})`);
     const s = this.resolve('counter', name, tags);
-    if (typeof s === 'string') return s;
-    (s as ValueSeries).value += delta;
+    if (!isSeries(s)) return s;
+    const v = s as ValueSeries;
+    const next = v.value + delta;
+    if (!Number.isFinite(next)) return reject('non_finite', `counter "${clip(name)}": the total would overflow to ${next}`);
+    v.value = next;
     return undefined;
   }
 
   /** `delta` true: `value` is added to the current value (StatsD `+3` / `-3`); otherwise it replaces it. */
-  setGauge(name: string, tags: Tags | undefined, value: number, delta = false): string | undefined {
+  setGauge(name: string, tags: Tags | undefined, value: number, delta = false): Rejection | undefined {
+    if (!Number.isFinite(value)) return reject('non_finite', `gauge "${clip(name)}": value ${value} is not finite`);
     const s = this.resolve('gauge', name, tags);
-    if (typeof s === 'string') return s;
+    if (!isSeries(s)) return s;
     const g = s as ValueSeries;
-    g.value = delta ? g.value + value : value;
+    const next = delta ? g.value + value : value;
+    if (!Number.isFinite(next)) return reject('non_finite', `gauge "${clip(name)}": the value would overflow to ${next}`);
+    g.value = next;
     return undefined;
   }
 
-  /** Records samples of a timer (milliseconds) or histogram; `weight` is 1 / sample rate. */
-  observe(kind: 'timer' | 'histogram', name: string, tags: Tags | undefined, values: readonly number[], weight = 1): string | undefined {
+  /**
+   * Records samples of a timer (milliseconds) or histogram, sampled at `rate`: each value counts
+   * 1 / rate times, in whole observations (the fraction is carried to the next sample), so bucket
+   * counts stay integers. Negative values are dropped; all values are checked before any is applied.
+   */
+  observe(kind: 'timer' | 'histogram', name: string, tags: Tags | undefined, values: readonly number[], rate = 1): Rejection | undefined {
+    const weight = 1 / rate;
+    if (!Number.isFinite(weight) || !(rate > 0)) return reject('non_finite', `${kind} "${clip(name)}": sample rate ${rate} gives a weight that is not finite`);
+    for (const value of values) {
+      if (!Number.isFinite(value)) return reject('non_finite', `${kind} "${clip(name)}": value ${value} is not finite`);
+      // A histogram's sum is counter-like (OpenMetrics refuses a negative one): durations and sizes are never below 0.
+      if (value < 0) return reject('negative_observation', `${kind} "${clip(name)}": negative value ${value} dropped (histograms and timers take values >= 0)`);
+    }
     const s = this.resolve(kind, name, tags);
-    if (typeof s === 'string') return s;
+    if (!isSeries(s)) return s;
     const h = s as HistogramSeries;
+    // Dry run: the totals must stay finite, or nothing is applied.
+    let carry = h.carry;
+    let addCount = 0;
+    let addSum = 0;
+    for (const value of values) {
+      carry += weight;
+      const n = Math.floor(carry);
+      carry -= n;
+      addCount += n;
+      addSum += value * n;
+    }
+    if (!Number.isFinite(h.count + addCount) || !Number.isFinite(h.sum + addSum)) {
+      return reject('non_finite', `${kind} "${clip(name)}": count or sum would overflow`);
+    }
     const bounds = kind === 'timer' ? this.options.timerBuckets : this.options.histogramBuckets;
     const scale = kind === 'timer' ? 1000 : 1;
     for (const value of values) {
+      h.carry += weight;
+      const n = Math.floor(h.carry);
+      h.carry -= n;
       const scaled = value / scale;
       let i = 0;
       while (i < bounds.length && scaled > bounds[i]!) i++;
-      h.counts[i]! += weight;
-      h.count += weight;
-      h.sum += value * weight;
+      h.counts[i]! += n;
       if (value < h.min) h.min = value;
       if (value > h.max) h.max = value;
     }
+    h.count += addCount;
+    h.sum += addSum;
     return undefined;
   }
 
-  addToSet(name: string, tags: Tags | undefined, members: readonly string[]): string | undefined {
+  addToSet(name: string, tags: Tags | undefined, members: readonly string[]): Rejection | undefined {
+    for (const member of members) {
+      if (member.length > this.limits.maxSetMemberLength) {
+        this.counters.setMembersDropped += members.length;
+        return reject('set_member_length', `set "${clip(name)}": member of ${member.length} characters over maxSetMemberLength (${this.limits.maxSetMemberLength}); ${members.length} member(s) dropped`);
+      }
+    }
     const s = this.resolve('set', name, tags);
-    if (typeof s === 'string') return s;
+    if (!isSeries(s)) return s;
     const set = (s as SetSeries).members;
-    let dropped = 0;
+    let full = 0;
+    let overBudget = 0;
     for (const member of members) {
       if (set.has(member)) continue;
-      if (set.size >= this.options.maxSetMembers) dropped++;
+      if (set.size >= this.options.maxSetMembers) full++;
+      else if (!this.budget.tryReserve(MEMBER_OVERHEAD + stringCost(member), this.budget.storeLimitBytes)) overBudget++;
       else set.add(member);
     }
-    if (dropped > 0) {
-      this.counters.setMembersDropped += dropped;
-      return `set "${name}" holds maxSetMembers (${this.options.maxSetMembers}) members: ${dropped} new member(s) dropped`;
+    if (full + overBudget === 0) return undefined;
+    this.counters.setMembersDropped += full + overBudget;
+    if (overBudget > 0) {
+      return reject('memory_budget', `set "${clip(name)}": memory budget (${this.budget.storeLimitBytes} of ${this.budget.limitBytes} bytes for series and members) reached: ${overBudget + full} new member(s) dropped`);
     }
-    return undefined;
+    return reject('set_members_limit', `set "${clip(name)}" holds maxSetMembers (${this.options.maxSetMembers}) members: ${full} new member(s) dropped`);
   }
 
   /** Every family, in the order first seen. */
@@ -152,7 +248,7 @@ export class MetricStore {
   }
 
   snapshot(): StoreSnapshot {
-    const out: StoreSnapshot = { counters: {}, gauges: {}, timers: {}, histograms: {}, sets: {} };
+    const out: StoreSnapshot = { counters: nullRecord(), gauges: nullRecord(), timers: nullRecord(), histograms: nullRecord(), sets: nullRecord() };
     for (const family of this.families.values()) {
       for (const s of family.series.values()) {
         switch (family.kind) {
@@ -176,48 +272,74 @@ export class MetricStore {
     return out;
   }
 
-  private resolve(kind: SeriesKind, name: string, tags: Tags | undefined): AnySeries | string {
+  private resolve(kind: SeriesKind, name: string, tags: Tags | undefined): AnySeries | Rejection {
+    if (name.length > this.limits.maxNameLength) {
+      return reject('name_length', `name of ${name.length} characters over maxNameLength (${this.limits.maxNameLength}): "${clip(name)}"`);
+    }
     let index = this.nameIndex.get(kind);
     if (!index) {
       index = new Map();
       this.nameIndex.set(kind, index);
     }
     let family = index.get(name);
-    const { key, labels } = labelsOf(tags);
+    const labelSet = this.labelsOf(name, tags);
+    if (!isLabelSet(labelSet)) return labelSet;
+    const { key, labels } = labelSet;
     let series = family?.series.get(key);
     if (series) return series;
 
-    const promName = family?.name ?? familyName(kind, name);
+    const promName = family?.name ?? familyName(kind, name, this.prefix);
     family ??= this.families.get(promName);
     if (family && family.kind !== kind) {
-      return `"${name}" as a ${kind} clashes with the ${family.kind} "${family.sourceName}" exposed as ${promName}`;
+      return reject('name_clash', `"${clip(name)}" as a ${kind} clashes with the ${family.kind} "${clip(family.sourceName)}" exposed as ${promName}`);
     }
     if (family) {
       if (index.size >= NAME_CACHE_LIMIT) index.clear();
       index.set(name, family);
       series = family.series.get(key);
       if (series) return series;
+    } else {
+      if (promName.startsWith(OWN_METRIC_PREFIX)) {
+        return reject('reserved_name', `"${clip(name)}" is reserved: names exposed with the prefix ${OWN_METRIC_PREFIX} belong to the server`);
+      }
+      for (const claim of claimedNames(kind, promName)) {
+        const other = this.claimed.get(claim);
+        if (other) {
+          return reject('name_clash', `"${clip(name)}" as a ${kind} (exposed as ${promName}) clashes with the ${other.kind} "${clip(other.sourceName)}" exposed as ${other.name}: both would write ${claim}`);
+        }
+      }
     }
 
-    if (promName.startsWith(OWN_METRIC_PREFIX)) {
-      return `"${name}" is reserved: names exposed with the prefix ${OWN_METRIC_PREFIX} belong to the server`;
-    }
     if (this.count >= this.options.maxSeries) {
       this.counters.seriesDropped++;
-      return `series limit reached (maxSeries ${this.options.maxSeries}): new series ${displayOf(name, tags)} dropped`;
+      return reject('series_limit', `series limit reached (maxSeries ${this.options.maxSeries}): new series ${clip(displayOf(name, tags))} dropped`);
+    }
+    const buckets = kind === 'timer' ? this.options.timerBuckets : kind === 'histogram' ? this.options.histogramBuckets : [];
+    const display = displayOf(name, tags);
+    // What the series holds, and what it adds to every scrape: the rendered size is bounded too.
+    const samples = kind === 'timer' || kind === 'histogram' ? buckets.length + 3 : 1;
+    const labelBytes = labelTextLength(labels);
+    const cost =
+      SERIES_OVERHEAD +
+      stringCost(display) +
+      2 * labelBytes +
+      (kind === 'timer' || kind === 'histogram' ? 8 * (buckets.length + 1) : 0) +
+      samples * (promName.length + 8 + labelBytes + SAMPLE_OVERHEAD) +
+      (family ? 0 : FAMILY_OVERHEAD + 4 * promName.length + 2 * name.length);
+    if (!this.budget.tryReserve(cost, this.budget.storeLimitBytes)) {
+      this.counters.seriesDropped++;
+      return reject('memory_budget', `memory budget (${this.budget.storeLimitBytes} of ${this.budget.limitBytes} bytes for series and members) reached: new series ${clip(display)} dropped`);
     }
     if (!family) {
-      const buckets =
-        kind === 'timer' ? this.options.timerBuckets : kind === 'histogram' ? this.options.histogramBuckets : [];
       family = { name: promName, kind, sourceName: name, series: new Map(), buckets };
       this.families.set(promName, family);
+      for (const claim of claimedNames(kind, promName)) this.claimed.set(claim, family);
       if (index.size >= NAME_CACHE_LIMIT) index.clear();
       index.set(name, family);
     }
-    const display = displayOf(name, tags);
     if (kind === 'timer' || kind === 'histogram') {
       const counts = new Float64Array(family.buckets.length + 1);
-      series = { display, labels, counts, count: 0, sum: 0, min: Infinity, max: -Infinity } satisfies HistogramSeries;
+      series = { display, labels, counts, count: 0, sum: 0, min: Infinity, max: -Infinity, carry: 0 } satisfies HistogramSeries;
     } else if (kind === 'set') {
       series = { display, labels, members: new Set<string>() } satisfies SetSeries;
     } else {
@@ -227,6 +349,43 @@ export class MetricStore {
     this.count++;
     return series;
   }
+
+  private labelsOf(name: string, tags: Tags | undefined): LabelSet | Rejection {
+    if (!tags) return NO_LABELS;
+    const frozen = Object.isFrozen(tags);
+    if (frozen) {
+      const memo = this.labelMemo.get(tags);
+      if (memo) return memo;
+    }
+    const set = this.computeLabels(name, tags);
+    if (frozen) this.labelMemo.set(tags, set);
+    return set;
+  }
+
+  private computeLabels(name: string, tags: Tags): LabelSet | Rejection {
+    const keys = Object.keys(tags);
+    if (keys.length === 0) return NO_LABELS;
+    const { maxTags, maxTagKeyLength, maxTagValueLength } = this.limits;
+    if (keys.length > maxTags) return reject('too_many_tags', `"${clip(name)}" has ${keys.length} tags, over maxTags (${maxTags})`);
+    for (const k of keys) {
+      const v = tags[k]!;
+      if (k.length > maxTagKeyLength) return reject('tag_length', `"${clip(name)}": tag key of ${k.length} characters over maxTagKeyLength (${maxTagKeyLength})`);
+      if (v.length > maxTagValueLength) {
+        return reject('tag_length', `"${clip(name)}": tag ${clip(k)} value of ${v.length} characters over maxTagValueLength (${maxTagValueLength})`);
+      }
+    }
+    // An empty label value is no label to Prometheus: `{canary=""}` and `{}` are one series.
+    const pairs: [string, string][] = [];
+    for (const k of keys) if (tags[k] !== '') pairs.push([sanitizeLabelName(k), tags[k]!]);
+    if (pairs.length === 0) return NO_LABELS;
+    pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const labels = nullRecord<string>();
+    // Two keys that sanitize alike (`a.b`, `a_b`): the later one wins, as in a JSON object.
+    for (const [k, v] of pairs) labels[k] = v;
+    let key = '';
+    for (const k of Object.keys(labels)) key += `${k}\u0001${labels[k]}\u0002`;
+    return { key, labels };
+  }
 }
 
 interface LabelSet {
@@ -234,32 +393,19 @@ interface LabelSet {
   readonly labels: Readonly<Record<string, string>>;
 }
 const NO_LABELS: LabelSet = { key: '', labels: EMPTY_LABELS };
-// Frozen tag objects (the StatsD parser shares one per distinct tag text) are sanitized once.
-const labelMemo = new WeakMap<Tags, LabelSet>();
 
-function labelsOf(tags: Tags | undefined): LabelSet {
-  if (!tags) return NO_LABELS;
-  const frozen = Object.isFrozen(tags);
-  if (frozen) {
-    const memo = labelMemo.get(tags);
-    if (memo) return memo;
-  }
-  const set = computeLabels(tags);
-  if (frozen) labelMemo.set(tags, set);
-  return set;
+function isLabelSet(value: LabelSet | Rejection): value is LabelSet {
+  return (value as LabelSet).labels !== undefined;
 }
 
-function computeLabels(tags: Tags): LabelSet {
-  const keys = Object.keys(tags);
-  if (keys.length === 0) return NO_LABELS;
-  const pairs: [string, string][] = keys.map((k) => [sanitizeLabelName(k), tags[k]!]);
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const labels: Record<string, string> = {};
-  // Two keys that sanitize alike (`a.b`, `a_b`): the later one wins, as in a JSON object.
-  for (const [k, v] of pairs) labels[k] = v;
-  let key = '';
-  for (const k of Object.keys(labels)) key += `${k}\u0001${labels[k]}\u0002`;
-  return { key, labels };
+function isSeries(value: AnySeries | Rejection): value is AnySeries {
+  return (value as Rejection).reason === undefined;
+}
+
+function labelTextLength(labels: Readonly<Record<string, string>>): number {
+  let n = 0;
+  for (const k of Object.keys(labels)) n += k.length + labels[k]!.length + 4;
+  return n;
 }
 
 function displayOf(name: string, tags: Tags | undefined): string {
@@ -267,4 +413,8 @@ function displayOf(name: string, tags: Tags | undefined): string {
   const keys = Object.keys(tags).sort();
   if (keys.length === 0) return name;
   return `${name}{${keys.map((k) => `${k}=${tags[k]}`).join(',')}}`;
+}
+
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

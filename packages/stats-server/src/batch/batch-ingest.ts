@@ -2,17 +2,21 @@
 import { getLogger, WarningThrottle } from '@sightline/core';
 import { parseBatch, verifySignature, type MetricError } from '@sightline/stats-protocol';
 import { applyBatchMetric } from '../aggregation/apply.js';
+import type { MemoryBudget } from '../aggregation/memory-budget.js';
 import type { MetricStore } from '../aggregation/metric-store.js';
 import type { IngestCounters } from '../ingest-stats.js';
+import { ReplayGuard } from './replay-guard.js';
 
 const log = getLogger('sightline.stats-server.ingest');
 const MAX_ERRORS = 20;
 const LOG_INTERVAL_MS = 10_000;
 
 /**
- * The HTTP status of a batch: 200 taken (perhaps partly), 400 malformed, 401 bad signature, 413 too large.
+ * The HTTP status of a batch: 200 taken (perhaps partly), 400 malformed, 401 bad signature, 409 already
+ * accepted (a replay of the same batch id, not applied again), 413 too large, 503 no room now (the
+ * server's memory budget is spent; the client may retry later).
  */
-export type BatchStatus = 200 | 400 | 401 | 413;
+export type BatchStatus = 200 | 400 | 401 | 409 | 413 | 503;
 
 /** The server's answer to a batch: the HTTP response body, or the WebSocket ack. */
 export interface BatchOutcome {
@@ -32,6 +36,7 @@ export interface BatchIngestOptions {
   readonly secrets: readonly string[];
   readonly maxSkewMs: number;
   readonly maxBodyBytes: number;
+  readonly budget: MemoryBudget;
   readonly now?: () => number;
 }
 
@@ -40,8 +45,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 export class BatchIngest {
   private readonly unauthorizedWarning = new WarningThrottle(log, { intervalMs: LOG_INTERVAL_MS });
   private readonly badRequestWarning = new WarningThrottle(log, { intervalMs: LOG_INTERVAL_MS });
+  private readonly replayWarning = new WarningThrottle(log, { intervalMs: LOG_INTERVAL_MS });
   private readonly secrets: readonly Buffer[];
   private readonly now: () => number;
+  private readonly replays: ReplayGuard;
 
   constructor(
     private readonly store: MetricStore,
@@ -50,6 +57,7 @@ export class BatchIngest {
   ) {
     this.secrets = options.secrets.map((s) => Buffer.from(s, 'utf8'));
     this.now = options.now ?? Date.now;
+    this.replays = new ReplayGuard(options.maxSkewMs, options.budget, this.now);
   }
 
   /** `body` is the exact bytes received; `source` names the peer for logs. */
@@ -74,12 +82,22 @@ export class BatchIngest {
     const parsed = parseBatch(text);
     if (!parsed.ok) return this.badRequest(parsed.error, source);
 
+    // The id is signed with the body; a batch of a client older than ids is known by its signature.
+    const key = parsed.id === undefined ? `sig:${signature!.toLowerCase()}` : `id:${parsed.id}`;
+    const seen = this.replays.admit(key, Number(timestamp));
+    if (seen === 'replay') return this.replayed(parsed.id, source);
+    if (seen === 'full') return this.unavailable('memory budget full: cannot remember more batch ids', source);
+
     const errors: MetricError[] = [...parsed.errors];
+    this.counters.rejected.malformed += parsed.errors.length;
     let accepted = 0;
     for (const { index, metric } of parsed.metrics) {
       const problem = applyBatchMetric(this.store, metric);
       if (problem === undefined) accepted++;
-      else errors.push({ index, message: problem });
+      else {
+        errors.push({ index, message: problem.message });
+        this.counters.rejected[problem.reason]++;
+      }
     }
     const rejected = errors.length;
     this.counters.batchesAccepted++;
@@ -108,5 +126,18 @@ export class BatchIngest {
     this.counters.batchesBadRequest++;
     this.badRequestWarning.warn('bad-request', `malformed batch from ${source}: ${error}`, {});
     return { status: 400, accepted: 0, rejected: 0, error };
+  }
+
+  /** The server has no room now (memory budget): the client may retry later. */
+  unavailable(error: string, source: string): BatchOutcome {
+    this.counters.batchesUnavailable++;
+    this.badRequestWarning.warn('unavailable', `batch from ${source} refused: ${error}`, {});
+    return { status: 503, accepted: 0, rejected: 0, error };
+  }
+
+  private replayed(id: string | undefined, source: string): BatchOutcome {
+    this.counters.batchesReplayed++;
+    this.replayWarning.warn('replay', `replayed batch from ${source} refused`, id === undefined ? {} : { id });
+    return { status: 409, accepted: 0, rejected: 0, error: 'batch already accepted (same id within the freshness window): not applied again' };
   }
 }

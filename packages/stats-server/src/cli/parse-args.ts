@@ -25,6 +25,10 @@ Options:
   --max-skew-ms <n>             largest accepted timestamp skew (default 300000)
   --max-series <n>              distinct series kept at most (default 10000)
   --max-set-members <n>         distinct members kept per set (default 10000)
+  --max-memory-bytes <n>        bytes held for peers at most (default 134217728)
+  --max-connections <n>         connections open at once per listener (default 1000)
+  --request-timeout-ms <n>      time allowed to receive a whole HTTP request (default 30000)
+  --metric-prefix <p>           namespace of received metrics (default stats_; "" for none)
   --timer-buckets <list>        histogram bounds for timers, in seconds: 0.01,0.1,1
   --histogram-buckets <list>    histogram bounds for histograms and distributions
   --log-level <level>           level of the sightline.stats-server logs (default info)
@@ -56,6 +60,10 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         'max-skew-ms': { type: 'string' },
         'max-series': { type: 'string' },
         'max-set-members': { type: 'string' },
+        'max-memory-bytes': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'metric-prefix': { type: 'string' },
+        'request-timeout-ms': { type: 'string' },
         'timer-buckets': { type: 'string' },
         'histogram-buckets': { type: 'string' },
         'log-level': { type: 'string' },
@@ -111,6 +119,10 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
       maxSkewMs: int('max-skew-ms'),
       maxSeries: int('max-series'),
       maxSetMembers: int('max-set-members'),
+      maxMemoryBytes: int('max-memory-bytes'),
+      maxConnections: int('max-connections'),
+      metricPrefix: str('metric-prefix'),
+      requestTimeoutMs: int('request-timeout-ms'),
     }),
     ...(Object.keys(statsd).length > 0 ? { statsd } : {}),
     ...(timer || histogram ? { buckets: defined({ timer, histogram }) } : {}),

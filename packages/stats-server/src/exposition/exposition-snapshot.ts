@@ -4,12 +4,15 @@
 import type { MetricSnapshot, SampleSnapshot } from '@sightline/prometheus';
 import type { Family } from '../aggregation/metric-store.js';
 import { OWN_METRIC_PREFIX } from '../aggregation/prometheus-names.js';
+import { REJECT_REASONS, type RejectReason } from '../aggregation/rejection.js';
 import type { IngestCounters } from '../ingest-stats.js';
 
 export interface ExpositionInput {
   readonly families: readonly Family[];
   readonly counters: Readonly<IngestCounters>;
   readonly seriesCount: number;
+  /** Bytes of the memory budget in use. */
+  readonly memoryBytes: number;
 }
 
 const KIND_HELP: Readonly<Record<Family['kind'], string>> = {
@@ -73,7 +76,7 @@ function familySnapshot(family: Family): MetricSnapshot {
   }
 }
 
-function ownMetrics({ counters: c, seriesCount }: ExpositionInput): MetricSnapshot[] {
+function ownMetrics({ counters: c, seriesCount, memoryBytes }: ExpositionInput): MetricSnapshot[] {
   const p = OWN_METRIC_PREFIX;
   const counter = (name: string, help: string, values: SampleSnapshot[]): MetricSnapshot => ({ name: p + name, type: 'counter', help, values });
   return [
@@ -81,7 +84,9 @@ function ownMetrics({ counters: c, seriesCount }: ExpositionInput): MetricSnapsh
       { labels: STATUS[200], value: c.batchesAccepted },
       { labels: STATUS[400], value: c.batchesBadRequest },
       { labels: STATUS[401], value: c.batchesUnauthorized },
+      { labels: STATUS[409], value: c.batchesReplayed },
       { labels: STATUS[413], value: c.batchesTooLarge },
+      { labels: STATUS[503], value: c.batchesUnavailable },
     ]),
     counter('metrics_total', 'Metrics in accepted batches, by outcome', [
       { labels: ACCEPTED, value: c.metricsAccepted },
@@ -91,11 +96,28 @@ function ownMetrics({ counters: c, seriesCount }: ExpositionInput): MetricSnapsh
       { labels: ACCEPTED, value: c.statsdLines },
       { labels: REJECTED, value: c.statsdBadLines },
     ]),
-    counter('series_dropped_total', 'New series dropped because maxSeries was reached', [{ labels: NO_LABELS, value: c.seriesDropped }]),
-    counter('set_members_dropped_total', 'Set members dropped because a set held maxSetMembers', [
+    counter(
+      'rejected_total',
+      'Batch metrics and StatsD lines rejected, by the first reason',
+      REJECT_REASONS.map((reason) => ({ labels: REASON[reason], value: c.rejected[reason] })),
+    ),
+    counter('series_dropped_total', 'New series dropped because maxSeries or the memory budget was reached', [{ labels: NO_LABELS, value: c.seriesDropped }]),
+    counter('set_members_dropped_total', 'Set members dropped: set full, member too long, or memory budget reached', [
       { labels: NO_LABELS, value: c.setMembersDropped },
     ]),
+    counter('requests_timed_out_total', 'HTTP requests answered 408 because they did not arrive within requestTimeoutMs', [
+      { labels: NO_LABELS, value: c.requestsTimedOut },
+    ]),
+    counter('connections_refused_total', 'Connections closed at once because maxConnections were open', [
+      { labels: NO_LABELS, value: c.connectionsRefused },
+    ]),
     { name: `${p}series`, type: 'gauge', help: 'Distinct series held', values: [{ labels: NO_LABELS, value: seriesCount }] },
+    {
+      name: `${p}memory_bytes`,
+      type: 'gauge',
+      help: 'Bytes of maxMemoryBytes in use (estimated): series, set members, bodies being received, batch ids',
+      values: [{ labels: NO_LABELS, value: memoryBytes }],
+    },
   ];
 }
 
@@ -103,7 +125,10 @@ const STATUS = {
   200: Object.freeze({ status: '200' }),
   400: Object.freeze({ status: '400' }),
   401: Object.freeze({ status: '401' }),
+  409: Object.freeze({ status: '409' }),
   413: Object.freeze({ status: '413' }),
+  503: Object.freeze({ status: '503' }),
 } as const;
+const REASON = Object.fromEntries(REJECT_REASONS.map((r) => [r, Object.freeze({ reason: r })])) as Record<RejectReason, Readonly<{ reason: string }>>;
 const ACCEPTED = Object.freeze({ outcome: 'accepted' });
 const REJECTED = Object.freeze({ outcome: 'rejected' });

@@ -2,6 +2,7 @@
 import { getLogger, WarningThrottle } from '@sightline/core';
 import { applyStatsdSample } from '../aggregation/apply.js';
 import type { MetricStore } from '../aggregation/metric-store.js';
+import type { RejectReason, Rejection } from '../aggregation/rejection.js';
 import type { IngestCounters } from '../ingest-stats.js';
 import { parseStatsdLine } from './parse-line.js';
 
@@ -34,18 +35,19 @@ export class StatsdIngest {
       this.badLine(parsed.error, line, source);
       return;
     }
-    let problem: string | undefined;
+    let problem: Rejection | undefined;
     for (const sample of parsed.samples) {
       const error = applyStatsdSample(this.store, sample);
       if (error !== undefined && problem === undefined) problem = error;
     }
     if (problem === undefined) this.counters.statsdLines++;
-    else this.badLine(problem, line, source);
+    else this.badLine(problem.message, line, source, problem.reason);
   }
 
-  /** Counts a line refused before parsing (e.g. longer than the TCP line limit). */
-  badLine(reason: string, line: string, source: string): void {
+  /** Counts a line refused (unparsable, longer than the TCP line limit, or not stored), once. */
+  badLine(reason: string, line: string, source: string, code: RejectReason = 'malformed'): void {
     this.counters.statsdBadLines++;
+    this.counters.rejected[code]++;
     const shown = line.length > 120 ? `${line.slice(0, 117)}...` : line;
     this.badLineWarning.warn('bad-line', `bad StatsD line from ${source}: ${reason}`, { line: shown, badLines: this.counters.statsdBadLines });
   }

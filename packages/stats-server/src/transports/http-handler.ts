@@ -1,8 +1,10 @@
 // The HTTP request handler: POST /v1/batch ingest, plus GET /metrics and GET /v1/snapshot.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorText, getLogger, renderMetrics, type MetricsSource } from '@sightline/core';
-import { BATCH_PATH, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
+import { BATCH_PATH, checkSignatureHeaders, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
+import type { MemoryBudget } from '../aggregation/memory-budget.js';
 import type { BatchIngest, BatchOutcome } from '../batch/batch-ingest.js';
+import type { IngestCounters } from '../ingest-stats.js';
 
 const log = getLogger('sightline.stats-server.http');
 
@@ -13,7 +15,14 @@ export const SNAPSHOT_PATH = '/v1/snapshot';
 
 export interface HttpHandlerContext {
   readonly ingest: BatchIngest;
+  readonly counters: IngestCounters;
   readonly maxBodyBytes: number;
+  readonly maxSkewMs: number;
+  /** Bodies being received are reserved from it. */
+  readonly budget: MemoryBudget;
+  /** The whole request must arrive within it: 408 and the connection closed otherwise. */
+  readonly requestTimeoutMs: number;
+  readonly now?: () => number;
   /** When absent, /metrics and /v1/snapshot answer 404. */
   readonly metrics?: MetricsSource;
   readonly snapshot?: () => unknown;
@@ -48,7 +57,12 @@ function route(ctx: HttpHandlerContext, req: IncomingMessage, res: ServerRespons
   }
   if (ctx.metrics && path === METRICS_PATH) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
-    renderMetrics(ctx.metrics, req.headers.accept).then(
+    // Bytes straight to the socket when the source can (the server's own does): no string copy of a large body.
+    const source = ctx.metrics as MetricsSource & { negotiateBytes?: (accept: string | undefined) => Promise<{ contentType: string; body: Buffer }> };
+    const rendered: Promise<{ contentType: string; body: string | Buffer }> = source.negotiateBytes
+      ? source.negotiateBytes(req.headers.accept)
+      : renderMetrics(ctx.metrics, req.headers.accept);
+    rendered.then(
       ({ contentType, body }) => {
         res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
         res.end(req.method === 'HEAD' ? undefined : body);
@@ -76,10 +90,9 @@ function receiveBatch(ctx: HttpHandlerContext, req: IncomingMessage, res: Server
   const source = `http ${req.socket.remoteAddress ?? 'unknown'}`;
   const timestamp = header(req, TIMESTAMP_HEADER);
   const signature = header(req, SIGNATURE_HEADER);
-  if (timestamp === undefined || signature === undefined) {
-    // No need to read a body that can never be accepted.
-    return reply(req, res, ctx.ingest.unauthorized('missing', source), true);
-  }
+  // No need to read a body that can never be accepted: headers missing, malformed or stale.
+  const early = checkSignatureHeaders({ timestamp, signature, nowMs: (ctx.now ?? Date.now)(), maxSkewMs: ctx.maxSkewMs });
+  if (early !== 'ok') return reply(req, res, ctx.ingest.unauthorized(early, source), true);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > ctx.maxBodyBytes) {
     return reply(req, res, ctx.ingest.tooLarge(source), true);
@@ -87,31 +100,58 @@ function receiveBatch(ctx: HttpHandlerContext, req: IncomingMessage, res: Server
 
   const chunks: Buffer[] = [];
   let received = 0;
+  let reserved = 0;
   let done = false;
+  const finish = () => {
+    done = true;
+    clearTimeout(timer);
+    chunks.length = 0;
+    ctx.budget.release(reserved);
+    reserved = 0;
+    req.off('data', onData);
+  };
+  // Stop reading and buffering: answer now and close the connection.
+  const refuse = (outcome: BatchOutcome) => {
+    finish();
+    req.pause();
+    reply(req, res, outcome, true);
+  };
+  // A body known in advance is reserved whole; a chunked one as it comes.
+  if (Number.isFinite(declared) && declared > 0) {
+    if (!ctx.budget.tryReserve(declared)) return reply(req, res, ctx.ingest.unavailable('memory budget full: body not read', source), true);
+    reserved = declared;
+  }
+  const timer = setTimeout(() => {
+    if (done || req.socket.destroyed) return;
+    ctx.counters.requestsTimedOut++;
+    finish();
+    req.pause();
+    sendJson(res, 408, { error: `request not received within requestTimeoutMs (${ctx.requestTimeoutMs} ms)` }, true);
+    res.once('finish', () => req.socket.destroySoon());
+  }, ctx.requestTimeoutMs);
   const onData = (chunk: Buffer) => {
     if (done) return;
     received += chunk.length;
-    if (received > ctx.maxBodyBytes) {
-      // Stop reading and buffering at the limit: answer now and close the connection.
-      done = true;
-      chunks.length = 0;
-      req.off('data', onData);
-      req.pause();
-      reply(req, res, ctx.ingest.tooLarge(source), true);
-      return;
+    if (received > ctx.maxBodyBytes) return refuse(ctx.ingest.tooLarge(source));
+    if (received > reserved) {
+      if (!ctx.budget.tryReserve(received - reserved)) return refuse(ctx.ingest.unavailable('memory budget full: body not read', source));
+      reserved = received;
     }
     chunks.push(chunk);
   };
   req.on('data', onData);
   req.on('end', () => {
     if (done) return;
-    done = true;
-    const outcome = ctx.ingest.handle(Buffer.concat(chunks, received), timestamp, signature, source);
-    reply(req, res, outcome, false);
+    const body = Buffer.concat(chunks, received);
+    finish();
+    reply(req, res, ctx.ingest.handle(body, timestamp, signature, source), false);
   });
+  // The client went away mid-body: nothing to answer, the reservation goes back.
   req.on('error', () => {
-    // The client went away mid-body: nothing to answer.
-    done = true;
+    if (!done) finish();
+  });
+  req.on('close', () => {
+    if (!done) finish();
   });
 }
 

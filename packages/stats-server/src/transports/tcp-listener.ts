@@ -2,6 +2,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import { getLogger, listen } from '@sightline/core';
+import type { IngestCounters } from '../ingest-stats.js';
 import type { StatsdIngest } from '../statsd/statsd-ingest.js';
 
 const log = getLogger('sightline.stats-server.statsd.tcp');
@@ -15,11 +16,15 @@ export class TcpListener {
     private readonly port: number,
     private readonly ingest: StatsdIngest,
     private readonly maxLineBytes: number,
+    private readonly maxConnections: number,
+    private readonly counters: IngestCounters,
   ) {}
 
   listen(): Promise<number> {
     const server = createServer((socket) => this.onConnection(socket));
     this.server = server;
+    server.maxConnections = this.maxConnections;
+    server.on('drop', () => this.counters.connectionsRefused++);
     return listen(server, this.port, this.host).then(
       (address) => {
         server.on('error', (error) => log.warn('TCP server error', { error: error.message }));

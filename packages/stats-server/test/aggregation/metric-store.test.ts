@@ -59,7 +59,7 @@ describe('MetricStore', () => {
   it('summarises timers in milliseconds and buckets them in seconds', () => {
     const { s } = store();
     expect(s.observe('timer', 't', undefined, [5, 50, 500, 5000])).toBeUndefined();
-    expect(s.observe('histogram', 'h', undefined, [10, 11], 2)).toBeUndefined();
+    expect(s.observe('histogram', 'h', undefined, [10, 11], 0.5)).toBeUndefined();
     expect(s.snapshot().timers).toEqual({ t: { count: 4, sum: 5555, min: 5, max: 5000 } });
     expect(s.snapshot().histograms).toEqual({ h: { count: 4, sum: 42, min: 10, max: 11 } });
     const [t, h] = s.familyList();
@@ -82,24 +82,27 @@ describe('MetricStore', () => {
   it('refuses a metric whose Prometheus name belongs to another kind', () => {
     const { s } = store();
     expect(s.setGauge('x', undefined, 1)).toBeUndefined();
-    expect(s.addToSet('x', undefined, ['m'])).toBe('"x" as a set clashes with the gauge "x" exposed as x');
-    expect(s.addCounter('x.total', undefined, 1)).toBeUndefined();
-    expect(s.setGauge('x_total', undefined, 1)).toBe('"x_total" as a gauge clashes with the counter "x.total" exposed as x_total');
+    expect(s.addToSet('x', undefined, ['m'])).toEqual({ reason: 'name_clash', message: '"x" as a set clashes with the gauge "x" exposed as x' });
+    expect(s.addCounter('z.total', undefined, 1)).toBeUndefined();
+    expect(s.setGauge('z_total', undefined, 1)).toEqual({ reason: 'name_clash', message: '"z_total" as a gauge clashes with the counter "z.total" exposed as z_total' });
+    // A counter `x` would be the OpenMetrics family `x`, beside the gauge `x`.
+    expect(s.addCounter('x', undefined, 1)?.reason).toBe('name_clash');
   });
 
   it('keeps the names of its own metrics to itself', () => {
     const { s } = store();
-    expect(s.setGauge('sightline.stats_server.series', undefined, 1)).toBe(
-      '"sightline.stats_server.series" is reserved: names exposed with the prefix sightline_stats_server_ belong to the server',
-    );
+    expect(s.setGauge('sightline.stats_server.series', undefined, 1)).toEqual({
+      reason: 'reserved_name',
+      message: '"sightline.stats_server.series" is reserved: names exposed with the prefix sightline_stats_server_ belong to the server',
+    });
   });
 
   it('drops and counts new series past maxSeries, and keeps updating the existing ones', () => {
     const { s, counters } = store({ maxSeries: 2 });
     expect(s.addCounter('a', undefined, 1)).toBeUndefined();
     expect(s.addCounter('a', { k: '1' }, 1)).toBeUndefined();
-    expect(s.addCounter('a', { k: '2' }, 1)).toBe('series limit reached (maxSeries 2): new series a{k=2} dropped');
-    expect(s.setGauge('b', undefined, 1)).toBe('series limit reached (maxSeries 2): new series b dropped');
+    expect(s.addCounter('a', { k: '2' }, 1)?.message).toBe('series limit reached (maxSeries 2): new series a{k=2} dropped');
+    expect(s.setGauge('b', undefined, 1)?.message).toBe('series limit reached (maxSeries 2): new series b dropped');
     expect(s.addCounter('a', undefined, 5)).toBeUndefined();
     expect(counters.seriesDropped).toBe(2);
     expect(s.snapshot().counters).toEqual({ a: 6, 'a{k=1}': 1 });
@@ -107,7 +110,10 @@ describe('MetricStore', () => {
 
   it('drops and counts set members past maxSetMembers', () => {
     const { s, counters } = store();
-    expect(s.addToSet('u', undefined, ['a', 'b', 'c', 'd', 'e', 'a'])).toBe('set "u" holds maxSetMembers (3) members: 2 new member(s) dropped');
+    expect(s.addToSet('u', undefined, ['a', 'b', 'c', 'd', 'e', 'a'])).toEqual({
+      reason: 'set_members_limit',
+      message: 'set "u" holds maxSetMembers (3) members: 2 new member(s) dropped',
+    });
     expect(counters.setMembersDropped).toBe(2);
     expect(s.snapshot().sets).toEqual({ u: 3 });
   });

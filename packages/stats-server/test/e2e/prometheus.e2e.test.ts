@@ -65,19 +65,19 @@ describe('a Prometheus server scraping /metrics', () => {
     expect(up.map((r) => r.value[1])).toEqual(['1']);
 
     const value = async (q: string) => (await prometheus.query(q)).map((r) => r.value[1]);
-    expect(await prometheus.query('orders_created_total')).toEqual([
+    expect(await prometheus.query('stats_orders_created_total')).toEqual([
       expect.objectContaining({
-        metric: { __name__: 'orders_created_total', http_method: 'POST', region: 'eu', instance: `127.0.0.1:${address.port}`, job: 'stats-server' },
+        metric: { __name__: 'stats_orders_created_total', http_method: 'POST', region: 'eu', instance: `127.0.0.1:${address.port}`, job: 'stats-server' },
         value: [expect.any(Number), '42'],
       }),
     ]);
-    expect(await value('queue_depth')).toEqual(['7']);
-    expect(await value('db_query_seconds_count')).toEqual(['3']);
-    expect(await value('db_query_seconds_bucket{le="0.005"}')).toEqual(['2']);
-    expect(await value('payload_bytes_sum')).toEqual(['2148']);
-    expect(await value('users_unique')).toEqual(['2']);
-    expect(await value('statsd_hits_total{tag_le="x",tag_quantile="y"}')).toEqual(['10']);
-    expect(await value('statsd_lat_seconds_count')).toEqual(['2']);
+    expect(await value('stats_queue_depth')).toEqual(['7']);
+    expect(await value('stats_db_query_seconds_count')).toEqual(['3']);
+    expect(await value('stats_db_query_seconds_bucket{le="0.005"}')).toEqual(['2']);
+    expect(await value('stats_payload_bytes_sum')).toEqual(['2148']);
+    expect(await value('stats_users_unique')).toEqual(['2']);
+    expect(await value('stats_statsd_hits_total{tag_le="x",tag_quantile="y"}')).toEqual(['10']);
+    expect(await value('stats_statsd_lat_seconds_count')).toEqual(['2']);
     expect(await value('sightline_stats_server_statsd_lines_total{outcome="rejected"}')).toEqual(['1']);
     expect(await value('sightline_stats_server_batches_total{status="200"}')).toEqual(['1']);
   }, 90_000);

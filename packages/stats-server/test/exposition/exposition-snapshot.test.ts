@@ -17,7 +17,8 @@ function fixture() {
   counters.metricsAccepted = 5;
   counters.statsdBadLines = 2;
   counters.seriesDropped = 4;
-  const input = () => ({ families: store.familyList(), counters, seriesCount: store.seriesCount });
+  counters.rejected.tag_length = 2;
+  const input = () => ({ families: store.familyList(), counters, seriesCount: store.seriesCount, memoryBytes: 1234 });
   return { store, counters, input };
 }
 
@@ -26,7 +27,9 @@ const OWN = `# HELP sightline_stats_server_batches_total Batches received over H
 sightline_stats_server_batches_total{status="200"} 3
 sightline_stats_server_batches_total{status="400"} 0
 sightline_stats_server_batches_total{status="401"} 1
+sightline_stats_server_batches_total{status="409"} 0
 sightline_stats_server_batches_total{status="413"} 0
+sightline_stats_server_batches_total{status="503"} 0
 # HELP sightline_stats_server_metrics_total Metrics in accepted batches, by outcome
 # TYPE sightline_stats_server_metrics_total counter
 sightline_stats_server_metrics_total{outcome="accepted"} 5
@@ -35,15 +38,39 @@ sightline_stats_server_metrics_total{outcome="rejected"} 0
 # TYPE sightline_stats_server_statsd_lines_total counter
 sightline_stats_server_statsd_lines_total{outcome="accepted"} 0
 sightline_stats_server_statsd_lines_total{outcome="rejected"} 2
-# HELP sightline_stats_server_series_dropped_total New series dropped because maxSeries was reached
+# HELP sightline_stats_server_rejected_total Batch metrics and StatsD lines rejected, by the first reason
+# TYPE sightline_stats_server_rejected_total counter
+sightline_stats_server_rejected_total{reason="malformed"} 0
+sightline_stats_server_rejected_total{reason="name_length"} 0
+sightline_stats_server_rejected_total{reason="tag_length"} 2
+sightline_stats_server_rejected_total{reason="too_many_tags"} 0
+sightline_stats_server_rejected_total{reason="set_member_length"} 0
+sightline_stats_server_rejected_total{reason="name_clash"} 0
+sightline_stats_server_rejected_total{reason="reserved_name"} 0
+sightline_stats_server_rejected_total{reason="series_limit"} 0
+sightline_stats_server_rejected_total{reason="set_members_limit"} 0
+sightline_stats_server_rejected_total{reason="memory_budget"} 0
+sightline_stats_server_rejected_total{reason="negative_counter"} 0
+sightline_stats_server_rejected_total{reason="negative_observation"} 0
+sightline_stats_server_rejected_total{reason="non_finite"} 0
+# HELP sightline_stats_server_series_dropped_total New series dropped because maxSeries or the memory budget was reached
 # TYPE sightline_stats_server_series_dropped_total counter
 sightline_stats_server_series_dropped_total 4
-# HELP sightline_stats_server_set_members_dropped_total Set members dropped because a set held maxSetMembers
+# HELP sightline_stats_server_set_members_dropped_total Set members dropped: set full, member too long, or memory budget reached
 # TYPE sightline_stats_server_set_members_dropped_total counter
 sightline_stats_server_set_members_dropped_total 0
+# HELP sightline_stats_server_requests_timed_out_total HTTP requests answered 408 because they did not arrive within requestTimeoutMs
+# TYPE sightline_stats_server_requests_timed_out_total counter
+sightline_stats_server_requests_timed_out_total 0
+# HELP sightline_stats_server_connections_refused_total Connections closed at once because maxConnections were open
+# TYPE sightline_stats_server_connections_refused_total counter
+sightline_stats_server_connections_refused_total 0
 # HELP sightline_stats_server_series Distinct series held
 # TYPE sightline_stats_server_series gauge
 sightline_stats_server_series 5
+# HELP sightline_stats_server_memory_bytes Bytes of maxMemoryBytes in use (estimated): series, set members, bodies being received, batch ids
+# TYPE sightline_stats_server_memory_bytes gauge
+sightline_stats_server_memory_bytes 1234
 `;
 
 const RECEIVED = `# HELP orders_created_total Received by sightline-stats-server: counter "orders.created"

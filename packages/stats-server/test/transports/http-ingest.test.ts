@@ -137,7 +137,7 @@ describe('HTTP ingest', () => {
     const metrics = await httpRequest(url, undefined, { path: '/metrics' });
     expect(metrics.status).toBe(200);
     expect(metrics.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
-    expect(metrics.text).toContain('\norders_created_total{region="eu"} 5\n');
+    expect(metrics.text).toContain('\nstats_orders_created_total{region="eu"} 5\n');
     const open = await httpRequest(url, undefined, { path: '/metrics', headers: { accept: 'application/openmetrics-text' } });
     expect(open.headers['content-type']).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
     expect(open.text.endsWith('# EOF\n')).toBe(true);

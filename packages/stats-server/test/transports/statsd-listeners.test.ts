@@ -56,8 +56,9 @@ describe('StatsD over UDP', () => {
     expect(snap.sets).toEqual({ users: 2 });
     expect(snap.server).toMatchObject({ statsdLines: 15, statsdBadLines: 0 });
     const text = await server.metrics.render();
-    expect(text).toContain('\nreq_total{canary="",method="GET",route="/api"} 1\n');
-    expect(text).toContain('\nlat_seconds_sum 0.06\nlat_seconds_count 3\n');
+    // An empty tag value is no label (Prometheus reads `{canary=""}` as no canary label at all).
+    expect(text).toContain('\nstats_req_total{method="GET",route="/api"} 1\n');
+    expect(text).toContain('\nstats_lat_seconds_sum 0.06\nstats_lat_seconds_count 3\n');
   });
 
   it('counts and logs bad lines, applies the good lines of the same packet', async () => {

@@ -3,8 +3,8 @@
 // 5xx and network errors are retryable.
 import http from 'node:http';
 import https from 'node:https';
-import { BATCH_CONTENT_TYPE, BATCH_PATH, encodeBatch, SIGNATURE_HEADER, signBatch, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
-import type { Batch } from '../batch.js';
+import { BATCH_CONTENT_TYPE, BATCH_PATH, DEFAULT_MAX_BODY_BYTES, encodeBatch, newBatchId, SIGNATURE_HEADER, signBatch, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
+import { canSplit, type Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
 import type { SendResult, Transport } from './transport.js';
 
@@ -27,6 +27,13 @@ export interface HttpTransportOptions {
   readonly tls?: boolean;
   readonly tlsOptions?: StatsTlsOptions;
   readonly timeoutMs?: number;
+  /** Largest body sent; a larger batch is answered `too-large` at once, and split by the queue. */
+  readonly maxBatchBytes?: number;
+}
+
+/** A batch whose body or frame is over the limit: the queue splits it and sends the halves. */
+export function tooLarge(target: string, bytes: number, max: number): SendResult {
+  return { ok: false, error: new StatsTransportError('too-large', `${target}: a batch of ${bytes} bytes is over maxBatchBytes ${max}; splitting it`) };
 }
 
 /** Turns a server's status and body into a send result (shared with the WebSocket acks). */
@@ -36,6 +43,8 @@ export function resultForStatus(status: number, body: { accepted?: unknown; reje
     const rejected = typeof body.rejected === 'number' ? body.rejected : 0;
     return accepted === undefined ? { ok: true, rejected } : { ok: true, accepted, rejected };
   }
+  // A replay of a batch the server already applied (a retry whose first answer was lost): delivered.
+  if (status === 409) return { ok: true, rejected: 0 };
   const detail = typeof body.error === 'string' ? `: ${body.error.slice(0, 200)}` : '';
   if (status === 401) {
     return {
@@ -43,6 +52,7 @@ export function resultForStatus(status: number, body: { accepted?: unknown; reje
       error: new StatsTransportError('auth', `${target} answered 401 unauthorized: check that the client's secret is one the server accepts and that both clocks agree`, { status }),
     };
   }
+  if (status === 413) return { ok: false, error: new StatsTransportError('too-large', `${target} refused the batch as too large (413)${detail}; splitting it`, { status }) };
   if (status >= 500) return { ok: false, error: new StatsTransportError('server', `${target} answered ${status}${detail}`, { status }) };
   return { ok: false, error: new StatsTransportError('rejected', `${target} refused the batch with ${status}${detail}`, { status }) };
 }
@@ -68,9 +78,12 @@ export class HttpTransport implements Transport {
   send(batch: Batch): Promise<SendResult> {
     let body = this.#bodies.get(batch);
     if (body === undefined) {
-      body = Buffer.from(encodeBatch(batch.metrics), 'utf8');
+      // One id per batch, kept across retries: the server applies a batch once (409 on a replay).
+      body = Buffer.from(encodeBatch(batch.metrics, newBatchId()), 'utf8');
       this.#bodies.set(batch, body);
     }
+    const max = this.#options.maxBatchBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (body.length > max && canSplit(batch)) return Promise.resolve(tooLarge(this.target, body.length, max));
     // A fresh timestamp per attempt: a retry after a long outage must not look stale.
     const timestamp = String(Date.now());
     const signature = signBatch(this.#secret, timestamp, body);

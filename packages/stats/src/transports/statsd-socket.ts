@@ -5,12 +5,15 @@
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns';
 import net from 'node:net';
+import { loopbackBacklogProbe, type BacklogProbe } from './udp-backlog.js';
 
 /** One socket of a StatsD transport: packets in, one callback per packet. */
 export interface StatsdSocket {
   write(packet: string, callback: (error?: Error | null) => void): void;
   /** Closes the socket; `callback` runs once it is closed (or was already). */
   close(callback: () => void): void;
+  /** Bytes the receiver has not read yet, when this host can tell (a UDP receiver on loopback). */
+  readonly backlog?: BacklogProbe;
 }
 
 /**
@@ -39,7 +42,9 @@ export function openUdpSocket(host: string, port: number, onError: (error: Error
     });
   };
 
+  const backlog = loopbackBacklogProbe(host, port, family);
   return {
+    ...(backlog ? { backlog } : {}),
     write(packet, callback) {
       resolved((error) => {
         if (error) return callback(error);
@@ -70,11 +75,17 @@ export function openUdpSocket(host: string, port: number, onError: (error: Error
  */
 export function openStreamSocket(socket: net.Socket, onError: (error: Error) => void): StatsdSocket {
   socket.unref();
-  socket.on('error', onError);
+  // The socket's own error (ENOENT, ECONNREFUSED...) comes before the pending writes fail with a
+  // generic ERR_SOCKET_CLOSED_BEFORE_CONNECTION: report the cause instead.
+  let cause: Error | undefined;
+  socket.on('error', (error) => {
+    cause = error;
+    onError(error);
+  });
   return {
     write(packet, callback) {
-      if (socket.destroyed) return callback(Object.assign(new Error('socket is destroyed'), { code: 'ERR_SOCKET_DESTROYED' }));
-      socket.write(packet.endsWith('\n') ? packet : `${packet}\n`, 'utf8', (error) => callback(error));
+      if (socket.destroyed) return callback(cause ?? Object.assign(new Error('socket is destroyed'), { code: 'ERR_SOCKET_DESTROYED' }));
+      socket.write(packet.endsWith('\n') ? packet : `${packet}\n`, 'utf8', (error) => callback(error ? (cause ?? error) : error));
     },
     close(callback) {
       if (socket.destroyed) return callback();

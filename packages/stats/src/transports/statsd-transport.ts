@@ -6,6 +6,7 @@ import { StatsTransportError } from '../errors.js';
 import type { Flavour } from '../options.js';
 import { encodeStatsdLines, packLines } from '../statsd-encoder.js';
 import type { StatsdSocket } from './statsd-socket.js';
+import { defaultReceiveBuffer } from './udp-backlog.js';
 import type { SendResult, Transport } from './transport.js';
 
 export interface StatsdTransportOptions {
@@ -22,7 +23,14 @@ export interface StatsdTransportOptions {
    * push back); UDP defaults to 1 ms so a receiver in another process gets time to read.
    */
   readonly burstIntervalMs?: number;
+  /**
+   * A burst of writes not taken by the socket within this fails the attempt (and resets the socket),
+   * so a peer that accepts and never reads cannot hold `flush()` or `close()` forever.
+   */
+  readonly writeTimeoutMs?: number;
 }
+
+const DEFAULT_WRITE_TIMEOUT_MS = 5000;
 
 export abstract class StatsdTransport implements Transport {
   abstract readonly protocol: string;
@@ -35,12 +43,24 @@ export abstract class StatsdTransport implements Transport {
   private readonly burstBytes: number;
 
   private readonly burstIntervalMs: number;
+  private readonly writeTimeoutMs: number;
+  /** After close(), a send (a retry still running) fails instead of opening a socket again. */
+  private closed = false;
+  private readonly receiveBuffer = defaultReceiveBuffer();
 
   protected constructor(options: StatsdTransportOptions, defaults: { maxPacketBytes: number; burstBytes: number; burstIntervalMs: number }) {
     this.flavour = options.flavour ?? 'statsd';
     this.maxPacketBytes = options.maxPacketBytes ?? defaults.maxPacketBytes;
     this.burstBytes = options.burstBytes ?? defaults.burstBytes;
     this.burstIntervalMs = options.burstIntervalMs ?? defaults.burstIntervalMs;
+    this.writeTimeoutMs = options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
+  }
+
+  /** Sends ready-made StatsD lines (DogStatsD events and service checks), packed like a batch's. */
+  sendLines(lines: readonly string[]): Promise<SendResult> {
+    const batch: Batch = { seq: 0, metrics: [], size: lines.length };
+    this.progress.set(batch, { packets: packLines(lines, this.maxPacketBytes), sent: 0 });
+    return this.send(batch);
   }
 
   /** Opens this transport's socket; `onError` gets socket-level errors. */
@@ -53,6 +73,7 @@ export abstract class StatsdTransport implements Transport {
       state = { packets: packLines(lines, this.maxPacketBytes), sent: 0 };
       this.progress.set(batch, state);
     }
+    if (this.closed) return this.failure(Object.assign(new Error('the transport is closed'), { code: 'ERR_TRANSPORT_CLOSED' }));
     let client: StatsdSocket;
     try {
       if (this.client === undefined) {
@@ -66,15 +87,24 @@ export abstract class StatsdTransport implements Transport {
       return this.failure(error);
     }
     while (state.sent < state.packets.length) {
+      let budget = this.burstBytes;
+      const backlog = client.backlog?.();
+      if (backlog !== undefined) {
+        // The receiver's unread bytes are visible (loopback): fill its buffer up to a margin, then
+        // wait for it to read. The kernel charges a datagram up to twice its payload up to 8 KiB,
+        // about 1.05x from 16 KiB.
+        const charge = this.maxPacketBytes > 8192 ? 1.2 : 2;
+        budget = Math.floor((this.receiveBuffer * 0.7 - backlog.queued) / charge);
+        if (budget < this.maxPacketBytes) {
+          await new Promise<void>((resolve) => setTimeout(resolve, 1));
+          continue;
+        }
+      }
       let end = state.sent;
-      for (let bytes = 0; end < state.packets.length && (end === state.sent || bytes + state.packets[end]!.length <= this.burstBytes); end++) {
+      for (let bytes = 0; end < state.packets.length && (end === state.sent || bytes + state.packets[end]!.length <= budget); end++) {
         bytes += state.packets[end]!.length;
       }
-      const results = await Promise.all(
-        state.packets.slice(state.sent, end).map(
-          (packet) => new Promise<Error | undefined>((resolve) => client.write(packet, (error) => resolve(error ?? undefined))),
-        ),
-      );
+      const results = await this.writeBurst(client, state.packets.slice(state.sent, end));
       const firstFailed = results.findIndex((e) => e !== undefined);
       if (firstFailed !== -1) {
         state.sent += firstFailed;
@@ -84,12 +114,33 @@ export abstract class StatsdTransport implements Transport {
       state.sent = end;
       // Socket callbacks come on next ticks, before the event loop polls again: yield a full turn
       // so a receiver (and everything else in this process) gets to run between bursts.
-      if (end < state.packets.length) {
+      if (end < state.packets.length && backlog === undefined) {
         await new Promise<void>((resolve) => (this.burstIntervalMs > 0 ? setTimeout(resolve, this.burstIntervalMs) : setImmediate(resolve)));
       }
     }
     this.progress.delete(batch);
     return { ok: true };
+  }
+
+  /** Writes packets; one result per packet, a timeout error for those not taken in time. */
+  private async writeBurst(client: StatsdSocket, packets: readonly string[]): Promise<(Error | undefined)[]> {
+    const results: (Error | undefined | null)[] = packets.map(() => null);
+    let left = packets.length;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.writeTimeoutMs);
+      timer.unref();
+      packets.forEach((packet, i) =>
+        client.write(packet, (error) => {
+          if (results[i] !== null) return;
+          results[i] = error ?? undefined;
+          if (--left === 0) resolve();
+        }),
+      );
+    });
+    clearTimeout(timer);
+    const timedOut = Object.assign(new Error(`the socket took no data for ${this.writeTimeoutMs} ms (is the peer reading?)`), { code: 'ETIMEDOUT' });
+    return results.map((r) => (r === null ? timedOut : r));
   }
 
   private failure(error: unknown): SendResult {
@@ -114,6 +165,7 @@ export abstract class StatsdTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const client = this.client;
     this.client = undefined;
     if (!client) return;

@@ -2,10 +2,10 @@
 // A missing ack within the timeout counts as a network error (retried by the client); a closed
 // connection is reopened on the next send, the client's backoff spacing the attempts.
 import WebSocket from 'ws';
-import { encodeBatch, encodeWsFrame, signBatch, WS_PATH } from '@sightline/stats-protocol';
-import type { Batch } from '../batch.js';
+import { DEFAULT_MAX_BODY_BYTES, encodeBatch, encodeWsFrame, newBatchId, signBatch, WS_PATH } from '@sightline/stats-protocol';
+import { canSplit, type Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
-import { resultForStatus, type StatsTlsOptions } from './http-transport.js';
+import { resultForStatus, tooLarge, type StatsTlsOptions } from './http-transport.js';
 import type { SendResult, Transport } from './transport.js';
 import { errorText } from '@sightline/core';
 
@@ -16,6 +16,8 @@ export interface WsTransportOptions {
   readonly tls?: boolean;
   readonly tlsOptions?: StatsTlsOptions;
   readonly timeoutMs?: number;
+  /** Largest frame sent; a larger batch is answered `too-large` at once, and split by the queue. */
+  readonly maxBatchBytes?: number;
 }
 
 interface PendingAck {
@@ -50,12 +52,16 @@ export class WsTransport implements Transport {
     }
     let body = this.#bodies.get(batch);
     if (body === undefined) {
-      body = encodeBatch(batch.metrics);
+      // One id per batch, kept across retries: the server applies a batch once (409 on a replay).
+      body = encodeBatch(batch.metrics, newBatchId());
       this.#bodies.set(batch, body);
     }
     const timestamp = String(Date.now());
     const id = this.#nextId++;
     const frame = encodeWsFrame({ id, timestamp, signature: signBatch(this.#secret, timestamp, body), body });
+    const max = this.#options.maxBatchBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const frameBytes = Buffer.byteLength(frame);
+    if (frameBytes > max && canSplit(batch)) return tooLarge(this.target, frameBytes, max);
     const timeoutMs = this.#options.timeoutMs ?? 5000;
     return new Promise<SendResult>((resolve) => {
       const timer = setTimeout(() => {
@@ -114,7 +120,8 @@ export class WsTransport implements Transport {
         failOpen(new Error(`closed before opening (${code})`));
         if (this.#socket === socket) {
           this.#socket = undefined;
-          this.failPending(`connection closed (${code})`);
+          // 1009: a frame was over the server's limit; the queue splits the batch and resends.
+          this.failPending(`connection closed (${code})`, code === 1009 ? 'too-large' : 'network');
         }
       });
     });
@@ -137,11 +144,11 @@ export class WsTransport implements Transport {
     pending.resolve(resultForStatus(typeof ack.status === 'number' ? ack.status : 0, ack, this.target));
   }
 
-  private failPending(why: string): void {
+  private failPending(why: string, kind: 'network' | 'too-large' = 'network'): void {
     for (const [id, pending] of this.#pending) {
       clearTimeout(pending.timer);
       this.#pending.delete(id);
-      pending.resolve({ ok: false, error: new StatsTransportError('network', `${this.target}: ${why} before the ack of batch ${id}`) });
+      pending.resolve({ ok: false, error: new StatsTransportError(kind, `${this.target}: ${why} before the ack of batch ${id}`) });
     }
   }
 

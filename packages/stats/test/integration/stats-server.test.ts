@@ -127,14 +127,104 @@ describe('against @sightline/stats-server', () => {
   });
 });
 
-describe.each(['http', 'ws'] as const)('%s client while the stats-server is stopped and restarted', (protocol) => {
-  it('keeps at most its bound, delivers what it kept, reports what it dropped; nothing throws', async () => {
+describe.each(['udp', 'tcp'] as const)('flavour sightline over %s to stats-server', (protocol) => {
+  it('a hist() stays a histogram (never a timer in seconds), a set counts distinct members', async () => {
+    const server = createStatsServer({ port: 0, secrets: [SECRET], statsd: { udpPort: 0, tcpPort: 0 } });
+    await server.listen();
+    try {
+      const address = server.address();
+      const port = protocol === 'udp' ? address.statsdUdpPort! : address.statsdTcpPort!;
+      const client = new StatsClient({ protocol, destPort: port, flavour: 'sightline', flushIntervalMs: 0 });
+      for (let i = 1; i <= 50; i++) client.hist('payload.bytes', i * 100);
+      client.time('db.query', 12);
+      for (const u of ['ann', 'bob', 'ann']) client.set('users', u);
+      await client.flush();
+      const deadline = Date.now() + 5000;
+      while (server.snapshot().histograms['payload.bytes']?.count !== 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      const snap = server.snapshot();
+      expect(snap.histograms['payload.bytes']).toEqual({ count: 50, sum: 127_500, min: 100, max: 5000 });
+      expect(snap.timers['payload.bytes']).toBeUndefined();
+      expect(snap.timers['db.query']).toMatchObject({ count: 1 });
+      expect(snap.sets?.['users']).toBe(2);
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe.each(['http', 'ws'] as const)('batches over the body limit, over %s', (protocol) => {
+  const tagged = (client: StatsClient): void => {
+    // ~2.3 MB of JSON: 10,000 counters, each with three long tags.
+    for (let i = 0; i < 10_000; i++) client.incr('tagged', 1, { tags: { customer: `customer-${'c'.repeat(60)}-${i}`, region: 'eu-west-1', plan: 'enterprise' } });
+  };
+  const total = (snap: ReturnType<StatsServer['snapshot']>): number =>
+    Object.entries(snap.counters).reduce((sum, [k, v]) => (k.startsWith('tagged{') ? sum + v : sum), 0);
+
+  it('10,000 tagged counters with default settings fit the default maxBodyBytes: all arrive, no 413', async () => {
+    const server = createStatsServer({ port: 0, secrets: [SECRET], maxSeries: 20_000 });
+    await server.listen();
+    try {
+      const client = new StatsClient({ protocol, destPort: server.address().port, secret: SECRET, flushIntervalMs: 0 });
+      tagged(client);
+      await client.flush();
+      expect(total(server.snapshot())).toBe(10_000);
+      expect(server.snapshot().server.batchesTooLarge).toBe(0);
+      expect(client.stats()).toMatchObject({ sentValues: 10_000, failedValues: 0, droppedValues: 0 });
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  }, 20_000);
+
+  it('a server with a smaller maxBodyBytes: the refused batch is split and resent until every part fits', async () => {
+    const server = createStatsServer({ port: 0, secrets: [SECRET], maxSeries: 20_000, maxBodyBytes: 64 * 1024 });
+    await server.listen();
+    try {
+      const client = new StatsClient({ protocol, destPort: server.address().port, secret: SECRET, flushIntervalMs: 0, retryBaseMs: 5, retryMaxMs: 20 });
+      tagged(client);
+      await client.flush();
+      expect(total(server.snapshot())).toBe(10_000);
+      expect(client.stats()).toMatchObject({ sentValues: 10_000, failedValues: 0, droppedValues: 0 });
+      if (protocol === 'http') expect(server.snapshot().server.batchesTooLarge).toBeGreaterThan(0);
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  }, 20_000);
+});
+
+describe.each(['http', 'ws'] as const)('a 2M-value burst to stats-server over %s, default settings', (protocol) => {
+  it('1,000,000 increments over 100 names and 1,000,000 timing samples over 100 names: every counter exact, every sample counted', async () => {
+    const server = createStatsServer({ port: 0, secrets: [SECRET] });
+    await server.listen();
+    try {
+      const client = new StatsClient({ protocol, destPort: server.address().port, secret: SECRET, prefix: 'burst' });
+      const counters = Array.from({ length: 100 }, (_, i) => `c${i}`);
+      const timers = Array.from({ length: 100 }, (_, i) => `t${i}`);
+      await client.pipeline((pipe) => {
+        for (let i = 0; i < 1_000_000; i++) pipe.incr(counters[i % 100]!);
+        for (let i = 0; i < 1_000_000; i++) pipe.time(timers[i % 100]!, i % 997);
+      });
+      const snap = server.snapshot();
+      expect(counters.map((n) => snap.counters[`burst.${n}`])).toEqual(counters.map(() => 10_000));
+      expect(timers.map((n) => snap.timers[`burst.${n}`]?.count)).toEqual(timers.map(() => 10_000));
+      expect(client.stats()).toMatchObject({ sentValues: 2_000_000, droppedValues: 0, failedValues: 0 });
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+});
+
+describe.each(['http', 'ws'] as const)('%s client while the stats-server is stopped for 3 s and restarted', (protocol) => {
+  it('keeps at most its bound, delivers what it kept, counts what it dropped in values; nothing throws', async () => {
     const logs = captureLogs();
     const port = await freePort();
     const server = createStatsServer({ port, secrets: [SECRET] });
     await server.listen();
     try {
-      await outageScenario(
+      const client = await outageScenario(
         protocol,
         {
           port,
@@ -145,10 +235,11 @@ describe.each(['http', 'ws'] as const)('%s client while the stats-server is stop
         },
         SECRET,
       );
-      expect(server.snapshot().server.batchesAccepted).toBe(7);
+      expect(server.snapshot().server.batchesAccepted).toBe(client.stats().sentBatches);
+      await client.close();
     } finally {
       await server.close();
       logs.restore();
     }
-  });
+  }, 20_000);
 });

@@ -63,6 +63,17 @@ describe('http transport against an HMAC-checking receiver', () => {
     }
   });
 
+  it('counts a 409 (the server already applied this batch: a retry whose answer was lost) as delivered', async () => {
+    receiver = await TestReceiver.start({ secrets: [SECRET] });
+    const client = new StatsClient({ ...quick, protocol: 'http', destPort: receiver.port, secret: SECRET });
+    receiver.override = 409;
+    client.incr('replayed', 7);
+    await client.flush();
+    expect(receiver.statuses).toEqual([409]);
+    expect(client.stats()).toMatchObject({ sentBatches: 1, failedBatches: 0, retries: 0 });
+    await client.close();
+  });
+
   it('retries 5xx with backoff and then delivers; never retries other 4xx', async () => {
     const logs = captureLogs();
     try {
@@ -78,6 +89,11 @@ describe('http transport against an HMAC-checking receiver', () => {
       expect(receiver.counter('retried')).toBe(1);
       const retries = client.stats().retries;
       expect(retries).toBe(receiver.statuses.length - 1);
+      // Every attempt carries the batch's one signed id, so a server applies it once (409 on a replay).
+      const ids = receiver.rawRequests.map((r) => /"id":"([A-Za-z0-9_-]+)"/.exec(r)?.[1]);
+      expect(ids.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(ids).size).toBe(1);
+      expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
 
       receiver.override = 400;
       client.incr('refused');

@@ -1,4 +1,3 @@
-import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,17 +5,9 @@ import { join } from 'node:path';
 import { StatsClient, type Batch } from '../../src/index.js';
 import { TcpTransport } from '../../src/transports/tcp-transport.js';
 import { UdpTransport } from '../../src/transports/udp-transport.js';
-import { captureLogs } from '../helpers.js';
+import { captureLogs, udpListener, waitFor } from '../helpers.js';
 
 const quick = { flushIntervalMs: 0, retryBaseMs: 5, retryMaxMs: 20 } as const;
-
-async function udpListener(): Promise<{ port: number; packets: string[]; close: () => Promise<void> }> {
-  const socket = dgram.createSocket('udp4');
-  const packets: string[] = [];
-  socket.on('message', (m) => packets.push(m.toString()));
-  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
-  return { port: socket.address().port, packets, close: () => new Promise((r) => socket.close(() => r())) };
-}
 
 async function streamListener(path?: string): Promise<{ port: number; data: () => string; close: () => Promise<void>; server: net.Server }> {
   let data = '';
@@ -39,14 +30,6 @@ async function streamListener(path?: string): Promise<{ port: number; data: () =
   };
 }
 
-async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 describe('udp transport (node:dgram)', () => {
   it('puts exactly these StatsD bytes on the wire', async () => {
     const listener = await udpListener();
@@ -60,7 +43,7 @@ describe('udp transport (node:dgram)', () => {
       p.incr('tagged', 1, { tags: { region: 'eu' } });
     });
     await client.flush();
-    await until(() => listener.packets.length === 1);
+    await waitFor(() => listener.packets.length === 1);
     expect(listener.packets).toEqual(['svc.hits:3|c\nsvc.tagged:1|c|#region:eu\nsvc.depth:7|g\nsvc.db:1.5|ms:2|ms\nsvc.size:512|ms']);
     await client.close();
     await listener.close();
@@ -74,7 +57,7 @@ describe('udp transport (node:dgram)', () => {
     });
     await client.flush();
     const count = () => listener.packets.reduce((n, p) => n + (p.match(/\|ms/g)?.length ?? 0), 0);
-    await until(() => count() === 100_000);
+    await waitFor(() => count() === 100_000);
     expect(Math.max(...listener.packets.map((p) => Buffer.byteLength(p)))).toBeLessThanOrEqual(1432);
     expect(listener.packets.length).toBeLessThan(600);
     await client.close();
@@ -86,7 +69,7 @@ describe('udp transport (node:dgram)', () => {
     const transport = new UdpTransport({ host: '127.0.0.1', port: listener.port, flavour: 'dogstatsd' });
     const batch: Batch = { seq: 1, metrics: [{ type: 'histogram', name: 'h', values: [1, 2, 3], tags: { a: 'b' } }], size: 3 };
     expect(await transport.send(batch)).toEqual({ ok: true });
-    await until(() => listener.packets.length === 1);
+    await waitFor(() => listener.packets.length === 1);
     expect(listener.packets).toEqual(['h:1:2:3|h|#a:b']);
     await transport.close();
     await listener.close();
@@ -102,7 +85,7 @@ describe('tcp transport (node:net)', () => {
     await client.flush();
     client.gauge('g', 1);
     await client.flush();
-    await until(() => listener.data().endsWith('g:1|g\n'));
+    await waitFor(() => listener.data().endsWith('g:1|g\n'));
     expect(listener.data()).toBe('a,x=y:1|c\nt:5|ms\ng:1|g\n');
     await client.close();
     await listener.close();
@@ -124,7 +107,7 @@ describe('tcp transport (node:net)', () => {
       const client = new StatsClient({ ...quick, protocol: 'tcp', destPort: listener.port });
       client.incr('c');
       await client.flush();
-      await until(() => listener.data() === 'c:1|c\n');
+      await waitFor(() => listener.data() === 'c:1|c\n');
       await client.close();
       await transport.close();
       await listener.close();
@@ -143,7 +126,7 @@ describe('uds transport (node:net, Unix stream)', () => {
     expect(client.target).toBe(`unix://${path}`);
     client.incr('via.uds', 2);
     await client.flush();
-    await until(() => listener.data() === 'via.uds:2|c\n');
+    await waitFor(() => listener.data() === 'via.uds:2|c\n');
     await client.close();
     await listener.close();
     rmSync(dir, { recursive: true, force: true });

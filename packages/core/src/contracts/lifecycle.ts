@@ -1,0 +1,15 @@
+// The service's lifecycle as setup() tells it to every plugin: one state, changes pushed to
+// listeners, so a health server can answer readiness without knowing setup.
+
+/**
+ * `starting` until setup's `start()` resolves (or the app signals readiness itself), `ready`,
+ * `not_ready` when the app takes itself out of rotation, `stopping` from a shutdown signal or
+ * `stop()` on, `stopped` once every plugin has stopped.
+ */
+export type LifecyclePhase = 'starting' | 'ready' | 'not_ready' | 'stopping' | 'stopped';
+
+export interface Lifecycle {
+  readonly phase: LifecyclePhase;
+  /** Calls `listener` on every change of phase; returns a function that unsubscribes. */
+  onPhase(listener: (phase: LifecyclePhase) => void): () => void;
+}

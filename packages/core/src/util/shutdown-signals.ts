@@ -1,0 +1,44 @@
+// One rule for shutdown signals, for every process owner (setup, the standalone health server): the
+// first signal starts the graceful stop, a second is logged and changes nothing (an impatient
+// `kill` or a double Ctrl-C must not cut the stop short), a third exits at once.
+import { constants as osConstants } from 'node:os';
+import type { Logger } from '../logging/logger.js';
+
+export interface ShutdownSignalsOptions {
+  readonly signals: readonly NodeJS.Signals[];
+  readonly logger: Logger;
+  /** The first signal: start the graceful stop. */
+  readonly onSignal: (signal: NodeJS.Signals) => void;
+  /** The third signal. Default: exit at once with 128 + the signal's number. */
+  readonly onForce?: (signal: NodeJS.Signals) => void;
+}
+
+/** The conventional exit status of a process ended by `signal`: 128 + its number (143 for SIGTERM). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  const n = (osConstants.signals as Record<string, number | undefined>)[signal];
+  return n === undefined ? 1 : 128 + n;
+}
+
+/** Listens for `signals` with the rule above; returns a function that removes the listeners. */
+export function handleShutdownSignals(options: ShutdownSignalsOptions): () => void {
+  const { logger, onSignal } = options;
+  const onForce = options.onForce ?? ((signal: NodeJS.Signals) => process.exit(signalExitCode(signal)));
+  let received = 0;
+  const listener = (signal: NodeJS.Signals): void => {
+    received++;
+    if (received === 1) {
+      logger.info(`${signal} received: stopping gracefully`, { signal });
+      onSignal(signal);
+    } else if (received === 2) {
+      logger.warn(`${signal} received again while stopping gracefully: still stopping; a third signal exits at once`, { signal });
+    } else {
+      logger.error(`${signal} received a third time: exiting without finishing the graceful stop`, { signal });
+      onForce(signal);
+    }
+  };
+  const unique = [...new Set(options.signals)];
+  for (const signal of unique) process.on(signal, listener);
+  return () => {
+    for (const signal of unique) process.off(signal, listener);
+  };
+}

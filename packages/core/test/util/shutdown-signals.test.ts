@@ -1,0 +1,41 @@
+// The shutdown-signal rule: first signal starts the stop, a second is logged, a third forces.
+import { getLogger, handleShutdownSignals, resetLogging, setLogLevel, setLogSink, signalExitCode, type LogRecord } from '../../src/index.js';
+
+describe('handleShutdownSignals', () => {
+  const records: LogRecord[] = [];
+  beforeEach(() => {
+    records.length = 0;
+    resetLogging({});
+    setLogSink((r) => records.push(r));
+    setLogLevel('sightline.test', 'info');
+  });
+  afterEach(() => resetLogging({}));
+
+  it('starts the stop on the first signal, logs the second, forces on the third; removes its listeners', () => {
+    const calls: string[] = [];
+    const before = process.listenerCount('SIGTERM');
+    const remove = handleShutdownSignals({
+      signals: ['SIGTERM', 'SIGINT', 'SIGTERM'],
+      logger: getLogger('sightline.test'),
+      onSignal: (s) => calls.push(`stop:${s}`),
+      onForce: (s) => calls.push(`force:${s}`),
+    });
+    expect(process.listenerCount('SIGTERM')).toBe(before + 1);
+    process.emit('SIGTERM', 'SIGTERM');
+    process.emit('SIGINT', 'SIGINT');
+    expect(calls).toEqual(['stop:SIGTERM']);
+    expect(records.map((r) => [r.level, r.message])).toEqual([
+      ['info', 'SIGTERM received: stopping gracefully'],
+      ['warn', 'SIGINT received again while stopping gracefully: still stopping; a third signal exits at once'],
+    ]);
+    process.emit('SIGINT', 'SIGINT');
+    expect(calls).toEqual(['stop:SIGTERM', 'force:SIGINT']);
+    remove();
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+  });
+
+  it('names the conventional exit status: 128 + the signal number', () => {
+    expect(signalExitCode('SIGTERM')).toBe(143);
+    expect(signalExitCode('SIGINT')).toBe(130);
+  });
+});

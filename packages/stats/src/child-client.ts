@@ -1,0 +1,114 @@
+// hot-shots' `childClient()`: a view of a client with its own prefix, suffix and tags, sharing the
+// parent's buffer, queue and transport. Names are `prefix.name.suffix` (a trailing or leading dot
+// in either is tolerated); the child's tags are under each call's own.
+import { tagsToObject, toOptions, type MetricOptions, type RateOrOptions, type TagsInput } from './metric-recorder.js';
+import type { Tags } from '@sightline/stats-protocol';
+
+/** The calls a child forwards: what StatsClient records. */
+export interface MetricCalls {
+  incr(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void;
+  decr(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void;
+  gauge(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void;
+  time(name: string, ms: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void;
+  hist(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void;
+  set(name: string, member: string | number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void;
+}
+
+export interface ChildClientOptions {
+  /** Put before every name: `orders` or `orders.` gives `orders.name` (before the parent's prefix). */
+  readonly prefix?: string;
+  /** Put after every name: `eu` or `.eu` gives `name.eu`. */
+  readonly suffix?: string;
+  /** Tags on every call of the child, under the call's own and over the parent's. */
+  readonly globalTags?: TagsInput;
+}
+
+export class ChildClient implements MetricCalls {
+  readonly #parent: MetricCalls;
+  readonly #prefix: string;
+  readonly #suffix: string;
+  readonly #tags: TagsInput | undefined;
+
+  constructor(parent: MetricCalls, options: ChildClientOptions = {}) {
+    this.#parent = parent;
+    const prefix = (options.prefix ?? '').replace(/^\.+|\.+$/g, '');
+    const suffix = (options.suffix ?? '').replace(/^\.+|\.+$/g, '');
+    this.#prefix = prefix ? `${prefix}.` : '';
+    this.#suffix = suffix ? `.${suffix}` : '';
+    this.#tags = options.globalTags;
+  }
+
+  private name(name: string): string {
+    return typeof name === 'string' ? `${this.#prefix}${name}${this.#suffix}` : name;
+  }
+
+  private options(rateOrOptions: RateOrOptions | undefined, tags: TagsInput | undefined): MetricOptions | undefined {
+    const options = toOptions(rateOrOptions, tags);
+    if (this.#tags === undefined) return options;
+    const own = toTagObject(this.#tags);
+    const call = options?.tags === undefined ? undefined : toTagObject(options.tags);
+    const merged = call === undefined ? own : { ...own, ...call };
+    return options?.sampleRate === undefined ? { tags: merged } : { sampleRate: options.sampleRate, tags: merged };
+  }
+
+  incr(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    if (value !== null && typeof value === 'object') return this.#parent.incr(this.name(name), 1, this.options(value, undefined));
+    this.#parent.incr(this.name(name), value, this.options(rateOrOptions, tags));
+  }
+
+  increment(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.incr(name, value, rateOrOptions, tags);
+  }
+
+  decr(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    if (value !== null && typeof value === 'object') return this.#parent.decr(this.name(name), 1, this.options(value, undefined));
+    this.#parent.decr(this.name(name), value, this.options(rateOrOptions, tags));
+  }
+
+  decrement(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.decr(name, value, rateOrOptions, tags);
+  }
+
+  gauge(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.#parent.gauge(this.name(name), value, this.options(rateOrOptions, tags));
+  }
+
+  time(name: string, ms: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.#parent.time(this.name(name), ms, this.options(rateOrOptions, tags));
+  }
+
+  timing(name: string, ms: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.time(name, ms, rateOrOptions, tags);
+  }
+
+  hist(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.#parent.hist(this.name(name), value, this.options(rateOrOptions, tags));
+  }
+
+  histogram(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.hist(name, value, rateOrOptions, tags);
+  }
+
+  distribution(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.hist(name, value, rateOrOptions, tags);
+  }
+
+  set(name: string, member: string | number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.#parent.set(this.name(name), member, this.options(rateOrOptions, tags));
+  }
+
+  unique(name: string, member: string | number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.set(name, member, rateOrOptions, tags);
+  }
+
+  /** A child of this child: prefixes and suffixes nest, tags merge. */
+  childClient(options: ChildClientOptions = {}): ChildClient {
+    return new ChildClient(this, options);
+  }
+}
+
+/** Tags as an object; an invalid array is passed on unchanged, for the client to report. */
+function toTagObject(tags: TagsInput): Tags {
+  const parsed = tagsToObject(tags);
+  return typeof parsed === 'string' ? (tags as unknown as Tags) : parsed;
+}

@@ -1,0 +1,175 @@
+// What a hot-shots user reaches for, each checked on what is delivered (records, or bytes on the wire).
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stats, StatsClient, StatsConfigError, type StatsError } from '../src/index.js';
+import { createTestClient } from '../src/testing.js';
+import { captureLogs, udpListener, waitFor } from './helpers.js';
+
+describe('hot-shots parity', () => {
+  it('increment / decrement / timing / histogram / distribution, with hot-shots argument forms', async () => {
+    const { client, transport } = createTestClient();
+    client.increment('a');
+    client.increment('a', 4);
+    client.increment('a', ['env:prod']); // tags alone
+    client.increment('a', 2, 1, ['env:prod']); // value, sample rate, tags
+    client.increment('a', 3, { env: 'prod' }); // value, tags as an object
+    client.decrement('a');
+    client.decrement('a', 2, ['env:prod']);
+    client.timing('t', 5, ['env:prod']);
+    client.histogram('h', 7);
+    client.distribution('h', 9);
+    await client.flush();
+    expect(transport.metrics).toEqual([
+      { type: 'counter', name: 'a', value: 4 },
+      { type: 'counter', name: 'a', value: 4, tags: { env: 'prod' } },
+      { type: 'timer', name: 't', values: [5], tags: { env: 'prod' } },
+      { type: 'histogram', name: 'h', values: [7, 9] },
+    ]);
+    await client.close();
+  });
+
+  it('set / unique count distinct members; bad members are dropped and reported', async () => {
+    const errors: StatsError[] = [];
+    const logs = captureLogs();
+    const { client, transport } = createTestClient({ onError: (e) => errors.push(e) });
+    for (const user of ['ann', 'bob', 'ann', 42, 'bob']) client.set('users', user);
+    client.unique('users', 'cid');
+    client.set('users', 'a|b');
+    await client.flush();
+    expect(transport.metrics).toEqual([{ type: 'set', name: 'users', values: ['ann', 'bob', '42', 'cid'] }]);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining('set member "a|b"')]);
+    logs.restore();
+    await client.close();
+  });
+
+  it('timer(fn) and asyncTimer(fn) record one duration per call and pass results and errors through', async () => {
+    const { client, transport } = createTestClient();
+    const add = client.timer((a: number, b: number) => a + b, 'add');
+    expect(add(2, 3)).toBe(5);
+    const boom = client.timer(() => {
+      throw new Error('boom');
+    }, 'boom');
+    expect(() => boom()).toThrow('boom');
+    const later = client.asyncTimer(async (x: string) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return x.toUpperCase();
+    }, 'later', ['k:v']);
+    await expect(later('ok')).resolves.toBe('OK');
+    await client.flush();
+    expect(transport.samples('add')).toHaveLength(1);
+    expect(transport.samples('boom')).toHaveLength(1);
+    const [ms] = transport.samples('later');
+    expect(ms).toBeGreaterThanOrEqual(4);
+    expect(transport.metrics.find((m) => m.name === 'later')?.tags).toEqual({ k: 'v' });
+    await client.close();
+  });
+
+  it('childClient({ prefix, suffix, globalTags }) shares the parent buffer; prefixes nest and tags merge', async () => {
+    const { client, transport } = createTestClient({ prefix: 'svc.', tags: { app: 'shop' } });
+    const orders = client.childClient({ prefix: 'orders.', suffix: '.eu', globalTags: ['team:core'] });
+    orders.increment('created');
+    orders.increment('created', 2, { tags: { team: 'payments' } });
+    orders.childClient({ prefix: 'v2' }).gauge('depth', 3);
+    await client.flush();
+    expect(transport.metrics).toEqual([
+      { type: 'counter', name: 'svc.orders.created.eu', value: 1, tags: { app: 'shop', team: 'core' } },
+      { type: 'counter', name: 'svc.orders.created.eu', value: 2, tags: { app: 'shop', team: 'payments' } },
+      { type: 'gauge', name: 'svc.orders.v2.depth.eu', value: 3, tags: { app: 'shop', team: 'core' } },
+    ]);
+    await client.close();
+  });
+
+  it("a trailing dot in prefix is tolerated: 'orders.' gives orders.created", async () => {
+    const { client, transport } = createTestClient({ prefix: 'orders.' });
+    client.incr('created');
+    await client.flush();
+    expect(transport.metrics.map((m) => m.name)).toEqual(['orders.created']);
+    await client.close();
+  });
+
+  it('mock: true records in memory as StatsD lines, sends nothing, needs no secret', async () => {
+    const client = new StatsClient({ mock: true, flushIntervalMs: 0, flavour: 'dogstatsd' });
+    client.increment('hits', 2, ['env:prod']);
+    client.timing('db', 12);
+    client.event('Deploy', 'v1.2 is out', { alert_type: 'info' });
+    await client.flush();
+    expect(client.target).toBe('memory://');
+    expect(client.mockBuffer).toEqual(['_e{6,11}:Deploy|v1.2 is out|t:info', 'hits:2|c|#env:prod', 'db:12|ms']);
+    await client.close();
+  });
+
+  it('DogStatsD event and check go on the wire in the DogStatsD format', async () => {
+    const listener = await udpListener();
+    const client = new StatsClient({ protocol: 'udp', destPort: listener.port, flavour: 'dogstatsd', flushIntervalMs: 0, tags: { env: 'prod' } });
+    try {
+      client.event('Deploy', 'line one\nline two', { date_happened: new Date(1_700_000_000_000), hostname: 'web-1', priority: 'low', alert_type: 'success' }, ['v:1.2']);
+      client.check('db.up', 2, { hostname: 'web-1', message: 'connection refused' });
+      await waitFor(() => listener.packets.length === 2);
+      expect(listener.packets).toEqual([
+        '_e{6,18}:Deploy|line one\\nline two|d:1700000000|h:web-1|p:low|t:success|#env:prod,v:1.2',
+        '_sc|db.up|2|h:web-1|#env:prod|m:connection refused',
+      ]);
+      expect(client.stats().sentValues).toBe(2);
+    } finally {
+      await client.close();
+      await listener.close();
+    }
+  });
+
+  it('event and check with another flavour are dropped, counted and reported', async () => {
+    const errors: StatsError[] = [];
+    const logs = captureLogs();
+    const { client } = createTestClient({ onError: (e) => errors.push(e) });
+    client.event('Deploy');
+    client.check('db.up', 0);
+    expect(client.stats().invalidMetrics).toBe(2);
+    expect(errors[0]?.message).toContain('DogStatsD events need flavour dogstatsd');
+    logs.restore();
+    await client.close();
+  });
+});
+
+describe('port 443 means TLS', () => {
+  const fixtures = join(__dirname, 'fixtures');
+  it('destPort 443 gives https unless tls: false is set explicitly', () => {
+    const secure = new StatsClient({ destPort: 443, secret: 's', destHost: 'stats.example.com' });
+    expect(secure.target).toBe('https://stats.example.com:443/v1/batch');
+    const plain = new StatsClient({ destPort: 443, secret: 's', destHost: 'stats.example.com', tls: false });
+    expect(plain.target).toBe('http://stats.example.com:443/v1/batch');
+    const ws = new StatsClient({ protocol: 'ws', destPort: 443, secret: 's', destHost: 'stats.example.com' });
+    expect(ws.target).toBe('wss://stats.example.com:443/v1/ws');
+    void Promise.all([secure.close(), plain.close(), ws.close()]);
+  });
+
+  it('and the TLS is real: a batch reaches an https receiver', async () => {
+    // The fixture certificate is for localhost; the port is not 443 here, so tls is set by hand to
+    // check the same https path end to end.
+    let body = '';
+    const server = https.createServer(
+      { cert: readFileSync(join(fixtures, 'localhost-cert.pem')), key: readFileSync(join(fixtures, 'localhost-key.pem')) },
+      (req, res) => {
+        req.on('data', (d: Buffer) => (body += d.toString()));
+        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"accepted":1,"rejected":0}'));
+      },
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const client = new StatsClient({ destHost: 'localhost', destPort: port, tls: true, secret: 's', flushIntervalMs: 0, tlsOptions: { rejectUnauthorized: false } });
+    client.incr('secure');
+    await client.flush();
+    expect(JSON.parse(body).metrics).toEqual([{ type: 'counter', name: 'secure', value: 1 }]);
+    await client.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it("the stats() plugin takes mock and a trailing-dot prefix through core's options rule", async () => {
+    const plugin = stats({ mock: true, prefix: 'orders.', hooks: false, monitor: false });
+    plugin.client.increment('created');
+    await plugin.client.flush();
+    expect(plugin.client.mockBuffer).toEqual(['orders.created:1|c']);
+    await plugin.client.close();
+    expect(() => stats({ mock: 'yes' as never, hooks: false, monitor: false })).toThrow(StatsConfigError);
+    expect(() => stats({ mock: true, prefix: 'bad name.', hooks: false, monitor: false })).toThrow(StatsConfigError);
+  });
+});

@@ -1,0 +1,180 @@
+// Turns two successive expositions into the page's series: rates from counters, quantiles from
+// histogram buckets, gauges as they are. Which families feed which chart is decided by name, so any
+// backend that follows the toolkit's metric names (MetricsHooks, the HTTP and queue metric sets,
+// the sensors, the stats-server) is charted without knowing the package.
+import type { SeriesMeta } from './charts.js';
+import { familyOf, type ParsedExposition, type Sample } from './exposition-parser.js';
+
+export interface DerivedPoint {
+  readonly meta: SeriesMeta;
+  readonly value: number;
+}
+
+const QUANTILES = [0.5, 0.95, 0.99] as const;
+const REQUEST_FAMILY = /(?:^|_)request_duration_seconds$/;
+const ERRORS_FAMILY = /(?:^|_)request_errors_total$/;
+const MESSAGES = /^(?:([a-z0-9]+)_)?messages_(received|sent)_total$/;
+const QUEUE_DEPTH = /(?:^|_)queue_depth$/;
+const CONSUMER_LAG = /(?:^|_)consumer_lag$/;
+const STATS_RECEIVED = 'sightline_stats_server_metrics_total';
+const STATS_SERIES = 'sightline_stats_server_series';
+
+function label(sample: Sample, name: string): string | undefined {
+  for (const [k, v] of sample.labels) if (k === name) return v;
+  return undefined;
+}
+
+/** `op` from MetricsHooks metrics, `METHOD endpoint` from the HTTP metric set. */
+function opOf(sample: Sample): string {
+  const op = label(sample, 'op');
+  if (op !== undefined) return op;
+  const endpoint = label(sample, 'endpoint') ?? label(sample, 'route') ?? label(sample, 'path');
+  const method = label(sample, 'method');
+  if (endpoint !== undefined) return method ? `${method} ${endpoint}` : endpoint;
+  return 'all';
+}
+
+/** Which backend a family came from, when two report the same op: `demo_request_duration_seconds` -> `demo`. */
+function sourceOf(family: string, suffix: RegExp): string {
+  return family.replace(suffix, '').replace(/_$/, '');
+}
+
+const isOwnSource = (source: string): boolean => source === '' || source === 'http' || source === 'sightline';
+
+function describeOp(op: string, family: string, suffix: RegExp): string {
+  const source = sourceOf(family, suffix);
+  return isOwnSource(source) ? op : `${op} (${source})`;
+}
+
+/** Linear interpolation inside the bucket holding the quantile, as PromQL's histogram_quantile. */
+export function histogramQuantile(q: number, buckets: readonly (readonly [number, number])[]): number {
+  if (buckets.length === 0) return NaN;
+  const sorted = [...buckets].sort((a, b) => a[0] - b[0]);
+  const total = sorted[sorted.length - 1]![1];
+  if (!(total > 0)) return NaN;
+  const rank = q * total;
+  let prevBound = 0;
+  let prevCount = 0;
+  for (const [bound, count] of sorted) {
+    if (count >= rank) {
+      if (bound === Infinity) return prevBound;
+      const inBucket = count - prevCount;
+      return inBucket <= 0 ? bound : prevBound + ((bound - prevBound) * (rank - prevCount)) / inBucket;
+    }
+    prevBound = bound;
+    prevCount = count;
+  }
+  return prevBound;
+}
+
+class Accumulator {
+  readonly points = new Map<string, { meta: SeriesMeta; value: number }>();
+
+  add(meta: SeriesMeta, value: number): void {
+    const existing = this.points.get(meta.key);
+    if (existing) existing.value += value;
+    else this.points.set(meta.key, { meta, value });
+  }
+}
+
+/**
+ * The derived values for one interval. `previous` maps series keys to the last interval's values;
+ * a counter that went down (a restart) counts from zero.
+ */
+export function deriveSeries(current: ParsedExposition, previous: ReadonlyMap<string, number> | undefined, dtSeconds: number): DerivedPoint[] {
+  const acc = new Accumulator();
+  const delta = (s: Sample): number | undefined => {
+    if (!previous) return undefined;
+    const before = previous.get(s.key);
+    if (before === undefined) return undefined;
+    return s.value >= before ? s.value - before : s.value;
+  };
+  // op -> le -> cumulative count delta, per request family
+  const buckets = new Map<string, { family: string; op: string; byLe: Map<number, number> }>();
+
+  for (const s of current.samples) {
+    const family = familyOf(s.name, current.types);
+    if (REQUEST_FAMILY.test(family)) {
+      const op = opOf(s);
+      const shown = describeOp(op, family, REQUEST_FAMILY);
+      if (s.name === `${family}_count`) {
+        const d = delta(s);
+        if (d !== undefined) acc.add({ key: `requests|${family}|${op}`, chart: 'requests', label: shown, unit: '/s' }, d / dtSeconds);
+      } else if (s.name === `${family}_bucket`) {
+        const le = label(s, 'le');
+        const d = delta(s);
+        if (le === undefined || d === undefined) continue;
+        const id = `${family}|${op}`;
+        let entry = buckets.get(id);
+        if (!entry) buckets.set(id, (entry = { family, op, byLe: new Map() }));
+        const bound = le === '+Inf' ? Infinity : Number(le);
+        entry.byLe.set(bound, (entry.byLe.get(bound) ?? 0) + d);
+      }
+      continue;
+    }
+    if (ERRORS_FAMILY.test(family) || ERRORS_FAMILY.test(s.name)) {
+      const d = delta(s);
+      const op = opOf(s);
+      if (d !== undefined) acc.add({ key: `errors|${family}|${op}`, chart: 'errors', label: describeOp(op, family.replace(/_total$/, ''), /(?:^|_)request_errors$/), unit: '/s' }, d / dtSeconds);
+      continue;
+    }
+    if (s.name === 'http_requests_total') {
+      const status = label(s, 'status') ?? label(s, 'code');
+      if (status !== undefined && status.startsWith('5')) {
+        const d = delta(s);
+        const op = opOf(s);
+        if (d !== undefined) acc.add({ key: `errors|http|${op}`, chart: 'errors', label: op, unit: '/s' }, d / dtSeconds);
+      }
+      continue;
+    }
+    const messages = MESSAGES.exec(s.name);
+    if (messages) {
+      const d = delta(s);
+      const direction = messages[2] === 'received' ? 'in' : 'out';
+      const source = messages[1] && messages[1] !== 'sightline' ? ` (${messages[1]})` : '';
+      if (d !== undefined) acc.add({ key: `messages|${s.name}`, chart: 'messages', label: `${direction}${source}`, unit: '/s' }, d / dtSeconds);
+      continue;
+    }
+    if (QUEUE_DEPTH.test(s.name)) {
+      const name = label(s, 'queue_name') ?? label(s, 'queue') ?? s.name;
+      acc.add({ key: `queue|${s.key}`, chart: 'queue', label: name, unit: '' }, s.value);
+      continue;
+    }
+    if (CONSUMER_LAG.test(s.name)) {
+      const partition = s.labels.map(([, v]) => v).join('/') || s.name;
+      acc.add({ key: `lag|${s.key}`, chart: 'lag', label: partition, unit: '' }, s.value);
+      continue;
+    }
+    if (s.name === STATS_RECEIVED) {
+      const d = delta(s);
+      const outcome = label(s, 'outcome') ?? 'all';
+      if (d !== undefined) acc.add({ key: `stats|${s.key}`, chart: 'stats', label: `${outcome} /s`, unit: '/s' }, d / dtSeconds);
+      continue;
+    }
+    if (s.name === STATS_SERIES) {
+      acc.add({ key: 'stats|series', chart: 'stats', label: 'series held', unit: '' }, s.value);
+    }
+  }
+
+  // Latency is charted from the toolkit's own histograms when there are any: a backend's copy of the
+  // same requests (a stats-server's `demo_request_duration_seconds`) would only repeat the lines.
+  const groups = [...buckets.values()];
+  const own = groups.filter((g) => isOwnSource(sourceOf(g.family, REQUEST_FAMILY)));
+  for (const { family, op, byLe } of own.length > 0 ? own : groups) {
+    const list = [...byLe.entries()];
+    const shown = describeOp(op, family, REQUEST_FAMILY);
+    for (const q of QUANTILES) {
+      const seconds = histogramQuantile(q, list);
+      const p = `p${Math.round(q * 100)}`;
+      acc.add({ key: `latency|${family}|${op}|${p}`, chart: 'latency', label: `${shown} ${p}`, unit: 'ms' }, seconds * 1000);
+    }
+  }
+  return [...acc.points.values()];
+}
+
+/** A pinned series' value: its rate for counters (and histogram parts), else the value itself. */
+export function isCumulative(sample: Sample, types: ReadonlyMap<string, string>): boolean {
+  const type = types.get(familyOf(sample.name, types));
+  if (type === 'counter' || type === 'histogram' || type === 'summary') return !(type === 'summary' && label(sample, 'quantile') !== undefined);
+  return /_(total|count|sum|bucket)$/.test(sample.name);
+}

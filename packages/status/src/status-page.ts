@@ -1,0 +1,218 @@
+// The request side of the page: the HTML, script and style, the event stream, and the small JSON
+// API the pin picker uses. Read-only: GET and HEAD only (the health server answers the rest 405).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getLogger, type HttpRoute, type RouteHost, type SpanSink } from '@sightline/core';
+import { loadPageAssets, type PageAsset, type PageAssets } from './page-assets.js';
+import { resolveStatusOptions, type StatusOptions } from './options.js';
+import { StatusEngine, type StatusStats } from './status-engine.js';
+
+const log = getLogger('sightline.status');
+
+/** Everything the page loads comes from its own origin; no inline script or style. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+});
+
+export interface StatusPage {
+  /** Mount it in the health server: `createHealthServer({ routes: [page.route] })`. */
+  readonly route: HttpRoute;
+  /** Give it to OpenTelemetry (`new SpanSinkProcessor(page.spanSink)`) for the recent traces. */
+  readonly spanSink: SpanSink;
+  /** Where the page is served, e.g. `/status`. */
+  readonly path: string;
+  /**
+   * Serves a request under `path` in any node:http server or Express-style app; other paths go to
+   * `next` (404 without it). No token check here: the server that mounts it decides who may see it.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, next?: () => void): void;
+  /** Starts sampling (the health server does it when it mounts the route). */
+  start(): void;
+  /** Stops sampling and ends every stream. */
+  stop(): void;
+  /** One sampling round now (the timer does this every interval). */
+  sample(): Promise<void>;
+  stats(): StatusStats;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, head: boolean): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  if (head) res.end();
+  else res.end(text);
+}
+
+function sendAsset(req: IncomingMessage, res: ServerResponse, asset: PageAsset, head: boolean): void {
+  if (req.headers['if-none-match'] === asset.etag) {
+    res.writeHead(304, { ...SECURITY_HEADERS, etag: asset.etag });
+    res.end();
+    return;
+  }
+  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  const body = gzip ? asset.gzipped : asset.body;
+  const headers: Record<string, string | number> = {
+    ...SECURITY_HEADERS,
+    'content-type': asset.contentType,
+    'cache-control': 'no-cache',
+    etag: asset.etag,
+    vary: 'accept-encoding',
+    'content-length': body.length,
+  };
+  if (gzip) headers['content-encoding'] = 'gzip';
+  res.writeHead(200, headers);
+  if (head) res.end();
+  else res.end(body);
+}
+
+/** `label=k=v` repeated, or `labels={"k":"v"}`. */
+function labelsFrom(params: URLSearchParams): Record<string, string> | string {
+  const labels: Record<string, string> = {};
+  const json = params.get('labels');
+  if (json !== null && json !== '') {
+    try {
+      const parsed: unknown = JSON.parse(json);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'labels must be a JSON object of label names to values';
+      for (const [k, v] of Object.entries(parsed)) {
+        if (typeof v !== 'string') return `label ${JSON.stringify(k)} must have a string value`;
+        labels[k] = v;
+      }
+    } catch {
+      return 'labels must be a JSON object of label names to values';
+    }
+  }
+  for (const pair of params.getAll('label')) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) return `label ${JSON.stringify(pair)} must be name=value`;
+    labels[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return labels;
+}
+
+/** The page and its sampler, to mount in the health server or any node:http server. */
+export function createStatusPage(options: StatusOptions = {}): StatusPage {
+  return buildStatusPage(options, 'createStatusPage()').page;
+}
+
+/** The page with its engine, for the plugin (which gives the engine setup's metrics sources). */
+export function buildStatusPage(options: StatusOptions, source: string): { readonly page: StatusPage; readonly engine: StatusEngine } {
+  const config = resolveStatusOptions(options, source);
+  const engine = new StatusEngine(config);
+  const base = config.path;
+  let assets: PageAssets | undefined | null = null;
+  const pageAssets = (): PageAssets | undefined => {
+    if (assets === null) {
+      assets = loadPageAssets(base);
+      if (!assets) log.error('the status page was not built (dist/static is missing); run the package build');
+    }
+    return assets;
+  };
+
+  function serve(req: IncomingMessage, res: ServerResponse): void {
+    const head = req.method === 'HEAD';
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const sub = url.pathname.slice(base.length);
+    if (sub === '/events') {
+      if (head) {
+        res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
+        res.end();
+        return;
+      }
+      engine.hub.open(req, res, SECURITY_HEADERS, engine.initialFrames());
+      return;
+    }
+    if (sub === '/api/metrics') {
+      sendJson(res, 200, engine.listMetrics(), head);
+      return;
+    }
+    if (sub === '/api/pins') {
+      sendJson(res, 200, { pins: engine.pins() }, head);
+      return;
+    }
+    if (sub === '/api/pin') {
+      const metric = url.searchParams.get('metric');
+      if (metric === null || metric === '') {
+        sendJson(res, 400, { error: 'missing_metric', message: `${base}/api/pin needs ?metric=<name>, and label=<name>=<value> for each label that picks the series` }, head);
+        return;
+      }
+      const labels = labelsFrom(url.searchParams);
+      if (typeof labels === 'string') {
+        sendJson(res, 400, { error: 'invalid_labels', message: labels }, head);
+        return;
+      }
+      const result = engine.pin(metric, labels);
+      if (result.ok) sendJson(res, 200, { pinned: result.meta }, head);
+      else sendJson(res, result.status, { error: result.error, message: result.message }, head);
+      return;
+    }
+    if (sub === '/api/unpin') {
+      const series = url.searchParams.get('series') ?? '';
+      if (engine.unpin(series)) sendJson(res, 200, { unpinned: series }, head);
+      else sendJson(res, 404, { error: 'not_pinned', message: `no pinned series ${JSON.stringify(series)}` }, head);
+      return;
+    }
+    const page = pageAssets();
+    if (!page) {
+      sendJson(res, 503, { error: 'page_not_built', message: 'the status page assets are missing from the installed package (dist/static)' }, head);
+      return;
+    }
+    if (sub === '' || sub === '/') sendAsset(req, res, page.html, head);
+    else if (sub === '/status.js') sendAsset(req, res, page.js, head);
+    else if (sub === '/status.css') sendAsset(req, res, page.css, head);
+    else sendJson(res, 404, { error: 'not_found', message: `no page at ${url.pathname}; the status page is at ${base}` }, head);
+  }
+
+  function handleSafely(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      serve(req, res);
+    } catch (error) {
+      log.error('the status page failed a request', { error: error instanceof Error ? error.message : String(error) });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal_error', message: 'the status page failed; see the sightline.status log' }, false);
+      else res.destroy();
+    }
+  }
+
+  const route: HttpRoute = Object.freeze({
+    path: base,
+    auth: config.auth,
+    handle: handleSafely,
+    attach(host: RouteHost) {
+      engine.setHost(host);
+      engine.start();
+    },
+    detach() {
+      engine.setHost(undefined);
+      engine.stop();
+    },
+  });
+
+  const page: StatusPage = {
+    route,
+    spanSink: engine.spans,
+    path: base,
+    handle(req, res, next) {
+      const path = (req.url ?? '/').split('?')[0]!;
+      if (path !== base && !path.startsWith(`${base}/`)) {
+        if (next) next();
+        else sendJson(res, 404, { error: 'not_found', message: `no page at ${path}; the status page is at ${base}` }, req.method === 'HEAD');
+        return;
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('allow', 'GET, HEAD');
+        sendJson(res, 405, { error: 'method_not_allowed', message: `${String(req.method)} is not allowed on ${path}; the status page is read-only` }, false);
+        return;
+      }
+      engine.start();
+      handleSafely(req, res);
+    },
+    start: () => engine.start(),
+    stop: () => engine.stop(),
+    sample: () => engine.tick(),
+    stats: () => engine.stats(),
+  };
+  return { page: Object.freeze(page), engine };
+}

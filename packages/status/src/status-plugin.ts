@@ -1,0 +1,38 @@
+// status() for setup(): brings the /status route (the health server serves it, behind the /metrics
+// token) and a span sink (the otel plugin feeds it), and charts every plugin's metrics.
+import { withOptionsShape, type HttpRoute, type Plugin, type PluginContext, type SpanSink } from '@sightline/core';
+import { STATUS_SHAPE, type StatusOptions } from './options.js';
+import type { StatusEngine } from './status-engine.js';
+import { buildStatusPage, type StatusPage } from './status-page.js';
+
+export type StatusPluginOptions = StatusOptions;
+
+export interface StatusPlugin extends Plugin {
+  readonly name: 'status';
+  readonly routes: readonly HttpRoute[];
+  readonly spanSink: SpanSink;
+  /** The page itself: its path, `stats()`, `sample()`. */
+  readonly page: StatusPage;
+  start(context: PluginContext): void;
+  stop(): void;
+}
+
+function statusPlugin(options: StatusPluginOptions = {}): StatusPlugin {
+  const { page, engine }: { page: StatusPage; engine: StatusEngine } = buildStatusPage(options, 'status()');
+  return Object.freeze({
+    name: 'status' as const,
+    routes: Object.freeze([page.route]),
+    spanSink: page.spanSink,
+    page,
+    start(context: PluginContext) {
+      engine.setSources(context.metricsSources);
+      engine.start();
+    },
+    stop() {
+      engine.stop();
+    },
+  });
+}
+
+/** `status(options)`: the plugin for `setup()`; its options shape lets `setupFromEnv()` read SIGHTLINE_STATUS_*. */
+export const status = withOptionsShape(statusPlugin, STATUS_SHAPE);
