@@ -4,11 +4,13 @@ import { SetupConfigError } from './errors.js';
 
 /** How long, in milliseconds, one plugin's `stop()` may take before setup abandons it: 5000. */
 export const DEFAULT_STOP_TIMEOUT_MS = 5_000;
+/** How long, in milliseconds, one plugin's `start()` may take before setup's `start()` rejects: 30000. */
 export const DEFAULT_START_TIMEOUT_MS = 30_000;
 /** From the signal to the forced exit: below Kubernetes' default 30 s grace period. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
 /** Inside Kubernetes, long enough for the endpoints controller and kube-proxy to drop the pod. */
 export const KUBERNETES_SHUTDOWN_DELAY_MS = 5_000;
+/** The signals setup listens for when `signals` is not given: SIGTERM and SIGINT. */
 export const DEFAULT_SIGNALS: readonly NodeJS.Signals[] = Object.freeze(['SIGTERM', 'SIGINT']);
 
 /** `shutdownDelayMs` when not given: 5000 when `KUBERNETES_SERVICE_HOST` is set, else 0. */

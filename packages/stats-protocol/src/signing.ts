@@ -46,8 +46,11 @@ export function newBatchId(): string {
   return randomUUID();
 }
 
+/** What `checkSignatureHeaders()` checks before the body arrives: the two headers and the clock. */
 export interface SignatureHeaders {
+  /** The request's timestamp header (milliseconds since the epoch, as text); undefined when absent. */
   readonly timestamp: string | undefined;
+  /** The request's signature header (`v1=<hex>`); undefined when absent. */
   readonly signature: string | undefined;
   /** The receiver's clock; `Date.now()` when absent. */
   readonly nowMs?: number;

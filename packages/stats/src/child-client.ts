@@ -14,6 +14,7 @@ export interface MetricCalls {
   set(name: string, member: string | number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void;
 }
 
+/** Options of `childClient()`. Default: no prefix, suffix or tags of its own. */
 export interface ChildClientOptions {
   /** Put before every name: `orders` or `orders.` gives `orders.name` (before the parent's prefix). */
   readonly prefix?: string;
@@ -23,6 +24,10 @@ export interface ChildClientOptions {
   readonly globalTags?: TagsInput;
 }
 
+/**
+ * A view of a client (hot-shots' `childClient`) with its own prefix, suffix and tags: every call is
+ * renamed `prefix.name.suffix`, its tags merged, and recorded by the parent client.
+ */
 export class ChildClient implements MetricCalls {
   readonly #parent: MetricCalls;
   readonly #prefix: string;
@@ -51,52 +56,64 @@ export class ChildClient implements MetricCalls {
     return options?.sampleRate === undefined ? { tags: merged } : { sampleRate: options.sampleRate, tags: merged };
   }
 
+  /** Adds `value` (default 1) to a counter; `incr(name, tags)` is taken too. */
   incr(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
     if (value !== null && typeof value === 'object') return this.#parent.incr(this.name(name), 1, this.options(value, undefined));
     this.#parent.incr(this.name(name), value, this.options(rateOrOptions, tags));
   }
 
+  /** Same as {@link ChildClient.incr} (hot-shots' name). */
   increment(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
     this.incr(name, value, rateOrOptions, tags);
   }
 
+  /** Subtracts `value` (default 1) from a counter; `decr(name, tags)` is taken too. */
   decr(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
     if (value !== null && typeof value === 'object') return this.#parent.decr(this.name(name), 1, this.options(value, undefined));
     this.#parent.decr(this.name(name), value, this.options(rateOrOptions, tags));
   }
 
+  /** Same as {@link ChildClient.decr} (hot-shots' name). */
   decrement(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
     this.decr(name, value, rateOrOptions, tags);
   }
 
+  /** Sets a gauge to `value` (the last value in a flush interval wins). */
   gauge(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
     this.#parent.gauge(this.name(name), value, this.options(rateOrOptions, tags));
   }
 
+  /** Records a timer sample, in milliseconds. */
   time(name: string, ms: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
     this.#parent.time(this.name(name), ms, this.options(rateOrOptions, tags));
   }
 
+  /** Same as {@link ChildClient.time} (hot-shots' name). */
   timing(name: string, ms: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
     this.time(name, ms, rateOrOptions, tags);
   }
 
+  /** Records a histogram sample (a plain number, no unit assumed). */
   hist(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
     this.#parent.hist(this.name(name), value, this.options(rateOrOptions, tags));
   }
 
+  /** Same as {@link ChildClient.hist} (hot-shots' name). */
   histogram(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
     this.hist(name, value, rateOrOptions, tags);
   }
 
+  /** Same as {@link ChildClient.hist} (hot-shots' DogStatsD distribution, recorded as a histogram). */
   distribution(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
     this.hist(name, value, rateOrOptions, tags);
   }
 
+  /** Adds `member` to a StatsD set (distinct members counted per flush interval). */
   set(name: string, member: string | number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
     this.#parent.set(this.name(name), member, this.options(rateOrOptions, tags));
   }
 
+  /** Same as {@link ChildClient.set} (hot-shots' name). */
   unique(name: string, member: string | number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
     this.set(name, member, rateOrOptions, tags);
   }

@@ -16,7 +16,7 @@ export type Protocol = (typeof PROTOCOLS)[number];
 
 /**
  * The StatsD dialect spoken by the udp / tcp / uds transports. `statsd` (Etsy) sends histograms as
- * timers, since Etsy counts `|h`; `sightline` is for @sightline/stats-server's StatsD listener:
+ * timers, since Etsy counts `|h`; `sightline` is for `@sightline/stats-server`'s StatsD listener:
  * histograms as `|h` (they stay histograms, never seconds), tags as `|#k:v`.
  */
 export const FLAVOURS = Object.freeze(['statsd', 'dogstatsd', 'telegraf', 'sightline'] as const);

@@ -51,16 +51,19 @@ export interface StatsClientStats {
   readonly sentBatches: number;
   /** Metric records in the batches sent. */
   readonly sentMetrics: number;
+  /** Values in the batches sent (see above). */
   readonly sentValues: number;
   /** Dropped from a full queue (past `maxQueuedBytes` while the receiver is away), or after close. */
   readonly droppedBatches: number;
   /** Metric records in the batches dropped. */
   readonly droppedMetrics: number;
+  /** Values in the batches dropped. */
   readonly droppedValues: number;
   /** Refused (4xx, 401) or given up after retries. */
   readonly failedBatches: number;
   /** Metric records in the batches that failed. */
   readonly failedMetrics: number;
+  /** Values in the batches that failed. */
   readonly failedValues: number;
   /** Metric calls dropped for a bad name, tags, value or sample rate, or after close. */
   readonly invalidMetrics: number;

@@ -79,18 +79,27 @@ export function packLines(lines: readonly string[], maxBytes: number): string[] 
 
 /** A DogStatsD event's options (hot-shots' names). */
 export interface EventOptions {
+  /** When the event happened: a Date, or seconds since the epoch. Default: when the agent receives it. */
   readonly date_happened?: Date | number;
+  /** The host the event is about. Default: the agent's host. */
   readonly hostname?: string;
+  /** Groups events with the same key in Datadog's event stream. */
   readonly aggregation_key?: string;
+  /** Default `normal` (set by the agent when absent). */
   readonly priority?: 'normal' | 'low';
+  /** The event's source, e.g. `jenkins`. */
   readonly source_type_name?: string;
+  /** Default `info` (set by the agent when absent). */
   readonly alert_type?: 'error' | 'warning' | 'info' | 'success';
 }
 
 /** A DogStatsD service check's options (hot-shots' names). */
 export interface CheckOptions {
+  /** When the check ran: a Date, or seconds since the epoch. Default: when the agent receives it. */
   readonly date_happened?: Date | number;
+  /** The host the check is about. Default: the agent's host. */
   readonly hostname?: string;
+  /** What the check says, e.g. why it is critical. */
   readonly message?: string;
 }
 

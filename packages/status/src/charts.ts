@@ -1,8 +1,12 @@
 // The charts the page draws, in order, and the shape of one series on them.
 
+/** One chart of the status page. */
 export interface ChartSpec {
+  /** Its id, e.g. `latency`; a series names it in `chart`. */
   readonly id: string;
+  /** Its heading, e.g. `Latency p50 / p95 / p99, by op`. */
   readonly title: string;
+  /** The unit of its values, e.g. `ms`, `/s`; empty for a plain count. */
   readonly unit: string;
 }
 
@@ -22,8 +26,12 @@ export const CHARTS: readonly ChartSpec[] = Object.freeze([
 
 /** One line on a chart. Pinned metrics get a chart of their own, `pin:<series key>`. */
 export interface SeriesMeta {
+  /** The series' key, unique on the page. */
   readonly key: string;
+  /** The id of the chart it is drawn on (see {@link ChartSpec}). */
   readonly chart: string;
+  /** Its legend, e.g. an operation's name. */
   readonly label: string;
+  /** The unit of its values, e.g. `ms`. */
   readonly unit: string;
 }

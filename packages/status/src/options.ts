@@ -2,6 +2,7 @@
 import { opt, validateOptions, type MetricsSource, type Shape } from '@sightline/core';
 import { StatusConfigError } from './errors.js';
 
+/** Options of `createStatusPage()` and `status()`. */
 export interface StatusOptions {
   /** Where the page lives. Default `/status`. */
   readonly path?: string;

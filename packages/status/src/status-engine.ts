@@ -25,22 +25,35 @@ export type PinResult =
   | { readonly ok: true; readonly meta: SeriesMeta }
   | { readonly ok: false; readonly status: 400 | 404 | 409 | 503; readonly error: string; readonly message: string };
 
+/** What the status page holds and has counted since it started. */
 export interface StatusStats {
+  /** Series kept now (charts and pins together), at most `maxSeries`. */
   readonly series: number;
   /** Bytes held by the ring buffers. */
   readonly bufferBytes: number;
+  /** Samples held per series now, at most `historySeconds` at `intervalMs`. */
   readonly points: number;
+  /** Series refused because `maxSeries` were already kept. */
   readonly refusedSeries: number;
+  /** Metrics pinned from the page now. */
   readonly pins: number;
+  /** Browsers streaming now. */
   readonly clients: number;
+  /** Browsers refused (503) because `maxClients` were already streaming. */
   readonly refusedClients: number;
+  /** Browsers disconnected for leaving more than `maxClientBufferBytes` unread. */
   readonly slowClientsDisconnected: number;
+  /** Recent traces kept now, at most `maxTraces`. */
   readonly traces: number;
+  /** Spans not kept because their trace already held `maxSpansPerTrace`. */
   readonly droppedSpans: number;
+  /** Oldest traces dropped to make room for a new one. */
   readonly evictedTraces: number;
+  /** Sampling rounds run. */
   readonly ticks: number;
   /** Ticks skipped because the previous one had not finished. */
   readonly skippedTicks: number;
+  /** Sampling rounds in which rendering the metrics failed. */
   readonly renderErrors: number;
 }
 

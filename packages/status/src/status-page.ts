@@ -19,6 +19,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'x-frame-options': 'DENY',
 });
 
+/** A live status page (charts, health timeline, recent traces) with its sampler. */
 export interface StatusPage {
   /** Mount it in the health server: `createHealthServer({ routes: [page.route] })`. */
   readonly route: HttpRoute;
@@ -37,6 +38,7 @@ export interface StatusPage {
   stop(): void;
   /** One sampling round now (the timer does this every interval). */
   sample(): Promise<void>;
+  /** What the page holds and has counted. */
   stats(): StatusStats;
 }
 

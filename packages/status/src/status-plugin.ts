@@ -5,15 +5,22 @@ import { STATUS_SHAPE, type StatusOptions } from './options.js';
 import type { StatusEngine } from './status-engine.js';
 import { buildStatusPage, type StatusPage } from './status-page.js';
 
+/** Options of `status()`: the same as `createStatusPage()`'s. */
 export type StatusPluginOptions = StatusOptions;
 
+/** The status page as a `setup()` plugin. */
 export interface StatusPlugin extends Plugin {
+  /** Always `status`. */
   readonly name: 'status';
+  /** The page's route, for the health server to serve (behind the /metrics token unless `auth: 'none'`). */
   readonly routes: readonly HttpRoute[];
+  /** Receives finished spans from the otel plugin, for the recent traces. */
   readonly spanSink: SpanSink;
   /** The page itself: its path, `stats()`, `sample()`. */
   readonly page: StatusPage;
+  /** Charts every plugin's metrics from `context.metricsSources` and starts sampling. */
   start(context: PluginContext): void;
+  /** Stops sampling and ends every stream. */
   stop(): void;
 }
 

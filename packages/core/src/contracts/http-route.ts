@@ -4,22 +4,29 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** One check's latest outcome, as the server that runs the checks reports it. */
 export interface ReadinessOutcome {
+  /** The check's name. */
   readonly name: string;
+  /** Whether the check passed. */
   readonly healthy: boolean;
   /** False for checks marked `critical: false`: reported, never turning readiness to 503. */
   readonly critical: boolean;
+  /** Whether the check was cut short by its timeout (it then counts as failed). */
   readonly timedOut: boolean;
+  /** What the check said, e.g. why it failed. */
   readonly message?: string;
+  /** Figures the check attached, e.g. a lag by partition. */
   readonly details?: Readonly<Record<string, unknown>>;
   /** Wall time of the check, in whole milliseconds (the timeout when it timed out). */
   readonly durationMs: number;
 }
 
+/** The readiness checks' outcomes, as /health/ready reports them. */
 export interface ReadinessReport {
   /** Every critical check passed (true when there are none). */
   readonly healthy: boolean;
   /** Names of the critical checks that failed, in registration order. */
   readonly failed: readonly string[];
+  /** Every check's outcome, in registration order. */
   readonly results: readonly ReadinessOutcome[];
 }
 
@@ -32,6 +39,10 @@ export interface RouteHost {
   readiness(maxAgeMs?: number): Promise<ReadinessReport>;
 }
 
+/**
+ * A page a plugin asks the health server to serve next to /health and /metrics (e.g. the status page
+ * at /status), on the server's port.
+ */
 export interface HttpRoute {
   /** A path prefix such as `/status`: the route gets that path and every path under `path + '/'`. */
   readonly path: string;

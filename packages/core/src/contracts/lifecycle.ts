@@ -8,7 +8,9 @@
  */
 export type LifecyclePhase = 'starting' | 'ready' | 'not_ready' | 'stopping' | 'stopped';
 
+/** The service's lifecycle, as setup() hands it to every plugin: the phase now and its changes. */
 export interface Lifecycle {
+  /** The phase now. */
   readonly phase: LifecyclePhase;
   /** Calls `listener` on every change of phase; returns a function that unsubscribes. */
   onPhase(listener: (phase: LifecyclePhase) => void): () => void;

@@ -4,8 +4,11 @@
 import { constants as osConstants } from 'node:os';
 import type { Logger } from '../logging/logger.js';
 
+/** Options of `handleShutdownSignals()`. */
 export interface ShutdownSignalsOptions {
+  /** The signals listened for, e.g. `['SIGTERM', 'SIGINT']`. */
   readonly signals: readonly NodeJS.Signals[];
+  /** Where each signal received is logged. */
   readonly logger: Logger;
   /** The first signal: start the graceful stop. */
   readonly onSignal: (signal: NodeJS.Signals) => void;

@@ -11,8 +11,11 @@ const NOUN: Readonly<Record<Signal, string>> = { traces: 'spans', metrics: 'metr
 
 /** What was dropped since configure(), per signal. */
 export interface DroppedCounts {
+  /** Spans dropped. */
   readonly traces: number;
+  /** Metric points dropped. */
   readonly metrics: number;
+  /** Log records dropped. */
   readonly logs: number;
 }
 

@@ -46,8 +46,10 @@ export class SpanSinkProcessor implements SpanProcessor {
     this.#sinks = Object.freeze([...sinks]);
   }
 
+  /** Does nothing: sinks see spans only once they end. */
   onStart(_span: Span, _parentContext: Context): void {}
 
+  /** Hands the ended span, as a `FinishedSpan`, to every sink. */
   onEnd(span: ReadableSpan): void {
     if (this.#sinks.length === 0) return;
     const finished = toFinishedSpan(span);
@@ -63,10 +65,12 @@ export class SpanSinkProcessor implements SpanProcessor {
     }
   }
 
+  /** Nothing is buffered: resolves at once. */
   forceFlush(): Promise<void> {
     return Promise.resolve();
   }
 
+  /** Nothing to release: resolves at once. */
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
