@@ -60,9 +60,20 @@ export class SpanStore implements SpanSink {
   evictedTraces = 0;
   droppedSpans = 0;
 
-  constructor(maxTraces: number, maxSpansPerTrace: number) {
+  // The page's own requests (its event stream lives as long as the tab) are not the service's work:
+  // HTTP server spans under this path are left out, or they would top "slowest first".
+  readonly #ownPath: string | undefined;
+
+  constructor(maxTraces: number, maxSpansPerTrace: number, ownPath?: string) {
     this.#maxTraces = maxTraces;
     this.#maxSpans = maxSpansPerTrace;
+    this.#ownPath = ownPath;
+  }
+
+  #isOwnRequest(span: FinishedSpan): boolean {
+    if (this.#ownPath === undefined || span.parentSpanId !== undefined) return false;
+    const path = span.attributes['url.path'];
+    return typeof path === 'string' && (path === this.#ownPath || path.startsWith(`${this.#ownPath}/`));
   }
 
   get size(): number {
@@ -70,7 +81,7 @@ export class SpanStore implements SpanSink {
   }
 
   onSpanEnd(span: FinishedSpan): void {
-    if (this.#maxTraces === 0) return;
+    if (this.#maxTraces === 0 || this.#isOwnRequest(span)) return;
     let entry = this.#traces.get(span.traceId);
     if (!entry) {
       if (this.#traces.size >= this.#maxTraces) {

@@ -97,7 +97,7 @@ export class StatusEngine {
   constructor(config: ResolvedStatusOptions) {
     this.config = config;
     this.store = new SeriesStore(config.capacity, config.maxSeries);
-    this.spans = new SpanStore(config.maxTraces, config.maxSpansPerTrace);
+    this.spans = new SpanStore(config.maxTraces, config.maxSpansPerTrace, config.path);
     this.health = new HealthTracker(config.maxTransitions);
     this.hub = new SseHub(config.maxClients, config.maxClientBufferBytes);
     this.#sources = config.metrics ? [config.metrics] : [];

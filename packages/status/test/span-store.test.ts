@@ -23,6 +23,15 @@ describe('SpanStore', () => {
     expect(String(trace!.spans[0]!.attributes['big']).length).toBe(257); // 256 characters and an ellipsis
   });
 
+  test("leaves out the page's own HTTP requests (its event stream would top the slowest), not the service's", () => {
+    const store = new SpanStore(10, 10, '/status');
+    store.onSpanEnd(span('page', 'GET', undefined, 0, 60_000, { kind: 'server', attributes: { 'url.path': '/status/stream' } }));
+    store.onSpanEnd(span('page2', 'GET', undefined, 0, 5, { kind: 'server', attributes: { 'url.path': '/status' } }));
+    store.onSpanEnd(span('api', 'GET /orders/:id', undefined, 0, 3, { kind: 'server', attributes: { 'url.path': '/orders/7' } }));
+    store.onSpanEnd(span('lookalike', 'GET', undefined, 0, 4, { kind: 'server', attributes: { 'url.path': '/statusboard' } }));
+    expect(store.recent(10).map((t) => t.traceId).sort()).toEqual(['api', 'lookalike']);
+  });
+
   test('failed traces first, then the slowest', () => {
     const store = new SpanStore(10, 10);
     store.onSpanEnd(span('fast', 'a', undefined, 0, 1));
