@@ -120,6 +120,6 @@ function healthPlugin(options: HealthPluginOptions = {}): HealthPlugin {
 
 /**
  * A plugin for `setup()` that serves /health, /health/live, /health/ready, /health/startup and /metrics on
- * their own port, with graceful shutdown on SIGTERM and SIGINT.
+ * their own port; readiness follows setup's lifecycle, and setup (not the plugin) handles the signals.
  */
 export const health = withOptionsShape(healthPlugin, HEALTH_SERVER_SHAPE);
