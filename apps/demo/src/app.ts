@@ -73,7 +73,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   const orderCache = cacheMetrics(prom.collector).cache('orders');
   const topic = new Topic<Order>('orders', options.partitions);
   // Nothing in the demo reads order-events: its retention bounds what it keeps, as Kafka's would.
-  const events = new Topic<unknown>('order-events', options.partitions);
+  const events = new Topic<unknown>('order-events', options.partitions, 1_000);
   let activeWorkers = 0;
   const queue = queueMetrics(prom.collector).queue('orders', () => ({ depth: topic.depth(), activeWorkers }));
 
@@ -118,7 +118,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   }
 
   const statsClient = statsPlugin.client;
-  const store = new OrderStore(orderCache);
+  const store = new OrderStore(orderCache, undefined, options.maxOrders);
   const totals = new InstrumentedTable<string, number>('customer-totals', observability.sensor);
   let errors = 0;
   let nextId = 1;
@@ -132,11 +132,11 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
       store.add(order);
       // The stream hop carries the trace: order.process continues order.create's trace.
       topic.produce(order.customerId, order, injectTraceparent<Record<string, string>>({}));
-      statsClient.pipeline((pipe) => {
-        pipe.incr('orders.created');
-        pipe.hist('orders.amount', order.total);
-        pipe.gauge('orders.queue_depth', topic.depth());
-      });
+      // Per-request metrics go into the client's own buffer: aggregated in memory and sent as one signed
+      // batch a flush (a pipeline per request would be one batch per request).
+      statsClient.incr('orders.created');
+      statsClient.hist('orders.amount', order.total);
+      statsClient.gauge('orders.queue_depth', topic.depth());
       return order;
     } catch (error) {
       if (error instanceof InvalidOrderError) statsClient.incr('orders.rejected');

@@ -20,6 +20,8 @@ export interface DemoOptions {
   /** Seconds between summary lines. */
   readonly summaryEverySecs: number;
   readonly help: boolean;
+  /** Orders kept in memory before the oldest are dropped (not a flag: the soak bench lowers it). */
+  readonly maxOrders?: number;
 }
 
 export class DemoOptionsError extends Error {
