@@ -19,12 +19,13 @@ const PYTHON = '/usr/bin/python3';
 
 // Parses stdin strictly and prints every sample as [name, labels, value]; exits non-zero on any error.
 const OPENMETRICS_CHECK = `
-import json, sys
+import json, math, sys
 from prometheus_client.openmetrics.parser import text_string_to_metric_families
 out = []
 for family in text_string_to_metric_families(sys.stdin.read()):
     for s in family.samples:
-        out.append([family.type, s.name, s.labels, s.value])
+        # NaN (an empty summary's quantile) is valid OpenMetrics but not JSON: passed on as text.
+        out.append([family.type, s.name, s.labels, s.value if math.isfinite(s.value) else str(s.value)])
 print(json.dumps(out))
 `;
 
@@ -70,7 +71,7 @@ function openMetricsSamples(body: string): [string, string, Record<string, strin
   if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: apt-get install -y python3-prometheus-client (CI's .ci/run installs it)`);
   const result = spawnSync(PYTHON, ['-c', OPENMETRICS_CHECK], { input: body, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`the OpenMetrics parser rejected the body:\n${result.stderr}`);
-  return JSON.parse(result.stdout) as [string, string, Record<string, string>, number][];
+  return JSON.parse(result.stdout) as [string, string, Record<string, string>, number | string][];
 }
 
 beforeAll(async () => {
