@@ -38,9 +38,13 @@ export default async function smoke(m) {
     });
     await client.flush();
     await client.close();
+    // Each batch carries one signed id, so the server applies it once however often it is retried.
+    assert.equal(received.length, 1);
+    assert.match(received[0].id, /^[0-9a-f-]{36}$/);
     assert.deepEqual(received, [
       {
         v: 1,
+        id: received[0].id,
         metrics: [
           { type: 'counter', name: 'smoke.count', value: 1000 },
           { type: 'timer', name: 'smoke.time', values: [5] },
