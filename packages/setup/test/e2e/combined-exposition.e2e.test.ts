@@ -67,7 +67,7 @@ function promtool(body: string) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function openMetricsSamples(body: string): [string, string, Record<string, string>, number][] {
+function openMetricsSamples(body: string): [string, string, Record<string, string>, number | string][] {
   if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: apt-get install -y python3-prometheus-client (CI's .ci/run installs it)`);
   const result = spawnSync(PYTHON, ['-c', OPENMETRICS_CHECK], { input: body, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`the OpenMetrics parser rejected the body:\n${result.stderr}`);
