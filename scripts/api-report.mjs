@@ -133,7 +133,10 @@ for (const pkg of workspacePackages()) {
     const { result, undocumented, fresh, committed } = extract(pkg, entry);
     // Shows CI's reader what changed in the public API.
     if (check && result.apiReportChanged && existsSync(committed)) {
-      spawnSync('git', ['--no-pager', 'diff', '--no-index', '--', relative(root, committed), relative(root, fresh)], { cwd: root, stdio: 'inherit' });
+      spawnSync('git', ['--no-pager', 'diff', '--no-index', '--', relative(root, committed), relative(root, fresh)], {
+        cwd: root,
+        stdio: 'inherit',
+      });
     }
     const problems = [];
     if (result.apiReportChanged) {

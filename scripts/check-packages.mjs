@@ -17,9 +17,10 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const only = process.argv.slice(2);
-const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
-  ? [process.execPath, process.env.npm_execpath]
-  : ['npx', '-y', 'pnpm@10'];
+const pnpm =
+  process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
+    ? [process.execPath, process.env.npm_execpath]
+    : ['npx', '-y', 'pnpm@10'];
 
 function run(cmd, args, cwd) {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -63,7 +64,11 @@ try {
         const overrides = Object.fromEntries([...tarballs].map(([n, t]) => [n, `file:${t}`]));
         writeFileSync(
           join(project, 'package.json'),
-          JSON.stringify({ name: 'consumer', private: true, dependencies: { [name]: `file:${tarballs.get(name)}` }, pnpm: { overrides } }, null, 2),
+          JSON.stringify(
+            { name: 'consumer', private: true, dependencies: { [name]: `file:${tarballs.get(name)}` }, pnpm: { overrides } },
+            null,
+            2,
+          ),
         );
         runPnpm(['install', '--ignore-workspace', '--prefer-offline', '--config.auto-install-peers=true'], project);
 
@@ -75,7 +80,9 @@ try {
         if (entries.length > 1) {
           const smokeSource = readFileSync(smoke, 'utf8');
           if (!/export (async )?function entries\b/.test(smokeSource)) {
-            throw new Error(`${smoke} must export entries(modules): ${name} has ${entries.length} entry points (${entries.join(', ')}); assert instanceof across them`);
+            throw new Error(
+              `${smoke} must export entries(modules): ${name} has ${entries.length} entry points (${entries.join(', ')}); assert instanceof across them`,
+            );
           }
         }
         // Every entry point loaded in one process; a name two entries export must be one object.
@@ -116,7 +123,9 @@ try {
         rmSync(project, { recursive: true, force: true });
       }
       passed++;
-      console.log(`ok   ${name}: publint, attw, require() and import() from the installed tarball${codeEntries(p.pkg).length > 1 ? `, one copy across ${codeEntries(p.pkg).join(' and ')}` : ''}`);
+      console.log(
+        `ok   ${name}: publint, attw, require() and import() from the installed tarball${codeEntries(p.pkg).length > 1 ? `, one copy across ${codeEntries(p.pkg).join(' and ')}` : ''}`,
+      );
     } catch (error) {
       const detail = [error.message, error.stdout, error.stderr].filter(Boolean).join('\n');
       failures.push(name);
@@ -137,8 +146,21 @@ try {
         const overrides = Object.fromEntries([...tarballs].map(([n, t]) => [n, `file:${t}`]));
         // The smoke decodes OTLP protobuf with the same protobufjs the package's tests use.
         const deps = { [name]: `file:${tarballs.get(name)}`, ...dependencies, protobufjs: p.pkg.devDependencies.protobufjs };
-        writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'train', private: true, type: 'module', dependencies: deps, pnpm: { overrides } }, null, 2));
-        runPnpm(['install', '--ignore-workspace', '--prefer-offline', '--config.auto-install-peers=false', '--config.strict-peer-dependencies=false', '--config.engine-strict=false'], project);
+        writeFileSync(
+          join(project, 'package.json'),
+          JSON.stringify({ name: 'train', private: true, type: 'module', dependencies: deps, pnpm: { overrides } }, null, 2),
+        );
+        runPnpm(
+          [
+            'install',
+            '--ignore-workspace',
+            '--prefer-offline',
+            '--config.auto-install-peers=false',
+            '--config.strict-peer-dependencies=false',
+            '--config.engine-strict=false',
+          ],
+          project,
+        );
         cpSync(join(p.dir, 'test', 'train-smoke.mjs'), join(project, 'smoke.mjs'));
         cpSync(join(p.dir, 'test', 'integration', 'otlp.proto'), join(project, 'otlp.proto'));
         const out = run(process.execPath, ['smoke.mjs'], project).trim();

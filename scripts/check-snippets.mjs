@@ -65,7 +65,11 @@ export function extractSnippets(text, file) {
       let k = j;
       while (k >= 0 && !lines[k].includes('<!--')) k--;
       if (k < 0) break;
-      const comment = lines.slice(k, j + 1).join('\n').replace(/^\s*<!--/, '').replace(/-->\s*$/, '');
+      const comment = lines
+        .slice(k, j + 1)
+        .join('\n')
+        .replace(/^\s*<!--/, '')
+        .replace(/-->\s*$/, '');
       const [keyword, ...rest] = comment.trimStart().split(/(\s+)/);
       const body = rest.join('');
       if (keyword === 'prelude') directives.prelude = `${body.trim()}\n${directives.prelude}`;
@@ -94,7 +98,9 @@ async function waitFor(expect, child) {
     }
     await sleep(200);
   }
-  throw new Error(`${expect.url}: expected status ${expect.status ?? 200}${expect.contains ? ` containing ${JSON.stringify(expect.contains)}` : ''}; last: ${last}`);
+  throw new Error(
+    `${expect.url}: expected status ${expect.status ?? 200}${expect.contains ? ` containing ${JSON.stringify(expect.contains)}` : ''}; last: ${last}`,
+  );
 }
 
 async function runSnippet(jsFile, spec, cwd) {
@@ -135,7 +141,10 @@ async function main() {
       if (!existsSync(manifest)) continue;
       const pkg = JSON.parse(readFileSync(manifest, 'utf8'));
       if (pkg.private) continue;
-      const out = run(pnpm[0], [...pnpm.slice(1), 'pack', '--pack-destination', packs], join(root, 'packages', dir)).trim().split('\n').pop();
+      const out = run(pnpm[0], [...pnpm.slice(1), 'pack', '--pack-destination', packs], join(root, 'packages', dir))
+        .trim()
+        .split('\n')
+        .pop();
       tarballs[pkg.name] = `file:${resolve(join(root, 'packages', dir), out)}`;
     }
     // What the snippets import besides Sightline: the peers and frameworks they show.
@@ -143,7 +152,11 @@ async function main() {
     const extra = rootPkg.snippetDependencies ?? {};
     writeFileSync(
       join(project, 'package.json'),
-      JSON.stringify({ name: 'snippets', private: true, type: 'module', dependencies: { ...tarballs, ...extra }, pnpm: { overrides: tarballs } }, null, 2),
+      JSON.stringify(
+        { name: 'snippets', private: true, type: 'module', dependencies: { ...tarballs, ...extra }, pnpm: { overrides: tarballs } },
+        null,
+        2,
+      ),
     );
     run(pnpm[0], [...pnpm.slice(1), 'install', '--ignore-workspace', '--prefer-offline', '--config.auto-install-peers=true'], project);
 

@@ -10,9 +10,10 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 const root = resolve(import.meta.dirname, '..');
-const pnpm = process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
-  ? [process.execPath, process.env.npm_execpath]
-  : ['npx', '-y', 'pnpm@10'];
+const pnpm =
+  process.env.npm_execpath && /pnpm/.test(process.env.npm_execpath)
+    ? [process.execPath, process.env.npm_execpath]
+    : ['npx', '-y', 'pnpm@10'];
 const runPnpm = (args, cwd) =>
   execFileSync(pnpm[0], [...pnpm.slice(1), ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
 

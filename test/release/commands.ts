@@ -26,12 +26,7 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-export function run(
-  command: readonly string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv = {},
-  timeoutMs = 240_000,
-): Promise<RunResult> {
+export function run(command: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 240_000): Promise<RunResult> {
   const PATH = `${shimDir}${delimiter}${process.env.PATH ?? ''}`;
   return new Promise((resolve, reject) => {
     execFile(

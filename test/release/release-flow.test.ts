@@ -88,7 +88,9 @@ describe('release flow against Verdaccio', () => {
     afterAll(() => rmSync(project, { recursive: true, force: true }));
 
     it('gets no @sightline/* package beyond the ones it asked for and what they declare', () => {
-      const installed = readdirSync(join(project, 'node_modules/@sightline')).map((n) => `@sightline/${n}`).sort();
+      const installed = readdirSync(join(project, 'node_modules/@sightline'))
+        .map((n) => `@sightline/${n}`)
+        .sort();
       const expected = new Set<string>();
       const visit = (name: string) => {
         if (expected.has(name)) return;
@@ -107,10 +109,14 @@ describe('release flow against Verdaccio', () => {
       }
     });
 
-    it.each(['consumer.cjs', 'consumer.mjs'])('works from %s', async (file) => {
-      const { stdout } = await run([process.execPath, file], project, {}, 60_000);
-      consumer.check(JSON.parse(stdout.trim().split('\n').pop()!));
-    }, 70_000);
+    it.each(['consumer.cjs', 'consumer.mjs'])(
+      'works from %s',
+      async (file) => {
+        const { stdout } = await run([process.execPath, file], project, {}, 60_000);
+        consumer.check(JSON.parse(stdout.trim().split('\n').pop()!));
+      },
+      70_000,
+    );
 
     it('type-checks a TypeScript consumer against the published types', async () => {
       writeFileSync(
@@ -135,7 +141,10 @@ describe('release flow against Verdaccio', () => {
 
   it('a core patch released with one dependant publishes those two, the dependant on the new core range', async () => {
     const before = publicPackages(copy);
-    const dependants = [...before.values()].filter((m) => m.dependencies?.['@sightline/core']).map((m) => m.name).sort();
+    const dependants = [...before.values()]
+      .filter((m) => m.dependencies?.['@sightline/core'])
+      .map((m) => m.name)
+      .sort();
     expect(dependants.length).toBeGreaterThan(0);
     const dependant = dependants[0]!;
     writeFileSync(
@@ -144,7 +153,10 @@ describe('release flow against Verdaccio', () => {
     );
     await run([...PNPM, 'version-packages'], copy, env);
     const after = publicPackages(copy);
-    const bumped = [...after.values()].filter((m) => m.version !== before.get(m.name)!.version).map((m) => m.name).sort();
+    const bumped = [...after.values()]
+      .filter((m) => m.version !== before.get(m.name)!.version)
+      .map((m) => m.name)
+      .sort();
     // changesets bumps a dependant only when the new core leaves its range; ^0.x.y admits a patch.
     expect(bumped).toEqual(['@sightline/core', dependant].sort());
 

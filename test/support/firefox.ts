@@ -54,9 +54,13 @@ export async function launchFirefox(): Promise<Firefox> {
       'user_pref("extensions.update.enabled", false);',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn(FIREFOX, ['--headless', '--remote-debugging-port=0', '--no-remote', '--profile', profile, '--width=1400', '--height=1200'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    FIREFOX,
+    ['--headless', '--remote-debugging-port=0', '--no-remote', '--profile', profile, '--width=1400', '--height=1200'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const endpoint = await new Promise<string>((resolve, reject) => {
     let err = '';
     const timer = setTimeout(() => reject(new Error(`firefox did not start its WebDriver BiDi server:\n${err}`)), 60_000);

@@ -92,7 +92,13 @@ export async function startPrometheus(options: PrometheusServerOptions): Promise
   let log = '';
   const child: ChildProcess = spawn(
     bin,
-    [`--config.file=${config}`, `--storage.tsdb.path=${join(work, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...(options.extraArgs ?? [])],
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${join(work, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+      ...(options.extraArgs ?? []),
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   child.stderr!.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));

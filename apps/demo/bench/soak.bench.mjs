@@ -50,7 +50,9 @@ if (after.length < 3) {
   const mh = after.reduce((a, s) => a + s.heapUsed, 0) / n;
   const slope = after.reduce((a, s) => a + (s.t - mt) * (s.heapUsed - mh), 0) / after.reduce((a, s) => a + (s.t - mt) ** 2, 0);
   const perHour = (slope * 3600) / 1024 / 1024;
-  console.log(`after the cap (from ${capReachedAt} s): heap slope ${(slope / 1024).toFixed(1)} kB/s = ${perHour.toFixed(0)} MB/hour; range ${mb(Math.min(...after.map((s) => s.heapUsed)))}-${mb(Math.max(...after.map((s) => s.heapUsed)))} MB`);
+  console.log(
+    `after the cap (from ${capReachedAt} s): heap slope ${(slope / 1024).toFixed(1)} kB/s = ${perHour.toFixed(0)} MB/hour; range ${mb(Math.min(...after.map((s) => s.heapUsed)))}-${mb(Math.max(...after.map((s) => s.heapUsed)))} MB`,
+  );
   // A short window is noisy: judge the spread after the cap, and show the slope beside it.
   const spread = Math.max(...after.map((s) => s.heapUsed)) - Math.min(...after.map((s) => s.heapUsed));
   console.log(spread < 2 * 1024 * 1024 ? 'verdict: flat (heap after GC within 2 MB once the stores are full)' : 'verdict: STILL GROWING');

@@ -128,7 +128,13 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
     const started = performance.now();
     try {
       const input = validateOrder(payload);
-      const order: Order = { ...input, id: `o-${nextId++}`, total: orderTotal(input), createdAt: new Date().toISOString(), status: 'accepted' };
+      const order: Order = {
+        ...input,
+        id: `o-${nextId++}`,
+        total: orderTotal(input),
+        createdAt: new Date().toISOString(),
+        status: 'accepted',
+      };
       store.add(order);
       // The stream hop carries the trace: order.process continues order.create's trace.
       topic.produce(order.customerId, order, injectTraceparent<Record<string, string>>({}));
@@ -147,17 +153,23 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   }
 
   async function processOrder(message: TopicMessage<Order>): Promise<unknown> {
-    const attributes = { 'order.id': message.value.id, ...messagingAttributes(message.tp, { operation: 'process', messageId: message.offset }) };
-    return OpenTelemetry.observability({ ...extractTraceparent(message.headers) }).scope('order.process', { kind: 'consumer', attributes }, () =>
-      queue.run(() => {
-        const order = message.value;
-        totals.set(order.customerId, Math.round(((totals.get(order.customerId) ?? 0) + order.total) * 100) / 100);
-        order.status = 'processed';
-        store.update(order);
-        statsClient.time('orders.processing', Date.now() - Date.parse(order.createdAt));
-        business.incrementCounter('orders_processed', 1);
-        return { type: 'order.processed', id: order.id, customerTotal: totals.get(order.customerId) };
-      }),
+    const attributes = {
+      'order.id': message.value.id,
+      ...messagingAttributes(message.tp, { operation: 'process', messageId: message.offset }),
+    };
+    return OpenTelemetry.observability({ ...extractTraceparent(message.headers) }).scope(
+      'order.process',
+      { kind: 'consumer', attributes },
+      () =>
+        queue.run(() => {
+          const order = message.value;
+          totals.set(order.customerId, Math.round(((totals.get(order.customerId) ?? 0) + order.total) * 100) / 100);
+          order.status = 'processed';
+          store.update(order);
+          statsClient.time('orders.processing', Date.now() - Date.parse(order.createdAt));
+          business.incrementCounter('orders_processed', 1);
+          return { type: 'order.processed', id: order.id, customerTotal: totals.get(order.customerId) };
+        }),
     );
   }
 
@@ -201,13 +213,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   });
   let ws: WsServer | undefined;
   try {
-    await listenOrExplain(
-      listen(apiServer, options.apiPort, host),
-      'API server',
-      '--api-port',
-      host,
-      options.apiPort,
-    );
+    await listenOrExplain(listen(apiServer, options.apiPort, host), 'API server', '--api-port', host, options.apiPort);
     ws = await createWsServer({
       server: apiServer,
       path: '/ws',

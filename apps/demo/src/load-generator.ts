@@ -76,7 +76,11 @@ export class LoadGenerator {
     }));
     if (this.random() >= this.options.failureRate) return { customerId, items };
     // Deliberate failures, each a different validation error.
-    return this.pick([{ customerId: 'nobody', items }, { customerId, items: [] }, { customerId, items: [{ sku: 'tea', quantity: -1, price: 2 }] }]);
+    return this.pick([
+      { customerId: 'nobody', items },
+      { customerId, items: [] },
+      { customerId, items: [{ sku: 'tea', quantity: -1, price: 2 }] },
+    ]);
   }
 
   private async one(): Promise<void> {

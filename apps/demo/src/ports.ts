@@ -25,7 +25,8 @@ export class AddressNotAvailableError extends ListenError {
 export function explainListenError(error: unknown, what: string, option: string, host: string, port: number): ListenError | undefined {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') return new PortInUseError(what, option, host, port);
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EACCES') return new AddressNotAvailableError(what, host, code);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EACCES')
+    return new AddressNotAvailableError(what, host, code);
   return undefined;
 }
 

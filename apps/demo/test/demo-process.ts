@@ -15,9 +15,15 @@ export interface DemoProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function runDemo(args: readonly string[], env: Readonly<Record<string, string>> = {}): { child: ChildProcess; stdout: () => string; stderr: () => string; exited: DemoProcess['exited'] } {
+export function runDemo(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): { child: ChildProcess; stdout: () => string; stderr: () => string; exited: DemoProcess['exited'] } {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the demo first (pnpm build)`);
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SIGHTLINE_LOG: '', ...env } });
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, SIGHTLINE_LOG: '', ...env },
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

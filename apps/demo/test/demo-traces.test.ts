@@ -60,7 +60,11 @@ it('REST requests are server spans in the load generator trace, and order.create
     const rest = spans.filter((s) => s.name === 'GET /orders/:id');
     expect(rest.length).toBeGreaterThan(0);
     expect(rest[0]!.kind).toBe(2); // SERVER
-    expect(attrs(rest[0]!)).toMatchObject({ 'http.request.method': 'GET', 'http.route': '/orders/:id', 'url.path': expect.stringMatching(/^\/orders\//) });
+    expect(attrs(rest[0]!)).toMatchObject({
+      'http.request.method': 'GET',
+      'http.route': '/orders/:id',
+      'url.path': expect.stringMatching(/^\/orders\//),
+    });
     const client = byId.get(rest[0]!.parentSpanId ?? '');
     expect(client).toMatchObject({ name: 'GET', kind: 3, traceId: rest[0]!.traceId }); // the load generator's fetch
   } finally {

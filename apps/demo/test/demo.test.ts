@@ -75,7 +75,7 @@ describe('the demo', () => {
     expect(streamed).toContain('requests|sightline_request_duration_seconds|order.create');
     // The summary line comes every second (--summary-every 1); the metrics may be ready before the first.
     const summaryLine = /\[\s*\d+s\] orders\/s [\d.]+ \| p95 order\.create [\d.]+ ms \| queue depth \d+ \| errors \d+/;
-    for (const until = Date.now() + 5_000; !summaryLine.test(demo.stdout()) && Date.now() < until; ) {
+    for (const until = Date.now() + 5_000; !summaryLine.test(demo.stdout()) && Date.now() < until;) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(demo.stdout()).toMatch(summaryLine);
@@ -131,7 +131,7 @@ describe('the demo', () => {
     expect(run.stderr()).not.toMatch(/\n\s+at /);
   }, 30_000);
 
-  it('prints the options with --help, also after pnpm\'s `--`, and rejects a bad one with exit code 2', async () => {
+  it("prints the options with --help, also after pnpm's `--`, and rejects a bad one with exit code 2", async () => {
     for (const args of [['--help'], ['--', '--help']]) {
       const help = runDemo(args);
       expect(await help.exited).toEqual({ code: 0, signal: null });

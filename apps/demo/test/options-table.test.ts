@@ -17,7 +17,16 @@ import {
   queueMetrics,
   startMetricsServer,
 } from '@sightline/prometheus';
-import { CustomSensor, HealthMonitor, healthMonitor, logging, LoggingSensor, Monitor, monitor, SensorConfigError } from '@sightline/sensors';
+import {
+  CustomSensor,
+  HealthMonitor,
+  healthMonitor,
+  logging,
+  LoggingSensor,
+  Monitor,
+  monitor,
+  SensorConfigError,
+} from '@sightline/sensors';
 import { setup, SetupConfigError, setupFromEnv } from '@sightline/setup';
 import { StatsClient, StatsClientSettings, StatsConfigError, StatsDMonitor, stats, statsHooks } from '@sightline/stats';
 import { createTestClient } from '@sightline/stats/testing';
@@ -43,46 +52,118 @@ const rows: readonly Row[] = [
   ['configureLogging()', () => configureLogging(typo({ level: { x: 'debug' } })), 'level', 'configureLogging()', SightlineConfigError],
   // prometheus
   ['prometheus()', () => prometheus(typo({ namespce: 'x' })), 'namespce', 'prometheus()', SightlineConfigError],
-  ['prometheus() nested', () => prometheus(typo({ monitor: { sampleIntervalMS: 5 } })), 'monitor.sampleIntervalMS', 'prometheus()', SightlineConfigError],
+  [
+    'prometheus() nested',
+    () => prometheus(typo({ monitor: { sampleIntervalMS: 5 } })),
+    'monitor.sampleIntervalMS',
+    'prometheus()',
+    SightlineConfigError,
+  ],
   ['new MetricsCollector()', () => new MetricsCollector(typo({ prefx: 'x_' })), 'prefx', 'new MetricsCollector()', SightlineConfigError],
-  ['new PrometheusMonitor()', () => new PrometheusMonitor(typo({ namespce: 'x' })), 'namespce', 'new PrometheusMonitor()', SightlineConfigError],
-  ['prometheusHooks()', () => prometheusHooks(new MetricsCollector(), typo({ bucket: [1] })), 'bucket', 'prometheusHooks()', SightlineConfigError],
-  ['httpMetrics()', () => httpMetrics(new MetricsCollector(), typo({ maxEndpoint: 3 })), 'maxEndpoint', 'httpMetrics()', SightlineConfigError],
+  [
+    'new PrometheusMonitor()',
+    () => new PrometheusMonitor(typo({ namespce: 'x' })),
+    'namespce',
+    'new PrometheusMonitor()',
+    SightlineConfigError,
+  ],
+  [
+    'prometheusHooks()',
+    () => prometheusHooks(new MetricsCollector(), typo({ bucket: [1] })),
+    'bucket',
+    'prometheusHooks()',
+    SightlineConfigError,
+  ],
+  [
+    'httpMetrics()',
+    () => httpMetrics(new MetricsCollector(), typo({ maxEndpoint: 3 })),
+    'maxEndpoint',
+    'httpMetrics()',
+    SightlineConfigError,
+  ],
   ['queueMetrics()', () => queueMetrics(new MetricsCollector(), typo({ bucket: [1] })), 'bucket', 'queueMetrics()', SightlineConfigError],
-  ['converterMetrics()', () => converterMetrics(new MetricsCollector(), typo({ bucket: [1] })), 'bucket', 'converterMetrics()', SightlineConfigError],
+  [
+    'converterMetrics()',
+    () => converterMetrics(new MetricsCollector(), typo({ bucket: [1] })),
+    'bucket',
+    'converterMetrics()',
+    SightlineConfigError,
+  ],
   ['clusterMetricsSource()', () => clusterMetricsSource(typo({ timeout: 5 })), 'timeout', 'clusterMetricsSource()', SightlineConfigError],
   ['new MetricsServer()', () => new MetricsServer(source, typo({ prot: 0 })), 'prot', 'new MetricsServer()', SightlineConfigError],
-  ['startMetricsServer()', () => startMetricsServer(source, typo({ hots: '127.0.0.1' })), 'hots', 'new MetricsServer()', SightlineConfigError],
+  [
+    'startMetricsServer()',
+    () => startMetricsServer(source, typo({ hots: '127.0.0.1' })),
+    'hots',
+    'new MetricsServer()',
+    SightlineConfigError,
+  ],
   // sensors
   ['new Monitor()', () => new Monitor(typo({ sampleIntervalMS: 5 })), 'sampleIntervalMS', 'new Monitor()', SensorConfigError],
   ['new HealthMonitor()', () => new HealthMonitor(typo({ lagTreshold: 5 })), 'lagTreshold', 'new HealthMonitor()', SensorConfigError],
   ['new LoggingSensor()', () => new LoggingSensor(typo({ levl: 'info' })), 'levl', 'new LoggingSensor()', SensorConfigError],
-  ['new CustomSensor()', () => new CustomSensor('c', typo({ maxHistogramSample: 5 })), 'maxHistogramSample', 'new CustomSensor()', SensorConfigError],
+  [
+    'new CustomSensor()',
+    () => new CustomSensor('c', typo({ maxHistogramSample: 5 })),
+    'maxHistogramSample',
+    'new CustomSensor()',
+    SensorConfigError,
+  ],
   ['monitor()', () => monitor(typo({ nme: 'm' })), 'nme', 'monitor()', SensorConfigError],
   ['healthMonitor()', () => healthMonitor(typo({ pluginNme: 'h' })), 'pluginNme', 'healthMonitor()', SensorConfigError],
   ['logging()', () => logging(typo({ nme: 'l' })), 'nme', 'logging()', SensorConfigError],
   // health
   ['health()', () => health(typo({ prot: 80, env: {} })), 'prot', 'health()', HealthConfigError],
-  ['health() nested', () => health(typo({ metricsRateLimit: { max: 1, windwMs: 5 }, env: {} })), 'metricsRateLimit.windwMs', 'health()', HealthConfigError],
+  [
+    'health() nested',
+    () => health(typo({ metricsRateLimit: { max: 1, windwMs: 5 }, env: {} })),
+    'metricsRateLimit.windwMs',
+    'health()',
+    HealthConfigError,
+  ],
   ['createHealthServer()', () => createHealthServer(typo({ prot: 80, env: {} })), 'prot', 'createHealthServer()', HealthConfigError],
   ['createHealthHandler()', () => createHealthHandler(typo({ cachMs: 5, env: {} })), 'cachMs', 'createHealthHandler()', HealthConfigError],
   // otel
   ['otel()', () => otel(typo({ servce: 'x' })), 'servce', 'otel()', OtelConfigError],
-  ['OpenTelemetry.configure()', () => OpenTelemetry.configure(typo({ service: 'x', otlpEndpont: 'http://x' })), 'otlpEndpont', 'OpenTelemetry.configure()', OtelConfigError],
+  [
+    'OpenTelemetry.configure()',
+    () => OpenTelemetry.configure(typo({ service: 'x', otlpEndpont: 'http://x' })),
+    'otlpEndpont',
+    'OpenTelemetry.configure()',
+    OtelConfigError,
+  ],
   // stats
   ['stats()', () => stats(typo({ ...udp, destPrt: 1 })), 'destPrt', 'stats()', StatsConfigError],
   ['stats() nested', () => stats(typo({ ...udp, monitor: { prefx: 'x' } })), 'monitor.prefx', 'stats()', StatsConfigError],
   ['new StatsClient()', () => new StatsClient(typo({ ...udp, destPrt: 1 })), 'destPrt', 'new StatsClient()', StatsConfigError],
-  ['StatsClientSettings.load()', () => StatsClientSettings.load({ argv: [], env: {}, defaults: typo({ destPrt: 1 }) }), 'destPrt', 'StatsClientSettings.load() defaults', StatsConfigError],
+  [
+    'StatsClientSettings.load()',
+    () => StatsClientSettings.load({ argv: [], env: {}, defaults: typo({ destPrt: 1 }) }),
+    'destPrt',
+    'StatsClientSettings.load() defaults',
+    StatsConfigError,
+  ],
   ['createTestClient()', () => createTestClient(typo({ destPrt: 1 })), 'destPrt', 'new StatsClient()', StatsConfigError],
   ['new StatsDMonitor()', () => new StatsDMonitor(client(), typo({ prefx: 'x' })), 'prefx', 'new StatsDMonitor()', StatsConfigError],
   ['statsHooks()', () => statsHooks(client(), typo({ tagOp: true })), 'tagOp', 'statsHooks()', StatsConfigError],
   // stats-server
   ['statsServer()', () => statsServer(typo({ secrets: 's', statsd: { udp: 1 } })), 'statsd.udp', 'statsServer()', StatsServerConfigError],
-  ['createStatsServer()', () => createStatsServer(typo({ secrets: 's', statsd: { udpPrt: 1 } })), 'statsd.udpPrt', 'createStatsServer()', StatsServerConfigError],
+  [
+    'createStatsServer()',
+    () => createStatsServer(typo({ secrets: 's', statsd: { udpPrt: 1 } })),
+    'statsd.udpPrt',
+    'createStatsServer()',
+    StatsServerConfigError,
+  ],
   // ws
   ['new WsClient()', () => new WsClient('ws://127.0.0.1:1', typo({ reconect: false })), 'reconect', 'new WsClient()', WsConfigError],
-  ['createWsServer()', () => createWsServer(typo({ port: 0, handlers: {}, maxConection: 3 })), 'maxConection', 'createWsServer()', WsConfigError],
+  [
+    'createWsServer()',
+    () => createWsServer(typo({ port: 0, handlers: {}, maxConection: 3 })),
+    'maxConection',
+    'createWsServer()',
+    WsConfigError,
+  ],
   // status
   ['status()', () => status(typo({ intervalMS: 5 })), 'intervalMS', 'status()', StatusConfigError],
   ['createStatusPage()', () => createStatusPage(typo({ maxPin: 1 })), 'maxPin', 'createStatusPage()', StatusConfigError],
@@ -151,7 +232,10 @@ describe('one environment scheme: a misspelt SIGHTLINE_<PACKAGE>_* variable fail
 
   it('types what it reads by the factory: a bad value names the variable', () => {
     expect(() =>
-      setupFromEnv({ env: { SIGHTLINE_SERVICE_NAME: 'orders', SIGHTLINE_PLUGINS: 'health', SIGHTLINE_HEALTH_PORT: '70000' }, factories: { health } }),
+      setupFromEnv({
+        env: { SIGHTLINE_SERVICE_NAME: 'orders', SIGHTLINE_PLUGINS: 'health', SIGHTLINE_HEALTH_PORT: '70000' },
+        factories: { health },
+      }),
     ).toThrow(new SetupConfigError('invalid option `port` in env SIGHTLINE_HEALTH_PORT: expected an integer from 0 to 65535, got 70000'));
   });
 });

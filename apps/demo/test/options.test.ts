@@ -17,8 +17,37 @@ describe('demo options', () => {
   });
 
   it('reads every option', () => {
-    const o = parseOptions(['--host', '::1', '--api-port', '0', '--health-port', '9000', '--stats-port', '9001', '--rate', '2.5', '--failure-rate', '0', '--partitions', '8', '--duration', '30', '--summary-every', '2']);
-    expect(o).toMatchObject({ host: '::1', apiPort: 0, healthPort: 9000, statsPort: 9001, rate: 2.5, failureRate: 0, partitions: 8, durationSecs: 30, summaryEverySecs: 2 });
+    const o = parseOptions([
+      '--host',
+      '::1',
+      '--api-port',
+      '0',
+      '--health-port',
+      '9000',
+      '--stats-port',
+      '9001',
+      '--rate',
+      '2.5',
+      '--failure-rate',
+      '0',
+      '--partitions',
+      '8',
+      '--duration',
+      '30',
+      '--summary-every',
+      '2',
+    ]);
+    expect(o).toMatchObject({
+      host: '::1',
+      apiPort: 0,
+      healthPort: 9000,
+      statsPort: 9001,
+      rate: 2.5,
+      failureRate: 0,
+      partitions: 8,
+      durationSecs: 30,
+      summaryEverySecs: 2,
+    });
   });
 
   it.each([

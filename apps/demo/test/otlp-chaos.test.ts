@@ -32,7 +32,9 @@ function rssMb(pid: number): number {
 
 interface JsonMetric {
   name: string;
-  sum?: { dataPoints: Array<{ asInt?: string | number; asDouble?: number; attributes?: Array<{ key: string; value: { stringValue?: string } }> }> };
+  sum?: {
+    dataPoints: Array<{ asInt?: string | number; asDouble?: number; attributes?: Array<{ key: string; value: { stringValue?: string } }> }>;
+  };
 }
 
 it('stall, refuse, 429, recover, stall + SIGTERM: no exception, bounded memory, exit 0 within the deadline, drops logged and exported', async () => {
@@ -151,7 +153,8 @@ it('stall, refuse, 429, recover, stall + SIGTERM: no exception, bounded memory, 
       ),
     );
     expect(tracesDropped).toBeGreaterThan(0);
-    if (process.env.CHAOS_VERBOSE) process.stdout.write(`stop ${stopMs} ms, max rss ${maxRss.toFixed(0)} MB, traces dropped ${tracesDropped}${context}\n`);
+    if (process.env.CHAOS_VERBOSE)
+      process.stdout.write(`stop ${stopMs} ms, max rss ${maxRss.toFixed(0)} MB, traces dropped ${tracesDropped}${context}\n`);
   } finally {
     clearInterval(sampler);
     if (run.child.exitCode === null) run.child.kill('SIGKILL');

@@ -19,13 +19,13 @@ it('stops cleanly on Ctrl-C under `pnpm demo`, with no ELIFECYCLE line', async (
   // leader here, may itself end by the SIGINT it was sent, so the output is what is checked.
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    for (const until = Date.now() + 60_000; !/Ctrl-C to stop/.test(output); ) {
+    for (const until = Date.now() + 60_000; !/Ctrl-C to stop/.test(output);) {
       if (Date.now() > until || child.exitCode !== null) throw new Error(`pnpm demo did not start:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     process.kill(-child.pid!, 'SIGINT');
     await exited;
-    for (const until = Date.now() + 10_000; !/Stopped cleanly/.test(output) && Date.now() < until; ) {
+    for (const until = Date.now() + 10_000; !/Stopped cleanly/.test(output) && Date.now() < until;) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // room for pnpm's closing line

@@ -42,7 +42,13 @@ describe('Consumer', () => {
     const topic = new Topic<number>('orders', 1);
     const output = new Topic<unknown>('events', 1);
     const ends: Array<[string, number]> = [];
-    const consumer = new Consumer<number>({ topic, sensor, output, handle: (m) => m.value * 2, onEndOffset: (tp, end) => ends.push([tp, end]) });
+    const consumer = new Consumer<number>({
+      topic,
+      sensor,
+      output,
+      handle: (m) => m.value * 2,
+      onEndOffset: (tp, end) => ends.push([tp, end]),
+    });
     topic.produce('k', 21);
     expect(await consumer.pollOnce()).toBe(1);
     expect(calls).toEqual([

@@ -59,14 +59,7 @@ export type { HttpRoute, ReadinessOutcome, ReadinessReport, RouteHost } from './
 export type { FinishedSpan, FinishedSpanStatus, SpanSink } from './contracts/span-sink.js';
 export type { Lifecycle, LifecyclePhase } from './contracts/lifecycle.js';
 
-export {
-  configureLogging,
-  getLogger,
-  LOG_ENV_VAR,
-  resetLogging,
-  setLogLevel,
-  setLogSink,
-} from './logging/logger.js';
+export { configureLogging, getLogger, LOG_ENV_VAR, resetLogging, setLogLevel, setLogSink } from './logging/logger.js';
 export type { Logger, LoggingOptions } from './logging/logger.js';
 export { InvalidLogLevelError, parseLogLevel } from './logging/levels.js';
 export type { LogLevel } from './logging/levels.js';

@@ -24,7 +24,9 @@ const targets = {
 };
 
 async function startTarget(name) {
-  const proc = spawn(process.execPath, [fileURLToPath(new URL(targets[name].script, import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const proc = spawn(process.execPath, [fileURLToPath(new URL(targets[name].script, import.meta.url))], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   const [chunk] = await once(proc.stdout, 'data');
   const { port } = JSON.parse(chunk.toString().split('\n')[0]);
   return { proc, url: `http://127.0.0.1:${port}` };

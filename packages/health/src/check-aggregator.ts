@@ -1,6 +1,17 @@
 // The pure half of readiness: runs HealthChecks concurrently, each under its own timeout, and caches
 // the report for a short time. Knows nothing about HTTP; the handler serialises what it returns.
-import { errorText, errorType, getLogger, opt, validateOptions, type HealthCheck, type HealthResult, type ReadinessOutcome, type ReadinessReport, type Shape } from '@sightline/core';
+import {
+  errorText,
+  errorType,
+  getLogger,
+  opt,
+  validateOptions,
+  type HealthCheck,
+  type HealthResult,
+  type ReadinessOutcome,
+  type ReadinessReport,
+  type Shape,
+} from '@sightline/core';
 import { boundedMessage, safeDetails } from './check-details.js';
 import { validateCheck } from './config.js';
 
@@ -63,20 +74,48 @@ export async function runCheck(check: HealthCheck, defaultTimeoutMs: number): Pr
     const result = await Promise.race([invoke(check), timeout]);
     const durationMs = Math.round(performance.now() - started);
     if (result === 'timeout') {
-      return { name: check.name, healthy: false, critical, timedOut: true, message: `timed out after ${timeoutMs}ms`, durationMs: timeoutMs };
+      return {
+        name: check.name,
+        healthy: false,
+        critical,
+        timedOut: true,
+        message: `timed out after ${timeoutMs}ms`,
+        durationMs: timeoutMs,
+      };
     }
     if (typeof result !== 'object' || result === null || typeof result.healthy !== 'boolean') {
-      return { name: check.name, healthy: false, critical, timedOut: false, message: 'returned an invalid result (expected { healthy: boolean })', durationMs };
+      return {
+        name: check.name,
+        healthy: false,
+        critical,
+        timedOut: false,
+        message: 'returned an invalid result (expected { healthy: boolean })',
+        durationMs,
+      };
     }
-    const outcome: { -readonly [K in keyof CheckOutcome]: CheckOutcome[K] } = { name: check.name, healthy: result.healthy, critical, timedOut: false, durationMs };
+    const outcome: { -readonly [K in keyof CheckOutcome]: CheckOutcome[K] } = {
+      name: check.name,
+      healthy: result.healthy,
+      critical,
+      timedOut: false,
+      durationMs,
+    };
     if (typeof result.message === 'string') outcome.message = boundedMessage(result.message);
-    if (result.details !== undefined && typeof result.details === 'object' && result.details !== null) outcome.details = safeDetails(result.details);
+    if (result.details !== undefined && typeof result.details === 'object' && result.details !== null)
+      outcome.details = safeDetails(result.details);
     return outcome;
   } catch (error) {
     // The error's text may carry a connection string: only its type is reported (the text at debug).
     const type = errorType(error);
     log.debug('health check threw', { check: check.name, errorType: type, error: errorText(error) });
-    return { name: check.name, healthy: false, critical, timedOut: false, message: `threw ${type}`, durationMs: Math.round(performance.now() - started) };
+    return {
+      name: check.name,
+      healthy: false,
+      critical,
+      timedOut: false,
+      message: `threw ${type}`,
+      durationMs: Math.round(performance.now() - started),
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -104,7 +143,10 @@ export class CheckAggregator {
   readonly #lastHealthy = new Map<string, boolean>();
 
   constructor(options: CheckAggregatorOptions = {}) {
-    validateOptions(CHECK_AGGREGATOR_SHAPE, options, { source: 'new CheckAggregator()', error: (message, details) => new HealthConfigError(message, details) });
+    validateOptions(CHECK_AGGREGATOR_SHAPE, options, {
+      source: 'new CheckAggregator()',
+      error: (message, details) => new HealthConfigError(message, details),
+    });
     this.#cacheMs = options.cacheMs ?? 1000;
     this.#timeoutMs = options.checkTimeoutMs ?? 1000;
     for (const check of options.checks ?? []) this.add(check);

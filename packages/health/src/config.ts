@@ -1,15 +1,7 @@
 // Options, their defaults in one place, SIGHTLINE_HEALTH_* variables and validation (once, at
 // construction), by core's one rule: options in code > environment > defaults.
 import type { HealthCheck, HttpRoute, MetricsSource, Sensor } from '@sightline/core';
-import {
-  mergeOptions,
-  opt,
-  readEnvOptions,
-  validateField,
-  validateOptions,
-  type OptionsErrorFactory,
-  type Shape,
-} from '@sightline/core';
+import { mergeOptions, opt, readEnvOptions, validateField, validateOptions, type OptionsErrorFactory, type Shape } from '@sightline/core';
 import { HealthConfigError } from './errors.js';
 
 export const ENV_HEALTH_PORT = 'SIGHTLINE_HEALTH_PORT';
@@ -148,7 +140,6 @@ function describe(value: unknown): string {
 
 const healthError: OptionsErrorFactory = (message, details) => new HealthConfigError(message, details);
 
-
 const isMetricsSource = (v: { render?: unknown } | null): string | undefined =>
   typeof v === 'object' && v !== null && typeof v.render === 'function' ? undefined : 'expected a MetricsSource { contentType, render() }';
 
@@ -164,7 +155,10 @@ export const HEALTH_HANDLER_SHAPE: Shape = Object.freeze({
   cacheMs: opt.integer({ min: 0 }),
   checkTimeoutMs: opt.integer({ min: 0 }),
   // Never echoed: it is a secret.
-  metricsToken: opt.string({ secret: true, check: (v: string) => (v.length === 0 || /\s/.test(v) ? 'must be a non-empty string without whitespace' : undefined) }),
+  metricsToken: opt.string({
+    secret: true,
+    check: (v: string) => (v.length === 0 || /\s/.test(v) ? 'must be a non-empty string without whitespace' : undefined),
+  }),
   metricsRateLimit: opt.oneOf([
     opt.enum([false]),
     opt.object({ max: opt.integer({ min: 1, required: true }), windowMs: opt.integer({ min: 1, required: true }) }),
@@ -174,7 +168,9 @@ export const HEALTH_HANDLER_SHAPE: Shape = Object.freeze({
     Object.fromEntries(
       Object.keys(DEFAULT_PATHS).map((kind) => [
         kind,
-        opt.string({ check: (v: string) => (/^\/[^\s?#]*$/.test(v) ? undefined : 'expected a path starting with "/", without spaces, "?" or "#"') }),
+        opt.string({
+          check: (v: string) => (/^\/[^\s?#]*$/.test(v) ? undefined : 'expected a path starting with "/", without spaces, "?" or "#"'),
+        }),
       ]),
     ),
     { env: false },
@@ -189,7 +185,9 @@ export const HEALTH_SERVER_SHAPE: Shape = Object.freeze({
   host: opt.string({ check: (v: string) => (v.length === 0 || /\s/.test(v) ? 'expected a host name or IP address' : undefined) }),
   shutdownDelayMs: opt.integer({ min: 0 }),
   shutdownTimeoutMs: opt.integer({ min: 0 }),
-  signals: opt.array(opt.string({ check: (v: string) => (/^SIG[A-Z0-9]+$/.test(v) ? undefined : 'expected a signal name such as "SIGTERM"') })),
+  signals: opt.array(
+    opt.string({ check: (v: string) => (/^SIG[A-Z0-9]+$/.test(v) ? undefined : 'expected a signal name such as "SIGTERM"') }),
+  ),
   exitProcess: opt.boolean(),
 });
 
@@ -211,7 +209,9 @@ function withEnv(shape: Shape, options: HealthServerOptions | undefined, source:
 export function validateCheck(check: unknown, where: string): HealthCheck {
   const c = check as Partial<HealthCheck> | null;
   if (typeof c !== 'object' || c === null || typeof c.name !== 'string' || c.name.length === 0 || typeof c.check !== 'function') {
-    throw new HealthConfigError(`${where} must be a HealthCheck { name: non-empty string, check(): Promise<HealthResult> }, got ${describe(check)}`);
+    throw new HealthConfigError(
+      `${where} must be a HealthCheck { name: non-empty string, check(): Promise<HealthResult> }, got ${describe(check)}`,
+    );
   }
   validateField(opt.integer({ min: 0 }), c.timeoutMs, `${where}.timeoutMs`, { source: `check "${c.name}"`, error: healthError });
   if (c.critical !== undefined && typeof c.critical !== 'boolean') {
@@ -250,7 +250,8 @@ const RESERVED_PREFIXES = ['/health', '/metrics'];
 
 function routeList(value: unknown): readonly HttpRoute[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new HealthConfigError(`routes must be an array of routes ({ path, auth, handle }), got ${describe(value)}`);
+  if (!Array.isArray(value))
+    throw new HealthConfigError(`routes must be an array of routes ({ path, auth, handle }), got ${describe(value)}`);
   const seen = new Set<string>();
   return Object.freeze(
     value.map((r: unknown, i) => {
@@ -277,7 +278,11 @@ function routeList(value: unknown): readonly HttpRoute[] {
 
 function handlerConfig(options: HealthHandlerOptions): ResolvedHandlerConfig {
   const metricsRateLimit: RateLimitOptions | false =
-    options.metricsRateLimit === undefined ? DEFAULTS.metricsRateLimit : options.metricsRateLimit === false ? false : Object.freeze({ ...options.metricsRateLimit });
+    options.metricsRateLimit === undefined
+      ? DEFAULTS.metricsRateLimit
+      : options.metricsRateLimit === false
+        ? false
+        : Object.freeze({ ...options.metricsRateLimit });
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
   const enableMetrics = options.enableMetrics ?? true;
   const metrics = options.metrics;

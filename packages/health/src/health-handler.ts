@@ -2,7 +2,15 @@
 // holds the startup / ready / shutting-down state, and serves what responses.ts serialises.
 // Mount it in any node:http server; createHealthServer is one such server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { encodeExposition, errorText, getLogger, type HealthCheck, type HttpRoute, type MetricsExposition, renderMetrics } from '@sightline/core';
+import {
+  encodeExposition,
+  errorText,
+  getLogger,
+  type HealthCheck,
+  type HttpRoute,
+  type MetricsExposition,
+  renderMetrics,
+} from '@sightline/core';
 import { bearerTokenVerifier, type TokenVerifier } from './bearer-token.js';
 import { routeAuthorization, TOKEN_COOKIE } from './route-auth.js';
 import { CheckAggregator, type CheckReport } from './check-aggregator.js';
@@ -71,7 +79,14 @@ function headersFor(contentType: string, body: string | Buffer, extra?: Record<s
   return headers;
 }
 
-function send(res: Writable, status: number, body: string | Buffer, head: boolean, contentType: string = JSON_TYPE, extra?: Record<string, string>): void {
+function send(
+  res: Writable,
+  status: number,
+  body: string | Buffer,
+  head: boolean,
+  contentType: string = JSON_TYPE,
+  extra?: Record<string, string>,
+): void {
   res.writeHead(status, headersFor(contentType, body, extra));
   if (head) res.end();
   else res.end(body);
@@ -121,10 +136,14 @@ class HandlerState {
     const aggregatorOptions = { cacheMs: config.cacheMs, checkTimeoutMs: config.checkTimeoutMs };
     this.checks = new CheckAggregator({ ...aggregatorOptions, checks: config.checks });
     this.startupChecks = new CheckAggregator({ ...aggregatorOptions, checks: config.startupChecks });
-    this.limiter = config.metricsRateLimit ? new FixedWindowRateLimiter(config.metricsRateLimit.max, config.metricsRateLimit.windowMs) : undefined;
+    this.limiter = config.metricsRateLimit
+      ? new FixedWindowRateLimiter(config.metricsRateLimit.max, config.metricsRateLimit.windowMs)
+      : undefined;
     this.verifier = config.metricsToken !== undefined ? bearerTokenVerifier(config.metricsToken) : undefined;
     this.failures =
-      this.verifier && config.metricsRateLimit ? new KeyedRateLimiter(config.metricsRateLimit.max, config.metricsRateLimit.windowMs) : undefined;
+      this.verifier && config.metricsRateLimit
+        ? new KeyedRateLimiter(config.metricsRateLimit.max, config.metricsRateLimit.windowMs)
+        : undefined;
     this.readyFlag = config.ready;
     this.latchIfStarted();
   }
@@ -179,7 +198,7 @@ class HandlerState {
 
 function findRoute(routes: readonly HttpRoute[], path: string): HttpRoute | undefined {
   for (const route of routes) {
-    if (path === route.path || (path.startsWith(route.path) && path.charCodeAt(route.path.length) === 47 /* / */)) return route;
+    if (path === route.path || (path.startsWith(route.path) && path.charCodeAt(route.path.length) === 47) /* / */) return route;
   }
   return undefined;
 }
@@ -223,7 +242,9 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
   function tooManyRequests(res: Writable, head: boolean, retryAfterSeconds: number, what: string): void {
     const limit = config.metricsRateLimit;
     const rule = limit ? `${limit.max} ${what} per ${limit.windowMs} ms` : what;
-    send(res, 429, errorBody('too_many_requests', `/metrics allows ${rule}`), head, JSON_TYPE, { 'retry-after': String(retryAfterSeconds) });
+    send(res, 429, errorBody('too_many_requests', `/metrics allows ${rule}`), head, JSON_TYPE, {
+      'retry-after': String(retryAfterSeconds),
+    });
   }
 
   async function serveMetrics(req: IncomingMessage, res: Writable, head: boolean): Promise<void> {
@@ -241,9 +262,16 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
       }
       if (!state.verifier(req.headers.authorization)) {
         state.failures?.hit(address);
-        send(res, 401, errorBody('unauthorized', '/metrics needs an Authorization: Bearer <token> header with the configured token'), head, JSON_TYPE, {
-          'www-authenticate': 'Bearer realm="metrics"',
-        });
+        send(
+          res,
+          401,
+          errorBody('unauthorized', '/metrics needs an Authorization: Bearer <token> header with the configured token'),
+          head,
+          JSON_TYPE,
+          {
+            'www-authenticate': 'Bearer realm="metrics"',
+          },
+        );
         return;
       }
     }
@@ -275,9 +303,19 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
     if (route.auth === 'metrics' && state.verifier) {
       const auth = routeAuthorization(req, state.verifier);
       if (auth.kind === 'denied') {
-        send(res, 401, errorBody('unauthorized', `${route.path} needs the /metrics token: an Authorization: Bearer <token> header, or open ${route.path}?token=<token> once`), head, JSON_TYPE, {
-          'www-authenticate': 'Bearer realm="metrics"',
-        });
+        send(
+          res,
+          401,
+          errorBody(
+            'unauthorized',
+            `${route.path} needs the /metrics token: an Authorization: Bearer <token> header, or open ${route.path}?token=<token> once`,
+          ),
+          head,
+          JSON_TYPE,
+          {
+            'www-authenticate': 'Bearer realm="metrics"',
+          },
+        );
         return;
       }
       if (auth.kind === 'redirect') {
@@ -352,7 +390,14 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
       if (route) {
         const method = req.method;
         if (method !== 'GET' && method !== 'HEAD') {
-          send(res, 405, errorBody('method_not_allowed', `${String(method)} is not allowed on ${path}; use GET or HEAD`), false, JSON_TYPE, { allow: ALLOW });
+          send(
+            res,
+            405,
+            errorBody('method_not_allowed', `${String(method)} is not allowed on ${path}; use GET or HEAD`),
+            false,
+            JSON_TYPE,
+            { allow: ALLOW },
+          );
           return;
         }
         try {
@@ -363,13 +408,26 @@ export function handlerFromConfig(resolved: ResolvedHandlerConfig): HealthHandle
         return;
       }
       if (next) next();
-      else send(res, 404, errorBody('not_found', `no endpoint at ${path}; try ${[pathList, ...config.routes.map((r) => r.path)].join(', ')}`), req.method === 'HEAD');
+      else
+        send(
+          res,
+          404,
+          errorBody('not_found', `no endpoint at ${path}; try ${[pathList, ...config.routes.map((r) => r.path)].join(', ')}`),
+          req.method === 'HEAD',
+        );
       return;
     }
     const method = req.method;
     const head = method === 'HEAD';
     if (method !== 'GET' && !head) {
-      send(res, 405, errorBody('method_not_allowed', `${String(method)} is not allowed on ${pathOf(url)}; use GET or HEAD`), false, JSON_TYPE, { allow: ALLOW });
+      send(
+        res,
+        405,
+        errorBody('method_not_allowed', `${String(method)} is not allowed on ${pathOf(url)}; use GET or HEAD`),
+        false,
+        JSON_TYPE,
+        { allow: ALLOW },
+      );
       return;
     }
     try {

@@ -15,7 +15,14 @@ describe('runCheck', () => {
   it('fails a check that hangs as timed out after its own timeoutMs, which wins over the default', async () => {
     const hang = hangingCheck('queue', { timeoutMs: 20 });
     const outcome = await runCheck(hang, 60_000);
-    expect(outcome).toEqual({ name: 'queue', healthy: false, critical: true, timedOut: true, message: 'timed out after 20ms', durationMs: 20 });
+    expect(outcome).toEqual({
+      name: 'queue',
+      healthy: false,
+      critical: true,
+      timedOut: true,
+      message: 'timed out after 20ms',
+      durationMs: 20,
+    });
     hang.release();
   });
 
@@ -32,9 +39,25 @@ describe('runCheck', () => {
   });
 
   it('reports a check that throws by its error type only, never its message', async () => {
-    const outcome = await runCheck({ name: 'db', check: async () => { throw new TypeError('postgres://user:secret@db'); } }, 1000);
+    const outcome = await runCheck(
+      {
+        name: 'db',
+        check: async () => {
+          throw new TypeError('postgres://user:secret@db');
+        },
+      },
+      1000,
+    );
     expect(outcome).toMatchObject({ healthy: false, timedOut: false, message: 'threw TypeError' });
-    const sync = await runCheck({ name: 'db', check: () => { throw new RangeError('x'); } }, 1000);
+    const sync = await runCheck(
+      {
+        name: 'db',
+        check: () => {
+          throw new RangeError('x');
+        },
+      },
+      1000,
+    );
     expect(sync.message).toBe('threw RangeError');
   });
 
@@ -127,7 +150,9 @@ describe('CheckAggregator', () => {
 
   it('rejects a second check with the same name', () => {
     const agg = new CheckAggregator({ checks: [countingCheck('db')] });
-    expect(() => agg.add(countingCheck('db'))).toThrow(new HealthConfigError('a check named "db" is already registered: names must be unique'));
+    expect(() => agg.add(countingCheck('db'))).toThrow(
+      new HealthConfigError('a check named "db" is already registered: names must be unique'),
+    );
   });
 });
 

@@ -57,7 +57,13 @@ describe('health server configuration', () => {
       metricsRateLimit: { max: 1, windowMs: 10 },
       env: fullEnv,
     });
-    expect([c.port, c.host, c.enableMetrics, c.metricsToken, c.metricsRateLimit]).toEqual([9000, 'localhost', true, 'from-code', { max: 1, windowMs: 10 }]);
+    expect([c.port, c.host, c.enableMetrics, c.metricsToken, c.metricsRateLimit]).toEqual([
+      9000,
+      'localhost',
+      true,
+      'from-code',
+      { max: 1, windowMs: 10 },
+    ]);
   });
 
   it('refuses a misspelt SIGHTLINE_HEALTH_* variable, naming it and the closest one', () => {
@@ -106,14 +112,24 @@ describe('health server configuration', () => {
     expect(bad({ cacheMs: 1.5 })).toThrow(`invalid option \`cacheMs\` ${source} expected an integer >= 0, got 1.5`);
     expect(bad({ checkTimeoutMs: '100' })).toThrow(`invalid option \`checkTimeoutMs\` ${source} expected an integer >= 0, got "100"`);
     expect(bad({ requestTimeoutMs: 0 })).toThrow(`invalid option \`requestTimeoutMs\` ${source} expected an integer >= 1, got 0`);
-    expect(bad({ metricsRateLimit: { max: 0, windowMs: 1000 } })).toThrow(`invalid option \`metricsRateLimit.max\` ${source} expected an integer >= 1, got 0`);
-    expect(bad({ metricsRateLimit: { max: 1, window: 1000 } })).toThrow(`unknown option \`metricsRateLimit.window\` ${source} did you mean \`metricsRateLimit.windowMs\`?`);
-    expect(bad({ signals: ['TERM'] })).toThrow(`invalid option \`signals[0]\` ${source} expected a signal name such as "SIGTERM" (got "TERM")`);
+    expect(bad({ metricsRateLimit: { max: 0, windowMs: 1000 } })).toThrow(
+      `invalid option \`metricsRateLimit.max\` ${source} expected an integer >= 1, got 0`,
+    );
+    expect(bad({ metricsRateLimit: { max: 1, window: 1000 } })).toThrow(
+      `unknown option \`metricsRateLimit.window\` ${source} did you mean \`metricsRateLimit.windowMs\`?`,
+    );
+    expect(bad({ signals: ['TERM'] })).toThrow(
+      `invalid option \`signals[0]\` ${source} expected a signal name such as "SIGTERM" (got "TERM")`,
+    );
     expect(bad({ prot: 80 })).toThrow(new HealthConfigError(`unknown option \`prot\` ${source} did you mean \`port\`?`));
-    expect(bad({ checks: [{ name: 'db' }] })).toThrow('checks[0] must be a HealthCheck { name: non-empty string, check(): Promise<HealthResult> }, got {"name":"db"}');
+    expect(bad({ checks: [{ name: 'db' }] })).toThrow(
+      'checks[0] must be a HealthCheck { name: non-empty string, check(): Promise<HealthResult> }, got {"name":"db"}',
+    );
     const check = { name: 'db', check: async () => ({ healthy: true }) };
     expect(bad({ checks: [check, check] })).toThrow('checks has two checks named "db": names must be unique');
-    expect(bad({ metrics: { contentType: 'text/plain' } })).toThrow(`invalid option \`metrics\` ${source} expected a MetricsSource { contentType, render() } (got an object)`);
+    expect(bad({ metrics: { contentType: 'text/plain' } })).toThrow(
+      `invalid option \`metrics\` ${source} expected a MetricsSource { contentType, render() } (got an object)`,
+    );
     expect(bad({ port: 'x' })).toThrow(SightlineConfigError);
   });
 

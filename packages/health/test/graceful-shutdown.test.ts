@@ -43,7 +43,9 @@ async function startChild(env: Record<string, string>): Promise<Child> {
       for (const w of waiters.filter((x) => x.event === msg.event)) w.resolve();
     }
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const waitFor = (event: string) =>
     events.includes(event)
       ? Promise.resolve()

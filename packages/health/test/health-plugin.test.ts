@@ -42,7 +42,10 @@ describe('health() plugin', () => {
     await plugin.start(context({ healthChecks: [failing], snapshot: () => ({ stats: { sent: 12, dropped: 0 } }) }));
     try {
       const metrics = await get(plugin.server!.url, '/metrics');
-      expect(metrics.json()).toMatchObject({ stats: { sent: 12, dropped: 0 }, checks: { db: { status: 'pass' }, 'stats-server': { status: 'fail' }, late: { status: 'pass' } } });
+      expect(metrics.json()).toMatchObject({
+        stats: { sent: 12, dropped: 0 },
+        checks: { db: { status: 'pass' }, 'stats-server': { status: 'fail' }, late: { status: 'pass' } },
+      });
       const ready = await get(plugin.server!.url, '/health/ready');
       expect(ready.status).toBe(503);
       expect(ready.json()).toMatchObject({ reason: 'checks_failed', failed: ['stats-server'] });
@@ -69,6 +72,8 @@ describe('health() plugin', () => {
   });
 
   it('validates options when the plugin is created', () => {
-    expect(() => health({ port: 123456, env: {} })).toThrow('invalid option `port` in health(): expected an integer from 0 to 65535, got 123456');
+    expect(() => health({ port: 123456, env: {} })).toThrow(
+      'invalid option `port` in health(): expected an integer from 0 to 65535, got 123456',
+    );
   });
 });

@@ -90,7 +90,11 @@ describe('createHealthServer endpoints over HTTP', () => {
   it('/health/ready answers 503 naming the failed checks, non-critical ones reported but not failing', async () => {
     const s = await startServer({
       ready: true,
-      checks: [countingCheck('db', { healthy: false, message: 'connection refused' }), countingCheck('cache', { healthy: false }, { critical: false }), countingCheck('queue')],
+      checks: [
+        countingCheck('db', { healthy: false, message: 'connection refused' }),
+        countingCheck('cache', { healthy: false }, { critical: false }),
+        countingCheck('queue'),
+      ],
     });
     const r = await get(s.url, '/health/ready');
     expect(r.status).toBe(503);
@@ -112,7 +116,10 @@ describe('createHealthServer endpoints over HTTP', () => {
     const s = await startServer({ ready: true, checkTimeoutMs: 30, checks: [hang, countingCheck('queue')] });
     const r = await get(s.url, '/health/ready');
     expect(r.status).toBe(503);
-    expect(r.json()).toMatchObject({ failed: ['db'], checks: { db: { status: 'fail', duration_ms: 30, message: 'timed out after 30ms' }, queue: { status: 'pass' } } });
+    expect(r.json()).toMatchObject({
+      failed: ['db'],
+      checks: { db: { status: 'fail', duration_ms: 30, message: 'timed out after 30ms' }, queue: { status: 'pass' } },
+    });
     hang.release();
   });
 
@@ -176,7 +183,10 @@ describe('createHealthServer endpoints over HTTP', () => {
     const missing = await get(s.url, '/healthz?x=1');
     expect(missing.status).toBe(404);
     expect(missing.headers['content-type']).toBe(JSON_TYPE);
-    expect(missing.json()).toEqual({ error: 'not_found', message: 'no endpoint at /healthz; try /health, /health/live, /health/ready, /health/startup, /metrics' });
+    expect(missing.json()).toEqual({
+      error: 'not_found',
+      message: 'no endpoint at /healthz; try /health, /health/live, /health/ready, /health/startup, /metrics',
+    });
 
     for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS']) {
       const r = await get(s.url, '/health/ready', { method });
@@ -216,7 +226,11 @@ describe('/metrics', () => {
       req.on('error', reject);
       req.end();
     });
-    expect([reply.headers['content-encoding'], reply.headers.vary, Number(reply.headers['content-length'])]).toEqual(['gzip', 'accept-encoding', reply.body.length]);
+    expect([reply.headers['content-encoding'], reply.headers.vary, Number(reply.headers['content-length'])]).toEqual([
+      'gzip',
+      'accept-encoding',
+      reply.body.length,
+    ]);
     expect(gunzipSync(reply.body).toString('utf8')).toBe(body);
     const plain = await get(s.url, '/metrics');
     expect([plain.headers['content-encoding'], plain.body]).toEqual([undefined, body]);
@@ -254,7 +268,10 @@ describe('/metrics', () => {
     expect(r.status).toBe(500);
     expect(r.json()).toEqual({ error: 'internal_error', message: 'the health endpoint failed; see the sightline.health log' });
 
-    const slow = await startServer({ requestTimeoutMs: 30, metrics: { contentType: PROM, render: () => new Promise<string>(() => undefined) } });
+    const slow = await startServer({
+      requestTimeoutMs: 30,
+      metrics: { contentType: PROM, render: () => new Promise<string>(() => undefined) },
+    });
     const t = await get(slow.url, '/metrics');
     expect(t.status).toBe(503);
     expect(t.json()).toEqual({ error: 'metrics_timeout', message: 'rendering /metrics took longer than 30 ms' });
@@ -264,7 +281,10 @@ describe('/metrics', () => {
     const off = await startServer({ metrics: promSource, env: { SIGHTLINE_HEALTH_ENABLE_METRICS: 'false' } });
     const r = await get(off.url, '/metrics');
     expect(r.status).toBe(404);
-    expect(r.json()).toEqual({ error: 'not_found', message: '/metrics is disabled (enableMetrics: false or SIGHTLINE_HEALTH_ENABLE_METRICS=false)' });
+    expect(r.json()).toEqual({
+      error: 'not_found',
+      message: '/metrics is disabled (enableMetrics: false or SIGHTLINE_HEALTH_ENABLE_METRICS=false)',
+    });
     const off2 = await startServer({ enableMetrics: false });
     expect((await get(off2.url, '/metrics')).status).toBe(404);
   });
@@ -274,7 +294,10 @@ describe('/metrics', () => {
     const none = await get(s.url, '/metrics');
     expect(none.status).toBe(401);
     expect(none.headers['www-authenticate']).toBe('Bearer realm="metrics"');
-    expect(none.json()).toEqual({ error: 'unauthorized', message: '/metrics needs an Authorization: Bearer <token> header with the configured token' });
+    expect(none.json()).toEqual({
+      error: 'unauthorized',
+      message: '/metrics needs an Authorization: Bearer <token> header with the configured token',
+    });
     expect((await get(s.url, '/metrics', { headers: { authorization: 'Bearer scrape-mf' } })).status).toBe(401);
     const ok = await get(s.url, '/metrics', { headers: { authorization: 'Bearer scrape-me' } });
     expect(ok.status).toBe(200);

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 
 export default async function smoke(health) {
   // The public surface is the server, the handler and the plugin; serialisers and check runners are internal.
-  for (const internal of ['runChecks', 'CheckAggregator', 'readyBody', 'resolveServerConfig']) assert.equal(health[internal], undefined, internal);
+  for (const internal of ['runChecks', 'CheckAggregator', 'readyBody', 'resolveServerConfig'])
+    assert.equal(health[internal], undefined, internal);
 
   let dbUp = false;
   const checks = [{ name: 'db', check: async () => (dbUp ? { healthy: true } : { healthy: false, message: 'down' }) }];

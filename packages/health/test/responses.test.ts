@@ -18,12 +18,17 @@ describe('response bodies', () => {
   });
 
   it('serialises readiness with each check, and 503 bodies with the reason and failed checks', () => {
-    expect(readyBody({ healthy: true, failed: [], results: [] }, TS)).toBe('{"status":"ready","checks":{},"timestamp":"2026-02-02T19:30:00Z"}');
+    expect(readyBody({ healthy: true, failed: [], results: [] }, TS)).toBe(
+      '{"status":"ready","checks":{},"timestamp":"2026-02-02T19:30:00Z"}',
+    );
     expect(JSON.parse(notReadyBody('checks_failed', TS, failing))).toEqual({
       status: 'not_ready',
       reason: 'checks_failed',
       failed: ['db'],
-      checks: { db: { status: 'fail', duration_ms: 1000, message: 'timed out after 1000ms' }, cache: { status: 'pass', duration_ms: 2, critical: false } },
+      checks: {
+        db: { status: 'fail', duration_ms: 1000, message: 'timed out after 1000ms' },
+        cache: { status: 'pass', duration_ms: 2, critical: false },
+      },
       timestamp: TS,
     });
     expect(notReadyBody('shutting_down', TS)).toBe('{"status":"not_ready","reason":"shutting_down","timestamp":"2026-02-02T19:30:00Z"}');
@@ -31,7 +36,10 @@ describe('response bodies', () => {
 
   it('serialises startup as started, or starting with what it waits for', () => {
     expect(startupBody(true, [], failing, TS)).toBe('{"status":"started","timestamp":"2026-02-02T19:30:00Z"}');
-    expect(JSON.parse(startupBody(false, ['markReady', 'db'], failing, TS))).toMatchObject({ status: 'starting', waiting_for: ['markReady', 'db'] });
+    expect(JSON.parse(startupBody(false, ['markReady', 'db'], failing, TS))).toMatchObject({
+      status: 'starting',
+      waiting_for: ['markReady', 'db'],
+    });
   });
 
   it('builds the JSON fallback from snapshots by name, with check details', () => {

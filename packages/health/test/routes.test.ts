@@ -5,7 +5,10 @@ import type { HttpRoute, ReadinessReport, RouteHost } from '@sightline/core';
 import { createHealthHandler, HealthConfigError } from '../src/index.js';
 import { closeServers, get, startServer } from './helpers.js';
 
-function recordingRoute(path: string, auth: 'metrics' | 'none'): HttpRoute & { seen: string[]; host: RouteHost | undefined; detached: number } {
+function recordingRoute(
+  path: string,
+  auth: 'metrics' | 'none',
+): HttpRoute & { seen: string[]; host: RouteHost | undefined; detached: number } {
   const route = {
     path,
     auth,
@@ -37,7 +40,10 @@ describe('health server routes', () => {
     expect((await get(server.url, '/status/events?x=1')).body).toBe('page /status/events?x=1');
     const other = await get(server.url, '/statusx');
     expect(other.status).toBe(404);
-    expect(other.json()).toEqual({ error: 'not_found', message: 'no endpoint at /statusx; try /health, /health/live, /health/ready, /health/startup, /metrics, /status' });
+    expect(other.json()).toEqual({
+      error: 'not_found',
+      message: 'no endpoint at /statusx; try /health, /health/live, /health/ready, /health/startup, /metrics, /status',
+    });
     expect(route.seen).toEqual(['/status', '/status/events?x=1']);
     expect((await get(server.url, '/status', { method: 'POST' })).status).toBe(405);
   });
@@ -56,7 +62,9 @@ describe('health server routes', () => {
     expect(redirect.headers.location).toBe('/status/x?y=2');
     expect(redirect.headers['set-cookie']).toEqual(['sightline_token=s3cret; Path=/status; HttpOnly; SameSite=Strict']);
     // A wrong Authorization header is not rescued by a right cookie.
-    expect((await get(server.url, '/status', { headers: { authorization: 'Bearer wrong', cookie: 'sightline_token=s3cret' } })).status).toBe(401);
+    expect(
+      (await get(server.url, '/status', { headers: { authorization: 'Bearer wrong', cookie: 'sightline_token=s3cret' } })).status,
+    ).toBe(401);
     // auth 'none' routes ignore the token.
     const open = recordingRoute('/open', 'none');
     const server2 = await startServer({ routes: [open], metricsToken: 's3cret' });
@@ -86,10 +94,16 @@ describe('health server routes', () => {
 
   test('bad routes are refused with HealthConfigError', () => {
     const ok = recordingRoute('/status', 'none');
-    expect(() => createHealthHandler({ routes: [recordingRoute('/health/x', 'none')] })).toThrow(new HealthConfigError('routes[0].path "/health/x" is served by the health server itself; pick another prefix'));
+    expect(() => createHealthHandler({ routes: [recordingRoute('/health/x', 'none')] })).toThrow(
+      new HealthConfigError('routes[0].path "/health/x" is served by the health server itself; pick another prefix'),
+    );
     expect(() => createHealthHandler({ routes: [recordingRoute('/metrics', 'none')] })).toThrow(HealthConfigError);
-    expect(() => createHealthHandler({ routes: [recordingRoute('status', 'none')] })).toThrow(/path must be a path prefix such as "\/status"/);
-    expect(() => createHealthHandler({ routes: [ok, recordingRoute('/status', 'none')] })).toThrow('routes has two routes at "/status": paths must be unique');
+    expect(() => createHealthHandler({ routes: [recordingRoute('status', 'none')] })).toThrow(
+      /path must be a path prefix such as "\/status"/,
+    );
+    expect(() => createHealthHandler({ routes: [ok, recordingRoute('/status', 'none')] })).toThrow(
+      'routes has two routes at "/status": paths must be unique',
+    );
     expect(() => createHealthHandler({ routes: [{ ...ok, auth: 'token' as never }] })).toThrow(/auth must be "metrics" or "none"/);
     expect(() => createHealthHandler({ routes: 'x' as never })).toThrow(HealthConfigError);
   });

@@ -27,7 +27,13 @@ if (mode === 'ours') {
     async onShutdown() {}
   }
   const reader = new OnDemandReader();
-  OpenTelemetry.configure({ service: 'bench', spanExporter: dropExporter, metricReaders: [reader], logRecordProcessors: [], resourceDetectors: false });
+  OpenTelemetry.configure({
+    service: 'bench',
+    spanExporter: dropExporter,
+    metricReaders: [reader],
+    logRecordProcessors: [],
+    resourceDetectors: false,
+  });
   collect = () => reader.collect();
 } else if (mode === 'theirs') {
   process.env.OTEL_SEMCONV_STABILITY_OPT_IN = 'http';

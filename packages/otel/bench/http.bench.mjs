@@ -51,7 +51,11 @@ for (let round = 0; round < ROUNDS; round++) {
     const result = await load(s.url, SECONDS);
     const after = await ask(s.child, 'cpu', 'cpu');
     const requests = result.requests.total;
-    samples[s.mode].push({ usPerRequest: (after - before) / requests, rps: result.requests.average, errors: result.errors + result.non2xx });
+    samples[s.mode].push({
+      usPerRequest: (after - before) / requests,
+      rps: result.requests.average,
+      errors: result.errors + result.non2xx,
+    });
   }
 }
 
@@ -91,7 +95,11 @@ console.log(`overhead ours / theirs: ${ratio.toFixed(2)}x median, ${bestRatio.to
 for (const s of servers.filter((x) => x.mode !== 'none')) {
   const report = await ask(s.child, 'report', 'report');
   console.log(`${label[s.mode]}: ${report.spans} spans exported; span ${JSON.stringify(report.span?.name)} attributes:`);
-  console.log(`  ${Object.keys(report.span?.attributes ?? {}).sort().join(', ')}`);
+  console.log(
+    `  ${Object.keys(report.span?.attributes ?? {})
+      .sort()
+      .join(', ')}`,
+  );
   console.log(`  metrics: ${report.metrics.join(', ')}`);
 }
 for (const s of servers) s.child.send('exit');

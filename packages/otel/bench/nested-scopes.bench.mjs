@@ -100,9 +100,7 @@ const median = (xs) => {
 const RAW = 'raw tracer.startActiveSpan';
 const report = (label, name, target) => {
   const paired = median(samples[name].map((us, i) => us / samples[RAW][i]));
-  console.log(
-    `  ${label.padEnd(38)} best/best ${(best[name] / best[RAW]).toFixed(3)}x, median per round ${paired.toFixed(3)}x${target}`,
-  );
+  console.log(`  ${label.padEnd(38)} best/best ${(best[name] / best[RAW]).toFixed(3)}x, median per round ${paired.toFixed(3)}x${target}`);
 };
 report('ratio bridge scope() / raw', 'bridge scope()', ' (target <= 1.15x)');
 report('ratio observability root / raw', 'bridge observability().scope() root', '');

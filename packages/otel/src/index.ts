@@ -8,15 +8,7 @@ export type { ObservabilityOptions } from './context/observability.js';
 export { scope } from './context/scope.js';
 export type { ScopeFunction, ScopeKind, ScopeOptions } from './context/scope.js';
 export type { ScopeAttributes } from './context/attributes.js';
-export {
-  logDebug,
-  logError,
-  logInfo,
-  logWarning,
-  recordAttributes,
-  recordEvent,
-  recordMetric,
-} from './context/recording.js';
+export { logDebug, logError, logInfo, logWarning, recordAttributes, recordEvent, recordMetric } from './context/recording.js';
 export type { MetricOptions } from './context/recording.js';
 export type { MetricKind } from './metrics/instruments.js';
 export type { ObservabilityLevel } from './levels.js';

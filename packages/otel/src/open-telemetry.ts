@@ -38,9 +38,10 @@ export function configureWithProcessors(options: OpenTelemetryOptions, extraSpan
   const exportsTo: Record<string, string> = {};
   for (const [signal, names] of Object.entries(resolved.exporters)) {
     const target = resolved.otlp[signal as keyof typeof resolved.otlp];
-    exportsTo[signal] = names
-      .map((n) => (n === 'otlp' && target ? `otlp ${target.protocol} ${withoutCredentials(target.url)}` : n === 'console' ? 'logger' : n))
-      .join(', ') || 'none';
+    exportsTo[signal] =
+      names
+        .map((n) => (n === 'otlp' && target ? `otlp ${target.protocol} ${withoutCredentials(target.url)}` : n === 'console' ? 'logger' : n))
+        .join(', ') || 'none';
   }
   log.info('OpenTelemetry configured', { service: resolved.service, ...exportsTo });
 }

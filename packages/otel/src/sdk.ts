@@ -52,20 +52,22 @@ const DEFAULT_MAX_QUEUE_SIZE = 2048;
 export function diagLogger(now: () => number = Date.now, intervalMs = 60_000): DiagLogger {
   const sdkLog = getLogger('sightline.otel.sdk');
   const seen = new Map<string, { last: number; suppressed: number }>();
-  const emit = (level: 'error' | 'warn' | 'info' | 'debug' | 'trace') => (message: string, ...args: unknown[]) => {
-    const key = `${level}:${message.slice(0, 200)}`;
-    const entry = seen.get(key);
-    const t = now();
-    if (entry && t - entry.last < intervalMs) {
-      entry.suppressed++;
-      return;
-    }
-    const fields: Record<string, unknown> = {};
-    if (args.length) fields.args = args;
-    if (entry?.suppressed) fields.repeated = entry.suppressed;
-    if (seen.size < 1000 || entry) seen.set(key, { last: t, suppressed: 0 });
-    sdkLog[level](message, Object.keys(fields).length ? fields : undefined);
-  };
+  const emit =
+    (level: 'error' | 'warn' | 'info' | 'debug' | 'trace') =>
+    (message: string, ...args: unknown[]) => {
+      const key = `${level}:${message.slice(0, 200)}`;
+      const entry = seen.get(key);
+      const t = now();
+      if (entry && t - entry.last < intervalMs) {
+        entry.suppressed++;
+        return;
+      }
+      const fields: Record<string, unknown> = {};
+      if (args.length) fields.args = args;
+      if (entry?.suppressed) fields.repeated = entry.suppressed;
+      if (seen.size < 1000 || entry) seen.set(key, { last: t, suppressed: 0 });
+      sdkLog[level](message, Object.keys(fields).length ? fields : undefined);
+    };
   return { error: emit('error'), warn: emit('warn'), info: emit('info'), debug: emit('debug'), verbose: emit('trace') };
 }
 
@@ -146,7 +148,10 @@ export function createSdk(
   const batchLogs = (exporter: LogRecordExporter): LogRecordProcessor => {
     const ledger = new QueueLedger(drops.logs, options.blrp.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE);
     ledgers.push(ledger);
-    return new CountingLogRecordProcessor(new BatchLogRecordProcessor({ exporter: countingLogExporter(exporter, ledger), ...options.blrp }), ledger);
+    return new CountingLogRecordProcessor(
+      new BatchLogRecordProcessor({ exporter: countingLogExporter(exporter, ledger), ...options.blrp }),
+      ledger,
+    );
   };
   const logProcessors: LogRecordProcessor[] = options.logRecordProcessors
     ? [...options.logRecordProcessors]

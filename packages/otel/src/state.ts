@@ -56,7 +56,14 @@ export function otelState(): OtelState {
   const g = globalThis as GlobalWithState;
   let s = g[STATE_KEY];
   if (!s) {
-    s = { sdk: undefined, configuredService: undefined, shuttingDown: undefined, lastDropped: undefined, generation: 0, fallback: undefined };
+    s = {
+      sdk: undefined,
+      configuredService: undefined,
+      shuttingDown: undefined,
+      lastDropped: undefined,
+      generation: 0,
+      fallback: undefined,
+    };
     g[STATE_KEY] = s;
   }
   local = s;

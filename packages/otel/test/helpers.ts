@@ -23,7 +23,11 @@ export function configureInMemory(options: OpenTelemetryOptions = {}): InMemoryT
   const spans = new InMemorySpanExporter();
   const logs = new InMemoryLogRecordExporter();
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000, exportTimeoutMillis: 1000 });
+  const reader = new PeriodicExportingMetricReader({
+    exporter: metricExporter,
+    exportIntervalMillis: 3_600_000,
+    exportTimeoutMillis: 1000,
+  });
   OpenTelemetry.configure({
     service: 'test-service',
     // The host detector's machine id arrives asynchronously, and the SDK holds span export until it

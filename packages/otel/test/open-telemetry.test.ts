@@ -1,14 +1,6 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
-import {
-  AlreadyConfiguredError,
-  logInfo,
-  logWarning,
-  OpenTelemetry,
-  recordEvent,
-  recordMetric,
-  scope,
-} from '../src/index.js';
+import { AlreadyConfiguredError, logInfo, logWarning, OpenTelemetry, recordEvent, recordMetric, scope } from '../src/index.js';
 import { setLogLevel } from '@sightline/core';
 import { diagLogger } from '../src/sdk.js';
 import { captureLogs, configureInMemory } from './helpers.js';
@@ -106,7 +98,9 @@ describe('OpenTelemetry', () => {
   });
 
   it('a failed configure leaves the process unconfigured', () => {
-    expect(() => OpenTelemetry.configure({ service: 's', protocol: 'smoke-signals' as 'grpc' })).toThrow('invalid option `protocol` in OpenTelemetry.configure()');
+    expect(() => OpenTelemetry.configure({ service: 's', protocol: 'smoke-signals' as 'grpc' })).toThrow(
+      'invalid option `protocol` in OpenTelemetry.configure()',
+    );
     expect(OpenTelemetry.isConfigured).toBe(false);
   });
 
@@ -206,7 +200,12 @@ describe('OpenTelemetry', () => {
     }
     const printed = logs.records.filter((r) => r.logger === 'sightline.otel');
     const byMessage = new Map(printed.map((r) => [r.message, r]));
-    expect(byMessage.get('OpenTelemetry configured')!.fields).toEqual({ service: 'console-svc', traces: 'logger', metrics: 'logger', logs: 'logger' });
+    expect(byMessage.get('OpenTelemetry configured')!.fields).toEqual({
+      service: 'console-svc',
+      traces: 'logger',
+      metrics: 'logger',
+      logs: 'logger',
+    });
 
     const span = byMessage.get('span request')!;
     expect(span.level).toBe('info');
@@ -250,7 +249,11 @@ describe('OpenTelemetry logging of its own', () => {
     const logs = captureLogs();
     setLogLevel('sightline.otel', 'info');
     try {
-      OpenTelemetry.configure({ service: 'creds', otlpEndpoint: 'http://user:s3cret@127.0.0.1:4318', headers: { authorization: 'Bearer t0ken' } });
+      OpenTelemetry.configure({
+        service: 'creds',
+        otlpEndpoint: 'http://user:s3cret@127.0.0.1:4318',
+        headers: { authorization: 'Bearer t0ken' },
+      });
     } finally {
       setLogLevel('sightline.otel', undefined);
       logs.restore();

@@ -48,7 +48,12 @@ describe('otel() plugin', () => {
   it('lets explicit options win over what setup passes', async () => {
     const spans = new InMemorySpanExporter();
     // A JavaScript caller's `environment: undefined` means "not given", not "remove setup's".
-    const options = { service: 'explicit', environment: undefined, resourceDetectors: false, spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] };
+    const options = {
+      service: 'explicit',
+      environment: undefined,
+      resourceDetectors: false,
+      spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
+    };
     const plugin = otel(options as unknown as OpenTelemetryOptions);
     await plugin.start!(pluginContext({ service: 'from-setup', environment: 'prod' }));
     scope('x', () => undefined);
@@ -65,7 +70,9 @@ describe('otel() with @sightline/setup', () => {
 
   it('refuses bad options when the plugin is made, not at start', () => {
     expect(() => otel({ protocol: 'udp' as 'grpc' })).toThrow(OtelConfigError);
-    expect(() => otel({ exportIntervalMillis: -5 })).toThrow('invalid option `exportIntervalMillis` in otel(): expected an integer >= 1, got -5');
+    expect(() => otel({ exportIntervalMillis: -5 })).toThrow(
+      'invalid option `exportIntervalMillis` in otel(): expected an integer >= 1, got -5',
+    );
     expect(OpenTelemetry.isConfigured).toBe(false);
   });
 
@@ -84,7 +91,13 @@ describe('otel() with @sightline/setup', () => {
     const obs = setup({
       service: 'orders',
       version: '1.4.0',
-      plugins: [otel({ resourceDetectors: false, spanProcessors: [new SimpleSpanProcessor({ exporter: spans }), recorder], metricReaders: [reader] })],
+      plugins: [
+        otel({
+          resourceDetectors: false,
+          spanProcessors: [new SimpleSpanProcessor({ exporter: spans }), recorder],
+          metricReaders: [reader],
+        }),
+      ],
     });
     await obs.start();
     await scope('create-order', () => timed(obs.hooks, 'order.create', async () => 'ok'));

@@ -10,7 +10,10 @@ describe('span sinks', () => {
   it('a plugin bringing a spanSink gets every finished span, parents and errors included, next to the exporter', async () => {
     const received: FinishedSpan[] = [];
     const exporter = new InMemorySpanExporter();
-    const obs = setup({ service: 'sinks', plugins: [{ name: 'page', spanSink: { onSpanEnd: (s) => received.push(s) } }, otel({ spanExporter: exporter })] });
+    const obs = setup({
+      service: 'sinks',
+      plugins: [{ name: 'page', spanSink: { onSpanEnd: (s) => received.push(s) } }, otel({ spanExporter: exporter })],
+    });
     await obs.start();
     await OpenTelemetry.observability().scope('parent', { attributes: { 'order.id': 'o-1' } }, async () => {
       await scope('child', async () => undefined);
@@ -29,7 +32,12 @@ describe('span sinks', () => {
     expect(failing.status).toBe('error');
     expect(parent.durationMs).toBeGreaterThanOrEqual(child.durationMs);
     expect(parent.kind).toBe('internal');
-    expect(exporter.getFinishedSpans().map((s) => s.name).sort()).toEqual(['child', 'failing', 'parent']);
+    expect(
+      exporter
+        .getFinishedSpans()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['child', 'failing', 'parent']);
     await obs.stop();
   });
 

@@ -43,7 +43,10 @@ const decode = (type, body) => {
   return t.toObject(t.decode(body), { longs: String, defaults: false, oneofs: false });
 };
 const hex = (b) => Buffer.from(b).toString('hex');
-const attrs = (list) => Object.fromEntries((list ?? []).map(({ key, value }) => [key, value?.string_value ?? value?.int_value ?? value?.double_value ?? value?.bool_value]));
+const attrs = (list) =>
+  Object.fromEntries(
+    (list ?? []).map(({ key, value }) => [key, value?.string_value ?? value?.int_value ?? value?.double_value ?? value?.bool_value]),
+  );
 
 const received = [];
 const receiver = createServer((req, res) => {
@@ -86,14 +89,19 @@ const resource = attrs(resourceSpans[0].resource.attributes);
 assert.equal(resource['service.name'], 'train-smoke');
 assert.ok(resource['host.name'] && resource['service.instance.id'], 'detected resource attributes');
 
-const logs = of('/v1/logs', 'ExportLogsServiceRequest').flatMap((l) => l.resource_logs.flatMap((rl) => rl.scope_logs.flatMap((sl) => sl.log_records)));
+const logs = of('/v1/logs', 'ExportLogsServiceRequest').flatMap((l) =>
+  l.resource_logs.flatMap((rl) => rl.scope_logs.flatMap((sl) => sl.log_records)),
+);
 assert.equal(logs.length, 1);
 assert.equal(logs[0].body.string_value, 'fetched');
 assert.equal(hex(logs[0].trace_id), hex(checkout.trace_id));
 
-const metrics = of('/v1/metrics', 'ExportMetricsServiceRequest').flatMap((m) => m.resource_metrics.flatMap((rm) => rm.scope_metrics.flatMap((sm) => sm.metrics)));
+const metrics = of('/v1/metrics', 'ExportMetricsServiceRequest').flatMap((m) =>
+  m.resource_metrics.flatMap((rm) => rm.scope_metrics.flatMap((sm) => sm.metrics)),
+);
 const names = new Set(metrics.map((m) => m.name));
-for (const name of ['orders.total', 'http.server.request.duration', 'http.client.request.duration']) assert.ok(names.has(name), `metric ${name}`);
+for (const name of ['orders.total', 'http.server.request.duration', 'http.client.request.duration'])
+  assert.ok(names.has(name), `metric ${name}`);
 const orders = metrics.find((m) => m.name === 'orders.total');
 assert.equal(orders.sum.data_points[0].as_double ?? Number(orders.sum.data_points[0].as_int), 3);
 

@@ -71,7 +71,9 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const name of Object.keys(cases)) {
-  console.log(`  ${name.padEnd(40)} cpu median ${median(cpu[name]).toFixed(1).padStart(6)} ms   wall median ${median(wall[name]).toFixed(1).padStart(6)} ms`);
+  console.log(
+    `  ${name.padEnd(40)} cpu median ${median(cpu[name]).toFixed(1).padStart(6)} ms   wall median ${median(wall[name]).toFixed(1).padStart(6)} ms`,
+  );
 }
 const ours = 'ours: GET /metrics via metricsHandler';
 const anchor = 'prom-client registry.metrics()';

@@ -60,5 +60,9 @@ console.log(`sensor event, ${N.toLocaleString('en')} events x ${ROUNDS} rounds (
 for (const [name, ns] of Object.entries(best)) console.log(`  ${name.padEnd(42)} ${ns.toFixed(1).padStart(7)} ns/event`);
 const d = best['SensorDelegate of 3 (PrometheusMonitor+2)'];
 const p = best['prom-client counter.inc(labels)'];
-console.log(`  delegate of 3 with Prometheus export: ${d.toFixed(1)} ns/event (target <= 50 ns); ${(p / d).toFixed(1)}x faster than counter.inc(labels)`);
-console.log(`  scrape after the run: sightline_messages_received_total ${received.toLocaleString('en')} (= ${(N * ROUNDS * 2).toLocaleString('en')} events sent)`);
+console.log(
+  `  delegate of 3 with Prometheus export: ${d.toFixed(1)} ns/event (target <= 50 ns); ${(p / d).toFixed(1)}x faster than counter.inc(labels)`,
+);
+console.log(
+  `  scrape after the run: sightline_messages_received_total ${received.toLocaleString('en')} (= ${(N * ROUNDS * 2).toLocaleString('en')} events sent)`,
+);

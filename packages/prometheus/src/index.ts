@@ -16,12 +16,7 @@ export type {
   MetricsCollectorOptions,
   SummaryOptions,
 } from './metrics-collector.js';
-export {
-  contentTypeOf,
-  negotiateFormat,
-  OPENMETRICS_CONTENT_TYPE,
-  PROMETHEUS_CONTENT_TYPE,
-} from './exposition/formats.js';
+export { contentTypeOf, negotiateFormat, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition/formats.js';
 export type { ExpositionFormat } from './exposition/formats.js';
 export { formatValue, RENDER_SLICE_MS, renderExposition, renderExpositionBytes, renderExpositionSliced } from './exposition/render.js';
 export type { LabelSet, MetricSnapshot, RenderOptions, SampleSnapshot } from './exposition/render.js';
@@ -49,12 +44,7 @@ export type { CacheMetrics, CacheRecorder, CacheStats } from './metric-sets/cach
 export { queueMetrics } from './metric-sets/queue-metrics.js';
 export type { QueueMetrics, QueueMetricsOptions, QueueRecorder, QueueStats } from './metric-sets/queue-metrics.js';
 export { converterMetrics } from './metric-sets/converter-metrics.js';
-export type {
-  ConversionStatus,
-  ConverterMetrics,
-  ConverterMetricsOptions,
-  ConverterRecorder,
-} from './metric-sets/converter-metrics.js';
+export type { ConversionStatus, ConverterMetrics, ConverterMetricsOptions, ConverterRecorder } from './metric-sets/converter-metrics.js';
 
 export { hookMetricNames, prometheusHooks } from './prometheus-hooks.js';
 export type { PrometheusHooksOptions } from './prometheus-hooks.js';

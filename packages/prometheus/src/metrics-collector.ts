@@ -3,17 +3,15 @@ import type { MetricsExposition } from '@sightline/core';
 import { validateOptions } from '@sightline/core';
 import { METRICS_COLLECTOR_SHAPE } from './options-shapes.js';
 import { SightlineConfigError } from '@sightline/core';
-import {
-  collectDefaultMetrics,
-  Counter,
-  Gauge,
-  Histogram,
-  Registry,
-  Summary,
-  type Aggregator,
-} from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary, type Aggregator } from 'prom-client';
 import { DuplicateMetricError } from './errors.js';
-import { contentTypeOf, EXPOSITION_FORMATS, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './exposition/formats.js';
+import {
+  contentTypeOf,
+  EXPOSITION_FORMATS,
+  negotiateFormat,
+  PROMETHEUS_CONTENT_TYPE,
+  type ExpositionFormat,
+} from './exposition/formats.js';
 import { snapshotRegistries, type ExpositionBytes, type NegotiatingMetricsSource } from './exposition/registry-source.js';
 import { renderExpositionSliced, type MetricSnapshot } from './exposition/render.js';
 import { activeTraceExemplar, type ExemplarLabels } from './exemplars/active-trace.js';
@@ -172,7 +170,9 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     // Numbers are accepted as text: options may come from environment variables (setupFromEnv).
     const instanceId = typeof options.instanceId === 'number' ? String(options.instanceId) : options.instanceId;
     if (instanceId !== undefined && (typeof instanceId !== 'string' || instanceId.length === 0)) {
-      throw new SightlineConfigError(`MetricsCollector option instanceId must be a non-empty string, got ${JSON.stringify(options.instanceId)}`);
+      throw new SightlineConfigError(
+        `MetricsCollector option instanceId must be a non-empty string, got ${JSON.stringify(options.instanceId)}`,
+      );
     }
     if (options.registry !== undefined && !(options.registry instanceof Registry)) {
       throw new SightlineConfigError('MetricsCollector option registry must be a prom-client Registry');
@@ -251,7 +251,8 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     exemplar: ExemplarLabels | undefined = activeTraceExemplar(),
   ): void {
     histogram.observe(labels as Partial<Record<L, string | number>>, value);
-    if (exemplar !== undefined) this.#exemplars.get(histogram as Histogram<string>)?.record(labels as Record<string, string>, value, exemplar);
+    if (exemplar !== undefined)
+      this.#exemplars.get(histogram as Histogram<string>)?.record(labels as Record<string, string>, value, exemplar);
   }
 
   /** Defines a summary; throws `MetricDefinitionError` on a bad name, label, percentiles or duplicate. */

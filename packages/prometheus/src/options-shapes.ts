@@ -35,7 +35,8 @@ export const PROMETHEUS_PLUGIN_SHAPE_BASE: Shape = Object.freeze({
 });
 
 const buckets = opt.array(opt.number(), {
-  check: (v: readonly number[]) => (v.length > 0 && v.every((b, i) => i === 0 || b > v[i - 1]!) ? undefined : 'expected a non-empty array of strictly increasing numbers'),
+  check: (v: readonly number[]) =>
+    v.length > 0 && v.every((b, i) => i === 0 || b > v[i - 1]!) ? undefined : 'expected a non-empty array of strictly increasing numbers',
 });
 
 export const PROMETHEUS_HOOKS_SHAPE: Shape = Object.freeze({ namespace: opt.string(), buckets });

@@ -56,7 +56,8 @@ function prometheusPlugin(options: PrometheusPluginOptions = {}): PrometheusPlug
   }
   const { collector: given, namespace, buckets, monitor: monitorOptions, ...collectorOptions } = options;
   // A service wired through setup() wants its runtime figures without asking; a bare collector does not.
-  const collector = given ?? new MetricsCollector({ ...collectorOptions, collectDefaultMetrics: collectorOptions.collectDefaultMetrics ?? true });
+  const collector =
+    given ?? new MetricsCollector({ ...collectorOptions, collectDefaultMetrics: collectorOptions.collectDefaultMetrics ?? true });
   const hooks = prometheusHooks(collector, {
     ...(namespace !== undefined ? { namespace } : {}),
     ...(buckets !== undefined ? { buckets } : {}),

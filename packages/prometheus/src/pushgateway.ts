@@ -65,7 +65,9 @@ function checkGroup(job: unknown, grouping: GroupingLabels): void {
   }
   for (const [name, value] of Object.entries(grouping)) {
     if (!LABEL_NAME.test(name) || name.startsWith('__') || name === 'job') {
-      throw new SightlineConfigError(`Pushgateway grouping label ${JSON.stringify(name)} is invalid: expected [a-zA-Z_][a-zA-Z0-9_]*, not job, not starting with __`);
+      throw new SightlineConfigError(
+        `Pushgateway grouping label ${JSON.stringify(name)} is invalid: expected [a-zA-Z_][a-zA-Z0-9_]*, not job, not starting with __`,
+      );
     }
     if (typeof value !== 'string') {
       throw new SightlineConfigError(`Pushgateway grouping label ${name} must be a string, got ${typeof value}`);

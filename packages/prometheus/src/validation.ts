@@ -1,9 +1,5 @@
 // Checks applied once when a metric is defined, so a bad name fails at startup, not at scrape.
-import {
-  InvalidLabelNameError,
-  InvalidMetricNameError,
-  InvalidMetricOptionError,
-} from './errors.js';
+import { InvalidLabelNameError, InvalidMetricNameError, InvalidMetricOptionError } from './errors.js';
 
 export type MetricKind = 'counter' | 'gauge' | 'histogram' | 'summary';
 
@@ -15,11 +11,7 @@ const GENERATED_SUFFIXES = ['_bucket', '_count', '_sum'] as const;
 
 export function validateMetricName(name: string, kind: MetricKind): void {
   if (typeof name !== 'string' || !METRIC_NAME.test(name)) {
-    throw new InvalidMetricNameError(
-      String(name),
-      'metric names match [a-zA-Z_:][a-zA-Z0-9_:]*',
-      'invalid metric name',
-    );
+    throw new InvalidMetricNameError(String(name), 'metric names match [a-zA-Z_:][a-zA-Z0-9_:]*', 'invalid metric name');
   }
   if (kind === 'histogram' || kind === 'summary') {
     const suffix = GENERATED_SUFFIXES.find((s) => name.endsWith(s));
@@ -40,11 +32,7 @@ export function validateLabelNames(metric: string, kind: MetricKind, labels: rea
   const seen = new Set<string>();
   for (const label of labels) {
     if (typeof label !== 'string' || !LABEL_NAME.test(label)) {
-      throw new InvalidLabelNameError(
-        metric,
-        'label names match [a-zA-Z_][a-zA-Z0-9_]*',
-        `invalid label name ${JSON.stringify(label)}`,
-      );
+      throw new InvalidLabelNameError(metric, 'label names match [a-zA-Z_][a-zA-Z0-9_]*', `invalid label name ${JSON.stringify(label)}`);
     }
     if (label.startsWith('__')) {
       throw new InvalidLabelNameError(
@@ -57,11 +45,7 @@ export function validateLabelNames(metric: string, kind: MetricKind, labels: rea
       throw new InvalidLabelNameError(metric, 'le is reserved on histograms for bucket bounds', 'reserved label name "le"');
     }
     if (kind === 'summary' && label === 'quantile') {
-      throw new InvalidLabelNameError(
-        metric,
-        'quantile is reserved on summaries for quantile values',
-        'reserved label name "quantile"',
-      );
+      throw new InvalidLabelNameError(metric, 'quantile is reserved on summaries for quantile values', 'reserved label name "quantile"');
     }
     if (seen.has(label)) {
       throw new InvalidLabelNameError(metric, 'each label name appears once', `label ${JSON.stringify(label)} is repeated`);

@@ -8,7 +8,8 @@ import { AlwaysOffSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-
 import { httpMetrics, MetricsCollector } from '../src/index.js';
 import { get } from './helpers.js';
 
-const EXEMPLAR_LINE = /^http_request_duration_seconds_bucket\{method="GET",endpoint="\/orders\/:id",le="([^"]+)"\} (\d+) # \{trace_id="([0-9a-f]{32})",span_id="([0-9a-f]{16})"\} ([0-9.e-]+) (\d+\.?\d*)$/;
+const EXEMPLAR_LINE =
+  /^http_request_duration_seconds_bucket\{method="GET",endpoint="\/orders\/:id",le="([^"]+)"\} (\d+) # \{trace_id="([0-9a-f]{32})",span_id="([0-9a-f]{16})"\} ([0-9.e-]+) (\d+\.?\d*)$/;
 
 describe('exemplars carrying the active trace', () => {
   const contextManager = new AsyncLocalStorageContextManager().enable();
@@ -85,7 +86,10 @@ describe('exemplars carrying the active trace', () => {
       span.end();
     });
     expect(await inSpan.render('openmetrics')).toMatch(
-      new RegExp(`^http_request_duration_seconds_bucket\\{method="POST",endpoint="/jobs",le="\\+Inf"\\} 1 # \\{trace_id="${id}",span_id="[0-9a-f]{16}"\\} 7 \\d+\\.?\\d*$`, 'm'),
+      new RegExp(
+        `^http_request_duration_seconds_bucket\\{method="POST",endpoint="/jobs",le="\\+Inf"\\} 1 # \\{trace_id="${id}",span_id="[0-9a-f]{16}"\\} 7 \\d+\\.?\\d*$`,
+        'm',
+      ),
     );
   });
 });

@@ -175,19 +175,74 @@ describe('MetricsCollector', () => {
   describe('invalid definitions', () => {
     const collector = new MetricsCollector();
     const cases: Array<[string, () => unknown, new (...args: never[]) => MetricDefinitionError, string]> = [
-      ['a name with a dash', () => collector.counter('http-requests', 'x'), InvalidMetricNameError, 'metric "http-requests": invalid metric name (rule: metric names match [a-zA-Z_:][a-zA-Z0-9_:]*)'],
+      [
+        'a name with a dash',
+        () => collector.counter('http-requests', 'x'),
+        InvalidMetricNameError,
+        'metric "http-requests": invalid metric name (rule: metric names match [a-zA-Z_:][a-zA-Z0-9_:]*)',
+      ],
       ['a name starting with a digit', () => collector.gauge('1st', 'x'), InvalidMetricNameError, 'metric "1st": invalid metric name'],
       ['an empty name', () => collector.gauge('', 'x'), InvalidMetricNameError, 'metric "": invalid metric name'],
-      ['a histogram named like its series', () => collector.histogram('latency_bucket', 'x'), InvalidMetricNameError, 'metric "latency_bucket": the histogram\'s generated series would collide with _bucket (rule: a histogram name must not end in _bucket, _count or _sum)'],
-      ['a label with a dash', () => collector.counter('a_total', 'x', { labels: ['cache-name'] }), InvalidLabelNameError, 'metric "a_total": invalid label name "cache-name" (rule: label names match [a-zA-Z_][a-zA-Z0-9_]*)'],
-      ['a reserved __ label', () => collector.counter('b_total', 'x', { labels: ['__meta'] }), InvalidLabelNameError, 'metric "b_total": reserved label name "__meta" (rule: label names starting with __ are reserved for Prometheus)'],
-      ['le on a histogram', () => collector.histogram('c_seconds', 'x', { labels: ['le'] }), InvalidLabelNameError, 'metric "c_seconds": reserved label name "le" (rule: le is reserved on histograms for bucket bounds)'],
-      ['quantile on a summary', () => collector.summary('d_seconds', 'x', { labels: ['quantile'] }), InvalidLabelNameError, 'metric "d_seconds": reserved label name "quantile" (rule: quantile is reserved on summaries for quantile values)'],
-      ['a repeated label', () => collector.gauge('e', 'x', { labels: ['op', 'op'] }), InvalidLabelNameError, 'metric "e": label "op" is repeated (rule: each label name appears once)'],
-      ['missing help', () => collector.gauge('f', ''), InvalidMetricOptionError, 'metric "f": missing help text (rule: help is a non-empty string)'],
-      ['unsorted buckets', () => collector.histogram('g_seconds', 'x', { buckets: [1, 0.5] }), InvalidMetricOptionError, 'metric "g_seconds": bucket 0.5 does not exceed the one before it (1) (rule: bucket bounds increase strictly)'],
-      ['an infinite bucket', () => collector.histogram('h_seconds', 'x', { buckets: [1, Infinity] }), InvalidMetricOptionError, 'metric "h_seconds": bucket Infinity is not a finite number'],
-      ['a percentile above 1', () => collector.summary('i_seconds', 'x', { percentiles: [0.5, 99] }), InvalidMetricOptionError, 'metric "i_seconds": percentile 99 is out of range (rule: percentiles are numbers in [0, 1])'],
+      [
+        'a histogram named like its series',
+        () => collector.histogram('latency_bucket', 'x'),
+        InvalidMetricNameError,
+        'metric "latency_bucket": the histogram\'s generated series would collide with _bucket (rule: a histogram name must not end in _bucket, _count or _sum)',
+      ],
+      [
+        'a label with a dash',
+        () => collector.counter('a_total', 'x', { labels: ['cache-name'] }),
+        InvalidLabelNameError,
+        'metric "a_total": invalid label name "cache-name" (rule: label names match [a-zA-Z_][a-zA-Z0-9_]*)',
+      ],
+      [
+        'a reserved __ label',
+        () => collector.counter('b_total', 'x', { labels: ['__meta'] }),
+        InvalidLabelNameError,
+        'metric "b_total": reserved label name "__meta" (rule: label names starting with __ are reserved for Prometheus)',
+      ],
+      [
+        'le on a histogram',
+        () => collector.histogram('c_seconds', 'x', { labels: ['le'] }),
+        InvalidLabelNameError,
+        'metric "c_seconds": reserved label name "le" (rule: le is reserved on histograms for bucket bounds)',
+      ],
+      [
+        'quantile on a summary',
+        () => collector.summary('d_seconds', 'x', { labels: ['quantile'] }),
+        InvalidLabelNameError,
+        'metric "d_seconds": reserved label name "quantile" (rule: quantile is reserved on summaries for quantile values)',
+      ],
+      [
+        'a repeated label',
+        () => collector.gauge('e', 'x', { labels: ['op', 'op'] }),
+        InvalidLabelNameError,
+        'metric "e": label "op" is repeated (rule: each label name appears once)',
+      ],
+      [
+        'missing help',
+        () => collector.gauge('f', ''),
+        InvalidMetricOptionError,
+        'metric "f": missing help text (rule: help is a non-empty string)',
+      ],
+      [
+        'unsorted buckets',
+        () => collector.histogram('g_seconds', 'x', { buckets: [1, 0.5] }),
+        InvalidMetricOptionError,
+        'metric "g_seconds": bucket 0.5 does not exceed the one before it (1) (rule: bucket bounds increase strictly)',
+      ],
+      [
+        'an infinite bucket',
+        () => collector.histogram('h_seconds', 'x', { buckets: [1, Infinity] }),
+        InvalidMetricOptionError,
+        'metric "h_seconds": bucket Infinity is not a finite number',
+      ],
+      [
+        'a percentile above 1',
+        () => collector.summary('i_seconds', 'x', { percentiles: [0.5, 99] }),
+        InvalidMetricOptionError,
+        'metric "i_seconds": percentile 99 is out of range (rule: percentiles are numbers in [0, 1])',
+      ],
     ];
     it.each(cases)('refuses %s, naming the metric and the rule', (_what, define, type, message) => {
       let thrown: unknown;
@@ -236,8 +291,12 @@ describe('MetricsCollector', () => {
     });
 
     it('refuses bad collector options', () => {
-      expect(() => new MetricsCollector({ prefix: 'my-app_' })).toThrow('MetricsCollector option prefix "my-app_" is invalid: expected [a-zA-Z_:][a-zA-Z0-9_:]*, e.g. "myapp_"');
-      expect(() => new MetricsCollector({ instanceId: '' })).toThrow('invalid option `instanceId` in new MetricsCollector(): expected a non-empty string or a finite number, got ""');
+      expect(() => new MetricsCollector({ prefix: 'my-app_' })).toThrow(
+        'MetricsCollector option prefix "my-app_" is invalid: expected [a-zA-Z_:][a-zA-Z0-9_:]*, e.g. "myapp_"',
+      );
+      expect(() => new MetricsCollector({ instanceId: '' })).toThrow(
+        'invalid option `instanceId` in new MetricsCollector(): expected a non-empty string or a finite number, got ""',
+      );
       expect(() => new MetricsCollector({ defaultLabels: { 'bad-label': 'x' } })).toThrow(InvalidLabelNameError);
     });
   });

@@ -95,12 +95,14 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
-console.log(
-  `sensor events, ${MESSAGES.toLocaleString('en')} messages x 4 events x ${ROUNDS} rounds (best round), node ${process.version}`,
-);
+console.log(`sensor events, ${MESSAGES.toLocaleString('en')} messages x 4 events x ${ROUNDS} rounds (best round), node ${process.version}`);
 console.log(`  ${'case'.padEnd(34)} ${'ns/event'.padStart(9)} ${'events/s'.padStart(14)}`);
 for (const [name, ns] of Object.entries(best)) {
-  console.log(`  ${name.padEnd(34)} ${ns.toFixed(2).padStart(9)} ${Math.round(1e9 / ns).toLocaleString('en').padStart(14)}`);
+  console.log(
+    `  ${name.padEnd(34)} ${ns.toFixed(2).padStart(9)} ${Math.round(1e9 / ns)
+      .toLocaleString('en')
+      .padStart(14)}`,
+  );
 }
 const ratio = (a, b) => (best[a] / best[b]).toFixed(2);
 console.log(`  one Monitor / direct call:            ${ratio('one Monitor', 'direct call')}x`);

@@ -146,7 +146,10 @@ export class CustomSensor extends Sensor {
   ) {
     super();
     checkSensorOptions(CUSTOM_SENSOR_SHAPE, options, 'new CustomSensor()');
-    validateField(opt.string({ nonEmpty: true }), name, 'name', { source: 'new CustomSensor()', error: (message, details) => new SensorConfigError(message, details) });
+    validateField(opt.string({ nonEmpty: true }), name, 'name', {
+      source: 'new CustomSensor()',
+      error: (message, details) => new SensorConfigError(message, details),
+    });
     this.maxHistogramSamples = options.maxHistogramSamples ?? 1000;
     this.maxKeys = options.maxKeys ?? 1000;
     this.clock = options.clock ?? wallClock;

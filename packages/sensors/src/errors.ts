@@ -7,7 +7,7 @@ export class SensorConfigError extends OptionsError {}
 export class InvalidMetricValueError extends SightlineError {}
 
 const describe = (value: unknown): string =>
-  typeof value === 'number' || typeof value === 'bigint' ? String(value) : JSON.stringify(value) ?? String(value);
+  typeof value === 'number' || typeof value === 'bigint' ? String(value) : (JSON.stringify(value) ?? String(value));
 
 export function describeValue(value: unknown): string {
   return describe(value);

@@ -174,9 +174,7 @@ export class HealthMonitor extends Monitor {
       critical: options.critical ?? true,
       check: async (): Promise<HealthResult> => {
         const report = this.getHealthReport();
-        return report.healthy
-          ? { healthy: true, details: report }
-          : { healthy: false, message: report.issues.join('; '), details: report };
+        return report.healthy ? { healthy: true, details: report } : { healthy: false, message: report.issues.join('; '), details: report };
       },
     };
   }
@@ -311,7 +309,11 @@ export class HealthMonitor extends Monitor {
    * Raises an alert: logs it at warn on `sightline.sensors.health` and calls `onAlert`. Called once
    * per transition into an unhealthy condition; call it yourself for conditions of your own.
    */
-  alertOnUnhealthyCondition(condition: HealthCondition, details: Readonly<Record<string, unknown>>, message = `${condition} unhealthy`): void {
+  alertOnUnhealthyCondition(
+    condition: HealthCondition,
+    details: Readonly<Record<string, unknown>>,
+    message = `${condition} unhealthy`,
+  ): void {
     this.alertsCount++;
     log.warn(`health alert: ${message}`, { condition });
     if (this.onAlert === undefined) return;

@@ -49,8 +49,7 @@ function keyText(key: unknown): string {
 }
 
 function compileTemplate(template: string): (entry: SensorLogEntry) => string {
-  return ({ fields }) =>
-    template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in fields ? String(fields[name]) : whole));
+  return ({ fields }) => template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in fields ? String(fields[name]) : whole));
 }
 
 /**

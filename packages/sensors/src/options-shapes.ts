@@ -3,7 +3,10 @@
 import { opt, validateOptions, type Shape } from '@sightline/core';
 import { SensorConfigError } from './errors.js';
 
-const clock = opt.any({ check: (v: { now?: unknown }) => (typeof v === 'object' && v !== null && typeof v.now === 'function' ? undefined : 'expected a Clock { now(): number }') });
+const clock = opt.any({
+  check: (v: { now?: unknown }) =>
+    typeof v === 'object' && v !== null && typeof v.now === 'function' ? undefined : 'expected a Clock { now(): number }',
+});
 const positiveInt = opt.integer({ min: 1 });
 
 export const MONITOR_SHAPE: Shape = Object.freeze({

@@ -1,6 +1,12 @@
 // The Sensor base class: every callback of core's Sensor contract as a no-op. It implements core's
 // CompleteSensor, so an event added to the contract is a compile error here until it has a no-op.
-import { SENSOR_EVENT_NAMES, type CompleteSensor, type Sensor as SensorContract, type SensorEventName, type SensorState } from '@sightline/core';
+import {
+  SENSOR_EVENT_NAMES,
+  type CompleteSensor,
+  type Sensor as SensorContract,
+  type SensorEventName,
+  type SensorState,
+} from '@sightline/core';
 
 /**
  * Core's `Sensor` contract, which holds every event a stream processor reports (table contains,

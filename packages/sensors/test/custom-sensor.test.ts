@@ -82,7 +82,9 @@ describe('CustomSensor', () => {
     expect(() => s.recordMetric('m', Number.NaN)).toThrow('Invalid value NaN for "m"');
     expect(() => s.recordMetric('m', 1, { timestamp: Number.NaN })).toThrow('Invalid timestamp NaN for "m"');
     expect(() => new CustomSensor('')).toThrow(SensorConfigError);
-    expect(() => new CustomSensor('x', { maxHistogramSamples: 0 })).toThrow('invalid option `maxHistogramSamples` in new CustomSensor(): expected an integer >= 1, got 0');
+    expect(() => new CustomSensor('x', { maxHistogramSamples: 0 })).toThrow(
+      'invalid option `maxHistogramSamples` in new CustomSensor(): expected an integer >= 1, got 0',
+    );
     expect(s.getMetrics().counters).toEqual({});
   });
 });
@@ -181,7 +183,9 @@ describe('CustomSensor bounds', () => {
   });
 
   it('rejects a bad maxKeys', () => {
-    expect(() => new CustomSensor('x', { maxKeys: 0 })).toThrow(new SensorConfigError('invalid option `maxKeys` in new CustomSensor(): expected an integer >= 1, got 0'));
+    expect(() => new CustomSensor('x', { maxKeys: 0 })).toThrow(
+      new SensorConfigError('invalid option `maxKeys` in new CustomSensor(): expected an integer >= 1, got 0'),
+    );
     expect(() => new CustomSensor('x', { maxKey: 10 } as never)).toThrow('did you mean `maxKeys`');
   });
 });

@@ -69,7 +69,9 @@ describe('HealthMonitor.checkErrorRate', () => {
 
   it('rejects a window longer than the sampled history', () => {
     expect(() => new HealthMonitor({ maxAvgHistory: 10, sampleIntervalMs: 1000, errorRateWindowMs: 20_000 })).toThrow(
-      new SensorConfigError('invalid option `errorRateWindowMs` in new HealthMonitor(): expected at most maxAvgHistory * sampleIntervalMs = 10000, got 20000'),
+      new SensorConfigError(
+        'invalid option `errorRateWindowMs` in new HealthMonitor(): expected at most maxAvgHistory * sampleIntervalMs = 10000, got 20000',
+      ),
     );
   });
 });
@@ -145,9 +147,7 @@ describe('HealthMonitor alerts', () => {
       'no messages or events for 10000 ms (stalled after 10000 ms)',
     ]);
     expect(alerts[4]?.details).toEqual({ idle_ms: 10_000, stalled_after_ms: 10_000 });
-    expect(logs.records.filter((r) => r.level === 'warn').map((r) => r.message)).toEqual(
-      alerts.map((a) => `health alert: ${a.message}`),
-    );
+    expect(logs.records.filter((r) => r.level === 'warn').map((r) => r.message)).toEqual(alerts.map((a) => `health alert: ${a.message}`));
   });
 
   it('counts progress from messages or events and does not check stalled when stalledAfterMs is unset', () => {
@@ -216,7 +216,7 @@ describe('HealthMonitor as a HealthCheck and a report', () => {
     expect(hm.asDict()['events_total']).toBe(4);
   });
 
-  it('runs the periodic check on an unref\'d timer until stop()', () => {
+  it("runs the periodic check on an unref'd timer until stop()", () => {
     jest.useFakeTimers();
     try {
       const { hm, alerts } = setup({ checkIntervalMs: 5000, lagThreshold: 0 });
@@ -235,11 +235,21 @@ describe('HealthMonitor as a HealthCheck and a report', () => {
   });
 
   it('rejects bad thresholds', () => {
-    expect(() => new HealthMonitor({ errorRateThreshold: 2 })).toThrow('invalid option `errorRateThreshold` in new HealthMonitor(): expected a finite number from 0 to 1, got 2');
-    expect(() => new HealthMonitor({ memoryThresholdRatio: 0 })).toThrow('invalid option `memoryThresholdRatio` in new HealthMonitor(): expected a finite number > 0 and <= 1, got 0');
-    expect(() => new HealthMonitor({ lagThreshold: -1 })).toThrow('invalid option `lagThreshold` in new HealthMonitor(): expected a finite number >= 0, got -1');
-    expect(() => new HealthMonitor({ checkIntervalMs: Infinity })).toThrow('invalid option `checkIntervalMs` in new HealthMonitor(): expected a finite number > 0, got Infinity');
-    expect(() => new HealthMonitor({ onAlert: 'x' as never })).toThrow('invalid option `onAlert` in new HealthMonitor(): expected a function, got "x"');
+    expect(() => new HealthMonitor({ errorRateThreshold: 2 })).toThrow(
+      'invalid option `errorRateThreshold` in new HealthMonitor(): expected a finite number from 0 to 1, got 2',
+    );
+    expect(() => new HealthMonitor({ memoryThresholdRatio: 0 })).toThrow(
+      'invalid option `memoryThresholdRatio` in new HealthMonitor(): expected a finite number > 0 and <= 1, got 0',
+    );
+    expect(() => new HealthMonitor({ lagThreshold: -1 })).toThrow(
+      'invalid option `lagThreshold` in new HealthMonitor(): expected a finite number >= 0, got -1',
+    );
+    expect(() => new HealthMonitor({ checkIntervalMs: Infinity })).toThrow(
+      'invalid option `checkIntervalMs` in new HealthMonitor(): expected a finite number > 0, got Infinity',
+    );
+    expect(() => new HealthMonitor({ onAlert: 'x' as never })).toThrow(
+      'invalid option `onAlert` in new HealthMonitor(): expected a function, got "x"',
+    );
   });
 });
 

@@ -42,12 +42,16 @@ describe('instrumentHandler', () => {
         seen.push(`out ${offset} state ${state}`);
       }
     }
-    const handle = instrumentHandler(new Rec(), async (job: string) => {
-      seen.push(`run ${job}`);
-      await Promise.resolve();
-      if (job === 'bad') throw new Error('job failed');
-      return job.length;
-    }, { tp: 'jobs/0' });
+    const handle = instrumentHandler(
+      new Rec(),
+      async (job: string) => {
+        seen.push(`run ${job}`);
+        await Promise.resolve();
+        if (job === 'bad') throw new Error('job failed');
+        return job.length;
+      },
+      { tp: 'jobs/0' },
+    );
     await expect(handle('email')).resolves.toBe(5);
     await expect(handle('bad')).rejects.toThrow('job failed');
     expect(seen).toEqual([
@@ -97,6 +101,8 @@ describe('instrumentHandler', () => {
     expect(handle(1)).toBe(2);
     const d = new SensorDelegate(new Monitor());
     expect(instrumentHandler(d, () => 'same delegate')()).toBe('same delegate');
-    expect(logs.records.map((r) => r.message)).toEqual(['sensor sensor threw in onStreamEventIn; suppressed (logged once per sensor and event)']);
+    expect(logs.records.map((r) => r.message)).toEqual([
+      'sensor sensor threw in onStreamEventIn; suppressed (logged once per sensor and event)',
+    ]);
   });
 });

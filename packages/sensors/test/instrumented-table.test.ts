@@ -17,7 +17,9 @@ describe('InstrumentedTable', () => {
     expect([...carts.values()]).toEqual([2]);
     expect([...carts.entries()]).toEqual([['b', 2]]);
     expect(Object.prototype.toString.call(carts)).toBe('[object InstrumentedTable]');
-    expect([monitor.tablesGetTotal(), monitor.tablesSetTotal(), monitor.tablesContainsTotal(), monitor.tablesDelTotal()]).toEqual([2, 1, 1, 2]);
+    expect([monitor.tablesGetTotal(), monitor.tablesSetTotal(), monitor.tablesContainsTotal(), monitor.tablesDelTotal()]).toEqual([
+      2, 1, 1, 2,
+    ]);
   });
 
   it('passes itself as the table and emits a del per key on clear', () => {
@@ -33,9 +35,12 @@ describe('InstrumentedTable', () => {
     const t = new InstrumentedTable<string, number>('totals', rec);
     t.set('x', 1).set('y', 2);
     const visited: string[] = [];
-    t.forEach(function (this: { tag: string }, v, k, map) {
-      visited.push(`${this.tag}${k}=${v}${map === t ? '' : '!'}`);
-    }, { tag: '#' });
+    t.forEach(
+      function (this: { tag: string }, v, k, map) {
+        visited.push(`${this.tag}${k}=${v}${map === t ? '' : '!'}`);
+      },
+      { tag: '#' },
+    );
     t.clear();
     expect(visited).toEqual(['#x=1', '#y=2']);
     expect(seen).toEqual([
@@ -57,7 +62,9 @@ describe('InstrumentedTable', () => {
     t.set('k', 5);
     expect(t.get('k')).toBe(5);
     expect(t.get('k')).toBe(5);
-    expect(logs.records.map((r) => r.message)).toEqual(['sensor sensor threw in onTableGet; suppressed (logged once per sensor and event)']);
+    expect(logs.records.map((r) => r.message)).toEqual([
+      'sensor sensor threw in onTableGet; suppressed (logged once per sensor and event)',
+    ]);
     logs.restore();
   });
 });

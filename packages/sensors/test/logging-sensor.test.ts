@@ -62,7 +62,11 @@ describe('LoggingSensor', () => {
         throw new Error('bad format');
       },
     }).logMessageIn('a/0', 2);
-    expect(logs.records.map((r) => r.message)).toEqual(['[message_in] orders/1#9 {missing}', 'message out a/0 offset 1 (message_out)', 'message in a/0 offset 2']);
+    expect(logs.records.map((r) => r.message)).toEqual([
+      '[message_in] orders/1#9 {missing}',
+      'message out a/0 offset 1 (message_out)',
+      'message in a/0 offset 2',
+    ]);
   });
 
   it('formats nothing when the level hides the records', () => {
@@ -85,9 +89,15 @@ describe('LoggingSensor', () => {
   });
 
   it('rejects bad options', () => {
-    expect(() => new LoggingSensor({ level: 'loud' as never })).toThrow('invalid option `level` in new LoggingSensor(): expected one of "trace", "debug", "info", "warn", "error", got "loud"');
+    expect(() => new LoggingSensor({ level: 'loud' as never })).toThrow(
+      'invalid option `level` in new LoggingSensor(): expected one of "trace", "debug", "info", "warn", "error", got "loud"',
+    );
     expect(() => new LoggingSensor({ level: 'silent' as never })).toThrow(SensorConfigError);
-    expect(() => new LoggingSensor({ loggerName: '' })).toThrow('invalid option `loggerName` in new LoggingSensor(): expected a non-empty string, got ""');
-    expect(() => new LoggingSensor({ format: 3 as never })).toThrow('invalid option `format` in new LoggingSensor(): expected a string or a function, got 3');
+    expect(() => new LoggingSensor({ loggerName: '' })).toThrow(
+      'invalid option `loggerName` in new LoggingSensor(): expected a non-empty string, got ""',
+    );
+    expect(() => new LoggingSensor({ format: 3 as never })).toThrow(
+      'invalid option `format` in new LoggingSensor(): expected a string or a function, got 3',
+    );
   });
 });

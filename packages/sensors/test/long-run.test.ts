@@ -7,7 +7,11 @@ describe('a long run', () => {
     const clock = fakeClock(0);
     const options = { clock, maxAvgHistory: 50, maxCommitLatencyHistory: 20, maxSendLatencyHistory: 10, maxTopicPartitions: 64 };
     const m = new Monitor({ ...options, timeEventsEvery: 1 });
-    const hm = new HealthMonitor({ ...options, errorRateWindowMs: 10_000, memoryUsage: () => ({ rss: 1, heapUsed: 1, heapTotal: 2, heapLimit: 10, external: 0 }) });
+    const hm = new HealthMonitor({
+      ...options,
+      errorRateWindowMs: 10_000,
+      memoryUsage: () => ({ rss: 1, heapUsed: 1, heapTotal: 2, heapLimit: 10, external: 0 }),
+    });
     const custom = new CustomSensor('custom', { maxHistogramSamples: 256 });
     const d = new SensorDelegate(m, hm, custom);
 

@@ -236,10 +236,18 @@ describe('Monitor options and asDict', () => {
   });
 
   it('rejects bad options with a message naming the value', () => {
-    expect(() => new Monitor({ maxAvgHistory: 0 })).toThrow(new SensorConfigError('invalid option `maxAvgHistory` in new Monitor(): expected an integer >= 1, got 0'));
-    expect(() => new Monitor({ maxSendLatencyHistory: 2.5 })).toThrow('invalid option `maxSendLatencyHistory` in new Monitor(): expected an integer >= 1, got 2.5');
-    expect(() => new Monitor({ sampleIntervalMs: Number.NaN })).toThrow('invalid option `sampleIntervalMs` in new Monitor(): expected a finite number > 0, got NaN');
-    expect(() => new Monitor({ clock: {} as never })).toThrow('invalid option `clock` in new Monitor(): expected a Clock { now(): number } (got an object)');
+    expect(() => new Monitor({ maxAvgHistory: 0 })).toThrow(
+      new SensorConfigError('invalid option `maxAvgHistory` in new Monitor(): expected an integer >= 1, got 0'),
+    );
+    expect(() => new Monitor({ maxSendLatencyHistory: 2.5 })).toThrow(
+      'invalid option `maxSendLatencyHistory` in new Monitor(): expected an integer >= 1, got 2.5',
+    );
+    expect(() => new Monitor({ sampleIntervalMs: Number.NaN })).toThrow(
+      'invalid option `sampleIntervalMs` in new Monitor(): expected a finite number > 0, got NaN',
+    );
+    expect(() => new Monitor({ clock: {} as never })).toThrow(
+      'invalid option `clock` in new Monitor(): expected a Clock { now(): number } (got an object)',
+    );
   });
 
   it('reports every figure with snake_case keys', () => {

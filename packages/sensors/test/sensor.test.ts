@@ -19,7 +19,12 @@ describe('Sensor', () => {
   it('returns a performance.now() start time from commit, send, assignment and rebalance starts', () => {
     const s = new Sensor();
     const before = performance.now();
-    for (const t of [s.onCommitInitiated(null), s.onSendInitiated(null, 'orders', {}), s.onAssignmentStart(null), s.onRebalanceStart(null)]) {
+    for (const t of [
+      s.onCommitInitiated(null),
+      s.onSendInitiated(null, 'orders', {}),
+      s.onAssignmentStart(null),
+      s.onRebalanceStart(null),
+    ]) {
       expect(typeof t).toBe('number');
       expect(t as number).toBeGreaterThanOrEqual(before);
       expect(t as number).toBeLessThanOrEqual(performance.now());

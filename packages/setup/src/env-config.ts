@@ -103,7 +103,10 @@ function setNested(target: Record<string, unknown>, path: readonly string[], val
     const next = node[key];
     if (next === undefined) node = node[key] = {};
     else if (typeof next === 'object' && next !== null) node = next as Record<string, unknown>;
-    else throw new SetupConfigError(`${variable} sets a field of option "${path.slice(0, i + 1).join('.')}", which another variable sets to a value`);
+    else
+      throw new SetupConfigError(
+        `${variable} sets a field of option "${path.slice(0, i + 1).join('.')}", which another variable sets to a value`,
+      );
   }
   const last = path[path.length - 1]!;
   if (typeof node[last] === 'object') {
@@ -184,8 +187,6 @@ export function readEnvConfig(env: Env, factoryNames: readonly string[]): EnvCon
     environment:
       read(env, ENV_VARS.environment) ?? attributes.get('deployment.environment.name') ?? attributes.get('deployment.environment'),
     stopTimeoutMs,
-    plugins: factoryNames
-      .filter((name) => enabled.has(name))
-      .map((name) => ({ name, options: options.get(name)! as EnvPluginOptions })),
+    plugins: factoryNames.filter((name) => enabled.has(name)).map((name) => ({ name, options: options.get(name)! as EnvPluginOptions })),
   };
 }

@@ -83,4 +83,3 @@ export function fanOutSensors(sensors: readonly NamedSensor[], log: Logger): Sen
   const combined = new PluginSensors(Object.freeze([...sensors]), pluginOf, log);
   return { sensor: combined, failures: () => combined.failures() };
 }
-

@@ -1,6 +1,17 @@
 // setupFromEnv(): setup() configured by environment variables, so a container can turn backends on
 // and off and set their options without a code change. The user passes the factories installed.
-import { ENV_PACKAGE_KEYS, errorText, mergeOptions, opt, optionsShapeOf, readEnvOptions, validateOptions, type Logger, type Plugin, type Shape } from '@sightline/core';
+import {
+  ENV_PACKAGE_KEYS,
+  errorText,
+  mergeOptions,
+  opt,
+  optionsShapeOf,
+  readEnvOptions,
+  validateOptions,
+  type Logger,
+  type Plugin,
+  type Shape,
+} from '@sightline/core';
 import { ENV_PREFIX, ENV_VARS, envKey, readEnvConfig, type Env, type EnvPluginOptions } from './env-config.js';
 import { SetupConfigError } from './errors.js';
 import { setup, type Observability } from './setup.js';
@@ -47,10 +58,17 @@ export interface SetupFromEnvOptions<F extends Readonly<Record<string, PluginFac
  * factory) has them typed and checked by core's rule, and a misspelt variable is an error naming
  * it; any other factory gets them as read (`true`/`false`, numbers, text).
  */
-function envOptionsFor(name: string, factory: unknown, guessed: EnvPluginOptions, env: Env, packageKeys: readonly string[]): Record<string, unknown> {
+function envOptionsFor(
+  name: string,
+  factory: unknown,
+  guessed: EnvPluginOptions,
+  env: Env,
+  packageKeys: readonly string[],
+): Record<string, unknown> {
   const shape = optionsShapeOf(factory);
   if (shape === undefined) return { ...guessed };
-  return readEnvOptions(shape, { package: name, env, packageKeys, error: (message, details) => new SetupConfigError(message, details) }).options;
+  return readEnvOptions(shape, { package: name, env, packageKeys, error: (message, details) => new SetupConfigError(message, details) })
+    .options;
 }
 
 const SETUP_FROM_ENV_SHAPE: Shape = Object.freeze({
@@ -76,7 +94,10 @@ const SETUP_FROM_ENV_SHAPE: Shape = Object.freeze({
  * friends (see {@link ENV_VARS}) the service. A misspelt variable is a {@link SetupConfigError} naming it.
  */
 export function setupFromEnv<F extends Readonly<Record<string, PluginFactory>>>(options: SetupFromEnvOptions<F>): Observability {
-  validateOptions(SETUP_FROM_ENV_SHAPE, options, { source: 'setupFromEnv()', error: (message, details) => new SetupConfigError(message, details) });
+  validateOptions(SETUP_FROM_ENV_SHAPE, options, {
+    source: 'setupFromEnv()',
+    error: (message, details) => new SetupConfigError(message, details),
+  });
   const { env = process.env, factories } = options;
   const codeOptions: Readonly<Record<string, unknown>> = options.options ?? {};
   const config = readEnvConfig(env, Object.keys(factories));
@@ -92,7 +113,9 @@ export function setupFromEnv<F extends Readonly<Record<string, PluginFactory>>>(
   const packageKeys = [...ENV_PACKAGE_KEYS, ...Object.keys(factories).map(envKey)];
   const guessed = new Map(config.plugins.map((p) => [p.name, p.options]));
   // Every factory's variables are read, enabled or not: a misspelt one is an error either way.
-  const fromEnv = new Map(Object.entries(factories).map(([name, factory]) => [name, envOptionsFor(name, factory, guessed.get(name) ?? {}, env, packageKeys)]));
+  const fromEnv = new Map(
+    Object.entries(factories).map(([name, factory]) => [name, envOptionsFor(name, factory, guessed.get(name) ?? {}, env, packageKeys)]),
+  );
 
   const plugins: Plugin[] = [];
   for (const { name } of config.plugins) {

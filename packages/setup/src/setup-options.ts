@@ -124,9 +124,19 @@ export const SETUP_SHAPE: Shape = Object.freeze({
 });
 
 /** The lifecycle options, as setup() and setupFromEnv() both take them. */
-export type LifecycleOptions = Pick<SetupOptions, 'startTimeoutMs' | 'readiness' | 'signals' | 'shutdownDelayMs' | 'shutdownTimeoutMs' | 'beforeShutdown'>;
+export type LifecycleOptions = Pick<
+  SetupOptions,
+  'startTimeoutMs' | 'readiness' | 'signals' | 'shutdownDelayMs' | 'shutdownTimeoutMs' | 'beforeShutdown'
+>;
 
-export const LIFECYCLE_KEYS = Object.freeze(['startTimeoutMs', 'readiness', 'signals', 'shutdownDelayMs', 'shutdownTimeoutMs', 'beforeShutdown'] as const);
+export const LIFECYCLE_KEYS = Object.freeze([
+  'startTimeoutMs',
+  'readiness',
+  'signals',
+  'shutdownDelayMs',
+  'shutdownTimeoutMs',
+  'beforeShutdown',
+] as const);
 
 /** The lifecycle options given in `options`, and only those. */
 export function lifecycleOptionsOf(options: LifecycleOptions): LifecycleOptions {
@@ -134,7 +144,6 @@ export function lifecycleOptionsOf(options: LifecycleOptions): LifecycleOptions 
   for (const key of LIFECYCLE_KEYS) if (options[key] !== undefined) picked[key] = options[key];
   return picked as LifecycleOptions;
 }
-
 
 /** Checks everything once, so that start() and the hot paths need not. */
 export function validateSetupOptions(options: SetupOptions): void {

@@ -275,12 +275,17 @@ export function setup(options: SetupOptions): Observability {
         const cause = new Error(`start() did not settle within startTimeoutMs (${startTimeoutMs} ms)`);
         return rollBack(new PluginStartError(plugin.name, i + 1, plugins.length, cause));
       }
-      logger.warn(`plugin "${plugin.name}" did not finish starting within ${stopTimeoutMs} ms of stop(); stopping the plugins already started`, {
-        plugin: plugin.name,
-      });
+      logger.warn(
+        `plugin "${plugin.name}" did not finish starting within ${stopTimeoutMs} ms of stop(); stopping the plugins already started`,
+        {
+          plugin: plugin.name,
+        },
+      );
       i++;
       const skipped = plugins.slice(i).map((p) => `"${p.name}"`);
-      throw new SetupStateError(`stop() was called while starting "${plugin.name}"${skipped.length ? `; not started: ${skipped.join(', ')}` : ''}`);
+      throw new SetupStateError(
+        `stop() was called while starting "${plugin.name}"${skipped.length ? `; not started: ${skipped.join(', ')}` : ''}`,
+      );
     }
     logger.info(`started ${plugins.length} plugin(s) for ${info.service}`, { plugins: plugins.map((p) => p.name).join(',') });
     if (!manualReadiness && lifecycle.phase === 'starting') lifecycle.set('ready');
@@ -331,13 +336,17 @@ export function setup(options: SetupOptions): Observability {
           )
         : undefined,
       beacons.size > 0
-        ? (logger.info(`waiting for ${beacons.size} beacon(s) before stopping`, { beacons: JSON.stringify(beacons.describe()) }), beacons.drained())
+        ? (logger.info(`waiting for ${beacons.size} beacon(s) before stopping`, { beacons: JSON.stringify(beacons.describe()) }),
+          beacons.drained())
         : undefined,
     ]);
     if ((await within(work, shutdownTimeoutMs)) === 'timedOut') {
-      logger.warn(`beforeShutdown and beacons did not finish within shutdownTimeoutMs (${shutdownTimeoutMs} ms); stopping the plugins anyway`, {
-        beacons: beacons.size,
-      });
+      logger.warn(
+        `beforeShutdown and beacons did not finish within shutdownTimeoutMs (${shutdownTimeoutMs} ms); stopping the plugins anyway`,
+        {
+          beacons: beacons.size,
+        },
+      );
     }
   }
 

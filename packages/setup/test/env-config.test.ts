@@ -88,7 +88,13 @@ describe('readEnvConfig', () => {
     expect(readEnvConfig({ ...attrs, OTEL_SERVICE_NAME: 'from-otel' }, []).service).toBe('from-otel');
     expect(
       readEnvConfig(
-        { ...attrs, OTEL_SERVICE_NAME: 'from-otel', SIGHTLINE_SERVICE_NAME: 'orders', SIGHTLINE_SERVICE_VERSION: '1.0.0', SIGHTLINE_ENVIRONMENT: 'staging' },
+        {
+          ...attrs,
+          OTEL_SERVICE_NAME: 'from-otel',
+          SIGHTLINE_SERVICE_NAME: 'orders',
+          SIGHTLINE_SERVICE_VERSION: '1.0.0',
+          SIGHTLINE_ENVIRONMENT: 'staging',
+        },
         [],
       ),
     ).toMatchObject({ service: 'orders', version: '1.0.0', environment: 'staging' });
@@ -96,7 +102,9 @@ describe('readEnvConfig', () => {
 
   it('reads SIGHTLINE_STOP_TIMEOUT_MS and refuses a value that is not a positive number', () => {
     expect(readEnvConfig({ SIGHTLINE_STOP_TIMEOUT_MS: '1500' }, []).stopTimeoutMs).toBe(1500);
-    expect(() => readEnvConfig({ SIGHTLINE_STOP_TIMEOUT_MS: '5s' }, [])).toThrow('SIGHTLINE_STOP_TIMEOUT_MS must be a positive number of milliseconds, got "5s"');
+    expect(() => readEnvConfig({ SIGHTLINE_STOP_TIMEOUT_MS: '5s' }, [])).toThrow(
+      'SIGHTLINE_STOP_TIMEOUT_MS must be a positive number of milliseconds, got "5s"',
+    );
     expect(() => readEnvConfig({ SIGHTLINE_STOP_TIMEOUT_MS: '0' }, [])).toThrow(SetupConfigError);
   });
 

@@ -74,7 +74,9 @@ describe('setup() lifecycle', () => {
     closeServer();
     await tick();
     expect(journal).toEqual(['start:a', 'beforeShutdown']); // the beacon still holds it
-    expect(logs.records.some((r) => r.message === 'waiting for 1 beacon(s) before stopping' && r.fields?.['beacons'] === '[{"job":"export"}]')).toBe(true);
+    expect(
+      logs.records.some((r) => r.message === 'waiting for 1 beacon(s) before stopping' && r.fields?.['beacons'] === '[{"job":"export"}]'),
+    ).toBe(true);
     job.done();
     job.done(); // twice is harmless
     expect(await stopped).toEqual({ stopped: ['a'], failed: [], timedOut: [] });
@@ -142,7 +144,9 @@ describe('setup() lifecycle', () => {
 
   it('refuses bad lifecycle options, naming them', () => {
     const base = { service: 'orders', plugins: [] };
-    expect(() => setup({ ...base, readiness: 'later' as never })).toThrow(/option `readiness` in setup\(\): expected one of "start", "manual"/);
+    expect(() => setup({ ...base, readiness: 'later' as never })).toThrow(
+      /option `readiness` in setup\(\): expected one of "start", "manual"/,
+    );
     expect(() => setup({ ...base, signals: ['TERM'] as never })).toThrow(/signals\[0\]/);
     expect(() => setup({ ...base, signals: true as never })).toThrow(SetupConfigError);
     expect(() => setup({ ...base, shutdownDelayMs: -1 })).toThrow(/shutdownDelayMs/);

@@ -61,7 +61,10 @@ describe('fanOutSensors', () => {
     sensor.onRebalanceReturn('app', 50);
     sensor.onRebalanceEnd('app', 50);
     sensor.onTopicBufferFull('orders/2');
-    const both = (name: string, ...args: unknown[]) => [[`a.${name}`, ...args], [`b.${name}`, ...args]];
+    const both = (name: string, ...args: unknown[]) => [
+      [`a.${name}`, ...args],
+      [`b.${name}`, ...args],
+    ];
     expect(journal).toEqual([
       ...both('onMessageIn', 'orders/0', 1, 'm1'),
       ...both('onMessageOut', 'orders/0', 2, 'm2'),
@@ -90,7 +93,7 @@ describe('fanOutSensors', () => {
     ]);
   });
 
-  it("hands each sensor its own start time, and a sensor that returned none the first one, without reading the clock", () => {
+  it('hands each sensor its own start time, and a sensor that returned none the first one, without reading the clock', () => {
     const states: unknown[] = [];
     const completing = (start: number | undefined): Sensor => ({
       onCommitInitiated: () => start,
@@ -138,7 +141,13 @@ describe('fanOutSensors', () => {
       onRebalanceReturn: (app, state) => void seen.push(['return', app, state]),
       onRebalanceEnd: (app, state) => void seen.push(['end', app, state]),
     };
-    const { sensor } = fanOutSensors([{ plugin: 'other', sensor: { onMessageIn: () => undefined } }, { plugin: 'faust', sensor: faust }], log);
+    const { sensor } = fanOutSensors(
+      [
+        { plugin: 'other', sensor: { onMessageIn: () => undefined } },
+        { plugin: 'faust', sensor: faust },
+      ],
+      log,
+    );
     sensor.onTableContains('users', 'u1');
     const state = sensor.onRebalanceStart('app');
     sensor.onRebalanceReturn('app', state);

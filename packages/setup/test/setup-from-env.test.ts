@@ -56,7 +56,12 @@ describe('setupFromEnv', () => {
 
   it("gives each factory its variables under the code's options, field by field (code > environment)", () => {
     setupFromEnv({
-      env: { SIGHTLINE_SERVICE_NAME: 'orders', SIGHTLINE_HEALTH_PORT: '9464', SIGHTLINE_HEALTH_AUTH__TOKEN: 's3cret', SIGHTLINE_PLUGINS: 'health,prometheus' },
+      env: {
+        SIGHTLINE_SERVICE_NAME: 'orders',
+        SIGHTLINE_HEALTH_PORT: '9464',
+        SIGHTLINE_HEALTH_AUTH__TOKEN: 's3cret',
+        SIGHTLINE_PLUGINS: 'health,prometheus',
+      },
       factories: factories(),
       options: { health: { host: '0.0.0.0', port: 8080, auth: { realm: 'ops' } }, stats: { url: 'http://unused' } },
     });
@@ -84,7 +89,10 @@ describe('setupFromEnv', () => {
       environment: 'dev',
     });
     expect([obs.service, obs.version, obs.environment, obs.plugins]).toEqual(['orders-code', '1.0.0', 'dev', []]);
-    const fromEnv = setupFromEnv({ env: { OTEL_SERVICE_NAME: 'orders-env', SIGHTLINE_SERVICE_VERSION: '2.0.0', SIGHTLINE_PLUGINS: 'none' }, factories: factories() });
+    const fromEnv = setupFromEnv({
+      env: { OTEL_SERVICE_NAME: 'orders-env', SIGHTLINE_SERVICE_VERSION: '2.0.0', SIGHTLINE_PLUGINS: 'none' },
+      factories: factories(),
+    });
     expect([fromEnv.service, fromEnv.version]).toEqual(['orders-env', '2.0.0']);
   });
 
@@ -111,7 +119,9 @@ describe('setupFromEnv', () => {
 
   it('says how to name the service when nothing does', () => {
     expect(() => setupFromEnv({ env: {}, factories: factories() })).toThrow(
-      new SetupConfigError('setupFromEnv(): no service name: set SIGHTLINE_SERVICE_NAME (or OTEL_SERVICE_NAME) or pass { service: "orders" }'),
+      new SetupConfigError(
+        'setupFromEnv(): no service name: set SIGHTLINE_SERVICE_NAME (or OTEL_SERVICE_NAME) or pass { service: "orders" }',
+      ),
     );
   });
 
@@ -123,7 +133,10 @@ describe('setupFromEnv', () => {
     };
     let error: unknown;
     try {
-      setupFromEnv({ env: { SIGHTLINE_SERVICE_NAME: 'orders', SIGHTLINE_STATS_TOKEN: 'top-secret', SIGHTLINE_STATS_URL: 'http://x' }, factories: refusing });
+      setupFromEnv({
+        env: { SIGHTLINE_SERVICE_NAME: 'orders', SIGHTLINE_STATS_TOKEN: 'top-secret', SIGHTLINE_STATS_URL: 'http://x' },
+        factories: refusing,
+      });
     } catch (e) {
       error = e;
     }

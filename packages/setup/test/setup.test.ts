@@ -21,31 +21,54 @@ describe('setup', () => {
     const bad = (options: unknown) => () => setup(options as Parameters<typeof setup>[0]);
 
     it('refuses a missing or blank service name, naming the value', () => {
-      expect(bad({ plugins: [] })).toThrow(new SetupConfigError('missing option `service` in setup(): expected a non-empty string naming the service, e.g. "orders"'));
-      expect(bad({ service: '  ', plugins: [] })).toThrow('invalid option `service` in setup(): expected a non-empty string naming the service, e.g. "orders", got "  "');
-      expect(bad({ service: 'orders', plugins: [], servce: 'x' })).toThrow(new SetupConfigError('unknown option `servce` in setup(): did you mean `service`?'));
+      expect(bad({ plugins: [] })).toThrow(
+        new SetupConfigError('missing option `service` in setup(): expected a non-empty string naming the service, e.g. "orders"'),
+      );
+      expect(bad({ service: '  ', plugins: [] })).toThrow(
+        'invalid option `service` in setup(): expected a non-empty string naming the service, e.g. "orders", got "  "',
+      );
+      expect(bad({ service: 'orders', plugins: [], servce: 'x' })).toThrow(
+        new SetupConfigError('unknown option `servce` in setup(): did you mean `service`?'),
+      );
       expect(bad(undefined)).toThrow(SetupConfigError);
     });
 
     it('refuses duplicate plugin names, naming the name and both positions', () => {
       const journal: string[] = [];
-      expect(bad({ service: 'orders', plugins: [fakePlugin('prometheus', journal), fakePlugin('health', journal), fakePlugin('prometheus', journal)] })).toThrow(
-        new SetupConfigError('invalid option `plugins[2].name` in setup(): duplicate plugin name "prometheus", also at plugins[0]; each plugin may be given once'),
+      expect(
+        bad({
+          service: 'orders',
+          plugins: [fakePlugin('prometheus', journal), fakePlugin('health', journal), fakePlugin('prometheus', journal)],
+        }),
+      ).toThrow(
+        new SetupConfigError(
+          'invalid option `plugins[2].name` in setup(): duplicate plugin name "prometheus", also at plugins[0]; each plugin may be given once',
+        ),
       );
     });
 
     it('refuses plugins that are not plugins, and bad option values', () => {
-      expect(bad({ service: 'orders' })).toThrow('missing option `plugins` in setup(): expected an array of plugins, e.g. [prometheus(), health()]');
-      expect(bad({ service: 'orders', plugins: [null] })).toThrow('invalid option `plugins[0]` in setup(): expected a plugin object ({ name, hooks?, sensor?, ... }), got null');
-      expect(bad({ service: 'orders', plugins: [{ name: '' }] })).toThrow('invalid option `plugins[0].name` in setup(): expected a non-empty string, got ""');
-      expect(bad({ service: 'orders', plugins: [{ name: 'x', start: 'now' }] })).toThrow('invalid option `plugins[0].start` in setup(): expected a function, got "now"');
+      expect(bad({ service: 'orders' })).toThrow(
+        'missing option `plugins` in setup(): expected an array of plugins, e.g. [prometheus(), health()]',
+      );
+      expect(bad({ service: 'orders', plugins: [null] })).toThrow(
+        'invalid option `plugins[0]` in setup(): expected a plugin object ({ name, hooks?, sensor?, ... }), got null',
+      );
+      expect(bad({ service: 'orders', plugins: [{ name: '' }] })).toThrow(
+        'invalid option `plugins[0].name` in setup(): expected a non-empty string, got ""',
+      );
+      expect(bad({ service: 'orders', plugins: [{ name: 'x', start: 'now' }] })).toThrow(
+        'invalid option `plugins[0].start` in setup(): expected a function, got "now"',
+      );
       expect(bad({ service: 'orders', plugins: [{ name: 'x', metrics: { render: () => '' } }] })).toThrow(
         'invalid option `plugins[0].metrics` in setup(): expected a MetricsSource ({ contentType: string, render() }) (got an object)',
       );
       expect(bad({ service: 'orders', plugins: [{ name: 'x', healthChecks: check('db') }] })).toThrow(
         'invalid option `plugins[0].healthChecks` in setup(): expected an array of health checks, got an object',
       );
-      expect(bad({ service: 'orders', plugins: [], stopTimeoutMs: -1 })).toThrow('invalid option `stopTimeoutMs` in setup(): expected a finite number > 0, got -1');
+      expect(bad({ service: 'orders', plugins: [], stopTimeoutMs: -1 })).toThrow(
+        'invalid option `stopTimeoutMs` in setup(): expected a finite number > 0, got -1',
+      );
       expect(bad({ service: 'orders', plugins: [], version: 2 })).toThrow('invalid option `version` in setup(): expected a string, got 2');
     });
   });
@@ -55,7 +78,13 @@ describe('setup', () => {
     const obs = setup({
       service: 'orders',
       plugins: [
-        { name: 'a', hooks: { onRequest: (op, s) => void calls.push(`a.onRequest(${op},${s})`), onError: (op, t) => void calls.push(`a.onError(${op},${t})`) } },
+        {
+          name: 'a',
+          hooks: {
+            onRequest: (op, s) => void calls.push(`a.onRequest(${op},${s})`),
+            onError: (op, t) => void calls.push(`a.onError(${op},${t})`),
+          },
+        },
         { name: 'no-hooks' },
         {
           name: 'broken',
@@ -65,7 +94,13 @@ describe('setup', () => {
             },
           },
         },
-        { name: 'c', hooks: { onRequest: (op, s) => void calls.push(`c.onRequest(${op},${s})`), onWsConnect: (addr) => void calls.push(`c.onWsConnect(${addr})`) } },
+        {
+          name: 'c',
+          hooks: {
+            onRequest: (op, s) => void calls.push(`c.onRequest(${op},${s})`),
+            onWsConnect: (addr) => void calls.push(`c.onWsConnect(${addr})`),
+          },
+        },
       ],
     });
     obs.hooks.onRequest('order.create', 0.25);
@@ -85,7 +120,10 @@ describe('setup', () => {
     const obs = setup({
       service: 'orders',
       plugins: [
-        { name: 'monitor', sensor: { onMessageIn: (tp, o) => void seen.push(`monitor:${tp}@${o}`), asDict: () => ({ messagesIn: seen.length }) } },
+        {
+          name: 'monitor',
+          sensor: { onMessageIn: (tp, o) => void seen.push(`monitor:${tp}@${o}`), asDict: () => ({ messagesIn: seen.length }) },
+        },
         {
           name: 'flaky',
           sensor: {
@@ -125,7 +163,10 @@ describe('setup', () => {
     const db = check('db');
     const lag = check('lag');
     const mem = check('memory');
-    const obs = setup({ service: 'orders', plugins: [{ name: 'a', healthChecks: [db, lag] }, { name: 'b' }, { name: 'c', healthChecks: [mem] }] });
+    const obs = setup({
+      service: 'orders',
+      plugins: [{ name: 'a', healthChecks: [db, lag] }, { name: 'b' }, { name: 'c', healthChecks: [mem] }],
+    });
     expect(obs.healthChecks).toEqual([db, lag, mem]);
     expect(obs.plugins).toEqual(['a', 'b', 'c']);
   });
@@ -142,7 +183,10 @@ describe('setup', () => {
     expect(obs.environment).toBe('staging');
     await obs.start();
     expect(journal).toEqual(['start:a', 'start:b']);
-    for (const [plugin, ctx] of [['a', a.context], ['b', b.context]] as const) {
+    for (const [plugin, ctx] of [
+      ['a', a.context],
+      ['b', b.context],
+    ] as const) {
       const c = ctx as PluginContext;
       expect([c.service, c.version, c.environment]).toEqual(['orders', '1.2.0', 'staging']);
       expect(c.hooks).toBe(obs.hooks);
@@ -168,7 +212,12 @@ describe('setup', () => {
     const cause = new Error('listen EADDRINUSE 127.0.0.1:9464');
     const obs = setup({
       service: 'orders',
-      plugins: [fakePlugin('otel', journal), fakePlugin('prometheus', journal), fakePlugin('health', journal, { startError: cause }), fakePlugin('stats', journal)],
+      plugins: [
+        fakePlugin('otel', journal),
+        fakePlugin('prometheus', journal),
+        fakePlugin('health', journal, { startError: cause }),
+        fakePlugin('stats', journal),
+      ],
     });
     const error = await obs.start().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PluginStartError);
@@ -225,12 +274,17 @@ describe('setup', () => {
     await obs.start();
     expect(await obs.stop()).toEqual({ stopped: ['c', 'a'], failed: [], timedOut: ['hang'] });
     expect(journal).toEqual(['start:a', 'start:hang', 'start:c', 'stop:c', 'stop:hang', 'stop:a']);
-    expect(logs.records.filter((r) => r.level === 'warn').map((r) => r.message)).toEqual(['plugin "hang" did not stop within 20 ms; abandoned']);
+    expect(logs.records.filter((r) => r.level === 'warn').map((r) => r.message)).toEqual([
+      'plugin "hang" did not stop within 20 ms; abandoned',
+    ]);
   });
 
   it('logs a stop that fails and stops the others; stop() itself never rejects', async () => {
     const journal: string[] = [];
-    const obs = setup({ service: 'orders', plugins: [fakePlugin('a', journal), fakePlugin('b', journal, { stopError: new Error('close failed') })] });
+    const obs = setup({
+      service: 'orders',
+      plugins: [fakePlugin('a', journal), fakePlugin('b', journal, { stopError: new Error('close failed') })],
+    });
     await obs.start();
     expect(await obs.stop()).toEqual({ stopped: ['a'], failed: ['b'], timedOut: [] });
     expect(logs.records.filter((r) => r.level === 'warn').map((r) => [r.message, r.fields?.['error']])).toEqual([
@@ -247,7 +301,9 @@ describe('setup', () => {
     await obs.start();
     expect(journal).toEqual(['start:a']);
     await obs.stop();
-    await expect(obs.start()).rejects.toThrow(new SetupStateError('start() after stop(): a stopped setup cannot start again; create a new one'));
+    await expect(obs.start()).rejects.toThrow(
+      new SetupStateError('start() after stop(): a stopped setup cannot start again; create a new one'),
+    );
     expect(journal).toEqual(['start:a', 'stop:a']);
   });
 
@@ -392,8 +448,19 @@ describe('setup', () => {
     const a = faust('a');
     const b = faust('b');
     // A sensor timing with a number, as Sightline's own do: it gets its own start time back.
-    const timing = { commits: [] as unknown[], onCommitInitiated: () => 5, onCommitCompleted: (_c: unknown, state: unknown) => void timing.commits.push(state) };
-    const { sensor } = setup({ service: 'orders', plugins: [{ name: 'a', sensor: a }, { name: 't', sensor: timing }, { name: 'b', sensor: b }] });
+    const timing = {
+      commits: [] as unknown[],
+      onCommitInitiated: () => 5,
+      onCommitCompleted: (_c: unknown, state: unknown) => void timing.commits.push(state),
+    };
+    const { sensor } = setup({
+      service: 'orders',
+      plugins: [
+        { name: 'a', sensor: a },
+        { name: 't', sensor: timing },
+        { name: 'b', sensor: b },
+      ],
+    });
     sensor.onCommitCompleted(null, sensor.onCommitInitiated(null));
     sensor.onSendError(null, new Error('down'), sensor.onSendInitiated(null, 'orders', {}));
     expect(got).toEqual([

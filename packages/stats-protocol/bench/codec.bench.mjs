@@ -14,7 +14,7 @@ for (let i = 0; i < 100; i++) {
   const name = `app.metric.n${i}`;
   if (i % 4 === 0) metrics.push({ type: 'counter', name, value: i * 3, tags: { route: `/r${i % 5}` } });
   else if (i % 4 === 1) metrics.push({ type: 'gauge', name, value: i / 7 });
-  else if (i % 4 === 2) metrics.push({ type: 'timer', name, values: Array.from({ length: 10 }, (_, k) => (i * k) % 250 + 0.5) });
+  else if (i % 4 === 2) metrics.push({ type: 'timer', name, values: Array.from({ length: 10 }, (_, k) => ((i * k) % 250) + 0.5) });
   else metrics.push({ type: 'set', name, values: ['u1', 'u2', `u${i}`] });
 }
 const body = encodeBatch(metrics);

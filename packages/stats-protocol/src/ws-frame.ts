@@ -17,7 +17,13 @@ export interface WsFrame {
 
 /** A frame as received: timestamp and signature left undefined when absent or not strings. */
 export type WsFrameParseResult =
-  | { readonly ok: true; readonly id: number; readonly timestamp: string | undefined; readonly signature: string | undefined; readonly body: string }
+  | {
+      readonly ok: true;
+      readonly id: number;
+      readonly timestamp: string | undefined;
+      readonly signature: string | undefined;
+      readonly body: string;
+    }
   /** `id` is set when the frame carried a usable one, so the refusal can still be acked. */
   | { readonly ok: false; readonly id: number | null; readonly error: string };
 

@@ -47,13 +47,26 @@ const tagsArb = fc.dictionary(
 const numberArb = fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n));
 // `tags` is sometimes absent (never `tags: undefined`): that is what a parsed metric looks like.
 const metricArb: fc.Arbitrary<BatchMetric> = fc.oneof(
-  fc.record({ type: fc.constantFrom('counter' as const, 'gauge' as const), name: nameArb, value: numberArb, tags: tagsArb }, { requiredKeys: ['type', 'name', 'value'] }),
   fc.record(
-    { type: fc.constantFrom('timer' as const, 'histogram' as const), name: nameArb, values: fc.array(numberArb, { minLength: 1, maxLength: 20 }), tags: tagsArb },
+    { type: fc.constantFrom('counter' as const, 'gauge' as const), name: nameArb, value: numberArb, tags: tagsArb },
+    { requiredKeys: ['type', 'name', 'value'] },
+  ),
+  fc.record(
+    {
+      type: fc.constantFrom('timer' as const, 'histogram' as const),
+      name: nameArb,
+      values: fc.array(numberArb, { minLength: 1, maxLength: 20 }),
+      tags: tagsArb,
+    },
     { requiredKeys: ['type', 'name', 'values'] },
   ),
   fc.record(
-    { type: fc.constant('set' as const), name: nameArb, values: fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 20 }), tags: tagsArb },
+    {
+      type: fc.constant('set' as const),
+      name: nameArb,
+      values: fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 20 }),
+      tags: tagsArb,
+    },
     { requiredKeys: ['type', 'name', 'values'] },
   ),
 );
@@ -85,7 +98,12 @@ describe('the batch id', () => {
   it('is written after "v" and read back by parseBatch', () => {
     const body = encodeBatch([{ type: 'counter', name: 'a', value: 1 }], 'batch-0001');
     expect(body).toBe('{"v":1,"id":"batch-0001","metrics":[{"type":"counter","name":"a","value":1}]}');
-    expect(parseBatch(body)).toEqual({ ok: true, id: 'batch-0001', metrics: [{ index: 0, metric: { type: 'counter', name: 'a', value: 1 } }], errors: [] });
+    expect(parseBatch(body)).toEqual({
+      ok: true,
+      id: 'batch-0001',
+      metrics: [{ index: 0, metric: { type: 'counter', name: 'a', value: 1 } }],
+      errors: [],
+    });
   });
 
   it('refuses an id that is not 8 to 64 URL-safe characters', () => {

@@ -1,4 +1,11 @@
-import { checkStatsdSafeTags, isValidMetricName, MAX_METRIC_NAME_LENGTH, METRIC_NAME_PATTERN, parseMetric, parseTags } from '../src/index.js';
+import {
+  checkStatsdSafeTags,
+  isValidMetricName,
+  MAX_METRIC_NAME_LENGTH,
+  METRIC_NAME_PATTERN,
+  parseMetric,
+  parseTags,
+} from '../src/index.js';
 
 describe('metric names', () => {
   it.each(['a', '_', 'orders.created', 'A-b_c.9', 'x'.repeat(MAX_METRIC_NAME_LENGTH)])('accepts %s', (name) => {

@@ -41,7 +41,11 @@ describe('parseBatch', () => {
     const result = parseBatch(
       JSON.stringify({
         v: 1,
-        metrics: [{ type: 'counter', name: 'ok.one', value: 1 }, { type: 'counter', name: '1bad', value: 1 }, { type: 'gauge', name: 'ok.two', value: 2 }],
+        metrics: [
+          { type: 'counter', name: 'ok.one', value: 1 },
+          { type: 'counter', name: '1bad', value: 1 },
+          { type: 'gauge', name: 'ok.two', value: 2 },
+        ],
       }),
     );
     expect(result).toEqual({
@@ -61,7 +65,10 @@ describe('parseMetric', () => {
     [[1], 'metric must be an object, got [1]'],
     [{ type: 'meter', name: 'a', value: 1 }, 'unknown type "meter": expected one of counter, gauge, timer, histogram, set'],
     [{ name: 'a', value: 1 }, 'unknown type undefined: expected one of counter, gauge, timer, histogram, set'],
-    [{ type: 'counter', name: 'a b', value: 1 }, 'invalid name "a b": expected a string of at most 200 characters matching /^[A-Za-z_][A-Za-z0-9_.-]*$/'],
+    [
+      { type: 'counter', name: 'a b', value: 1 },
+      'invalid name "a b": expected a string of at most 200 characters matching /^[A-Za-z_][A-Za-z0-9_.-]*$/',
+    ],
     [{ type: 'counter', name: 'a', value: '1' }, 'counter "a": "value" must be a finite number, got "1"'],
     [{ type: 'gauge', name: 'a' }, 'gauge "a": "value" must be a finite number, got undefined'],
     [{ type: 'timer', name: 'a', values: [] }, 'timer "a": "values" must be a non-empty array of finite numbers, got []'],

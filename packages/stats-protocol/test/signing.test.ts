@@ -4,8 +4,21 @@ import { signBatch, verifySignature, type VerifySignatureInput } from '../src/in
 
 const NOW = 1_700_000_000_000;
 
-const verify = (secrets: readonly string[], timestamp: string | undefined, body: string | Uint8Array, signature: string | undefined, maxSkewMs?: number) => {
-  const input: VerifySignatureInput = { secrets, timestamp, body, signature, nowMs: NOW, ...(maxSkewMs === undefined ? {} : { maxSkewMs }) };
+const verify = (
+  secrets: readonly string[],
+  timestamp: string | undefined,
+  body: string | Uint8Array,
+  signature: string | undefined,
+  maxSkewMs?: number,
+) => {
+  const input: VerifySignatureInput = {
+    secrets,
+    timestamp,
+    body,
+    signature,
+    nowMs: NOW,
+    ...(maxSkewMs === undefined ? {} : { maxSkewMs }),
+  };
   return verifySignature(input);
 };
 
@@ -18,13 +31,18 @@ describe('HMAC batch signing: sign -> verify', () => {
 
   it('round trip: what is signed verifies, with any of several secrets (rotation)', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }), fc.uint8Array({ maxLength: 512 }), fc.integer({ min: -300_000, max: 300_000 }), (secret, body, skew) => {
-        const ts = String(NOW + skew);
-        const sig = signBatch(secret, ts, body);
-        expect(verify([secret], ts, body, sig)).toBe('ok');
-        expect(verify(['old-secret', secret], ts, body, sig)).toBe('ok');
-        expect(verify([secret, 'new-secret'], ts, body, sig)).toBe('ok');
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }),
+        fc.uint8Array({ maxLength: 512 }),
+        fc.integer({ min: -300_000, max: 300_000 }),
+        (secret, body, skew) => {
+          const ts = String(NOW + skew);
+          const sig = signBatch(secret, ts, body);
+          expect(verify([secret], ts, body, sig)).toBe('ok');
+          expect(verify(['old-secret', secret], ts, body, sig)).toBe('ok');
+          expect(verify([secret, 'new-secret'], ts, body, sig)).toBe('ok');
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -57,9 +57,13 @@ describe('verifySignature', () => {
   it('defaults to the clock and a 5-minute window', () => {
     expect(DEFAULT_MAX_SKEW_MS).toBe(300_000);
     const fresh = String(Date.now());
-    expect(verifySignature({ secrets: ['s3cret'], body: base.body, timestamp: fresh, signature: sign('s3cret', fresh, base.body) })).toBe('ok');
+    expect(verifySignature({ secrets: ['s3cret'], body: base.body, timestamp: fresh, signature: sign('s3cret', fresh, base.body) })).toBe(
+      'ok',
+    );
     const old = String(Date.now() - 301_000);
-    expect(verifySignature({ secrets: ['s3cret'], body: base.body, timestamp: old, signature: sign('s3cret', old, base.body) })).toBe('stale');
+    expect(verifySignature({ secrets: ['s3cret'], body: base.body, timestamp: old, signature: sign('s3cret', old, base.body) })).toBe(
+      'stale',
+    );
   });
 
   it('checks the signature before freshness: a forged old batch is a mismatch, not stale', () => {

@@ -17,13 +17,27 @@ describe('WebSocket frames', () => {
 
   it('names what is wrong, keeping the id when there is one to ack', () => {
     expect(parseWsFrame('{')).toEqual({ ok: false, id: null, error: expect.stringMatching(/^invalid frame JSON: /) });
-    expect(parseWsFrame('[1]')).toEqual({ ok: false, id: null, error: 'frame must be a JSON object {id, timestamp, signature, body}, got [1]' });
+    expect(parseWsFrame('[1]')).toEqual({
+      ok: false,
+      id: null,
+      error: 'frame must be a JSON object {id, timestamp, signature, body}, got [1]',
+    });
     expect(parseWsFrame('{"id":"1","body":""}')).toEqual({ ok: false, id: null, error: 'frame "id" must be an integer, got "1"' });
     expect(parseWsFrame('{"id":1.5,"body":""}')).toEqual({ ok: false, id: null, error: 'frame "id" must be an integer, got 1.5' });
-    expect(parseWsFrame('{"id":7,"body":{"v":1}}')).toEqual({ ok: false, id: 7, error: 'frame "body" must be the batch JSON as a string, got an object' });
+    expect(parseWsFrame('{"id":7,"body":{"v":1}}')).toEqual({
+      ok: false,
+      id: 7,
+      error: 'frame "body" must be the batch JSON as a string, got an object',
+    });
   });
 
   it('leaves a timestamp or signature that is not a string undefined, for verification to refuse', () => {
-    expect(parseWsFrame('{"id":3,"timestamp":17,"body":"{}"}')).toEqual({ ok: true, id: 3, timestamp: undefined, signature: undefined, body: '{}' });
+    expect(parseWsFrame('{"id":3,"timestamp":17,"body":"{}"}')).toEqual({
+      ok: true,
+      id: 3,
+      timestamp: undefined,
+      signature: undefined,
+      body: '{}',
+    });
   });
 });

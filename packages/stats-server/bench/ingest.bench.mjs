@@ -11,7 +11,9 @@ import { createStatsServer } from '../dist/index.js';
 // The anchor parses with the server's own StatsD parser (internal, so loaded from its source):
 // both sides pay the same parse, the comparison is the aggregation and the exposition.
 const parserSource = readFileSync(new URL('../src/statsd/parse-line.ts', import.meta.url), 'utf8');
-const parserJs = ts.transpileModule(parserSource, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+const parserJs = ts.transpileModule(parserSource, {
+  compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
+}).outputText;
 const { parseStatsdLine } = await import(`data:text/javascript;base64,${Buffer.from(parserJs).toString('base64')}`);
 
 const LINES = 1_000_000;
@@ -59,7 +61,11 @@ function anchor() {
         const name = s.name.replace(/[^A-Za-z0-9_]/g, '_');
         if (s.type === 'counter') {
           let c = counters.get(name);
-          if (!c) counters.set(name, (c = new client.Counter({ name: `${name}_total`, help: name, labelNames: ['route'], registers: [registry] })));
+          if (!c)
+            counters.set(
+              name,
+              (c = new client.Counter({ name: `${name}_total`, help: name, labelNames: ['route'], registers: [registry] })),
+            );
           c.inc(s.tags ?? {}, s.value / s.sampleRate);
         } else {
           let h = histograms.get(name);
@@ -77,7 +83,7 @@ for (let r = 0; r < ROUNDS; r++) {
   best.anchor = Math.min(best.anchor, anchor());
   best.ours = Math.min(best.ours, ours());
 }
-const rate = (ms) => `${((LINES / ms) * 1000 / 1e6).toFixed(2)}M lines/s`;
+const rate = (ms) => `${(((LINES / ms) * 1000) / 1e6).toFixed(2)}M lines/s`;
 console.log(`StatsD ingest, ${LINES.toLocaleString('en')} lines over ${NAMES} names, ${PACKET_LINES} lines per packet, best of ${ROUNDS}:`);
 console.log(`  stats-server (parse + aggregate)        ${best.ours.toFixed(0).padStart(6)} ms  ${rate(best.ours)}`);
 console.log(`  same parser + prom-client live metrics  ${best.anchor.toFixed(0).padStart(6)} ms  ${rate(best.anchor)}`);
@@ -131,11 +137,15 @@ const post = (body) =>
   new Promise((resolve, reject) => {
     const ts = String(Date.now());
     const sig = signBatch('bench', ts, body);
-    const req = request(`${url}${BATCH_PATH}`, { method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body), [TIMESTAMP_HEADER]: ts, [SIGNATURE_HEADER]: sig } }, (res) => {
-      if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
-      res.resume();
-      res.on('end', resolve);
-    });
+    const req = request(
+      `${url}${BATCH_PATH}`,
+      { method: 'POST', agent, headers: { 'content-length': Buffer.byteLength(body), [TIMESTAMP_HEADER]: ts, [SIGNATURE_HEADER]: sig } },
+      (res) => {
+        if (res.statusCode !== 200) reject(new Error(`status ${res.statusCode}`));
+        res.resume();
+        res.on('end', resolve);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -146,4 +156,4 @@ agent.destroy();
 await server.close();
 const bytes = Buffer.byteLength(bodyOf(metricLists[0]));
 console.log(`HTTP ingest, ${BATCHES} signed batches of ${PER_BATCH} metrics (${(bytes / 1024).toFixed(1)} KiB each), 8 connections:`);
-console.log(`  ${((BATCHES / ms) * 1000).toFixed(0)} batches/s, ${(((BATCHES * PER_BATCH) / ms) * 1000 / 1e6).toFixed(2)}M metrics/s`);
+console.log(`  ${((BATCHES / ms) * 1000).toFixed(0)} batches/s, ${((((BATCHES * PER_BATCH) / ms) * 1000) / 1e6).toFixed(2)}M metrics/s`);

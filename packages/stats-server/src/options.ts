@@ -125,7 +125,9 @@ export const DEFAULTS = Object.freeze({
 });
 
 const increasing = (v: readonly number[]): string | undefined =>
-  v.length > 0 && v.every((b, i) => i === 0 || b > v[i - 1]!) ? undefined : 'expected a non-empty array of finite, strictly increasing numbers';
+  v.length > 0 && v.every((b, i) => i === 0 || b > v[i - 1]!)
+    ? undefined
+    : 'expected a non-empty array of finite, strictly increasing numbers';
 const bucketList = opt.array(opt.number(), { check: increasing });
 const portField = opt.integer({ min: 0, max: 65_535 });
 const hostField = opt.string({ nonEmpty: true, expected: 'a host name or IP address such as "127.0.0.1"' });
@@ -137,10 +139,13 @@ const secretField = opt.string({ nonEmpty: true, secret: true });
 export const STATS_SERVER_SHAPE: Shape = Object.freeze({
   host: hostField,
   port: portField,
-  secrets: opt.oneOf([secretField, opt.array(secretField, { check: (v: readonly string[]) => (v.length > 0 ? undefined : 'expected at least one secret') })], {
-    required: true,
-    secret: true,
-  }),
+  secrets: opt.oneOf(
+    [secretField, opt.array(secretField, { check: (v: readonly string[]) => (v.length > 0 ? undefined : 'expected at least one secret') })],
+    {
+      required: true,
+      secret: true,
+    },
+  ),
   statsd: opt.object({ host: hostField, udpPort: portField, tcpPort: portField }),
   maxBodyBytes: positiveInt,
   maxSkewMs: positiveInt,
@@ -151,7 +156,8 @@ export const STATS_SERVER_SHAPE: Shape = Object.freeze({
   requestTimeoutMs: positiveInt,
   exposeMetrics: opt.boolean(),
   metricPrefix: opt.string({
-    check: (v: string) => (METRIC_PREFIX_PATTERN.test(v) ? undefined : 'expected "" or the start of a Prometheus name such as "stats_" ([A-Za-z_][A-Za-z0-9_]*)'),
+    check: (v: string) =>
+      METRIC_PREFIX_PATTERN.test(v) ? undefined : 'expected "" or the start of a Prometheus name such as "stats_" ([A-Za-z_][A-Za-z0-9_]*)',
   }),
   maxMemoryBytes: positiveInt,
   maxConnections: positiveInt,
@@ -165,7 +171,10 @@ export const STATS_SERVER_SHAPE: Shape = Object.freeze({
 export function resolveOptions(options: StatsServerOptions, source = 'createStatsServer()'): ResolvedOptions {
   validateOptions(STATS_SERVER_SHAPE, options, { source, error: (message, details) => new StatsServerConfigError(message, details) });
   if (options === undefined) {
-    throw new StatsServerConfigError(`missing option \`secrets\` in ${source}: expected an options object with at least { secrets }`, { option: 'secrets', source });
+    throw new StatsServerConfigError(`missing option \`secrets\` in ${source}: expected an options object with at least { secrets }`, {
+      option: 'secrets',
+      source,
+    });
   }
   const host = options.host ?? DEFAULTS.host;
   const statsd = options.statsd ?? {};

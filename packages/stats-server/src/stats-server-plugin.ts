@@ -28,7 +28,12 @@ function statsServerPlugin(optionsOrServer: StatsServerOptions | StatsServer): S
 }
 
 function isServer(value: StatsServerOptions | StatsServer): value is StatsServer {
-  return typeof value === 'object' && value !== null && typeof (value as StatsServer).listen === 'function' && typeof (value as StatsServer).snapshot === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as StatsServer).listen === 'function' &&
+    typeof (value as StatsServer).snapshot === 'function'
+  );
 }
 
 /**

@@ -149,7 +149,10 @@ class StatsServerImpl implements StatsServer {
   }
 
   snapshot(): StatsSnapshot {
-    return { ...this.store.snapshot(), server: { ...copyCounters(this.counters), series: this.store.seriesCount, memoryBytes: this.budget.used } };
+    return {
+      ...this.store.snapshot(),
+      server: { ...copyCounters(this.counters), series: this.store.seriesCount, memoryBytes: this.budget.used },
+    };
   }
 
   ingestStatsd(text: string): void {
@@ -190,11 +193,18 @@ class StatsServerImpl implements StatsServer {
       const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
       if (timedOut) this.counters.requestsTimedOut++;
       if (socket.writable) {
-        socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        socket.end(
+          timedOut
+            ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'
+            : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+        );
       } else socket.destroy();
     });
     const udp = o.udpPort === undefined ? undefined : new UdpListener(o.statsdHost, o.udpPort, this.statsd);
-    const tcp = o.tcpPort === undefined ? undefined : new TcpListener(o.statsdHost, o.tcpPort, this.statsd, o.maxTcpLineLength, o.maxConnections, this.counters);
+    const tcp =
+      o.tcpPort === undefined
+        ? undefined
+        : new TcpListener(o.statsdHost, o.tcpPort, this.statsd, o.maxTcpLineLength, o.maxConnections, this.counters);
 
     const closeAll = async () => {
       await Promise.all([

@@ -39,11 +39,14 @@ describe('1. names that are Object.prototype keys are ordinary data', () => {
     await waitFor(() => server!.snapshot().server.statsdLines === PROTO_NAMES.length);
     const res = await postBatch(
       address.url,
-      { v: 1, metrics: PROTO_NAMES.flatMap((name) => [
-        { type: 'set', name: `s.${name}`, values: [name] },
-        { type: 'histogram', name: `h.${name}`, values: [1], tags: { [name]: name } },
-        { type: 'counter', name: `c.${name}`, value: 2 },
-      ]) },
+      {
+        v: 1,
+        metrics: PROTO_NAMES.flatMap((name) => [
+          { type: 'set', name: `s.${name}`, values: [name] },
+          { type: 'histogram', name: `h.${name}`, values: [1], tags: { [name]: name } },
+          { type: 'counter', name: `c.${name}`, value: 2 },
+        ]),
+      },
       { secret: SECRET },
     );
     expect(res.json).toEqual({ accepted: PROTO_NAMES.length * 3, rejected: 0, errors: [] });
@@ -129,7 +132,9 @@ describe('3. memory is bounded in bytes', () => {
   it('a store that fills its share of the budget still takes batches updating the series it holds', async () => {
     const budget = 1024 * 1024;
     const address = await start({ maxMemoryBytes: budget, maxSeries: 1_000_000 });
-    expect((await postBatch(address.url, { v: 1, metrics: [{ type: 'counter', name: 'kept', value: 1 }] }, { secret: SECRET })).status).toBe(200);
+    expect(
+      (await postBatch(address.url, { v: 1, metrics: [{ type: 'counter', name: 'kept', value: 1 }] }, { secret: SECRET })).status,
+    ).toBe(200);
     for (let i = 0; server!.snapshot().server.rejected.memory_budget === 0; i++) {
       server!.ingestStatsd(Array.from({ length: 100 }, (_, j) => `fill:1|c|#id:${i * 100 + j}${'x'.repeat(500)}`).join('\n'));
     }
@@ -141,10 +146,15 @@ describe('3. memory is bounded in bytes', () => {
 });
 
 describe('4. received metrics live in their own namespace', () => {
-  it('a UDP line cannot merge into the application\'s http_requests_total', async () => {
+  it("a UDP line cannot merge into the application's http_requests_total", async () => {
     const address = await start();
     const registry = new Registry();
-    const own = new Counter({ name: 'http_requests_total', help: 'app requests', labelNames: ['endpoint', 'method', 'status'], registers: [registry] });
+    const own = new Counter({
+      name: 'http_requests_total',
+      help: 'app requests',
+      labelNames: ['endpoint', 'method', 'status'],
+      registers: [registry],
+    });
     own.inc({ endpoint: '/orders/:id', method: 'GET', status: '200' }, 10);
     await sendUdp(address.statsdUdpPort!, 'http_requests:100000|c|#endpoint:/orders/:id,method:GET,status:500');
     await waitFor(() => server!.snapshot().server.statsdLines === 1);
@@ -173,10 +183,16 @@ describe('5. every input class gives a valid exposition, what is dropped counted
     server = createStatsServer({ port: 0, secrets: SECRET });
     server.ingestStatsd(
       [
-        'x:1|h', 'x_sum:1|g', 'x_count:1|s', 'x_bucket:1|c', // clash with histogram x
-        't:1|ms', 't_seconds_bucket:1|g', // clash with timer t
-        'y:1|c', 'y:1|g', // counter and gauge y
-        'down:-3|c', 'neg:-5|ms', // negative counter, negative timer
+        'x:1|h',
+        'x_sum:1|g',
+        'x_count:1|s',
+        'x_bucket:1|c', // clash with histogram x
+        't:1|ms',
+        't_seconds_bucket:1|g', // clash with timer t
+        'y:1|c',
+        'y:1|g', // counter and gauge y
+        'down:-3|c',
+        'neg:-5|ms', // negative counter, negative timer
         'nan:1|c|@5e-324', // infinite increment
         'ok:1|c',
       ].join('\n'),
@@ -255,7 +271,10 @@ describe('6. nothing is buffered before the headers are checked; connections and
     // Once they are gone, the server takes connections again (its count drops as it sees them close).
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i++) {
-      status = await postBatch(address.url, { v: 1, metrics: [] }, { secret: SECRET }).then((r) => r.status, () => 0);
+      status = await postBatch(address.url, { v: 1, metrics: [] }, { secret: SECRET }).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status !== 200) await new Promise((r) => setTimeout(r, 20));
     }
     expect(status).toBe(200);

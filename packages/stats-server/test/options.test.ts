@@ -40,24 +40,42 @@ describe('resolveOptions', () => {
 
   it.each<[Partial<StatsServerOptions> | null, string]>([
     [null, 'invalid options in createStatsServer(): expected an object, got null'],
-    [{ secrets: undefined as unknown as string }, 'missing option `secrets` in createStatsServer(): expected a non-empty string or an array of non-empty string items'],
+    [
+      { secrets: undefined as unknown as string },
+      'missing option `secrets` in createStatsServer(): expected a non-empty string or an array of non-empty string items',
+    ],
     [{ secrets: [] }, 'invalid option `secrets` in createStatsServer(): expected at least one secret (got [])'],
     [{ secrets: ['ok', ''] }, 'invalid option `secrets[1]` in createStatsServer(): expected a non-empty string'],
     [{ port: 70_000 }, 'invalid option `port` in createStatsServer(): expected an integer from 0 to 65535, got 70000'],
     [{ port: 1.5 }, 'invalid option `port` in createStatsServer(): expected an integer from 0 to 65535, got 1.5'],
     [{ host: '' }, 'invalid option `host` in createStatsServer(): expected a host name or IP address such as "127.0.0.1", got ""'],
     [{ statsd: { udpPort: -1 } }, 'invalid option `statsd.udpPort` in createStatsServer(): expected an integer from 0 to 65535, got -1'],
-    [{ statsd: { tcpPort: 65_536 } }, 'invalid option `statsd.tcpPort` in createStatsServer(): expected an integer from 0 to 65535, got 65536'],
+    [
+      { statsd: { tcpPort: 65_536 } },
+      'invalid option `statsd.tcpPort` in createStatsServer(): expected an integer from 0 to 65535, got 65536',
+    ],
     [{ statsd: { udp: 1 } as never }, 'unknown option `statsd.udp` in createStatsServer(): expected one of host, udpPort, tcpPort'],
     [{ statsd: { udpPrt: 1 } as never }, 'unknown option `statsd.udpPrt` in createStatsServer(): did you mean `statsd.udpPort`?'],
     [{ secret: 'x' } as never, 'unknown option `secret` in createStatsServer(): did you mean `secrets`?'],
     [{ maxBodyBytes: 0 }, 'invalid option `maxBodyBytes` in createStatsServer(): expected an integer >= 1, got 0'],
     [{ maxSkewMs: -5 }, 'invalid option `maxSkewMs` in createStatsServer(): expected an integer >= 1, got -5'],
     [{ maxSeries: Number.NaN }, 'invalid option `maxSeries` in createStatsServer(): expected an integer >= 1, got NaN'],
-    [{ buckets: [2, 1] }, 'invalid option `buckets` in createStatsServer(): expected a non-empty array of finite, strictly increasing numbers (got [2,1])'],
-    [{ buckets: { timer: [] } }, 'invalid option `buckets.timer` in createStatsServer(): expected a non-empty array of finite, strictly increasing numbers (got [])'],
-    [{ exposeMetrics: 'yes' as unknown as boolean }, 'invalid option `exposeMetrics` in createStatsServer(): expected true or false, got "yes"'],
-    [{ metricPrefix: 'a.b' }, 'invalid option `metricPrefix` in createStatsServer(): expected "" or the start of a Prometheus name such as "stats_" ([A-Za-z_][A-Za-z0-9_]*) (got "a.b")'],
+    [
+      { buckets: [2, 1] },
+      'invalid option `buckets` in createStatsServer(): expected a non-empty array of finite, strictly increasing numbers (got [2,1])',
+    ],
+    [
+      { buckets: { timer: [] } },
+      'invalid option `buckets.timer` in createStatsServer(): expected a non-empty array of finite, strictly increasing numbers (got [])',
+    ],
+    [
+      { exposeMetrics: 'yes' as unknown as boolean },
+      'invalid option `exposeMetrics` in createStatsServer(): expected true or false, got "yes"',
+    ],
+    [
+      { metricPrefix: 'a.b' },
+      'invalid option `metricPrefix` in createStatsServer(): expected "" or the start of a Prometheus name such as "stats_" ([A-Za-z_][A-Za-z0-9_]*) (got "a.b")',
+    ],
     [{ maxMemoryBytes: 0 }, 'invalid option `maxMemoryBytes` in createStatsServer(): expected an integer >= 1, got 0'],
     [{ maxConnections: -1 }, 'invalid option `maxConnections` in createStatsServer(): expected an integer >= 1, got -1'],
   ])('%j -> %s', (partial, message) => {

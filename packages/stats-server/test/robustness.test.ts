@@ -68,7 +68,13 @@ let logs: ReturnType<typeof captureLogs>;
 
 beforeAll(async () => {
   logs = captureLogs('error');
-  server = createStatsServer({ port: 0, secrets: SECRET, statsd: { udpPort: 0, tcpPort: 0 }, maxBodyBytes: 65_536, maxMemoryBytes: 8 * 1024 * 1024 });
+  server = createStatsServer({
+    port: 0,
+    secrets: SECRET,
+    statsd: { udpPort: 0, tcpPort: 0 },
+    maxBodyBytes: 65_536,
+    maxMemoryBytes: 8 * 1024 * 1024,
+  });
   address = await server.listen();
 });
 afterAll(async () => {
@@ -95,7 +101,9 @@ describe(`${COUNT} random byte strings (seed ${SEED})`, () => {
     const strings = randomStrings(COUNT, SEED);
     for (let i = 0; i < strings.length; i += 100) {
       await Promise.all(
-        strings.slice(i, i + 100).map((s) => new Promise<void>((resolve) => socket.send(s, address.statsdUdpPort!, '127.0.0.1', () => resolve()))),
+        strings
+          .slice(i, i + 100)
+          .map((s) => new Promise<void>((resolve) => socket.send(s, address.statsdUdpPort!, '127.0.0.1', () => resolve()))),
       );
     }
     socket.close();
@@ -105,7 +113,9 @@ describe(`${COUNT} random byte strings (seed ${SEED})`, () => {
   it('over TCP, as lines on 10 connections', async () => {
     const strings = randomStrings(COUNT, SEED + 1);
     await Promise.all(
-      Array.from({ length: 10 }, (_, c) => sendTcp(address.statsdTcpPort!, ...strings.slice(c * 1000, (c + 1) * 1000).map((s) => Buffer.concat([s, Buffer.from('\n')])))),
+      Array.from({ length: 10 }, (_, c) =>
+        sendTcp(address.statsdTcpPort!, ...strings.slice(c * 1000, (c + 1) * 1000).map((s) => Buffer.concat([s, Buffer.from('\n')]))),
+      ),
     );
     await stillAnswering('tcp');
     expect(server.snapshot().server.statsdBadLines).toBeGreaterThan(0);
@@ -125,7 +135,11 @@ describe(`${COUNT} random byte strings (seed ${SEED})`, () => {
           {
             method: 'POST',
             agent,
-            headers: { 'content-length': body.length, 'x-sightline-timestamp': timestamp, 'x-sightline-signature': sign(SECRET, timestamp, body) },
+            headers: {
+              'content-length': body.length,
+              'x-sightline-timestamp': timestamp,
+              'x-sightline-signature': sign(SECRET, timestamp, body),
+            },
           },
           (res) => {
             statuses.set(res.statusCode!, (statuses.get(res.statusCode!) ?? 0) + 1);
@@ -141,7 +155,9 @@ describe(`${COUNT} random byte strings (seed ${SEED})`, () => {
     expect([...statuses.keys()].filter((s) => s !== 200 && s !== 400 && s !== 409)).toEqual([]);
     expect((statuses.get(200) ?? 0) + (statuses.get(400) ?? 0) + (statuses.get(409) ?? 0)).toBe(COUNT);
     const { batchesAccepted, batchesBadRequest, batchesReplayed } = server.snapshot().server;
-    expect(batchesAccepted + batchesBadRequest + batchesReplayed - before.batchesAccepted - before.batchesBadRequest - before.batchesReplayed).toBe(COUNT);
+    expect(
+      batchesAccepted + batchesBadRequest + batchesReplayed - before.batchesAccepted - before.batchesBadRequest - before.batchesReplayed,
+    ).toBe(COUNT);
     await stillAnswering('http');
   });
 

@@ -41,7 +41,10 @@ async function waitHeld(held, start) {
 
 function ours(protocol, prefix) {
   return async () => {
-    const where = protocol === 'http' ? { destPort: server.address().port, secret: SECRET } : { destPort: protocol === 'udp' ? statsd.udpPort : statsd.tcpPort };
+    const where =
+      protocol === 'http'
+        ? { destPort: server.address().port, secret: SECRET }
+        : { destPort: protocol === 'udp' ? statsd.udpPort : statsd.tcpPort };
     const client = new StatsClient({ protocol, prefix, ...where });
     const start = now();
     let recorded;
@@ -110,11 +113,19 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`@sightline/stats delivery bench, node ${process.version}, hot-shots 17, Etsy statsd 0.9 and @sightline/stats-server on loopback`);
-console.log(`${N.toLocaleString('en')} increments over ${KEYS} names + ${N.toLocaleString('en')} timing samples over ${KEYS} names per run; median of ${ROUNDS} interleaved rounds;`);
-console.log('delivered: values the receiver holds / time until it holds them all (or stops receiving for 2 s); lost: values missing in the worst round;');
+console.log(
+  `@sightline/stats delivery bench, node ${process.version}, hot-shots 17, Etsy statsd 0.9 and @sightline/stats-server on loopback`,
+);
+console.log(
+  `${N.toLocaleString('en')} increments over ${KEYS} names + ${N.toLocaleString('en')} timing samples over ${KEYS} names per run; median of ${ROUNDS} interleaved rounds;`,
+);
+console.log(
+  'delivered: values the receiver holds / time until it holds them all (or stops receiving for 2 s); lost: values missing in the worst round;',
+);
 console.log('recording: calls/s in the caller');
-console.log(`  ${'transport / client'.padEnd(30)} ${'delivered values/s'.padStart(19)} ${'delivered in'.padStart(13)} ${'lost (worst)'.padStart(13)} ${'recording calls/s'.padStart(18)}`);
+console.log(
+  `  ${'transport / client'.padEnd(30)} ${'delivered values/s'.padStart(19)} ${'delivered in'.padStart(13)} ${'lost (worst)'.padStart(13)} ${'recording calls/s'.padStart(18)}`,
+);
 const perSecond = {};
 for (const [key, list] of results) {
   const s = median(list.map((r) => r.seconds));

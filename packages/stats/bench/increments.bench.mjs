@@ -140,7 +140,9 @@ async function bench(title, cases, unit) {
   }
   console.log(`\n${title} (${N.toLocaleString('en')} ops, ${KEYS} keys; ops/s: recording calls, best of ${ROUNDS} rounds;`);
   console.log(`  sent in: until the client's flush/close returned; wire figures: the round where the fewest arrived)`);
-  console.log(`  ${'client'.padEnd(34)} ${'ops/s'.padStart(12)} ${'sent in'.padStart(9)} ${'bytes on wire'.padStart(14)} ${'datagrams'.padStart(10)} ${`${unit} arrived`.padStart(22)}`);
+  console.log(
+    `  ${'client'.padEnd(34)} ${'ops/s'.padStart(12)} ${'sent in'.padStart(9)} ${'bytes on wire'.padStart(14)} ${'datagrams'.padStart(10)} ${`${unit} arrived`.padStart(22)}`,
+  );
   for (const name of Object.keys(cases)) {
     const ops = N / best[name];
     const r = last[name];
@@ -151,7 +153,9 @@ async function bench(title, cases, unit) {
   return best;
 }
 
-console.log(`@sightline/stats bench, node ${process.version}, hot-shots 17, UDP datagrams up to ${PACKET} bytes to 127.0.0.1:${port}, receive buffer ${rcvbuf} bytes`);
+console.log(
+  `@sightline/stats bench, node ${process.version}, hot-shots 17, UDP datagrams up to ${PACKET} bytes to 127.0.0.1:${port}, receive buffer ${rcvbuf} bytes`,
+);
 const counters = await bench('1M counter increments', counterCases, 'increments');
 const ours = counters['sightline pipeline()'];
 const hotBest = Math.min(counters['hot-shots buffered'], counters['hot-shots buffered + aggregation']);

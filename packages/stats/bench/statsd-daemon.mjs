@@ -60,7 +60,7 @@ export async function startStatsd() {
       });
       socket.on('error', reject);
     });
-  for (const deadline = Date.now() + 10_000; ; ) {
+  for (const deadline = Date.now() + 10_000; ;) {
     try {
       if ((await admin('health')).includes('up')) break;
     } catch {
@@ -83,7 +83,11 @@ export async function startStatsd() {
       for (const m of pick(await admin('counters'), `${prefix}.`, /'?([A-Za-z0-9_.-]+)'?: (\d+)/g).values()) increments += Number(m[2]);
       for (const m of pick(await admin('timers'), `${prefix}.`, /'?([A-Za-z0-9_.-]+)'?: \[([^\]]*)\]/g).values()) {
         const more = /\.\.\. (\d+) more items?/.exec(m[2]);
-        samples += m[2].replace(/\.\.\. \d+ more items?/, '').split(',').filter((v) => v.trim() !== '').length + (more ? Number(more[1]) : 0);
+        samples +=
+          m[2]
+            .replace(/\.\.\. \d+ more items?/, '')
+            .split(',')
+            .filter((v) => v.trim() !== '').length + (more ? Number(more[1]) : 0);
       }
       return { increments, samples };
     },

@@ -189,7 +189,12 @@ export abstract class MetricRecorder {
 
   /** Records a duration in milliseconds; every sample is kept. */
   time(name: string, ms: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
-    this.recordSample(this.timers, name, ms, rateOrOptions === undefined && tags === undefined ? undefined : toOptions(rateOrOptions, tags));
+    this.recordSample(
+      this.timers,
+      name,
+      ms,
+      rateOrOptions === undefined && tags === undefined ? undefined : toOptions(rateOrOptions, tags),
+    );
   }
 
   /** Alias of `time`, for hot-shots users. */
@@ -199,7 +204,12 @@ export abstract class MetricRecorder {
 
   /** Records a histogram sample; every sample is kept. */
   hist(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
-    this.recordSample(this.hists, name, value, rateOrOptions === undefined && tags === undefined ? undefined : toOptions(rateOrOptions, tags));
+    this.recordSample(
+      this.hists,
+      name,
+      value,
+      rateOrOptions === undefined && tags === undefined ? undefined : toOptions(rateOrOptions, tags),
+    );
   }
 
   /** Alias of `hist`. */
@@ -220,7 +230,10 @@ export abstract class MetricRecorder {
       if (rate === 0) return;
       const text = typeof member === 'number' && Number.isFinite(member) ? String(member) : member;
       if (typeof text !== 'string' || text.length === 0 || text.length > 200 || BAD_MEMBER.test(text)) {
-        this.ctx.reportInvalid(String(name), `set member ${JSON.stringify(String(member)).slice(0, 60)} must be 1 to 200 characters without | : , # or a newline`);
+        this.ctx.reportInvalid(
+          String(name),
+          `set member ${JSON.stringify(String(member)).slice(0, 60)} must be 1 to 200 characters without | : , # or a newline`,
+        );
         return;
       }
       const key = this.keyOf(name, options?.tags, 1);
@@ -263,7 +276,12 @@ export abstract class MetricRecorder {
   }
 
   /** Wraps an async function so each call records the time until its promise settles (hot-shots' `asyncTimer`). */
-  asyncTimer<A extends unknown[], R>(fn: (...args: A) => Promise<R>, name: string, rateOrOptions?: RateOrOptions, tags?: TagsInput): (...args: A) => Promise<R> {
+  asyncTimer<A extends unknown[], R>(
+    fn: (...args: A) => Promise<R>,
+    name: string,
+    rateOrOptions?: RateOrOptions,
+    tags?: TagsInput,
+  ): (...args: A) => Promise<R> {
     return async (...args: A): Promise<R> => {
       const start = performance.now();
       try {
@@ -306,7 +324,13 @@ export abstract class MetricRecorder {
     }
   }
 
-  private recordValue(map: Map<string, ValueEntry>, type: 'counter' | 'gauge', name: string, value: number, options: MetricOptions | undefined): void {
+  private recordValue(
+    map: Map<string, ValueEntry>,
+    type: 'counter' | 'gauge',
+    name: string,
+    value: number,
+    options: MetricOptions | undefined,
+  ): void {
     try {
       const rate = type === 'counter' ? this.rateOf(name, options) : this.rateOf(name, options, true);
       if (rate === 0) return;

@@ -129,7 +129,12 @@ export const SETTING_SPECS: Readonly<Record<SettingName, SettingSpec>> = Object.
   protocol: { kind: 'enum', values: PROTOCOLS, default: 'http', describe: 'transport: http, ws, udp, tcp or uds' },
   destHost: { kind: 'string', default: '127.0.0.1', describe: 'host name or IP of the stats server', check: nonEmpty },
   destPort: { kind: 'int', min: 1, max: 65535, default: 8125, describe: 'port of the stats server' },
-  secret: { kind: 'string', default: undefined, describe: 'HMAC secret for http and ws', check: (v: string) => (v.length === 0 ? 'must not be empty' : undefined) },
+  secret: {
+    kind: 'string',
+    default: undefined,
+    describe: 'HMAC secret for http and ws',
+    check: (v: string) => (v.length === 0 ? 'must not be empty' : undefined),
+  },
   prefix: {
     kind: 'string',
     default: '',
@@ -142,9 +147,21 @@ export const SETTING_SPECS: Readonly<Record<SettingName, SettingSpec>> = Object.
   flavour: { kind: 'enum', values: FLAVOURS, default: 'statsd', describe: 'StatsD dialect: statsd, dogstatsd, telegraf or sightline' },
   flushIntervalMs: { kind: 'int', min: 0, max: 2_147_483_647, default: 1000, describe: 'flush period of the client buffer, 0 for none' },
   maxBatchSize: { kind: 'int', min: 1, max: 10_000_000, default: 10_000, describe: 'values per batch' },
-  maxBatchBytes: { kind: 'int', min: 1024, max: 1_073_741_824, default: DEFAULT_MAX_BODY_BYTES, describe: 'largest http body / ws frame of a batch' },
+  maxBatchBytes: {
+    kind: 'int',
+    min: 1024,
+    max: 1_073_741_824,
+    default: DEFAULT_MAX_BODY_BYTES,
+    describe: 'largest http body / ws frame of a batch',
+  },
   maxQueuedBatches: { kind: 'int', min: 1, max: 1_000_000, default: 1000, describe: 'batches kept while the server is away' },
-  maxQueuedBytes: { kind: 'int', min: 1024, max: 17_179_869_184, default: 32 * 1024 * 1024, describe: 'memory kept while the server is away, in bytes' },
+  maxQueuedBytes: {
+    kind: 'int',
+    min: 1024,
+    max: 17_179_869_184,
+    default: 32 * 1024 * 1024,
+    describe: 'memory kept while the server is away, in bytes',
+  },
   closeTimeoutMs: { kind: 'int', min: 0, max: 3_600_000, default: 10_000, describe: 'close() resolves within this' },
   maxRetries: { kind: 'int', min: 0, max: 1_000_000, default: 5, describe: 'retries per batch after network errors and 5xx' },
   retryBaseMs: { kind: 'int', min: 1, max: 3_600_000, default: 100, describe: 'first retry delay' },
@@ -207,7 +224,10 @@ export function settingField(name: SettingName): Field {
       // sampleRate: (0, 1].
       return opt.number({ ...(spec.min === Number.MIN_VALUE ? { above: 0 } : { min: spec.min! }), max: spec.max!, ...extra });
     case 'tags':
-      return opt.record(opt.oneOf([opt.string(), opt.number(), opt.boolean()]), { check: (v: unknown) => checkStatsdSafeTags(v), expected: 'tags { key: value } (k:v,k2:v2 in argv and env)' });
+      return opt.record(opt.oneOf([opt.string(), opt.number(), opt.boolean()]), {
+        check: (v: unknown) => checkStatsdSafeTags(v),
+        expected: 'tags { key: value } (k:v,k2:v2 in argv and env)',
+      });
   }
 }
 
@@ -272,7 +292,10 @@ export function coerceSetting(name: SettingName, input: SettingInput): unknown {
  * the first layer that has it; the cross-setting rules (a secret for http and ws, a socket path
  * for uds, no tls for StatsD) are checked last.
  */
-export function resolveConfig(layers: readonly SettingInputs[], caller = 'StatsClientSettings.load()'): {
+export function resolveConfig(
+  layers: readonly SettingInputs[],
+  caller = 'StatsClientSettings.load()',
+): {
   config: ResolvedConfig;
   origins: Readonly<Record<SettingName, SettingOrigin>>;
 } {
@@ -299,10 +322,16 @@ export function resolveConfig(layers: readonly SettingInputs[], caller = 'StatsC
   const config = values as unknown as ResolvedConfig;
   const protocolFrom = `protocol ${config.protocol} (from ${origins.protocol.source === 'default' ? 'the default' : describeSettingOrigin(origins.protocol.source, origins.protocol.origin)})`;
   if ((config.protocol === 'http' || config.protocol === 'ws') && config.secret === undefined) {
-    throw new StatsConfigError('secret', ...at('secret'), `a secret is required for ${protocolFrom}`, { kind: 'missing', ...place('secret') });
+    throw new StatsConfigError('secret', ...at('secret'), `a secret is required for ${protocolFrom}`, {
+      kind: 'missing',
+      ...place('secret'),
+    });
   }
   if (config.protocol === 'uds' && config.socketPath === undefined) {
-    throw new StatsConfigError('socketPath', ...at('socketPath'), `a socket path is required for ${protocolFrom}`, { kind: 'missing', ...place('socketPath') });
+    throw new StatsConfigError('socketPath', ...at('socketPath'), `a socket path is required for ${protocolFrom}`, {
+      kind: 'missing',
+      ...place('socketPath'),
+    });
   }
   if (config.tls && config.protocol !== 'http' && config.protocol !== 'ws') {
     throw new StatsConfigError('tls', ...at('tls'), `tls applies to http and ws only, not to ${protocolFrom}`, place('tls'));
@@ -321,7 +350,9 @@ export function resolveConfig(layers: readonly SettingInputs[], caller = 'StatsC
 /** `did you mean \`destPort\`?`, or the list of valid names when none is close. */
 export function unknownHint(name: string, valid: readonly string[]): { hint: string; suggestion?: string } {
   const suggestion = closestName(name, valid);
-  return suggestion === undefined ? { hint: `expected one of ${valid.join(', ')}` } : { hint: `did you mean \`${suggestion}\`?`, suggestion };
+  return suggestion === undefined
+    ? { hint: `expected one of ${valid.join(', ')}` }
+    : { hint: `did you mean \`${suggestion}\`?`, suggestion };
 }
 
 /** Inputs from a typed options object (`new StatsClient(options)`): unknown keys are refused. */
@@ -375,5 +406,8 @@ export const STATS_HOOKS_SHAPE: Shape = Object.freeze({
 /** Core's rule, its failures as StatsConfigError so `instanceof` holds for every stats option. */
 export function statsOptionsError(caller: string): OptionsErrorFactory {
   return (_message, d) =>
-    new StatsConfigError(d.option ?? '', 'options', caller, d.problem ?? 'invalid', { kind: d.kind ?? 'invalid', ...(d.suggestion ? { suggestion: d.suggestion } : {}) });
+    new StatsConfigError(d.option ?? '', 'options', caller, d.problem ?? 'invalid', {
+      kind: d.kind ?? 'invalid',
+      ...(d.suggestion ? { suggestion: d.suggestion } : {}),
+    });
 }

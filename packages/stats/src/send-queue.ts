@@ -126,7 +126,10 @@ export class SendQueue {
     while (!this.hasRoom(batch)) {
       const oldest = this.queue.shift()!;
       this.queuedBytes -= batchBytes(oldest);
-      this.drop(oldest, `the queue is full (maxQueuedBytes ${this.options.maxQueuedBytes}, maxQueuedBatches ${this.options.maxQueuedBatches})`);
+      this.drop(
+        oldest,
+        `the queue is full (maxQueuedBytes ${this.options.maxQueuedBytes}, maxQueuedBatches ${this.options.maxQueuedBatches})`,
+      );
     }
     this.queue.push(batch);
     this.queuedBytes += batchBytes(batch);
@@ -150,7 +153,11 @@ export class SendQueue {
     this.counts.droppedBatches++;
     this.counts.droppedMetrics += batch.metrics.length;
     this.counts.droppedValues += batch.size;
-    this.events.failed(new StatsTransportError('dropped', `batch of ${batch.metrics.length} metrics (${batch.size} values) dropped: ${why}`), batch, 0);
+    this.events.failed(
+      new StatsTransportError('dropped', `batch of ${batch.metrics.length} metrics (${batch.size} values) dropped: ${why}`),
+      batch,
+      0,
+    );
     if (settle) this.settleWaiters();
   }
 
@@ -231,9 +238,13 @@ export class SendQueue {
         this.counts.failedValues += batch.size;
         if (result.error.retryable) {
           this.events.failed(
-            new StatsTransportError('gave-up', `batch of ${batch.metrics.length} metrics (${batch.size} values) given up after ${attempt + 1} attempts: ${result.error.message}`, {
-              cause: result.error,
-            }),
+            new StatsTransportError(
+              'gave-up',
+              `batch of ${batch.metrics.length} metrics (${batch.size} values) given up after ${attempt + 1} attempts: ${result.error.message}`,
+              {
+                cause: result.error,
+              },
+            ),
             batch,
             attempt,
           );

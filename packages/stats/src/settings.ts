@@ -110,7 +110,12 @@ function fileLayer(path: string, pathOrigin: SettingOrigin): SettingInputs {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new StatsConfigError('configFile', pathOrigin.source, pathOrigin.origin, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new StatsConfigError(
+      'configFile',
+      pathOrigin.source,
+      pathOrigin.origin,
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   let data: unknown;
   try {
@@ -134,7 +139,12 @@ function defaultsLayer(defaults: StatsClientConfig): SettingInputs {
   const layer: SettingInputs = {};
   for (const key of Object.keys(defaults)) {
     if (!(SETTING_NAMES as readonly string[]).includes(key)) unknown('options', `defaults.${key}`, key, SETTING_NAMES);
-    layer[key as SettingName] = { value: (defaults as Record<string, unknown>)[key], source: 'options', origin: `defaults.${key}`, raw: false };
+    layer[key as SettingName] = {
+      value: (defaults as Record<string, unknown>)[key],
+      source: 'options',
+      origin: `defaults.${key}`,
+      raw: false,
+    };
   }
   return layer;
 }
@@ -209,7 +219,13 @@ export class StatsClientSettings {
   createClient(extra: CreateClientOptions = {}): StatsClient {
     for (const key of Object.keys(extra)) {
       if (!['onError', 'transport', 'tlsOptions'].includes(key)) {
-        throw new StatsConfigError(key, 'options', 'createClient()', 'settings come from load() (pass them as its defaults); createClient takes onError, transport and tlsOptions', { kind: 'unknown' });
+        throw new StatsConfigError(
+          key,
+          'options',
+          'createClient()',
+          'settings come from load() (pass them as its defaults); createClient takes onError, transport and tlsOptions',
+          { kind: 'unknown' },
+        );
       }
     }
     const options: Record<string, unknown> = { ...extra };

@@ -110,7 +110,8 @@ export class StatsClient extends MetricRecorder {
     const mock = options.mock === true;
     const layers = [optionsLayer(options, CLIENT_ONLY_OPTIONS, 'new StatsClient()')];
     // A mock needs no secret: it speaks StatsD lines to memory.
-    if (mock && options.protocol === undefined) layers.push({ protocol: { value: 'udp', source: 'default', origin: 'default (mock)', raw: false } });
+    if (mock && options.protocol === undefined)
+      layers.push({ protocol: { value: 'udp', source: 'default', origin: 'default (mock)', raw: false } });
     const { config } = resolveConfig(layers, 'new StatsClient()');
     const counts = {
       sentBatches: 0,
@@ -294,7 +295,10 @@ export class StatsClient extends MetricRecorder {
       // Closed during an outage: the line that would have ended it says what it cost.
       const dropped = this.#counts.droppedValues - this.#droppedAtOutage;
       if (this.#loggedKinds.size > 0 && dropped > 0) {
-        log.warn(`stats client closed while delivery to ${this.#transport.target} was failing; ${dropped} values were dropped during the outage`, { droppedValues: dropped });
+        log.warn(
+          `stats client closed while delivery to ${this.#transport.target} was failing; ${dropped} values were dropped during the outage`,
+          { droppedValues: dropped },
+        );
       }
       try {
         await this.#transport.close();
@@ -378,7 +382,8 @@ export class StatsClient extends MetricRecorder {
     if (!this.#loggedKinds.has(error.kind)) {
       this.#loggedKinds.add(error.kind);
       const fields = { kind: error.kind, target: this.#transport.target, ...(error.status === undefined ? {} : { status: error.status }) };
-      if (error.kind === 'auth') log.error(`stats authentication failed: ${error.message}; batches are dropped until this is fixed`, fields);
+      if (error.kind === 'auth')
+        log.error(`stats authentication failed: ${error.message}; batches are dropped until this is fixed`, fields);
       else log.warn(`stats delivery problem (${error.kind}): ${error.message}${error.retryable ? '; retrying' : ''}`, fields);
     } else if (log.isEnabled('debug')) {
       log.debug(`stats delivery problem (${error.kind}): ${error.message}`);

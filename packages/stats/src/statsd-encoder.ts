@@ -117,7 +117,9 @@ function field(prefix: string, value: string | undefined): string {
 /** `_e{title,text}:title|text|d:..|h:..|k:..|p:..|s:..|t:..|#tags`; undefined when the title is unusable. */
 export function encodeEvent(title: string, text: string, options: EventOptions, tags: Tags | undefined): string | undefined {
   if (typeof title !== 'string' || title.length === 0 || FIELD_FORBIDDEN.test(title)) return undefined;
-  const body = String(text ?? '').replace(/\r?\n/g, '\\n').replace(/\|/g, ' ');
+  const body = String(text ?? '')
+    .replace(/\r?\n/g, '\\n')
+    .replace(/\|/g, ' ');
   let line = `_e{${Buffer.byteLength(title)},${Buffer.byteLength(body)}}:${title}|${body}`;
   if (options.date_happened !== undefined) line += `|d:${epochSeconds(options.date_happened)}`;
   line += field('h', options.hostname) + field('k', options.aggregation_key) + field('p', options.priority);

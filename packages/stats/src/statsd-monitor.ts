@@ -265,7 +265,8 @@ export class StatsDMonitor implements CompleteSensor {
     const out: Record<string, unknown> = {};
     for (const t of TOTALS) out[NAMES[t]] = this.totals[t];
     out.events_active = this.totals.eventsIn - this.totals.eventsOut;
-    out.latency_samples_dropped = this.droppedSamples + this.eventLatency.overflow + this.commitLatency.overflow + this.sendLatency.overflow;
+    out.latency_samples_dropped =
+      this.droppedSamples + this.eventLatency.overflow + this.commitLatency.overflow + this.sendLatency.overflow;
     return out;
   }
 

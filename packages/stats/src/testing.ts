@@ -9,7 +9,10 @@ export type { InMemoryTransportOptions } from './transports/in-memory-transport.
  * A client writing to a fresh `InMemoryTransport`, with no flush timer (call `flush()`), no
  * secret needed and quick retries.
  */
-export function createTestClient(options: Omit<StatsClientOptions, 'transport'> = {}): { client: StatsClient; transport: InMemoryTransport } {
+export function createTestClient(options: Omit<StatsClientOptions, 'transport'> = {}): {
+  client: StatsClient;
+  transport: InMemoryTransport;
+} {
   const transport = new InMemoryTransport();
   const client = new StatsClient({ flushIntervalMs: 0, retryBaseMs: 1, retryMaxMs: 5, protocol: 'udp', ...options, transport });
   return { client, transport };

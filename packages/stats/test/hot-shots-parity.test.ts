@@ -51,10 +51,14 @@ describe('hot-shots parity', () => {
       throw new Error('boom');
     }, 'boom');
     expect(() => boom()).toThrow('boom');
-    const later = client.asyncTimer(async (x: string) => {
-      await new Promise((r) => setTimeout(r, 5));
-      return x.toUpperCase();
-    }, 'later', ['k:v']);
+    const later = client.asyncTimer(
+      async (x: string) => {
+        await new Promise((r) => setTimeout(r, 5));
+        return x.toUpperCase();
+      },
+      'later',
+      ['k:v'],
+    );
     await expect(later('ok')).resolves.toBe('OK');
     await client.flush();
     expect(transport.samples('add')).toHaveLength(1);
@@ -101,9 +105,20 @@ describe('hot-shots parity', () => {
 
   it('DogStatsD event and check go on the wire in the DogStatsD format', async () => {
     const listener = await udpListener();
-    const client = new StatsClient({ protocol: 'udp', destPort: listener.port, flavour: 'dogstatsd', flushIntervalMs: 0, tags: { env: 'prod' } });
+    const client = new StatsClient({
+      protocol: 'udp',
+      destPort: listener.port,
+      flavour: 'dogstatsd',
+      flushIntervalMs: 0,
+      tags: { env: 'prod' },
+    });
     try {
-      client.event('Deploy', 'line one\nline two', { date_happened: new Date(1_700_000_000_000), hostname: 'web-1', priority: 'low', alert_type: 'success' }, ['v:1.2']);
+      client.event(
+        'Deploy',
+        'line one\nline two',
+        { date_happened: new Date(1_700_000_000_000), hostname: 'web-1', priority: 'low', alert_type: 'success' },
+        ['v:1.2'],
+      );
       client.check('db.up', 2, { hostname: 'web-1', message: 'connection refused' });
       await waitFor(() => listener.packets.length === 2);
       expect(listener.packets).toEqual([
@@ -155,7 +170,14 @@ describe('port 443 means TLS', () => {
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
-    const client = new StatsClient({ destHost: 'localhost', destPort: port, tls: true, secret: 's', flushIntervalMs: 0, tlsOptions: { rejectUnauthorized: false } });
+    const client = new StatsClient({
+      destHost: 'localhost',
+      destPort: port,
+      tls: true,
+      secret: 's',
+      flushIntervalMs: 0,
+      tlsOptions: { rejectUnauthorized: false },
+    });
     client.incr('secure');
     await client.flush();
     expect(JSON.parse(body).metrics).toEqual([{ type: 'counter', name: 'secure', value: 1 }]);

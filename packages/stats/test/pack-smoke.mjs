@@ -12,7 +12,8 @@ function signedBy(secret, timestamp, body, signature) {
 
 export default async function smoke(m) {
   // Encoders and concrete transports are internal: a client picks its transport from `protocol`.
-  for (const internal of ['encodeStatsdLines', 'packLines', 'UdpTransport', 'HttpTransport', 'settingEnvName']) assert.equal(m[internal], undefined, internal);
+  for (const internal of ['encodeStatsdLines', 'packLines', 'UdpTransport', 'HttpTransport', 'settingEnvName'])
+    assert.equal(m[internal], undefined, internal);
   const received = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -28,7 +29,11 @@ export default async function smoke(m) {
   try {
     const settings = m.StatsClientSettings.load({
       argv: ['--stats-prefix', 'smoke'],
-      env: { STATS_CLIENT_SETTINGS__SECRET: 'smoke-secret', STATS_CLIENT_SETTINGS__FLUSH_INTERVAL_MS: '0', STATS_CLIENT_SETTINGS__DEST_PORT: String(server.address().port) },
+      env: {
+        STATS_CLIENT_SETTINGS__SECRET: 'smoke-secret',
+        STATS_CLIENT_SETTINGS__FLUSH_INTERVAL_MS: '0',
+        STATS_CLIENT_SETTINGS__DEST_PORT: String(server.address().port),
+      },
     });
     assert.equal(String(settings), `StatsClientSettings(http://127.0.0.1:${server.address().port}, prefix smoke, secret <redacted>)`);
     const client = settings.createClient();

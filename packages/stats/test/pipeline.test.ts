@@ -96,7 +96,13 @@ describe('pipeline()', () => {
     });
     await client.flush();
     expect(transport.batches.map((b) => [b.size, b.metrics])).toEqual([
-      [4, [{ type: 'counter', name: 'c', value: 1 }, { type: 'timer', name: 't', values: [0, 1, 2] }]],
+      [
+        4,
+        [
+          { type: 'counter', name: 'c', value: 1 },
+          { type: 'timer', name: 't', values: [0, 1, 2] },
+        ],
+      ],
       [2, [{ type: 'timer', name: 't', values: [3, 4] }]],
     ]);
     await client.close();

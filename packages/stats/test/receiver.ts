@@ -43,9 +43,14 @@ export class TestReceiver {
     return r;
   }
 
-  private handle(timestamp: string | undefined, signature: string | undefined, body: string): { status: number; reply: Record<string, unknown> } {
+  private handle(
+    timestamp: string | undefined,
+    signature: string | undefined,
+    body: string,
+  ): { status: number; reply: Record<string, unknown> } {
     if (typeof this.override === 'number') return { status: this.override, reply: { error: `forced ${this.override}` } };
-    if (verifySignature({ secrets: this.options.secrets, timestamp, signature, body }) !== 'ok') return { status: 401, reply: { error: 'unauthorized' } };
+    if (verifySignature({ secrets: this.options.secrets, timestamp, signature, body }) !== 'ok')
+      return { status: 401, reply: { error: 'unauthorized' } };
     let parsed: { v?: number; metrics?: MetricRecord[] };
     try {
       parsed = JSON.parse(body) as typeof parsed;

@@ -5,7 +5,19 @@ import { createTestClient } from '../src/testing.js';
 import { captureLogs } from './helpers.js';
 
 function counts(): DeliveryCounts {
-  return { sentBatches: 0, sentMetrics: 0, sentValues: 0, droppedBatches: 0, droppedMetrics: 0, droppedValues: 0, failedBatches: 0, failedMetrics: 0, failedValues: 0, retries: 0, rejectedMetrics: 0 };
+  return {
+    sentBatches: 0,
+    sentMetrics: 0,
+    sentValues: 0,
+    droppedBatches: 0,
+    droppedMetrics: 0,
+    droppedValues: 0,
+    failedBatches: 0,
+    failedMetrics: 0,
+    failedValues: 0,
+    retries: 0,
+    rejectedMetrics: 0,
+  };
 }
 
 const batch = (seq: number): Batch => ({ seq, metrics: [{ type: 'counter', name: `b${seq}`, value: 1 }], size: 1 });
@@ -96,10 +108,15 @@ describe('SendQueue', () => {
   it('bounds the queue in bytes as well: past maxQueuedBytes the oldest is dropped, counted in values', async () => {
     const c = counts();
     const transport = new ScriptedTransport([]);
-    const q = new SendQueue(transport, { ...options, maxQueuedBatches: 1000, maxQueuedBytes: 3 * makeBatch(0, [{ type: 'counter', name: 'b1', value: 1 }]).bytes! }, c, {
-      delivered: () => undefined,
-      failed: () => undefined,
-    });
+    const q = new SendQueue(
+      transport,
+      { ...options, maxQueuedBatches: 1000, maxQueuedBytes: 3 * makeBatch(0, [{ type: 'counter', name: 'b1', value: 1 }]).bytes! },
+      c,
+      {
+        delivered: () => undefined,
+        failed: () => undefined,
+      },
+    );
     for (let seq = 1; seq <= 6; seq++) q.push(makeBatch(seq, [{ type: 'counter', name: `b${seq}`, value: 1 }], [5]));
     expect(c).toMatchObject({ droppedBatches: 3, droppedValues: 15 });
     await q.settled(6);
@@ -129,7 +146,10 @@ describe('SendQueue', () => {
   it('while the receiver is failing, waiting batches no longer wait: the oldest are dropped past the bound', async () => {
     const c = counts();
     const transport = new ScriptedTransport(Array.from({ length: 50 }, () => fail('network')));
-    const q = new SendQueue(transport, { ...options, maxQueuedBatches: 2, maxRetries: 100 }, c, { delivered: () => undefined, failed: () => undefined });
+    const q = new SendQueue(transport, { ...options, maxQueuedBatches: 2, maxRetries: 100 }, c, {
+      delivered: () => undefined,
+      failed: () => undefined,
+    });
     for (let seq = 1; seq <= 10; seq++) q.push(batch(seq), true);
     await q.settled(10);
     // Batch 1 in flight through the outage, then the last two kept; the rest dropped and counted.
@@ -162,14 +182,16 @@ describe('SendQueue', () => {
   it('abandon() drops what waits and stops a retrying batch, all counted', async () => {
     const c = counts();
     const transport = new ScriptedTransport(Array.from({ length: 1000 }, () => fail('network')));
-    const q = new SendQueue(transport, { ...options, maxRetries: 1000, retryBaseMs: 50, retryMaxMs: 50 }, c, { delivered: () => undefined, failed: () => undefined });
+    const q = new SendQueue(transport, { ...options, maxRetries: 1000, retryBaseMs: 50, retryMaxMs: 50 }, c, {
+      delivered: () => undefined,
+      failed: () => undefined,
+    });
     for (let seq = 1; seq <= 3; seq++) q.push(batch(seq));
     await new Promise((r) => setTimeout(r, 20));
     q.abandon('closing');
     await q.settled(3);
     expect(c).toMatchObject({ droppedBatches: 2, failedBatches: 1, sentBatches: 0 });
   });
-
 });
 
 describe('StatsClient delivery reports', () => {
@@ -177,7 +199,10 @@ describe('StatsClient delivery reports', () => {
     const logs = captureLogs('info');
     try {
       const seen: string[] = [];
-      const { client, transport } = createTestClient({ maxRetries: 1, onError: (e) => seen.push(`${e.name}:${'kind' in e ? e.kind : ''}`) });
+      const { client, transport } = createTestClient({
+        maxRetries: 1,
+        onError: (e) => seen.push(`${e.name}:${'kind' in e ? e.kind : ''}`),
+      });
       transport.failWith('network');
       client.incr('a');
       await client.flush();

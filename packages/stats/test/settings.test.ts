@@ -60,7 +60,14 @@ describe('StatsClientSettings.load precedence', () => {
   });
 
   it('argv over env over file over defaults, setting by setting', () => {
-    const config = file('layers.json', { protocol: 'http', dest_host: 'file-host', destPort: 1111, prefix: 'fromfile', secret: 'file-secret', maxRetries: 9 });
+    const config = file('layers.json', {
+      protocol: 'http',
+      dest_host: 'file-host',
+      destPort: 1111,
+      prefix: 'fromfile',
+      secret: 'file-secret',
+      maxRetries: 9,
+    });
     const s = StatsClientSettings.load({
       configFile: config,
       env: {
@@ -70,7 +77,17 @@ describe('StatsClientSettings.load precedence', () => {
         STATS_CLIENT_SETTINGS__SAMPLE_RATE: '',
         UNRELATED: 'x',
       },
-      argv: ['serve', '--port', '80', '--stats-dest-port', '3333', '--stats-flush-interval-ms=250', '--stats-tags', 'a:1,b:2', '--stats-tls'],
+      argv: [
+        'serve',
+        '--port',
+        '80',
+        '--stats-dest-port',
+        '3333',
+        '--stats-flush-interval-ms=250',
+        '--stats-tags',
+        'a:1,b:2',
+        '--stats-tls',
+      ],
       defaults: { maxRetries: 1, timeoutMs: 42 },
     });
     expect(s.values()).toMatchObject({
@@ -96,7 +113,9 @@ describe('StatsClientSettings.load precedence', () => {
   it('finds the config file from argv, else from env', () => {
     const a = file('a.json', { protocol: 'udp', prefix: 'a' });
     const b = file('b.json', { protocol: 'udp', prefix: 'b' });
-    expect(StatsClientSettings.load({ argv: [`--stats-config-file=${a}`], env: { STATS_CLIENT_SETTINGS__CONFIG_FILE: b } }).prefix).toBe('a');
+    expect(StatsClientSettings.load({ argv: [`--stats-config-file=${a}`], env: { STATS_CLIENT_SETTINGS__CONFIG_FILE: b } }).prefix).toBe(
+      'a',
+    );
     expect(StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__CONFIG_FILE: b } }).prefix).toBe('b');
   });
 
@@ -126,7 +145,11 @@ describe('StatsClientSettings.load precedence', () => {
   it('createClient() builds a client with the settings, and redacts the secret everywhere', async () => {
     const s = StatsClientSettings.load({
       argv: [],
-      env: { STATS_CLIENT_SETTINGS__SECRET: 'hunter2-secret', STATS_CLIENT_SETTINGS__PREFIX: 'svc', STATS_CLIENT_SETTINGS__FLUSH_INTERVAL_MS: '0' },
+      env: {
+        STATS_CLIENT_SETTINGS__SECRET: 'hunter2-secret',
+        STATS_CLIENT_SETTINGS__PREFIX: 'svc',
+        STATS_CLIENT_SETTINGS__FLUSH_INTERVAL_MS: '0',
+      },
     });
     expect(String(s)).toBe('StatsClientSettings(http://127.0.0.1:8125, prefix svc, secret <redacted>)');
     expect(inspect(s, { showHidden: true, depth: 9 })).not.toContain('hunter2');
@@ -149,29 +172,190 @@ describe('StatsClientSettings.load precedence', () => {
 
 describe('StatsConfigError: every case names the setting and where it came from', () => {
   const cases: Array<[string, () => unknown, string, string, string, string]> = [
-    ['unknown protocol', () => StatsClientSettings.load({ argv: ['--stats-protocol', 'smtp'], env: {} }), 'protocol', 'argv', '--stats-protocol', 'invalid option `protocol` in argv --stats-protocol: '],
-    ['port out of range', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__DEST_PORT: '70000' } }), 'destPort', 'env', 'STATS_CLIENT_SETTINGS__DEST_PORT', 'invalid option `destPort` in env STATS_CLIENT_SETTINGS__DEST_PORT: '],
-    ['port zero', () => StatsClientSettings.load({ argv: ['--stats-dest-port=0'], env: {} }), 'destPort', 'argv', '--stats-dest-port', 'invalid option `destPort` in argv --stats-dest-port: '],
-    ['port not a number', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__DEST_PORT: 'http' } }), 'destPort', 'env', 'STATS_CLIENT_SETTINGS__DEST_PORT', 'invalid option `destPort` in env STATS_CLIENT_SETTINGS__DEST_PORT: '],
-    ['http without a secret', () => StatsClientSettings.load({ argv: ['--stats-protocol=http'], env: {} }), 'secret', 'default', 'default', 'missing option `secret` in StatsClientSettings.load(): '],
-    ['ws without a secret', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__PROTOCOL: 'ws' } }), 'secret', 'default', 'default', 'missing option `secret` in StatsClientSettings.load(): '],
-    ['empty secret', () => StatsClientSettings.load({ argv: ['--stats-secret='], env: {} }), 'secret', 'argv', '--stats-secret', 'invalid option `secret` in argv --stats-secret: '],
-    ['uds without a socket path', () => StatsClientSettings.load({ argv: ['--stats-protocol', 'uds'], env: {} }), 'socketPath', 'default', 'default', 'missing option `socketPath` in StatsClientSettings.load(): '],
-    ['tls with a StatsD protocol', () => StatsClientSettings.load({ argv: ['--stats-protocol=udp', '--stats-tls=true'], env: {} }), 'tls', 'argv', '--stats-tls', 'invalid option `tls` in argv --stats-tls: '],
-    ['not a boolean', () => StatsClientSettings.load({ argv: ['--stats-tls=maybe'], env: {} }), 'tls', 'argv', '--stats-tls', 'invalid option `tls` in argv --stats-tls: '],
-    ['unknown flavour', () => StatsClientSettings.load({ argv: ['--stats-flavour=graphite'], env: {} }), 'flavour', 'argv', '--stats-flavour', 'invalid option `flavour` in argv --stats-flavour: '],
-    ['bad prefix', () => StatsClientSettings.load({ argv: ['--stats-prefix', '9lives'], env: {} }), 'prefix', 'argv', '--stats-prefix', 'invalid option `prefix` in argv --stats-prefix: '],
-    ['sample rate above 1', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__SAMPLE_RATE: '1.5' } }), 'sampleRate', 'env', 'STATS_CLIENT_SETTINGS__SAMPLE_RATE', 'invalid option `sampleRate` in env STATS_CLIENT_SETTINGS__SAMPLE_RATE: '],
-    ['negative interval', () => StatsClientSettings.load({ argv: ['--stats-flush-interval-ms', '-5'], env: {} }), 'flushIntervalMs', 'argv', '--stats-flush-interval-ms', 'invalid option `flushIntervalMs` in argv --stats-flush-interval-ms: '],
-    ['fractional batch size', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__MAX_BATCH_SIZE: '2.5' } }), 'maxBatchSize', 'env', 'STATS_CLIENT_SETTINGS__MAX_BATCH_SIZE', 'invalid option `maxBatchSize` in env STATS_CLIENT_SETTINGS__MAX_BATCH_SIZE: '],
-    ['zero queue', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__MAX_QUEUED_BATCHES: '0' } }), 'maxQueuedBatches', 'env', 'STATS_CLIENT_SETTINGS__MAX_QUEUED_BATCHES', 'invalid option `maxQueuedBatches` in env STATS_CLIENT_SETTINGS__MAX_QUEUED_BATCHES: '],
-    ['retry cap below base', () => StatsClientSettings.load({ argv: ['--stats-protocol=udp', '--stats-retry-base-ms=500', '--stats-retry-max-ms=100'], env: {} }), 'retryMaxMs', 'argv', '--stats-retry-max-ms', 'invalid option `retryMaxMs` in argv --stats-retry-max-ms: '],
-    ['datagram too large', () => StatsClientSettings.load({ argv: ['--stats-max-packet-bytes=70000'], env: {} }), 'maxPacketBytes', 'argv', '--stats-max-packet-bytes', 'invalid option `maxPacketBytes` in argv --stats-max-packet-bytes: '],
-    ['bad tags', () => StatsClientSettings.load({ argv: ['--stats-tags=novalue'], env: {} }), 'tags', 'argv', '--stats-tags', 'invalid option `tags` in argv --stats-tags: '],
-    ['missing argv value', () => StatsClientSettings.load({ argv: ['--stats-dest-host', '--stats-prefix=x'], env: {} }), 'destHost', 'argv', '--stats-dest-host', 'invalid option `destHost` in argv --stats-dest-host: '],
-    ['unknown argv setting', () => StatsClientSettings.load({ argv: ['--stats-dest-hots=x'], env: {} }), 'dest-hots', 'argv', '--stats-dest-hots', 'unknown flag `--stats-dest-hots` in argv: did you mean `--stats-dest-host`?'],
-    ['unknown env setting', () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__DEST_HSOT: 'x' } }), 'DEST_HSOT', 'env', 'STATS_CLIENT_SETTINGS__DEST_HSOT', 'unknown variable `STATS_CLIENT_SETTINGS__DEST_HSOT` in env: did you mean `STATS_CLIENT_SETTINGS__DEST_HOST`?'],
-    ['unknown defaults key', () => StatsClientSettings.load({ argv: [], env: {}, defaults: { port: 1 } as never }), 'port', 'options', 'defaults.port', 'unknown option `port` in StatsClientSettings.load() defaults: '],
+    [
+      'unknown protocol',
+      () => StatsClientSettings.load({ argv: ['--stats-protocol', 'smtp'], env: {} }),
+      'protocol',
+      'argv',
+      '--stats-protocol',
+      'invalid option `protocol` in argv --stats-protocol: ',
+    ],
+    [
+      'port out of range',
+      () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__DEST_PORT: '70000' } }),
+      'destPort',
+      'env',
+      'STATS_CLIENT_SETTINGS__DEST_PORT',
+      'invalid option `destPort` in env STATS_CLIENT_SETTINGS__DEST_PORT: ',
+    ],
+    [
+      'port zero',
+      () => StatsClientSettings.load({ argv: ['--stats-dest-port=0'], env: {} }),
+      'destPort',
+      'argv',
+      '--stats-dest-port',
+      'invalid option `destPort` in argv --stats-dest-port: ',
+    ],
+    [
+      'port not a number',
+      () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__DEST_PORT: 'http' } }),
+      'destPort',
+      'env',
+      'STATS_CLIENT_SETTINGS__DEST_PORT',
+      'invalid option `destPort` in env STATS_CLIENT_SETTINGS__DEST_PORT: ',
+    ],
+    [
+      'http without a secret',
+      () => StatsClientSettings.load({ argv: ['--stats-protocol=http'], env: {} }),
+      'secret',
+      'default',
+      'default',
+      'missing option `secret` in StatsClientSettings.load(): ',
+    ],
+    [
+      'ws without a secret',
+      () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__PROTOCOL: 'ws' } }),
+      'secret',
+      'default',
+      'default',
+      'missing option `secret` in StatsClientSettings.load(): ',
+    ],
+    [
+      'empty secret',
+      () => StatsClientSettings.load({ argv: ['--stats-secret='], env: {} }),
+      'secret',
+      'argv',
+      '--stats-secret',
+      'invalid option `secret` in argv --stats-secret: ',
+    ],
+    [
+      'uds without a socket path',
+      () => StatsClientSettings.load({ argv: ['--stats-protocol', 'uds'], env: {} }),
+      'socketPath',
+      'default',
+      'default',
+      'missing option `socketPath` in StatsClientSettings.load(): ',
+    ],
+    [
+      'tls with a StatsD protocol',
+      () => StatsClientSettings.load({ argv: ['--stats-protocol=udp', '--stats-tls=true'], env: {} }),
+      'tls',
+      'argv',
+      '--stats-tls',
+      'invalid option `tls` in argv --stats-tls: ',
+    ],
+    [
+      'not a boolean',
+      () => StatsClientSettings.load({ argv: ['--stats-tls=maybe'], env: {} }),
+      'tls',
+      'argv',
+      '--stats-tls',
+      'invalid option `tls` in argv --stats-tls: ',
+    ],
+    [
+      'unknown flavour',
+      () => StatsClientSettings.load({ argv: ['--stats-flavour=graphite'], env: {} }),
+      'flavour',
+      'argv',
+      '--stats-flavour',
+      'invalid option `flavour` in argv --stats-flavour: ',
+    ],
+    [
+      'bad prefix',
+      () => StatsClientSettings.load({ argv: ['--stats-prefix', '9lives'], env: {} }),
+      'prefix',
+      'argv',
+      '--stats-prefix',
+      'invalid option `prefix` in argv --stats-prefix: ',
+    ],
+    [
+      'sample rate above 1',
+      () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__SAMPLE_RATE: '1.5' } }),
+      'sampleRate',
+      'env',
+      'STATS_CLIENT_SETTINGS__SAMPLE_RATE',
+      'invalid option `sampleRate` in env STATS_CLIENT_SETTINGS__SAMPLE_RATE: ',
+    ],
+    [
+      'negative interval',
+      () => StatsClientSettings.load({ argv: ['--stats-flush-interval-ms', '-5'], env: {} }),
+      'flushIntervalMs',
+      'argv',
+      '--stats-flush-interval-ms',
+      'invalid option `flushIntervalMs` in argv --stats-flush-interval-ms: ',
+    ],
+    [
+      'fractional batch size',
+      () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__MAX_BATCH_SIZE: '2.5' } }),
+      'maxBatchSize',
+      'env',
+      'STATS_CLIENT_SETTINGS__MAX_BATCH_SIZE',
+      'invalid option `maxBatchSize` in env STATS_CLIENT_SETTINGS__MAX_BATCH_SIZE: ',
+    ],
+    [
+      'zero queue',
+      () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__MAX_QUEUED_BATCHES: '0' } }),
+      'maxQueuedBatches',
+      'env',
+      'STATS_CLIENT_SETTINGS__MAX_QUEUED_BATCHES',
+      'invalid option `maxQueuedBatches` in env STATS_CLIENT_SETTINGS__MAX_QUEUED_BATCHES: ',
+    ],
+    [
+      'retry cap below base',
+      () => StatsClientSettings.load({ argv: ['--stats-protocol=udp', '--stats-retry-base-ms=500', '--stats-retry-max-ms=100'], env: {} }),
+      'retryMaxMs',
+      'argv',
+      '--stats-retry-max-ms',
+      'invalid option `retryMaxMs` in argv --stats-retry-max-ms: ',
+    ],
+    [
+      'datagram too large',
+      () => StatsClientSettings.load({ argv: ['--stats-max-packet-bytes=70000'], env: {} }),
+      'maxPacketBytes',
+      'argv',
+      '--stats-max-packet-bytes',
+      'invalid option `maxPacketBytes` in argv --stats-max-packet-bytes: ',
+    ],
+    [
+      'bad tags',
+      () => StatsClientSettings.load({ argv: ['--stats-tags=novalue'], env: {} }),
+      'tags',
+      'argv',
+      '--stats-tags',
+      'invalid option `tags` in argv --stats-tags: ',
+    ],
+    [
+      'missing argv value',
+      () => StatsClientSettings.load({ argv: ['--stats-dest-host', '--stats-prefix=x'], env: {} }),
+      'destHost',
+      'argv',
+      '--stats-dest-host',
+      'invalid option `destHost` in argv --stats-dest-host: ',
+    ],
+    [
+      'unknown argv setting',
+      () => StatsClientSettings.load({ argv: ['--stats-dest-hots=x'], env: {} }),
+      'dest-hots',
+      'argv',
+      '--stats-dest-hots',
+      'unknown flag `--stats-dest-hots` in argv: did you mean `--stats-dest-host`?',
+    ],
+    [
+      'unknown env setting',
+      () => StatsClientSettings.load({ argv: [], env: { STATS_CLIENT_SETTINGS__DEST_HSOT: 'x' } }),
+      'DEST_HSOT',
+      'env',
+      'STATS_CLIENT_SETTINGS__DEST_HSOT',
+      'unknown variable `STATS_CLIENT_SETTINGS__DEST_HSOT` in env: did you mean `STATS_CLIENT_SETTINGS__DEST_HOST`?',
+    ],
+    [
+      'unknown defaults key',
+      () => StatsClientSettings.load({ argv: [], env: {}, defaults: { port: 1 } as never }),
+      'port',
+      'options',
+      'defaults.port',
+      'unknown option `port` in StatsClientSettings.load() defaults: ',
+    ],
   ];
 
   it.each(cases)('%s', (_what, load, setting, source, origin, start) => {
@@ -181,11 +365,15 @@ describe('StatsConfigError: every case names the setting and where it came from'
   });
 
   it('gives exact messages', () => {
-    expect(configError(cases[0]![1]).message).toBe('invalid option `protocol` in argv --stats-protocol: expected one of "http", "ws", "udp", "tcp", "uds", got "smtp"');
+    expect(configError(cases[0]![1]).message).toBe(
+      'invalid option `protocol` in argv --stats-protocol: expected one of "http", "ws", "udp", "tcp", "uds", got "smtp"',
+    );
     expect(configError(cases[1]![1]).message).toBe(
       'invalid option `destPort` in env STATS_CLIENT_SETTINGS__DEST_PORT: expected an integer from 1 to 65535, got 70000',
     );
-    expect(configError(cases[4]![1]).message).toBe('missing option `secret` in StatsClientSettings.load(): a secret is required for protocol http (from argv --stats-protocol)');
+    expect(configError(cases[4]![1]).message).toBe(
+      'missing option `secret` in StatsClientSettings.load(): a secret is required for protocol http (from argv --stats-protocol)',
+    );
   });
 
   it('file problems: unreadable, not JSON, not an object, unknown key, wrong type', () => {
@@ -207,7 +395,12 @@ describe('StatsConfigError: every case names the setting and where it came from'
   });
 
   it('never prints the secret in an error', () => {
-    const e = configError(() => StatsClientSettings.load({ argv: ['--stats-secret', 'topsecret', '--stats-protocol=ws', '--stats-tls', '--stats-dest-port=x'], env: {} }));
+    const e = configError(() =>
+      StatsClientSettings.load({
+        argv: ['--stats-secret', 'topsecret', '--stats-protocol=ws', '--stats-tls', '--stats-dest-port=x'],
+        env: {},
+      }),
+    );
     expect(e.message).not.toContain('topsecret');
   });
 });

@@ -26,7 +26,14 @@ describe('StatsClient aggregation', () => {
     ]);
     // Values: every call aggregated into the counter (4) and gauge (2), every sample (4).
     expect(transport.batches[0]!.size).toBe(10);
-    expect(client.stats()).toMatchObject({ sentBatches: 1, sentMetrics: 4, sentValues: 10, droppedBatches: 0, failedBatches: 0, invalidMetrics: 0 });
+    expect(client.stats()).toMatchObject({
+      sentBatches: 1,
+      sentMetrics: 4,
+      sentValues: 10,
+      droppedBatches: 0,
+      failedBatches: 0,
+      invalidMetrics: 0,
+    });
     await client.close();
   });
 
@@ -165,7 +172,9 @@ describe('StatsClient never breaks the application', () => {
     expect(transport.metrics).toEqual([{ type: 'counter', name: 'before', value: 1 }]);
     expect(client.stats()).toMatchObject({ invalidMetrics: 2, droppedBatches: 1, sentBatches: 1 });
     expect(transport.closed).toBe(true);
-    expect(logs.lines()).toEqual(['warn sightline.stats: stats delivery problem (dropped): batch of 1 metrics (1 values) dropped: the client is closed']);
+    expect(logs.lines()).toEqual([
+      'warn sightline.stats: stats delivery problem (dropped): batch of 1 metrics (1 values) dropped: the client is closed',
+    ]);
     logs.restore();
   });
 
@@ -190,7 +199,9 @@ describe('StatsClient redacts its secret', () => {
     expect(inspect(client, { depth: 5, showHidden: true })).not.toContain('s3cr3t-value');
     expect(JSON.stringify(client)).not.toContain('s3cr3t-value');
     expect(JSON.stringify(client)).toContain('"secret":"<redacted>"');
-    expect(() => new StatsClient({ protocol: 'http', secret: '' })).toThrow('invalid option `secret` in new StatsClient(): must not be empty');
+    expect(() => new StatsClient({ protocol: 'http', secret: '' })).toThrow(
+      'invalid option `secret` in new StatsClient(): must not be empty',
+    );
     await client.close();
   });
 });

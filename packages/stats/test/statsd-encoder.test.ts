@@ -55,7 +55,13 @@ describe('encodeStatsdLines', () => {
     const values = Array.from({ length: 100 }, (_, i) => i);
     const lines = encodeStatsdLines([{ type: 'timer', name: 't', values, tags: { k: 'v' } }], 'statsd', 64);
     expect(lines.every((l) => l.length <= 64)).toBe(true);
-    const back = lines.flatMap((l) => l.replace(/\|#k:v$/, '').slice(2).split(':').map((p) => Number(p.split('|')[0])));
+    const back = lines.flatMap((l) =>
+      l
+        .replace(/\|#k:v$/, '')
+        .slice(2)
+        .split(':')
+        .map((p) => Number(p.split('|')[0])),
+    );
     expect(back).toEqual(values);
     expect(lines[0]).toBe('t:0|ms:1|ms:2|ms:3|ms:4|ms:5|ms:6|ms:7|ms:8|ms:9|ms:10|ms|#k:v');
   });

@@ -111,7 +111,13 @@ describe('StatsDMonitor', () => {
       ['x.table.contains', 2],
       ['x.topic_buffer_full', 1],
     ]);
-    expect(monitor.asDict()).toMatchObject({ 'table.contains': 2, assignments: 1, assignment_errors: 1, rebalances: 1, topic_buffer_full: 1 });
+    expect(monitor.asDict()).toMatchObject({
+      'table.contains': 2,
+      assignments: 1,
+      assignment_errors: 1,
+      rebalances: 1,
+      topic_buffer_full: 1,
+    });
     spy.mockRestore();
     monitor.dispose();
     void client.close();
@@ -133,7 +139,11 @@ describe('stats() plugin', () => {
     plugin.hooks!.onWsConnect!('peer');
     plugin.sensor!.onMessageIn!('t/0', 0, {});
     await plugin.start!({} as never);
-    expect(transport.metrics.map((m) => m.name).sort()).toEqual(['p.stream.messages_received', 'p.stream.topic.messages_received', 'p.ws.connect']);
+    expect(transport.metrics.map((m) => m.name).sort()).toEqual([
+      'p.stream.messages_received',
+      'p.stream.topic.messages_received',
+      'p.ws.connect',
+    ]);
     plugin.client.incr('last');
     await plugin.stop!();
     expect(transport.counter('p.last')).toBe(1);

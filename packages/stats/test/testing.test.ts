@@ -26,7 +26,9 @@ describe('@sightline/stats/testing', () => {
     client.incr('x');
     await client.flush();
     expect(client.stats()).toMatchObject({ failedBatches: 1, sentBatches: 0 });
-    expect(logs.lines()).toEqual(['error sightline.stats: stats authentication failed: memory transport told to fail (auth); batches are dropped until this is fixed']);
+    expect(logs.lines()).toEqual([
+      'error sightline.stats: stats authentication failed: memory transport told to fail (auth); batches are dropped until this is fixed',
+    ]);
     logs.restore();
     transport.failWith(undefined);
     await client.close();

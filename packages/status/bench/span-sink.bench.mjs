@@ -46,5 +46,7 @@ console.log(`a parent and a child span, ${N} per round, ${rounds} rounds (median
 console.log(`  raw SDK            : ${median(a).toFixed(0)} ns per pair`);
 console.log(`  + status span sink : ${median(b).toFixed(0)} ns per pair`);
 console.log(`  the sink: ${(median(b) - median(a)).toFixed(0)} ns per pair (${((median(b) - median(a)) / 2).toFixed(0)} ns per span)`);
-console.log(`  ratio ${median(ratios).toFixed(2)}x (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x); traces held ${page.stats().traces}, spans dropped ${page.stats().droppedSpans}`);
+console.log(
+  `  ratio ${median(ratios).toFixed(2)}x (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x); traces held ${page.stats().traces}, spans dropped ${page.stats().droppedSpans}`,
+);
 page.stop();

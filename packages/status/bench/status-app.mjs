@@ -10,7 +10,13 @@ const withStatus = process.argv[2] === 'on';
 const warmupMs = Number(process.argv[3] ?? 5000);
 const measureMs = Number(process.argv[4] ?? 20000);
 
-const healthPlugin = health({ port: 0, host: '127.0.0.1', ready: true, env: {}, checks: [{ name: 'db', check: async () => ({ healthy: true }) }] });
+const healthPlugin = health({
+  port: 0,
+  host: '127.0.0.1',
+  ready: true,
+  env: {},
+  checks: [{ name: 'db', check: async () => ({ healthy: true }) }],
+});
 const plugins = [prometheus(), ...(withStatus ? [status()] : []), healthPlugin];
 const obs = setup({ service: 'bench', plugins });
 await obs.start();

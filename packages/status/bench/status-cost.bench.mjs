@@ -15,7 +15,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 function run(mode) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(here, 'status-app.mjs'), mode, String(WARMUP_MS), String(MEASURE_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(here, 'status-app.mjs'), mode, String(WARMUP_MS), String(MEASURE_MS)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const clients = [];
     let bytes = 0;
     let events = 0;
@@ -69,5 +71,9 @@ const cost = onPct - offPct;
 console.log(`status page cost, ${CLIENTS} browsers streaming at 1 Hz, ${MEASURE_MS / 1000} s windows, ${ROUNDS} rounds (median):`);
 console.log(`  plugin off: ${offPct.toFixed(2)}% of one core   (rounds: ${off.map((x) => x.toFixed(2)).join(', ')})`);
 console.log(`  plugin on : ${onPct.toFixed(2)}% of one core   (rounds: ${on.map((x) => x.toFixed(2)).join(', ')})`);
-console.log(`  cost      : ${cost.toFixed(2)}% of one core (target < 1%: ${cost < 1 ? 'met' : 'MISSED'}); ratio on/off ${(onPct / offPct).toFixed(2)}x`);
-console.log(`  streamed  : ${(last.bytes / CLIENTS / (MEASURE_MS / 1000 + WARMUP_MS / 1000) / 1024).toFixed(1)} kB/s per browser; series ${last.stats.series}, ring buffers ${(last.stats.bufferBytes / 1024).toFixed(0)} kB, slow clients dropped ${last.stats.slowClientsDisconnected}`);
+console.log(
+  `  cost      : ${cost.toFixed(2)}% of one core (target < 1%: ${cost < 1 ? 'met' : 'MISSED'}); ratio on/off ${(onPct / offPct).toFixed(2)}x`,
+);
+console.log(
+  `  streamed  : ${(last.bytes / CLIENTS / (MEASURE_MS / 1000 + WARMUP_MS / 1000) / 1024).toFixed(1)} kB/s per browser; series ${last.stats.series}, ring buffers ${(last.stats.bufferBytes / 1024).toFixed(0)} kB, slow clients dropped ${last.stats.slowClientsDisconnected}`,
+);

@@ -81,7 +81,11 @@ class Accumulator {
  * The derived values for one interval. `previous` maps series keys to the last interval's values;
  * a counter that went down (a restart) counts from zero.
  */
-export function deriveSeries(current: ParsedExposition, previous: ReadonlyMap<string, number> | undefined, dtSeconds: number): DerivedPoint[] {
+export function deriveSeries(
+  current: ParsedExposition,
+  previous: ReadonlyMap<string, number> | undefined,
+  dtSeconds: number,
+): DerivedPoint[] {
   const acc = new Accumulator();
   const delta = (s: Sample): number | undefined => {
     if (!previous) return undefined;
@@ -115,7 +119,16 @@ export function deriveSeries(current: ParsedExposition, previous: ReadonlyMap<st
     if (ERRORS_FAMILY.test(family) || ERRORS_FAMILY.test(s.name)) {
       const d = delta(s);
       const op = opOf(s);
-      if (d !== undefined) acc.add({ key: `errors|${family}|${op}`, chart: 'errors', label: describeOp(op, family.replace(/_total$/, ''), /(?:^|_)request_errors$/), unit: '/s' }, d / dtSeconds);
+      if (d !== undefined)
+        acc.add(
+          {
+            key: `errors|${family}|${op}`,
+            chart: 'errors',
+            label: describeOp(op, family.replace(/_total$/, ''), /(?:^|_)request_errors$/),
+            unit: '/s',
+          },
+          d / dtSeconds,
+        );
       continue;
     }
     if (s.name === 'http_requests_total') {
@@ -132,7 +145,8 @@ export function deriveSeries(current: ParsedExposition, previous: ReadonlyMap<st
       const d = delta(s);
       const direction = messages[2] === 'received' ? 'in' : 'out';
       const source = messages[1] && messages[1] !== 'sightline' ? ` (${messages[1]})` : '';
-      if (d !== undefined) acc.add({ key: `messages|${s.name}`, chart: 'messages', label: `${direction}${source}`, unit: '/s' }, d / dtSeconds);
+      if (d !== undefined)
+        acc.add({ key: `messages|${s.name}`, chart: 'messages', label: `${direction}${source}`, unit: '/s' }, d / dtSeconds);
       continue;
     }
     if (QUEUE_DEPTH.test(s.name)) {
@@ -175,6 +189,7 @@ export function deriveSeries(current: ParsedExposition, previous: ReadonlyMap<st
 /** A pinned series' value: its rate for counters (and histogram parts), else the value itself. */
 export function isCumulative(sample: Sample, types: ReadonlyMap<string, string>): boolean {
   const type = types.get(familyOf(sample.name, types));
-  if (type === 'counter' || type === 'histogram' || type === 'summary') return !(type === 'summary' && label(sample, 'quantile') !== undefined);
+  if (type === 'counter' || type === 'histogram' || type === 'summary')
+    return !(type === 'summary' && label(sample, 'quantile') !== undefined);
   return /_(total|count|sum|bucket)$/.test(sample.name);
 }

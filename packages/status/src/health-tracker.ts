@@ -68,7 +68,12 @@ export class HealthTracker {
         if (before.lastErrorAt !== undefined) next.lastErrorAt = before.lastErrorAt;
       }
       if (!before || before.status !== status) {
-        const t: { -readonly [K in keyof Transition]: Transition[K] } = { at: now, check: r.name, from: before ? before.status : 'new', to: status };
+        const t: { -readonly [K in keyof Transition]: Transition[K] } = {
+          at: now,
+          check: r.name,
+          from: before ? before.status : 'new',
+          to: status,
+        };
         if (r.message !== undefined) t.message = r.message;
         this.#transitions.push(t);
         if (this.#transitions.length > this.#maxTransitions) this.#transitions.shift();

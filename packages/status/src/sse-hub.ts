@@ -42,8 +42,15 @@ export class SseHub {
   open(req: IncomingMessage, res: ServerResponse, headers: Readonly<Record<string, string>>, first: readonly Buffer[]): boolean {
     if (this.#clients.size >= this.#maxClients) {
       this.#refused++;
-      const body = JSON.stringify({ error: 'too_many_clients', message: `the status page streams to at most ${this.#maxClients} browsers at once` });
-      res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5', 'content-length': Buffer.byteLength(body) });
+      const body = JSON.stringify({
+        error: 'too_many_clients',
+        message: `the status page streams to at most ${this.#maxClients} browsers at once`,
+      });
+      res.writeHead(503, {
+        'content-type': 'application/json; charset=utf-8',
+        'retry-after': '5',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(body);
       return false;
     }
@@ -71,7 +78,10 @@ export class SseHub {
       if (res.writableLength > this.#maxBufferBytes) {
         this.#slow++;
         this.#clients.delete(res);
-        log.warn('a status page client stopped reading its stream; disconnected', { unreadBytes: res.writableLength, limit: this.#maxBufferBytes });
+        log.warn('a status page client stopped reading its stream; disconnected', {
+          unreadBytes: res.writableLength,
+          limit: this.#maxBufferBytes,
+        });
         res.destroy();
         continue;
       }

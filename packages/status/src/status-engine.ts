@@ -184,7 +184,10 @@ export class StatusEngine {
     try {
       text = await renderAll(this.#sources);
     } catch (error) {
-      if (this.#renderErrors++ === 0) log.warn('rendering the metrics for the status page failed (logged once)', { error: error instanceof Error ? error.message : String(error) });
+      if (this.#renderErrors++ === 0)
+        log.warn('rendering the metrics for the status page failed (logged once)', {
+          error: error instanceof Error ? error.message : String(error),
+        });
       return;
     }
     const at = performance.now();
@@ -242,7 +245,10 @@ export class StatusEngine {
   }
 
   /** The metrics a browser can pin, from the last sample. */
-  listMetrics(): { readonly metrics: { readonly name: string; readonly type: string; readonly series: Record<string, string>[] }[]; readonly truncated: boolean } {
+  listMetrics(): {
+    readonly metrics: { readonly name: string; readonly type: string; readonly series: Record<string, string>[] }[];
+    readonly truncated: boolean;
+  } {
     const parsed = this.#parsed;
     if (!parsed) return { metrics: [], truncated: false };
     const byName = new Map<string, { name: string; type: string; series: Record<string, string>[] }>();
@@ -250,7 +256,15 @@ export class StatusEngine {
     for (const s of parsed.samples) {
       if (listed >= MAX_LISTED) return { metrics: [...byName.values()], truncated: true };
       let entry = byName.get(s.name);
-      if (!entry) byName.set(s.name, (entry = { name: s.name, type: parsed.types.get(s.name) ?? parsed.types.get(s.name.replace(/_(bucket|count|sum|total)$/, '')) ?? 'untyped', series: [] }));
+      if (!entry)
+        byName.set(
+          s.name,
+          (entry = {
+            name: s.name,
+            type: parsed.types.get(s.name) ?? parsed.types.get(s.name.replace(/_(bucket|count|sum|total)$/, '')) ?? 'untyped',
+            series: [],
+          }),
+        );
       entry.series.push(Object.fromEntries(s.labels));
       listed++;
     }
@@ -259,34 +273,73 @@ export class StatusEngine {
 
   pin(metric: string, labels: Readonly<Record<string, string>>): PinResult {
     if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(metric)) {
-      return { ok: false, status: 400, error: 'invalid_metric_name', message: `${JSON.stringify(metric)} is not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)` };
+      return {
+        ok: false,
+        status: 400,
+        error: 'invalid_metric_name',
+        message: `${JSON.stringify(metric)} is not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)`,
+      };
     }
     const parsed = this.#parsed;
     if (!parsed) {
-      return { ok: false, status: 503, error: 'no_sample_yet', message: 'no metrics have been sampled yet (no metrics source, or the first sample is pending); try again in a second' };
+      return {
+        ok: false,
+        status: 503,
+        error: 'no_sample_yet',
+        message: 'no metrics have been sampled yet (no metrics source, or the first sample is pending); try again in a second',
+      };
     }
     const named = parsed.samples.filter((s) => s.name === metric);
     if (named.length === 0) {
       const hint = closestName(metric, new Set(parsed.samples.map((s) => s.name)));
-      return { ok: false, status: 404, error: 'unknown_metric', message: `no metric named "${metric}" in /metrics${hint ? `; did you mean "${hint}"?` : ''}` };
+      return {
+        ok: false,
+        status: 404,
+        error: 'unknown_metric',
+        message: `no metric named "${metric}" in /metrics${hint ? `; did you mean "${hint}"?` : ''}`,
+      };
     }
     const wanted = Object.entries(labels);
     const matching = named.filter((s) => wanted.every(([k, v]) => s.labels.some(([lk, lv]) => lk === k && lv === v)));
-    const describe = (list: readonly Sample[]) => list.slice(0, 10).map((s) => s.key).join(', ') + (list.length > 10 ? `, … (${list.length} in all)` : '');
+    const describe = (list: readonly Sample[]) =>
+      list
+        .slice(0, 10)
+        .map((s) => s.key)
+        .join(', ') + (list.length > 10 ? `, … (${list.length} in all)` : '');
     if (matching.length === 0) {
-      return { ok: false, status: 404, error: 'unknown_series', message: `"${metric}" has no series with labels ${JSON.stringify(labels)}; it has: ${describe(named)}` };
+      return {
+        ok: false,
+        status: 404,
+        error: 'unknown_series',
+        message: `"${metric}" has no series with labels ${JSON.stringify(labels)}; it has: ${describe(named)}`,
+      };
     }
     const exact = matching.length === 1 ? matching[0] : matching.find((s) => s.labels.length === wanted.length);
     if (!exact) {
-      return { ok: false, status: 400, error: 'ambiguous_series', message: `"${metric}" with labels ${JSON.stringify(labels)} matches ${matching.length} series; add labels to pick one: ${describe(matching)}` };
+      return {
+        ok: false,
+        status: 400,
+        error: 'ambiguous_series',
+        message: `"${metric}" with labels ${JSON.stringify(labels)} matches ${matching.length} series; add labels to pick one: ${describe(matching)}`,
+      };
     }
     const existing = this.#pins.get(exact.key);
     if (existing) return { ok: true, meta: existing.meta };
     if (this.#pins.size >= this.config.maxPins) {
-      return { ok: false, status: 409, error: 'too_many_pins', message: `at most ${this.config.maxPins} metrics can be pinned at once; unpin one first` };
+      return {
+        ok: false,
+        status: 409,
+        error: 'too_many_pins',
+        message: `at most ${this.config.maxPins} metrics can be pinned at once; unpin one first`,
+      };
     }
     const cumulative = isCumulative(exact, parsed.types);
-    const meta: SeriesMeta = Object.freeze({ key: `pin|${exact.key}`, chart: `pin:${exact.key}`, label: cumulative ? `${exact.key} /s` : exact.key, unit: cumulative ? '/s' : '' });
+    const meta: SeriesMeta = Object.freeze({
+      key: `pin|${exact.key}`,
+      chart: `pin:${exact.key}`,
+      label: cumulative ? `${exact.key} /s` : exact.key,
+      unit: cumulative ? '/s' : '',
+    });
     this.#pins.set(exact.key, { meta, sampleKey: exact.key, cumulative });
     return { ok: true, meta };
   }

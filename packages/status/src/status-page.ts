@@ -44,7 +44,12 @@ export interface StatusPage {
 
 function sendJson(res: ServerResponse, status: number, body: unknown, head: boolean): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+  });
   if (head) res.end();
   else res.end(text);
 }
@@ -78,7 +83,8 @@ function labelsFrom(params: URLSearchParams): Record<string, string> | string {
   if (json !== null && json !== '') {
     try {
       const parsed: unknown = JSON.parse(json);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'labels must be a JSON object of label names to values';
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        return 'labels must be a JSON object of label names to values';
       for (const [k, v] of Object.entries(parsed)) {
         if (typeof v !== 'string') return `label ${JSON.stringify(k)} must have a string value`;
         labels[k] = v;
@@ -138,7 +144,15 @@ export function buildStatusPage(options: StatusOptions, source: string): { reado
     if (sub === '/api/pin') {
       const metric = url.searchParams.get('metric');
       if (metric === null || metric === '') {
-        sendJson(res, 400, { error: 'missing_metric', message: `${base}/api/pin needs ?metric=<name>, and label=<name>=<value> for each label that picks the series` }, head);
+        sendJson(
+          res,
+          400,
+          {
+            error: 'missing_metric',
+            message: `${base}/api/pin needs ?metric=<name>, and label=<name>=<value> for each label that picks the series`,
+          },
+          head,
+        );
         return;
       }
       const labels = labelsFrom(url.searchParams);
@@ -159,7 +173,12 @@ export function buildStatusPage(options: StatusOptions, source: string): { reado
     }
     const page = pageAssets();
     if (!page) {
-      sendJson(res, 503, { error: 'page_not_built', message: 'the status page assets are missing from the installed package (dist/static)' }, head);
+      sendJson(
+        res,
+        503,
+        { error: 'page_not_built', message: 'the status page assets are missing from the installed package (dist/static)' },
+        head,
+      );
       return;
     }
     if (sub === '' || sub === '/') sendAsset(req, res, page.html, head);
@@ -173,7 +192,8 @@ export function buildStatusPage(options: StatusOptions, source: string): { reado
       serve(req, res);
     } catch (error) {
       log.error('the status page failed a request', { error: error instanceof Error ? error.message : String(error) });
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal_error', message: 'the status page failed; see the sightline.status log' }, false);
+      if (!res.headersSent)
+        sendJson(res, 500, { error: 'internal_error', message: 'the status page failed; see the sightline.status log' }, false);
       else res.destroy();
     }
   }
@@ -200,12 +220,18 @@ export function buildStatusPage(options: StatusOptions, source: string): { reado
       const path = (req.url ?? '/').split('?')[0]!;
       if (path !== base && !path.startsWith(`${base}/`)) {
         if (next) next();
-        else sendJson(res, 404, { error: 'not_found', message: `no page at ${path}; the status page is at ${base}` }, req.method === 'HEAD');
+        else
+          sendJson(res, 404, { error: 'not_found', message: `no page at ${path}; the status page is at ${base}` }, req.method === 'HEAD');
         return;
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.setHeader('allow', 'GET, HEAD');
-        sendJson(res, 405, { error: 'method_not_allowed', message: `${String(req.method)} is not allowed on ${path}; the status page is read-only` }, false);
+        sendJson(
+          res,
+          405,
+          { error: 'method_not_allowed', message: `${String(req.method)} is not allowed on ${path}; the status page is read-only` },
+          false,
+        );
         return;
       }
       engine.start();

@@ -18,12 +18,22 @@ describe('histogramQuantile', () => {
   });
 
   test('no observations: no value (a gap on the chart)', () => {
-    expect(histogramQuantile(0.5, [[1, 0], [Infinity, 0]])).toBeNaN();
+    expect(
+      histogramQuantile(0.5, [
+        [1, 0],
+        [Infinity, 0],
+      ]),
+    ).toBeNaN();
     expect(histogramQuantile(0.5, [])).toBeNaN();
   });
 
   test('a rank in the +Inf bucket answers the highest finite bound', () => {
-    expect(histogramQuantile(0.99, [[1, 1], [Infinity, 100]])).toBe(1);
+    expect(
+      histogramQuantile(0.99, [
+        [1, 1],
+        [Infinity, 100],
+      ]),
+    ).toBe(1);
   });
 });
 
@@ -61,7 +71,8 @@ describe('deriveSeries over the prometheus plugin', () => {
   });
 
   test('the first sample has nothing to compare with: gauges only, no rates', async () => {
-    const text = '# TYPE queue_depth gauge\nqueue_depth{queue_name="orders"} 7\n# TYPE x_request_errors_total counter\nx_request_errors_total{op="a"} 5\n';
+    const text =
+      '# TYPE queue_depth gauge\nqueue_depth{queue_name="orders"} 7\n# TYPE x_request_errors_total counter\nx_request_errors_total{op="a"} 5\n';
     const points = deriveSeries(parseExposition(text), undefined, 1);
     expect(points.map((p) => [p.meta.chart, p.meta.label, p.value])).toEqual([['queue', 'orders', 7]]);
   });
@@ -97,7 +108,9 @@ describe('deriveSeries over the prometheus plugin', () => {
   });
 
   test('a pinned counter or histogram part is charted as a rate, a gauge as it is', () => {
-    const parsed = parseExposition('# TYPE h histogram\nh_count 1\n# TYPE g gauge\ng 1\nthings_total 3\n# TYPE s summary\ns{quantile="0.5"} 1\n');
+    const parsed = parseExposition(
+      '# TYPE h histogram\nh_count 1\n# TYPE g gauge\ng 1\nthings_total 3\n# TYPE s summary\ns{quantile="0.5"} 1\n',
+    );
     const [h, g, things, s] = parsed.samples;
     expect(isCumulative(h!, parsed.types)).toBe(true);
     expect(isCumulative(g!, parsed.types)).toBe(false);

@@ -16,7 +16,14 @@ describe('HealthTracker', () => {
     tracker.record(report(false, 'connection refused'), 3000);
     let view = tracker.view();
     expect(view.ready).toBe(false);
-    expect(view.checks[0]).toMatchObject({ name: 'db', status: 'fail', durationMs: 3, lastError: 'connection refused', lastErrorAt: 3000, since: 3000 });
+    expect(view.checks[0]).toMatchObject({
+      name: 'db',
+      status: 'fail',
+      durationMs: 3,
+      lastError: 'connection refused',
+      lastErrorAt: 3000,
+      since: 3000,
+    });
     tracker.record(report(true), 4000);
     view = tracker.view();
     expect(view.checks[0]).toMatchObject({ status: 'pass', lastError: 'connection refused', lastErrorAt: 3000, since: 4000 });

@@ -19,7 +19,9 @@ describe('status options (core options rule)', () => {
     }
     expect(error).toBeInstanceOf(StatusConfigError);
     expect((error as Error).message).toBe('unknown option `intervalMS` in status(): did you mean `intervalMs`?');
-    expect(() => createStatusPage({ maxPin: 1 } as never)).toThrow(/unknown option `maxPin` in createStatusPage\(\): did you mean `maxPins`\?/);
+    expect(() => createStatusPage({ maxPin: 1 } as never)).toThrow(
+      /unknown option `maxPin` in createStatusPage\(\): did you mean `maxPins`\?/,
+    );
   });
 
   test('wrong types and ranges name the option and the value', () => {

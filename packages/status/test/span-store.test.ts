@@ -1,8 +1,26 @@
 import type { FinishedSpan } from '@sightline/core';
 import { SpanStore } from '../src/span-store.js';
 
-function span(traceId: string, spanId: string, parentSpanId: string | undefined, startTimeMs: number, durationMs: number, extra: Partial<FinishedSpan> = {}): FinishedSpan {
-  return { traceId, spanId, name: spanId, kind: 'internal', startTimeMs, durationMs, status: 'unset', attributes: {}, ...(parentSpanId ? { parentSpanId } : {}), ...extra };
+function span(
+  traceId: string,
+  spanId: string,
+  parentSpanId: string | undefined,
+  startTimeMs: number,
+  durationMs: number,
+  extra: Partial<FinishedSpan> = {},
+): FinishedSpan {
+  return {
+    traceId,
+    spanId,
+    name: spanId,
+    kind: 'internal',
+    startTimeMs,
+    durationMs,
+    status: 'unset',
+    attributes: {},
+    ...(parentSpanId ? { parentSpanId } : {}),
+    ...extra,
+  };
 }
 
 describe('SpanStore', () => {
@@ -29,7 +47,12 @@ describe('SpanStore', () => {
     store.onSpanEnd(span('page2', 'GET', undefined, 0, 5, { kind: 'server', attributes: { 'url.path': '/status' } }));
     store.onSpanEnd(span('api', 'GET /orders/:id', undefined, 0, 3, { kind: 'server', attributes: { 'url.path': '/orders/7' } }));
     store.onSpanEnd(span('lookalike', 'GET', undefined, 0, 4, { kind: 'server', attributes: { 'url.path': '/statusboard' } }));
-    expect(store.recent(10).map((t) => t.traceId).sort()).toEqual(['api', 'lookalike']);
+    expect(
+      store
+        .recent(10)
+        .map((t) => t.traceId)
+        .sort(),
+    ).toEqual(['api', 'lookalike']);
   });
 
   test('failed traces first, then the slowest', () => {
@@ -50,7 +73,12 @@ describe('SpanStore', () => {
     for (let i = 0; i < 10; i++) store.onSpanEnd(span(`t${i}`, `s${i}`, undefined, i, 1));
     expect(store.size).toBe(3);
     expect(store.evictedTraces).toBe(7);
-    expect(store.recent(10).map((t) => t.traceId).sort()).toEqual(['t7', 't8', 't9']);
+    expect(
+      store
+        .recent(10)
+        .map((t) => t.traceId)
+        .sort(),
+    ).toEqual(['t7', 't8', 't9']);
     for (let i = 0; i < 5; i++) store.onSpanEnd(span('t9', `extra${i}`, 's9', 9, 1));
     expect(store.recent(10).find((t) => t.traceId === 't9')!.spans).toHaveLength(2);
     expect(store.droppedSpans).toBe(4);

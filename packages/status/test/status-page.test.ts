@@ -20,7 +20,11 @@ async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 
 }
 
 /** Reads an event stream until `enough` says so; returns the events seen. */
-async function readEvents(url: string, headers: Record<string, string>, enough: (events: { event: string; data: unknown }[]) => boolean): Promise<{ event: string; data: unknown }[]> {
+async function readEvents(
+  url: string,
+  headers: Record<string, string>,
+  enough: (events: { event: string; data: unknown }[]) => boolean,
+): Promise<{ event: string; data: unknown }[]> {
   const controller = new AbortController();
   const res = await fetch(url, { headers, signal: controller.signal });
   expect(res.status).toBe(200);
@@ -125,7 +129,10 @@ describe('the status page through setup() and the health server', () => {
     expect([...keys]).toEqual(expect.arrayContaining(['memory|heap', 'requests|sightline_request_duration_seconds|order.create']));
     const health = events.find((e) => e.event === 'health')!.data as { ready: boolean; checks: { name: string; status: string }[] };
     expect(health.checks).toEqual([expect.objectContaining({ name: 'database', status: 'pass' })]);
-    const traces = events.find((e) => e.event === 'traces')!.data as { root: string; spans: { name: string; parent: string | null; id: string }[] }[];
+    const traces = events.find((e) => e.event === 'traces')!.data as {
+      root: string;
+      spans: { name: string; parent: string | null; id: string }[];
+    }[];
     // The app's own scopes, beside the HTTP server spans the otel plugin records for the page's requests.
     const order = traces.find((t) => t.root === 'handle-order');
     expect(order).toBeDefined();
@@ -139,11 +146,18 @@ describe('the status page through setup() and the health server', () => {
   test('pins: an unknown metric, unknown labels, an ambiguous choice, a bad name, too many pins', async () => {
     const pin = async (query: string) => {
       const res = await fetch(`${app.url}/status/api/pin?${query}`, { headers: auth });
-      return { status: res.status, body: (await res.json()) as { error?: string; message?: string; pinned?: { key: string; chart: string } } };
+      return {
+        status: res.status,
+        body: (await res.json()) as { error?: string; message?: string; pinned?: { key: string; chart: string } },
+      };
     };
     let r = await pin('metric=sightline_request_duration_seconds_cout');
     expect(r.status).toBe(404);
-    expect(r.body).toEqual({ error: 'unknown_metric', message: 'no metric named "sightline_request_duration_seconds_cout" in /metrics; did you mean "sightline_request_duration_seconds_count"?' });
+    expect(r.body).toEqual({
+      error: 'unknown_metric',
+      message:
+        'no metric named "sightline_request_duration_seconds_cout" in /metrics; did you mean "sightline_request_duration_seconds_count"?',
+    });
     r = await pin('metric=sightline_request_duration_seconds_count&label=op=nope');
     expect(r.status).toBe(404);
     expect(r.body.error).toBe('unknown_series');
@@ -152,7 +166,10 @@ describe('the status page through setup() and the health server', () => {
     expect(r.status).toBe(400);
     expect(r.body.error).toBe('ambiguous_series');
     r = await pin('metric=1bad');
-    expect(r).toEqual({ status: 400, body: { error: 'invalid_metric_name', message: '"1bad" is not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)' } });
+    expect(r).toEqual({
+      status: 400,
+      body: { error: 'invalid_metric_name', message: '"1bad" is not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)' },
+    });
     r = await pin('metric=x&labels=[1]');
     expect(r.body.error).toBe('invalid_labels');
     r = await pin('');
@@ -164,7 +181,10 @@ describe('the status page through setup() and the health server', () => {
     r = await pin(`metric=sightline_request_duration_seconds_count&labels=${encodeURIComponent('{"op":"order.get"}')}`);
     expect(r.status).toBe(200);
     r = await pin('metric=sightline_request_duration_seconds_sum&label=op=order.create');
-    expect(r).toEqual({ status: 409, body: { error: 'too_many_pins', message: 'at most 2 metrics can be pinned at once; unpin one first' } });
+    expect(r).toEqual({
+      status: 409,
+      body: { error: 'too_many_pins', message: 'at most 2 metrics can be pinned at once; unpin one first' },
+    });
 
     // The pinned series is charted from the next samples, as a rate.
     for (let i = 0; i < 3; i++) {
@@ -172,8 +192,14 @@ describe('the status page through setup() and the health server', () => {
       await app.page.page.sample();
     }
     const list = (await (await fetch(`${app.url}/status/api/pins`, { headers: auth })).json()) as { pins: { key: string }[] };
-    expect(list.pins.map((p) => p.key)).toEqual(['pin|sightline_request_duration_seconds_count{op="order.create"}', 'pin|sightline_request_duration_seconds_count{op="order.get"}']);
-    const unpin = await fetch(`${app.url}/status/api/unpin?series=${encodeURIComponent('sightline_request_duration_seconds_count{op="order.get"}')}`, { headers: auth });
+    expect(list.pins.map((p) => p.key)).toEqual([
+      'pin|sightline_request_duration_seconds_count{op="order.create"}',
+      'pin|sightline_request_duration_seconds_count{op="order.get"}',
+    ]);
+    const unpin = await fetch(
+      `${app.url}/status/api/unpin?series=${encodeURIComponent('sightline_request_duration_seconds_count{op="order.get"}')}`,
+      { headers: auth },
+    );
     expect(unpin.status).toBe(200);
     expect(app.page.page.stats().pins).toBe(1);
     const notPinned = await fetch(`${app.url}/status/api/unpin?series=x`, { headers: auth });
@@ -181,7 +207,9 @@ describe('the status page through setup() and the health server', () => {
   });
 
   test('the metric list for the picker names every series of /metrics', async () => {
-    const body = (await (await fetch(`${app.url}/status/api/metrics`, { headers: auth })).json()) as { metrics: { name: string; type: string; series: Record<string, string>[] }[] };
+    const body = (await (await fetch(`${app.url}/status/api/metrics`, { headers: auth })).json()) as {
+      metrics: { name: string; type: string; series: Record<string, string>[] }[];
+    };
     const count = body.metrics.find((m) => m.name === 'sightline_request_duration_seconds_count')!;
     expect(count.type).toBe('histogram');
     expect(count.series).toEqual(expect.arrayContaining([{ op: 'order.create' }, { op: 'order.get' }]));

@@ -6,14 +6,7 @@ export { WsClient } from './ws-client.js';
 export type { PushListener, RequestOptions, WsClientOptions, WsClientState } from './ws-client.js';
 export type { ReconnectOptions } from './backoff.js';
 
-export {
-  ConnectionClosedError,
-  RemoteError,
-  RequestTimeoutError,
-  WsConfigError,
-  WsConnectError,
-  WsError,
-} from './errors.js';
+export { ConnectionClosedError, RemoteError, RequestTimeoutError, WsConfigError, WsConnectError, WsError } from './errors.js';
 
 export { CLOSE_CODES, PROTOCOL_ERROR_TYPES, RESERVED_OPS } from './protocol.js';
 export type { ErrorReplyFrame, PushFrame, ReplyFrame, RequestFrame, RequestId, SuccessReplyFrame } from './protocol.js';

@@ -4,7 +4,18 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { errorText, errorType, getLogger, type HookDispatcher, isPromiseLike, listen, type LogFields, type MetricsHooks, toDispatcher, WarningThrottle } from '@sightline/core';
+import {
+  errorText,
+  errorType,
+  getLogger,
+  type HookDispatcher,
+  isPromiseLike,
+  listen,
+  type LogFields,
+  type MetricsHooks,
+  toDispatcher,
+  WarningThrottle,
+} from '@sightline/core';
 import { formatAddress } from './address.js';
 import { WsConfigError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
@@ -206,7 +217,11 @@ class WsServerImpl implements WsServer {
         this.dispatch.onError(RESERVED_OPS.invalid, PROTOCOL_ERROR_TYPES.payloadTooLarge);
         this.logFor(conn, 'payload', 'warn', 'frame over maxPayloadBytes; closing with 1009', { remoteAddr });
       } else {
-        this.logFor(conn, `error:${String(error.code)}`, 'warn', 'connection error', { remoteAddr, error: error.message, code: error.code });
+        this.logFor(conn, `error:${String(error.code)}`, 'warn', 'connection error', {
+          remoteAddr,
+          error: error.message,
+          code: error.code,
+        });
       }
     });
     socket.on('close', (code) => {
@@ -216,7 +231,10 @@ class WsServerImpl implements WsServer {
       wsLog.info('connection closed', { side: 'server', remoteAddr, code });
       for (const kind of conn.logKinds) this.logThrottle.forget(`${conn.id}:${kind}`);
       if (conn.suppressedLogs > 0) {
-        log.warn(`connection closed; ${conn.suppressedLogs} more log lines about it were suppressed`, { remoteAddr, suppressed: conn.suppressedLogs });
+        log.warn(`connection closed; ${conn.suppressedLogs} more log lines about it were suppressed`, {
+          remoteAddr,
+          suppressed: conn.suppressedLogs,
+        });
       }
       if (this.onConnectionClose) this.callUser('onConnectionClose', () => this.onConnectionClose!(conn, code));
     });

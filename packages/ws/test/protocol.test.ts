@@ -31,15 +31,10 @@ describe('parseRequest', () => {
 
   it('reads back every well-formed request (property)', () => {
     fc.assert(
-      fc.property(
-        fc.oneof(fc.integer(), fc.string()),
-        fc.string({ minLength: 1 }),
-        fc.jsonValue(),
-        (id, op, payload) => {
-          const text = JSON.stringify({ id, op, payload });
-          expect(parseRequest(text)).toEqual({ ok: true, id, op, payload: JSON.parse(JSON.stringify(payload)) });
-        },
-      ),
+      fc.property(fc.oneof(fc.integer(), fc.string()), fc.string({ minLength: 1 }), fc.jsonValue(), (id, op, payload) => {
+        const text = JSON.stringify({ id, op, payload });
+        expect(parseRequest(text)).toEqual({ ok: true, id, op, payload: JSON.parse(JSON.stringify(payload)) });
+      }),
     );
   });
 });

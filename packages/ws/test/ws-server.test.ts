@@ -5,14 +5,23 @@ import { createWsServer, WsConfigError } from '../src/index.js';
 describe('createWsServer options', () => {
   it.each([
     [{ handlers: {} }, 'createWsServer needs exactly one of `port` (a number) or `server` (an http.Server)'],
-    [{ port: 0, server: createServer(), handlers: {} }, 'createWsServer needs exactly one of `port` (a number) or `server` (an http.Server)'],
+    [
+      { port: 0, server: createServer(), handlers: {} },
+      'createWsServer needs exactly one of `port` (a number) or `server` (an http.Server)',
+    ],
     [{ port: 70000, handlers: {} }, 'invalid option `port` in createWsServer(): expected an integer from 0 to 65535, got 70000'],
     [{ port: -1, handlers: {} }, 'invalid option `port` in createWsServer(): expected an integer from 0 to 65535, got -1'],
     [{ port: 0, handlers: null }, 'invalid option `handlers` in createWsServer(): expected an object of function values, got null'],
     [{ port: 0, handlers: { add: 1 } }, 'invalid option `handlers.add` in createWsServer(): expected a function, got 1'],
     [{ port: 0, handlers: {}, path: 'rpc' }, 'invalid option `path` in createWsServer(): expected a string starting with "/" (got "rpc")'],
-    [{ port: 0, handlers: {}, maxConnections: 0 }, 'invalid option `maxConnections` in createWsServer(): expected an integer >= 1 or Infinity, got 0'],
-    [{ port: 0, handlers: {}, maxPayloadBytes: 0 }, 'invalid option `maxPayloadBytes` in createWsServer(): expected an integer >= 1, got 0'],
+    [
+      { port: 0, handlers: {}, maxConnections: 0 },
+      'invalid option `maxConnections` in createWsServer(): expected an integer >= 1 or Infinity, got 0',
+    ],
+    [
+      { port: 0, handlers: {}, maxPayloadBytes: 0 },
+      'invalid option `maxPayloadBytes` in createWsServer(): expected an integer >= 1, got 0',
+    ],
     [{ port: 0, handlers: {}, onConnection: 'x' }, 'invalid option `onConnection` in createWsServer(): expected a function, got "x"'],
     [{ port: 0, handlers: {}, maxConection: 3 }, 'unknown option `maxConection` in createWsServer(): did you mean `maxConnections`?'],
   ])('refuses %p', async (options, message) => {

@@ -28,14 +28,18 @@ describe('the demo under a real Prometheus', () => {
     ['sensor (PrometheusMonitor)', 'sum(sightline_messages_received_total)'],
     ['hooks (WebSocket requests)', 'sum(sightline_request_duration_seconds_count{op="order.create"})'],
     ['stats-server received business metrics', 'sum(stats_demo_orders_created_total)'],
-  ])('returns the demo series of the %s', async (_what, expr) => {
-    const value = await until(`${expr} > 0`, 20_000, async () => {
-      const [sample] = await prometheus.query(expr);
-      const v = sample ? Number(sample.value[1]) : 0;
-      return v > 0 ? v : undefined;
-    });
-    expect(value).toBeGreaterThan(0);
-  }, 30_000);
+  ])(
+    'returns the demo series of the %s',
+    async (_what, expr) => {
+      const value = await until(`${expr} > 0`, 20_000, async () => {
+        const [sample] = await prometheus.query(expr);
+        const v = sample ? Number(sample.value[1]) : 0;
+        return v > 0 ? v : undefined;
+      });
+      expect(value).toBeGreaterThan(0);
+    },
+    30_000,
+  );
 
   it('sees the target up with the demo as the job', async () => {
     const [up] = await prometheus.query('up{job="sightline-demo"}');

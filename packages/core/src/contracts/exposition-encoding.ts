@@ -46,7 +46,10 @@ export function acceptsGzip(acceptEncoding: string | readonly string[] | undefin
  * The body as a server should send it: gzip-compressed (on libuv's thread pool, off the event loop)
  * when the scraper accepts gzip and the body is worth compressing, else as it is.
  */
-export function encodeExposition(body: Buffer | string, acceptEncoding: string | readonly string[] | undefined): Promise<EncodedExposition> {
+export function encodeExposition(
+  body: Buffer | string,
+  acceptEncoding: string | readonly string[] | undefined,
+): Promise<EncodedExposition> {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   if (bytes.length < MIN_GZIP_BYTES || !acceptsGzip(acceptEncoding)) return Promise.resolve({ body: bytes, headers: VARY });
   return new Promise((resolve) => {

@@ -196,10 +196,13 @@ function withoutCollisions(bodies: readonly string[]): string[] {
           const key = `${part}:${block.name}`;
           if (!reportedCollisions.has(key) && reportedCollisions.size < 10_000) {
             reportedCollisions.add(key);
-            log.warn(`metric family ${block.name} of metrics source #${part + 1} collides with source #${owner.get(clash)! + 1} (${clash}); only the first is served`, {
-              family: block.name,
-              name: clash,
-            });
+            log.warn(
+              `metric family ${block.name} of metrics source #${part + 1} collides with source #${owner.get(clash)! + 1} (${clash}); only the first is served`,
+              {
+                family: block.name,
+                name: clash,
+              },
+            );
           }
           continue;
         }

@@ -83,9 +83,7 @@ export interface CompleteSensor extends SensorEvents {
  * one, the fan-out reads the clock `always`, or only `whenRead` (some member reads the start time
  * without taking one itself). `closes`: its last argument is the state of the event named.
  */
-export type SensorEventTiming =
-  | { readonly opens: 'always' | 'whenRead' }
-  | { readonly closes: SensorEventName };
+export type SensorEventTiming = { readonly opens: 'always' | 'whenRead' } | { readonly closes: SensorEventName };
 
 /** One row of the table: the argument names, in order (as many as the signature has), and its timing. */
 export interface SensorEventSpec<K extends SensorEventName> {

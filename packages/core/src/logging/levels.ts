@@ -37,8 +37,6 @@ export class InvalidLogLevelError extends SightlineConfigError {
     readonly value: string,
     source: string,
   ) {
-    super(
-      `Invalid ${source} ${JSON.stringify(value)}: expected one of ${Object.keys(LEVEL_VALUES).join(', ')}`,
-    );
+    super(`Invalid ${source} ${JSON.stringify(value)}: expected one of ${Object.keys(LEVEL_VALUES).join(', ')}`);
   }
 }

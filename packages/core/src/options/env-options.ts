@@ -65,7 +65,8 @@ function scalarParsable(field: Field): boolean {
 export function envReadable(field: Field): boolean {
   if (field.env === false) return false;
   if (scalarParsable(field)) return true;
-  if (field.kind === 'array' || field.kind === 'record') return !['array', 'record', 'object'].includes(field.of.kind) && envReadable(field.of);
+  if (field.kind === 'array' || field.kind === 'record')
+    return !['array', 'record', 'object'].includes(field.of.kind) && envReadable(field.of);
   if (field.kind === 'oneOf') return field.of.some(envReadable);
   return false;
 }
@@ -96,7 +97,11 @@ function parseScalar(field: Field, text: string): unknown {
 function parseEnvText(field: Field, text: string): unknown {
   switch (field.kind) {
     case 'array':
-      return text.split(',').map((s) => s.trim()).filter(Boolean).map((item) => parseEnvText(field.of, item));
+      return text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((item) => parseEnvText(field.of, item));
     case 'record': {
       const trimmed = text.trim();
       if (trimmed.startsWith('{')) {
@@ -219,11 +224,17 @@ export function readEnvOptions(shape: Shape, options: ReadEnvOptions): EnvOption
       (record === undefined
         ? undefined
         : // A key of a map: its value is text unless the map's values are of a kind that parses.
-          { path: [...record.path, camelFromScreaming(variable.slice(recordPrefix!.length))], field: envReadable(record.field) ? record.field : { kind: 'string' as const } });
+          {
+            path: [...record.path, camelFromScreaming(variable.slice(recordPrefix!.length))],
+            field: envReadable(record.field) ? record.field : { kind: 'string' as const },
+          });
     const source = `env ${variable}`;
     if (entry === undefined) {
       const suggestion = closestName(variable, known.keys());
-      const hint = suggestion !== undefined ? `did you mean \`${suggestion}\`?` : `${options.package} reads ${[...known.keys()].join(', ') || 'no variables'}`;
+      const hint =
+        suggestion !== undefined
+          ? `did you mean \`${suggestion}\`?`
+          : `${options.package} reads ${[...known.keys()].join(', ') || 'no variables'}`;
       throw make(`unknown variable \`${variable}\` in env: ${hint}`, {
         kind: 'unknown',
         option: variable,
@@ -233,7 +244,11 @@ export function readEnvOptions(shape: Shape, options: ReadEnvOptions): EnvOption
     }
     const path = entry.path.join('.');
     const value = parseEnvText(entry.field, raw);
-    if (value === NOT_PARSED || (Array.isArray(value) && value.includes(NOT_PARSED)) || (isPlainObject(value) && Object.values(value).includes(NOT_PARSED))) {
+    if (
+      value === NOT_PARSED ||
+      (Array.isArray(value) && value.includes(NOT_PARSED)) ||
+      (isPlainObject(value) && Object.values(value).includes(NOT_PARSED))
+    ) {
       const got = entry.field.secret ? '' : `, got ${describeValue(raw)}`;
       throw make(`invalid option \`${path}\` in ${source}: expected ${expectedText(entry.field)}${got}`, {
         kind: 'invalid',

@@ -40,7 +40,11 @@ export type Field =
   | (FieldCommon & { readonly kind: 'boolean' })
   | (FieldCommon & { readonly kind: 'function' })
   | (FieldCommon & { readonly kind: 'enum'; readonly values: readonly ScalarValue[] })
-  | (FieldCommon & { readonly kind: 'object'; readonly shape: Shape; /** Other keys allowed: a value with fields of its own (a Plugin), not an options object. */ readonly open?: boolean })
+  | (FieldCommon & {
+      readonly kind: 'object';
+      readonly shape: Shape;
+      /** Other keys allowed: a value with fields of its own (a Plugin), not an options object. */ readonly open?: boolean;
+    })
   | (FieldCommon & { readonly kind: 'record'; readonly of: Field })
   | (FieldCommon & { readonly kind: 'array'; readonly of: Field })
   | (FieldCommon & { readonly kind: 'oneOf'; readonly of: readonly Field[] })
@@ -153,7 +157,14 @@ const join = (path: string, key: string): string => (path === '' ? key : `${path
 class Validator {
   constructor(private readonly ctx: ValidateContext) {}
 
-  fail(kind: 'unknown' | 'invalid' | 'missing', path: string, problem: string, value?: unknown, suggestion?: string, secret = false): never {
+  fail(
+    kind: 'unknown' | 'invalid' | 'missing',
+    path: string,
+    problem: string,
+    value?: unknown,
+    suggestion?: string,
+    secret = false,
+  ): never {
     const make = this.ctx.error ?? defaultOptionsError;
     const where = path === '' ? 'options' : `option \`${path}\``;
     throw make(`${kind} ${where} in ${this.ctx.source}: ${problem}`, {
@@ -180,7 +191,10 @@ class Validator {
       if (Object.hasOwn(shape, key)) continue;
       const suggestion = closestName(key, Object.keys(shape));
       const full = join(path, key);
-      const hint = suggestion !== undefined ? `did you mean \`${join(path, suggestion)}\`?` : `expected one of ${Object.keys(shape).join(', ') || 'none'}`;
+      const hint =
+        suggestion !== undefined
+          ? `did you mean \`${join(path, suggestion)}\`?`
+          : `expected one of ${Object.keys(shape).join(', ') || 'none'}`;
       this.fail('unknown', full, hint, undefined, suggestion === undefined ? undefined : join(path, suggestion));
     }
     for (const [key, field] of Object.entries(shape)) this.field(field, obj[key], join(path, key));
@@ -210,7 +224,11 @@ class Validator {
           this.invalid(field, path, value);
         }
         const n = value as number;
-        if ((field.min !== undefined && n < field.min) || (field.max !== undefined && n > field.max) || (field.above !== undefined && n <= field.above)) {
+        if (
+          (field.min !== undefined && n < field.min) ||
+          (field.max !== undefined && n > field.max) ||
+          (field.above !== undefined && n <= field.above)
+        ) {
           this.invalid(field, path, value);
         }
         break;

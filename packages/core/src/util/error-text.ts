@@ -25,7 +25,7 @@ export function errorText(error: unknown): string {
   try {
     if (typeof error === 'string') return clip(error);
     if (error instanceof Error) {
-      const message = typeof error.message === 'string' ? error.message : safeString(error.message) ?? '';
+      const message = typeof error.message === 'string' ? error.message : (safeString(error.message) ?? '');
       const name = typeof error.name === 'string' && error.name !== '' ? error.name : 'Error';
       return clip(message === '' ? name : `${name}: ${message}`);
     }

@@ -1,4 +1,11 @@
-import { SENSOR_EVENT_NAMES, SENSOR_EVENTS, SensorFanOut, type CompleteSensor, type Sensor, type SensorEventName } from '../../src/index.js';
+import {
+  SENSOR_EVENT_NAMES,
+  SENSOR_EVENTS,
+  SensorFanOut,
+  type CompleteSensor,
+  type Sensor,
+  type SensorEventName,
+} from '../../src/index.js';
 
 /** A sensor implementing every event, each pushing `[label, event, ...args]` into `journal`. */
 function recorder(label: string, journal: unknown[][], start?: number): Sensor {
@@ -26,14 +33,20 @@ describe('SensorFanOut', () => {
     // One distinct argument per declared parameter of each forwarding method.
     const argsOf = (name: SensorEventName) => Array.from({ length: (fanOut[name] as () => void).length }, (_, i) => `${name}#${i}`);
     for (const name of SENSOR_EVENT_NAMES) call(fanOut, name, ...argsOf(name));
-    expect(journal).toEqual(SENSOR_EVENT_NAMES.flatMap((name) => [['a', name, ...argsOf(name)], ['b', name, ...argsOf(name)]]));
+    expect(journal).toEqual(
+      SENSOR_EVENT_NAMES.flatMap((name) => [
+        ['a', name, ...argsOf(name)],
+        ['b', name, ...argsOf(name)],
+      ]),
+    );
     expect(SENSOR_EVENT_NAMES.map(argsOf).every((args) => args.length >= 1)).toBe(true);
   });
 
   it('has one table row per event, naming as many arguments as the forwarding method takes', () => {
     const fanOut = new SensorFanOut();
     expect(Object.keys(SENSOR_EVENTS)).toEqual(SENSOR_EVENT_NAMES);
-    for (const name of SENSOR_EVENT_NAMES) expect([name, SENSOR_EVENTS[name].args.length]).toEqual([name, (fanOut[name] as () => void).length]);
+    for (const name of SENSOR_EVENT_NAMES)
+      expect([name, SENSOR_EVENTS[name].args.length]).toEqual([name, (fanOut[name] as () => void).length]);
   });
 
   it('makes a sensor that misses an event fail to compile as a CompleteSensor', () => {
@@ -42,7 +55,9 @@ describe('SensorFanOut', () => {
         return {};
       }
     }
-    const { onTopicBufferFull: _dropped, ...missingOne } = Object.fromEntries(SENSOR_EVENT_NAMES.map((n) => [n, () => undefined])) as Record<SensorEventName, () => undefined>;
+    const { onTopicBufferFull: _dropped, ...missingOne } = Object.fromEntries(
+      SENSOR_EVENT_NAMES.map((n) => [n, () => undefined]),
+    ) as Record<SensorEventName, () => undefined>;
     // @ts-expect-error: onTopicBufferFull and asDict are missing, so this is not a CompleteSensor
     const incomplete: CompleteSensor = missingOne;
     expect(Object.keys(incomplete)).toHaveLength(19);
@@ -145,7 +160,10 @@ describe('SensorFanOut', () => {
     };
     const a = faustLike('a');
     const b = faustLike('b');
-    const timing: Sensor = { onCommitInitiated: () => 7, onCommitCompleted: (_c, state) => void seen.push(['timing', 'onCommitCompleted', state]) };
+    const timing: Sensor = {
+      onCommitInitiated: () => 7,
+      onCommitCompleted: (_c, state) => void seen.push(['timing', 'onCommitCompleted', state]),
+    };
     const quiet: Sensor = { onCommitCompleted: (_c, state) => void seen.push(['quiet', 'onCommitCompleted', state]) };
     const fanOut = new SensorFanOut([a.sensor, timing, b.sensor, quiet]);
 
@@ -212,14 +230,20 @@ describe('SensorFanOut', () => {
     const quiet = new SensorFanOut([{ onStreamEventIn: () => undefined }]);
     expect(quiet.onStreamEventIn('t', 0, null, null)).toBeUndefined();
     expect(now).not.toHaveBeenCalled();
-    expect([quiet.onCommitInitiated(null), quiet.onSendInitiated(null, 't', null), quiet.onAssignmentStart(null), quiet.onRebalanceStart(null)]).toEqual([
-      99, 99, 99, 99,
-    ]);
+    expect([
+      quiet.onCommitInitiated(null),
+      quiet.onSendInitiated(null, 't', null),
+      quiet.onAssignmentStart(null),
+      quiet.onRebalanceStart(null),
+    ]).toEqual([99, 99, 99, 99]);
     // A member timing its own stream events (both callbacks) samples as it likes: no clock for it.
     const sampling = new SensorFanOut([{ onStreamEventIn: () => undefined, onStreamEventOut: () => undefined }]);
     expect(sampling.onStreamEventIn('t', 0, null, null)).toBeUndefined();
     expect(now).toHaveBeenCalledTimes(4);
-    const timed = new SensorFanOut([{ onStreamEventIn: () => undefined, onStreamEventOut: () => undefined }, { onStreamEventOut: () => undefined }]);
+    const timed = new SensorFanOut([
+      { onStreamEventIn: () => undefined, onStreamEventOut: () => undefined },
+      { onStreamEventOut: () => undefined },
+    ]);
     expect(timed.onStreamEventIn('t', 0, null, null)).toBe(99);
     expect(now).toHaveBeenCalledTimes(5);
   });

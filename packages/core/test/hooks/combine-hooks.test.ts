@@ -22,7 +22,11 @@ describe('combineHooks', () => {
     const seen: string[] = [];
     const combined = combineHooks(
       { onWsMessageSent: (op) => seen.push(`first:${op}`) },
-      { onWsMessageSent: () => { throw new TypeError('bad hook'); } },
+      {
+        onWsMessageSent: () => {
+          throw new TypeError('bad hook');
+        },
+      },
       { onWsMessageSent: (op, n) => seen.push(`third:${op}:${n}`) },
     );
     expect(() => combined.onWsMessageSent!('push', 99)).not.toThrow();
@@ -42,7 +46,9 @@ describe('combineHooks', () => {
 
   it('works through a dispatcher', () => {
     const totals = { a: 0, b: 0 };
-    const d = toDispatcher(combineHooks({ onWsMessageRecv: (_op, n) => (totals.a += n) }, { onWsMessageRecv: (_op, n) => (totals.b += n * 2) }));
+    const d = toDispatcher(
+      combineHooks({ onWsMessageRecv: (_op, n) => (totals.a += n) }, { onWsMessageRecv: (_op, n) => (totals.b += n * 2) }),
+    );
     d.onWsMessageRecv('x', 5);
     d.onWsMessageRecv('x', 7);
     expect(totals).toEqual({ a: 12, b: 24 });

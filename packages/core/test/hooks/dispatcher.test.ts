@@ -51,7 +51,11 @@ describe('toDispatcher', () => {
 
   it('logs nothing for a throwing hook at the default level (warn)', () => {
     const { records } = captureLogs();
-    toDispatcher({ onError: () => { throw new Error('x'); } }).onError('op', 'E');
+    toDispatcher({
+      onError: () => {
+        throw new Error('x');
+      },
+    }).onError('op', 'E');
     expect(records).toEqual([]);
   });
 

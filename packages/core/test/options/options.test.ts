@@ -56,7 +56,17 @@ describe('closestName', () => {
 describe('validateOptions', () => {
   const ctx = { source: 'health()' };
   it('accepts valid options and undefined', () => {
-    const ok = { port: 0, host: 'a', ratio: 1, enabled: false, mode: 'ws', tags: { a: 'b' }, signals: ['SIGTERM'], limit: false, statsd: { udpPort: 8125 } };
+    const ok = {
+      port: 0,
+      host: 'a',
+      ratio: 1,
+      enabled: false,
+      mode: 'ws',
+      tags: { a: 'b' },
+      signals: ['SIGTERM'],
+      limit: false,
+      statsd: { udpPort: 8125 },
+    };
     expect(validateOptions(shape, ok, ctx)).toBe(ok);
     expect(validateOptions(shape, undefined, ctx)).toBeUndefined();
     expect(() => validateOptions(shape, { limit: { max: 2 } }, ctx)).not.toThrow();
@@ -87,7 +97,9 @@ describe('validateOptions', () => {
     expect(thrown(() => validateOptions(shape, { tags: { a: 1 } }, ctx)).option).toBe('tags.a');
     expect(thrown(() => validateOptions(shape, { onError: 'x' }, ctx)).message).toContain('expected a function');
     expect(thrown(() => validateOptions(shape, { limit: true }, ctx)).message).toContain('expected false or an object, got true');
-    expect(thrown(() => validateOptions(shape, { limit: {} }, ctx)).message).toBe('missing option `limit.max` in health(): expected an integer >= 1');
+    expect(thrown(() => validateOptions(shape, { limit: {} }, ctx)).message).toBe(
+      'missing option `limit.max` in health(): expected an integer >= 1',
+    );
     expect(thrown(() => validateOptions(shape, 3, ctx)).message).toBe('invalid options in health(): expected an object, got 3');
   });
   it('runs custom checks and never echoes a secret', () => {
@@ -127,12 +139,25 @@ describe('environment', () => {
         OTHER: 'x',
       },
     });
-    expect(options).toEqual({ port: 9000, ratio: 0.5, mode: 'ws', tags: { a: '1', b: '2' }, signals: ['SIGTERM', 'SIGINT'], limit: false, statsd: { udpPort: 8125 } });
+    expect(options).toEqual({
+      port: 9000,
+      ratio: 0.5,
+      mode: 'ws',
+      tags: { a: '1', b: '2' },
+      signals: ['SIGTERM', 'SIGINT'],
+      limit: false,
+      statsd: { udpPort: 8125 },
+    });
     expect(variables.get('statsd.udpPort')).toBe('SIGHTLINE_HEALTH_STATSD__UDP_PORT');
-    expect(readEnvOptions(shape, { package: 'health', env: { SIGHTLINE_HEALTH_LIMIT__MAX: '3', SIGHTLINE_HEALTH_ENABLED: 'yes' } }).options).toEqual({ limit: { max: 3 } });
+    expect(
+      readEnvOptions(shape, { package: 'health', env: { SIGHTLINE_HEALTH_LIMIT__MAX: '3', SIGHTLINE_HEALTH_ENABLED: 'yes' } }).options,
+    ).toEqual({ limit: { max: 3 } });
   });
   it('sets one key of a map per variable with `__`', () => {
-    expect(readEnvOptions(shape, { package: 'health', env: { SIGHTLINE_HEALTH_TAGS__TEAM: 'core', SIGHTLINE_HEALTH_TAGS__ON_CALL: 'ops' } }).options).toEqual({
+    expect(
+      readEnvOptions(shape, { package: 'health', env: { SIGHTLINE_HEALTH_TAGS__TEAM: 'core', SIGHTLINE_HEALTH_TAGS__ON_CALL: 'ops' } })
+        .options,
+    ).toEqual({
       tags: { team: 'core', onCall: 'ops' },
     });
   });
@@ -146,14 +171,21 @@ describe('environment', () => {
     expect(thrown(() => readEnvOptions(shape, { package: 'health', env: { SIGHTLINE_HEALTH_PORT: '80a' } })).message).toBe(
       'invalid option `port` in env SIGHTLINE_HEALTH_PORT: expected an integer from 0 to 65535, got "80a"',
     );
-    expect(thrown(() => readEnvOptions(shape, { package: 'health', env: { SIGHTLINE_HEALTH_PORT: '70000' } })).source).toBe('env SIGHTLINE_HEALTH_PORT');
-    expect(thrown(() => readEnvOptions(shape, { package: 'health', env: { SIGHTLINE_HEALTH_ENABLED_: 'x', SIGHTLINE_HEALTH_ENABLED2: 'maybe' } })).option).toBe(
-      'SIGHTLINE_HEALTH_ENABLED2',
+    expect(thrown(() => readEnvOptions(shape, { package: 'health', env: { SIGHTLINE_HEALTH_PORT: '70000' } })).source).toBe(
+      'env SIGHTLINE_HEALTH_PORT',
     );
+    expect(
+      thrown(() =>
+        readEnvOptions(shape, { package: 'health', env: { SIGHTLINE_HEALTH_ENABLED_: 'x', SIGHTLINE_HEALTH_ENABLED2: 'maybe' } }),
+      ).option,
+    ).toBe('SIGHTLINE_HEALTH_ENABLED2');
     expect(thrown(() => readEnvOptions(shape, { package: 'health', env: { SIGHTLINE_HEALTH_TOKEN: 'a b' } })).message).not.toContain('a b');
   });
   it('code options win over the environment, which wins over defaults', () => {
-    const env = readEnvOptions(shape, { package: 'health', env: { SIGHTLINE_HEALTH_PORT: '9000', SIGHTLINE_HEALTH_HOST: 'envhost', SIGHTLINE_HEALTH_STATSD__UDP_PORT: '1' } }).options;
+    const env = readEnvOptions(shape, {
+      package: 'health',
+      env: { SIGHTLINE_HEALTH_PORT: '9000', SIGHTLINE_HEALTH_HOST: 'envhost', SIGHTLINE_HEALTH_STATSD__UDP_PORT: '1' },
+    }).options;
     const merged = mergeOptions({ port: 1, host: undefined, statsd: { tcpPort: 2 } }, env, { port: 8080, host: '127.0.0.1', mode: 'http' });
     expect(merged).toEqual({ port: 1, host: 'envhost', mode: 'http', statsd: { udpPort: 1, tcpPort: 2 } });
   });

@@ -5,7 +5,15 @@ describe('isPromiseLike', () => {
   it('is true for promises and thenables, false for everything else', () => {
     const thenableFn = Object.assign(() => 1, { then: () => undefined });
     expect([Promise.resolve(1), { then: () => undefined }, thenableFn].map(isPromiseLike)).toEqual([true, true, true]);
-    expect([null, undefined, 0, 'then', { then: 1 }, () => 1, Object.create(null)].map(isPromiseLike)).toEqual([false, false, false, false, false, false, false]);
+    expect([null, undefined, 0, 'then', { then: 1 }, () => 1, Object.create(null)].map(isPromiseLike)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });
 
@@ -117,7 +125,9 @@ describe('listen', () => {
 describe('WarningThrottle', () => {
   function recorder(): { logger: Logger; lines: unknown[][] } {
     const lines: unknown[][] = [];
-    const logger = { warn: (message: string, fields?: unknown) => void lines.push(fields === undefined ? [message] : [message, fields]) } as unknown as Logger;
+    const logger = {
+      warn: (message: string, fields?: unknown) => void lines.push(fields === undefined ? [message] : [message, fields]),
+    } as unknown as Logger;
     return { logger, lines };
   }
 
@@ -150,7 +160,13 @@ describe('WarningThrottle', () => {
     const { logger, lines } = recorder();
     const t = new WarningThrottle(logger, { maxKeys: 3 });
     for (let i = 0; i < 10_000; i++) t.warn(`key${i}`, `problem ${i}`);
-    expect(lines).toEqual([['problem 0'], ['problem 1'], ['problem 2'], ['more than 3 distinct warnings; further kinds are throttled together'], ['problem 3']]);
+    expect(lines).toEqual([
+      ['problem 0'],
+      ['problem 1'],
+      ['problem 2'],
+      ['more than 3 distinct warnings; further kinds are throttled together'],
+      ['problem 3'],
+    ]);
     expect(t.suppressed).toBe(10_000 - 4);
     expect((t as unknown as { slots: Map<unknown, unknown> }).slots.size).toBe(4);
   });

@@ -1,5 +1,13 @@
 // The shutdown-signal rule: first signal starts the stop, a second is logged, a third forces.
-import { getLogger, handleShutdownSignals, resetLogging, setLogLevel, setLogSink, signalExitCode, type LogRecord } from '../../src/index.js';
+import {
+  getLogger,
+  handleShutdownSignals,
+  resetLogging,
+  setLogLevel,
+  setLogSink,
+  signalExitCode,
+  type LogRecord,
+} from '../../src/index.js';
 
 describe('handleShutdownSignals', () => {
   const records: LogRecord[] = [];

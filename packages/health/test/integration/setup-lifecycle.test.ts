@@ -20,13 +20,18 @@ afterEach(() => {
 async function startService(env: Record<string, string> = {}): Promise<Child> {
   const childEnv: Record<string, string | undefined> = { ...process.env, SIGHTLINE_LOG: 'silent', ...env };
   if (env['KUBERNETES_SERVICE_HOST'] === undefined) delete childEnv['KUBERNETES_SERVICE_HOST'];
-  const proc = spawn(process.execPath, [join(__dirname, '../fixtures/setup-service.cjs')], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [join(__dirname, '../fixtures/setup-service.cjs')], {
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(proc);
   const events: string[] = [];
   let stderr = '';
   let buffered = '';
   proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const ports = await new Promise<{ app: number; health: number }>((resolve, reject) => {
     proc.stdout!.on('data', (c: Buffer) => {
       buffered += c.toString();

@@ -144,7 +144,9 @@ export const OPENTELEMETRY_SHAPE: Shape = Object.freeze({
   exportIntervalMillis: opt.integer({ min: 1 }),
   shutdownTimeoutMillis: opt.integer({ min: 1 }),
   // Values that are null or undefined (the seed's unset os.environ.get(...)) are removed before this check.
-  attributes: opt.record(opt.any({ check: (v: unknown) => (isAttributeValue(v) ? undefined : 'expected a string, finite number, boolean or an array of them') })),
+  attributes: opt.record(
+    opt.any({ check: (v: unknown) => (isAttributeValue(v) ? undefined : 'expected a string, finite number, boolean or an array of them') }),
+  ),
   resourceDetectors: opt.boolean(),
   propagators: opt.array(opt.enum(PROPAGATOR_NAMES)),
   successStatus: opt.enum(['unset', 'ok']),
@@ -229,8 +231,7 @@ export function resolveOptions(
   const envResource = parseKeyValueList(env.OTEL_RESOURCE_ATTRIBUTES, 'OTEL_RESOURCE_ATTRIBUTES');
   warnings.push(...envResource.problems);
 
-  const service =
-    optionalString(options, 'service') ?? nonEmpty(env, 'OTEL_SERVICE_NAME') ?? envResource.values['service.name'];
+  const service = optionalString(options, 'service') ?? nonEmpty(env, 'OTEL_SERVICE_NAME') ?? envResource.values['service.name'];
   if (!service) {
     throw new OtelConfigError(
       'service is required: pass { service: "my-service" } or set OTEL_SERVICE_NAME (or service.name in OTEL_RESOURCE_ATTRIBUTES)',
@@ -299,7 +300,9 @@ export function resolveOptions(
     resourceDetectors = otelEnv.resourceDetectors.filter((d) => ALL_DETECTORS.includes(d));
     const unknown = otelEnv.resourceDetectors.filter((d) => d !== 'none' && !ALL_DETECTORS.includes(d));
     if (unknown.length > 0) {
-      warnings.push(`OTEL_NODE_RESOURCE_DETECTORS: ${unknown.join(', ')} not available here; known: all, none, ${ALL_DETECTORS.join(', ')}`);
+      warnings.push(
+        `OTEL_NODE_RESOURCE_DETECTORS: ${unknown.join(', ')} not available here; known: all, none, ${ALL_DETECTORS.join(', ')}`,
+      );
     }
   }
 

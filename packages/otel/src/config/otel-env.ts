@@ -95,7 +95,9 @@ function oneOf<T extends string>(name: string, allowed: readonly T[]): T | undef
 }
 
 function listOf<T extends string>(name: string, allowed: readonly T[]): readonly T[] | undefined {
-  const raw = getStringListFromEnv(name)?.map((v) => v.toLowerCase()).filter((v) => v !== '');
+  const raw = getStringListFromEnv(name)
+    ?.map((v) => v.toLowerCase())
+    .filter((v) => v !== '');
   if (raw === undefined || raw.length === 0) return undefined;
   for (const value of raw) {
     if (!(allowed as readonly string[]).includes(value)) {
@@ -211,7 +213,9 @@ export function readOtelEnv(): OtelEnv {
     spanLimits,
     logRecordLimits,
     sampler,
-    resourceDetectors: getStringListFromEnv('OTEL_NODE_RESOURCE_DETECTORS')?.map((v) => v.toLowerCase()).filter(Boolean),
+    resourceDetectors: getStringListFromEnv('OTEL_NODE_RESOURCE_DETECTORS')
+      ?.map((v) => v.toLowerCase())
+      .filter(Boolean),
     warnings: Object.freeze(warnings),
   });
 }

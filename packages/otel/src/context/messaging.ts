@@ -24,7 +24,9 @@ export interface MessagingAttributesOptions {
  */
 export function messagingAttributes(tp: string, options: MessagingAttributesOptions): Attributes {
   if (!OPERATION_TYPES.has(options.operation)) {
-    throw new TypeError(`messagingAttributes: operation ${JSON.stringify(options.operation)} is not one of ${[...OPERATION_TYPES].join(', ')}`);
+    throw new TypeError(
+      `messagingAttributes: operation ${JSON.stringify(options.operation)} is not one of ${[...OPERATION_TYPES].join(', ')}`,
+    );
   }
   const match = /^(.*)\/(\d+)$/.exec(tp);
   const attributes: Attributes = {

@@ -76,8 +76,7 @@ export class Observability {
    * this observability's level.
    */
   readonly scope: ScopeFunction = <T>(name: string, optionsOrFn: ScopeOptions | (() => T), maybeFn?: () => T): T => {
-    const [options, fn] =
-      typeof optionsOrFn === 'function' ? [undefined, optionsOrFn] : [optionsOrFn, scopeFunction(name, maybeFn)];
+    const [options, fn] = typeof optionsOrFn === 'function' ? [undefined, optionsOrFn] : [optionsOrFn, scopeFunction(name, maybeFn)];
     const bridge = activeBridge();
     let parent: Context = context.active().setValue(OBSERVABILITY_KEY, this);
     if (this.remoteParent) return runScope(bridge, trace.setSpanContext(parent, this.remoteParent), name, options, fn);

@@ -64,13 +64,23 @@ function spanOptions(name: string, options: ScopeOptions | undefined, extraLinks
     try {
       out.attributes = sanitizeAttributes(options.attributes);
     } catch (error) {
-      badAttributes.warn(`attributes:${name}`, `scope(${JSON.stringify(name)}): attributes could not be read; the span starts without them`, {
-        error: errorText(error),
-      });
+      badAttributes.warn(
+        `attributes:${name}`,
+        `scope(${JSON.stringify(name)}): attributes could not be read; the span starts without them`,
+        {
+          error: errorText(error),
+        },
+      );
     }
   }
   if (options?.kind !== undefined) out.kind = spanKind(name, options.kind);
-  const links = options?.links ? (extraLinks ? [...options.links, ...extraLinks] : [...options.links]) : extraLinks ? [...extraLinks] : undefined;
+  const links = options?.links
+    ? extraLinks
+      ? [...options.links, ...extraLinks]
+      : [...options.links]
+    : extraLinks
+      ? [...extraLinks]
+      : undefined;
   if (links) out.links = links;
   return out;
 }

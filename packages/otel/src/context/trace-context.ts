@@ -78,12 +78,9 @@ export interface TraceHeaders {
 
 /** Plain header objects (Node's `IncomingHttpHeaders`, `OutgoingHttpHeaders`) or a fetch `Headers`. */
 export type HeaderCarrier =
-  | { get(name: string): string | null; set(name: string, value: string): void }
-  | Record<string, string | string[] | number | undefined>;
+  { get(name: string): string | null; set(name: string, value: string): void } | Record<string, string | string[] | number | undefined>;
 
-function isHeadersObject(
-  headers: HeaderCarrier,
-): headers is { get(name: string): string | null; set(name: string, value: string): void } {
+function isHeadersObject(headers: HeaderCarrier): headers is { get(name: string): string | null; set(name: string, value: string): void } {
   return typeof (headers as { get?: unknown }).get === 'function' && typeof (headers as { set?: unknown }).set === 'function';
 }
 

@@ -58,7 +58,12 @@ export class QueueLedger {
 }
 
 /** Hands `count` items to an export, counting its one answer (a throw is a failed export). */
-function exportCounted(ledger: QueueLedger, count: number, done: (result: ExportResult) => void, send: (answer: (result: ExportResult) => void) => void): void {
+function exportCounted(
+  ledger: QueueLedger,
+  count: number,
+  done: (result: ExportResult) => void,
+  send: (answer: (result: ExportResult) => void) => void,
+): void {
   ledger.handedOver(count);
   let answered = false;
   const answer = (result: ExportResult): void => {
@@ -74,7 +79,11 @@ function exportCounted(ledger: QueueLedger, count: number, done: (result: Export
   }
 }
 
-type Exporter<T> = { export(items: T[], done: (result: ExportResult) => void): void; shutdown(): Promise<void>; forceFlush?(): Promise<void> };
+type Exporter<T> = {
+  export(items: T[], done: (result: ExportResult) => void): void;
+  shutdown(): Promise<void>;
+  forceFlush?(): Promise<void>;
+};
 
 function countingExporter<T, E extends Exporter<T>>(inner: E, ledger: QueueLedger): E {
   const wrapped: Exporter<T> = {

@@ -36,7 +36,8 @@ export class DropCounter {
     if (this.inOutage === 0) {
       this.outageStartedAt = Date.now();
       // At the deadline the count follows at once (endOutage): no "counting them" line first.
-      if (reason !== 'shutdown deadline') log.warn(`dropping ${NOUN[this.signal]} (${reason}); counting them until an export succeeds`, { signal: this.signal });
+      if (reason !== 'shutdown deadline')
+        log.warn(`dropping ${NOUN[this.signal]} (${reason}); counting them until an export succeeds`, { signal: this.signal });
     }
     this.inOutage += count;
   }

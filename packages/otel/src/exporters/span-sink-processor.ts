@@ -59,7 +59,9 @@ export class SpanSinkProcessor implements SpanProcessor {
       } catch (error) {
         if (!this.#warned) {
           this.#warned = true;
-          log.warn('a span sink threw; its spans are dropped (logged once)', { error: error instanceof Error ? error.message : String(error) });
+          log.warn('a span sink threw; its spans are dropped (logged once)', {
+            error: error instanceof Error ? error.message : String(error),
+          });
         }
       }
     }

@@ -2,7 +2,16 @@
 // `http.server.response.finish`: the caller's context extracted from the request headers, the
 // server span made active for the request listener that Node runs right after the start event.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span, type TextMapGetter } from '@opentelemetry/api';
+import {
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Span,
+  type TextMapGetter,
+} from '@opentelemetry/api';
 import { enterContext } from '../context/enter-context.js';
 import type { HttpTelemetry } from './http-telemetry.js';
 import { secondsSince } from './http-telemetry.js';
@@ -63,7 +72,10 @@ function routeOf(request: RouteCarrier): string | undefined {
   return typeof request.baseUrl === 'string' ? request.baseUrl + path : path;
 }
 
-export function serverListeners(t: HttpTelemetry, propagatorFields: readonly string[] = propagation.fields()): {
+export function serverListeners(
+  t: HttpTelemetry,
+  propagatorFields: readonly string[] = propagation.fields(),
+): {
   onRequestStart(message: unknown): void;
   onResponseFinish(message: unknown): void;
 } {

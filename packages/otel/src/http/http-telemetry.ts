@@ -1,5 +1,13 @@
 // What the HTTP listeners record into: a tracer and the two duration histograms.
-import { SpanStatusCode, type Attributes, type Histogram, type MeterProvider, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import {
+  SpanStatusCode,
+  type Attributes,
+  type Histogram,
+  type MeterProvider,
+  type Span,
+  type Tracer,
+  type TracerProvider,
+} from '@opentelemetry/api';
 import { INSTRUMENTATION_NAME } from '../state.js';
 import { AttributeSetCache } from './duration-attributes.js';
 import {

@@ -101,22 +101,49 @@ describe('resolveOptions', () => {
   it.each([
     [{}, 'service is required: pass { service: "my-service" } or set OTEL_SERVICE_NAME'],
     [{ service: '' }, 'invalid option `service` in OpenTelemetry.configure(): expected a non-empty string, got ""'],
-    [{ service: 's', protocol: 'udp' }, 'invalid option `protocol` in OpenTelemetry.configure(): expected one of "http/protobuf", "http/json", "grpc", got "udp"'],
+    [
+      { service: 's', protocol: 'udp' },
+      'invalid option `protocol` in OpenTelemetry.configure(): expected one of "http/protobuf", "http/json", "grpc", got "udp"',
+    ],
     [{ service: 's', otlpEndpoint: 'ftp://x' }, 'Invalid otlpEndpoint "ftp://x": only http:// and https:// are supported'],
-    [{ service: 's', otlpEndpoint: 'http://' }, 'Invalid otlpEndpoint "http://": it is not a URL; expected a URL such as "http://collector:4318"'],
+    [
+      { service: 's', otlpEndpoint: 'http://' },
+      'Invalid otlpEndpoint "http://": it is not a URL; expected a URL such as "http://collector:4318"',
+    ],
     [{ service: 's', otlpEndpoint: 'ht!tp://bad url' }, 'Invalid otlpEndpoint "ht!tp://bad url": it contains whitespace'],
     [{ service: 's', otlpEndpoint: 'ht!tp://bad' }, 'Invalid otlpEndpoint "ht!tp://bad": the scheme is not a valid URL scheme'],
-    [{ service: 's', successStatus: 'good' }, 'invalid option `successStatus` in OpenTelemetry.configure(): expected one of "unset", "ok", got "good"'],
-    [{ service: 's', propagators: ['jaeger'] }, 'invalid option `propagators[0]` in OpenTelemetry.configure(): expected one of "tracecontext", "baggage", "b3", "b3multi", "none", got "jaeger"'],
-    [{ service: 's', resourceDetectors: 'no' }, 'invalid option `resourceDetectors` in OpenTelemetry.configure(): expected true or false, got "no"'],
+    [
+      { service: 's', successStatus: 'good' },
+      'invalid option `successStatus` in OpenTelemetry.configure(): expected one of "unset", "ok", got "good"',
+    ],
+    [
+      { service: 's', propagators: ['jaeger'] },
+      'invalid option `propagators[0]` in OpenTelemetry.configure(): expected one of "tracecontext", "baggage", "b3", "b3multi", "none", got "jaeger"',
+    ],
+    [
+      { service: 's', resourceDetectors: 'no' },
+      'invalid option `resourceDetectors` in OpenTelemetry.configure(): expected true or false, got "no"',
+    ],
     [{ service: 's', http: 1 }, 'invalid option `http` in OpenTelemetry.configure(): expected true or false, got 1'],
-    [{ service: 's', exportIntervalMillis: 0 }, 'invalid option `exportIntervalMillis` in OpenTelemetry.configure(): expected an integer >= 1, got 0'],
-    [{ service: 's', exportIntervalMillis: 1.5 }, 'invalid option `exportIntervalMillis` in OpenTelemetry.configure(): expected an integer >= 1, got 1.5'],
+    [
+      { service: 's', exportIntervalMillis: 0 },
+      'invalid option `exportIntervalMillis` in OpenTelemetry.configure(): expected an integer >= 1, got 0',
+    ],
+    [
+      { service: 's', exportIntervalMillis: 1.5 },
+      'invalid option `exportIntervalMillis` in OpenTelemetry.configure(): expected an integer >= 1, got 1.5',
+    ],
     [{ service: 's', insecure: 'yes' }, 'invalid option `insecure` in OpenTelemetry.configure(): expected true or false, got "yes"'],
     [{ service: 's', headers: { 'x-key': 42 } }, 'invalid option `headers.x-key` in OpenTelemetry.configure(): expected a string'],
-    [{ service: 's', attributes: { bad: { nested: 1 } } }, 'invalid option `attributes.bad` in OpenTelemetry.configure(): expected a string, finite number, boolean or an array of them (got an object)'],
+    [
+      { service: 's', attributes: { bad: { nested: 1 } } },
+      'invalid option `attributes.bad` in OpenTelemetry.configure(): expected a string, finite number, boolean or an array of them (got an object)',
+    ],
     [{ service: 's', level: 'loud' }, 'Invalid level "loud": expected one of debug, info, warning, error'],
-    [{ service: 's', otlp_endpoint: 'http://x' }, 'unknown option `otlp_endpoint` in OpenTelemetry.configure(): did you mean `otlpEndpoint`?'],
+    [
+      { service: 's', otlp_endpoint: 'http://x' },
+      'unknown option `otlp_endpoint` in OpenTelemetry.configure(): did you mean `otlpEndpoint`?',
+    ],
     [{ service: 's', spanExporter: {}, spanProcessors: [] }, 'Pass either spanExporter or spanProcessors, not both'],
   ])('rejects %j', (options, message) => {
     expect(() => resolveOptions(options as never, {})).toThrow(OtelConfigError);

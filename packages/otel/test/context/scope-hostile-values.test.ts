@@ -6,12 +6,32 @@ import { captureLogs, configureInMemory, type InMemoryTelemetry } from '../helpe
 
 const hostileThrowables = (): Array<readonly [string, unknown]> => [
   ['a null-prototype object', Object.assign(Object.create(null) as object, { code: 7 })],
-  ['a value whose toString throws', { toString: () => { throw new Error('no text'); } }],
-  ['a Proxy whose every trap throws', new Proxy({}, { get: () => { throw new Error('trap'); }, getPrototypeOf: () => { throw new Error('trap'); } })],
+  [
+    'a value whose toString throws',
+    {
+      toString: () => {
+        throw new Error('no text');
+      },
+    },
+  ],
+  [
+    'a Proxy whose every trap throws',
+    new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+        getPrototypeOf: () => {
+          throw new Error('trap');
+        },
+      },
+    ),
+  ],
   ['a Symbol', Symbol('thrown')],
 ];
 
-describe('scope never replaces the caller\'s error', () => {
+describe("scope never replaces the caller's error", () => {
   let t: InMemoryTelemetry;
   beforeEach(() => {
     t = configureInMemory();
@@ -55,13 +75,50 @@ describe('attributes that cannot be read never stop fn from running', () => {
   afterEach(() => OpenTelemetry.resetForTesting());
 
   const hostileAttributes = (): Array<readonly [string, object]> => [
-    ['a throwing getter', Object.defineProperty({ ok: 1 }, 'bad', { enumerable: true, get: () => { throw new Error('getter'); } })],
-    ['a Proxy whose ownKeys trap throws', new Proxy({ ok: 1 }, { ownKeys: () => { throw new Error('ownKeys'); } })],
-    ['a Proxy whose get trap throws', new Proxy({ ok: 1 }, { get: () => { throw new Error('get'); } })],
-    ['a getter that throws on its second read', (() => {
-      let reads = 0;
-      return Object.defineProperty({}, 'flaky', { enumerable: true, get: () => { if (++reads > 1) throw new Error('second read'); return 'v'; } });
-    })()],
+    [
+      'a throwing getter',
+      Object.defineProperty({ ok: 1 }, 'bad', {
+        enumerable: true,
+        get: () => {
+          throw new Error('getter');
+        },
+      }),
+    ],
+    [
+      'a Proxy whose ownKeys trap throws',
+      new Proxy(
+        { ok: 1 },
+        {
+          ownKeys: () => {
+            throw new Error('ownKeys');
+          },
+        },
+      ),
+    ],
+    [
+      'a Proxy whose get trap throws',
+      new Proxy(
+        { ok: 1 },
+        {
+          get: () => {
+            throw new Error('get');
+          },
+        },
+      ),
+    ],
+    [
+      'a getter that throws on its second read',
+      (() => {
+        let reads = 0;
+        return Object.defineProperty({}, 'flaky', {
+          enumerable: true,
+          get: () => {
+            if (++reads > 1) throw new Error('second read');
+            return 'v';
+          },
+        });
+      })(),
+    ],
   ];
 
   it.each(hostileAttributes())('with %s: fn runs, returns its value, and the span exists', (_name, attributes) => {

@@ -79,7 +79,14 @@ const NOT_STRINGS: ReadonlyArray<readonly [string, unknown]> = [
   ['a null-prototype object', Object.create(null) as unknown],
   ['a Symbol', Symbol('traceparent')],
   ['a function', () => TRACEPARENT],
-  ['a value whose toString throws', { toString: () => { throw new Error('no text'); } }],
+  [
+    'a value whose toString throws',
+    {
+      toString: () => {
+        throw new Error('no text');
+      },
+    },
+  ],
   ['an array holding a non-string', [{ toString: () => TRACEPARENT }]],
   ['a number', 42],
   ['a boolean', true],

@@ -8,7 +8,12 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { logInfo, OpenTelemetry, recordMetric, scope } from '../../src/index.js';
 import { captureLogs } from '../helpers.js';
 
-const BSP = { OTEL_BSP_MAX_QUEUE_SIZE: '10', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '5', OTEL_BLRP_MAX_QUEUE_SIZE: '10', OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '5' };
+const BSP = {
+  OTEL_BSP_MAX_QUEUE_SIZE: '10',
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '5',
+  OTEL_BLRP_MAX_QUEUE_SIZE: '10',
+  OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '5',
+};
 const FAILED: ExportResult = { code: ExportResultCode.FAILED, error: new Error('collector down') };
 const OK: ExportResult = { code: ExportResultCode.SUCCESS };
 
@@ -50,7 +55,13 @@ describe('drop counting', () => {
     const logs = captureLogs();
     try {
       const spans = heldExporter<ReadableSpan>();
-      OpenTelemetry.configure({ service: 'drops', spanExporter: spans.exporter, http: false, resourceDetectors: false, shutdownTimeoutMillis: 100 });
+      OpenTelemetry.configure({
+        service: 'drops',
+        spanExporter: spans.exporter,
+        http: false,
+        resourceDetectors: false,
+        shutdownTimeoutMillis: 100,
+      });
       for (let i = 0; i < 100; i++) scope(`s${i}`, () => undefined);
       // The exporter holds one batch; the queue holds 10 more; the rest were dropped and counted.
       const inExport = spans.held.reduce((n, h) => n + h.items.length, 0);
@@ -75,7 +86,13 @@ describe('drop counting', () => {
 
   it('counts log records past the queue bound', () => {
     const records = heldExporter<ReadableLogRecord>();
-    OpenTelemetry.configure({ service: 'drops', logRecordExporter: records.exporter, http: false, resourceDetectors: false, shutdownTimeoutMillis: 100 });
+    OpenTelemetry.configure({
+      service: 'drops',
+      logRecordExporter: records.exporter,
+      http: false,
+      resourceDetectors: false,
+      shutdownTimeoutMillis: 100,
+    });
     for (let i = 0; i < 50; i++) logInfo(`line ${i}`);
     const inExport = records.held.reduce((n, h) => n + h.items.length, 0);
     expect(OpenTelemetry.stats().dropped).toEqual({ traces: 0, metrics: 0, logs: 50 - 10 - inExport });
@@ -104,7 +121,11 @@ describe('drop counting', () => {
       service: 'drops',
       spanExporter: spans.exporter,
       shutdownTimeoutMillis: 100,
-      metricExporter: { export: (m, done) => (exported.push(m), done(OK)), shutdown: async () => undefined, forceFlush: async () => undefined },
+      metricExporter: {
+        export: (m, done) => (exported.push(m), done(OK)),
+        shutdown: async () => undefined,
+        forceFlush: async () => undefined,
+      },
       http: false,
       resourceDetectors: false,
     });
@@ -112,7 +133,9 @@ describe('drop counting', () => {
     const dropped = OpenTelemetry.stats().dropped.traces;
     expect(dropped).toBeGreaterThan(0);
     await OpenTelemetry.flush();
-    const metric = exported.flatMap((m) => m.scopeMetrics.flatMap((s) => s.metrics)).find((m) => m.descriptor.name === 'sightline.otel.dropped');
+    const metric = exported
+      .flatMap((m) => m.scopeMetrics.flatMap((s) => s.metrics))
+      .find((m) => m.descriptor.name === 'sightline.otel.dropped');
     const bySignal = Object.fromEntries((metric?.dataPoints ?? []).map((p) => [p.attributes.signal, p.value]));
     expect(bySignal).toEqual({ traces: dropped, metrics: 0, logs: 0 });
   });
@@ -121,7 +144,13 @@ describe('drop counting', () => {
     const logs = captureLogs();
     try {
       const spans = heldExporter<ReadableSpan>(); // never answers: a collector that accepts and stalls
-      OpenTelemetry.configure({ service: 'drops', spanExporter: spans.exporter, http: false, resourceDetectors: false, shutdownTimeoutMillis: 50 });
+      OpenTelemetry.configure({
+        service: 'drops',
+        spanExporter: spans.exporter,
+        http: false,
+        resourceDetectors: false,
+        shutdownTimeoutMillis: 50,
+      });
       for (let i = 0; i < 12; i++) scope(`s${i}`, () => undefined);
       await OpenTelemetry.shutdown(); // without the deadline: never settles
       // Nothing was exported: every span was dropped at the queue or abandoned at the deadline.

@@ -131,7 +131,10 @@ describe('HTTP instrumentation from diagnostics channels', () => {
 
   it('a server extracts an incoming traceparent and a 5xx marks the server span ERROR with error.type', async () => {
     const res = await new Promise<IncomingMessage>((resolve, reject) =>
-      get({ host: '127.0.0.1', port, path: '/boom', headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` } }, resolve).on('error', reject),
+      get({ host: '127.0.0.1', port, path: '/boom', headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` } }, resolve).on(
+        'error',
+        reject,
+      ),
     );
     res.resume();
     await once(res, 'end');

@@ -131,7 +131,8 @@ export interface AppRun {
 /** Runs `script` in a child Node with `env` on top of a clean environment (no OTEL_* from the parent). */
 export function runApp(script: string, env: Readonly<Record<string, string>>, timeoutMs = 20_000): Promise<AppRun> {
   const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OTEL_') && !k.startsWith('SIGHTLINE_')) base[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith('OTEL_') && !k.startsWith('SIGHTLINE_')) base[k] = v;
   return new Promise((done) => {
     execFile(
       process.execPath,

@@ -78,7 +78,7 @@ async function run(env: Record<string, string>, options: { prefix?: string; slow
     paths: () => [...new Set(requests.map((r) => r.path))].sort(),
     spans: () =>
       of('traces').flatMap((t) =>
-        (t.resource_spans as Decoded[] ?? t.resourceSpans as Decoded[]).flatMap((rs) =>
+        ((t.resource_spans as Decoded[]) ?? (t.resourceSpans as Decoded[])).flatMap((rs) =>
           ((rs.scope_spans ?? rs.scopeSpans) as Decoded[]).flatMap((ss) => ss.spans as Decoded[]),
         ),
       ),
@@ -135,7 +135,10 @@ describe('OTEL_{TRACES,METRICS,LOGS}_EXPORTER', () => {
   });
 
   it('otlp with no endpoint at all goes to the default endpoint (here: nothing listening, the app still finishes)', async () => {
-    const r = await run({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '500' }, { endpoint: false });
+    const r = await run(
+      { OTEL_TRACES_EXPORTER: 'otlp', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '500' },
+      { endpoint: false },
+    );
     expect(r.requests).toEqual([]);
     expect(r.app.stdout).toContain('app-done');
   });
@@ -169,7 +172,10 @@ describe('per-signal endpoints', () => {
 
 describe('headers, protocol, compression', () => {
   it('OTEL_EXPORTER_OTLP_HEADERS on every signal; OTEL_EXPORTER_OTLP_TRACES_HEADERS wins key by key for traces', async () => {
-    const r = await run({ OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=acme,authorization=Bearer%20t0k', OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-tenant=traces-team' });
+    const r = await run({
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=acme,authorization=Bearer%20t0k',
+      OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-tenant=traces-team',
+    });
     for (const req of r.requests) {
       if (signalOf(req) === 'traces') {
         expect(req.headers['x-tenant']).toBe('traces-team');
@@ -196,7 +202,14 @@ describe('headers, protocol, compression', () => {
   });
 
   it('OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf pointed at the gRPC port 4317 warns, naming both', async () => {
-    const r = await run({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4317', OTEL_EXPORTER_OTLP_TIMEOUT: '300' }, { endpoint: false });
+    const r = await run(
+      {
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4317',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '300',
+      },
+      { endpoint: false },
+    );
     expect(r.app.stderr).toContain('uses port 4317, the OTLP/gRPC port, with protocol http/protobuf');
   });
 
@@ -226,10 +239,7 @@ describe('headers, protocol, compression', () => {
 
 describe('metric reader', () => {
   it('OTEL_METRIC_EXPORT_INTERVAL: metrics are exported that often while the app runs (default 60 s: only at shutdown)', async () => {
-    const [fast, slow] = await Promise.all([
-      run({ OTEL_METRIC_EXPORT_INTERVAL: '150', WAIT_MS: '1200' }),
-      run({ WAIT_MS: '1200' }),
-    ]);
+    const [fast, slow] = await Promise.all([run({ OTEL_METRIC_EXPORT_INTERVAL: '150', WAIT_MS: '1200' }), run({ WAIT_MS: '1200' })]);
     const before = (r: Result) => {
       const shutdownAt = Number(/shutdown-at (\d+)/.exec(r.app.stdout)![1]);
       return r.requests.filter((q) => q.path === '/v1/metrics' && q.at < shutdownAt).length;
@@ -240,7 +250,10 @@ describe('metric reader', () => {
 
   it('OTEL_METRIC_EXPORT_TIMEOUT: how long the reader waits for an export the receiver holds (default: capped at the interval)', async () => {
     const env = { OTEL_TRACES_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', OTEL_METRIC_EXPORT_INTERVAL: '500', WAIT_MS: '1200' };
-    const [short, capped] = await Promise.all([run({ ...env, OTEL_METRIC_EXPORT_TIMEOUT: '200' }, { slow: true }), run(env, { slow: true })]);
+    const [short, capped] = await Promise.all([
+      run({ ...env, OTEL_METRIC_EXPORT_TIMEOUT: '200' }, { slow: true }),
+      run(env, { slow: true }),
+    ]);
     for (const r of [short, capped]) expect(r.requests.filter((q) => q.path === '/v1/metrics').length).toBeGreaterThan(0);
     expect(short.app.stderr).toContain('metrics export timed out after 200ms');
     expect(capped.app.stderr).toContain('metrics export timed out after 500ms');
@@ -266,14 +279,30 @@ describe('batch processors', () => {
   });
 
   it('OTEL_BSP_MAX_QUEUE_SIZE / OTEL_BLRP_MAX_QUEUE_SIZE: spans past a full queue are dropped', async () => {
-    const full = await run({ OTEL_BSP_MAX_QUEUE_SIZE: '2', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2', OTEL_BLRP_MAX_QUEUE_SIZE: '1', OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '1', EXTRA_SPANS: '50' });
+    const full = await run({
+      OTEL_BSP_MAX_QUEUE_SIZE: '2',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2',
+      OTEL_BLRP_MAX_QUEUE_SIZE: '1',
+      OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '1',
+      EXTRA_SPANS: '50',
+    });
     expect(full.spans().length).toBeLessThan(52);
     const roomy = await run({ EXTRA_SPANS: '50' });
     expect(roomy.spans()).toHaveLength(52);
   });
 
   it('OTEL_BSP_EXPORT_TIMEOUT / OTEL_BLRP_EXPORT_TIMEOUT: an export the receiver holds is given up', async () => {
-    const r = await run({ OTEL_BSP_EXPORT_TIMEOUT: '200', OTEL_BLRP_EXPORT_TIMEOUT: '200', OTEL_EXPORTER_OTLP_TIMEOUT: '10000', OTEL_BSP_SCHEDULE_DELAY: '10', OTEL_BLRP_SCHEDULE_DELAY: '10', WAIT_MS: '600' }, { slow: true });
+    const r = await run(
+      {
+        OTEL_BSP_EXPORT_TIMEOUT: '200',
+        OTEL_BLRP_EXPORT_TIMEOUT: '200',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '10000',
+        OTEL_BSP_SCHEDULE_DELAY: '10',
+        OTEL_BLRP_SCHEDULE_DELAY: '10',
+        WAIT_MS: '600',
+      },
+      { slow: true },
+    );
     // Given up by the processor, the app shuts down without waiting out the receiver's 3 s.
     expect(r.app.stdout).toContain('app-done');
     expect(r.requests.filter((q) => q.path === '/v1/traces').length).toBeGreaterThan(0);
@@ -292,7 +321,11 @@ describe('attribute limits', () => {
   });
 
   it('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT / _COUNT_LIMIT win over the general ones for spans only', async () => {
-    const r = await run({ OTEL_ATTRIBUTE_COUNT_LIMIT: '1', OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '5', OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '3' });
+    const r = await run({
+      OTEL_ATTRIBUTE_COUNT_LIMIT: '1',
+      OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: '5',
+      OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: '3',
+    });
     expect(attributesOf(byName(r.spans(), 'checkout').attributes)).toEqual({ 'order.id': 'ord', 'order.items': 3 });
     expect(attributesOf(r.logs()[0]!.attributes)).toEqual({ currency: 'USD' });
   });
@@ -359,7 +392,9 @@ describe('OTEL_PROPAGATORS', () => {
     if (propagators !== undefined) env.OTEL_PROPAGATORS = propagators;
     const r = await run(env, { prefix });
     const probe = r.requests.find((q) => q.path === '/probe')!;
-    const carried = Object.keys(probe.headers).filter((h) => h === 'traceparent' || h === 'b3' || h.startsWith('x-b3-')).sort();
+    const carried = Object.keys(probe.headers)
+      .filter((h) => h === 'traceparent' || h === 'b3' || h.startsWith('x-b3-'))
+      .sort();
     expect(carried).toEqual(headers);
     // The GET client span is in the checkout trace, and its id is what went out.
     const client = byName(r.spans(), 'GET');
@@ -372,7 +407,10 @@ describe('OTEL_LOG_LEVEL', () => {
   it("sets the SDK's own diagnostics level: an export the receiver refuses is logged at the default, not at none", async () => {
     const [loud, quiet] = await Promise.all([
       run({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.port}/fail-a` }, { prefix: '/fail-a', endpoint: false }),
-      run({ OTEL_LOG_LEVEL: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.port}/fail-b` }, { prefix: '/fail-b', endpoint: false }),
+      run(
+        { OTEL_LOG_LEVEL: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.port}/fail-b` },
+        { prefix: '/fail-b', endpoint: false },
+      ),
     ]);
     expect(loud.requests.length).toBeGreaterThan(0);
     expect(quiet.requests.length).toBeGreaterThan(0);

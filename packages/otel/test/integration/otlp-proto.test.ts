@@ -12,9 +12,11 @@ interface GeneratedType {
   decode(body: Uint8Array): unknown;
   toObject(message: unknown, options: Record<string, unknown>): Record<string, unknown>;
 }
-const official = (createRequire(__filename)('otlp-official-protos/build/src/generated/root.js') as {
-  opentelemetry: { proto: { collector: Record<string, { v1: Record<string, GeneratedType> }> } };
-}).opentelemetry.proto.collector;
+const official = (
+  createRequire(__filename)('otlp-official-protos/build/src/generated/root.js') as {
+    opentelemetry: { proto: { collector: Record<string, { v1: Record<string, GeneratedType> }> } };
+  }
+).opentelemetry.proto.collector;
 
 const TYPES: Record<string, GeneratedType> = {
   '/v1/traces': official.trace!.v1!.ExportTraceServiceRequest!,

@@ -46,21 +46,30 @@ describe('shutdown() against a misbehaving collector settles at the deadline', (
   });
 
   const collectors: ReadonlyArray<readonly [string, () => Promise<string>]> = [
-    ['accepts and never answers', async () => {
-      const r = await startReceiver({ delayMs: () => 120_000 });
-      receivers.push(r);
-      return `http://127.0.0.1:${r.port}`;
-    }],
-    ['is slow (8 s per answer)', async () => {
-      const r = await startReceiver({ delayMs: () => 8_000 });
-      receivers.push(r);
-      return `http://127.0.0.1:${r.port}`;
-    }],
-    ['answers 429', async () => {
-      const r = await startReceiver({ status: () => 429 });
-      receivers.push(r);
-      return `http://127.0.0.1:${r.port}`;
-    }],
+    [
+      'accepts and never answers',
+      async () => {
+        const r = await startReceiver({ delayMs: () => 120_000 });
+        receivers.push(r);
+        return `http://127.0.0.1:${r.port}`;
+      },
+    ],
+    [
+      'is slow (8 s per answer)',
+      async () => {
+        const r = await startReceiver({ delayMs: () => 8_000 });
+        receivers.push(r);
+        return `http://127.0.0.1:${r.port}`;
+      },
+    ],
+    [
+      'answers 429',
+      async () => {
+        const r = await startReceiver({ status: () => 429 });
+        receivers.push(r);
+        return `http://127.0.0.1:${r.port}`;
+      },
+    ],
     ['is down (connection refused)', async () => `http://127.0.0.1:${await freePort()}`],
   ];
 

@@ -1,4 +1,10 @@
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type Histogram } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type Histogram,
+} from '@opentelemetry/sdk-metrics';
 import { combineHooks, timed, toDispatcher } from '@sightline/core';
 import { OpenTelemetry, otelHooks } from '../../src/index.js';
 import { configureInMemory, points } from '../helpers.js';
@@ -40,7 +46,9 @@ describe('otelHooks', () => {
     const byOp = new Map(duration.dataPoints.map((d) => [d.attributes.op, d.value as Histogram]));
     expect(byOp.get('order.create')).toMatchObject({ count: 2, sum: 0.32, min: 0.02, max: 0.3 });
     expect(byOp.get('order.get')).toMatchObject({ count: 1, sum: 0.004 });
-    expect(byOp.get('order.create')!.buckets.boundaries).toEqual([0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]);
+    expect(byOp.get('order.create')!.buckets.boundaries).toEqual([
+      0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+    ]);
 
     expect(points(m.get('sightline.request.errors'))).toEqual([
       [{ op: 'order.create', 'error.type': 'TimeoutError' }, 2],

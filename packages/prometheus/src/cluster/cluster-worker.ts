@@ -2,7 +2,13 @@
 import { getLogger, SightlineConfigError } from '@sightline/core';
 import { Registry } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';
-import { isMessage, METRICS_REQUEST, METRICS_RESPONSE, type MetricsRequestMessage, type MetricsResponseMessage } from './cluster-protocol.js';
+import {
+  isMessage,
+  METRICS_REQUEST,
+  METRICS_RESPONSE,
+  type MetricsRequestMessage,
+  type MetricsResponseMessage,
+} from './cluster-protocol.js';
 
 const log = getLogger('sightline.prometheus.cluster');
 
@@ -14,7 +20,8 @@ export function exposeToClusterPrimary(source: MetricsCollector | Registry | rea
   const registries: readonly Registry[] =
     source instanceof Registry ? [source] : Array.isArray(source) ? source : [(source as MetricsCollector).registry];
   for (const r of registries) {
-    if (!(r instanceof Registry)) throw new SightlineConfigError('exposeToClusterPrimary expects a MetricsCollector, a Registry or an array of them');
+    if (!(r instanceof Registry))
+      throw new SightlineConfigError('exposeToClusterPrimary expects a MetricsCollector, a Registry or an array of them');
   }
   const send = process.send?.bind(process);
   if (!send) {

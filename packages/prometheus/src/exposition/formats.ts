@@ -31,7 +31,9 @@ export function negotiateFormat(accept: string | undefined): ExpositionFormat {
       const eq = params[i]!.indexOf('=');
       if (eq < 0) continue;
       const key = params[i]!.slice(0, eq).trim().toLowerCase();
-      const value = params[i]!.slice(eq + 1).trim().replace(/^"|"$/g, '');
+      const value = params[i]!.slice(eq + 1)
+        .trim()
+        .replace(/^"|"$/g, '');
       if (key === 'q') {
         const parsed = Number(value);
         q = Number.isFinite(parsed) ? Math.min(Math.max(parsed, 0), 1) : 0;

@@ -115,10 +115,7 @@ export function snapshotSource(
 ): NegotiatingMetricsSource {
   const renderBytes = async (format: ExpositionFormat): Promise<Buffer> => {
     const snapshots = await snapshot();
-    return renderExpositionSliced(
-      snapshots,
-      options.defaultLabels ? { format, defaultLabels: options.defaultLabels } : { format },
-    );
+    return renderExpositionSliced(snapshots, options.defaultLabels ? { format, defaultLabels: options.defaultLabels } : { format });
   };
   const renderFormat = async (format: ExpositionFormat): Promise<string> => (await renderBytes(format)).toString('utf8');
   return {

@@ -37,7 +37,8 @@ describe('cluster aggregation across two real worker processes', () => {
   primary.counter('primary_restarts_total', 'Worker restarts seen by the primary').inc(2);
 
   beforeAll(async () => {
-    if (!existsSync(dist)) throw new Error(`${dist} is missing: build the package first (npx -y pnpm@10 --filter @sightline/prometheus build)`);
+    if (!existsSync(dist))
+      throw new Error(`${dist} is missing: build the package first (npx -y pnpm@10 --filter @sightline/prometheus build)`);
     cluster.setupPrimary({ exec: fixture, silent: true });
     workers = await Promise.all([forkWorker(1), forkWorker(2)]);
   }, 20_000);

@@ -65,14 +65,18 @@ describe('exemplars against the reference parser and a real Prometheus', () => {
   });
 
   it('the strict OpenMetrics parser accepts the body and reads the exemplar', () => {
-    if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: apt-get install -y python3-prometheus-client (CI's .ci/run installs it)`);
+    if (!existsSync(PYTHON))
+      throw new Error(`${PYTHON} is missing: apt-get install -y python3-prometheus-client (CI's .ci/run installs it)`);
     return collector.render('openmetrics').then((body) => {
       const run = spawnSync(PYTHON, ['-c', OPENMETRICS_EXEMPLARS], { input: body, encoding: 'utf8' });
       expect(run.stderr).toBe('');
       const samples = JSON.parse(run.stdout) as Array<[string, Record<string, string>, Record<string, string>, number]>;
       expect(samples).toHaveLength(1);
       const [name, labels, exemplar, value] = samples[0]!;
-      expect([name, labels]).toEqual(['http_request_duration_seconds_bucket', { method: 'GET', endpoint: '/checkout', le: '0.25', instance_id: 'exemplar-e2e' }]);
+      expect([name, labels]).toEqual([
+        'http_request_duration_seconds_bucket',
+        { method: 'GET', endpoint: '/checkout', le: '0.25', instance_id: 'exemplar-e2e' },
+      ]);
       expect(exemplar.trace_id).toBe(traceIds[2]);
       expect(exemplar.span_id).toMatch(/^[0-9a-f]{16}$/);
       expect(value).toBeGreaterThan(0);
@@ -93,7 +97,12 @@ describe('exemplars against the reference parser and a real Prometheus', () => {
     });
     expect(found.status).toBe('success');
     const series = found.data[0]!;
-    expect(series.seriesLabels).toMatchObject({ __name__: 'http_request_duration_seconds_bucket', endpoint: '/checkout', le: '0.25', job: 'exemplar-app' });
+    expect(series.seriesLabels).toMatchObject({
+      __name__: 'http_request_duration_seconds_bucket',
+      endpoint: '/checkout',
+      le: '0.25',
+      job: 'exemplar-app',
+    });
     expect(series.exemplars.map((e) => e.labels.trace_id)).toContain(traceIds[2]);
   });
 });

@@ -172,7 +172,9 @@ describe('against a real Prometheus server', () => {
   });
 
   it('Prometheus loaded the shipped rules', async () => {
-    const rules = JSON.parse((await get(`${prometheus!.url}/api/v1/rules`)).body) as { data: { groups: Array<{ rules: Array<{ name: string; health: string }> }> } };
+    const rules = JSON.parse((await get(`${prometheus!.url}/api/v1/rules`)).body) as {
+      data: { groups: Array<{ rules: Array<{ name: string; health: string }> }> };
+    };
     const loaded = rules.data.groups.flatMap((g) => g.rules.map((r) => r.name)).sort();
     expect(loaded).toEqual(['HighErrorRate', 'HighLatencyP95', 'NoActiveWorkers', 'QueueBacklog']);
   });
@@ -184,8 +186,13 @@ describe('against a real Prometheus server', () => {
         .filter((l) => l.length > 0 && !l.startsWith('#'))
         .map((l) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(l)![0]),
     );
-    expect(metricNames('histogram_quantile(0.95, sum by (le) (rate(foo_bucket{a="b"}[5m]))) / on (x) bar > 1e3')).toEqual(['foo_bucket', 'bar']);
-    const files = readdirSync(DASHBOARDS).filter((f) => f.endsWith('.json')).sort();
+    expect(metricNames('histogram_quantile(0.95, sum by (le) (rate(foo_bucket{a="b"}[5m]))) / on (x) bar > 1e3')).toEqual([
+      'foo_bucket',
+      'bar',
+    ]);
+    const files = readdirSync(DASHBOARDS)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(files).toEqual(['sightline-cache.json', 'sightline-http.json', 'sightline-queue.json', 'sightline-sensors.json']);
     const problems: string[] = [];
     let checked = 0;
@@ -193,20 +200,25 @@ describe('against a real Prometheus server', () => {
     for (const file of files) {
       const dashboard = JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as Dashboard;
       const variables = dashboard.templating.list.map((v) => `${v.name}:${v.type}`);
-      if (variables.join(' ') !== 'datasource:datasource job:query instance:query') problems.push(`${file}: template variables ${variables.join(' ')}`);
-      for (const uid of datasourceUids(dashboard)) if (uid !== '${datasource}') problems.push(`${file}: a panel's datasource is ${uid}, not \${datasource}`);
+      if (variables.join(' ') !== 'datasource:datasource job:query instance:query')
+        problems.push(`${file}: template variables ${variables.join(' ')}`);
+      for (const uid of datasourceUids(dashboard))
+        if (uid !== '${datasource}') problems.push(`${file}: a panel's datasource is ${uid}, not \${datasource}`);
       for (const template of dashboardExpressions(dashboard)) {
         checked++;
-        if (/\[\d+m\]/.test(template) && !template.includes('[1h]')) problems.push(`${file}: ${template}: a fixed range instead of $__rate_interval`);
+        if (/\[\d+m\]/.test(template) && !template.includes('[1h]'))
+          problems.push(`${file}: ${template}: a fixed range instead of $__rate_interval`);
         for (const selector of template.match(/[a-zA-Z_:][a-zA-Z0-9_:]*\{[^}]*\}/g) ?? []) {
-          if (!selector.includes('job=~"$job"') || !selector.includes('instance=~"$instance"')) problems.push(`${file}: ${selector}: not filtered by $job and $instance`);
+          if (!selector.includes('job=~"$job"') || !selector.includes('instance=~"$instance"'))
+            problems.push(`${file}: ${selector}: not filtered by $job and $instance`);
         }
         // What Grafana sends for job = this app, instance = All, on a 1 s scrape interval.
         const expr = template.replaceAll('$__rate_interval', '1m').replaceAll('$job', 'sightline-app').replaceAll('$instance', '.+');
         const result = await query(expr);
         if (result.status !== 'success') problems.push(`${file}: ${expr}: ${result.error}`);
         // A gauge read straight (no rate) must find the app's series through the substituted filters.
-        else if (!/rate\(|increase\(/.test(expr) && (instant++, result.data!.result.length === 0)) problems.push(`${file}: ${expr}: no series`);
+        else if (!/rate\(|increase\(/.test(expr) && (instant++, result.data!.result.length === 0))
+          problems.push(`${file}: ${expr}: no series`);
         for (const name of metricNames(expr)) if (!produced.has(name)) problems.push(`${file}: ${expr}: unknown metric ${name}`);
       }
     }

@@ -63,7 +63,7 @@ describe('Pushgateway against the real prometheus-pushgateway', () => {
     expect(await pushed(gateway)).toEqual({});
   });
 
-  it('rejects with a PushgatewayError naming the status and the gateway\'s reason', async () => {
+  it("rejects with a PushgatewayError naming the status and the gateway's reason", async () => {
     // The gateway refuses a push that would make a metric a gauge in one group and a histogram in another.
     const asGauge = new MetricsCollector();
     asGauge.gauge('batch_rows', 'Rows').set(1);
@@ -77,7 +77,9 @@ describe('Pushgateway against the real prometheus-pushgateway', () => {
     );
     expect(error).toBeInstanceOf(PushgatewayError);
     expect((error as PushgatewayError).status).toBe(400);
-    expect((error as PushgatewayError).message).toMatch(/^Pushgateway push to http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/bad\/instance\/mine answered 400: /);
+    expect((error as PushgatewayError).message).toMatch(
+      /^Pushgateway push to http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/bad\/instance\/mine answered 400: /,
+    );
 
     const down = new Pushgateway({ url: 'http://127.0.0.1:1', source: collector, job: 'x', timeoutMs: 2000 });
     await expect(down.pushAdd()).rejects.toMatchObject({ name: 'PushgatewayError', status: 0, operation: 'pushAdd' });

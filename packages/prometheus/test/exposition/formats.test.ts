@@ -2,7 +2,11 @@ import { negotiateFormat } from '../../src/index.js';
 
 describe('negotiateFormat', () => {
   it.each([
-    ['Prometheus 2.x', 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1', 'openmetrics'],
+    [
+      'Prometheus 2.x',
+      'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+      'openmetrics',
+    ],
     ['OpenMetrics alone', 'application/openmetrics-text', 'openmetrics'],
     ['OpenMetrics 0.0.1', 'application/openmetrics-text; version=0.0.1', 'openmetrics'],
     ['no header', undefined, 'prometheus'],

@@ -2,7 +2,13 @@ import { createServer, request, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { resetLogging, setLogSink, type LogRecord, type MetricsSource } from '@sightline/core';
-import { metricsHandler, MetricsCollector, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE, startMetricsServer } from '../../src/index.js';
+import {
+  metricsHandler,
+  MetricsCollector,
+  OPENMETRICS_CONTENT_TYPE,
+  PROMETHEUS_CONTENT_TYPE,
+  startMetricsServer,
+} from '../../src/index.js';
 
 interface Reply {
   status: number;
@@ -12,12 +18,16 @@ interface Reply {
 
 function fetchText(url: string, init: { method?: string; accept?: string } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method ?? 'GET', headers: init.accept ? { accept: init.accept } : {}, timeout: 5000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
+    const req = request(
+      url,
+      { method: init.method ?? 'GET', headers: init.accept ? { accept: init.accept } : {}, timeout: 5000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
     req.end();
@@ -25,7 +35,9 @@ function fetchText(url: string, init: { method?: string; accept?: string } = {})
 }
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 const logs: LogRecord[] = [];

@@ -33,7 +33,7 @@ describe('the prom-client internals snapshotRegistries relies on', () => {
     histogram.observe({ op: 'read' }, 0.5);
     type Sample = { value: number; labels: Record<string, unknown>; sharedLabels?: Record<string, unknown>; metricName?: string };
     const read = async () =>
-      ((await (histogram as unknown as { getForPromString(): Promise<{ values: Sample[] }> }).getForPromString()).values);
+      (await (histogram as unknown as { getForPromString(): Promise<{ values: Sample[] }> }).getForPromString()).values;
     const first = await read();
     expect(first.map(({ metricName, labels, sharedLabels, value }) => ({ metricName, labels, sharedLabels, value }))).toEqual([
       { metricName: 'h_bucket', labels: { le: 1 }, sharedLabels: { op: 'read' }, value: 1 },

@@ -129,9 +129,7 @@ const labelValue = fc.string({
   unit: fc.constantFrom('a', 'z', '0', ' ', '\n', '"', '\\', '{', '}', ',', '=', '#', 'é', '東', '✓'),
   maxLength: 8,
 });
-const labelName = fc
-  .stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,6}$/)
-  .filter((n) => !n.startsWith('__') && n !== 'le' && n !== 'quantile');
+const labelName = fc.stringMatching(/^[a-zA-Z_][a-zA-Z0-9_]{0,6}$/).filter((n) => !n.startsWith('__') && n !== 'le' && n !== 'quantile');
 const help = fc.string({ unit: fc.constantFrom('h', ' ', '\n', '"', '\\', 'é'), minLength: 1, maxLength: 12 });
 const anyNumber = fc.oneof(
   fc.constantFrom(NaN, Infinity, -Infinity, 0, -0, 1e21, 1e-7, 0.1),
@@ -164,9 +162,15 @@ const metricSpec: fc.Arbitrary<MetricSpec> = fc
   .chain(({ kind, name, total, help, labelNames, buckets }) => {
     const record = kind === 'counter' ? increment : kind === 'gauge' ? anyNumber : finite;
     return fc
-      .array(fc.record({ values: fc.array(labelValue, { minLength: labelNames.length, maxLength: labelNames.length }), records: fc.array(record, { minLength: 1, maxLength: 4 }) }), {
-        maxLength: 4,
-      })
+      .array(
+        fc.record({
+          values: fc.array(labelValue, { minLength: labelNames.length, maxLength: labelNames.length }),
+          records: fc.array(record, { minLength: 1, maxLength: 4 }),
+        }),
+        {
+          maxLength: 4,
+        },
+      )
       .map((series) => ({
         kind,
         name: kind === 'counter' && total ? `${name}_total` : name,
@@ -251,7 +255,10 @@ describe.each<ExpositionFormat>(['prometheus', 'openmetrics'])('our renderer aga
           name: 'odd',
           help: 'a "quoted"\nhelp \\',
           labelNames: ['path'],
-          series: [{ values: ['C:\\dir\n"x"'], records: [NaN] }, { values: ['東京'], records: [-Infinity] }],
+          series: [
+            { values: ['C:\\dir\n"x"'], records: [NaN] },
+            { values: ['東京'], records: [-Infinity] },
+          ],
           buckets: [1],
         },
       ],
@@ -265,8 +272,22 @@ describe.each<ExpositionFormat>(['prometheus', 'openmetrics'])('our renderer aga
         help: 'a "quoted"\nhelp \\',
         type: 'gauge',
         samples: [
-          { name: 'odd', labels: [['env', 'te"st'], ['path', 'C:\\dir\n"x"']], value: 'NaN' },
-          { name: 'odd', labels: [['env', 'te"st'], ['path', '東京']], value: '-Inf' },
+          {
+            name: 'odd',
+            labels: [
+              ['env', 'te"st'],
+              ['path', 'C:\\dir\n"x"'],
+            ],
+            value: 'NaN',
+          },
+          {
+            name: 'odd',
+            labels: [
+              ['env', 'te"st'],
+              ['path', '東京'],
+            ],
+            value: '-Inf',
+          },
         ],
       },
     ]);

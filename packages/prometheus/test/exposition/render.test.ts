@@ -78,7 +78,9 @@ describe('renderExposition', () => {
     const unescape = (s: string): string => s.replace(/\\(.)/g, (_m, c: string) => (c === 'n' ? '\n' : c));
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (value) => {
-        const line = renderExposition([{ name: 'm', help: 'h', type: 'gauge', values: [{ value: 1, labels: { l: value } }] }]).split('\n')[2]!;
+        const line = renderExposition([{ name: 'm', help: 'h', type: 'gauge', values: [{ value: 1, labels: { l: value } }] }]).split(
+          '\n',
+        )[2]!;
         const match = /^m\{l="((?:[^"\\]|\\.)*)"\} 1$/s.exec(line);
         expect(match).not.toBeNull();
         expect(unescape(match![1]!)).toBe(value);

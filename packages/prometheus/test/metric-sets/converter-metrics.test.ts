@@ -35,7 +35,12 @@ describe('converterMetrics', () => {
       }),
     ).toThrow('bad row');
     await expect(xml.run(() => Promise.reject(new TypeError('nope')))).rejects.toThrow('nope');
-    await expect(xml.run(() => Promise.reject(new Error('x')), () => 'custom')).rejects.toThrow('x');
+    await expect(
+      xml.run(
+        () => Promise.reject(new Error('x')),
+        () => 'custom',
+      ),
+    ).rejects.toThrow('x');
     expect(await samples(collector, 'conversions_total', 'conversion_errors', 'conversion_duration_seconds_count')).toEqual({
       'conversions_total{converter="XMLConverter",status="success"}': 2,
       'conversions_total{converter="XMLConverter",status="failure"}': 3,

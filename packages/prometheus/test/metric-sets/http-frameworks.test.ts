@@ -91,7 +91,7 @@ describe('http.koa()', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('records @koa/router\'s matched template (prefix included) as the endpoint', async () => {
+  it("records @koa/router's matched template (prefix included) as the endpoint", async () => {
     expect((await get(`${base}/api/users/17`)).status).toBe(200);
     expect((await get(`${base}/api/users/18`)).status).toBe(200);
     expect((await get(`${base}/api/users/18/orders`, { method: 'POST' })).status).toBe(201);

@@ -5,7 +5,9 @@ import { httpMetrics, MetricsCollector, normalizePath } from '../../src/index.js
 import { get, samples } from '../helpers.js';
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 

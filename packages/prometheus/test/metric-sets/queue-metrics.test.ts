@@ -31,9 +31,11 @@ describe('queueMetrics', () => {
       during = await samples(collector, 'queue_active_workers');
     });
     expect(during).toEqual({ 'queue_active_workers{queue_name="jobs"}': 1 });
-    expect(() => q.run(() => {
-      throw new Error('bad item');
-    })).toThrow('bad item');
+    expect(() =>
+      q.run(() => {
+        throw new Error('bad item');
+      }),
+    ).toThrow('bad item');
     await expect(q.run(() => Promise.reject(new Error('late')))).rejects.toThrow('late');
     expect(q.run(() => 7)).toBe(7);
     expect(await samples(collector, 'queue_active_workers', 'queue_items', 'queue_processing_duration_seconds_count')).toEqual({

@@ -39,7 +39,10 @@ function post(base: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${base}/v1/batch`,
-      { method: 'POST', headers: { 'content-length': Buffer.byteLength(body), 'x-sightline-timestamp': ts, 'x-sightline-signature': signature } },
+      {
+        method: 'POST',
+        headers: { 'content-length': Buffer.byteLength(body), 'x-sightline-timestamp': ts, 'x-sightline-signature': signature },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -130,7 +133,12 @@ describe('setup({ plugins: [prometheus(), statsServer()] }) serving one /metrics
     const samples = openMetricsSamples(body);
     const find = (name: string, labels: Record<string, string> = {}) =>
       samples.find(([, n, l]) => n === name && Object.entries(labels).every(([k, v]) => l[k] === v));
-    expect(find('sightline_stats_server_batches_total', { status: '200' })).toEqual(['counter', 'sightline_stats_server_batches_total', { status: '200' }, 1]);
+    expect(find('sightline_stats_server_batches_total', { status: '200' })).toEqual([
+      'counter',
+      'sightline_stats_server_batches_total',
+      { status: '200' },
+      1,
+    ]);
     expect(find('stats_orders_created_total')).toEqual(['counter', 'stats_orders_created_total', { region: 'e"u\\west' }, 42]);
     expect(find('stats_db_query_seconds_count')).toEqual(['histogram', 'stats_db_query_seconds_count', {}, 2]);
     expect(find('stats_users_unique')).toEqual(['gauge', 'stats_users_unique', {}, 2]);

@@ -145,8 +145,10 @@ export class MetricStore {
   /** Each method returns `undefined` when stored, or why not (nothing is stored then). */
   addCounter(name: string, tags: Tags | undefined, delta: number): Rejection | undefined {
     // As statsd_exporter does: a counter only goes up; a decrement is dropped, not applied.
-    if (delta < 0) return reject('negative_counter', `counter "${clip(name)}": negative increment ${delta} dropped (counters only go up: use a gauge)`);
-    if (!Number.isFinite(delta)) return reject('non_finite', `counter "${clip(name)}": increment is not finite (value / sample rate = ${delta})`);
+    if (delta < 0)
+      return reject('negative_counter', `counter "${clip(name)}": negative increment ${delta} dropped (counters only go up: use a gauge)`);
+    if (!Number.isFinite(delta))
+      return reject('non_finite', `counter "${clip(name)}": increment is not finite (value / sample rate = ${delta})`);
     const s = this.resolve('counter', name, tags);
     if (!isSeries(s)) return s;
     const v = s as ValueSeries;
@@ -175,11 +177,16 @@ export class MetricStore {
    */
   observe(kind: 'timer' | 'histogram', name: string, tags: Tags | undefined, values: readonly number[], rate = 1): Rejection | undefined {
     const weight = 1 / rate;
-    if (!Number.isFinite(weight) || !(rate > 0)) return reject('non_finite', `${kind} "${clip(name)}": sample rate ${rate} gives a weight that is not finite`);
+    if (!Number.isFinite(weight) || !(rate > 0))
+      return reject('non_finite', `${kind} "${clip(name)}": sample rate ${rate} gives a weight that is not finite`);
     for (const value of values) {
       if (!Number.isFinite(value)) return reject('non_finite', `${kind} "${clip(name)}": value ${value} is not finite`);
       // A histogram's sum is counter-like (OpenMetrics refuses a negative one): durations and sizes are never below 0.
-      if (value < 0) return reject('negative_observation', `${kind} "${clip(name)}": negative value ${value} dropped (histograms and timers take values >= 0)`);
+      if (value < 0)
+        return reject(
+          'negative_observation',
+          `${kind} "${clip(name)}": negative value ${value} dropped (histograms and timers take values >= 0)`,
+        );
     }
     const s = this.resolve(kind, name, tags);
     if (!isSeries(s)) return s;
@@ -220,7 +227,10 @@ export class MetricStore {
     for (const member of members) {
       if (member.length > this.limits.maxSetMemberLength) {
         this.counters.setMembersDropped += members.length;
-        return reject('set_member_length', `set "${clip(name)}": member of ${member.length} characters over maxSetMemberLength (${this.limits.maxSetMemberLength}); ${members.length} member(s) dropped`);
+        return reject(
+          'set_member_length',
+          `set "${clip(name)}": member of ${member.length} characters over maxSetMemberLength (${this.limits.maxSetMemberLength}); ${members.length} member(s) dropped`,
+        );
       }
     }
     const s = this.resolve('set', name, tags);
@@ -237,9 +247,15 @@ export class MetricStore {
     if (full + overBudget === 0) return undefined;
     this.counters.setMembersDropped += full + overBudget;
     if (overBudget > 0) {
-      return reject('memory_budget', `set "${clip(name)}": memory budget (${this.budget.storeLimitBytes} of ${this.budget.limitBytes} bytes for series and members) reached: ${overBudget + full} new member(s) dropped`);
+      return reject(
+        'memory_budget',
+        `set "${clip(name)}": memory budget (${this.budget.storeLimitBytes} of ${this.budget.limitBytes} bytes for series and members) reached: ${overBudget + full} new member(s) dropped`,
+      );
     }
-    return reject('set_members_limit', `set "${clip(name)}" holds maxSetMembers (${this.options.maxSetMembers}) members: ${full} new member(s) dropped`);
+    return reject(
+      'set_members_limit',
+      `set "${clip(name)}" holds maxSetMembers (${this.options.maxSetMembers}) members: ${full} new member(s) dropped`,
+    );
   }
 
   /** Every family, in the order first seen. */
@@ -248,7 +264,13 @@ export class MetricStore {
   }
 
   snapshot(): StoreSnapshot {
-    const out: StoreSnapshot = { counters: nullRecord(), gauges: nullRecord(), timers: nullRecord(), histograms: nullRecord(), sets: nullRecord() };
+    const out: StoreSnapshot = {
+      counters: nullRecord(),
+      gauges: nullRecord(),
+      timers: nullRecord(),
+      histograms: nullRecord(),
+      sets: nullRecord(),
+    };
     for (const family of this.families.values()) {
       for (const s of family.series.values()) {
         switch (family.kind) {
@@ -291,7 +313,10 @@ export class MetricStore {
     const promName = family?.name ?? familyName(kind, name, this.prefix);
     family ??= this.families.get(promName);
     if (family && family.kind !== kind) {
-      return reject('name_clash', `"${clip(name)}" as a ${kind} clashes with the ${family.kind} "${clip(family.sourceName)}" exposed as ${promName}`);
+      return reject(
+        'name_clash',
+        `"${clip(name)}" as a ${kind} clashes with the ${family.kind} "${clip(family.sourceName)}" exposed as ${promName}`,
+      );
     }
     if (family) {
       if (index.size >= NAME_CACHE_LIMIT) index.clear();
@@ -300,19 +325,28 @@ export class MetricStore {
       if (series) return series;
     } else {
       if (promName.startsWith(OWN_METRIC_PREFIX)) {
-        return reject('reserved_name', `"${clip(name)}" is reserved: names exposed with the prefix ${OWN_METRIC_PREFIX} belong to the server`);
+        return reject(
+          'reserved_name',
+          `"${clip(name)}" is reserved: names exposed with the prefix ${OWN_METRIC_PREFIX} belong to the server`,
+        );
       }
       for (const claim of claimedNames(kind, promName)) {
         const other = this.claimed.get(claim);
         if (other) {
-          return reject('name_clash', `"${clip(name)}" as a ${kind} (exposed as ${promName}) clashes with the ${other.kind} "${clip(other.sourceName)}" exposed as ${other.name}: both would write ${claim}`);
+          return reject(
+            'name_clash',
+            `"${clip(name)}" as a ${kind} (exposed as ${promName}) clashes with the ${other.kind} "${clip(other.sourceName)}" exposed as ${other.name}: both would write ${claim}`,
+          );
         }
       }
     }
 
     if (this.count >= this.options.maxSeries) {
       this.counters.seriesDropped++;
-      return reject('series_limit', `series limit reached (maxSeries ${this.options.maxSeries}): new series ${clip(displayOf(name, tags))} dropped`);
+      return reject(
+        'series_limit',
+        `series limit reached (maxSeries ${this.options.maxSeries}): new series ${clip(displayOf(name, tags))} dropped`,
+      );
     }
     const buckets = kind === 'timer' ? this.options.timerBuckets : kind === 'histogram' ? this.options.histogramBuckets : [];
     const display = displayOf(name, tags);
@@ -328,7 +362,10 @@ export class MetricStore {
       (family ? 0 : FAMILY_OVERHEAD + 4 * promName.length + 2 * name.length);
     if (!this.budget.tryReserve(cost, this.budget.storeLimitBytes)) {
       this.counters.seriesDropped++;
-      return reject('memory_budget', `memory budget (${this.budget.storeLimitBytes} of ${this.budget.limitBytes} bytes for series and members) reached: new series ${clip(display)} dropped`);
+      return reject(
+        'memory_budget',
+        `memory budget (${this.budget.storeLimitBytes} of ${this.budget.limitBytes} bytes for series and members) reached: new series ${clip(display)} dropped`,
+      );
     }
     if (!family) {
       family = { name: promName, kind, sourceName: name, series: new Map(), buckets };
@@ -369,9 +406,13 @@ export class MetricStore {
     if (keys.length > maxTags) return reject('too_many_tags', `"${clip(name)}" has ${keys.length} tags, over maxTags (${maxTags})`);
     for (const k of keys) {
       const v = tags[k]!;
-      if (k.length > maxTagKeyLength) return reject('tag_length', `"${clip(name)}": tag key of ${k.length} characters over maxTagKeyLength (${maxTagKeyLength})`);
+      if (k.length > maxTagKeyLength)
+        return reject('tag_length', `"${clip(name)}": tag key of ${k.length} characters over maxTagKeyLength (${maxTagKeyLength})`);
       if (v.length > maxTagValueLength) {
-        return reject('tag_length', `"${clip(name)}": tag ${clip(k)} value of ${v.length} characters over maxTagValueLength (${maxTagValueLength})`);
+        return reject(
+          'tag_length',
+          `"${clip(name)}": tag ${clip(k)} value of ${v.length} characters over maxTagValueLength (${maxTagValueLength})`,
+        );
       }
     }
     // An empty label value is no label to Prometheus: `{canary=""}` and `{}` are one series.

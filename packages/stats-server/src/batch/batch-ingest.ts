@@ -138,6 +138,11 @@ export class BatchIngest {
   private replayed(id: string | undefined, source: string): BatchOutcome {
     this.counters.batchesReplayed++;
     this.replayWarning.warn('replay', `replayed batch from ${source} refused`, id === undefined ? {} : { id });
-    return { status: 409, accepted: 0, rejected: 0, error: 'batch already accepted (same id within the freshness window): not applied again' };
+    return {
+      status: 409,
+      accepted: 0,
+      rejected: 0,
+      error: 'batch already accepted (same id within the freshness window): not applied again',
+    };
   }
 }

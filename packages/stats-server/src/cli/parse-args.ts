@@ -83,7 +83,8 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     error: (message, details) => new StatsServerConfigError(message, details),
   }).options;
   const envSecrets = fromEnv.secrets;
-  const secrets = fromFlags.length > 0 ? fromFlags : typeof envSecrets === 'string' ? [envSecrets] : ((envSecrets as string[] | undefined) ?? []);
+  const secrets =
+    fromFlags.length > 0 ? fromFlags : typeof envSecrets === 'string' ? [envSecrets] : ((envSecrets as string[] | undefined) ?? []);
   if (secrets.length === 0) {
     throw new StatsServerConfigError(`no secret: pass --secret <s> or set ${SECRETS_ENV_VAR} (comma-separated secrets)`);
   }
@@ -127,5 +128,9 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
     ...(Object.keys(statsd).length > 0 ? { statsd } : {}),
     ...(timer || histogram ? { buckets: defined({ timer, histogram }) } : {}),
   };
-  return { help: false, logLevel, options: mergeOptions(options as object as Record<string, unknown>, fromEnv) as unknown as StatsServerOptions };
+  return {
+    help: false,
+    logLevel,
+    options: mergeOptions(options as object as Record<string, unknown>, fromEnv) as unknown as StatsServerOptions,
+  };
 }

@@ -78,7 +78,12 @@ function familySnapshot(family: Family): MetricSnapshot {
 
 function ownMetrics({ counters: c, seriesCount, memoryBytes }: ExpositionInput): MetricSnapshot[] {
   const p = OWN_METRIC_PREFIX;
-  const counter = (name: string, help: string, values: SampleSnapshot[]): MetricSnapshot => ({ name: p + name, type: 'counter', help, values });
+  const counter = (name: string, help: string, values: SampleSnapshot[]): MetricSnapshot => ({
+    name: p + name,
+    type: 'counter',
+    help,
+    values,
+  });
   return [
     counter('batches_total', 'Batches received over HTTP and WebSocket, by response status', [
       { labels: STATUS[200], value: c.batchesAccepted },
@@ -101,7 +106,9 @@ function ownMetrics({ counters: c, seriesCount, memoryBytes }: ExpositionInput):
       'Batch metrics and StatsD lines rejected, by the first reason',
       REJECT_REASONS.map((reason) => ({ labels: REASON[reason], value: c.rejected[reason] })),
     ),
-    counter('series_dropped_total', 'New series dropped because maxSeries or the memory budget was reached', [{ labels: NO_LABELS, value: c.seriesDropped }]),
+    counter('series_dropped_total', 'New series dropped because maxSeries or the memory budget was reached', [
+      { labels: NO_LABELS, value: c.seriesDropped },
+    ]),
     counter('set_members_dropped_total', 'Set members dropped: set full, member too long, or memory budget reached', [
       { labels: NO_LABELS, value: c.setMembersDropped },
     ]),
@@ -129,6 +136,9 @@ const STATUS = {
   413: Object.freeze({ status: '413' }),
   503: Object.freeze({ status: '503' }),
 } as const;
-const REASON = Object.fromEntries(REJECT_REASONS.map((r) => [r, Object.freeze({ reason: r })])) as Record<RejectReason, Readonly<{ reason: string }>>;
+const REASON = Object.fromEntries(REJECT_REASONS.map((r) => [r, Object.freeze({ reason: r })])) as Record<
+  RejectReason,
+  Readonly<{ reason: string }>
+>;
 const ACCEPTED = Object.freeze({ outcome: 'accepted' });
 const REJECTED = Object.freeze({ outcome: 'rejected' });

@@ -25,8 +25,7 @@ export interface StatsdSample {
 }
 
 export type StatsdLineResult =
-  | { readonly ok: true; readonly samples: readonly StatsdSample[] }
-  | { readonly ok: false; readonly error: string };
+  { readonly ok: true; readonly samples: readonly StatsdSample[] } | { readonly ok: false; readonly error: string };
 
 const TYPES: Readonly<Record<string, StatsdType>> = {
   c: 'counter',
@@ -54,7 +53,9 @@ export function parseStatsdLine(input: string): StatsdLineResult {
   const name = line.slice(0, colon);
   if (name.length === 0) return fail('empty metric name');
   if (name.length > MAX_NAME_LENGTH || !NAME.test(name)) {
-    return fail(`invalid metric name ${JSON.stringify(clip(name))}: no whitespace, control characters or ":|@#,", at most ${MAX_NAME_LENGTH} characters`);
+    return fail(
+      `invalid metric name ${JSON.stringify(clip(name))}: no whitespace, control characters or ":|@#,", at most ${MAX_NAME_LENGTH} characters`,
+    );
   }
 
   return parseSingleGroup(line, name, colon) ?? parseGroups(line, name, colon);

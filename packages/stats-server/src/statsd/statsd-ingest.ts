@@ -49,6 +49,9 @@ export class StatsdIngest {
     this.counters.statsdBadLines++;
     this.counters.rejected[code]++;
     const shown = line.length > 120 ? `${line.slice(0, 117)}...` : line;
-    this.badLineWarning.warn('bad-line', `bad StatsD line from ${source}: ${reason}`, { line: shown, badLines: this.counters.statsdBadLines });
+    this.badLineWarning.warn('bad-line', `bad StatsD line from ${source}: ${reason}`, {
+      line: shown,
+      badLines: this.counters.statsdBadLines,
+    });
   }
 }

@@ -58,7 +58,9 @@ function route(ctx: HttpHandlerContext, req: IncomingMessage, res: ServerRespons
   if (ctx.metrics && path === METRICS_PATH) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
     // Bytes straight to the socket when the source can (the server's own does): no string copy of a large body.
-    const source = ctx.metrics as MetricsSource & { negotiateBytes?: (accept: string | undefined) => Promise<{ contentType: string; body: Buffer }> };
+    const source = ctx.metrics as MetricsSource & {
+      negotiateBytes?: (accept: string | undefined) => Promise<{ contentType: string; body: Buffer }>;
+    };
     const rendered: Promise<{ contentType: string; body: string | Buffer }> = source.negotiateBytes
       ? source.negotiateBytes(req.headers.accept)
       : renderMetrics(ctx.metrics, req.headers.accept);

@@ -4,7 +4,10 @@ import { newIngestCounters } from '../../src/ingest-stats.js';
 
 function store(over: Partial<ConstructorParameters<typeof MetricStore>[0]> = {}) {
   const counters = newIngestCounters();
-  const s = new MetricStore({ maxSeries: 100, timerBuckets: [0.01, 0.1, 1], histogramBuckets: [10, 100], maxSetMembers: 3, ...over }, counters);
+  const s = new MetricStore(
+    { maxSeries: 100, timerBuckets: [0.01, 0.1, 1], histogramBuckets: [10, 100], maxSetMembers: 3, ...over },
+    counters,
+  );
   return { s, counters };
 }
 
@@ -82,9 +85,15 @@ describe('MetricStore', () => {
   it('refuses a metric whose Prometheus name belongs to another kind', () => {
     const { s } = store();
     expect(s.setGauge('x', undefined, 1)).toBeUndefined();
-    expect(s.addToSet('x', undefined, ['m'])).toEqual({ reason: 'name_clash', message: '"x" as a set clashes with the gauge "x" exposed as x' });
+    expect(s.addToSet('x', undefined, ['m'])).toEqual({
+      reason: 'name_clash',
+      message: '"x" as a set clashes with the gauge "x" exposed as x',
+    });
     expect(s.addCounter('z.total', undefined, 1)).toBeUndefined();
-    expect(s.setGauge('z_total', undefined, 1)).toEqual({ reason: 'name_clash', message: '"z_total" as a gauge clashes with the counter "z.total" exposed as z_total' });
+    expect(s.setGauge('z_total', undefined, 1)).toEqual({
+      reason: 'name_clash',
+      message: '"z_total" as a gauge clashes with the counter "z.total" exposed as z_total',
+    });
     // A counter `x` would be the OpenMetrics family `x`, beside the gauge `x`.
     expect(s.addCounter('x', undefined, 1)?.reason).toBe('name_clash');
   });

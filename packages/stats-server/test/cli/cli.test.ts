@@ -7,11 +7,38 @@ describe('parseCliArgs', () => {
   it('maps every flag to an option', () => {
     const config = parseCliArgs(
       [
-        '--port', '9000', '--host', '0.0.0.0', '--secret', 'a', '--secret', 'b',
-        '--statsd-udp-port', '8125', '--statsd-tcp-port', '8126', '--statsd-host', '127.0.0.1',
-        '--max-body-bytes', '2048', '--max-skew-ms', '1000', '--max-series', '50', '--max-set-members', '9',
-        '--max-memory-bytes', '1000000', '--max-connections', '20', '--metric-prefix', '',
-        '--timer-buckets', '0.1,1', '--histogram-buckets', '10, 100',
+        '--port',
+        '9000',
+        '--host',
+        '0.0.0.0',
+        '--secret',
+        'a',
+        '--secret',
+        'b',
+        '--statsd-udp-port',
+        '8125',
+        '--statsd-tcp-port',
+        '8126',
+        '--statsd-host',
+        '127.0.0.1',
+        '--max-body-bytes',
+        '2048',
+        '--max-skew-ms',
+        '1000',
+        '--max-series',
+        '50',
+        '--max-set-members',
+        '9',
+        '--max-memory-bytes',
+        '1000000',
+        '--max-connections',
+        '20',
+        '--metric-prefix',
+        '',
+        '--timer-buckets',
+        '0.1,1',
+        '--histogram-buckets',
+        '10, 100',
       ],
       {},
     );
@@ -41,13 +68,20 @@ describe('parseCliArgs', () => {
   });
 
   it('reads every option from SIGHTLINE_STATS_SERVER_*, flags winning over the environment', () => {
-    const env = { [SECRETS_ENV_VAR]: 's', SIGHTLINE_STATS_SERVER_PORT: '9000', SIGHTLINE_STATS_SERVER_STATSD__UDP_PORT: '8125', SIGHTLINE_STATS_SERVER_MAX_SERIES: '50' };
+    const env = {
+      [SECRETS_ENV_VAR]: 's',
+      SIGHTLINE_STATS_SERVER_PORT: '9000',
+      SIGHTLINE_STATS_SERVER_STATSD__UDP_PORT: '8125',
+      SIGHTLINE_STATS_SERVER_MAX_SERIES: '50',
+    };
     expect(parseCliArgs(['--port', '9001'], env).options).toEqual({ secrets: ['s'], port: 9001, statsd: { udpPort: 8125 }, maxSeries: 50 });
   });
 
   it('refuses a misspelt SIGHTLINE_STATS_SERVER_* variable, naming it and the closest one', () => {
     expect(() => parseCliArgs(['--secret', 's'], { SIGHTLINE_STATS_SERVER_STATSD__UDP_PROT: '1' })).toThrow(
-      new StatsServerConfigError('unknown variable `SIGHTLINE_STATS_SERVER_STATSD__UDP_PROT` in env: did you mean `SIGHTLINE_STATS_SERVER_STATSD__UDP_PORT`?'),
+      new StatsServerConfigError(
+        'unknown variable `SIGHTLINE_STATS_SERVER_STATSD__UDP_PROT` in env: did you mean `SIGHTLINE_STATS_SERVER_STATSD__UDP_PORT`?',
+      ),
     );
   });
 
@@ -72,10 +106,14 @@ describe('runCli', () => {
   it('starts a server from argv and env, and says where it listens without the secret', async () => {
     const logs = captureLogs('info');
     const out: string[] = [];
-    const server = await runCli(['--port', '0', '--statsd-udp-port', '0'], { [SECRETS_ENV_VAR]: 'cli-secret' }, {
-      out: (l) => out.push(l),
-      err: (l) => out.push(l),
-    });
+    const server = await runCli(
+      ['--port', '0', '--statsd-udp-port', '0'],
+      { [SECRETS_ENV_VAR]: 'cli-secret' },
+      {
+        out: (l) => out.push(l),
+        err: (l) => out.push(l),
+      },
+    );
     try {
       const a = server!.address();
       expect(out).toEqual([

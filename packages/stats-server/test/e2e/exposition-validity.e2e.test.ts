@@ -13,21 +13,35 @@ beforeAll(() => {
   server.ingestStatsd(
     [
       // A histogram x beside a gauge, set and counter that would write its sample names.
-      'x:1|h', 'x_sum:1|g', 'x_count:u|s', 'x_bucket:1|c',
+      'x:1|h',
+      'x_sum:1|g',
+      'x_count:u|s',
+      'x_bucket:1|c',
       // A timer t beside a gauge named like its buckets.
-      't:1|ms', 't_seconds_bucket:1|g',
+      't:1|ms',
+      't_seconds_bucket:1|g',
       // A counter and a gauge of one name.
-      'y:1|c', 'y:2|g',
+      'y:1|c',
+      'y:2|g',
       // Sampled timers: 1 / 0.3 observations each.
-      'sampled:12|ms|@0.3', 'sampled:80|ms|@0.3', 'sampled.size:7|h|@0.7',
+      'sampled:12|ms|@0.3',
+      'sampled:80|ms|@0.3',
+      'sampled.size:7|h|@0.7',
       // Negative counters (a client's decr), timers and histograms.
-      'down:-3|c', 'neg:-5|ms', 'negh:-1|h',
+      'down:-3|c',
+      'neg:-5|ms',
+      'negh:-1|h',
       // A counter driven to infinity, then NaN, by a tiny sample rate.
-      'nan:1|c|@5e-324', 'nan:-1|c|@5e-324',
+      'nan:1|c|@5e-324',
+      'nan:-1|c|@5e-324',
       // A huge counter that would overflow.
-      'big:1e308|c', 'big:1e308|c',
+      'big:1e308|c',
+      'big:1e308|c',
       // Prototype keys, empty and odd tags, a name that starts with a digit.
-      '__proto__:1|g', 'constructor:1|c|#__proto__:x,constructor:y', 'tags:1|c|#canary,k:a"b\\\\c', '5xx:1|c',
+      '__proto__:1|g',
+      'constructor:1|c|#__proto__:x,constructor:y',
+      'tags:1|c|#canary,k:a"b\\\\c',
+      '5xx:1|c',
     ].join('\n'),
   );
 });

@@ -67,7 +67,13 @@ describe('a Prometheus server scraping /metrics', () => {
     const value = async (q: string) => (await prometheus.query(q)).map((r) => r.value[1]);
     expect(await prometheus.query('stats_orders_created_total')).toEqual([
       expect.objectContaining({
-        metric: { __name__: 'stats_orders_created_total', http_method: 'POST', region: 'eu', instance: `127.0.0.1:${address.port}`, job: 'stats-server' },
+        metric: {
+          __name__: 'stats_orders_created_total',
+          http_method: 'POST',
+          region: 'eu',
+          instance: `127.0.0.1:${address.port}`,
+          job: 'stats-server',
+        },
         value: [expect.any(Number), '42'],
       }),
     ]);

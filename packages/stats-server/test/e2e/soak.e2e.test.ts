@@ -37,8 +37,25 @@ beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (pnpm build)`);
   child = spawn(
     process.execPath,
-    [CLI, '--port', '0', '--statsd-udp-port', '0', '--statsd-tcp-port', '0', '--max-memory-bytes', String(MAX_MEMORY_BYTES),
-      '--max-series', '100000', '--max-connections', '200', '--request-timeout-ms', '2000', '--log-level', 'error'],
+    [
+      CLI,
+      '--port',
+      '0',
+      '--statsd-udp-port',
+      '0',
+      '--statsd-tcp-port',
+      '0',
+      '--max-memory-bytes',
+      String(MAX_MEMORY_BYTES),
+      '--max-series',
+      '100000',
+      '--max-connections',
+      '200',
+      '--request-timeout-ms',
+      '2000',
+      '--log-level',
+      'error',
+    ],
     { env: { ...process.env, [SECRETS_ENV_VAR]: SECRET, SIGHTLINE_LOG: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stderr!.resume();
@@ -190,19 +207,41 @@ async function httpTraffic(deadline: number): Promise<void> {
       countStatus((await httpCall('/v1/batch', 'POST', replayable[k]!, bodies[k])).status);
     } else if (kind === 6) {
       // Junk signature: refused before the body is read.
-      const res = await httpCall('/v1/batch', 'POST', { 'content-length': 262_144, 'x-sightline-timestamp': String(Date.now()), 'x-sightline-signature': 'junk' }, Buffer.alloc(262_144, 0x61));
+      const res = await httpCall(
+        '/v1/batch',
+        'POST',
+        { 'content-length': 262_144, 'x-sightline-timestamp': String(Date.now()), 'x-sightline-signature': 'junk' },
+        Buffer.alloc(262_144, 0x61),
+      );
       if (res.status !== -1) countStatus(res.status);
     } else if (kind === 7) {
       const body = '{"v":1,"metrics":[';
       countStatus((await httpCall('/v1/batch', 'POST', signedHeaders(body), body)).status);
     } else if (kind === 8) {
-      const res = await httpCall('/v1/batch', 'POST', { 'content-length': 2 * 1024 * 1024, 'x-sightline-timestamp': String(Date.now()), 'x-sightline-signature': `v1=${'a'.repeat(64)}` });
+      const res = await httpCall('/v1/batch', 'POST', {
+        'content-length': 2 * 1024 * 1024,
+        'x-sightline-timestamp': String(Date.now()),
+        'x-sightline-signature': `v1=${'a'.repeat(64)}`,
+      });
       if (res.status !== -1) countStatus(res.status);
     } else {
       // Signed with a wrong secret: read, then refused.
       const body = encodeBatch([{ type: 'counter', name: 'forged', value: 1e9 }], newBatchId());
       const timestamp = String(Date.now());
-      countStatus((await httpCall('/v1/batch', 'POST', { 'content-length': Buffer.byteLength(body), 'x-sightline-timestamp': timestamp, 'x-sightline-signature': sign('wrong', timestamp, body) }, body)).status);
+      countStatus(
+        (
+          await httpCall(
+            '/v1/batch',
+            'POST',
+            {
+              'content-length': Buffer.byteLength(body),
+              'x-sightline-timestamp': timestamp,
+              'x-sightline-signature': sign('wrong', timestamp, body),
+            },
+            body,
+          )
+        ).status,
+      );
     }
   }
 }
@@ -216,7 +255,9 @@ async function slowLoris(deadline: number): Promise<void> {
       socket.on('data', (c: Buffer) => chunks.push(c));
       socket.on('error', () => undefined);
       socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-      socket.write(`POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nX-Sightline-Timestamp: ${Date.now()}\r\nX-Sightline-Signature: v1=${'b'.repeat(64)}\r\n\r\n{"v":1,`);
+      socket.write(
+        `POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nX-Sightline-Timestamp: ${Date.now()}\r\nX-Sightline-Signature: v1=${'b'.repeat(64)}\r\n\r\n{"v":1,`,
+      );
     });
     if (answer.startsWith('HTTP/1.1 408')) sent.timeouts408++;
   }
@@ -318,7 +359,12 @@ describe('soak: valid and hostile traffic on every listener, scraped every secon
     // The counts add up: every batch the server answered, by status, is what the clients saw.
     const seen = (status: number) => sent.batchStatuses.get(status) ?? 0;
     expect({
-      200: s.batchesAccepted, 400: s.batchesBadRequest, 401: s.batchesUnauthorized, 409: s.batchesReplayed, 413: s.batchesTooLarge, 503: s.batchesUnavailable,
+      200: s.batchesAccepted,
+      400: s.batchesBadRequest,
+      401: s.batchesUnauthorized,
+      409: s.batchesReplayed,
+      413: s.batchesTooLarge,
+      503: s.batchesUnavailable,
     }).toEqual({ 200: seen(200), 400: seen(400), 401: seen(401), 409: seen(409), 413: seen(413), 503: seen(503) });
     expect(seen(409)).toBeGreaterThan(0);
     expect(s.metricsAccepted + s.metricsRejected).toBe(sent.metricsIn200);
@@ -331,7 +377,10 @@ describe('soak: valid and hostile traffic on every listener, scraped every secon
     const byReason = Object.values(s.rejected).reduce((a, b) => a + b, 0);
     expect(byReason).toBe(s.statsdBadLines + s.metricsRejected);
     expect(s.rejected).toMatchObject({
-      tag_length: expect.any(Number), negative_counter: expect.any(Number), non_finite: expect.any(Number), name_clash: expect.any(Number),
+      tag_length: expect.any(Number),
+      negative_counter: expect.any(Number),
+      non_finite: expect.any(Number),
+      name_clash: expect.any(Number),
     });
     for (const reason of ['tag_length', 'negative_counter', 'non_finite', 'name_clash', 'set_member_length', 'malformed']) {
       expect({ reason, count: s.rejected[reason as keyof typeof s.rejected] > 0 }).toEqual({ reason, count: true });

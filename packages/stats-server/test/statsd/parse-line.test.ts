@@ -44,9 +44,7 @@ describe('parseStatsdLine', () => {
   });
 
   it('parses DogStatsD tags, with and without values, applied to every sample of the line', () => {
-    expect(ok('a.b:1|c|#env:prod,route:/x:y,canary')).toEqual([
-      sample({ tags: { env: 'prod', route: '/x:y', canary: '' } }),
-    ]);
+    expect(ok('a.b:1|c|#env:prod,route:/x:y,canary')).toEqual([sample({ tags: { env: 'prod', route: '/x:y', canary: '' } })]);
     expect(ok('t:1|ms|@0.5|#k:v')).toEqual([sample({ type: 'timer', name: 't', sampleRate: 0.5, tags: { k: 'v' } })]);
     expect(ok('t:1|ms:2|ms|#k:v').map((s) => s.tags)).toEqual([{ k: 'v' }, { k: 'v' }]);
   });
@@ -98,8 +96,7 @@ describe('parseStatsdLine', () => {
 
 // Generators for lines the parser must read back exactly.
 const ALNUM = 'abcxyzABCXYZ0189_';
-const chars = (set: string, minLength: number, maxLength: number) =>
-  fc.string({ unit: fc.constantFrom(...set), minLength, maxLength });
+const chars = (set: string, minLength: number, maxLength: number) => fc.string({ unit: fc.constantFrom(...set), minLength, maxLength });
 const nameArb = chars(`${ALNUM}.-/`, 1, 40);
 const tagKeyArb = chars(`${ALNUM}.-/`, 1, 12);
 const tagValueArb = chars(`${ALNUM}.-/:`, 0, 12);
@@ -137,10 +134,12 @@ describe('parseStatsdLine properties', () => {
         fc.array(groupArb, { minLength: 1, maxLength: 5 }),
         fc.option(fc.dictionary(tagKeyArb, tagValueArb, { minKeys: 1, maxKeys: 4 }), { nil: undefined }),
         (name, groups, tags) => {
-          const body = groups
-            .map((g) => `${formatValue(g)}|${g.code}${g.rate === undefined ? '' : `|@${g.rate}`}`)
-            .join(':');
-          const tagText = tags ? `|#${Object.entries(tags).map(([k, v]) => `${k}:${v}`).join(',')}` : '';
+          const body = groups.map((g) => `${formatValue(g)}|${g.code}${g.rate === undefined ? '' : `|@${g.rate}`}`).join(':');
+          const tagText = tags
+            ? `|#${Object.entries(tags)
+                .map(([k, v]) => `${k}:${v}`)
+                .join(',')}`
+            : '';
           const line = `${name}:${body}${tagText}`;
           const parsed = parseStatsdLine(line);
           if (!parsed.ok) throw new Error(`${line}: ${parsed.error}`);
@@ -162,11 +161,18 @@ describe('parseStatsdLine properties', () => {
 
   it('random strings never throw and always give samples or an error message', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b).toString('utf8')), chars('ab:|@#,.-+019eEgcmshd', 0, 30)), (line) => {
-        const result = parseStatsdLine(line);
-        if (result.ok) expect(result.samples.length).toBeGreaterThan(0);
-        else expect(result.error.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b).toString('utf8')),
+          chars('ab:|@#,.-+019eEgcmshd', 0, 30),
+        ),
+        (line) => {
+          const result = parseStatsdLine(line);
+          if (result.ok) expect(result.samples.length).toBeGreaterThan(0);
+          else expect(result.error.length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -51,13 +51,20 @@ describe('WebSocket ingest', () => {
   });
 
   it('acks 400 naming what was wrong with the frame or the batch', async () => {
-    expect(await client.sendRaw('not json', null)).toMatchObject({ id: null, status: 400, error: expect.stringMatching(/^invalid frame JSON: /) });
+    expect(await client.sendRaw('not json', null)).toMatchObject({
+      id: null,
+      status: 400,
+      error: expect.stringMatching(/^invalid frame JSON: /),
+    });
     expect(await client.sendRaw('[1]', null)).toMatchObject({
       id: null,
       status: 400,
       error: 'frame must be a JSON object {id, timestamp, signature, body}, got [1]',
     });
-    expect(await client.sendRaw('{"id":"7","body":"{}"}', null)).toMatchObject({ status: 400, error: 'frame "id" must be an integer, got "7"' });
+    expect(await client.sendRaw('{"id":"7","body":"{}"}', null)).toMatchObject({
+      status: 400,
+      error: 'frame "id" must be an integer, got "7"',
+    });
     expect(await client.sendRaw('{"id":8,"body":{}}', 8)).toMatchObject({
       id: 8,
       status: 400,

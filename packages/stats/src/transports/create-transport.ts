@@ -13,10 +13,34 @@ const secretOf = (config: ResolvedConfig): string => config.secret as string;
 
 export const TRANSPORTS: Readonly<Record<Protocol, Factory>> = Object.freeze({
   http: (c, tlsOptions) =>
-    new HttpTransport({ host: c.destHost, port: c.destPort, secret: secretOf(c), tls: c.tls, timeoutMs: c.timeoutMs, maxBatchBytes: c.maxBatchBytes, ...(tlsOptions ? { tlsOptions } : {}) }),
+    new HttpTransport({
+      host: c.destHost,
+      port: c.destPort,
+      secret: secretOf(c),
+      tls: c.tls,
+      timeoutMs: c.timeoutMs,
+      maxBatchBytes: c.maxBatchBytes,
+      ...(tlsOptions ? { tlsOptions } : {}),
+    }),
   ws: (c, tlsOptions) =>
-    new WsTransport({ host: c.destHost, port: c.destPort, secret: secretOf(c), tls: c.tls, timeoutMs: c.timeoutMs, maxBatchBytes: c.maxBatchBytes, ...(tlsOptions ? { tlsOptions } : {}) }),
-  udp: (c) => new UdpTransport({ host: c.destHost, port: c.destPort, flavour: c.flavour, ...(c.maxPacketBytes === undefined ? {} : { maxPacketBytes: c.maxPacketBytes }), burstBytes: c.udpBytesPerMs, writeTimeoutMs: c.timeoutMs }),
+    new WsTransport({
+      host: c.destHost,
+      port: c.destPort,
+      secret: secretOf(c),
+      tls: c.tls,
+      timeoutMs: c.timeoutMs,
+      maxBatchBytes: c.maxBatchBytes,
+      ...(tlsOptions ? { tlsOptions } : {}),
+    }),
+  udp: (c) =>
+    new UdpTransport({
+      host: c.destHost,
+      port: c.destPort,
+      flavour: c.flavour,
+      ...(c.maxPacketBytes === undefined ? {} : { maxPacketBytes: c.maxPacketBytes }),
+      burstBytes: c.udpBytesPerMs,
+      writeTimeoutMs: c.timeoutMs,
+    }),
   tcp: (c) => new TcpTransport({ host: c.destHost, port: c.destPort, flavour: c.flavour, writeTimeoutMs: c.timeoutMs }),
   uds: (c) => new UdsTransport({ socketPath: c.socketPath as string, flavour: c.flavour, writeTimeoutMs: c.timeoutMs }),
 });

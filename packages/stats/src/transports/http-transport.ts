@@ -3,7 +3,16 @@
 // 5xx and network errors are retryable.
 import http from 'node:http';
 import https from 'node:https';
-import { BATCH_CONTENT_TYPE, BATCH_PATH, DEFAULT_MAX_BODY_BYTES, encodeBatch, newBatchId, SIGNATURE_HEADER, signBatch, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
+import {
+  BATCH_CONTENT_TYPE,
+  BATCH_PATH,
+  DEFAULT_MAX_BODY_BYTES,
+  encodeBatch,
+  newBatchId,
+  SIGNATURE_HEADER,
+  signBatch,
+  TIMESTAMP_HEADER,
+} from '@sightline/stats-protocol';
 import { canSplit, type Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
 import type { SendResult, Transport } from './transport.js';
@@ -33,11 +42,18 @@ export interface HttpTransportOptions {
 
 /** A batch whose body or frame is over the limit: the queue splits it and sends the halves. */
 export function tooLarge(target: string, bytes: number, max: number): SendResult {
-  return { ok: false, error: new StatsTransportError('too-large', `${target}: a batch of ${bytes} bytes is over maxBatchBytes ${max}; splitting it`) };
+  return {
+    ok: false,
+    error: new StatsTransportError('too-large', `${target}: a batch of ${bytes} bytes is over maxBatchBytes ${max}; splitting it`),
+  };
 }
 
 /** Turns a server's status and body into a send result (shared with the WebSocket acks). */
-export function resultForStatus(status: number, body: { accepted?: unknown; rejected?: unknown; error?: unknown }, target: string): SendResult {
+export function resultForStatus(
+  status: number,
+  body: { accepted?: unknown; rejected?: unknown; error?: unknown },
+  target: string,
+): SendResult {
   if (status >= 200 && status < 300) {
     const accepted = typeof body.accepted === 'number' ? body.accepted : undefined;
     const rejected = typeof body.rejected === 'number' ? body.rejected : 0;
@@ -49,10 +65,18 @@ export function resultForStatus(status: number, body: { accepted?: unknown; reje
   if (status === 401) {
     return {
       ok: false,
-      error: new StatsTransportError('auth', `${target} answered 401 unauthorized: check that the client's secret is one the server accepts and that both clocks agree`, { status }),
+      error: new StatsTransportError(
+        'auth',
+        `${target} answered 401 unauthorized: check that the client's secret is one the server accepts and that both clocks agree`,
+        { status },
+      ),
     };
   }
-  if (status === 413) return { ok: false, error: new StatsTransportError('too-large', `${target} refused the batch as too large (413)${detail}; splitting it`, { status }) };
+  if (status === 413)
+    return {
+      ok: false,
+      error: new StatsTransportError('too-large', `${target} refused the batch as too large (413)${detail}; splitting it`, { status }),
+    };
   if (status >= 500) return { ok: false, error: new StatsTransportError('server', `${target} answered ${status}${detail}`, { status }) };
   return { ok: false, error: new StatsTransportError('rejected', `${target} refused the batch with ${status}${detail}`, { status }) };
 }

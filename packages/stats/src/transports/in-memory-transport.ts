@@ -42,7 +42,14 @@ export class InMemoryTransport implements Transport {
     this.attempts++;
     if (this.failure !== undefined) {
       const status = this.failure === 'auth' ? 401 : this.failure === 'server' ? 503 : this.failure === 'rejected' ? 400 : undefined;
-      return { ok: false, error: new StatsTransportError(this.failure, `memory transport told to fail (${this.failure})`, status === undefined ? {} : { status }) };
+      return {
+        ok: false,
+        error: new StatsTransportError(
+          this.failure,
+          `memory transport told to fail (${this.failure})`,
+          status === undefined ? {} : { status },
+        ),
+      };
     }
     this.batches.push(batch);
     return { ok: true, accepted: batch.metrics.length, rejected: 0 };

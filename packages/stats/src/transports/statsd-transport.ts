@@ -48,7 +48,10 @@ export abstract class StatsdTransport implements Transport {
   private closed = false;
   private readonly receiveBuffer = defaultReceiveBuffer();
 
-  protected constructor(options: StatsdTransportOptions, defaults: { maxPacketBytes: number; burstBytes: number; burstIntervalMs: number }) {
+  protected constructor(
+    options: StatsdTransportOptions,
+    defaults: { maxPacketBytes: number; burstBytes: number; burstIntervalMs: number },
+  ) {
     this.flavour = options.flavour ?? 'statsd';
     this.maxPacketBytes = options.maxPacketBytes ?? defaults.maxPacketBytes;
     this.burstBytes = options.burstBytes ?? defaults.burstBytes;
@@ -115,7 +118,9 @@ export abstract class StatsdTransport implements Transport {
       // Socket callbacks come on next ticks, before the event loop polls again: yield a full turn
       // so a receiver (and everything else in this process) gets to run between bursts.
       if (end < state.packets.length && backlog === undefined) {
-        await new Promise<void>((resolve) => (this.burstIntervalMs > 0 ? setTimeout(resolve, this.burstIntervalMs) : setImmediate(resolve)));
+        await new Promise<void>((resolve) =>
+          this.burstIntervalMs > 0 ? setTimeout(resolve, this.burstIntervalMs) : setImmediate(resolve),
+        );
       }
     }
     this.progress.delete(batch);
@@ -139,7 +144,9 @@ export abstract class StatsdTransport implements Transport {
       );
     });
     clearTimeout(timer);
-    const timedOut = Object.assign(new Error(`the socket took no data for ${this.writeTimeoutMs} ms (is the peer reading?)`), { code: 'ETIMEDOUT' });
+    const timedOut = Object.assign(new Error(`the socket took no data for ${this.writeTimeoutMs} ms (is the peer reading?)`), {
+      code: 'ETIMEDOUT',
+    });
     return results.map((r) => (r === null ? timedOut : r));
   }
 
@@ -147,7 +154,9 @@ export abstract class StatsdTransport implements Transport {
     const e = error as NodeJS.ErrnoException;
     return {
       ok: false,
-      error: new StatsTransportError('network', `${this.target}: ${e?.code ? `${e.code} ` : ''}${e?.message ?? String(error)}`, { cause: error }),
+      error: new StatsTransportError('network', `${this.target}: ${e?.code ? `${e.code} ` : ''}${e?.message ?? String(error)}`, {
+        cause: error,
+      }),
     };
   }
 

@@ -48,7 +48,10 @@ export class WsTransport implements Transport {
     try {
       socket = await this.connect();
     } catch (error) {
-      return { ok: false, error: new StatsTransportError('network', `${this.target}: cannot connect: ${errorText(error)}`, { cause: error }) };
+      return {
+        ok: false,
+        error: new StatsTransportError('network', `${this.target}: cannot connect: ${errorText(error)}`, { cause: error }),
+      };
     }
     let body = this.#bodies.get(batch);
     if (body === undefined) {

@@ -14,7 +14,11 @@ export interface StoppableServer {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function outageScenario(protocol: Extract<Protocol, 'http' | 'ws'>, server: StoppableServer, secret: string): Promise<StatsClient> {
+export async function outageScenario(
+  protocol: Extract<Protocol, 'http' | 'ws'>,
+  server: StoppableServer,
+  secret: string,
+): Promise<StatsClient> {
   const maxQueuedBytes = 2048;
   const client = new StatsClient({
     protocol,

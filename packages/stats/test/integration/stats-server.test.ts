@@ -54,7 +54,7 @@ describe('against @sightline/stats-server', () => {
       expect(snap.counters[`${protocol}.by.region{region=us}`]).toBe(7);
       expect(snap.gauges[`${protocol}.queue.depth`]).toBe(9);
       expect(snap.gauges[`${protocol}.temperature`]).toBe(-4.5);
-      expect(snap.timers[`${protocol}.db.query`]).toEqual({ count: 5000, sum: 20 * (249 * 250) / 2, min: 0, max: 249 });
+      expect(snap.timers[`${protocol}.db.query`]).toEqual({ count: 5000, sum: (20 * (249 * 250)) / 2, min: 0, max: 249 });
       expect(snap.histograms[`${protocol}.payload.bytes`]).toEqual({ count: 3000, sum: (2999 * 3000) / 2, min: 0, max: 2999 });
       expect(snap.server).toMatchObject({ batchesAccepted: 2, batchesUnauthorized: 0, metricsRejected: 0 });
       expect(client.stats()).toMatchObject({ sentBatches: 2, failedBatches: 0, droppedBatches: 0, rejectedMetrics: 0 });
@@ -63,7 +63,13 @@ describe('against @sightline/stats-server', () => {
 
     it('a wrong secret: 401 at the server, one clear logged error at the client, nothing thrown', async () => {
       const errors: StatsError[] = [];
-      const client = new StatsClient({ ...quick, protocol, destPort: server.address().port, secret: 'not-the-secret', onError: (e) => errors.push(e) });
+      const client = new StatsClient({
+        ...quick,
+        protocol,
+        destPort: server.address().port,
+        secret: 'not-the-secret',
+        onError: (e) => errors.push(e),
+      });
       for (let i = 0; i < 3; i++) {
         expect(() => client.incr('denied')).not.toThrow();
         await expect(client.flush()).resolves.toBeUndefined();
@@ -98,33 +104,37 @@ describe('against @sightline/stats-server', () => {
     });
   });
 
-  it.each(['udp', 'tcp'] as const)('statsd over %s: exact counters, gauges, timer and histogram counts at the server listener', async (protocol) => {
-    const address = server.address();
-    const client = new StatsClient({
-      ...quick,
-      protocol,
-      destPort: protocol === 'udp' ? address.statsdUdpPort! : address.statsdTcpPort!,
-      flavour: 'dogstatsd',
-      prefix: protocol,
-      maxBatchSize: 100_000,
-    });
-    client.pipeline((pipe) => {
-      for (let i = 0; i < 100_000; i++) pipe.incr(`c${i % 10}`);
-      pipe.gauge('g', 3);
-      for (let i = 0; i < 2000; i++) pipe.time('t', i % 100);
-      for (let i = 0; i < 500; i++) pipe.hist('h', i, { tags: { k: 'v' } });
-    });
-    await client.flush();
-    const deadline = Date.now() + 5000;
-    while ((server.snapshot().histograms[`${protocol}.h{k=v}`]?.count ?? 0) < 500 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    const snap = server.snapshot();
-    expect(Array.from({ length: 10 }, (_, i) => snap.counters[`${protocol}.c${i}`])).toEqual(Array(10).fill(10_000));
-    expect(snap.gauges[`${protocol}.g`]).toBe(3);
-    expect(snap.timers[`${protocol}.t`]!.count).toBe(2000);
-    expect(snap.histograms[`${protocol}.h{k=v}`]!.count).toBe(500);
-    expect(snap.server.statsdBadLines).toBe(0);
-    await client.close();
-  });
+  it.each(['udp', 'tcp'] as const)(
+    'statsd over %s: exact counters, gauges, timer and histogram counts at the server listener',
+    async (protocol) => {
+      const address = server.address();
+      const client = new StatsClient({
+        ...quick,
+        protocol,
+        destPort: protocol === 'udp' ? address.statsdUdpPort! : address.statsdTcpPort!,
+        flavour: 'dogstatsd',
+        prefix: protocol,
+        maxBatchSize: 100_000,
+      });
+      client.pipeline((pipe) => {
+        for (let i = 0; i < 100_000; i++) pipe.incr(`c${i % 10}`);
+        pipe.gauge('g', 3);
+        for (let i = 0; i < 2000; i++) pipe.time('t', i % 100);
+        for (let i = 0; i < 500; i++) pipe.hist('h', i, { tags: { k: 'v' } });
+      });
+      await client.flush();
+      const deadline = Date.now() + 5000;
+      while ((server.snapshot().histograms[`${protocol}.h{k=v}`]?.count ?? 0) < 500 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
+      const snap = server.snapshot();
+      expect(Array.from({ length: 10 }, (_, i) => snap.counters[`${protocol}.c${i}`])).toEqual(Array(10).fill(10_000));
+      expect(snap.gauges[`${protocol}.g`]).toBe(3);
+      expect(snap.timers[`${protocol}.t`]!.count).toBe(2000);
+      expect(snap.histograms[`${protocol}.h{k=v}`]!.count).toBe(500);
+      expect(snap.server.statsdBadLines).toBe(0);
+      await client.close();
+    },
+  );
 });
 
 describe.each(['udp', 'tcp'] as const)('flavour sightline over %s to stats-server', (protocol) => {
@@ -140,7 +150,8 @@ describe.each(['udp', 'tcp'] as const)('flavour sightline over %s to stats-serve
       for (const u of ['ann', 'bob', 'ann']) client.set('users', u);
       await client.flush();
       const deadline = Date.now() + 5000;
-      while (server.snapshot().histograms['payload.bytes']?.count !== 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      while (server.snapshot().histograms['payload.bytes']?.count !== 50 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
       const snap = server.snapshot();
       expect(snap.histograms['payload.bytes']).toEqual({ count: 50, sum: 127_500, min: 100, max: 5000 });
       expect(snap.timers['payload.bytes']).toBeUndefined();
@@ -156,7 +167,8 @@ describe.each(['udp', 'tcp'] as const)('flavour sightline over %s to stats-serve
 describe.each(['http', 'ws'] as const)('batches over the body limit, over %s', (protocol) => {
   const tagged = (client: StatsClient): void => {
     // ~2.3 MB of JSON: 10,000 counters, each with three long tags.
-    for (let i = 0; i < 10_000; i++) client.incr('tagged', 1, { tags: { customer: `customer-${'c'.repeat(60)}-${i}`, region: 'eu-west-1', plan: 'enterprise' } });
+    for (let i = 0; i < 10_000; i++)
+      client.incr('tagged', 1, { tags: { customer: `customer-${'c'.repeat(60)}-${i}`, region: 'eu-west-1', plan: 'enterprise' } });
   };
   const total = (snap: ReturnType<StatsServer['snapshot']>): number =>
     Object.entries(snap.counters).reduce((sum, [k, v]) => (k.startsWith('tagged{') ? sum + v : sum), 0);
@@ -181,7 +193,14 @@ describe.each(['http', 'ws'] as const)('batches over the body limit, over %s', (
     const server = createStatsServer({ port: 0, secrets: [SECRET], maxSeries: 20_000, maxBodyBytes: 64 * 1024 });
     await server.listen();
     try {
-      const client = new StatsClient({ protocol, destPort: server.address().port, secret: SECRET, flushIntervalMs: 0, retryBaseMs: 5, retryMaxMs: 20 });
+      const client = new StatsClient({
+        protocol,
+        destPort: server.address().port,
+        secret: SECRET,
+        flushIntervalMs: 0,
+        retryBaseMs: 5,
+        retryMaxMs: 20,
+      });
       tagged(client);
       await client.flush();
       expect(total(server.snapshot())).toBe(10_000);

@@ -10,10 +10,7 @@ beforeAll(async () => {
 afterAll(async () => statsd?.stop());
 
 function clientFor(protocol: Protocol, prefix: string): StatsClient {
-  const where =
-    protocol === 'uds'
-      ? { socketPath: statsd.socketPath }
-      : { destPort: protocol === 'udp' ? statsd.udpPort : statsd.tcpPort };
+  const where = protocol === 'uds' ? { socketPath: statsd.socketPath } : { destPort: protocol === 'udp' ? statsd.udpPort : statsd.tcpPort };
   // Loopback has a 64 KiB MTU: larger datagrams mean fewer of them in statsd's receive buffer
   // while it is busy (this machine is shared), so none is dropped by the kernel.
   const packets = protocol === 'udp' ? { maxPacketBytes: 8192 } : {};
@@ -59,7 +56,9 @@ describe.each(['udp', 'tcp', 'uds'] as const)('real statsd over %s', (protocol) 
     });
     await client.flush();
     const p = `${protocol}gt`;
-    await settle(async () => (await statsd.timers())[`${p}.timer.t99`]?.count === 100 && (await statsd.timers())[`${p}.hist.h`]?.count === 50);
+    await settle(
+      async () => (await statsd.timers())[`${p}.timer.t99`]?.count === 100 && (await statsd.timers())[`${p}.hist.h`]?.count === 50,
+    );
     const gauges = await statsd.gauges();
     expect(Array.from({ length: 10 }, (_, g) => gauges[`${p}.gauge.g${g}`])).toEqual(Array.from({ length: 10 }, (_, g) => g * 1.5 - 5));
     const timers = await statsd.timers();

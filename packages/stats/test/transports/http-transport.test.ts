@@ -41,7 +41,13 @@ describe('http transport against an HMAC-checking receiver', () => {
     try {
       receiver = await TestReceiver.start({ secrets: [SECRET] });
       const errors: StatsError[] = [];
-      const client = new StatsClient({ ...quick, protocol: 'http', destPort: receiver.port, secret: 'wrong', onError: (e) => errors.push(e) });
+      const client = new StatsClient({
+        ...quick,
+        protocol: 'http',
+        destPort: receiver.port,
+        secret: 'wrong',
+        onError: (e) => errors.push(e),
+      });
       for (let i = 0; i < 3; i++) {
         client.incr('x');
         await client.flush();
@@ -100,11 +106,13 @@ describe('http transport against an HMAC-checking receiver', () => {
       await client.flush();
       expect(receiver.statuses.slice(-1)).toEqual([400]);
       expect(client.stats()).toMatchObject({ sentBatches: 1, failedBatches: 1, retries });
-      expect(logs.lines()).toEqual([
-        `warn sightline.stats: stats delivery problem (server): http://127.0.0.1:${receiver.port}/v1/batch answered 503: forced 503; retrying`,
-        `info sightline.stats: stats delivery to http://127.0.0.1:${receiver.port}/v1/batch works again`,
-        `warn sightline.stats: stats delivery problem (rejected): http://127.0.0.1:${receiver.port}/v1/batch refused the batch with 400: forced 400`,
-      ].filter((l) => !l.startsWith('info')));
+      expect(logs.lines()).toEqual(
+        [
+          `warn sightline.stats: stats delivery problem (server): http://127.0.0.1:${receiver.port}/v1/batch answered 503: forced 503; retrying`,
+          `info sightline.stats: stats delivery to http://127.0.0.1:${receiver.port}/v1/batch works again`,
+          `warn sightline.stats: stats delivery problem (rejected): http://127.0.0.1:${receiver.port}/v1/batch refused the batch with 400: forced 400`,
+        ].filter((l) => !l.startsWith('info')),
+      );
       await client.close();
     } finally {
       logs.restore();
@@ -121,7 +129,9 @@ describe('http transport against an HMAC-checking receiver', () => {
       client.incr('lost');
       await client.flush();
       expect(client.stats()).toMatchObject({ sentBatches: 0, failedBatches: 1, retries: 2 });
-      expect(logs.lines()[0]).toMatch(new RegExp(`^warn sightline.stats: stats delivery problem \\(network\\): http://127.0.0.1:${port}/v1/batch: ECONNREFUSED`));
+      expect(logs.lines()[0]).toMatch(
+        new RegExp(`^warn sightline.stats: stats delivery problem \\(network\\): http://127.0.0.1:${port}/v1/batch: ECONNREFUSED`),
+      );
       await client.close();
       receiver = await TestReceiver.start({ secrets: [SECRET] });
     } finally {
@@ -131,7 +141,15 @@ describe('http transport against an HMAC-checking receiver', () => {
 
   it('https: delivers to a TLS receiver trusted through tlsOptions.ca', async () => {
     receiver = await TestReceiver.start({ secrets: [SECRET], tls: true });
-    const client = new StatsClient({ ...quick, protocol: 'http', tls: true, destHost: 'localhost', destPort: receiver.port, secret: SECRET, tlsOptions: { ca: TLS.cert } });
+    const client = new StatsClient({
+      ...quick,
+      protocol: 'http',
+      tls: true,
+      destHost: 'localhost',
+      destPort: receiver.port,
+      secret: SECRET,
+      tlsOptions: { ca: TLS.cert },
+    });
     expect(client.target).toBe(`https://localhost:${receiver.port}/v1/batch`);
     client.incr('secure', 2);
     await client.flush();

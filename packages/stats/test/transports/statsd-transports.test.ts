@@ -9,7 +9,9 @@ import { captureLogs, udpListener, waitFor } from '../helpers.js';
 
 const quick = { flushIntervalMs: 0, retryBaseMs: 5, retryMaxMs: 20 } as const;
 
-async function streamListener(path?: string): Promise<{ port: number; data: () => string; close: () => Promise<void>; server: net.Server }> {
+async function streamListener(
+  path?: string,
+): Promise<{ port: number; data: () => string; close: () => Promise<void>; server: net.Server }> {
   let data = '';
   const sockets = new Set<net.Socket>();
   const server = net.createServer((s) => {

@@ -46,7 +46,9 @@ describe('ws transport against an HMAC-checking receiver', () => {
       expect(receiver.statuses).toEqual([401, 401]);
       expect(errors.map((e) => (e as StatsTransportError).kind)).toEqual(['auth', 'auth']);
       expect(logs.lines()).toHaveLength(1);
-      expect(logs.lines()[0]).toMatch(/^error sightline.stats: stats authentication failed: ws:\/\/127.0.0.1:\d+\/v1\/ws answered 401 unauthorized/);
+      expect(logs.lines()[0]).toMatch(
+        /^error sightline.stats: stats authentication failed: ws:\/\/127.0.0.1:\d+\/v1\/ws answered 401 unauthorized/,
+      );
       expect(client.stats()).toMatchObject({ failedBatches: 2, retries: 0 });
       await client.close();
     } finally {
@@ -97,7 +99,15 @@ describe('ws transport against an HMAC-checking receiver', () => {
 
   it('wss: delivers over TLS', async () => {
     receiver = await TestReceiver.start({ secrets: [SECRET], tls: true });
-    const client = new StatsClient({ ...quick, protocol: 'ws', tls: true, destHost: 'localhost', destPort: receiver.port, secret: SECRET, tlsOptions: { ca: TLS.cert } });
+    const client = new StatsClient({
+      ...quick,
+      protocol: 'ws',
+      tls: true,
+      destHost: 'localhost',
+      destPort: receiver.port,
+      secret: SECRET,
+      tlsOptions: { ca: TLS.cert },
+    });
     client.incr('secure');
     await client.flush();
     expect(receiver.counter('secure')).toBe(1);

@@ -25,7 +25,20 @@ interface ChartView {
   plot: uPlot | undefined;
 }
 
-const PALETTE = ['#58a6ff', '#3fb950', '#d29922', '#f778ba', '#a5d6ff', '#ff7b72', '#7ee787', '#d2a8ff', '#ffa657', '#79c0ff', '#56d4dd', '#e3b341'];
+const PALETTE = [
+  '#58a6ff',
+  '#3fb950',
+  '#d29922',
+  '#f778ba',
+  '#a5d6ff',
+  '#ff7b72',
+  '#7ee787',
+  '#d2a8ff',
+  '#ffa657',
+  '#79c0ff',
+  '#56d4dd',
+  '#e3b341',
+];
 
 const base = document.body.dataset['base'] ?? '/status';
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -75,7 +88,13 @@ function buildPlot(view: ChartView): void {
     legend: { live: false },
     axes: [
       { stroke: '#8a96a3', grid: { stroke: '#222a33' }, ticks: { stroke: '#222a33' } },
-      { stroke: '#8a96a3', grid: { stroke: '#222a33' }, ticks: { stroke: '#222a33' }, size: 50, values: (_u, splits) => splits.map((v) => fmt(v)) },
+      {
+        stroke: '#8a96a3',
+        grid: { stroke: '#222a33' },
+        ticks: { stroke: '#222a33' },
+        size: 50,
+        values: (_u, splits) => splits.map((v) => fmt(v)),
+      },
     ],
     series: [
       {},
@@ -210,7 +229,11 @@ function onHealth(view: HealthView | null): void {
   const list = $('transitions');
   list.replaceChildren();
   for (const t of [...view.transitions].reverse()) {
-    const li = element('li', `to-${t.to}`, `${new Date(t.at).toLocaleTimeString()}  ${t.check}: ${t.from} → ${t.to}${t.message ? ` (${t.message})` : ''}`);
+    const li = element(
+      'li',
+      `to-${t.to}`,
+      `${new Date(t.at).toLocaleTimeString()}  ${t.check}: ${t.from} → ${t.to}${t.message ? ` (${t.message})` : ''}`,
+    );
     list.append(li);
   }
 }
@@ -224,7 +247,10 @@ function onTraces(list: readonly TraceView[]): void {
     const button = element('button', trace.error ? 'error' : undefined);
     button.dataset['trace'] = trace.traceId;
     if (trace.traceId === selectedTrace) button.classList.add('selected');
-    button.append(element('span', undefined, `${trace.error ? '✕ ' : ''}${trace.root}`), element('span', 'muted', `${fmt(trace.durationMs)} ms · ${trace.spans.length}`));
+    button.append(
+      element('span', undefined, `${trace.error ? '✕ ' : ''}${trace.root}`),
+      element('span', 'muted', `${fmt(trace.durationMs)} ms · ${trace.spans.length}`),
+    );
     button.addEventListener('click', () => selectTrace(trace.traceId));
     li.append(button);
     ul.append(li);
@@ -276,7 +302,14 @@ function renderWaterfall(trace: TraceView): void {
     row.append(name, track);
     row.addEventListener('click', () => {
       $('span-detail').textContent = JSON.stringify(
-        { name: span.name, kind: span.kind, status: span.status, statusMessage: span.statusMessage, durationMs: span.durationMs, attributes: span.attributes },
+        {
+          name: span.name,
+          kind: span.kind,
+          status: span.status,
+          statusMessage: span.statusMessage,
+          durationMs: span.durationMs,
+          attributes: span.attributes,
+        },
         null,
         2,
       );
@@ -306,7 +339,15 @@ function setupPinForm(): void {
     const series = names?.get(input.value.trim());
     select.replaceChildren();
     for (const labels of series ?? [{}]) {
-      const option = element('option', undefined, Object.keys(labels).length ? Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(', ') : '(no labels)');
+      const option = element(
+        'option',
+        undefined,
+        Object.keys(labels).length
+          ? Object.entries(labels)
+              .map(([k, v]) => `${k}="${v}"`)
+              .join(', ')
+          : '(no labels)',
+      );
       option.value = JSON.stringify(labels);
       select.append(option);
     }
@@ -320,7 +361,9 @@ function setupPinForm(): void {
 async function pin(metric: string, labels: string): Promise<void> {
   const error = $('pin-error');
   error.textContent = '';
-  const res = await fetch(`${base}/api/pin?metric=${encodeURIComponent(metric)}&labels=${encodeURIComponent(labels)}`, { credentials: 'same-origin' });
+  const res = await fetch(`${base}/api/pin?metric=${encodeURIComponent(metric)}&labels=${encodeURIComponent(labels)}`, {
+    credentials: 'same-origin',
+  });
   const body = (await res.json()) as { message?: string };
   if (!res.ok) error.textContent = body.message ?? `pin failed (${res.status})`;
 }

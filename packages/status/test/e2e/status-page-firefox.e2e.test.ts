@@ -35,7 +35,9 @@ describe('the status page in Firefox', () => {
     const started = Date.now();
     await firefox.waitFor(`document.querySelector('tr[data-check="database"][data-status="fail"]')`, 2_000);
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(await firefox.evaluate<string>(`getComputedStyle(document.querySelector('tr[data-check="database"] .dot')).backgroundColor`)).toBe('rgb(248, 81, 73)');
+    expect(
+      await firefox.evaluate<string>(`getComputedStyle(document.querySelector('tr[data-check="database"] .dot')).backgroundColor`),
+    ).toBe('rgb(248, 81, 73)');
 
     await firefox.waitFor(`document.querySelector('#waterfall .span-row')`, 5_000);
     const rows = await firefox.evaluate<{ id: string; parent: string; name: string }[]>(

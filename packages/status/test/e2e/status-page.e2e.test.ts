@@ -34,7 +34,8 @@ describe('the status page in Chromium', () => {
     page = browser.page;
     page.on('console', (msg) => {
       // "Failed to load resource" lines repeat the failed responses checked below.
-      if ((msg.type() === 'error' || msg.type() === 'warning') && !msg.text().startsWith('Failed to load resource')) consoleProblems.push(msg.text());
+      if ((msg.type() === 'error' || msg.type() === 'warning') && !msg.text().startsWith('Failed to load resource'))
+        consoleProblems.push(msg.text());
     });
     page.on('pageerror', (error) => scriptErrors.push(error.message));
     page.on('response', (res) => {
@@ -58,12 +59,20 @@ describe('the status page in Chromium', () => {
   });
 
   test('charts have data points and new points arrive every second', async () => {
-    await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('[data-chart="requests"]')?.dataset['points'] ?? 0) >= 2, undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector<HTMLElement>('[data-chart="requests"]')?.dataset['points'] ?? 0) >= 2,
+      undefined,
+      { timeout: 10_000 },
+    );
     const first = await pointsOf(page, 'requests');
     // ~25 requests/s per op are sent: the chart shows a rate, not a hard-coded value.
     expect(first.last).toBeGreaterThan(5);
     expect(first.last).toBeLessThan(60);
-    await page.waitForFunction((n) => Number(document.querySelector<HTMLElement>('[data-chart="requests"]')?.dataset['points'] ?? 0) > n, first.points, { timeout: 5_000 });
+    await page.waitForFunction(
+      (n) => Number(document.querySelector<HTMLElement>('[data-chart="requests"]')?.dataset['points'] ?? 0) > n,
+      first.points,
+      { timeout: 5_000 },
+    );
     const later = await pointsOf(page, 'requests');
     expect(later.points).toBeGreaterThan(first.points);
     for (const chart of ['latency', 'errors', 'eventloop', 'memory', 'gc', 'cpu']) {
@@ -95,7 +104,11 @@ describe('the status page in Chromium', () => {
   test('the trace waterfall shows a parent span and its child', async () => {
     await page.waitForSelector('#waterfall .span-row', { timeout: 5_000 });
     const rows = await page.$$eval('#waterfall .span-row', (els) =>
-      els.map((el) => ({ id: (el as HTMLElement).dataset['spanId'], parent: (el as HTMLElement).dataset['parentId'], name: el.querySelector('.span-name')?.textContent })),
+      els.map((el) => ({
+        id: (el as HTMLElement).dataset['spanId'],
+        parent: (el as HTMLElement).dataset['parentId'],
+        name: el.querySelector('.span-name')?.textContent,
+      })),
     );
     const parent = rows.find((r) => r.name === 'handle-order');
     const child = rows.find((r) => r.name === 'charge-card');
@@ -119,7 +132,9 @@ describe('the status page in Chromium', () => {
     await page.selectOption('#pin-labels', JSON.stringify({ op: 'order.create' }));
     await page.click('#pin-button');
     const chart = '[data-chart="pin:sightline_request_duration_seconds_count{op=\\"order.create\\"}"]';
-    await page.waitForFunction((sel) => Number(document.querySelector<HTMLElement>(sel)?.dataset['points'] ?? 0) >= 2, chart, { timeout: 5_000 });
+    await page.waitForFunction((sel) => Number(document.querySelector<HTMLElement>(sel)?.dataset['points'] ?? 0) >= 2, chart, {
+      timeout: 5_000,
+    });
     const pinned = await page.$eval(chart, (el) => Number((el as HTMLElement).dataset['last']));
     expect(pinned).toBeGreaterThan(5); // a rate, per second
     expect(await page.textContent('#pin-error')).toBe('');

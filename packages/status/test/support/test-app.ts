@@ -20,7 +20,9 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(options: { readonly statusOptions?: StatusPluginOptions; readonly metricsToken?: string; readonly trafficEveryMs?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { readonly statusOptions?: StatusPluginOptions; readonly metricsToken?: string; readonly trafficEveryMs?: number } = {},
+): Promise<TestApp> {
   let failing = false;
   const database: HealthCheck = {
     name: 'database',

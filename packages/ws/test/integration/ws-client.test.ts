@@ -95,7 +95,12 @@ describe('WsClient: requests', () => {
     await c.connect();
     const error = await c.request('pay', { amount: 5 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteError);
-    expect(error).toMatchObject({ name: 'RemoteError', op: 'pay', type: 'PaymentDeclinedError', message: 'PaymentDeclinedError: card declined' });
+    expect(error).toMatchObject({
+      name: 'RemoteError',
+      op: 'pay',
+      type: 'PaymentDeclinedError',
+      message: 'PaymentDeclinedError: card declined',
+    });
     const unknown = await c.request('refund').catch((e: unknown) => e);
     expect(unknown).toMatchObject({ type: 'UnknownOpError', op: 'refund' });
     expect(rec.of('onError')).toEqual([
@@ -210,7 +215,11 @@ describe('WsClient: losing the link', () => {
     const errors = await Promise.all(inFlight);
     for (const error of errors) {
       expect(error).toBeInstanceOf(ConnectionClosedError);
-      expect(error).toMatchObject({ op: 'hang', code: 1001, message: 'Request "hang" failed: Connection closed (code 1001) before the reply' });
+      expect(error).toMatchObject({
+        op: 'hang',
+        code: 1001,
+        message: 'Request "hang" failed: Connection closed (code 1001) before the reply',
+      });
     }
     expect(rec.of('onError')).toEqual([
       ['onError', 'hang', 'ConnectionClosedError'],

@@ -43,11 +43,15 @@ describe('ws server hardening', () => {
     await waitFor(() => problemLines().some((r) => r.message.includes('suppressed')), 'the closing summary');
 
     const lines = problemLines();
-    expect(lines.map((r) => r.message)).toEqual(['bad frame', 'handler failed', 'connection closed; 10499 more log lines about it were suppressed']);
+    expect(lines.map((r) => r.message)).toEqual([
+      'bad frame',
+      'handler failed',
+      'connection closed; 10499 more log lines about it were suppressed',
+    ]);
     expect(lines[2]!.fields).toMatchObject({ suppressed: 10_499 });
   }, 30_000);
 
-  it('each connection has its own allowance: a second client\'s first bad frame is logged', async () => {
+  it("each connection has its own allowance: a second client's first bad frame is logged", async () => {
     const server = await start();
     const a = await rawClient(`ws://127.0.0.1:${server.port}`);
     const b = await rawClient(`ws://127.0.0.1:${server.port}`);

@@ -67,7 +67,11 @@ describe('createWsServer: requests and replies', () => {
     c.send(JSON.stringify({ id: 3, op: 'nothing' }));
     await waitFor(() => c.received.length === 3, '3 replies');
     const replies = c.json().sort((x, y) => String(x.id).localeCompare(String(y.id)));
-    expect(replies).toEqual([{ id: 1, ok: true, result: 5 }, { id: 3, ok: true }, { id: 'two', ok: true, result: 'HÉLLO' }]);
+    expect(replies).toEqual([
+      { id: 1, ok: true, result: 5 },
+      { id: 3, ok: true },
+      { id: 'two', ok: true, result: 'HÉLLO' },
+    ]);
   });
 
   it('reports exact frame byte lengths, onRequest per success, one connect and one disconnect', async () => {
@@ -121,7 +125,12 @@ describe('createWsServer: requests and replies', () => {
     await b.close();
     await c.close();
     await waitFor(() => rec.of('onWsDisconnect').length === 3, '3 disconnects');
-    expect(rec.of('onWsDisconnect').map((e) => e[1]).sort()).toEqual([...addrs].sort());
+    expect(
+      rec
+        .of('onWsDisconnect')
+        .map((e) => e[1])
+        .sort(),
+    ).toEqual([...addrs].sort());
     expect(rec.of('onWsConnect')).toHaveLength(3);
   });
 
@@ -193,7 +202,11 @@ describe('createWsServer: hooks that misbehave, and no hooks at all', () => {
     const onRecv = (message: unknown) => seen.push(message);
     diagnosticsChannel.subscribe('sightline:ws:message-recv', onRecv);
     try {
-      const server = await createWsServer({ port: 0, host: '127.0.0.1', handlers: { add: (p) => (p as { a: number }).a + (p as { b: number }).b } });
+      const server = await createWsServer({
+        port: 0,
+        host: '127.0.0.1',
+        handlers: { add: (p) => (p as { a: number }).a + (p as { b: number }).b },
+      });
       servers.push(server);
       const c = await connect(`ws://127.0.0.1:${server.port}`);
       const n = c.send(JSON.stringify({ id: 1, op: 'add', payload: { a: 1, b: 2 } }));
