@@ -34,9 +34,8 @@ function sourceMapper(): Record<string, string> {
   for (const pkg of workspacePackages()) {
     if (!pkg.name.startsWith('@sightline/')) continue;
     map[`^${pkg.name}$`] = join(pkg.dir, 'src/index.ts');
-    if (existsSync(join(pkg.dir, 'src/testing.ts'))) {
-      map[`^${pkg.name}/testing$`] = join(pkg.dir, 'src/testing.ts');
-    }
+    // Subpath entries (`/testing`, `/internal`, ...) are src/<name>.ts.
+    map[`^${pkg.name}/([a-z-]+)$`] = join(pkg.dir, 'src/$1.ts');
   }
   return map;
 }

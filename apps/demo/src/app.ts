@@ -1,7 +1,8 @@
 // The demo service: every Sightline package wired through @sightline/setup, as a user would.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { combineHooks, errorText, getLogger, listen, type MetricsHooks } from '@sightline/core';
+import { combineHooks, getLogger, type MetricsHooks } from '@sightline/core';
+import { errorText, listen } from '@sightline/core/internal';
 import { health } from '@sightline/health';
 import { extractTraceparent, injectTraceparent, messagingAttributes, OpenTelemetry, otel, scope, setHttpRoute } from '@sightline/otel';
 import { cacheMetrics, httpMetrics, prometheus, queueMetrics } from '@sightline/prometheus';

@@ -1,7 +1,8 @@
 // The built-in load generator: a WebSocket client sending orders at a steady rate, reading some
 // back, and sending a share of invalid ones on purpose so error metrics move.
 import type { MetricsHooks } from '@sightline/core';
-import { errorText, getLogger } from '@sightline/core';
+import { getLogger } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
 import { WsClient } from '@sightline/ws';
 import type { Order } from './orders/order.js';
 

@@ -1,6 +1,6 @@
 // Command-line options of the demo, with embedded defaults so `pnpm demo` needs nothing else.
 import { parseArgs } from 'node:util';
-import { errorText } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
 
 export interface DemoOptions {
   readonly host: string;

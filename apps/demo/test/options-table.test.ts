@@ -2,7 +2,8 @@
 // package, given a misspelt key, throws an OptionsError naming the key, where it was written and
 // the closest valid key; setupFromEnv, given a misspelt SIGHTLINE_<PACKAGE>_* variable for any
 // package, throws naming the variable. The demo is the one workspace that depends on them all.
-import { configureLogging, OptionsError, resetLogging, SightlineConfigError } from '@sightline/core';
+import { configureLogging, OptionsError, SightlineConfigError } from '@sightline/core';
+import { resetLogging } from '@sightline/core/internal';
 import { createHealthHandler, createHealthServer, health, HealthConfigError } from '@sightline/health';
 import { OpenTelemetry, otel, OtelConfigError } from '@sightline/otel';
 import {

@@ -1,4 +1,5 @@
-import { resetLogging, setLogLevel, setLogSink, type LogRecord } from '../src/index.js';
+import { setLogLevel, setLogSink, type LogRecord } from '../src/index.js';
+import { resetLogging } from '../src/internal.js';
 
 /** Captures every record the loggers emit; restores the default sink and levels on `restore()`. */
 export function captureLogs(level?: Parameters<typeof setLogLevel>[1], namespace = '') {

@@ -9,4 +9,7 @@ export default async function smoke(core) {
   assert.equal(seen.length, 1);
   assert.equal(seen[0][0], 'smoke');
   assert.equal(core.getLogger('sightline.smoke').level, 'warn');
+  // Error codes hold where instanceof cannot: across the CommonJS and ES module copies.
+  assert.equal(new core.OptionsError('bad').code, 'SIGHTLINE_ERR_OPTIONS');
+  assert.equal(core.SightlineConfigError.code, 'SIGHTLINE_ERR_CONFIG');
 }

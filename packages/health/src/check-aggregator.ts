@@ -1,17 +1,7 @@
 // The pure half of readiness: runs HealthChecks concurrently, each under its own timeout, and caches
 // the report for a short time. Knows nothing about HTTP; the handler serialises what it returns.
-import {
-  errorText,
-  errorType,
-  getLogger,
-  opt,
-  validateOptions,
-  type HealthCheck,
-  type HealthResult,
-  type ReadinessOutcome,
-  type ReadinessReport,
-  type Shape,
-} from '@sightline/core';
+import { getLogger, type HealthCheck, type HealthResult, type ReadinessOutcome, type ReadinessReport } from '@sightline/core';
+import { errorText, errorType, opt, validateOptions, type Shape } from '@sightline/core/internal';
 import { boundedMessage, safeDetails } from './check-details.js';
 import { validateCheck } from './config.js';
 

@@ -1,6 +1,6 @@
 // What a check reports is user data of any shape and size: it is made safe for a JSON body once,
 // when the check runs, so no probe or scrape can fail or balloon on it.
-import { errorType, sanitizeLogText } from '@sightline/core';
+import { errorType, sanitizeLogText } from '@sightline/core/internal';
 
 /** The longest check message kept, in characters; the rest is cut, saying how much. */
 export const MAX_CHECK_MESSAGE_LENGTH = 1024;

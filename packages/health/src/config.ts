@@ -1,7 +1,15 @@
 // Options, their defaults in one place, SIGHTLINE_HEALTH_* variables and validation (once, at
 // construction), by core's one rule: options in code > environment > defaults.
 import type { HealthCheck, HttpRoute, MetricsSource, Sensor } from '@sightline/core';
-import { mergeOptions, opt, readEnvOptions, validateField, validateOptions, type OptionsErrorFactory, type Shape } from '@sightline/core';
+import {
+  mergeOptions,
+  opt,
+  readEnvOptions,
+  validateField,
+  validateOptions,
+  type OptionsErrorFactory,
+  type Shape,
+} from '@sightline/core/internal';
 import { HealthConfigError } from './errors.js';
 
 export const ENV_HEALTH_PORT = 'SIGHTLINE_HEALTH_PORT';
@@ -201,7 +209,13 @@ function withEnv(shape: Shape, options: HealthServerOptions | undefined, source:
   validateOptions(shape, options, { source, error: healthError });
   const given = options ?? {};
   const env = given.env ?? process.env;
-  const fromEnv = readEnvOptions(HEALTH_SERVER_SHAPE, { package: 'health', env, error: healthError }).options;
+  // SIGHTLINE_HEALTH_MONITOR_* belongs to the healthMonitor plugin (@sightline/sensors), not to health.
+  const fromEnv = readEnvOptions(HEALTH_SERVER_SHAPE, {
+    package: 'health',
+    env,
+    packageKeys: ['HEALTH_MONITOR'],
+    error: healthError,
+  }).options;
   if (shape === HEALTH_HANDLER_SHAPE) for (const key of Object.keys(fromEnv)) if (!HANDLER_KEYS.has(key)) delete fromEnv[key];
   return mergeOptions(given as Record<string, unknown>, fromEnv) as HealthServerOptions;
 }

@@ -2,15 +2,8 @@
 // holds the startup / ready / shutting-down state, and serves what responses.ts serialises.
 // Mount it in any node:http server; createHealthServer is one such server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  encodeExposition,
-  errorText,
-  getLogger,
-  type HealthCheck,
-  type HttpRoute,
-  type MetricsExposition,
-  renderMetrics,
-} from '@sightline/core';
+import { getLogger, type HealthCheck, type HttpRoute, type MetricsExposition } from '@sightline/core';
+import { encodeExposition, errorText, renderMetrics } from '@sightline/core/internal';
 import { bearerTokenVerifier, type TokenVerifier } from './bearer-token.js';
 import { routeAuthorization, TOKEN_COOKIE } from './route-auth.js';
 import { CheckAggregator, type CheckReport } from './check-aggregator.js';

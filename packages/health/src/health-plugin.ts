@@ -1,6 +1,7 @@
 // The health server as a core Plugin: serves every plugin's metrics and health checks once setup
 // starts it. Knows only core's Plugin contract, never another Sightline package.
-import { combineMetricsSources, getLogger, withOptionsShape, type HealthCheck, type Plugin, type PluginContext } from '@sightline/core';
+import { getLogger, type HealthCheck, type Plugin, type PluginContext } from '@sightline/core';
+import { combineMetricsSources, withOptionsShape } from '@sightline/core/internal';
 import { HEALTH_SERVER_SHAPE, resolveServerConfig, type HealthServerOptions } from './config.js';
 import { HealthConfigError } from './errors.js';
 import { createHealthServer, type HealthServer, type ShutdownHandler } from './health-server.js';
@@ -30,7 +31,7 @@ export interface HealthPlugin extends Plugin {
   /** Starts the server with setup's health checks, metrics and sensors. */
   start(context: PluginContext): Promise<void>;
   /** Graceful: readiness 503, `shutdownDelayMs`, shutdown handlers, close. */
-  stop(): Promise<void>;
+  close(): Promise<void>;
 }
 
 /**
@@ -77,7 +78,7 @@ function healthPlugin(options: HealthPluginOptions = {}): HealthPlugin {
       else pendingShutdownHandlers.push(handler);
     },
     async start(context) {
-      if (server) throw new HealthConfigError('the health plugin was started twice: call stop() first');
+      if (server) throw new HealthConfigError('the health plugin was started twice: call close() first');
       const sources = context.metricsSources;
       const metrics = pluginOptions.metrics ?? (sources.length > 0 ? combineMetricsSources(...sources) : undefined);
       const checks = [...(pluginOptions.checks ?? []), ...context.healthChecks, ...pendingChecks];
@@ -107,7 +108,7 @@ function healthPlugin(options: HealthPluginOptions = {}): HealthPlugin {
       server = started;
       log.info('health plugin serving', { service: context.service, url: started.url });
     },
-    async stop() {
+    async close() {
       const current = server;
       unsubscribe?.();
       unsubscribe = undefined;

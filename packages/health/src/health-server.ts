@@ -2,7 +2,8 @@
 // graceful shutdown sequence Kubernetes expects (readiness 503, delay, shutdown handlers, close, exit).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { errorText, getLogger, handleShutdownSignals, type HealthCheck, listen, signalExitCode } from '@sightline/core';
+import { getLogger, type HealthCheck } from '@sightline/core';
+import { errorText, handleShutdownSignals, listen, signalExitCode } from '@sightline/core/internal';
 import { resolveServerConfig, type HealthServerOptions } from './config.js';
 import { handlerFromConfig, type HealthHandler } from './health-handler.js';
 

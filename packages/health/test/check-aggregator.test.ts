@@ -1,4 +1,5 @@
-import { resetLogging, setLogLevel, setLogSink, type LogRecord } from '@sightline/core';
+import { setLogLevel, setLogSink, type LogRecord } from '@sightline/core';
+import { resetLogging } from '@sightline/core/internal';
 import { CheckAggregator, runCheck, runChecks } from '../src/check-aggregator.js';
 import { HealthConfigError } from '../src/index.js';
 import { countingCheck, hangingCheck, quietLogs } from './helpers.js';

@@ -29,7 +29,7 @@ describe('health() plugin', () => {
       expect(r.headers['content-type']).toBe(PROM);
       expect(r.body).toBe('a_total 1\nb_total 1\n');
     } finally {
-      await plugin.stop();
+      await plugin.close();
     }
     expect(plugin.server).toBeUndefined();
   });
@@ -50,7 +50,7 @@ describe('health() plugin', () => {
       expect(ready.status).toBe(503);
       expect(ready.json()).toMatchObject({ reason: 'checks_failed', failed: ['stats-server'] });
     } finally {
-      await plugin.stop();
+      await plugin.close();
     }
   });
 
@@ -66,8 +66,8 @@ describe('health() plugin', () => {
     expect((await get(plugin.server!.url, '/health/ready')).status).toBe(503);
     plugin.markReady();
     expect((await get(plugin.server!.url, '/health/ready')).status).toBe(200);
-    await expect(plugin.start(context())).rejects.toThrow(new HealthConfigError('the health plugin was started twice: call stop() first'));
-    await plugin.stop();
+    await expect(plugin.start(context())).rejects.toThrow(new HealthConfigError('the health plugin was started twice: call close() first'));
+    await plugin.close();
     expect(ran).toEqual(['flush']);
   });
 

@@ -2,10 +2,16 @@
 import { OptionsError, SightlineConfigError, SightlineError } from '@sightline/core';
 
 /** An option or `OTEL_*` variable given to `OpenTelemetry.configure()` was wrong. */
-export class OtelConfigError extends OptionsError {}
+export class OtelConfigError extends OptionsError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_OTEL_CONFIG';
+}
 
 /** `OpenTelemetry.configure()` was called a second time in this process. */
 export class AlreadyConfiguredError extends SightlineError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_OTEL_ALREADY_CONFIGURED';
+
   constructor(
     /** The service the first `configure()` was called for. */
     readonly service: string,
@@ -18,10 +24,16 @@ export class AlreadyConfiguredError extends SightlineError {
 }
 
 /** An external trace id or W3C `traceparent` could not be parsed. */
-export class InvalidTraceContextError extends SightlineError {}
+export class InvalidTraceContextError extends SightlineError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_INVALID_TRACE_CONTEXT';
+}
 
 /** An external trace id was not 32 hexadecimal digits (or a UUID), or was all zeros. */
 export class InvalidTraceIdError extends InvalidTraceContextError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_INVALID_TRACE_ID';
+
   constructor(
     /** The value received. */
     readonly value: unknown,
@@ -35,6 +47,9 @@ export class InvalidTraceIdError extends InvalidTraceContextError {
 
 /** A `traceparent` header was not in the W3C form. */
 export class InvalidTraceparentError extends InvalidTraceContextError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_INVALID_TRACEPARENT';
+
   constructor(
     /** The value received. */
     readonly value: unknown,
@@ -49,6 +64,9 @@ export class InvalidTraceparentError extends InvalidTraceContextError {
 
 /** A protocol needs an optional package the application did not install. */
 export class MissingExporterError extends SightlineConfigError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_OTEL_MISSING_EXPORTER';
+
   constructor(
     /** The OTLP protocol asked for, e.g. `grpc`. */
     readonly protocol: string,
@@ -71,6 +89,9 @@ function describe(value: unknown): string {
 
 /** OTEL_PROPAGATORS (or `propagators`) names a propagator whose optional package is not installed. */
 export class MissingPropagatorError extends SightlineConfigError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_OTEL_MISSING_PROPAGATOR';
+
   constructor(
     /** The package to install, e.g. `@opentelemetry/propagator-b3`. */
     readonly packageName: string,

@@ -1,6 +1,7 @@
 // The plugin @sightline/setup composes: hooks recording OpenTelemetry metrics, configure() on
 // start with the service setup knows, shutdown() on stop.
-import { withOptionsShape, type Plugin, type PluginContext } from '@sightline/core';
+import { type Plugin, type PluginContext } from '@sightline/core';
+import { withOptionsShape } from '@sightline/core/internal';
 import { OPENTELEMETRY_SHAPE, resolveOptions, type OpenTelemetryOptions } from './config/options.js';
 import { otelHooks } from './metrics/otel-hooks.js';
 import { SpanSinkProcessor } from './exporters/span-sink-processor.js';
@@ -26,7 +27,7 @@ function otelPlugin(options: OpenTelemetryOptions = {}): Plugin {
       const sinks = context.spanSinks ?? [];
       configureWithProcessors({ ...fromSetup, ...withoutUndefined(options) }, sinks.length > 0 ? [new SpanSinkProcessor(...sinks)] : []);
     },
-    stop: () => OpenTelemetry.shutdown(),
+    close: () => OpenTelemetry.shutdown(),
   });
 }
 

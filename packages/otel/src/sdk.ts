@@ -11,7 +11,8 @@ import {
 } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { errorText, getLogger } from '@sightline/core';
+import { getLogger } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
 import type { ResolvedOptions } from './config/options.js';
 import { buildResource } from './config/resource.js';
 import { samplerFromEnv } from './config/sampler.js';

@@ -41,8 +41,8 @@ describe('otel() plugin', () => {
       'service.version': '1.2.3',
       'deployment.environment.name': 'staging',
     });
-    await plugin.stop!();
-    await plugin.stop!();
+    await plugin.close!();
+    await plugin.close!();
   });
 
   it('lets explicit options win over what setup passes', async () => {
@@ -61,7 +61,7 @@ describe('otel() plugin', () => {
       'service.name': 'explicit',
       'deployment.environment.name': 'prod',
     });
-    await plugin.stop!();
+    await plugin.close!();
   });
 });
 

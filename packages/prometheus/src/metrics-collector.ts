@@ -1,6 +1,6 @@
 // MetricsCollector: defines prom-client metrics with validated names, and exposes them as a source.
 import type { MetricsExposition } from '@sightline/core';
-import { validateOptions } from '@sightline/core';
+import { validateOptions } from '@sightline/core/internal';
 import { METRICS_COLLECTOR_SHAPE } from './options-shapes.js';
 import { SightlineConfigError } from '@sightline/core';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary, type Aggregator } from 'prom-client';

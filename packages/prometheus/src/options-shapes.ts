@@ -1,6 +1,6 @@
 // The options shapes of this package's constructors and plugin factory, checked by core's one rule
 // (unknown keys, types, ranges) before each constructor's own checks (name patterns, instances).
-import { opt, type Shape } from '@sightline/core';
+import { opt, type Shape } from '@sightline/core/internal';
 
 const scalarLabel = opt.oneOf([opt.string(), opt.number(), opt.boolean()]);
 

@@ -1,5 +1,6 @@
 // MetricsHooks that record into Prometheus metrics: the seed's Prometheus example, made complete.
-import { SightlineConfigError, validateOptions, type MetricsHooks } from '@sightline/core';
+import { SightlineConfigError, type MetricsHooks } from '@sightline/core';
+import { validateOptions } from '@sightline/core/internal';
 import { PROMETHEUS_HOOKS_SHAPE } from './options-shapes.js';
 import type { Histogram } from 'prom-client';
 import type { MetricsCollector } from './metrics-collector.js';

@@ -1,6 +1,7 @@
 // PrometheusMonitor: a Monitor whose figures Prometheus scrapes. Events only touch the Monitor's
 // plain fields; prom-client is involved only at scrape time, through `collect()` callbacks.
-import { SightlineConfigError, type Shape } from '@sightline/core';
+import { SightlineConfigError } from '@sightline/core';
+import { type Shape } from '@sightline/core/internal';
 import { Monitor, type MonitorOptions, type TopicPartitionStats } from '@sightline/sensors';
 import type { Counter, Gauge } from 'prom-client';
 import { MetricsCollector } from './metrics-collector.js';

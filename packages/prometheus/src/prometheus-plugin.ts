@@ -1,5 +1,6 @@
 // The plugin factory @sightline/setup composes: hooks, a sensor and a /metrics source in one.
-import { SightlineConfigError, opt, validateOptions, withOptionsShape, type MetricsHooks, type Plugin, type Shape } from '@sightline/core';
+import { SightlineConfigError, type MetricsHooks, type Plugin } from '@sightline/core';
+import { opt, validateOptions, withOptionsShape, type Shape } from '@sightline/core/internal';
 import { Monitor, type MonitorOptions } from '@sightline/sensors';
 import { MetricsCollector, type DefaultMetricsOptions, type MetricsCollectorOptions } from './metrics-collector.js';
 import { PROMETHEUS_PLUGIN_SHAPE_BASE } from './options-shapes.js';
@@ -76,7 +77,7 @@ function prometheusPlugin(options: PrometheusPluginOptions = {}): PrometheusPlug
     start() {
       sensor.start();
     },
-    stop() {
+    close() {
       sensor.stop();
     },
   };

@@ -1,5 +1,6 @@
 // Pushing a batch job's metrics to a Prometheus Pushgateway: push (PUT), pushAdd (POST), delete.
-import { renderMetrics, SightlineConfigError, SightlineError, validateOptions, type MetricsSource } from '@sightline/core';
+import { SightlineConfigError, SightlineError, type MetricsSource } from '@sightline/core';
+import { renderMetrics, validateOptions } from '@sightline/core/internal';
 import { PUSHGATEWAY_SHAPE } from './options-shapes.js';
 import type { NegotiatingMetricsSource } from './exposition/registry-source.js';
 import { PROMETHEUS_CONTENT_TYPE } from './exposition/formats.js';
@@ -33,6 +34,9 @@ export interface PushParams {
 
 /** The Pushgateway refused a request or could not be reached; `status` is 0 when no answer came. */
 export class PushgatewayError extends SightlineError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_PUSHGATEWAY';
+
   constructor(
     /** The request that failed. */
     readonly operation: 'push' | 'pushAdd' | 'delete',

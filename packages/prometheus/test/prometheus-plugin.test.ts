@@ -1,4 +1,5 @@
-import { combineMetricsSources, renderMetrics, toDispatcher, type Plugin } from '@sightline/core';
+import { toDispatcher, type Plugin } from '@sightline/core';
+import { combineMetricsSources, renderMetrics } from '@sightline/core/internal';
 import { httpMetrics, MetricsCollector, prometheus, PrometheusMonitor } from '../src/index.js';
 import { parseSamples } from './helpers.js';
 
@@ -12,7 +13,7 @@ describe('prometheus() plugin', () => {
     toDispatcher(plugin.hooks).onRequest('read', 0.2);
     plugin.sensor!.onMessageIn!('t/0', 0, null);
     await plugin.start?.({} as never);
-    await plugin.stop?.();
+    await plugin.close?.();
 
     const exposition = await renderMetrics(combineMetricsSources(plugin.metrics!), 'application/openmetrics-text');
     expect(exposition.contentType).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');

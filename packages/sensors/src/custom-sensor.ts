@@ -3,7 +3,7 @@
 import { getLogger } from '@sightline/core';
 import { wallClock, type Clock } from './clock.js';
 import { checkSensorOptions, CUSTOM_SENSOR_SHAPE } from './options-shapes.js';
-import { opt, validateField } from '@sightline/core';
+import { opt, validateField } from '@sightline/core/internal';
 import { describeValue, InvalidMetricValueError, SensorConfigError } from './errors.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Sensor } from './sensor.js';

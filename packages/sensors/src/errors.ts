@@ -1,10 +1,16 @@
 import { OptionsError, SightlineError } from '@sightline/core';
 
 /** A sensor or monitor option was wrong: the message names the option, the value and the expected form. */
-export class SensorConfigError extends OptionsError {}
+export class SensorConfigError extends OptionsError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_SENSOR_CONFIG';
+}
 
 /** A value handed to a recording method (a counter delta, a gauge, a histogram sample) was not usable. */
-export class InvalidMetricValueError extends SightlineError {}
+export class InvalidMetricValueError extends SightlineError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_INVALID_METRIC_VALUE';
+}
 
 const describe = (value: unknown): string =>
   typeof value === 'number' || typeof value === 'bigint' ? String(value) : (JSON.stringify(value) ?? String(value));

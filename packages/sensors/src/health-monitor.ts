@@ -1,7 +1,8 @@
 // HealthMonitor: a Monitor that judges what it sees (consumer lag, send error rate, memory, stalled
 // processing), alerts once per transition into each unhealthy condition, and exposes a core HealthCheck.
 import { getHeapStatistics } from 'node:v8';
-import { errorText, getLogger, type HealthCheck, type HealthResult, type Shape } from '@sightline/core';
+import { getLogger, type HealthCheck, type HealthResult } from '@sightline/core';
+import { errorText, type Shape } from '@sightline/core/internal';
 import { HEALTH_MONITOR_SHAPE } from './options-shapes.js';
 import { SensorConfigError } from './errors.js';
 import { isOffset, Monitor, type MonitorOptions } from './monitor.js';

@@ -2,7 +2,7 @@
 // onMessageIn, onStreamEventIn and onStreamEventOut around each call, sync or async, thrown or not.
 import { SensorDelegate } from './sensor-delegate.js';
 import type { StreamSensor } from './sensor.js';
-import { runSettled } from '@sightline/core';
+import { runSettled } from '@sightline/core/internal';
 
 /** Options of `instrumentHandler()`: how to read the topic-partition and offset of a call. */
 export interface InstrumentHandlerOptions<A extends unknown[]> {

@@ -1,6 +1,7 @@
 // LoggingSensor: sensor events as log records through core's logger hierarchy. Message bodies and
 // table values are never logged (they may hold personal data); keys and offsets are.
-import { errorText, getLogger, type LogFields, type Logger, type LogLevel, type SensorState } from '@sightline/core';
+import { getLogger, type LogFields, type Logger, type LogLevel, type SensorState } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
 import { checkSensorOptions, LOGGING_SENSOR_SHAPE } from './options-shapes.js';
 import { monotonicClock, type Clock } from './clock.js';
 import { Sensor } from './sensor.js';

@@ -1,6 +1,7 @@
 // Monitor: the built-in collection of Faust's Monitor. Events land in plain numeric fields, fixed
 // rings and one record per topic-partition; rates, averages and maxima are computed when read.
-import { getLogger, type SensorEventName, type SensorState, type Shape } from '@sightline/core';
+import { getLogger, type SensorState } from '@sightline/core';
+import { type SensorEventName, type Shape } from '@sightline/core/internal';
 import { checkSensorOptions, MONITOR_SHAPE } from './options-shapes.js';
 import { monotonicClock, type Clock } from './clock.js';
 import { describeValue } from './errors.js';

@@ -1,6 +1,6 @@
 // The options shapes of this package's constructors and plugin factories, checked by core's one
 // rule (unknown keys, types, ranges) before each constructor's own cross-field checks.
-import { opt, validateOptions, type Shape } from '@sightline/core';
+import { opt, validateOptions, type Shape } from '@sightline/core/internal';
 import { SensorConfigError } from './errors.js';
 
 const clock = opt.any({

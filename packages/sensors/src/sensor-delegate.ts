@@ -2,7 +2,8 @@
 // core's SensorFanOut (per-event arrays of the sensors implementing each event, allocation-free);
 // this adds sensor management, base-class no-ops left out, failures logged once per sensor and
 // event, and combined metrics.
-import { errorText, getLogger, SensorFanOut, type SensorFanOutMethod } from '@sightline/core';
+import { getLogger } from '@sightline/core';
+import { errorText, SensorFanOut, type SensorFanOutMethod } from '@sightline/core/internal';
 import { Sensor, type StreamSensor, type StreamSensorEventName } from './sensor.js';
 
 const log = getLogger('sightline.sensors.delegate');

@@ -1,12 +1,7 @@
 // The Sensor base class: every callback of core's Sensor contract as a no-op. It implements core's
 // CompleteSensor, so an event added to the contract is a compile error here until it has a no-op.
-import {
-  SENSOR_EVENT_NAMES,
-  type CompleteSensor,
-  type Sensor as SensorContract,
-  type SensorEventName,
-  type SensorState,
-} from '@sightline/core';
+import { type Sensor as SensorContract, type SensorState } from '@sightline/core';
+import { SENSOR_EVENT_NAMES, type CompleteSensor, type SensorEventName } from '@sightline/core/internal';
 
 /**
  * Core's `Sensor` contract, which holds every event a stream processor reports (table contains,

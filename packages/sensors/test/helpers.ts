@@ -1,4 +1,5 @@
-import { resetLogging, setLogLevel, setLogSink, type LogRecord } from '@sightline/core';
+import { setLogLevel, setLogSink, type LogRecord } from '@sightline/core';
+import { resetLogging } from '@sightline/core/internal';
 
 /** A clock the test moves by hand. */
 export function fakeClock(start = 0) {

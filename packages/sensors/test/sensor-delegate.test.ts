@@ -1,4 +1,5 @@
-import { SENSOR_EVENT_NAMES, type Sensor as SensorContract } from '@sightline/core';
+import { type Sensor as SensorContract } from '@sightline/core';
+import { SENSOR_EVENT_NAMES } from '@sightline/core/internal';
 import { Monitor, Sensor, SensorDelegate } from '../src/index.js';
 import { captureLogs, fakeClock } from './helpers.js';
 

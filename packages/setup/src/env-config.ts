@@ -1,6 +1,6 @@
 // Reads setup's environment variables: the service, which plugins are on, and each plugin's options.
 // Pure: an env object and the factory names in, a plain description out; nothing is started here.
-import { describeValue, screamingSnake } from '@sightline/core';
+import { describeValue, screamingSnake } from '@sightline/core/internal';
 import { SetupConfigError } from './errors.js';
 
 /** An environment to read variables from, shaped like `process.env`. */

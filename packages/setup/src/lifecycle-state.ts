@@ -1,6 +1,7 @@
 // The one place the service's phase lives under setup(): plugins read it and listen to it through
 // their context's `lifecycle`; a listener that throws is logged and never stops the others.
-import { errorText, type Lifecycle, type LifecyclePhase, type Logger } from '@sightline/core';
+import { type Lifecycle, type LifecyclePhase, type Logger } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
 
 export class LifecycleState implements Lifecycle {
   #phase: LifecyclePhase = 'starting';

@@ -2,7 +2,8 @@
 // contract (Faust's table-contains, assignment, rebalance and buffer-full events included) reaches
 // each plugin sensor that implements it, in plugin order, allocation-free. A sensor that throws is
 // logged once per plugin and method, counted, and never reaches the caller or stops the others.
-import { type CompleteSensor, errorText, type Logger, type Sensor, SensorFanOut } from '@sightline/core';
+import { type Logger, type Sensor } from '@sightline/core';
+import { type CompleteSensor, errorText, SensorFanOut } from '@sightline/core/internal';
 
 /**
  * The fan-out sensor: core's `CompleteSensor`, every callback present (call it without `?.`), and

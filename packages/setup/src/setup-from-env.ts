@@ -1,17 +1,7 @@
 // setupFromEnv(): setup() configured by environment variables, so a container can turn backends on
 // and off and set their options without a code change. The user passes the factories installed.
-import {
-  ENV_PACKAGE_KEYS,
-  errorText,
-  mergeOptions,
-  opt,
-  optionsShapeOf,
-  readEnvOptions,
-  validateOptions,
-  type Logger,
-  type Plugin,
-  type Shape,
-} from '@sightline/core';
+import { type Logger, type Plugin } from '@sightline/core';
+import { errorText, mergeOptions, opt, optionsShapeOf, readEnvOptions, validateOptions, type Shape } from '@sightline/core/internal';
 import { ENV_PREFIX, ENV_VARS, envKey, readEnvConfig, type Env, type EnvPluginOptions } from './env-config.js';
 import { SetupConfigError } from './errors.js';
 import { setup, type Observability } from './setup.js';
@@ -110,7 +100,7 @@ export function setupFromEnv<F extends Readonly<Record<string, PluginFactory>>>(
     );
   }
 
-  const packageKeys = [...ENV_PACKAGE_KEYS, ...Object.keys(factories).map(envKey)];
+  const packageKeys = Object.keys(factories).map(envKey);
   const guessed = new Map(config.plugins.map((p) => [p.name, p.options]));
   // Every factory's variables are read, enabled or not: a misspelt one is an error either way.
   const fromEnv = new Map(

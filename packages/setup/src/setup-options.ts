@@ -1,5 +1,6 @@
 // setup()'s options, their defaults, and the one place they are checked.
-import { opt, validateOptions, type Logger, type Plugin, type Shape } from '@sightline/core';
+import { type Logger, type Plugin } from '@sightline/core';
+import { opt, validateOptions, type Shape } from '@sightline/core/internal';
 import { SetupConfigError } from './errors.js';
 
 /** How long, in milliseconds, one plugin's `stop()` may take before setup abandons it: 5000. */
@@ -96,7 +97,7 @@ const PLUGIN_FIELD = opt.object(
       { expected: 'an array of routes' },
     ),
     start: opt.function(),
-    stop: opt.function(),
+    close: opt.function(),
   },
   { open: true, expected: 'a plugin object ({ name, hooks?, sensor?, ... })' },
 );

@@ -2,10 +2,7 @@
 // lifecycle: start, readiness, the process signals, beacons and the graceful stop.
 import {
   combineHooks,
-  combineMetricsSources,
-  errorText,
   getLogger,
-  handleShutdownSignals,
   type HealthCheck,
   type HookDispatcher,
   type LifecyclePhase,
@@ -16,6 +13,7 @@ import {
   type ServiceInfo,
   toDispatcher,
 } from '@sightline/core';
+import { combineMetricsSources, errorText, handleShutdownSignals } from '@sightline/core/internal';
 import { Beacons, type Beacon } from './beacons.js';
 import { PluginStartError, SetupStateError } from './errors.js';
 import { LifecycleState } from './lifecycle-state.js';
@@ -177,8 +175,8 @@ export function setup(options: SetupOptions): Observability {
   const stopRequest = new Promise<void>((resolve) => (stopRequested = resolve));
 
   async function stopOne(plugin: Plugin): Promise<StopOutcome> {
-    if (!plugin.stop) return 'stopped';
-    const stopping = new Promise<void>((resolve) => resolve(plugin.stop!()));
+    if (!plugin.close) return 'stopped';
+    const stopping = new Promise<void>((resolve) => resolve(plugin.close!()));
     try {
       if ((await within(stopping, stopTimeoutMs)) === 'settled') return 'stopped';
       logger.warn(`plugin "${plugin.name}" did not stop within ${stopTimeoutMs} ms; abandoned`, { plugin: plugin.name });

@@ -1,6 +1,7 @@
 // Small fake plugins that record what happens to them, in one shared journal, so tests can assert
 // exact calls and their order across plugins.
-import { resetLogging, setLogLevel, setLogSink, type LogRecord, type Plugin, type PluginContext } from '@sightline/core';
+import { setLogLevel, setLogSink, type LogRecord, type Plugin, type PluginContext } from '@sightline/core';
+import { resetLogging } from '@sightline/core/internal';
 
 /** Captures every record the loggers emit; restores the default sink and levels on `restore()`. */
 export function captureLogs(level?: Parameters<typeof setLogLevel>[1], namespace = '') {
@@ -38,7 +39,7 @@ export function fakePlugin(name: string, journal: string[], options: FakeOptions
       if (options.startError) throw options.startError;
       context = ctx;
     },
-    stop() {
+    close() {
       journal.push(`stop:${name}`);
       if (options.hangOnStop) return new Promise<void>(() => undefined);
       if (options.stopError) return Promise.reject(options.stopError);

@@ -1,4 +1,5 @@
-import { SENSOR_EVENT_NAMES, getLogger, type Sensor } from '@sightline/core';
+import { getLogger, type Sensor } from '@sightline/core';
+import { SENSOR_EVENT_NAMES } from '@sightline/core/internal';
 import { fanOutSensors } from '../src/sensor-fan-out.js';
 import { captureLogs } from './helpers.js';
 

@@ -313,7 +313,7 @@ describe('setup', () => {
     const slow: Plugin = {
       name: 'slow',
       start: () => new Promise<void>((resolve) => (release = resolve)).then(() => void journal.push('start:slow')),
-      stop: () => void journal.push('stop:slow'),
+      close: () => void journal.push('stop:slow'),
     };
     const obs = setup({ service: 'orders', plugins: [slow, fakePlugin('next', journal)] });
     const starting = obs.start();
@@ -330,7 +330,7 @@ describe('setup', () => {
     const stuck: Plugin = {
       name: 'stuck',
       start: () => new Promise<void>((resolve) => (release = resolve)).then(() => void journal.push('start:stuck')),
-      stop: () => void journal.push('stop:stuck'),
+      close: () => void journal.push('stop:stuck'),
     };
     const obs = setup({ service: 'orders', stopTimeoutMs: 20, plugins: [fakePlugin('a', journal), stuck, fakePlugin('c', journal)] });
     const starting = obs.start().catch((e: unknown) => e);
@@ -405,7 +405,7 @@ describe('setup', () => {
         calls.push(`health sees ${ctx.metricsSources.length} source(s), ${ctx.healthChecks.length} check(s)`);
         served = async () => (await Promise.all(ctx.metricsSources.map((s) => s.render()))).join('');
       },
-      stop: () => void calls.push('health stopped'),
+      close: () => void calls.push('health stopped'),
     };
     const obs = setup({ service: 'orders', plugins: [metricsPlugin, healthPlugin] });
     await obs.start();

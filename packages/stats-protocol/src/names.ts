@@ -1,6 +1,6 @@
 // What a metric name and its tags may be: the batch rule (what a server accepts) and the stricter
 // rule for tags that must also survive a StatsD line (what the client lets through).
-import { describeValue } from '@sightline/core';
+import { describeValue } from '@sightline/core/internal';
 import { isPlainObject } from './is-plain-object.js';
 import type { Tags } from './metric.js';
 

@@ -1,6 +1,6 @@
 // What a server accepts: the batch as a whole (refused with 400 when wrong), then each metric on its
 // own (a wrong one is reported by index and never fails the others).
-import { describeValue } from '@sightline/core';
+import { describeValue } from '@sightline/core/internal';
 import { isPlainObject } from './is-plain-object.js';
 import { BATCH_METRIC_TYPES, type BatchMetric, type BatchMetricType, type Tags } from './metric.js';
 import { BATCH_ID_PATTERN, isValidMetricName, METRIC_NAME_FORM, parseTags } from './names.js';

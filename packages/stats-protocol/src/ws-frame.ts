@@ -1,6 +1,6 @@
 // The WebSocket envelope: one text frame per batch, `{id, timestamp, signature, body}`, the body
 // being the batch JSON as a string (the signature covers those exact bytes).
-import { describeValue } from '@sightline/core';
+import { describeValue } from '@sightline/core/internal';
 import { isPlainObject } from './is-plain-object.js';
 
 /** The WebSocket envelope of one batch: one text frame, the batch JSON as a string in `body`. */

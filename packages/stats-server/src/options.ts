@@ -1,5 +1,5 @@
 // Options of createStatsServer(): the type users write, its defaults, and validation done once.
-import { opt, validateOptions, type Shape } from '@sightline/core';
+import { opt, validateOptions, type Shape } from '@sightline/core/internal';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SKEW_MS } from '@sightline/stats-protocol';
 import { DEFAULT_METRIC_PREFIX, METRIC_PREFIX_PATTERN } from './aggregation/prometheus-names.js';
 import { StatsServerConfigError } from './errors.js';

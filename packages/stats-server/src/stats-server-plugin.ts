@@ -1,5 +1,6 @@
 // The core Plugin for @sightline/setup: the server's metrics in the app's /metrics, started and stopped with the app.
-import { withOptionsShape, type MetricsSource, type Plugin } from '@sightline/core';
+import { type MetricsSource, type Plugin } from '@sightline/core';
+import { withOptionsShape } from '@sightline/core/internal';
 import { STATS_SERVER_SHAPE, type StatsServerOptions } from './options.js';
 import { newStatsServer, type StatsServer } from './stats-server.js';
 
@@ -23,7 +24,7 @@ function statsServerPlugin(optionsOrServer: StatsServerOptions | StatsServer): S
     async start() {
       await server.listen();
     },
-    stop: () => server.close(),
+    close: () => server.close(),
   };
 }
 

@@ -2,7 +2,8 @@
 // listeners, one store, and what it holds as a MetricsSource and a JSON snapshot.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { getLogger, listen, type MetricsSource } from '@sightline/core';
+import { getLogger, type MetricsSource } from '@sightline/core';
+import { listen } from '@sightline/core/internal';
 import { WS_PATH } from '@sightline/stats-protocol';
 import { MemoryBudget } from './aggregation/memory-budget.js';
 import { MetricStore, type StoreSnapshot } from './aggregation/metric-store.js';

@@ -1,6 +1,7 @@
 // Issue 15, one small reproduction per finding: each failed before its fix.
 import { connect, type Socket } from 'node:net';
-import { combineMetricsSources, formatLogLine, renderMetrics, type LogRecord } from '@sightline/core';
+import { type LogRecord } from '@sightline/core';
+import { combineMetricsSources, formatLogLine, renderMetrics } from '@sightline/core/internal';
 import { registrySource } from '@sightline/prometheus';
 import { encodeBatch, newBatchId } from '@sightline/stats-protocol';
 import { Counter, Registry } from 'prom-client';

@@ -3,7 +3,8 @@ import { createHmac } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { resetLogging, setLogSink, type LogRecord } from '@sightline/core';
+import { setLogSink, type LogRecord } from '@sightline/core';
+import { resetLogging } from '@sightline/core/internal';
 import WebSocket from 'ws';
 
 /** The protocol's signature, written out here rather than taken from the package under test. */

@@ -69,7 +69,7 @@ describe('statsServer() plugin', () => {
     const { url } = plugin.server.address();
     await postBatch(url, { v: 1, metrics: [{ type: 'gauge', name: 'g', value: 4 }] }, { secret: 'k' });
     expect(await plugin.metrics!.render()).toContain('\nstats_g 4\n');
-    await plugin.stop!();
+    await plugin.close!();
     expect(() => plugin.server.address()).toThrow('not listening');
   });
 

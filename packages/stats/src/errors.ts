@@ -31,6 +31,9 @@ export interface StatsConfigErrorDetails {
  * from, and what was expected.
  */
 export class StatsConfigError extends OptionsError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_STATS_CONFIG';
+
   /** The setting that was wrong, e.g. `destPort`. */
   readonly setting: string;
   /** The layer the bad value came from: argv, env, file, options or default. */
@@ -57,6 +60,9 @@ export class StatsConfigError extends OptionsError {
 
 /** A metric call was dropped: bad name, bad tags, NaN or infinite value, bad sample rate. */
 export class InvalidMetricError extends SightlineError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_STATS_INVALID_METRIC';
+
   /** The name of the metric that was dropped. */
   readonly metric: string;
   constructor(metric: string, problem: string) {
@@ -84,6 +90,9 @@ export type StatsTransportErrorKind =
 
 /** A batch could not be delivered; reported through `onError`, never thrown at the caller. */
 export class StatsTransportError extends SightlineError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_STATS_TRANSPORT';
+
   /** Why: see {@link StatsTransportErrorKind}. */
   readonly kind: StatsTransportErrorKind;
   /** True for `network` and `server` failures, which the client retries with backoff. */

@@ -4,7 +4,7 @@
 // once, when a series first appears in a flush window.
 import { checkStatsdSafeTags, isValidMetricName, METRIC_NAME_PATTERN, type Tags } from '@sightline/stats-protocol';
 import type { MetricRecord } from './batch.js';
-import { errorText } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
 
 /** Tags as an object (`{ env: 'prod' }`) or, as hot-shots takes them, an array (`['env:prod']`). */
 export type TagsInput = Tags | readonly string[];

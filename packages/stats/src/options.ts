@@ -2,7 +2,7 @@
 // environment, and how it is checked. Both `new StatsClient(options)` and
 // `StatsClientSettings.load()` resolve through here, so a value is validated the same way wherever
 // it came from, and an error names the setting and its source.
-import { closestName, opt, validateField, type Field, type OptionsErrorFactory, type Shape } from '@sightline/core';
+import { closestName, opt, validateField, type Field, type OptionsErrorFactory, type Shape } from '@sightline/core/internal';
 import { checkStatsdSafeTags, DEFAULT_MAX_BODY_BYTES, isValidMetricName, METRIC_NAME_PATTERN, type Tags } from '@sightline/stats-protocol';
 import { describeSettingOrigin, StatsConfigError, type SettingSource } from './errors.js';
 

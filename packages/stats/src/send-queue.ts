@@ -6,7 +6,7 @@
 import { batchBytes, splitBatch, type Batch } from './batch.js';
 import { StatsTransportError } from './errors.js';
 import type { Transport } from './transports/transport.js';
-import { backoffDelay, errorText } from '@sightline/core';
+import { backoffDelay, errorText } from '@sightline/core/internal';
 
 export interface SendQueueOptions {
   readonly maxQueuedBatches: number;

@@ -2,7 +2,8 @@
 // `flushIntervalMs` or when it holds `maxBatchSize` values, through a bounded queue to the transport.
 // A metric call never throws and never blocks; failures are logged, counted and reported.
 import { inspect } from 'node:util';
-import { errorText, getLogger, runSettled, WarningThrottle } from '@sightline/core';
+import { getLogger } from '@sightline/core';
+import { errorText, runSettled, WarningThrottle } from '@sightline/core/internal';
 import { checkStatsdSafeTags, type Tags } from '@sightline/stats-protocol';
 import { makeBatch, type Batch } from './batch.js';
 import { InvalidMetricError, type StatsTransportError, type StatsTransportErrorKind } from './errors.js';

@@ -1,7 +1,7 @@
 // MetricsHooks that record the seed's example metrics through a stats client: WebSocket connects
 // and disconnects, bytes sent and received per op, request timings per op, errors by op and type.
 import { defineHooks, type MetricsHooks } from '@sightline/core';
-import { validateOptions } from '@sightline/core';
+import { validateOptions } from '@sightline/core/internal';
 import { STATS_HOOKS_SHAPE, statsOptionsError } from './options.js';
 import type { MetricOptions } from './metric-recorder.js';
 

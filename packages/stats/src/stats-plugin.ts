@@ -1,6 +1,7 @@
 // The `stats()` plugin for @sightline/setup: the client's hooks and StatsDMonitor, flushed on start
 // and closed on stop.
-import { opt, validateOptions, withOptionsShape, type Plugin, type Shape } from '@sightline/core';
+import { type Plugin } from '@sightline/core';
+import { opt, validateOptions, withOptionsShape, type Shape } from '@sightline/core/internal';
 import { STATS_CLIENT_SHAPE, STATS_HOOKS_SHAPE, STATSD_MONITOR_SHAPE, statsOptionsError } from './options.js';
 import { StatsClientSettings } from './settings.js';
 import { StatsClient, type StatsClientOptions } from './stats-client.js';
@@ -57,7 +58,7 @@ function statsPlugin(options: StatsPluginOptions = {}): StatsPlugin {
     start: async () => {
       await client.flush();
     },
-    stop: async () => {
+    close: async () => {
       sensor?.dispose();
       await client.close();
     },

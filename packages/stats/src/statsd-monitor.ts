@@ -1,7 +1,8 @@
 // StatsDMonitor (seed 004): a Sensor that counts stream activity in plain fields and hands the
 // figures to a stats client when it flushes, so an event costs an increment, not a metric call.
-import type { CompleteSensor, SensorState } from '@sightline/core';
-import { validateOptions } from '@sightline/core';
+import type { SensorState } from '@sightline/core';
+import type { CompleteSensor } from '@sightline/core/internal';
+import { validateOptions } from '@sightline/core/internal';
 import { STATSD_MONITOR_SHAPE, statsOptionsError } from './options.js';
 import type { MetricOptions } from './metric-recorder.js';
 

@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
-import { resetLogging, setLogSink, type LogRecord } from '@sightline/core';
+import { setLogSink, type LogRecord } from '@sightline/core';
+import { resetLogging } from '@sightline/core/internal';
 
 /** Captures every record the loggers emit at `warn` and above (or `level`). */
 export function captureLogs(level: 'debug' | 'info' | 'warn' = 'warn') {

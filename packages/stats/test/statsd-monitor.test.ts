@@ -1,4 +1,4 @@
-import { SENSOR_EVENT_NAMES } from '@sightline/core';
+import { SENSOR_EVENT_NAMES } from '@sightline/core/internal';
 import { StatsDMonitor, stats } from '../src/index.js';
 import { createTestClient, InMemoryTransport } from '../src/testing.js';
 
@@ -145,7 +145,7 @@ describe('stats() plugin', () => {
       'p.ws.connect',
     ]);
     plugin.client.incr('last');
-    await plugin.stop!();
+    await plugin.close!();
     expect(transport.counter('p.last')).toBe(1);
     expect(transport.closed).toBe(true);
   });
@@ -156,7 +156,7 @@ describe('stats() plugin', () => {
     expect(plugin.client).toBe(client);
     expect(plugin.hooks).toBeUndefined();
     expect(plugin.sensor).toBeUndefined();
-    await plugin.stop!();
+    await plugin.close!();
   });
 
   it('with no options loads StatsClientSettings from the environment', async () => {
@@ -166,7 +166,7 @@ describe('stats() plugin', () => {
       const plugin = stats();
       expect(plugin.client.prefix).toBe('fromenv');
       expect(plugin.client.protocol).toBe('udp');
-      await plugin.stop!();
+      await plugin.close!();
     } finally {
       delete process.env.STATS_CLIENT_SETTINGS__PROTOCOL;
       delete process.env.STATS_CLIENT_SETTINGS__PREFIX;

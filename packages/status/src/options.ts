@@ -1,5 +1,6 @@
 // The status page's options, their defaults in one place, and the one function that checks them.
-import { opt, validateOptions, type MetricsSource, type Shape } from '@sightline/core';
+import { type MetricsSource } from '@sightline/core';
+import { opt, validateOptions, type Shape } from '@sightline/core/internal';
 import { StatusConfigError } from './errors.js';
 
 /** Options of `createStatusPage()` and `status()`. */

@@ -1,7 +1,8 @@
 // The sampler behind the page: once per interval (a timer, off every recording path) it renders
 // the metrics sources, reads the runtime, asks the health server for readiness, appends to the ring
 // buffers and streams what changed to the connected browsers.
-import { closestName, getLogger, type MetricsSource, type RouteHost } from '@sightline/core';
+import { getLogger, type MetricsSource, type RouteHost } from '@sightline/core';
+import { closestName } from '@sightline/core/internal';
 import { CHARTS, type SeriesMeta } from './charts.js';
 import { deriveSeries, isCumulative } from './derive.js';
 import { parseExposition, type ParsedExposition, type Sample } from './exposition-parser.js';

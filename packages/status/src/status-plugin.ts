@@ -1,6 +1,7 @@
 // status() for setup(): brings the /status route (the health server serves it, behind the /metrics
 // token) and a span sink (the otel plugin feeds it), and charts every plugin's metrics.
-import { withOptionsShape, type HttpRoute, type Plugin, type PluginContext, type SpanSink } from '@sightline/core';
+import { type HttpRoute, type Plugin, type PluginContext, type SpanSink } from '@sightline/core';
+import { withOptionsShape } from '@sightline/core/internal';
 import { STATUS_SHAPE, type StatusOptions } from './options.js';
 import type { StatusEngine } from './status-engine.js';
 import { buildStatusPage, type StatusPage } from './status-page.js';
@@ -21,7 +22,7 @@ export interface StatusPlugin extends Plugin {
   /** Charts every plugin's metrics from `context.metricsSources` and starts sampling. */
   start(context: PluginContext): void;
   /** Stops sampling and ends every stream. */
-  stop(): void;
+  close(): void;
 }
 
 function statusPlugin(options: StatusPluginOptions = {}): StatusPlugin {
@@ -35,7 +36,7 @@ function statusPlugin(options: StatusPluginOptions = {}): StatusPlugin {
       engine.setSources(context.metricsSources);
       engine.start();
     },
-    stop() {
+    close() {
       engine.stop();
     },
   });

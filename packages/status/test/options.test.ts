@@ -1,4 +1,4 @@
-import { optionsShapeOf } from '@sightline/core';
+import { optionsShapeOf } from '@sightline/core/internal';
 import { resolveStatusOptions, STATUS_DEFAULTS, STATUS_SHAPE } from '../src/options.js';
 import { createStatusPage, status, StatusConfigError } from '../src/index.js';
 

@@ -2,17 +2,26 @@
 import { OptionsError, SightlineError } from '@sightline/core';
 
 /** Base class of every error from `@sightline/ws`. */
-export class WsError extends SightlineError {}
+export class WsError extends SightlineError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_WS';
+}
 
 /** An option given to `createWsServer` or `WsClient` is invalid; the message names it and the expected form. */
-export class WsConfigError extends OptionsError {}
+export class WsConfigError extends OptionsError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_WS_CONFIG';
+}
 
 /**
  * The connection a request needed is gone: it dropped while the request was in flight, it was down
- * (reconnecting) when the request was made, or the client was closed. `code` is the WebSocket close
- * code when one was received (1006 when the link broke without one), otherwise undefined.
+ * (reconnecting) when the request was made, or the client was closed. `closeCode` is the WebSocket
+ * close code when one was received (1006 when the link broke without one), otherwise undefined.
  */
 export class ConnectionClosedError extends WsError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_WS_CONNECTION_CLOSED';
+
   constructor(
     /** The op of the request that lost its connection. */
     readonly op: string,
@@ -20,7 +29,7 @@ export class ConnectionClosedError extends WsError {
     /**
      * The WebSocket close code received (1006 when the link broke without one); undefined when none applies.
      */
-    readonly code?: number,
+    readonly closeCode?: number,
   ) {
     super(message);
   }
@@ -28,6 +37,9 @@ export class ConnectionClosedError extends WsError {
 
 /** No reply arrived within the request timeout. The reply, should it come later, is dropped. */
 export class RequestTimeoutError extends WsError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_WS_REQUEST_TIMEOUT';
+
   constructor(
     /** The op of the request that timed out. */
     readonly op: string,
@@ -43,6 +55,9 @@ export class RequestTimeoutError extends WsError {
  * (a handler's error class name, or a protocol error such as `UnknownOpError`).
  */
 export class RemoteError extends WsError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_WS_REMOTE';
+
   constructor(
     /** The op the server answered with an error. */
     readonly op: string,
@@ -56,6 +71,9 @@ export class RemoteError extends WsError {
 
 /** The first connection attempt of `connect()` failed; `cause` holds the underlying error. */
 export class WsConnectError extends WsError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_WS_CONNECT';
+
   constructor(
     /** The URL the client tried to connect to (credentials removed). */
     readonly url: string,

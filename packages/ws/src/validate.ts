@@ -1,6 +1,6 @@
 // The options shapes of WsClient and createWsServer, checked by core's one rule; each failure
 // throws WsConfigError naming the option, where it came from and the value.
-import { opt, validateOptions, type Field, type OptionsErrorFactory, type Shape } from '@sightline/core';
+import { opt, validateOptions, type Field, type OptionsErrorFactory, type Shape } from '@sightline/core/internal';
 import { WsConfigError } from './errors.js';
 
 export const wsError: OptionsErrorFactory = (message, details) => new WsConfigError(message, details);

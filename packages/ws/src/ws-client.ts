@@ -3,14 +3,15 @@
 // MetricsHooks.
 import type { IncomingMessage } from 'node:http';
 import WebSocket, { type RawData } from 'ws';
-import { backoffDelay, errorText, getLogger, type HookDispatcher, type MetricsHooks, toDispatcher } from '@sightline/core';
+import { getLogger, type HookDispatcher, type MetricsHooks, toDispatcher } from '@sightline/core';
+import { backoffDelay, errorText } from '@sightline/core/internal';
 import { formatAddress, redactUrl } from './address.js';
 import type { ReconnectOptions, ResolvedReconnect } from './backoff.js';
 import { ConnectionClosedError, RemoteError, RequestTimeoutError, WsConfigError, WsConnectError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
 import { CLOSE_CODES, parseIncoming, PROTOCOL_ERROR_TYPES, RESERVED_OPS } from './protocol.js';
 import { checkWsOptions, show, WS_CLIENT_SHAPE } from './validate.js';
-import { opt } from '@sightline/core';
+import { opt } from '@sightline/core/internal';
 
 const log = getLogger('sightline.ws.client');
 const wsLog = getLogger('sightline.ws');

@@ -4,18 +4,8 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from 'n
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import {
-  errorText,
-  errorType,
-  getLogger,
-  type HookDispatcher,
-  isPromiseLike,
-  listen,
-  type LogFields,
-  type MetricsHooks,
-  toDispatcher,
-  WarningThrottle,
-} from '@sightline/core';
+import { getLogger, type HookDispatcher, type LogFields, type MetricsHooks, toDispatcher } from '@sightline/core';
+import { errorText, errorType, isPromiseLike, listen, WarningThrottle } from '@sightline/core/internal';
 import { formatAddress } from './address.js';
 import { WsConfigError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';

@@ -1,7 +1,8 @@
 // Shared by the tests: hooks that record every call, log capture, raw ws peers and small waits.
 import { once } from 'node:events';
 import WebSocket, { WebSocketServer } from 'ws';
-import { resetLogging, setLogLevel, setLogSink, type LogLevel, type LogRecord, type MetricsHooks } from '@sightline/core';
+import { setLogLevel, setLogSink, type LogLevel, type LogRecord, type MetricsHooks } from '@sightline/core';
+import { resetLogging } from '@sightline/core/internal';
 
 export type HookEvent = readonly [hook: string, a: string, b?: number | string];
 

@@ -73,6 +73,9 @@ export async function renderMetrics(source: MetricsSource, accept?: string): Pro
 
 /** What a part of a combined exposition did not render in the format chosen for the whole body. */
 export class MixedExpositionError extends SightlineError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_MIXED_EXPOSITION';
+
   constructor(
     /** The position of the part among the sources combined. */
     readonly part: number,
@@ -235,14 +238,15 @@ export function combineMetricsSources(...sources: readonly MetricsSource[]): Met
     async render(format) {
       const wanted = format ?? formatOfContentType(contentType);
       // Sources that are not an exposition format (JSON...) are joined as they come, as before.
-      if (wanted === undefined || !formats.includes(wanted)) return join(await Promise.all(sources.map((s) => s.render())), undefined);
+      if (wanted === undefined || !formats.includes(wanted))
+        return join(await Promise.all(sources.map((s) => Promise.resolve(s.render()))), undefined);
       return renderAll(wanted);
     },
     async negotiate(accept) {
       if (formats.length === 0) {
         // Nothing to negotiate between: the first source picks, the others add what they render.
         const first = await renderMetrics(sources[0]!, accept);
-        const rest = await Promise.all(sources.slice(1).map((s) => s.render()));
+        const rest = await Promise.all(sources.slice(1).map((s) => Promise.resolve(s.render())));
         return { contentType: first.contentType, body: join([first.body, ...rest], undefined) };
       }
       const lead = await renderMetrics(sources[0]!, accept);

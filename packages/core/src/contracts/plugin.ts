@@ -64,6 +64,6 @@ export interface Plugin {
   readonly spanSink?: SpanSink;
   /** Called by `start()`, in plugin order, with what the other plugins brought. */
   start?(context: PluginContext): void | Promise<void>;
-  /** Called by `stop()`, in reverse order, within setup's `stopTimeoutMs`. */
-  stop?(): void | Promise<void>;
+  /** Called by setup's `close()`, in reverse order, within setup's `stopTimeoutMs`. */
+  close?(): void | Promise<void>;
 }

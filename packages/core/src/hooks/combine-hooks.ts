@@ -27,5 +27,5 @@ export function combineHooks(...hooks: ReadonlyArray<MetricsHooks | undefined>):
     if (fns.length === 1) out[name] = fns[0]!;
     else if (fns.length > 1) out[name] = fanOut(name, fns);
   }
-  return Object.freeze(out) as Readonly<MetricsHooks>;
+  return Object.freeze(out);
 }

@@ -47,7 +47,7 @@ const cache = new WeakMap<MetricsHooks, HookDispatcher>();
 
 function build(hooks: MetricsHooks | undefined): HookDispatcher {
   const out: Record<string | symbol, unknown> = { [IS_DISPATCHER]: true };
-  for (const name of HOOK_NAMES) out[name] = route(name, hooks?.[name] as AnyHook | undefined);
+  for (const name of HOOK_NAMES) out[name] = route(name, hooks?.[name]);
   return Object.freeze(out) as HookDispatcher;
 }
 

@@ -34,7 +34,10 @@ export const HOOK_NAMES: readonly HookName[] = Object.freeze([
 ] as const);
 
 /** A hooks object had a key that is not a hook, or a hook that is not a function. */
-export class InvalidHooksError extends SightlineConfigError {}
+export class InvalidHooksError extends SightlineConfigError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_INVALID_HOOKS';
+}
 
 /**
  * Validates and freezes a hooks object: unknown names (a typo such as `onRequests`) and values that
@@ -56,5 +59,5 @@ export function defineHooks(hooks: MetricsHooks): Readonly<MetricsHooks> {
     }
     out[key] = value;
   }
-  return Object.freeze(out) as Readonly<MetricsHooks>;
+  return Object.freeze(out);
 }

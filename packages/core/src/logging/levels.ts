@@ -32,6 +32,9 @@ export function parseLogLevel(value: string, source = 'log level'): LogLevel {
 
 /** A log level (in code or `SIGHTLINE_LOG`) was not one of the known names. */
 export class InvalidLogLevelError extends SightlineConfigError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_INVALID_LOG_LEVEL';
+
   constructor(
     /** The level given. */
     readonly value: string,

@@ -1,7 +1,8 @@
 // The logger hierarchy: `sightline.ws.client` inherits its level from the nearest configured
 // ancestor (`sightline.ws`, then `sightline`, then the root), as Python's logging does.
 import { LEVEL_VALUES, parseLogLevel, type LogLevel } from './levels.js';
-import { opt, validateOptions, type Shape } from '../options/schema.js';
+import { opt, type Shape } from '../options/field.js';
+import { validateOptions } from '../options/schema.js';
 import type { LogFields, LogSink } from './log-record.js';
 import { errorText } from '../util/error-text.js';
 import { sanitizeLogText } from './sanitize.js';

@@ -27,7 +27,10 @@ export function describeValue(value: unknown): string {
       return `${value}n`;
     case 'symbol':
       return value.toString();
-    default:
+    case 'number':
+    case 'boolean':
       return String(value);
+    default:
+      return 'a value';
   }
 }

@@ -6,30 +6,14 @@
 import { describeValue } from './describe-value.js';
 import { closestName } from './did-you-mean.js';
 import { defaultOptionsError, type OptionsErrorFactory } from './options-error.js';
-import { expectedText, isPlainObject, validateField, type Field, type ScalarValue, type Shape } from './schema.js';
+import type { Field, ScalarValue, Shape } from './field.js';
+import { expectedText, isPlainObject, validateField } from './schema.js';
 
 /** An environment to read variables from, shaped like `process.env`. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The prefix of every Sightline variable: `SIGHTLINE_`. */
 export const ENV_PREFIX = 'SIGHTLINE_';
-
-/**
- * The toolkit's plugin names as they appear in variables. A variable belongs to the longest key it
- * starts with, so SIGHTLINE_HEALTH_MONITOR_* is healthMonitor's, never health's.
- */
-export const ENV_PACKAGE_KEYS: readonly string[] = Object.freeze([
-  'HEALTH',
-  'HEALTH_MONITOR',
-  'MONITOR',
-  'LOGGING',
-  'OTEL',
-  'PROMETHEUS',
-  'STATS',
-  'STATS_SERVER',
-  'STATUS',
-  'WS',
-]);
 
 /** Suffixes setup reads for any plugin, never options: SIGHTLINE_<PACKAGE>_ENABLED. */
 export const ENV_RESERVED_SUFFIXES: readonly string[] = Object.freeze(['ENABLED']);
@@ -172,7 +156,10 @@ export interface ReadEnvOptions {
   readonly package: string;
   /** Default `process.env`. */
   readonly env?: Env;
-  /** Other packages' keys: their variables are skipped. Default ENV_PACKAGE_KEYS. */
+  /**
+   * Keys of other packages whose variables start like this one's (`HEALTH_MONITOR` beside `HEALTH`):
+   * their variables are skipped. A variable belongs to the longest key it starts with.
+   */
   readonly packageKeys?: readonly string[];
   /** Builds the thrown error; default `OptionsError`. */
   readonly error?: OptionsErrorFactory;
@@ -204,7 +191,7 @@ export function readEnvOptions(shape: Shape, options: ReadEnvOptions): EnvOption
   const env = options.env ?? process.env;
   const key = screamingSnake(options.package);
   const prefix = `${ENV_PREFIX}${key}_`;
-  const longer = (options.packageKeys ?? ENV_PACKAGE_KEYS)
+  const longer = (options.packageKeys ?? [])
     .filter((k) => k.length > key.length && k.startsWith(`${key}_`))
     .map((k) => `${ENV_PREFIX}${k}_`);
   const known = envVariables(options.package, shape);
@@ -274,7 +261,7 @@ export function mergeOptions(...layers: ReadonlyArray<Readonly<Record<string, un
     if (layer === undefined) continue;
     for (const [key, value] of Object.entries(layer)) {
       if (value === undefined) continue;
-      out[key] = isPlainObject(value) && isPlainObject(out[key]) ? mergeOptions(value, out[key] as Record<string, unknown>) : value;
+      out[key] = isPlainObject(value) && isPlainObject(out[key]) ? mergeOptions(value, out[key]) : value;
     }
   }
   return out;

@@ -25,6 +25,9 @@ export interface OptionsErrorDetails {
  * and the value; the same facts are fields. Packages' own config errors extend it.
  */
 export class OptionsError extends SightlineConfigError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_OPTIONS';
+
   /** The option's path, e.g. `statsd.udpPort`, or the unknown variable's name. */
   readonly option: string | undefined;
   /** Where the value came from, e.g. `health()` or `env SIGHTLINE_HEALTH_PORT`. */

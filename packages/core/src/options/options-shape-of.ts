@@ -1,6 +1,6 @@
 // A plugin factory carries its options shape, so setupFromEnv() can read its variables by the
 // same rule (typed values, unknown variables refused) without knowing the package.
-import type { Shape } from './schema.js';
+import type { Shape } from './field.js';
 
 const SHAPE = Symbol.for('sightline.optionsShape');
 

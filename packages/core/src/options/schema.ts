@@ -1,77 +1,11 @@
-// One rule for option objects: a small typed schema and its validator. Unknown keys, nested ones
+// One rule for option objects: the validator of a shape (see field.ts). Unknown keys, nested ones
 // too, are an error naming the key path, the source and the closest valid key; wrong types and
 // ranges name the option and the value. Every message reads
 //   "<unknown|invalid|missing> option `<path>` in <source>: <problem>".
 import { describeValue } from './describe-value.js';
 import { closestName } from './did-you-mean.js';
+import type { Field, ScalarValue, Shape } from './field.js';
 import { defaultOptionsError, type OptionsErrorFactory } from './options-error.js';
-
-interface FieldCommon {
-  /** Undefined is refused. Default: optional. */
-  readonly required?: boolean;
-  /** Never echo the value in messages or error fields. */
-  readonly secret?: boolean;
-  /** A check on the typed value: a problem such as `must not contain spaces`, or undefined. */
-  readonly check?: (value: never) => string | undefined;
-  /** Replaces the generated "expected ..." text. */
-  readonly expected?: string;
-  /** Read from the environment too (scalar kinds, arrays and records of them). Default true where parsable. */
-  readonly env?: boolean;
-}
-
-interface NumberBounds {
-  readonly min?: number;
-  readonly max?: number;
-  /** Exclusive lower bound. */
-  readonly above?: number;
-}
-
-/** A value an enum field may list. */
-export type ScalarValue = string | number | boolean;
-
-/**
- * One option's rule: its kind (string, number, object, ...), its checks, and whether it is required or
- * secret. Build fields with {@link opt}.
- */
-export type Field =
-  | (FieldCommon & { readonly kind: 'string'; readonly nonEmpty?: boolean })
-  | (FieldCommon & NumberBounds & { readonly kind: 'number' })
-  | (FieldCommon & NumberBounds & { readonly kind: 'integer' })
-  | (FieldCommon & { readonly kind: 'boolean' })
-  | (FieldCommon & { readonly kind: 'function' })
-  | (FieldCommon & { readonly kind: 'enum'; readonly values: readonly ScalarValue[] })
-  | (FieldCommon & {
-      readonly kind: 'object';
-      readonly shape: Shape;
-      /** Other keys allowed: a value with fields of its own (a Plugin), not an options object. */ readonly open?: boolean;
-    })
-  | (FieldCommon & { readonly kind: 'record'; readonly of: Field })
-  | (FieldCommon & { readonly kind: 'array'; readonly of: Field })
-  | (FieldCommon & { readonly kind: 'oneOf'; readonly of: readonly Field[] })
-  | (FieldCommon & { readonly kind: 'any' });
-
-/** The kind of a field: `string`, `number`, `boolean`, `object`, `array`, ... */
-export type FieldKind = Field['kind'];
-
-/** The fields of an options object, by key. */
-export type Shape = Readonly<Record<string, Field>>;
-
-type Extra<K extends FieldKind> = Omit<Extract<Field, { kind: K }>, 'kind'>;
-
-/** Field builders: `opt.integer({ min: 0, max: 65535 })`, `opt.object({ udpPort: opt.integer() })`. */
-export const opt = Object.freeze({
-  string: (extra: Extra<'string'> = {}): Field => ({ kind: 'string', ...extra }),
-  number: (extra: Extra<'number'> = {}): Field => ({ kind: 'number', ...extra }),
-  integer: (extra: Extra<'integer'> = {}): Field => ({ kind: 'integer', ...extra }),
-  boolean: (extra: Extra<'boolean'> = {}): Field => ({ kind: 'boolean', ...extra }),
-  function: (extra: Extra<'function'> = {}): Field => ({ kind: 'function', ...extra }),
-  enum: (values: readonly ScalarValue[], extra: Omit<Extra<'enum'>, 'values'> = {}): Field => ({ kind: 'enum', values, ...extra }),
-  object: (shape: Shape, extra: Omit<Extra<'object'>, 'shape'> = {}): Field => ({ kind: 'object', shape, ...extra }),
-  record: (of: Field, extra: Omit<Extra<'record'>, 'of'> = {}): Field => ({ kind: 'record', of, ...extra }),
-  array: (of: Field, extra: Omit<Extra<'array'>, 'of'> = {}): Field => ({ kind: 'array', of, ...extra }),
-  oneOf: (of: readonly Field[], extra: Omit<Extra<'oneOf'>, 'of'> = {}): Field => ({ kind: 'oneOf', of, ...extra }),
-  any: (extra: Extra<'any'> = {}): Field => ({ kind: 'any', ...extra }),
-});
 
 /** Where options came from and how to build the error, for `validateOptions()`. */
 export interface ValidateContext {
@@ -79,6 +13,8 @@ export interface ValidateContext {
   readonly source: string;
   /** Builds the thrown error; default `OptionsError`. */
   readonly error?: OptionsErrorFactory;
+  /** Required fields may be absent (another layer may give them). */
+  readonly allowMissing?: boolean;
 }
 
 function range(field: { min?: number; max?: number; above?: number }): string {
@@ -211,7 +147,9 @@ class Validator {
 
   field(field: Field, value: unknown, path: string): void {
     if (value === undefined) {
-      if (field.required) this.fail('missing', path, `expected ${expectedText(field)}`);
+      // allowMissing covers the top-level options only: what another layer can give.
+      const topLevel = !path.includes('.') && !path.includes('[');
+      if (field.required && !(topLevel && this.ctx.allowMissing === true)) this.fail('missing', path, `expected ${expectedText(field)}`);
       return;
     }
     switch (field.kind) {
@@ -223,7 +161,7 @@ class Validator {
         if (typeof value !== 'number' || !Number.isFinite(value) || (field.kind === 'integer' && !Number.isInteger(value))) {
           this.invalid(field, path, value);
         }
-        const n = value as number;
+        const n = value;
         if (
           (field.min !== undefined && n < field.min) ||
           (field.max !== undefined && n > field.max) ||
@@ -248,7 +186,7 @@ class Validator {
         break;
       case 'record':
         if (typeof value !== 'object' || value === null || Array.isArray(value)) this.invalid(field, path, value);
-        for (const [key, item] of Object.entries(value as object)) this.field({ ...field.of, required: true }, item, join(path, key));
+        for (const [key, item] of Object.entries(value)) this.field({ ...field.of, required: true }, item, join(path, key));
         break;
       case 'array':
         if (!Array.isArray(value)) this.invalid(field, path, value);

@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { acceptsGzip, encodeExposition, MIN_GZIP_BYTES } from '../../src/index.js';
+import { acceptsGzip, encodeExposition, MIN_GZIP_BYTES } from '../../src/internal.js';
 
 describe('acceptsGzip', () => {
   it.each([

@@ -1,11 +1,5 @@
-import {
-  combineMetricsSources,
-  formatOfContentType,
-  MixedExpositionError,
-  renderMetrics,
-  type ExpositionFormat,
-  type MetricsSource,
-} from '../../src/index.js';
+import { type ExpositionFormat, type MetricsSource } from '../../src/index.js';
+import { combineMetricsSources, formatOfContentType, MixedExpositionError, renderMetrics } from '../../src/internal.js';
 
 const PROM = 'text/plain; version=0.0.4; charset=utf-8';
 const OM = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
@@ -23,7 +17,7 @@ function source(name: string): MetricsSource {
 
 describe('metrics sources', () => {
   it('renders a plain source with its own content type', async () => {
-    await expect(renderMetrics({ contentType: 'application/json', render: async () => '{}' })).resolves.toEqual({
+    await expect(renderMetrics({ contentType: 'application/json', render: () => Promise.resolve('{}') })).resolves.toEqual({
       contentType: 'application/json',
       body: '{}',
     });
@@ -128,7 +122,8 @@ describe('combined sources whose names collide', () => {
 
   it('serves a family once, from the first source, and reports the collision', async () => {
     const records: string[] = [];
-    const { resetLogging, setLogSink } = await import('../../src/index.js');
+    const { setLogSink } = await import('../../src/index.js');
+    const { resetLogging } = await import('../../src/internal.js');
     resetLogging({ SIGHTLINE_LOG: 'warn' });
     setLogSink((r) => records.push(r.message));
     try {

@@ -1,11 +1,5 @@
-import {
-  SENSOR_EVENT_NAMES,
-  SENSOR_EVENTS,
-  SensorFanOut,
-  type CompleteSensor,
-  type Sensor,
-  type SensorEventName,
-} from '../../src/index.js';
+import { type Sensor } from '../../src/index.js';
+import { SENSOR_EVENT_NAMES, SENSOR_EVENTS, SensorFanOut, type CompleteSensor, type SensorEventName } from '../../src/internal.js';
 
 /** A sensor implementing every event, each pushing `[label, event, ...args]` into `journal`. */
 function recorder(label: string, journal: unknown[][], start?: number): Sensor {
@@ -16,7 +10,7 @@ function recorder(label: string, journal: unknown[][], start?: number): Sensor {
       return start;
     };
   }
-  return sensor as Sensor;
+  return sensor;
 }
 
 function call(fanOut: SensorFanOut, name: SensorEventName, ...args: unknown[]): unknown {

@@ -1,5 +1,6 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { CHANNEL_NAMES, defineHooks, toDispatcher, type MetricsHooks } from '../../src/index.js';
+import { defineHooks, toDispatcher, type MetricsHooks } from '../../src/index.js';
+import { CHANNEL_NAMES } from '../../src/internal.js';
 import { captureLogs } from '../helpers.js';
 
 describe('toDispatcher', () => {

@@ -1,13 +1,5 @@
-import {
-  configureLogging,
-  formatLogLine,
-  getLogger,
-  InvalidLogLevelError,
-  resetLogging,
-  setLogLevel,
-  setLogSink,
-  type LogRecord,
-} from '../../src/index.js';
+import { configureLogging, getLogger, InvalidLogLevelError, setLogLevel, setLogSink, type LogRecord } from '../../src/index.js';
+import { formatLogLine, resetLogging } from '../../src/internal.js';
 
 function capture(env: NodeJS.ProcessEnv = {}) {
   const records: LogRecord[] = [];

@@ -1,4 +1,5 @@
-import { formatLogLine, getLogger, MAX_LOG_VALUE_LENGTH, sanitizeLogText } from '../../src/index.js';
+import { getLogger } from '../../src/index.js';
+import { formatLogLine, MAX_LOG_VALUE_LENGTH, sanitizeLogText } from '../../src/internal.js';
 import { captureLogs } from '../helpers.js';
 
 describe('logged values are escaped and bounded', () => {

@@ -1,17 +1,16 @@
+import { OptionsError, SightlineConfigError } from '../../src/index.js';
 import {
   closestName,
   editDistance,
   envVarName,
   mergeOptions,
   opt,
-  OptionsError,
   readEnvOptions,
-  SightlineConfigError,
   validateOptions,
   withOptionsShape,
   optionsShapeOf,
   type Shape,
-} from '../../src/index.js';
+} from '../../src/internal.js';
 
 const shape: Shape = {
   port: opt.integer({ min: 0, max: 65535 }),
@@ -124,6 +123,7 @@ describe('environment', () => {
   it('parses values by field kind', () => {
     const { options, variables } = readEnvOptions(shape, {
       package: 'health',
+      packageKeys: ['HEALTH_MONITOR'],
       env: {
         SIGHTLINE_HEALTH_PORT: '9000',
         SIGHTLINE_HEALTH_ENABLED: 'true',

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
-import { backoffDelay, errorText, isPromiseLike, listen, runSettled, WarningThrottle, type Logger } from '../../src/index.js';
+import { type Logger } from '../../src/index.js';
+import { backoffDelay, errorText, isPromiseLike, listen, runSettled, settleWithin, WarningThrottle } from '../../src/internal.js';
 
 describe('isPromiseLike', () => {
   it('is true for promises and thenables, false for everything else', () => {
@@ -26,6 +27,7 @@ describe('runSettled', () => {
     expect(() =>
       runSettled(
         () => {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- a non-Error throw is the case under test
           throw 'sync';
         },
         ok,
@@ -179,5 +181,31 @@ describe('WarningThrottle', () => {
     t.forget('conn1:bad');
     t.warn('conn3:bad', 'bad frame');
     expect(lines).toEqual([['bad frame'], ['bad frame'], ['bad frame']]);
+  });
+});
+
+describe('settleWithin', () => {
+  it('gives the value of work that settles in time', async () => {
+    await expect(settleWithin(Promise.resolve(7), 1_000)).resolves.toEqual({ timedOut: false, value: 7 });
+    await expect(settleWithin(() => 8, 1_000)).resolves.toEqual({ timedOut: false, value: 8 });
+  });
+  it('rethrows what the work threw, synchronously or not', async () => {
+    await expect(settleWithin(Promise.reject(new Error('late')), 1_000)).rejects.toThrow('late');
+    await expect(
+      settleWithin(() => {
+        throw new Error('sync');
+      }, 1_000),
+    ).rejects.toThrow('sync');
+  });
+  it('says timedOut when the work never settles, and leaves no timer behind', async () => {
+    jest.useFakeTimers();
+    try {
+      const outcome = settleWithin(new Promise<never>(() => undefined), 50);
+      jest.advanceTimersByTime(50);
+      await expect(outcome).resolves.toEqual({ timedOut: true });
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -1,13 +1,6 @@
 // The shutdown-signal rule: first signal starts the stop, a second is logged, a third forces.
-import {
-  getLogger,
-  handleShutdownSignals,
-  resetLogging,
-  setLogLevel,
-  setLogSink,
-  signalExitCode,
-  type LogRecord,
-} from '../../src/index.js';
+import { getLogger, setLogLevel, setLogSink, type LogRecord } from '../../src/index.js';
+import { handleShutdownSignals, resetLogging, signalExitCode } from '../../src/internal.js';
 
 describe('handleShutdownSignals', () => {
   const records: LogRecord[] = [];

@@ -4,7 +4,7 @@ import { DiagLogLevel, type AttributeValue } from '@opentelemetry/api';
 import type { LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { IMetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { opt, validateOptions, type OptionsErrorFactory, type Shape } from '@sightline/core';
+import { opt, validateOptions, type OptionsErrorFactory, type Shape } from '@sightline/core/internal';
 import { OtelConfigError } from '../errors.js';
 import { parseObservabilityLevel, type ObservabilityLevel } from '../levels.js';
 import { normaliseEndpoint, portWarning } from './endpoint.js';

@@ -2,7 +2,8 @@
 // carry the active trace and span ids. Each call is filtered by the scope's observability level,
 // and none throws into the caller: a bad value is dropped and reported once on `sightline.otel`.
 import { context, trace, type Context } from '@opentelemetry/api';
-import { describeValue, errorText, getLogger, WarningThrottle } from '@sightline/core';
+import { getLogger } from '@sightline/core';
+import { describeValue, errorText, WarningThrottle } from '@sightline/core/internal';
 import { LEVEL_RANK, LEVEL_SEVERITY, LEVEL_TEXT, type ObservabilityLevel } from '../levels.js';
 import type { MetricKind } from '../metrics/instruments.js';
 import { activeBridge, type Bridge } from '../state.js';

@@ -2,7 +2,8 @@
 // context manager configure() registers) holds the current span, so a scope's parent is whatever
 // span is active where it starts: nested scopes nest, concurrent scopes share their parent, and
 // spans from other OpenTelemetry instrumentation interleave with scopes naturally.
-import { errorText, getLogger, runSettled, WarningThrottle } from '@sightline/core';
+import { getLogger } from '@sightline/core';
+import { errorText, runSettled, WarningThrottle } from '@sightline/core/internal';
 import {
   context,
   createContextKey,

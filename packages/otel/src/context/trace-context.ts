@@ -12,7 +12,8 @@ import {
   type TextMapSetter,
 } from '@opentelemetry/api';
 import { parseTraceParent, TraceState, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { errorText, getLogger } from '@sightline/core';
+import { getLogger } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
 import { InvalidTraceIdError, InvalidTraceparentError } from '../errors.js';
 
 const log = getLogger('sightline.otel');

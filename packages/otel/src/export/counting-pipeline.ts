@@ -7,7 +7,7 @@ import type { LogRecordExporter, LogRecordProcessor, ReadableLogRecord, ReadWrit
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { TraceFlags } from '@opentelemetry/api';
-import { errorText } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
 import type { DropCounter } from './drop-counter.js';
 
 /** Items accepted and not yet handed to the exporter, and items handed over without an answer yet. */

@@ -3,7 +3,8 @@
 import { SpanKind, SpanStatusCode, type Context } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
-import { getLogger, type FinishedSpan, type FinishedSpanStatus, type SpanSink } from '@sightline/core';
+import { getLogger, type FinishedSpan, type SpanSink } from '@sightline/core';
+import { type FinishedSpanStatus } from '@sightline/core/internal';
 
 const log = getLogger('sightline.otel');
 

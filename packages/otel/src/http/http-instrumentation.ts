@@ -3,7 +3,8 @@
 // unsubscribed by shutdown(). A channel this Node does not publish on simply stays silent.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
-import { errorText, getLogger } from '@sightline/core';
+import { getLogger } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
 import { clientListeners } from './http-client.js';
 import { serverListeners } from './http-server.js';
 import { httpTelemetry } from './http-telemetry.js';

@@ -30,7 +30,10 @@ export function bundleSource(): Promise<void> {
       format: 'cjs',
       target: 'node20',
       external: ['@opentelemetry/*'],
-      alias: { '@sightline/core': join(packageDir, '../core/src/index.ts') },
+      alias: {
+        '@sightline/core/internal': join(packageDir, '../core/src/internal.ts'),
+        '@sightline/core': join(packageDir, '../core/src/index.ts'),
+      },
       logLevel: 'error',
     });
   })();

@@ -1,6 +1,7 @@
 // The primary side: one /metrics for the whole cluster, aggregated with prom-client's aggregators.
 import cluster, { type Worker } from 'node:cluster';
-import { validateOptions, getLogger, SightlineConfigError } from '@sightline/core';
+import { getLogger, SightlineConfigError } from '@sightline/core';
+import { validateOptions } from '@sightline/core/internal';
 import { CLUSTER_METRICS_SHAPE } from '../options-shapes.js';
 import { AggregatorRegistry, type Registry } from 'prom-client';
 import { snapshotRegistries, snapshotSource, type NegotiatingMetricsSource } from '../exposition/registry-source.js';

@@ -2,7 +2,7 @@
 // formats and their content types are core's MetricsSource contract.
 import type { ExpositionFormat } from '@sightline/core';
 
-export { contentTypeOf, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from '@sightline/core';
+export { contentTypeOf, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from '@sightline/core/internal';
 export type { ExpositionFormat } from '@sightline/core';
 
 /** The formats every source of this package renders. */

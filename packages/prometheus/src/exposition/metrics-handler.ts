@@ -1,6 +1,7 @@
 // Serving is not serializing: a node:http request handler over any MetricsSource.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { encodeExposition, getLogger, renderMetrics, type MetricsSource } from '@sightline/core';
+import { getLogger, type MetricsSource } from '@sightline/core';
+import { encodeExposition, renderMetrics } from '@sightline/core/internal';
 import type { NegotiatingMetricsSource } from './registry-source.js';
 import { yieldToEventLoop } from './time-slices.js';
 

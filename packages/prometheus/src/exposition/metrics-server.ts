@@ -1,7 +1,8 @@
 // The optional tiny server: one path, the metrics handler; everything else is 404.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { listen, SightlineConfigError, validateOptions, type MetricsSource } from '@sightline/core';
+import { SightlineConfigError, type MetricsSource } from '@sightline/core';
+import { listen, validateOptions } from '@sightline/core/internal';
 import { METRICS_SERVER_SHAPE } from '../options-shapes.js';
 import { metricsHandler } from './metrics-handler.js';
 

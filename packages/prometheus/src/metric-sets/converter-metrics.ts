@@ -1,5 +1,6 @@
 // The seed's converter metric set: conversions by outcome, their duration, errors by type.
-import { errorType as errorTypeOf, runSettled, SightlineConfigError, validateOptions } from '@sightline/core';
+import { SightlineConfigError } from '@sightline/core';
+import { errorType as errorTypeOf, runSettled, validateOptions } from '@sightline/core/internal';
 import { BUCKETS_SHAPE } from '../options-shapes.js';
 import type { Counter, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';

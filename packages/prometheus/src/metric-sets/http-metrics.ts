@@ -1,6 +1,7 @@
 // The seed's HTTP metric set, recorded by node:http or Express-style middleware.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { validateOptions, SightlineConfigError } from '@sightline/core';
+import { SightlineConfigError } from '@sightline/core';
+import { validateOptions } from '@sightline/core/internal';
 import { HTTP_METRICS_SHAPE } from '../options-shapes.js';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';

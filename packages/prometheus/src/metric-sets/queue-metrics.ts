@@ -1,5 +1,6 @@
 // The seed's queue metric set: depth, throughput, processing time and workers, by queue_name.
-import { runSettled, SightlineConfigError, validateOptions } from '@sightline/core';
+import { SightlineConfigError } from '@sightline/core';
+import { runSettled, validateOptions } from '@sightline/core/internal';
 import { BUCKETS_SHAPE } from '../options-shapes.js';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';

@@ -1,7 +1,8 @@
 import { createServer, request, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import { resetLogging, setLogSink, type LogRecord, type MetricsSource } from '@sightline/core';
+import { setLogSink, type LogRecord, type MetricsSource } from '@sightline/core';
+import { resetLogging } from '@sightline/core/internal';
 import {
   metricsHandler,
   MetricsCollector,

@@ -1,4 +1,5 @@
-import { withOptionsShape, type HealthCheck, type Plugin } from '@sightline/core';
+import { type HealthCheck, type Plugin } from '@sightline/core';
+import { withOptionsShape } from '@sightline/core/internal';
 import { HealthMonitor, type HealthMonitorOptions } from '../health-monitor.js';
 import { checkSensorOptions, HEALTH_MONITOR_PLUGIN_SHAPE } from '../options-shapes.js';
 
@@ -25,7 +26,7 @@ function healthMonitorPlugin(options: HealthMonitorPluginOptions = {}): HealthMo
     sensor,
     healthChecks: [sensor.healthCheck],
     start: () => sensor.start(),
-    stop: () => sensor.stop(),
+    close: () => sensor.stop(),
   };
 }
 

@@ -1,4 +1,5 @@
-import { withOptionsShape, type Plugin } from '@sightline/core';
+import { type Plugin } from '@sightline/core';
+import { withOptionsShape } from '@sightline/core/internal';
 import { LoggingSensor, type LoggingSensorOptions } from '../logging-sensor.js';
 import { checkSensorOptions, LOGGING_PLUGIN_SHAPE } from '../options-shapes.js';
 

@@ -1,5 +1,6 @@
 // Plugin factories for @sightline/setup: each brings one sensor (and, for health, a HealthCheck).
-import { withOptionsShape, type Plugin } from '@sightline/core';
+import { type Plugin } from '@sightline/core';
+import { withOptionsShape } from '@sightline/core/internal';
 import { Monitor, type MonitorOptions } from '../monitor.js';
 import { checkSensorOptions, MONITOR_PLUGIN_SHAPE } from '../options-shapes.js';
 
@@ -23,7 +24,7 @@ function monitorPlugin(options: MonitorPluginOptions = {}): MonitorPlugin {
     name: name ?? 'monitor',
     sensor,
     start: () => sensor.start(),
-    stop: () => sensor.stop(),
+    close: () => sensor.stop(),
   };
 }
 

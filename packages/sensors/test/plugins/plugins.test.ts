@@ -14,7 +14,7 @@ describe('plugin factories', () => {
     expect(p.healthChecks).toBeUndefined();
     await p.start?.({} as never);
     expect(jest.getTimerCount()).toBe(1);
-    await p.stop?.();
+    await p.close?.();
     expect(jest.getTimerCount()).toBe(0);
     expect(monitor({ name: 'orders' }).name).toBe('orders');
   });
@@ -34,7 +34,7 @@ describe('plugin factories', () => {
     logs.restore();
     await p.start?.({} as never);
     expect(jest.getTimerCount()).toBe(2);
-    await p.stop?.();
+    await p.close?.();
     expect(jest.getTimerCount()).toBe(0);
     expect(healthMonitor({ pluginName: 'hm' }).name).toBe('hm');
   });

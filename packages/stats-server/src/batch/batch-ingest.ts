@@ -1,5 +1,6 @@
 // One authenticated batch, whatever carried it (HTTP or WebSocket): check, parse, apply, answer.
-import { getLogger, WarningThrottle } from '@sightline/core';
+import { getLogger } from '@sightline/core';
+import { WarningThrottle } from '@sightline/core/internal';
 import { parseBatch, verifySignature, type MetricError } from '@sightline/stats-protocol';
 import { applyBatchMetric } from '../aggregation/apply.js';
 import type { MemoryBudget } from '../aggregation/memory-budget.js';

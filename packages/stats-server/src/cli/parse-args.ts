@@ -1,7 +1,7 @@
 // Command line of sightline-stats-server to StatsServerOptions. Every option can also come from a
 // SIGHTLINE_STATS_SERVER_* variable (core's scheme); flags win over the environment.
 import { parseArgs } from 'node:util';
-import { mergeOptions, readEnvOptions } from '@sightline/core';
+import { mergeOptions, readEnvOptions } from '@sightline/core/internal';
 import { StatsServerConfigError } from '../errors.js';
 import { STATS_SERVER_SHAPE, type StatsServerOptions } from '../options.js';
 

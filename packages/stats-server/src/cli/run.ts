@@ -1,5 +1,6 @@
 // Runs the CLI: parse, start, report where it listens, close on SIGINT / SIGTERM.
-import { LOG_ENV_VAR, parseLogLevel, setLogLevel, SightlineConfigError } from '@sightline/core';
+import { setLogLevel, SightlineConfigError } from '@sightline/core';
+import { LOG_ENV_VAR, parseLogLevel } from '@sightline/core/internal';
 import { BATCH_PATH } from '@sightline/stats-protocol';
 import { createStatsServer, type StatsServer } from '../stats-server.js';
 import { parseCliArgs, USAGE } from './parse-args.js';

@@ -1,5 +1,6 @@
 // Turns StatsD packets (several lines each) into stored samples, counting and logging bad lines.
-import { getLogger, WarningThrottle } from '@sightline/core';
+import { getLogger } from '@sightline/core';
+import { WarningThrottle } from '@sightline/core/internal';
 import { applyStatsdSample } from '../aggregation/apply.js';
 import type { MetricStore } from '../aggregation/metric-store.js';
 import type { RejectReason, Rejection } from '../aggregation/rejection.js';

@@ -1,6 +1,7 @@
 // The HTTP request handler: POST /v1/batch ingest, plus GET /metrics and GET /v1/snapshot.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorText, getLogger, renderMetrics, type MetricsSource } from '@sightline/core';
+import { getLogger, type MetricsSource } from '@sightline/core';
+import { errorText, renderMetrics } from '@sightline/core/internal';
 import { BATCH_PATH, checkSignatureHeaders, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
 import type { MemoryBudget } from '../aggregation/memory-budget.js';
 import type { BatchIngest, BatchOutcome } from '../batch/batch-ingest.js';

@@ -1,7 +1,8 @@
 // StatsD over TCP: newline-delimited lines on long-lived connections, each line bounded in length.
 import { createServer, type Server, type Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
-import { getLogger, listen } from '@sightline/core';
+import { getLogger } from '@sightline/core';
+import { listen } from '@sightline/core/internal';
 import type { IngestCounters } from '../ingest-stats.js';
 import type { StatsdIngest } from '../statsd/statsd-ingest.js';
 

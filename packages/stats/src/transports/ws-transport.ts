@@ -7,7 +7,7 @@ import { canSplit, type Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
 import { resultForStatus, tooLarge, type StatsTlsOptions } from './http-transport.js';
 import type { SendResult, Transport } from './transport.js';
-import { errorText } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
 
 export interface WsTransportOptions {
   readonly host: string;

@@ -217,7 +217,8 @@ describe('WsClient: losing the link', () => {
       expect(error).toBeInstanceOf(ConnectionClosedError);
       expect(error).toMatchObject({
         op: 'hang',
-        code: 1001,
+        closeCode: 1001,
+        code: 'SIGHTLINE_ERR_WS_CONNECTION_CLOSED',
         message: 'Request "hang" failed: Connection closed (code 1001) before the reply',
       });
     }
