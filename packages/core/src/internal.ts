@@ -10,6 +10,7 @@ export type { AnyFunction, Field, FieldKind, OptionsOf, ResolvedOf, ScalarValue,
 export { expectedText, isPlainObject, validateField, validateOptions } from './options/schema.js';
 export type { ValidateContext } from './options/schema.js';
 export { defaultsOf, resolveOptions } from './options/resolve.js';
+export { optionsTable } from './options/options-table.js';
 export type { ResolveContext } from './options/resolve.js';
 export {
   camelFromScreaming,

@@ -1,5 +1,5 @@
 import { OptionsError } from '../../src/index.js';
-import { defaultsOf, defineShape, opt, resolveOptions, type OptionsOf, type ResolvedOf } from '../../src/internal.js';
+import { defaultsOf, defineShape, opt, optionsTable, resolveOptions, type OptionsOf, type ResolvedOf } from '../../src/internal.js';
 
 const SHAPE = defineShape({
   host: opt.string({ nonEmpty: true, default: '127.0.0.1', doc: 'Interface to bind.' }),
@@ -114,5 +114,19 @@ describe('resolveOptions', () => {
 
   it('gives the defaults alone through defaultsOf', () => {
     expect(defaultsOf(SHAPE)).toMatchObject({ host: '127.0.0.1', port: 8125, mode: 'http', statsd: { udpPort: 8125 } });
+  });
+});
+
+describe('optionsTable', () => {
+  it('writes one row per option, nested ones dotted, with the default and the variable the code uses', () => {
+    const table = optionsTable(SHAPE, 'thing');
+    expect(table.split('\n')).toEqual(
+      expect.arrayContaining([
+        '| `port` | an integer from 0 to 65535 | `8125` | `SIGHTLINE_THING_PORT` | Port to listen on. |',
+        '| `secret` | a string | required | `SIGHTLINE_THING_SECRET` | HMAC secret. |',
+        '| `statsd.udpPort` | an integer from 0 to 65535 | `8125` | `SIGHTLINE_THING_STATSD__UDP_PORT` |  |',
+        '| `onError` | a function |  |  |  |',
+      ]),
+    );
   });
 });
