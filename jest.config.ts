@@ -8,6 +8,9 @@ import { projects } from './jest.projects';
 const config: Config = {
   projects: projects('unit'),
   testTimeout: 20_000,
+  // Most suites wait on sockets and child processes rather than the CPU: more workers than cores
+  // keeps both cores busy (jest's default on 2 cores is a single worker).
+  maxWorkers: '150%',
   // CI needs the summary line; the JSON file is what .ci/run counts.
   reporters: ['default', ['<rootDir>/scripts/jest-count-reporter.cjs', { file: 'unit' }]],
 };

@@ -20,6 +20,6 @@ for (const file of runs) {
   skipped += counts.skipped;
 }
 // A suite that never reported counts as a failure, so a crashed runner cannot look green.
-for (const expected of ['unit', 'e2e', 'snippets']) if (!runs.includes(`${expected}.json`)) failed++;
+for (const expected of ['unit', 'packages', 'e2e', 'snippets']) if (!runs.includes(`${expected}.json`)) failed++;
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed ? 1 : 0);

@@ -51,7 +51,7 @@ function transitiveCount(name) {
   return seen.size;
 }
 
-const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
+const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const work = mkdtempSync(join(tmpdir(), 'sightline-sizes-'));
 const rows = [];
 try {

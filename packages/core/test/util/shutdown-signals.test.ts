@@ -15,11 +15,14 @@ describe('handleShutdownSignals', () => {
   it('starts the stop on the first signal, logs the second, forces on the third; removes its listeners', () => {
     const calls: string[] = [];
     const before = process.listenerCount('SIGTERM');
+    let now = 0;
     const remove = handleShutdownSignals({
       signals: ['SIGTERM', 'SIGINT', 'SIGTERM'],
       logger: getLogger('sightline.test'),
       onSignal: (s) => calls.push(`stop:${s}`),
       onForce: (s) => calls.push(`force:${s}`),
+      // Each signal a second after the last: separate presses, not one delivery echoed.
+      now: () => (now += 1_000),
     });
     expect(process.listenerCount('SIGTERM')).toBe(before + 1);
     process.emit('SIGTERM', 'SIGTERM');
@@ -33,6 +36,34 @@ describe('handleShutdownSignals', () => {
     expect(calls).toEqual(['stop:SIGTERM', 'force:SIGINT']);
     remove();
     expect(process.listenerCount('SIGTERM')).toBe(before);
+  });
+
+  it('counts a repeat of one signal that arrives at once as one delivery (a package runner forwarding Ctrl-C)', () => {
+    let now = 0;
+    const calls: string[] = [];
+    const remove = handleShutdownSignals({
+      signals: ['SIGINT'],
+      logger: getLogger('sightline.test'),
+      onSignal: (s) => calls.push(`stop:${s}`),
+      onForce: (s) => calls.push(`force:${s}`),
+      now: () => now,
+    });
+    try {
+      process.emit('SIGINT', 'SIGINT');
+      now += 5;
+      process.emit('SIGINT', 'SIGINT'); // the runner's copy of the same Ctrl-C
+      expect(records.map((r) => r.level)).toEqual(['info']);
+      now += 2_000;
+      process.emit('SIGINT', 'SIGINT'); // a second press
+      now += 5;
+      process.emit('SIGINT', 'SIGINT');
+      expect(records.map((r) => r.level)).toEqual(['info', 'warn']);
+      now += 2_000;
+      process.emit('SIGINT', 'SIGINT'); // a third press
+      expect(calls).toEqual(['stop:SIGINT', 'force:SIGINT']);
+    } finally {
+      remove();
+    }
   });
 
   it('names the conventional exit status: 128 + the signal number', () => {

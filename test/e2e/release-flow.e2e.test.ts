@@ -5,10 +5,10 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PNPM, run } from './commands';
-import { ALLOWED_SIGHTLINE_DEPS, CONSUMERS, type Consumer } from './consumers';
-import { publishedVersions, startRegistry, type Registry } from './verdaccio';
-import { copyWorkspace } from './workspace-copy';
+import { PNPM, run } from '../release/commands';
+import { ALLOWED_SIGHTLINE_DEPS, CONSUMERS, type Consumer } from '../release/consumers';
+import { publishedVersions, startRegistry, type Registry } from '../release/verdaccio';
+import { copyWorkspace } from '../release/workspace-copy';
 
 const repo = resolve(__dirname, '../..');
 const verdaccioBin = join(repo, 'node_modules/verdaccio/bin/verdaccio');
