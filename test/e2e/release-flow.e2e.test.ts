@@ -157,7 +157,7 @@ describe('release flow against Verdaccio', () => {
       .filter((m) => m.version !== before.get(m.name)!.version)
       .map((m) => m.name)
       .sort();
-    // changesets bumps a dependant only when the new core leaves its range; ^0.x.y admits a patch.
+    // changesets bumps a dependant only when the new core leaves its range; ~0.x.y (core's) admits a patch.
     expect(bumped).toEqual(['@sightline/core', dependant].sort());
 
     await run([...PNPM, 'release'], copy, env, 480_000);
@@ -174,10 +174,10 @@ describe('release flow against Verdaccio', () => {
       return doc.versions[version]!.dependencies!['@sightline/core'];
     };
     // updateInternalDependencies: "patch": a released dependant requires the core it was released with.
-    await expect(coreRange(dependant, after.get(dependant)!.version)).resolves.toBe(`^${coreVersion}`);
+    await expect(coreRange(dependant, after.get(dependant)!.version)).resolves.toBe(`~${coreVersion}`);
     // The others keep their published range, which the patched core still satisfies.
     for (const name of dependants.filter((n) => n !== dependant)) {
-      await expect(coreRange(name, after.get(name)!.version)).resolves.toBe(`^${firstVersions.get('@sightline/core')}`);
+      await expect(coreRange(name, after.get(name)!.version)).resolves.toBe(`~${firstVersions.get('@sightline/core')}`);
     }
   }, 600_000);
 
