@@ -1,4 +1,5 @@
 /**
+ * @jest-config-loader ts-node
  * @jest-config-loader-options {"compilerOptions": {"module": "CommonJS", "moduleResolution": "Node10", "verbatimModuleSyntax": false}}
  */
 // The pragma lets `pnpm --filter <pkg> test` load this file from a package folder, whose tsconfig is ESM.
