@@ -180,5 +180,8 @@ try {
 
 console.log(`package check: ${passed} passed, ${failures.length} failed`);
 mkdirSync(join(root, '.test-counts'), { recursive: true });
-writeFileSync(join(root, '.test-counts', `packages@${process.versions.node.split('.')[0]}.json`), JSON.stringify({ passed, failed: failures.length, skipped: 0 }));
+writeFileSync(
+  join(root, '.test-counts', `packages@${process.versions.node.split('.')[0]}.json`),
+  JSON.stringify({ passed, failed: failures.length, skipped: 0 }),
+);
 process.exit(failures.length ? 1 : 0);

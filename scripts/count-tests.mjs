@@ -45,7 +45,11 @@ for (const [i, line] of lines.entries()) {
 for (const problem of problems) console.error(problem);
 
 const text = ({ passed, failed, skipped }) => `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
-const all = [...byLine.values()].reduce((a, b) => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped }));
+const all = [...byLine.values()].reduce((a, b) => ({
+  passed: a.passed + b.passed,
+  failed: a.failed + b.failed,
+  skipped: a.skipped + b.skipped,
+}));
 console.log(`all lines: ${text(all)}`);
 for (const [line, counts] of byLine) console.log(`Node.js ${line}: ${text(counts)}`);
 process.exit(all.failed ? 1 : 0);
