@@ -48,7 +48,7 @@ describe('createHealthHandler mounted in an existing node:http server', () => {
     health.addCheck(countingCheck('queue', { healthy: false }));
     expect(health.checkNames).toEqual(['db', 'queue']);
     expect((await health.checkReadiness()).failed).toEqual(['queue']);
-    health.beginShutdown();
+    await health.close();
     expect(health.shuttingDown).toBe(true);
     health.markReady(); // ignored while shutting down
     const url = await listen(createServer(health));

@@ -333,7 +333,7 @@ describe('request timeouts', () => {
   });
 });
 
-describe('programmatic shutdown', () => {
+describe('close()', () => {
   it('turns readiness 503 at once while liveness stays 200, lets an in-flight request finish, runs handlers, then closes', async () => {
     const slow = hangingCheck('slow');
     const s = await startServer({ ready: true, cacheMs: 0, checkTimeoutMs: 60_000, shutdownDelayMs: 50, checks: [slow] });
@@ -344,7 +344,7 @@ describe('programmatic shutdown', () => {
     const inflight = get(s.url, '/health/ready');
     while (slow.calls === 0) await new Promise((r) => setTimeout(r, 5));
 
-    const done = s.shutdown().then((finished) => order.push(`closed:${finished}`));
+    const done = s.close().then(() => order.push(s.forcedClose ? 'closed:forced' : 'closed'));
     expect(s.shuttingDown).toBe(true);
     const ready = await get(s.url, '/health/ready');
     expect(ready.status).toBe(503);
@@ -356,13 +356,27 @@ describe('programmatic shutdown', () => {
     const r = await inflight;
     expect(r.status).toBe(503);
     await done;
-    expect(order).toEqual(['handler', 'closed:true']);
+    expect(order).toEqual(['handler', 'closed']);
     await expect(get(s.url, '/health/live')).rejects.toThrow(/ECONNREFUSED/);
   });
 
-  it('forces connections closed after shutdownTimeoutMs when a handler hangs, and resolves false', async () => {
+  it('forces connections closed after shutdownTimeoutMs when a handler hangs, and says so in forcedClose', async () => {
     const s = await startServer({ shutdownTimeoutMs: 30 });
     s.onShutdown(() => new Promise(() => undefined));
-    await expect(s.shutdown()).resolves.toBe(false);
+    expect(s.forcedClose).toBe(false);
+    await s.close();
+    expect(s.forcedClose).toBe(true);
+    await expect(get(s.url, '/health/live')).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('is idempotent: a second call returns the same promise, and `await using` closes', async () => {
+    const s = await startServer();
+    expect(s.close()).toBe(s.close());
+    await s.close();
+    const url = await (async () => {
+      await using scoped = await startServer();
+      return scoped.url;
+    })();
+    await expect(get(url, '/health/live')).rejects.toThrow(/ECONNREFUSED/);
   });
 });
