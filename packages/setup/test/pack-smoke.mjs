@@ -19,7 +19,8 @@ export default async function smoke(m) {
   obs.hooks.onRequest('op', 1);
   obs.sensor.onMessageIn('t/0', 0, null);
   assert.equal(await obs.metrics.render(), 'a_up 1\nb_up 1\n');
-  assert.deepEqual(await obs.stop(), { stopped: ['b', 'a'], failed: [], timedOut: [] });
+  await obs.close();
+  assert.deepEqual(obs.stopReport, { stopped: ['b', 'a'], failed: [], timedOut: [] });
   assert.deepEqual(journal, [
     'start:a:smoke',
     'start:b:smoke',

@@ -250,9 +250,8 @@ describe('the page mounted on its own, with bounded clients', () => {
     await closed;
     // The page keeps sampling, with nothing left behind for the dropped client.
     const before = page.stats();
-    await sleep(300);
+    await waitFor(() => page.stats().ticks > before.ticks);
     const after = page.stats();
-    expect(after.ticks).toBeGreaterThan(before.ticks);
     expect(after.series).toBe(before.series);
     expect(after.clients).toBe(0);
   }, 90_000);
@@ -279,9 +278,8 @@ describe('the page mounted on its own, with bounded clients', () => {
     const res = await fetch(`${s.url}/status/events`);
     const reader = res.body!.getReader();
     await reader.read();
-    const started = Date.now();
+    // Resolves only because the stream was ended: a close that waited on it would never finish.
     await s.close();
-    expect(Date.now() - started).toBeLessThan(2000);
     let done = false;
     while (!done) done = (await reader.read()).done;
     expect(other.stats().clients).toBe(0);

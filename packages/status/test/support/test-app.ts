@@ -66,7 +66,7 @@ export async function startTestApp(
     traffic,
     async stop() {
       if (timer) clearInterval(timer);
-      await obs.stop();
+      await obs.close();
       await OpenTelemetry.resetForTesting();
     },
   };
