@@ -78,7 +78,14 @@ export async function runCheck(check: HealthCheck, defaultTimeoutMs: number, cal
   try {
     const settled = await settleWithin(calls.call(check), timeoutMs);
     if (settled.timedOut) {
-      return { name: check.name, healthy: false, critical, timedOut: true, message: `timed out after ${timeoutMs}ms`, durationMs: timeoutMs };
+      return {
+        name: check.name,
+        healthy: false,
+        critical,
+        timedOut: true,
+        message: `timed out after ${timeoutMs}ms`,
+        durationMs: timeoutMs,
+      };
     }
     return outcomeOf(check, critical, settled.value, Math.round(performance.now() - started));
   } catch (error) {

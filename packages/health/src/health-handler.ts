@@ -22,7 +22,7 @@ export const HEALTH_PATHS = Object.freeze(['/health', '/health/live', '/health/r
 export type HealthPath = (typeof HEALTH_PATHS)[number];
 
 // Node 20.0 to 20.3 predate Symbol.asyncDispose; TypeScript's `await using` falls back to this one.
-const asyncDispose = (Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;
+const asyncDispose = Symbol.asyncDispose ?? (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
 
 /** What `close()` returns: the handler has nothing to wait for. */
 const CLOSED: Promise<void> = Promise.resolve();

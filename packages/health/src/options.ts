@@ -73,7 +73,7 @@ export const HEALTH_HANDLER_SHAPE = defineShape({
   snapshot: opt.function<() => Readonly<Record<string, unknown>>>({
     doc: "Figures for the JSON fallback, by name (a plugin context's `snapshot()`).",
   }),
-  sensors: opt.record(opt.any<Sensor>(), { env: false, default: {}, doc: "Sensors whose `asDict()` joins the JSON fallback, by name." }),
+  sensors: opt.record(opt.any<Sensor>(), { env: false, default: {}, doc: 'Sensors whose `asDict()` joins the JSON fallback, by name.' }),
   cacheMs: opt.integer({
     min: 0,
     default: 1000,

@@ -44,9 +44,7 @@ describe('runCheck', () => {
     const outcome = await runCheck(
       {
         name: 'db',
-        check: async () => {
-          throw new TypeError('postgres://user:secret@db');
-        },
+        check: () => Promise.reject(new TypeError('postgres://user:secret@db')),
       },
       1000,
     );
@@ -64,7 +62,7 @@ describe('runCheck', () => {
   });
 
   it('fails a check that returns something other than a HealthResult', async () => {
-    const outcome = await runCheck({ name: 'db', check: async () => 'yes' as never }, 1000);
+    const outcome = await runCheck({ name: 'db', check: () => Promise.resolve('yes' as never) }, 1000);
     expect(outcome).toMatchObject({ healthy: false, message: 'returned an invalid result (expected { healthy: boolean })' });
   });
 });
@@ -167,7 +165,11 @@ describe('CheckAggregator logging', () => {
     setLogSink((r) => records.push(r));
     setLogLevel('sightline.health', 'info');
     let healthy = false;
-    const agg = new CheckAggregator({ checks: [{ name: 'db', check: async () => ({ healthy, message: 'refused' }) }], cacheMs: 0, checkTimeoutMs: 1000 });
+    const agg = new CheckAggregator({
+      checks: [{ name: 'db', check: () => Promise.resolve({ healthy, message: 'refused' }) }],
+      cacheMs: 0,
+      checkTimeoutMs: 1000,
+    });
     await agg.run();
     await agg.run();
     healthy = true;

@@ -30,8 +30,8 @@ async function startChild(env: Record<string, string>): Promise<Child> {
   let stderr = '';
   let port = 0;
   let buffered = '';
-  proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  proc.stdout!.on('data', (c: Buffer) => {
+  proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  proc.stdout.on('data', (c: Buffer) => {
     buffered += c.toString();
     let nl: number;
     while ((nl = buffered.indexOf('\n')) !== -1) {

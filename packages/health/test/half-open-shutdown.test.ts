@@ -22,7 +22,9 @@ describe('shutdown with half-open and idle connections', () => {
       shutdownDelayMs: 0,
       shutdownTimeoutMs: 4000,
       metricsRateLimit: false,
-      metrics: { contentType: 'text/plain', render: () => {
+      metrics: {
+        contentType: 'text/plain',
+        render: () => {
           renderCalled();
           return new Promise<string>((resolve) => (finishRender = () => resolve('m 1\n')));
         },

@@ -49,7 +49,10 @@ describe('health server configuration', () => {
   });
 
   it('fills a rate limit given in part with the defaults of the rest, and turns it off with false', () => {
-    expect(resolveServerConfig({ env: { SIGHTLINE_HEALTH_METRICS_RATE_LIMIT__MAX: '5' } }).metricsRateLimit).toEqual({ max: 5, windowMs: 1000 });
+    expect(resolveServerConfig({ env: { SIGHTLINE_HEALTH_METRICS_RATE_LIMIT__MAX: '5' } }).metricsRateLimit).toEqual({
+      max: 5,
+      windowMs: 1000,
+    });
     expect(resolveServerConfig({ env: {}, metricsRateLimit: { windowMs: 50 } }).metricsRateLimit).toEqual({ max: 10, windowMs: 50 });
     expect(resolveServerConfig({ env: { SIGHTLINE_HEALTH_METRICS_RATE_LIMIT: 'false' } }).metricsRateLimit).toBe(false);
   });
@@ -131,7 +134,7 @@ describe('health server configuration', () => {
     expect(bad({ checks: [{ name: 'db' }] })).toThrow(
       'checks[0] must be a HealthCheck { name: non-empty string, check(): Promise<HealthResult> }, got an object',
     );
-    const check = { name: 'db', check: async () => ({ healthy: true }) };
+    const check = { name: 'db', check: () => Promise.resolve({ healthy: true }) };
     expect(bad({ checks: [check, check] })).toThrow('checks has two checks named "db": names must be unique');
     expect(bad({ metrics: { contentType: 'text/plain' } })).toThrow(
       `invalid option \`metrics\` ${source} expected a MetricsSource { contentType, render() } (got an object)`,

@@ -23,7 +23,7 @@ export type SensorFailures = Record<string, Record<string, number>>;
 
 export interface SensorFanOutResult {
   readonly sensor: CombinedSensor;
-  failures(): SensorFailures;
+  readonly failures: () => SensorFailures;
 }
 
 class PluginSensors extends SensorFanOut implements CombinedSensor {

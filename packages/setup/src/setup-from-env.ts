@@ -54,7 +54,9 @@ export const SETUP_FROM_ENV_SHAPE = defineShape({
     nonEmpty: true,
     doc: 'The service; else `SIGHTLINE_SERVICE_NAME`, `OTEL_SERVICE_NAME`, then `service.name` in `OTEL_RESOURCE_ATTRIBUTES`.',
   }),
-  version: opt.string({ doc: "The service's version; else `SIGHTLINE_SERVICE_VERSION`, then `service.version` in `OTEL_RESOURCE_ATTRIBUTES`." }),
+  version: opt.string({
+    doc: "The service's version; else `SIGHTLINE_SERVICE_VERSION`, then `service.version` in `OTEL_RESOURCE_ATTRIBUTES`.",
+  }),
   environment: opt.string({ doc: 'The deployment environment; else `SIGHTLINE_ENVIRONMENT`, then `deployment.environment.name`.' }),
   stopTimeoutMs: opt.number({
     above: 0,

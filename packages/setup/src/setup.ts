@@ -73,7 +73,7 @@ export interface Observability extends ServiceInfo {
 }
 
 // Node 20.0 to 20.3 predate Symbol.asyncDispose; TypeScript's `await using` falls back to this one.
-const asyncDispose = (Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose')) as typeof Symbol.asyncDispose;
+const asyncDispose = Symbol.asyncDispose ?? (Symbol.for('Symbol.asyncDispose') as typeof Symbol.asyncDispose);
 
 /** The lifecycle behind an `Observability`: start, readiness, close, and the signals that close it. */
 class SetupLifecycle {

@@ -15,7 +15,7 @@ function recordingSensor(plugin: string, journal: unknown[][]): Sensor {
     };
   }
   sensor['asDict'] = () => ({ plugin });
-  return sensor as Sensor;
+  return sensor;
 }
 
 describe('fanOutSensors', () => {

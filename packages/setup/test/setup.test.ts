@@ -7,7 +7,7 @@ function source(body: string): MetricsSource {
 }
 
 function check(name: string, healthy = true): HealthCheck {
-  return { name, check: async () => ({ healthy }) };
+  return { name, check: () => Promise.resolve({ healthy }) };
 }
 
 describe('setup', () => {
@@ -404,7 +404,7 @@ describe('setup', () => {
       healthChecks: [check('self')],
       start(ctx) {
         calls.push(`health sees ${ctx.metricsSources.length} source(s), ${ctx.healthChecks.length} check(s)`);
-        served = async () => (await Promise.all(ctx.metricsSources.map((s) => s.render()))).join('');
+        served = async () => (await Promise.all(ctx.metricsSources.map((s) => Promise.resolve(s.render())))).join('');
       },
       close: () => void calls.push('health stopped'),
     };

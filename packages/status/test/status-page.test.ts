@@ -223,10 +223,10 @@ describe('the page mounted on its own, with bounded clients', () => {
 
   beforeAll(async () => {
     const plugin = prometheus();
-    const hooks = toDispatcher(plugin.hooks!);
+    const hooks = toDispatcher(plugin.hooks);
     // Many series, so every tick is a few kilobytes.
     for (let i = 0; i < 60; i++) hooks.onRequest(`op-${i}`, 0.01);
-    page = createStatusPage({ metrics: plugin.metrics!, auth: 'none', intervalMs: 20, maxClients: 3, maxClientBufferBytes: 64 * 1024 });
+    page = createStatusPage({ metrics: plugin.metrics, auth: 'none', intervalMs: 20, maxClients: 3, maxClientBufferBytes: 64 * 1024 });
     server = await createHealthServer({ port: 0, host: '127.0.0.1', signals: [], env: {}, routes: [page.route], ready: true });
   });
   afterAll(async () => {
@@ -285,7 +285,7 @@ describe('the page mounted on its own, with bounded clients', () => {
     expect(other.stats().clients).toBe(0);
   });
 
-  test('mounted in a plain node:http server: other paths go to next()', async () => {
+  test('mounted in a plain node:http server: other paths go to next()', () => {
     const nexts: string[] = [];
     const res = {
       writeHead: () => res,

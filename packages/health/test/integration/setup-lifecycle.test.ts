@@ -99,7 +99,7 @@ describe('setup() owns the process lifecycle (README path, child process)', () =
     expect(done.map((r) => `${r.status} ${r.body}`)).toEqual(Array.from({ length: 20 }, () => '200 done'));
     expect(await child.exited).toEqual({ code: 0, signal: null });
     expect(child.events.filter((e) => e !== 'held')).toEqual(['listening', 'sigterm', 'before-shutdown', 'exit']);
-  }, 30_000);
+  }, 60_000);
 
   it('a second SIGTERM during the stop is logged, not fatal: the graceful stop finishes and exits 0', async () => {
     const child = await startService();
@@ -112,7 +112,7 @@ describe('setup() owns the process lifecycle (README path, child process)', () =
     child.release();
     expect(await slow).toMatchObject({ status: 200, body: 'done' });
     expect(await child.exited).toEqual({ code: 0, signal: null });
-  }, 30_000);
+  }, 60_000);
 
   it('a third signal exits at once with 128 + its number', async () => {
     const child = await startService();
@@ -127,7 +127,7 @@ describe('setup() owns the process lifecycle (README path, child process)', () =
     child.proc.kill('SIGINT');
     expect(await child.exited).toEqual({ code: 130, signal: null });
     await slow;
-  }, 30_000);
+  }, 60_000);
 
   it('a beacon never done holds the stop until shutdownTimeoutMs, then the process exits 1', async () => {
     const child = await startService({ FIXTURE_STUCK_BEACON: '1', FIXTURE_SHUTDOWN_TIMEOUT_MS: '1500' });
@@ -136,7 +136,7 @@ describe('setup() owns the process lifecycle (README path, child process)', () =
     // stopped: the beacon held them.
     expect(await child.exited).toEqual({ code: 1, signal: null });
     expect(child.events).toEqual(['listening', 'sigterm', 'before-shutdown', 'exit']);
-  }, 30_000);
+  }, 60_000);
 
   it('inside Kubernetes (KUBERNETES_SERVICE_HOST set) keeps serving during the shutdown delay with readiness 503, then exits 0', async () => {
     const child = await startService({ KUBERNETES_SERVICE_HOST: '10.0.0.1' });
@@ -148,5 +148,5 @@ describe('setup() owns the process lifecycle (README path, child process)', () =
     expect(child.events).not.toContain('before-shutdown');
     expect(await child.exited).toEqual({ code: 0, signal: null });
     expect(child.events).toEqual(['listening', 'sigterm', 'before-shutdown', 'exit']);
-  }, 30_000);
+  }, 60_000);
 });

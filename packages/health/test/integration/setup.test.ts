@@ -12,7 +12,7 @@ describe('health() under setup()', () => {
     const stats: Plugin = {
       name: 'stats',
       metrics: { contentType: 'text/plain; version=0.0.4; charset=utf-8', render: () => 'stats_sent_total 12\n' },
-      healthChecks: [{ name: 'stats-server', check: async () => ({ healthy: true }) }],
+      healthChecks: [{ name: 'stats-server', check: () => Promise.resolve({ healthy: true }) }],
     };
     const queue: Plugin = { name: 'queue', sensor: { asDict: () => ({ size: 5, active_workers: 3 }) } };
     const h = health({ port: 0, env: {} });

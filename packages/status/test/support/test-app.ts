@@ -26,7 +26,7 @@ export async function startTestApp(
   let failing = false;
   const database: HealthCheck = {
     name: 'database',
-    check: async () => (failing ? { healthy: false, message: 'connection refused' } : { healthy: true }),
+    check: () => Promise.resolve(failing ? { healthy: false, message: 'connection refused' } : { healthy: true }),
   };
   const page = status(options.statusOptions);
   const healthPlugin = health({
