@@ -61,19 +61,30 @@ const noWhitespace = (problem: string) => (v: string) => (v.length === 0 || /\s/
 export const HEALTH_HANDLER_SHAPE = defineShape({
   checks: opt.array(opt.any<HealthCheck>(), {
     default: [],
+    expected: 'an array of HealthChecks',
     doc: 'Readiness checks, run concurrently on /health/ready; add more with `addCheck()`, remove with `removeCheck(name)`.',
   }),
   startupChecks: opt.array(opt.any<HealthCheck>(), {
     default: [],
+    expected: 'an array of HealthChecks',
     doc: 'Checks that must all pass once before the service counts as started (/health/startup).',
   }),
   ready: opt.boolean({ default: false, doc: 'Start already marked ready, so only `startupChecks` gate startup.' }),
-  metrics: opt.any<MetricsSource>({ check: isMetricsSource, doc: 'What /metrics serves; without it, the JSON fallback.' }),
+  metrics: opt.any<MetricsSource>({
+    check: isMetricsSource,
+    expected: 'a MetricsSource',
+    doc: 'What /metrics serves; without it, the JSON fallback.',
+  }),
   enableMetrics: opt.boolean({ default: true, doc: 'Serve /metrics at all.' }),
   snapshot: opt.function<() => Readonly<Record<string, unknown>>>({
     doc: "Figures for the JSON fallback, by name (a plugin context's `snapshot()`).",
   }),
-  sensors: opt.record(opt.any<Sensor>(), { env: false, default: {}, doc: 'Sensors whose `asDict()` joins the JSON fallback, by name.' }),
+  sensors: opt.record(opt.any<Sensor>(), {
+    env: false,
+    default: {},
+    expected: 'an object of Sensors by name',
+    doc: 'Sensors whose `asDict()` joins the JSON fallback, by name.',
+  }),
   cacheMs: opt.integer({
     min: 0,
     default: 1000,
@@ -94,18 +105,19 @@ export const HEALTH_HANDLER_SHAPE = defineShape({
   }),
   requestTimeoutMs: opt.integer({ min: 1, default: 10_000, doc: 'Longest time to receive a request (408) or render /metrics (503).' }),
   paths: opt.object(HEALTH_PATHS_SHAPE, {
-    env: false,
     default: {},
     doc: "Where each endpoint is served, e.g. `{ live: '/livez', ready: '/readyz' }`.",
   }),
   env: opt.any<Readonly<Record<string, string | undefined>>>({
     check: isObject,
+    expected: 'an object of variables',
     defaultText: '`process.env`',
     doc: 'Where `SIGHTLINE_HEALTH_*` variables (and `KUBERNETES_SERVICE_HOST`) are read.',
   }),
   routes: opt.array(opt.any<HttpRoute>(), {
     env: false,
     default: [],
+    expected: 'an array of HttpRoutes',
     doc: 'More pages (core `HttpRoute`s) served under their path prefix, e.g. the status page at /status.',
   }),
 });

@@ -247,7 +247,7 @@ describe('/metrics', () => {
     expect([plain.headers['content-encoding'], plain.body]).toEqual([undefined, body]);
   });
 
-  it('serves the seed JSON fallback from snapshots, sensors and checks when there is no source', async () => {
+  it('serves the JSON fallback from snapshots, sensors and checks when there is no source', async () => {
     const s = await startServer({
       snapshot: () => ({ cache: { enabled: true, size: 234, max_size: 1000, hit_rate: 0.87 } }),
       sensors: { queue: { asDict: () => ({ size: 5, active_workers: 3, total_processed: 4521 }) } },

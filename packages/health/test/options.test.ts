@@ -57,6 +57,11 @@ describe('health server configuration', () => {
     expect(resolveServerConfig({ env: { SIGHTLINE_HEALTH_METRICS_RATE_LIMIT: 'false' } }).metricsRateLimit).toBe(false);
   });
 
+  it('reads probe paths from SIGHTLINE_HEALTH_PATHS__*', () => {
+    const c = resolveServerConfig({ env: { SIGHTLINE_HEALTH_PATHS__LIVE: '/livez' } });
+    expect(c.paths).toEqual({ health: '/health', live: '/livez', ready: '/health/ready', startup: '/health/startup', metrics: '/metrics' });
+  });
+
   it('lets options in code win over SIGHTLINE_HEALTH_* (code > environment > defaults)', () => {
     const c = resolveServerConfig({
       port: 9000,

@@ -35,6 +35,7 @@ export type FactoryOptions<F> = F extends (options: infer O) => Plugin ? Exclude
 export const SETUP_FROM_ENV_SHAPE = defineShape({
   env: opt.any<Env>({
     check: (v: unknown) => (typeof v === 'object' && v !== null ? undefined : 'expected an object'),
+    expected: 'an object of variables',
     defaultText: '`process.env`',
     doc: 'Where the variables are read.',
   }),
@@ -46,10 +47,15 @@ export const SETUP_FROM_ENV_SHAPE = defineShape({
   }),
   options: opt.record(opt.any<object>(), {
     env: false,
+    expected: 'an object of options by factory name',
     default: {},
     doc: "Options per factory, given in code; they win over the factory's variables, nested objects field by field.",
   }),
-  plugins: opt.array(opt.any<Plugin>(), { default: [], doc: "Plugins built in code, always on, started after the factories' plugins." }),
+  plugins: opt.array(opt.any<Plugin>(), {
+    default: [],
+    expected: 'an array of plugins',
+    doc: "Plugins built in code, always on, started after the factories' plugins.",
+  }),
   service: opt.string({
     nonEmpty: true,
     doc: 'The service; else `SIGHTLINE_SERVICE_NAME`, `OTEL_SERVICE_NAME`, then `service.name` in `OTEL_RESOURCE_ATTRIBUTES`.',

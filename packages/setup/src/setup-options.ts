@@ -112,6 +112,7 @@ export const SETUP_SHAPE = defineShape({
   ...LIFECYCLE_SHAPE,
   logger: opt.any<Logger>({
     check: object,
+    expected: 'a Logger',
     defaultText: "`getLogger('sightline.setup')`",
     doc: 'Where setup logs; each plugin gets `logger.child(pluginName)`.',
   }),

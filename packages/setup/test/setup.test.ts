@@ -428,7 +428,7 @@ describe('setup', () => {
     expect(await closed(obs)).toEqual({ stopped: [], failed: [], timedOut: [] });
   });
   it("hands each plugin sensor's own state object, unchanged through setup(), to its completed and error callbacks", () => {
-    // A Faust-style sensor: its opening callbacks return an object of its own.
+    // A sensor whose opening callbacks return an object of its own.
     const got: unknown[][] = [];
     const faust = (label: string) => ({
       commit: { label, what: 'commit' },

@@ -17,7 +17,7 @@ export const STATUS_SHAPE = defineShape({
   }),
   auth: opt.enum(['metrics', 'none'], {
     default: 'metrics',
-    doc: "`'metrics'`: behind the health server's /metrics token when it has one; `'none'`: open.",
+    doc: "`'metrics'`: behind the health server's /metrics token when it has one; `'none'` serves it to anyone who reaches the port.",
   }),
   intervalMs: opt.integer({ min: 10, max: 60_000, default: 1000, doc: 'Sampling period.' }),
   historyMs: opt.integer({
@@ -30,7 +30,7 @@ export const STATUS_SHAPE = defineShape({
     min: 1,
     max: 10_000,
     default: 256,
-    doc: 'Most series kept (charts and pins together); more are counted and not kept.',
+    doc: 'Most series kept, charts and pins together; more are refused and counted.',
   }),
   maxPins: opt.integer({ min: 0, max: 1000, default: 32, doc: 'Most metrics pinned from the page at once.' }),
   maxClients: opt.integer({ min: 1, max: 10_000, default: 32, doc: 'Most browsers streaming at once; more get 503.' }),
@@ -40,13 +40,15 @@ export const STATUS_SHAPE = defineShape({
     default: 1024 * 1024,
     doc: 'Bytes a browser may leave unread before it is disconnected.',
   }),
-  maxTraces: opt.integer({ min: 0, max: 10_000, default: 50, doc: 'Recent traces kept.' }),
+  maxTraces: opt.integer({ min: 0, max: 10_000, default: 50, doc: 'Recent traces kept (the oldest goes first).' }),
   maxSpansPerTrace: opt.integer({ min: 1, max: 100_000, default: 200, doc: 'Spans kept per trace; more are counted.' }),
   maxTransitions: opt.integer({ min: 1, max: 100_000, default: 200, doc: 'Health transitions kept for the timeline.' }),
   metrics: opt.any<MetricsSource>({
     check: isMetricsSource,
+    expected: 'a MetricsSource',
     env: false,
-    doc: "What to chart when no setup() context gives the plugins' metrics (standalone use).",
+    defaultText: "the plugins' sources (under setup)",
+    doc: 'What to chart when not under setup.',
   }),
 });
 
