@@ -1,7 +1,8 @@
 // The page over real HTTP: served by the health server through setup(), behind the /metrics token,
 // streaming Server-Sent Events; and the bad inputs: unknown metrics, missing or wrong tokens, a
 // browser that never reads its stream.
-import { connect, type Socket } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { createHealthServer, type HealthServer } from '@sightline/health';
 import { prometheus } from '@sightline/prometheus';
 import { toDispatcher } from '@sightline/core';
@@ -283,6 +284,26 @@ describe('the page mounted on its own, with bounded clients', () => {
     let done = false;
     while (!done) done = (await reader.read()).done;
     expect(other.stats().clients).toBe(0);
+  });
+
+  test('close() on a page mounted in a plain node:http server ends its streams; a second call is the same promise', async () => {
+    const own = createStatusPage({ auth: 'none', intervalMs: 50 });
+    const plain = createServer((req, res) => own.handle(req, res));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(plain.address() as AddressInfo).port}/status/events`);
+      const reader = res.body!.getReader();
+      await reader.read();
+      expect(own.stats().clients).toBe(1);
+      const closing = own.close();
+      expect(own.close()).toBe(closing);
+      await closing;
+      let done = false;
+      while (!done) done = (await reader.read()).done;
+      expect(own.stats().clients).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => plain.close(() => resolve()));
+    }
   });
 
   test('mounted in a plain node:http server: other paths go to next()', () => {
