@@ -124,8 +124,8 @@ export const closed: Promise<void> = client.close();
   for (let offset = 0; offset < 5; offset++) obs.sensor.onMessageIn('orders/0', offset, { offset });
   const live = await fetch(web.server.url + '/health/live');
   const metrics = await (await fetch(web.server.url + '/metrics')).json();
-  const report = await obs.stop();
-  const stopped = report.stopped;
+  await obs.close();
+  const stopped = obs.stopReport.stopped;
   console.log(JSON.stringify({ live: live.status, received: metrics.monitor.messages_received_total, stopped }));`,
       ),
       'consumer.ts': `import { setup, type Observability } from '@sightline/setup';

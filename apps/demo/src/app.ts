@@ -231,7 +231,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
     });
   } catch (error) {
     apiServer.close();
-    await observability.stop();
+    await observability.close();
     throw error;
   }
 
@@ -277,7 +277,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
     summary,
     // What SIGTERM does (setup handles the signals): readiness 503, the delay, the app, the plugins.
     async stop() {
-      await observability.shutdown();
+      await observability.close();
     },
   };
 }

@@ -1,15 +1,9 @@
 // The pure half of readiness: runs HealthChecks concurrently, each under its own timeout, and caches
 // the report for a short time. Knows nothing about HTTP; the handler serialises what it returns.
 import { getLogger, type HealthCheck, type HealthResult, type ReadinessOutcome, type ReadinessReport } from '@sightline/core';
-import { errorText, errorType, opt, validateOptions, type Shape } from '@sightline/core/internal';
+import { errorText, errorType, settleWithin } from '@sightline/core/internal';
 import { boundedMessage, safeDetails } from './check-details.js';
-import { validateCheck } from './config.js';
-
-const CHECK_AGGREGATOR_SHAPE: Shape = Object.freeze({
-  checks: opt.array(opt.any()),
-  cacheMs: opt.integer({ min: 0 }),
-  checkTimeoutMs: opt.integer({ min: 0 }),
-});
+import { validateCheck } from './check-list.js';
 import { HealthConfigError } from './errors.js';
 
 const log = getLogger('sightline.health.checks');
@@ -20,50 +14,70 @@ export type CheckOutcome = ReadinessOutcome;
 /** What a run of the checks reports (core's `ReadinessReport`). */
 export type CheckReport = ReadinessReport;
 
+/** What a `CheckAggregator` runs and how: the handler gives its resolved options. */
 export interface CheckAggregatorOptions {
   readonly checks?: readonly HealthCheck[];
   /** Reuse a report for this long, in ms. 0 runs the checks on every call. */
-  readonly cacheMs?: number;
+  readonly cacheMs: number;
   /** Timeout of a check that sets none itself, in ms. */
-  readonly checkTimeoutMs?: number;
+  readonly checkTimeoutMs: number;
 }
 
 const EMPTY_REPORT: CheckReport = Object.freeze({ healthy: true, failed: Object.freeze([]), results: Object.freeze([]) });
 
-// A check still running from an earlier round is joined, not called again: a dependency that hangs
-// is not sent one more request per probe.
-const pending = new WeakMap<HealthCheck, Promise<HealthResult>>();
+/**
+ * Calls checks, joining a call still running from an earlier round instead of calling again: a
+ * dependency that hangs is not sent one more request per probe.
+ */
+export class CheckCalls {
+  readonly #running = new WeakMap<HealthCheck, Promise<HealthResult>>();
 
-function invoke(check: HealthCheck): Promise<HealthResult> {
-  const running = pending.get(check);
-  if (running) return running;
-  let promise: Promise<HealthResult>;
-  try {
-    promise = Promise.resolve(check.check());
-  } catch (error) {
-    promise = Promise.reject(error);
+  call(check: HealthCheck): Promise<HealthResult> {
+    const running = this.#running.get(check);
+    if (running) return running;
+    // A check that throws synchronously rejects like one that rejects.
+    const promise = new Promise<HealthResult>((resolve) => resolve(check.check()));
+    this.#running.set(check, promise);
+    const clear = () => {
+      if (this.#running.get(check) === promise) this.#running.delete(check);
+    };
+    promise.then(clear, clear);
+    return promise;
   }
-  pending.set(check, promise);
-  const clear = () => {
-    if (pending.get(check) === promise) pending.delete(check);
+}
+
+function outcomeOf(check: HealthCheck, critical: boolean, result: HealthResult, durationMs: number): CheckOutcome {
+  if (typeof result !== 'object' || result === null || typeof result.healthy !== 'boolean') {
+    return {
+      name: check.name,
+      healthy: false,
+      critical,
+      timedOut: false,
+      message: 'returned an invalid result (expected { healthy: boolean })',
+      durationMs,
+    };
+  }
+  const outcome: { -readonly [K in keyof CheckOutcome]: CheckOutcome[K] } = {
+    name: check.name,
+    healthy: result.healthy,
+    critical,
+    timedOut: false,
+    durationMs,
   };
-  promise.then(clear, clear);
-  return promise;
+  if (typeof result.message === 'string') outcome.message = boundedMessage(result.message);
+  if (result.details !== undefined && typeof result.details === 'object' && result.details !== null)
+    outcome.details = safeDetails(result.details);
+  return outcome;
 }
 
 /** Runs one check under `timeoutMs` (the check's own `timeoutMs` wins). Never rejects. */
-export async function runCheck(check: HealthCheck, defaultTimeoutMs: number): Promise<CheckOutcome> {
+export async function runCheck(check: HealthCheck, defaultTimeoutMs: number, calls: CheckCalls = new CheckCalls()): Promise<CheckOutcome> {
   const timeoutMs = check.timeoutMs ?? defaultTimeoutMs;
   const critical = check.critical !== false;
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs, 'timeout');
-  });
   try {
-    const result = await Promise.race([invoke(check), timeout]);
-    const durationMs = Math.round(performance.now() - started);
-    if (result === 'timeout') {
+    const settled = await settleWithin(calls.call(check), timeoutMs);
+    if (settled.timedOut) {
       return {
         name: check.name,
         healthy: false,
@@ -73,27 +87,7 @@ export async function runCheck(check: HealthCheck, defaultTimeoutMs: number): Pr
         durationMs: timeoutMs,
       };
     }
-    if (typeof result !== 'object' || result === null || typeof result.healthy !== 'boolean') {
-      return {
-        name: check.name,
-        healthy: false,
-        critical,
-        timedOut: false,
-        message: 'returned an invalid result (expected { healthy: boolean })',
-        durationMs,
-      };
-    }
-    const outcome: { -readonly [K in keyof CheckOutcome]: CheckOutcome[K] } = {
-      name: check.name,
-      healthy: result.healthy,
-      critical,
-      timedOut: false,
-      durationMs,
-    };
-    if (typeof result.message === 'string') outcome.message = boundedMessage(result.message);
-    if (result.details !== undefined && typeof result.details === 'object' && result.details !== null)
-      outcome.details = safeDetails(result.details);
-    return outcome;
+    return outcomeOf(check, critical, settled.value, Math.round(performance.now() - started));
   } catch (error) {
     // The error's text may carry a connection string: only its type is reported (the text at debug).
     const type = errorType(error);
@@ -106,15 +100,17 @@ export async function runCheck(check: HealthCheck, defaultTimeoutMs: number): Pr
       message: `threw ${type}`,
       durationMs: Math.round(performance.now() - started),
     };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
 /** Runs every check concurrently and reports them together. Never rejects. */
-export async function runChecks(checks: readonly HealthCheck[], defaultTimeoutMs: number): Promise<CheckReport> {
+export async function runChecks(
+  checks: readonly HealthCheck[],
+  defaultTimeoutMs: number,
+  calls: CheckCalls = new CheckCalls(),
+): Promise<CheckReport> {
   if (checks.length === 0) return EMPTY_REPORT;
-  const results = await Promise.all(checks.map((c) => runCheck(c, defaultTimeoutMs)));
+  const results = await Promise.all(checks.map((c) => runCheck(c, defaultTimeoutMs, calls)));
   const failed = results.filter((r) => r.critical && !r.healthy).map((r) => r.name);
   return Object.freeze({ healthy: failed.length === 0, failed: Object.freeze(failed), results: Object.freeze(results) });
 }
@@ -124,6 +120,7 @@ export class CheckAggregator {
   readonly #checks = new Map<string, HealthCheck>();
   readonly #cacheMs: number;
   readonly #timeoutMs: number;
+  readonly #calls = new CheckCalls();
   #report: CheckReport | undefined;
   #reportAt = 0;
   #inflight: Promise<CheckReport> | undefined;
@@ -132,13 +129,9 @@ export class CheckAggregator {
   // Last outcome per check, so failures are logged when they start and end, not on every probe.
   readonly #lastHealthy = new Map<string, boolean>();
 
-  constructor(options: CheckAggregatorOptions = {}) {
-    validateOptions(CHECK_AGGREGATOR_SHAPE, options, {
-      source: 'new CheckAggregator()',
-      error: (message, details) => new HealthConfigError(message, details),
-    });
-    this.#cacheMs = options.cacheMs ?? 1000;
-    this.#timeoutMs = options.checkTimeoutMs ?? 1000;
+  constructor(options: CheckAggregatorOptions) {
+    this.#cacheMs = options.cacheMs;
+    this.#timeoutMs = options.checkTimeoutMs;
     for (const check of options.checks ?? []) this.add(check);
   }
 
@@ -170,10 +163,12 @@ export class CheckAggregator {
     }
   }
 
+  /** The checks' names, in the order they were added. */
   get names(): readonly string[] {
     return [...this.#checks.keys()];
   }
 
+  /** How many checks there are. */
   get size(): number {
     return this.#checks.size;
   }
@@ -201,7 +196,7 @@ export class CheckAggregator {
     if (cached) return Promise.resolve(cached);
     if (this.#inflight) return this.#inflight;
     const generation = this.#generation;
-    const inflight = runChecks([...this.#checks.values()], this.#timeoutMs).then((report) => {
+    const inflight = runChecks([...this.#checks.values()], this.#timeoutMs, this.#calls).then((report) => {
       if (this.#inflight === inflight) this.#inflight = undefined;
       this.#logTransitions(report);
       if (generation === this.#generation) {

@@ -1,10 +1,10 @@
 // The health server as a core Plugin: serves every plugin's metrics and health checks once setup
 // starts it. Knows only core's Plugin contract, never another Sightline package.
-import { getLogger, type HealthCheck, type Plugin, type PluginContext } from '@sightline/core';
+import { getLogger, type HealthCheck, type Lifecycle, type Plugin, type PluginContext } from '@sightline/core';
 import { combineMetricsSources, withOptionsShape } from '@sightline/core/internal';
-import { HEALTH_SERVER_SHAPE, resolveServerConfig, type HealthServerOptions } from './config.js';
 import { HealthConfigError } from './errors.js';
-import { createHealthServer, type HealthServer, type ShutdownHandler } from './health-server.js';
+import { startHealthServer, type HealthServer, type RunningHealthServer, type ShutdownHandler } from './health-server.js';
+import { HEALTH_SERVER_SHAPE, resolveServerConfig, type HealthConfig, type HealthServerOptions } from './options.js';
 
 const log = getLogger('sightline.health.plugin');
 
@@ -34,6 +34,97 @@ export interface HealthPlugin extends Plugin {
   close(): Promise<void>;
 }
 
+class HealthPluginImpl implements HealthPlugin {
+  readonly name = 'health' as const;
+  readonly #options: HealthServerOptions;
+  /** The options resolved at construction: a bad one fails where it was written rather than at start. */
+  readonly #config: HealthConfig;
+  #server: RunningHealthServer | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #readyRequested: boolean;
+  readonly #pendingChecks: HealthCheck[] = [];
+  readonly #pendingShutdownHandlers: ShutdownHandler[] = [];
+
+  constructor(options: HealthPluginOptions) {
+    this.#options = { signals: [], exitProcess: false, ...options };
+    this.#config = resolveServerConfig(this.#options, 'health()');
+    this.#readyRequested = this.#config.ready;
+  }
+
+  get server(): HealthServer | undefined {
+    return this.#server;
+  }
+
+  markReady(): void {
+    this.#readyRequested = true;
+    this.#server?.markReady();
+  }
+
+  markNotReady(): void {
+    this.#readyRequested = false;
+    this.#server?.markNotReady();
+  }
+
+  addCheck(check: HealthCheck): void {
+    if (this.#server) this.#server.addCheck(check);
+    else this.#pendingChecks.push(check);
+  }
+
+  onShutdown(handler: ShutdownHandler): void {
+    if (this.#server) this.#server.onShutdown(handler);
+    else this.#pendingShutdownHandlers.push(handler);
+  }
+
+  async start(context: PluginContext): Promise<void> {
+    if (this.#server) throw new HealthConfigError('the health plugin was started twice: call close() first');
+    const started = await startHealthServer(this.#configFor(context));
+    if (context.lifecycle) this.#follow(context.lifecycle, started);
+    for (const h of this.#pendingShutdownHandlers) started.onShutdown(h);
+    this.#pendingChecks.length = 0;
+    this.#pendingShutdownHandlers.length = 0;
+    this.#server = started;
+    log.info('health plugin serving', { service: context.service, url: started.url });
+  }
+
+  async close(): Promise<void> {
+    const current = this.#server;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    if (!current) return;
+    await current.close();
+    this.#server = undefined;
+  }
+
+  /** The plugin's options with what setup's context brings: metrics, checks, snapshot, routes. */
+  #configFor(context: PluginContext): HealthConfig {
+    const { metricsSources, lifecycle } = context;
+    const metrics = this.#config.metrics ?? (metricsSources.length > 0 ? combineMetricsSources(...metricsSources) : undefined);
+    return resolveServerConfig(
+      {
+        ...this.#options,
+        ...(metrics ? { metrics } : {}),
+        // setup waited shutdownDelayMs before closing the plugins: no second wait.
+        ...(lifecycle && this.#options.shutdownDelayMs === undefined ? { shutdownDelayMs: 0 } : {}),
+        checks: [...this.#config.checks, ...context.healthChecks, ...this.#pendingChecks],
+        snapshot: this.#config.snapshot ?? (() => context.snapshot()),
+        ready: this.#readyRequested || lifecycle?.phase === 'ready',
+        routes: [...this.#config.routes, ...(context.routes ?? [])],
+      },
+      'health()',
+    );
+  }
+
+  /** Readiness follows setup's phase: 200 on `ready`, 503 on `not_ready` and from `stopping` on. */
+  #follow(lifecycle: Lifecycle, server: RunningHealthServer): void {
+    this.#unsubscribe = lifecycle.onPhase((phase) => {
+      if (phase === 'ready') server.markReady();
+      else if (phase === 'not_ready') server.markNotReady();
+      else if (phase === 'stopping') server.beginShutdown();
+    });
+    if (lifecycle.phase === 'stopping') server.beginShutdown();
+  }
+}
+
 /**
  * `health(options)`: a plugin for `setup()`. On start it serves `/metrics` from every plugin's
  * `metrics` (combined, in plugin order; the JSON fallback from `snapshot()` when there are none) and
@@ -42,81 +133,11 @@ export interface HealthPlugin extends Plugin {
  * Under setup, readiness follows setup's lifecycle: 503 `starting` until setup's `start()` resolves
  * (or `markReady()` with `readiness: 'manual'`), 503 `shutting_down` from the first signal on. Setup
  * owns the signals, the shutdown delay and the exit, so the plugin handles no signals, never exits
- * (`signals: []`, `exitProcess: false`) and its `stop()` adds no delay of its own unless
+ * (`signals: []`, `exitProcess: false`) and its `close()` adds no delay of its own unless
  * `shutdownDelayMs` is given.
  */
 function healthPlugin(options: HealthPluginOptions = {}): HealthPlugin {
-  const pluginOptions: HealthServerOptions = { signals: [], exitProcess: false, ...options };
-  // Validate now, so a bad option fails where it was written rather than at start.
-  resolveServerConfig(pluginOptions, 'health()');
-
-  let server: HealthServer | undefined;
-  let unsubscribe: (() => void) | undefined;
-  let readyRequested = pluginOptions.ready === true;
-  const pendingChecks: HealthCheck[] = [];
-  const pendingShutdownHandlers: ShutdownHandler[] = [];
-
-  return {
-    name: 'health',
-    get server() {
-      return server;
-    },
-    markReady() {
-      readyRequested = true;
-      server?.markReady();
-    },
-    markNotReady() {
-      readyRequested = false;
-      server?.markNotReady();
-    },
-    addCheck(check) {
-      if (server) server.addCheck(check);
-      else pendingChecks.push(check);
-    },
-    onShutdown(handler) {
-      if (server) server.onShutdown(handler);
-      else pendingShutdownHandlers.push(handler);
-    },
-    async start(context) {
-      if (server) throw new HealthConfigError('the health plugin was started twice: call close() first');
-      const sources = context.metricsSources;
-      const metrics = pluginOptions.metrics ?? (sources.length > 0 ? combineMetricsSources(...sources) : undefined);
-      const checks = [...(pluginOptions.checks ?? []), ...context.healthChecks, ...pendingChecks];
-      const snapshot = pluginOptions.snapshot ?? (() => context.snapshot());
-      const lifecycle = context.lifecycle;
-      const started = await createHealthServer({
-        ...pluginOptions,
-        ...(metrics ? { metrics } : {}),
-        // setup waited shutdownDelayMs before stopping the plugins: no second wait.
-        ...(lifecycle && options.shutdownDelayMs === undefined ? { shutdownDelayMs: 0 } : {}),
-        checks,
-        snapshot,
-        ready: readyRequested || lifecycle?.phase === 'ready',
-        routes: [...(pluginOptions.routes ?? []), ...(context.routes ?? [])],
-      });
-      if (lifecycle) {
-        unsubscribe = lifecycle.onPhase((phase) => {
-          if (phase === 'ready') started.markReady();
-          else if (phase === 'not_ready') started.markNotReady();
-          else if (phase === 'stopping') started.handler.beginShutdown();
-        });
-        if (lifecycle.phase === 'stopping') started.handler.beginShutdown();
-      }
-      for (const h of pendingShutdownHandlers) started.onShutdown(h);
-      pendingChecks.length = 0;
-      pendingShutdownHandlers.length = 0;
-      server = started;
-      log.info('health plugin serving', { service: context.service, url: started.url });
-    },
-    async close() {
-      const current = server;
-      unsubscribe?.();
-      unsubscribe = undefined;
-      if (!current) return;
-      await current.shutdown();
-      server = undefined;
-    },
-  };
+  return new HealthPluginImpl(options);
 }
 
 /**

@@ -1,7 +1,7 @@
 export { HealthConfigError } from './errors.js';
 export { MAX_CHECK_DETAILS_BYTES, MAX_CHECK_MESSAGE_LENGTH } from './check-details.js';
 
-export type { HealthHandlerOptions, HealthServerOptions, ProbeKind, RateLimitOptions, ShutdownSignal } from './config.js';
+export type { HealthHandlerOptions, HealthServerOptions, ProbeKind, RateLimitOptions, ShutdownSignal } from './options.js';
 
 export type { CheckOutcome, CheckReport } from './check-aggregator.js';
 

@@ -65,7 +65,7 @@ export function startupBody(started: boolean, waitingFor: readonly string[], rep
 }
 
 /**
- * `/metrics` without a MetricsSource: the seed's JSON, one object per sensor or plugin snapshot by
+ * `/metrics` without a MetricsSource: JSON, one object per sensor or plugin snapshot by
  * name, and the checks with their details under `checks`.
  */
 export function jsonFallbackBody(sections: Readonly<Record<string, unknown>>, report: CheckReport): string {

@@ -1,4 +1,4 @@
-// ISO 8601 UTC timestamps at second precision, as the seed shows them ("2026-02-02T19:30:00Z").
+// ISO 8601 UTC timestamps at second precision, as every body shows them ("2026-02-02T19:30:00Z").
 // Probes arrive thousands of times a second under load; the string is rebuilt once per second.
 
 let cachedSecond = -1;

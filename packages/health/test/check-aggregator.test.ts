@@ -1,6 +1,6 @@
 import { setLogLevel, setLogSink, type LogRecord } from '@sightline/core';
 import { resetLogging } from '@sightline/core/internal';
-import { CheckAggregator, runCheck, runChecks } from '../src/check-aggregator.js';
+import { CheckAggregator, CheckCalls, runCheck, runChecks } from '../src/check-aggregator.js';
 import { HealthConfigError } from '../src/index.js';
 import { countingCheck, hangingCheck, quietLogs } from './helpers.js';
 
@@ -29,12 +29,13 @@ describe('runCheck', () => {
 
   it('joins a check still running from an earlier round instead of calling it again', async () => {
     const hang = hangingCheck('slow');
-    await runCheck(hang, 10);
-    await runCheck(hang, 10);
+    const calls = new CheckCalls();
+    await runCheck(hang, 10, calls);
+    await runCheck(hang, 10, calls);
     expect(hang.calls).toBe(1);
     hang.release({ healthy: true });
     await new Promise((r) => setImmediate(r));
-    expect((await runCheck(hang, 10)).timedOut).toBe(true);
+    expect((await runCheck(hang, 10, calls)).timedOut).toBe(true);
     expect(hang.calls).toBe(2);
     hang.release();
   });
@@ -43,9 +44,7 @@ describe('runCheck', () => {
     const outcome = await runCheck(
       {
         name: 'db',
-        check: async () => {
-          throw new TypeError('postgres://user:secret@db');
-        },
+        check: () => Promise.reject(new TypeError('postgres://user:secret@db')),
       },
       1000,
     );
@@ -63,7 +62,7 @@ describe('runCheck', () => {
   });
 
   it('fails a check that returns something other than a HealthResult', async () => {
-    const outcome = await runCheck({ name: 'db', check: async () => 'yes' as never }, 1000);
+    const outcome = await runCheck({ name: 'db', check: () => Promise.resolve('yes' as never) }, 1000);
     expect(outcome).toMatchObject({ healthy: false, message: 'returned an invalid result (expected { healthy: boolean })' });
   });
 });
@@ -108,7 +107,7 @@ describe('runChecks', () => {
 describe('CheckAggregator', () => {
   it('reuses a report for cacheMs: two runs call each check once', async () => {
     const db = countingCheck('db');
-    const agg = new CheckAggregator({ checks: [db], cacheMs: 60_000 });
+    const agg = new CheckAggregator({ checks: [db], cacheMs: 60_000, checkTimeoutMs: 1000 });
     const first = await agg.run();
     const second = await agg.run();
     expect(second).toBe(first);
@@ -118,7 +117,7 @@ describe('CheckAggregator', () => {
 
   it('runs the checks every time with cacheMs 0', async () => {
     const db = countingCheck('db');
-    const agg = new CheckAggregator({ checks: [db], cacheMs: 0 });
+    const agg = new CheckAggregator({ checks: [db], cacheMs: 0, checkTimeoutMs: 1000 });
     await agg.run();
     await agg.run();
     expect(db.calls).toBe(2);
@@ -127,7 +126,7 @@ describe('CheckAggregator', () => {
 
   it('shares one run between concurrent callers', async () => {
     const hang = hangingCheck('db');
-    const agg = new CheckAggregator({ checks: [hang], cacheMs: 0 });
+    const agg = new CheckAggregator({ checks: [hang], cacheMs: 0, checkTimeoutMs: 1000 });
     const a = agg.run();
     const b = agg.run();
     hang.release({ healthy: true });
@@ -137,7 +136,7 @@ describe('CheckAggregator', () => {
 
   it('drops the cached report when a check is added or removed', async () => {
     const db = countingCheck('db');
-    const agg = new CheckAggregator({ checks: [db], cacheMs: 60_000 });
+    const agg = new CheckAggregator({ checks: [db], cacheMs: 60_000, checkTimeoutMs: 1000 });
     await agg.run();
     agg.add(countingCheck('queue', { healthy: false }));
     expect(agg.cached()).toBeUndefined();
@@ -150,7 +149,7 @@ describe('CheckAggregator', () => {
   });
 
   it('rejects a second check with the same name', () => {
-    const agg = new CheckAggregator({ checks: [countingCheck('db')] });
+    const agg = new CheckAggregator({ checks: [countingCheck('db')], cacheMs: 1000, checkTimeoutMs: 1000 });
     expect(() => agg.add(countingCheck('db'))).toThrow(
       new HealthConfigError('a check named "db" is already registered: names must be unique'),
     );
@@ -166,7 +165,11 @@ describe('CheckAggregator logging', () => {
     setLogSink((r) => records.push(r));
     setLogLevel('sightline.health', 'info');
     let healthy = false;
-    const agg = new CheckAggregator({ checks: [{ name: 'db', check: async () => ({ healthy, message: 'refused' }) }], cacheMs: 0 });
+    const agg = new CheckAggregator({
+      checks: [{ name: 'db', check: () => Promise.resolve({ healthy, message: 'refused' }) }],
+      cacheMs: 0,
+      checkTimeoutMs: 1000,
+    });
     await agg.run();
     await agg.run();
     healthy = true;

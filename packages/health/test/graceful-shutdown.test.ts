@@ -30,8 +30,8 @@ async function startChild(env: Record<string, string>): Promise<Child> {
   let stderr = '';
   let port = 0;
   let buffered = '';
-  proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  proc.stdout!.on('data', (c: Buffer) => {
+  proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  proc.stdout.on('data', (c: Buffer) => {
     buffered += c.toString();
     let nl: number;
     while ((nl = buffered.indexOf('\n')) !== -1) {
@@ -115,13 +115,13 @@ describe('graceful shutdown in a child process', () => {
     await child.waitFor('sigterm');
     expect((await get(child.url, '/health/ready')).status).toBe(503);
     child.proc.kill('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await child.waitFor('sigint');
     // Still stopping gracefully: not ready, alive.
     expect(child.proc.exitCode).toBeNull();
     expect((await get(child.url, '/health/live')).status).toBe(200);
     child.proc.kill('SIGINT');
     // 130 (SIGINT) rather than 0: the 60 s delay was cut short, the handlers never ran.
     expect(await child.exited).toEqual({ code: 130, signal: null });
-    expect(child.events).toEqual(['listening', 'sigterm']);
+    expect(child.events).toEqual(['listening', 'sigterm', 'sigint']);
   }, 30_000);
 });

@@ -48,11 +48,25 @@ describe('createHealthHandler mounted in an existing node:http server', () => {
     health.addCheck(countingCheck('queue', { healthy: false }));
     expect(health.checkNames).toEqual(['db', 'queue']);
     expect((await health.checkReadiness()).failed).toEqual(['queue']);
-    health.beginShutdown();
+    const closing = health.close();
+    expect(health.close()).toBe(closing);
+    await closing;
     expect(health.shuttingDown).toBe(true);
     health.markReady(); // ignored while shutting down
     const url = await listen(createServer(health));
     expect((await get(url, '/health/ready')).json()).toMatchObject({ reason: 'shutting_down' });
+  });
+
+  it('closes at the end of an `await using` scope: readiness 503 shutting_down', async () => {
+    let closed: ReturnType<typeof createHealthHandler> | undefined;
+    {
+      await using health = createHealthHandler({ env: {}, ready: true });
+      expect(health.shuttingDown).toBe(false);
+      closed = health;
+    }
+    expect(closed.shuttingDown).toBe(true);
+    const url = await listen(createServer(closed));
+    expect((await get(url, '/health/ready')).json()).toMatchObject({ status: 'not_ready', reason: 'shutting_down' });
   });
 
   it('handles absolute-form request targets from proxies', async () => {

@@ -54,7 +54,7 @@ describe('health() plugin', () => {
     }
   });
 
-  it('handles no signals by default, is not ready before markReady(), and runs shutdown handlers on stop()', async () => {
+  it('handles no signals by default, is not ready before markReady(), and runs shutdown handlers on close()', async () => {
     const before = process.listenerCount('SIGTERM');
     const plugin = health({ port: 0, env: {} });
     const ran: string[] = [];

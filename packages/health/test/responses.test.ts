@@ -12,7 +12,7 @@ const failing: CheckReport = {
 };
 
 describe('response bodies', () => {
-  it('serialises the seed shapes for /health and /health/live', () => {
+  it('serialises the bodies of /health and /health/live', () => {
     expect(healthBody(TS)).toBe('{"status":"healthy","timestamp":"2026-02-02T19:30:00Z"}');
     expect(liveBody(3600, TS)).toBe('{"status":"alive","uptime_seconds":3600,"timestamp":"2026-02-02T19:30:00Z"}');
   });

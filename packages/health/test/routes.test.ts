@@ -74,7 +74,10 @@ describe('health server routes', () => {
   test('a route reads readiness through its host; maxAgeMs 0 runs the checks again', async () => {
     let runs = 0;
     const route = recordingRoute('/status', 'none');
-    await startServer({ routes: [route], checks: [{ name: 'db', check: async () => ({ healthy: ++runs < 3, message: 'down' }) }] });
+    await startServer({
+      routes: [route],
+      checks: [{ name: 'db', check: () => Promise.resolve({ healthy: ++runs < 3, message: 'down' }) }],
+    });
     const first: ReadinessReport = await route.host!.readiness();
     expect(first.healthy).toBe(true);
     expect(await route.host!.readiness()).toBe(first); // cached

@@ -109,8 +109,8 @@ describe('otel() with @sightline/setup', () => {
     expect(duration.dataPoints.map((d) => [d.attributes.op, (d.value as Histogram).count])).toEqual([['order.create', 1]]);
     expect(spans.getFinishedSpans()[0]!.resource.attributes).toMatchObject({ 'service.name': 'orders', 'service.version': '1.4.0' });
 
-    const result = await obs.stop();
-    expect(result).toMatchObject({ stopped: ['otel'], failed: [], timedOut: [] });
+    await obs.close();
+    expect(obs.stopReport).toMatchObject({ stopped: ['otel'], failed: [], timedOut: [] });
     expect(scope('after-stop', () => 1)).toBe(1);
     expect(ended).toEqual(['create-order']);
   });
@@ -129,6 +129,6 @@ describe('otel() with @sightline/setup', () => {
       'deployment.environment.name': 'staging',
       team: 'core',
     });
-    await obs.stop();
+    await obs.close();
   });
 });

@@ -38,7 +38,7 @@ describe('span sinks', () => {
         .map((s) => s.name)
         .sort(),
     ).toEqual(['child', 'failing', 'parent']);
-    await obs.stop();
+    await obs.close();
   });
 
   it('a sink that throws is logged once and the others still get the span', () => {

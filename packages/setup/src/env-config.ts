@@ -1,10 +1,11 @@
 // Reads setup's environment variables: the service, which plugins are on, and each plugin's options.
 // Pure: an env object and the factory names in, a plain description out; nothing is started here.
-import { describeValue, screamingSnake } from '@sightline/core/internal';
+// Variable names follow core's scheme (ENV_PREFIX, a factory's key in SCREAMING_SNAKE, options in
+// camelCase); a factory's variables are typed by its options shape in setupFromEnv().
+import { camelFromScreaming, describeValue, ENV_PREFIX, screamingSnake, type Env } from '@sightline/core/internal';
 import { SetupConfigError } from './errors.js';
 
-/** An environment to read variables from, shaped like `process.env`. */
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env };
 
 /** A plugin option read from the environment: `true`/`false`, a plain decimal number, or text. */
 export type EnvOptionValue = string | number | boolean;
@@ -31,7 +32,6 @@ export interface EnvConfig {
   readonly plugins: ReadonlyArray<{ readonly name: string; readonly options: EnvPluginOptions }>;
 }
 
-export const ENV_PREFIX = 'SIGHTLINE_';
 /**
  * The names of the variables `setupFromEnv()` reads for setup's own options (plugin options are
  * `SIGHTLINE_<PLUGIN>_<OPTION>`).
@@ -45,16 +45,6 @@ export const ENV_VARS = Object.freeze({
 });
 // Read by @sightline/core's logger, not by setup, and never a plugin's option.
 const NOT_OPTIONS = new Set<string>([...Object.values(ENV_VARS), 'SIGHTLINE_LOG']);
-
-/** `healthMonitor`, `health-monitor` and `HEALTH_MONITOR` all name the plugin `HEALTH_MONITOR`. */
-export function envKey(name: string): string {
-  return screamingSnake(name);
-}
-
-/** `SCRAPE_PATH` is the option `scrapePath`. */
-function optionName(suffix: string): string {
-  return suffix.toLowerCase().replace(/_+([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-}
 
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 
@@ -122,7 +112,7 @@ function setNested(target: Record<string, unknown>, path: readonly string[], val
 export function readEnvConfig(env: Env, factoryNames: readonly string[]): EnvConfig {
   const keys = new Map<string, string>(); // env key -> factory name
   for (const name of factoryNames) {
-    const key = envKey(name);
+    const key = screamingSnake(name);
     if (!key) throw new SetupConfigError(`factory name ${describeValue(name)} has no letters or digits to name its variables by`);
     const clash = keys.get(key);
     if (clash !== undefined) {
@@ -140,7 +130,7 @@ export function readEnvConfig(env: Env, factoryNames: readonly string[]): EnvCon
     const names = list.split(/[\s,]+/).filter(Boolean);
     if (!(names.length === 1 && names[0]!.toLowerCase() === 'none')) {
       for (const listed of names) {
-        const name = keys.get(envKey(listed));
+        const name = keys.get(screamingSnake(listed));
         if (name === undefined) {
           throw new SetupConfigError(
             `${ENV_VARS.plugins} names ${describeValue(listed)}, which is not among the factories given (${factoryNames.join(', ') || 'none'}); install its package and pass its factory, or remove it`,
@@ -166,7 +156,7 @@ export function readEnvConfig(env: Env, factoryNames: readonly string[]): EnvCon
       continue;
     }
     if (raw.trim() === '') continue;
-    const path = suffix.split('__').map(optionName);
+    const path = suffix.split('__').map(camelFromScreaming);
     if (path.some((p) => p === '')) continue;
     setNested(options.get(name)!, path, optionValue(raw.trim()), variable);
   }

@@ -1,12 +1,5 @@
 export { setup } from './setup.js';
 export type { Observability, StopReport } from './setup.js';
-export {
-  DEFAULT_SHUTDOWN_TIMEOUT_MS,
-  DEFAULT_SIGNALS,
-  DEFAULT_START_TIMEOUT_MS,
-  DEFAULT_STOP_TIMEOUT_MS,
-  KUBERNETES_SHUTDOWN_DELAY_MS,
-} from './setup-options.js';
 export type { Beacon } from './beacons.js';
 export type { SetupOptions } from './setup-options.js';
 export { setupFromEnv } from './setup-from-env.js';

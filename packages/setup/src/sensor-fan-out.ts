@@ -1,5 +1,5 @@
 // One Sensor over every plugin's sensor, built on core's SensorFanOut: every event of the Sensor
-// contract (Faust's table-contains, assignment, rebalance and buffer-full events included) reaches
+// contract (table-contains, assignment, rebalance and buffer-full events included) reaches
 // each plugin sensor that implements it, in plugin order, allocation-free. A sensor that throws is
 // logged once per plugin and method, counted, and never reaches the caller or stops the others.
 import { type Logger, type Sensor } from '@sightline/core';
@@ -23,7 +23,7 @@ export type SensorFailures = Record<string, Record<string, number>>;
 
 export interface SensorFanOutResult {
   readonly sensor: CombinedSensor;
-  failures(): SensorFailures;
+  readonly failures: () => SensorFailures;
 }
 
 class PluginSensors extends SensorFanOut implements CombinedSensor {

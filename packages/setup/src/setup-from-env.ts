@@ -1,11 +1,22 @@
 // setupFromEnv(): setup() configured by environment variables, so a container can turn backends on
 // and off and set their options without a code change. The user passes the factories installed.
-import { type Logger, type Plugin } from '@sightline/core';
-import { errorText, mergeOptions, opt, optionsShapeOf, readEnvOptions, validateOptions, type Shape } from '@sightline/core/internal';
-import { ENV_PREFIX, ENV_VARS, envKey, readEnvConfig, type Env, type EnvPluginOptions } from './env-config.js';
+import { type Plugin } from '@sightline/core';
+import {
+  defineShape,
+  ENV_PREFIX,
+  errorText,
+  mergeOptions,
+  opt,
+  optionsShapeOf,
+  readEnvOptions,
+  resolveOptions,
+  screamingSnake,
+  type OptionsOf,
+} from '@sightline/core/internal';
+import { ENV_VARS, readEnvConfig, type Env, type EnvPluginOptions } from './env-config.js';
 import { SetupConfigError } from './errors.js';
 import { setup, type Observability } from './setup.js';
-import { LIFECYCLE_SHAPE, lifecycleOptionsOf, type LifecycleOptions } from './setup-options.js';
+import { LIFECYCLE_SHAPE, SETUP_SHAPE } from './setup-options.js';
 
 /**
  * A package's plugin factory, e.g. `prometheus` or `health`: called with its options (those given
@@ -18,30 +29,66 @@ export type PluginFactory = (options: never) => Plugin;
 export type FactoryOptions<F> = F extends (options: infer O) => Plugin ? Exclude<O, undefined> : never;
 
 /**
+ * setupFromEnv()'s options. The fields setup() also takes have no default here: what the code
+ * leaves out, the variables (then setup()'s defaults) give.
+ */
+export const SETUP_FROM_ENV_SHAPE = defineShape({
+  env: opt.any<Env>({
+    check: (v: unknown) => (typeof v === 'object' && v !== null ? undefined : 'expected an object'),
+    expected: 'an object of variables',
+    defaultText: '`process.env`',
+    doc: 'Where the variables are read.',
+  }),
+  factories: opt.record(opt.function<PluginFactory>({ expected: 'a plugin factory function' }), {
+    required: true,
+    env: false,
+    expected: 'an object of plugin factories, e.g. { prometheus, health }',
+    doc: 'The factories of the packages installed, by the name their variables use (`{ prometheus, health }`); start order.',
+  }),
+  options: opt.record(opt.any<object>(), {
+    env: false,
+    expected: 'an object of options by factory name',
+    default: {},
+    doc: "Options per factory, given in code; they win over the factory's variables, nested objects field by field.",
+  }),
+  plugins: opt.array(opt.any<Plugin>(), {
+    default: [],
+    expected: 'an array of plugins',
+    doc: "Plugins built in code, always on, started after the factories' plugins.",
+  }),
+  service: opt.string({
+    nonEmpty: true,
+    doc: 'The service; else `SIGHTLINE_SERVICE_NAME`, `OTEL_SERVICE_NAME`, then `service.name` in `OTEL_RESOURCE_ATTRIBUTES`.',
+  }),
+  version: opt.string({
+    doc: "The service's version; else `SIGHTLINE_SERVICE_VERSION`, then `service.version` in `OTEL_RESOURCE_ATTRIBUTES`.",
+  }),
+  environment: opt.string({ doc: 'The deployment environment; else `SIGHTLINE_ENVIRONMENT`, then `deployment.environment.name`.' }),
+  stopTimeoutMs: opt.number({
+    above: 0,
+    defaultText: '`SIGHTLINE_STOP_TIMEOUT_MS`, else 5000',
+    doc: "How long one plugin's `close()` may take before it is abandoned with a warning.",
+  }),
+  ...LIFECYCLE_SHAPE,
+  logger: SETUP_SHAPE.logger,
+});
+
+/**
  * Options of `setupFromEnv()`: the factories it may enable, and the values used when no `SIGHTLINE_*`
  * variable sets them (code \> environment \> defaults). Also takes setup()'s lifecycle options
- * (`readiness`, `signals`, `shutdownDelayMs`, ...), passed as given.
+ * (`readiness`, `signals`, `shutdownDelayMs`, ...).
  */
-export interface SetupFromEnvOptions<F extends Readonly<Record<string, PluginFactory>>> extends LifecycleOptions {
-  /** Default `process.env`. */
-  readonly env?: Env;
+export type SetupFromEnvOptions<F extends Readonly<Record<string, PluginFactory>>> = Omit<
+  OptionsOf<typeof SETUP_FROM_ENV_SHAPE>,
+  'factories' | 'options'
+> & {
   /** The factories of the packages installed, by the name their variables use: `{ prometheus, health }`. */
   readonly factories: F;
   /** Options per factory, given in code; they win over the factory's variables (code \> environment \> defaults). */
   readonly options?: { readonly [K in keyof F]?: FactoryOptions<F[K]> };
-  /** Plugins built in code, always on, started after the factories' plugins. */
-  readonly plugins?: readonly Plugin[];
-  /** Used when no variable names the service. */
-  readonly service?: string;
-  /** The service's version; `SIGHTLINE_SERVICE_VERSION` wins over it. No default. */
-  readonly version?: string;
-  /** The deployment environment, e.g. `production`; `SIGHTLINE_ENVIRONMENT` wins over it. No default. */
-  readonly environment?: string;
-  /** Milliseconds one plugin's `stop()` may take; `SIGHTLINE_STOP_TIMEOUT_MS` wins over it. Default 5000. */
-  readonly stopTimeoutMs?: number;
-  /** Where setup logs. Default core's `sightline.setup` logger. */
-  readonly logger?: Logger;
-}
+};
+
+const setupError = (message: string, details: object) => new SetupConfigError(message, details);
 
 /**
  * A factory's options from its variables. A factory carrying its options shape (every Sightline
@@ -57,26 +104,24 @@ function envOptionsFor(
 ): Record<string, unknown> {
   const shape = optionsShapeOf(factory);
   if (shape === undefined) return { ...guessed };
-  return readEnvOptions(shape, { package: name, env, packageKeys, error: (message, details) => new SetupConfigError(message, details) })
-    .options;
+  return readEnvOptions(shape, { package: name, env, packageKeys, error: setupError }).options;
 }
 
-const SETUP_FROM_ENV_SHAPE: Shape = Object.freeze({
-  env: opt.record(opt.any(), { env: false }),
-  factories: opt.record(opt.function({ expected: 'a plugin factory function' }), {
-    required: true,
-    env: false,
-    expected: 'an object of plugin factories, e.g. { prometheus, health }',
-  }),
-  options: opt.record(opt.any(), { env: false }),
-  plugins: opt.array(opt.any()),
-  service: opt.string({ nonEmpty: true }),
-  version: opt.string(),
-  environment: opt.string(),
-  stopTimeoutMs: opt.number({ above: 0 }),
-  ...LIFECYCLE_SHAPE,
-  logger: opt.any(),
-});
+/** Builds one factory's plugin from its code options over its variables; a refusal names the factory. */
+function buildPlugin(name: string, factory: PluginFactory, code: unknown, fromEnv: Readonly<Record<string, unknown>> | undefined): Plugin {
+  const merged = mergeOptions(typeof code === 'object' && code !== null ? (code as Record<string, unknown>) : {}, fromEnv);
+  try {
+    return (factory as unknown as (options: Record<string, unknown>) => Plugin)(merged);
+  } catch (cause) {
+    // Option names only: values may be secrets.
+    const keys = Object.keys(merged);
+    throw new SetupConfigError(
+      `setupFromEnv(): factory "${name}" refused its options (${keys.length ? keys.join(', ') : 'none'}; from code and ${ENV_PREFIX}${screamingSnake(name)}_*): ${errorText(cause)}`,
+      {},
+      { cause },
+    );
+  }
+}
 
 /**
  * Like `setup()`, configured from the environment: `SIGHTLINE_PLUGINS` names the factories to enable (e.g.
@@ -84,59 +129,41 @@ const SETUP_FROM_ENV_SHAPE: Shape = Object.freeze({
  * friends (see {@link ENV_VARS}) the service. A misspelt variable is a {@link SetupConfigError} naming it.
  */
 export function setupFromEnv<F extends Readonly<Record<string, PluginFactory>>>(options: SetupFromEnvOptions<F>): Observability {
-  validateOptions(SETUP_FROM_ENV_SHAPE, options, {
-    source: 'setupFromEnv()',
-    error: (message, details) => new SetupConfigError(message, details),
-  });
-  const { env = process.env, factories } = options;
-  const codeOptions: Readonly<Record<string, unknown>> = options.options ?? {};
+  // The factories' own option types are the compiler's business; the shape checks they are objects.
+  const given = options as OptionsOf<typeof SETUP_FROM_ENV_SHAPE>;
+  const resolved = resolveOptions(SETUP_FROM_ENV_SHAPE, given, { source: 'setupFromEnv()', error: setupError });
+  const env = resolved.env ?? process.env;
+  const { factories } = resolved;
   const config = readEnvConfig(env, Object.keys(factories));
 
   // Code > environment > defaults, as everywhere.
-  const service = options.service ?? config.service;
+  const service = resolved.service ?? config.service;
   if (service === undefined) {
     throw new SetupConfigError(
       `setupFromEnv(): no service name: set ${ENV_VARS.service} (or OTEL_SERVICE_NAME) or pass { service: "orders" }`,
     );
   }
 
-  const packageKeys = Object.keys(factories).map(envKey);
+  const packageKeys = Object.keys(factories).map(screamingSnake);
   const guessed = new Map(config.plugins.map((p) => [p.name, p.options]));
   // Every factory's variables are read, enabled or not: a misspelt one is an error either way.
   const fromEnv = new Map(
     Object.entries(factories).map(([name, factory]) => [name, envOptionsFor(name, factory, guessed.get(name) ?? {}, env, packageKeys)]),
   );
+  const plugins = config.plugins.map(({ name }) => buildPlugin(name, factories[name]!, resolved.options[name], fromEnv.get(name)));
 
-  const plugins: Plugin[] = [];
-  for (const { name } of config.plugins) {
-    const code = codeOptions[name];
-    const merged = mergeOptions(typeof code === 'object' && code !== null ? (code as Record<string, unknown>) : {}, fromEnv.get(name));
-    const factory = factories[name] as unknown as (options: Record<string, unknown>) => Plugin;
-    try {
-      plugins.push(factory(merged));
-    } catch (cause) {
-      // Option names only: values may be secrets.
-      const keys = Object.keys(merged);
-      throw new SetupConfigError(
-        `setupFromEnv(): factory "${name}" refused its options (${keys.length ? keys.join(', ') : 'none'}; from code and ${ENV_PREFIX}${envKey(name)}_*): ${errorText(cause)}`,
-        {},
-        { cause },
-      );
-    }
-  }
-  plugins.push(...(options.plugins ?? []));
-
-  const version = options.version ?? config.version;
-  const environment = options.environment ?? config.environment;
-  const stopTimeoutMs = options.stopTimeoutMs ?? config.stopTimeoutMs;
+  const version = resolved.version ?? config.version;
+  const environment = resolved.environment ?? config.environment;
+  const stopTimeoutMs = resolved.stopTimeoutMs ?? config.stopTimeoutMs;
+  const lifecycle = Object.fromEntries(Object.keys(LIFECYCLE_SHAPE).map((key) => [key, resolved[key as keyof typeof LIFECYCLE_SHAPE]]));
   const obs = setup({
+    ...lifecycle,
     service,
-    plugins,
+    plugins: [...plugins, ...resolved.plugins],
     ...(version !== undefined && { version }),
     ...(environment !== undefined && { environment }),
     ...(stopTimeoutMs !== undefined && { stopTimeoutMs }),
-    ...(options.logger !== undefined && { logger: options.logger }),
-    ...lifecycleOptionsOf(options),
+    ...(resolved.logger !== undefined && { logger: resolved.logger }),
   });
   obs.logger.debug('configured from the environment', { plugins: obs.plugins.join(',') });
   return obs;

@@ -1,18 +1,138 @@
-// setup()'s options, their defaults, and the one place they are checked.
-import { type Logger, type Plugin } from '@sightline/core';
-import { opt, validateOptions, type Shape } from '@sightline/core/internal';
+// setup()'s options, each declared once (type, default, doc line), and the one place they are
+// resolved and checked.
+import { constants } from 'node:os';
+import {
+  getLogger,
+  type HealthCheck,
+  type HttpRoute,
+  type Logger,
+  type MetricsHooks,
+  type MetricsSource,
+  type Plugin,
+  type PluginContext,
+  type Sensor,
+  type SpanSink,
+} from '@sightline/core';
+import { defineShape, opt, resolveOptions, type Field, type OptionsOf, type ResolvedOf, type Typed } from '@sightline/core/internal';
 import { SetupConfigError } from './errors.js';
 
-/** How long, in milliseconds, one plugin's `stop()` may take before setup abandons it: 5000. */
-export const DEFAULT_STOP_TIMEOUT_MS = 5_000;
-/** How long, in milliseconds, one plugin's `start()` may take before setup's `start()` rejects: 30000. */
-export const DEFAULT_START_TIMEOUT_MS = 30_000;
-/** From the signal to the forced exit: below Kubernetes' default 30 s grace period. */
-export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
-/** Inside Kubernetes, long enough for the endpoints controller and kube-proxy to drop the pod. */
-export const KUBERNETES_SHUTDOWN_DELAY_MS = 5_000;
-/** The signals setup listens for when `signals` is not given: SIGTERM and SIGINT. */
-export const DEFAULT_SIGNALS: readonly NodeJS.Signals[] = Object.freeze(['SIGTERM', 'SIGINT']);
+const object = (v: unknown): string | undefined => (typeof v === 'object' && v !== null ? undefined : 'expected an object');
+
+/** The fields of core's Plugin contract as setup checks them; a plugin's own fields are free. */
+const PLUGIN_CONTRACT_SHAPE = defineShape({
+  name: opt.string({ nonEmpty: true, required: true }),
+  hooks: opt.any<MetricsHooks>({ check: object }),
+  sensor: opt.any<Sensor>({ check: object }),
+  metrics: opt.any<MetricsSource>({
+    check: (v: { render?: unknown; contentType?: unknown } | null) =>
+      typeof v === 'object' && v !== null && typeof v.render === 'function' && typeof v.contentType === 'string'
+        ? undefined
+        : 'expected a MetricsSource ({ contentType: string, render() })',
+  }),
+  healthChecks: opt.array(opt.any<HealthCheck>(), { expected: 'an array of health checks' }),
+  spanSink: opt.any<SpanSink>({
+    check: (v: { onSpanEnd?: unknown } | null) =>
+      typeof v === 'object' && v !== null && typeof v.onSpanEnd === 'function' ? undefined : 'expected a SpanSink ({ onSpanEnd(span) })',
+  }),
+  routes: opt.array(
+    opt.any<HttpRoute>({
+      check: (r: { path?: unknown; handle?: unknown } | null) =>
+        typeof r === 'object' && r !== null && typeof r.path === 'string' && r.path.startsWith('/') && typeof r.handle === 'function'
+          ? undefined
+          : "expected a route ({ path: '/x', auth, handle(req, res) })",
+    }),
+    { expected: 'an array of routes' },
+  ),
+  start: opt.function<(context: PluginContext) => void | Promise<void>>(),
+  close: opt.function<() => void | Promise<void>>(),
+});
+
+/**
+ * A plugin as setup checks it: an open object (a plugin has fields of its own), typed as core's
+ * `Plugin` so the options type names the contract rather than spelling out its fields.
+ */
+const PLUGIN_FIELD = opt.object(PLUGIN_CONTRACT_SHAPE, {
+  open: true,
+  expected: 'a plugin object ({ name, hooks?, sensor?, ... })',
+}) as Field & Typed<Plugin, Plugin, false, false>;
+
+const SIGNAL_NAMES = Object.freeze(Object.keys(constants.signals) as NodeJS.Signals[]);
+
+/** The lifecycle options, as setup() and setupFromEnv() both take them. */
+export const LIFECYCLE_SHAPE = defineShape({
+  startTimeoutMs: opt.number({
+    above: 0,
+    default: 30_000,
+    doc: "How long one plugin's `start()` may take; past it `start()` rejects with `PluginStartError` and the plugins already started are closed.",
+  }),
+  readiness: opt.enum(['start', 'manual'], {
+    default: 'start',
+    doc: "When the service counts as ready (readiness 200): `'start'` once `start()` resolves, `'manual'` once you call `markReady()`.",
+  }),
+  signals: opt.oneOf([opt.enum([false]), opt.array(opt.enum(SIGNAL_NAMES, { expected: 'a signal name such as "SIGTERM"' }))], {
+    default: ['SIGTERM', 'SIGINT'],
+    expected: 'false or an array of signal names such as ["SIGTERM"]',
+    doc: 'Signals that run `close()` and then exit the process (0 when every plugin closed cleanly, else 1); `false` handles none.',
+  }),
+  shutdownDelayMs: opt.number({
+    min: 0,
+    defaultText: '5000 under Kubernetes (`KUBERNETES_SERVICE_HOST` set), else 0',
+    doc: 'On `close()` (or a signal), how long readiness answers 503 before anything closes, so load balancers stop sending traffic.',
+  }),
+  shutdownTimeoutMs: opt.number({
+    above: 0,
+    default: 25_000,
+    doc: 'Bound on the wait for `beforeShutdown` and the beacons; after a signal, on the whole close (past it the process exits with 1).',
+  }),
+  beforeShutdown: opt.function<() => void | Promise<void>>({
+    doc: 'Runs after the delay, beside the wait for beacons, before any plugin closes: close your own servers here.',
+  }),
+});
+
+/** `setup()`'s options. */
+export const SETUP_SHAPE = defineShape({
+  service: opt.string({
+    nonEmpty: true,
+    required: true,
+    expected: 'a non-empty string naming the service, e.g. "orders"',
+    doc: "The service's name, given to every plugin (metric labels, span resources).",
+  }),
+  version: opt.string({ doc: "The service's version, e.g. `1.4.2`, given to every plugin." }),
+  environment: opt.string({ doc: 'The deployment environment, e.g. `production`.' }),
+  plugins: opt.array(PLUGIN_FIELD, {
+    required: true,
+    expected: 'an array of plugins, e.g. [prometheus(), health()]',
+    doc: 'The plugins to compose, in start order; they close in reverse. Names must be unique.',
+  }),
+  stopTimeoutMs: opt.number({
+    above: 0,
+    default: 5000,
+    doc: "How long one plugin's `close()` may take before it is abandoned with a warning.",
+  }),
+  ...LIFECYCLE_SHAPE,
+  logger: opt.any<Logger>({
+    check: object,
+    expected: 'a Logger',
+    defaultText: "`getLogger('sightline.setup')`",
+    doc: 'Where setup logs; each plugin gets `logger.child(pluginName)`.',
+  }),
+});
+
+/** Options of `setup()`; checked once by core's options rule (unknown keys are errors). */
+export type SetupOptions = OptionsOf<typeof SETUP_SHAPE>;
+
+/** The lifecycle options, as setup() and setupFromEnv() both take them. */
+export type LifecycleOptions = OptionsOf<typeof LIFECYCLE_SHAPE>;
+
+/** The options setup runs with: defaults applied, the delay chosen, the signals as a list. */
+export type SetupConfig = Omit<ResolvedOf<typeof SETUP_SHAPE>, 'shutdownDelayMs' | 'signals' | 'logger'> & {
+  readonly shutdownDelayMs: number;
+  readonly signals: readonly NodeJS.Signals[];
+  readonly logger: Logger;
+};
+
+/** Inside Kubernetes the endpoints controller and kube-proxy need a few seconds to drop the pod. */
+const KUBERNETES_SHUTDOWN_DELAY_MS = 5000;
 
 /** `shutdownDelayMs` when not given: 5000 when `KUBERNETES_SERVICE_HOST` is set, else 0. */
 export function defaultShutdownDelayMs(env: Readonly<Record<string, string | undefined>> = process.env): number {
@@ -20,136 +140,7 @@ export function defaultShutdownDelayMs(env: Readonly<Record<string, string | und
   return typeof host === 'string' && host.trim() !== '' ? KUBERNETES_SHUTDOWN_DELAY_MS : 0;
 }
 
-/** Options of `setup()`; checked once by core's options rule (unknown keys are errors). */
-export interface SetupOptions {
-  /** The service's name, e.g. `orders`; given to every plugin (metric labels, span resources). */
-  readonly service: string;
-  /**
-   * The service's version, e.g. `1.4.2`; given to every plugin (metric labels, span resources). No default.
-   */
-  readonly version?: string;
-  /** e.g. `production`, `staging`. */
-  readonly environment?: string;
-  /** The plugins to compose, in start order; they stop in reverse. Names must be unique. */
-  readonly plugins: readonly Plugin[];
-  /** How long one plugin's `stop()` may take before it is abandoned with a warning. Default 5000. */
-  readonly stopTimeoutMs?: number;
-  /**
-   * How long one plugin's `start()` may take; past it `start()` rejects with `PluginStartError`
-   * and the plugins already started are stopped. Default 30000.
-   */
-  readonly startTimeoutMs?: number;
-  /**
-   * When the service counts as ready (readiness 200): `'start'` (default) once `start()` resolves;
-   * `'manual'` once you call `markReady()`.
-   */
-  readonly readiness?: 'start' | 'manual';
-  /**
-   * Signals that start the graceful stop and then exit the process (0 when everything stopped
-   * cleanly, else 1). Default `['SIGTERM', 'SIGINT']`; `false` handles none (you call `shutdown()`).
-   */
-  readonly signals?: readonly NodeJS.Signals[] | false;
-  /**
-   * After a signal (or `shutdown()`), how long readiness answers 503 before anything closes, so
-   * load balancers stop sending traffic. Default 5000 when `KUBERNETES_SERVICE_HOST` is set, else 0.
-   */
-  readonly shutdownDelayMs?: number;
-  /**
-   * Bound on the whole stop after a signal: past it the process exits with 1. Also bounds how long
-   * `stop()` waits for `beforeShutdown` and beacons. Default 25000.
-   */
-  readonly shutdownTimeoutMs?: number;
-  /**
-   * Runs when the stop begins in earnest (after the delay, before any plugin stops), beside the
-   * wait for beacons: close your own servers here so in-flight requests complete.
-   */
-  readonly beforeShutdown?: () => void | Promise<void>;
-  /** Where setup logs; each plugin gets `logger.child(pluginName)`. Default `getLogger('sightline.setup')`. */
-  readonly logger?: Logger;
-}
-
-const object = opt.any({ check: (v: unknown) => (typeof v === 'object' && v !== null ? undefined : 'expected an object') });
-
-/** A Plugin as setup checks it: its own fields are free, the contract's are typed. */
-const PLUGIN_FIELD = opt.object(
-  {
-    name: opt.string({ nonEmpty: true, required: true }),
-    hooks: object,
-    sensor: object,
-    metrics: opt.any({
-      check: (v: { render?: unknown; contentType?: unknown } | null) =>
-        typeof v === 'object' && v !== null && typeof v.render === 'function' && typeof v.contentType === 'string'
-          ? undefined
-          : 'expected a MetricsSource ({ contentType: string, render() })',
-    }),
-    healthChecks: opt.array(opt.any(), { expected: 'an array of health checks' }),
-    spanSink: opt.any({
-      check: (v: { onSpanEnd?: unknown } | null) =>
-        typeof v === 'object' && v !== null && typeof v.onSpanEnd === 'function' ? undefined : 'expected a SpanSink ({ onSpanEnd(span) })',
-    }),
-    routes: opt.array(
-      opt.any({
-        check: (r: { path?: unknown; handle?: unknown } | null) =>
-          typeof r === 'object' && r !== null && typeof r.path === 'string' && r.path.startsWith('/') && typeof r.handle === 'function'
-            ? undefined
-            : "expected a route ({ path: '/x', auth, handle(req, res) })",
-      }),
-      { expected: 'an array of routes' },
-    ),
-    start: opt.function(),
-    close: opt.function(),
-  },
-  { open: true, expected: 'a plugin object ({ name, hooks?, sensor?, ... })' },
-);
-
-export const LIFECYCLE_SHAPE: Shape = Object.freeze({
-  startTimeoutMs: opt.number({ above: 0 }),
-  readiness: opt.enum(['start', 'manual']),
-  signals: opt.oneOf([
-    opt.enum([false]),
-    opt.array(opt.string({ check: (v: string) => (/^SIG[A-Z0-9]+$/.test(v) ? undefined : 'expected a signal name such as "SIGTERM"') })),
-  ]),
-  shutdownDelayMs: opt.number({ min: 0 }),
-  shutdownTimeoutMs: opt.number({ above: 0 }),
-  beforeShutdown: opt.function(),
-});
-
-export const SETUP_SHAPE: Shape = Object.freeze({
-  service: opt.string({ nonEmpty: true, required: true, expected: 'a non-empty string naming the service, e.g. "orders"' }),
-  version: opt.string(),
-  environment: opt.string(),
-  plugins: opt.array(PLUGIN_FIELD, { required: true, expected: 'an array of plugins, e.g. [prometheus(), health()]' }),
-  stopTimeoutMs: opt.number({ above: 0 }),
-  ...LIFECYCLE_SHAPE,
-  logger: object,
-});
-
-/** The lifecycle options, as setup() and setupFromEnv() both take them. */
-export type LifecycleOptions = Pick<
-  SetupOptions,
-  'startTimeoutMs' | 'readiness' | 'signals' | 'shutdownDelayMs' | 'shutdownTimeoutMs' | 'beforeShutdown'
->;
-
-export const LIFECYCLE_KEYS = Object.freeze([
-  'startTimeoutMs',
-  'readiness',
-  'signals',
-  'shutdownDelayMs',
-  'shutdownTimeoutMs',
-  'beforeShutdown',
-] as const);
-
-/** The lifecycle options given in `options`, and only those. */
-export function lifecycleOptionsOf(options: LifecycleOptions): LifecycleOptions {
-  const picked: Record<string, unknown> = {};
-  for (const key of LIFECYCLE_KEYS) if (options[key] !== undefined) picked[key] = options[key];
-  return picked as LifecycleOptions;
-}
-
-/** Checks everything once, so that start() and the hot paths need not. */
-export function validateSetupOptions(options: SetupOptions): void {
-  validateOptions(SETUP_SHAPE, options, { source: 'setup()', error: (message, details) => new SetupConfigError(message, details) });
-  const { plugins } = options;
+function uniqueNames(plugins: readonly Plugin[]): void {
   const seen = new Map<string, number>();
   plugins.forEach((plugin, index) => {
     const first = seen.get(plugin.name);
@@ -160,5 +151,21 @@ export function validateSetupOptions(options: SetupOptions): void {
       );
     }
     seen.set(plugin.name, index);
+  });
+}
+
+/** Checks everything once, so that start() and the hot paths need not, and fills in the defaults. */
+export function resolveSetupOptions(options: SetupOptions): SetupConfig {
+  const resolved = resolveOptions(SETUP_SHAPE, options, {
+    source: 'setup()',
+    error: (message, details) => new SetupConfigError(message, details),
+  });
+  uniqueNames(resolved.plugins);
+  return Object.freeze({
+    ...resolved,
+    plugins: Object.freeze([...resolved.plugins]),
+    shutdownDelayMs: resolved.shutdownDelayMs ?? defaultShutdownDelayMs(),
+    signals: resolved.signals === false ? [] : resolved.signals,
+    logger: resolved.logger ?? getLogger('sightline.setup'),
   });
 }

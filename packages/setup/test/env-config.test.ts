@@ -1,4 +1,3 @@
-import { envKey } from '../src/env-config.js';
 import { SetupConfigError, readEnvConfig } from '../src/index.js';
 
 const FACTORIES = ['otel', 'prometheus', 'stats', 'health', 'healthMonitor'];
@@ -8,13 +7,11 @@ const optionsOf = (env: Record<string, string>, name: string, names = FACTORIES)
 
 describe('readEnvConfig', () => {
   it('names variables after the factory: camelCase and kebab-case become UPPER_SNAKE', () => {
-    expect(['prometheus', 'healthMonitor', 'health-monitor', 'HEALTH_MONITOR', 'otel2'].map(envKey)).toEqual([
-      'PROMETHEUS',
-      'HEALTH_MONITOR',
-      'HEALTH_MONITOR',
-      'HEALTH_MONITOR',
-      'OTEL2',
-    ]);
+    const env = { SIGHTLINE_HEALTH_MONITOR_LAG_THRESHOLD_MS: '5', SIGHTLINE_OTEL2_ON: 'true' };
+    for (const name of ['healthMonitor', 'health-monitor', 'HEALTH_MONITOR']) {
+      expect(optionsOf(env, name, [name])).toEqual({ lagThresholdMs: 5 });
+    }
+    expect(optionsOf(env, 'otel2', ['otel2'])).toEqual({ on: true });
   });
 
   it('enables every factory given, in the order given, when nothing is set', () => {

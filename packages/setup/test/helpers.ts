@@ -2,6 +2,7 @@
 // exact calls and their order across plugins.
 import { setLogLevel, setLogSink, type LogRecord, type Plugin, type PluginContext } from '@sightline/core';
 import { resetLogging } from '@sightline/core/internal';
+import type { Observability, StopReport } from '../src/index.js';
 
 /** Captures every record the loggers emit; restores the default sink and levels on `restore()`. */
 export function captureLogs(level?: Parameters<typeof setLogLevel>[1], namespace = '') {
@@ -46,4 +47,10 @@ export function fakePlugin(name: string, journal: string[], options: FakeOptions
       return Promise.resolve();
     },
   };
+}
+
+/** Closes `obs` and gives what closing its plugins did. */
+export async function closed(obs: Observability): Promise<StopReport | undefined> {
+  await obs.close();
+  return obs.stopReport;
 }

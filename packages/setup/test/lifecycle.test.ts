@@ -4,7 +4,7 @@
 import type { LifecyclePhase, Plugin, PluginContext } from '@sightline/core';
 import { SetupConfigError, setup } from '../src/index.js';
 import { defaultShutdownDelayMs } from '../src/setup-options.js';
-import { captureLogs, fakePlugin } from './helpers.js';
+import { captureLogs, closed, fakePlugin } from './helpers.js';
 
 let logs: ReturnType<typeof captureLogs>;
 beforeEach(() => {
@@ -34,7 +34,7 @@ describe('setup() lifecycle', () => {
     expect(obs.phase).toBe('starting');
     await starting;
     expect(obs.phase).toBe('ready');
-    await obs.stop();
+    await obs.close();
     expect(phases).toEqual(['starting', 'ready', 'stopping', 'stopped']);
   });
 
@@ -46,14 +46,14 @@ describe('setup() lifecycle', () => {
     obs.markReady();
     obs.markNotReady();
     obs.markReady();
-    const stopping = obs.stop();
+    const stopping = closed(obs);
     obs.markReady();
     await stopping;
     expect(phases).toEqual(['starting', 'ready', 'not_ready', 'ready', 'stopping', 'stopped']);
     expect(logs.records.some((r) => r.message === 'markReady() ignored: the service is stopping')).toBe(true);
   });
 
-  it('stop() waits for beforeShutdown and every beacon before stopping any plugin', async () => {
+  it('close() waits for beforeShutdown and every beacon before closing any plugin', async () => {
     const journal: string[] = [];
     let closeServer!: () => void;
     const obs = setup({
@@ -68,14 +68,14 @@ describe('setup() lifecycle', () => {
     });
     await obs.start();
     const job = obs.beacon({ job: 'export' });
-    const stopped = obs.stop();
+    const stopped = closed(obs);
     await tick();
     expect(obs.phase).toBe('stopping');
     closeServer();
     await tick();
     expect(journal).toEqual(['start:a', 'beforeShutdown']); // the beacon still holds it
     expect(
-      logs.records.some((r) => r.message === 'waiting for 1 beacon(s) before stopping' && r.fields?.['beacons'] === '[{"job":"export"}]'),
+      logs.records.some((r) => r.message === 'waiting for 1 beacon(s) before closing' && r.fields?.['beacons'] === '[{"job":"export"}]'),
     ).toBe(true);
     job.done();
     job.done(); // twice is harmless
@@ -83,7 +83,7 @@ describe('setup() lifecycle', () => {
     expect(journal).toEqual(['start:a', 'beforeShutdown', 'stop:a']);
   });
 
-  it('a beacon never done, or a beforeShutdown that throws, delays the stop by shutdownTimeoutMs at most', async () => {
+  it('a beacon never done, or a beforeShutdown that throws, delays the close by shutdownTimeoutMs at most', async () => {
     const journal: string[] = [];
     const obs = setup({
       service: 'orders',
@@ -96,26 +96,27 @@ describe('setup() lifecycle', () => {
     });
     await obs.start();
     obs.beacon({ job: 'stuck' });
-    expect(await obs.stop()).toEqual({ stopped: ['a'], failed: [], timedOut: [] });
+    expect(await closed(obs)).toEqual({ stopped: ['a'], failed: [], timedOut: [] });
     const warnings = logs.records.filter((r) => r.level === 'warn').map((r) => r.message);
     expect(warnings).toEqual([
-      'beforeShutdown failed; stopping the plugins anyway',
-      'beforeShutdown and beacons did not finish within shutdownTimeoutMs (30 ms); stopping the plugins anyway',
+      'beforeShutdown failed; closing the plugins anyway',
+      'beforeShutdown and beacons did not finish within shutdownTimeoutMs (30 ms); closing the plugins anyway',
     ]);
   });
 
-  it('shutdown() turns readiness off at once, waits shutdownDelayMs, then stops; stop() afterwards is the same stop', async () => {
+  it('close() turns readiness off at once, waits shutdownDelayMs, then closes the plugins; a second call is the same close', async () => {
     const journal: string[] = [];
     const obs = setup({ service: 'orders', signals: false, shutdownDelayMs: 50, plugins: [fakePlugin('a', journal)] });
     await obs.start();
-    const shutdown = obs.shutdown();
+    const closing = obs.close();
     expect(obs.phase).toBe('stopping');
     await tick();
     expect(journal).toEqual(['start:a']); // still in the delay
-    const report = await shutdown;
-    expect(report).toEqual({ stopped: ['a'], failed: [], timedOut: [] });
-    expect(await obs.stop()).toBe(report);
-    expect(obs.shutdown()).toBe(obs.stop());
+    expect(obs.stopReport).toBeUndefined();
+    expect(obs.close()).toBe(closing);
+    await closing;
+    expect(obs.stopReport).toEqual({ stopped: ['a'], failed: [], timedOut: [] });
+    expect(journal).toEqual(['start:a', 'stop:a']);
   });
 
   it('the shutdown delay defaults to 5000 ms inside Kubernetes and 0 elsewhere', () => {
@@ -124,22 +125,18 @@ describe('setup() lifecycle', () => {
     expect(defaultShutdownDelayMs({})).toBe(0);
   });
 
-  it('installs its signal listeners on start() and removes them after a programmatic stop() or shutdown()', async () => {
+  it('installs its signal listeners on start() and removes them after a programmatic close()', async () => {
     const before = process.listenerCount('SIGTERM');
     const obs = setup({ service: 'orders', plugins: [] });
     await obs.start();
     expect(process.listenerCount('SIGTERM')).toBe(before + 1);
     expect(process.listenerCount('SIGINT')).toBeGreaterThan(0);
-    await obs.stop();
-    expect(process.listenerCount('SIGTERM')).toBe(before);
-    const viaShutdown = setup({ service: 'orders', plugins: [] });
-    await viaShutdown.start();
-    await viaShutdown.shutdown();
+    await obs.close();
     expect(process.listenerCount('SIGTERM')).toBe(before);
     const none = setup({ service: 'orders', signals: false, plugins: [] });
     await none.start();
     expect(process.listenerCount('SIGTERM')).toBe(before);
-    await none.stop();
+    await none.close();
   });
 
   it('refuses bad lifecycle options, naming them', () => {

@@ -9,7 +9,7 @@ export default async function smoke(m) {
     sensor: { onMessageIn: (tp) => journal.push(`${name}.onMessageIn(${tp})`) },
     metrics: { contentType: 'text/plain; version=0.0.4; charset=utf-8', render: () => `${name}_up 1\n` },
     start: (ctx) => journal.push(`start:${name}:${ctx.service}`),
-    stop: () => journal.push(`stop:${name}`),
+    close: () => journal.push(`close:${name}`),
   });
   const obs = m.setupFromEnv({
     env: { SIGHTLINE_SERVICE_NAME: 'smoke', SIGHTLINE_PLUGINS: 'a,b', SIGHTLINE_B_ENABLED: 'true' },
@@ -19,7 +19,8 @@ export default async function smoke(m) {
   obs.hooks.onRequest('op', 1);
   obs.sensor.onMessageIn('t/0', 0, null);
   assert.equal(await obs.metrics.render(), 'a_up 1\nb_up 1\n');
-  assert.deepEqual(await obs.stop(), { stopped: ['b', 'a'], failed: [], timedOut: [] });
+  await obs.close();
+  assert.deepEqual(obs.stopReport, { stopped: ['b', 'a'], failed: [], timedOut: [] });
   assert.deepEqual(journal, [
     'start:a:smoke',
     'start:b:smoke',
@@ -27,8 +28,8 @@ export default async function smoke(m) {
     'b.onRequest(op,1)',
     'a.onMessageIn(t/0)',
     'b.onMessageIn(t/0)',
-    'stop:b',
-    'stop:a',
+    'close:b',
+    'close:a',
   ]);
   assert.throws(() => m.setup({ plugins: [] }), m.SetupConfigError);
 }

@@ -19,7 +19,7 @@ describe('setup: routes and span sinks', () => {
     await obs.start();
     expect(contexts[0]!.routes!.map((r) => r.path)).toEqual(['/a', '/b', '/status']);
     expect(contexts[0]!.spanSinks).toEqual([sink]);
-    await obs.stop();
+    await obs.close();
   });
 
   it('refuses a span sink without onSpanEnd and routes that are not routes', () => {

@@ -15,7 +15,7 @@ function recordingSensor(plugin: string, journal: unknown[][]): Sensor {
     };
   }
   sensor['asDict'] = () => ({ plugin });
-  return sensor as Sensor;
+  return sensor;
 }
 
 describe('fanOutSensors', () => {
@@ -134,7 +134,7 @@ describe('fanOutSensors', () => {
     expect(empty.asDict()).toEqual({});
   });
 
-  it("forwards Faust's extra events (table contains, rebalance) to a plugin sensor that implements only those", () => {
+  it('forwards the stream-processing events (table contains, rebalance) to a plugin sensor that implements only those', () => {
     const seen: unknown[][] = [];
     const faust: Sensor = {
       onTableContains: (table, key) => void seen.push(['contains', table, key]),

@@ -40,7 +40,7 @@ describe('setupFromEnv', () => {
     expect(obs.service).toBe('orders');
     expect(obs.plugins).toEqual(['prometheus', 'stats', 'health']);
     await obs.start();
-    await obs.stop();
+    await obs.close();
     expect(journal).toEqual(['start:prometheus', 'start:stats', 'start:health', 'stop:health', 'stop:stats', 'stop:prometheus']);
   });
 
@@ -50,7 +50,7 @@ describe('setupFromEnv', () => {
     expect(obs.plugins).toEqual(['prometheus', 'health']);
     expect(Object.keys(received)).toEqual(['prometheus', 'health']);
     await obs.start();
-    await obs.stop();
+    await obs.close();
     expect(journal).toEqual(['start:prometheus', 'start:health', 'stop:health', 'stop:prometheus']);
   });
 
@@ -77,7 +77,7 @@ describe('setupFromEnv', () => {
     expect(obs.phase).toBe('starting');
     obs.markReady();
     expect(obs.phase).toBe('ready');
-    await obs.stop();
+    await obs.close();
   });
 
   it('takes service, version, environment and stop timeout from the code over the environment', () => {

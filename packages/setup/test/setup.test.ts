@@ -1,13 +1,13 @@
 import type { HealthCheck, MetricsSource, Plugin, PluginContext } from '@sightline/core';
 import { PluginStartError, SetupConfigError, SetupStateError, setup } from '../src/index.js';
-import { captureLogs, fakePlugin } from './helpers.js';
+import { captureLogs, closed, fakePlugin } from './helpers.js';
 
 function source(body: string): MetricsSource {
   return { contentType: 'text/plain; version=0.0.4; charset=utf-8', render: () => body };
 }
 
 function check(name: string, healthy = true): HealthCheck {
-  return { name, check: async () => ({ healthy }) };
+  return { name, check: () => Promise.resolve({ healthy }) };
 }
 
 describe('setup', () => {
@@ -196,7 +196,7 @@ describe('setup', () => {
       expect(c.snapshot()).toEqual({ a: { a: 1 } });
       expect(c.logger.name).toBe(`sightline.setup.${plugin}`);
     }
-    await obs.stop();
+    await obs.close();
   });
 
   it('leaves version and environment out of the context when not given', async () => {
@@ -207,7 +207,7 @@ describe('setup', () => {
     expect('environment' in a.context!).toBe(false);
   });
 
-  it('when a plugin fails to start, stops those already started in reverse order and rejects with an error naming it', async () => {
+  it('when a plugin fails to start, closes those already started in reverse order and rejects with an error naming it', async () => {
     const journal: string[] = [];
     const cause = new Error('listen EADDRINUSE 127.0.0.1:9464');
     const obs = setup({
@@ -229,7 +229,7 @@ describe('setup', () => {
       ['sightline.setup', 'Plugin "health" (3 of 4) failed to start: Error: listen EADDRINUSE 127.0.0.1:9464'],
     ]);
     // Nothing is left to stop, and start() keeps reporting the same failure.
-    expect(await obs.stop()).toEqual({ stopped: [], failed: [], timedOut: [] });
+    expect(await closed(obs)).toEqual({ stopped: [], failed: [], timedOut: [] });
     await expect(obs.start()).rejects.toThrow(SetupStateError);
     expect(journal).toHaveLength(5);
   });
@@ -252,19 +252,20 @@ describe('setup', () => {
     expect(journal).toEqual(['start:a', 'stop:a']);
   });
 
-  it('stops in reverse order; stop() twice returns the same promise and stops nothing twice', async () => {
+  it('closes in reverse order; close() twice returns the same promise and closes nothing twice', async () => {
     const journal: string[] = [];
     const obs = setup({ service: 'orders', plugins: ['a', 'b', 'c'].map((n) => fakePlugin(n, journal)) });
     await obs.start();
-    const first = obs.stop();
-    const second = obs.stop();
+    const first = obs.close();
+    const second = obs.close();
     expect(second).toBe(first);
-    expect(await first).toEqual({ stopped: ['c', 'b', 'a'], failed: [], timedOut: [] });
-    expect(await obs.stop()).toEqual({ stopped: ['c', 'b', 'a'], failed: [], timedOut: [] });
+    await first;
+    expect(obs.stopReport).toEqual({ stopped: ['c', 'b', 'a'], failed: [], timedOut: [] });
+    expect(await closed(obs)).toEqual({ stopped: ['c', 'b', 'a'], failed: [], timedOut: [] });
     expect(journal).toEqual(['start:a', 'start:b', 'start:c', 'stop:c', 'stop:b', 'stop:a']);
   });
 
-  it('abandons a stop that exceeds stopTimeoutMs with a warning and goes on to the next plugin', async () => {
+  it('abandons a close that exceeds stopTimeoutMs with a warning and goes on to the next plugin', async () => {
     const journal: string[] = [];
     const obs = setup({
       service: 'orders',
@@ -272,27 +273,27 @@ describe('setup', () => {
       plugins: [fakePlugin('a', journal), fakePlugin('hang', journal, { hangOnStop: true }), fakePlugin('c', journal)],
     });
     await obs.start();
-    expect(await obs.stop()).toEqual({ stopped: ['c', 'a'], failed: [], timedOut: ['hang'] });
+    expect(await closed(obs)).toEqual({ stopped: ['c', 'a'], failed: [], timedOut: ['hang'] });
     expect(journal).toEqual(['start:a', 'start:hang', 'start:c', 'stop:c', 'stop:hang', 'stop:a']);
     expect(logs.records.filter((r) => r.level === 'warn').map((r) => r.message)).toEqual([
-      'plugin "hang" did not stop within 20 ms; abandoned',
+      'plugin "hang" did not close within 20 ms; abandoned',
     ]);
   });
 
-  it('logs a stop that fails and stops the others; stop() itself never rejects', async () => {
+  it('logs a close that fails and closes the others; close() itself never rejects', async () => {
     const journal: string[] = [];
     const obs = setup({
       service: 'orders',
       plugins: [fakePlugin('a', journal), fakePlugin('b', journal, { stopError: new Error('close failed') })],
     });
     await obs.start();
-    expect(await obs.stop()).toEqual({ stopped: ['a'], failed: ['b'], timedOut: [] });
+    expect(await closed(obs)).toEqual({ stopped: ['a'], failed: ['b'], timedOut: [] });
     expect(logs.records.filter((r) => r.level === 'warn').map((r) => [r.message, r.fields?.['error']])).toEqual([
-      ['plugin "b" failed to stop', 'Error: close failed'],
+      ['plugin "b" failed to close', 'Error: close failed'],
     ]);
   });
 
-  it('start() twice starts once (same promise); start() after stop() is an error', async () => {
+  it('start() twice starts once (same promise); start() after close() is an error', async () => {
     const journal: string[] = [];
     const obs = setup({ service: 'orders', plugins: [fakePlugin('a', journal)] });
     const first = obs.start();
@@ -300,14 +301,14 @@ describe('setup', () => {
     await first;
     await obs.start();
     expect(journal).toEqual(['start:a']);
-    await obs.stop();
+    await obs.close();
     await expect(obs.start()).rejects.toThrow(
-      new SetupStateError('start() after stop(): a stopped setup cannot start again; create a new one'),
+      new SetupStateError('start() after close(): a closed setup cannot start again; create a new one'),
     );
     expect(journal).toEqual(['start:a', 'stop:a']);
   });
 
-  it('stop() during start() lets the current plugin finish, starts no more, and stops what started', async () => {
+  it('close() during start() lets the current plugin finish, starts no more, and closes what started', async () => {
     const journal: string[] = [];
     let release!: () => void;
     const slow: Plugin = {
@@ -317,14 +318,14 @@ describe('setup', () => {
     };
     const obs = setup({ service: 'orders', plugins: [slow, fakePlugin('next', journal)] });
     const starting = obs.start();
-    const stopping = obs.stop();
+    const stopping = closed(obs);
     release();
-    await expect(starting).rejects.toThrow(new SetupStateError('stop() was called while starting; not started: "next"'));
+    await expect(starting).rejects.toThrow(new SetupStateError('close() was called while starting; not started: "next"'));
     expect(await stopping).toEqual({ stopped: ['slow'], failed: [], timedOut: [] });
     expect(journal).toEqual(['start:slow', 'stop:slow']);
   });
 
-  it('stop() waits at most stopTimeoutMs for a start that hangs: both settle, what started stops, and the late plugin stops once it starts', async () => {
+  it('close() waits at most stopTimeoutMs for a start that hangs: both settle, what started closes, and the late plugin closes once it starts', async () => {
     const journal: string[] = [];
     let release!: () => void;
     const stuck: Plugin = {
@@ -335,11 +336,11 @@ describe('setup', () => {
     const obs = setup({ service: 'orders', stopTimeoutMs: 20, plugins: [fakePlugin('a', journal), stuck, fakePlugin('c', journal)] });
     const starting = obs.start().catch((e: unknown) => e);
     await new Promise((resolve) => setImmediate(resolve)); // let "a" start and "stuck" begin
-    expect(await obs.stop()).toEqual({ stopped: ['a'], failed: [], timedOut: [] });
+    expect(await closed(obs)).toEqual({ stopped: ['a'], failed: [], timedOut: [] });
     // start() settles too, although the plugin's start never has.
-    expect(await starting).toEqual(new SetupStateError('stop() was called while starting "stuck"; not started: "c"'));
+    expect(await starting).toEqual(new SetupStateError('close() was called while starting "stuck"; not started: "c"'));
     expect(logs.records.filter((r) => r.level === 'warn').map((r) => r.message)).toEqual([
-      'plugin "stuck" did not finish starting within 20 ms of stop(); stopping the plugins already started',
+      'plugin "stuck" did not finish starting within 20 ms of close(); closing the plugins already started',
     ]);
     release();
     await new Promise((resolve) => setImmediate(resolve));
@@ -355,29 +356,29 @@ describe('setup', () => {
     expect(error.plugin).toBe('never');
     expect(error.message).toBe('Plugin "never" (2 of 3) failed to start: Error: start() did not settle within startTimeoutMs (30 ms)');
     expect(journal).toEqual(['start:a', 'stop:a']);
-    expect(await obs.stop()).toEqual({ stopped: [], failed: [], timedOut: [] });
+    expect(await closed(obs)).toEqual({ stopped: [], failed: [], timedOut: [] });
   });
 
-  it('stop() during a start that never settles settles both: start() rejects with SetupStateError', async () => {
+  it('close() during a start that never settles settles both: start() rejects with SetupStateError', async () => {
     const journal: string[] = [];
     const never: Plugin = { name: 'never', start: () => new Promise<void>(() => undefined) };
     const obs = setup({ service: 'orders', stopTimeoutMs: 20, plugins: [fakePlugin('a', journal), never] });
     const starting = obs.start().catch((e: unknown) => e);
     await new Promise((resolve) => setImmediate(resolve));
-    const [report, startError] = await Promise.all([obs.stop(), starting]);
+    const [report, startError] = await Promise.all([closed(obs), starting]);
     expect(report).toEqual({ stopped: ['a'], failed: [], timedOut: [] });
     expect(startError).toBeInstanceOf(SetupStateError);
     expect(obs.phase).toBe('stopped');
   });
 
-  it('stop() before start() stops nothing', async () => {
+  it('close() before start() closes nothing', async () => {
     const journal: string[] = [];
     const obs = setup({ service: 'orders', plugins: [fakePlugin('a', journal)] });
-    expect(await obs.stop()).toEqual({ stopped: [], failed: [], timedOut: [] });
+    expect(await closed(obs)).toEqual({ stopped: [], failed: [], timedOut: [] });
     expect(journal).toEqual([]);
   });
 
-  it('stops at the end of an `await using` scope', async () => {
+  it('closes at the end of an `await using` scope', async () => {
     const journal: string[] = [];
     {
       await using obs = setup({ service: 'orders', plugins: [fakePlugin('a', journal), fakePlugin('b', journal)] });
@@ -403,7 +404,7 @@ describe('setup', () => {
       healthChecks: [check('self')],
       start(ctx) {
         calls.push(`health sees ${ctx.metricsSources.length} source(s), ${ctx.healthChecks.length} check(s)`);
-        served = async () => (await Promise.all(ctx.metricsSources.map((s) => s.render()))).join('');
+        served = async () => (await Promise.all(ctx.metricsSources.map((s) => Promise.resolve(s.render())))).join('');
       },
       close: () => void calls.push('health stopped'),
     };
@@ -413,7 +414,7 @@ describe('setup', () => {
     obs.hooks.onRequest('order.get', 0.02);
     expect(await served!()).toBe('requests_total 2\n');
     expect(await obs.metrics!.render()).toBe('requests_total 2\n');
-    expect(await obs.stop()).toEqual({ stopped: ['health', 'prometheus'], failed: [], timedOut: [] });
+    expect(await closed(obs)).toEqual({ stopped: ['health', 'prometheus'], failed: [], timedOut: [] });
     expect(calls).toEqual(['health sees 1 source(s), 1 check(s)', 'health stopped']);
   });
 
@@ -424,10 +425,10 @@ describe('setup', () => {
     expect(obs.sensor.onStreamEventIn('t', 0, null, null)).toBeUndefined();
     expect(typeof obs.sensor.onCommitInitiated(null)).toBe('number');
     expect(obs.metrics).toBeUndefined();
-    expect(await obs.stop()).toEqual({ stopped: [], failed: [], timedOut: [] });
+    expect(await closed(obs)).toEqual({ stopped: [], failed: [], timedOut: [] });
   });
   it("hands each plugin sensor's own state object, unchanged through setup(), to its completed and error callbacks", () => {
-    // A Faust-style sensor: its opening callbacks return an object of its own.
+    // A sensor whose opening callbacks return an object of its own.
     const got: unknown[][] = [];
     const faust = (label: string) => ({
       commit: { label, what: 'commit' },

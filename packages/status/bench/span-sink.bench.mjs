@@ -49,4 +49,4 @@ console.log(`  the sink: ${(median(b) - median(a)).toFixed(0)} ns per pair (${((
 console.log(
   `  ratio ${median(ratios).toFixed(2)}x (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x); traces held ${page.stats().traces}, spans dropped ${page.stats().droppedSpans}`,
 );
-page.stop();
+await page.close();

@@ -41,4 +41,4 @@ process.stdout.write(
   `${JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, elapsedMs, stats: page ? page.page.stats() : undefined })}\n`,
 );
 clearInterval(traffic);
-await obs.stop();
+await obs.close();

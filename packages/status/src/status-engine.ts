@@ -7,7 +7,7 @@ import { CHARTS, type SeriesMeta } from './charts.js';
 import { deriveSeries, isCumulative } from './derive.js';
 import { parseExposition, type ParsedExposition, type Sample } from './exposition-parser.js';
 import { HealthTracker } from './health-tracker.js';
-import type { ResolvedStatusOptions } from './options.js';
+import type { StatusConfig } from './options.js';
 import { RuntimeSampler } from './runtime-sampler.js';
 import { finiteOrNull, SeriesStore } from './series-store.js';
 import { SpanStore } from './span-store.js';
@@ -32,7 +32,7 @@ export interface StatusStats {
   readonly series: number;
   /** Bytes held by the ring buffers. */
   readonly bufferBytes: number;
-  /** Samples held per series now, at most `historySeconds` at `intervalMs`. */
+  /** Samples held per series now, at most `historyMs` at `intervalMs`. */
   readonly points: number;
   /** Series refused because `maxSeries` were already kept. */
   readonly refusedSeries: number;
@@ -75,7 +75,7 @@ async function renderAll(sources: readonly MetricsSource[]): Promise<string> {
 }
 
 export class StatusEngine {
-  readonly config: ResolvedStatusOptions;
+  readonly config: StatusConfig;
   readonly store: SeriesStore;
   readonly spans: SpanStore;
   readonly health: HealthTracker;
@@ -95,7 +95,7 @@ export class StatusEngine {
   #skipped = 0;
   #renderErrors = 0;
 
-  constructor(config: ResolvedStatusOptions) {
+  constructor(config: StatusConfig) {
     this.config = config;
     this.store = new SeriesStore(config.capacity, config.maxSeries);
     this.spans = new SpanStore(config.maxTraces, config.maxSpansPerTrace, config.path);

@@ -2,8 +2,9 @@
 // API the pin picker uses. Read-only: GET and HEAD only (the health server answers the rest 405).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getLogger, type HttpRoute, type RouteHost, type SpanSink } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
 import { loadPageAssets, type PageAsset, type PageAssets } from './page-assets.js';
-import { resolveStatusOptions, type StatusOptions } from './options.js';
+import { resolveStatusOptions, type StatusConfig, type StatusOptions } from './options.js';
 import { StatusEngine, type StatusStats } from './status-engine.js';
 
 const log = getLogger('sightline.status');
@@ -32,10 +33,15 @@ export interface StatusPage {
    * `next` (404 without it). No token check here: the server that mounts it decides who may see it.
    */
   handle(req: IncomingMessage, res: ServerResponse, next?: () => void): void;
-  /** Starts sampling (the health server does it when it mounts the route). */
-  start(): void;
-  /** Stops sampling and ends every stream. */
-  stop(): void;
+  /** Starts sampling (the health server does it when it mounts the route; a request does it too). */
+  start(): Promise<void>;
+  /**
+   * Stops sampling and ends every stream. A request served afterwards starts sampling again.
+   * Every call returns the same resolved promise.
+   */
+  close(): Promise<void>;
+  /** `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
   /** One sampling round now (the timer does this every interval). */
   sample(): Promise<void>;
   /** What the page holds and has counted. */
@@ -101,6 +107,172 @@ function labelsFrom(params: URLSearchParams): Record<string, string> | string {
   return labels;
 }
 
+/** What `close()` returns: stopping the sampler is synchronous. */
+const DONE: Promise<void> = Promise.resolve();
+
+class StatusPageImpl implements StatusPage {
+  readonly route: HttpRoute;
+  readonly spanSink: SpanSink;
+  readonly path: string;
+  readonly #engine: StatusEngine;
+  /** Read on first use; `undefined` when the package was not built. */
+  #assets: PageAssets | undefined | null = null;
+
+  constructor(config: StatusConfig, engine: StatusEngine) {
+    this.#engine = engine;
+    this.path = config.path;
+    this.spanSink = engine.spans;
+    this.route = Object.freeze({
+      path: config.path,
+      auth: config.auth,
+      handle: (req: IncomingMessage, res: ServerResponse) => this.#handleSafely(req, res),
+      attach: (host: RouteHost) => {
+        engine.setHost(host);
+        engine.start();
+      },
+      detach: () => {
+        engine.setHost(undefined);
+        engine.stop();
+      },
+    });
+  }
+
+  handle(req: IncomingMessage, res: ServerResponse, next?: () => void): void {
+    const base = this.path;
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path !== base && !path.startsWith(`${base}/`)) {
+      if (next) next();
+      else sendJson(res, 404, { error: 'not_found', message: `no page at ${path}; the status page is at ${base}` }, req.method === 'HEAD');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      const message = `${String(req.method)} is not allowed on ${path}; the status page is read-only`;
+      sendJson(res, 405, { error: 'method_not_allowed', message }, false);
+      return;
+    }
+    this.#engine.start();
+    this.#handleSafely(req, res);
+  }
+
+  start(): Promise<void> {
+    this.#engine.start();
+    return DONE;
+  }
+
+  close(): Promise<void> {
+    this.#engine.stop();
+    return DONE;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  sample(): Promise<void> {
+    return this.#engine.tick();
+  }
+
+  stats(): StatusStats {
+    return this.#engine.stats();
+  }
+
+  #pageAssets(): PageAssets | undefined {
+    if (this.#assets === null) {
+      this.#assets = loadPageAssets(this.path);
+      if (!this.#assets) log.error('the status page was not built (dist/static is missing); run the package build');
+    }
+    return this.#assets;
+  }
+
+  #handleSafely(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      this.#serve(req, res);
+    } catch (error) {
+      log.error('the status page failed a request', { error: errorText(error) });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: 'internal_error', message: 'the status page failed; see the sightline.status log' }, false);
+      else res.destroy();
+    }
+  }
+
+  #serve(req: IncomingMessage, res: ServerResponse): void {
+    const head = req.method === 'HEAD';
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const sub = url.pathname.slice(this.path.length);
+    if (sub === '/events') this.#serveEvents(req, res, head);
+    else if (sub.startsWith('/api/')) this.#serveApi(sub, url, res, head);
+    else this.#serveAsset(sub, url, req, res, head);
+  }
+
+  #serveEvents(req: IncomingMessage, res: ServerResponse, head: boolean): void {
+    if (head) {
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
+    this.#engine.hub.open(req, res, SECURITY_HEADERS, this.#engine.initialFrames());
+  }
+
+  /** The small JSON API of the pin picker. */
+  #serveApi(sub: string, url: URL, res: ServerResponse, head: boolean): void {
+    const engine = this.#engine;
+    switch (sub) {
+      case '/api/metrics':
+        sendJson(res, 200, engine.listMetrics(), head);
+        return;
+      case '/api/pins':
+        sendJson(res, 200, { pins: engine.pins() }, head);
+        return;
+      case '/api/pin':
+        this.#pin(url, res, head);
+        return;
+      case '/api/unpin': {
+        const series = url.searchParams.get('series') ?? '';
+        if (engine.unpin(series)) sendJson(res, 200, { unpinned: series }, head);
+        else sendJson(res, 404, { error: 'not_pinned', message: `no pinned series ${JSON.stringify(series)}` }, head);
+        return;
+      }
+      default:
+        this.#notFound(url, res, head);
+    }
+  }
+
+  #pin(url: URL, res: ServerResponse, head: boolean): void {
+    const metric = url.searchParams.get('metric');
+    if (metric === null || metric === '') {
+      const message = `${this.path}/api/pin needs ?metric=<name>, and label=<name>=<value> for each label that picks the series`;
+      sendJson(res, 400, { error: 'missing_metric', message }, head);
+      return;
+    }
+    const labels = labelsFrom(url.searchParams);
+    if (typeof labels === 'string') {
+      sendJson(res, 400, { error: 'invalid_labels', message: labels }, head);
+      return;
+    }
+    const result = this.#engine.pin(metric, labels);
+    if (result.ok) sendJson(res, 200, { pinned: result.meta }, head);
+    else sendJson(res, result.status, { error: result.error, message: result.message }, head);
+  }
+
+  #serveAsset(sub: string, url: URL, req: IncomingMessage, res: ServerResponse, head: boolean): void {
+    const page = this.#pageAssets();
+    if (!page) {
+      const message = 'the status page assets are missing from the installed package (dist/static)';
+      sendJson(res, 503, { error: 'page_not_built', message }, head);
+      return;
+    }
+    if (sub === '' || sub === '/') sendAsset(req, res, page.html, head);
+    else if (sub === '/status.js') sendAsset(req, res, page.js, head);
+    else if (sub === '/status.css') sendAsset(req, res, page.css, head);
+    else this.#notFound(url, res, head);
+  }
+
+  #notFound(url: URL, res: ServerResponse, head: boolean): void {
+    sendJson(res, 404, { error: 'not_found', message: `no page at ${url.pathname}; the status page is at ${this.path}` }, head);
+  }
+}
+
 /** The page and its sampler, to mount in the health server or any node:http server. */
 export function createStatusPage(options: StatusOptions = {}): StatusPage {
   return buildStatusPage(options, 'createStatusPage()').page;
@@ -110,137 +282,5 @@ export function createStatusPage(options: StatusOptions = {}): StatusPage {
 export function buildStatusPage(options: StatusOptions, source: string): { readonly page: StatusPage; readonly engine: StatusEngine } {
   const config = resolveStatusOptions(options, source);
   const engine = new StatusEngine(config);
-  const base = config.path;
-  let assets: PageAssets | undefined | null = null;
-  const pageAssets = (): PageAssets | undefined => {
-    if (assets === null) {
-      assets = loadPageAssets(base);
-      if (!assets) log.error('the status page was not built (dist/static is missing); run the package build');
-    }
-    return assets;
-  };
-
-  function serve(req: IncomingMessage, res: ServerResponse): void {
-    const head = req.method === 'HEAD';
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const sub = url.pathname.slice(base.length);
-    if (sub === '/events') {
-      if (head) {
-        res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
-        res.end();
-        return;
-      }
-      engine.hub.open(req, res, SECURITY_HEADERS, engine.initialFrames());
-      return;
-    }
-    if (sub === '/api/metrics') {
-      sendJson(res, 200, engine.listMetrics(), head);
-      return;
-    }
-    if (sub === '/api/pins') {
-      sendJson(res, 200, { pins: engine.pins() }, head);
-      return;
-    }
-    if (sub === '/api/pin') {
-      const metric = url.searchParams.get('metric');
-      if (metric === null || metric === '') {
-        sendJson(
-          res,
-          400,
-          {
-            error: 'missing_metric',
-            message: `${base}/api/pin needs ?metric=<name>, and label=<name>=<value> for each label that picks the series`,
-          },
-          head,
-        );
-        return;
-      }
-      const labels = labelsFrom(url.searchParams);
-      if (typeof labels === 'string') {
-        sendJson(res, 400, { error: 'invalid_labels', message: labels }, head);
-        return;
-      }
-      const result = engine.pin(metric, labels);
-      if (result.ok) sendJson(res, 200, { pinned: result.meta }, head);
-      else sendJson(res, result.status, { error: result.error, message: result.message }, head);
-      return;
-    }
-    if (sub === '/api/unpin') {
-      const series = url.searchParams.get('series') ?? '';
-      if (engine.unpin(series)) sendJson(res, 200, { unpinned: series }, head);
-      else sendJson(res, 404, { error: 'not_pinned', message: `no pinned series ${JSON.stringify(series)}` }, head);
-      return;
-    }
-    const page = pageAssets();
-    if (!page) {
-      sendJson(
-        res,
-        503,
-        { error: 'page_not_built', message: 'the status page assets are missing from the installed package (dist/static)' },
-        head,
-      );
-      return;
-    }
-    if (sub === '' || sub === '/') sendAsset(req, res, page.html, head);
-    else if (sub === '/status.js') sendAsset(req, res, page.js, head);
-    else if (sub === '/status.css') sendAsset(req, res, page.css, head);
-    else sendJson(res, 404, { error: 'not_found', message: `no page at ${url.pathname}; the status page is at ${base}` }, head);
-  }
-
-  function handleSafely(req: IncomingMessage, res: ServerResponse): void {
-    try {
-      serve(req, res);
-    } catch (error) {
-      log.error('the status page failed a request', { error: error instanceof Error ? error.message : String(error) });
-      if (!res.headersSent)
-        sendJson(res, 500, { error: 'internal_error', message: 'the status page failed; see the sightline.status log' }, false);
-      else res.destroy();
-    }
-  }
-
-  const route: HttpRoute = Object.freeze({
-    path: base,
-    auth: config.auth,
-    handle: handleSafely,
-    attach(host: RouteHost) {
-      engine.setHost(host);
-      engine.start();
-    },
-    detach() {
-      engine.setHost(undefined);
-      engine.stop();
-    },
-  });
-
-  const page: StatusPage = {
-    route,
-    spanSink: engine.spans,
-    path: base,
-    handle(req, res, next) {
-      const path = (req.url ?? '/').split('?')[0]!;
-      if (path !== base && !path.startsWith(`${base}/`)) {
-        if (next) next();
-        else
-          sendJson(res, 404, { error: 'not_found', message: `no page at ${path}; the status page is at ${base}` }, req.method === 'HEAD');
-        return;
-      }
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
-        res.setHeader('allow', 'GET, HEAD');
-        sendJson(
-          res,
-          405,
-          { error: 'method_not_allowed', message: `${String(req.method)} is not allowed on ${path}; the status page is read-only` },
-          false,
-        );
-        return;
-      }
-      engine.start();
-      handleSafely(req, res);
-    },
-    start: () => engine.start(),
-    stop: () => engine.stop(),
-    sample: () => engine.tick(),
-    stats: () => engine.stats(),
-  };
-  return { page: Object.freeze(page), engine };
+  return { page: Object.freeze(new StatusPageImpl(config, engine)), engine };
 }

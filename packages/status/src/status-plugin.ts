@@ -20,9 +20,9 @@ export interface StatusPlugin extends Plugin {
   /** The page itself: its path, `stats()`, `sample()`. */
   readonly page: StatusPage;
   /** Charts every plugin's metrics from `context.metricsSources` and starts sampling. */
-  start(context: PluginContext): void;
+  start(context: PluginContext): Promise<void>;
   /** Stops sampling and ends every stream. */
-  close(): void;
+  close(): Promise<void>;
 }
 
 function statusPlugin(options: StatusPluginOptions = {}): StatusPlugin {
@@ -34,11 +34,9 @@ function statusPlugin(options: StatusPluginOptions = {}): StatusPlugin {
     page,
     start(context: PluginContext) {
       engine.setSources(context.metricsSources);
-      engine.start();
+      return page.start();
     },
-    close() {
-      engine.stop();
-    },
+    close: () => page.close(),
   });
 }
 

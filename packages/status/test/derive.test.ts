@@ -40,19 +40,19 @@ describe('histogramQuantile', () => {
 describe('deriveSeries over the prometheus plugin', () => {
   test('request and error rates per op, latency quantiles, message rates', async () => {
     const plugin = prometheus({ buckets: [0.005, 0.01, 0.025, 0.05, 0.1] });
-    const hooks = toDispatcher(plugin.hooks!);
+    const hooks = toDispatcher(plugin.hooks);
     // A series appears with its first observation; rates need it in both samples.
     hooks.onRequest('order.create', 0.007);
     hooks.onRequest('order.get', 0.001);
     hooks.onError('order.create', 'InvalidOrderError');
     plugin.sensor?.onMessageIn?.('orders', 0, null);
-    const before = parseExposition(await plugin.metrics!.render());
+    const before = parseExposition(await plugin.metrics.render());
     for (let i = 0; i < 40; i++) hooks.onRequest('order.create', 0.007);
     for (let i = 0; i < 10; i++) hooks.onRequest('order.create', 0.04);
     for (let i = 0; i < 6; i++) hooks.onError('order.create', 'InvalidOrderError');
     hooks.onRequest('order.get', 0.001);
     plugin.sensor?.onMessageIn?.('orders', 0, null);
-    const after = parseExposition(await plugin.metrics!.render());
+    const after = parseExposition(await plugin.metrics.render());
     const previous = new Map(before.samples.map((s) => [s.key, s.value]));
     const points = new Map(deriveSeries(after, previous, 2).map((p) => [p.meta.key, p]));
 
@@ -70,7 +70,7 @@ describe('deriveSeries over the prometheus plugin', () => {
     expect(points.get('messages|sightline_messages_received_total')?.value).toBe(0.5);
   });
 
-  test('the first sample has nothing to compare with: gauges only, no rates', async () => {
+  test('the first sample has nothing to compare with: gauges only, no rates', () => {
     const text =
       '# TYPE queue_depth gauge\nqueue_depth{queue_name="orders"} 7\n# TYPE x_request_errors_total counter\nx_request_errors_total{op="a"} 5\n';
     const points = deriveSeries(parseExposition(text), undefined, 1);

@@ -1,5 +1,5 @@
 import { optionsShapeOf } from '@sightline/core/internal';
-import { resolveStatusOptions, STATUS_DEFAULTS, STATUS_SHAPE } from '../src/options.js';
+import { resolveStatusOptions, STATUS_SHAPE } from '../src/options.js';
 import { createStatusPage, status, StatusConfigError } from '../src/index.js';
 
 describe('status options (core options rule)', () => {
@@ -7,7 +7,8 @@ describe('status options (core options rule)', () => {
     const resolved = resolveStatusOptions();
     expect(resolved.path).toBe('/status');
     expect(resolved.capacity).toBe(900);
-    expect(resolved.maxClientBufferBytes).toBe(STATUS_DEFAULTS.maxClientBufferBytes);
+    expect(resolved.maxClientBufferBytes).toBe(1024 * 1024);
+    expect(resolved.historyMs).toBe(900_000);
   });
 
   test('an unknown option names itself, where it was given, and the closest valid one', () => {
@@ -33,7 +34,7 @@ describe('status options (core options rule)', () => {
   });
 
   test('capacity follows history and interval', () => {
-    expect(resolveStatusOptions({ intervalMs: 500, historySeconds: 60 }).capacity).toBe(120);
+    expect(resolveStatusOptions({ intervalMs: 500, historyMs: 60_000 }).capacity).toBe(120);
   });
 
   test('setupFromEnv finds the shape on the factory', () => {

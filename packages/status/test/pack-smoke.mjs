@@ -25,7 +25,7 @@ export default async function smoke(m) {
     const pin = await fetch(`${base}/status/api/pin?metric=nope`);
     assert.equal(pin.status, 404);
   } finally {
-    page.stop();
+    await page.close();
     await new Promise((resolve) => server.close(resolve));
   }
 }

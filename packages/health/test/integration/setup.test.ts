@@ -1,5 +1,5 @@
 // The health() plugin under the real @sightline/setup: metrics, checks and snapshots from the other
-// plugins, and setup's stop() closing the server.
+// plugins, and setup's close() closing the server.
 import type { Plugin } from '@sightline/core';
 import { setup } from '@sightline/setup';
 import { health } from '../../src/index.js';
@@ -8,11 +8,11 @@ import { get, quietLogs } from '../helpers.js';
 quietLogs();
 
 describe('health() under setup()', () => {
-  it('serves the other plugins metrics, checks and sensor snapshots, and closes on stop()', async () => {
+  it('serves the other plugins metrics, checks and sensor snapshots, and closes on close()', async () => {
     const stats: Plugin = {
       name: 'stats',
       metrics: { contentType: 'text/plain; version=0.0.4; charset=utf-8', render: () => 'stats_sent_total 12\n' },
-      healthChecks: [{ name: 'stats-server', check: async () => ({ healthy: true }) }],
+      healthChecks: [{ name: 'stats-server', check: () => Promise.resolve({ healthy: true }) }],
     };
     const queue: Plugin = { name: 'queue', sensor: { asDict: () => ({ size: 5, active_workers: 3 }) } };
     const h = health({ port: 0, env: {} });
@@ -25,13 +25,13 @@ describe('health() under setup()', () => {
       // The rule under setup: ready once start() has resolved.
       expect((await get(url, '/health/ready')).json()).toMatchObject({ status: 'ready', checks: { 'stats-server': { status: 'pass' } } });
     } finally {
-      const report = await obs.stop();
-      expect(report.stopped).toContain('health');
+      await obs.close();
+      expect(obs.stopReport?.stopped).toContain('health');
     }
     await expect(get(url, '/health/live')).rejects.toThrow(/ECONNREFUSED/);
   });
 
-  it('with readiness "manual": 503 starting until obs.markReady(); not_ready after markNotReady(); shutting_down once stop() begins', async () => {
+  it('with readiness "manual": 503 starting until obs.markReady(); not_ready after markNotReady(); shutting_down once close() begins', async () => {
     const h = health({ port: 0, env: {} });
     let duringStop: unknown;
     const obs = setup({
@@ -39,7 +39,7 @@ describe('health() under setup()', () => {
       readiness: 'manual',
       signals: false,
       plugins: [h],
-      // Runs after readiness has turned 503 and before any plugin stops.
+      // Runs after readiness has turned 503 and before any plugin closes.
       beforeShutdown: async () => {
         duringStop = (await get(h.server!.url, '/health/ready')).json();
       },
@@ -52,7 +52,7 @@ describe('health() under setup()', () => {
     obs.markNotReady();
     expect((await get(url, '/health/ready')).json()).toMatchObject({ reason: 'not_ready' });
     obs.markReady();
-    await obs.stop();
+    await obs.close();
     expect(duringStop).toMatchObject({ status: 'not_ready', reason: 'shutting_down' });
   });
 
@@ -64,7 +64,7 @@ describe('health() under setup()', () => {
     try {
       expect((await get(h.server!.url, '/metrics')).json()).toEqual({ queue: { size: 5, active_workers: 3 }, checks: {} });
     } finally {
-      await obs.stop();
+      await obs.close();
     }
   });
 });

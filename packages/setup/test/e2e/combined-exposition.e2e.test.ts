@@ -107,7 +107,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => app?.close(resolve));
-  await obs?.stop();
+  await obs?.close();
 });
 
 describe('setup({ plugins: [prometheus(), statsServer()] }) serving one /metrics', () => {

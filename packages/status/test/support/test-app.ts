@@ -26,7 +26,7 @@ export async function startTestApp(
   let failing = false;
   const database: HealthCheck = {
     name: 'database',
-    check: async () => (failing ? { healthy: false, message: 'connection refused' } : { healthy: true }),
+    check: () => Promise.resolve(failing ? { healthy: false, message: 'connection refused' } : { healthy: true }),
   };
   const page = status(options.statusOptions);
   const healthPlugin = health({
@@ -66,7 +66,7 @@ export async function startTestApp(
     traffic,
     async stop() {
       if (timer) clearInterval(timer);
-      await obs.stop();
+      await obs.close();
       await OpenTelemetry.resetForTesting();
     },
   };

@@ -1,4 +1,4 @@
-import { resolveHandlerConfig, resolveServerConfig } from '../src/config.js';
+import { resolveHandlerConfig, resolveServerConfig } from '../src/options.js';
 import { HealthConfigError } from '../src/index.js';
 import { SightlineConfigError } from '@sightline/core';
 
@@ -46,6 +46,20 @@ describe('health server configuration', () => {
       { max: 5, windowMs: 2000 },
       ['SIGTERM'],
     ]);
+  });
+
+  it('fills a rate limit given in part with the defaults of the rest, and turns it off with false', () => {
+    expect(resolveServerConfig({ env: { SIGHTLINE_HEALTH_METRICS_RATE_LIMIT__MAX: '5' } }).metricsRateLimit).toEqual({
+      max: 5,
+      windowMs: 1000,
+    });
+    expect(resolveServerConfig({ env: {}, metricsRateLimit: { windowMs: 50 } }).metricsRateLimit).toEqual({ max: 10, windowMs: 50 });
+    expect(resolveServerConfig({ env: { SIGHTLINE_HEALTH_METRICS_RATE_LIMIT: 'false' } }).metricsRateLimit).toBe(false);
+  });
+
+  it('reads probe paths from SIGHTLINE_HEALTH_PATHS__*', () => {
+    const c = resolveServerConfig({ env: { SIGHTLINE_HEALTH_PATHS__LIVE: '/livez' } });
+    expect(c.paths).toEqual({ health: '/health', live: '/livez', ready: '/health/ready', startup: '/health/startup', metrics: '/metrics' });
   });
 
   it('lets options in code win over SIGHTLINE_HEALTH_* (code > environment > defaults)', () => {
@@ -119,13 +133,13 @@ describe('health server configuration', () => {
       `unknown option \`metricsRateLimit.window\` ${source} did you mean \`metricsRateLimit.windowMs\`?`,
     );
     expect(bad({ signals: ['TERM'] })).toThrow(
-      `invalid option \`signals[0]\` ${source} expected a signal name such as "SIGTERM" (got "TERM")`,
+      `invalid option \`signals[0]\` ${source} expected a signal name such as "SIGTERM", got "TERM"`,
     );
     expect(bad({ prot: 80 })).toThrow(new HealthConfigError(`unknown option \`prot\` ${source} did you mean \`port\`?`));
     expect(bad({ checks: [{ name: 'db' }] })).toThrow(
-      'checks[0] must be a HealthCheck { name: non-empty string, check(): Promise<HealthResult> }, got {"name":"db"}',
+      'checks[0] must be a HealthCheck { name: non-empty string, check(): Promise<HealthResult> }, got an object',
     );
-    const check = { name: 'db', check: async () => ({ healthy: true }) };
+    const check = { name: 'db', check: () => Promise.resolve({ healthy: true }) };
     expect(bad({ checks: [check, check] })).toThrow('checks has two checks named "db": names must be unique');
     expect(bad({ metrics: { contentType: 'text/plain' } })).toThrow(
       `invalid option \`metrics\` ${source} expected a MetricsSource { contentType, render() } (got an object)`,
