@@ -4,7 +4,7 @@
 /**
  * `starting` until setup's `start()` resolves (or the app signals readiness itself), `ready`,
  * `not_ready` when the app takes itself out of rotation, `stopping` from a shutdown signal or
- * `stop()` on, `stopped` once every plugin has stopped.
+ * `close()` on, `stopped` once every plugin has closed.
  */
 export type LifecyclePhase = 'starting' | 'ready' | 'not_ready' | 'stopping' | 'stopped';
 

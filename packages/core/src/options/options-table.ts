@@ -17,11 +17,13 @@ function rows(shape: Shape, pkg: string | undefined, path: readonly string[]): s
   for (const [key, field] of Object.entries(shape)) {
     const here = [...path, key];
     const variable = pkg !== undefined && field.kind !== 'object' && envReadable(field) ? `\`${envVarName(pkg, here)}\`` : '';
+    // An object read from no variable gives none to its fields either.
+    const inner = field.env === false ? undefined : pkg;
     const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
     out.push(
       `| \`${here.join('.')}\` | ${cell(expectedText(field))} | ${cell(defaultText(field))} | ${variable} | ${cell(field.doc ?? '')} |`,
     );
-    if (field.kind === 'object') out.push(...rows(field.shape, pkg, here));
+    if (field.kind === 'object') out.push(...rows(field.shape, inner, here));
   }
   return out;
 }
