@@ -6,7 +6,7 @@ import { registrySource } from '@sightline/prometheus';
 import { encodeBatch, newBatchId } from '@sightline/stats-protocol';
 import { Counter, Registry } from 'prom-client';
 import { createStatsServer, type StatsServer, type StatsServerAddress, type StatsServerOptions } from '../src/index.js';
-import { captureLogs, httpRequest, postBatch, sendTcp, sendUdp, sign, waitFor, WsTestClient } from './helpers.js';
+import { captureLogs, httpRequest, postBatch, sendTcp, sendUdp, sign, waitFor, WsTestClient, started } from './helpers.js';
 
 const SECRET = 'hardening';
 const PROTO_NAMES = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
@@ -16,7 +16,7 @@ let logs: ReturnType<typeof captureLogs>;
 
 async function start(options: Partial<StatsServerOptions> = {}): Promise<StatsServerAddress> {
   server = createStatsServer({ port: 0, secrets: SECRET, statsd: { udpPort: 0, tcpPort: 0 }, ...options });
-  return server.listen();
+  return started(server);
 }
 
 beforeEach(() => {

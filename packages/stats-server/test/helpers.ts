@@ -4,8 +4,10 @@ import { createSocket } from 'node:dgram';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { setLogSink, type LogRecord } from '@sightline/core';
-import { resetLogging } from '@sightline/core/internal';
+import { defaultsOf, resetLogging } from '@sightline/core/internal';
 import WebSocket from 'ws';
+import type { StatsServer, StatsServerAddress } from '../src/index.js';
+import { STATS_SERVER_SHAPE } from '../src/options.js';
 
 /** The protocol's signature, written out here rather than taken from the package under test. */
 export function sign(secret: string, timestamp: string, body: string | Buffer): string {
@@ -186,4 +188,23 @@ export function captureLogs(level: 'debug' | 'info' | 'warn' | 'error' = 'warn')
   resetLogging({ SIGHTLINE_LOG: level });
   setLogSink((r) => records.push(r));
   return { records, restore: () => resetLogging({}) };
+}
+
+/** A MetricStore's name, tag and member limits at the server's defaults, with no prefix. */
+export function storeLimits() {
+  const d = defaultsOf(STATS_SERVER_SHAPE);
+  return {
+    prefix: '',
+    maxNameLength: d.maxNameLength,
+    maxTags: d.maxTags,
+    maxTagKeyLength: d.maxTagKeyLength,
+    maxTagValueLength: d.maxTagValueLength,
+    maxSetMemberLength: d.maxSetMemberLength,
+  };
+}
+
+/** Starts `server` and resolves with where it listens. */
+export async function started(server: StatsServer): Promise<StatsServerAddress> {
+  await server.start();
+  return server.address();
 }

@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { createStatsServer, type StatsServer, type StatsServerAddress } from '../src/index.js';
-import { captureLogs, postBatch, sendTcp, sendUdp, sign, waitFor } from './helpers.js';
+import { captureLogs, postBatch, sendTcp, sendUdp, sign, waitFor, started } from './helpers.js';
 
 const COUNT = 10_000;
 const SECRET = 'robust';
@@ -75,7 +75,7 @@ beforeAll(async () => {
     maxBodyBytes: 65_536,
     maxMemoryBytes: 8 * 1024 * 1024,
   });
-  address = await server.listen();
+  address = await started(server);
 });
 afterAll(async () => {
   await server.close();

@@ -3,10 +3,11 @@ import { renderExposition, type ExpositionFormat } from '@sightline/prometheus';
 import { expositionSnapshot, type ExpositionInput } from '../../src/exposition/exposition-snapshot.js';
 import { createMetricsSource } from '../../src/exposition/metrics-source.js';
 import { newIngestCounters } from '../../src/ingest-stats.js';
+import { storeLimits } from '../helpers.js';
 
 function fixture() {
   const counters = newIngestCounters();
-  const store = new MetricStore({ maxSeries: 10, timerBuckets: [0.01, 0.1], histogramBuckets: [100], maxSetMembers: 10 }, counters);
+  const store = new MetricStore({ ...storeLimits(), maxSeries: 10, timerBuckets: [0.01, 0.1], histogramBuckets: [100], maxSetMembers: 10 }, counters);
   store.addCounter('orders.created', { region: 'eu', 'http.method': 'GET' }, 42);
   store.setGauge('queue.depth', undefined, 7);
   store.observe('timer', 'db.query', undefined, [5, 50, 500]);

@@ -1,5 +1,5 @@
 import { createStatsServer, type StatsServer } from '../../src/index.js';
-import { captureLogs, WsTestClient } from '../helpers.js';
+import { captureLogs, WsTestClient, started } from '../helpers.js';
 
 const SECRET = 'ws-secret';
 let server: StatsServer;
@@ -9,7 +9,7 @@ let logs: ReturnType<typeof captureLogs>;
 beforeEach(async () => {
   logs = captureLogs('error');
   server = createStatsServer({ port: 0, secrets: [SECRET], maxBodyBytes: 4096 });
-  client = await WsTestClient.open((await server.listen()).wsUrl);
+  client = await WsTestClient.open((await started(server)).wsUrl);
 });
 afterEach(async () => {
   await client.close();
