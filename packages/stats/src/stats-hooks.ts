@@ -1,9 +1,9 @@
-// MetricsHooks that record the seed's example metrics through a stats client: WebSocket connects
-// and disconnects, bytes sent and received per op, request timings per op, errors by op and type.
+// MetricsHooks that record a WebSocket service's metrics through a stats client: connects and
+// disconnects, bytes sent and received per op, request timings per op, errors by op and type.
 import { defineHooks, type MetricsHooks } from '@sightline/core';
-import { validateOptions } from '@sightline/core/internal';
-import { STATS_HOOKS_SHAPE, statsOptionsError } from './options.js';
+import { resolveOptions } from '@sightline/core/internal';
 import type { MetricOptions } from './metric-recorder.js';
+import { STATS_HOOKS_SHAPE, statsOptionsError, type StatsHooksOptions } from './options.js';
 
 /** What the hooks need of a client (a `StatsClient` or a `Pipeline`). */
 export interface MetricSink {
@@ -13,14 +13,6 @@ export interface MetricSink {
   time(name: string, ms: number, options?: MetricOptions): void;
   /** Records a histogram sample. */
   hist(name: string, value: number, options?: MetricOptions): void;
-}
-
-/** Options of `statsHooks(client, options)`. */
-export interface StatsHooksOptions {
-  /** Tag byte counts, timings and errors with `op` (default true). */
-  readonly tagOps?: boolean;
-  /** Distinct ops tagged before the rest are tagged `op:other` (default 1000). */
-  readonly maxOps?: number;
 }
 
 /** The metric names `statsHooks` records (before the client's prefix). */
@@ -42,9 +34,7 @@ const unsafe = /[|,#\n\r]/g;
  * so a steady stream of events allocates nothing.
  */
 export function statsHooks(client: MetricSink, options: StatsHooksOptions = {}): Readonly<MetricsHooks> {
-  validateOptions(STATS_HOOKS_SHAPE, options, { source: 'statsHooks()', error: statsOptionsError('statsHooks()') });
-  const tagOps = options.tagOps ?? true;
-  const maxOps = options.maxOps ?? 1000;
+  const { tagOps, maxOps } = resolveOptions(STATS_HOOKS_SHAPE, options, { source: 'statsHooks()', error: statsOptionsError('statsHooks()') });
   const none: MetricOptions | undefined = undefined;
   const byOp = new Map<string, MetricOptions>();
   const byError = new Map<string, MetricOptions>();

@@ -1,10 +1,11 @@
-// StatsDMonitor (seed 004): a Sensor that counts stream activity in plain fields and hands the
-// figures to a stats client when it flushes, so an event costs an increment, not a metric call.
+// StatsDMonitor: a Sensor that counts stream activity in plain fields and hands the figures to a
+// stats client when it flushes, so an event costs an increment, not a metric call.
 import type { SensorState } from '@sightline/core';
-import type { CompleteSensor } from '@sightline/core/internal';
-import { validateOptions } from '@sightline/core/internal';
-import { STATSD_MONITOR_SHAPE, statsOptionsError } from './options.js';
+import { resolveOptions, type CompleteSensor } from '@sightline/core/internal';
 import type { MetricOptions } from './metric-recorder.js';
+import { STATSD_MONITOR_SHAPE, statsOptionsError, type StatsDMonitorOptions } from './options.js';
+
+const CALLER = 'new StatsDMonitor()';
 
 /** What the monitor needs of a client. */
 export interface MonitorClient {
@@ -16,16 +17,6 @@ export interface MonitorClient {
   time(name: string, ms: number, options?: MetricOptions): void;
   /** Runs `collector` before each flush; returns a function that unregisters it. */
   onBeforeFlush(collector: () => void): () => void;
-}
-
-/** Options of `new StatsDMonitor(client, options)`; checked once by core's options rule. */
-export interface StatsDMonitorOptions {
-  /** Name prefix under the client's own prefix (default `stream`). */
-  readonly prefix?: string;
-  /** Latency samples kept per timer between flushes; the rest are counted (default 10,000). */
-  readonly maxSamplesPerFlush?: number;
-  /** Topic-partitions tagged separately before the rest count only in totals (default 1000). */
-  readonly maxTopics?: number;
 }
 
 class Samples {
@@ -100,16 +91,17 @@ export class StatsDMonitor implements CompleteSensor {
   private droppedSamples = 0;
   private lastActive = 0;
   private readonly unregister: () => void;
+  private closed: Promise<void> | undefined;
 
-  /** Starts counting and registers with `client.onBeforeFlush`; `dispose()` unregisters. */
+  /** Starts counting and registers with `client.onBeforeFlush`; `close()` unregisters. */
   constructor(
     private readonly client: MonitorClient,
     options: StatsDMonitorOptions = {},
   ) {
-    validateOptions(STATSD_MONITOR_SHAPE, options, { source: 'new StatsDMonitor()', error: statsOptionsError('new StatsDMonitor()') });
-    this.prefix = options.prefix ?? 'stream';
-    this.maxTopics = options.maxTopics ?? 1000;
-    const max = options.maxSamplesPerFlush ?? 10_000;
+    const resolved = resolveOptions(STATSD_MONITOR_SHAPE, options, { source: CALLER, error: statsOptionsError(CALLER) });
+    this.prefix = resolved.prefix;
+    this.maxTopics = resolved.maxTopics;
+    const max = resolved.maxSamplesPerFlush;
     this.totals = Object.fromEntries(TOTALS.map((t) => [t, 0])) as Record<Total, number>;
     this.reported = { ...this.totals };
     this.eventLatency = new Samples(max);
@@ -271,8 +263,20 @@ export class StatsDMonitor implements CompleteSensor {
     return out;
   }
 
-  /** Stops reporting through the client. */
-  dispose(): void {
-    this.unregister();
+  /**
+   * Stops reporting through the client: figures counted after it are never sent. Close the client
+   * first to have it send the last ones. A second call returns the same promise.
+   */
+  close(): Promise<void> {
+    if (this.closed === undefined) {
+      this.unregister();
+      this.closed = Promise.resolve();
+    }
+    return this.closed;
+  }
+
+  /** `await using monitor = new StatsDMonitor(client)`: closes the monitor. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

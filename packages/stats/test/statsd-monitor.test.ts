@@ -75,7 +75,9 @@ describe('StatsDMonitor', () => {
       events_active: 1,
       latency_samples_dropped: 0,
     });
-    monitor.dispose();
+    const closing = monitor.close();
+    expect(monitor.close()).toBe(closing);
+    await closing;
     monitor.onMessageIn('x', 0, {});
     await client.flush();
     expect(transport.attempts).toBe(0);
@@ -92,7 +94,7 @@ describe('StatsDMonitor', () => {
     await client.close();
   });
 
-  it('counts the Faust extras (table contains, assignments, rebalances, buffer full) and reports them', () => {
+  it('counts table contains, assignments, rebalances and full buffers, and reports them', async () => {
     const { client } = createTestClient();
     const calls: Array<[string, number]> = [];
     const spy = jest.spyOn(client, 'incr').mockImplementation((name: string, value = 1) => void calls.push([name, value as number]));
@@ -119,20 +121,44 @@ describe('StatsDMonitor', () => {
       topic_buffer_full: 1,
     });
     spy.mockRestore();
-    monitor.dispose();
-    void client.close();
+    await monitor.close();
+    await client.close();
   });
 
-  it('implements every Sensor event of the core contract', () => {
+  it('implements every Sensor event of the core contract', async () => {
     const { client } = createTestClient();
     const monitor = new StatsDMonitor(client);
     for (const name of SENSOR_EVENT_NAMES) expect(typeof monitor[name]).toBe('function');
+    await client.close();
+  });
+
+  it('stops reporting on leaving an `await using` block', async () => {
+    const { client, transport } = createTestClient({ prefix: 'u' });
+    {
+      await using monitor = new StatsDMonitor(client);
+      monitor.onMessageIn('t/0', 0, {});
+      await client.flush();
+      monitor.onMessageIn('t/0', 1, {});
+    }
+    await client.flush();
+    expect(transport.counter('u.stream.messages_received')).toBe(1);
+    await client.close();
+  });
+
+  it('refuses unknown and out-of-range options, naming them', () => {
+    const { client } = createTestClient();
+    expect(() => new StatsDMonitor(client, { prefx: 'x' } as never)).toThrow(
+      'unknown option `prefx` in new StatsDMonitor(): did you mean `prefix`?',
+    );
+    expect(() => new StatsDMonitor(client, { maxTopics: 0 })).toThrow(
+      'invalid option `maxTopics` in new StatsDMonitor(): expected an integer >= 1, got 0',
+    );
     void client.close();
   });
 });
 
 describe('stats() plugin', () => {
-  it('bundles hooks and the monitor over one client: start flushes, stop closes', async () => {
+  it('bundles hooks and the monitor over one client: start flushes, close sends the last figures and closes', async () => {
     const transport = new InMemoryTransport();
     const plugin = stats({ protocol: 'udp', flushIntervalMs: 0, prefix: 'p', transport });
     expect(plugin.name).toBe('stats');
@@ -145,8 +171,10 @@ describe('stats() plugin', () => {
       'p.ws.connect',
     ]);
     plugin.client.incr('last');
+    plugin.sensor!.onMessageIn!('t/0', 1, {});
     await plugin.close!();
     expect(transport.counter('p.last')).toBe(1);
+    expect(transport.counter('p.stream.messages_received')).toBe(2);
     expect(transport.closed).toBe(true);
   });
 

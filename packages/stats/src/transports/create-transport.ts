@@ -1,13 +1,13 @@
 // Picks the transport for a protocol constant.
-import type { Protocol, ResolvedConfig } from '../options.js';
-import { HttpTransport, type StatsTlsOptions } from './http-transport.js';
+import type { Protocol, ResolvedConfig, ResolvedTlsOptions } from '../options.js';
+import { HttpTransport } from './http-transport.js';
 import { TcpTransport } from './tcp-transport.js';
 import type { Transport } from './transport.js';
 import { UdpTransport } from './udp-transport.js';
 import { UdsTransport } from './uds-transport.js';
 import { WsTransport } from './ws-transport.js';
 
-type Factory = (config: ResolvedConfig, tlsOptions: StatsTlsOptions | undefined) => Transport;
+type Factory = (config: ResolvedConfig, tlsOptions: ResolvedTlsOptions | undefined) => Transport;
 
 const secretOf = (config: ResolvedConfig): string => config.secret as string;
 
@@ -45,6 +45,6 @@ export const TRANSPORTS: Readonly<Record<Protocol, Factory>> = Object.freeze({
   uds: (c) => new UdsTransport({ socketPath: c.socketPath as string, flavour: c.flavour, writeTimeoutMs: c.timeoutMs }),
 });
 
-export function createTransport(config: ResolvedConfig, tlsOptions?: StatsTlsOptions): Transport {
+export function createTransport(config: ResolvedConfig, tlsOptions?: ResolvedTlsOptions): Transport {
   return TRANSPORTS[config.protocol](config, tlsOptions);
 }

@@ -15,26 +15,17 @@ import {
 } from '@sightline/stats-protocol';
 import { canSplit, type Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
+import type { ResolvedTlsOptions } from '../options.js';
 import type { SendResult, Transport } from './transport.js';
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
-
-/** TLS settings for https / wss (programmatic only): a private CA, or no verification for tests. */
-export interface StatsTlsOptions {
-  /** A private CA to trust, in PEM. Default Node's bundled CAs. */
-  readonly ca?: string | Buffer | readonly (string | Buffer)[];
-  /** Set false to skip certificate verification (tests only). Default true. */
-  readonly rejectUnauthorized?: boolean;
-  /** The TLS server name (SNI) to verify against. Default `destHost`. */
-  readonly servername?: string;
-}
 
 export interface HttpTransportOptions {
   readonly host: string;
   readonly port: number;
   readonly secret: string;
   readonly tls?: boolean;
-  readonly tlsOptions?: StatsTlsOptions;
+  readonly tlsOptions?: ResolvedTlsOptions;
   readonly timeoutMs?: number;
   /** Largest body sent; a larger batch is answered `too-large` at once, and split by the queue. */
   readonly maxBatchBytes?: number;

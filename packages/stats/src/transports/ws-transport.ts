@@ -5,7 +5,8 @@ import WebSocket from 'ws';
 import { DEFAULT_MAX_BODY_BYTES, encodeBatch, encodeWsFrame, newBatchId, signBatch, WS_PATH } from '@sightline/stats-protocol';
 import { canSplit, type Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
-import { resultForStatus, tooLarge, type StatsTlsOptions } from './http-transport.js';
+import type { ResolvedTlsOptions } from '../options.js';
+import { resultForStatus, tooLarge } from './http-transport.js';
 import type { SendResult, Transport } from './transport.js';
 import { errorText } from '@sightline/core/internal';
 
@@ -14,7 +15,7 @@ export interface WsTransportOptions {
   readonly port: number;
   readonly secret: string;
   readonly tls?: boolean;
-  readonly tlsOptions?: StatsTlsOptions;
+  readonly tlsOptions?: ResolvedTlsOptions;
   readonly timeoutMs?: number;
   /** Largest frame sent; a larger batch is answered `too-large` at once, and split by the queue. */
   readonly maxBatchBytes?: number;

@@ -23,7 +23,7 @@ describe('against @sightline/stats-server', () => {
   beforeEach(async () => {
     logs = captureLogs();
     server = createStatsServer({ port: 0, secrets: ['retired-secret', SECRET], statsd: { udpPort: 0, tcpPort: 0 } });
-    await server.listen();
+    await server.start();
   });
   afterEach(async () => {
     await server.close();
@@ -140,7 +140,7 @@ describe('against @sightline/stats-server', () => {
 describe.each(['udp', 'tcp'] as const)('flavour sightline over %s to stats-server', (protocol) => {
   it('a hist() stays a histogram (never a timer in seconds), a set counts distinct members', async () => {
     const server = createStatsServer({ port: 0, secrets: [SECRET], statsd: { udpPort: 0, tcpPort: 0 } });
-    await server.listen();
+    await server.start();
     try {
       const address = server.address();
       const port = protocol === 'udp' ? address.statsdUdpPort! : address.statsdTcpPort!;
@@ -175,7 +175,7 @@ describe.each(['http', 'ws'] as const)('batches over the body limit, over %s', (
 
   it('10,000 tagged counters with default settings fit the default maxBodyBytes: all arrive, no 413', async () => {
     const server = createStatsServer({ port: 0, secrets: [SECRET], maxSeries: 20_000 });
-    await server.listen();
+    await server.start();
     try {
       const client = new StatsClient({ protocol, destPort: server.address().port, secret: SECRET, flushIntervalMs: 0 });
       tagged(client);
@@ -191,7 +191,7 @@ describe.each(['http', 'ws'] as const)('batches over the body limit, over %s', (
 
   it('a server with a smaller maxBodyBytes: the refused batch is split and resent until every part fits', async () => {
     const server = createStatsServer({ port: 0, secrets: [SECRET], maxSeries: 20_000, maxBodyBytes: 64 * 1024 });
-    await server.listen();
+    await server.start();
     try {
       const client = new StatsClient({
         protocol,
@@ -216,7 +216,7 @@ describe.each(['http', 'ws'] as const)('batches over the body limit, over %s', (
 describe.each(['http', 'ws'] as const)('a 2M-value burst to stats-server over %s, default settings', (protocol) => {
   it('1,000,000 increments over 100 names and 1,000,000 timing samples over 100 names: every counter exact, every sample counted', async () => {
     const server = createStatsServer({ port: 0, secrets: [SECRET] });
-    await server.listen();
+    await server.start();
     try {
       const client = new StatsClient({ protocol, destPort: server.address().port, secret: SECRET, prefix: 'burst' });
       const counters = Array.from({ length: 100 }, (_, i) => `c${i}`);
@@ -241,14 +241,14 @@ describe.each(['http', 'ws'] as const)('%s client while the stats-server is stop
     const logs = captureLogs();
     const port = await freePort();
     const server = createStatsServer({ port, secrets: [SECRET] });
-    await server.listen();
+    await server.start();
     try {
       const client = await outageScenario(
         protocol,
         {
           port,
           stop: () => server.close(),
-          restart: async () => void (await server.listen()),
+          restart: () => server.start(),
           counter: async (name) => server.snapshot().counters[name] ?? 0,
           gauge: async (name) => server.snapshot().gauges[name],
         },
