@@ -6,7 +6,6 @@ import https from 'node:https';
 import {
   BATCH_CONTENT_TYPE,
   BATCH_PATH,
-  DEFAULT_MAX_BODY_BYTES,
   encodeBatch,
   newBatchId,
   SIGNATURE_HEADER,
@@ -26,9 +25,9 @@ export interface HttpTransportOptions {
   readonly secret: string;
   readonly tls?: boolean;
   readonly tlsOptions?: ResolvedTlsOptions;
-  readonly timeoutMs?: number;
+  readonly timeoutMs: number;
   /** Largest body sent; a larger batch is answered `too-large` at once, and split by the queue. */
-  readonly maxBatchBytes?: number;
+  readonly maxBatchBytes: number;
 }
 
 /** A batch whose body or frame is over the limit: the queue splits it and sends the halves. */
@@ -97,14 +96,14 @@ export class HttpTransport implements Transport {
       body = Buffer.from(encodeBatch(batch.metrics, newBatchId()), 'utf8');
       this.#bodies.set(batch, body);
     }
-    const max = this.#options.maxBatchBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const max = this.#options.maxBatchBytes;
     if (body.length > max && canSplit(batch)) return Promise.resolve(tooLarge(this.target, body.length, max));
     // A fresh timestamp per attempt: a retry after a long outage must not look stale.
     const timestamp = String(Date.now());
     const signature = signBatch(this.#secret, timestamp, body);
     const payload = body;
     const opts = this.#options;
-    const timeoutMs = opts.timeoutMs ?? 5000;
+    const timeoutMs = opts.timeoutMs;
     return new Promise<SendResult>((resolve) => {
       let done = false;
       const finish = (result: SendResult): void => {
@@ -154,8 +153,9 @@ export class HttpTransport implements Transport {
     });
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#agent.destroy();
+    return Promise.resolve();
   }
 }
 

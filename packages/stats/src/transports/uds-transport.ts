@@ -15,7 +15,7 @@ export class UdsTransport extends StatsdTransport {
 
   constructor(private readonly options: UdsTransportOptions) {
     super(
-      { ...options, maxPacketBytes: options.maxPacketBytes ?? 65_536 },
+      options,
       { maxPacketBytes: 65_536, burstBytes: 1 << 20, burstIntervalMs: 0 },
     );
     this.target = `unix://${options.socketPath}`;

@@ -2,13 +2,13 @@
 // A missing ack within the timeout counts as a network error (retried by the client); a closed
 // connection is reopened on the next send, the client's backoff spacing the attempts.
 import WebSocket from 'ws';
-import { DEFAULT_MAX_BODY_BYTES, encodeBatch, encodeWsFrame, newBatchId, signBatch, WS_PATH } from '@sightline/stats-protocol';
+import { encodeBatch, encodeWsFrame, newBatchId, signBatch, WS_PATH } from '@sightline/stats-protocol';
 import { canSplit, type Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
 import type { ResolvedTlsOptions } from '../options.js';
 import { resultForStatus, tooLarge } from './http-transport.js';
 import type { SendResult, Transport } from './transport.js';
-import { errorText } from '@sightline/core/internal';
+import { errorText, settleWithin } from '@sightline/core/internal';
 
 export interface WsTransportOptions {
   readonly host: string;
@@ -16,10 +16,13 @@ export interface WsTransportOptions {
   readonly secret: string;
   readonly tls?: boolean;
   readonly tlsOptions?: ResolvedTlsOptions;
-  readonly timeoutMs?: number;
+  readonly timeoutMs: number;
   /** Largest frame sent; a larger batch is answered `too-large` at once, and split by the queue. */
-  readonly maxBatchBytes?: number;
+  readonly maxBatchBytes: number;
 }
+
+/** How long `close()` waits for the server's side of the WebSocket close handshake. */
+const CLOSE_HANDSHAKE_MS = 1000;
 
 interface PendingAck {
   readonly resolve: (result: SendResult) => void;
@@ -63,10 +66,10 @@ export class WsTransport implements Transport {
     const timestamp = String(Date.now());
     const id = this.#nextId++;
     const frame = encodeWsFrame({ id, timestamp, signature: signBatch(this.#secret, timestamp, body), body });
-    const max = this.#options.maxBatchBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const max = this.#options.maxBatchBytes;
     const frameBytes = Buffer.byteLength(frame);
     if (frameBytes > max && canSplit(batch)) return tooLarge(this.target, frameBytes, max);
-    const timeoutMs = this.#options.timeoutMs ?? 5000;
+    const timeoutMs = this.#options.timeoutMs;
     return new Promise<SendResult>((resolve) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
@@ -90,7 +93,7 @@ export class WsTransport implements Transport {
     if (this.#closed) return Promise.reject(new Error('transport closed'));
     if (this.#socket && this.#socket.readyState === WebSocket.OPEN) return Promise.resolve(this.#socket);
     if (this.#connecting) return this.#connecting;
-    const timeoutMs = this.#options.timeoutMs ?? 5000;
+    const timeoutMs = this.#options.timeoutMs;
     const connecting = new Promise<WebSocket>((resolve, reject) => {
       let opened = false;
       const failOpen = (error: Error): void => {
@@ -162,16 +165,10 @@ export class WsTransport implements Transport {
     this.#socket = undefined;
     this.failPending('transport closed');
     if (!socket || socket.readyState === WebSocket.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        socket.terminate();
-        resolve();
-      }, 1000);
-      socket.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      socket.close(1000);
-    });
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.close(1000);
+    // A server that never answers the close handshake gets a second, then the socket is cut.
+    const { timedOut } = await settleWithin(closed, CLOSE_HANDSHAKE_MS);
+    if (timedOut) socket.terminate();
   }
 }

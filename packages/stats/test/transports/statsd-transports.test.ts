@@ -68,7 +68,7 @@ describe('udp transport (node:dgram)', () => {
 
   it('dogstatsd flavour sends histograms as |h with one type per line', async () => {
     const listener = await udpListener();
-    const transport = new UdpTransport({ host: '127.0.0.1', port: listener.port, flavour: 'dogstatsd' });
+    const transport = new UdpTransport({ host: '127.0.0.1', port: listener.port, flavour: 'dogstatsd', writeTimeoutMs: 5000 });
     const batch: Batch = { seq: 1, metrics: [{ type: 'histogram', name: 'h', values: [1, 2, 3], tags: { a: 'b' } }], size: 3 };
     expect(await transport.send(batch)).toEqual({ ok: true });
     await waitFor(() => listener.packets.length === 1);
@@ -99,7 +99,7 @@ describe('tcp transport (node:net)', () => {
       const probe = await streamListener();
       const port = probe.port;
       await probe.close();
-      const transport = new TcpTransport({ host: '127.0.0.1', port });
+      const transport = new TcpTransport({ host: '127.0.0.1', port, flavour: 'statsd', writeTimeoutMs: 5000 });
       const batch: Batch = { seq: 1, metrics: [{ type: 'counter', name: 'c', value: 1 }], size: 1 };
       const failed = await transport.send(batch);
       expect(failed.ok).toBe(false);
