@@ -1,4 +1,4 @@
-// Issue 15, one small reproduction per finding: each failed before its fix.
+// Hostile and careless peers, one small reproduction per case: each failed before the server bounded it.
 import { connect, type Socket } from 'node:net';
 import { type LogRecord } from '@sightline/core';
 import { combineMetricsSources, formatLogLine, renderMetrics } from '@sightline/core/internal';
@@ -247,13 +247,11 @@ describe('6. nothing is buffered before the headers are checked; connections and
 
   it('answers 408 when the body does not arrive within requestTimeoutMs', async () => {
     const address = await start({ requestTimeoutMs: 500 });
-    const started = Date.now();
     const { answer } = raw(
       address.port,
       `POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nX-Sightline-Timestamp: ${Date.now()}\r\nX-Sightline-Signature: v1=${'a'.repeat(64)}\r\n\r\n{"v":1`,
     );
     expect(await answer).toMatch(/^HTTP\/1.1 408 /);
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(server!.snapshot().server.requestsTimedOut).toBe(1);
   });
 
@@ -270,15 +268,12 @@ describe('6. nothing is buffered before the headers are checked; connections and
     for (const { socket } of sockets) socket.destroy();
     await Promise.all(sockets.map((s) => s.answer));
     // Once they are gone, the server takes connections again (its count drops as it sees them close).
-    let status = 0;
-    for (let i = 0; i < 50 && status !== 200; i++) {
-      status = await postBatch(address.url, { v: 1, metrics: [] }, { secret: SECRET }).then(
+    const accepted = async () =>
+      (await postBatch(address.url, { v: 1, metrics: [] }, { secret: SECRET }).then(
         (r) => r.status,
         () => 0,
-      );
-      if (status !== 200) await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(status).toBe(200);
+      )) === 200;
+    await waitFor(accepted);
   });
 
   it('reserves bodies from the memory budget: 503 when it is full', async () => {

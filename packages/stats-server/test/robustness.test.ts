@@ -30,7 +30,7 @@ const VALID = [
   't:1|ms:2|ms',
   's:x|s',
   '{"v":1,"metrics":[{"type":"counter","name":"a","value":1}]}',
-  // Names and tags that are Object.prototype keys, long tags, huge set members (issue 15).
+  // Names and tags that are Object.prototype keys, long tags, huge set members.
   ...PROTO.map((p, i) => `${p}:${i}|${['g', 'c', 'ms', 'h', 's', 'd'][i]}|#${PROTO[(i + 1) % PROTO.length]}:${p}`),
   `long.tag:1|h|#k:${LONG_TAG}`,
   `huge.set:${HUGE_MEMBER}|s`,

@@ -265,31 +265,43 @@ export class StatsClient extends MetricRecorder {
   /**
    * Flushes, waits for delivery or give-up, and releases sockets; resolves within `closeTimeoutMs`
    * (what is still undelivered then is dropped and counted). Later metric calls are dropped and counted.
+   * A second call returns the same promise.
    */
   close(): Promise<void> {
-    this.#closing ??= (async () => {
-      if (this.#timer) clearInterval(this.#timer);
-      this.runCollectors();
-      const chunks = this.isEmpty() ? [] : this.drain();
-      this.closedForRecording = true;
-      const { timedOut } = await settleWithin(this.submit(chunks), this.#config.closeTimeoutMs);
-      if (timedOut) this.#queue.abandon(`the client closed (closeTimeoutMs ${this.#config.closeTimeoutMs})`);
-      this.#queue.close();
-      // Closed during an outage: the line that would have ended it says what it cost.
-      const dropped = this.#counts.droppedValues - this.#droppedAtOutage;
-      if (this.#loggedKinds.size > 0 && dropped > 0) {
-        log.warn(
-          `stats client closed while delivery to ${this.#transport.target} was failing; ${dropped} values were dropped during the outage`,
-          { droppedValues: dropped },
-        );
-      }
-      try {
-        await this.#transport.close();
-      } catch (error) {
-        log.debug('closing the transport failed', { error: errorText(error) });
-      }
-    })();
+    this.#closing ??= this.shutDown();
     return this.#closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.runCollectors();
+    const chunks = this.isEmpty() ? [] : this.drain();
+    this.closedForRecording = true;
+    const { timedOut } = await settleWithin(this.submit(chunks), this.#config.closeTimeoutMs);
+    if (timedOut) this.#queue.abandon(`the client closed (closeTimeoutMs ${this.#config.closeTimeoutMs})`);
+    this.#queue.close();
+    this.logOutageCost();
+    try {
+      await this.#transport.close();
+    } catch (error) {
+      log.debug('closing the transport failed', { error: errorText(error) });
+    }
+  }
+
+  /** Closed during an outage: the line that would have ended it says what it cost. */
+  private logOutageCost(): void {
+    const dropped = this.#counts.droppedValues - this.#droppedAtOutage;
+    if (this.#loggedKinds.size > 0 && dropped > 0) {
+      log.warn(
+        `stats client closed while delivery to ${this.#transport.target} was failing; ${dropped} values were dropped during the outage`,
+        { droppedValues: dropped },
+      );
+    }
+  }
+
+  /** `await using client = new StatsClient(...)`: closes the client. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /**

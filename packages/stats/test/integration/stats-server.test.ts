@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { createStatsServer, type StatsServer } from '@sightline/stats-server';
 import { StatsClient, type StatsError, type StatsTransportError } from '../../src/index.js';
-import { captureLogs } from '../helpers.js';
+import { captureLogs, waitFor } from '../helpers.js';
 import { outageScenario } from './outage.js';
 
 const SECRET = 'server-integration-secret';
@@ -123,9 +123,8 @@ describe('against @sightline/stats-server', () => {
         for (let i = 0; i < 500; i++) pipe.hist('h', i, { tags: { k: 'v' } });
       });
       await client.flush();
-      const deadline = Date.now() + 5000;
-      while ((server.snapshot().histograms[`${protocol}.h{k=v}`]?.count ?? 0) < 500 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 10));
+      // StatsD has no acknowledgement: wait for the last lines to be applied.
+      await waitFor(() => server.snapshot().histograms[`${protocol}.h{k=v}`]?.count === 500, 5000, 'every histogram sample');
       const snap = server.snapshot();
       expect(Array.from({ length: 10 }, (_, i) => snap.counters[`${protocol}.c${i}`])).toEqual(Array(10).fill(10_000));
       expect(snap.gauges[`${protocol}.g`]).toBe(3);
@@ -149,9 +148,7 @@ describe.each(['udp', 'tcp'] as const)('flavour sightline over %s to stats-serve
       client.time('db.query', 12);
       for (const u of ['ann', 'bob', 'ann']) client.set('users', u);
       await client.flush();
-      const deadline = Date.now() + 5000;
-      while (server.snapshot().histograms['payload.bytes']?.count !== 50 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 10));
+      await waitFor(() => server.snapshot().histograms['payload.bytes']?.count === 50, 5000, 'every histogram sample');
       const snap = server.snapshot();
       expect(snap.histograms['payload.bytes']).toEqual({ count: 50, sum: 127_500, min: 100, max: 5000 });
       expect(snap.timers['payload.bytes']).toBeUndefined();

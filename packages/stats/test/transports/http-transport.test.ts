@@ -1,5 +1,5 @@
 import { StatsClient, type StatsError, type StatsTransportError } from '../../src/index.js';
-import { captureLogs } from '../helpers.js';
+import { captureLogs, waitFor } from '../helpers.js';
 import { TestReceiver, TLS } from '../receiver.js';
 
 const SECRET = 'correct-horse-battery-staple';
@@ -88,7 +88,7 @@ describe('http transport against an HMAC-checking receiver', () => {
       receiver.override = 503;
       client.incr('retried');
       const flushed = client.flush();
-      while (receiver.statuses.length < 2) await new Promise((r) => setTimeout(r, 5));
+      await waitFor(() => receiver.statuses.length >= 2, 5000, 'a retried 503');
       receiver.override = undefined;
       await flushed;
       expect(receiver.statuses.slice(-1)).toEqual([200]);

@@ -86,7 +86,7 @@ describe('ws transport against an HMAC-checking receiver', () => {
       await receiver.stop();
       client.incr('n');
       const flushed = client.flush();
-      await new Promise((r) => setTimeout(r, 50));
+      await waitFor(() => client.stats().retries > 0, 5000, 'an attempt to fail');
       await receiver.restart();
       await flushed;
       expect(receiver.counter('n')).toBe(2);
