@@ -60,7 +60,11 @@ export const STATS_SERVER_SHAPE = defineShape({
     [secretField, opt.array(secretField, { check: (v: readonly string[]) => (v.length > 0 ? undefined : 'expected at least one secret') })],
     { required: true, secret: true, doc: 'Accepted HMAC secrets, several during a rotation (comma-separated in the variable). Never logged.' },
   ),
-  statsd: opt.object(STATSD_LISTEN_SHAPE, { default: {}, doc: 'StatsD listeners (UDP, TCP) beside HTTP and WebSocket ingest. Default none.' }),
+  statsd: opt.object(STATSD_LISTEN_SHAPE, {
+    default: {},
+    defaultText: 'no listeners',
+    doc: 'StatsD listeners (UDP, TCP) beside HTTP and WebSocket ingest.',
+  }),
   maxBodyBytes: positive(DEFAULT_MAX_BODY_BYTES, 'Largest accepted batch body (and WebSocket frame), in bytes: 413, or close code 1009.'),
   maxSkewMs: positive(
     DEFAULT_MAX_SKEW_MS,

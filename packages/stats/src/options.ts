@@ -150,7 +150,11 @@ export interface SettingOrigin {
 }
 
 const STATS_TLS_SHAPE = defineShape({
-  ca: opt.any<string | Buffer | readonly (string | Buffer)[]>({ doc: 'A private CA to trust, in PEM. Default: the CAs Node bundles.' }),
+  ca: opt.any<string | Buffer | readonly (string | Buffer)[]>({
+    env: false,
+    expected: 'PEM text or a Buffer, or an array of them',
+    doc: 'A private CA to trust, in PEM. Default: the CAs Node bundles.',
+  }),
   rejectUnauthorized: opt.boolean({ doc: 'Set false to skip certificate verification (tests only). Default true.' }),
   servername: opt.string({ doc: 'The TLS server name (SNI) to verify against. Default `destHost`.' }),
 });
@@ -168,9 +172,10 @@ export const STATS_CLIENT_SHAPE = defineShape({
   }),
   transport: opt.any<Transport>({
     env: false,
+    expected: 'a Transport',
     doc: 'Use this transport instead of the one `protocol` names (e.g. `InMemoryTransport` from `./testing`).',
   }),
-  tlsOptions: opt.object(STATS_TLS_SHAPE, { env: false, doc: 'https / wss: a private CA or, for tests, `rejectUnauthorized: false`.' }),
+  tlsOptions: opt.object(STATS_TLS_SHAPE, { doc: 'https / wss: a private CA or, for tests, `rejectUnauthorized: false`.' }),
   mock: opt.boolean({
     env: false,
     default: false,
@@ -212,6 +217,7 @@ export const STATS_PLUGIN_SHAPE = defineShape({
   ...STATS_CLIENT_SHAPE,
   client: opt.any<StatsClient>({
     env: false,
+    expected: 'a StatsClient',
     doc: 'Use this client instead of building one (the plugin then owns it: closing the app closes it).',
   }),
   monitor: opt.oneOf([opt.enum([false] as const), opt.object(STATSD_MONITOR_SHAPE)], {
