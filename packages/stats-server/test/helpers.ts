@@ -109,12 +109,11 @@ export function sendUdp(port: number, ...datagrams: (string | Buffer)[]): Promis
 /** Writes each chunk as its own write, then ends the connection and waits for the server to close it. */
 export function sendTcp(port: number, ...chunks: (string | Buffer)[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', async () => {
-      for (const chunk of chunks) {
-        await new Promise<void>((done) => socket.write(chunk, () => done()));
-      }
+    const writeAll = async (): Promise<void> => {
+      for (const chunk of chunks) await new Promise<void>((done) => socket.write(chunk, () => done()));
       socket.end();
-    });
+    };
+    const socket = connect(port, '127.0.0.1', () => void writeAll().catch(reject));
     socket.on('error', reject);
     socket.on('close', () => resolve());
     socket.resume();
@@ -138,7 +137,7 @@ export class WsTestClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      const ack = JSON.parse(String(data)) as Record<string, unknown>;
+      const ack = JSON.parse(rawText(data)) as Record<string, unknown>;
       const id = (ack.id as number | null) ?? null;
       const resolve = this.waiting.get(id);
       this.waiting.delete(id);
@@ -207,4 +206,10 @@ export function storeLimits() {
 export async function started(server: StatsServer): Promise<StatsServerAddress> {
   await server.start();
   return server.address();
+}
+
+/** A WebSocket message as text, however `ws` delivered its bytes. */
+export function rawText(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
 }

@@ -103,7 +103,7 @@ describe(`${COUNT} random byte strings (seed ${SEED})`, () => {
       await Promise.all(
         strings
           .slice(i, i + 100)
-          .map((s) => new Promise<void>((resolve) => socket.send(s, address.statsdUdpPort!, '127.0.0.1', () => resolve()))),
+          .map((s) => new Promise<void>((resolve) => socket.send(s, address.statsdUdpPort, '127.0.0.1', () => resolve()))),
       );
     }
     socket.close();

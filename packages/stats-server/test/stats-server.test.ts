@@ -82,12 +82,12 @@ describe('statsServer() plugin', () => {
     await plugin.start!({} as never);
     const { url } = plugin.server.address();
     await postBatch(url, { v: 1, metrics: [{ type: 'gauge', name: 'g', value: 4 }] }, { secret: 'k' });
-    expect(await plugin.metrics!.render()).toContain('\nstats_g 4\n');
+    expect(await plugin.metrics.render()).toContain('\nstats_g 4\n');
     await plugin.close!();
     expect(() => plugin.server.address()).toThrow('not listening');
   });
 
-  it('wraps a server you created', async () => {
+  it('wraps a server you created', () => {
     const server: StatsServer = createStatsServer({ port: 0, secrets: 'k' });
     const plugin = statsServer(server);
     expect(plugin.server).toBe(server);

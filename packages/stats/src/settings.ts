@@ -324,7 +324,7 @@ export class StatsClientSettings {
       const value = this.#config[name];
       if (value !== undefined) options[name] = value;
     }
-    return new StatsClient(options as StatsClientOptions);
+    return new StatsClient(options);
   }
 
   /** A one-line summary, the secret redacted. */

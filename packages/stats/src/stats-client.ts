@@ -13,7 +13,6 @@ import {
   describeConfig,
   STATS_CLIENT_SHAPE,
   statsOptionsError,
-  type Protocol,
   type ResolvedConfig,
   type StatsClientOptions,
 } from './options.js';
@@ -76,7 +75,7 @@ const CALLER = 'new StatsClient()';
  */
 export class StatsClient extends MetricRecorder {
   /** The transport in use: one of {@link PROTOCOLS}, or a custom transport's name. */
-  readonly protocol: Protocol | string;
+  readonly protocol: string;
   /** Prepended to every metric name as `prefix.name`; empty for none. */
   readonly prefix: string;
   readonly #config: ResolvedConfig;
@@ -178,7 +177,7 @@ export class StatsClient extends MetricRecorder {
       sent = pipe.send();
     };
     const result = runSettled(() => body(pipe), send, send);
-    return Promise.resolve(result).finally(() => sent) as Promise<Awaited<R>>;
+    return Promise.resolve(result).finally(() => sent);
   }
 
   /**
@@ -226,7 +225,7 @@ export class StatsClient extends MetricRecorder {
         this.#mockLines.push(line);
         return;
       }
-      void (t as StatsdTransport).sendLines([line]).then(
+      void t.sendLines([line]).then(
         (result) => {
           if (result.ok) this.#counts.sentValues++;
           else {

@@ -24,7 +24,7 @@ const CLIENT_KEYS: ReadonlySet<string> = new Set([...SETTING_NAMES, 'onError', '
  * unless `tls` is given), so defaults filled in here would hide what was left unset.
  */
 function clientOptionsOf(options: StatsPluginOptions): StatsClientOptions {
-  return Object.fromEntries(Object.entries(options).filter(([key]) => CLIENT_KEYS.has(key))) as StatsClientOptions;
+  return Object.fromEntries(Object.entries(options).filter(([key]) => CLIENT_KEYS.has(key)));
 }
 
 /**

@@ -189,7 +189,7 @@ describe('port 443 means TLS', () => {
     });
     client.incr('secure');
     await client.flush();
-    expect(JSON.parse(body).metrics).toEqual([{ type: 'counter', name: 'secure', value: 1 }]);
+    expect((JSON.parse(body) as { metrics: unknown }).metrics).toEqual([{ type: 'counter', name: 'secure', value: 1 }]);
     await client.close();
     await new Promise<void>((r) => server.close(() => r()));
   });

@@ -28,9 +28,9 @@ class ScriptedTransport implements Transport {
   readonly target = 'scripted://';
   readonly attempts: number[] = [];
   constructor(private readonly script: SendResult[]) {}
-  async send(b: Batch): Promise<SendResult> {
+  send(b: Batch): Promise<SendResult> {
     this.attempts.push(b.seq);
-    return this.script.shift() ?? { ok: true, accepted: 1, rejected: 0 };
+    return Promise.resolve(this.script.shift() ?? { ok: true, accepted: 1, rejected: 0 });
   }
   async close(): Promise<void> {}
 }
@@ -165,10 +165,12 @@ describe('SendQueue', () => {
     const picky: Transport = {
       protocol: 'picky',
       target: 'picky://',
-      async send(b) {
-        if (b.metrics.length > 2) return { ok: false, error: new StatsTransportError('too-large', 'over 2 metrics', { status: 413 }) };
+      send(b) {
+        if (b.metrics.length > 2) {
+          return Promise.resolve({ ok: false, error: new StatsTransportError('too-large', 'over 2 metrics', { status: 413 }) });
+        }
         taken.push(b.metrics.map((m) => m.name));
-        return { ok: true };
+        return Promise.resolve({ ok: true });
       },
       async close() {},
     };

@@ -12,7 +12,7 @@ import { encodeBatch, newBatchId } from '@sightline/stats-protocol';
 import WebSocket from 'ws';
 import { SECRETS_ENV_VAR } from '../../src/cli/parse-args.js';
 import type { StatsSnapshot } from '../../src/index.js';
-import { sign } from '../helpers.js';
+import { rawText, sign } from '../helpers.js';
 import { openMetricsParse, promtoolProblems } from './checkers.js';
 
 const SECRET = 'soak-secret';
@@ -274,7 +274,7 @@ async function wsTraffic(deadline: number): Promise<void> {
   });
   const waiting = new Map<number, (ack: { status: number }) => void>();
   ws.on('message', (data) => {
-    const ack = JSON.parse(String(data)) as { id: number | null; status: number };
+    const ack = JSON.parse(rawText(data)) as { id: number | null; status: number };
     if (ack.id !== null) waiting.get(ack.id)?.(ack);
     waiting.delete(ack.id ?? -1);
   });
@@ -382,10 +382,10 @@ describe('soak: valid and hostile traffic on every listener, scraped every secon
     const byReason = Object.values(s.rejected).reduce((a, b) => a + b, 0);
     expect(byReason).toBe(s.statsdBadLines + s.metricsRejected);
     expect(s.rejected).toMatchObject({
-      tag_length: expect.any(Number),
-      negative_counter: expect.any(Number),
-      non_finite: expect.any(Number),
-      name_clash: expect.any(Number),
+      tag_length: expect.any(Number) as number,
+      negative_counter: expect.any(Number) as number,
+      non_finite: expect.any(Number) as number,
+      name_clash: expect.any(Number) as number,
     });
     for (const reason of ['tag_length', 'negative_counter', 'non_finite', 'name_clash', 'set_member_length', 'malformed']) {
       expect({ reason, count: s.rejected[reason as keyof typeof s.rejected] > 0 }).toEqual({ reason, count: true });

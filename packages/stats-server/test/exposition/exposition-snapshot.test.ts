@@ -102,12 +102,12 @@ users_unique 2
 const render = (input: ExpositionInput, format: ExpositionFormat = 'prometheus') => renderExposition(expositionSnapshot(input), { format });
 
 describe('expositionSnapshot', () => {
-  it('renders the server counters, then every family, in the Prometheus text format', async () => {
+  it('renders the server counters, then every family, in the Prometheus text format', () => {
     const { input } = fixture();
     expect(render(input())).toBe(`${OWN}${RECEIVED}`);
   });
 
-  it('renders OpenMetrics: counter families without _total, samples with it, and # EOF', async () => {
+  it('renders OpenMetrics: counter families without _total, samples with it, and # EOF', () => {
     const { input } = fixture();
     const text = render(input(), 'openmetrics');
     expect(text).toContain('# TYPE orders_created counter\norders_created_total{http_method="GET",region="eu"} 42\n');
@@ -125,10 +125,10 @@ describe('createMetricsSource', () => {
     const source = createMetricsSource(input);
     expect(source.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(await source.render()).toBe(`${OWN}${RECEIVED}`);
-    const open = await source.negotiate!('application/openmetrics-text; version=1.0.0,text/plain;q=0.5');
+    const open = await source.negotiate('application/openmetrics-text; version=1.0.0,text/plain;q=0.5');
     expect(open.contentType).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
     expect(open.body.endsWith('# EOF\n')).toBe(true);
-    const plain = await source.negotiate!(undefined);
+    const plain = await source.negotiate(undefined);
     expect(plain).toEqual({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: `${OWN}${RECEIVED}` });
   });
 

@@ -54,7 +54,7 @@ describe('WebSocket ingest', () => {
     expect(await client.sendRaw('not json', null)).toMatchObject({
       id: null,
       status: 400,
-      error: expect.stringMatching(/^invalid frame JSON: /),
+      error: expect.stringMatching(/^invalid frame JSON: /) as string,
     });
     expect(await client.sendRaw('[1]', null)).toMatchObject({
       id: null,

@@ -139,7 +139,7 @@ export class WsTransport implements Transport {
   private onAck(data: WebSocket.RawData): void {
     let ack: { id?: unknown; status?: unknown; accepted?: unknown; rejected?: unknown; error?: unknown };
     try {
-      ack = JSON.parse(data.toString()) as typeof ack;
+      ack = JSON.parse(rawText(data)) as typeof ack;
     } catch {
       return;
     }
@@ -171,4 +171,10 @@ export class WsTransport implements Transport {
     const { timedOut } = await settleWithin(closed, CLOSE_HANDSHAKE_MS);
     if (timedOut) socket.terminate();
   }
+}
+
+/** A frame's bytes as text, however `ws` delivered them. */
+function rawText(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
 }

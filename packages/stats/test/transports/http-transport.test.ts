@@ -12,7 +12,7 @@ describe('http transport against an HMAC-checking receiver', () => {
   it('delivers signed batches: exact counters, last gauges, every sample; the secret never travels', async () => {
     receiver = await TestReceiver.start({ secrets: ['old-secret', SECRET] });
     const client = new StatsClient({ ...quick, protocol: 'http', destPort: receiver.port, secret: SECRET, prefix: 'web' });
-    client.pipeline((p) => {
+    await client.pipeline((p) => {
       for (let i = 0; i < 1000; i++) p.incr('requests', 1, { tags: { route: i % 2 ? 'a' : 'b' } });
       p.gauge('conns', 1);
       p.gauge('conns', 5);

@@ -36,7 +36,7 @@ describe('udp transport (node:dgram)', () => {
   it('puts exactly these StatsD bytes on the wire', async () => {
     const listener = await udpListener();
     const client = new StatsClient({ ...quick, protocol: 'udp', destPort: listener.port, prefix: 'svc' });
-    client.pipeline((p) => {
+    await client.pipeline((p) => {
       p.incr('hits', 3);
       p.gauge('depth', 7);
       p.time('db', 1.5);
@@ -54,7 +54,7 @@ describe('udp transport (node:dgram)', () => {
   it('packs 100,000 timer samples into datagrams no larger than maxPacketBytes and loses none', async () => {
     const listener = await udpListener();
     const client = new StatsClient({ ...quick, protocol: 'udp', destPort: listener.port, maxPacketBytes: 1432, maxBatchSize: 100_000 });
-    client.pipeline((p) => {
+    await client.pipeline((p) => {
       for (let i = 0; i < 100_000; i++) p.time(`k${i % 10}`, i % 1000);
     });
     await client.flush();

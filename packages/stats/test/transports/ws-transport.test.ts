@@ -14,7 +14,7 @@ describe('ws transport against an HMAC-checking receiver', () => {
     const client = new StatsClient({ ...quick, protocol: 'ws', destPort: receiver.port, secret: SECRET, prefix: 'ws' });
     expect(client.target).toBe(`ws://127.0.0.1:${receiver.port}/v1/ws`);
     for (let round = 0; round < 3; round++) {
-      client.pipeline((p) => {
+      await client.pipeline((p) => {
         for (let i = 0; i < 100; i++) p.incr('events');
         p.gauge('round', round);
         p.time('t', round);
