@@ -189,12 +189,7 @@ export abstract class MetricRecorder {
 
   /** Records a duration in milliseconds; every sample is kept. */
   time(name: string, ms: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
-    this.recordSample(
-      this.timers,
-      name,
-      ms,
-      rateOrOptions === undefined && tags === undefined ? undefined : toOptions(rateOrOptions, tags),
-    );
+    this.recordSample(this.timers, name, ms, rateOrOptions, tags);
   }
 
   /** Alias of `time`, for hot-shots users. */
@@ -204,12 +199,7 @@ export abstract class MetricRecorder {
 
   /** Records a histogram sample; every sample is kept. */
   hist(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
-    this.recordSample(
-      this.hists,
-      name,
-      value,
-      rateOrOptions === undefined && tags === undefined ? undefined : toOptions(rateOrOptions, tags),
-    );
+    this.recordSample(this.hists, name, value, rateOrOptions, tags);
   }
 
   /** Alias of `hist`. */
@@ -292,7 +282,14 @@ export abstract class MetricRecorder {
     };
   }
 
-  private recordSample(map: Map<string, SamplesEntry>, name: string, value: number, options: MetricOptions | undefined): void {
+  private recordSample(
+    map: Map<string, SamplesEntry>,
+    name: string,
+    value: number,
+    rateOrOptions: RateOrOptions | undefined,
+    callTags: TagsInput | undefined,
+  ): void {
+    const options = rateOrOptions === undefined && callTags === undefined ? undefined : toOptions(rateOrOptions, callTags);
     if (options === undefined && this.plain && Number.isFinite(value)) {
       const entry = map.get(name);
       if (entry !== undefined) {
@@ -310,11 +307,9 @@ export abstract class MetricRecorder {
       if (key === undefined) return;
       let entry = map.get(key);
       if (entry === undefined) {
-        const full = this.fullName(name);
-        if (full === undefined) return;
-        const merged = this.mergeTags(name, tags);
-        if (merged === null) return;
-        entry = { name: full, tags: merged, sampleRate: rate, values: [] };
+        const series = this.newSeries(name, tags);
+        if (series === undefined) return;
+        entry = { name: series.name, tags: series.tags, sampleRate: rate, values: [] };
         map.set(key, entry);
       }
       entry.values.push(value);
@@ -340,11 +335,9 @@ export abstract class MetricRecorder {
       if (key === undefined) return;
       let entry = map.get(key);
       if (entry === undefined) {
-        const full = this.fullName(name);
-        if (full === undefined) return;
-        const merged = this.mergeTags(name, tags);
-        if (merged === null) return;
-        entry = { name: full, tags: merged, value: 0, calls: 1 };
+        const series = this.newSeries(name, tags);
+        if (series === undefined) return;
+        entry = { name: series.name, tags: series.tags, value: 0, calls: 1 };
         map.set(key, entry);
         if (type === 'counter') entry.value = value / rate;
         else entry.value = value;
@@ -406,6 +399,15 @@ export abstract class MetricRecorder {
       key += `\u0000${keyOfTags(tags)}`;
     }
     return rate === 1 ? key : `${key}\u0000@${rate}`;
+  }
+
+  /** The prefixed name and merged tags of a series seen for the first time; undefined when either is refused (and reported). */
+  private newSeries(name: string, tags: TagsInput | undefined): { readonly name: string; readonly tags: Tags | undefined } | undefined {
+    const full = this.fullName(name);
+    if (full === undefined) return undefined;
+    const merged = this.mergeTags(name, tags);
+    if (merged === null) return undefined;
+    return { name: full, tags: merged };
   }
 
   private fullName(name: string): string | undefined {

@@ -19,14 +19,15 @@ import type { SendResult, Transport } from './transport.js';
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-export interface HttpTransportOptions {
+/** Where and how the http and ws transports send signed batches. */
+export interface SignedTransportOptions {
   readonly host: string;
   readonly port: number;
   readonly secret: string;
   readonly tls?: boolean;
   readonly tlsOptions?: ResolvedTlsOptions;
   readonly timeoutMs: number;
-  /** Largest body sent; a larger batch is answered `too-large` at once, and split by the queue. */
+  /** Largest body (http) or frame (ws) sent; a larger batch is answered `too-large` at once, and split by the queue. */
   readonly maxBatchBytes: number;
 }
 
@@ -76,10 +77,10 @@ export class HttpTransport implements Transport {
   readonly target: string;
   readonly #secret: string;
   readonly #agent: http.Agent;
-  readonly #options: HttpTransportOptions;
+  readonly #options: SignedTransportOptions;
   readonly #bodies = new WeakMap<Batch, Buffer>();
 
-  constructor(options: HttpTransportOptions) {
+  constructor(options: SignedTransportOptions) {
     this.#options = options;
     this.#secret = options.secret;
     const tls = options.tls === true;

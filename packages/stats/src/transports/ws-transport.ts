@@ -5,21 +5,9 @@ import WebSocket from 'ws';
 import { encodeBatch, encodeWsFrame, newBatchId, signBatch, WS_PATH } from '@sightline/stats-protocol';
 import { canSplit, type Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
-import type { ResolvedTlsOptions } from '../options.js';
-import { resultForStatus, tooLarge } from './http-transport.js';
+import { resultForStatus, tooLarge, type SignedTransportOptions } from './http-transport.js';
 import type { SendResult, Transport } from './transport.js';
 import { errorText, settleWithin } from '@sightline/core/internal';
-
-export interface WsTransportOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly secret: string;
-  readonly tls?: boolean;
-  readonly tlsOptions?: ResolvedTlsOptions;
-  readonly timeoutMs: number;
-  /** Largest frame sent; a larger batch is answered `too-large` at once, and split by the queue. */
-  readonly maxBatchBytes: number;
-}
 
 /** How long `close()` waits for the server's side of the WebSocket close handshake. */
 const CLOSE_HANDSHAKE_MS = 1000;
@@ -33,7 +21,7 @@ export class WsTransport implements Transport {
   readonly protocol = 'ws';
   readonly target: string;
   readonly #secret: string;
-  readonly #options: WsTransportOptions;
+  readonly #options: SignedTransportOptions;
   readonly #bodies = new WeakMap<Batch, string>();
   readonly #pending = new Map<number, PendingAck>();
   #socket: WebSocket | undefined;
@@ -41,7 +29,7 @@ export class WsTransport implements Transport {
   #nextId = 1;
   #closed = false;
 
-  constructor(options: WsTransportOptions) {
+  constructor(options: SignedTransportOptions) {
     this.#options = options;
     this.#secret = options.secret;
     this.target = `${options.tls ? 'wss' : 'ws'}://${options.host}:${options.port}${WS_PATH}`;
