@@ -54,7 +54,12 @@ describe('parseBatch', () => {
         { index: 0, metric: { type: 'counter', name: 'ok.one', value: 1 } },
         { index: 2, metric: { type: 'gauge', name: 'ok.two', value: 2 } },
       ],
-      errors: [{ index: 1, message: expect.stringMatching(/^invalid name "1bad": expected a string of at most 200 characters matching/) as string }],
+      errors: [
+        {
+          index: 1,
+          message: expect.stringMatching(/^invalid name "1bad": expected a string of at most 200 characters matching/) as string,
+        },
+      ],
     });
   });
 });

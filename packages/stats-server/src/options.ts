@@ -58,7 +58,11 @@ export const STATS_SERVER_SHAPE = defineShape({
   port: opt.integer({ min: 0, max: 65_535, default: 8125, doc: 'HTTP and WebSocket port; 0 lets the OS pick (read it from `address()`).' }),
   secrets: opt.oneOf(
     [secretField, opt.array(secretField, { check: (v: readonly string[]) => (v.length > 0 ? undefined : 'expected at least one secret') })],
-    { required: true, secret: true, doc: 'Accepted HMAC secrets, several during a rotation (comma-separated in the variable). Never logged.' },
+    {
+      required: true,
+      secret: true,
+      doc: 'Accepted HMAC secrets, several during a rotation (comma-separated in the variable). Never logged.',
+    },
   ),
   statsd: opt.object(STATSD_LISTEN_SHAPE, {
     default: {},

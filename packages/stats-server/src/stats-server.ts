@@ -10,7 +10,14 @@ import { MetricStore, type StoreSnapshot } from './aggregation/metric-store.js';
 import { BatchIngest } from './batch/batch-ingest.js';
 import { createMetricsSource } from './exposition/metrics-source.js';
 import { copyCounters, newIngestCounters, type IngestCounters } from './ingest-stats.js';
-import { bucketBounds, resolveServerOptions, secretList, type OptionsSource, type StatsServerOptions, type StatsServerSettings } from './options.js';
+import {
+  bucketBounds,
+  resolveServerOptions,
+  secretList,
+  type OptionsSource,
+  type StatsServerOptions,
+  type StatsServerSettings,
+} from './options.js';
 import { StatsdIngest } from './statsd/statsd-ingest.js';
 import { createHttpHandler, pathOf } from './transports/http-handler.js';
 import { TcpListener } from './transports/tcp-listener.js';

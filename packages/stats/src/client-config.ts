@@ -56,7 +56,10 @@ function checkRules(config: ResolvedConfig, origins: SettingOrigins, caller: str
   const p = origins.protocol;
   const protocolFrom = `protocol ${config.protocol} (from ${p.source === 'default' ? 'the default' : describeSettingOrigin(p.source, p.origin)})`;
   if ((config.protocol === 'http' || config.protocol === 'ws') && config.secret === undefined) {
-    throw new StatsConfigError('secret', ...at('secret'), `a secret is required for ${protocolFrom}`, { kind: 'missing', ...place('secret') });
+    throw new StatsConfigError('secret', ...at('secret'), `a secret is required for ${protocolFrom}`, {
+      kind: 'missing',
+      ...place('secret'),
+    });
   }
   if (config.protocol === 'uds' && config.socketPath === undefined) {
     throw new StatsConfigError('socketPath', ...at('socketPath'), `a socket path is required for ${protocolFrom}`, {

@@ -139,7 +139,10 @@ function resolveLayers(layers: readonly SettingInputs[]): { config: ResolvedConf
     if (input) values[name] = coerceSetting(name, input);
     origins[name] = input ? { source: input.source, origin: input.origin } : DEFAULT_ORIGIN;
   }
-  const resolved = resolveOptions(STATS_CLIENT_SETTINGS_SHAPE, values as StatsClientConfig, { source: LOAD, error: statsOptionsError(LOAD) });
+  const resolved = resolveOptions(STATS_CLIENT_SETTINGS_SHAPE, values as StatsClientConfig, {
+    source: LOAD,
+    error: statsOptionsError(LOAD),
+  });
   return finishConfig(resolved, origins, LOAD);
 }
 

@@ -9,13 +9,7 @@ import { makeBatch, type Batch } from './batch.js';
 import { InvalidMetricError, type StatsTransportError, type StatsTransportErrorKind } from './errors.js';
 import { MetricRecorder, tagsToObject, type RecordChunk, type RecorderContext, type TagsInput } from './metric-recorder.js';
 import { finishConfig, originsOfOptions } from './client-config.js';
-import {
-  describeConfig,
-  STATS_CLIENT_SHAPE,
-  statsOptionsError,
-  type ResolvedConfig,
-  type StatsClientOptions,
-} from './options.js';
+import { describeConfig, STATS_CLIENT_SHAPE, statsOptionsError, type ResolvedConfig, type StatsClientOptions } from './options.js';
 import { Pipeline } from './pipeline.js';
 import { SendQueue, type DeliveryCounts } from './send-queue.js';
 import { ChildClient, type ChildClientOptions } from './child-client.js';

@@ -34,7 +34,10 @@ const unsafe = /[|,#\n\r]/g;
  * so a steady stream of events allocates nothing.
  */
 export function statsHooks(client: MetricSink, options: StatsHooksOptions = {}): Readonly<MetricsHooks> {
-  const { tagOps, maxOps } = resolveOptions(STATS_HOOKS_SHAPE, options, { source: 'statsHooks()', error: statsOptionsError('statsHooks()') });
+  const { tagOps, maxOps } = resolveOptions(STATS_HOOKS_SHAPE, options, {
+    source: 'statsHooks()',
+    error: statsOptionsError('statsHooks()'),
+  });
   const none: MetricOptions | undefined = undefined;
   const byOp = new Map<string, MetricOptions>();
   const byError = new Map<string, MetricOptions>();

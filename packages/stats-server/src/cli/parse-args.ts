@@ -21,7 +21,11 @@ interface Flag {
 }
 
 // Flags whose names are not the option's path in kebab-case.
-const FLAG_NAMES: Readonly<Record<string, string>> = { secrets: 'secret', 'buckets.timer': 'timer-buckets', 'buckets.histogram': 'histogram-buckets' };
+const FLAG_NAMES: Readonly<Record<string, string>> = {
+  secrets: 'secret',
+  'buckets.timer': 'timer-buckets',
+  'buckets.histogram': 'histogram-buckets',
+};
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -111,7 +115,8 @@ export interface CliConfig {
 function parseFlag(name: string, flag: Flag, text: string): unknown {
   switch (flag.value) {
     case 'n':
-      if (!/^[0-9]+$/.test(text)) throw new StatsServerConfigError(`--${name}: expected a non-negative integer, got ${JSON.stringify(text)}`);
+      if (!/^[0-9]+$/.test(text))
+        throw new StatsServerConfigError(`--${name}: expected a non-negative integer, got ${JSON.stringify(text)}`);
       return Number(text);
     case 'list': {
       const numbers = text.split(',').map((s) => Number(s.trim()));
@@ -121,7 +126,8 @@ function parseFlag(name: string, flag: Flag, text: string): unknown {
       return numbers;
     }
     case 'bool':
-      if (text !== 'true' && text !== 'false') throw new StatsServerConfigError(`--${name}: expected true or false, got ${JSON.stringify(text)}`);
+      if (text !== 'true' && text !== 'false')
+        throw new StatsServerConfigError(`--${name}: expected true or false, got ${JSON.stringify(text)}`);
       return text === 'true';
     default:
       return text;

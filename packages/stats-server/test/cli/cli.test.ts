@@ -45,18 +45,18 @@ describe('parseCliArgs', () => {
     expect(config.help).toBe(false);
     expect(config.logLevel).toBe('info');
     expect(config.options).toEqual({
-        secrets: ['a', 'b'],
-        host: '0.0.0.0',
-        port: 9000,
-        maxBodyBytes: 2048,
-        maxSkewMs: 1000,
-        maxSeries: 50,
-        maxSetMembers: 9,
-        maxMemoryBytes: 1_000_000,
-        maxConnections: 20,
-        metricPrefix: '',
-        statsd: { host: '127.0.0.1', udpPort: 8125, tcpPort: 8126 },
-        buckets: { timer: [0.1, 1], histogram: [10, 100] },
+      secrets: ['a', 'b'],
+      host: '0.0.0.0',
+      port: 9000,
+      maxBodyBytes: 2048,
+      maxSkewMs: 1000,
+      maxSeries: 50,
+      maxSetMembers: 9,
+      maxMemoryBytes: 1_000_000,
+      maxConnections: 20,
+      metricPrefix: '',
+      statsd: { host: '127.0.0.1', udpPort: 8125, tcpPort: 8126 },
+      buckets: { timer: [0.1, 1], histogram: [10, 100] },
     });
     expect(config.settings).toMatchObject({ ...config.options, maxTags: 64 });
   });
@@ -134,7 +134,10 @@ describe('parseCliArgs', () => {
     [['--secret', 'k', '--port', 'http'], '--port: expected a non-negative integer, got "http"'],
     [['--secret', 'k', '--timer-buckets', '1,x'], '--timer-buckets: expected comma-separated numbers such as 0.01,0.1,1, got "1,x"'],
     [['--secret', 'k', '--expose-metrics', 'no'], '--expose-metrics: expected true or false, got "no"'],
-    [['--secret', 'k', '--port', '70000'], 'invalid option `port` in sightline-stats-server: expected an integer from 0 to 65535, got 70000'],
+    [
+      ['--secret', 'k', '--port', '70000'],
+      'invalid option `port` in sightline-stats-server: expected an integer from 0 to 65535, got 70000',
+    ],
   ])('%j -> %s', (argv, message) => {
     expect(() => parseCliArgs(argv, {})).toThrow(new StatsServerConfigError(message));
   });

@@ -7,7 +7,10 @@ import { storeLimits } from '../helpers.js';
 
 function fixture() {
   const counters = newIngestCounters();
-  const store = new MetricStore({ ...storeLimits(), maxSeries: 10, timerBuckets: [0.01, 0.1], histogramBuckets: [100], maxSetMembers: 10 }, counters);
+  const store = new MetricStore(
+    { ...storeLimits(), maxSeries: 10, timerBuckets: [0.01, 0.1], histogramBuckets: [100], maxSetMembers: 10 },
+    counters,
+  );
   store.addCounter('orders.created', { region: 'eu', 'http.method': 'GET' }, 42);
   store.setGauge('queue.depth', undefined, 7);
   store.observe('timer', 'db.query', undefined, [5, 50, 500]);
