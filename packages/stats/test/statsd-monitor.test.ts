@@ -1,5 +1,5 @@
-import { SENSOR_EVENT_NAMES } from '@sightline/core/internal';
-import { StatsDMonitor, stats } from '../src/index.js';
+import { optionsShapeOf, readEnvOptions, SENSOR_EVENT_NAMES } from '@sightline/core/internal';
+import { StatsDMonitor, stats, type StatsPluginOptions } from '../src/index.js';
 import { createTestClient, InMemoryTransport } from '../src/testing.js';
 
 describe('StatsDMonitor', () => {
@@ -179,6 +179,18 @@ describe('stats() plugin', () => {
     expect(transport.counter('p.last')).toBe(1);
     expect(transport.counter('p.stream.messages_received')).toBe(2);
     expect(transport.closed).toBe(true);
+  });
+
+  it('reads its options from SIGHTLINE_STATS_* by its own shape: typed values, tags as text', async () => {
+    const env = { SIGHTLINE_STATS_TAGS: 'k:1', SIGHTLINE_STATS_DEST_PORT: '9000', SIGHTLINE_STATS_MONITOR: 'false' };
+    const { options } = readEnvOptions(optionsShapeOf(stats)!, { package: 'stats', env });
+    expect(options).toEqual({ tags: { k: '1' }, destPort: 9000, monitor: false });
+    const transport = new InMemoryTransport();
+    const plugin = stats({ ...(options as StatsPluginOptions), protocol: 'udp', flushIntervalMs: 0, transport });
+    expect(plugin.sensor).toBeUndefined();
+    plugin.client.incr('c');
+    await plugin.close!();
+    expect(transport.metrics).toEqual([{ type: 'counter', name: 'c', value: 1, tags: { k: '1' } }]);
   });
 
   it('takes your client, or none of hooks / monitor', async () => {
