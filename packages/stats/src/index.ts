@@ -1,7 +1,7 @@
 export { StatsClient } from './stats-client.js';
 export type { StatsClientStats, StatsError } from './stats-client.js';
 export type { Pipeline } from './pipeline.js';
-export type { MetricOptions, RateOrOptions, TagsInput } from './metric-recorder.js';
+export type { MetricCallOptions, RateOrOptions, TagsInput } from './metric-recorder.js';
 export type { ChildClient, ChildClientOptions } from './child-client.js';
 export type { CheckOptions, EventOptions } from './statsd-encoder.js';
 

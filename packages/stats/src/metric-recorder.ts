@@ -10,7 +10,7 @@ import { errorText } from '@sightline/core/internal';
 export type TagsInput = Tags | readonly string[];
 
 /** Per-call options: DogStatsD-style tags and a sample rate in (0, 1]. */
-export interface MetricOptions {
+export interface MetricCallOptions {
   /** Tags of this call, added to the client's `tags`: an object or hot-shots' `['k:v']` array. Default none. */
   readonly tags?: TagsInput;
   /**
@@ -24,7 +24,7 @@ export interface MetricOptions {
  * What may follow the value, as in hot-shots: options, a sample rate (then tags), or tags alone.
  * `incr('a', 1, { tags })`, `increment('a', 1, 0.5, ['k:v'])`, `increment('a', 1, { k: 'v' })`.
  */
-export type RateOrOptions = MetricOptions | number | TagsInput;
+export type RateOrOptions = MetricCallOptions | number | TagsInput;
 
 /** `['k:v', ...]` as an object; a problem string when an entry is not `key:value`. */
 export function tagsFromArray(tags: readonly string[]): Tags | string {
@@ -44,14 +44,14 @@ export function tagsToObject(input: TagsInput): Tags | string {
 
 const OPTION_KEYS = new Set(['tags', 'sampleRate']);
 
-/** Folds hot-shots' positional forms into MetricOptions (undefined for none: the fast path). */
-export function toOptions(rateOrOptions: RateOrOptions | undefined, tags?: TagsInput): MetricOptions | undefined {
+/** Folds hot-shots' positional forms into MetricCallOptions (undefined for none: the fast path). */
+export function toOptions(rateOrOptions: RateOrOptions | undefined, tags?: TagsInput): MetricCallOptions | undefined {
   if (rateOrOptions === undefined) return tags === undefined ? undefined : { tags };
   if (typeof rateOrOptions === 'number') return tags === undefined ? { sampleRate: rateOrOptions } : { sampleRate: rateOrOptions, tags };
   if (Array.isArray(rateOrOptions)) return { tags: rateOrOptions as readonly string[] };
   if (rateOrOptions !== null && typeof rateOrOptions === 'object') {
     const keys = Object.keys(rateOrOptions);
-    if (keys.length > 0 && keys.every((k) => OPTION_KEYS.has(k))) return rateOrOptions as MetricOptions;
+    if (keys.length > 0 && keys.every((k) => OPTION_KEYS.has(k))) return rateOrOptions as MetricCallOptions;
     return { tags: rateOrOptions as Tags };
   }
   // Anything else is not tags: passed on as such, to be reported as invalid.
@@ -324,7 +324,7 @@ export abstract class MetricRecorder {
     type: 'counter' | 'gauge',
     name: string,
     value: number,
-    options: MetricOptions | undefined,
+    options: MetricCallOptions | undefined,
   ): void {
     try {
       const rate = type === 'counter' ? this.rateOf(name, options) : this.rateOf(name, options, true);
@@ -361,7 +361,7 @@ export abstract class MetricRecorder {
   }
 
   /** The rate for this call, 0 when the call is sampled out or invalid. Gauges are never sampled. */
-  private rateOf(name: string, options: MetricOptions | undefined, ignore = false): number {
+  private rateOf(name: string, options: MetricCallOptions | undefined, ignore = false): number {
     if (this.closedForRecording) {
       this.ctx.reportClosed();
       return 0;

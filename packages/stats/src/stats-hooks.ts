@@ -2,17 +2,17 @@
 // disconnects, bytes sent and received per op, request timings per op, errors by op and type.
 import { defineHooks, type MetricsHooks } from '@sightline/core';
 import { resolveOptions } from '@sightline/core/internal';
-import type { MetricOptions } from './metric-recorder.js';
+import type { MetricCallOptions } from './metric-recorder.js';
 import { STATS_HOOKS_SHAPE, statsOptionsError, type StatsHooksOptions } from './options.js';
 
 /** What the hooks need of a client (a `StatsClient` or a `Pipeline`). */
 export interface MetricSink {
   /** Adds to a counter. */
-  incr(name: string, value?: number, options?: MetricOptions): void;
+  incr(name: string, value?: number, options?: MetricCallOptions): void;
   /** Records a duration, in milliseconds. */
-  time(name: string, ms: number, options?: MetricOptions): void;
+  time(name: string, ms: number, options?: MetricCallOptions): void;
   /** Records a histogram sample. */
-  hist(name: string, value: number, options?: MetricOptions): void;
+  hist(name: string, value: number, options?: MetricCallOptions): void;
 }
 
 /** The metric names `statsHooks` records (before the client's prefix). */
@@ -38,12 +38,12 @@ export function statsHooks(client: MetricSink, options: StatsHooksOptions = {}):
     source: 'statsHooks()',
     error: statsOptionsError('statsHooks()'),
   });
-  const none: MetricOptions | undefined = undefined;
-  const byOp = new Map<string, MetricOptions>();
-  const byError = new Map<string, MetricOptions>();
-  const other: MetricOptions = Object.freeze({ tags: Object.freeze({ op: 'other' }) });
+  const none: MetricCallOptions | undefined = undefined;
+  const byOp = new Map<string, MetricCallOptions>();
+  const byError = new Map<string, MetricCallOptions>();
+  const other: MetricCallOptions = Object.freeze({ tags: Object.freeze({ op: 'other' }) });
 
-  const forOp = (op: string): MetricOptions | undefined => {
+  const forOp = (op: string): MetricCallOptions | undefined => {
     if (!tagOps) return none;
     let o = byOp.get(op);
     if (o === undefined) {
@@ -53,7 +53,7 @@ export function statsHooks(client: MetricSink, options: StatsHooksOptions = {}):
     }
     return o;
   };
-  const forError = (op: string, type: string): MetricOptions => {
+  const forError = (op: string, type: string): MetricCallOptions => {
     const key = tagOps ? `${op}\u0000${type}` : type;
     let o = byError.get(key);
     if (o === undefined) {

@@ -2,7 +2,7 @@
 // stats client when it flushes, so an event costs an increment, not a metric call.
 import type { SensorState } from '@sightline/core';
 import { resolveOptions, type CompleteSensor } from '@sightline/core/internal';
-import type { MetricOptions } from './metric-recorder.js';
+import type { MetricCallOptions } from './metric-recorder.js';
 import { STATSD_MONITOR_SHAPE, statsOptionsError, type StatsDMonitorOptions } from './options.js';
 
 const CALLER = 'new StatsDMonitor()';
@@ -10,11 +10,11 @@ const CALLER = 'new StatsDMonitor()';
 /** What the monitor needs of a client. */
 export interface MonitorClient {
   /** Adds to a counter. */
-  incr(name: string, value?: number, options?: MetricOptions): void;
+  incr(name: string, value?: number, options?: MetricCallOptions): void;
   /** Sets a gauge. */
-  gauge(name: string, value: number, options?: MetricOptions): void;
+  gauge(name: string, value: number, options?: MetricCallOptions): void;
   /** Records a duration, in milliseconds. */
-  time(name: string, ms: number, options?: MetricOptions): void;
+  time(name: string, ms: number, options?: MetricCallOptions): void;
   /** Runs `collector` before each flush; returns a function that unregisters it. */
   onBeforeFlush(collector: () => void): () => void;
 }
@@ -30,7 +30,7 @@ class Samples {
 }
 
 interface TopicCounts {
-  readonly options: MetricOptions;
+  readonly options: MetricCallOptions;
   in: number;
   out: number;
 }
