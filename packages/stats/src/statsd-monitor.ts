@@ -119,68 +119,68 @@ export class StatsDMonitor implements CompleteSensor {
     return t;
   }
 
-  /** Counts a message received on topic-partition `tp`. */
+  /** A message received: `<prefix>.messages_received`, and per topic-partition (up to `maxTopics`) `<prefix>.topic.messages_received{topic}`. */
   onMessageIn(tp: string, _offset?: number, _message?: unknown): void {
     this.totals.messagesReceived++;
     const t = this.topic(tp);
     if (t) t.in++;
   }
 
-  /** Counts a message sent on topic-partition `tp`. */
+  /** A message sent: `<prefix>.messages_sent`, and per topic-partition `<prefix>.topic.messages_sent{topic}`. */
   onMessageOut(tp: string, _offset?: number, _message?: unknown): void {
     this.totals.messagesSent++;
     const t = this.topic(tp);
     if (t) t.out++;
   }
 
-  /** Counts an event entering a stream; returns its start time for `onStreamEventOut`. */
+  /** An event entering a stream: `<prefix>.events_in`; returns its start time for `onStreamEventOut`. */
   onStreamEventIn(_tp?: string, _offset?: number, _stream?: unknown, _event?: unknown): number {
     this.totals.eventsIn++;
     return performance.now();
   }
 
-  /** Counts an event leaving a stream and records its latency. */
+  /** An event leaving a stream: `<prefix>.events`, its latency in `<prefix>.event_latency`; `<prefix>.events_active` is in minus out. */
   onStreamEventOut(_tp: string, _offset: number, _stream: unknown, _event: unknown, state?: SensorState): void {
     this.totals.eventsOut++;
     if (typeof state === 'number') this.eventLatency.add(performance.now() - state);
   }
 
-  /** Counts a table read. */
+  /** A table read: `<prefix>.table.get`. */
   onTableGet(_table?: unknown, _key?: unknown): void {
     this.totals.tableGets++;
   }
 
-  /** Counts a table write. */
+  /** A table write: `<prefix>.table.set`. */
   onTableSet(_table?: unknown, _key?: unknown, _value?: unknown): void {
     this.totals.tableSets++;
   }
 
-  /** Counts a table deletion. */
+  /** A table deletion: `<prefix>.table.del`. */
   onTableDel(_table?: unknown, _key?: unknown): void {
     this.totals.tableDels++;
   }
 
-  /** Counts a table membership test. */
+  /** A table membership test: `<prefix>.table.contains`. */
   onTableContains(_table?: unknown, _key?: unknown): void {
     this.totals.tableContains++;
   }
 
-  /** Marks the start of a partition assignment; returns its start time. */
+  /** A partition assignment starts; returns its start time. */
   onAssignmentStart(_assignor?: unknown): number {
     return performance.now();
   }
 
-  /** Counts a completed partition assignment. */
+  /** A partition assignment done: `<prefix>.assignments`. */
   onAssignmentCompleted(_assignor?: unknown, _state?: SensorState): void {
     this.totals.assignments++;
   }
 
-  /** Counts a failed partition assignment. */
+  /** A partition assignment failed: `<prefix>.assignment_errors`. */
   onAssignmentError(_assignor?: unknown, _error?: unknown, _state?: SensorState): void {
     this.totals.assignmentErrors++;
   }
 
-  /** Counts a rebalance; returns its start time. */
+  /** A rebalance starts: `<prefix>.rebalances`; returns its start time. */
   onRebalanceStart(_app?: unknown): number {
     this.totals.rebalances++;
     return performance.now();
@@ -192,34 +192,34 @@ export class StatsDMonitor implements CompleteSensor {
   /** Not counted: rebalances are counted at their start. */
   onRebalanceEnd(_app?: unknown, _state?: SensorState): void {}
 
-  /** Counts a topic buffer found full. */
+  /** A topic buffer found full: `<prefix>.topic_buffer_full`. */
   onTopicBufferFull(_tp?: string): void {
     this.totals.topicBufferFull++;
   }
 
-  /** Marks the start of an offset commit; returns its start time. */
+  /** An offset commit starts; returns its start time. */
   onCommitInitiated(_consumer?: unknown): number {
     return performance.now();
   }
 
-  /** Records a completed commit and its latency. */
+  /** A commit done: `<prefix>.commits`, its latency in `<prefix>.commit_latency`. */
   onCommitCompleted(_consumer: unknown, state: SensorState): void {
     this.totals.commits++;
     if (typeof state === 'number') this.commitLatency.add(performance.now() - state);
   }
 
-  /** Marks the start of a send; returns its start time. */
+  /** A send starts; returns its start time. */
   onSendInitiated(_producer?: unknown, _topic?: string, _message?: unknown): number {
     return performance.now();
   }
 
-  /** Records a completed send and its latency. */
+  /** A send done: `<prefix>.sends`, its latency in `<prefix>.send_latency`. */
   onSendCompleted(_producer: unknown, state: SensorState): void {
     this.totals.sends++;
     if (typeof state === 'number') this.sendLatency.add(performance.now() - state);
   }
 
-  /** Counts a failed send and records its latency. */
+  /** A send failed: `<prefix>.send_errors`, its latency in `<prefix>.send_latency`. */
   onSendError(_producer: unknown, _error: unknown, state: SensorState): void {
     this.totals.sendErrors++;
     if (typeof state === 'number') this.sendLatency.add(performance.now() - state);
