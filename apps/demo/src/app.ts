@@ -64,7 +64,13 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   // The receiving side of the business metrics, embedded so the demo needs no outside server.
   const secret = randomBytes(24).toString('hex');
   const statsReceiver = createStatsServer({ host, port: options.statsPort, secrets: [secret] });
-  const statsAddress = await listenOrExplain(statsReceiver.listen(), 'stats-server', '--stats-port', host, options.statsPort);
+  const statsAddress = await listenOrExplain(
+    statsReceiver.start().then(() => statsReceiver.address()),
+    'stats-server',
+    '--stats-port',
+    host,
+    options.statsPort,
+  );
 
   const prom = prometheus();
   // Order ids are not numeric, so name the route rather than rely on the id-collapsing normaliser.

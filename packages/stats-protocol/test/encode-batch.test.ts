@@ -25,7 +25,7 @@ describe('encodeBatch', () => {
         '{"type":"timer","name":"sampled","values":[5]},' +
         '{"type":"timer","name":"tagged","values":[1,2],"tags":{"a":"b"}}]}',
     );
-    expect(JSON.parse(body).metrics).toHaveLength(8);
+    expect((JSON.parse(body) as { metrics: unknown[] }).metrics).toHaveLength(8);
   });
 
   it('writes an empty batch', () => {
@@ -109,7 +109,7 @@ describe('the batch id', () => {
   it('refuses an id that is not 8 to 64 URL-safe characters', () => {
     for (const id of ['short', 'x'.repeat(65), 'has space!', 42]) {
       const result = parseBatch(JSON.stringify({ v: 1, id, metrics: [] }));
-      expect(result).toEqual({ ok: false, error: expect.stringContaining('"id" must be 8 to 64 characters of [A-Za-z0-9_-]') });
+      expect(result).toEqual({ ok: false, error: expect.stringContaining('"id" must be 8 to 64 characters of [A-Za-z0-9_-]') as string });
     }
   });
 });

@@ -28,7 +28,7 @@ describe('parseBatch', () => {
   });
 
   it('names what is wrong with the batch as a whole', () => {
-    expect(parseBatch('{"v":1,')).toEqual({ ok: false, error: expect.stringMatching(/^invalid JSON: /) });
+    expect(parseBatch('{"v":1,')).toEqual({ ok: false, error: expect.stringMatching(/^invalid JSON: /) as string });
     expect(parseBatch('[]')).toEqual({ ok: false, error: 'batch must be a JSON object {"v":1,"metrics":[...]}, got []' });
     expect(parseBatch('"x"')).toEqual({ ok: false, error: 'batch must be a JSON object {"v":1,"metrics":[...]}, got "x"' });
     expect(parseBatch('{"metrics":[]}')).toEqual({ ok: false, error: 'unsupported batch version undefined: expected "v": 1' });
@@ -54,7 +54,12 @@ describe('parseBatch', () => {
         { index: 0, metric: { type: 'counter', name: 'ok.one', value: 1 } },
         { index: 2, metric: { type: 'gauge', name: 'ok.two', value: 2 } },
       ],
-      errors: [{ index: 1, message: expect.stringMatching(/^invalid name "1bad": expected a string of at most 200 characters matching/) }],
+      errors: [
+        {
+          index: 1,
+          message: expect.stringMatching(/^invalid name "1bad": expected a string of at most 200 characters matching/) as string,
+        },
+      ],
     });
   });
 });

@@ -16,7 +16,7 @@ describe('WebSocket frames', () => {
   });
 
   it('names what is wrong, keeping the id when there is one to ack', () => {
-    expect(parseWsFrame('{')).toEqual({ ok: false, id: null, error: expect.stringMatching(/^invalid frame JSON: /) });
+    expect(parseWsFrame('{')).toEqual({ ok: false, id: null, error: expect.stringMatching(/^invalid frame JSON: /) as string });
     expect(parseWsFrame('[1]')).toEqual({
       ok: false,
       id: null,

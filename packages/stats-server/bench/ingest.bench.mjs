@@ -120,7 +120,8 @@ console.log(`  ratio: ${(best.anchor / best.ours).toFixed(2)}x the prom-client a
 const BATCHES = 2_000;
 const PER_BATCH = 500;
 const server = createStatsServer({ port: 0, secrets: 'bench' });
-const { url } = await server.listen();
+await server.start();
+const { url } = server.address();
 // Each batch its own id, as a client sends them (the server applies a batch id once).
 const metricLists = Array.from({ length: 16 }, (_, b) =>
   JSON.stringify(

@@ -10,7 +10,14 @@ import { MetricStore, type StoreSnapshot } from './aggregation/metric-store.js';
 import { BatchIngest } from './batch/batch-ingest.js';
 import { createMetricsSource } from './exposition/metrics-source.js';
 import { copyCounters, newIngestCounters, type IngestCounters } from './ingest-stats.js';
-import { resolveOptions, type ResolvedOptions, type StatsServerOptions } from './options.js';
+import {
+  bucketBounds,
+  resolveServerOptions,
+  secretList,
+  type OptionsSource,
+  type StatsServerOptions,
+  type StatsServerSettings,
+} from './options.js';
 import { StatsdIngest } from './statsd/statsd-ingest.js';
 import { createHttpHandler, pathOf } from './transports/http-handler.js';
 import { TcpListener } from './transports/tcp-listener.js';
@@ -56,12 +63,17 @@ export interface StatsSnapshot extends StoreSnapshot {
 export interface StatsServer {
   /** What the server received, in Prometheus text or (negotiated) OpenMetrics, plus its own counters. */
   readonly metrics: MetricsSource;
-  /** Binds every listener; resolves with the bound addresses. Calling it again while listening returns the same. */
-  listen(): Promise<StatsServerAddress>;
+  /**
+   * Binds every listener; read where with `address()`. Calling it again while started returns the
+   * same promise; after `close()` it starts the server again, keeping what it received.
+   */
+  start(): Promise<void>;
   /** Where the server listens; throws when it does not. */
   address(): StatsServerAddress;
-  /** Closes every listener and connection. Safe to call twice. */
+  /** Closes every listener and connection. A second call returns the same promise. */
   close(): Promise<void>;
+  /** `await using server = createStatsServer(...)`: closes the server. */
+  [Symbol.asyncDispose](): Promise<void>;
   /** A JSON-ready copy of everything received and of the server's own counters. */
   snapshot(): StatsSnapshot;
   /**
@@ -72,16 +84,21 @@ export interface StatsServer {
 }
 
 /**
- * Creates the server; nothing listens until `listen()`. Options are validated here and throw
+ * Creates the server; nothing listens until `start()`. Options are validated here and throw
  * `StatsServerConfigError` naming the option.
  */
 export function createStatsServer(options: StatsServerOptions): StatsServer {
-  return newStatsServer(options, 'createStatsServer()');
+  return newStatsServer(options, { source: 'createStatsServer()' });
 }
 
-/** The server, with `source` naming the caller in option errors. */
-export function newStatsServer(options: StatsServerOptions, source: string): StatsServer {
-  return new StatsServerImpl(resolveOptions(options, source));
+/** The server, with `from` naming the caller in option errors (and the environment, for the CLI). */
+export function newStatsServer(options: StatsServerOptions, from: OptionsSource): StatsServer {
+  return statsServerWith(resolveServerOptions(options, from));
+}
+
+/** The server for settings already resolved (the CLI resolves its flags over the environment). */
+export function statsServerWith(settings: StatsServerSettings): StatsServer {
+  return new StatsServerImpl(settings);
 }
 
 class StatsServerImpl implements StatsServer {
@@ -92,15 +109,17 @@ class StatsServerImpl implements StatsServer {
   private readonly ingest: BatchIngest;
   private readonly statsd: StatsdIngest;
   private running: Running | undefined;
-  private starting: Promise<StatsServerAddress> | undefined;
+  private starting: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
 
-  constructor(private readonly options: ResolvedOptions) {
+  constructor(private readonly options: StatsServerSettings) {
+    const buckets = bucketBounds(options);
     this.budget = new MemoryBudget(options.maxMemoryBytes);
     this.store = new MetricStore(
       {
         maxSeries: options.maxSeries,
-        timerBuckets: options.timerBuckets,
-        histogramBuckets: options.histogramBuckets,
+        timerBuckets: buckets.timer,
+        histogramBuckets: buckets.histogram,
         maxSetMembers: options.maxSetMembers,
         prefix: options.metricPrefix,
         maxNameLength: options.maxNameLength,
@@ -112,7 +131,12 @@ class StatsServerImpl implements StatsServer {
       },
       this.counters,
     );
-    this.ingest = new BatchIngest(this.store, this.counters, { ...options, budget: this.budget });
+    this.ingest = new BatchIngest(this.store, this.counters, {
+      secrets: secretList(options),
+      maxSkewMs: options.maxSkewMs,
+      maxBodyBytes: options.maxBodyBytes,
+      budget: this.budget,
+    });
     this.statsd = new StatsdIngest(this.store, this.counters);
     this.metrics = createMetricsSource(() => ({
       families: this.store.familyList(),
@@ -122,30 +146,53 @@ class StatsServerImpl implements StatsServer {
     }));
   }
 
-  listen(): Promise<StatsServerAddress> {
-    this.starting ??= this.start().catch((error: unknown) => {
-      this.starting = undefined;
-      throw error;
-    });
+  start(): Promise<void> {
+    if (this.starting === undefined) {
+      // Started again after close(): once the listeners of the last run are closed.
+      const previous = this.closing ?? Promise.resolve();
+      this.closing = undefined;
+      const starting: Promise<void> = previous
+        .then(() => this.open())
+        .then(
+          (running) => {
+            this.running = running;
+          },
+          (error: unknown) => {
+            if (this.starting === starting) this.starting = undefined;
+            throw error;
+          },
+        );
+      this.starting = starting;
+    }
     return this.starting;
   }
 
   address(): StatsServerAddress {
-    if (!this.running) throw new Error('stats server is not listening: call listen() first');
+    if (!this.running) throw new Error('stats server is not listening: call start() first');
     return this.running.address;
   }
 
-  async close(): Promise<void> {
-    const starting = this.starting;
-    if (!starting) return;
+  close(): Promise<void> {
+    if (this.closing === undefined) {
+      const starting = this.starting;
+      this.starting = undefined;
+      this.closing = this.shutDown(starting);
+    }
+    return this.closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  private async shutDown(starting: Promise<void> | undefined): Promise<void> {
     try {
       await starting;
     } catch {
-      return;
+      // It never listened: nothing to close.
     }
     const running = this.running;
     this.running = undefined;
-    this.starting = undefined;
     if (running) await running.close();
   }
 
@@ -160,9 +207,55 @@ class StatsServerImpl implements StatsServer {
     this.statsd.handlePacket(text, 'in-process');
   }
 
-  private async start(): Promise<StatsServerAddress> {
+  /** Binds every listener; closes what it had opened when one fails. */
+  private async open(): Promise<Running> {
     const o = this.options;
+    const statsdHost = o.statsd.host ?? o.host;
     const ws = new WsIngest(this.ingest, o.maxBodyBytes);
+    const http = this.httpServer(ws);
+    const { udpPort, tcpPort } = o.statsd;
+    const udp = udpPort === undefined ? undefined : new UdpListener(statsdHost, udpPort, this.statsd);
+    const tcp =
+      tcpPort === undefined
+        ? undefined
+        : new TcpListener(statsdHost, tcpPort, this.statsd, o.maxTcpLineLength, o.maxConnections, this.counters);
+
+    const closeAll = async () => {
+      await Promise.all([
+        ws.close(),
+        udp?.close(),
+        tcp?.close(),
+        new Promise<void>((resolve) => {
+          if (!http.listening) return resolve();
+          http.close(() => resolve());
+          http.closeAllConnections();
+        }),
+      ]);
+    };
+    try {
+      const port = await listenOn(http, o.port, o.host);
+      const boundUdp = await udp?.listen();
+      const boundTcp = await tcp?.listen();
+      const urlHost = o.host.includes(':') ? `[${o.host}]` : o.host;
+      const address: StatsServerAddress = {
+        host: o.host,
+        port,
+        url: `http://${urlHost}:${port}`,
+        wsUrl: `ws://${urlHost}:${port}${WS_PATH}`,
+        ...(boundUdp === undefined ? {} : { statsdUdpPort: boundUdp }),
+        ...(boundTcp === undefined ? {} : { statsdTcpPort: boundTcp }),
+      };
+      log.info('stats server listening', { ...address });
+      return { address, close: closeAll };
+    } catch (error) {
+      await closeAll();
+      throw error;
+    }
+  }
+
+  /** The HTTP server for batches, scrapes and WebSocket upgrades; not listening yet. */
+  private httpServer(ws: WsIngest): HttpServer {
+    const o = this.options;
     const http = createHttpServer(
       {
         // Headers are timed by Node (408 through 'clientError' below), a batch body by the handler:
@@ -201,44 +294,7 @@ class StatsServerImpl implements StatsServer {
         );
       } else socket.destroy();
     });
-    const udp = o.udpPort === undefined ? undefined : new UdpListener(o.statsdHost, o.udpPort, this.statsd);
-    const tcp =
-      o.tcpPort === undefined
-        ? undefined
-        : new TcpListener(o.statsdHost, o.tcpPort, this.statsd, o.maxTcpLineLength, o.maxConnections, this.counters);
-
-    const closeAll = async () => {
-      await Promise.all([
-        ws.close(),
-        udp?.close(),
-        tcp?.close(),
-        new Promise<void>((resolve) => {
-          if (!http.listening) return resolve();
-          http.close(() => resolve());
-          http.closeAllConnections();
-        }),
-      ]);
-    };
-    try {
-      const port = await listenOn(http, o.port, o.host);
-      const udpPort = await udp?.listen();
-      const tcpPort = await tcp?.listen();
-      const urlHost = o.host.includes(':') ? `[${o.host}]` : o.host;
-      const address: StatsServerAddress = {
-        host: o.host,
-        port,
-        url: `http://${urlHost}:${port}`,
-        wsUrl: `ws://${urlHost}:${port}${WS_PATH}`,
-        ...(udpPort === undefined ? {} : { statsdUdpPort: udpPort }),
-        ...(tcpPort === undefined ? {} : { statsdTcpPort: tcpPort }),
-      };
-      this.running = { address, close: closeAll };
-      log.info('stats server listening', { ...address });
-      return address;
-    } catch (error) {
-      await closeAll();
-      throw error;
-    }
+    return http;
   }
 }
 

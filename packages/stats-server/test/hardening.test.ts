@@ -1,4 +1,4 @@
-// Issue 15, one small reproduction per finding: each failed before its fix.
+// Hostile and careless peers, one small reproduction per case: each failed before the server bounded it.
 import { connect, type Socket } from 'node:net';
 import { type LogRecord } from '@sightline/core';
 import { combineMetricsSources, formatLogLine, renderMetrics } from '@sightline/core/internal';
@@ -6,7 +6,7 @@ import { registrySource } from '@sightline/prometheus';
 import { encodeBatch, newBatchId } from '@sightline/stats-protocol';
 import { Counter, Registry } from 'prom-client';
 import { createStatsServer, type StatsServer, type StatsServerAddress, type StatsServerOptions } from '../src/index.js';
-import { captureLogs, httpRequest, postBatch, sendTcp, sendUdp, sign, waitFor, WsTestClient } from './helpers.js';
+import { captureLogs, httpRequest, postBatch, sendTcp, sendUdp, sign, waitFor, WsTestClient, started } from './helpers.js';
 
 const SECRET = 'hardening';
 const PROTO_NAMES = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
@@ -16,7 +16,7 @@ let logs: ReturnType<typeof captureLogs>;
 
 async function start(options: Partial<StatsServerOptions> = {}): Promise<StatsServerAddress> {
   server = createStatsServer({ port: 0, secrets: SECRET, statsd: { udpPort: 0, tcpPort: 0 }, ...options });
-  return server.listen();
+  return started(server);
 }
 
 beforeEach(() => {
@@ -247,13 +247,11 @@ describe('6. nothing is buffered before the headers are checked; connections and
 
   it('answers 408 when the body does not arrive within requestTimeoutMs', async () => {
     const address = await start({ requestTimeoutMs: 500 });
-    const started = Date.now();
     const { answer } = raw(
       address.port,
       `POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nX-Sightline-Timestamp: ${Date.now()}\r\nX-Sightline-Signature: v1=${'a'.repeat(64)}\r\n\r\n{"v":1`,
     );
     expect(await answer).toMatch(/^HTTP\/1.1 408 /);
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(server!.snapshot().server.requestsTimedOut).toBe(1);
   });
 
@@ -270,15 +268,12 @@ describe('6. nothing is buffered before the headers are checked; connections and
     for (const { socket } of sockets) socket.destroy();
     await Promise.all(sockets.map((s) => s.answer));
     // Once they are gone, the server takes connections again (its count drops as it sees them close).
-    let status = 0;
-    for (let i = 0; i < 50 && status !== 200; i++) {
-      status = await postBatch(address.url, { v: 1, metrics: [] }, { secret: SECRET }).then(
+    const accepted = async () =>
+      (await postBatch(address.url, { v: 1, metrics: [] }, { secret: SECRET }).then(
         (r) => r.status,
         () => 0,
-      );
-      if (status !== 200) await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(status).toBe(200);
+      )) === 200;
+    await waitFor(accepted);
   });
 
   it('reserves bodies from the memory budget: 503 when it is full', async () => {

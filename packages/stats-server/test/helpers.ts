@@ -4,8 +4,10 @@ import { createSocket } from 'node:dgram';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { setLogSink, type LogRecord } from '@sightline/core';
-import { resetLogging } from '@sightline/core/internal';
+import { defaultsOf, resetLogging } from '@sightline/core/internal';
 import WebSocket from 'ws';
+import type { StatsServer, StatsServerAddress } from '../src/index.js';
+import { STATS_SERVER_SHAPE } from '../src/options.js';
 
 /** The protocol's signature, written out here rather than taken from the package under test. */
 export function sign(secret: string, timestamp: string, body: string | Buffer): string {
@@ -107,12 +109,11 @@ export function sendUdp(port: number, ...datagrams: (string | Buffer)[]): Promis
 /** Writes each chunk as its own write, then ends the connection and waits for the server to close it. */
 export function sendTcp(port: number, ...chunks: (string | Buffer)[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', async () => {
-      for (const chunk of chunks) {
-        await new Promise<void>((done) => socket.write(chunk, () => done()));
-      }
+    const writeAll = async (): Promise<void> => {
+      for (const chunk of chunks) await new Promise<void>((done) => socket.write(chunk, () => done()));
       socket.end();
-    });
+    };
+    const socket = connect(port, '127.0.0.1', () => void writeAll().catch(reject));
     socket.on('error', reject);
     socket.on('close', () => resolve());
     socket.resume();
@@ -120,9 +121,9 @@ export function sendTcp(port: number, ...chunks: (string | Buffer)[]): Promise<v
 }
 
 /** Polls until `check` passes (UDP has no acknowledgement); fails after `timeoutMs`. */
-export async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -136,7 +137,7 @@ export class WsTestClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
-      const ack = JSON.parse(String(data)) as Record<string, unknown>;
+      const ack = JSON.parse(rawText(data)) as Record<string, unknown>;
       const id = (ack.id as number | null) ?? null;
       const resolve = this.waiting.get(id);
       this.waiting.delete(id);
@@ -186,4 +187,29 @@ export function captureLogs(level: 'debug' | 'info' | 'warn' | 'error' = 'warn')
   resetLogging({ SIGHTLINE_LOG: level });
   setLogSink((r) => records.push(r));
   return { records, restore: () => resetLogging({}) };
+}
+
+/** A MetricStore's name, tag and member limits at the server's defaults, with no prefix. */
+export function storeLimits() {
+  const d = defaultsOf(STATS_SERVER_SHAPE);
+  return {
+    prefix: '',
+    maxNameLength: d.maxNameLength,
+    maxTags: d.maxTags,
+    maxTagKeyLength: d.maxTagKeyLength,
+    maxTagValueLength: d.maxTagValueLength,
+    maxSetMemberLength: d.maxSetMemberLength,
+  };
+}
+
+/** Starts `server` and resolves with where it listens. */
+export async function started(server: StatsServer): Promise<StatsServerAddress> {
+  await server.start();
+  return server.address();
+}
+
+/** A WebSocket message as text, however `ws` delivered its bytes. */
+export function rawText(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
 }

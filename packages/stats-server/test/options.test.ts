@@ -1,21 +1,28 @@
-import { DEFAULT_HISTOGRAM_BUCKETS, DEFAULT_TIMER_BUCKETS, resolveOptions, type StatsServerOptions } from '../src/options.js';
+import {
+  bucketBounds,
+  DEFAULT_HISTOGRAM_BUCKETS,
+  DEFAULT_TIMER_BUCKETS,
+  resolveServerOptions,
+  secretList,
+  type StatsServerOptions,
+} from '../src/options.js';
 import { StatsServerConfigError } from '../src/errors.js';
 
-describe('resolveOptions', () => {
+const resolveOptions = (options: StatsServerOptions) => resolveServerOptions(options, { source: 'createStatsServer()' });
+
+describe('resolveServerOptions', () => {
   it('fills in the defaults', () => {
-    expect(resolveOptions({ secrets: 'k' })).toEqual({
+    const settings = resolveOptions({ secrets: 'k' });
+    expect(settings).toEqual({
       host: '127.0.0.1',
       port: 8125,
-      secrets: ['k'],
-      statsdHost: '127.0.0.1',
-      udpPort: undefined,
-      tcpPort: undefined,
+      secrets: 'k',
+      statsd: { host: undefined, udpPort: undefined, tcpPort: undefined },
       maxBodyBytes: 1_048_576,
       maxSkewMs: 300_000,
       maxSeries: 10_000,
       maxSetMembers: 10_000,
-      timerBuckets: DEFAULT_TIMER_BUCKETS,
-      histogramBuckets: DEFAULT_HISTOGRAM_BUCKETS,
+      buckets: { timer: DEFAULT_TIMER_BUCKETS, histogram: DEFAULT_HISTOGRAM_BUCKETS },
       maxTcpLineLength: 65_536,
       requestTimeoutMs: 30_000,
       exposeMetrics: true,
@@ -28,14 +35,23 @@ describe('resolveOptions', () => {
       maxTagValueLength: 1024,
       maxSetMemberLength: 1024,
     });
+    expect(secretList(settings)).toEqual(['k']);
+    expect(Object.isFrozen(settings)).toBe(true);
   });
 
   it('takes one bucket list for both kinds, or one per kind', () => {
-    expect(resolveOptions({ secrets: 'k', buckets: [1, 2] })).toMatchObject({ timerBuckets: [1, 2], histogramBuckets: [1, 2] });
-    expect(resolveOptions({ secrets: 'k', buckets: { histogram: [5] } })).toMatchObject({
-      timerBuckets: DEFAULT_TIMER_BUCKETS,
-      histogramBuckets: [5],
+    expect(bucketBounds(resolveOptions({ secrets: 'k', buckets: [1, 2] }))).toEqual({ timer: [1, 2], histogram: [1, 2] });
+    expect(bucketBounds(resolveOptions({ secrets: 'k', buckets: { histogram: [5] } }))).toEqual({
+      timer: DEFAULT_TIMER_BUCKETS,
+      histogram: [5],
     });
+  });
+
+  it('reads SIGHTLINE_STATS_SERVER_* only when given an environment, options in code winning', () => {
+    const env = { SIGHTLINE_STATS_SERVER_PORT: '9000', SIGHTLINE_STATS_SERVER_MAX_SERIES: '7', SIGHTLINE_STATS_SERVER_SECRETS: 'a,b' };
+    expect(resolveOptions({ secrets: 'k' }).port).toBe(8125);
+    const settings = resolveServerOptions({ maxSeries: 8 }, { source: 'sightline-stats-server', env });
+    expect([settings.port, settings.maxSeries, secretList(settings)]).toEqual([9000, 8, ['a', 'b']]);
   });
 
   it.each<[Partial<StatsServerOptions> | null, string]>([

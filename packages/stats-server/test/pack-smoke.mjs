@@ -20,7 +20,8 @@ export default async function smoke(m) {
   // The StatsD parser and the Prometheus name sanitisers are internal.
   for (const internal of ['parseStatsdLine', 'sanitizeMetricName', 'familyName']) assert.equal(m[internal], undefined, internal);
   const server = m.createStatsServer({ port: 0, secrets: ['smoke-secret'] });
-  const { url } = await server.listen();
+  await server.start();
+  const { url } = server.address();
   try {
     const body = JSON.stringify({
       v: 1,

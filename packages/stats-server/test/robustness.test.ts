@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { createStatsServer, type StatsServer, type StatsServerAddress } from '../src/index.js';
-import { captureLogs, postBatch, sendTcp, sendUdp, sign, waitFor } from './helpers.js';
+import { captureLogs, postBatch, sendTcp, sendUdp, sign, waitFor, started } from './helpers.js';
 
 const COUNT = 10_000;
 const SECRET = 'robust';
@@ -30,7 +30,7 @@ const VALID = [
   't:1|ms:2|ms',
   's:x|s',
   '{"v":1,"metrics":[{"type":"counter","name":"a","value":1}]}',
-  // Names and tags that are Object.prototype keys, long tags, huge set members (issue 15).
+  // Names and tags that are Object.prototype keys, long tags, huge set members.
   ...PROTO.map((p, i) => `${p}:${i}|${['g', 'c', 'ms', 'h', 's', 'd'][i]}|#${PROTO[(i + 1) % PROTO.length]}:${p}`),
   `long.tag:1|h|#k:${LONG_TAG}`,
   `huge.set:${HUGE_MEMBER}|s`,
@@ -75,7 +75,7 @@ beforeAll(async () => {
     maxBodyBytes: 65_536,
     maxMemoryBytes: 8 * 1024 * 1024,
   });
-  address = await server.listen();
+  address = await started(server);
 });
 afterAll(async () => {
   await server.close();
@@ -103,7 +103,7 @@ describe(`${COUNT} random byte strings (seed ${SEED})`, () => {
       await Promise.all(
         strings
           .slice(i, i + 100)
-          .map((s) => new Promise<void>((resolve) => socket.send(s, address.statsdUdpPort!, '127.0.0.1', () => resolve()))),
+          .map((s) => new Promise<void>((resolve) => socket.send(s, address.statsdUdpPort, '127.0.0.1', () => resolve()))),
       );
     }
     socket.close();

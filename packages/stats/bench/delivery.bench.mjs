@@ -21,7 +21,7 @@ const now = () => Number(process.hrtime.bigint()) / 1e9;
 const statsd = await startStatsd();
 const SECRET = 'bench-secret';
 const server = createStatsServer({ port: 0, secrets: [SECRET] });
-await server.listen();
+await server.start();
 
 /** Polls until `held()` reaches the total, or stops changing for 2 s; returns when and how much. */
 async function waitHeld(held, start) {

@@ -1,7 +1,7 @@
 // hot-shots' `childClient()`: a view of a client with its own prefix, suffix and tags, sharing the
 // parent's buffer, queue and transport. Names are `prefix.name.suffix` (a trailing or leading dot
 // in either is tolerated); the child's tags are under each call's own.
-import { tagsToObject, toOptions, type MetricOptions, type RateOrOptions, type TagsInput } from './metric-recorder.js';
+import { tagsToObject, toOptions, type MetricCallOptions, type RateOrOptions, type TagsInput } from './metric-recorder.js';
 import type { Tags } from '@sightline/stats-protocol';
 
 /** The calls a child forwards: what StatsClient records. */
@@ -47,7 +47,7 @@ export class ChildClient implements MetricCalls {
     return typeof name === 'string' ? `${this.#prefix}${name}${this.#suffix}` : name;
   }
 
-  private options(rateOrOptions: RateOrOptions | undefined, tags: TagsInput | undefined): MetricOptions | undefined {
+  private options(rateOrOptions: RateOrOptions | undefined, tags: TagsInput | undefined): MetricCallOptions | undefined {
     const options = toOptions(rateOrOptions, tags);
     if (this.#tags === undefined) return options;
     const own = toTagObject(this.#tags);

@@ -10,7 +10,7 @@ import { errorText } from '@sightline/core/internal';
 export type TagsInput = Tags | readonly string[];
 
 /** Per-call options: DogStatsD-style tags and a sample rate in (0, 1]. */
-export interface MetricOptions {
+export interface MetricCallOptions {
   /** Tags of this call, added to the client's `tags`: an object or hot-shots' `['k:v']` array. Default none. */
   readonly tags?: TagsInput;
   /**
@@ -24,7 +24,7 @@ export interface MetricOptions {
  * What may follow the value, as in hot-shots: options, a sample rate (then tags), or tags alone.
  * `incr('a', 1, { tags })`, `increment('a', 1, 0.5, ['k:v'])`, `increment('a', 1, { k: 'v' })`.
  */
-export type RateOrOptions = MetricOptions | number | TagsInput;
+export type RateOrOptions = MetricCallOptions | number | TagsInput;
 
 /** `['k:v', ...]` as an object; a problem string when an entry is not `key:value`. */
 export function tagsFromArray(tags: readonly string[]): Tags | string {
@@ -44,14 +44,14 @@ export function tagsToObject(input: TagsInput): Tags | string {
 
 const OPTION_KEYS = new Set(['tags', 'sampleRate']);
 
-/** Folds hot-shots' positional forms into MetricOptions (undefined for none: the fast path). */
-export function toOptions(rateOrOptions: RateOrOptions | undefined, tags?: TagsInput): MetricOptions | undefined {
+/** Folds hot-shots' positional forms into MetricCallOptions (undefined for none: the fast path). */
+export function toOptions(rateOrOptions: RateOrOptions | undefined, tags?: TagsInput): MetricCallOptions | undefined {
   if (rateOrOptions === undefined) return tags === undefined ? undefined : { tags };
   if (typeof rateOrOptions === 'number') return tags === undefined ? { sampleRate: rateOrOptions } : { sampleRate: rateOrOptions, tags };
   if (Array.isArray(rateOrOptions)) return { tags: rateOrOptions as readonly string[] };
   if (rateOrOptions !== null && typeof rateOrOptions === 'object') {
     const keys = Object.keys(rateOrOptions);
-    if (keys.length > 0 && keys.every((k) => OPTION_KEYS.has(k))) return rateOrOptions as MetricOptions;
+    if (keys.length > 0 && keys.every((k) => OPTION_KEYS.has(k))) return rateOrOptions as MetricCallOptions;
     return { tags: rateOrOptions as Tags };
   }
   // Anything else is not tags: passed on as such, to be reported as invalid.
@@ -189,12 +189,7 @@ export abstract class MetricRecorder {
 
   /** Records a duration in milliseconds; every sample is kept. */
   time(name: string, ms: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
-    this.recordSample(
-      this.timers,
-      name,
-      ms,
-      rateOrOptions === undefined && tags === undefined ? undefined : toOptions(rateOrOptions, tags),
-    );
+    this.recordSample(this.timers, name, ms, rateOrOptions, tags);
   }
 
   /** Alias of `time`, for hot-shots users. */
@@ -204,12 +199,7 @@ export abstract class MetricRecorder {
 
   /** Records a histogram sample; every sample is kept. */
   hist(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
-    this.recordSample(
-      this.hists,
-      name,
-      value,
-      rateOrOptions === undefined && tags === undefined ? undefined : toOptions(rateOrOptions, tags),
-    );
+    this.recordSample(this.hists, name, value, rateOrOptions, tags);
   }
 
   /** Alias of `hist`. */
@@ -292,7 +282,14 @@ export abstract class MetricRecorder {
     };
   }
 
-  private recordSample(map: Map<string, SamplesEntry>, name: string, value: number, options: MetricOptions | undefined): void {
+  private recordSample(
+    map: Map<string, SamplesEntry>,
+    name: string,
+    value: number,
+    rateOrOptions: RateOrOptions | undefined,
+    callTags: TagsInput | undefined,
+  ): void {
+    const options = rateOrOptions === undefined && callTags === undefined ? undefined : toOptions(rateOrOptions, callTags);
     if (options === undefined && this.plain && Number.isFinite(value)) {
       const entry = map.get(name);
       if (entry !== undefined) {
@@ -310,11 +307,9 @@ export abstract class MetricRecorder {
       if (key === undefined) return;
       let entry = map.get(key);
       if (entry === undefined) {
-        const full = this.fullName(name);
-        if (full === undefined) return;
-        const merged = this.mergeTags(name, tags);
-        if (merged === null) return;
-        entry = { name: full, tags: merged, sampleRate: rate, values: [] };
+        const series = this.newSeries(name, tags);
+        if (series === undefined) return;
+        entry = { name: series.name, tags: series.tags, sampleRate: rate, values: [] };
         map.set(key, entry);
       }
       entry.values.push(value);
@@ -329,7 +324,7 @@ export abstract class MetricRecorder {
     type: 'counter' | 'gauge',
     name: string,
     value: number,
-    options: MetricOptions | undefined,
+    options: MetricCallOptions | undefined,
   ): void {
     try {
       const rate = type === 'counter' ? this.rateOf(name, options) : this.rateOf(name, options, true);
@@ -340,11 +335,9 @@ export abstract class MetricRecorder {
       if (key === undefined) return;
       let entry = map.get(key);
       if (entry === undefined) {
-        const full = this.fullName(name);
-        if (full === undefined) return;
-        const merged = this.mergeTags(name, tags);
-        if (merged === null) return;
-        entry = { name: full, tags: merged, value: 0, calls: 1 };
+        const series = this.newSeries(name, tags);
+        if (series === undefined) return;
+        entry = { name: series.name, tags: series.tags, value: 0, calls: 1 };
         map.set(key, entry);
         if (type === 'counter') entry.value = value / rate;
         else entry.value = value;
@@ -368,7 +361,7 @@ export abstract class MetricRecorder {
   }
 
   /** The rate for this call, 0 when the call is sampled out or invalid. Gauges are never sampled. */
-  private rateOf(name: string, options: MetricOptions | undefined, ignore = false): number {
+  private rateOf(name: string, options: MetricCallOptions | undefined, ignore = false): number {
     if (this.closedForRecording) {
       this.ctx.reportClosed();
       return 0;
@@ -406,6 +399,15 @@ export abstract class MetricRecorder {
       key += `\u0000${keyOfTags(tags)}`;
     }
     return rate === 1 ? key : `${key}\u0000@${rate}`;
+  }
+
+  /** The prefixed name and merged tags of a series seen for the first time; undefined when either is refused (and reported). */
+  private newSeries(name: string, tags: TagsInput | undefined): { readonly name: string; readonly tags: Tags | undefined } | undefined {
+    const full = this.fullName(name);
+    if (full === undefined) return undefined;
+    const merged = this.mergeTags(name, tags);
+    if (merged === null) return undefined;
+    return { name: full, tags: merged };
   }
 
   private fullName(name: string): string | undefined {

@@ -1,5 +1,6 @@
-// A pipeline: a private aggregation window sent as one batch when it ends (the seed's
-// `with client.pipeline() as pipe`). In TypeScript: a callback, `using` or `await using`.
+// A pipeline: a private aggregation window sent as one batch when its block ends, as a Python
+// statsd client's `with client.pipeline() as pipe:`. In TypeScript: a callback, `using` or
+// `await using`; `send()` is the pipeline's own verb, not a lifecycle: it sends what was recorded.
 import { MetricRecorder, type RecordChunk, type RecorderContext } from './metric-recorder.js';
 
 /** Hands a pipeline's records to its client; resolves when they are delivered or given up. */
@@ -24,20 +25,18 @@ export class Pipeline extends MetricRecorder {
     void this.submit(this.drain());
   }
 
-  /** Sends what was recorded as one batch (or a few, past `maxBatchSize`) without waiting. */
-  end(): void {
-    if (this.isEmpty()) return;
-    void this.submit(this.drain());
-  }
-
-  /** Sends what was recorded; resolves when delivered or given up. Never rejects. */
+  /**
+   * Sends what was recorded as one batch (or a few, past `maxBatchSize`); resolves when delivered
+   * or given up, and everything queued before it too. Never rejects.
+   */
   send(): Promise<void> {
     return this.submit(this.isEmpty() ? [] : this.drain());
   }
 
   /** `using pipe = client.pipeline()`: sends when the block exits, without waiting. */
   [Symbol.dispose](): void {
-    this.end();
+    // Delivery is reported through the client (counted, logged, onError); nothing to wait for here.
+    if (!this.isEmpty()) void this.submit(this.drain());
   }
 
   /** `await using pipe = client.pipeline()`: sends when the block exits and waits for delivery. */

@@ -1,20 +1,24 @@
-// StatsClientSettings (after the seed's): every setting read, highest first, from command-line
-// arguments, environment variables, a JSON config file and defaults; then `createClient()`.
+// StatsClientSettings: every setting read, highest first, from command-line arguments
+// (`--stats-dest-host`), environment variables (`STATS_CLIENT_SETTINGS__DEST_HOST`), a JSON config
+// file and defaults; then `createClient()`. Each value is parsed by the kind its field declares in
+// STATS_CLIENT_SETTINGS_SHAPE and checked by that field, and keeps where it came from.
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
+import { closestName, resolveOptions, validateField } from '@sightline/core/internal';
+import { DEFAULT_ORIGIN, finishConfig, type SettingOrigins } from './client-config.js';
 import { StatsConfigError, type SettingSource } from './errors.js';
 import {
   describeConfig,
-  resolveConfig,
-  unknownHint,
   SETTING_NAMES,
+  STATS_CLIENT_SETTINGS_SHAPE,
+  statsOptionsError,
   type ResolvedConfig,
-  type SettingInputs,
   type SettingName,
   type SettingOrigin,
   type StatsClientConfig,
+  type StatsClientOptions,
 } from './options.js';
-import { StatsClient, type StatsClientOptions } from './stats-client.js';
+import { StatsClient } from './stats-client.js';
 
 /** `STATS_CLIENT_SETTINGS__DEST_HOST` and so on. */
 export const SETTINGS_ENV_PREFIX = 'STATS_CLIENT_SETTINGS__';
@@ -22,6 +26,20 @@ export const SETTINGS_ENV_PREFIX = 'STATS_CLIENT_SETTINGS__';
 export const SETTINGS_ARGV_PREFIX = '--stats-';
 const CONFIG_FILE_ENV = `${SETTINGS_ENV_PREFIX}CONFIG_FILE`;
 const CONFIG_FILE_ARGV = `${SETTINGS_ARGV_PREFIX}config-file`;
+const LOAD = 'StatsClientSettings.load()';
+
+/** One value and where it came from, before validation. `raw` values are strings from argv / env. */
+interface SettingInput {
+  readonly value: unknown;
+  /** The layer the value came from: argv, env, a config file, options or the built-in default. */
+  readonly source: SettingSource;
+  /** The exact place: a flag, a variable, `file: key`, or `defaults.key`. */
+  readonly origin: string;
+  /** True when `value` is text to be parsed (argv, env); false when it is already typed. */
+  readonly raw: boolean;
+}
+
+type SettingInputs = Partial<Record<SettingName, SettingInput>>;
 
 /** Options of `StatsClientSettings.load()`: where to read settings from. */
 export interface LoadSettingsOptions {
@@ -51,6 +69,82 @@ export function settingArgvName(name: SettingName): string {
 
 const BY_ENV = new Map(SETTING_NAMES.map((n) => [settingEnvName(n), n]));
 const BY_ARGV = new Map(SETTING_NAMES.map((n) => [settingArgvName(n), n]));
+
+/** `did you mean \`destPort\`?`, or the list of valid names when none is close. */
+function unknownHint(name: string, valid: readonly string[]): { hint: string; suggestion?: string } {
+  const suggestion = closestName(name, valid);
+  return suggestion === undefined
+    ? { hint: `expected one of ${valid.join(', ')}` }
+    : { hint: `did you mean \`${suggestion}\`?`, suggestion };
+}
+
+const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+
+function parseTagsText(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) return JSON.parse(trimmed) as unknown;
+  const out: Record<string, string> = {};
+  for (const part of trimmed.split(',')) {
+    if (!part) continue;
+    const colon = part.indexOf(':');
+    if (colon <= 0) throw new Error(`tag ${JSON.stringify(part)} is not key:value`);
+    out[part.slice(0, colon)] = part.slice(colon + 1);
+  }
+  return out;
+}
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+
+/** Text from argv or env to a value of the field's kind; text that does not parse is left as text for the check to refuse. */
+function parseRaw(name: SettingName, text: string, fail: (problem: string) => never): unknown {
+  const t = text.trim();
+  switch (STATS_CLIENT_SETTINGS_SHAPE[name].kind) {
+    case 'boolean':
+      return TRUE.has(t.toLowerCase()) ? true : FALSE.has(t.toLowerCase()) ? false : text;
+    case 'integer':
+      return /^[-+]?\d+$/.test(t) ? Number(t) : text;
+    case 'number':
+      return t !== '' && Number.isFinite(Number(t)) ? Number(t) : text;
+    case 'record':
+      try {
+        return parseTagsText(text);
+      } catch (error) {
+        return fail(`expected k:v,k2:v2 or a JSON object, got ${show(text)} (${(error as Error).message})`);
+      }
+    default:
+      return text;
+  }
+}
+
+/** Parses and checks one value by its field; throws StatsConfigError naming the setting and its origin. */
+function coerceSetting(name: SettingName, input: SettingInput): unknown {
+  const fail = (problem: string): never => {
+    throw new StatsConfigError(name, input.source, input.origin, problem);
+  };
+  const value = input.raw && typeof input.value === 'string' ? parseRaw(name, input.value, fail) : input.value;
+  validateField(STATS_CLIENT_SETTINGS_SHAPE[name], value, name, {
+    source: input.origin,
+    error: (_message, details) => new StatsConfigError(name, input.source, input.origin, details.problem ?? 'invalid'),
+  });
+  return value;
+}
+
+/** The first layer that has each setting (highest first), checked, then the config: defaults from the shape, rules between settings. */
+function resolveLayers(layers: readonly SettingInputs[]): { config: ResolvedConfig; origins: SettingOrigins } {
+  const values: Record<string, unknown> = {};
+  const origins = {} as Record<SettingName, SettingOrigin>;
+  for (const name of SETTING_NAMES) {
+    const input = layers.map((l) => l[name]).find((i) => i !== undefined && i.value !== undefined);
+    if (input) values[name] = coerceSetting(name, input);
+    origins[name] = input ? { source: input.source, origin: input.origin } : DEFAULT_ORIGIN;
+  }
+  const resolved = resolveOptions(STATS_CLIENT_SETTINGS_SHAPE, values as StatsClientConfig, {
+    source: LOAD,
+    error: statsOptionsError(LOAD),
+  });
+  return finishConfig(resolved, origins, LOAD);
+}
 
 /** An unknown variable, flag or file key: named, with the closest valid one of the same kind. */
 function unknown(kind: SettingSource, origin: string, what: string, valid: readonly string[]): never {
@@ -158,9 +252,9 @@ export type CreateClientOptions = Pick<StatsClientOptions, 'onError' | 'transpor
  */
 export class StatsClientSettings {
   readonly #config: ResolvedConfig;
-  readonly #origins: Readonly<Record<SettingName, SettingOrigin>>;
+  readonly #origins: SettingOrigins;
 
-  private constructor(config: ResolvedConfig, origins: Readonly<Record<SettingName, SettingOrigin>>) {
+  private constructor(config: ResolvedConfig, origins: SettingOrigins) {
     this.#config = config;
     this.#origins = origins;
   }
@@ -180,7 +274,7 @@ export class StatsClientSettings {
     else if (env.configFile !== undefined) [path, pathOrigin] = [env.configFile, { source: 'env', origin: CONFIG_FILE_ENV }];
     if (path !== undefined && pathOrigin !== undefined) layers.push(fileLayer(path, pathOrigin));
     if (options.defaults) layers.push(defaultsLayer(options.defaults));
-    const { config, origins } = resolveConfig(layers, 'StatsClientSettings.load()');
+    const { config, origins } = resolveLayers(layers);
     return new StatsClientSettings(config, origins);
   }
 
@@ -233,7 +327,7 @@ export class StatsClientSettings {
       const value = this.#config[name];
       if (value !== undefined) options[name] = value;
     }
-    return new StatsClient(options as StatsClientOptions);
+    return new StatsClient(options);
   }
 
   /** A one-line summary, the secret redacted. */

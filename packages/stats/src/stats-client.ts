@@ -3,12 +3,13 @@
 // A metric call never throws and never blocks; failures are logged, counted and reported.
 import { inspect } from 'node:util';
 import { getLogger } from '@sightline/core';
-import { errorText, runSettled, WarningThrottle } from '@sightline/core/internal';
+import { errorText, resolveOptions, runSettled, settleWithin, WarningThrottle } from '@sightline/core/internal';
 import { checkStatsdSafeTags, type Tags } from '@sightline/stats-protocol';
 import { makeBatch, type Batch } from './batch.js';
 import { InvalidMetricError, type StatsTransportError, type StatsTransportErrorKind } from './errors.js';
 import { MetricRecorder, tagsToObject, type RecordChunk, type RecorderContext, type TagsInput } from './metric-recorder.js';
-import { describeConfig, optionsLayer, resolveConfig, type Protocol, type ResolvedConfig, type StatsClientConfig } from './options.js';
+import { finishConfig, originsOfOptions } from './client-config.js';
+import { describeConfig, STATS_CLIENT_SHAPE, statsOptionsError, type ResolvedConfig, type StatsClientOptions } from './options.js';
 import { Pipeline } from './pipeline.js';
 import { SendQueue, type DeliveryCounts } from './send-queue.js';
 import { ChildClient, type ChildClientOptions } from './child-client.js';
@@ -16,31 +17,12 @@ import { encodeCheck, encodeEvent, encodeStatsdLines, type CheckOptions, type Ev
 import { createTransport } from './transports/create-transport.js';
 import { InMemoryTransport } from './transports/in-memory-transport.js';
 import { StatsdTransport } from './transports/statsd-transport.js';
-import type { StatsTlsOptions } from './transports/http-transport.js';
 import type { Transport } from './transports/transport.js';
 
 const log = getLogger('sightline.stats');
 
 /** What `onError` receives: a delivery problem or a dropped metric call. */
 export type StatsError = StatsTransportError | InvalidMetricError;
-
-/**
- * Options of `new StatsClient(options)`: every setting of {@link StatsClientConfig}, plus what only code can
- * give. Checked once; unknown keys are errors.
- */
-export interface StatsClientOptions extends StatsClientConfig {
-  /** Called for every delivery failure, drop, and (once per name) invalid metric. Must not throw; if it does, it is ignored. */
-  readonly onError?: (error: StatsError) => void;
-  /** Use this transport instead of the one `protocol` names (e.g. `InMemoryTransport` from `./testing`). */
-  readonly transport?: Transport;
-  /** https / wss: a private CA or, for tests, `rejectUnauthorized: false`. */
-  readonly tlsOptions?: StatsTlsOptions;
-  /**
-   * hot-shots' mock mode: nothing leaves the process; what would have been sent is kept in memory
-   * and shown as StatsD lines by `mockBuffer` (after a flush). No secret is needed.
-   */
-  readonly mock?: boolean;
-}
 
 /**
  * Counts since the client started. `...Metrics` count records (one per series in a batch);
@@ -78,7 +60,7 @@ export interface StatsClientStats {
   readonly queuedBytes: number;
 }
 
-const CLIENT_ONLY_OPTIONS = ['onError', 'transport', 'tlsOptions', 'mock'];
+const CALLER = 'new StatsClient()';
 
 /**
  * A StatsD-style metrics client (`incr`, `gauge`, `time`, `hist`) that aggregates in memory and sends batches
@@ -87,7 +69,7 @@ const CLIENT_ONLY_OPTIONS = ['onError', 'transport', 'tlsOptions', 'mock'];
  */
 export class StatsClient extends MetricRecorder {
   /** The transport in use: one of {@link PROTOCOLS}, or a custom transport's name. */
-  readonly protocol: Protocol | string;
+  readonly protocol: string;
   /** Prepended to every metric name as `prefix.name`; empty for none. */
   readonly prefix: string;
   readonly #config: ResolvedConfig;
@@ -108,12 +90,13 @@ export class StatsClient extends MetricRecorder {
   #closing: Promise<void> | undefined;
 
   constructor(options: StatsClientOptions = {}) {
-    const mock = options.mock === true;
-    const layers = [optionsLayer(options, CLIENT_ONLY_OPTIONS, 'new StatsClient()')];
+    const resolved = resolveOptions(STATS_CLIENT_SHAPE, options, { source: CALLER, error: statsOptionsError(CALLER) });
+    const { mock } = resolved;
+    const origins = originsOfOptions(options, CALLER);
     // A mock needs no secret: it speaks StatsD lines to memory.
-    if (mock && options.protocol === undefined)
-      layers.push({ protocol: { value: 'udp', source: 'default', origin: 'default (mock)', raw: false } });
-    const { config } = resolveConfig(layers, 'new StatsClient()');
+    const mockUdp = mock && options.protocol === undefined;
+    if (mockUdp) origins.protocol = { source: 'default', origin: 'default (mock)' };
+    const { config } = finishConfig(mockUdp ? { ...resolved, protocol: 'udp' } : resolved, origins, CALLER);
     const counts = {
       sentBatches: 0,
       sentMetrics: 0,
@@ -144,9 +127,9 @@ export class StatsClient extends MetricRecorder {
     report.invalid = (metric, problem) => this.reportInvalid(metric, problem);
     this.#config = config;
     this.#counts = counts;
-    this.#onError = options.onError;
-    this.#transport = options.transport ?? (mock ? new InMemoryTransport() : createTransport(config, options.tlsOptions));
-    this.protocol = options.transport || mock ? this.#transport.protocol : config.protocol;
+    this.#onError = resolved.onError;
+    this.#transport = resolved.transport ?? (mock ? new InMemoryTransport() : createTransport(config, resolved.tlsOptions));
+    this.protocol = resolved.transport || mock ? this.#transport.protocol : config.protocol;
     this.prefix = config.prefix;
     this.#queue = new SendQueue(this.#transport, config, counts, {
       delivered: () => this.onDelivered(),
@@ -188,7 +171,7 @@ export class StatsClient extends MetricRecorder {
       sent = pipe.send();
     };
     const result = runSettled(() => body(pipe), send, send);
-    return Promise.resolve(result).finally(() => sent) as Promise<Awaited<R>>;
+    return Promise.resolve(result).finally(() => sent);
   }
 
   /**
@@ -236,7 +219,7 @@ export class StatsClient extends MetricRecorder {
         this.#mockLines.push(line);
         return;
       }
-      void (t as StatsdTransport).sendLines([line]).then(
+      void t.sendLines([line]).then(
         (result) => {
           if (result.ok) this.#counts.sentValues++;
           else {
@@ -272,42 +255,46 @@ export class StatsClient extends MetricRecorder {
     if (!this.isEmpty()) this.enqueue(this.drain(), false);
   }
 
-  /** Flushes, waits for delivery or give-up, and releases sockets. Later metric calls are dropped and counted. */
   /**
    * Flushes, waits for delivery or give-up, and releases sockets; resolves within `closeTimeoutMs`
    * (what is still undelivered then is dropped and counted). Later metric calls are dropped and counted.
+   * A second call returns the same promise.
    */
   close(): Promise<void> {
-    this.#closing ??= (async () => {
-      if (this.#timer) clearInterval(this.#timer);
-      this.runCollectors();
-      const chunks = this.isEmpty() ? [] : this.drain();
-      this.closedForRecording = true;
-      let bound: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        this.submit(chunks).then(() => false),
-        new Promise<boolean>((resolve) => {
-          bound = setTimeout(() => resolve(true), this.#config.closeTimeoutMs);
-        }),
-      ]);
-      clearTimeout(bound);
-      if (timedOut) this.#queue.abandon(`the client closed (closeTimeoutMs ${this.#config.closeTimeoutMs})`);
-      this.#queue.close();
-      // Closed during an outage: the line that would have ended it says what it cost.
-      const dropped = this.#counts.droppedValues - this.#droppedAtOutage;
-      if (this.#loggedKinds.size > 0 && dropped > 0) {
-        log.warn(
-          `stats client closed while delivery to ${this.#transport.target} was failing; ${dropped} values were dropped during the outage`,
-          { droppedValues: dropped },
-        );
-      }
-      try {
-        await this.#transport.close();
-      } catch (error) {
-        log.debug('closing the transport failed', { error: errorText(error) });
-      }
-    })();
+    this.#closing ??= this.shutDown();
     return this.#closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.runCollectors();
+    const chunks = this.isEmpty() ? [] : this.drain();
+    this.closedForRecording = true;
+    const { timedOut } = await settleWithin(this.submit(chunks), this.#config.closeTimeoutMs);
+    if (timedOut) this.#queue.abandon(`the client closed (closeTimeoutMs ${this.#config.closeTimeoutMs})`);
+    this.#queue.close();
+    this.logOutageCost();
+    try {
+      await this.#transport.close();
+    } catch (error) {
+      log.debug('closing the transport failed', { error: errorText(error) });
+    }
+  }
+
+  /** Closed during an outage: the line that would have ended it says what it cost. */
+  private logOutageCost(): void {
+    const dropped = this.#counts.droppedValues - this.#droppedAtOutage;
+    if (this.#loggedKinds.size > 0 && dropped > 0) {
+      log.warn(
+        `stats client closed while delivery to ${this.#transport.target} was failing; ${dropped} values were dropped during the outage`,
+        { droppedValues: dropped },
+      );
+    }
+  }
+
+  /** `await using client = new StatsClient(...)`: closes the client. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /**

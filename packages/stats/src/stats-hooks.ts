@@ -1,26 +1,18 @@
-// MetricsHooks that record the seed's example metrics through a stats client: WebSocket connects
-// and disconnects, bytes sent and received per op, request timings per op, errors by op and type.
+// MetricsHooks that record a WebSocket service's metrics through a stats client: connects and
+// disconnects, bytes sent and received per op, request timings per op, errors by op and type.
 import { defineHooks, type MetricsHooks } from '@sightline/core';
-import { validateOptions } from '@sightline/core/internal';
-import { STATS_HOOKS_SHAPE, statsOptionsError } from './options.js';
-import type { MetricOptions } from './metric-recorder.js';
+import { resolveOptions } from '@sightline/core/internal';
+import type { MetricCallOptions } from './metric-recorder.js';
+import { STATS_HOOKS_SHAPE, statsOptionsError, type StatsHooksOptions } from './options.js';
 
 /** What the hooks need of a client (a `StatsClient` or a `Pipeline`). */
 export interface MetricSink {
   /** Adds to a counter. */
-  incr(name: string, value?: number, options?: MetricOptions): void;
+  incr(name: string, value?: number, options?: MetricCallOptions): void;
   /** Records a duration, in milliseconds. */
-  time(name: string, ms: number, options?: MetricOptions): void;
+  time(name: string, ms: number, options?: MetricCallOptions): void;
   /** Records a histogram sample. */
-  hist(name: string, value: number, options?: MetricOptions): void;
-}
-
-/** Options of `statsHooks(client, options)`. */
-export interface StatsHooksOptions {
-  /** Tag byte counts, timings and errors with `op` (default true). */
-  readonly tagOps?: boolean;
-  /** Distinct ops tagged before the rest are tagged `op:other` (default 1000). */
-  readonly maxOps?: number;
+  hist(name: string, value: number, options?: MetricCallOptions): void;
 }
 
 /** The metric names `statsHooks` records (before the client's prefix). */
@@ -42,15 +34,16 @@ const unsafe = /[|,#\n\r]/g;
  * so a steady stream of events allocates nothing.
  */
 export function statsHooks(client: MetricSink, options: StatsHooksOptions = {}): Readonly<MetricsHooks> {
-  validateOptions(STATS_HOOKS_SHAPE, options, { source: 'statsHooks()', error: statsOptionsError('statsHooks()') });
-  const tagOps = options.tagOps ?? true;
-  const maxOps = options.maxOps ?? 1000;
-  const none: MetricOptions | undefined = undefined;
-  const byOp = new Map<string, MetricOptions>();
-  const byError = new Map<string, MetricOptions>();
-  const other: MetricOptions = Object.freeze({ tags: Object.freeze({ op: 'other' }) });
+  const { tagOps, maxOps } = resolveOptions(STATS_HOOKS_SHAPE, options, {
+    source: 'statsHooks()',
+    error: statsOptionsError('statsHooks()'),
+  });
+  const none: MetricCallOptions | undefined = undefined;
+  const byOp = new Map<string, MetricCallOptions>();
+  const byError = new Map<string, MetricCallOptions>();
+  const other: MetricCallOptions = Object.freeze({ tags: Object.freeze({ op: 'other' }) });
 
-  const forOp = (op: string): MetricOptions | undefined => {
+  const forOp = (op: string): MetricCallOptions | undefined => {
     if (!tagOps) return none;
     let o = byOp.get(op);
     if (o === undefined) {
@@ -60,7 +53,7 @@ export function statsHooks(client: MetricSink, options: StatsHooksOptions = {}):
     }
     return o;
   };
-  const forError = (op: string, type: string): MetricOptions => {
+  const forError = (op: string, type: string): MetricCallOptions => {
     const key = tagOps ? `${op}\u0000${type}` : type;
     let o = byError.get(key);
     if (o === undefined) {

@@ -1,66 +1,54 @@
-// The `stats()` plugin for @sightline/setup: the client's hooks and StatsDMonitor, flushed on start
-// and closed on stop.
+// The `stats()` plugin for @sightline/setup: a client with its hooks and StatsDMonitor, flushed
+// on start and closed with the app.
 import { type Plugin } from '@sightline/core';
-import { opt, validateOptions, withOptionsShape, type Shape } from '@sightline/core/internal';
-import { STATS_CLIENT_SHAPE, STATS_HOOKS_SHAPE, STATSD_MONITOR_SHAPE, statsOptionsError } from './options.js';
+import { resolveOptions, withOptionsShape } from '@sightline/core/internal';
+import { SETTING_NAMES, STATS_PLUGIN_SHAPE, statsOptionsError, type StatsClientOptions, type StatsPluginOptions } from './options.js';
 import { StatsClientSettings } from './settings.js';
-import { StatsClient, type StatsClientOptions } from './stats-client.js';
-import { statsHooks, type StatsHooksOptions } from './stats-hooks.js';
-import { StatsDMonitor, type StatsDMonitorOptions } from './statsd-monitor.js';
-
-/** Options of the `stats()` plugin: a client's options, plus the parts the plugin adds. */
-export interface StatsPluginOptions extends StatsClientOptions {
-  /** Use this client instead of building one (the plugin then owns its lifecycle: stop closes it). */
-  readonly client?: StatsClient;
-  /** Options of the StatsDMonitor sensor, or false for none. */
-  readonly monitor?: StatsDMonitorOptions | false;
-  /** Options of `statsHooks`, or false for none. */
-  readonly hooks?: StatsHooksOptions | false;
-}
+import { StatsClient } from './stats-client.js';
+import { statsHooks } from './stats-hooks.js';
+import { StatsDMonitor } from './statsd-monitor.js';
 
 /** The `stats()` plugin for `setup()`: its client, the StatsDMonitor sensor and the stats hooks. */
 export interface StatsPlugin extends Plugin {
   /** Always `stats`. */
   readonly name: 'stats';
-  /** The client the plugin flushes on start and closes on stop. */
+  /** The client the plugin flushes on start and closes with the app. */
   readonly client: StatsClient;
 }
 
-const PLUGIN_KEYS = new Set(['client', 'monitor', 'hooks']);
+const CALLER = 'stats()';
+const CLIENT_KEYS: ReadonlySet<string> = new Set([...SETTING_NAMES, 'onError', 'transport', 'tlsOptions', 'mock']);
 
-const STATS_PLUGIN_SHAPE: Shape = Object.freeze({
-  ...STATS_CLIENT_SHAPE,
-  client: opt.any({ env: false }),
-  monitor: opt.oneOf([opt.enum([false]), opt.object(STATSD_MONITOR_SHAPE)]),
-  hooks: opt.oneOf([opt.enum([false]), opt.object(STATS_HOOKS_SHAPE)]),
-});
+/**
+ * The client options as given: the client applies its own defaults and rules (port 443 means TLS
+ * unless `tls` is given), so defaults filled in here would hide what was left unset.
+ */
+function clientOptionsOf(options: StatsPluginOptions): StatsClientOptions {
+  return Object.fromEntries(Object.entries(options).filter(([key]) => CLIENT_KEYS.has(key)));
+}
 
 /**
  * The stats plugin. `stats()` loads `StatsClientSettings` (argv, env, config file);
  * `stats({ protocol, destHost, ... })` builds a client from options; `stats({ client })` uses yours.
  */
 function statsPlugin(options: StatsPluginOptions = {}): StatsPlugin {
-  validateOptions(STATS_PLUGIN_SHAPE, options, {
-    source: 'stats()',
-    error: statsOptionsError('stats()'),
-  });
-  const clientOptions = Object.fromEntries(Object.entries(options).filter(([k]) => !PLUGIN_KEYS.has(k))) as StatsClientOptions;
+  const resolved = resolveOptions(STATS_PLUGIN_SHAPE, options, { source: CALLER, error: statsOptionsError(CALLER) });
+  const clientOptions = clientOptionsOf(options);
   const client =
-    options.client ??
+    resolved.client ??
     (Object.keys(clientOptions).length === 0 ? StatsClientSettings.load().createClient() : new StatsClient(clientOptions));
-  const hooks = options.hooks === false ? undefined : statsHooks(client, options.hooks);
-  const sensor = options.monitor === false ? undefined : new StatsDMonitor(client, options.monitor);
+  const hooks = resolved.hooks === false ? undefined : statsHooks(client, resolved.hooks);
+  const sensor = resolved.monitor === false ? undefined : new StatsDMonitor(client, resolved.monitor);
   return {
     name: 'stats',
     client,
     ...(hooks ? { hooks } : {}),
     ...(sensor ? { sensor } : {}),
-    start: async () => {
-      await client.flush();
-    },
+    start: () => client.flush(),
     close: async () => {
-      sensor?.dispose();
+      // The client first: its last flush collects the monitor's last figures.
       await client.close();
+      await sensor?.close();
     },
   };
 }
@@ -68,6 +56,6 @@ function statsPlugin(options: StatsPluginOptions = {}): StatsPlugin {
 /**
  * A plugin for `setup()` that sends the service's metrics to a stats server or StatsD daemon: builds a
  * `StatsClient` from the options (or uses `options.client`), adds a StatsDMonitor sensor and stats hooks, and
- * closes the client on stop.
+ * closes the client with the app.
  */
 export const stats = withOptionsShape(statsPlugin, STATS_PLUGIN_SHAPE);

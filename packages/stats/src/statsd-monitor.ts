@@ -1,31 +1,22 @@
-// StatsDMonitor (seed 004): a Sensor that counts stream activity in plain fields and hands the
-// figures to a stats client when it flushes, so an event costs an increment, not a metric call.
+// StatsDMonitor: a Sensor that counts stream activity in plain fields and hands the figures to a
+// stats client when it flushes, so an event costs an increment, not a metric call.
 import type { SensorState } from '@sightline/core';
-import type { CompleteSensor } from '@sightline/core/internal';
-import { validateOptions } from '@sightline/core/internal';
-import { STATSD_MONITOR_SHAPE, statsOptionsError } from './options.js';
-import type { MetricOptions } from './metric-recorder.js';
+import { resolveOptions, type CompleteSensor } from '@sightline/core/internal';
+import type { MetricCallOptions } from './metric-recorder.js';
+import { STATSD_MONITOR_SHAPE, statsOptionsError, type StatsDMonitorOptions } from './options.js';
+
+const CALLER = 'new StatsDMonitor()';
 
 /** What the monitor needs of a client. */
 export interface MonitorClient {
   /** Adds to a counter. */
-  incr(name: string, value?: number, options?: MetricOptions): void;
+  incr(name: string, value?: number, options?: MetricCallOptions): void;
   /** Sets a gauge. */
-  gauge(name: string, value: number, options?: MetricOptions): void;
+  gauge(name: string, value: number, options?: MetricCallOptions): void;
   /** Records a duration, in milliseconds. */
-  time(name: string, ms: number, options?: MetricOptions): void;
+  time(name: string, ms: number, options?: MetricCallOptions): void;
   /** Runs `collector` before each flush; returns a function that unregisters it. */
   onBeforeFlush(collector: () => void): () => void;
-}
-
-/** Options of `new StatsDMonitor(client, options)`; checked once by core's options rule. */
-export interface StatsDMonitorOptions {
-  /** Name prefix under the client's own prefix (default `stream`). */
-  readonly prefix?: string;
-  /** Latency samples kept per timer between flushes; the rest are counted (default 10,000). */
-  readonly maxSamplesPerFlush?: number;
-  /** Topic-partitions tagged separately before the rest count only in totals (default 1000). */
-  readonly maxTopics?: number;
 }
 
 class Samples {
@@ -39,7 +30,7 @@ class Samples {
 }
 
 interface TopicCounts {
-  readonly options: MetricOptions;
+  readonly options: MetricCallOptions;
   in: number;
   out: number;
 }
@@ -100,16 +91,17 @@ export class StatsDMonitor implements CompleteSensor {
   private droppedSamples = 0;
   private lastActive = 0;
   private readonly unregister: () => void;
+  private closed: Promise<void> | undefined;
 
-  /** Starts counting and registers with `client.onBeforeFlush`; `dispose()` unregisters. */
+  /** Starts counting and registers with `client.onBeforeFlush`; `close()` unregisters. */
   constructor(
     private readonly client: MonitorClient,
     options: StatsDMonitorOptions = {},
   ) {
-    validateOptions(STATSD_MONITOR_SHAPE, options, { source: 'new StatsDMonitor()', error: statsOptionsError('new StatsDMonitor()') });
-    this.prefix = options.prefix ?? 'stream';
-    this.maxTopics = options.maxTopics ?? 1000;
-    const max = options.maxSamplesPerFlush ?? 10_000;
+    const resolved = resolveOptions(STATSD_MONITOR_SHAPE, options, { source: CALLER, error: statsOptionsError(CALLER) });
+    this.prefix = resolved.prefix;
+    this.maxTopics = resolved.maxTopics;
+    const max = resolved.maxSamplesPerFlush;
     this.totals = Object.fromEntries(TOTALS.map((t) => [t, 0])) as Record<Total, number>;
     this.reported = { ...this.totals };
     this.eventLatency = new Samples(max);
@@ -127,68 +119,68 @@ export class StatsDMonitor implements CompleteSensor {
     return t;
   }
 
-  /** Counts a message received on topic-partition `tp`. */
+  /** A message received: `<prefix>.messages_received`, and per topic-partition (up to `maxTopics`) `<prefix>.topic.messages_received{topic}`. */
   onMessageIn(tp: string, _offset?: number, _message?: unknown): void {
     this.totals.messagesReceived++;
     const t = this.topic(tp);
     if (t) t.in++;
   }
 
-  /** Counts a message sent on topic-partition `tp`. */
+  /** A message sent: `<prefix>.messages_sent`, and per topic-partition `<prefix>.topic.messages_sent{topic}`. */
   onMessageOut(tp: string, _offset?: number, _message?: unknown): void {
     this.totals.messagesSent++;
     const t = this.topic(tp);
     if (t) t.out++;
   }
 
-  /** Counts an event entering a stream; returns its start time for `onStreamEventOut`. */
+  /** An event entering a stream: `<prefix>.events_in`; returns its start time for `onStreamEventOut`. */
   onStreamEventIn(_tp?: string, _offset?: number, _stream?: unknown, _event?: unknown): number {
     this.totals.eventsIn++;
     return performance.now();
   }
 
-  /** Counts an event leaving a stream and records its latency. */
+  /** An event leaving a stream: `<prefix>.events`, its latency in `<prefix>.event_latency`; `<prefix>.events_active` is in minus out. */
   onStreamEventOut(_tp: string, _offset: number, _stream: unknown, _event: unknown, state?: SensorState): void {
     this.totals.eventsOut++;
     if (typeof state === 'number') this.eventLatency.add(performance.now() - state);
   }
 
-  /** Counts a table read. */
+  /** A table read: `<prefix>.table.get`. */
   onTableGet(_table?: unknown, _key?: unknown): void {
     this.totals.tableGets++;
   }
 
-  /** Counts a table write. */
+  /** A table write: `<prefix>.table.set`. */
   onTableSet(_table?: unknown, _key?: unknown, _value?: unknown): void {
     this.totals.tableSets++;
   }
 
-  /** Counts a table deletion. */
+  /** A table deletion: `<prefix>.table.del`. */
   onTableDel(_table?: unknown, _key?: unknown): void {
     this.totals.tableDels++;
   }
 
-  /** Counts a table membership test. */
+  /** A table membership test: `<prefix>.table.contains`. */
   onTableContains(_table?: unknown, _key?: unknown): void {
     this.totals.tableContains++;
   }
 
-  /** Marks the start of a partition assignment; returns its start time. */
+  /** A partition assignment starts; returns its start time. */
   onAssignmentStart(_assignor?: unknown): number {
     return performance.now();
   }
 
-  /** Counts a completed partition assignment. */
+  /** A partition assignment done: `<prefix>.assignments`. */
   onAssignmentCompleted(_assignor?: unknown, _state?: SensorState): void {
     this.totals.assignments++;
   }
 
-  /** Counts a failed partition assignment. */
+  /** A partition assignment failed: `<prefix>.assignment_errors`. */
   onAssignmentError(_assignor?: unknown, _error?: unknown, _state?: SensorState): void {
     this.totals.assignmentErrors++;
   }
 
-  /** Counts a rebalance; returns its start time. */
+  /** A rebalance starts: `<prefix>.rebalances`; returns its start time. */
   onRebalanceStart(_app?: unknown): number {
     this.totals.rebalances++;
     return performance.now();
@@ -200,34 +192,34 @@ export class StatsDMonitor implements CompleteSensor {
   /** Not counted: rebalances are counted at their start. */
   onRebalanceEnd(_app?: unknown, _state?: SensorState): void {}
 
-  /** Counts a topic buffer found full. */
+  /** A topic buffer found full: `<prefix>.topic_buffer_full`. */
   onTopicBufferFull(_tp?: string): void {
     this.totals.topicBufferFull++;
   }
 
-  /** Marks the start of an offset commit; returns its start time. */
+  /** An offset commit starts; returns its start time. */
   onCommitInitiated(_consumer?: unknown): number {
     return performance.now();
   }
 
-  /** Records a completed commit and its latency. */
+  /** A commit done: `<prefix>.commits`, its latency in `<prefix>.commit_latency`. */
   onCommitCompleted(_consumer: unknown, state: SensorState): void {
     this.totals.commits++;
     if (typeof state === 'number') this.commitLatency.add(performance.now() - state);
   }
 
-  /** Marks the start of a send; returns its start time. */
+  /** A send starts; returns its start time. */
   onSendInitiated(_producer?: unknown, _topic?: string, _message?: unknown): number {
     return performance.now();
   }
 
-  /** Records a completed send and its latency. */
+  /** A send done: `<prefix>.sends`, its latency in `<prefix>.send_latency`. */
   onSendCompleted(_producer: unknown, state: SensorState): void {
     this.totals.sends++;
     if (typeof state === 'number') this.sendLatency.add(performance.now() - state);
   }
 
-  /** Counts a failed send and records its latency. */
+  /** A send failed: `<prefix>.send_errors`, its latency in `<prefix>.send_latency`. */
   onSendError(_producer: unknown, _error: unknown, state: SensorState): void {
     this.totals.sendErrors++;
     if (typeof state === 'number') this.sendLatency.add(performance.now() - state);
@@ -271,8 +263,20 @@ export class StatsDMonitor implements CompleteSensor {
     return out;
   }
 
-  /** Stops reporting through the client. */
-  dispose(): void {
-    this.unregister();
+  /**
+   * Stops reporting through the client: figures counted after it are never sent. Close the client
+   * first to have it send the last ones. A second call returns the same promise.
+   */
+  close(): Promise<void> {
+    if (this.closed === undefined) {
+      this.unregister();
+      this.closed = Promise.resolve();
+    }
+    return this.closed;
+  }
+
+  /** `await using monitor = new StatsDMonitor(client)`: closes the monitor. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }

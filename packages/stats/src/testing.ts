@@ -1,5 +1,6 @@
 // Test doubles for users of @sightline/stats: an in-memory transport that records batches.
-import { StatsClient, type StatsClientOptions } from './stats-client.js';
+import type { StatsClientOptions } from './options.js';
+import { StatsClient } from './stats-client.js';
 import { InMemoryTransport } from './transports/in-memory-transport.js';
 
 export { InMemoryTransport } from './transports/in-memory-transport.js';

@@ -31,16 +31,12 @@ describe('a tcp peer that accepts and never reads', () => {
     });
     try {
       const long = 'x'.repeat(150);
-      client.pipeline((pipe) => {
+      // The peer never reads: delivery never completes, and close() below is what bounds it.
+      void client.pipeline((pipe) => {
         for (let i = 0; i < 120_000; i++) pipe.incr(`never.read.${long}.n${i}`);
       });
-      let closed = false;
-      const closing = client.close().then(() => (closed = true));
-      // Not a timing assertion on speed: a close that never returns (the bug) fails this at 10 s.
-      let guard: NodeJS.Timeout | undefined;
-      await Promise.race([closing, new Promise((r) => (guard = setTimeout(r, 10_000)))]);
-      clearTimeout(guard);
-      expect(closed).toBe(true);
+      // A close that never returns (the bug) fails this test at its timeout.
+      await client.close();
       const s = client.stats();
       expect(s.sentValues).toBeLessThan(120_000);
       expect(s.sentValues + s.droppedValues + s.failedValues).toBe(120_000);

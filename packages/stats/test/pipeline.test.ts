@@ -30,7 +30,8 @@ describe('pipeline()', () => {
     const { client, transport } = createTestClient();
     const pending = client.pipeline(async (pipe) => {
       pipe.incr('a');
-      await new Promise((r) => setTimeout(r, 5));
+      // A later turn of the event loop: the pipeline is not sent before the body settles.
+      await new Promise((r) => setImmediate(r));
       pipe.incr('a');
       return 42;
     });
@@ -50,9 +51,9 @@ describe('pipeline()', () => {
       }),
     ).toThrow('boom');
     await expect(
-      client.pipeline(async (pipe) => {
+      client.pipeline((pipe) => {
         pipe.incr('async.before.reject');
-        throw new Error('async boom');
+        return Promise.reject(new Error('async boom'));
       }),
     ).rejects.toThrow('async boom');
     await client.flush();
@@ -90,7 +91,7 @@ describe('pipeline()', () => {
 
   it('sends a pipeline larger than maxBatchSize in batch-sized parts, splitting a timer', async () => {
     const { client, transport } = createTestClient({ maxBatchSize: 4 });
-    client.pipeline((pipe) => {
+    await client.pipeline((pipe) => {
       pipe.incr('c');
       for (let i = 0; i < 5; i++) pipe.time('t', i);
     });
@@ -110,7 +111,7 @@ describe('pipeline()', () => {
 
   it('an empty pipeline sends nothing', async () => {
     const { client, transport } = createTestClient();
-    client.pipeline(() => undefined);
+    await client.pipeline(() => undefined);
     {
       using _pipe = client.pipeline();
     }
@@ -122,7 +123,7 @@ describe('pipeline()', () => {
   it('1,000,000 increments over 100 names arrive as 100 exact totals in one batch', async () => {
     const { client, transport } = createTestClient();
     const names = Array.from({ length: 100 }, (_, i) => `name.${i}`);
-    client.pipeline((pipe) => {
+    await client.pipeline((pipe) => {
       for (let i = 0; i < 1_000_000; i++) pipe.incr(names[i % 100]!);
     });
     await client.flush();

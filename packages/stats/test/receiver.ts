@@ -84,7 +84,9 @@ export class TestReceiver {
     this.wss.on('connection', (socket) => {
       this.connections++;
       socket.on('message', (data) => {
-        const text = data.toString();
+        const text = Buffer.isBuffer(data)
+          ? data.toString('utf8')
+          : (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
         this.rawRequests.push(text);
         if (this.override === 'silent') return;
         let frame: { id?: number; timestamp?: string; signature?: string; body?: string };

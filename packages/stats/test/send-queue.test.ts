@@ -2,7 +2,7 @@ import { StatsTransportError, type Batch, type SendResult, type Transport } from
 import { makeBatch } from '../src/batch.js';
 import { SendQueue, type DeliveryCounts } from '../src/send-queue.js';
 import { createTestClient } from '../src/testing.js';
-import { captureLogs } from './helpers.js';
+import { captureLogs, waitFor } from './helpers.js';
 
 function counts(): DeliveryCounts {
   return {
@@ -28,9 +28,9 @@ class ScriptedTransport implements Transport {
   readonly target = 'scripted://';
   readonly attempts: number[] = [];
   constructor(private readonly script: SendResult[]) {}
-  async send(b: Batch): Promise<SendResult> {
+  send(b: Batch): Promise<SendResult> {
     this.attempts.push(b.seq);
-    return this.script.shift() ?? { ok: true, accepted: 1, rejected: 0 };
+    return Promise.resolve(this.script.shift() ?? { ok: true, accepted: 1, rejected: 0 });
   }
   async close(): Promise<void> {}
 }
@@ -130,7 +130,8 @@ describe('SendQueue', () => {
       protocol: 'slow',
       target: 'slow://',
       async send(b) {
-        await new Promise((r) => setTimeout(r, 2));
+        // Answers on a later turn: every batch is pushed before the first is delivered.
+        await new Promise((r) => setImmediate(r));
         sent.push(b.seq);
         return { ok: true };
       },
@@ -164,10 +165,12 @@ describe('SendQueue', () => {
     const picky: Transport = {
       protocol: 'picky',
       target: 'picky://',
-      async send(b) {
-        if (b.metrics.length > 2) return { ok: false, error: new StatsTransportError('too-large', 'over 2 metrics', { status: 413 }) };
+      send(b) {
+        if (b.metrics.length > 2) {
+          return Promise.resolve({ ok: false, error: new StatsTransportError('too-large', 'over 2 metrics', { status: 413 }) });
+        }
         taken.push(b.metrics.map((m) => m.name));
-        return { ok: true };
+        return Promise.resolve({ ok: true });
       },
       async close() {},
     };
@@ -187,7 +190,7 @@ describe('SendQueue', () => {
       failed: () => undefined,
     });
     for (let seq = 1; seq <= 3; seq++) q.push(batch(seq));
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => transport.attempts.length > 0, 5000, 'the first attempt');
     q.abandon('closing');
     await q.settled(3);
     expect(c).toMatchObject({ droppedBatches: 2, failedBatches: 1, sentBatches: 0 });

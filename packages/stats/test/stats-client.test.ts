@@ -167,7 +167,7 @@ describe('StatsClient never breaks the application', () => {
     await client.close();
     client.incr('before');
     client.incr('after');
-    client.pipeline((p) => p.incr('late'));
+    await client.pipeline((p) => p.incr('late'));
     await client.flush();
     expect(transport.metrics).toEqual([{ type: 'counter', name: 'before', value: 1 }]);
     expect(client.stats()).toMatchObject({ invalidMetrics: 2, droppedBatches: 1, sentBatches: 1 });

@@ -3,7 +3,7 @@ import { STATS_HOOK_METRICS, statsHooks } from '../src/index.js';
 import { createTestClient } from '../src/testing.js';
 
 describe('statsHooks', () => {
-  it('records the seed example metrics: connects, bytes per op, request timings, errors by op and type', async () => {
+  it('records the metrics of a WebSocket service: connects, bytes per op, request timings, errors by op and type', async () => {
     const { client, transport } = createTestClient({ prefix: 'svc' });
     const hooks = toDispatcher(statsHooks(client));
     hooks.onWsConnect('1.2.3.4:5');

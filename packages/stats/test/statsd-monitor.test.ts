@@ -1,11 +1,13 @@
-import { SENSOR_EVENT_NAMES } from '@sightline/core/internal';
-import { StatsDMonitor, stats } from '../src/index.js';
+import { optionsShapeOf, readEnvOptions, SENSOR_EVENT_NAMES } from '@sightline/core/internal';
+import { StatsDMonitor, stats, type StatsPluginOptions } from '../src/index.js';
 import { createTestClient, InMemoryTransport } from '../src/testing.js';
 
 describe('StatsDMonitor', () => {
   it('counts stream activity in fields and reports it through the client on flush, deltas only', async () => {
     const { client, transport } = createTestClient({ prefix: 'app' });
     const monitor = new StatsDMonitor(client);
+    // A clock that stands still: each latency is exactly the offset its start state was given.
+    const clock = jest.spyOn(performance, 'now').mockReturnValue(100);
     for (let i = 0; i < 3; i++) monitor.onMessageIn('orders/0', i, {});
     monitor.onMessageIn('orders/1', 0, {});
     monitor.onMessageOut('orders/1', 0, {});
@@ -19,6 +21,7 @@ describe('StatsDMonitor', () => {
     monitor.onCommitCompleted(null, monitor.onCommitInitiated() - 2);
     monitor.onSendCompleted(null, monitor.onSendInitiated() - 1);
     monitor.onSendError(null, new Error('x'), monitor.onSendInitiated() - 1);
+    clock.mockRestore();
     await client.flush();
     const byName = new Map(transport.metrics.map((m) => [`${m.name}${m.tags ? JSON.stringify(m.tags) : ''}`, m]));
     const value = (k: string) => {
@@ -44,8 +47,8 @@ describe('StatsDMonitor', () => {
       'app.stream.commit_latency': 1,
       'app.stream.send_latency': 2,
     });
-    const latency = transport.samples('app.stream.event_latency')[0]!;
-    expect(latency).toBeGreaterThanOrEqual(5);
+    expect(['event', 'commit', 'send'].map((k) => transport.samples(`app.stream.${k}_latency`))).toEqual([[5], [2], [1, 1]]);
+
     transport.clear();
     monitor.onMessageIn('orders/0', 9, {});
     await client.flush();
@@ -75,7 +78,9 @@ describe('StatsDMonitor', () => {
       events_active: 1,
       latency_samples_dropped: 0,
     });
-    monitor.dispose();
+    const closing = monitor.close();
+    expect(monitor.close()).toBe(closing);
+    await closing;
     monitor.onMessageIn('x', 0, {});
     await client.flush();
     expect(transport.attempts).toBe(0);
@@ -92,7 +97,7 @@ describe('StatsDMonitor', () => {
     await client.close();
   });
 
-  it('counts the Faust extras (table contains, assignments, rebalances, buffer full) and reports them', () => {
+  it('counts table contains, assignments, rebalances and full buffers, and reports them', async () => {
     const { client } = createTestClient();
     const calls: Array<[string, number]> = [];
     const spy = jest.spyOn(client, 'incr').mockImplementation((name: string, value = 1) => void calls.push([name, value as number]));
@@ -119,20 +124,44 @@ describe('StatsDMonitor', () => {
       topic_buffer_full: 1,
     });
     spy.mockRestore();
-    monitor.dispose();
-    void client.close();
+    await monitor.close();
+    await client.close();
   });
 
-  it('implements every Sensor event of the core contract', () => {
+  it('implements every Sensor event of the core contract', async () => {
     const { client } = createTestClient();
     const monitor = new StatsDMonitor(client);
     for (const name of SENSOR_EVENT_NAMES) expect(typeof monitor[name]).toBe('function');
+    await client.close();
+  });
+
+  it('stops reporting on leaving an `await using` block', async () => {
+    const { client, transport } = createTestClient({ prefix: 'u' });
+    {
+      await using monitor = new StatsDMonitor(client);
+      monitor.onMessageIn('t/0', 0, {});
+      await client.flush();
+      monitor.onMessageIn('t/0', 1, {});
+    }
+    await client.flush();
+    expect(transport.counter('u.stream.messages_received')).toBe(1);
+    await client.close();
+  });
+
+  it('refuses unknown and out-of-range options, naming them', () => {
+    const { client } = createTestClient();
+    expect(() => new StatsDMonitor(client, { prefx: 'x' } as never)).toThrow(
+      'unknown option `prefx` in new StatsDMonitor(): did you mean `prefix`?',
+    );
+    expect(() => new StatsDMonitor(client, { maxTopics: 0 })).toThrow(
+      'invalid option `maxTopics` in new StatsDMonitor(): expected an integer >= 1, got 0',
+    );
     void client.close();
   });
 });
 
 describe('stats() plugin', () => {
-  it('bundles hooks and the monitor over one client: start flushes, stop closes', async () => {
+  it('bundles hooks and the monitor over one client: start flushes, close sends the last figures and closes', async () => {
     const transport = new InMemoryTransport();
     const plugin = stats({ protocol: 'udp', flushIntervalMs: 0, prefix: 'p', transport });
     expect(plugin.name).toBe('stats');
@@ -145,9 +174,23 @@ describe('stats() plugin', () => {
       'p.ws.connect',
     ]);
     plugin.client.incr('last');
+    plugin.sensor!.onMessageIn!('t/0', 1, {});
     await plugin.close!();
     expect(transport.counter('p.last')).toBe(1);
+    expect(transport.counter('p.stream.messages_received')).toBe(2);
     expect(transport.closed).toBe(true);
+  });
+
+  it('reads its options from SIGHTLINE_STATS_* by its own shape: typed values, tags as text', async () => {
+    const env = { SIGHTLINE_STATS_TAGS: 'k:1', SIGHTLINE_STATS_DEST_PORT: '9000', SIGHTLINE_STATS_MONITOR: 'false' };
+    const { options } = readEnvOptions(optionsShapeOf(stats)!, { package: 'stats', env });
+    expect(options).toEqual({ tags: { k: '1' }, destPort: 9000, monitor: false });
+    const transport = new InMemoryTransport();
+    const plugin = stats({ ...(options as StatsPluginOptions), protocol: 'udp', flushIntervalMs: 0, transport });
+    expect(plugin.sensor).toBeUndefined();
+    plugin.client.incr('c');
+    await plugin.close!();
+    expect(transport.metrics).toEqual([{ type: 'counter', name: 'c', value: 1, tags: { k: '1' } }]);
   });
 
   it('takes your client, or none of hooks / monitor', async () => {

@@ -15,24 +15,16 @@ export interface MetricStoreOptions {
   /** Upper bounds for histograms and distributions, in the unit received. */
   readonly histogramBuckets: readonly number[];
   readonly maxSetMembers: number;
-  /** Put before every exposed name (`stats_`); empty by default here, the server passes its own. */
-  readonly prefix?: string;
-  readonly maxNameLength?: number;
-  readonly maxTags?: number;
-  readonly maxTagKeyLength?: number;
-  readonly maxTagValueLength?: number;
-  readonly maxSetMemberLength?: number;
+  /** Put before every exposed name (`stats_`); empty for none. */
+  readonly prefix: string;
+  readonly maxNameLength: number;
+  readonly maxTags: number;
+  readonly maxTagKeyLength: number;
+  readonly maxTagValueLength: number;
+  readonly maxSetMemberLength: number;
   /** Series, their rendered size and set members are reserved from it; unbounded when absent. */
   readonly budget?: MemoryBudget;
 }
-
-export const STORE_LIMIT_DEFAULTS = Object.freeze({
-  maxNameLength: 200,
-  maxTags: 64,
-  maxTagKeyLength: 100,
-  maxTagValueLength: 1024,
-  maxSetMemberLength: 1024,
-});
 
 interface SeriesBase {
   /** `name` or `name{k=v,...}` with the name and tags as first received: the snapshot key. */
@@ -119,7 +111,6 @@ export class MetricStore {
   private readonly labelMemo = new WeakMap<Tags, LabelSet | Rejection>();
   private readonly budget: MemoryBudget;
   private readonly prefix: string;
-  private readonly limits: { readonly [K in keyof typeof STORE_LIMIT_DEFAULTS]: number };
   private count = 0;
 
   constructor(
@@ -127,14 +118,7 @@ export class MetricStore {
     private readonly counters: IngestCounters,
   ) {
     this.budget = options.budget ?? new MemoryBudget(Infinity);
-    this.prefix = options.prefix ?? '';
-    this.limits = {
-      maxNameLength: options.maxNameLength ?? STORE_LIMIT_DEFAULTS.maxNameLength,
-      maxTags: options.maxTags ?? STORE_LIMIT_DEFAULTS.maxTags,
-      maxTagKeyLength: options.maxTagKeyLength ?? STORE_LIMIT_DEFAULTS.maxTagKeyLength,
-      maxTagValueLength: options.maxTagValueLength ?? STORE_LIMIT_DEFAULTS.maxTagValueLength,
-      maxSetMemberLength: options.maxSetMemberLength ?? STORE_LIMIT_DEFAULTS.maxSetMemberLength,
-    };
+    this.prefix = options.prefix;
   }
 
   /** Distinct series currently held. */
@@ -225,11 +209,11 @@ export class MetricStore {
 
   addToSet(name: string, tags: Tags | undefined, members: readonly string[]): Rejection | undefined {
     for (const member of members) {
-      if (member.length > this.limits.maxSetMemberLength) {
+      if (member.length > this.options.maxSetMemberLength) {
         this.counters.setMembersDropped += members.length;
         return reject(
           'set_member_length',
-          `set "${clip(name)}": member of ${member.length} characters over maxSetMemberLength (${this.limits.maxSetMemberLength}); ${members.length} member(s) dropped`,
+          `set "${clip(name)}": member of ${member.length} characters over maxSetMemberLength (${this.options.maxSetMemberLength}); ${members.length} member(s) dropped`,
         );
       }
     }
@@ -295,8 +279,8 @@ export class MetricStore {
   }
 
   private resolve(kind: SeriesKind, name: string, tags: Tags | undefined): AnySeries | Rejection {
-    if (name.length > this.limits.maxNameLength) {
-      return reject('name_length', `name of ${name.length} characters over maxNameLength (${this.limits.maxNameLength}): "${clip(name)}"`);
+    if (name.length > this.options.maxNameLength) {
+      return reject('name_length', `name of ${name.length} characters over maxNameLength (${this.options.maxNameLength}): "${clip(name)}"`);
     }
     let index = this.nameIndex.get(kind);
     if (!index) {
@@ -402,7 +386,7 @@ export class MetricStore {
   private computeLabels(name: string, tags: Tags): LabelSet | Rejection {
     const keys = Object.keys(tags);
     if (keys.length === 0) return NO_LABELS;
-    const { maxTags, maxTagKeyLength, maxTagValueLength } = this.limits;
+    const { maxTags, maxTagKeyLength, maxTagValueLength } = this.options;
     if (keys.length > maxTags) return reject('too_many_tags', `"${clip(name)}" has ${keys.length} tags, over maxTags (${maxTags})`);
     for (const k of keys) {
       const v = tags[k]!;

@@ -1,8 +1,8 @@
 // Runs the CLI: parse, start, report where it listens, close on SIGINT / SIGTERM.
 import { setLogLevel, SightlineConfigError } from '@sightline/core';
-import { LOG_ENV_VAR, parseLogLevel } from '@sightline/core/internal';
+import { errorText, LOG_ENV_VAR, parseLogLevel } from '@sightline/core/internal';
 import { BATCH_PATH } from '@sightline/stats-protocol';
-import { createStatsServer, type StatsServer } from '../stats-server.js';
+import { statsServerWith, type StatsServer } from '../stats-server.js';
 import { parseCliArgs, USAGE } from './parse-args.js';
 
 export interface CliIo {
@@ -23,8 +23,9 @@ export async function runCli(
   }
   // SIGHTLINE_LOG, when set, has the last word on levels.
   if (env[LOG_ENV_VAR] === undefined) setLogLevel('sightline.stats-server', parseLogLevel(config.logLevel, '--log-level'));
-  const server = createStatsServer(config.options!);
-  const a = await server.listen();
+  const server = statsServerWith(config.settings!);
+  await server.start();
+  const a = server.address();
   const statsd = [
     a.statsdUdpPort === undefined ? '' : ` statsd udp ${a.host}:${a.statsdUdpPort}`,
     a.statsdTcpPort === undefined ? '' : ` statsd tcp ${a.host}:${a.statsdTcpPort}`,
@@ -43,19 +44,19 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
   try {
     server = await runCli(argv, env, io);
   } catch (error) {
-    io.err(`sightline-stats-server: ${(error as Error).message}`);
+    io.err(`sightline-stats-server: ${error instanceof Error ? error.message : errorText(error)}`);
     process.exitCode = error instanceof SightlineConfigError ? 2 : 1;
     return;
   }
   if (!server) return;
   const running = server;
-  const stop = (signal: string) => {
+  const closeOn = (signal: string): void => {
     io.out(`sightline-stats-server: ${signal}, closing`);
     running.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => closeOn('SIGINT'));
+  process.once('SIGTERM', () => closeOn('SIGTERM'));
 }

@@ -4,5 +4,6 @@ import { snapshotSource, type NegotiatingMetricsSource } from '@sightline/promet
 import { expositionSnapshot, type ExpositionInput } from './exposition-snapshot.js';
 
 export function createMetricsSource(read: () => ExpositionInput): NegotiatingMetricsSource {
-  return snapshotSource(async () => expositionSnapshot(read()));
+  // A throw while building the snapshot becomes a rejected scrape, never an exception in the caller.
+  return snapshotSource(() => new Promise((resolve) => resolve(expositionSnapshot(read()))));
 }

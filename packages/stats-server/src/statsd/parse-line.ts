@@ -116,7 +116,7 @@ function parseGroups(line: string, name: string, colon: number): StatsdLineResul
   }
   const groups: Group[] = [];
   let tags: Readonly<Record<string, string>> | undefined;
-  let pendingValues: string | undefined = fields[0]!;
+  let pendingValues: string | undefined = fields[0];
   let i = 1;
   while (pendingValues !== undefined) {
     if (i >= fields.length) return fail(`missing type after value ${JSON.stringify(clip(pendingValues))} (expected name:value|type)`);

@@ -1,11 +1,12 @@
 import { MetricStore } from '../../src/aggregation/metric-store.js';
 import { familyName, sanitizeLabelName, sanitizeMetricName } from '../../src/aggregation/prometheus-names.js';
 import { newIngestCounters } from '../../src/ingest-stats.js';
+import { storeLimits } from '../helpers.js';
 
 function store(over: Partial<ConstructorParameters<typeof MetricStore>[0]> = {}) {
   const counters = newIngestCounters();
   const s = new MetricStore(
-    { maxSeries: 100, timerBuckets: [0.01, 0.1, 1], histogramBuckets: [10, 100], maxSetMembers: 3, ...over },
+    { ...storeLimits(), maxSeries: 100, timerBuckets: [0.01, 0.1, 1], histogramBuckets: [10, 100], maxSetMembers: 3, ...over },
     counters,
   );
   return { s, counters };

@@ -1,4 +1,4 @@
-import { parseCliArgs, SECRETS_ENV_VAR } from '../../src/cli/parse-args.js';
+import { parseCliArgs, SECRETS_ENV_VAR, USAGE } from '../../src/cli/parse-args.js';
 import { runCli } from '../../src/cli/run.js';
 import { StatsServerConfigError } from '../../src/errors.js';
 import { captureLogs, postBatch } from '../helpers.js';
@@ -42,29 +42,64 @@ describe('parseCliArgs', () => {
       ],
       {},
     );
-    expect(config).toEqual({
-      help: false,
-      logLevel: 'info',
-      options: {
-        secrets: ['a', 'b'],
-        host: '0.0.0.0',
-        port: 9000,
-        maxBodyBytes: 2048,
-        maxSkewMs: 1000,
-        maxSeries: 50,
-        maxSetMembers: 9,
-        maxMemoryBytes: 1_000_000,
-        maxConnections: 20,
-        metricPrefix: '',
-        statsd: { host: '127.0.0.1', udpPort: 8125, tcpPort: 8126 },
-        buckets: { timer: [0.1, 1], histogram: [10, 100] },
-      },
+    expect(config.help).toBe(false);
+    expect(config.logLevel).toBe('info');
+    expect(config.options).toEqual({
+      secrets: ['a', 'b'],
+      host: '0.0.0.0',
+      port: 9000,
+      maxBodyBytes: 2048,
+      maxSkewMs: 1000,
+      maxSeries: 50,
+      maxSetMembers: 9,
+      maxMemoryBytes: 1_000_000,
+      maxConnections: 20,
+      metricPrefix: '',
+      statsd: { host: '127.0.0.1', udpPort: 8125, tcpPort: 8126 },
+      buckets: { timer: [0.1, 1], histogram: [10, 100] },
     });
+    expect(config.settings).toMatchObject({ ...config.options, maxTags: 64 });
+  });
+
+  it('has a flag for every option of the shape, each with its doc line in the usage', () => {
+    const config = parseCliArgs(
+      [
+        '--secret',
+        's',
+        '--expose-metrics',
+        'false',
+        '--max-tcp-line-length',
+        '100',
+        '--max-name-length',
+        '50',
+        '--max-tags',
+        '3',
+        '--max-tag-key-length',
+        '10',
+        '--max-tag-value-length',
+        '20',
+        '--max-set-member-length',
+        '30',
+      ],
+      {},
+    );
+    expect(config.settings).toMatchObject({
+      exposeMetrics: false,
+      maxTcpLineLength: 100,
+      maxNameLength: 50,
+      maxTags: 3,
+      maxTagKeyLength: 10,
+      maxTagValueLength: 20,
+      maxSetMemberLength: 30,
+    });
+    expect(USAGE).toContain('--max-body-bytes <n>');
+    expect(USAGE).toContain('Largest accepted batch body');
+    expect(USAGE).toContain('Default 1048576.');
   });
 
   it('reads secrets from SIGHTLINE_STATS_SERVER_SECRETS, comma-separated, when no --secret is given', () => {
-    expect(parseCliArgs([], { [SECRETS_ENV_VAR]: ' one, two ,,' }).options).toEqual({ secrets: ['one', 'two'] });
-    expect(parseCliArgs(['--secret', 'flag'], { [SECRETS_ENV_VAR]: 'env' }).options).toEqual({ secrets: ['flag'] });
+    expect(parseCliArgs([], { [SECRETS_ENV_VAR]: ' one, two ,,' }).settings?.secrets).toEqual(['one', 'two']);
+    expect(parseCliArgs(['--secret', 'flag'], { [SECRETS_ENV_VAR]: 'env' }).settings?.secrets).toEqual(['flag']);
   });
 
   it('reads every option from SIGHTLINE_STATS_SERVER_*, flags winning over the environment', () => {
@@ -74,7 +109,12 @@ describe('parseCliArgs', () => {
       SIGHTLINE_STATS_SERVER_STATSD__UDP_PORT: '8125',
       SIGHTLINE_STATS_SERVER_MAX_SERIES: '50',
     };
-    expect(parseCliArgs(['--port', '9001'], env).options).toEqual({ secrets: ['s'], port: 9001, statsd: { udpPort: 8125 }, maxSeries: 50 });
+    expect(parseCliArgs(['--port', '9001'], env).settings).toMatchObject({
+      secrets: ['s'],
+      port: 9001,
+      statsd: { udpPort: 8125 },
+      maxSeries: 50,
+    });
   });
 
   it('refuses a misspelt SIGHTLINE_STATS_SERVER_* variable, naming it and the closest one', () => {
@@ -86,13 +126,18 @@ describe('parseCliArgs', () => {
   });
 
   it('answers --help without needing a secret', () => {
-    expect(parseCliArgs(['-h'], {})).toEqual({ help: true, logLevel: 'info', options: undefined });
+    expect(parseCliArgs(['-h'], {})).toEqual({ help: true, logLevel: 'info', options: undefined, settings: undefined });
   });
 
   it.each([
     [[], 'no secret: pass --secret <s> or set SIGHTLINE_STATS_SERVER_SECRETS (comma-separated secrets)'],
     [['--secret', 'k', '--port', 'http'], '--port: expected a non-negative integer, got "http"'],
     [['--secret', 'k', '--timer-buckets', '1,x'], '--timer-buckets: expected comma-separated numbers such as 0.01,0.1,1, got "1,x"'],
+    [['--secret', 'k', '--expose-metrics', 'no'], '--expose-metrics: expected true or false, got "no"'],
+    [
+      ['--secret', 'k', '--port', '70000'],
+      'invalid option `port` in sightline-stats-server: expected an integer from 0 to 65535, got 70000',
+    ],
   ])('%j -> %s', (argv, message) => {
     expect(() => parseCliArgs(argv, {})).toThrow(new StatsServerConfigError(message));
   });

@@ -1,4 +1,4 @@
-// Issue 15, item 5: every input class a peer can send gives an exposition that promtool and the
+// Every input class a peer can send gives an exposition that promtool and the
 // strict OpenMetrics parser accept; what could not be exposed validly is dropped and counted.
 import { createStatsServer, type StatsServer } from '../../src/index.js';
 import { captureLogs } from '../helpers.js';

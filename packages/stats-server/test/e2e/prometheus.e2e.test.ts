@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { findBinary, startPrometheus, until, type PrometheusServer } from '../../../../test/support/prometheus-server.js';
 import { createStatsServer, type StatsServer, type StatsServerAddress } from '../../src/index.js';
-import { captureLogs, postBatch, sendUdp, waitFor } from '../helpers.js';
+import { captureLogs, postBatch, sendUdp, waitFor, started } from '../helpers.js';
 
 const SECRET = 'e2e-secret';
 let server: StatsServer;
@@ -13,7 +13,7 @@ let logs: ReturnType<typeof captureLogs>;
 beforeAll(async () => {
   logs = captureLogs('error');
   server = createStatsServer({ port: 0, secrets: SECRET, statsd: { udpPort: 0 } });
-  address = await server.listen();
+  address = await started(server);
   const res = await postBatch(
     address.url,
     {

@@ -3,10 +3,14 @@ import { renderExposition, type ExpositionFormat } from '@sightline/prometheus';
 import { expositionSnapshot, type ExpositionInput } from '../../src/exposition/exposition-snapshot.js';
 import { createMetricsSource } from '../../src/exposition/metrics-source.js';
 import { newIngestCounters } from '../../src/ingest-stats.js';
+import { storeLimits } from '../helpers.js';
 
 function fixture() {
   const counters = newIngestCounters();
-  const store = new MetricStore({ maxSeries: 10, timerBuckets: [0.01, 0.1], histogramBuckets: [100], maxSetMembers: 10 }, counters);
+  const store = new MetricStore(
+    { ...storeLimits(), maxSeries: 10, timerBuckets: [0.01, 0.1], histogramBuckets: [100], maxSetMembers: 10 },
+    counters,
+  );
   store.addCounter('orders.created', { region: 'eu', 'http.method': 'GET' }, 42);
   store.setGauge('queue.depth', undefined, 7);
   store.observe('timer', 'db.query', undefined, [5, 50, 500]);
@@ -101,12 +105,12 @@ users_unique 2
 const render = (input: ExpositionInput, format: ExpositionFormat = 'prometheus') => renderExposition(expositionSnapshot(input), { format });
 
 describe('expositionSnapshot', () => {
-  it('renders the server counters, then every family, in the Prometheus text format', async () => {
+  it('renders the server counters, then every family, in the Prometheus text format', () => {
     const { input } = fixture();
     expect(render(input())).toBe(`${OWN}${RECEIVED}`);
   });
 
-  it('renders OpenMetrics: counter families without _total, samples with it, and # EOF', async () => {
+  it('renders OpenMetrics: counter families without _total, samples with it, and # EOF', () => {
     const { input } = fixture();
     const text = render(input(), 'openmetrics');
     expect(text).toContain('# TYPE orders_created counter\norders_created_total{http_method="GET",region="eu"} 42\n');
@@ -124,10 +128,10 @@ describe('createMetricsSource', () => {
     const source = createMetricsSource(input);
     expect(source.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(await source.render()).toBe(`${OWN}${RECEIVED}`);
-    const open = await source.negotiate!('application/openmetrics-text; version=1.0.0,text/plain;q=0.5');
+    const open = await source.negotiate('application/openmetrics-text; version=1.0.0,text/plain;q=0.5');
     expect(open.contentType).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
     expect(open.body.endsWith('# EOF\n')).toBe(true);
-    const plain = await source.negotiate!(undefined);
+    const plain = await source.negotiate(undefined);
     expect(plain).toEqual({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: `${OWN}${RECEIVED}` });
   });
 

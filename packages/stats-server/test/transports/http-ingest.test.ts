@@ -1,5 +1,5 @@
 import { createStatsServer, type StatsServer, type StatsServerOptions } from '../../src/index.js';
-import { captureLogs, httpRequest, postBatch } from '../helpers.js';
+import { captureLogs, httpRequest, postBatch, started } from '../helpers.js';
 
 const SECRET = 'test-secret-1';
 
@@ -9,7 +9,7 @@ let logs: ReturnType<typeof captureLogs>;
 
 async function start(options: Partial<StatsServerOptions> = {}) {
   server = createStatsServer({ port: 0, secrets: [SECRET], ...options });
-  url = (await server.listen()).url;
+  url = (await started(server)).url;
 }
 
 beforeEach(() => {

@@ -1,5 +1,5 @@
 import { createStatsServer, type StatsServer, type StatsServerAddress, type StatsServerOptions } from '../../src/index.js';
-import { captureLogs, sendTcp, sendUdp, waitFor } from '../helpers.js';
+import { captureLogs, sendTcp, sendUdp, waitFor, started } from '../helpers.js';
 
 let server: StatsServer;
 let address: StatsServerAddress;
@@ -7,7 +7,7 @@ let logs: ReturnType<typeof captureLogs>;
 
 async function start(extra: Partial<StatsServerOptions> = {}) {
   server = createStatsServer({ port: 0, secrets: 's', statsd: { udpPort: 0, tcpPort: 0 }, ...extra });
-  address = await server.listen();
+  address = await started(server);
 }
 
 beforeEach(() => {
@@ -122,7 +122,7 @@ describe('StatsD listeners', () => {
 
   it('start only when their port is given', async () => {
     server = createStatsServer({ port: 0, secrets: 's' });
-    address = await server.listen();
+    address = await started(server);
     expect(address.statsdUdpPort).toBeUndefined();
     expect(address.statsdTcpPort).toBeUndefined();
   });

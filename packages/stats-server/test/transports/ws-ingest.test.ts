@@ -1,5 +1,5 @@
 import { createStatsServer, type StatsServer } from '../../src/index.js';
-import { captureLogs, WsTestClient } from '../helpers.js';
+import { captureLogs, WsTestClient, started } from '../helpers.js';
 
 const SECRET = 'ws-secret';
 let server: StatsServer;
@@ -9,7 +9,7 @@ let logs: ReturnType<typeof captureLogs>;
 beforeEach(async () => {
   logs = captureLogs('error');
   server = createStatsServer({ port: 0, secrets: [SECRET], maxBodyBytes: 4096 });
-  client = await WsTestClient.open((await server.listen()).wsUrl);
+  client = await WsTestClient.open((await started(server)).wsUrl);
 });
 afterEach(async () => {
   await client.close();
@@ -54,7 +54,7 @@ describe('WebSocket ingest', () => {
     expect(await client.sendRaw('not json', null)).toMatchObject({
       id: null,
       status: 400,
-      error: expect.stringMatching(/^invalid frame JSON: /),
+      error: expect.stringMatching(/^invalid frame JSON: /) as string,
     });
     expect(await client.sendRaw('[1]', null)).toMatchObject({
       id: null,

@@ -1,37 +1,30 @@
 // Picks the transport for a protocol constant.
-import type { Protocol, ResolvedConfig } from '../options.js';
-import { HttpTransport, type StatsTlsOptions } from './http-transport.js';
+import type { Protocol, ResolvedConfig, ResolvedTlsOptions } from '../options.js';
+import { HttpTransport, type SignedTransportOptions } from './http-transport.js';
 import { TcpTransport } from './tcp-transport.js';
 import type { Transport } from './transport.js';
 import { UdpTransport } from './udp-transport.js';
 import { UdsTransport } from './uds-transport.js';
 import { WsTransport } from './ws-transport.js';
 
-type Factory = (config: ResolvedConfig, tlsOptions: StatsTlsOptions | undefined) => Transport;
+type Factory = (config: ResolvedConfig, tlsOptions: ResolvedTlsOptions | undefined) => Transport;
 
-const secretOf = (config: ResolvedConfig): string => config.secret as string;
+function signed(c: ResolvedConfig, tlsOptions: ResolvedTlsOptions | undefined): SignedTransportOptions {
+  return {
+    host: c.destHost,
+    port: c.destPort,
+    // Present: the client refuses http and ws without a secret.
+    secret: c.secret as string,
+    tls: c.tls,
+    timeoutMs: c.timeoutMs,
+    maxBatchBytes: c.maxBatchBytes,
+    ...(tlsOptions ? { tlsOptions } : {}),
+  };
+}
 
 export const TRANSPORTS: Readonly<Record<Protocol, Factory>> = Object.freeze({
-  http: (c, tlsOptions) =>
-    new HttpTransport({
-      host: c.destHost,
-      port: c.destPort,
-      secret: secretOf(c),
-      tls: c.tls,
-      timeoutMs: c.timeoutMs,
-      maxBatchBytes: c.maxBatchBytes,
-      ...(tlsOptions ? { tlsOptions } : {}),
-    }),
-  ws: (c, tlsOptions) =>
-    new WsTransport({
-      host: c.destHost,
-      port: c.destPort,
-      secret: secretOf(c),
-      tls: c.tls,
-      timeoutMs: c.timeoutMs,
-      maxBatchBytes: c.maxBatchBytes,
-      ...(tlsOptions ? { tlsOptions } : {}),
-    }),
+  http: (c, tlsOptions) => new HttpTransport(signed(c, tlsOptions)),
+  ws: (c, tlsOptions) => new WsTransport(signed(c, tlsOptions)),
   udp: (c) =>
     new UdpTransport({
       host: c.destHost,
@@ -45,6 +38,6 @@ export const TRANSPORTS: Readonly<Record<Protocol, Factory>> = Object.freeze({
   uds: (c) => new UdsTransport({ socketPath: c.socketPath as string, flavour: c.flavour, writeTimeoutMs: c.timeoutMs }),
 });
 
-export function createTransport(config: ResolvedConfig, tlsOptions?: StatsTlsOptions): Transport {
+export function createTransport(config: ResolvedConfig, tlsOptions?: ResolvedTlsOptions): Transport {
   return TRANSPORTS[config.protocol](config, tlsOptions);
 }

@@ -6,7 +6,6 @@ import https from 'node:https';
 import {
   BATCH_CONTENT_TYPE,
   BATCH_PATH,
-  DEFAULT_MAX_BODY_BYTES,
   encodeBatch,
   newBatchId,
   SIGNATURE_HEADER,
@@ -15,29 +14,21 @@ import {
 } from '@sightline/stats-protocol';
 import { canSplit, type Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
+import type { ResolvedTlsOptions } from '../options.js';
 import type { SendResult, Transport } from './transport.js';
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
-/** TLS settings for https / wss (programmatic only): a private CA, or no verification for tests. */
-export interface StatsTlsOptions {
-  /** A private CA to trust, in PEM. Default Node's bundled CAs. */
-  readonly ca?: string | Buffer | readonly (string | Buffer)[];
-  /** Set false to skip certificate verification (tests only). Default true. */
-  readonly rejectUnauthorized?: boolean;
-  /** The TLS server name (SNI) to verify against. Default `destHost`. */
-  readonly servername?: string;
-}
-
-export interface HttpTransportOptions {
+/** Where and how the http and ws transports send signed batches. */
+export interface SignedTransportOptions {
   readonly host: string;
   readonly port: number;
   readonly secret: string;
   readonly tls?: boolean;
-  readonly tlsOptions?: StatsTlsOptions;
-  readonly timeoutMs?: number;
-  /** Largest body sent; a larger batch is answered `too-large` at once, and split by the queue. */
-  readonly maxBatchBytes?: number;
+  readonly tlsOptions?: ResolvedTlsOptions;
+  readonly timeoutMs: number;
+  /** Largest body (http) or frame (ws) sent; a larger batch is answered `too-large` at once, and split by the queue. */
+  readonly maxBatchBytes: number;
 }
 
 /** A batch whose body or frame is over the limit: the queue splits it and sends the halves. */
@@ -86,10 +77,10 @@ export class HttpTransport implements Transport {
   readonly target: string;
   readonly #secret: string;
   readonly #agent: http.Agent;
-  readonly #options: HttpTransportOptions;
+  readonly #options: SignedTransportOptions;
   readonly #bodies = new WeakMap<Batch, Buffer>();
 
-  constructor(options: HttpTransportOptions) {
+  constructor(options: SignedTransportOptions) {
     this.#options = options;
     this.#secret = options.secret;
     const tls = options.tls === true;
@@ -106,14 +97,14 @@ export class HttpTransport implements Transport {
       body = Buffer.from(encodeBatch(batch.metrics, newBatchId()), 'utf8');
       this.#bodies.set(batch, body);
     }
-    const max = this.#options.maxBatchBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const max = this.#options.maxBatchBytes;
     if (body.length > max && canSplit(batch)) return Promise.resolve(tooLarge(this.target, body.length, max));
     // A fresh timestamp per attempt: a retry after a long outage must not look stale.
     const timestamp = String(Date.now());
     const signature = signBatch(this.#secret, timestamp, body);
     const payload = body;
     const opts = this.#options;
-    const timeoutMs = opts.timeoutMs ?? 5000;
+    const timeoutMs = opts.timeoutMs;
     return new Promise<SendResult>((resolve) => {
       let done = false;
       const finish = (result: SendResult): void => {
@@ -163,8 +154,9 @@ export class HttpTransport implements Transport {
     });
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#agent.destroy();
+    return Promise.resolve();
   }
 }
 

@@ -38,7 +38,11 @@ export class InMemoryTransport implements Transport {
   }
 
   /** Keeps `batch` (or fails with the kind set by `failWith`). */
-  async send(batch: Batch): Promise<SendResult> {
+  send(batch: Batch): Promise<SendResult> {
+    return Promise.resolve(this.attempt(batch));
+  }
+
+  private attempt(batch: Batch): SendResult {
     this.attempts++;
     if (this.failure !== undefined) {
       const status = this.failure === 'auth' ? 401 : this.failure === 'server' ? 503 : this.failure === 'rejected' ? 400 : undefined;
@@ -56,8 +60,9 @@ export class InMemoryTransport implements Transport {
   }
 
   /** Marks the transport closed; kept batches stay readable. */
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
+    return Promise.resolve();
   }
 
   /** Every delivered record, in order. */

@@ -1,6 +1,8 @@
 // What the udp, tcp and uds transports share: a batch becomes StatsD lines (timer samples packed
 // several per line), the lines become packets, paced in bursts onto a socket of Node's own (see
 // statsd-socket.ts). Each file only says which socket to open.
+import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
+import { settleWithin } from '@sightline/core/internal';
 import type { Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
 import type { Flavour } from '../options.js';
@@ -10,7 +12,7 @@ import { defaultReceiveBuffer } from './udp-backlog.js';
 import type { SendResult, Transport } from './transport.js';
 
 export interface StatsdTransportOptions {
-  readonly flavour?: Flavour;
+  readonly flavour: Flavour;
   /** Largest packet (a UDP datagram; a write on stream sockets). */
   readonly maxPacketBytes?: number;
   /**
@@ -27,10 +29,8 @@ export interface StatsdTransportOptions {
    * A burst of writes not taken by the socket within this fails the attempt (and resets the socket),
    * so a peer that accepts and never reads cannot hold `flush()` or `close()` forever.
    */
-  readonly writeTimeoutMs?: number;
+  readonly writeTimeoutMs: number;
 }
-
-const DEFAULT_WRITE_TIMEOUT_MS = 5000;
 
 export abstract class StatsdTransport implements Transport {
   abstract readonly protocol: string;
@@ -52,11 +52,11 @@ export abstract class StatsdTransport implements Transport {
     options: StatsdTransportOptions,
     defaults: { maxPacketBytes: number; burstBytes: number; burstIntervalMs: number },
   ) {
-    this.flavour = options.flavour ?? 'statsd';
+    this.flavour = options.flavour;
     this.maxPacketBytes = options.maxPacketBytes ?? defaults.maxPacketBytes;
     this.burstBytes = options.burstBytes ?? defaults.burstBytes;
     this.burstIntervalMs = options.burstIntervalMs ?? defaults.burstIntervalMs;
-    this.writeTimeoutMs = options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
+    this.writeTimeoutMs = options.writeTimeoutMs;
   }
 
   /** Sends ready-made StatsD lines (DogStatsD events and service checks), packed like a batch's. */
@@ -99,7 +99,7 @@ export abstract class StatsdTransport implements Transport {
         const charge = this.maxPacketBytes > 8192 ? 1.2 : 2;
         budget = Math.floor((this.receiveBuffer * 0.7 - backlog.queued) / charge);
         if (budget < this.maxPacketBytes) {
-          await new Promise<void>((resolve) => setTimeout(resolve, 1));
+          await delay(1);
           continue;
         }
       }
@@ -117,11 +117,7 @@ export abstract class StatsdTransport implements Transport {
       state.sent = end;
       // Socket callbacks come on next ticks, before the event loop polls again: yield a full turn
       // so a receiver (and everything else in this process) gets to run between bursts.
-      if (end < state.packets.length && backlog === undefined) {
-        await new Promise<void>((resolve) =>
-          this.burstIntervalMs > 0 ? setTimeout(resolve, this.burstIntervalMs) : setImmediate(resolve),
-        );
-      }
+      if (end < state.packets.length && backlog === undefined) await (this.burstIntervalMs > 0 ? delay(this.burstIntervalMs) : nextTurn());
     }
     this.progress.delete(batch);
     return { ok: true };
@@ -131,10 +127,7 @@ export abstract class StatsdTransport implements Transport {
   private async writeBurst(client: StatsdSocket, packets: readonly string[]): Promise<(Error | undefined)[]> {
     const results: (Error | undefined | null)[] = packets.map(() => null);
     let left = packets.length;
-    let timer: NodeJS.Timeout | undefined;
-    await new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.writeTimeoutMs);
-      timer.unref();
+    const written = new Promise<void>((resolve) => {
       packets.forEach((packet, i) =>
         client.write(packet, (error) => {
           if (results[i] !== null) return;
@@ -143,7 +136,7 @@ export abstract class StatsdTransport implements Transport {
         }),
       );
     });
-    clearTimeout(timer);
+    await settleWithin(written, this.writeTimeoutMs, { unref: true });
     const timedOut = Object.assign(new Error(`the socket took no data for ${this.writeTimeoutMs} ms (is the peer reading?)`), {
       code: 'ETIMEDOUT',
     });

@@ -15,10 +15,7 @@ export class TcpTransport extends StatsdTransport {
 
   constructor(private readonly options: TcpTransportOptions) {
     // A stream has no datagram limit: write large chunks.
-    super(
-      { ...options, maxPacketBytes: options.maxPacketBytes ?? 65_536 },
-      { maxPacketBytes: 65_536, burstBytes: 1 << 20, burstIntervalMs: 0 },
-    );
+    super(options, { maxPacketBytes: 65_536, burstBytes: 1 << 20, burstIntervalMs: 0 });
     this.target = `tcp://${options.host}:${options.port}`;
   }
 

@@ -14,10 +14,7 @@ export class UdsTransport extends StatsdTransport {
   readonly target: string;
 
   constructor(private readonly options: UdsTransportOptions) {
-    super(
-      { ...options, maxPacketBytes: options.maxPacketBytes ?? 65_536 },
-      { maxPacketBytes: 65_536, burstBytes: 1 << 20, burstIntervalMs: 0 },
-    );
+    super(options, { maxPacketBytes: 65_536, burstBytes: 1 << 20, burstIntervalMs: 0 });
     this.target = `unix://${options.socketPath}`;
   }
 

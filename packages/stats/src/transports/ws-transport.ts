@@ -2,23 +2,15 @@
 // A missing ack within the timeout counts as a network error (retried by the client); a closed
 // connection is reopened on the next send, the client's backoff spacing the attempts.
 import WebSocket from 'ws';
-import { DEFAULT_MAX_BODY_BYTES, encodeBatch, encodeWsFrame, newBatchId, signBatch, WS_PATH } from '@sightline/stats-protocol';
+import { encodeBatch, encodeWsFrame, newBatchId, signBatch, WS_PATH } from '@sightline/stats-protocol';
 import { canSplit, type Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
-import { resultForStatus, tooLarge, type StatsTlsOptions } from './http-transport.js';
+import { resultForStatus, tooLarge, type SignedTransportOptions } from './http-transport.js';
 import type { SendResult, Transport } from './transport.js';
-import { errorText } from '@sightline/core/internal';
+import { errorText, settleWithin } from '@sightline/core/internal';
 
-export interface WsTransportOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly secret: string;
-  readonly tls?: boolean;
-  readonly tlsOptions?: StatsTlsOptions;
-  readonly timeoutMs?: number;
-  /** Largest frame sent; a larger batch is answered `too-large` at once, and split by the queue. */
-  readonly maxBatchBytes?: number;
-}
+/** How long `close()` waits for the server's side of the WebSocket close handshake. */
+const CLOSE_HANDSHAKE_MS = 1000;
 
 interface PendingAck {
   readonly resolve: (result: SendResult) => void;
@@ -29,7 +21,7 @@ export class WsTransport implements Transport {
   readonly protocol = 'ws';
   readonly target: string;
   readonly #secret: string;
-  readonly #options: WsTransportOptions;
+  readonly #options: SignedTransportOptions;
   readonly #bodies = new WeakMap<Batch, string>();
   readonly #pending = new Map<number, PendingAck>();
   #socket: WebSocket | undefined;
@@ -37,7 +29,7 @@ export class WsTransport implements Transport {
   #nextId = 1;
   #closed = false;
 
-  constructor(options: WsTransportOptions) {
+  constructor(options: SignedTransportOptions) {
     this.#options = options;
     this.#secret = options.secret;
     this.target = `${options.tls ? 'wss' : 'ws'}://${options.host}:${options.port}${WS_PATH}`;
@@ -62,10 +54,10 @@ export class WsTransport implements Transport {
     const timestamp = String(Date.now());
     const id = this.#nextId++;
     const frame = encodeWsFrame({ id, timestamp, signature: signBatch(this.#secret, timestamp, body), body });
-    const max = this.#options.maxBatchBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const max = this.#options.maxBatchBytes;
     const frameBytes = Buffer.byteLength(frame);
     if (frameBytes > max && canSplit(batch)) return tooLarge(this.target, frameBytes, max);
-    const timeoutMs = this.#options.timeoutMs ?? 5000;
+    const timeoutMs = this.#options.timeoutMs;
     return new Promise<SendResult>((resolve) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
@@ -89,7 +81,7 @@ export class WsTransport implements Transport {
     if (this.#closed) return Promise.reject(new Error('transport closed'));
     if (this.#socket && this.#socket.readyState === WebSocket.OPEN) return Promise.resolve(this.#socket);
     if (this.#connecting) return this.#connecting;
-    const timeoutMs = this.#options.timeoutMs ?? 5000;
+    const timeoutMs = this.#options.timeoutMs;
     const connecting = new Promise<WebSocket>((resolve, reject) => {
       let opened = false;
       const failOpen = (error: Error): void => {
@@ -135,7 +127,7 @@ export class WsTransport implements Transport {
   private onAck(data: WebSocket.RawData): void {
     let ack: { id?: unknown; status?: unknown; accepted?: unknown; rejected?: unknown; error?: unknown };
     try {
-      ack = JSON.parse(data.toString()) as typeof ack;
+      ack = JSON.parse(rawText(data)) as typeof ack;
     } catch {
       return;
     }
@@ -161,16 +153,16 @@ export class WsTransport implements Transport {
     this.#socket = undefined;
     this.failPending('transport closed');
     if (!socket || socket.readyState === WebSocket.CLOSED) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        socket.terminate();
-        resolve();
-      }, 1000);
-      socket.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      socket.close(1000);
-    });
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.close(1000);
+    // A server that never answers the close handshake gets a second, then the socket is cut.
+    const { timedOut } = await settleWithin(closed, CLOSE_HANDSHAKE_MS);
+    if (timedOut) socket.terminate();
   }
+}
+
+/** A frame's bytes as text, however `ws` delivered them. */
+function rawText(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
 }

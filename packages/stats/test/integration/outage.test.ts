@@ -15,8 +15,8 @@ describe.each(['http', 'ws'] as const)('%s client while the receiver is away for
           port: receiver.port,
           stop: () => receiver.stop(),
           restart: () => receiver.restart(),
-          counter: async (name) => receiver.counter(name),
-          gauge: async (name) => receiver.gauge(name),
+          counter: (name) => Promise.resolve(receiver.counter(name)),
+          gauge: (name) => Promise.resolve(receiver.gauge(name)),
         },
         SECRET,
       );

@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { createStatsServer, type StatsServer } from '@sightline/stats-server';
 import { StatsClient, type StatsError, type StatsTransportError } from '../../src/index.js';
-import { captureLogs } from '../helpers.js';
+import { captureLogs, waitFor } from '../helpers.js';
 import { outageScenario } from './outage.js';
 
 const SECRET = 'server-integration-secret';
@@ -23,7 +23,7 @@ describe('against @sightline/stats-server', () => {
   beforeEach(async () => {
     logs = captureLogs();
     server = createStatsServer({ port: 0, secrets: ['retired-secret', SECRET], statsd: { udpPort: 0, tcpPort: 0 } });
-    await server.listen();
+    await server.start();
   });
   afterEach(async () => {
     await server.close();
@@ -34,7 +34,7 @@ describe('against @sightline/stats-server', () => {
     it('exact counter totals, last gauge values, timer and histogram sample counts', async () => {
       const client = new StatsClient({ ...quick, protocol, destPort: server.address().port, secret: SECRET, prefix: protocol });
       const names = Array.from({ length: 100 }, (_, i) => `orders.n${i}`);
-      client.pipeline((pipe) => {
+      await client.pipeline((pipe) => {
         for (let i = 0; i < 1_000_000; i++) pipe.incr(names[i % 100]!);
         for (let i = 0; i < 10; i++) pipe.gauge('queue.depth', i);
         pipe.gauge('temperature', -4.5);
@@ -93,7 +93,7 @@ describe('against @sightline/stats-server', () => {
       const client = new StatsClient({ ...quick, protocol, destPort: server.address().port, secret: SECRET });
       client.incr('clash');
       await client.flush();
-      client.pipeline((pipe) => {
+      await client.pipeline((pipe) => {
         pipe.gauge('clash_total', 1); // exposed as the counter's name: the server refuses this one metric
         pipe.incr('fine');
       });
@@ -116,16 +116,15 @@ describe('against @sightline/stats-server', () => {
         prefix: protocol,
         maxBatchSize: 100_000,
       });
-      client.pipeline((pipe) => {
+      await client.pipeline((pipe) => {
         for (let i = 0; i < 100_000; i++) pipe.incr(`c${i % 10}`);
         pipe.gauge('g', 3);
         for (let i = 0; i < 2000; i++) pipe.time('t', i % 100);
         for (let i = 0; i < 500; i++) pipe.hist('h', i, { tags: { k: 'v' } });
       });
       await client.flush();
-      const deadline = Date.now() + 5000;
-      while ((server.snapshot().histograms[`${protocol}.h{k=v}`]?.count ?? 0) < 500 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 10));
+      // StatsD has no acknowledgement: wait for the last lines to be applied.
+      await waitFor(() => server.snapshot().histograms[`${protocol}.h{k=v}`]?.count === 500, 5000, 'every histogram sample');
       const snap = server.snapshot();
       expect(Array.from({ length: 10 }, (_, i) => snap.counters[`${protocol}.c${i}`])).toEqual(Array(10).fill(10_000));
       expect(snap.gauges[`${protocol}.g`]).toBe(3);
@@ -140,7 +139,7 @@ describe('against @sightline/stats-server', () => {
 describe.each(['udp', 'tcp'] as const)('flavour sightline over %s to stats-server', (protocol) => {
   it('a hist() stays a histogram (never a timer in seconds), a set counts distinct members', async () => {
     const server = createStatsServer({ port: 0, secrets: [SECRET], statsd: { udpPort: 0, tcpPort: 0 } });
-    await server.listen();
+    await server.start();
     try {
       const address = server.address();
       const port = protocol === 'udp' ? address.statsdUdpPort! : address.statsdTcpPort!;
@@ -149,9 +148,7 @@ describe.each(['udp', 'tcp'] as const)('flavour sightline over %s to stats-serve
       client.time('db.query', 12);
       for (const u of ['ann', 'bob', 'ann']) client.set('users', u);
       await client.flush();
-      const deadline = Date.now() + 5000;
-      while (server.snapshot().histograms['payload.bytes']?.count !== 50 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 10));
+      await waitFor(() => server.snapshot().histograms['payload.bytes']?.count === 50, 5000, 'every histogram sample');
       const snap = server.snapshot();
       expect(snap.histograms['payload.bytes']).toEqual({ count: 50, sum: 127_500, min: 100, max: 5000 });
       expect(snap.timers['payload.bytes']).toBeUndefined();
@@ -175,7 +172,7 @@ describe.each(['http', 'ws'] as const)('batches over the body limit, over %s', (
 
   it('10,000 tagged counters with default settings fit the default maxBodyBytes: all arrive, no 413', async () => {
     const server = createStatsServer({ port: 0, secrets: [SECRET], maxSeries: 20_000 });
-    await server.listen();
+    await server.start();
     try {
       const client = new StatsClient({ protocol, destPort: server.address().port, secret: SECRET, flushIntervalMs: 0 });
       tagged(client);
@@ -191,7 +188,7 @@ describe.each(['http', 'ws'] as const)('batches over the body limit, over %s', (
 
   it('a server with a smaller maxBodyBytes: the refused batch is split and resent until every part fits', async () => {
     const server = createStatsServer({ port: 0, secrets: [SECRET], maxSeries: 20_000, maxBodyBytes: 64 * 1024 });
-    await server.listen();
+    await server.start();
     try {
       const client = new StatsClient({
         protocol,
@@ -216,7 +213,7 @@ describe.each(['http', 'ws'] as const)('batches over the body limit, over %s', (
 describe.each(['http', 'ws'] as const)('a 2M-value burst to stats-server over %s, default settings', (protocol) => {
   it('1,000,000 increments over 100 names and 1,000,000 timing samples over 100 names: every counter exact, every sample counted', async () => {
     const server = createStatsServer({ port: 0, secrets: [SECRET] });
-    await server.listen();
+    await server.start();
     try {
       const client = new StatsClient({ protocol, destPort: server.address().port, secret: SECRET, prefix: 'burst' });
       const counters = Array.from({ length: 100 }, (_, i) => `c${i}`);
@@ -241,16 +238,16 @@ describe.each(['http', 'ws'] as const)('%s client while the stats-server is stop
     const logs = captureLogs();
     const port = await freePort();
     const server = createStatsServer({ port, secrets: [SECRET] });
-    await server.listen();
+    await server.start();
     try {
       const client = await outageScenario(
         protocol,
         {
           port,
           stop: () => server.close(),
-          restart: async () => void (await server.listen()),
-          counter: async (name) => server.snapshot().counters[name] ?? 0,
-          gauge: async (name) => server.snapshot().gauges[name],
+          restart: () => server.start(),
+          counter: (name) => Promise.resolve(server.snapshot().counters[name] ?? 0),
+          gauge: (name) => Promise.resolve(server.snapshot().gauges[name]),
         },
         SECRET,
       );

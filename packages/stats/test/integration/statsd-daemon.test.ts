@@ -30,7 +30,7 @@ const NAMES = Array.from({ length: 100 }, (_, i) => `counter.n${i}`);
 describe.each(['udp', 'tcp', 'uds'] as const)('real statsd over %s', (protocol) => {
   it('1,000,000 increments across 100 names through pipeline() arrive with exact totals', async () => {
     const client = clientFor(protocol, `${protocol}1m`);
-    client.pipeline((pipe) => {
+    await client.pipeline((pipe) => {
       for (let i = 0; i < 1_000_000; i++) pipe.incr(NAMES[i % 100]!);
     });
     await client.flush();
@@ -46,7 +46,7 @@ describe.each(['udp', 'tcp', 'uds'] as const)('real statsd over %s', (protocol) 
 
   it('gauges arrive with their last values (negatives included), timers and histograms with every sample', async () => {
     const client = clientFor(protocol, `${protocol}gt`);
-    client.pipeline((pipe) => {
+    await client.pipeline((pipe) => {
       for (let g = 0; g < 10; g++) {
         pipe.gauge(`gauge.g${g}`, 1000);
         pipe.gauge(`gauge.g${g}`, g * 1.5 - 5);

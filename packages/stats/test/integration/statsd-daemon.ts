@@ -3,10 +3,11 @@
 // admin port (`counters`, `gauges`, `timers`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { waitFor } from '../helpers.js';
 
 const STATSD_BIN = join(dirname(require.resolve('statsd/package.json')), 'bin/statsd');
 
@@ -67,8 +68,7 @@ export async function startStatsd(): Promise<StatsdDaemon> {
     title: false,
   };
   const configPath = join(dir, 'config.js');
-  writeFileSync(configPath, `module.exports = ${JSON.stringify(config)};`);
-  // statsd's bin reads a JS object literal; module.exports is not what it expects, so write it bare.
+  // statsd's bin reads a JS object literal, not a module: written bare.
   writeFileSync(configPath, `(${JSON.stringify(config)})`);
   const child: ChildProcess = spawn(process.execPath, [STATSD_BIN, configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -107,8 +107,8 @@ export async function startStatsd(): Promise<StatsdDaemon> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  // The admin port opens with the others; give the Unix socket a moment to exist as well.
-  await new Promise((r) => setTimeout(r, 50));
+  // The admin port opens with the others; the Unix socket may come a moment later.
+  await waitFor(() => existsSync(socketPath), 10_000, `statsd's Unix socket ${socketPath}`);
 
   return {
     udpPort,

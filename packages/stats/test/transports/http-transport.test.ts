@@ -1,5 +1,5 @@
 import { StatsClient, type StatsError, type StatsTransportError } from '../../src/index.js';
-import { captureLogs } from '../helpers.js';
+import { captureLogs, waitFor } from '../helpers.js';
 import { TestReceiver, TLS } from '../receiver.js';
 
 const SECRET = 'correct-horse-battery-staple';
@@ -12,7 +12,7 @@ describe('http transport against an HMAC-checking receiver', () => {
   it('delivers signed batches: exact counters, last gauges, every sample; the secret never travels', async () => {
     receiver = await TestReceiver.start({ secrets: ['old-secret', SECRET] });
     const client = new StatsClient({ ...quick, protocol: 'http', destPort: receiver.port, secret: SECRET, prefix: 'web' });
-    client.pipeline((p) => {
+    await client.pipeline((p) => {
       for (let i = 0; i < 1000; i++) p.incr('requests', 1, { tags: { route: i % 2 ? 'a' : 'b' } });
       p.gauge('conns', 1);
       p.gauge('conns', 5);
@@ -88,7 +88,7 @@ describe('http transport against an HMAC-checking receiver', () => {
       receiver.override = 503;
       client.incr('retried');
       const flushed = client.flush();
-      while (receiver.statuses.length < 2) await new Promise((r) => setTimeout(r, 5));
+      await waitFor(() => receiver.statuses.length >= 2, 5000, 'a retried 503');
       receiver.override = undefined;
       await flushed;
       expect(receiver.statuses.slice(-1)).toEqual([200]);

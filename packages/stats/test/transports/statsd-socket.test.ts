@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { openStreamSocket, openUdpSocket } from '../../src/transports/statsd-socket.js';
+import { waitFor } from '../helpers.js';
 
 const write = (socket: ReturnType<typeof openUdpSocket>, packet: string) =>
   new Promise<Error | undefined>((resolve) => socket.write(packet, (error) => resolve(error ?? undefined)));
@@ -17,8 +18,7 @@ describe('openUdpSocket', () => {
       // Written before the lookup completes: queued behind it, in order.
       expect(await Promise.all([write(socket, 'a:1|c'), write(socket, 'b:2|c\nc:3|g')])).toEqual([undefined, undefined]);
       expect(await write(socket, 'd:4|ms')).toBeUndefined();
-      const deadline = Date.now() + 5000;
-      while (received.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      await waitFor(() => received.length === 3, 5000, 'three datagrams');
       expect(received).toEqual(['a:1|c', 'b:2|c\nc:3|g', 'd:4|ms']);
       expect(errors).toEqual([]);
     } finally {
@@ -50,8 +50,7 @@ describe('openStreamSocket', () => {
     try {
       expect(await write(socket, 'a:1|c\nb:2|c')).toBeUndefined();
       expect(await write(socket, 'c:3|g\n')).toBeUndefined();
-      const deadline = Date.now() + 5000;
-      while (data.length < 'a:1|c\nb:2|c\nc:3|g\n'.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      await waitFor(() => data.length >= 'a:1|c\nb:2|c\nc:3|g\n'.length, 5000, 'both writes');
       expect(data).toBe('a:1|c\nb:2|c\nc:3|g\n');
     } finally {
       await new Promise<void>((r) => socket.close(r));

@@ -36,7 +36,7 @@ describe('udp transport (node:dgram)', () => {
   it('puts exactly these StatsD bytes on the wire', async () => {
     const listener = await udpListener();
     const client = new StatsClient({ ...quick, protocol: 'udp', destPort: listener.port, prefix: 'svc' });
-    client.pipeline((p) => {
+    await client.pipeline((p) => {
       p.incr('hits', 3);
       p.gauge('depth', 7);
       p.time('db', 1.5);
@@ -54,7 +54,7 @@ describe('udp transport (node:dgram)', () => {
   it('packs 100,000 timer samples into datagrams no larger than maxPacketBytes and loses none', async () => {
     const listener = await udpListener();
     const client = new StatsClient({ ...quick, protocol: 'udp', destPort: listener.port, maxPacketBytes: 1432, maxBatchSize: 100_000 });
-    client.pipeline((p) => {
+    await client.pipeline((p) => {
       for (let i = 0; i < 100_000; i++) p.time(`k${i % 10}`, i % 1000);
     });
     await client.flush();
@@ -68,7 +68,7 @@ describe('udp transport (node:dgram)', () => {
 
   it('dogstatsd flavour sends histograms as |h with one type per line', async () => {
     const listener = await udpListener();
-    const transport = new UdpTransport({ host: '127.0.0.1', port: listener.port, flavour: 'dogstatsd' });
+    const transport = new UdpTransport({ host: '127.0.0.1', port: listener.port, flavour: 'dogstatsd', writeTimeoutMs: 5000 });
     const batch: Batch = { seq: 1, metrics: [{ type: 'histogram', name: 'h', values: [1, 2, 3], tags: { a: 'b' } }], size: 3 };
     expect(await transport.send(batch)).toEqual({ ok: true });
     await waitFor(() => listener.packets.length === 1);
@@ -99,7 +99,7 @@ describe('tcp transport (node:net)', () => {
       const probe = await streamListener();
       const port = probe.port;
       await probe.close();
-      const transport = new TcpTransport({ host: '127.0.0.1', port });
+      const transport = new TcpTransport({ host: '127.0.0.1', port, flavour: 'statsd', writeTimeoutMs: 5000 });
       const batch: Batch = { seq: 1, metrics: [{ type: 'counter', name: 'c', value: 1 }], size: 1 };
       const failed = await transport.send(batch);
       expect(failed.ok).toBe(false);

@@ -14,7 +14,7 @@ describe('ws transport against an HMAC-checking receiver', () => {
     const client = new StatsClient({ ...quick, protocol: 'ws', destPort: receiver.port, secret: SECRET, prefix: 'ws' });
     expect(client.target).toBe(`ws://127.0.0.1:${receiver.port}/v1/ws`);
     for (let round = 0; round < 3; round++) {
-      client.pipeline((p) => {
+      await client.pipeline((p) => {
         for (let i = 0; i < 100; i++) p.incr('events');
         p.gauge('round', round);
         p.time('t', round);
@@ -86,7 +86,7 @@ describe('ws transport against an HMAC-checking receiver', () => {
       await receiver.stop();
       client.incr('n');
       const flushed = client.flush();
-      await new Promise((r) => setTimeout(r, 50));
+      await waitFor(() => client.stats().retries > 0, 5000, 'an attempt to fail');
       await receiver.restart();
       await flushed;
       expect(receiver.counter('n')).toBe(2);
