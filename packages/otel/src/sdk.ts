@@ -1,6 +1,6 @@
 // Builds the OpenTelemetry SDK for one configure() call: the three providers over one resource,
 // the exporters each signal asks for, and the globals (context manager, providers, propagator, diag).
-import { context, diag, metrics, propagation, trace, type DiagLogger, type Meter } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, metrics, propagation, trace, type DiagLogger, type Meter } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   BatchLogRecordProcessor,
@@ -13,7 +13,7 @@ import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type 
 import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { getLogger } from '@sightline/core';
 import { errorText } from '@sightline/core/internal';
-import type { ResolvedOptions } from './config/options.js';
+import type { OtelSettings } from './config/options.js';
 import { buildResource } from './config/resource.js';
 import { samplerFromEnv } from './config/sampler.js';
 import { setEnterableContextManager } from './context/enter-context.js';
@@ -90,7 +90,7 @@ export interface SdkLoaders {
 }
 
 export function createSdk(
-  options: ResolvedOptions,
+  options: OtelSettings,
   loaders: SdkLoaders = {},
   // Processors a plugin adds next to the configured ones (the status page's span sink).
   extraSpanProcessors: readonly SpanProcessor[] = [],
@@ -133,8 +133,8 @@ export function createSdk(
     ledgers.push(ledger);
     return new PeriodicExportingMetricReader({
       exporter: countingMetricExporter(exporter, ledger),
-      exportIntervalMillis: options.exportIntervalMillis,
-      exportTimeoutMillis: options.exportTimeoutMillis,
+      exportIntervalMillis: options.exportIntervalMs,
+      exportTimeoutMillis: options.exportTimeoutMs,
     });
   };
   const readers: IMetricReader[] = options.metricReaders
@@ -167,7 +167,7 @@ export function createSdk(
 
   // Globals, so other OpenTelemetry instrumentation shares this SDK. Whatever was registered
   // before us stays (the API refuses a second registration) and is left alone at shutdown.
-  const ownsDiag = diag.setLogger(diagLogger(), { logLevel: options.logLevel, suppressOverrideMessage: true });
+  const ownsDiag = diag.setLogger(diagLogger(), { logLevel: options.logLevel ?? DiagLogLevel.WARN, suppressOverrideMessage: true });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   const ownsContext = context.setGlobalContextManager(contextManager);
   if (!ownsContext) contextManager.disable();
@@ -194,16 +194,16 @@ export function createSdk(
   // Every signal's flush and export share one deadline; what is still pending then is abandoned,
   // counted as dropped and named in the log.
   const settle = async (what: 'flush' | 'shutdown', work: ReadonlyArray<readonly [string, () => Promise<void>]>): Promise<void> => {
-    const outcome = await withDeadline(work, options.shutdownTimeoutMillis);
+    const outcome = await withDeadline(work, options.shutdownTimeoutMs);
     outcome.failed.forEach(([signal, reason]) => log.warn(`${what} of ${signal} failed`, { error: errorText(reason) }));
     if (outcome.pending.length === 0) return;
     if (what === 'flush') {
       // The pipelines go on: what is pending may still be exported (or dropped and counted later).
-      log.warn(`flush did not finish within ${options.shutdownTimeoutMillis} ms`, { pending: outcome.pending.join(', ') });
+      log.warn(`flush did not finish within ${options.shutdownTimeoutMs} ms`, { pending: outcome.pending.join(', ') });
       return;
     }
     const abandoned = ledgers.reduce((sum, ledger) => sum + ledger.abandon(), 0);
-    log.warn(`shutdown abandoned after the ${options.shutdownTimeoutMillis} ms deadline`, {
+    log.warn(`shutdown abandoned after the ${options.shutdownTimeoutMs} ms deadline`, {
       pending: outcome.pending.join(', '),
       abandoned,
       ...drops.counts(),
@@ -221,7 +221,7 @@ export function createSdk(
         ['metrics', () => meterProvider.forceFlush()],
         ['logs', () => loggerProvider.forceFlush()],
       ]),
-    async shutdown() {
+    async close() {
       http?.disable();
       await settle('shutdown', [
         ['traces', () => tracerProvider.shutdown()],

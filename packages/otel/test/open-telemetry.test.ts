@@ -87,7 +87,7 @@ describe('OpenTelemetry', () => {
 
   it('configure stays once per process after shutdown; resetForTesting allows another', async () => {
     configureInMemory();
-    await OpenTelemetry.shutdown();
+    await OpenTelemetry.close();
     expect(OpenTelemetry.isConfigured).toBe(true);
     expect(() => configureInMemory()).toThrow(AlreadyConfiguredError);
     await OpenTelemetry.resetForTesting();
@@ -110,23 +110,23 @@ describe('OpenTelemetry', () => {
     const done = (callback: (r: { code: number }) => void) => callback({ code: 0 });
     OpenTelemetry.configure({
       service: 'batched',
-      exportIntervalMillis: 60_000,
+      exportIntervalMs: 60_000,
       spanExporter: {
         export: (spans, callback) => (exported.push(...spans.map((s) => `span ${s.name}`)), done(callback)),
-        shutdown: async () => void shutdowns.push('spans'),
+        shutdown: () => Promise.resolve(void shutdowns.push('spans')),
       },
       logRecordExporter: {
-        export: (records, callback) => (exported.push(...records.map((r) => `log ${String(r.body)}`)), done(callback)),
-        shutdown: async () => void shutdowns.push('logs'),
-        forceFlush: async () => undefined,
+        export: (records, callback) => (exported.push(...records.map((r) => `log ${r.body as string}`)), done(callback)),
+        shutdown: () => Promise.resolve(void shutdowns.push('logs')),
+        forceFlush: () => Promise.resolve(),
       },
       metricExporter: {
         export: (m, callback) => {
           for (const sm of m.scopeMetrics) exported.push(...sm.metrics.map((x) => `metric ${x.descriptor.name}`));
           done(callback);
         },
-        shutdown: async () => void shutdowns.push('metrics'),
-        forceFlush: async () => undefined,
+        shutdown: () => Promise.resolve(void shutdowns.push('metrics')),
+        forceFlush: () => Promise.resolve(),
       },
     });
     scope('batched-span', () => {
@@ -134,11 +134,11 @@ describe('OpenTelemetry', () => {
       recordMetric('batched.metric', { value: 1, kind: 'counter' });
     });
     expect(exported).toEqual([]); // all still waiting for their batch or interval
-    const first = OpenTelemetry.shutdown();
-    const second = OpenTelemetry.shutdown();
+    const first = OpenTelemetry.close();
+    const second = OpenTelemetry.close();
     expect(second).toBe(first);
     await first;
-    await OpenTelemetry.shutdown();
+    await OpenTelemetry.close();
     expect(exported.sort()).toEqual(['log batched-log', 'metric batched.metric', 'metric sightline.otel.dropped', 'span batched-span']);
     expect(shutdowns.sort()).toEqual(['logs', 'metrics', 'spans']);
   });
@@ -155,7 +155,7 @@ describe('OpenTelemetry', () => {
   });
 
   it('shutdown before configure resolves', async () => {
-    await expect(OpenTelemetry.shutdown()).resolves.toBeUndefined();
+    await expect(OpenTelemetry.close()).resolves.toBeUndefined();
   });
 
   it('registers the globals while configured and removes them at shutdown', async () => {
@@ -168,7 +168,7 @@ describe('OpenTelemetry', () => {
 
     expect(t.spans.getFinishedSpans().map((s) => s.name)).toEqual(['via-global-api', 'propagated']);
 
-    await OpenTelemetry.shutdown();
+    await OpenTelemetry.close();
     const after: Record<string, string> = {};
     trace.getTracer('other-lib').startActiveSpan('noop', (span) => {
       propagation.inject(context.active(), after);
@@ -182,18 +182,18 @@ describe('OpenTelemetry', () => {
     const logs = captureLogs();
     setLogLevel('sightline.otel', 'info');
     try {
-      OpenTelemetry.configure({ service: 'console-svc', exportIntervalMillis: 60_000 });
-      await OpenTelemetry.observability({ externalTraceId: 'abcdefabcdefabcdefabcdefabcdef12' }).scope(
+      OpenTelemetry.configure({ service: 'console-svc', exportIntervalMs: 60_000 });
+      OpenTelemetry.observability({ externalTraceId: 'abcdefabcdefabcdefabcdefabcdef12' }).scope(
         'request',
         { attributes: { route: '/orders' } },
-        async () => {
+        () => {
           logInfo('processing', { items: 3 });
           logWarning('slow');
           recordEvent('cache.miss', { key: 'k' });
           recordMetric('orders.placed', { value: 2, kind: 'counter', attributes: { region: 'eu' } });
         },
       );
-      await OpenTelemetry.shutdown();
+      await OpenTelemetry.close();
     } finally {
       setLogLevel('sightline.otel', undefined);
       logs.restore();
@@ -234,7 +234,7 @@ describe('OpenTelemetry', () => {
     try {
       OpenTelemetry.configure({ service: 'quiet' });
       scope('quiet-span', () => logInfo('quiet log'));
-      await OpenTelemetry.shutdown();
+      await OpenTelemetry.close();
     } finally {
       logs.restore();
     }
@@ -245,7 +245,7 @@ describe('OpenTelemetry', () => {
 describe('OpenTelemetry logging of its own', () => {
   afterEach(() => OpenTelemetry.resetForTesting());
 
-  it('logs where telemetry goes, never credentials in the endpoint', async () => {
+  it('logs where telemetry goes, never credentials in the endpoint', () => {
     const logs = captureLogs();
     setLogLevel('sightline.otel', 'info');
     try {
