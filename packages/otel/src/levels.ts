@@ -2,11 +2,11 @@
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OtelConfigError } from './errors.js';
 
-/** The level names, lowest first. */
-export const OBSERVABILITY_LEVELS = Object.freeze(['debug', 'info', 'warning', 'error'] as const);
-
 /** The level of a scope or record: records below an observability's level are dropped. */
-export type ObservabilityLevel = (typeof OBSERVABILITY_LEVELS)[number];
+export type ObservabilityLevel = 'debug' | 'info' | 'warning' | 'error';
+
+/** The level names, lowest first. */
+export const OBSERVABILITY_LEVELS: readonly ObservabilityLevel[] = Object.freeze(['debug', 'info', 'warning', 'error']);
 
 export const LEVEL_RANK: Readonly<Record<ObservabilityLevel, number>> = Object.freeze({
   debug: 1,

@@ -12,10 +12,6 @@ import { otelState } from './state.js';
 
 const log = getLogger('sightline.otel');
 
-function configure(options: OpenTelemetryOptions = {}): void {
-  configureWithProcessors(options, []);
-}
-
 /** configure() plus span processors of the plugin's own (kept out of the public options). */
 export function configureWithProcessors(options: OpenTelemetryOptions, extraSpanProcessors: readonly SpanProcessor[]): void {
   const s = otelState();
@@ -85,7 +81,9 @@ const api = {
    * endpoint is given or in OTEL_EXPORTER_OTLP_ENDPOINT, else the `sightline.otel` logger) and the
    * global OpenTelemetry registrations. Once per process: a second call throws AlreadyConfiguredError.
    */
-  configure,
+  configure(options: OpenTelemetryOptions = {}): void {
+    configureWithProcessors(options, []);
+  },
 
   /** The observability of a tree of scopes: its level and, optionally, the external trace it joins. */
   observability(options?: ObservabilityScopeOptions): ObservabilityScope {
@@ -109,10 +107,19 @@ const api = {
    * A second call returns the same promise; before configure() there is nothing to close.
    * configure() stays once per process.
    */
-  close,
+  close(): Promise<void> {
+    return close();
+  },
+
+  /** Same as `close()`: `await using` closes it too. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return close();
+  },
 
   /** Counts from the export pipelines: what was dropped, per signal. Still answers after close(). */
-  stats,
+  stats(): OpenTelemetryStats {
+    return stats();
+  },
 
   /** Test only: closes, then forgets that configure() was called so a test can call it again. */
   async resetForTesting(): Promise<void> {
@@ -125,12 +132,8 @@ const api = {
   },
 };
 
-// Node 20.0 to 20.3 predate Symbol.asyncDispose; TypeScript's `await using` falls back to this one.
-const asyncDispose: symbol = Symbol.asyncDispose ?? Symbol.for('Symbol.asyncDispose');
-// `await using` closes it too.
-Object.defineProperty(api, asyncDispose, { value: close });
-
-type OpenTelemetryApi = Readonly<typeof api> & AsyncDisposable;
+// Node 20.0 to 20.3 predate Symbol.asyncDispose; TypeScript's `await using` falls back to this one there.
+if (typeof Symbol.asyncDispose !== 'symbol') Object.defineProperty(api, Symbol.for('Symbol.asyncDispose'), { value: close });
 
 /** The bridge to OpenTelemetry: `configure()` once per process, then observability scopes, `flush()` and `close()`. */
-export const OpenTelemetry = Object.freeze(api) as OpenTelemetryApi;
+export const OpenTelemetry = Object.freeze(api);

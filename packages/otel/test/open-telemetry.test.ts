@@ -1,5 +1,6 @@
 import { context, propagation, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { ExportResult } from '@opentelemetry/core';
 import { AlreadyConfiguredError, logInfo, logWarning, OpenTelemetry, recordEvent, recordMetric, scope } from '../src/index.js';
 import { setLogLevel } from '@sightline/core';
 import { diagLogger } from '../src/sdk.js';
@@ -138,7 +139,7 @@ describe('OpenTelemetry', () => {
     const second = OpenTelemetry.close();
     expect(second).toBe(first);
     await first;
-    await OpenTelemetry.close();
+    expect(OpenTelemetry.close()).toBe(first);
     expect(exported.sort()).toEqual(['log batched-log', 'metric batched.metric', 'metric sightline.otel.dropped', 'span batched-span']);
     expect(shutdowns.sort()).toEqual(['logs', 'metrics', 'spans']);
   });
@@ -154,11 +155,31 @@ describe('OpenTelemetry', () => {
     expect(spans.getFinishedSpans().map((s) => s.name)).toEqual(['one', 'two']);
   });
 
-  it('shutdown before configure resolves', async () => {
+  it('close() before configure resolves', async () => {
     await expect(OpenTelemetry.close()).resolves.toBeUndefined();
   });
 
-  it('registers the globals while configured and removes them at shutdown', async () => {
+  it('await using closes it: spans batched until then are exported', async () => {
+    const spans = new InMemorySpanExporter();
+    const exported: string[] = [];
+    const recorder = {
+      export: (batch: ReadableSpan[], done: (result: ExportResult) => void) => {
+        exported.push(...batch.map((s) => s.name));
+        spans.export(batch, done);
+      },
+      shutdown: () => Promise.resolve(),
+    };
+    OpenTelemetry.configure({ service: 'disposed', spanExporter: recorder, resourceDetectors: false, http: false });
+    {
+      await using otel = OpenTelemetry;
+      scope('in-block', () => expect(otel.isConfigured).toBe(true));
+      expect(exported).toEqual([]);
+    }
+    expect(exported).toEqual(['in-block']);
+    expect(trace.getTracer('after').startSpan('x').isRecording()).toBe(false);
+  });
+
+  it('registers the globals while configured and removes them at close', async () => {
     const t = configureInMemory();
     trace.getTracer('other-lib').startSpan('via-global-api').end();
     expect(t.span('via-global-api').resource.attributes['service.name']).toBe('test-service');

@@ -19,19 +19,28 @@ const OK: ExportResult = { code: ExportResultCode.SUCCESS };
 
 type Answer = (result: ExportResult) => void;
 
+/** At the end of a test, held exporters fail what they hold and all that comes later, so the SDK's export timers stop. */
+const toRelease: Array<() => void> = [];
+
 /** An exporter whose answers the test gives: held until `answerAll`. */
 function heldExporter<T>() {
   const held: Array<{ items: T[]; done: Answer }> = [];
+  let released = false;
+  const answerAll = (result: ExportResult) => {
+    for (const { done } of held.splice(0)) done(result);
+  };
+  toRelease.push(() => {
+    released = true;
+    answerAll(FAILED);
+  });
   return {
     held,
     exporter: {
-      export: (items: T[], done: Answer) => void held.push({ items, done }),
+      export: (items: T[], done: Answer) => (released ? done(FAILED) : void held.push({ items, done })),
       shutdown: () => Promise.resolve(),
       forceFlush: () => Promise.resolve(),
     },
-    answerAll(result: ExportResult) {
-      for (const { done } of held.splice(0)) done(result);
-    },
+    answerAll,
   };
 }
 
@@ -45,6 +54,7 @@ describe('drop counting', () => {
   });
   afterEach(async () => {
     await OpenTelemetry.resetForTesting();
+    for (const release of toRelease.splice(0)) release();
     for (const k of Object.keys(BSP)) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
