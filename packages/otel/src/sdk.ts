@@ -260,34 +260,22 @@ export function createSdk(
   if (counting.ledgers.length > 0) registerDroppedMetric(bridge.instruments.meter, counting.drops);
   const http = options.http ? instrumentHttp({ tracerProvider, meterProvider }) : undefined;
 
+  // The same step of each signal's provider, named by signal for the deadline's report.
+  const everySignal = (step: 'forceFlush' | 'shutdown'): Work => [
+    ['traces', () => tracerProvider[step]()],
+    ['metrics', () => meterProvider[step]()],
+    ['logs', () => loggerProvider[step]()],
+  ];
+
   return {
     service: options.service,
     bridge,
     meterProvider,
     dropped: () => counting.drops.counts(),
-    flush: () =>
-      settle(
-        'flush',
-        [
-          ['traces', () => tracerProvider.forceFlush()],
-          ['metrics', () => meterProvider.forceFlush()],
-          ['logs', () => loggerProvider.forceFlush()],
-        ],
-        options.shutdownTimeoutMs,
-        counting,
-      ),
+    flush: () => settle('flush', everySignal('forceFlush'), options.shutdownTimeoutMs, counting),
     async close() {
       http?.disable();
-      await settle(
-        'shutdown',
-        [
-          ['traces', () => tracerProvider.shutdown()],
-          ['metrics', () => meterProvider.shutdown()],
-          ['logs', () => loggerProvider.shutdown()],
-        ],
-        options.shutdownTimeoutMs,
-        counting,
-      );
+      await settle('shutdown', everySignal('shutdown'), options.shutdownTimeoutMs, counting);
       counting.drops.endOutages();
       unregister();
     },
