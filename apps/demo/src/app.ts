@@ -106,7 +106,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
       prom,
       statsPlugin,
       // Inside setup's 3 s per-plugin stop timeout, so otel itself logs what it abandons.
-      otel({ shutdownTimeoutMillis: 2_500 }),
+      otel({ shutdownTimeoutMs: 2_500 }),
       monitorPlugin,
       logging(),
       healthMonitorPlugin,

@@ -13,7 +13,7 @@ jest.setTimeout(90_000);
 
 /** The bound the demo's resident memory must stay under through the outage, in MB. */
 const RSS_BOUND_MB = 400;
-/** The demo's otel({ shutdownTimeoutMillis }) (the default is 5 s), and what the demo adds around it (health drain, exit). */
+/** The demo's otel({ shutdownTimeoutMs }) (the default is 5 s), and what the demo adds around it (health drain, exit). */
 const SHUTDOWN_DEADLINE_MS = 2_500;
 const DEMO_STOP_SLACK_MS = 3_000;
 

@@ -86,7 +86,7 @@ for (let round = 0; round < ROUNDS; round++) {
     samples[name].push(us);
   }
 }
-await OpenTelemetry.shutdown();
+await OpenTelemetry.close();
 if (exported !== ROUNDS * N * 2 * Object.keys(cases).length) throw new Error(`expected every span exported, got ${exported}`);
 
 console.log(`nested pair of async spans, ${N.toLocaleString('en')} pairs x ${ROUNDS} rounds (best round), node ${process.version}`);

@@ -1,5 +1,6 @@
 // Errors thrown on purpose by @sightline/otel: each names the bad value and the form expected.
 import { OptionsError, SightlineConfigError, SightlineError } from '@sightline/core';
+import { describeValue } from '@sightline/core/internal';
 
 /** An option or `OTEL_*` variable given to `OpenTelemetry.configure()` was wrong. */
 export class OtelConfigError extends OptionsError {
@@ -39,7 +40,7 @@ export class InvalidTraceIdError extends InvalidTraceContextError {
     readonly value: unknown,
   ) {
     super(
-      `Invalid external trace id ${describe(value)}: expected 32 hexadecimal digits, not all zero ` +
+      `Invalid external trace id ${describeValue(value)}: expected 32 hexadecimal digits, not all zero ` +
         '(e.g. "4bf92f3577b34da6a3ce929d0e0e4736"; the 8-4-4-4-12 UUID form is accepted too)',
     );
   }
@@ -56,7 +57,7 @@ export class InvalidTraceparentError extends InvalidTraceContextError {
     reason: string,
   ) {
     super(
-      `Invalid traceparent ${describe(value)}: ${reason}; expected the W3C form ` +
+      `Invalid traceparent ${describeValue(value)}: ${reason}; expected the W3C form ` +
         '"00-<32 hex trace id>-<16 hex parent span id>-<2 hex flags>"',
     );
   }
@@ -80,11 +81,6 @@ export class MissingExporterError extends SightlineConfigError {
       options,
     );
   }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
-  return value === null ? 'null' : typeof value;
 }
 
 /** OTEL_PROPAGATORS (or `propagators`) names a propagator whose optional package is not installed. */

@@ -3,8 +3,8 @@ export type { OpenTelemetryStats } from './open-telemetry.js';
 export type { DroppedCounts } from './export/drop-counter.js';
 export type { OpenTelemetryOptions, OtlpProtocol, PropagatorName, SuccessStatus } from './config/options.js';
 
-export { Observability } from './context/observability.js';
-export type { ObservabilityOptions } from './context/observability.js';
+export { ObservabilityScope } from './context/observability-scope.js';
+export type { ObservabilityScopeOptions } from './context/observability-scope.js';
 export { scope } from './context/scope.js';
 export type { ScopeFunction, ScopeKind, ScopeOptions } from './context/scope.js';
 export type { ScopeAttributes } from './context/attributes.js';

@@ -1,9 +1,12 @@
-// Observability levels, as in the seed: a scope records what is at or above its level.
+// Observability levels: a scope records what is at or above its level.
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OtelConfigError } from './errors.js';
 
 /** The level of a scope or record: records below an observability's level are dropped. */
 export type ObservabilityLevel = 'debug' | 'info' | 'warning' | 'error';
+
+/** The level names, lowest first. */
+export const OBSERVABILITY_LEVELS: readonly ObservabilityLevel[] = Object.freeze(['debug', 'info', 'warning', 'error']);
 
 export const LEVEL_RANK: Readonly<Record<ObservabilityLevel, number>> = Object.freeze({
   debug: 1,

@@ -11,7 +11,7 @@ interface LogsApi {
 
 const fromApi = (api as unknown as { logs?: LogsApi }).logs;
 
-export const logsApi: LogsApi = fromApi ?? (apiLogs as unknown as LogsApi);
+export const logsApi: LogsApi = fromApi ?? apiLogs;
 
 /** Registers the provider globally; true when it is now the global one (api 1.10 says so with a boolean). */
 export function registerLoggerProvider(provider: LoggerProvider): boolean {

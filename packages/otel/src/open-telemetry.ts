@@ -1,10 +1,10 @@
-// The entry point, as in the seed: configure once at startup, then observability() for the root
-// of each tree of scopes; shutdown() flushes everything at exit.
+// The entry point: configure once at startup, then observability() for the root of each tree of
+// scopes; close() flushes everything at exit.
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { getLogger } from '@sightline/core';
 import { withoutCredentials } from './config/endpoint.js';
-import { resolveOptions, type OpenTelemetryOptions } from './config/options.js';
-import { Observability, type ObservabilityOptions } from './context/observability.js';
+import { resolveSettings, type OpenTelemetryOptions } from './config/options.js';
+import { ObservabilityScope, type ObservabilityScopeOptions } from './context/observability-scope.js';
 import { AlreadyConfiguredError } from './errors.js';
 import type { DroppedCounts } from './export/drop-counter.js';
 import { createSdk } from './sdk.js';
@@ -12,20 +12,16 @@ import { otelState } from './state.js';
 
 const log = getLogger('sightline.otel');
 
-function configure(options: OpenTelemetryOptions = {}): void {
-  configureWithProcessors(options, []);
-}
-
 /** configure() plus span processors of the plugin's own (kept out of the public options). */
 export function configureWithProcessors(options: OpenTelemetryOptions, extraSpanProcessors: readonly SpanProcessor[]): void {
   const s = otelState();
   if (s.configuredService !== undefined) throw new AlreadyConfiguredError(s.configuredService);
-  const resolved = resolveOptions(options);
+  const resolved = resolveSettings(options);
   for (const warning of resolved.warnings) log.warn(warning);
   if (resolved.disabled) {
     // OTEL_SDK_DISABLED: no providers, no exporters, no globals; scopes run on the no-op API.
     s.configuredService = resolved.service;
-    s.shuttingDown = undefined;
+    s.closing = undefined;
     log.info('OpenTelemetry SDK disabled by OTEL_SDK_DISABLED=true', { service: resolved.service });
     return;
   }
@@ -33,7 +29,7 @@ export function configureWithProcessors(options: OpenTelemetryOptions, extraSpan
   s.sdk = sdk;
   s.lastDropped = undefined;
   s.configuredService = resolved.service;
-  s.shuttingDown = undefined;
+  s.closing = undefined;
   s.generation++;
   const exportsTo: Record<string, string> = {};
   for (const [signal, names] of Object.entries(resolved.exporters)) {
@@ -46,25 +42,27 @@ export function configureWithProcessors(options: OpenTelemetryOptions, extraSpan
   log.info('OpenTelemetry configured', { service: resolved.service, ...exportsTo });
 }
 
-function shutdown(): Promise<void> {
+const NOTHING_TO_CLOSE: Promise<void> = Promise.resolve();
+
+function close(): Promise<void> {
   const s = otelState();
-  if (s.shuttingDown) return s.shuttingDown;
+  if (s.closing) return s.closing;
   const sdk = s.sdk;
-  if (!sdk) return Promise.resolve();
+  if (!sdk) return NOTHING_TO_CLOSE;
   s.sdk = undefined;
   s.generation++;
-  s.shuttingDown = sdk.shutdown().finally(() => {
+  s.closing = sdk.close().finally(() => {
     s.lastDropped = sdk.dropped();
   });
   s.lastDropped = sdk.dropped();
-  return s.shuttingDown;
+  return s.closing;
 }
 
 /** What this package's export pipelines have counted so far. */
 export interface OpenTelemetryStats {
   /**
    * Items dropped since configure(), per signal (spans, metric points, log records): past the
-   * batch queue bound, in a failed export, or abandoned at the shutdown deadline. Pipelines built
+   * batch queue bound, in a failed export, or abandoned at the close deadline. Pipelines built
    * from injected `spanProcessors`, `metricReaders` or `logRecordProcessors` are not counted.
    */
   readonly dropped: DroppedCounts;
@@ -77,18 +75,19 @@ function stats(): OpenTelemetryStats {
   return Object.freeze({ dropped: s.sdk?.dropped() ?? s.lastDropped ?? NONE_DROPPED });
 }
 
-/** The bridge to OpenTelemetry: `configure()` once per process, then observabilities, flush and shutdown. */
-export const OpenTelemetry = Object.freeze({
+const api = {
   /**
    * Sets up tracing, metrics and logs for this process: the resource, the exporters (OTLP when an
    * endpoint is given or in OTEL_EXPORTER_OTLP_ENDPOINT, else the `sightline.otel` logger) and the
    * global OpenTelemetry registrations. Once per process: a second call throws AlreadyConfiguredError.
    */
-  configure,
+  configure(options: OpenTelemetryOptions = {}): void {
+    configureWithProcessors(options, []);
+  },
 
-  /** An observability for a tree of scopes: its level and, optionally, the external trace it joins. */
-  observability(options?: ObservabilityOptions): Observability {
-    return new Observability(options);
+  /** The observability of a tree of scopes: its level and, optionally, the external trace it joins. */
+  observability(options?: ObservabilityScopeOptions): ObservabilityScope {
+    return new ObservabilityScope(options);
   },
 
   /** True once configure() has succeeded in this process (and until resetForTesting()). */
@@ -96,29 +95,45 @@ export const OpenTelemetry = Object.freeze({
     return otelState().configuredService !== undefined;
   },
 
-  /** Exports everything recorded so far, within `shutdownTimeoutMillis`; failures are logged, never thrown. */
+  /** Exports everything recorded so far, within `shutdownTimeoutMs`; failures are logged, never thrown. */
   flush(): Promise<void> {
     return otelState().sdk?.flush() ?? Promise.resolve();
   },
 
   /**
    * Flushes and shuts down the providers and removes the global registrations this bridge made,
-   * within one deadline (`shutdownTimeoutMillis`, default 5000 ms) covering every signal: what is
+   * within one deadline (`shutdownTimeoutMs`, default 5000 ms) covering every signal: what is
    * still pending then is abandoned, counted in `stats().dropped` and logged. Never rejects.
-   * Safe to call twice, and before configure(). configure() stays once per process.
+   * A second call returns the same promise; before configure() there is nothing to close.
+   * configure() stays once per process.
    */
-  shutdown,
+  close(): Promise<void> {
+    return close();
+  },
 
-  /** Counts from the export pipelines: what was dropped, per signal. Still answers after shutdown(). */
-  stats,
+  /** Same as `close()`: `await using` closes it too. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return close();
+  },
 
-  /** Test only: shuts down, then forgets that configure() was called so a test can call it again. */
+  /** Counts from the export pipelines: what was dropped, per signal. Still answers after close(). */
+  stats(): OpenTelemetryStats {
+    return stats();
+  },
+
+  /** Test only: closes, then forgets that configure() was called so a test can call it again. */
   async resetForTesting(): Promise<void> {
-    await shutdown();
+    await close();
     const s = otelState();
     s.configuredService = undefined;
-    s.shuttingDown = undefined;
+    s.closing = undefined;
     s.fallback = undefined;
     s.lastDropped = undefined;
   },
-});
+};
+
+// Node 20.0 to 20.3 predate Symbol.asyncDispose; TypeScript's `await using` falls back to this one there.
+if (typeof Symbol.asyncDispose !== 'symbol') Object.defineProperty(api, Symbol.for('Symbol.asyncDispose'), { value: close });
+
+/** The bridge to OpenTelemetry: `configure()` once per process, then observability scopes, `flush()` and `close()`. */
+export const OpenTelemetry = Object.freeze(api);

@@ -1,8 +1,8 @@
 // The plugin @sightline/setup composes: hooks recording OpenTelemetry metrics, configure() on
-// start with the service setup knows, shutdown() on stop.
+// start with the service setup knows, close() when setup stops.
 import { type Plugin, type PluginContext } from '@sightline/core';
-import { withOptionsShape } from '@sightline/core/internal';
-import { OPENTELEMETRY_SHAPE, resolveOptions, type OpenTelemetryOptions } from './config/options.js';
+import { isPlainObject, mergeOptions, withOptionsShape } from '@sightline/core/internal';
+import { OPENTELEMETRY_SHAPE, resolveSettings, type OpenTelemetryOptions } from './config/options.js';
 import { otelHooks } from './metrics/otel-hooks.js';
 import { SpanSinkProcessor } from './exporters/span-sink-processor.js';
 import { configureWithProcessors, OpenTelemetry } from './open-telemetry.js';
@@ -10,33 +10,42 @@ import { configureWithProcessors, OpenTelemetry } from './open-telemetry.js';
 // Stands in for the service setup passes at start, so the options can be checked now.
 const SERVICE_FROM_SETUP = 'service-from-setup';
 
+/** What setup knows of the service, as options; those given to `otel()` win over it. */
+function serviceOptions(context: PluginContext): OpenTelemetryOptions {
+  return {
+    service: context.service,
+    ...(context.version !== undefined && { version: context.version }),
+    ...(context.environment !== undefined && { environment: context.environment }),
+  };
+}
+
+/** `options` over what setup passes; `{ key: undefined }` means "not given", so setup's value still applies. */
+function withSetup(options: OpenTelemetryOptions, fromSetup: OpenTelemetryOptions): OpenTelemetryOptions {
+  // Anything but an options object goes on as it is, to be refused by name.
+  return isPlainObject(options) ? mergeOptions(options, fromSetup) : options;
+}
+
 /**
- * `options` win over the service, version and environment setup passes in. They are validated
+ * `options` win over the service, version and environment setup passes in. They are checked
  * here, so a bad option (from code or from setup's SIGHTLINE_OTEL_* variables) fails at once.
  */
 function otelPlugin(options: OpenTelemetryOptions = {}): Plugin {
-  resolveOptions({ service: SERVICE_FROM_SETUP, ...withoutUndefined(options) }, process.env, 'otel()');
+  resolveSettings(withSetup(options, { service: SERVICE_FROM_SETUP }), process.env, 'otel()');
   return Object.freeze({
     name: 'otel',
     hooks: otelHooks(),
     start(context: PluginContext) {
-      const fromSetup: { service: string; version?: string; environment?: string } = { service: context.service };
-      if (context.version !== undefined) fromSetup.version = context.version;
-      if (context.environment !== undefined) fromSetup.environment = context.environment;
       // Plugins that bring a span sink (the status page) get every finished span, next to the exporters.
       const sinks = context.spanSinks ?? [];
-      configureWithProcessors({ ...fromSetup, ...withoutUndefined(options) }, sinks.length > 0 ? [new SpanSinkProcessor(...sinks)] : []);
+      const extra = sinks.length > 0 ? [new SpanSinkProcessor(...sinks)] : [];
+      configureWithProcessors(withSetup(options, serviceOptions(context)), extra);
     },
-    close: () => OpenTelemetry.shutdown(),
+    close: () => OpenTelemetry.close(),
   });
-}
-
-function withoutUndefined(options: OpenTelemetryOptions): OpenTelemetryOptions {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as OpenTelemetryOptions;
 }
 
 /**
  * A plugin for `setup()` that configures OpenTelemetry (tracing, metrics, logs) on start with the service's
- * name, version and environment, and shuts it down on stop.
+ * name, version and environment, and closes it when setup stops.
  */
 export const otel = withOptionsShape(otelPlugin, OPENTELEMETRY_SHAPE);

@@ -1,6 +1,16 @@
 // Builds the OpenTelemetry SDK for one configure() call: the three providers over one resource,
 // the exporters each signal asks for, and the globals (context manager, providers, propagator, diag).
-import { context, diag, metrics, propagation, trace, type DiagLogger, type Meter } from '@opentelemetry/api';
+import {
+  context,
+  diag,
+  DiagLogLevel,
+  metrics,
+  propagation,
+  trace,
+  type DiagLogger,
+  type Meter,
+  type TextMapPropagator,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   BatchLogRecordProcessor,
@@ -13,7 +23,7 @@ import { MeterProvider, PeriodicExportingMetricReader, type IMetricReader, type 
 import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { getLogger } from '@sightline/core';
 import { errorText } from '@sightline/core/internal';
-import type { ResolvedOptions } from './config/options.js';
+import type { OtelSettings } from './config/options.js';
 import { buildResource } from './config/resource.js';
 import { samplerFromEnv } from './config/sampler.js';
 import { setEnterableContextManager } from './context/enter-context.js';
@@ -89,8 +99,127 @@ export interface SdkLoaders {
   readonly b3?: LoadB3;
 }
 
+/** Where the pipelines built here count what they drop (injected processors and readers are the caller's). */
+interface Counting {
+  readonly drops: DropCounters;
+  /** One per pipeline built here: what each has queued, abandoned at the close deadline. */
+  readonly ledgers: QueueLedger[];
+}
+
+function ledger(counting: Counting, counter: DropCounters['traces'], bound: number): QueueLedger {
+  const created = new QueueLedger(counter, bound);
+  counting.ledgers.push(created);
+  return created;
+}
+
+/** The span processors: injected ones, or a batch over the injected exporter, or one per configured exporter. */
+function spanProcessorsOf(options: OtelSettings, loaders: SdkLoaders, counting: Counting): SpanProcessor[] {
+  const batch = (exporter: SpanExporter): SpanProcessor => {
+    const queue = ledger(counting, counting.drops.traces, options.bsp.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE);
+    return new CountingSpanProcessor(new BatchSpanProcessor({ exporter: countingSpanExporter(exporter, queue), ...options.bsp }), queue);
+  };
+  if (options.spanProcessors) return [...options.spanProcessors];
+  if (options.spanExporter) return [batch(options.spanExporter)];
+  return options.exporters.traces.map((name) =>
+    name === 'otlp'
+      ? batch(createSpanExporter(options.otlp.traces!, loaders.grpc))
+      : new SimpleSpanProcessor({ exporter: new LoggerSpanExporter() }),
+  );
+}
+
+/** The metric readers: injected ones, or a periodic reader over the injected exporter or each configured one. */
+function metricReadersOf(options: OtelSettings, loaders: SdkLoaders, counting: Counting): IMetricReader[] {
+  const periodic = (exporter: PushMetricExporter): IMetricReader =>
+    new PeriodicExportingMetricReader({
+      exporter: countingMetricExporter(exporter, ledger(counting, counting.drops.metrics, Infinity)),
+      exportIntervalMillis: options.exportIntervalMs,
+      exportTimeoutMillis: options.exportTimeoutMs,
+    });
+  if (options.metricReaders) return [...options.metricReaders];
+  if (options.metricExporter) return [periodic(options.metricExporter)];
+  return options.exporters.metrics.map((name) =>
+    periodic(name === 'otlp' ? createMetricExporter(options.otlp.metrics!, loaders.grpc) : new LoggerMetricExporter()),
+  );
+}
+
+/** The log record processors: injected ones, or a batch over the injected exporter, or one per configured exporter. */
+function logProcessorsOf(options: OtelSettings, loaders: SdkLoaders, counting: Counting): LogRecordProcessor[] {
+  const batch = (exporter: LogRecordExporter): LogRecordProcessor => {
+    const queue = ledger(counting, counting.drops.logs, options.blrp.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE);
+    return new CountingLogRecordProcessor(
+      new BatchLogRecordProcessor({ exporter: countingLogExporter(exporter, queue), ...options.blrp }),
+      queue,
+    );
+  };
+  if (options.logRecordProcessors) return [...options.logRecordProcessors];
+  if (options.logRecordExporter) return [batch(options.logRecordExporter)];
+  return options.exporters.logs.map((name) =>
+    name === 'otlp'
+      ? batch(createLogExporter(options.otlp.logs!, loaders.grpc))
+      : new SimpleLogRecordProcessor({ exporter: new LoggerLogRecordExporter() }),
+  );
+}
+
+interface Providers {
+  readonly tracerProvider: TracerProvider;
+  readonly meterProvider: MeterProvider;
+  readonly loggerProvider: LoggerProvider;
+}
+
+/**
+ * Registers the providers, the propagator, the context manager and the diag logger globally, so
+ * other OpenTelemetry instrumentation shares this SDK. Whatever was registered before stays (the API
+ * refuses a second registration) and is left alone by the returned function, which removes the rest.
+ */
+function registerGlobals(providers: Providers, propagator: TextMapPropagator, logLevel: DiagLogLevel | undefined): () => void {
+  const ownsDiag = diag.setLogger(diagLogger(), { logLevel: logLevel ?? DiagLogLevel.WARN, suppressOverrideMessage: true });
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  const ownsContext = context.setGlobalContextManager(contextManager);
+  if (!ownsContext) contextManager.disable();
+  setEnterableContextManager(ownsContext ? contextManager : undefined);
+  const ownsTrace = trace.setGlobalTracerProvider(providers.tracerProvider);
+  const ownsMetrics = metrics.setGlobalMeterProvider(providers.meterProvider);
+  const ownsLogs = registerLoggerProvider(providers.loggerProvider);
+  const ownsPropagation = propagation.setGlobalPropagator(propagator);
+  if (!ownsContext) log.info('an OpenTelemetry context manager was already registered; scopes use it');
+  return () => {
+    if (ownsTrace) trace.disable();
+    if (ownsMetrics) metrics.disable();
+    if (ownsLogs) logsApi.disable();
+    if (ownsPropagation) propagation.disable();
+    if (ownsContext) {
+      setEnterableContextManager(undefined);
+      context.disable();
+    }
+    if (ownsDiag) diag.disable();
+  };
+}
+
+type Work = ReadonlyArray<readonly [string, () => Promise<void>]>;
+
+/**
+ * Runs every signal's flush or shutdown under one deadline, logging what failed; at close, what is
+ * still pending then is abandoned, counted as dropped and named in the log.
+ */
+async function settle(what: 'flush' | 'shutdown', work: Work, deadlineMs: number, counting: Counting): Promise<void> {
+  const outcome = await withDeadline(work, deadlineMs);
+  outcome.failed.forEach(([signal, reason]) => log.warn(`${what} of ${signal} failed`, { error: errorText(reason) }));
+  if (outcome.pending.length === 0) return;
+  if (what === 'flush') {
+    // The pipelines go on: what is pending may still be exported (or dropped and counted later).
+    log.warn(`flush did not finish within ${deadlineMs} ms`, { pending: outcome.pending.join(', ') });
+    return;
+  }
+  const abandoned = counting.ledgers.reduce((sum, queue) => sum + queue.abandon(), 0);
+  log.warn(`shutdown abandoned after the ${deadlineMs} ms deadline`, {
+    pending: outcome.pending.join(', '),
+    abandoned,
+    ...counting.drops.counts(),
+  });
+}
+
 export function createSdk(
-  options: ResolvedOptions,
+  options: OtelSettings,
   loaders: SdkLoaders = {},
   // Processors a plugin adds next to the configured ones (the status page's span sink).
   extraSpanProcessors: readonly SpanProcessor[] = [],
@@ -99,85 +228,25 @@ export function createSdk(
   // global changes.
   const propagator = buildPropagator(options.propagators, loaders.b3);
   const resource = buildResource(options);
+  const counting: Counting = { drops: new DropCounters(), ledgers: [] };
 
-  // The batch pipelines this package builds count what they drop; injected processors are the caller's.
-  const drops = new DropCounters();
-  const ledgers: QueueLedger[] = [];
-  const batchSpans = (exporter: SpanExporter): SpanProcessor => {
-    const ledger = new QueueLedger(drops.traces, options.bsp.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE);
-    ledgers.push(ledger);
-    return new CountingSpanProcessor(new BatchSpanProcessor({ exporter: countingSpanExporter(exporter, ledger), ...options.bsp }), ledger);
-  };
-  const spanProcessors: SpanProcessor[] = options.spanProcessors
-    ? [...options.spanProcessors]
-    : options.spanExporter
-      ? [batchSpans(options.spanExporter)]
-      : options.exporters.traces.map((name) =>
-          name === 'otlp'
-            ? batchSpans(createSpanExporter(options.otlp.traces!, loaders.grpc))
-            : new SimpleSpanProcessor({ exporter: new LoggerSpanExporter() }),
-        );
-  spanProcessors.push(...extraSpanProcessors);
   const idGenerator = new LinkingIdGenerator();
   const sampler = options.sampler ? samplerFromEnv(options.sampler, (m) => log.warn(m)) : undefined;
   const tracerProvider = new TracerProvider({
     resource,
-    spanProcessors,
+    spanProcessors: [...spanProcessorsOf(options, loaders, counting), ...extraSpanProcessors],
     idGenerator,
     spanLimits: { ...options.spanLimits },
     ...(sampler ? { sampler } : {}),
   });
+  const meterProvider = new MeterProvider({ resource, readers: metricReadersOf(options, loaders, counting) });
+  const loggerProvider = new LoggerProvider({
+    resource,
+    processors: logProcessorsOf(options, loaders, counting),
+    logRecordLimits: { ...options.logRecordLimits },
+  });
 
-  const metricReader = (exporter: PushMetricExporter): IMetricReader => {
-    const ledger = new QueueLedger(drops.metrics, Infinity);
-    ledgers.push(ledger);
-    return new PeriodicExportingMetricReader({
-      exporter: countingMetricExporter(exporter, ledger),
-      exportIntervalMillis: options.exportIntervalMillis,
-      exportTimeoutMillis: options.exportTimeoutMillis,
-    });
-  };
-  const readers: IMetricReader[] = options.metricReaders
-    ? [...options.metricReaders]
-    : options.metricExporter
-      ? [metricReader(options.metricExporter)]
-      : options.exporters.metrics.map((name) =>
-          metricReader(name === 'otlp' ? createMetricExporter(options.otlp.metrics!, loaders.grpc) : new LoggerMetricExporter()),
-        );
-  const meterProvider = new MeterProvider({ resource, readers });
-
-  const batchLogs = (exporter: LogRecordExporter): LogRecordProcessor => {
-    const ledger = new QueueLedger(drops.logs, options.blrp.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE);
-    ledgers.push(ledger);
-    return new CountingLogRecordProcessor(
-      new BatchLogRecordProcessor({ exporter: countingLogExporter(exporter, ledger), ...options.blrp }),
-      ledger,
-    );
-  };
-  const logProcessors: LogRecordProcessor[] = options.logRecordProcessors
-    ? [...options.logRecordProcessors]
-    : options.logRecordExporter
-      ? [batchLogs(options.logRecordExporter)]
-      : options.exporters.logs.map((name) =>
-          name === 'otlp'
-            ? batchLogs(createLogExporter(options.otlp.logs!, loaders.grpc))
-            : new SimpleLogRecordProcessor({ exporter: new LoggerLogRecordExporter() }),
-        );
-  const loggerProvider = new LoggerProvider({ resource, processors: logProcessors, logRecordLimits: { ...options.logRecordLimits } });
-
-  // Globals, so other OpenTelemetry instrumentation shares this SDK. Whatever was registered
-  // before us stays (the API refuses a second registration) and is left alone at shutdown.
-  const ownsDiag = diag.setLogger(diagLogger(), { logLevel: options.logLevel, suppressOverrideMessage: true });
-  const contextManager = new AsyncLocalStorageContextManager().enable();
-  const ownsContext = context.setGlobalContextManager(contextManager);
-  if (!ownsContext) contextManager.disable();
-  setEnterableContextManager(ownsContext ? contextManager : undefined);
-  const ownsTrace = trace.setGlobalTracerProvider(tracerProvider);
-  const ownsMetrics = metrics.setGlobalMeterProvider(meterProvider);
-  const ownsLogs = registerLoggerProvider(loggerProvider);
-  const ownsPropagation = propagation.setGlobalPropagator(propagator);
-  if (!ownsContext) log.info('an OpenTelemetry context manager was already registered; scopes use it');
-
+  const unregister = registerGlobals({ tracerProvider, meterProvider, loggerProvider }, propagator, options.logLevel);
   const bridge = {
     tracer: tracerProvider.getTracer(INSTRUMENTATION_NAME),
     logger: loggerProvider.getLogger(INSTRUMENTATION_NAME),
@@ -187,57 +256,28 @@ export function createSdk(
     successStatus: options.successStatus,
   };
   // What was dropped, as a metric next to the application's (exported when the collector is back);
-  // only when some pipeline here counts (injected processors and readers are the caller's).
-  if (ledgers.length > 0) registerDroppedMetric(bridge.instruments.meter, drops);
+  // only when some pipeline here counts.
+  if (counting.ledgers.length > 0) registerDroppedMetric(bridge.instruments.meter, counting.drops);
   const http = options.http ? instrumentHttp({ tracerProvider, meterProvider }) : undefined;
 
-  // Every signal's flush and export share one deadline; what is still pending then is abandoned,
-  // counted as dropped and named in the log.
-  const settle = async (what: 'flush' | 'shutdown', work: ReadonlyArray<readonly [string, () => Promise<void>]>): Promise<void> => {
-    const outcome = await withDeadline(work, options.shutdownTimeoutMillis);
-    outcome.failed.forEach(([signal, reason]) => log.warn(`${what} of ${signal} failed`, { error: errorText(reason) }));
-    if (outcome.pending.length === 0) return;
-    if (what === 'flush') {
-      // The pipelines go on: what is pending may still be exported (or dropped and counted later).
-      log.warn(`flush did not finish within ${options.shutdownTimeoutMillis} ms`, { pending: outcome.pending.join(', ') });
-      return;
-    }
-    const abandoned = ledgers.reduce((sum, ledger) => sum + ledger.abandon(), 0);
-    log.warn(`shutdown abandoned after the ${options.shutdownTimeoutMillis} ms deadline`, {
-      pending: outcome.pending.join(', '),
-      abandoned,
-      ...drops.counts(),
-    });
-  };
+  // The same step of each signal's provider, named by signal for the deadline's report.
+  const everySignal = (step: 'forceFlush' | 'shutdown'): Work => [
+    ['traces', () => tracerProvider[step]()],
+    ['metrics', () => meterProvider[step]()],
+    ['logs', () => loggerProvider[step]()],
+  ];
 
   return {
     service: options.service,
     bridge,
     meterProvider,
-    dropped: () => drops.counts(),
-    flush: () =>
-      settle('flush', [
-        ['traces', () => tracerProvider.forceFlush()],
-        ['metrics', () => meterProvider.forceFlush()],
-        ['logs', () => loggerProvider.forceFlush()],
-      ]),
-    async shutdown() {
+    dropped: () => counting.drops.counts(),
+    flush: () => settle('flush', everySignal('forceFlush'), options.shutdownTimeoutMs, counting),
+    async close() {
       http?.disable();
-      await settle('shutdown', [
-        ['traces', () => tracerProvider.shutdown()],
-        ['metrics', () => meterProvider.shutdown()],
-        ['logs', () => loggerProvider.shutdown()],
-      ]);
-      drops.endOutages();
-      if (ownsTrace) trace.disable();
-      if (ownsMetrics) metrics.disable();
-      if (ownsLogs) logsApi.disable();
-      if (ownsPropagation) propagation.disable();
-      if (ownsContext) {
-        setEnterableContextManager(undefined);
-        context.disable();
-      }
-      if (ownsDiag) diag.disable();
+      await settle('shutdown', everySignal('shutdown'), options.shutdownTimeoutMs, counting);
+      counting.drops.endOutages();
+      unregister();
     },
   };
 }

@@ -30,18 +30,20 @@ export interface ConfiguredSdk {
   /** What the pipelines this package built have dropped so far, per signal. */
   dropped(): DroppedCounts;
   flush(): Promise<void>;
-  shutdown(): Promise<void>;
+  /** Flushes and shuts the providers down within the deadline, then removes the global registrations. */
+  close(): Promise<void>;
 }
 
 interface OtelState {
-  /** Set by configure(), cleared by shutdown(). */
+  /** Set by configure(), cleared by close(). */
   sdk: ConfiguredSdk | undefined;
-  /** The service configure() was called for; stays set after shutdown: configure is once per process. */
+  /** The service configure() was called for; stays set after close(): configure is once per process. */
   configuredService: string | undefined;
-  shuttingDown: Promise<void> | undefined;
-  /** The drop counts of the last SDK shut down, so stats() still answers after shutdown(). */
+  /** The promise of the close() under way or done, returned to every later call. */
+  closing: Promise<void> | undefined;
+  /** The drop counts of the last SDK closed, so stats() still answers after close(). */
   lastDropped: DroppedCounts | undefined;
-  /** Bumped on configure and shutdown, so cached instruments (otelHooks) know to rebuild. */
+  /** Bumped on configure and close, so cached instruments (otelHooks) know to rebuild. */
   generation: number;
   fallback: { readonly bridge: Bridge; readonly meterProvider: unknown } | undefined;
 }
@@ -59,7 +61,7 @@ export function otelState(): OtelState {
     s = {
       sdk: undefined,
       configuredService: undefined,
-      shuttingDown: undefined,
+      closing: undefined,
       lastDropped: undefined,
       generation: 0,
       fallback: undefined,
@@ -71,7 +73,7 @@ export function otelState(): OtelState {
 }
 
 /**
- * Before configure() (or after shutdown) scopes still run and still record, through whatever the
+ * Before configure() (or after close()) scopes still run and still record, through whatever the
  * global OpenTelemetry API has registered: nothing, or an SDK the application set up itself.
  */
 function fallbackBridge(s: OtelState): Bridge {

@@ -1,5 +1,6 @@
 import { context, propagation, trace } from '@opentelemetry/api';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { ExportResult } from '@opentelemetry/core';
 import { AlreadyConfiguredError, logInfo, logWarning, OpenTelemetry, recordEvent, recordMetric, scope } from '../src/index.js';
 import { setLogLevel } from '@sightline/core';
 import { diagLogger } from '../src/sdk.js';
@@ -87,7 +88,7 @@ describe('OpenTelemetry', () => {
 
   it('configure stays once per process after shutdown; resetForTesting allows another', async () => {
     configureInMemory();
-    await OpenTelemetry.shutdown();
+    await OpenTelemetry.close();
     expect(OpenTelemetry.isConfigured).toBe(true);
     expect(() => configureInMemory()).toThrow(AlreadyConfiguredError);
     await OpenTelemetry.resetForTesting();
@@ -110,23 +111,23 @@ describe('OpenTelemetry', () => {
     const done = (callback: (r: { code: number }) => void) => callback({ code: 0 });
     OpenTelemetry.configure({
       service: 'batched',
-      exportIntervalMillis: 60_000,
+      exportIntervalMs: 60_000,
       spanExporter: {
         export: (spans, callback) => (exported.push(...spans.map((s) => `span ${s.name}`)), done(callback)),
-        shutdown: async () => void shutdowns.push('spans'),
+        shutdown: () => Promise.resolve(void shutdowns.push('spans')),
       },
       logRecordExporter: {
-        export: (records, callback) => (exported.push(...records.map((r) => `log ${String(r.body)}`)), done(callback)),
-        shutdown: async () => void shutdowns.push('logs'),
-        forceFlush: async () => undefined,
+        export: (records, callback) => (exported.push(...records.map((r) => `log ${r.body as string}`)), done(callback)),
+        shutdown: () => Promise.resolve(void shutdowns.push('logs')),
+        forceFlush: () => Promise.resolve(),
       },
       metricExporter: {
         export: (m, callback) => {
           for (const sm of m.scopeMetrics) exported.push(...sm.metrics.map((x) => `metric ${x.descriptor.name}`));
           done(callback);
         },
-        shutdown: async () => void shutdowns.push('metrics'),
-        forceFlush: async () => undefined,
+        shutdown: () => Promise.resolve(void shutdowns.push('metrics')),
+        forceFlush: () => Promise.resolve(),
       },
     });
     scope('batched-span', () => {
@@ -134,11 +135,11 @@ describe('OpenTelemetry', () => {
       recordMetric('batched.metric', { value: 1, kind: 'counter' });
     });
     expect(exported).toEqual([]); // all still waiting for their batch or interval
-    const first = OpenTelemetry.shutdown();
-    const second = OpenTelemetry.shutdown();
+    const first = OpenTelemetry.close();
+    const second = OpenTelemetry.close();
     expect(second).toBe(first);
     await first;
-    await OpenTelemetry.shutdown();
+    expect(OpenTelemetry.close()).toBe(first);
     expect(exported.sort()).toEqual(['log batched-log', 'metric batched.metric', 'metric sightline.otel.dropped', 'span batched-span']);
     expect(shutdowns.sort()).toEqual(['logs', 'metrics', 'spans']);
   });
@@ -154,11 +155,31 @@ describe('OpenTelemetry', () => {
     expect(spans.getFinishedSpans().map((s) => s.name)).toEqual(['one', 'two']);
   });
 
-  it('shutdown before configure resolves', async () => {
-    await expect(OpenTelemetry.shutdown()).resolves.toBeUndefined();
+  it('close() before configure resolves', async () => {
+    await expect(OpenTelemetry.close()).resolves.toBeUndefined();
   });
 
-  it('registers the globals while configured and removes them at shutdown', async () => {
+  it('await using closes it: spans batched until then are exported', async () => {
+    const spans = new InMemorySpanExporter();
+    const exported: string[] = [];
+    const recorder = {
+      export: (batch: ReadableSpan[], done: (result: ExportResult) => void) => {
+        exported.push(...batch.map((s) => s.name));
+        spans.export(batch, done);
+      },
+      shutdown: () => Promise.resolve(),
+    };
+    OpenTelemetry.configure({ service: 'disposed', spanExporter: recorder, resourceDetectors: false, http: false });
+    {
+      await using otel = OpenTelemetry;
+      scope('in-block', () => expect(otel.isConfigured).toBe(true));
+      expect(exported).toEqual([]);
+    }
+    expect(exported).toEqual(['in-block']);
+    expect(trace.getTracer('after').startSpan('x').isRecording()).toBe(false);
+  });
+
+  it('registers the globals while configured and removes them at close', async () => {
     const t = configureInMemory();
     trace.getTracer('other-lib').startSpan('via-global-api').end();
     expect(t.span('via-global-api').resource.attributes['service.name']).toBe('test-service');
@@ -168,7 +189,7 @@ describe('OpenTelemetry', () => {
 
     expect(t.spans.getFinishedSpans().map((s) => s.name)).toEqual(['via-global-api', 'propagated']);
 
-    await OpenTelemetry.shutdown();
+    await OpenTelemetry.close();
     const after: Record<string, string> = {};
     trace.getTracer('other-lib').startActiveSpan('noop', (span) => {
       propagation.inject(context.active(), after);
@@ -182,18 +203,18 @@ describe('OpenTelemetry', () => {
     const logs = captureLogs();
     setLogLevel('sightline.otel', 'info');
     try {
-      OpenTelemetry.configure({ service: 'console-svc', exportIntervalMillis: 60_000 });
-      await OpenTelemetry.observability({ externalTraceId: 'abcdefabcdefabcdefabcdefabcdef12' }).scope(
+      OpenTelemetry.configure({ service: 'console-svc', exportIntervalMs: 60_000 });
+      OpenTelemetry.observability({ externalTraceId: 'abcdefabcdefabcdefabcdefabcdef12' }).scope(
         'request',
         { attributes: { route: '/orders' } },
-        async () => {
+        () => {
           logInfo('processing', { items: 3 });
           logWarning('slow');
           recordEvent('cache.miss', { key: 'k' });
           recordMetric('orders.placed', { value: 2, kind: 'counter', attributes: { region: 'eu' } });
         },
       );
-      await OpenTelemetry.shutdown();
+      await OpenTelemetry.close();
     } finally {
       setLogLevel('sightline.otel', undefined);
       logs.restore();
@@ -234,7 +255,7 @@ describe('OpenTelemetry', () => {
     try {
       OpenTelemetry.configure({ service: 'quiet' });
       scope('quiet-span', () => logInfo('quiet log'));
-      await OpenTelemetry.shutdown();
+      await OpenTelemetry.close();
     } finally {
       logs.restore();
     }
@@ -245,7 +266,7 @@ describe('OpenTelemetry', () => {
 describe('OpenTelemetry logging of its own', () => {
   afterEach(() => OpenTelemetry.resetForTesting());
 
-  it('logs where telemetry goes, never credentials in the endpoint', async () => {
+  it('logs where telemetry goes, never credentials in the endpoint', () => {
     const logs = captureLogs();
     setLogLevel('sightline.otel', 'info');
     try {

@@ -23,8 +23,8 @@ export default async function smoke(otel) {
     return otel.scope('inner', { kind: 'consumer', attributes: otel.messagingAttributes('orders/1', { operation: 'process' }) }, () => 7);
   });
   assert.equal(value, 7);
-  await otel.OpenTelemetry.shutdown();
-  await otel.OpenTelemetry.shutdown();
+  await otel.OpenTelemetry.close();
+  await otel.OpenTelemetry.close();
 
   assert.equal(exported.length, 2);
   const [inner, outer] = exported;

@@ -16,10 +16,8 @@ describe('span sinks', () => {
     });
     await obs.start();
     await OpenTelemetry.observability().scope('parent', { attributes: { 'order.id': 'o-1' } }, async () => {
-      await scope('child', async () => undefined);
-      await scope('failing', async () => {
-        throw new Error('card declined');
-      }).catch(() => undefined);
+      await scope('child', () => Promise.resolve());
+      await scope('failing', () => Promise.reject(new Error('card declined'))).catch(() => undefined);
     });
     await OpenTelemetry.flush();
     const parent = received.find((s) => s.name === 'parent')!;

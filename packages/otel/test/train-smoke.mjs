@@ -19,7 +19,7 @@ const server = http.createServer((req, res) => scope('handle', () => res.end('ok
     recordMetric('orders.total', { value: 3, kind: 'counter' });
   });
   server.close();
-  await OpenTelemetry.shutdown();
+  await OpenTelemetry.close();
   // Some packages do not export ./package.json: read it beside the resolved entry point.
   const fs = require('node:fs');
   const path = require('node:path');

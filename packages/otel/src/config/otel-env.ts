@@ -1,8 +1,11 @@
 // The OTEL_* environment of the OpenTelemetry SDK specification that applies to traces, metrics and
-// logs, read once with the SDK's own helpers (@opentelemetry/core) into one typed object. Values that
-// cannot be read become warnings (never with a header value in them) and fall back to the default.
+// logs, read once into one typed object from the environment the caller gives (never from
+// process.env behind its back), by the rules of the SDK's own helpers: a blank variable is unset,
+// a list is comma-separated. Values that cannot be read become warnings (never with a header value
+// in them) and fall back to the default.
 import type { DiagLogLevel } from '@opentelemetry/api';
-import { diagLogLevelFromString, getNumberFromEnv, getStringFromEnv, getStringListFromEnv } from '@opentelemetry/core';
+import { diagLogLevelFromString } from '@opentelemetry/core';
+import type { Env } from '@sightline/core/internal';
 import { OtelConfigError } from '../errors.js';
 import { parseKeyValueList } from './key-value-list.js';
 
@@ -33,11 +36,12 @@ export interface SignalOtlpEnv {
   /** The signal's own endpoint (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`), used as is. */
   readonly signalEndpoint: string | undefined;
   readonly headers: Readonly<Record<string, string>> | undefined;
-  readonly timeoutMillis: number | undefined;
+  readonly timeoutMs: number | undefined;
   readonly compression: Compression | undefined;
   readonly protocol: OtlpProtocol | undefined;
 }
 
+/** A batch processor's settings, named as the SDK's processors take them. */
 export interface BatchEnv {
   readonly scheduledDelayMillis?: number;
   readonly exportTimeoutMillis?: number;
@@ -65,6 +69,10 @@ export interface SamplerEnv {
 }
 
 export interface OtelEnv {
+  /** `OTEL_SERVICE_NAME`. */
+  readonly serviceName: string | undefined;
+  /** `OTEL_RESOURCE_ATTRIBUTES`. */
+  readonly resourceAttributes: Readonly<Record<string, string>>;
   readonly sdkDisabled: boolean;
   readonly logLevel: DiagLogLevel | undefined;
   readonly exporters: Readonly<Record<Signal, readonly ExporterName[] | undefined>>;
@@ -73,8 +81,8 @@ export interface OtelEnv {
   readonly protocol: OtlpProtocol | undefined;
   readonly headers: Readonly<Record<string, string>> | undefined;
   readonly otlp: Readonly<Record<Signal, SignalOtlpEnv>>;
-  readonly metricExportIntervalMillis: number | undefined;
-  readonly metricExportTimeoutMillis: number | undefined;
+  readonly metricExportIntervalMs: number | undefined;
+  readonly metricExportTimeoutMs: number | undefined;
   readonly bsp: BatchEnv;
   readonly blrp: BatchEnv;
   readonly spanLimits: SpanLimitsEnv;
@@ -85,8 +93,22 @@ export interface OtelEnv {
   readonly warnings: readonly string[];
 }
 
-function oneOf<T extends string>(name: string, allowed: readonly T[]): T | undefined {
-  const raw = getStringFromEnv(name)?.trim().toLowerCase();
+/** A variable's text; a blank one is unset. */
+function text(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw;
+}
+
+/** A comma-separated variable: entries trimmed, empty ones dropped. */
+function entries(env: Env, name: string): string[] | undefined {
+  return text(env, name)
+    ?.split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[]): T | undefined {
+  const raw = text(env, name)?.trim().toLowerCase();
   if (raw === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(raw)) {
     throw new OtelConfigError(`Invalid ${name} ${JSON.stringify(raw)}: expected one of ${allowed.join(', ')}`);
@@ -94,10 +116,8 @@ function oneOf<T extends string>(name: string, allowed: readonly T[]): T | undef
   return raw as T;
 }
 
-function listOf<T extends string>(name: string, allowed: readonly T[]): readonly T[] | undefined {
-  const raw = getStringListFromEnv(name)
-    ?.map((v) => v.toLowerCase())
-    .filter((v) => v !== '');
+function listOf<T extends string>(env: Env, name: string, allowed: readonly T[]): readonly T[] | undefined {
+  const raw = entries(env, name)?.map((v) => v.toLowerCase());
   if (raw === undefined || raw.length === 0) return undefined;
   for (const value of raw) {
     if (!(allowed as readonly string[]).includes(value)) {
@@ -107,15 +127,16 @@ function listOf<T extends string>(name: string, allowed: readonly T[]): readonly
   return Object.freeze([...new Set(raw)]) as readonly T[];
 }
 
-export function readOtelEnv(): OtelEnv {
+/** Reads the OTEL_* variables of `env`. */
+export function readOtelEnv(env: Env): OtelEnv {
   const warnings: string[] = [];
 
-  const number = (name: string, min: number): number | undefined => {
-    const raw = getStringFromEnv(name);
+  const number = (name: string, min: number, integer = false): number | undefined => {
+    const raw = text(env, name);
     if (raw === undefined) return undefined;
-    const value = getNumberFromEnv(name);
-    if (value === undefined || !Number.isFinite(value) || value < min) {
-      warnings.push(`${name} ${JSON.stringify(raw.trim())} is not a number >= ${min}; ignored`);
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+      warnings.push(`${name} ${JSON.stringify(raw.trim())} is not ${integer ? 'an integer' : 'a number'} >= ${min}; ignored`);
       return undefined;
     }
     return value;
@@ -128,19 +149,19 @@ export function readOtelEnv(): OtelEnv {
       maxExportBatchSize: number(`${prefix}_MAX_EXPORT_BATCH_SIZE`, 1),
     });
   const headers = (name: string): Readonly<Record<string, string>> | undefined => {
-    const raw = getStringFromEnv(name);
+    const raw = text(env, name);
     if (raw === undefined) return undefined;
     const parsed = parseKeyValueList(raw, name);
     warnings.push(...parsed.problems);
     return Object.freeze({ ...parsed.values });
   };
 
-  const disabledRaw = getStringFromEnv('OTEL_SDK_DISABLED')?.trim().toLowerCase();
+  const disabledRaw = text(env, 'OTEL_SDK_DISABLED')?.trim().toLowerCase();
   if (disabledRaw !== undefined && disabledRaw !== 'true' && disabledRaw !== 'false') {
     warnings.push(`OTEL_SDK_DISABLED ${JSON.stringify(disabledRaw)} is not true or false; the SDK stays enabled`);
   }
 
-  const logLevelRaw = getStringFromEnv('OTEL_LOG_LEVEL');
+  const logLevelRaw = text(env, 'OTEL_LOG_LEVEL');
   const logLevel = logLevelRaw === undefined ? undefined : diagLogLevelFromString(logLevelRaw.trim());
   if (logLevelRaw !== undefined && logLevel === undefined) {
     warnings.push(`OTEL_LOG_LEVEL ${JSON.stringify(logLevelRaw.trim())} is not NONE, ERROR, WARN, INFO, DEBUG, VERBOSE or ALL; ignored`);
@@ -150,22 +171,22 @@ export function readOtelEnv(): OtelEnv {
   const exporters = {} as Record<Signal, readonly ExporterName[] | undefined>;
   for (const signal of SIGNALS) {
     const upper = signal.toUpperCase();
-    exporters[signal] = listOf(`OTEL_${upper}_EXPORTER`, EXPORTER_NAMES);
+    exporters[signal] = listOf(env, `OTEL_${upper}_EXPORTER`, EXPORTER_NAMES);
     otlp[signal] = {
-      signalEndpoint: getStringFromEnv(`OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`)?.trim(),
+      signalEndpoint: text(env, `OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`)?.trim(),
       headers: headers(`OTEL_EXPORTER_OTLP_${upper}_HEADERS`),
-      timeoutMillis: number(`OTEL_EXPORTER_OTLP_${upper}_TIMEOUT`, 1),
-      compression: oneOf<Compression>(`OTEL_EXPORTER_OTLP_${upper}_COMPRESSION`, ['gzip', 'none']),
-      protocol: oneOf(`OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`, OTLP_PROTOCOLS),
+      timeoutMs: number(`OTEL_EXPORTER_OTLP_${upper}_TIMEOUT`, 1),
+      compression: oneOf<Compression>(env, `OTEL_EXPORTER_OTLP_${upper}_COMPRESSION`, ['gzip', 'none']),
+      protocol: oneOf(env, `OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`, OTLP_PROTOCOLS),
     };
   }
   const genericTimeout = number('OTEL_EXPORTER_OTLP_TIMEOUT', 1);
-  const genericCompression = oneOf<Compression>('OTEL_EXPORTER_OTLP_COMPRESSION', ['gzip', 'none']);
+  const genericCompression = oneOf<Compression>(env, 'OTEL_EXPORTER_OTLP_COMPRESSION', ['gzip', 'none']);
   for (const signal of SIGNALS) {
     const own = otlp[signal];
     otlp[signal] = Object.freeze({
       ...own,
-      timeoutMillis: own.timeoutMillis ?? genericTimeout,
+      timeoutMs: own.timeoutMs ?? genericTimeout,
       compression: own.compression ?? genericCompression,
     });
   }
@@ -186,8 +207,8 @@ export function readOtelEnv(): OtelEnv {
     attributeCountLimit: number('OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT', 0) ?? count,
   });
 
-  const samplerName = getStringFromEnv('OTEL_TRACES_SAMPLER')?.trim().toLowerCase();
-  const samplerArg = getStringFromEnv('OTEL_TRACES_SAMPLER_ARG');
+  const samplerName = text(env, 'OTEL_TRACES_SAMPLER')?.trim().toLowerCase();
+  const samplerArg = text(env, 'OTEL_TRACES_SAMPLER_ARG');
   let sampler: SamplerEnv | undefined;
   if (samplerName !== undefined) {
     const arg = samplerArg === undefined ? undefined : Number(samplerArg);
@@ -197,25 +218,28 @@ export function readOtelEnv(): OtelEnv {
     sampler = { name: samplerName, arg: arg !== undefined && Number.isFinite(arg) && arg >= 0 && arg <= 1 ? arg : undefined };
   }
 
+  const resource = parseKeyValueList(text(env, 'OTEL_RESOURCE_ATTRIBUTES'), 'OTEL_RESOURCE_ATTRIBUTES');
+  warnings.push(...resource.problems);
+
   return Object.freeze({
+    serviceName: text(env, 'OTEL_SERVICE_NAME')?.trim(),
+    resourceAttributes: Object.freeze({ ...resource.values }),
     sdkDisabled: disabledRaw === 'true',
     logLevel,
     exporters: Object.freeze(exporters),
-    propagators: listOf('OTEL_PROPAGATORS', PROPAGATOR_NAMES),
-    endpoint: getStringFromEnv('OTEL_EXPORTER_OTLP_ENDPOINT')?.trim(),
-    protocol: oneOf('OTEL_EXPORTER_OTLP_PROTOCOL', OTLP_PROTOCOLS),
+    propagators: listOf(env, 'OTEL_PROPAGATORS', PROPAGATOR_NAMES),
+    endpoint: text(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')?.trim(),
+    protocol: oneOf(env, 'OTEL_EXPORTER_OTLP_PROTOCOL', OTLP_PROTOCOLS),
     headers: headers('OTEL_EXPORTER_OTLP_HEADERS'),
     otlp: Object.freeze(otlp),
-    metricExportIntervalMillis: number('OTEL_METRIC_EXPORT_INTERVAL', 1),
-    metricExportTimeoutMillis: number('OTEL_METRIC_EXPORT_TIMEOUT', 1),
+    metricExportIntervalMs: number('OTEL_METRIC_EXPORT_INTERVAL', 1, true),
+    metricExportTimeoutMs: number('OTEL_METRIC_EXPORT_TIMEOUT', 1),
     bsp: batch('OTEL_BSP'),
     blrp: batch('OTEL_BLRP'),
     spanLimits,
     logRecordLimits,
     sampler,
-    resourceDetectors: getStringListFromEnv('OTEL_NODE_RESOURCE_DETECTORS')
-      ?.map((v) => v.toLowerCase())
-      .filter(Boolean),
+    resourceDetectors: entries(env, 'OTEL_NODE_RESOURCE_DETECTORS')?.map((v) => v.toLowerCase()),
     warnings: Object.freeze(warnings),
   });
 }

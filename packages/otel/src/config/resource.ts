@@ -15,7 +15,7 @@ import {
   type ResourceDetector,
 } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import type { ResolvedOptions } from './options.js';
+import type { OtelSettings } from './options.js';
 
 // Still in the incubating semantic conventions, so spelled out rather than imported from there.
 export const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
@@ -29,8 +29,8 @@ const DETECTORS: Readonly<Record<string, ResourceDetector>> = {
   serviceinstance: serviceInstanceIdDetector,
 };
 
-export function buildResource(options: ResolvedOptions): Resource {
-  const detectors = options.resourceDetectors.map((name) => DETECTORS[name]).filter((d): d is ResourceDetector => d !== undefined);
+export function buildResource(options: OtelSettings): Resource {
+  const detectors = options.detectors.map((name) => DETECTORS[name]).filter((d): d is ResourceDetector => d !== undefined);
   const attributes: Record<string, AttributeValue> = {
     [ATTR_PROCESS_PID]: process.pid,
     ...options.resourceAttributes,

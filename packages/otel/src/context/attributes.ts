@@ -1,4 +1,4 @@
-// Attribute maps as the seed takes them: `null` / `undefined` values mean "absent" and are dropped.
+// Attribute maps as callers build them from optional values: `null` / `undefined` mean "absent" and are dropped.
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 
 /** Span or record attributes; `null` and `undefined` values are dropped. */

@@ -1,5 +1,5 @@
 // An IdGenerator that hands out an external trace id once, for the root span of a linked scope:
-// that span then starts the given trace as a true root (no invented parent), as the seed intends.
+// that span then starts the given trace as a true root, with no invented parent.
 import { RandomIdGenerator, type IdGenerator } from '@opentelemetry/sdk-trace';
 
 export class LinkingIdGenerator implements IdGenerator {

@@ -8,7 +8,7 @@ import { LEVEL_RANK, LEVEL_SEVERITY, LEVEL_TEXT, type ObservabilityLevel } from 
 import type { MetricKind } from '../metrics/instruments.js';
 import { activeBridge, type Bridge } from '../state.js';
 import { sanitizeAttributes, type ScopeAttributes } from './attributes.js';
-import type { Observability } from './observability.js';
+import type { ObservabilityScope } from './observability-scope.js';
 import { OBSERVABILITY_KEY, recordException } from './scope.js';
 
 const log = getLogger('sightline.otel');
@@ -32,7 +32,7 @@ function rankOf(level: ObservabilityLevel | undefined): number {
 
 /** True when a record at `rank` passes the level of the scope active in `ctx`. */
 function enabled(ctx: Context, bridge: Bridge, rank: number): boolean {
-  const observability = ctx.getValue(OBSERVABILITY_KEY) as Observability | undefined;
+  const observability = ctx.getValue(OBSERVABILITY_KEY) as ObservabilityScope | undefined;
   return rank >= (observability ? observability.rank : bridge.defaultRank);
 }
 
@@ -127,7 +127,7 @@ function emitLog(level: ObservabilityLevel, message: string, attributes: ScopeAt
       context: ctx,
     });
     if (exception !== undefined) {
-      // As the seed does: an exception logged in a scope is recorded on its span too.
+      // An exception logged in a scope is recorded on its span too, so the trace shows it where it happened.
       const span = trace.getSpan(ctx);
       if (span) recordException(span, exception);
     }

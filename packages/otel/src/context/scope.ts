@@ -126,7 +126,7 @@ function fail(span: Span, error: unknown): void {
  * returns or its promise settles. A throw or rejection marks the span ERROR, records the
  * exception, and goes on to the caller unchanged. Success leaves the status UNSET, as the
  * OpenTelemetry specification asks of instrumentation, or sets OK when configured with
- * `successStatus: 'ok'` (as the seed's Python does).
+ * `successStatus: 'ok'`.
  */
 export function runScope<T>(
   bridge: Bridge,

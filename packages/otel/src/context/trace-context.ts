@@ -102,7 +102,7 @@ function readHeader(headers: HeaderCarrier, name: string): string | string[] | u
 /** A header's value as text: a string (trimmed), strings, or undefined for anything else. */
 function headerText(value: unknown): string | string[] | undefined {
   if (typeof value === 'string') return value.trim();
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
   return undefined;
 }
 
@@ -117,7 +117,7 @@ const getter: TextMapGetter<HeaderCarrier> = {
 const setter: TextMapSetter<HeaderCarrier> = {
   set(carrier, key, value) {
     if (isHeadersObject(carrier)) carrier.set(key, value);
-    else (carrier as Record<string, string | string[] | number | undefined>)[key] = value;
+    else carrier[key] = value;
   },
 };
 
@@ -157,7 +157,7 @@ export function formatTraceparent(spanContext: SpanContext): string {
  */
 export function injectTraceparent<H extends HeaderCarrier>(headers: H): H {
   try {
-    propagation.inject(context.active(), headers, setter as TextMapSetter<H>);
+    propagation.inject(context.active(), headers, setter);
   } catch (error) {
     if (log.isEnabled('debug')) log.debug('could not write trace context headers', { error: errorText(error) });
   }

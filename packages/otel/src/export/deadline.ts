@@ -1,4 +1,5 @@
 // One deadline over several named pieces of work: which failed, and which had not settled in time.
+import { settleWithin } from '@sightline/core/internal';
 
 export interface DeadlineOutcome {
   readonly failed: ReadonlyArray<readonly [string, unknown]>;
@@ -6,12 +7,14 @@ export interface DeadlineOutcome {
   readonly pending: readonly string[];
 }
 
+/** Runs every piece of work at once and waits for all of them, but no longer than `deadlineMs`. */
 export async function withDeadline(
   work: ReadonlyArray<readonly [string, () => Promise<void>]>,
   deadlineMs: number,
 ): Promise<DeadlineOutcome> {
   const failed: Array<readonly [string, unknown]> = [];
   const settled = new Set<string>();
+  // Each piece records its own failure, so the whole never rejects and a late failure is not unhandled.
   const all = Promise.all(
     work.map(async ([name, fn]) => {
       try {
@@ -23,14 +26,6 @@ export async function withDeadline(
       }
     }),
   );
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, deadlineMs);
-  });
-  try {
-    await Promise.race([all, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await settleWithin(all, deadlineMs);
   return { failed: [...failed], pending: work.map(([name]) => name).filter((name) => !settled.has(name)) };
 }

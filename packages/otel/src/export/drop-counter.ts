@@ -1,10 +1,9 @@
 // Counting what each signal drops, and saying so once per outage: the SDK's batch processors drop
 // silently while a collector is down (their "Dropped N spans" line only comes once the queue drains).
 import { getLogger } from '@sightline/core';
+import type { Signal } from '../config/otel-env.js';
 
 const log = getLogger('sightline.otel');
-
-export type Signal = 'traces' | 'metrics' | 'logs';
 export type DropReason = 'queue full' | 'export failed' | 'shutdown deadline';
 
 const NOUN: Readonly<Record<Signal, string>> = { traces: 'spans', metrics: 'metric points', logs: 'log records' };

@@ -3,6 +3,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { getLogger, type Logger, type LogLevel } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
 
 type Emitting = Exclude<LogLevel, 'silent'>;
 
@@ -19,9 +20,10 @@ function bodyText(body: unknown): string {
   if (typeof body === 'string') return body;
   if (body === undefined) return '';
   try {
-    return JSON.stringify(body) ?? String(body);
+    return JSON.stringify(body) ?? errorText(body);
   } catch {
-    return String(body);
+    // A BigInt or a cycle: described the way a thrown value would be, never throwing.
+    return errorText(body);
   }
 }
 

@@ -7,7 +7,7 @@ import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import type { OtlpTarget } from '../config/options.js';
+import type { OtlpTarget } from '../config/otlp-targets.js';
 import { MissingExporterError } from '../errors.js';
 import { load, loadGrpcExporters, localRequire, type GrpcExporterClasses } from './grpc-exporters.js';
 
@@ -30,7 +30,7 @@ type HttpConfig = NonNullable<ConstructorParameters<typeof ProtoTraceExporter>[0
 function httpConfig(target: OtlpTarget): HttpConfig {
   const config: HttpConfig = { url: target.url };
   if (Object.keys(target.headers).length > 0) config.headers = { ...target.headers };
-  if (target.timeoutMillis !== undefined) config.timeoutMillis = target.timeoutMillis;
+  if (target.timeoutMs !== undefined) config.timeoutMillis = target.timeoutMs;
   if (target.compression !== undefined) config.compression = target.compression as NonNullable<HttpConfig['compression']>;
   return config;
 }
@@ -38,7 +38,7 @@ function httpConfig(target: OtlpTarget): HttpConfig {
 function grpcConfig(target: OtlpTarget, grpc: GrpcExporterClasses): Record<string, unknown> {
   const config: Record<string, unknown> = { url: target.url };
   if (Object.keys(target.headers).length > 0) config.metadata = grpc.metadata(target.headers);
-  if (target.timeoutMillis !== undefined) config.timeoutMillis = target.timeoutMillis;
+  if (target.timeoutMs !== undefined) config.timeoutMillis = target.timeoutMs;
   if (target.compression !== undefined) config.compression = target.compression;
   return config;
 }

@@ -34,10 +34,10 @@ function portOf(request: ClientRequest): number {
 }
 
 export function clientListeners(t: HttpTelemetry): {
-  onRequestCreated(message: unknown): void;
-  onRequestStart(message: unknown): void;
-  onResponseFinish(message: unknown): void;
-  onRequestError(message: unknown): void;
+  onRequestCreated(this: void, message: unknown): void;
+  onRequestStart(this: void, message: unknown): void;
+  onResponseFinish(this: void, message: unknown): void;
+  onRequestError(this: void, message: unknown): void;
 } {
   function start(request: WithState, inject: boolean): void {
     if (request[kClientSpan] !== undefined) return;

@@ -76,8 +76,8 @@ export function serverListeners(
   t: HttpTelemetry,
   propagatorFields: readonly string[] = propagation.fields(),
 ): {
-  onRequestStart(message: unknown): void;
-  onResponseFinish(message: unknown): void;
+  onRequestStart(this: void, message: unknown): void;
+  onResponseFinish(this: void, message: unknown): void;
 } {
   function end(response: WithState, request: RouteCarrier, aborted: boolean): void {
     const state = response[kServerSpan];
@@ -116,7 +116,7 @@ export function serverListeners(
   // A response closed before it finished (the client went away) still ends its span.
   function onClose(this: WithState): void {
     const state = this[kServerSpan];
-    if (state !== undefined && !state.ended) end(this, this.req as RouteCarrier, !this.writableFinished);
+    if (state !== undefined && !state.ended) end(this, this.req, !this.writableFinished);
   }
 
   return {

@@ -8,6 +8,7 @@ import {
   type Tracer,
   type TracerProvider,
 } from '@opentelemetry/api';
+import { recordException } from '../context/scope.js';
 import { INSTRUMENTATION_NAME } from '../state.js';
 import { AttributeSetCache } from './duration-attributes.js';
 import {
@@ -85,7 +86,7 @@ export function finishClientSpan(t: HttpTelemetry, state: ClientState, error: un
   if (status !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
   if (errorType !== undefined) {
     span.setAttribute(ATTR_ERROR_TYPE, errorType);
-    if (error !== undefined) span.recordException(error instanceof Error ? error : String(error));
+    if (error !== undefined) recordException(span, error);
     span.setStatus({ code: SpanStatusCode.ERROR });
   }
   span.end();

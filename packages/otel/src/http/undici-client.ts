@@ -32,10 +32,10 @@ const setter: TextMapSetter<UndiciRequest> = {
 };
 
 export function undiciListeners(t: HttpTelemetry): {
-  onCreate(message: unknown): void;
-  onHeaders(message: unknown): void;
-  onTrailers(message: unknown): void;
-  onError(message: unknown): void;
+  onCreate(this: void, message: unknown): void;
+  onHeaders(this: void, message: unknown): void;
+  onTrailers(this: void, message: unknown): void;
+  onError(this: void, message: unknown): void;
 } {
   function end(request: UndiciRequest, error: unknown): void {
     const state = request[kClientSpan];

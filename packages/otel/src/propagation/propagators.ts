@@ -27,9 +27,10 @@ export function loadB3(req: NodeJS.Require = createRequire(__filename)): B3Modul
   }
 }
 
+/** The propagators named, in order; `none` anywhere in the list turns propagation off. */
 export function buildPropagator(names: readonly PropagatorName[], load: LoadB3 = loadB3): TextMapPropagator {
   const propagators: TextMapPropagator[] = [];
-  for (const name of names) {
+  for (const name of names.includes('none') ? [] : names) {
     switch (name) {
       case 'tracecontext':
         propagators.push(new W3CTraceContextPropagator());
@@ -44,8 +45,6 @@ export function buildPropagator(names: readonly PropagatorName[], load: LoadB3 =
         propagators.push(new b3.B3Propagator({ injectEncoding }));
         break;
       }
-      case 'none':
-        break;
     }
   }
   return new CompositePropagator({ propagators });

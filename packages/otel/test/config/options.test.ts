@@ -1,11 +1,12 @@
+import { DiagLogLevel } from '@opentelemetry/api';
 import { OtelConfigError } from '../../src/index.js';
-import { resolveOptions } from '../../src/config/options.js';
+import { resolveSettings } from '../../src/config/options.js';
 import { normaliseEndpoint, portWarning } from '../../src/config/endpoint.js';
 import { parseKeyValueList } from '../../src/config/key-value-list.js';
 
-describe('resolveOptions', () => {
+describe('resolveSettings', () => {
   it('applies defaults: console mode, 60000 ms (the specification default), info', () => {
-    const r = resolveOptions({ service: 'svc' }, {});
+    const r = resolveSettings({ service: 'svc' }, {});
     expect(r).toMatchObject({
       service: 'svc',
       version: undefined,
@@ -14,11 +15,11 @@ describe('resolveOptions', () => {
       exporters: { traces: ['console'], metrics: ['console'], logs: ['console'] },
       otlp: {},
       propagators: ['tracecontext', 'baggage'],
-      exportIntervalMillis: 60000,
-      exportTimeoutMillis: 30000,
+      exportIntervalMs: 60000,
+      exportTimeoutMs: 30000,
       successStatus: 'unset',
       http: true,
-      resourceDetectors: ['env', 'host', 'os', 'process', 'serviceinstance'],
+      detectors: ['env', 'host', 'os', 'process', 'serviceinstance'],
       level: 'info',
       resourceAttributes: {},
       warnings: [],
@@ -26,7 +27,7 @@ describe('resolveOptions', () => {
   });
 
   it('falls back to the OTEL_* variables', () => {
-    const r = resolveOptions(
+    const r = resolveSettings(
       {},
       {
         OTEL_SERVICE_NAME: 'from-env',
@@ -40,31 +41,33 @@ describe('resolveOptions', () => {
     expect(r).toMatchObject({
       service: 'from-env',
       exporters: { traces: ['otlp'], metrics: ['otlp'], logs: ['otlp'] },
-      exportIntervalMillis: 10000,
+      exportIntervalMs: 10000,
       resourceAttributes: { team: 'backend', region: 'us-east-1' },
     });
     expect(r.otlp.metrics).toEqual({
       url: 'http://collector:4318/v1/metrics',
       protocol: 'http/json',
       headers: { 'api-key': 's=cret', 'x-tenant': 'acme' },
-      timeoutMillis: undefined,
+      timeoutMs: undefined,
       compression: undefined,
     });
   });
 
   it('takes service.name from OTEL_RESOURCE_ATTRIBUTES last', () => {
-    expect(resolveOptions({}, { OTEL_RESOURCE_ATTRIBUTES: 'service.name=attr-svc' }).service).toBe('attr-svc');
-    expect(resolveOptions({}, { OTEL_RESOURCE_ATTRIBUTES: 'service.name=attr-svc', OTEL_SERVICE_NAME: 'env-svc' }).service).toBe('env-svc');
+    expect(resolveSettings({}, { OTEL_RESOURCE_ATTRIBUTES: 'service.name=attr-svc' }).service).toBe('attr-svc');
+    expect(resolveSettings({}, { OTEL_RESOURCE_ATTRIBUTES: 'service.name=attr-svc', OTEL_SERVICE_NAME: 'env-svc' }).service).toBe(
+      'env-svc',
+    );
   });
 
   it('lets explicit options win over the environment', () => {
-    const r = resolveOptions(
+    const r = resolveSettings(
       {
         service: 'explicit',
         otlpEndpoint: 'https://otlp.example.com',
         protocol: 'grpc',
         headers: { authorization: 'Bearer x' },
-        exportIntervalMillis: 250,
+        exportIntervalMs: 250,
         attributes: { team: 'payments', replicas: 3 },
       },
       {
@@ -78,23 +81,23 @@ describe('resolveOptions', () => {
     expect(r.otlp.traces).toMatchObject({ url: 'https://otlp.example.com', protocol: 'grpc', headers: { authorization: 'Bearer x' } });
     expect(r).toMatchObject({
       service: 'explicit',
-      exportIntervalMillis: 250,
+      exportIntervalMs: 250,
       resourceAttributes: { team: 'payments', zone: 'a', replicas: 3 },
     });
   });
 
   it('reports unreadable OTEL_* entries as warnings without their values', () => {
-    const r = resolveOptions(
+    const r = resolveSettings(
       { service: 's' },
       { OTEL_EXPORTER_OTLP_HEADERS: 'good=1,novalue,bad=%E0%A4%A', OTEL_METRIC_EXPORT_INTERVAL: 'soon' },
     );
-    expect(r.exportIntervalMillis).toBe(60000);
+    expect(r.exportIntervalMs).toBe(60000);
     expect(r.warnings).toEqual([
       'OTEL_EXPORTER_OTLP_HEADERS: entry 2 is not key=value',
       'OTEL_EXPORTER_OTLP_HEADERS: entry 3 ("bad") is not valid percent-encoding',
-      'OTEL_METRIC_EXPORT_INTERVAL "soon" is not a number >= 1; ignored',
+      'OTEL_METRIC_EXPORT_INTERVAL "soon" is not an integer >= 1; ignored',
     ]);
-    const withEndpoint = resolveOptions({ service: 's', otlpEndpoint: 'http://c:4318' }, { OTEL_EXPORTER_OTLP_HEADERS: 'good=1,novalue' });
+    const withEndpoint = resolveSettings({ service: 's', otlpEndpoint: 'http://c:4318' }, { OTEL_EXPORTER_OTLP_HEADERS: 'good=1,novalue' });
     expect(withEndpoint.otlp.traces!.headers).toEqual({ good: '1' });
   });
 
@@ -126,12 +129,12 @@ describe('resolveOptions', () => {
     ],
     [{ service: 's', http: 1 }, 'invalid option `http` in OpenTelemetry.configure(): expected true or false, got 1'],
     [
-      { service: 's', exportIntervalMillis: 0 },
-      'invalid option `exportIntervalMillis` in OpenTelemetry.configure(): expected an integer >= 1, got 0',
+      { service: 's', exportIntervalMs: 0 },
+      'invalid option `exportIntervalMs` in OpenTelemetry.configure(): expected an integer >= 1, got 0',
     ],
     [
-      { service: 's', exportIntervalMillis: 1.5 },
-      'invalid option `exportIntervalMillis` in OpenTelemetry.configure(): expected an integer >= 1, got 1.5',
+      { service: 's', exportIntervalMs: 1.5 },
+      'invalid option `exportIntervalMs` in OpenTelemetry.configure(): expected an integer >= 1, got 1.5',
     ],
     [{ service: 's', insecure: 'yes' }, 'invalid option `insecure` in OpenTelemetry.configure(): expected true or false, got "yes"'],
     [{ service: 's', headers: { 'x-key': 42 } }, 'invalid option `headers.x-key` in OpenTelemetry.configure(): expected a string'],
@@ -139,39 +142,93 @@ describe('resolveOptions', () => {
       { service: 's', attributes: { bad: { nested: 1 } } },
       'invalid option `attributes.bad` in OpenTelemetry.configure(): expected a string, finite number, boolean or an array of them (got an object)',
     ],
-    [{ service: 's', level: 'loud' }, 'Invalid level "loud": expected one of debug, info, warning, error'],
+    [
+      { service: 's', level: 'loud' },
+      'invalid option `level` in OpenTelemetry.configure(): expected one of "debug", "info", "warning", "error", got "loud"',
+    ],
     [
       { service: 's', otlp_endpoint: 'http://x' },
       'unknown option `otlp_endpoint` in OpenTelemetry.configure(): did you mean `otlpEndpoint`?',
     ],
     [{ service: 's', spanExporter: {}, spanProcessors: [] }, 'Pass either spanExporter or spanProcessors, not both'],
   ])('rejects %j', (options, message) => {
-    expect(() => resolveOptions(options as never, {})).toThrow(OtelConfigError);
-    expect(() => resolveOptions(options as never, {})).toThrow(message);
+    expect(() => resolveSettings(options as never, {})).toThrow(OtelConfigError);
+    expect(() => resolveSettings(options as never, {})).toThrow(message);
   });
 
   it('rejects a bad OTEL_EXPORTER_OTLP_PROTOCOL by name', () => {
-    expect(() => resolveOptions({ service: 's' }, { OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift' })).toThrow(
+    expect(() => resolveSettings({ service: 's' }, { OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift' })).toThrow(
       'Invalid OTEL_EXPORTER_OTLP_PROTOCOL "thrift": expected one of http/protobuf, http/json, grpc',
     );
   });
 
   it('names the OTEL_* variable of a bad endpoint', () => {
-    expect(() => resolveOptions({ service: 's' }, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ht!tp://bad url' })).toThrow(
+    expect(() => resolveSettings({ service: 's' }, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ht!tp://bad url' })).toThrow(
       'Invalid OTEL_EXPORTER_OTLP_TRACES_ENDPOINT "ht!tp://bad url": it contains whitespace',
     );
-    expect(() => resolveOptions({ service: 's' }, { OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow(
+    expect(() => resolveSettings({ service: 's' }, { OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow(
       'Invalid OTEL_TRACES_EXPORTER entry "zipkin": expected one of otlp, console, none',
     );
   });
 
+  it('reads the environment it is given, and leaves process.env alone', () => {
+    const processEnv = process.env;
+    const before = { ...process.env };
+    const assigned: unknown[] = [];
+    // Any assignment to process.env while resolving is recorded, not made.
+    Object.defineProperty(process, 'env', { configurable: true, enumerable: true, get: () => processEnv, set: (v) => assigned.push(v) });
+    let r: ReturnType<typeof resolveSettings>;
+    try {
+      r = resolveSettings(
+        {},
+        {
+          OTEL_SERVICE_NAME: 'from-custom-env',
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://custom:4318',
+          OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '1234',
+          OTEL_PROPAGATORS: 'b3',
+          OTEL_BSP_MAX_QUEUE_SIZE: '7',
+          OTEL_LOG_LEVEL: 'debug',
+          OTEL_NODE_RESOURCE_DETECTORS: 'host,os',
+          OTEL_TRACES_SAMPLER: 'always_off',
+        },
+      );
+    } finally {
+      Object.defineProperty(process, 'env', { configurable: true, enumerable: true, writable: true, value: processEnv });
+    }
+    expect(assigned).toEqual([]);
+    expect(process.env).toBe(processEnv);
+    expect({ ...process.env }).toEqual(before);
+    expect(r).toMatchObject({
+      service: 'from-custom-env',
+      propagators: ['b3'],
+      bsp: { maxQueueSize: 7 },
+      logLevel: DiagLogLevel.DEBUG,
+      detectors: ['host', 'os'],
+      sampler: { name: 'always_off', arg: undefined },
+    });
+    expect(r.otlp.traces).toMatchObject({ url: 'http://custom:4318/v1/traces', timeoutMs: 1234 });
+  });
+
+  it('sees none of process.env when given another environment', () => {
+    const saved = process.env.OTEL_SERVICE_NAME;
+    process.env.OTEL_SERVICE_NAME = 'from-process-env';
+    try {
+      expect(resolveSettings({}).service).toBe('from-process-env');
+      expect(() => resolveSettings({}, {})).toThrow('service is required');
+      expect(resolveSettings({}, { OTEL_SERVICE_NAME: 'given' }).service).toBe('given');
+    } finally {
+      if (saved === undefined) delete process.env.OTEL_SERVICE_NAME;
+      else process.env.OTEL_SERVICE_NAME = saved;
+    }
+  });
+
   it('skips resource attributes whose value is undefined or null', () => {
-    const r = resolveOptions({ service: 's', attributes: { region: undefined, zone: null, team: 'a' } }, {});
+    const r = resolveSettings({ service: 's', attributes: { region: undefined, zone: null, team: 'a' } }, {});
     expect(r.resourceAttributes).toEqual({ team: 'a' });
   });
 
   it('warns when OTLP/HTTP is pointed at the gRPC port, and gRPC at the HTTP port', () => {
-    expect(resolveOptions({ service: 's', otlpEndpoint: 'collector:4317' }, {}).warnings).toEqual([
+    expect(resolveSettings({ service: 's', otlpEndpoint: 'collector:4317' }, {}).warnings).toEqual([
       'otlpEndpoint "http://collector:4317" uses port 4317, the OTLP/gRPC port, with protocol http/protobuf: an OTLP/HTTP collector listens on 4318 (set protocol "grpc" to export over gRPC)',
     ]);
     expect(portWarning('http://jaeger:14250', 'http/protobuf', 'OTEL_EXPORTER_OTLP_ENDPOINT')).toContain("14250, Jaeger's gRPC port");
@@ -181,7 +238,7 @@ describe('resolveOptions', () => {
   });
 
   it('never puts a header value in an error message', () => {
-    expect(() => resolveOptions({ service: 's', headers: { authorization: 123 as unknown as string } }, {})).toThrow(
+    expect(() => resolveSettings({ service: 's', headers: { authorization: 123 as unknown as string } }, {})).toThrow(
       /^invalid option `headers.authorization` in OpenTelemetry\.configure\(\): expected a string$/,
     );
   });

@@ -23,7 +23,7 @@ describe('recording inside a scope', () => {
 
   describe('recordMetric', () => {
     it('adds counter values per attribute set', async () => {
-      await scope('work', async () => {
+      scope('work', () => {
         recordMetric('requests.processed', { value: 10, kind: 'counter' });
         recordMetric('requests.processed', { value: 5, kind: 'counter' });
         recordMetric('requests.processed', { value: 1, kind: 'counter', attributes: { method: 'POST', status: 'success' } });
@@ -112,9 +112,7 @@ describe('recording inside a scope', () => {
   it('emits log records carrying the trace and span id of the scope they were written in', async () => {
     await scope('outer', async () => {
       logInfo('processing batch', { batch: 7 });
-      await scope('inner', async () => {
-        logWarning('slow dependency', { ms: 250 });
-      });
+      await scope('inner', () => Promise.resolve(logWarning('slow dependency', { ms: 250 })));
     });
     const outer = t.span('outer').spanContext();
     const inner = t.span('inner').spanContext();
@@ -154,13 +152,14 @@ describe('recording inside a scope', () => {
       expect(t.logs.getFinishedLogRecords().map((r) => r.body)).toEqual(['recorded']);
     });
 
-    it('applies the observability level to the whole subtree, as in the seed', async () => {
+    it('applies the observability level to the whole subtree, across awaits', async () => {
       const observability = OpenTelemetry.observability({ level: 'warning' });
       await observability.scope('critical-operation', async () => {
         logDebug('debug dropped');
         logInfo('info dropped');
         logWarning('warning kept');
         await scope('nested', async () => {
+          await Promise.resolve();
           logInfo('nested info dropped');
           logError('nested error kept');
           recordEvent('info.event');

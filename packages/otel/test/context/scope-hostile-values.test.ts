@@ -56,6 +56,7 @@ describe("scope never replaces the caller's error", () => {
   it.each(hostileThrowables())('an async rejection with %s reaches the caller as the same value', async (_name, thrown) => {
     // Held in a variable: returning a hostile Proxy from a handler would make the test's own promise look up `then`.
     let settled: unknown = 'resolved';
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- hostile values on purpose
     await scope('async', () => Promise.reject(thrown)).then(
       () => undefined,
       (error: unknown) => {

@@ -119,7 +119,7 @@ describe('external trace linking', () => {
   it('externalTraceId: the root scope starts that trace as a true root, children follow', async () => {
     const observability = OpenTelemetry.observability({ externalTraceId: TRACE_ID.toUpperCase() });
     await observability.scope('service-handler', async () => {
-      await scope('db', async () => undefined);
+      await scope('db', () => Promise.resolve());
     });
     const root = t.span('service-handler');
     expect(root.spanContext().traceId).toBe(TRACE_ID);

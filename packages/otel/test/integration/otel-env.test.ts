@@ -1,9 +1,21 @@
 // Every OTEL_* variable the package honours, each shown by what reaches a loopback OTLP receiver
 // (or, for the SDK's own log level and the console exporter, by what the application prints). Each
-// run has its own path prefix on one receiver, so the runs go concurrently.
+// run has its own path prefix on one receiver, so the runs go concurrently. What happens while an
+// application runs is observed by holding it (HOLD=1: it waits for its stdin to close before closing
+// OpenTelemetry) and waiting for what the receiver or its output shows, never for a time.
 import { execSync } from 'node:child_process';
 import { attributesOf, hex, type Decoded } from './otlp-proto.js';
-import { bundleSource, decode, runApp, startReceiver, type AppRun, type Received, type Receiver } from './loopback.js';
+import {
+  bundleSource,
+  decode,
+  runApp,
+  startApp,
+  startReceiver,
+  type AppRun,
+  type Received,
+  type Receiver,
+  type RunningApp,
+} from './loopback.js';
 
 jest.setTimeout(60_000);
 
@@ -25,9 +37,11 @@ OpenTelemetry.configure({});
   });
   logInfo('second log');
   for (let i = 0; i < Number(process.env.EXTRA_SPANS ?? 0); i++) scope('extra-' + i, () => undefined);
-  if (process.env.WAIT_MS) await new Promise((r) => setTimeout(r, Number(process.env.WAIT_MS)));
-  console.log('shutdown-at ' + Date.now());
-  await OpenTelemetry.shutdown();
+  if (process.env.HOLD === '1') {
+    console.log('holding');
+    await new Promise((resolve) => process.stdin.on('end', resolve).resume());
+  }
+  await OpenTelemetry.close();
   console.log('app-done');
 })();
 `;
@@ -35,12 +49,12 @@ OpenTelemetry.configure({});
 let receiver: Receiver;
 let runs = 0;
 
-/** Paths under which the receiver holds its answer, to show exporters' timeouts. */
-const SLOW = new Set<string>();
+/** Prefixes under which the receiver holds its answers until told, to show exporters' and processors' timeouts. */
+const HELD = new Set<string>();
 
 beforeAll(async () => {
   [receiver] = await Promise.all([
-    startReceiver({ delayMs: (prefix) => (SLOW.has(prefix) ? 3_000 : 0), status: (prefix) => (prefix.startsWith('/fail') ? 400 : 200) }),
+    startReceiver({ hold: (prefix) => HELD.has(prefix), status: (prefix) => (prefix.startsWith('/fail') ? 400 : 200) }),
     bundleSource(),
   ]);
 });
@@ -59,9 +73,8 @@ interface Result {
   metrics(): Decoded[];
 }
 
-async function run(env: Record<string, string>, options: { prefix?: string; slow?: boolean; endpoint?: boolean } = {}): Promise<Result> {
+async function run(env: Record<string, string>, options: { prefix?: string; endpoint?: boolean } = {}): Promise<Result> {
   const prefix = options.prefix ?? `/run${++runs}`;
-  if (options.slow) SLOW.add(prefix);
   const base = `http://127.0.0.1:${receiver.port}${prefix}`;
   const app = await runApp(APP, {
     OTEL_SERVICE_NAME: 'env-app',
@@ -93,6 +106,48 @@ async function run(env: Record<string, string>, options: { prefix?: string; slow
       ),
   };
 }
+
+/** An application held before it closes OpenTelemetry, under a prefix of its own. */
+interface HeldRun {
+  readonly app: RunningApp;
+  /** What reached the receiver under this run's prefix so far, at one path. */
+  at(path: string): Received[];
+  /** Resolves once `check` holds for this run's requests; rejects if the app exits first. */
+  until(what: string, check: (requests: readonly Received[]) => boolean): Promise<void>;
+  /** Answers what the receiver holds for this run, lets the app close OpenTelemetry, and returns how it ended. */
+  finish(): Promise<AppRun>;
+}
+
+/** Starts the app with HOLD=1; `holdAnswers`: the receiver answers none of its exports until `finish()`. */
+function startHeld(env: Record<string, string>, options: { holdAnswers?: boolean } = {}): HeldRun {
+  const prefix = `/held${++runs}`;
+  if (options.holdAnswers) HELD.add(prefix);
+  const app = startApp(APP, {
+    OTEL_SERVICE_NAME: 'env-app',
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiver.port}${prefix}`,
+    HOLD: '1',
+    ...env,
+  });
+  const exitedFirst = (what: string) =>
+    app.done.then((r) => Promise.reject(new Error(`the app exited (code ${r.code}) before ${what}:\n${r.stderr}`)));
+  return {
+    app,
+    at: (path) => receiver.forRun(prefix).filter((q) => q.path === path),
+    until: (what, check) =>
+      Promise.race([
+        receiver.waitFor(`${what} under ${prefix}`, (all) => check(all.filter((q) => q.prefix === prefix))),
+        exitedFirst(what),
+      ]),
+    finish() {
+      HELD.delete(prefix);
+      receiver.answerHeld(prefix);
+      app.release();
+      return app.done;
+    },
+  };
+}
+
+const count = (requests: readonly Received[], path: string) => requests.filter((q) => q.path === path).length;
 
 function signalOf(r: Received): string {
   return r.path.includes('trace') ? 'traces' : r.path.includes('metric') ? 'metrics' : 'logs';
@@ -223,52 +278,59 @@ describe('headers, protocol, compression', () => {
     expect(r.logs().map((l) => (l.body as Decoded).string_value)).toEqual(['card charged', 'second log']);
   });
 
-  it.concurrent.each(['OTEL_EXPORTER_OTLP_TIMEOUT', 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT'])(
-    '%s: an export the receiver holds is abandoned after that many ms',
-    async (name) => {
-      const r = await run({ [name]: '300' }, { slow: true });
-      const traces = r.requests.filter((q) => q.path === '/v1/traces');
-      expect(traces.length).toBeGreaterThan(0);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(traces.every((q) => q.aborted)).toBe(true);
-      // The receiver holds its answers for 3 s: the exporter gave up and closed each request first.
-      expect(r.app.stdout).toContain('app-done');
-    },
-  );
+  it.concurrent.each([
+    ['OTEL_EXPORTER_OTLP_TIMEOUT', { OTEL_EXPORTER_OTLP_TIMEOUT: '1000', OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: '60000' }],
+    ['OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '1000', OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: '60000' }],
+  ])('%s: the exporter abandons an export the receiver holds, while the app runs and other signals wait', async (_name, timeouts) => {
+    // The receiver answers nothing; span and log batches leave at once.
+    const r = startHeld(
+      { ...timeouts, OTEL_METRICS_EXPORTER: 'none', OTEL_BSP_SCHEDULE_DELAY: '10', OTEL_BLRP_SCHEDULE_DELAY: '10' },
+      { holdAnswers: true },
+    );
+    await r.until('a log export', (q) => count(q, '/v1/logs') > 0);
+    await r.until('the trace export abandoned by the client', (q) => q.some((x) => x.path === '/v1/traces' && x.aborted));
+    // The app is still running, so the trace export was given up by its own timeout; the log
+    // export, with a timeout of its own far longer, is still waiting for its answer.
+    expect(r.app.exited).toBe(false);
+    expect(r.at('/v1/logs').map((q) => q.aborted)).not.toContain(true);
+    const app = await r.finish();
+    expect(app.stdout).toContain('app-done');
+  });
 });
 
 describe('metric reader', () => {
-  it('OTEL_METRIC_EXPORT_INTERVAL: metrics are exported that often while the app runs (default 60 s: only at shutdown)', async () => {
-    const [fast, slow] = await Promise.all([run({ OTEL_METRIC_EXPORT_INTERVAL: '150', WAIT_MS: '1200' }), run({ WAIT_MS: '1200' })]);
-    const before = (r: Result) => {
-      const shutdownAt = Number(/shutdown-at (\d+)/.exec(r.app.stdout)![1]);
-      return r.requests.filter((q) => q.path === '/v1/metrics' && q.at < shutdownAt).length;
-    };
-    expect(before(fast)).toBeGreaterThanOrEqual(2);
-    expect(before(slow)).toBe(0);
+  it('OTEL_METRIC_EXPORT_INTERVAL: metrics are exported that often while the app runs (default 60 s: only at close)', async () => {
+    const [fast, slow] = [startHeld({ OTEL_METRIC_EXPORT_INTERVAL: '150' }), startHeld({})];
+    await slow.app.printed('stdout', /holding/);
+    await fast.until('two metric exports before close', (q) => count(q, '/v1/metrics') >= 2);
+    // As long as the fast app took for two exports, the one on the default interval exported none.
+    expect(slow.at('/v1/metrics')).toEqual([]);
+    await Promise.all([fast.finish(), slow.finish()]);
+    expect(slow.at('/v1/metrics')).toHaveLength(1);
   });
 
   it('OTEL_METRIC_EXPORT_TIMEOUT: how long the reader waits for an export the receiver holds (default: capped at the interval)', async () => {
-    const env = { OTEL_TRACES_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', OTEL_METRIC_EXPORT_INTERVAL: '500', WAIT_MS: '1200' };
-    const [short, capped] = await Promise.all([
-      run({ ...env, OTEL_METRIC_EXPORT_TIMEOUT: '200' }, { slow: true }),
-      run(env, { slow: true }),
+    const env = { OTEL_TRACES_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', OTEL_METRIC_EXPORT_INTERVAL: '500' };
+    const short = startHeld({ ...env, OTEL_METRIC_EXPORT_TIMEOUT: '200' }, { holdAnswers: true });
+    const capped = startHeld(env, { holdAnswers: true });
+    await Promise.all([
+      short.app.printed('stderr', /metrics export timed out after 200ms/),
+      capped.app.printed('stderr', /metrics export timed out after 500ms/),
     ]);
-    for (const r of [short, capped]) expect(r.requests.filter((q) => q.path === '/v1/metrics').length).toBeGreaterThan(0);
-    expect(short.app.stderr).toContain('metrics export timed out after 200ms');
-    expect(capped.app.stderr).toContain('metrics export timed out after 500ms');
+    for (const r of [short, capped]) expect(r.at('/v1/metrics').length).toBeGreaterThan(0);
+    await Promise.all([short.finish(), capped.finish()]);
   });
 });
 
 describe('batch processors', () => {
   it('OTEL_BSP_SCHEDULE_DELAY / OTEL_BLRP_SCHEDULE_DELAY: batches leave while the app runs (default 5 s / 1 s: later)', async () => {
-    const r = await run({ OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_BLRP_SCHEDULE_DELAY: '50', WAIT_MS: '700' });
-    const shutdownAt = Number(/shutdown-at (\d+)/.exec(r.app.stdout)![1]);
-    expect(r.requests.filter((q) => q.path === '/v1/traces' && q.at < shutdownAt).length).toBeGreaterThan(0);
-    expect(r.requests.filter((q) => q.path === '/v1/logs' && q.at < shutdownAt).length).toBeGreaterThan(0);
-    const slow = await run({ WAIT_MS: '700' });
-    const slowShutdown = Number(/shutdown-at (\d+)/.exec(slow.app.stdout)![1]);
-    expect(slow.requests.filter((q) => q.path === '/v1/traces' && q.at < slowShutdown)).toEqual([]);
+    const fast = startHeld({ OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_BLRP_SCHEDULE_DELAY: '50' });
+    const slow = startHeld({});
+    await slow.app.printed('stdout', /holding/);
+    await fast.until('span and log batches before close', (q) => count(q, '/v1/traces') > 0 && count(q, '/v1/logs') > 0);
+    expect(slow.at('/v1/traces')).toEqual([]);
+    await Promise.all([fast.finish(), slow.finish()]);
+    expect(slow.at('/v1/traces')).toHaveLength(1);
   });
 
   it('OTEL_BSP_MAX_EXPORT_BATCH_SIZE / OTEL_BLRP_MAX_EXPORT_BATCH_SIZE=1: one span and one log record per request', async () => {
@@ -291,21 +353,25 @@ describe('batch processors', () => {
     expect(roomy.spans()).toHaveLength(52);
   });
 
-  it('OTEL_BSP_EXPORT_TIMEOUT / OTEL_BLRP_EXPORT_TIMEOUT: an export the receiver holds is given up', async () => {
-    const r = await run(
+  it('OTEL_BSP_EXPORT_TIMEOUT / OTEL_BLRP_EXPORT_TIMEOUT: the processor gives up an export the receiver holds before the exporter does', async () => {
+    const r = startHeld(
       {
         OTEL_BSP_EXPORT_TIMEOUT: '200',
         OTEL_BLRP_EXPORT_TIMEOUT: '200',
-        OTEL_EXPORTER_OTLP_TIMEOUT: '10000',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '60000',
         OTEL_BSP_SCHEDULE_DELAY: '10',
         OTEL_BLRP_SCHEDULE_DELAY: '10',
-        WAIT_MS: '600',
+        OTEL_METRICS_EXPORTER: 'none',
       },
-      { slow: true },
+      { holdAnswers: true },
     );
-    // Given up by the processor, the app shuts down without waiting out the receiver's 3 s.
-    expect(r.app.stdout).toContain('app-done');
-    expect(r.requests.filter((q) => q.path === '/v1/traces').length).toBeGreaterThan(0);
+    // Each processor's timeout reaches the SDK's error handler, logged on sightline.otel.sdk.
+    await r.app.printed('stderr', /Error: Timeout[^}]*BatchSpanProcessorBase/);
+    await r.app.printed('stderr', /Error: Timeout[^}]*BatchLogRecordProcessorBase/);
+    // Given up by the processors, not by the exporters: their requests are still open at the receiver.
+    expect([...r.at('/v1/traces'), ...r.at('/v1/logs')].map((q) => q.aborted)).toEqual([false, false]);
+    const app = await r.finish();
+    expect(app.stdout).toContain('app-done');
   });
 });
 
@@ -423,7 +489,12 @@ describe('resource', () => {
   it('OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES; the detectors add host, OS, process and service.instance.id', async () => {
     const r = await run({ OTEL_SERVICE_NAME: 'from-env', OTEL_RESOURCE_ATTRIBUTES: 'team=core,region=eu%2Dwest' });
     const resource = r.resource();
-    expect(resource).toMatchObject({ 'service.name': 'from-env', team: 'core', region: 'eu-west', 'process.pid': expect.any(Number) });
+    expect(resource).toMatchObject({
+      'service.name': 'from-env',
+      team: 'core',
+      region: 'eu-west',
+      'process.pid': expect.any(Number) as unknown,
+    });
     expect(resource['host.name']).toBe(execSync('hostname').toString().trim());
     expect(resource['os.type']).toBe('linux');
     expect(resource['process.runtime.name']).toBe('nodejs');

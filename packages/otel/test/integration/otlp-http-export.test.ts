@@ -19,7 +19,7 @@ OpenTelemetry.configure({
   environment: 'ci',
   otlpEndpoint: process.env.ENDPOINT,
   headers: { authorization: 'Bearer test-token' },
-  exportIntervalMillis: 60000,
+  exportIntervalMs: 60000,
   attributes: { team: 'observability' },
 });
 (async () => {
@@ -35,7 +35,7 @@ OpenTelemetry.configure({
     },
   );
   // shutdown flushes the span and log batches and the last metric collection.
-  await OpenTelemetry.shutdown();
+  await OpenTelemetry.close();
 })();
 `;
 

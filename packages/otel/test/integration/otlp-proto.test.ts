@@ -19,9 +19,9 @@ const official = (
 ).opentelemetry.proto.collector;
 
 const TYPES: Record<string, GeneratedType> = {
-  '/v1/traces': official.trace!.v1!.ExportTraceServiceRequest!,
-  '/v1/metrics': official.metrics!.v1!.ExportMetricsServiceRequest!,
-  '/v1/logs': official.logs!.v1!.ExportLogsServiceRequest!,
+  '/v1/traces': official.trace!.v1.ExportTraceServiceRequest!,
+  '/v1/metrics': official.metrics!.v1.ExportMetricsServiceRequest!,
+  '/v1/logs': official.logs!.v1.ExportLogsServiceRequest!,
 };
 
 const APP = `
@@ -37,7 +37,7 @@ OpenTelemetry.configure({ service: 'proto-check', version: '1.0.0', otlpEndpoint
       recordMetric('depth', { value: 4, kind: 'gauge' });
       await scope('fails', async () => { throw new Error('boom'); }).catch(() => undefined);
     });
-  await OpenTelemetry.shutdown();
+  await OpenTelemetry.close();
 })();
 `;
 
@@ -82,7 +82,7 @@ afterAll(() => receiver.close());
 
 it('decodes traces, metrics and logs exactly as the official OTLP definitions do', async () => {
   const app = await runApp(APP, { ENDPOINT: `http://127.0.0.1:${receiver.port}/check` });
-  expect(app.code).toBe(0);
+  expect({ code: app.code, stderr: app.stderr }).toEqual({ code: 0, stderr: '' });
   const paths = [...new Set(receiver.received.map((r) => r.path))].sort();
   expect(paths).toEqual(['/v1/logs', '/v1/metrics', '/v1/traces']);
   for (const request of receiver.received) {

@@ -9,7 +9,7 @@ export type Decoded = Record<string, unknown>;
 
 function decoder(type: string): (body: Buffer) => Decoded {
   const messageType = root.lookupType(`otlp.${type}`);
-  return (body) => messageType.toObject(messageType.decode(body), { longs: String, defaults: false, oneofs: false }) as Decoded;
+  return (body) => messageType.toObject(messageType.decode(body), { longs: String, defaults: false, oneofs: false });
 }
 
 export const decodeTraces = decoder('ExportTraceServiceRequest');

@@ -1,6 +1,6 @@
-// shutdown() against a collector that misbehaves, with the SDK's real OTLP/HTTP exporters in a child
-// process: whatever the collector does, shutdown settles at the deadline, and what it abandoned is
-// counted and logged. Without the deadline these took 22 to 47 s (the exporters' timeouts and retries).
+// close() against a collector that misbehaves, with the SDK's real OTLP/HTTP exporters in a child
+// process: whatever the collector does, close() settles at its deadline (not at the exporters' own
+// 10 s timeouts and retries), and what it abandoned is counted and logged.
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { bundleSource, runApp, startReceiver, type Receiver } from './loopback.js';
@@ -8,23 +8,20 @@ import { bundleSource, runApp, startReceiver, type Receiver } from './loopback.j
 jest.setTimeout(60_000);
 
 const DEADLINE_MS = 1_000;
-/** Room for the child to start, record and exit around the deadline; far below the SDK's own 10 s timeouts. */
-const SLACK_MS = 2_000;
 
 const APP = `
 const { OpenTelemetry, scope, logInfo, recordMetric } = require(process.env.BRIDGE);
 OpenTelemetry.configure({
   service: 'deadline-test',
   otlpEndpoint: process.env.ENDPOINT,
-  shutdownTimeoutMillis: ${DEADLINE_MS},
+  shutdownTimeoutMs: ${DEADLINE_MS},
   resourceDetectors: false,
   http: false,
 });
 for (let i = 0; i < 50; i++) scope('work', () => { logInfo('line'); recordMetric('work.done', { value: 1, kind: 'counter' }); });
 (async () => {
-  const started = Date.now();
-  await OpenTelemetry.shutdown();
-  process.stdout.write(JSON.stringify({ ms: Date.now() - started, stats: OpenTelemetry.stats() }));
+  await OpenTelemetry.close();
+  process.stdout.write(JSON.stringify({ stats: OpenTelemetry.stats() }));
   process.exit(0);
 })();
 `;
@@ -39,7 +36,7 @@ async function freePort(): Promise<number> {
 
 beforeAll(() => bundleSource(), 60_000);
 
-describe('shutdown() against a misbehaving collector settles at the deadline', () => {
+describe('close() against a misbehaving collector settles at the deadline', () => {
   const receivers: Receiver[] = [];
   afterAll(async () => {
     for (const r of receivers) await r.close();
@@ -76,9 +73,9 @@ describe('shutdown() against a misbehaving collector settles at the deadline', (
   it.each(collectors)('a collector that %s', async (_name, start) => {
     const run = await runApp(APP, { ENDPOINT: await start() }, 30_000);
     expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
-    const { ms, stats } = JSON.parse(run.stdout) as { ms: number; stats: { dropped: { traces: number; metrics: number; logs: number } } };
-    expect(ms).toBeGreaterThanOrEqual(0);
-    expect(ms).toBeLessThan(DEADLINE_MS + SLACK_MS);
+    const { stats } = JSON.parse(run.stdout) as { stats: { dropped: { traces: number; metrics: number; logs: number } } };
+    // The deadline ended close(), with the exports still pending, not the exporters giving up.
+    expect(run.stderr).toMatch(new RegExp(`shutdown abandoned after the ${DEADLINE_MS} ms deadline pending="traces, (metrics, )?logs"`));
     // Nothing reached a working collector: all 50 spans and 50 log records are counted as dropped.
     expect(stats.dropped.traces).toBe(50);
     expect(stats.dropped.logs).toBe(50);

@@ -1,5 +1,5 @@
-// An observability: the level and the optional external trace link of a tree of scopes, as
-// `OpenTelemetry.observability()` in the seed. Its `scope()` starts the root of that tree.
+// The observability of a tree of scopes: its level and the optional external trace it joins, made
+// by `OpenTelemetry.observability()`. Its `scope()` starts the root of that tree.
 import { context, trace, TraceFlags, type Context, type Link, type SpanContext } from '@opentelemetry/api';
 import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
 import { InvalidTraceContextError } from '../errors.js';
@@ -11,14 +11,14 @@ import { parseTraceId, parseTraceparent } from './trace-context.js';
 /**
  * Options of `OpenTelemetry.observability()`: the level of a tree of scopes and the external trace it joins.
  */
-export interface ObservabilityOptions {
+export interface ObservabilityScopeOptions {
   /** Records below this level are dropped: `debug`, `info` (default), `warning`, `error`. */
   readonly level?: ObservabilityLevel;
   /** 32 hex digits (or a UUID): the root scope joins this trace, or links to it (`externalTraceMode`). */
   readonly externalTraceId?: string;
   /**
    * `'join'` (default): the root scope's span is a root of the external trace. `'link'`: it stays in
-   * its own trace (under the active span, if any) with a span link to the external trace, as the seed describes.
+   * its own trace (under the active span, if any) with a span link to the external trace.
    */
   readonly externalTraceMode?: 'join' | 'link';
   /** A W3C `traceparent`: the root scope becomes a child of that remote span. */
@@ -31,10 +31,10 @@ const randomIds = new RandomIdGenerator();
 const LINK_ATTRIBUTES = Object.freeze({ 'sightline.link.source': 'externalTraceId' });
 
 /**
- * A tree of scopes with one level and, optionally, an external trace it joins; made by
+ * The observability of a tree of scopes: one level and, optionally, an external trace it joins; made by
  * `OpenTelemetry.observability()`.
  */
-export class Observability {
+export class ObservabilityScope {
   /** Records below this level are dropped in this observability's scopes. */
   readonly level: ObservabilityLevel;
   /** The external trace the root scope joins, if any. */
@@ -50,7 +50,7 @@ export class Observability {
   readonly rank: number;
 
   /** Use `OpenTelemetry.observability(options)`; the options are checked here. */
-  constructor(options: ObservabilityOptions = {}) {
+  constructor(options: ObservabilityScopeOptions = {}) {
     this.level = options.level === undefined ? 'info' : parseObservabilityLevel(options.level);
     this.rank = LEVEL_RANK[this.level];
     this.remoteParent = options.traceparent === undefined ? undefined : parseTraceparent(options.traceparent, options.tracestate);
