@@ -16,12 +16,8 @@ export type {
   MetricsCollectorOptions,
   SummaryOptions,
 } from './metrics-collector.js';
-export { contentTypeOf, negotiateFormat, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition/formats.js';
-export type { ExpositionFormat } from './exposition/formats.js';
-export { formatValue, RENDER_SLICE_MS, renderExposition, renderExpositionBytes, renderExpositionSliced } from './exposition/render.js';
-export type { LabelSet, MetricSnapshot, RenderOptions, SampleSnapshot } from './exposition/render.js';
-export { registrySource, snapshotRegistries, snapshotSource } from './exposition/registry-source.js';
-export type { AnyRegistry, ExpositionBytes, NegotiatingMetricsSource, RegistrySourceOptions } from './exposition/registry-source.js';
+export { registrySource, snapshotRegistries } from './exposition/registry-source.js';
+export type { AnyRegistry } from './exposition/registry-source.js';
 export { metricsHandler } from './exposition/metrics-handler.js';
 export type { MetricsRequestHandler } from './exposition/metrics-handler.js';
 export { MetricsServer, startMetricsServer } from './exposition/metrics-server.js';

@@ -1,19 +1,19 @@
 // MetricsCollector: defines prom-client metrics with validated names, and exposes them as a source.
-import type { MetricsExposition } from '@sightline/core';
+import type { ExpositionFormat, MetricsExposition } from '@sightline/core';
 import { validateOptions } from '@sightline/core/internal';
 import { METRICS_COLLECTOR_SHAPE } from './options-shapes.js';
 import { SightlineConfigError } from '@sightline/core';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary, type Aggregator } from 'prom-client';
 import { DuplicateMetricError } from './errors.js';
 import {
-  contentTypeOf,
   EXPOSITION_FORMATS,
-  negotiateFormat,
   PROMETHEUS_CONTENT_TYPE,
-  type ExpositionFormat,
-} from './exposition/formats.js';
-import { snapshotRegistries, type ExpositionBytes, type NegotiatingMetricsSource } from './exposition/registry-source.js';
-import { renderExpositionSliced, type MetricSnapshot } from './exposition/render.js';
+  snapshotSource,
+  type ExpositionBytes,
+  type MetricSnapshot,
+  type NegotiatingMetricsSource,
+} from '@sightline/exposition';
+import { snapshotRegistries } from './exposition/registry-source.js';
 import { activeTraceExemplar, type ExemplarLabels } from './exemplars/active-trace.js';
 import { ExemplarStore } from './exemplars/exemplar-store.js';
 import { NoopCounter, NoopGauge, NoopHistogram, NoopSummary } from './noop-metrics.js';
@@ -154,6 +154,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
   readonly #custom = new Map<string, CustomMetric>();
   readonly #exemplars = new Map<Histogram<string>, ExemplarStore>();
   readonly #exemplarsByName = new Map<string, ExemplarStore>();
+  readonly #source: NegotiatingMetricsSource;
 
   constructor(options: MetricsCollectorOptions = {}) {
     validateOptions(METRICS_COLLECTOR_SHAPE, options, { source: 'new MetricsCollector()' });
@@ -186,6 +187,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     validateDefaultLabels(labels);
     this.defaultLabels = Object.freeze(labels);
     this.registry = options.registry ?? new Registry();
+    this.#source = snapshotSource(() => this.snapshot(), { defaultLabels: this.defaultLabels });
 
     if (this.enabled && Object.keys(labels).length > 0) {
       // Our renderer applies them itself; prom-client needs them for getMetricsAsJSON (cluster).
@@ -327,31 +329,29 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     return snapshots;
   }
 
-  /** The exposition in `format`, as bytes. */
-  async renderBytes(format: ExpositionFormat): Promise<Buffer> {
-    return renderExpositionSliced(await this.snapshot(), { format, defaultLabels: this.defaultLabels });
+  /** Prometheus text format 0.0.4, or the format asked for. */
+  render(format: ExpositionFormat = 'prometheus'): Promise<string> {
+    return this.#source.render(format);
   }
 
   /** The exposition in `format`. */
-  async renderFormat(format: ExpositionFormat): Promise<string> {
-    return (await this.renderBytes(format)).toString('utf8');
+  renderFormat(format: ExpositionFormat): Promise<string> {
+    return this.#source.renderFormat(format);
   }
 
-  /** Prometheus text format 0.0.4, or the format asked for. */
-  render(format: ExpositionFormat = 'prometheus'): Promise<string> {
-    return this.renderFormat(format);
+  /** The exposition in `format`, as bytes. */
+  renderBytes(format: ExpositionFormat): Promise<Buffer> {
+    return this.#source.renderBytes(format);
   }
 
   /** OpenMetrics when `accept` asks for it, else Prometheus text. */
-  async negotiate(accept: string | undefined): Promise<MetricsExposition> {
-    const format = negotiateFormat(accept);
-    return { contentType: contentTypeOf(format), body: await this.renderFormat(format) };
+  negotiate(accept: string | undefined): Promise<MetricsExposition> {
+    return this.#source.negotiate(accept);
   }
 
   /** `negotiate()` as bytes, what `metricsHandler` serves. */
-  async negotiateBytes(accept: string | undefined): Promise<ExpositionBytes> {
-    const format = negotiateFormat(accept);
-    return { contentType: contentTypeOf(format), body: await this.renderBytes(format) };
+  negotiateBytes(accept: string | undefined): Promise<ExpositionBytes> {
+    return this.#source.negotiateBytes(accept);
   }
 
   #define(name: string, help: string, kind: MetricKind, labels: readonly string[] | undefined): string {

@@ -2,8 +2,7 @@
 import { SightlineConfigError, SightlineError, type MetricsSource } from '@sightline/core';
 import { renderMetrics, validateOptions } from '@sightline/core/internal';
 import { PUSHGATEWAY_SHAPE } from './options-shapes.js';
-import type { NegotiatingMetricsSource } from './exposition/registry-source.js';
-import { PROMETHEUS_CONTENT_TYPE } from './exposition/formats.js';
+import { PROMETHEUS_CONTENT_TYPE, type NegotiatingMetricsSource } from '@sightline/exposition';
 
 /** The labels that, with `job`, name a group on the Pushgateway (e.g. `{ instance: 'nightly-1' }`). */
 export type GroupingLabels = Readonly<Record<string, string>>;

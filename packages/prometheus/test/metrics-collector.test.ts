@@ -1,3 +1,4 @@
+import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from '@sightline/exposition';
 import { Registry } from 'prom-client';
 import {
   DuplicateMetricError,
@@ -5,8 +6,6 @@ import {
   InvalidMetricNameError,
   InvalidMetricOptionError,
   MetricsCollector,
-  OPENMETRICS_CONTENT_TYPE,
-  PROMETHEUS_CONTENT_TYPE,
 } from '../src/index.js';
 import type { MetricDefinitionError } from '../src/index.js';
 

@@ -4,8 +4,8 @@ import { getLogger, SightlineConfigError } from '@sightline/core';
 import { validateOptions } from '@sightline/core/internal';
 import { CLUSTER_METRICS_SHAPE } from '../options-shapes.js';
 import { AggregatorRegistry, type Registry } from 'prom-client';
-import { snapshotRegistries, snapshotSource, type NegotiatingMetricsSource } from '../exposition/registry-source.js';
-import type { MetricSnapshot } from '../exposition/render.js';
+import { snapshotSource, type MetricSnapshot, type NegotiatingMetricsSource } from '@sightline/exposition';
+import { snapshotRegistries } from '../exposition/registry-source.js';
 import { isMessage, METRICS_REQUEST, METRICS_RESPONSE, type MetricsResponseMessage } from './cluster-protocol.js';
 
 const log = getLogger('sightline.prometheus.cluster');

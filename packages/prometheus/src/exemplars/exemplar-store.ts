@@ -2,7 +2,7 @@
 // scrape. Kept beside prom-client's histogram rather than in it: prom-client's own exemplars need an
 // OpenMetrics-only registry and another observe() signature.
 import type { ExemplarLabels } from './active-trace.js';
-import type { ExemplarSnapshot, MetricSnapshot, SampleSnapshot } from '../exposition/render.js';
+import type { ExemplarSnapshot, MetricSnapshot, SampleSnapshot } from '@sightline/exposition';
 
 /** OpenMetrics caps an exemplar's label names and values at 128 characters in all. */
 const MAX_LABEL_CHARS = 128;

@@ -2,8 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getLogger, type MetricsSource } from '@sightline/core';
 import { encodeExposition, renderMetrics } from '@sightline/core/internal';
-import type { NegotiatingMetricsSource } from './registry-source.js';
-import { yieldToEventLoop } from './time-slices.js';
+import type { NegotiatingMetricsSource } from '@sightline/exposition';
+import { yieldToEventLoop } from '@sightline/exposition/internal';
 
 const log = getLogger('sightline.prometheus.handler');
 

@@ -1,7 +1,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { clusterMetricsSource, MetricsCollector, OPENMETRICS_CONTENT_TYPE } from '../../src/index.js';
+import { OPENMETRICS_CONTENT_TYPE } from '@sightline/exposition';
+import { clusterMetricsSource, MetricsCollector } from '../../src/index.js';
 import { parseSamples } from '../helpers.js';
 
 const dist = join(__dirname, '../../dist/index.js');

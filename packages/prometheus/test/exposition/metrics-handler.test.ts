@@ -1,3 +1,4 @@
+import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from '@sightline/exposition';
 import { createServer, request, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
@@ -6,8 +7,6 @@ import { resetLogging } from '@sightline/core/internal';
 import {
   metricsHandler,
   MetricsCollector,
-  OPENMETRICS_CONTENT_TYPE,
-  PROMETHEUS_CONTENT_TYPE,
   startMetricsServer,
 } from '../../src/index.js';
 
