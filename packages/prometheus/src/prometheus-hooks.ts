@@ -1,17 +1,10 @@
-// MetricsHooks that record into Prometheus metrics: the seed's Prometheus example, made complete.
+// MetricsHooks that record into Prometheus metrics: request durations and errors by op, WebSocket
+// connections, bytes and frames.
 import { SightlineConfigError, type MetricsHooks } from '@sightline/core';
-import { validateOptions } from '@sightline/core/internal';
-import { PROMETHEUS_HOOKS_SHAPE } from './options-shapes.js';
+import { resolveOptions } from '@sightline/core/internal';
 import type { Histogram } from 'prom-client';
 import type { MetricsCollector } from './metrics-collector.js';
-
-/** Options of `prometheusHooks()`. */
-export interface PrometheusHooksOptions {
-  /** Metric name prefix (`<namespace>_request_duration_seconds`...). Default `sightline`. */
-  readonly namespace?: string;
-  /** Buckets of the request duration histogram, in seconds. Default: prom-client's. */
-  readonly buckets?: readonly number[];
-}
+import { PROMETHEUS_HOOKS_SHAPE, type PrometheusHooksOptions } from './options.js';
 
 interface OpCounts {
   sentBytes: number;
@@ -42,9 +35,8 @@ export function hookMetricNames(namespace = 'sightline') {
  * plain fields exported at scrape; request timings go to a prom-client histogram child per op.
  */
 export function prometheusHooks(collector: MetricsCollector, options: PrometheusHooksOptions = {}): Readonly<MetricsHooks> {
-  validateOptions(PROMETHEUS_HOOKS_SHAPE, options, { source: 'prometheusHooks()' });
-  const namespace = options.namespace ?? 'sightline';
-  if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {
+  const { namespace, buckets } = resolveOptions(PROMETHEUS_HOOKS_SHAPE, options, { source: 'prometheusHooks()' });
+  if (!NAMESPACE.test(namespace)) {
     throw new SightlineConfigError(`prometheusHooks namespace must match [a-zA-Z_][a-zA-Z0-9_]*, got ${JSON.stringify(namespace)}`);
   }
   const names = hookMetricNames(namespace);
@@ -62,7 +54,7 @@ export function prometheusHooks(collector: MetricsCollector, options: Prometheus
 
   const duration = collector.histogram(names.requestDuration, 'Duration of completed requests, by op, in seconds', {
     labels: ['op'] as const,
-    ...(options.buckets ? { buckets: options.buckets } : {}),
+    buckets,
   });
   const errors = collector.counter(names.requestErrors, 'Failed requests, by op and error type', {
     labels: ['op', 'error_type'] as const,

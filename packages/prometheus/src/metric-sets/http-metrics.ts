@@ -1,29 +1,11 @@
-// The seed's HTTP metric set, recorded by node:http or Express-style middleware.
+// The HTTP metric set the shipped dashboards query, recorded by node:http, Express-style middleware,
+// fastify or koa.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SightlineConfigError } from '@sightline/core';
-import { validateOptions } from '@sightline/core/internal';
-import { HTTP_METRICS_SHAPE } from '../options-shapes.js';
+import { resolveOptions } from '@sightline/core/internal';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';
 import { activeTraceExemplar, type ExemplarLabels } from '../exemplars/active-trace.js';
-import { normalizePath } from './normalize-path.js';
-
-/** Options of `httpMetrics()`. */
-export interface HttpMetricsOptions {
-  /** Buckets of `http_request_duration_seconds`, in seconds. Default: prom-client's. */
-  readonly buckets?: readonly number[];
-  /** Turns a request into its endpoint label (a route template). Return undefined to fall back. */
-  readonly endpoint?: (req: IncomingMessage) => string | undefined;
-  /** Turns a raw URL into an endpoint label when no route template is known. Default `normalizePath`. */
-  readonly normalizePath?: (url: string) => string;
-  /** Distinct endpoints kept before new ones are recorded as `other`. Default 1000. */
-  readonly maxEndpoints?: number;
-  /**
-   * Exemplars on `http_request_duration_seconds` (OpenMetrics only) carrying the active sampled
-   * OpenTelemetry trace (`trace_id`, `span_id`). Default true; nothing is added when no trace is active.
-   */
-  readonly exemplars?: boolean;
-}
+import { HTTP_METRICS_SHAPE, type HttpMetricsOptions } from '../options.js';
 
 /** Options of one tracked handler or request. */
 export interface TrackOptions {
@@ -117,21 +99,20 @@ interface ExpressLike {
  * route), else the URL path with ids collapsed, so ids cannot explode cardinality.
  */
 export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOptions = {}): HttpMetrics {
-  validateOptions(HTTP_METRICS_SHAPE, options, { source: 'httpMetrics()' });
-  const maxEndpoints = options.maxEndpoints ?? 1000;
-  if (!Number.isInteger(maxEndpoints) || maxEndpoints < 1) {
-    throw new SightlineConfigError(`httpMetrics maxEndpoints must be a positive integer, got ${String(options.maxEndpoints)}`);
-  }
-  const normalize = options.normalizePath ?? normalizePath;
-  const resolveEndpoint = options.endpoint;
+  const {
+    buckets,
+    endpoint: resolveEndpoint,
+    normalizePath: normalize,
+    maxEndpoints,
+    exemplars,
+  } = resolveOptions(HTTP_METRICS_SHAPE, options, { source: 'httpMetrics()' });
 
   const requests = collector.counter('http_requests_total', 'Total HTTP requests', {
     labels: ['method', 'endpoint', 'status'] as const,
   });
-  const exemplars = options.exemplars ?? true;
   const duration = collector.histogram('http_request_duration_seconds', 'HTTP request duration in seconds', {
     labels: ['method', 'endpoint'] as const,
-    ...(options.buckets ? { buckets: options.buckets } : {}),
+    buckets,
     exemplars,
   });
   const active = collector.gauge('http_requests_active', 'HTTP requests in progress', {
