@@ -22,11 +22,18 @@ for (let m = 0; m < 10; m++) {
   for (let i = 0; i < 1000; i++) h.observe({ op: `op_${i % 100}` }, (i % 37) / 10);
 }
 
-const sorted = (text) => text.split('\n').filter((l) => l.length > 0).sort();
+const sorted = (text) =>
+  text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .sort();
 const theirs = sorted(await registry.metrics());
 const ours = sorted(renderExpositionBytes(await registry.getMetricsAsJSON()).toString('utf8'));
-if (theirs.join('\n') !== ours.join('\n')) throw new Error('the two renderers disagree: compare registry.metrics() with renderExposition()');
-console.log(`render of one registry: ${ours.length.toLocaleString('en')} lines, the same in both; ${ROUNDS} interleaved rounds, node ${process.version}`);
+if (theirs.join('\n') !== ours.join('\n'))
+  throw new Error('the two renderers disagree: compare registry.metrics() with renderExposition()');
+console.log(
+  `render of one registry: ${ours.length.toLocaleString('en')} lines, the same in both; ${ROUNDS} interleaved rounds, node ${process.version}`,
+);
 
 // Each renderer keeps the previous body's size, as a source does, so the buffer is sized once.
 let sizeHint;

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { formatValue, renderExposition, renderExpositionBytes, renderExpositionSliced, type MetricSnapshot, type SampleSnapshot } from '../src/index.js';
+import {
+  formatValue,
+  renderExposition,
+  renderExpositionBytes,
+  renderExpositionSliced,
+  type MetricSnapshot,
+  type SampleSnapshot,
+} from '../src/index.js';
 
 describe('renderExposition', () => {
   it('escapes label values and help text as each format requires', () => {

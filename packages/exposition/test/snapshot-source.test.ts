@@ -8,7 +8,7 @@ const jobs = (value: number): MetricSnapshot[] => [
 describe('snapshotSource', () => {
   it('takes a fresh snapshot per render and renders it in the format asked for', async () => {
     let taken = 0;
-    const source = snapshotSource(async () => jobs(++taken), { defaultLabels: { zone: 'eu' } });
+    const source = snapshotSource(() => Promise.resolve(jobs(++taken)), { defaultLabels: { zone: 'eu' } });
     expect(source.contentType).toBe(PROMETHEUS_CONTENT_TYPE);
     expect(source.formats).toEqual(['prometheus', 'openmetrics']);
     expect(await source.render()).toBe('# HELP jobs_total Jobs\n# TYPE jobs_total counter\njobs_total{queue="mail",zone="eu"} 1\n');
@@ -19,7 +19,7 @@ describe('snapshotSource', () => {
   });
 
   it('negotiates the format from the Accept header, as a string or as bytes', async () => {
-    const source = snapshotSource(async () => jobs(5));
+    const source = snapshotSource(() => Promise.resolve(jobs(5)));
     const open = await source.negotiate('application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5');
     expect(open.contentType).toBe(OPENMETRICS_CONTENT_TYPE);
     expect(open.body.endsWith('# EOF\n')).toBe(true);
@@ -37,8 +37,8 @@ describe('snapshotSource', () => {
         values: Array.from({ length: 20_000 }, (_, i) => ({ value: i, labels: { series: `s${i}` } })),
       },
     ];
-    const large = snapshotSource(async () => big);
-    const small = snapshotSource(async () => jobs(1));
+    const large = snapshotSource(() => Promise.resolve(big));
+    const small = snapshotSource(() => Promise.resolve(jobs(1)));
     const first = await large.renderBytes('prometheus');
     const second = await large.renderBytes('prometheus');
     expect(second.equals(first)).toBe(true);
@@ -49,8 +49,8 @@ describe('snapshotSource', () => {
   });
 
   it('refuses unknown options and label values that are not strings, naming them', () => {
-    expect(() => snapshotSource(async () => [], { defaultLabel: { a: 'b' } } as never)).toThrow(OptionsError);
-    expect(() => snapshotSource(async () => [], { defaultLabel: { a: 'b' } } as never)).toThrow(/defaultLabel.*defaultLabels/s);
-    expect(() => snapshotSource(async () => [], { defaultLabels: { a: 1 } } as never)).toThrow(/defaultLabels\.a/);
+    expect(() => snapshotSource(() => Promise.resolve([]), { defaultLabel: { a: 'b' } } as never)).toThrow(OptionsError);
+    expect(() => snapshotSource(() => Promise.resolve([]), { defaultLabel: { a: 'b' } } as never)).toThrow(/defaultLabel.*defaultLabels/s);
+    expect(() => snapshotSource(() => Promise.resolve([]), { defaultLabels: { a: 1 } } as never)).toThrow(/defaultLabels\.a/);
   });
 });

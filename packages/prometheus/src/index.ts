@@ -6,7 +6,14 @@ export {
   MetricDefinitionError,
 } from './errors.js';
 export { MetricsCollector } from './metrics-collector.js';
-export type { CounterOptions, CustomMetricOptions, CustomSample, GaugeOptions, HistogramOptions, SummaryOptions } from './metrics-collector.js';
+export type {
+  CounterOptions,
+  CustomMetricOptions,
+  CustomSample,
+  GaugeOptions,
+  HistogramOptions,
+  SummaryOptions,
+} from './metrics-collector.js';
 export { DEFAULT_BUCKETS } from './options.js';
 export type {
   ClusterMetricsOptions,

@@ -205,7 +205,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     const histogram = this.#keep(full, new Histogram<L>({ ...this.#common(full, help, options), buckets: [...buckets] }));
     if (options.exemplars === true) {
       const store = new ExemplarStore(options.labels ?? [], buckets);
-      this.#exemplars.set(histogram as Histogram<string>, store);
+      this.#exemplars.set(histogram, store);
       this.#exemplarsByName.set(full, store);
     }
     return histogram;
@@ -223,8 +223,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     exemplar: ExemplarLabels | undefined = activeTraceExemplar(),
   ): void {
     histogram.observe(labels as Partial<Record<L, string | number>>, value);
-    if (exemplar !== undefined)
-      this.#exemplars.get(histogram as Histogram<string>)?.record(labels as Record<string, string>, value, exemplar);
+    if (exemplar !== undefined) this.#exemplars.get(histogram)?.record(labels as Record<string, string>, value, exemplar);
   }
 
   /** Defines a summary; throws `MetricDefinitionError` on a bad name, label, percentiles or duplicate. */

@@ -25,7 +25,10 @@ const namespace = opt.string({ default: 'sightline', doc: 'Prefix of the metric 
 
 /** Options of prom-client's process and Node.js metrics, when `collectDefaultMetrics` enables them. */
 export const DEFAULT_METRICS_SHAPE = defineShape({
-  prefix: opt.string({ defaultText: "the collector's `prefix`", doc: 'Prefix of the process metrics only (`process_cpu_seconds_total`...).' }),
+  prefix: opt.string({
+    defaultText: "the collector's `prefix`",
+    doc: 'Prefix of the process metrics only (`process_cpu_seconds_total`...).',
+  }),
   eventLoopMonitoringPrecision: opt.number({
     above: 0,
     defaultText: "prom-client's, 10",
@@ -159,7 +162,7 @@ export const CLUSTER_METRICS_SHAPE = defineShape({
   staleAfterMs: opt.integer({
     min: 0,
     default: 60_000,
-    doc: "How long a live worker that stops answering has its last gauges served; its counters stay while it lives.",
+    doc: 'How long a live worker that stops answering has its last gauges served; its counters stay while it lives.',
   }),
 });
 

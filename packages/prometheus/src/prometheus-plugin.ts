@@ -25,7 +25,14 @@ const COLLECTOR_OPTIONS = ['instanceId', 'enabled', 'registry', 'prefix', 'defau
 /** The collector given, or one built from the collector options (runtime metrics on by default here). */
 function collectorOf(given: PrometheusPluginOptions, resolved: ResolvedOf<typeof PROMETHEUS_PLUGIN_SHAPE>): MetricsCollector {
   if (resolved.collector === undefined) {
-    const { collector, namespace, buckets, monitor, collectDefaultMetrics, ...collectorOptions } = given;
+    const {
+      collector: _collector,
+      namespace: _namespace,
+      buckets: _buckets,
+      monitor: _monitor,
+      collectDefaultMetrics,
+      ...collectorOptions
+    } = given;
     // A service wired through setup() wants its runtime figures without asking: the plugin's default
     // is on. Settings in an object can only have come from the options given.
     const runtime = typeof resolved.collectDefaultMetrics === 'boolean' ? resolved.collectDefaultMetrics : collectDefaultMetrics;

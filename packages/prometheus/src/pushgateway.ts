@@ -140,7 +140,12 @@ export class Pushgateway {
       });
     } catch (error) {
       // fetch() rejects with a bare `TypeError: fetch failed`; what went wrong is its cause.
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : errorText(error);
+      const cause =
+        error instanceof Error && error.cause instanceof Error
+          ? error.cause.message
+          : error instanceof Error
+            ? error.message
+            : errorText(error);
       throw new PushgatewayError(operation, url, 0, cause);
     }
     const text = await response.text().catch(() => '');

@@ -50,7 +50,21 @@ describe('exemplars carrying the active trace', () => {
 
   it('puts the sampled trace of the last request in its bucket, in OpenMetrics only', async () => {
     // The exemplar's timestamp is read from Date.now(): frozen here, timers and I/O left real.
-    jest.useFakeTimers({ now: 1_700_000_000_250, doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    jest.useFakeTimers({
+      now: 1_700_000_000_250,
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    });
     try {
       await get(`${base}/orders/1`);
       await get(`${base}/orders/2`);

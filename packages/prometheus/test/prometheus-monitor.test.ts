@@ -28,7 +28,7 @@ describe('PrometheusMonitor', () => {
     delegate.onMessageOut('shipments/2', 9, null);
     const ev = delegate.onStreamEventIn('orders/0', 4, null, null);
     clock.advance(30);
-    delegate.onStreamEventOut('orders/0', 4, null, null, ev as number);
+    delegate.onStreamEventOut('orders/0', 4, null, null, ev);
     delegate.onStreamEventIn('orders/1', 41, null, null);
     delegate.onTableGet(null, 'k');
     delegate.onTableGet(null, 'k');
@@ -122,7 +122,7 @@ describe('PrometheusMonitor', () => {
     for (let i = 0; i < 100; i++) {
       delegate.onMessageIn('t/0', i, null);
       delegate.onTableGet(null, i);
-      delegate.onCommitCompleted(null, delegate.onCommitInitiated(null) as number);
+      delegate.onCommitCompleted(null, delegate.onCommitInitiated(null));
     }
     for (const spy of spies) {
       expect(spy).not.toHaveBeenCalled();

@@ -41,7 +41,7 @@ export function exposeToClusterPrimary(source: MetricsCollector | Registry | rea
     };
     if (!enabled) return reply({ metrics: [] });
     Promise.all(registries.map((r) => r.getMetricsAsJSON())).then(
-      (metrics) => reply({ metrics: metrics as unknown[][] }),
+      (metrics) => reply({ metrics }),
       (error: unknown) => reply({ error: errorText(error) }),
     );
   };

@@ -1,7 +1,13 @@
 // A prom-client registry as a core MetricsSource: snapshot through prom-client, render with ours.
 import { getLogger } from '@sightline/core';
 import { errorText } from '@sightline/core/internal';
-import { RENDER_SLICE_MS, snapshotSource, type MetricSnapshot, type NegotiatingMetricsSource, type SnapshotSourceOptions } from '@sightline/exposition';
+import {
+  RENDER_SLICE_MS,
+  snapshotSource,
+  type MetricSnapshot,
+  type NegotiatingMetricsSource,
+  type SnapshotSourceOptions,
+} from '@sightline/exposition';
 import { runInSlices, yieldToEventLoop } from '@sightline/exposition/internal';
 import type { Registry, RegistryContentType } from 'prom-client';
 import { collectOf, readableInSteps, readSeries } from './read-series.js';

@@ -7,6 +7,9 @@ import { parseSamples } from '../helpers.js';
 // The worker loads the package from src/ (test/support/register-src.cjs): no build needed.
 const fixture = join(__dirname, 'fixtures/cluster-worker.cjs');
 
+/** A value within 1e-10 of `n`, inside toEqual. */
+const closeTo = (n: number): unknown => expect.closeTo(n, 10);
+
 /** Every timer API but Date: only the clock is faked, timers and I/O run for real. */
 const NOT_DATE = [
   'hrtime',
@@ -79,7 +82,7 @@ describe('cluster aggregation across two real worker processes', () => {
       'http_request_duration_seconds_bucket{le="0.1",method="GET",endpoint="/orders/:id"}': 30,
       'http_request_duration_seconds_bucket{le="1",method="GET",endpoint="/orders/:id"}': 30,
       'http_request_duration_seconds_bucket{le="+Inf",method="GET",endpoint="/orders/:id"}': 30,
-      'http_request_duration_seconds_sum{method="GET",endpoint="/orders/:id"}': expect.closeTo(1.5, 10),
+      'http_request_duration_seconds_sum{method="GET",endpoint="/orders/:id"}': closeTo(1.5),
       'http_request_duration_seconds_count{method="GET",endpoint="/orders/:id"}': 30,
       'http_request_duration_seconds_bucket{le="0.1",method="POST",endpoint="/orders"}': 0,
       'http_request_duration_seconds_bucket{le="1",method="POST",endpoint="/orders"}': 2,

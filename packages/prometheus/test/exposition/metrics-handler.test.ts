@@ -4,11 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { setLogSink, type LogRecord, type MetricsSource } from '@sightline/core';
 import { resetLogging } from '@sightline/core/internal';
-import {
-  metricsHandler,
-  MetricsCollector,
-  createMetricsServer,
-} from '../../src/index.js';
+import { metricsHandler, MetricsCollector, createMetricsServer } from '../../src/index.js';
 
 interface Reply {
   status: number;

@@ -24,14 +24,13 @@ describe('http.fastify()', () => {
 
   beforeAll(async () => {
     await app.register(http.fastify());
-    app.get('/orders/:id', async () => ({ ok: true }));
-    app.get('/fail', async () => {
-      throw new Error('boom');
-    });
+    app.get('/orders/:id', () => Promise.resolve({ ok: true }));
+    app.get('/fail', () => Promise.reject(new Error('boom')));
     // An encapsulated child with a prefix: the plugin's hook still applies, with the full template.
     await app.register(
-      async (child) => {
-        child.get('/items/:item', async (_req, reply) => reply.code(201).send('made'));
+      (child, _options, done) => {
+        child.get('/items/:item', (_req, reply) => reply.code(201).send('made'));
+        done();
       },
       { prefix: '/v1/shops/:shop' },
     );
