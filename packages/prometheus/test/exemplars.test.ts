@@ -6,7 +6,7 @@ import { context, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { AlwaysOffSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { httpMetrics, MetricsCollector } from '../src/index.js';
-import { get } from './helpers.js';
+import { fakeDateOnly, get } from './helpers.js';
 
 const EXEMPLAR_LINE =
   /^http_request_duration_seconds_bucket\{method="GET",endpoint="\/orders\/:id",le="([^"]+)"\} (\d+) # \{trace_id="([0-9a-f]{32})",span_id="([0-9a-f]{16})"\} ([0-9.e-]+) (\d+\.?\d*)$/;
@@ -50,21 +50,7 @@ describe('exemplars carrying the active trace', () => {
 
   it('puts the sampled trace of the last request in its bucket, in OpenMetrics only', async () => {
     // The exemplar's timestamp is read from Date.now(): frozen here, timers and I/O left real.
-    jest.useFakeTimers({
-      now: 1_700_000_000_250,
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout',
-      ],
-    });
+    fakeDateOnly(1_700_000_000_250);
     try {
       await get(`${base}/orders/1`);
       await get(`${base}/orders/2`);

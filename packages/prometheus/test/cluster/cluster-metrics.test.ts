@@ -2,27 +2,13 @@ import cluster, { type Worker } from 'node:cluster';
 import { join } from 'node:path';
 import { OPENMETRICS_CONTENT_TYPE } from '@sightline/exposition';
 import { clusterMetricsSource, MetricsCollector, type ClusterMetricsSource } from '../../src/index.js';
-import { parseSamples } from '../helpers.js';
+import { fakeDateOnly, parseSamples } from '../helpers.js';
 
 // The worker loads the package from src/ (test/support/register-src.cjs): no build needed.
 const fixture = join(__dirname, 'fixtures/cluster-worker.cjs');
 
 /** A value within 1e-10 of `n`, inside toEqual. */
 const closeTo = (n: number): unknown => expect.closeTo(n, 10);
-
-/** Every timer API but Date: only the clock is faked, timers and I/O run for real. */
-const NOT_DATE = [
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-  'setTimeout',
-  'clearTimeout',
-] as const;
 
 /** Sources made by a test, closed after it. */
 const sources: ClusterMetricsSource[] = [];
@@ -146,7 +132,7 @@ describe('a cluster whose worker hangs, then dies', () => {
 
   it('keeps the counters of a worker that misses scrapes or dies until it is retired, and marks it stale', async () => {
     // Staleness is measured on Date.now(): faked here, so no test waits for staleAfterMs to pass.
-    jest.useFakeTimers({ doNotFake: NOT_DATE });
+    fakeDateOnly();
     const source = clusterMetricsSource({ timeoutMs: 2000, staleAfterMs: 60_000 });
     try {
       const scrape = async () => parseSamples(await source.render());
