@@ -55,6 +55,7 @@ const collectorFields = {
   prefix: opt.string({ default: '', doc: 'Prepended verbatim to every metric name, e.g. `myapp_` (the dashboards assume none).' }),
   defaultLabels: opt.record(opt.oneOf([opt.string(), opt.number(), opt.boolean()]), {
     default: {},
+    expected: 'an object of label values (numbers and booleans are written as text)',
     doc: 'Labels added to every sample that does not set them itself.',
   }),
 } as const;
@@ -79,6 +80,7 @@ const monitorOptions = (extra: { readonly doc: string }) =>
 export const PROMETHEUS_MONITOR_OWN_SHAPE = defineShape({
   collector: opt.any<MetricsCollector>({
     env: false,
+    expected: 'a MetricsCollector',
     defaultText: "a collector of the monitor's own (`monitor.collector`)",
     doc: 'Where the metrics are defined.',
   }),
@@ -97,6 +99,7 @@ export const PROMETHEUS_PLUGIN_SHAPE = defineShape({
   collectDefaultMetrics: defaultMetrics(true),
   collector: opt.any<MetricsCollector>({
     env: false,
+    expected: 'a MetricsCollector',
     doc: 'Use this collector instead of creating one (then leave the collector options out).',
   }),
   namespace,
@@ -154,7 +157,7 @@ export type ConverterMetricsOptions = OptionsOf<typeof CONVERTER_METRICS_SHAPE>;
 /** The options of `clusterMetricsSource()`. */
 export const CLUSTER_METRICS_SHAPE = defineShape({
   timeoutMs: opt.integer({ min: 1, default: 5000, doc: 'How long a scrape waits for the workers before rendering what arrived.' }),
-  registries: opt.array(opt.any<Registry>(), {
+  registries: opt.array(opt.any<Registry>({ expected: 'a prom-client Registry' }), {
     env: false,
     default: [],
     doc: "The primary's own registries, aggregated with the workers'.",
@@ -172,7 +175,12 @@ export type ClusterMetricsOptions = OptionsOf<typeof CLUSTER_METRICS_SHAPE>;
 /** The options of `new Pushgateway()`. */
 export const PUSHGATEWAY_SHAPE = defineShape({
   url: opt.string({ nonEmpty: true, required: true, doc: "The Pushgateway's base URL, e.g. `http://pushgateway:9091`." }),
-  source: opt.any<MetricsSource>({ required: true, env: false, doc: 'What is pushed: a MetricsCollector, or any MetricsSource.' }),
+  source: opt.any<MetricsSource>({
+    required: true,
+    env: false,
+    expected: 'a MetricsSource',
+    doc: 'What is pushed: a MetricsCollector, or any MetricsSource.',
+  }),
   job: opt.string({ nonEmpty: true, required: true, doc: 'The `job` label of the group.' }),
   grouping: opt.record(opt.string(), { default: {}, doc: 'More grouping labels, e.g. `{ instance: "nightly-1" }`.' }),
   timeoutMs: opt.integer({ min: 1, default: 10_000, doc: 'Time allowed for each request.' }),
