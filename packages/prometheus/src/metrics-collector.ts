@@ -55,9 +55,9 @@ export interface HistogramOptions<L extends string> extends CommonMetricOptions<
 export interface SummaryOptions<L extends string> extends CommonMetricOptions<L, Summary<L>> {
   /** Quantiles to report, each in (0, 1). Default prom-client's (0.01 to 0.999). */
   readonly percentiles?: readonly number[];
-  /** Sliding window of the quantiles, in seconds. Default none (since start). */
-  readonly maxAgeSeconds?: number;
-  /** Buckets of the sliding window, with `maxAgeSeconds`. Default prom-client's (5). */
+  /** Sliding window of the quantiles, in milliseconds. Default none (since start). */
+  readonly maxAgeMs?: number;
+  /** Buckets of the sliding window, with `maxAgeMs`. Default prom-client's (5). */
   readonly ageBuckets?: number;
 }
 
@@ -122,7 +122,7 @@ function registerRuntimeMetrics(registry: Registry, collectorPrefix: string, set
   collectDefaultMetrics({
     register: registry,
     prefix,
-    ...(extra.eventLoopMonitoringPrecision !== undefined ? { eventLoopMonitoringPrecision: extra.eventLoopMonitoringPrecision } : {}),
+    ...(extra.eventLoopMonitoringPrecisionMs !== undefined ? { eventLoopMonitoringPrecision: extra.eventLoopMonitoringPrecisionMs } : {}),
     ...(extra.gcDurationBuckets !== undefined ? { gcDurationBuckets: [...extra.gcDurationBuckets] } : {}),
   });
   // Gauges named like counters, which `promtool check metrics` refuses; each is the sum of the
@@ -236,7 +236,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
       new Summary<L>({
         ...this.#common(full, help, options),
         ...(options.percentiles !== undefined ? { percentiles: [...options.percentiles] } : {}),
-        ...(options.maxAgeSeconds !== undefined ? { maxAgeSeconds: options.maxAgeSeconds } : {}),
+        ...(options.maxAgeMs !== undefined ? { maxAgeSeconds: options.maxAgeMs / 1000 } : {}),
         ...(options.ageBuckets !== undefined ? { ageBuckets: options.ageBuckets } : {}),
       }),
     );

@@ -29,7 +29,7 @@ export const DEFAULT_METRICS_SHAPE = defineShape({
     defaultText: "the collector's `prefix`",
     doc: 'Prefix of the process metrics only (`process_cpu_seconds_total`...).',
   }),
-  eventLoopMonitoringPrecision: opt.number({
+  eventLoopMonitoringPrecisionMs: opt.number({
     above: 0,
     defaultText: "prom-client's, 10",
     doc: 'Sampling rate of the event-loop lag histogram, in milliseconds.',
