@@ -7,6 +7,8 @@
 // A package with more than one entry point (`@sightline/x` and `@sightline/x/testing`) must ship
 // one copy of itself: from require() and from import(), a name exported by two entries is the same
 // object, and the smoke's `entries()` asserts `instanceof` across them.
+// Installed alone, a package brings only what it needs: stats-server renders through
+// @sightline/exposition, so prom-client and the prometheus exporter's sensors stay out of its tree.
 // A package with test/trains.json (peer-dependency trains it supports, e.g. @sightline/otel on the
 // OpenTelemetry SDK 2.x and 3.x) is also installed once per train, alone with exactly that train,
 // and runs its test/train-smoke.mjs there.
@@ -41,6 +43,30 @@ function codeEntries(pkg) {
     .map(([subpath]) => subpath);
 }
 
+/** Packages that must not be anywhere in the tree of a package installed alone. */
+const MUST_NOT_INSTALL = {
+  '@sightline/stats-server': ['prom-client', '@sightline/sensors', '@sightline/prometheus'],
+};
+
+/** Names of every package in an installed project's tree, read from pnpm's virtual store (`node_modules/.pnpm`). */
+function installedNames(project) {
+  const store = join(project, 'node_modules', '.pnpm');
+  const names = new Set();
+  for (const entry of readdirSync(store)) {
+    // `prom-client@15.1.3`, `@sightline+core@file+..._peers`: the name, `/` written as `+`, then `@`.
+    const at = entry.indexOf('@', entry.startsWith('@') ? 1 : 0);
+    if (at > 0) names.add(entry.slice(0, at).replace('+', '/'));
+  }
+  return names;
+}
+
+function assertNotInstalled(name, project) {
+  const present = installedNames(project);
+  if (!present.has(name)) throw new Error(`cannot read the installed tree of ${name}: it is not in node_modules/.pnpm`);
+  const unwanted = (MUST_NOT_INSTALL[name] ?? []).filter((n) => present.has(n));
+  if (unwanted.length > 0) throw new Error(`installing ${name} alone also installs ${unwanted.join(', ')}; it must not`);
+}
+
 const work = mkdtempSync(join(tmpdir(), 'sightline-pack-'));
 const tarballs = new Map();
 const failures = [];
@@ -71,6 +97,7 @@ try {
           ),
         );
         runPnpm(['install', '--ignore-workspace', '--prefer-offline', '--config.auto-install-peers=true'], project);
+        assertNotInstalled(name, project);
 
         const smoke = join(p.dir, 'test', 'pack-smoke.mjs');
         if (!existsSync(smoke)) throw new Error(`missing ${smoke}: every package states one call to make from its tarball`);
@@ -123,8 +150,9 @@ try {
         rmSync(project, { recursive: true, force: true });
       }
       passed++;
+      const without = MUST_NOT_INSTALL[name] ? `, installed without ${MUST_NOT_INSTALL[name].join(', ')}` : '';
       console.log(
-        `ok   ${name}: publint, attw, require() and import() from the installed tarball${codeEntries(p.pkg).length > 1 ? `, one copy across ${codeEntries(p.pkg).join(' and ')}` : ''}`,
+        `ok   ${name}: publint, attw, require() and import() from the installed tarball${codeEntries(p.pkg).length > 1 ? `, one copy across ${codeEntries(p.pkg).join(' and ')}` : ''}${without}`,
       );
     } catch (error) {
       const detail = [error.message, error.stdout, error.stderr].filter(Boolean).join('\n');

@@ -11,12 +11,13 @@ export interface Consumer {
 
 /**
  * The @sightline/* dependencies besides core that a package may declare: adapters live with their
- * backend, and both ends of the stats protocol share its one implementation.
+ * backend, both ends of the stats protocol share its one implementation, and every exporter renders
+ * through the one exposition renderer.
  */
 export const ALLOWED_SIGHTLINE_DEPS: Readonly<Record<string, readonly string[]>> = {
-  '@sightline/prometheus': ['@sightline/sensors'],
+  '@sightline/prometheus': ['@sightline/exposition', '@sightline/sensors'],
   '@sightline/stats': ['@sightline/stats-protocol'],
-  '@sightline/stats-server': ['@sightline/stats-protocol'],
+  '@sightline/stats-server': ['@sightline/exposition', '@sightline/stats-protocol'],
 };
 
 /** The same program body for CommonJS (wrapped in an async function) and ESM (top-level await). */

@@ -4,19 +4,19 @@
 // package, throws naming the variable. The demo is the one workspace that depends on them all.
 import { configureLogging, OptionsError, SightlineConfigError } from '@sightline/core';
 import { resetLogging } from '@sightline/core/internal';
+import { snapshotSource } from '@sightline/exposition';
 import { createHealthHandler, createHealthServer, health, HealthConfigError } from '@sightline/health';
 import { OpenTelemetry, otel, OtelConfigError } from '@sightline/otel';
 import {
   clusterMetricsSource,
   converterMetrics,
+  createMetricsServer,
   httpMetrics,
   MetricsCollector,
-  MetricsServer,
   prometheus,
   prometheusHooks,
   PrometheusMonitor,
   queueMetrics,
-  startMetricsServer,
 } from '@sightline/prometheus';
 import {
   CustomSensor,
@@ -51,6 +51,14 @@ const typo = <T>(options: Record<string, unknown>): T => options as T;
 const rows: readonly Row[] = [
   // core
   ['configureLogging()', () => configureLogging(typo({ level: { x: 'debug' } })), 'level', 'configureLogging()', SightlineConfigError],
+  // exposition
+  [
+    'snapshotSource()',
+    () => snapshotSource(() => Promise.resolve([]), typo({ defaultLabel: {} })),
+    'defaultLabel',
+    'snapshotSource()',
+    SightlineConfigError,
+  ],
   // prometheus
   ['prometheus()', () => prometheus(typo({ namespce: 'x' })), 'namespce', 'prometheus()', SightlineConfigError],
   [
@@ -91,12 +99,11 @@ const rows: readonly Row[] = [
     SightlineConfigError,
   ],
   ['clusterMetricsSource()', () => clusterMetricsSource(typo({ timeout: 5 })), 'timeout', 'clusterMetricsSource()', SightlineConfigError],
-  ['new MetricsServer()', () => new MetricsServer(source, typo({ prot: 0 })), 'prot', 'new MetricsServer()', SightlineConfigError],
   [
-    'startMetricsServer()',
-    () => startMetricsServer(source, typo({ hots: '127.0.0.1' })),
+    'createMetricsServer()',
+    () => createMetricsServer(source, typo({ hots: '127.0.0.1' })),
     'hots',
-    'new MetricsServer()',
+    'createMetricsServer()',
     SightlineConfigError,
   ],
   // sensors

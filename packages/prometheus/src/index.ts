@@ -5,27 +5,35 @@ export {
   InvalidMetricOptionError,
   MetricDefinitionError,
 } from './errors.js';
-export { DEFAULT_BUCKETS, MetricsCollector } from './metrics-collector.js';
+export { MetricsCollector } from './metrics-collector.js';
 export type {
   CounterOptions,
   CustomMetricOptions,
   CustomSample,
-  DefaultMetricsOptions,
   GaugeOptions,
   HistogramOptions,
-  MetricsCollectorOptions,
   SummaryOptions,
 } from './metrics-collector.js';
-export { contentTypeOf, negotiateFormat, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './exposition/formats.js';
-export type { ExpositionFormat } from './exposition/formats.js';
-export { formatValue, RENDER_SLICE_MS, renderExposition, renderExpositionBytes, renderExpositionSliced } from './exposition/render.js';
-export type { LabelSet, MetricSnapshot, RenderOptions, SampleSnapshot } from './exposition/render.js';
-export { registrySource, snapshotRegistries, snapshotSource } from './exposition/registry-source.js';
-export type { AnyRegistry, ExpositionBytes, NegotiatingMetricsSource, RegistrySourceOptions } from './exposition/registry-source.js';
+export { DEFAULT_BUCKETS } from './options.js';
+export type {
+  ClusterMetricsOptions,
+  ConverterMetricsOptions,
+  DefaultMetricsOptions,
+  HttpMetricsOptions,
+  MetricsCollectorOptions,
+  MetricsServerOptions,
+  PrometheusHooksOptions,
+  PrometheusMonitorOptions,
+  PrometheusPluginOptions,
+  PushgatewayOptions,
+  QueueMetricsOptions,
+} from './options.js';
+export { registrySource, snapshotRegistries } from './exposition/registry-source.js';
+export type { AnyRegistry } from './exposition/registry-source.js';
 export { metricsHandler } from './exposition/metrics-handler.js';
 export type { MetricsRequestHandler } from './exposition/metrics-handler.js';
-export { MetricsServer, startMetricsServer } from './exposition/metrics-server.js';
-export type { MetricsServerOptions } from './exposition/metrics-server.js';
+export { createMetricsServer } from './exposition/metrics-server.js';
+export type { MetricsServer } from './exposition/metrics-server.js';
 
 export { normalizePath } from './metric-sets/normalize-path.js';
 export { CLIENT_CLOSED_STATUS, httpMetrics, OTHER_ENDPOINT } from './metric-sets/http-metrics.js';
@@ -34,7 +42,6 @@ export type {
   FastifyPlugin,
   FastifyRequestLike,
   HttpMetrics,
-  HttpMetricsOptions,
   KoaContextLike,
   KoaMiddleware,
   TrackOptions,
@@ -42,21 +49,19 @@ export type {
 export { cacheMetrics } from './metric-sets/cache-metrics.js';
 export type { CacheMetrics, CacheRecorder, CacheStats } from './metric-sets/cache-metrics.js';
 export { queueMetrics } from './metric-sets/queue-metrics.js';
-export type { QueueMetrics, QueueMetricsOptions, QueueRecorder, QueueStats } from './metric-sets/queue-metrics.js';
+export type { QueueMetrics, QueueRecorder, QueueStats } from './metric-sets/queue-metrics.js';
 export { converterMetrics } from './metric-sets/converter-metrics.js';
-export type { ConversionStatus, ConverterMetrics, ConverterMetricsOptions, ConverterRecorder } from './metric-sets/converter-metrics.js';
+export type { ConversionStatus, ConverterMetrics, ConverterRecorder } from './metric-sets/converter-metrics.js';
 
 export { hookMetricNames, prometheusHooks } from './prometheus-hooks.js';
-export type { PrometheusHooksOptions } from './prometheus-hooks.js';
 
 export { clusterMetricsSource } from './cluster/cluster-metrics-source.js';
-export type { ClusterMetricsOptions, ClusterMetricsSource } from './cluster/cluster-metrics-source.js';
+export type { ClusterMetricsSource } from './cluster/cluster-metrics-source.js';
 export { exposeToClusterPrimary } from './cluster/cluster-worker.js';
 
 export { Pushgateway, PushgatewayError } from './pushgateway.js';
-export type { GroupingLabels, PushgatewayOptions, PushParams } from './pushgateway.js';
+export type { GroupingLabels, PushParams } from './pushgateway.js';
 
 export { monitorMetricNames, PrometheusMonitor } from './prometheus-monitor.js';
-export type { PrometheusMonitorOptions } from './prometheus-monitor.js';
 export { prometheus } from './prometheus-plugin.js';
-export type { PrometheusPlugin, PrometheusPluginOptions } from './prometheus-plugin.js';
+export type { PrometheusPlugin } from './prometheus-plugin.js';

@@ -1,22 +1,21 @@
 // MetricsCollector: defines prom-client metrics with validated names, and exposes them as a source.
-import type { MetricsExposition } from '@sightline/core';
-import { validateOptions } from '@sightline/core/internal';
-import { METRICS_COLLECTOR_SHAPE } from './options-shapes.js';
-import { SightlineConfigError } from '@sightline/core';
+import { SightlineConfigError, type ExpositionFormat, type MetricsExposition } from '@sightline/core';
+import { resolveOptions, type ResolvedOf } from '@sightline/core/internal';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary, type Aggregator } from 'prom-client';
 import { DuplicateMetricError } from './errors.js';
 import {
-  contentTypeOf,
   EXPOSITION_FORMATS,
-  negotiateFormat,
   PROMETHEUS_CONTENT_TYPE,
-  type ExpositionFormat,
-} from './exposition/formats.js';
-import { snapshotRegistries, type ExpositionBytes, type NegotiatingMetricsSource } from './exposition/registry-source.js';
-import { renderExpositionSliced, type MetricSnapshot } from './exposition/render.js';
+  snapshotSource,
+  type ExpositionBytes,
+  type MetricSnapshot,
+  type NegotiatingMetricsSource,
+} from '@sightline/exposition';
+import { snapshotRegistries } from './exposition/registry-source.js';
 import { activeTraceExemplar, type ExemplarLabels } from './exemplars/active-trace.js';
 import { ExemplarStore } from './exemplars/exemplar-store.js';
 import { NoopCounter, NoopGauge, NoopHistogram, NoopSummary } from './noop-metrics.js';
+import { DEFAULT_BUCKETS, METRICS_COLLECTOR_SHAPE, type MetricsCollectorOptions } from './options.js';
 import {
   validateBuckets,
   validateDefaultLabels,
@@ -26,35 +25,6 @@ import {
   validatePercentiles,
   type MetricKind,
 } from './validation.js';
-
-/** prom-client's default histogram buckets, in seconds. */
-export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
-
-/** Options of prom-client's process and Node.js metrics, when `collectDefaultMetrics` enables them. */
-export interface DefaultMetricsOptions {
-  /** Prefix for the process metrics only (`process_cpu_seconds_total`...); defaults to the collector's. */
-  readonly prefix?: string;
-  /** Sampling rate of the event loop lag histogram, in milliseconds. Default prom-client's (10). */
-  readonly eventLoopMonitoringPrecision?: number;
-  /** Buckets of the GC duration histogram, in seconds. Default prom-client's. */
-  readonly gcDurationBuckets?: readonly number[];
-}
-
-/** Options of `new MetricsCollector(options)`; checked once by core's options rule. */
-export interface MetricsCollectorOptions {
-  /** Identifies this process among replicas; added to every sample as the label `instance_id`. */
-  readonly instanceId?: string;
-  /** When false, every metric records nothing and `render()` is empty. Default true. */
-  readonly enabled?: boolean;
-  /** The prom-client registry to register in. Default: a registry of the collector's own. */
-  readonly registry?: Registry;
-  /** Prepended verbatim to every metric name, e.g. `myapp_`. The dashboards assume none. */
-  readonly prefix?: string;
-  /** Labels added to every sample that does not set them itself. */
-  readonly defaultLabels?: Readonly<Record<string, string>>;
-  /** Also register prom-client's process and Node.js metrics. Default false. */
-  readonly collectDefaultMetrics?: boolean | DefaultMetricsOptions;
-}
 
 interface CommonMetricOptions<L extends string, M> {
   readonly labels?: readonly L[];
@@ -85,9 +55,9 @@ export interface HistogramOptions<L extends string> extends CommonMetricOptions<
 export interface SummaryOptions<L extends string> extends CommonMetricOptions<L, Summary<L>> {
   /** Quantiles to report, each in (0, 1). Default prom-client's (0.01 to 0.999). */
   readonly percentiles?: readonly number[];
-  /** Sliding window of the quantiles, in seconds. Default none (since start). */
-  readonly maxAgeSeconds?: number;
-  /** Buckets of the sliding window, with `maxAgeSeconds`. Default prom-client's (5). */
+  /** Sliding window of the quantiles, in milliseconds. Default none (since start). */
+  readonly maxAgeMs?: number;
+  /** Buckets of the sliding window, with `maxAgeMs`. Default prom-client's (5). */
   readonly ageBuckets?: number;
 }
 
@@ -131,6 +101,37 @@ function bindCollect<M>(collect: (this: M, metric: M) => void | Promise<void>) {
 
 const PREFIX = /^([a-zA-Z_:][a-zA-Z0-9_:]*)?$/;
 
+/** The labels every sample carries: `instance_id` when given, then the default labels, as text. */
+function sampleLabels(
+  instanceId: string | undefined,
+  defaultLabels: ResolvedOf<typeof METRICS_COLLECTOR_SHAPE>['defaultLabels'],
+): Readonly<Record<string, string>> {
+  const labels: Record<string, string> = {};
+  if (instanceId !== undefined) labels.instance_id = instanceId;
+  for (const [name, value] of Object.entries(defaultLabels)) labels[name] = String(value);
+  validateDefaultLabels(labels);
+  return Object.freeze(labels);
+}
+
+type RuntimeMetricsSettings = Exclude<ResolvedOf<typeof METRICS_COLLECTOR_SHAPE>['collectDefaultMetrics'], boolean>;
+
+/** prom-client's process and Node.js metrics, in `registry`. */
+function registerRuntimeMetrics(registry: Registry, collectorPrefix: string, settings: true | RuntimeMetricsSettings): void {
+  const extra: Partial<RuntimeMetricsSettings> = settings === true ? {} : settings;
+  const prefix = extra.prefix ?? collectorPrefix;
+  collectDefaultMetrics({
+    register: registry,
+    prefix,
+    ...(extra.eventLoopMonitoringPrecisionMs !== undefined ? { eventLoopMonitoringPrecision: extra.eventLoopMonitoringPrecisionMs } : {}),
+    ...(extra.gcDurationBuckets !== undefined ? { gcDurationBuckets: [...extra.gcDurationBuckets] } : {}),
+  });
+  // Gauges named like counters, which `promtool check metrics` refuses; each is the sum of the
+  // by-type gauge kept beside it (`nodejs_active_handles{type}`...).
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    registry.removeSingleMetric(prefix + name);
+  }
+}
+
 /**
  * Defines prom-client metrics in one registry, checking every name and label once, and serves them
  * as a `MetricsSource` (Prometheus text, or OpenMetrics when the scraper asks).
@@ -154,57 +155,28 @@ export class MetricsCollector implements NegotiatingMetricsSource {
   readonly #custom = new Map<string, CustomMetric>();
   readonly #exemplars = new Map<Histogram<string>, ExemplarStore>();
   readonly #exemplarsByName = new Map<string, ExemplarStore>();
+  readonly #source: NegotiatingMetricsSource;
 
   constructor(options: MetricsCollectorOptions = {}) {
-    validateOptions(METRICS_COLLECTOR_SHAPE, options, { source: 'new MetricsCollector()' });
-    this.enabled = options.enabled ?? true;
-    if (typeof this.enabled !== 'boolean') {
-      throw new SightlineConfigError(`MetricsCollector option enabled must be a boolean, got ${typeof options.enabled}`);
-    }
-    this.prefix = options.prefix ?? '';
-    if (typeof this.prefix !== 'string' || !PREFIX.test(this.prefix)) {
+    const resolved = resolveOptions(METRICS_COLLECTOR_SHAPE, options, { source: 'new MetricsCollector()' });
+    if (!PREFIX.test(resolved.prefix)) {
       throw new SightlineConfigError(
-        `MetricsCollector option prefix ${JSON.stringify(options.prefix)} is invalid: expected [a-zA-Z_:][a-zA-Z0-9_:]*, e.g. "myapp_"`,
+        `MetricsCollector option prefix ${JSON.stringify(resolved.prefix)} is invalid: expected [a-zA-Z_:][a-zA-Z0-9_:]*, e.g. "myapp_"`,
       );
     }
+    this.enabled = resolved.enabled;
+    this.prefix = resolved.prefix;
     // Numbers are accepted as text: options may come from environment variables (setupFromEnv).
-    const instanceId = typeof options.instanceId === 'number' ? String(options.instanceId) : options.instanceId;
-    if (instanceId !== undefined && (typeof instanceId !== 'string' || instanceId.length === 0)) {
-      throw new SightlineConfigError(
-        `MetricsCollector option instanceId must be a non-empty string, got ${JSON.stringify(options.instanceId)}`,
-      );
-    }
-    if (options.registry !== undefined && !(options.registry instanceof Registry)) {
-      throw new SightlineConfigError('MetricsCollector option registry must be a prom-client Registry');
-    }
-    this.instanceId = instanceId;
-    const labels: Record<string, string> = {};
-    if (instanceId !== undefined) labels.instance_id = instanceId;
-    for (const [name, value] of Object.entries(options.defaultLabels ?? {})) {
-      labels[name] = typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
-    }
-    validateDefaultLabels(labels);
-    this.defaultLabels = Object.freeze(labels);
-    this.registry = options.registry ?? new Registry();
-
-    if (this.enabled && Object.keys(labels).length > 0) {
+    this.instanceId = resolved.instanceId === undefined ? undefined : String(resolved.instanceId);
+    this.defaultLabels = sampleLabels(this.instanceId, resolved.defaultLabels);
+    this.registry = resolved.registry ?? new Registry();
+    this.#source = snapshotSource(() => this.snapshot(), { defaultLabels: this.defaultLabels });
+    if (!this.enabled) return;
+    if (Object.keys(this.defaultLabels).length > 0) {
       // Our renderer applies them itself; prom-client needs them for getMetricsAsJSON (cluster).
-      this.registry.setDefaultLabels({ ...labels });
+      this.registry.setDefaultLabels({ ...this.defaultLabels });
     }
-    if (this.enabled && options.collectDefaultMetrics) {
-      const extra = typeof options.collectDefaultMetrics === 'object' ? options.collectDefaultMetrics : {};
-      collectDefaultMetrics({
-        register: this.registry,
-        prefix: extra.prefix ?? this.prefix,
-        ...(extra.eventLoopMonitoringPrecision !== undefined ? { eventLoopMonitoringPrecision: extra.eventLoopMonitoringPrecision } : {}),
-        ...(extra.gcDurationBuckets !== undefined ? { gcDurationBuckets: [...extra.gcDurationBuckets] } : {}),
-      });
-      // Gauges named like counters, which `promtool check metrics` refuses; each is the sum of the
-      // by-type gauge kept beside it (`nodejs_active_handles{type}`...).
-      for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
-        this.registry.removeSingleMetric((extra.prefix ?? this.prefix) + name);
-      }
-    }
+    if (resolved.collectDefaultMetrics !== false) registerRuntimeMetrics(this.registry, this.prefix, resolved.collectDefaultMetrics);
   }
 
   /**
@@ -233,7 +205,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     const histogram = this.#keep(full, new Histogram<L>({ ...this.#common(full, help, options), buckets: [...buckets] }));
     if (options.exemplars === true) {
       const store = new ExemplarStore(options.labels ?? [], buckets);
-      this.#exemplars.set(histogram as Histogram<string>, store);
+      this.#exemplars.set(histogram, store);
       this.#exemplarsByName.set(full, store);
     }
     return histogram;
@@ -251,8 +223,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     exemplar: ExemplarLabels | undefined = activeTraceExemplar(),
   ): void {
     histogram.observe(labels as Partial<Record<L, string | number>>, value);
-    if (exemplar !== undefined)
-      this.#exemplars.get(histogram as Histogram<string>)?.record(labels as Record<string, string>, value, exemplar);
+    if (exemplar !== undefined) this.#exemplars.get(histogram)?.record(labels as Record<string, string>, value, exemplar);
   }
 
   /** Defines a summary; throws `MetricDefinitionError` on a bad name, label, percentiles or duplicate. */
@@ -265,7 +236,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
       new Summary<L>({
         ...this.#common(full, help, options),
         ...(options.percentiles !== undefined ? { percentiles: [...options.percentiles] } : {}),
-        ...(options.maxAgeSeconds !== undefined ? { maxAgeSeconds: options.maxAgeSeconds } : {}),
+        ...(options.maxAgeMs !== undefined ? { maxAgeSeconds: options.maxAgeMs / 1000 } : {}),
         ...(options.ageBuckets !== undefined ? { ageBuckets: options.ageBuckets } : {}),
       }),
     );
@@ -327,31 +298,29 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     return snapshots;
   }
 
-  /** The exposition in `format`, as bytes. */
-  async renderBytes(format: ExpositionFormat): Promise<Buffer> {
-    return renderExpositionSliced(await this.snapshot(), { format, defaultLabels: this.defaultLabels });
+  /** Prometheus text format 0.0.4, or the format asked for. */
+  render(format: ExpositionFormat = 'prometheus'): Promise<string> {
+    return this.#source.render(format);
   }
 
   /** The exposition in `format`. */
-  async renderFormat(format: ExpositionFormat): Promise<string> {
-    return (await this.renderBytes(format)).toString('utf8');
+  renderFormat(format: ExpositionFormat): Promise<string> {
+    return this.#source.renderFormat(format);
   }
 
-  /** Prometheus text format 0.0.4, or the format asked for. */
-  render(format: ExpositionFormat = 'prometheus'): Promise<string> {
-    return this.renderFormat(format);
+  /** The exposition in `format`, as bytes. */
+  renderBytes(format: ExpositionFormat): Promise<Buffer> {
+    return this.#source.renderBytes(format);
   }
 
   /** OpenMetrics when `accept` asks for it, else Prometheus text. */
-  async negotiate(accept: string | undefined): Promise<MetricsExposition> {
-    const format = negotiateFormat(accept);
-    return { contentType: contentTypeOf(format), body: await this.renderFormat(format) };
+  negotiate(accept: string | undefined): Promise<MetricsExposition> {
+    return this.#source.negotiate(accept);
   }
 
   /** `negotiate()` as bytes, what `metricsHandler` serves. */
-  async negotiateBytes(accept: string | undefined): Promise<ExpositionBytes> {
-    const format = negotiateFormat(accept);
-    return { contentType: contentTypeOf(format), body: await this.renderBytes(format) };
+  negotiateBytes(accept: string | undefined): Promise<ExpositionBytes> {
+    return this.#source.negotiateBytes(accept);
   }
 
   #define(name: string, help: string, kind: MetricKind, labels: readonly string[] | undefined): string {

@@ -1,17 +1,10 @@
-// MetricsHooks that record into Prometheus metrics: the seed's Prometheus example, made complete.
+// MetricsHooks that record into Prometheus metrics: request durations and errors by op, WebSocket
+// connections, bytes and frames.
 import { SightlineConfigError, type MetricsHooks } from '@sightline/core';
-import { validateOptions } from '@sightline/core/internal';
-import { PROMETHEUS_HOOKS_SHAPE } from './options-shapes.js';
-import type { Histogram } from 'prom-client';
+import { resolveOptions } from '@sightline/core/internal';
+import type { Counter, Histogram } from 'prom-client';
 import type { MetricsCollector } from './metrics-collector.js';
-
-/** Options of `prometheusHooks()`. */
-export interface PrometheusHooksOptions {
-  /** Metric name prefix (`<namespace>_request_duration_seconds`...). Default `sightline`. */
-  readonly namespace?: string;
-  /** Buckets of the request duration histogram, in seconds. Default: prom-client's. */
-  readonly buckets?: readonly number[];
-}
+import { PROMETHEUS_HOOKS_SHAPE, type PrometheusHooksOptions } from './options.js';
 
 interface OpCounts {
   sentBytes: number;
@@ -36,46 +29,33 @@ export function hookMetricNames(namespace = 'sightline') {
   } as const;
 }
 
-/**
- * Hooks recording request duration by `op`, errors by `op` and `error_type`, WebSocket connections
- * (total and open), and bytes and messages sent and received by `op`. Byte and message counts are
- * plain fields exported at scrape; request timings go to a prom-client histogram child per op.
- */
-export function prometheusHooks(collector: MetricsCollector, options: PrometheusHooksOptions = {}): Readonly<MetricsHooks> {
-  validateOptions(PROMETHEUS_HOOKS_SHAPE, options, { source: 'prometheusHooks()' });
-  const namespace = options.namespace ?? 'sightline';
-  if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {
-    throw new SightlineConfigError(`prometheusHooks namespace must match [a-zA-Z_][a-zA-Z0-9_]*, got ${JSON.stringify(namespace)}`);
-  }
-  const names = hookMetricNames(namespace);
-  const byOp = new Map<string, OpCounts>();
-  const counts = (op: string): OpCounts => {
-    let c = byOp.get(op);
+/** Byte and frame counts by op, and connections: plain fields the hooks bump and a scrape reads. */
+class Traffic {
+  readonly byOp = new Map<string, OpCounts>();
+  connections = 0;
+  open = 0;
+
+  of(op: string): OpCounts {
+    let c = this.byOp.get(op);
     if (!c) {
       c = { sentBytes: 0, sentMessages: 0, recvBytes: 0, recvMessages: 0 };
-      byOp.set(op, c);
+      this.byOp.set(op, c);
     }
     return c;
-  };
-  let connections = 0;
-  let open = 0;
+  }
+}
 
-  const duration = collector.histogram(names.requestDuration, 'Duration of completed requests, by op, in seconds', {
-    labels: ['op'] as const,
-    ...(options.buckets ? { buckets: options.buckets } : {}),
-  });
-  const errors = collector.counter(names.requestErrors, 'Failed requests, by op and error type', {
-    labels: ['op', 'error_type'] as const,
-  });
+/** The WebSocket connection, byte and frame metrics, each read from `traffic` at scrape. */
+function defineTrafficMetrics(collector: MetricsCollector, names: ReturnType<typeof hookMetricNames>, traffic: Traffic): void {
   collector.counter(names.wsConnections, 'WebSocket connections opened', {
     collect() {
       this.reset();
-      this.inc(connections);
+      this.inc(traffic.connections);
     },
   });
   collector.gauge(names.wsConnectionsActive, 'WebSocket connections currently open', {
     collect() {
-      this.set(open);
+      this.set(traffic.open);
     },
   });
   const perOp = (name: string, help: string, pick: (c: OpCounts) => number): void => {
@@ -83,7 +63,7 @@ export function prometheusHooks(collector: MetricsCollector, options: Prometheus
       labels: ['op'] as const,
       collect() {
         this.reset();
-        for (const [op, c] of byOp) this.inc({ op }, pick(c));
+        for (const [op, c] of traffic.byOp) this.inc({ op }, pick(c));
       },
     });
   };
@@ -91,24 +71,26 @@ export function prometheusHooks(collector: MetricsCollector, options: Prometheus
   perOp(names.wsBytesReceived, 'Bytes received in WebSocket frames, by op', (c) => c.recvBytes);
   perOp(names.wsMessagesSent, 'WebSocket frames sent, by op', (c) => c.sentMessages);
   perOp(names.wsMessagesReceived, 'WebSocket frames received, by op', (c) => c.recvMessages);
+}
 
+/** The hooks: traffic into plain fields, a request's duration into its op's histogram child. */
+function recordingHooks(traffic: Traffic, duration: Histogram<'op'>, errors: Counter<'op' | 'error_type'>): Readonly<MetricsHooks> {
   const timings = new Map<string, Histogram.Internal<'op'>>();
-
   return Object.freeze({
     onWsConnect() {
-      connections++;
-      open++;
+      traffic.connections++;
+      traffic.open++;
     },
     onWsDisconnect() {
-      if (open > 0) open--;
+      if (traffic.open > 0) traffic.open--;
     },
     onWsMessageSent(op: string, byteCount: number) {
-      const c = counts(op);
+      const c = traffic.of(op);
       c.sentMessages++;
       c.sentBytes += byteCount;
     },
     onWsMessageRecv(op: string, byteCount: number) {
-      const c = counts(op);
+      const c = traffic.of(op);
       c.recvMessages++;
       c.recvBytes += byteCount;
     },
@@ -124,4 +106,27 @@ export function prometheusHooks(collector: MetricsCollector, options: Prometheus
       errors.inc({ op, error_type: errorType });
     },
   });
+}
+
+/**
+ * Hooks recording request duration by `op`, errors by `op` and `error_type`, WebSocket connections
+ * (total and open), and bytes and messages sent and received by `op`. Byte and message counts are
+ * plain fields exported at scrape; request timings go to a prom-client histogram child per op.
+ */
+export function prometheusHooks(collector: MetricsCollector, options: PrometheusHooksOptions = {}): Readonly<MetricsHooks> {
+  const { namespace, buckets } = resolveOptions(PROMETHEUS_HOOKS_SHAPE, options, { source: 'prometheusHooks()' });
+  if (!NAMESPACE.test(namespace)) {
+    throw new SightlineConfigError(`prometheusHooks namespace must match [a-zA-Z_][a-zA-Z0-9_]*, got ${JSON.stringify(namespace)}`);
+  }
+  const names = hookMetricNames(namespace);
+  const traffic = new Traffic();
+  const duration = collector.histogram(names.requestDuration, 'Duration of completed requests, by op, in seconds', {
+    labels: ['op'] as const,
+    buckets,
+  });
+  const errors = collector.counter(names.requestErrors, 'Failed requests, by op and error type', {
+    labels: ['op', 'error_type'] as const,
+  });
+  defineTrafficMetrics(collector, names, traffic);
+  return recordingHooks(traffic, duration, errors);
 }

@@ -1,19 +1,11 @@
 // PrometheusMonitor: a Monitor whose figures Prometheus scrapes. Events only touch the Monitor's
 // plain fields; prom-client is involved only at scrape time, through `collect()` callbacks.
 import { SightlineConfigError } from '@sightline/core';
-import { type Shape } from '@sightline/core/internal';
-import { Monitor, type MonitorOptions, type TopicPartitionStats } from '@sightline/sensors';
+import { resolveOptions, type OptionsOf, type Shape } from '@sightline/core/internal';
+import { Monitor, type TopicPartitionStats } from '@sightline/sensors';
 import type { Counter, Gauge } from 'prom-client';
 import { MetricsCollector } from './metrics-collector.js';
-import { monitorShape } from './options-shapes.js';
-
-/** Options of `new PrometheusMonitor()`: a Monitor's options plus where its metrics go. */
-export interface PrometheusMonitorOptions extends MonitorOptions {
-  /** Where the metrics are defined. Default: a collector of the monitor's own (`monitor.collector`). */
-  readonly collector?: MetricsCollector;
-  /** Metric name prefix: `<namespace>_messages_received_total`... Default `sightline`. */
-  readonly namespace?: string;
-}
+import { PROMETHEUS_MONITOR_OWN_SHAPE, PROMETHEUS_MONITOR_SHAPE, type PrometheusMonitorOptions } from './options.js';
 
 const NAMESPACE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -47,6 +39,11 @@ export function monitorMetricNames(namespace = 'sightline') {
   } as const;
 }
 
+/** The options this class adds to a Monitor's, as given. */
+function ownOptions({ collector, namespace }: PrometheusMonitorOptions): OptionsOf<typeof PROMETHEUS_MONITOR_OWN_SHAPE> {
+  return { ...(collector !== undefined ? { collector } : {}), ...(namespace !== undefined ? { namespace } : {}) };
+}
+
 /** `orders/3` -> topic `orders`, partition `3`; a name without `/` is a topic with partition "". */
 function splitTp(tp: string): { topic: string; partition: string } {
   const slash = tp.lastIndexOf('/');
@@ -54,12 +51,12 @@ function splitTp(tp: string): { topic: string; partition: string } {
 }
 
 /**
- * A Monitor (seed 004's `PrometheusMonitor`) whose totals, latencies, rebalances and per-partition
+ * A Monitor whose totals, latencies, rebalances and per-partition
  * counts and lag are exported when Prometheus scrapes. Rates are left to PromQL (`rate()`).
  */
 export class PrometheusMonitor extends Monitor {
   /** The options shape, for core's options rule (used by the plugin). */
-  static override readonly optionsShape: Shape = monitorShape(Monitor.optionsShape);
+  static override readonly optionsShape: Shape = PROMETHEUS_MONITOR_SHAPE;
 
   /** The collector the monitor's metrics are defined in. */
   readonly collector: MetricsCollector;
@@ -70,15 +67,18 @@ export class PrometheusMonitor extends Monitor {
 
   constructor(options: PrometheusMonitorOptions = {}) {
     super(options);
-    const namespace = options.namespace ?? 'sightline';
-    if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {
+    // Monitor's constructor checked every option against the whole shape; only this class's own are read here.
+    const { collector, namespace } = resolveOptions(PROMETHEUS_MONITOR_OWN_SHAPE, ownOptions(options), {
+      source: 'new PrometheusMonitor()',
+    });
+    if (!NAMESPACE.test(namespace)) {
       throw new SightlineConfigError(`PrometheusMonitor namespace must match [a-zA-Z_][a-zA-Z0-9_]*, got ${JSON.stringify(namespace)}`);
     }
-    if (options.collector !== undefined && !(options.collector instanceof MetricsCollector)) {
+    if (collector !== undefined && !(collector instanceof MetricsCollector)) {
       throw new SightlineConfigError('PrometheusMonitor option collector must be a MetricsCollector');
     }
     this.namespace = namespace;
-    this.collector = options.collector ?? new MetricsCollector();
+    this.collector = collector ?? new MetricsCollector();
     this.metricNames = monitorMetricNames(namespace);
     this.setupPrometheusMetrics();
   }
@@ -99,7 +99,7 @@ export class PrometheusMonitor extends Monitor {
     return out;
   }
 
-  /** The exposition of the monitor's collector, as the seed's `export_metrics()`. */
+  /** The exposition of the monitor's collector in the Prometheus text format. */
   exportMetrics(): Promise<string> {
     return this.collector.render();
   }

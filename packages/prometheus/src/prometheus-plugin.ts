@@ -1,28 +1,10 @@
 // The plugin factory @sightline/setup composes: hooks, a sensor and a /metrics source in one.
 import { SightlineConfigError, type MetricsHooks, type Plugin } from '@sightline/core';
-import { opt, validateOptions, withOptionsShape, type Shape } from '@sightline/core/internal';
-import { Monitor, type MonitorOptions } from '@sightline/sensors';
-import { MetricsCollector, type DefaultMetricsOptions, type MetricsCollectorOptions } from './metrics-collector.js';
-import { PROMETHEUS_PLUGIN_SHAPE_BASE } from './options-shapes.js';
+import { resolveOptions, withOptionsShape, type ResolvedOf } from '@sightline/core/internal';
+import { MetricsCollector } from './metrics-collector.js';
+import { PROMETHEUS_PLUGIN_SHAPE, type PrometheusPluginOptions } from './options.js';
 import { prometheusHooks } from './prometheus-hooks.js';
 import { PrometheusMonitor } from './prometheus-monitor.js';
-
-/** Options of the `prometheus()` plugin: a collector's options plus the hooks' and monitor's. */
-export interface PrometheusPluginOptions extends MetricsCollectorOptions {
-  /** Use this collector instead of creating one (then leave the collector options out). */
-  readonly collector?: MetricsCollector;
-  /** Prefix of the hook and monitor metrics. Default `sightline`. */
-  readonly namespace?: string;
-  /** Buckets of `<namespace>_request_duration_seconds`. */
-  readonly buckets?: readonly number[];
-  /** Options of the PrometheusMonitor sensor (history sizes, sampling). */
-  readonly monitor?: MonitorOptions;
-  /**
-   * prom-client's process and Node.js metrics (CPU, memory, heap spaces, GC durations, event-loop
-   * delay, active handles). Default **true** under the plugin; `false` turns them off.
-   */
-  readonly collectDefaultMetrics?: boolean | DefaultMetricsOptions;
-}
 
 /** The plugin, with the collector to define your own metrics and metric sets in. */
 export interface PrometheusPlugin extends Plugin {
@@ -39,7 +21,29 @@ export interface PrometheusPlugin extends Plugin {
 }
 
 const COLLECTOR_OPTIONS = ['instanceId', 'enabled', 'registry', 'prefix', 'defaultLabels', 'collectDefaultMetrics'] as const;
-const PROMETHEUS_PLUGIN_SHAPE: Shape = Object.freeze({ ...PROMETHEUS_PLUGIN_SHAPE_BASE, monitor: opt.object(Monitor.optionsShape) });
+
+/** The collector given, or one built from the collector options (runtime metrics on by default here). */
+function collectorOf(given: PrometheusPluginOptions, resolved: ResolvedOf<typeof PROMETHEUS_PLUGIN_SHAPE>): MetricsCollector {
+  if (resolved.collector === undefined) {
+    const {
+      collector: _collector,
+      namespace: _namespace,
+      buckets: _buckets,
+      monitor: _monitor,
+      collectDefaultMetrics,
+      ...collectorOptions
+    } = given;
+    // A service wired through setup() wants its runtime figures without asking: the plugin's default
+    // is on. Settings in an object can only have come from the options given.
+    const runtime = typeof resolved.collectDefaultMetrics === 'boolean' ? resolved.collectDefaultMetrics : collectDefaultMetrics;
+    return new MetricsCollector({ ...collectorOptions, ...(runtime !== undefined ? { collectDefaultMetrics: runtime } : {}) });
+  }
+  const clash = COLLECTOR_OPTIONS.filter((k) => given[k] !== undefined);
+  if (clash.length > 0) {
+    throw new SightlineConfigError(`prometheus(): pass either collector or collector options (${clash.join(', ')}), not both`);
+  }
+  return resolved.collector;
+}
 
 /**
  * `prometheus()` for `setup({ plugins: [prometheus()] })`: `prometheusHooks` as the hooks, a
@@ -48,26 +52,10 @@ const PROMETHEUS_PLUGIN_SHAPE: Shape = Object.freeze({ ...PROMETHEUS_PLUGIN_SHAP
  */
 function prometheusPlugin(options: PrometheusPluginOptions = {}): PrometheusPlugin {
   // setupFromEnv() passes options from SIGHTLINE_PROMETHEUS_* variables: a misspelt one must not vanish.
-  validateOptions(PROMETHEUS_PLUGIN_SHAPE, options, { source: 'prometheus()' });
-  if (options.collector !== undefined) {
-    const clash = COLLECTOR_OPTIONS.filter((k) => options[k] !== undefined);
-    if (clash.length > 0) {
-      throw new SightlineConfigError(`prometheus(): pass either collector or collector options (${clash.join(', ')}), not both`);
-    }
-  }
-  const { collector: given, namespace, buckets, monitor: monitorOptions, ...collectorOptions } = options;
-  // A service wired through setup() wants its runtime figures without asking; a bare collector does not.
-  const collector =
-    given ?? new MetricsCollector({ ...collectorOptions, collectDefaultMetrics: collectorOptions.collectDefaultMetrics ?? true });
-  const hooks = prometheusHooks(collector, {
-    ...(namespace !== undefined ? { namespace } : {}),
-    ...(buckets !== undefined ? { buckets } : {}),
-  });
-  const sensor = new PrometheusMonitor({
-    ...monitorOptions,
-    collector,
-    ...(namespace !== undefined ? { namespace } : {}),
-  });
+  const resolved = resolveOptions(PROMETHEUS_PLUGIN_SHAPE, options, { source: 'prometheus()' });
+  const collector = collectorOf(options, resolved);
+  const hooks = prometheusHooks(collector, { namespace: resolved.namespace, buckets: resolved.buckets });
+  const sensor = new PrometheusMonitor({ ...resolved.monitor, collector, namespace: resolved.namespace });
   return {
     name: 'prometheus',
     hooks,

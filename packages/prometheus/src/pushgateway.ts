@@ -1,28 +1,11 @@
 // Pushing a batch job's metrics to a Prometheus Pushgateway: push (PUT), pushAdd (POST), delete.
 import { SightlineConfigError, SightlineError, type MetricsSource } from '@sightline/core';
-import { renderMetrics, validateOptions } from '@sightline/core/internal';
-import { PUSHGATEWAY_SHAPE } from './options-shapes.js';
-import type { NegotiatingMetricsSource } from './exposition/registry-source.js';
-import { PROMETHEUS_CONTENT_TYPE } from './exposition/formats.js';
+import { errorText, renderMetrics, resolveOptions, type ResolvedOf } from '@sightline/core/internal';
+import { PROMETHEUS_CONTENT_TYPE, type NegotiatingMetricsSource } from '@sightline/exposition';
+import { PUSHGATEWAY_SHAPE, type PushgatewayOptions } from './options.js';
 
 /** The labels that, with `job`, name a group on the Pushgateway (e.g. `{ instance: 'nightly-1' }`). */
 export type GroupingLabels = Readonly<Record<string, string>>;
-
-/** Options of `new Pushgateway(options)`; checked once by core's options rule. */
-export interface PushgatewayOptions {
-  /** The Pushgateway's base URL, e.g. `http://pushgateway:9091`. */
-  readonly url: string;
-  /** What is pushed: a MetricsCollector, or any MetricsSource. */
-  readonly source: MetricsSource;
-  /** The `job` label of the group. */
-  readonly job: string;
-  /** More grouping labels. Default none. */
-  readonly grouping?: GroupingLabels;
-  /** Per request. Default 10000 ms. */
-  readonly timeoutMs?: number;
-  /** Extra request headers, e.g. `Authorization`. */
-  readonly headers?: Readonly<Record<string, string>>;
-}
 
 /** Overrides of the group for one call. */
 export interface PushParams {
@@ -63,6 +46,20 @@ function segment(name: string, value: string): string {
   return `${name}/${encodeURIComponent(value)}`;
 }
 
+/** The gateway's base URL without a trailing slash; refuses anything but an http(s) URL. */
+function baseUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new SightlineConfigError(`Pushgateway url ${JSON.stringify(url)} is not a URL; expected e.g. http://pushgateway:9091`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new SightlineConfigError(`Pushgateway url must be http: or https:, got ${parsed.protocol}`);
+  }
+  return parsed.href.replace(/\/+$/, '');
+}
+
 function checkGroup(job: unknown, grouping: GroupingLabels): void {
   if (typeof job !== 'string' || job.length === 0) {
     throw new SightlineConfigError(`Pushgateway job must be a non-empty string, got ${JSON.stringify(job)}`);
@@ -87,36 +84,22 @@ function checkGroup(job: unknown, grouping: GroupingLabels): void {
  */
 export class Pushgateway {
   readonly #base: string;
-  readonly #options: PushgatewayOptions;
-  readonly #timeoutMs: number;
+  readonly #options: ResolvedOf<typeof PUSHGATEWAY_SHAPE>;
 
   constructor(options: PushgatewayOptions) {
-    validateOptions(PUSHGATEWAY_SHAPE, options, { source: 'new Pushgateway()' });
-    let parsed: URL;
-    try {
-      parsed = new URL(options.url);
-    } catch {
-      throw new SightlineConfigError(`Pushgateway url ${JSON.stringify(options.url)} is not a URL; expected e.g. http://pushgateway:9091`);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw new SightlineConfigError(`Pushgateway url must be http: or https:, got ${parsed.protocol}`);
-    }
-    if (!options.source || typeof options.source.render !== 'function') {
+    const resolved = resolveOptions(PUSHGATEWAY_SHAPE, options, { source: 'new Pushgateway()' });
+    this.#base = baseUrl(resolved.url);
+    if (typeof (resolved.source as Partial<MetricsSource>).render !== 'function') {
       throw new SightlineConfigError('Pushgateway source must be a MetricsSource (a MetricsCollector, for one)');
     }
-    checkGroup(options.job, options.grouping ?? {});
-    this.#timeoutMs = options.timeoutMs ?? 10_000;
-    if (!Number.isFinite(this.#timeoutMs) || this.#timeoutMs <= 0) {
-      throw new SightlineConfigError(`Pushgateway timeoutMs must be a positive number, got ${String(options.timeoutMs)}`);
-    }
-    this.#base = parsed.href.replace(/\/+$/, '');
-    this.#options = options;
+    checkGroup(resolved.job, resolved.grouping);
+    this.#options = resolved;
   }
 
   /** The group's URL: `<url>/metrics/job/<job>/<label>/<value>...`. */
   groupUrl(params: PushParams = {}): string {
     const job = params.job ?? this.#options.job;
-    const grouping = params.grouping ?? this.#options.grouping ?? {};
+    const grouping = params.grouping ?? this.#options.grouping;
     checkGroup(job, grouping);
     return `${this.#base}/metrics/${[segment('job', job), ...Object.entries(grouping).map(([k, v]) => segment(k, v))].join('/')}`;
   }
@@ -153,10 +136,16 @@ export class Pushgateway {
         method,
         headers: { ...(body !== undefined ? { 'content-type': PROMETHEUS_CONTENT_TYPE } : {}), ...this.#options.headers },
         ...(body !== undefined ? { body } : {}),
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        signal: AbortSignal.timeout(this.#options.timeoutMs),
       });
     } catch (error) {
-      const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      // fetch() rejects with a bare `TypeError: fetch failed`; what went wrong is its cause.
+      const cause =
+        error instanceof Error && error.cause instanceof Error
+          ? error.cause.message
+          : error instanceof Error
+            ? error.message
+            : errorText(error);
       throw new PushgatewayError(operation, url, 0, cause);
     }
     const text = await response.text().catch(() => '');

@@ -65,7 +65,7 @@ export function validateBuckets(metric: string, buckets: readonly number[]): voi
     throw new InvalidMetricOptionError(metric, 'buckets is a non-empty array of numbers', 'no buckets given');
   }
   for (let i = 0; i < buckets.length; i++) {
-    const b = buckets[i]!;
+    const b: unknown = buckets[i];
     if (typeof b !== 'number' || !Number.isFinite(b)) {
       throw new InvalidMetricOptionError(
         metric,

@@ -36,3 +36,25 @@ export function get(url: string, options: { method?: string } = {}): Promise<Rep
     req.end();
   });
 }
+
+/**
+ * Fakes the clock only (`Date`, starting at `now`): timers, I/O and `performance.now()` stay real,
+ * so a test sets the time a value is stamped or aged with instead of waiting for it.
+ */
+export function fakeDateOnly(now: number = Date.now()): void {
+  jest.useFakeTimers({
+    now,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+}

@@ -1,3 +1,4 @@
+import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from '@sightline/exposition';
 import { Registry } from 'prom-client';
 import {
   DuplicateMetricError,
@@ -5,10 +6,9 @@ import {
   InvalidMetricNameError,
   InvalidMetricOptionError,
   MetricsCollector,
-  OPENMETRICS_CONTENT_TYPE,
-  PROMETHEUS_CONTENT_TYPE,
 } from '../src/index.js';
 import type { MetricDefinitionError } from '../src/index.js';
+import { fakeDateOnly } from './helpers.js';
 
 describe('MetricsCollector', () => {
   it('returns prom-client metrics that record and render as Prometheus text', async () => {
@@ -62,6 +62,24 @@ describe('MetricsCollector', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('keeps quantiles over a sliding window of maxAgeMs milliseconds', async () => {
+    fakeDateOnly(1_700_000_000_000);
+    try {
+      const collector = new MetricsCollector();
+      const s = collector.summary('job_seconds', 'Job time', { percentiles: [0.5], maxAgeMs: 10_000, ageBuckets: 1 });
+      s.observe(5);
+      expect(await collector.render()).toContain('job_seconds{quantile="0.5"} 5\n');
+      jest.setSystemTime(1_700_000_009_000); // within the window
+      expect(await collector.render()).toContain('job_seconds{quantile="0.5"} 5\n');
+      jest.setSystemTime(1_700_000_010_001); // past it: the window is empty (prom-client reports 0), the totals stay
+      const text = await collector.render();
+      expect(text).toContain('job_seconds{quantile="0.5"} 0\n');
+      expect(text).toContain('job_seconds_count 1\n');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('prefixes names and adds instance_id and default labels to every sample', async () => {

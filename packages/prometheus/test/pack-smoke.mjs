@@ -14,7 +14,7 @@ export default async function smoke(m) {
   assert.match(text, /^http_requests_total\{method="GET",endpoint="\/orders\/:id",status="200",instance_id="smoke"\} 1$/m);
   assert.match(text, /^sightline_messages_received_total\{instance_id="smoke"\} 1$/m);
   const om = await collector.negotiate('application/openmetrics-text');
-  assert.equal(om.contentType, m.OPENMETRICS_CONTENT_TYPE);
+  assert.equal(om.contentType, 'application/openmetrics-text; version=1.0.0; charset=utf-8');
   assert.ok(om.body.endsWith('# EOF\n'));
   assert.throws(() => collector.counter('bad-name', 'x'), m.InvalidMetricNameError);
   assert.equal(m.prometheus().name, 'prometheus');

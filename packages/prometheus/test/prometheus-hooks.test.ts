@@ -44,7 +44,7 @@ describe('prometheusHooks', () => {
     const collector = new MetricsCollector();
     const seen: string[] = [];
     const hooks = combineHooks(prometheusHooks(collector, { namespace: 'haystack' }), { onError: (op) => seen.push(op) });
-    await timed(hooks, 'nav', async () => 1);
+    await timed(hooks, 'nav', () => Promise.resolve(1));
     await expect(timed(hooks, 'nav', () => Promise.reject(new RangeError('x')))).rejects.toThrow('x');
     expect(seen).toEqual(['nav']);
     expect(await samples(collector, 'haystack_request_errors', 'haystack_request_duration_seconds_count')).toEqual({

@@ -28,7 +28,7 @@ describe('PrometheusMonitor', () => {
     delegate.onMessageOut('shipments/2', 9, null);
     const ev = delegate.onStreamEventIn('orders/0', 4, null, null);
     clock.advance(30);
-    delegate.onStreamEventOut('orders/0', 4, null, null, ev as number);
+    delegate.onStreamEventOut('orders/0', 4, null, null, ev);
     delegate.onStreamEventIn('orders/1', 41, null, null);
     delegate.onTableGet(null, 'k');
     delegate.onTableGet(null, 'k');
@@ -122,7 +122,7 @@ describe('PrometheusMonitor', () => {
     for (let i = 0; i < 100; i++) {
       delegate.onMessageIn('t/0', i, null);
       delegate.onTableGet(null, i);
-      delegate.onCommitCompleted(null, delegate.onCommitInitiated(null) as number);
+      delegate.onCommitCompleted(null, delegate.onCommitInitiated(null));
     }
     for (const spy of spies) {
       expect(spy).not.toHaveBeenCalled();
@@ -131,12 +131,12 @@ describe('PrometheusMonitor', () => {
     expect(monitor.messagesReceivedTotal()).toBe(100);
   });
 
-  it('uses its namespace, a collector of its own by default, and exports like the seed', async () => {
-    const monitor = new PrometheusMonitor({ namespace: 'faust' });
+  it('uses its namespace, a collector of its own by default, and exports the collector exposition', async () => {
+    const monitor = new PrometheusMonitor({ namespace: 'stream' });
     monitor.onMessageIn('a/0', 0, null);
-    expect(monitor.metricNames).toEqual(monitorMetricNames('faust'));
+    expect(monitor.metricNames).toEqual(monitorMetricNames('stream'));
     const text = await monitor.exportMetrics();
-    expect(text).toContain('# TYPE faust_messages_received_total counter\nfaust_messages_received_total 1\n');
+    expect(text).toContain('# TYPE stream_messages_received_total counter\nstream_messages_received_total 1\n');
     expect(monitor.collector.registry).toBeInstanceOf(Registry);
     expect(() => new PrometheusMonitor({ namespace: 'bad-ns' })).toThrow(
       'PrometheusMonitor namespace must match [a-zA-Z_][a-zA-Z0-9_]*, got "bad-ns"',

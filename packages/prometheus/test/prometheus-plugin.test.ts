@@ -28,7 +28,7 @@ describe('prometheus() plugin', () => {
     expect(() => prometheus({ scrapePath: '/m' } as never)).toThrow(
       'unknown option `scrapePath` in prometheus(): expected one of instanceId, enabled, registry, prefix, defaultLabels, collectDefaultMetrics, collector, namespace, buckets, monitor',
     );
-    const p = prometheus({ instanceId: 7, defaultLabels: { zone: 3 } } as never);
+    const p = prometheus({ instanceId: 7, defaultLabels: { zone: 3 } });
     p.collector.gauge('up', 'Up').set(1);
     expect(await p.collector.render()).toContain('up{instance_id="7",zone="3"} 1\n');
   });

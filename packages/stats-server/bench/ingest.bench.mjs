@@ -90,7 +90,7 @@ console.log(`  same parser + prom-client live metrics  ${best.anchor.toFixed(0).
 console.log(`  ratio: ${(best.anchor / best.ours).toFixed(2)}x the prom-client anchor`);
 
 // Scrape: what the rounds above received, rendered as Prometheus text by the server (through
-// @sightline/prometheus' renderer) against prom-client's registry.metrics() over the anchor's metrics.
+// @sightline/exposition's renderer) against prom-client's registry.metrics() over the anchor's metrics.
 {
   const SCRAPES = 200;
   const time = async (fn) => {

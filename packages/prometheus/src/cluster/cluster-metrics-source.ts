@@ -1,28 +1,12 @@
 // The primary side: one /metrics for the whole cluster, aggregated with prom-client's aggregators.
 import cluster, { type Worker } from 'node:cluster';
-import { getLogger, SightlineConfigError } from '@sightline/core';
-import { validateOptions } from '@sightline/core/internal';
-import { CLUSTER_METRICS_SHAPE } from '../options-shapes.js';
+import { SightlineConfigError } from '@sightline/core';
+import { resolveOptions } from '@sightline/core/internal';
+import { snapshotSource, type MetricSnapshot, type NegotiatingMetricsSource } from '@sightline/exposition';
 import { AggregatorRegistry, type Registry } from 'prom-client';
-import { snapshotRegistries, snapshotSource, type NegotiatingMetricsSource } from '../exposition/registry-source.js';
-import type { MetricSnapshot } from '../exposition/render.js';
-import { isMessage, METRICS_REQUEST, METRICS_RESPONSE, type MetricsResponseMessage } from './cluster-protocol.js';
-
-const log = getLogger('sightline.prometheus.cluster');
-
-/** Options of `clusterMetricsSource()`. */
-export interface ClusterMetricsOptions {
-  /** How long to wait for workers before rendering what arrived. Default 5000 ms. */
-  readonly timeoutMs?: number;
-  /** The primary's own registries, aggregated with the workers'. */
-  readonly registries?: readonly Registry[];
-  /**
-   * How long a live worker that stops answering has its last gauges served. Its counters,
-   * histograms and summaries are served for as long as it lives, so sums never go backwards.
-   * Default 60000 ms.
-   */
-  readonly staleAfterMs?: number;
-}
+import { snapshotRegistries } from '../exposition/registry-source.js';
+import { CLUSTER_METRICS_SHAPE, type ClusterMetricsOptions } from '../options.js';
+import { WorkerAnswers } from './worker-answers.js';
 
 /** The cluster source, with the workers' remembered values under control. */
 export interface ClusterMetricsSource extends NegotiatingMetricsSource {
@@ -33,70 +17,14 @@ export interface ClusterMetricsSource extends NegotiatingMetricsSource {
   retireWorker(workerId: number): boolean;
   /** Retires every dead worker; returns how many. */
   retireDeadWorkers(): number;
-}
-
-interface Pending {
-  readonly waiting: Set<number>;
-  readonly responses: Map<number, unknown[][]>;
-  readonly finish: () => void;
-}
-
-const pending = new Map<number, Pending>();
-let nextId = 1;
-let listening = false;
-
-function listen(): void {
-  if (listening) return;
-  listening = true;
-  cluster.on('message', (worker: Worker, message: unknown) => {
-    if (!isMessage<MetricsResponseMessage>(message, METRICS_RESPONSE)) return;
-    const request = pending.get(message.id);
-    if (!request || !request.waiting.delete(worker.id)) return;
-    if (message.error !== undefined) {
-      log.warn(`worker ${worker.id} failed to collect metrics; its last values are served`, { worker: worker.id, error: message.error });
-    } else if (message.metrics) {
-      request.responses.set(worker.id, message.metrics as unknown[][]);
-    }
-    if (request.waiting.size === 0) request.finish();
-  });
-  // A worker that dies mid-scrape is not waited for.
-  cluster.on('exit', (worker: Worker) => {
-    for (const request of pending.values()) {
-      if (request.waiting.delete(worker.id) && request.waiting.size === 0) request.finish();
-    }
-  });
-}
-
-/** Asks every live worker; resolves with the answers that came, by worker id. */
-function gather(timeoutMs: number): Promise<Map<number, unknown[][]>> {
-  return new Promise((resolve) => {
-    const id = nextId++;
-    const responses = new Map<number, unknown[][]>();
-    const waiting = new Set<number>();
-    for (const worker of Object.values(cluster.workers ?? {})) {
-      if (!worker || !worker.isConnected()) continue;
-      try {
-        worker.send({ type: METRICS_REQUEST, id });
-        waiting.add(worker.id);
-      } catch (error) {
-        log.debug(`could not ask worker ${worker.id} for metrics`, { error: String(error) });
-      }
-    }
-    if (waiting.size === 0) return resolve(responses);
-    const timer = setTimeout(() => {
-      log.warn(`workers ${[...waiting].join(', ')} did not answer within ${timeoutMs} ms; serving their last values`, {
-        workers: [...waiting],
-      });
-      finish();
-    }, timeoutMs);
-    timer.unref();
-    function finish(): void {
-      if (!pending.delete(id)) return;
-      clearTimeout(timer);
-      resolve(responses);
-    }
-    pending.set(id, { waiting, responses, finish });
-  });
+  /**
+   * Stops listening to the workers; a scrape in flight finishes with the answers it has, and later
+   * ones serve the primary's registries and what is remembered. Calling it again returns the same
+   * promise.
+   */
+  close(): Promise<void>;
+  /** `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 interface Remembered {
@@ -116,6 +44,45 @@ function monotonicOnly(metrics: unknown[][]): unknown[][] {
 
 const STALE_HELP = 'Whether a node:cluster worker is served from memory: 0 answered this scrape, 1 stale or dead';
 
+/** Each worker's last answer, and which of them are current, stale or dead. */
+class WorkerMemory {
+  readonly #remembered = new Map<number, Remembered>();
+
+  constructor(readonly staleAfterMs: number) {}
+
+  /** A worker exited: its counters stay until retired. */
+  exited(worker: Worker): void {
+    const entry = this.#remembered.get(worker.id);
+    if (entry) entry.dead = true;
+  }
+
+  /** Takes this scrape's answers; returns every registry to aggregate, and the stale gauge's samples. */
+  merge(answers: ReadonlyMap<number, unknown[][]>, now: number) {
+    for (const [id, metrics] of answers) this.#remembered.set(id, { metrics, answeredAt: now, dead: false });
+    const registries: unknown[][] = [];
+    const stale: Array<{ labels: { worker: string }; value: number }> = [];
+    for (const [id, entry] of this.#remembered) {
+      if (entry.dead || cluster.workers?.[id] === undefined) entry.dead = true;
+      const current = answers.has(id) || (!entry.dead && now - entry.answeredAt <= this.staleAfterMs);
+      for (const registry of current ? entry.metrics : monotonicOnly(entry.metrics)) registries.push(registry);
+      stale.push({ labels: { worker: String(id) }, value: current ? 0 : 1 });
+    }
+    return { registries, stale };
+  }
+
+  retire(id: number): boolean {
+    const entry = this.#remembered.get(id);
+    if (!entry || !(entry.dead || cluster.workers?.[id] === undefined)) return false;
+    return this.#remembered.delete(id);
+  }
+
+  retireDead(): number {
+    let n = 0;
+    for (const id of [...this.#remembered.keys()]) if (this.retire(id)) n++;
+    return n;
+  }
+}
+
 /**
  * In a node:cluster primary: a MetricsSource that asks every worker (each running
  * `exposeToClusterPrimary`) for its metrics over IPC, aggregates them with prom-client's
@@ -127,57 +94,34 @@ const STALE_HELP = 'Whether a node:cluster worker is served from memory: 0 answe
  * one process stalled or restarted. `cluster_worker_stale{worker}` says which workers are remembered.
  */
 export function clusterMetricsSource(options: ClusterMetricsOptions = {}): ClusterMetricsSource {
-  validateOptions(CLUSTER_METRICS_SHAPE, options, { source: 'clusterMetricsSource()' });
+  const { timeoutMs, registries: own, staleAfterMs } = resolveOptions(CLUSTER_METRICS_SHAPE, options, { source: 'clusterMetricsSource()' });
   if (!cluster.isPrimary) {
     throw new SightlineConfigError('clusterMetricsSource() runs in the node:cluster primary; call exposeToClusterPrimary() in workers');
   }
-  const timeoutMs = options.timeoutMs ?? 5000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new SightlineConfigError(`clusterMetricsSource timeoutMs must be a positive number, got ${String(options.timeoutMs)}`);
-  }
-  const staleAfterMs = options.staleAfterMs ?? 60_000;
-  if (!Number.isFinite(staleAfterMs) || staleAfterMs < 0) {
-    throw new SightlineConfigError(`clusterMetricsSource staleAfterMs must be a number >= 0, got ${String(options.staleAfterMs)}`);
-  }
-  const own = options.registries ?? [];
-  const remembered = new Map<number, Remembered>();
-  listen();
-  cluster.on('exit', (worker: Worker) => {
-    const entry = remembered.get(worker.id);
-    if (entry) entry.dead = true;
-  });
+  const memory = new WorkerMemory(staleAfterMs);
+  const workers = new WorkerAnswers((worker) => memory.exited(worker));
 
   const source = snapshotSource(async (): Promise<MetricSnapshot[]> => {
-    const mine = await Promise.all(own.map((r) => r.getMetricsAsJSON() as Promise<unknown[]>));
-    const answers = await gather(timeoutMs);
-    const now = Date.now();
-    for (const [id, metrics] of answers) remembered.set(id, { metrics, answeredAt: now, dead: false });
-    const all: unknown[][] = [...mine];
-    const stale: Array<{ labels: { worker: string }; value: number }> = [];
-    for (const [id, entry] of remembered) {
-      if (entry.dead || cluster.workers?.[id] === undefined) entry.dead = true;
-      const fresh = answers.has(id);
-      const current = fresh || (!entry.dead && now - entry.answeredAt <= staleAfterMs);
-      for (const registry of current ? entry.metrics : monotonicOnly(entry.metrics)) all.push(registry);
-      stale.push({ labels: { worker: String(id) }, value: current ? 0 : 1 });
-    }
-    const aggregated = AggregatorRegistry.aggregate(all);
-    const snapshots = await snapshotRegistries([aggregated]);
+    const mine = await Promise.all(own.map((r: Registry) => r.getMetricsAsJSON() as Promise<unknown[]>));
+    const answers = await workers.gather(timeoutMs);
+    const { registries, stale } = memory.merge(answers, Date.now());
+    const snapshots = await snapshotRegistries([AggregatorRegistry.aggregate([...mine, ...registries])]);
     if (stale.length > 0) snapshots.push({ name: 'cluster_worker_stale', help: STALE_HELP, type: 'gauge', values: stale });
     return snapshots;
   });
-  const retire = (id: number): boolean => {
-    const entry = remembered.get(id);
-    if (!entry || !(entry.dead || cluster.workers?.[id] === undefined)) return false;
-    return remembered.delete(id);
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    if (closed === undefined) {
+      workers.close();
+      closed = Promise.resolve();
+    }
+    return closed;
   };
   return {
     ...source,
-    retireWorker: retire,
-    retireDeadWorkers() {
-      let n = 0;
-      for (const id of [...remembered.keys()]) if (retire(id)) n++;
-      return n;
-    },
+    retireWorker: (id) => memory.retire(id),
+    retireDeadWorkers: () => memory.retireDead(),
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }

@@ -4,12 +4,14 @@ export const METRICS_RESPONSE = 'sightline:prometheus:metrics-response';
 
 export interface MetricsRequestMessage {
   readonly type: typeof METRICS_REQUEST;
-  readonly id: number;
+  /** Names the asking source and its request: several sources may ask the same workers at once. */
+  readonly id: string;
 }
 
 export interface MetricsResponseMessage {
   readonly type: typeof METRICS_RESPONSE;
-  readonly id: number;
+  /** The request's id, echoed. */
+  readonly id: string;
   /** One `registry.getMetricsAsJSON()` per registry the worker exposes. */
   readonly metrics?: readonly unknown[][];
   readonly error?: string;

@@ -1,5 +1,6 @@
 // The worker side of cluster aggregation: answer the primary's requests with this worker's metrics.
 import { getLogger, SightlineConfigError } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
 import { Registry } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';
 import {
@@ -35,13 +36,13 @@ export function exposeToClusterPrimary(source: MetricsCollector | Registry | rea
       try {
         send({ type: METRICS_RESPONSE, id: message.id, ...body } satisfies MetricsResponseMessage);
       } catch (error) {
-        log.debug('answering the primary failed', { error: String(error) });
+        log.debug('answering the primary failed', { error: errorText(error) });
       }
     };
     if (!enabled) return reply({ metrics: [] });
     Promise.all(registries.map((r) => r.getMetricsAsJSON())).then(
-      (metrics) => reply({ metrics: metrics as unknown[][] }),
-      (error: unknown) => reply({ error: error instanceof Error ? error.message : String(error) }),
+      (metrics) => reply({ metrics }),
+      (error: unknown) => reply({ error: errorText(error) }),
     );
   };
   process.on('message', onMessage);

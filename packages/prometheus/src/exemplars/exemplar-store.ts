@@ -2,7 +2,7 @@
 // scrape. Kept beside prom-client's histogram rather than in it: prom-client's own exemplars need an
 // OpenMetrics-only registry and another observe() signature.
 import type { ExemplarLabels } from './active-trace.js';
-import type { ExemplarSnapshot, MetricSnapshot, SampleSnapshot } from '../exposition/render.js';
+import type { ExemplarSnapshot, LabelSet, MetricSnapshot, SampleSnapshot } from '@sightline/exposition';
 
 /** OpenMetrics caps an exemplar's label names and values at 128 characters in all. */
 const MAX_LABEL_CHARS = 128;
@@ -24,7 +24,7 @@ export class ExemplarStore {
     this.#bounds = bounds;
   }
 
-  #key(labels: Readonly<Record<string, unknown>> | undefined): string {
+  #key(labels: LabelSet | undefined): string {
     let key = '';
     for (const name of this.#labelNames) key += `${labels?.[name] ?? ''}\u0000`;
     return key;

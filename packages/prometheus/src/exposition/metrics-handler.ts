@@ -1,9 +1,9 @@
 // Serving is not serializing: a node:http request handler over any MetricsSource.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getLogger, type MetricsSource } from '@sightline/core';
-import { encodeExposition, renderMetrics } from '@sightline/core/internal';
-import type { NegotiatingMetricsSource } from './registry-source.js';
-import { yieldToEventLoop } from './time-slices.js';
+import { encodeExposition, errorText, renderMetrics } from '@sightline/core/internal';
+import type { NegotiatingMetricsSource } from '@sightline/exposition';
+import { yieldToEventLoop } from '@sightline/exposition/internal';
 
 const log = getLogger('sightline.prometheus.handler');
 
@@ -38,7 +38,7 @@ export function metricsHandler(source: MetricsSource): MetricsRequestHandler {
         body = Buffer.from(exposition.body, 'utf8');
       }
     } catch (error) {
-      log.warn('rendering metrics failed', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      log.warn('rendering metrics failed', { error: errorText(error) });
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('metrics collection failed\n');
       return;

@@ -4,8 +4,8 @@
 // prom-client's get() / getForPromString() return; test/exposition/prom-client-internals.test.ts and
 // the render-equivalence tests fail when a prom-client upgrade changes that.
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { ExemplarSnapshot, LabelSet, MetricSnapshot, SampleSnapshot } from './render.js';
-import { LONG_STEP_NEXT } from './time-slices.js';
+import type { ExemplarSnapshot, LabelSet, MetricSnapshot, SampleSnapshot } from '@sightline/exposition';
+import { LONG_STEP_NEXT } from '@sightline/exposition/internal';
 
 interface ValueEntry {
   readonly value: number;

@@ -1,14 +1,19 @@
 // A prom-client registry as a core MetricsSource: snapshot through prom-client, render with ours.
-import type { MetricsExposition, MetricsSource } from '@sightline/core';
 import { getLogger } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
+import {
+  RENDER_SLICE_MS,
+  snapshotSource,
+  type MetricSnapshot,
+  type NegotiatingMetricsSource,
+  type SnapshotSourceOptions,
+} from '@sightline/exposition';
+import { runInSlices, yieldToEventLoop } from '@sightline/exposition/internal';
 import type { Registry, RegistryContentType } from 'prom-client';
+import { collectOf, readableInSteps, readSeries } from './read-series.js';
 
 /** A prom-client registry of either content type. */
 export type AnyRegistry = Registry<RegistryContentType>;
-import { contentTypeOf, EXPOSITION_FORMATS, negotiateFormat, PROMETHEUS_CONTENT_TYPE, type ExpositionFormat } from './formats.js';
-import { collectOf, readableInSteps, readSeries } from './read-series.js';
-import { renderExpositionSliced, type MetricSnapshot } from './render.js';
-import { RENDER_SLICE_MS, runInSlices, yieldToEventLoop } from './time-slices.js';
 
 const log = getLogger('sightline.prometheus.exposition');
 
@@ -24,7 +29,9 @@ interface RegisteredMetric {
   getForPromString?(): Promise<MetricSnapshot> | MetricSnapshot;
 }
 
-const failedOnce = new Set<string>();
+// Metrics whose collect() failed, so each is logged once however often it fails. Weak: a metric
+// removed from its registry takes its mark with it.
+const reportedFailures = new WeakSet<object>();
 
 /**
  * Reads every metric of the registries (running their `collect()` callbacks). A metric whose
@@ -49,7 +56,7 @@ export async function snapshotRegistries(registries: readonly AnyRegistry[]): Pr
       // Histograms keep `le` apart from the series labels in getForPromString(): cheaper to render.
       started.push(Promise.resolve(steps ? collectOf(m) : typeof m.getForPromString === 'function' ? m.getForPromString() : m.get()));
     } catch (error) {
-      started.push(Promise.reject(error));
+      started.push(Promise.reject(error instanceof Error ? error : new Error(errorText(error))));
     }
     if (performance.now() - sliceStart >= RENDER_SLICE_MS) {
       await yieldToEventLoop();
@@ -62,7 +69,7 @@ export async function snapshotRegistries(registries: readonly AnyRegistry[]): Pr
     for (let i = 0; i < settled.length; i++) {
       const result = settled[i]!;
       if (result.status === 'rejected') {
-        leftOut(metrics[i]!.name, result.reason);
+        leftOut(metrics[i]!, result.reason);
         continue;
       }
       out.push(inSteps[i] ? yield* readSeries(metrics[i], []) : (result.value as MetricSnapshot));
@@ -73,65 +80,10 @@ export async function snapshotRegistries(registries: readonly AnyRegistry[]): Pr
   return out;
 }
 
-function leftOut(name: string, reason: unknown): void {
-  if (failedOnce.has(name)) return;
-  failedOnce.add(name);
-  const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
-  log.warn(`collecting metric ${name} failed; left out of the scrape`, { metric: name, error: text });
-}
-
-/** Options of `registrySource()` and `snapshotSource()`. */
-export interface RegistrySourceOptions {
-  /** Labels added to every sample that does not set them itself. Default none. */
-  readonly defaultLabels?: Readonly<Record<string, string>>;
-}
-
-/** An exposition as bytes, ready for the socket. */
-export interface ExpositionBytes {
-  /** The negotiated content type. */
-  readonly contentType: string;
-  /** The exposition, encoded as UTF-8. */
-  readonly body: Buffer;
-}
-
-/** A MetricsSource with content negotiation, as every exporter of this package returns. */
-export interface NegotiatingMetricsSource extends MetricsSource {
-  /** The formats this source can render. */
-  readonly formats: readonly ExpositionFormat[];
-  /** Prometheus text 0.0.4 unless another format is asked for. */
-  render(format?: ExpositionFormat): Promise<string>;
-  /** Renders in the format the `Accept` header prefers (Prometheus text when it names none). */
-  negotiate(accept: string | undefined): Promise<MetricsExposition>;
-  /** Renders in the given format. */
-  renderFormat(format: ExpositionFormat): Promise<string>;
-  /** `negotiate()` as bytes: what `metricsHandler` writes, skipping a string and its encoding. */
-  negotiateBytes(accept: string | undefined): Promise<ExpositionBytes>;
-}
-
-/** Builds a negotiating source over any way of taking snapshots. */
-export function snapshotSource(
-  snapshot: () => Promise<readonly MetricSnapshot[]>,
-  options: RegistrySourceOptions = {},
-): NegotiatingMetricsSource {
-  const renderBytes = async (format: ExpositionFormat): Promise<Buffer> => {
-    const snapshots = await snapshot();
-    return renderExpositionSliced(snapshots, options.defaultLabels ? { format, defaultLabels: options.defaultLabels } : { format });
-  };
-  const renderFormat = async (format: ExpositionFormat): Promise<string> => (await renderBytes(format)).toString('utf8');
-  return {
-    contentType: PROMETHEUS_CONTENT_TYPE,
-    formats: EXPOSITION_FORMATS,
-    render: (format = 'prometheus') => renderFormat(format),
-    renderFormat,
-    async negotiate(accept) {
-      const format = negotiateFormat(accept);
-      return { contentType: contentTypeOf(format), body: await renderFormat(format) };
-    },
-    async negotiateBytes(accept) {
-      const format = negotiateFormat(accept);
-      return { contentType: contentTypeOf(format), body: await renderBytes(format) };
-    },
-  };
+function leftOut(metric: RegisteredMetric, reason: unknown): void {
+  if (reportedFailures.has(metric)) return;
+  reportedFailures.add(metric);
+  log.warn(`collecting metric ${metric.name} failed; left out of the scrape`, { metric: metric.name, error: errorText(reason) });
 }
 
 /**
@@ -140,7 +92,7 @@ export function snapshotSource(
  */
 export function registrySource(
   registries: AnyRegistry | readonly AnyRegistry[],
-  options: RegistrySourceOptions = {},
+  options: SnapshotSourceOptions = {},
 ): NegotiatingMetricsSource {
   const list: readonly AnyRegistry[] = Array.isArray(registries) ? registries : [registries as AnyRegistry];
   return snapshotSource(() => snapshotRegistries(list), options);

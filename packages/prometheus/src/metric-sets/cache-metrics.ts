@@ -1,4 +1,4 @@
-// The seed's cache metric set: counts kept in plain fields, exported (hit rate included) at scrape.
+// The cache metric set: counts kept in plain fields, exported (hit rate included) at scrape.
 import { SightlineConfigError } from '@sightline/core';
 import type { Counter, Gauge } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';

@@ -1,7 +1,7 @@
-// The seed's converter metric set: conversions by outcome, their duration, errors by type.
+// The converter metric set: conversions by outcome, their duration, errors by type.
 import { SightlineConfigError } from '@sightline/core';
-import { errorType as errorTypeOf, runSettled, validateOptions } from '@sightline/core/internal';
-import { BUCKETS_SHAPE } from '../options-shapes.js';
+import { errorType as errorTypeOf, resolveOptions, runSettled } from '@sightline/core/internal';
+import { CONVERTER_METRICS_SHAPE, type ConverterMetricsOptions } from '../options.js';
 import type { Counter, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';
 
@@ -35,24 +35,18 @@ export interface ConverterMetrics {
   converter(name: string): ConverterRecorder;
 }
 
-/** Options of `converterMetrics()`. */
-export interface ConverterMetricsOptions {
-  /** Buckets of `conversion_duration_seconds`. Default: prom-client's. */
-  readonly buckets?: readonly number[];
-}
-
 /**
  * Defines `conversions_total{converter,status}` (status `success` or `failure`),
  * `conversion_duration_seconds{converter}` and `conversion_errors_total{converter,error_type}`.
  */
 export function converterMetrics(collector: MetricsCollector, options: ConverterMetricsOptions = {}): ConverterMetrics {
-  validateOptions(BUCKETS_SHAPE, options, { source: 'converterMetrics()' });
+  const { buckets } = resolveOptions(CONVERTER_METRICS_SHAPE, options, { source: 'converterMetrics()' });
   const conversions = collector.counter('conversions_total', 'Conversions completed, by outcome', {
     labels: ['converter', 'status'] as const,
   });
   const duration = collector.histogram('conversion_duration_seconds', 'Conversion duration in seconds', {
     labels: ['converter'] as const,
-    ...(options.buckets ? { buckets: options.buckets } : {}),
+    buckets,
   });
   const errors = collector.counter('conversion_errors_total', 'Conversion errors, by type', {
     labels: ['converter', 'error_type'] as const,

@@ -1,29 +1,11 @@
-// The seed's HTTP metric set, recorded by node:http or Express-style middleware.
+// The HTTP metric set the shipped dashboards query, recorded by node:http, Express-style middleware,
+// fastify or koa.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SightlineConfigError } from '@sightline/core';
-import { validateOptions } from '@sightline/core/internal';
-import { HTTP_METRICS_SHAPE } from '../options-shapes.js';
+import { resolveOptions } from '@sightline/core/internal';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';
 import { activeTraceExemplar, type ExemplarLabels } from '../exemplars/active-trace.js';
-import { normalizePath } from './normalize-path.js';
-
-/** Options of `httpMetrics()`. */
-export interface HttpMetricsOptions {
-  /** Buckets of `http_request_duration_seconds`, in seconds. Default: prom-client's. */
-  readonly buckets?: readonly number[];
-  /** Turns a request into its endpoint label (a route template). Return undefined to fall back. */
-  readonly endpoint?: (req: IncomingMessage) => string | undefined;
-  /** Turns a raw URL into an endpoint label when no route template is known. Default `normalizePath`. */
-  readonly normalizePath?: (url: string) => string;
-  /** Distinct endpoints kept before new ones are recorded as `other`. Default 1000. */
-  readonly maxEndpoints?: number;
-  /**
-   * Exemplars on `http_request_duration_seconds` (OpenMetrics only) carrying the active sampled
-   * OpenTelemetry trace (`trace_id`, `span_id`). Default true; nothing is added when no trace is active.
-   */
-  readonly exemplars?: boolean;
-}
+import { HTTP_METRICS_SHAPE, type HttpMetricsOptions } from '../options.js';
 
 /** Options of one tracked handler or request. */
 export interface TrackOptions {
@@ -110,6 +92,74 @@ interface ExpressLike {
   readonly originalUrl?: unknown;
 }
 
+function urlOf(req: IncomingMessage): string {
+  const original = (req as ExpressLike).originalUrl;
+  return typeof original === 'string' ? original : (req.url ?? '/');
+}
+
+/**
+ * The endpoint label of a request, from the first that knows it: the route given, the `endpoint`
+ * option, Express's matched route (known once routed), the normalized path. At most `max` distinct
+ * labels; new ones past it are `other`.
+ */
+class EndpointLabels {
+  readonly #seen = new Set<string>();
+
+  constructor(
+    private readonly max: number,
+    private readonly resolve: ((req: IncomingMessage) => string | undefined) | undefined,
+    private readonly normalize: (url: string) => string,
+  ) {}
+
+  bounded(endpoint: string): string {
+    if (this.#seen.has(endpoint)) return endpoint;
+    if (this.#seen.size >= this.max) return OTHER_ENDPOINT;
+    this.#seen.add(endpoint);
+    return endpoint;
+  }
+
+  atStart(req: IncomingMessage, route: string | undefined): string {
+    return this.bounded(route ?? this.resolve?.(req) ?? this.normalize(urlOf(req)));
+  }
+
+  /** After routing, Express knows the matched template (`/orders/:id`) under its mount path. */
+  final(req: IncomingMessage, route: string | undefined, atStart: string): string {
+    if (route !== undefined) return atStart;
+    const fromOption = this.resolve?.(req);
+    if (fromOption !== undefined) return this.bounded(fromOption);
+    const template = (req as ExpressLike).route?.path;
+    if (typeof template === 'string') {
+      const base = (req as ExpressLike).baseUrl;
+      return this.bounded(typeof base === 'string' ? base + template : template);
+    }
+    return atStart;
+  }
+}
+
+/** Starts recording a request; `routedLater` reads a template a framework only knows once its router ran (koa). */
+type Begin = (req: IncomingMessage, res: ServerResponse, route: string | undefined, routedLater?: () => unknown) => void;
+
+function fastifyPlugin(begin: Begin): FastifyPlugin {
+  const plugin = (instance: FastifyLike, _options: unknown, done: (error?: Error) => void): void => {
+    // fastify routes before onRequest: the template is known when the request starts.
+    instance.addHook('onRequest', (request, reply, next) => {
+      const template = request.routeOptions?.url ?? request.routerPath;
+      begin(request.raw, reply.raw, typeof template === 'string' && template.length > 0 ? template : undefined);
+      next();
+    });
+    done();
+  };
+  // What fastify-plugin sets: the hook then applies to every route, not only an encapsulated child.
+  return Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'sightline-http-metrics' });
+}
+
+function koaMiddleware(begin: Begin): KoaMiddleware {
+  return async (ctx, next) => {
+    begin(ctx.req, ctx.res, undefined, () => ctx._matchedRoute);
+    await next();
+  };
+}
+
 /**
  * Defines `http_requests_total{method,endpoint,status}`, `http_request_duration_seconds{method,endpoint}`
  * and `http_requests_active{method,endpoint}`, and returns ways to record them. The endpoint label
@@ -117,55 +167,21 @@ interface ExpressLike {
  * route), else the URL path with ids collapsed, so ids cannot explode cardinality.
  */
 export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOptions = {}): HttpMetrics {
-  validateOptions(HTTP_METRICS_SHAPE, options, { source: 'httpMetrics()' });
-  const maxEndpoints = options.maxEndpoints ?? 1000;
-  if (!Number.isInteger(maxEndpoints) || maxEndpoints < 1) {
-    throw new SightlineConfigError(`httpMetrics maxEndpoints must be a positive integer, got ${String(options.maxEndpoints)}`);
-  }
-  const normalize = options.normalizePath ?? normalizePath;
-  const resolveEndpoint = options.endpoint;
+  const resolved = resolveOptions(HTTP_METRICS_SHAPE, options, { source: 'httpMetrics()' });
+  const { buckets, exemplars } = resolved;
+  const endpoints = new EndpointLabels(resolved.maxEndpoints, resolved.endpoint, resolved.normalizePath);
 
   const requests = collector.counter('http_requests_total', 'Total HTTP requests', {
     labels: ['method', 'endpoint', 'status'] as const,
   });
-  const exemplars = options.exemplars ?? true;
   const duration = collector.histogram('http_request_duration_seconds', 'HTTP request duration in seconds', {
     labels: ['method', 'endpoint'] as const,
-    ...(options.buckets ? { buckets: options.buckets } : {}),
+    buckets,
     exemplars,
   });
   const active = collector.gauge('http_requests_active', 'HTTP requests in progress', {
     labels: ['method', 'endpoint'] as const,
   });
-
-  const seen = new Set<string>();
-  const bounded = (endpoint: string): string => {
-    if (seen.has(endpoint)) return endpoint;
-    if (seen.size >= maxEndpoints) return OTHER_ENDPOINT;
-    seen.add(endpoint);
-    return endpoint;
-  };
-
-  const urlOf = (req: IncomingMessage): string => {
-    const original = (req as ExpressLike).originalUrl;
-    return typeof original === 'string' ? original : (req.url ?? '/');
-  };
-
-  const startEndpoint = (req: IncomingMessage, route: string | undefined): string =>
-    bounded(route ?? resolveEndpoint?.(req) ?? normalize(urlOf(req)));
-
-  // After routing, Express knows the matched template (`/orders/:id`) under its mount path.
-  const finalEndpoint = (req: IncomingMessage, route: string | undefined, atStart: string): string => {
-    if (route !== undefined) return atStart;
-    const fromOption = resolveEndpoint?.(req);
-    if (fromOption !== undefined) return bounded(fromOption);
-    const template = (req as ExpressLike).route?.path;
-    if (typeof template === 'string') {
-      const base = (req as ExpressLike).baseUrl;
-      return bounded(typeof base === 'string' ? base + template : template);
-    }
-    return atStart;
-  };
 
   const record = (method: string, endpoint: string, status: number | string, seconds: number, trace: ExemplarLabels | undefined): void => {
     requests.inc({ method, endpoint, status: String(status) });
@@ -175,10 +191,9 @@ export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOpt
   const observe = (method: string, endpoint: string, status: number | string, seconds: number): void =>
     record(method, endpoint, status, seconds, exemplars ? activeTraceExemplar() : undefined);
 
-  // `routedLater` reads a template a framework only knows once its router ran (koa).
-  const begin = (req: IncomingMessage, res: ServerResponse, route: string | undefined, routedLater?: () => unknown): void => {
+  const begin: Begin = (req, res, route, routedLater) => {
     const method = req.method ?? 'GET';
-    const atStart = startEndpoint(req, route);
+    const atStart = endpoints.atStart(req, route);
     const start = performance.now();
     // Read now: the close event runs outside the request's trace context.
     const trace = exemplars ? activeTraceExemplar() : undefined;
@@ -187,31 +202,12 @@ export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOpt
       active.dec({ method, endpoint: atStart });
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_STATUS;
       const late = routedLater?.();
-      const endpoint = typeof late === 'string' && route === undefined ? bounded(late) : finalEndpoint(req, route, atStart);
+      const endpoint = typeof late === 'string' && route === undefined ? endpoints.bounded(late) : endpoints.final(req, route, atStart);
       record(method, endpoint, status, (performance.now() - start) / 1000, trace);
     });
   };
 
   const track = (req: IncomingMessage, res: ServerResponse, trackOptions?: TrackOptions): void => begin(req, res, trackOptions?.route);
-
-  const fastify = (): FastifyPlugin => {
-    const plugin = (instance: FastifyLike, _options: unknown, done: (error?: Error) => void): void => {
-      // fastify routes before onRequest: the template is known when the request starts.
-      instance.addHook('onRequest', (request, reply, next) => {
-        const template = request.routeOptions?.url ?? request.routerPath;
-        begin(request.raw, reply.raw, typeof template === 'string' && template.length > 0 ? template : undefined);
-        next();
-      });
-      done();
-    };
-    // What fastify-plugin sets: the hook then applies to every route, not only an encapsulated child.
-    return Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'sightline-http-metrics' });
-  };
-
-  const koa = (): KoaMiddleware => async (ctx, next) => {
-    begin(ctx.req, ctx.res, undefined, () => ctx._matchedRoute);
-    await next();
-  };
 
   return {
     requests,
@@ -219,8 +215,8 @@ export function httpMetrics(collector: MetricsCollector, options: HttpMetricsOpt
     active,
     track,
     observe,
-    fastify,
-    koa,
+    fastify: () => fastifyPlugin(begin),
+    koa: () => koaMiddleware(begin),
     handler(listener, handlerOptions) {
       return (req, res) => {
         track(req, res, handlerOptions);

@@ -1,7 +1,7 @@
-// The seed's queue metric set: depth, throughput, processing time and workers, by queue_name.
+// The queue metric set: depth, throughput, processing time and workers, by queue_name.
 import { SightlineConfigError } from '@sightline/core';
-import { runSettled, validateOptions } from '@sightline/core/internal';
-import { BUCKETS_SHAPE } from '../options-shapes.js';
+import { resolveOptions, runSettled } from '@sightline/core/internal';
+import { QUEUE_METRICS_SHAPE, type QueueMetricsOptions } from '../options.js';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import type { MetricsCollector } from '../metrics-collector.js';
 
@@ -46,19 +46,13 @@ export interface QueueMetrics {
   queue(name: string, stats?: () => QueueStats): QueueRecorder;
 }
 
-/** Options of `queueMetrics()`. */
-export interface QueueMetricsOptions {
-  /** Buckets of `queue_processing_duration_seconds`. Default: prom-client's. */
-  readonly buckets?: readonly number[];
-}
-
 /**
  * Defines `queue_depth`, `queue_items_processed_total`, `queue_processing_duration_seconds` and
  * `queue_active_workers`, by `queue_name`. Depth, workers and the processed count live in plain
  * fields exported at scrape; durations go to the prom-client histogram.
  */
 export function queueMetrics(collector: MetricsCollector, options: QueueMetricsOptions = {}): QueueMetrics {
-  validateOptions(BUCKETS_SHAPE, options, { source: 'queueMetrics()' });
+  const { buckets } = resolveOptions(QUEUE_METRICS_SHAPE, options, { source: 'queueMetrics()' });
   const recorders = new Map<string, QueueRecorder>();
   const labels = ['queue_name'] as const;
 
@@ -78,7 +72,7 @@ export function queueMetrics(collector: MetricsCollector, options: QueueMetricsO
   });
   const duration = collector.histogram('queue_processing_duration_seconds', 'Time to process one queue item, in seconds', {
     labels,
-    ...(options.buckets ? { buckets: options.buckets } : {}),
+    buckets,
   });
   const activeWorkers = collector.gauge('queue_active_workers', 'Workers processing queue items', {
     labels,

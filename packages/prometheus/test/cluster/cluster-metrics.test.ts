@@ -1,16 +1,30 @@
 import cluster, { type Worker } from 'node:cluster';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { clusterMetricsSource, MetricsCollector, OPENMETRICS_CONTENT_TYPE } from '../../src/index.js';
-import { parseSamples } from '../helpers.js';
+import { OPENMETRICS_CONTENT_TYPE } from '@sightline/exposition';
+import { clusterMetricsSource, MetricsCollector, type ClusterMetricsSource } from '../../src/index.js';
+import { fakeDateOnly, parseSamples } from '../helpers.js';
 
-const dist = join(__dirname, '../../dist/index.js');
-const fixture = join(__dirname, 'fixtures/cluster-worker.mjs');
+// The worker loads the package from src/ (test/support/register-src.cjs): no build needed.
+const fixture = join(__dirname, 'fixtures/cluster-worker.cjs');
+
+/** A value within 1e-10 of `n`, inside toEqual. */
+const closeTo = (n: number): unknown => expect.closeTo(n, 10);
+
+/** Sources made by a test, closed after it. */
+const sources: ClusterMetricsSource[] = [];
+function source(options?: Parameters<typeof clusterMetricsSource>[0]): ClusterMetricsSource {
+  const made = clusterMetricsSource(options);
+  sources.push(made);
+  return made;
+}
+afterEach(async () => {
+  await Promise.all(sources.splice(0).map((s) => s.close()));
+});
 
 function forkWorker(index: number): Promise<Worker> {
   return new Promise((resolve, reject) => {
     const worker = cluster.fork({ WORKER_INDEX: String(index) });
-    const timer = setTimeout(() => reject(new Error(`worker ${index} did not start within 10 s`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`worker ${index} did not start within 60 s`)), 60_000);
     worker.on('message', (message: { type?: string }) => {
       if (message?.type !== 'ready') return;
       clearTimeout(timer);
@@ -37,19 +51,16 @@ describe('cluster aggregation across two real worker processes', () => {
   primary.counter('primary_restarts_total', 'Worker restarts seen by the primary').inc(2);
 
   beforeAll(async () => {
-    if (!existsSync(dist))
-      throw new Error(`${dist} is missing: build the package first (npx -y pnpm@10 --filter @sightline/prometheus build)`);
     cluster.setupPrimary({ exec: fixture, silent: true });
     workers = await Promise.all([forkWorker(1), forkWorker(2)]);
-  }, 20_000);
+  }, 90_000);
 
   afterAll(async () => {
     await Promise.all(workers.map(stop));
   });
 
   it('serves one exposition that sums counters and histograms and respects each aggregator', async () => {
-    const source = clusterMetricsSource({ registries: [primary.registry], timeoutMs: 5000 });
-    const values = Object.fromEntries(parseSamples(await source.render()));
+    const values = Object.fromEntries(parseSamples(await source({ registries: [primary.registry], timeoutMs: 5000 }).render()));
     expect(values).toEqual({
       primary_restarts_total: 2,
       'http_requests_total{method="GET",endpoint="/orders/:id",status="200"}': 30,
@@ -57,7 +68,7 @@ describe('cluster aggregation across two real worker processes', () => {
       'http_request_duration_seconds_bucket{le="0.1",method="GET",endpoint="/orders/:id"}': 30,
       'http_request_duration_seconds_bucket{le="1",method="GET",endpoint="/orders/:id"}': 30,
       'http_request_duration_seconds_bucket{le="+Inf",method="GET",endpoint="/orders/:id"}': 30,
-      'http_request_duration_seconds_sum{method="GET",endpoint="/orders/:id"}': expect.closeTo(1.5, 10),
+      'http_request_duration_seconds_sum{method="GET",endpoint="/orders/:id"}': closeTo(1.5),
       'http_request_duration_seconds_count{method="GET",endpoint="/orders/:id"}': 30,
       'http_request_duration_seconds_bucket{le="0.1",method="POST",endpoint="/orders"}': 0,
       'http_request_duration_seconds_bucket{le="1",method="POST",endpoint="/orders"}': 2,
@@ -80,15 +91,26 @@ describe('cluster aggregation across two real worker processes', () => {
   });
 
   it('negotiates OpenMetrics for the aggregate too', async () => {
-    const out = await clusterMetricsSource().negotiate('application/openmetrics-text;version=1.0.0');
+    const out = await source().negotiate('application/openmetrics-text;version=1.0.0');
     expect(out.contentType).toBe(OPENMETRICS_CONTENT_TYPE);
     expect(out.body).toContain('# TYPE queue_items_processed counter\nqueue_items_processed_total{queue_name="converter_queue"} 0\n');
     expect(out.body.endsWith('# EOF\n')).toBe(true);
   });
 
+  it('stops listening to the workers once closed, and then serves the primary alone', async () => {
+    const listening = cluster.listenerCount('message');
+    const closable = clusterMetricsSource({ registries: [primary.registry] });
+    expect(cluster.listenerCount('message')).toBe(listening + 1);
+    const closing = closable.close();
+    expect(closable.close()).toBe(closing);
+    await closing;
+    expect(cluster.listenerCount('message')).toBe(listening);
+    expect(parseSamples(await closable.render())).toEqual(new Map([['primary_restarts_total', 2]]));
+  });
+
   it('renders the workers that remain when one has died', async () => {
     await stop(workers[1]!);
-    const values = parseSamples(await clusterMetricsSource().render());
+    const values = parseSamples(await source().render());
     expect(values.get('queue_depth{queue_name="converter_queue"}')).toBe(5);
     expect(values.get('worker_index')).toBe(1);
   });
@@ -102,39 +124,46 @@ describe('a cluster whose worker hangs, then dies', () => {
   beforeAll(async () => {
     cluster.setupPrimary({ exec: fixture, silent: true });
     workers = await Promise.all([forkWorker(1), forkWorker(2)]);
-  }, 20_000);
+  }, 90_000);
 
   afterAll(async () => {
     await Promise.all(workers.map(stop));
   });
 
   it('keeps the counters of a worker that misses scrapes or dies until it is retired, and marks it stale', async () => {
-    const source = clusterMetricsSource({ timeoutMs: 300, staleAfterMs: 800 });
-    const scrape = async () => parseSamples(await source.render());
-    const [, second] = workers as [Worker, Worker];
-    const stale = `cluster_worker_stale{worker="${second.id}"}`;
+    // Staleness is measured on Date.now(): faked here, so no test waits for staleAfterMs to pass.
+    fakeDateOnly();
+    const source = clusterMetricsSource({ timeoutMs: 2000, staleAfterMs: 60_000 });
+    try {
+      const scrape = async () => parseSamples(await source.render());
+      const [, second] = workers as [Worker, Worker];
+      const stale = `cluster_worker_stale{worker="${second.id}"}`;
 
-    const before = await scrape();
-    expect([before.get(GET), before.get(DEPTH), before.get(stale)]).toEqual([30, 15, 0]);
+      const before = await scrape();
+      expect([before.get(GET), before.get(DEPTH), before.get(stale)]).toEqual([30, 15, 0]);
 
-    second.send({ type: 'hang', ms: 3000 });
-    const hung = await scrape(); // within staleAfterMs: the last answer stands for all of it
-    expect([hung.get(GET), hung.get(DEPTH), hung.get(stale)]).toEqual([30, 15, 0]);
+      second.send({ type: 'hang' });
+      const hung = await scrape(); // within staleAfterMs: the last answer stands for all of it
+      expect([hung.get(GET), hung.get(DEPTH), hung.get(stale)]).toEqual([30, 15, 0]);
 
-    await new Promise((resolve) => setTimeout(resolve, 900));
-    const staleNow = await scrape(); // past the bound: its gauges go, its counters stay
-    expect([staleNow.get(GET), staleNow.get(DEPTH), staleNow.get(stale)]).toEqual([30, 5, 1]);
+      jest.setSystemTime(Date.now() + 60_001);
+      const staleNow = await scrape(); // past the bound: its gauges go, its counters stay
+      expect([staleNow.get(GET), staleNow.get(DEPTH), staleNow.get(stale)]).toEqual([30, 5, 1]);
 
-    await new Promise<void>((resolve) => {
-      second.once('exit', () => resolve());
-      second.process.kill('SIGKILL');
-    });
-    const dead = await scrape();
-    expect([dead.get(GET), dead.get(DEPTH), dead.get(stale)]).toEqual([30, 5, 1]);
-    expect(source.retireWorker(workers[0]!.id)).toBe(false); // alive: nothing to retire
+      await new Promise<void>((resolve) => {
+        second.once('exit', () => resolve());
+        second.process.kill('SIGKILL');
+      });
+      const dead = await scrape();
+      expect([dead.get(GET), dead.get(DEPTH), dead.get(stale)]).toEqual([30, 5, 1]);
+      expect(source.retireWorker(workers[0]!.id)).toBe(false); // alive: nothing to retire
 
-    expect(source.retireDeadWorkers()).toBe(1);
-    const retired = await scrape();
-    expect([retired.get(GET), retired.get(DEPTH), retired.has(stale)]).toEqual([10, 5, false]);
-  }, 30_000);
+      expect(source.retireDeadWorkers()).toBe(1);
+      const retired = await scrape();
+      expect([retired.get(GET), retired.get(DEPTH), retired.has(stale)]).toEqual([10, 5, false]);
+    } finally {
+      await source.close();
+      jest.useRealTimers();
+    }
+  }, 60_000);
 });

@@ -102,7 +102,7 @@ describe('against a real Prometheus server', () => {
     hooks.onWsMessageSent('read', 512);
     hooks.onError('read', 'TimeoutError');
     for (let offset = 0; offset < 6; offset++) sensors.onMessageIn('orders/0', offset, null);
-    sensors.onCommitCompleted(null, sensors.onCommitInitiated(null) as number);
+    sensors.onCommitCompleted(null, sensors.onCommitInitiated(null));
     monitor.reportEndOffset('orders/0', 10);
 
     prometheus = await startPrometheus({ targets: [`127.0.0.1:${appPort}`], jobName: 'sightline-app', ruleFiles: [RULES] });
@@ -269,9 +269,9 @@ function metricNames(expr: string): string[] {
   const names: string[] = [];
   for (const match of stripped.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
     const word = match[0];
-    const after = stripped.slice(match.index! + word.length).trimStart();
+    const after = stripped.slice(match.index + word.length).trimStart();
     if (after.startsWith('(') || PROMQL_WORDS.has(word)) continue;
-    const before = stripped.slice(0, match.index!);
+    const before = stripped.slice(0, match.index);
     if (/\d$/.test(before) || /[\d.]e$/i.test(before + word.slice(0, 1))) continue;
     names.push(word);
   }

@@ -1,15 +1,10 @@
+import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from '@sightline/exposition';
 import { createServer, request, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { setLogSink, type LogRecord, type MetricsSource } from '@sightline/core';
 import { resetLogging } from '@sightline/core/internal';
-import {
-  metricsHandler,
-  MetricsCollector,
-  OPENMETRICS_CONTENT_TYPE,
-  PROMETHEUS_CONTENT_TYPE,
-  startMetricsServer,
-} from '../../src/index.js';
+import { metricsHandler, MetricsCollector, createMetricsServer } from '../../src/index.js';
 
 interface Reply {
   status: number;
@@ -116,19 +111,45 @@ describe('metricsHandler', () => {
   });
 });
 
-describe('MetricsServer', () => {
-  it('serves the source at its path on loopback and 404s elsewhere', async () => {
+describe('createMetricsServer', () => {
+  it('serves the source at its path only, and closes once however often it is asked', async () => {
     const collector = new MetricsCollector();
     collector.gauge('up', 'Up').set(1);
-    const server = await startMetricsServer(collector, { path: '/prom' });
+    const server = await createMetricsServer(collector, { path: '/prom' });
     try {
-      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/prom$/);
+      expect(server.url).toBe(`http://127.0.0.1:${server.port}/prom`);
+      expect(server.host).toBe('127.0.0.1');
       const reply = await fetchText(`${server.url}?x=1`);
       expect([reply.status, reply.body]).toEqual([200, '# HELP up Up\n# TYPE up gauge\nup 1\n']);
       const missing = await fetchText(server.url.replace('/prom', '/metrics'));
       expect(missing.status).toBe(404);
     } finally {
-      await server.close();
+      const first = server.close();
+      expect(server.close()).toBe(first);
+      expect(server[Symbol.asyncDispose]()).toBe(first);
+      await first;
+    }
+    expect(server.server.listening).toBe(false);
+    // A new connection is refused; a kept-alive one the server closed hangs up.
+    await expect(fetchText(server.url)).rejects.toThrow(/ECONNREFUSED|socket hang up/);
+  });
+
+  it('refuses bad options before binding, naming them', async () => {
+    const collector = new MetricsCollector();
+    await expect(createMetricsServer(collector, { path: 'metrics' })).rejects.toThrow(
+      'invalid option `path` in createMetricsServer(): expected a path starting with "/" (got "metrics")',
+    );
+    await expect(createMetricsServer(collector, { prot: 9464 } as never)).rejects.toThrow(
+      'unknown option `prot` in createMetricsServer(): did you mean `port`?',
+    );
+  });
+
+  it('rejects with the bind error when the port is taken', async () => {
+    const first = await createMetricsServer(new MetricsCollector());
+    try {
+      await expect(createMetricsServer(new MetricsCollector(), { port: first.port })).rejects.toThrow(/EADDRINUSE/);
+    } finally {
+      await first.close();
     }
   });
 });

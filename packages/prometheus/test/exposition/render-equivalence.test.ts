@@ -3,7 +3,9 @@
 // reference: this is what lets us replace its renderer with a faster one.
 import fc from 'fast-check';
 import { Counter, Gauge, Histogram, Registry, Summary, type RegistryContentType } from 'prom-client';
-import { renderExposition, snapshotRegistries, type ExpositionFormat } from '../../src/index.js';
+import type { ExpositionFormat } from '@sightline/core';
+import { renderExposition } from '@sightline/exposition';
+import { snapshotRegistries } from '../../src/index.js';
 
 const RUNS = 1000;
 

@@ -2,7 +2,7 @@ import { cacheMetrics, MetricsCollector } from '../../src/index.js';
 import { samples } from '../helpers.js';
 
 describe('cacheMetrics', () => {
-  it('exports the seed example figures, hit rate computed at scrape', async () => {
+  it('exports hits, misses, evictions and size, hit rate computed at scrape', async () => {
     const collector = new MetricsCollector();
     const caches = cacheMetrics(collector);
     const cache = caches.cache('http_response');

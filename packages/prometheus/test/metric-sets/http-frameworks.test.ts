@@ -6,9 +6,9 @@ import Koa from 'koa';
 import { httpMetrics, MetricsCollector } from '../../src/index.js';
 import { get, samples } from '../helpers.js';
 
-/** Waits until the collector holds `count` finished requests (the close event ends a request). */
+/** Waits until the collector holds `count` finished requests (the close event ends a request), 20 s at most. */
 async function settled(collector: MetricsCollector, count: number): Promise<Record<string, number>> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 2000; i++) {
     const values = await samples(collector, 'http_requests_total');
     if (Object.values(values).reduce((a, b) => a + b, 0) >= count) return values;
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -24,14 +24,13 @@ describe('http.fastify()', () => {
 
   beforeAll(async () => {
     await app.register(http.fastify());
-    app.get('/orders/:id', async () => ({ ok: true }));
-    app.get('/fail', async () => {
-      throw new Error('boom');
-    });
+    app.get('/orders/:id', () => Promise.resolve({ ok: true }));
+    app.get('/fail', () => Promise.reject(new Error('boom')));
     // An encapsulated child with a prefix: the plugin's hook still applies, with the full template.
     await app.register(
-      async (child) => {
-        child.get('/items/:item', async (_req, reply) => reply.code(201).send('made'));
+      (child, _options, done) => {
+        child.get('/items/:item', (_req, reply) => reply.code(201).send('made'));
+        done();
       },
       { prefix: '/v1/shops/:shop' },
     );

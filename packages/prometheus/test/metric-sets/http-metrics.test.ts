@@ -109,7 +109,7 @@ describe('httpMetrics', () => {
     });
   });
 
-  it('records durations into the seed-named histogram with exact values', async () => {
+  it('records durations into http_request_duration_seconds with exact values', async () => {
     const collector = new MetricsCollector();
     const http = httpMetrics(collector, { buckets: [0.1, 0.5, 1] });
     http.observe('GET', '/api/Product', 200, 0.05);

@@ -1,7 +1,7 @@
-// What the server holds, as the metric snapshots @sightline/prometheus renders: the server's own
+// What the server holds, as the metric snapshots @sightline/exposition renders: the server's own
 // counters first, then every received family. Built fresh per scrape; each series' labels object is
 // the store's own, so the renderer's per-series label cache holds across scrapes.
-import type { MetricSnapshot, SampleSnapshot } from '@sightline/prometheus';
+import type { MetricSnapshot, SampleSnapshot } from '@sightline/exposition';
 import type { Family } from '../aggregation/metric-store.js';
 import { OWN_METRIC_PREFIX } from '../aggregation/prometheus-names.js';
 import { REJECT_REASONS, type RejectReason } from '../aggregation/rejection.js';

@@ -1,6 +1,6 @@
-// The server's MetricsSource: its snapshot rendered and negotiated by @sightline/prometheus, the
+// The server's MetricsSource: its snapshot rendered and negotiated by @sightline/exposition, the
 // toolkit's one renderer and negotiator.
-import { snapshotSource, type NegotiatingMetricsSource } from '@sightline/prometheus';
+import { snapshotSource, type NegotiatingMetricsSource } from '@sightline/exposition';
 import { expositionSnapshot, type ExpositionInput } from './exposition-snapshot.js';
 
 export function createMetricsSource(read: () => ExpositionInput): NegotiatingMetricsSource {

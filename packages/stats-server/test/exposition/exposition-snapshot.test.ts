@@ -1,5 +1,6 @@
 import { MetricStore } from '../../src/aggregation/metric-store.js';
-import { renderExposition, type ExpositionFormat } from '@sightline/prometheus';
+import type { ExpositionFormat } from '@sightline/core';
+import { renderExposition } from '@sightline/exposition';
 import { expositionSnapshot, type ExpositionInput } from '../../src/exposition/exposition-snapshot.js';
 import { createMetricsSource } from '../../src/exposition/metrics-source.js';
 import { newIngestCounters } from '../../src/ingest-stats.js';
@@ -142,7 +143,7 @@ describe('createMetricsSource', () => {
     expect(await source.render()).toContain('\nqueue_depth 9\n');
   });
 
-  it('negotiates as @sightline/prometheus does: text when the Accept header prefers it', async () => {
+  it('negotiates as @sightline/exposition does: text when the Accept header prefers it', async () => {
     const { input } = fixture();
     const source = createMetricsSource(input);
     const out = await source.negotiate('text/plain;version=0.0.4,application/openmetrics-text;version=1.0.0;q=0.5');

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { formatValue, renderExposition, renderExpositionBytes, type MetricSnapshot } from '../../src/index.js';
+import {
+  formatValue,
+  renderExposition,
+  renderExpositionBytes,
+  renderExpositionSliced,
+  type MetricSnapshot,
+  type SampleSnapshot,
+} from '../src/index.js';
 
 describe('renderExposition', () => {
   it('escapes label values and help text as each format requires', () => {
@@ -89,16 +96,31 @@ describe('renderExposition', () => {
   });
 });
 
+/** A counter of `series` series and a histogram of `histograms` series with two bounds, as snapshots. */
+function largeSnapshots(series: number, histograms: number): MetricSnapshot[] {
+  const counter: MetricSnapshot = {
+    name: 'jobs_total',
+    help: 'Jobs',
+    type: 'counter',
+    values: Array.from({ length: series }, (_, i) => ({ value: i, labels: { queue: `q${i}` } })),
+  };
+  const histogramValues: SampleSnapshot[] = [];
+  for (let i = 0; i < histograms; i++) {
+    const shared = { queue: `q${i}` };
+    const counts = [i % 3 < 1 ? 1 : 0, i % 3 < 2 ? 1 : 0, 1];
+    ['1', '2', '+Inf'].forEach((le, b) =>
+      histogramValues.push({ value: counts[b]!, labels: { le }, sharedLabels: shared, metricName: 'job_seconds_bucket' }),
+    );
+    histogramValues.push({ value: i % 3, labels: {}, sharedLabels: shared, metricName: 'job_seconds_sum' });
+    histogramValues.push({ value: 1, labels: {}, sharedLabels: shared, metricName: 'job_seconds_count' });
+  }
+  return [counter, { name: 'job_seconds', help: 'Job time', type: 'histogram', values: histogramValues }];
+}
+
 describe('renderExpositionSliced', () => {
   it('renders the same bytes as renderExpositionBytes, giving the event loop back between slices', async () => {
-    const { MetricsCollector } = await import('../../src/index.js');
-    const { renderExpositionBytes, renderExpositionSliced } = await import('../../src/exposition/render.js');
-    const collector = new MetricsCollector({ defaultLabels: { zone: 'a' } });
-    const counter = collector.counter('jobs_total', 'Jobs', { labels: ['queue'] });
-    for (let i = 0; i < 3000; i++) counter.inc({ queue: `q${i}` }, i);
-    const histogram = collector.histogram('job_seconds', 'Job time', { labels: ['queue'], buckets: [1, 2] });
-    for (let i = 0; i < 300; i++) histogram.observe({ queue: `q${i}` }, i % 3);
-    const snapshots = await collector.snapshot();
+    const snapshots = largeSnapshots(3000, 300);
+    const defaultLabels = { zone: 'a' };
     for (const format of ['prometheus', 'openmetrics'] as const) {
       let ticks = 0;
       let ticking = true;
@@ -108,11 +130,32 @@ describe('renderExpositionSliced', () => {
       };
       setImmediate(tick);
       // A zero budget pauses after every step of 256 samples: other work runs in between.
-      const sliced = await renderExpositionSliced(snapshots, { format, defaultLabels: collector.defaultLabels }, 0);
+      const sliced = await renderExpositionSliced(snapshots, { format, defaultLabels }, 0);
       ticking = false;
-      expect(sliced.equals(renderExpositionBytes(snapshots, { format, defaultLabels: collector.defaultLabels }))).toBe(true);
+      expect(sliced.equals(renderExpositionBytes(snapshots, { format, defaultLabels }))).toBe(true);
       // 3,000 counter samples and 300 series of 5 histogram samples: a pause every 256.
       expect(ticks).toBeGreaterThanOrEqual(Math.floor((3000 + 300 * 5) / 256));
     }
+  });
+});
+
+describe('sizeHint', () => {
+  it('renders the same bytes whatever the hint, smaller or larger than the exposition', () => {
+    const snapshots = largeSnapshots(2000, 100);
+    const plain = renderExpositionBytes(snapshots);
+    expect(plain.length).toBeGreaterThan(64 * 1024);
+    for (const sizeHint of [1, 100, plain.length, plain.length * 4, Number.NaN, -5]) {
+      expect(renderExpositionBytes(snapshots, { sizeHint }).equals(plain)).toBe(true);
+    }
+  });
+
+  it('keeps nothing between calls: one large render leaves the next small one as it was', () => {
+    const small: MetricSnapshot[] = [{ name: 'up', help: 'Up', type: 'gauge', values: [{ value: 1 }] }];
+    const before = renderExpositionBytes(small);
+    renderExpositionBytes(largeSnapshots(20_000, 0));
+    const after = renderExpositionBytes(small);
+    expect(after.equals(before)).toBe(true);
+    // The output is a view of a buffer sized for this render alone, not for the largest one so far.
+    expect(after.buffer.byteLength).toBeLessThanOrEqual(64 * 1024 + 8192);
   });
 });

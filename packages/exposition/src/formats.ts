@@ -1,11 +1,11 @@
 // Choosing an exposition format from a scraper's Accept header: the toolkit's one negotiator. The
-// formats and their content types are core's MetricsSource contract.
+// formats and their content types are core's MetricsSource contract; they are re-exported here so a
+// handler written against this package needs nothing else.
 import type { ExpositionFormat } from '@sightline/core';
 
 export { contentTypeOf, OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from '@sightline/core/internal';
-export type { ExpositionFormat } from '@sightline/core';
 
-/** The formats every source of this package renders. */
+/** The formats the renderer writes, in order of preference when nothing is asked for. */
 export const EXPOSITION_FORMATS: readonly ExpositionFormat[] = Object.freeze(['prometheus', 'openmetrics']);
 
 /** OpenMetrics versions whose text we can serve (1.0.0 is a superset of what 0.0.1 asks for). */

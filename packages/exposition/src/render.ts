@@ -1,52 +1,22 @@
-// The pure render step: metric snapshots in, exposition text out. No registry, no I/O, so the same
-// function serves a collector, a cluster aggregate, and tests.
-import type { ExpositionFormat } from './formats.js';
+// The pure render step: metric snapshots in, exposition bytes out. No registry, no I/O and no state
+// kept between calls, so the same function serves a collector, a cluster aggregate, a receiver's
+// store and tests.
+import type { ExpositionFormat } from '@sightline/core';
+import type { ExemplarSnapshot, LabelSet, MetricSnapshot } from './snapshot.js';
 import { RENDER_SLICE_MS, runInSlices } from './time-slices.js';
 
-export { RENDER_SLICE_MS } from './time-slices.js';
-
-/** Label names to values; `undefined` values are left out. */
-export type LabelSet = Readonly<Record<string, string | number | undefined>>;
-
-/** One sample as prom-client's `get()` / `getForPromString()` return it. */
-export interface SampleSnapshot {
-  /** The sample's value. */
-  readonly value: number;
-  /** The sample's own labels. */
-  readonly labels?: LabelSet;
-  /** Labels common to a histogram series' samples (prom-client keeps them apart from `le`). */
-  readonly sharedLabels?: LabelSet;
-  /** The sample's own name when it differs from the family's: `x_bucket`, `x_sum`, `x_count`. */
-  readonly metricName?: string;
-  /** A histogram bucket's exemplar; rendered in OpenMetrics only. */
-  readonly exemplar?: ExemplarSnapshot | null;
-}
-
-/** An OpenMetrics exemplar: labels (a trace id), the observed value, when (seconds since the epoch). */
-export interface ExemplarSnapshot {
-  readonly labelSet: Readonly<Record<string, string>>;
-  readonly value: number;
-  readonly timestamp?: number;
-}
-
-/** One metric family at one instant. */
-export interface MetricSnapshot {
-  /** The metric family's name, e.g. `http_requests_total`. */
-  readonly name: string;
-  /** The family's HELP text. */
-  readonly help: string;
-  /** `counter`, `gauge`, `histogram` or `summary`; anything else renders as untyped / unknown. */
-  readonly type: string;
-  /** The family's samples. */
-  readonly values: readonly SampleSnapshot[];
-}
-
-/** Options of `renderExposition()`. */
+/** Options of `renderExposition()`, `renderExpositionBytes()` and `renderExpositionSliced()`. */
 export interface RenderOptions {
   /** Defaults to `prometheus` (text format 0.0.4). */
   readonly format?: ExpositionFormat;
   /** Added to every sample that does not carry a label of the same name. */
   readonly defaultLabels?: Readonly<Record<string, string>>;
+  /**
+   * Bytes the exposition is expected to take, typically the length of the same source's previous
+   * one: the output buffer starts that large (plus an eighth), so a scrape never copies a growing
+   * buffer. Default 64 KiB.
+   */
+  readonly sizeHint?: number;
 }
 
 const NEEDS_ESCAPE = /[\\"\n]/;
@@ -193,8 +163,15 @@ const COMMA = 0x2c;
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 
-// The last exposition's size: the next one starts with a buffer that fits it.
-let lastSize = 64 * 1024;
+/** Where the output buffer starts without a size hint. */
+const DEFAULT_SIZE = 64 * 1024;
+
+/** A writer sized for `options.sizeHint`, with an eighth to spare for a registry that grew. */
+function writerFor(options: RenderOptions): ByteWriter {
+  const hint = options.sizeHint;
+  const size = hint !== undefined && hint > 0 && Number.isFinite(hint) ? Math.ceil(hint * 1.125) : DEFAULT_SIZE;
+  return new ByteWriter(size);
+}
 
 // Samples written between two checks of the clock by the sliced renderer.
 const SAMPLES_PER_STEP = 256;
@@ -289,10 +266,9 @@ function* writeExposition(metrics: readonly MetricSnapshot[], options: RenderOpt
  * counter's family is named without `_total` and its sample with it, and the text ends with `# EOF`.
  */
 export function renderExpositionBytes(metrics: readonly MetricSnapshot[], options: RenderOptions = {}): Buffer {
-  const out = new ByteWriter(lastSize + (lastSize >> 3));
+  const out = writerFor(options);
   const steps = writeExposition(metrics, options, out);
   while (!steps.next().done);
-  lastSize = out.pos;
   return out.result();
 }
 
@@ -305,9 +281,8 @@ export async function renderExpositionSliced(
   options: RenderOptions = {},
   sliceMs: number = RENDER_SLICE_MS,
 ): Promise<Buffer> {
-  const out = new ByteWriter(lastSize + (lastSize >> 3));
+  const out = writerFor(options);
   await runInSlices(writeExposition(metrics, options, out), sliceMs);
-  lastSize = out.pos;
   return out.result();
 }
 

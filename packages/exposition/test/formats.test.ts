@@ -1,4 +1,4 @@
-import { negotiateFormat } from '../../src/index.js';
+import { negotiateFormat } from '../src/index.js';
 
 describe('negotiateFormat', () => {
   it.each([
