@@ -132,3 +132,25 @@ describe('optionsTable', () => {
     );
   });
 });
+
+describe('typed fields with a default', () => {
+  interface Clock {
+    now(): number;
+  }
+  const fixed: Clock = { now: () => 7 };
+  const TYPED = defineShape({
+    clock: opt.any<Clock>({ default: fixed }),
+    format: opt.function<(text: string) => string>({ default: (text: string) => `<${text}>` }),
+    sink: opt.function<(text: string) => void>(),
+  });
+
+  it('resolve to their type without undefined when a default is given, with it otherwise', () => {
+    const resolved = resolveOptions(TYPED, {}, { source: 'typed()' });
+    // Compiles only because `clock` and `format` are never undefined once resolved.
+    const now: number = resolved.clock.now();
+    const text: string = resolved.format('x');
+    // @ts-expect-error `sink` has no default, so it may be undefined
+    const unchecked = (): void => resolved.sink('x');
+    expect([now, text, resolved.sink, typeof unchecked]).toEqual([7, '<x>', undefined, 'function']);
+  });
+});
