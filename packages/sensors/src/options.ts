@@ -1,22 +1,15 @@
 // The options of this package's constructors and plugin factories, each declared once: its type,
 // checks, default and doc line. The exported options types and the README's options tables are
 // derived from these shapes, and every constructor reads its options through `resolveSensorOptions`.
-import {
-  defineShape,
-  opt,
-  resolveOptions,
-  type OptionsErrorFactory,
-  type OptionsOf,
-  type ResolvedOf,
-  type Shape,
-} from '@sightline/core/internal';
+import { defineShape, opt, optionsResolver, type OptionsOf, type OptionsResolver } from '@sightline/core/internal';
 import { monotonicClock, wallClock, type Clock } from './clock.js';
 import { SensorConfigError } from './errors.js';
 import type { HealthAlert } from './health-monitor.js';
 import type { SensorLogEntry } from './logging-sensor.js';
 import { processMemory, type MemorySample } from './process-memory.js';
 
-const sensorConfigError: OptionsErrorFactory = (message, details) => new SensorConfigError(message, details);
+/** `options` checked against `shape` and completed with its defaults; a problem throws SensorConfigError naming `source`. */
+export const resolveSensorOptions: OptionsResolver = optionsResolver((message, details) => new SensorConfigError(message, details));
 
 const isClock = (v: unknown): string | undefined =>
   typeof v === 'object' && v !== null && typeof (v as { now?: unknown }).now === 'function'
@@ -194,8 +187,3 @@ export type InstrumentHandlerOptions<A extends unknown[]> = Omit<OptionsOf<typeo
   /** The offset of a call, read from the handler's arguments. Default: a sequence number (0, 1, 2...). */
   readonly offset?: (...args: A) => number;
 };
-
-/** `options` checked against `shape` and completed with its defaults; a problem throws SensorConfigError naming `source`. */
-export function resolveSensorOptions<const S extends Shape>(shape: S, options: OptionsOf<S> | undefined, source: string): ResolvedOf<S> {
-  return resolveOptions(shape, options, { source, error: sensorConfigError });
-}

@@ -170,6 +170,14 @@ export const opt = Object.freeze({
   ): Built<UnionIn<Fs>, UnionOut<Fs>, E> => ({ kind: 'oneOf', of, ...extra }),
   /** Any value the field's `check` accepts; give its type: `opt.any<StatsClient>()`. */
   any: anyField,
+  /**
+   * The same field, typed `T` for `OptionsOf` and `ResolvedOf`: for a value checked by its shape
+   * whose type is an interface, e.g. `opt.typed<MetricsHooks>()(opt.record(opt.function()))`.
+   */
+  typed:
+    <T>() =>
+    <const F extends Field>(field: F): Field & Typed<T, T, IsRequired<F>, IsDefaulted<F>> =>
+      field,
 });
 
 /** Declares an options shape: frozen, with its field types kept for `OptionsOf` / `ResolvedOf`. */

@@ -154,3 +154,22 @@ describe('typed fields with a default', () => {
     expect([now, text, resolved.sink, typeof unchecked]).toEqual([7, '<x>', undefined, 'function']);
   });
 });
+
+describe('opt.typed()', () => {
+  interface Callbacks {
+    onEvent?(name: string): void;
+  }
+  const SHAPE_WITH_CALLBACKS = defineShape({
+    callbacks: opt.typed<Callbacks>()(opt.record(opt.function(), { env: false, doc: 'Callbacks by name.' })),
+  });
+
+  it('keeps the field it wraps, typed as the interface', () => {
+    const callbacks: Callbacks = { onEvent: () => undefined };
+    const options: OptionsOf<typeof SHAPE_WITH_CALLBACKS> = { callbacks };
+    expect(resolveOptions(SHAPE_WITH_CALLBACKS, options, { source: 'typed()' }).callbacks).toBe(callbacks);
+    expect(() => resolveOptions(SHAPE_WITH_CALLBACKS, { callbacks: { onEvent: 3 } as never }, { source: 'typed()' })).toThrow(
+      'invalid option `callbacks.onEvent` in typed(): expected a function, got 3',
+    );
+    expect(optionsTable(SHAPE_WITH_CALLBACKS)).toContain('| `callbacks` | an object of function values |  |  | Callbacks by name. |');
+  });
+});
