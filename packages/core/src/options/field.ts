@@ -70,6 +70,7 @@ declare const TYPES: unique symbol;
  * run time.
  */
 export interface Typed<In, Out, Req extends boolean, Def extends boolean> {
+  /** The types, for the compiler only: never set. */
   readonly [TYPES]?: { readonly in: In; readonly out: Out; readonly required: Req; readonly defaulted: Def };
 }
 
