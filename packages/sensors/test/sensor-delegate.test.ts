@@ -212,9 +212,9 @@ describe('SensorDelegate.getCombinedMetrics', () => {
     expect(d.asDict()).toEqual(combined);
   });
   it("hands each sensor's own state object, unchanged, to its completed and error callbacks", () => {
-    // A Faust-style sensor: its opening callbacks return an object of its own.
+    // A sensor whose opening callbacks return an object of its own, not a start time.
     const got: unknown[][] = [];
-    const faust = (label: string) => ({
+    const objectState = (label: string) => ({
       commit: { label, what: 'commit' },
       send: { label, what: 'send' },
       onCommitInitiated() {
@@ -230,8 +230,8 @@ describe('SensorDelegate.getCombinedMetrics', () => {
         got.push([label, 'sendError', state]);
       },
     });
-    const a = faust('a');
-    const b = faust('b');
+    const a = objectState('a');
+    const b = objectState('b');
     const monitor = new Monitor();
     const sensor = new SensorDelegate(a, monitor, b);
     sensor.onCommitCompleted(null, sensor.onCommitInitiated(null));
