@@ -30,7 +30,7 @@ export function captureLogs(level: LogLevel = 'debug'): { records: LogRecord[]; 
 }
 
 /** Polls `predicate` every 5 ms; rejects after `timeoutMs` with `what` in the message. */
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

@@ -375,7 +375,7 @@ describe('createWsServer: heartbeat', () => {
     const alive = await connect(url);
     let pings = 0;
     alive.socket.on('ping', () => pings++);
-    await waitFor(() => pings >= 3, 'three pings', 3000);
+    await waitFor(() => pings >= 3, 'three pings');
     expect(alive.socket.readyState).toBe(WebSocket.OPEN);
     expect(server.connections.size).toBe(1);
     expect(rec.of('onError')).toEqual([]);
