@@ -24,5 +24,6 @@ export class SightlineError extends Error {
 
 /** A configuration value was wrong: the message names the value and the expected form. */
 export class SightlineConfigError extends SightlineError {
+  /** This class's error code. */
   static override readonly code: string = 'SIGHTLINE_ERR_CONFIG';
 }

@@ -9,9 +9,9 @@ export { defineShape, opt } from './options/field.js';
 export type { AnyFunction, Field, FieldKind, OptionsOf, ResolvedOf, ScalarValue, Shape, Typed } from './options/field.js';
 export { expectedText, isPlainObject, validateField, validateOptions } from './options/schema.js';
 export type { ValidateContext } from './options/schema.js';
-export { defaultsOf, resolveOptions } from './options/resolve.js';
+export { defaultsOf, optionsResolver, resolveOptions } from './options/resolve.js';
 export { optionsTable } from './options/options-table.js';
-export type { ResolveContext } from './options/resolve.js';
+export type { OptionsResolver, ResolveContext } from './options/resolve.js';
 export {
   camelFromScreaming,
   ENV_PREFIX,

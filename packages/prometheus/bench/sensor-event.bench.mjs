@@ -2,7 +2,7 @@
 // SensorDelegate of three sensors (PrometheusMonitor, a Monitor, a counting sensor) versus a
 // prom-client counter.inc(labels) per event. Prints ns/event and the ratio (target <= 50 ns).
 import { Counter, Registry } from 'prom-client';
-import { Monitor, Sensor, SensorDelegate } from '@sightline/sensors';
+import { Monitor, BaseSensor, SensorDelegate } from '@sightline/sensors';
 import { MetricsCollector, PrometheusMonitor } from '../dist/index.js';
 
 const N = Number(process.env.BENCH_N ?? 2_000_000);
@@ -11,7 +11,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const TPS = Array.from({ length: 8 }, (_, i) => `orders/${i}`);
 const LABELS = TPS.map((tp) => ({ topic: 'orders', partition: tp.slice(7) }));
 
-class CountingSensor extends Sensor {
+class CountingSensor extends BaseSensor {
   count = 0;
   onMessageIn() {
     this.count++;

@@ -62,12 +62,8 @@ function prometheusPlugin(options: PrometheusPluginOptions = {}): PrometheusPlug
     sensor,
     metrics: collector,
     collector,
-    start() {
-      sensor.start();
-    },
-    close() {
-      sensor.stop();
-    },
+    start: () => sensor.start(),
+    close: () => sensor.close(),
   };
 }
 

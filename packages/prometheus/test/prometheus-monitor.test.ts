@@ -1,4 +1,4 @@
-import { Sensor, SensorDelegate } from '@sightline/sensors';
+import { BaseSensor, SensorDelegate } from '@sightline/sensors';
 import { Registry } from 'prom-client';
 import { MetricsCollector, monitorMetricNames, PrometheusMonitor } from '../src/index.js';
 import { samples } from './helpers.js';
@@ -8,7 +8,7 @@ function fakeClock() {
   return { now: () => t, advance: (ms: number) => void (t += ms) };
 }
 
-class Counting extends Sensor {
+class Counting extends BaseSensor {
   seen = 0;
   override onMessageIn(): void {
     this.seen++;
@@ -21,7 +21,7 @@ describe('PrometheusMonitor', () => {
     const collector = new MetricsCollector();
     const monitor = new PrometheusMonitor({ collector, clock, timeEventsEvery: 1 });
     const other = new Counting();
-    const delegate = new SensorDelegate(other, monitor, new Sensor());
+    const delegate = new SensorDelegate(other, monitor, new BaseSensor());
 
     for (let offset = 0; offset < 5; offset++) delegate.onMessageIn('orders/0', offset, null);
     delegate.onMessageIn('orders/1', 41, null);

@@ -1,12 +1,12 @@
 // CustomSensor: a named sensor for the figures of your own domain (orders, revenue, queue depth):
 // timestamped values, counters, gauges and histograms with percentiles over a bounded window.
 import { getLogger } from '@sightline/core';
-import { wallClock, type Clock } from './clock.js';
-import { checkSensorOptions, CUSTOM_SENSOR_SHAPE } from './options-shapes.js';
-import { opt, validateField } from '@sightline/core/internal';
-import { describeValue, InvalidMetricValueError, SensorConfigError } from './errors.js';
+import { describeValue, opt, validateField } from '@sightline/core/internal';
+import { type Clock } from './clock.js';
+import { InvalidMetricValueError, SensorConfigError } from './errors.js';
+import { CUSTOM_SENSOR_SHAPE, resolveSensorOptions, type CustomSensorOptions } from './options.js';
 import { RingBuffer } from './ring-buffer.js';
-import { Sensor } from './sensor.js';
+import { BaseSensor } from './base-sensor.js';
 
 const log = getLogger('sightline.sensors.custom');
 
@@ -64,19 +64,6 @@ export interface CustomSensorMetrics {
   readonly dropped: DroppedRecordings;
 }
 
-/** Options of `new CustomSensor(name, options)`; checked once by core's options rule. */
-export interface CustomSensorOptions {
-  /** Samples each histogram keeps for its percentiles. Default 1000. */
-  readonly maxHistogramSamples?: number;
-  /**
-   * Distinct keys each kind (values, counters, gauges, histograms) holds. A recording for a new key
-   * past it is dropped and counted in `dropped`; keys already held keep updating. Default 1000.
-   */
-  readonly maxKeys?: number;
-  /** Where `recordMetric` timestamps come from. Default `Date` (epoch milliseconds). */
-  readonly clock?: Clock;
-}
-
 class Histogram {
   count = 0;
   sum = 0;
@@ -129,7 +116,7 @@ function checkNumber(what: string, key: string, value: unknown): asserts value i
  * and reports everything it recorded through `getMetrics()` / `asDict()`. Recording methods throw
  * `InvalidMetricValueError` for an empty key or a value that is not a finite number.
  */
-export class CustomSensor extends Sensor {
+export class CustomSensor extends BaseSensor {
   private readonly metrics = new Map<string, RecordedMetric>();
   private readonly counters = new Map<string, number>();
   private readonly gauges = new Map<string, number>();
@@ -145,14 +132,14 @@ export class CustomSensor extends Sensor {
     options: CustomSensorOptions = {},
   ) {
     super();
-    checkSensorOptions(CUSTOM_SENSOR_SHAPE, options, 'new CustomSensor()');
+    const resolved = resolveSensorOptions(CUSTOM_SENSOR_SHAPE, options, 'new CustomSensor()');
     validateField(opt.string({ nonEmpty: true }), name, 'name', {
       source: 'new CustomSensor()',
       error: (message, details) => new SensorConfigError(message, details),
     });
-    this.maxHistogramSamples = options.maxHistogramSamples ?? 1000;
-    this.maxKeys = options.maxKeys ?? 1000;
-    this.clock = options.clock ?? wallClock;
+    this.maxHistogramSamples = resolved.maxHistogramSamples;
+    this.maxKeys = resolved.maxKeys;
+    this.clock = resolved.clock;
   }
 
   /** Records the latest value of `key`, stamped `timestamp` (default: now, epoch ms). */

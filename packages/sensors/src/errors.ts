@@ -1,3 +1,4 @@
+// The errors this package throws: each with a stable code.
 import { OptionsError, SightlineError } from '@sightline/core';
 
 /** A sensor or monitor option was wrong: the message names the option, the value and the expected form. */
@@ -10,11 +11,4 @@ export class SensorConfigError extends OptionsError {
 export class InvalidMetricValueError extends SightlineError {
   /** This class's error code. */
   static override readonly code: string = 'SIGHTLINE_ERR_INVALID_METRIC_VALUE';
-}
-
-const describe = (value: unknown): string =>
-  typeof value === 'number' || typeof value === 'bigint' ? String(value) : (JSON.stringify(value) ?? String(value));
-
-export function describeValue(value: unknown): string {
-  return describe(value);
 }

@@ -1,11 +1,11 @@
 // HealthMonitor: a Monitor that judges what it sees (consumer lag, send error rate, memory, stalled
 // processing), alerts once per transition into each unhealthy condition, and exposes a core HealthCheck.
-import { getHeapStatistics } from 'node:v8';
 import { getLogger, type HealthCheck, type HealthResult } from '@sightline/core';
-import { errorText, type Shape } from '@sightline/core/internal';
-import { HEALTH_MONITOR_SHAPE } from './options-shapes.js';
+import { errorText, type ResolvedOf, type Shape } from '@sightline/core/internal';
 import { SensorConfigError } from './errors.js';
-import { isOffset, Monitor, type MonitorOptions } from './monitor.js';
+import { isOffset, Monitor } from './monitor.js';
+import { HEALTH_MONITOR_SHAPE, type HealthMonitorOptions } from './options.js';
+import type { MemorySample } from './process-memory.js';
 
 const log = getLogger('sightline.sensors.health');
 
@@ -26,20 +26,6 @@ export interface HealthAlert {
   readonly message: string;
   /** Figures behind the alert, e.g. the lag by partition. */
   readonly details: Readonly<Record<string, unknown>>;
-}
-
-/** A memory reading; `heapLimit` is V8's heap size limit, the point where the process dies. */
-export interface MemorySample {
-  /** Resident set size, in bytes. */
-  readonly rss: number;
-  /** V8 heap used, in bytes. */
-  readonly heapUsed: number;
-  /** V8 heap allocated, in bytes. */
-  readonly heapTotal: number;
-  /** V8 heap size limit, in bytes. */
-  readonly heapLimit: number;
-  /** Memory of C++ objects bound to JavaScript, in bytes. */
-  readonly external: number;
 }
 
 /** The memory figures of a health report. */
@@ -83,44 +69,6 @@ export interface HealthReport extends Readonly<Record<string, unknown>> {
 }
 
 /**
- * Options of `new HealthMonitor(options)`: a Monitor's options plus thresholds; checked once by core's
- * options rule.
- */
-export interface HealthMonitorOptions extends MonitorOptions {
-  /** Lag above which a partition is unhealthy, in messages. Default 1000. */
-  readonly lagThreshold?: number;
-  /** Send error rate (0..1) above which the service is unhealthy. Default 0.1. */
-  readonly errorRateThreshold?: number;
-  /** The window the error rate is measured over. Default 60,000 ms; at most `maxAvgHistory * sampleIntervalMs`. */
-  readonly errorRateWindowMs?: number;
-  /** Milliseconds between periodic checks once `start()`ed. Default 30,000. */
-  readonly checkIntervalMs?: number;
-  /** Heap used over heap limit (0..1) above which memory is unhealthy. Default 0.9. */
-  readonly memoryThresholdRatio?: number;
-  /** No message or event for this long counts as stalled. Default: off. */
-  readonly stalledAfterMs?: number;
-  /** Called once each time a condition turns unhealthy; what it throws is logged and dropped. */
-  readonly onAlert?: (alert: HealthAlert) => void;
-  /** Name of the HealthCheck. Default `sensors`. */
-  readonly name?: string;
-  /** Whether the HealthCheck's failure makes the service unready. Default true. */
-  readonly critical?: boolean;
-  /** Memory reading, injectable for tests. Default: `process.memoryUsage()` and V8's heap limit. */
-  readonly memoryUsage?: () => MemorySample;
-}
-
-function processMemory(): MemorySample {
-  const m = process.memoryUsage();
-  return {
-    rss: m.rss,
-    heapUsed: m.heapUsed,
-    heapTotal: m.heapTotal,
-    heapLimit: getHeapStatistics().heap_size_limit,
-    external: m.external,
-  };
-}
-
-/**
  * A Monitor that also answers "is this consumer healthy?". Checks run when asked (`isHealthy()`,
  * `getHealthReport()`, the HealthCheck) and every `checkIntervalMs` after `start()`; each turns a
  * condition unhealthy or healthy again, and a turn to unhealthy alerts once.
@@ -154,30 +102,35 @@ export class HealthMonitor extends Monitor {
 
   constructor(options: HealthMonitorOptions = {}) {
     super(options);
-    this.lagThreshold = options.lagThreshold ?? 1000;
-    this.errorRateThreshold = options.errorRateThreshold ?? 0.1;
-    this.errorRateWindowMs = options.errorRateWindowMs ?? Math.min(60_000, this.rateWindowMs);
+    const o = this.resolvedOptions as ResolvedOf<typeof HEALTH_MONITOR_SHAPE>;
+    this.lagThreshold = o.lagThreshold;
+    this.errorRateThreshold = o.errorRateThreshold;
+    // Its default depends on the rate window: the largest window the snapshots cover, up to a minute.
+    this.errorRateWindowMs = o.errorRateWindowMs ?? Math.min(60_000, this.rateWindowMs);
     if (this.errorRateWindowMs > this.rateWindowMs) {
       throw new SensorConfigError(
         `invalid option \`errorRateWindowMs\` in new HealthMonitor(): expected at most maxAvgHistory * sampleIntervalMs = ${this.rateWindowMs}, got ${this.errorRateWindowMs}`,
         { kind: 'invalid', option: 'errorRateWindowMs', source: 'new HealthMonitor()', value: this.errorRateWindowMs },
       );
     }
-    this.checkIntervalMs = options.checkIntervalMs ?? 30_000;
-    this.memoryThresholdRatio = options.memoryThresholdRatio ?? 0.9;
-    this.stalledAfterMs = options.stalledAfterMs;
-    this.onAlert = options.onAlert;
-    this.memoryUsage = options.memoryUsage ?? processMemory;
+    this.checkIntervalMs = o.checkIntervalMs;
+    this.memoryThresholdRatio = o.memoryThresholdRatio;
+    this.stalledAfterMs = o.stalledAfterMs;
+    this.onAlert = o.onAlert;
+    this.memoryUsage = o.memoryUsage;
     this.lastProgressAt = this.clock.now();
 
     this.healthCheck = {
-      name: options.name ?? 'sensors',
-      critical: options.critical ?? true,
-      check: async (): Promise<HealthResult> => {
-        const report = this.getHealthReport();
-        return report.healthy ? { healthy: true, details: report } : { healthy: false, message: report.issues.join('; '), details: report };
-      },
+      name: o.name,
+      critical: o.critical,
+      // A check that throws becomes a rejection, which a health server counts as unhealthy.
+      check: () => new Promise<HealthResult>((resolve) => resolve(this.healthResult())),
     };
+  }
+
+  private healthResult(): HealthResult {
+    const report = this.getHealthReport();
+    return report.healthy ? { healthy: true, details: report } : { healthy: false, message: report.issues.join('; '), details: report };
   }
 
   /** Records a partition's end offset (the offset the next produced message will get: Kafka's high watermark). */
@@ -330,25 +283,31 @@ export class HealthMonitor extends Monitor {
     return this.alertsCount;
   }
 
-  /** Starts the sampler and the periodic check (both unref'd). Idempotent. */
-  override start(): void {
-    super.start();
-    if (this.checker !== undefined) return;
-    this.checker = setInterval(() => {
-      try {
-        this.getHealthReport();
-      } catch (error) {
-        log.warn('periodic health check failed', { error: errorText(error) });
-      }
-    }, this.checkIntervalMs);
-    this.checker.unref();
+  /**
+   * Starts the rate sampler and the periodic check, both on unref'd timers, until `close()`.
+   * Calling it again, or after `close()`, does nothing.
+   */
+  override start(): Promise<void> {
+    if (this.checker === undefined && !this.closed) {
+      this.checker = setInterval(() => this.periodicCheck(), this.checkIntervalMs);
+      this.checker.unref();
+    }
+    return super.start();
   }
 
-  /** Stops the periodic checks and the rate sampler. */
-  override stop(): void {
-    super.stop();
+  /** Stops the periodic check and the rate sampler; the figures stay readable. A second call returns the same promise. */
+  override close(): Promise<void> {
     if (this.checker !== undefined) clearInterval(this.checker);
     this.checker = undefined;
+    return super.close();
+  }
+
+  private periodicCheck(): void {
+    try {
+      this.getHealthReport();
+    } catch (error) {
+      log.warn('periodic health check failed', { error: errorText(error) });
+    }
   }
 
   /** Monitor's figures plus `health`: the report of a fresh check. */

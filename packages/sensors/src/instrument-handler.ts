@@ -1,23 +1,17 @@
 // instrumentHandler: measure a message handler without hand-written timing. The wrapper emits
 // onMessageIn, onStreamEventIn and onStreamEventOut around each call, sync or async, thrown or not.
+import type { Sensor } from '@sightline/core';
+import { runSettled, type ResolvedOf } from '@sightline/core/internal';
+import { DEFAULT_TP, INSTRUMENT_HANDLER_SHAPE, resolveSensorOptions, type InstrumentHandlerOptions } from './options.js';
 import { SensorDelegate } from './sensor-delegate.js';
-import type { StreamSensor } from './sensor.js';
-import { runSettled } from '@sightline/core/internal';
 
-/** Options of `instrumentHandler()`: how to read the topic-partition and offset of a call. */
-export interface InstrumentHandlerOptions<A extends unknown[]> {
-  /** The topic-partition of a call: fixed, or read from the handler's arguments. Default `default/0`. */
-  readonly tp?: string | ((...args: A) => string);
-  /** The offset of a call, read from the handler's arguments. Default: a sequence number (0, 1, 2...). */
-  readonly offset?: (...args: A) => number;
-  /** Passed to the sensor as `stream`. Default: the handler. */
-  readonly stream?: unknown;
-  /** Also emit `onMessageIn(tp, offset, event)` before each call (what lag and per-partition counts read). Default true. */
-  readonly messageIn?: boolean;
-}
+/** The resolved options, with the extractors typed by the handler's arguments as the caller gave them. */
+type Resolved<A extends unknown[]> = Omit<ResolvedOf<typeof INSTRUMENT_HANDLER_SHAPE>, 'tp' | 'offset'> &
+  Required<Pick<InstrumentHandlerOptions<A>, 'tp'>> &
+  Pick<InstrumentHandlerOptions<A>, 'offset'>;
 
 /** A sensor wrapped so that what it throws stays with it (a delegate of one; a delegate is used as is). */
-export function guardSensor(sensor: StreamSensor): SensorDelegate {
+export function guardSensor(sensor: Sensor): SensorDelegate {
   return sensor instanceof SensorDelegate ? sensor : new SensorDelegate(sensor);
 }
 
@@ -27,28 +21,31 @@ export function guardSensor(sensor: StreamSensor): SensorDelegate {
  * way) and rethrows what it throws; the sensor's own failures never reach the caller.
  */
 export function instrumentHandler<A extends unknown[], R>(
-  sensor: StreamSensor,
+  sensor: Sensor,
   handler: (...args: A) => R,
   options: InstrumentHandlerOptions<A> = {},
 ): (...args: A) => R {
   const target = guardSensor(sensor);
-  const tpOption = options.tp ?? 'default/0';
+  const {
+    tp: tpOption,
+    offset: offsetOf,
+    stream = handler,
+    messageIn,
+  } = resolveSensorOptions(INSTRUMENT_HANDLER_SHAPE, options, 'instrumentHandler()') as Resolved<A>;
   const tpOf = typeof tpOption === 'function' ? tpOption : undefined;
-  const offsetOf = options.offset;
-  const stream = options.stream ?? handler;
-  const messageIn = options.messageIn ?? true;
+  // What a call is reported under when its tp cannot be read.
+  const fixedTp = typeof tpOption === 'string' ? tpOption : DEFAULT_TP;
   let sequence = 0;
 
   return function instrumented(this: unknown, ...args: A): R {
-    const seq = sequence++;
-    let tp = tpOption as string;
-    let offset = seq;
+    let tp = fixedTp;
+    let offset = sequence++;
     try {
       if (tpOf !== undefined) tp = tpOf(...args);
       if (offsetOf !== undefined) offset = offsetOf(...args);
     } catch {
       // A bad extractor must not stop the handler: report under the defaults.
-      tp = typeof tpOption === 'string' ? tpOption : 'default/0';
+      tp = fixedTp;
     }
     const event = args[0];
     if (messageIn) target.onMessageIn(tp, offset, event);

@@ -1,7 +1,7 @@
 // InstrumentedTable: a Map that reports its reads and writes as sensor table events.
+import type { Sensor } from '@sightline/core';
 import { guardSensor } from './instrument-handler.js';
 import type { SensorDelegate } from './sensor-delegate.js';
-import type { StreamSensor } from './sensor.js';
 
 /**
  * A `Map` that emits `onTableGet` on `get`, `onTableSet` on `set`, `onTableDel` on `delete` (and
@@ -15,7 +15,7 @@ export class InstrumentedTable<K, V> implements Map<K, V> {
   constructor(
     /** The table's name, passed to the sensor's table events. */
     readonly name: string,
-    sensor: StreamSensor,
+    sensor: Sensor,
     entries?: Iterable<readonly [K, V]>,
   ) {
     this.sensor = guardSensor(sensor);

@@ -2,9 +2,9 @@
 // table values are never logged (they may hold personal data); keys and offsets are.
 import { getLogger, type LogFields, type Logger, type LogLevel, type SensorState } from '@sightline/core';
 import { errorText } from '@sightline/core/internal';
-import { checkSensorOptions, LOGGING_SENSOR_SHAPE } from './options-shapes.js';
-import { monotonicClock, type Clock } from './clock.js';
-import { Sensor } from './sensor.js';
+import { BaseSensor } from './base-sensor.js';
+import { type Clock } from './clock.js';
+import { LOGGING_SENSOR_SHAPE, resolveSensorOptions, type LoggingSensorOptions } from './options.js';
 
 type EmitLevel = Exclude<LogLevel, 'silent'>;
 
@@ -14,21 +14,6 @@ export interface SensorLogEntry {
   readonly message: string;
   /** The entry's structured fields, e.g. `tp` and `offset`. */
   readonly fields: LogFields;
-}
-
-/** Options of `new LoggingSensor(options)`; checked once by core's options rule. */
-export interface LoggingSensorOptions {
-  /** Logger the records go to. Default `sightline.sensor`. */
-  readonly loggerName?: string;
-  /** Level of the records (send errors go at `warn` or above). Default `info`. */
-  readonly level?: EmitLevel;
-  /**
-   * The message: a template whose `{field}` placeholders take the record's fields (`{event}`, `{tp}`,
-   * `{offset}`, `{operation}`, `{table}`, `{key}`, `{metric}`, `{value}`...), or a function.
-   */
-  readonly format?: string | ((entry: SensorLogEntry) => string);
-  /** Clock for the latencies it logs; the time base of the states it is handed. Default `performance`. */
-  readonly clock?: Clock;
 }
 
 const MAX_KEY_LENGTH = 200;
@@ -59,7 +44,7 @@ function compileTemplate(template: string): (entry: SensorLogEntry) => string {
  * level check per event. Core's loggers show `warn` and above by default: turn `sightline.sensor` up
  * (`SIGHTLINE_LOG=sightline.sensor=info`) to see the records.
  */
-export class LoggingSensor extends Sensor {
+export class LoggingSensor extends BaseSensor {
   /** The logger entries go to (option `loggerName`). */
   readonly logger: Logger;
   /** The level entries are logged at (option `level`). */
@@ -69,14 +54,12 @@ export class LoggingSensor extends Sensor {
 
   constructor(options: LoggingSensorOptions = {}) {
     super();
-    checkSensorOptions(LOGGING_SENSOR_SHAPE, options, 'new LoggingSensor()');
-    const loggerName = options.loggerName ?? 'sightline.sensor';
+    const { loggerName, level, format, clock } = resolveSensorOptions(LOGGING_SENSOR_SHAPE, options, 'new LoggingSensor()');
     // The shape allows the five levels that emit; `silent` is refused there.
-    this.level = options.level ?? 'info';
+    this.level = level;
     this.logger = getLogger(loggerName);
-    const { format } = options;
     this.format = typeof format === 'string' ? compileTemplate(format) : format;
-    this.clock = options.clock ?? monotonicClock;
+    this.clock = clock;
   }
 
   private emit(level: EmitLevel, message: string, fields: LogFields): void {
@@ -117,58 +100,58 @@ export class LoggingSensor extends Sensor {
     this.emit(this.level, `${metricName} ${value}`, { ...context, event: 'performance', metric: metricName, value });
   }
 
-  /** Logs it. A message was received on topic-partition `tp` at `offset`. */
+  /** Records `message in <tp> offset <offset>` (the message itself is never logged). */
   override onMessageIn(tp: string, offset: number, message: unknown): void {
     this.logMessageIn(tp, offset, message);
   }
-  /** Logs it. A message was acknowledged or produced on `tp` at `offset`. */
+  /** Records `message out <tp> offset <offset>` (the message itself is never logged). */
   override onMessageOut(tp: string, offset: number, message: unknown): void {
     this.logMessageOut(tp, offset, message);
   }
-  /** Logs it. A table was read at `key`. */
+  /** Records `table <name> get <key>`. */
   override onTableGet(table: unknown, key: unknown): void {
     this.logTableOperation('get', table, key);
   }
-  /** Logs it. A table was written at `key`. */
+  /** Records `table <name> set <key>`; the value is never logged. */
   override onTableSet(table: unknown, key: unknown, value: unknown): void {
     this.logTableOperation('set', table, key, value);
   }
-  /** Logs it. A table's `key` was deleted. */
+  /** Records `table <name> del <key>`. */
   override onTableDel(table: unknown, key: unknown): void {
     this.logTableOperation('del', table, key);
   }
-  /** Logs it. A table was asked whether it holds `key`. */
+  /** Records `table <name> contains <key>`. */
   override onTableContains(table: unknown, key: unknown): void {
     this.logTableOperation('contains', table, key);
   }
-  /** Logs it. A consumer commit finished; `state` is what `onCommitInitiated` returned. */
+  /** Records `commit_latency_seconds`, the time since `state` (nothing when `state` is not a start time). */
   override onCommitCompleted(_consumer: unknown, state: SensorState): void {
     if (typeof state !== 'number' || !this.logger.isEnabled(this.level)) return;
     this.logPerformanceMetric('commit_latency_seconds', (this.clock.now() - state) / 1000);
   }
-  /** Logs it. A producer send finished; `state` is what `onSendInitiated` returned. */
+  /** Records `send_latency_seconds`, the time since `state` (nothing when `state` is not a start time). */
   override onSendCompleted(_producer: unknown, state: SensorState): void {
     if (typeof state !== 'number' || !this.logger.isEnabled(this.level)) return;
     this.logPerformanceMetric('send_latency_seconds', (this.clock.now() - state) / 1000);
   }
-  /** Logs it. A producer send failed; `state` is what `onSendInitiated` returned. */
+  /** Records `send failed: <error>` at `warn` (or `error`, when that is the level). */
   override onSendError(_producer: unknown, error: unknown, _state: SensorState): void {
     const level: EmitLevel = this.level === 'error' ? 'error' : 'warn';
     if (!this.logger.isEnabled(level)) return;
     const text = errorText(error);
     this.emit(level, `send failed: ${text}`, { event: 'send_error', error: text });
   }
-  /** Logs it. A consumer rebalance started; returns a state (a start time). */
+  /** Records `rebalance started`; returns its start time, for `onRebalanceEnd`. */
   override onRebalanceStart(_app: unknown): number {
     if (this.logger.isEnabled(this.level)) this.emit(this.level, 'rebalance started', { event: 'rebalance_start' });
     return this.clock.now();
   }
-  /** Logs it. The rebalance is over; `state` is what `onRebalanceStart` returned. */
+  /** Records `rebalance_seconds`, the time since `state` (nothing when `state` is not a start time). */
   override onRebalanceEnd(_app: unknown, state: SensorState): void {
     if (typeof state !== 'number' || !this.logger.isEnabled(this.level)) return;
     this.logPerformanceMetric('rebalance_seconds', (this.clock.now() - state) / 1000);
   }
-  /** Logs it. The buffer of topic-partition `tp` was full, so the consumer paused it. */
+  /** Records `topic buffer full <tp>`. */
   override onTopicBufferFull(tp: string): void {
     if (!this.logger.isEnabled(this.level)) return;
     this.emit(this.level, `topic buffer full ${tp}`, { event: 'topic_buffer_full', tp });

@@ -1,48 +1,14 @@
-// Monitor: the built-in collection of Faust's Monitor. Events land in plain numeric fields, fixed
-// rings and one record per topic-partition; rates, averages and maxima are computed when read.
+// Monitor: totals, rates, latencies and per-partition figures of a message-processing loop. Events
+// land in plain numeric fields, fixed rings and one record per topic-partition; rates, averages and
+// maxima are computed when read.
 import { getLogger, type SensorState } from '@sightline/core';
-import { type SensorEventName, type Shape } from '@sightline/core/internal';
-import { checkSensorOptions, MONITOR_SHAPE } from './options-shapes.js';
-import { monotonicClock, type Clock } from './clock.js';
-import { describeValue } from './errors.js';
+import { describeValue, type ResolvedOf, type SensorEventName, type Shape } from '@sightline/core/internal';
+import { type Clock } from './clock.js';
+import { MONITOR_SHAPE, resolveSensorOptions, type MonitorOptions } from './options.js';
 import { RingBuffer } from './ring-buffer.js';
-import { Sensor } from './sensor.js';
+import { BaseSensor } from './base-sensor.js';
 import { SlidingWindow } from './sliding-window.js';
 import { TopicPartitionRecord, type TopicPartitionStats } from './topic-partition-stats.js';
-
-/** Options of `new Monitor(options)`; checked once by core's options rule. */
-export interface MonitorOptions {
-  /**
-   * Size of the averaging windows: rates average over the last `maxAvgHistory` sample intervals, and
-   * event runtime, assignment and rebalance latencies over the last `maxAvgHistory` values. Default 100.
-   */
-  readonly maxAvgHistory?: number;
-  /** Commit latencies kept for `commitLatencyAvg` / `commitLatencyMax`. Default 30. */
-  readonly maxCommitLatencyHistory?: number;
-  /** Send latencies kept for `sendLatencyAvg` / `sendLatencyMax`. Default 30. */
-  readonly maxSendLatencyHistory?: number;
-  /** Milliseconds between two snapshots of the totals that rates are computed from. Default 1000. */
-  readonly sampleIntervalMs?: number;
-  /**
-   * Time one stream event in every N (`onStreamEventIn` returns a start time for it), for
-   * `eventsRuntimeAvg`. Reading the clock costs more than the rest of an event, so the default is 64;
-   * 1 times every event, 0 none. An event another sensor timed is always measured.
-   */
-  readonly timeEventsEvery?: number;
-  /** Partitions tracked one by one; events for partitions past the limit are counted together. Default 10,000. */
-  readonly maxTopicPartitions?: number;
-  /** Milliseconds, monotonic; the same time base as the states passed to the completed callbacks. */
-  readonly clock?: Clock;
-}
-
-const DEFAULTS = {
-  maxAvgHistory: 100,
-  maxCommitLatencyHistory: 30,
-  maxSendLatencyHistory: 30,
-  sampleIntervalMs: 1000,
-  timeEventsEvery: 64,
-  maxTopicPartitions: 10_000,
-} as const;
 
 // Indexes of the totals the sliding window snapshots.
 const RECEIVED = 0;
@@ -73,11 +39,17 @@ const byTp = (
 /**
  * Collects totals, rates, latencies and per-partition offsets from the sensor events it receives.
  * Rates need snapshots of the totals: `start()` takes one every `sampleIntervalMs` on an unref'd
- * timer, and a rate read takes one when the last is older than that.
+ * timer until `close()`, and a rate read takes one when the last is older than that.
  */
-export class Monitor extends Sensor {
-  /** The options this class accepts; a subclass with options of its own extends it. */
+export class Monitor extends BaseSensor {
+  /**
+   * The options this class accepts. A subclass with options of its own declares a shape extending
+   * it, and reads them, defaults applied, from `resolvedOptions`.
+   */
   static readonly optionsShape: Shape = MONITOR_SHAPE;
+
+  /** The options this monitor runs with: its class's `optionsShape` applied to what it was given. */
+  protected readonly resolvedOptions: Readonly<Record<string, unknown>>;
 
   /** The clock timings and rates are read from (option `clock`). */
   protected readonly clock: Clock;
@@ -165,21 +137,23 @@ export class Monitor extends Sensor {
   private readonly snapshot = new Float64Array(WINDOW_WIDTH);
   private lastSampleAt: number;
   private sampler: ReturnType<typeof setInterval> | undefined;
+  private closing: Promise<void> | undefined;
 
   private readonly historySizes: { readonly avg: number; readonly commit: number; readonly send: number };
 
   constructor(options: MonitorOptions = {}) {
     super();
-    checkSensorOptions((new.target as typeof Monitor).optionsShape, options, `new ${new.target.name}()`);
-    const maxAvgHistory = options.maxAvgHistory ?? DEFAULTS.maxAvgHistory;
-    const commit = options.maxCommitLatencyHistory ?? DEFAULTS.maxCommitLatencyHistory;
-    const send = options.maxSendLatencyHistory ?? DEFAULTS.maxSendLatencyHistory;
-    this.sampleIntervalMs = options.sampleIntervalMs ?? DEFAULTS.sampleIntervalMs;
-    const every = options.timeEventsEvery ?? DEFAULTS.timeEventsEvery;
-    this.timeEventsEvery = every;
+    const resolved = resolveSensorOptions(new.target.optionsShape, options, `new ${new.target.name}()`);
+    this.resolvedOptions = resolved;
+    const o = resolved as ResolvedOf<typeof MONITOR_SHAPE>;
+    const maxAvgHistory = o.maxAvgHistory;
+    const commit = o.maxCommitLatencyHistory;
+    const send = o.maxSendLatencyHistory;
+    this.sampleIntervalMs = o.sampleIntervalMs;
+    this.timeEventsEvery = o.timeEventsEvery;
     this.untilTimedEvent = this.timeEventsEvery;
-    this.maxTopicPartitions = options.maxTopicPartitions ?? DEFAULTS.maxTopicPartitions;
-    this.clock = options.clock ?? monotonicClock;
+    this.maxTopicPartitions = o.maxTopicPartitions;
+    this.clock = o.clock;
     this.historySizes = { avg: maxAvgHistory, commit, send };
 
     this.commitLatency = new RingBuffer(commit);
@@ -229,7 +203,7 @@ export class Monitor extends Sensor {
     return stats;
   }
 
-  /** Counts it. A message was received on topic-partition `tp` at `offset`. */
+  /** A message received on `tp` at `offset`: counted in the totals and the partition's, which keeps the offset as its last read one. */
   override onMessageIn(tp: string, offset: number, _message: unknown): void {
     this.messagesReceivedCount++;
     const stats = this.statsFor(tp);
@@ -238,7 +212,10 @@ export class Monitor extends Sensor {
     else this.invalidOffset('onMessageIn', offset);
   }
 
-  /** Counts it. A message was acknowledged or produced on `tp` at `offset`. */
+  /**
+   * A message acknowledged or produced on `tp` at `offset`: counted in the totals and the partition's,
+   * which keeps the offset as its last sent one.
+   */
   override onMessageOut(tp: string, offset: number, _message: unknown): void {
     this.messagesSentCount++;
     const stats = this.statsFor(tp);
@@ -247,10 +224,7 @@ export class Monitor extends Sensor {
     else this.invalidOffset('onMessageOut', offset);
   }
 
-  /**
-   * Counts it. A stream started processing an event; returns a state (a start time) for
-   * `onStreamEventOut`.
-   */
+  /** A stream event started: counted as active. Returns a start time for one event in `timeEventsEvery`, and nothing for the others. */
   override onStreamEventIn(_tp: string, _offset: number, _stream: unknown, _event: unknown): SensorState {
     this.eventsCount++;
     this.eventsActiveCount++;
@@ -260,7 +234,7 @@ export class Monitor extends Sensor {
     }
   }
 
-  /** Counts it. A stream finished processing an event; `state` is what `onStreamEventIn` returned. */
+  /** A stream event finished: no longer active; its run time is recorded when `state` is a start time. */
   override onStreamEventOut(_tp: string, _offset: number, _stream: unknown, _event: unknown, state?: SensorState): void {
     if (this.eventsActiveCount === 0) return this.unpaired('onStreamEventOut');
     this.eventsActiveCount--;
@@ -268,61 +242,58 @@ export class Monitor extends Sensor {
     if (state !== undefined) this.recordLatency(this.eventRuntime, 'onStreamEventOut', state);
   }
 
-  /** Counts it. A table was read at `key`. */
+  /** A table read, counted in `tablesGetTotal()`. */
   override onTableGet(_table: unknown, _key: unknown): void {
     this.tableGetCount++;
   }
-  /** Counts it. A table was written at `key`. */
+  /** A table write, counted in `tablesSetTotal()`. */
   override onTableSet(_table: unknown, _key: unknown, _value: unknown): void {
     this.tableSetCount++;
   }
-  /** Counts it. A table's `key` was deleted. */
+  /** A table deletion, counted in `tablesDelTotal()`. */
   override onTableDel(_table: unknown, _key: unknown): void {
     this.tableDelCount++;
   }
-  /** Counts it. A table was asked whether it holds `key`. */
+  /** A table membership test, counted in `tablesContainsTotal()`. */
   override onTableContains(_table: unknown, _key: unknown): void {
     this.tableContainsCount++;
   }
 
-  /** Counts it. A consumer commit started; returns a state (a start time) for `onCommitCompleted`. */
+  /** A consumer commit started; returns its start time, for the commit latency. */
   override onCommitInitiated(_consumer: unknown): number {
     this.commitsInitiatedCount++;
     return this.clock.now();
   }
-  /** Counts it. A consumer commit finished; `state` is what `onCommitInitiated` returned. */
+  /** A consumer commit finished: counted, and its latency since `state` recorded. */
   override onCommitCompleted(_consumer: unknown, state: SensorState): void {
     if (this.commitsCompletedCount >= this.commitsInitiatedCount) return this.unpaired('onCommitCompleted');
     this.commitsCompletedCount++;
     this.recordLatency(this.commitLatency, 'onCommitCompleted', state);
   }
 
-  /**
-   * Counts it. A producer send started; returns a state (a start time) for `onSendCompleted` or
-   * `onSendError`.
-   */
+  /** A producer send started; returns its start time, for the send latency. */
   override onSendInitiated(_producer: unknown, _topic: string, _message: unknown): number {
     this.sendsInitiatedCount++;
     return this.clock.now();
   }
-  /** Counts it. A producer send finished; `state` is what `onSendInitiated` returned. */
+  /** A producer send finished: counted, and its latency since `state` recorded. */
   override onSendCompleted(_producer: unknown, state: SensorState): void {
     if (this.sendsCompletedCount + this.sendErrorsCount >= this.sendsInitiatedCount) return this.unpaired('onSendCompleted');
     this.sendsCompletedCount++;
     this.recordLatency(this.sendLatency, 'onSendCompleted', state);
   }
-  /** Counts it. A producer send failed; `state` is what `onSendInitiated` returned. */
+  /** A producer send failed: counted in `sendErrorsTotal()` and the error rate. */
   override onSendError(_producer: unknown, _error: unknown, _state: SensorState): void {
     if (this.sendsCompletedCount + this.sendErrorsCount >= this.sendsInitiatedCount) return this.unpaired('onSendError');
     this.sendErrorsCount++;
   }
 
-  /** Counts it. A partition assignment started; returns a state (a start time). */
+  /** A partition assignment started; returns its start time, for the assignment latency. */
   override onAssignmentStart(_assignor: unknown): number {
     this.assignmentsStartedCount++;
     return this.clock.now();
   }
-  /** Counts it. A partition assignment finished; `state` is what `onAssignmentStart` returned. */
+  /** A partition assignment finished: counted, and its latency since `state` recorded. */
   override onAssignmentCompleted(_assignor: unknown, state: SensorState): void {
     if (this.assignmentsCompletedCount + this.assignmentErrorsCount >= this.assignmentsStartedCount) {
       return this.unpaired('onAssignmentCompleted');
@@ -330,7 +301,7 @@ export class Monitor extends Sensor {
     this.assignmentsCompletedCount++;
     this.recordLatency(this.assignmentLatency, 'onAssignmentCompleted', state);
   }
-  /** Counts it. A partition assignment failed; `state` is what `onAssignmentStart` returned. */
+  /** A partition assignment failed, counted in `assignmentErrorTotal()`. */
   override onAssignmentError(_assignor: unknown, _error: unknown, _state: SensorState): void {
     if (this.assignmentsCompletedCount + this.assignmentErrorsCount >= this.assignmentsStartedCount) {
       return this.unpaired('onAssignmentError');
@@ -338,25 +309,25 @@ export class Monitor extends Sensor {
     this.assignmentErrorsCount++;
   }
 
-  /** Counts it. A consumer rebalance started; returns a state (a start time). */
+  /** A consumer rebalance started; returns its start time, for the rebalance latencies. */
   override onRebalanceStart(_app: unknown): number {
     this.rebalancesCount++;
     return this.clock.now();
   }
-  /** Counts it. The rebalance callback returned; `state` is what `onRebalanceStart` returned. */
+  /** The rebalance callback returned: the time since `state` is recorded. */
   override onRebalanceReturn(_app: unknown, state: SensorState): void {
     if (this.rebalancesReturnedCount >= this.rebalancesCount) return this.unpaired('onRebalanceReturn');
     this.rebalancesReturnedCount++;
     this.recordLatency(this.rebalanceReturnLatency, 'onRebalanceReturn', state);
   }
-  /** Counts it. The rebalance is over; `state` is what `onRebalanceStart` returned. */
+  /** The rebalance is over: the time since `state` is recorded. */
   override onRebalanceEnd(_app: unknown, state: SensorState): void {
     if (this.rebalancesEndedCount >= this.rebalancesCount) return this.unpaired('onRebalanceEnd');
     this.rebalancesEndedCount++;
     this.recordLatency(this.rebalanceEndLatency, 'onRebalanceEnd', state);
   }
 
-  /** Counts it. The buffer of topic-partition `tp` was full, so the consumer paused it. */
+  /** The consumer paused `tp`, its buffer full: counted in the totals and the partition's. */
   override onTopicBufferFull(tp: string): void {
     this.topicBufferFullCount++;
     this.statsFor(tp).bufferFull++;
@@ -418,17 +389,39 @@ export class Monitor extends Sensor {
   /** Called after each snapshot; subclasses hook periodic work here. */
   protected onSample(_now: number): void {}
 
-  /** Samples every `sampleIntervalMs` on an unref'd timer until `stop()`. Idempotent. */
-  start(): void {
-    if (this.sampler !== undefined) return;
-    this.sampler = setInterval(() => this.sample(), this.sampleIntervalMs);
-    this.sampler.unref();
+  /**
+   * Samples every `sampleIntervalMs` on an unref'd timer (it never keeps the process alive) until
+   * `close()`. Calling it again, or after `close()`, does nothing.
+   */
+  start(): Promise<void> {
+    if (this.sampler === undefined && this.closing === undefined) {
+      this.sampler = setInterval(() => this.sample(), this.sampleIntervalMs);
+      this.sampler.unref();
+    }
+    return Promise.resolve();
   }
 
-  /** Stops the rate sampler; the figures stay readable. */
-  stop(): void {
-    if (this.sampler !== undefined) clearInterval(this.sampler);
-    this.sampler = undefined;
+  /** Whether `close()` was called. */
+  protected get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /**
+   * Stops the timers `start()` started; the figures stay readable, and rates are still sampled on
+   * read. A second call returns the same promise.
+   */
+  close(): Promise<void> {
+    if (this.closing === undefined) {
+      if (this.sampler !== undefined) clearInterval(this.sampler);
+      this.sampler = undefined;
+      this.closing = Promise.resolve();
+    }
+    return this.closing;
+  }
+
+  /** `await using monitor = new Monitor()` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /** Width of the rate window: `maxAvgHistory` sample intervals. */

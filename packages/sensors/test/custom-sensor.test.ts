@@ -18,12 +18,14 @@ describe('CustomSensor', () => {
   });
 
   it('uses the wall clock by default', () => {
-    const before = Date.now();
-    const s = new CustomSensor('x');
-    s.recordMetric('k', 1);
-    const t = s.getMetrics().metrics['k']?.timestamp ?? 0;
-    expect(t).toBeGreaterThanOrEqual(before);
-    expect(t).toBeLessThanOrEqual(Date.now());
+    const now = jest.spyOn(Date, 'now').mockReturnValue(1_700_000_000_123);
+    try {
+      const s = new CustomSensor('x');
+      s.recordMetric('k', 1);
+      expect(s.getMetrics().metrics['k']).toEqual({ value: 1, timestamp: 1_700_000_000_123 });
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('increments counters by 1 or by a delta, and keeps the last gauge value', () => {

@@ -216,18 +216,20 @@ describe('HealthMonitor as a HealthCheck and a report', () => {
     expect(hm.asDict()['events_total']).toBe(4);
   });
 
-  it("runs the periodic check on an unref'd timer until stop()", () => {
+  it("runs the periodic check on an unref'd timer until close()", async () => {
     jest.useFakeTimers();
     try {
       const { hm, alerts } = setup({ checkIntervalMs: 5000, lagThreshold: 0 });
-      hm.start();
+      await hm.start();
       hm.onMessageIn('a/0', 0, null);
       hm.reportEndOffset('a/0', 3);
       jest.advanceTimersByTime(4999);
       expect(alerts).toHaveLength(0);
       jest.advanceTimersByTime(1);
       expect(alerts.map((a) => a.condition)).toEqual(['lag']);
-      hm.stop();
+      await hm.close();
+      expect(jest.getTimerCount()).toBe(0);
+      await hm.start();
       expect(jest.getTimerCount()).toBe(0);
     } finally {
       jest.useRealTimers();

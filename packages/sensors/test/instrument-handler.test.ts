@@ -1,4 +1,4 @@
-import { instrumentHandler, Monitor, Sensor, SensorDelegate } from '../src/index.js';
+import { BaseSensor, instrumentHandler, Monitor, SensorConfigError, SensorDelegate } from '../src/index.js';
 import { captureLogs, fakeClock } from './helpers.js';
 
 let logs: ReturnType<typeof captureLogs>;
@@ -30,7 +30,7 @@ describe('instrumentHandler', () => {
 
   it('waits for an async handler, and reports the event out when it rejects', async () => {
     const seen: string[] = [];
-    class Rec extends Sensor {
+    class Rec extends BaseSensor {
       override onMessageIn(tp: string, offset: number) {
         seen.push(`msg ${tp}@${offset}`);
       }
@@ -88,7 +88,7 @@ describe('instrumentHandler', () => {
   });
 
   it('keeps a throwing sensor or extractor away from the handler and its caller', () => {
-    const broken = new (class extends Sensor {
+    const broken = new (class extends BaseSensor {
       override onStreamEventIn(): number {
         throw new Error('sensor bug');
       }
@@ -104,5 +104,15 @@ describe('instrumentHandler', () => {
     expect(logs.records.map((r) => r.message)).toEqual([
       'sensor sensor threw in onStreamEventIn; suppressed (logged once per sensor and event)',
     ]);
+  });
+
+  it('checks its options by the options rule', () => {
+    const monitor = new Monitor();
+    expect(() => instrumentHandler(monitor, () => 1, { tps: 'orders/0' } as never)).toThrow(
+      new SensorConfigError('unknown option `tps` in instrumentHandler(): did you mean `tp`?'),
+    );
+    expect(() => instrumentHandler(monitor, () => 1, { messageIn: 'no' } as never)).toThrow(
+      'invalid option `messageIn` in instrumentHandler(): expected true or false, got "no"',
+    );
   });
 });

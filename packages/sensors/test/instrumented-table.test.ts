@@ -1,4 +1,4 @@
-import { InstrumentedTable, Monitor, Sensor } from '../src/index.js';
+import { InstrumentedTable, Monitor, BaseSensor } from '../src/index.js';
 import { captureLogs } from './helpers.js';
 
 describe('InstrumentedTable', () => {
@@ -24,7 +24,7 @@ describe('InstrumentedTable', () => {
 
   it('passes itself as the table and emits a del per key on clear', () => {
     const seen: unknown[][] = [];
-    const rec = new (class extends Sensor {
+    const rec = new (class extends BaseSensor {
       override onTableSet(table: unknown, key: unknown, value: unknown) {
         seen.push(['set', (table as InstrumentedTable<string, number>).name, key, value]);
       }

@@ -146,7 +146,7 @@ describe('Monitor latencies', () => {
       const s = m.onStreamEventIn('orders/0', i, null, i);
       states.push(s);
       clock.advance(i === 2 ? 10 : 30);
-      m.onStreamEventOut('orders/0', i, null, i, s as number | undefined);
+      m.onStreamEventOut('orders/0', i, null, i, s);
     }
     // Events 3 and 6 were timed: started at t=60 (took 10 ms) and t=130 (took 30 ms).
     expect(states).toEqual([undefined, undefined, 60, undefined, undefined, 130]);
@@ -205,21 +205,42 @@ describe('Monitor rates', () => {
     expect(m2.messagesReceivedPerSecond()).toBe((2 * 100 + 3 * 10) / 5);
   });
 
-  it('takes a snapshot on read when the last one is an interval old, and start() samples on a timer', () => {
+  it('takes a snapshot on read when the last one is an interval old, and start() samples on a timer until close()', async () => {
     jest.useFakeTimers();
     try {
       const { m, clock } = monitorAt({ maxAvgHistory: 2, sampleIntervalMs: 1000 });
       clock.set(1000);
       m.messagesReceivedPerSecond();
       expect(m.historyLengths().rateSnapshots).toBe(2);
-      m.start();
-      m.start();
+      await m.start();
+      await m.start();
+      expect(jest.getTimerCount()).toBe(1);
       clock.set(2000);
       jest.advanceTimersByTime(1000);
       clock.set(3000);
       jest.advanceTimersByTime(1000);
       expect(m.historyLengths().rateSnapshots).toBe(3);
-      m.stop();
+      const closing = m.close();
+      expect(m.close()).toBe(closing);
+      await closing;
+      expect(jest.getTimerCount()).toBe(0);
+      // Closed for good: start() no longer starts the sampler, and the figures stay readable.
+      await m.start();
+      expect(jest.getTimerCount()).toBe(0);
+      expect(m.historyLengths().rateSnapshots).toBe(3);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('closes at the end of an `await using` scope', async () => {
+    jest.useFakeTimers();
+    try {
+      {
+        await using m = new Monitor();
+        await m.start();
+        expect(jest.getTimerCount()).toBe(1);
+      }
       expect(jest.getTimerCount()).toBe(0);
     } finally {
       jest.useRealTimers();
@@ -256,7 +277,7 @@ describe('Monitor options and asDict', () => {
     m.onMessageOut('audit/1', 9, {});
     const e = m.onStreamEventIn('orders/0', 5, null, null);
     clock.advance(250);
-    m.onStreamEventOut('orders/0', 5, null, null, e as number);
+    m.onStreamEventOut('orders/0', 5, null, null, e);
     const c = m.onCommitInitiated(null);
     clock.advance(250);
     m.onCommitCompleted(null, c);

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 export default async function smoke(sensors) {
   // Core's Sensor contract is the one name for the events: no aliases of it here.
   assert.equal(sensors.STREAM_SENSOR_EVENT_NAMES, undefined);
+  assert.equal(sensors.Sensor, undefined);
+  assert.ok(new sensors.Monitor() instanceof sensors.BaseSensor);
   let t = 0;
   const clock = { now: () => t };
   const monitor = new sensors.Monitor({ clock });
@@ -28,4 +30,8 @@ export default async function smoke(sensors) {
   const result = await plugin.healthChecks[0].check();
   assert.equal(result.healthy, false);
   assert.equal(result.message, 'consumer lag 9 on orders/0 exceeds 1');
+  await plugin.start();
+  const closing = plugin.close();
+  assert.equal(plugin.close(), closing);
+  await closing;
 }

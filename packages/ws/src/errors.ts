@@ -1,5 +1,6 @@
 // The errors this package throws or rejects with: one class per failure a caller may handle apart.
 import { OptionsError, SightlineError } from '@sightline/core';
+import { errorText } from '@sightline/core/internal';
 
 /** Base class of every error from `@sightline/ws`. */
 export class WsError extends SightlineError {
@@ -79,6 +80,6 @@ export class WsConnectError extends WsError {
     readonly url: string,
     cause: unknown,
   ) {
-    super(`Could not connect to ${url}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`Could not connect to ${url}: ${cause instanceof Error ? cause.message : errorText(cause)}`, { cause });
   }
 }

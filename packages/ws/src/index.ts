@@ -1,10 +1,10 @@
 export { createWsServer } from './ws-server.js';
-export type { WsHandler, WsHandlers, WsServer, WsServerOptions } from './ws-server.js';
+export type { WsHandler, WsHandlers, WsServer } from './ws-server.js';
 export type { WsConnection } from './server-connection.js';
 
 export { WsClient } from './ws-client.js';
-export type { PushListener, RequestOptions, WsClientOptions, WsClientState } from './ws-client.js';
-export type { ReconnectOptions } from './backoff.js';
+export type { PushListener, WsClientState } from './ws-client.js';
+export type { ReconnectOptions, RequestOptions, WsClientOptions, WsServerOptions } from './options.js';
 
 export { ConnectionClosedError, RemoteError, RequestTimeoutError, WsConfigError, WsConnectError, WsError } from './errors.js';
 

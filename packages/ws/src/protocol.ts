@@ -131,7 +131,7 @@ export function parseIncoming(text: string): ParsedIncoming {
     return {
       kind: 'reply',
       frame: {
-        id: frame.id as RequestId | null,
+        id: frame.id,
         ok: false,
         error: {
           type: typeof error?.type === 'string' ? error.type : 'Error',

@@ -1,7 +1,7 @@
 // One client connection as the server's handlers see it: its address, and a way to push to it.
 import type WebSocket from 'ws';
-import type { HookDispatcher } from '@sightline/core';
-import { getLogger } from '@sightline/core';
+import { getLogger, type HookDispatcher } from '@sightline/core';
+import { describeValue } from '@sightline/core/internal';
 
 const log = getLogger('sightline.ws.server');
 /** `WebSocket.OPEN`, without importing the ws value into this file. */
@@ -49,7 +49,7 @@ export class ServerConnection implements WsConnection {
   }
 
   push(op: string, payload?: unknown): boolean {
-    if (typeof op !== 'string' || op === '') throw new TypeError(`push op must be a non-empty string, got ${String(op)}`);
+    if (typeof op !== 'string' || op === '') throw new TypeError(`push op must be a non-empty string, got ${describeValue(op)}`);
     const text = JSON.stringify({ op, payload });
     if (log.isEnabled('debug')) log.debug('push', { op, remoteAddr: this.remoteAddr, bytes: Buffer.byteLength(text) });
     return this.sendText(op, text);

@@ -1,44 +1,26 @@
 // The request/response WebSocket client: requests with timeouts, push listeners, reconnection with
 // backoff and jitter, heartbeat, and every connection, frame, request and failure reported through
 // MetricsHooks.
+import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import WebSocket, { type RawData } from 'ws';
-import { getLogger, type HookDispatcher, type MetricsHooks, toDispatcher } from '@sightline/core';
-import { backoffDelay, errorText } from '@sightline/core/internal';
+import { getLogger, type HookDispatcher, toDispatcher } from '@sightline/core';
+import { backoffDelay, describeValue, errorText, settleWithin, type ResolvedOf } from '@sightline/core/internal';
 import { formatAddress, redactUrl } from './address.js';
-import type { ReconnectOptions, ResolvedReconnect } from './backoff.js';
 import { ConnectionClosedError, RemoteError, RequestTimeoutError, WsConfigError, WsConnectError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
+import {
+  REQUEST_SHAPE,
+  resolveWsOptions,
+  WS_CLIENT_SHAPE,
+  type RECONNECT_SHAPE,
+  type RequestOptions,
+  type WsClientOptions,
+} from './options.js';
 import { CLOSE_CODES, parseIncoming, PROTOCOL_ERROR_TYPES, RESERVED_OPS } from './protocol.js';
-import { checkWsOptions, show, WS_CLIENT_SHAPE } from './validate.js';
-import { opt } from '@sightline/core/internal';
 
 const log = getLogger('sightline.ws.client');
 const wsLog = getLogger('sightline.ws');
-
-/** Options of `WsClient` and `WsClient.connect()`; checked once by core's options rule. */
-export interface WsClientOptions {
-  /** Hooks fired for connections, frames, requests and errors. */
-  readonly hooks?: MetricsHooks;
-  /** A request with no reply after this long rejects with `RequestTimeoutError`. Default 30 000. */
-  readonly requestTimeoutMs?: number;
-  /** Reconnection after the link drops; `false` to stay closed. Default `{ initialDelayMs: 100, maxDelayMs: 30000, jitter: 0.5 }`. */
-  readonly reconnect?: ReconnectOptions | false;
-  /** Extra headers for the upgrade request (e.g. `authorization`). */
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Ping the server this often; if it missed the previous ping the link is cut and reconnected. 0 disables. Default 30 000. */
-  readonly heartbeatIntervalMs?: number;
-  /** Frames from the server larger than this close the connection with 1009. Default 64 MiB. */
-  readonly maxPayloadBytes?: number;
-  /** Time allowed for the opening handshake. Default 10 000. */
-  readonly connectTimeoutMs?: number;
-}
-
-/** Options for one request. */
-export interface RequestOptions {
-  /** Overrides the client's `requestTimeoutMs` for this request. */
-  readonly timeoutMs?: number;
-}
 
 /** Receives a push: its payload and op. */
 export type PushListener = (payload: unknown, op: string) => void;
@@ -49,14 +31,6 @@ export type PushListener = (payload: unknown, op: string) => void;
  * or reconnection gave up.
  */
 export type WsClientState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-const DEFAULTS = Object.freeze({
-  requestTimeoutMs: 30_000,
-  heartbeatIntervalMs: 30_000,
-  maxPayloadBytes: 64 * 1024 * 1024,
-  connectTimeoutMs: 10_000,
-  reconnect: Object.freeze({ initialDelayMs: 100, maxDelayMs: 30_000, jitter: 0.5, maxAttempts: Infinity }),
-});
 
 /** How long close() waits for the server's half of the closing handshake before cutting the socket. */
 const CLOSE_GRACE_MS = 1_000;
@@ -74,29 +48,22 @@ interface Waiter {
   readonly reject: (error: Error) => void;
 }
 
-const REQUEST_SHAPE = Object.freeze({ timeoutMs: opt.integer({ min: 1 }) });
+type Reconnect = ResolvedOf<typeof RECONNECT_SHAPE>;
 
-function resolveReconnect(value: ReconnectOptions | false | undefined): ResolvedReconnect | undefined {
-  if (value === false) return undefined;
-  const d = DEFAULTS.reconnect;
-  const r = value ?? {};
-  const resolved = {
-    initialDelayMs: r.initialDelayMs ?? d.initialDelayMs,
-    maxDelayMs: r.maxDelayMs ?? d.maxDelayMs,
-    jitter: r.jitter ?? d.jitter,
-    maxAttempts: r.maxAttempts ?? d.maxAttempts,
-  };
-  if (resolved.maxDelayMs < resolved.initialDelayMs) {
+/** The reconnection options, refused when the delays are the wrong way round. */
+function checkReconnect(reconnect: Reconnect | false): Reconnect | undefined {
+  if (reconnect === false) return undefined;
+  if (reconnect.maxDelayMs < reconnect.initialDelayMs) {
     throw new WsConfigError(
-      `invalid option \`reconnect.maxDelayMs\` in new WsClient(): expected at least reconnect.initialDelayMs (${resolved.initialDelayMs}), got ${resolved.maxDelayMs}`,
-      { option: 'reconnect.maxDelayMs', source: 'new WsClient()', value: resolved.maxDelayMs },
+      `invalid option \`reconnect.maxDelayMs\` in new WsClient(): expected at least reconnect.initialDelayMs (${reconnect.initialDelayMs}), got ${reconnect.maxDelayMs}`,
+      { option: 'reconnect.maxDelayMs', source: 'new WsClient()', value: reconnect.maxDelayMs },
     );
   }
-  return Object.freeze(resolved);
+  return reconnect;
 }
 
 function validateUrl(url: unknown): string {
-  if (typeof url !== 'string') throw new WsConfigError(`Invalid url ${show(url)}: expected a ws:// or wss:// URL string`);
+  if (typeof url !== 'string') throw new WsConfigError(`Invalid url ${describeValue(url)}: expected a ws:// or wss:// URL string`);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -126,7 +93,7 @@ export class WsClient {
   private readonly safeUrl: string;
   private readonly dispatch: HookDispatcher;
   private readonly requestTimeoutMs: number;
-  private readonly reconnectOptions: ResolvedReconnect | undefined;
+  private readonly reconnectOptions: Reconnect | undefined;
   private readonly socketOptions: WebSocket.ClientOptions;
   private readonly heartbeat: Heartbeat;
   private readonly pending = new Map<number, Pending>();
@@ -145,18 +112,17 @@ export class WsClient {
   constructor(url: string, options: WsClientOptions = {}) {
     this.url = validateUrl(url);
     this.safeUrl = redactUrl(url);
-    checkWsOptions(WS_CLIENT_SHAPE, options, 'new WsClient()');
-    this.dispatch = toDispatcher(options.hooks);
-    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
-    this.reconnectOptions = resolveReconnect(options.reconnect);
+    const resolved = resolveWsOptions(WS_CLIENT_SHAPE, options, 'new WsClient()');
+    this.dispatch = toDispatcher(resolved.hooks);
+    this.requestTimeoutMs = resolved.requestTimeoutMs;
+    this.reconnectOptions = checkReconnect(resolved.reconnect);
     this.socketOptions = Object.freeze({
       perMessageDeflate: false,
-      maxPayload: options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes,
-      handshakeTimeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
-      ...(options.headers ? { headers: { ...options.headers } } : {}),
+      maxPayload: resolved.maxPayloadBytes,
+      handshakeTimeout: resolved.connectTimeoutMs,
+      ...(resolved.headers ? { headers: { ...resolved.headers } } : {}),
     });
-    const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs;
-    this.heartbeat = new Heartbeat(heartbeatIntervalMs, (socket) => {
+    this.heartbeat = new Heartbeat(resolved.heartbeatIntervalMs, (socket) => {
       this.dispatch.onError(RESERVED_OPS.connection, PROTOCOL_ERROR_TYPES.heartbeatTimeout);
       socket.terminate();
     });
@@ -207,22 +173,26 @@ export class WsClient {
    */
   request<T = unknown>(op: string, payload?: unknown, options?: RequestOptions): Promise<T> {
     if (typeof op !== 'string' || op === '') {
-      return Promise.reject(new TypeError(`request op must be a non-empty string, got ${show(op)}`));
+      return Promise.reject(new TypeError(`request op must be a non-empty string, got ${describeValue(op)}`));
     }
     const socket = this.socket;
     if (this.current !== 'open' || !socket) {
       this.dispatch.onError(op, 'ConnectionClosedError');
       return Promise.reject(new ConnectionClosedError(op, `Request ${JSON.stringify(op)} not sent: WsClient is ${this.current}`));
     }
-    if (options !== undefined) checkWsOptions(REQUEST_SHAPE, options, `request(${JSON.stringify(op)})`);
-    const timeoutMs = options?.timeoutMs ?? this.requestTimeoutMs;
+    // Most requests pass no options: they skip the check, which allocates.
+    const given = options === undefined ? undefined : resolveWsOptions(REQUEST_SHAPE, options, `request(${JSON.stringify(op)})`).timeoutMs;
+    const timeoutMs = given ?? this.requestTimeoutMs;
     const id = ++this.nextId;
     let text: string;
     try {
       text = JSON.stringify({ id, op, payload });
     } catch (error) {
-      this.dispatch.onError(op, (error as Error).name || 'TypeError');
-      return Promise.reject(error as Error);
+      // JSON.stringify throws a TypeError (a BigInt, a cycle); a payload's toJSON may throw anything.
+      const failure =
+        error instanceof Error ? error : new TypeError(`payload of ${JSON.stringify(op)} cannot be sent: ${errorText(error)}`);
+      this.dispatch.onError(op, failure.name || 'TypeError');
+      return Promise.reject(failure);
     }
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => this.timeout(id, timeoutMs), timeoutMs);
@@ -235,8 +205,8 @@ export class WsClient {
 
   /** Listens for pushes of `op`; returns a function that stops listening. */
   on(op: string, listener: PushListener): () => void {
-    if (typeof op !== 'string' || op === '') throw new TypeError(`on() op must be a non-empty string, got ${show(op)}`);
-    if (typeof listener !== 'function') throw new TypeError(`on() listener must be a function, got ${show(listener)}`);
+    if (typeof op !== 'string' || op === '') throw new TypeError(`on() op must be a non-empty string, got ${describeValue(op)}`);
+    if (typeof listener !== 'function') throw new TypeError(`on() listener must be a function, got ${describeValue(listener)}`);
     let set = this.listeners.get(op);
     if (!set) this.listeners.set(op, (set = new Set()));
     set.add(listener);
@@ -272,12 +242,12 @@ export class WsClient {
     this.rejectPending('WsClient was closed', CLOSE_CODES.normal);
     const socket = this.socket;
     if (socket && socket.readyState !== WebSocket.CLOSED) {
-      await new Promise<void>((resolve) => {
-        socket.once('close', () => resolve());
-        const cut = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
-        cut.unref();
-        socket.close(CLOSE_CODES.normal);
-      });
+      const closed = once(socket, 'close');
+      socket.close(CLOSE_CODES.normal);
+      if ((await settleWithin(closed, CLOSE_GRACE_MS, { unref: true })).timedOut) {
+        socket.terminate();
+        await closed;
+      }
     }
     if (wasOpen) log.info('client closed', { url: this.safeUrl });
   }

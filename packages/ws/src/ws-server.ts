@@ -2,16 +2,24 @@
 // and reports every connection, frame, request and failure through MetricsHooks.
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { getLogger, type HookDispatcher, type LogFields, type MetricsHooks, toDispatcher } from '@sightline/core';
-import { errorText, errorType, isPromiseLike, listen, WarningThrottle } from '@sightline/core/internal';
+import { getLogger, type HookDispatcher, type LogFields, toDispatcher } from '@sightline/core';
+import {
+  describeValue,
+  errorText,
+  errorType,
+  isPromiseLike,
+  listen,
+  settleWithin,
+  WarningThrottle,
+  type ResolvedOf,
+} from '@sightline/core/internal';
 import { formatAddress } from './address.js';
 import { WsConfigError } from './errors.js';
 import { Heartbeat } from './heartbeat.js';
+import { resolveWsOptions, WS_SERVER_SHAPE, type WsServerOptions } from './options.js';
 import { CLOSE_CODES, parseRequest, PROTOCOL_ERROR_TYPES, RESERVED_OPS, type RequestId } from './protocol.js';
 import { ServerConnection, type WsConnection } from './server-connection.js';
-import { checkWsOptions, WS_SERVER_SHAPE } from './validate.js';
 
 const log = getLogger('sightline.ws.server');
 const wsLog = getLogger('sightline.ws');
@@ -21,34 +29,6 @@ export type WsHandler = (payload: unknown, connection: WsConnection) => unknown;
 
 /** Handlers by op name. */
 export type WsHandlers = Readonly<Record<string, WsHandler>>;
-
-/** Options of `createWsServer()`; checked once by core's options rule. */
-export interface WsServerOptions {
-  /** Port to listen on (0 lets the OS pick one). Give `port` or `server`, not both. */
-  readonly port?: number;
-  /** Interface to bind with `port`. Default `127.0.0.1` (loopback only); `0.0.0.0` or `::` for all interfaces. */
-  readonly host?: string;
-  /** An HTTP(S) server of yours to attach to instead of listening on a port; it stays yours to close. */
-  readonly server?: HttpServer | HttpsServer;
-  /** Only upgrade requests for this path. Default: any path. */
-  readonly path?: string;
-  /** Handlers by op name. */
-  readonly handlers: WsHandlers;
-  /** Hooks fired for connections, frames, requests and errors. */
-  readonly hooks?: MetricsHooks;
-  /** Connections past this many are closed with code 1013. Default Infinity. */
-  readonly maxConnections?: number;
-  /** Ping every client this often; one that missed the previous ping is terminated. 0 disables. Default 30 000. */
-  readonly heartbeatIntervalMs?: number;
-  /** Frames larger than this close the connection with code 1009. Default 1 MiB. */
-  readonly maxPayloadBytes?: number;
-  /** How long `close()` waits for clients to finish the closing handshake before cutting them. Default 1 000. */
-  readonly closeTimeoutMs?: number;
-  /** Called for every accepted connection, after `onWsConnect`. */
-  readonly onConnection?: (connection: WsConnection) => void;
-  /** Called when an accepted connection has closed, after `onWsDisconnect`. */
-  readonly onConnectionClose?: (connection: WsConnection, code: number) => void;
-}
 
 /** A running WebSocket server made by `createWsServer()`. */
 export interface WsServer {
@@ -60,24 +40,23 @@ export interface WsServer {
   readonly connections: ReadonlySet<WsConnection>;
   /** Sends `{ op, payload }` to every open connection; returns how many it was sent to. */
   broadcast(op: string, payload?: unknown): number;
-  /** Closes every connection (code 1001), stops listening, and resolves when all is closed. */
+  /**
+   * Closes every connection (code 1001), stops listening, and resolves when all is closed. A second
+   * call returns the same promise.
+   */
   close(): Promise<void>;
+  /** `await using server = await createWsServer(...)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
-const DEFAULTS = Object.freeze({
-  maxConnections: Infinity,
-  heartbeatIntervalMs: 30_000,
-  maxPayloadBytes: 1024 * 1024,
-  closeTimeoutMs: 1_000,
-});
+type Resolved = ResolvedOf<typeof WS_SERVER_SHAPE>;
 
-const DEFAULT_HOST = '127.0.0.1';
-
-function validate(options: WsServerOptions): void {
-  checkWsOptions(WS_SERVER_SHAPE, options, 'createWsServer()');
-  if ((options.port === undefined) === (options.server === undefined)) {
+function resolve(options: WsServerOptions): Resolved {
+  const resolved = resolveWsOptions(WS_SERVER_SHAPE, options, 'createWsServer()');
+  if ((resolved.port === undefined) === (resolved.server === undefined)) {
     throw new WsConfigError('createWsServer needs exactly one of `port` (a number) or `server` (an http.Server)');
   }
+  return resolved;
 }
 
 /**
@@ -88,10 +67,9 @@ function validate(options: WsServerOptions): void {
  * ```
  */
 export async function createWsServer(options: WsServerOptions): Promise<WsServer> {
-  validate(options);
-  const server = new WsServerImpl(options);
-  // Loopback unless told otherwise, like every Sightline server.
-  await server.listen(options.port, options.host ?? DEFAULT_HOST);
+  const resolved = resolve(options);
+  const server = new WsServerImpl(resolved);
+  await server.listen(resolved.port, resolved.host);
   return server;
 }
 
@@ -119,13 +97,11 @@ class WsServerImpl implements WsServer {
   private refusedInEpisode = 0;
   private closing: Promise<void> | undefined;
 
-  constructor(options: WsServerOptions) {
+  constructor(options: Resolved) {
     this.dispatch = toDispatcher(options.hooks);
     this.handlers = new Map(Object.entries(options.handlers));
-    this.maxConnections = options.maxConnections ?? DEFAULTS.maxConnections;
-    const heartbeatIntervalMs = options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs;
-    const maxPayload = options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes;
-    this.closeTimeoutMs = options.closeTimeoutMs ?? DEFAULTS.closeTimeoutMs;
+    this.maxConnections = options.maxConnections;
+    this.closeTimeoutMs = options.closeTimeoutMs;
     this.onConnection = options.onConnection;
     this.onConnectionClose = options.onConnectionClose;
 
@@ -138,14 +114,14 @@ class WsServerImpl implements WsServer {
       });
     this.wss = new WebSocketServer({
       server: this.http,
-      maxPayload,
+      maxPayload: options.maxPayloadBytes,
       perMessageDeflate: false,
       clientTracking: false,
       ...(options.path !== undefined ? { path: options.path } : {}),
     });
     this.wss.on('connection', (socket, req) => this.accept(socket, req));
     this.wss.on('error', (error) => log.error('server error', { error: errorText(error) }));
-    this.heartbeat = new Heartbeat(heartbeatIntervalMs, (socket) => {
+    this.heartbeat = new Heartbeat(options.heartbeatIntervalMs, (socket) => {
       this.dispatch.onError(RESERVED_OPS.connection, PROTOCOL_ERROR_TYPES.heartbeatTimeout);
       socket.terminate();
     });
@@ -163,7 +139,7 @@ class WsServerImpl implements WsServer {
   }
 
   address(): { host: string; port: number } {
-    const a = this.http.address() as AddressInfo | string | null;
+    const a = this.http.address();
     if (a === null || typeof a === 'string') return { host: a ?? '', port: 0 };
     return { host: a.address, port: a.port };
   }
@@ -173,7 +149,7 @@ class WsServerImpl implements WsServer {
   }
 
   broadcast(op: string, payload?: unknown): number {
-    if (typeof op !== 'string' || op === '') throw new TypeError(`broadcast op must be a non-empty string, got ${String(op)}`);
+    if (typeof op !== 'string' || op === '') throw new TypeError(`broadcast op must be a non-empty string, got ${describeValue(op)}`);
     const text = JSON.stringify({ op, payload });
     let sent = 0;
     for (const conn of this.conns) if (conn.sendText(op, text)) sent++;
@@ -339,6 +315,10 @@ class WsServerImpl implements WsServer {
     return this.closing;
   }
 
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   private async shutdown(): Promise<void> {
     this.heartbeat.stop();
     const sockets = [...this.sockets];
@@ -350,11 +330,11 @@ class WsServerImpl implements WsServer {
         }),
     );
     for (const socket of sockets) socket.close(CLOSE_CODES.goingAway, 'server closing');
-    const cut = setTimeout(() => {
+    const allClosed = Promise.all(closed);
+    if ((await settleWithin(allClosed, this.closeTimeoutMs)).timedOut) {
       for (const socket of this.sockets) socket.terminate();
-    }, this.closeTimeoutMs);
-    await Promise.all(closed);
-    clearTimeout(cut);
+      await allClosed;
+    }
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     if (this.ownsHttp && this.http.listening) {
       await new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-// Shared by the tests: hooks that record every call, log capture, raw ws peers and small waits.
+// Shared by the tests: hooks that record every call, log capture, raw ws peers and a poll-until helper.
 import { once } from 'node:events';
 import WebSocket, { WebSocketServer } from 'ws';
 import { setLogLevel, setLogSink, type LogLevel, type LogRecord, type MetricsHooks } from '@sightline/core';
@@ -30,15 +30,13 @@ export function captureLogs(level: LogLevel = 'debug'): { records: LogRecord[]; 
 }
 
 /** Polls `predicate` every 5 ms; rejects after `timeoutMs` with `what` in the message. */
-export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 2000): Promise<void> {
+export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A plain `ws` client that records the exact bytes of every frame it receives. */
 export async function rawClient(url: string, options: WebSocket.ClientOptions = {}) {
@@ -85,7 +83,7 @@ export async function rawServer(options: { autoPong?: boolean; port?: number } =
     socket.on('close', () => sockets.delete(socket));
     socket.on('message', (data) => {
       received.push(data as Buffer);
-      const frame = JSON.parse(String(data)) as { id: number; op: string; payload: unknown };
+      const frame = JSON.parse((data as Buffer).toString('utf8')) as { id: number; op: string; payload: unknown };
       if (frame.op === 'echo') {
         const text = JSON.stringify({ id: frame.id, ok: true, result: frame.payload });
         sent.push(text);

@@ -1,6 +1,7 @@
 // Option validation: a server that refuses its options never listens.
 import { createServer } from 'node:http';
 import { createWsServer, WsConfigError } from '../src/index.js';
+import { rawClient } from './helpers.js';
 
 describe('createWsServer options', () => {
   it.each([
@@ -43,5 +44,24 @@ describe('createWsServer binding', () => {
     } finally {
       await all.close();
     }
+  });
+
+  it('closes once, however often close() is called, and at the end of an `await using` scope', async () => {
+    let url: string;
+    {
+      await using server = await createWsServer({ port: 0, handlers: {} });
+      url = `ws://127.0.0.1:${server.port}`;
+      const client = await rawClient(url);
+      await client.close();
+      expect(server.close()).toBe(server.close());
+    }
+    await expect(rawClient(url)).rejects.toThrow(/ECONNREFUSED/);
+
+    const held = await createWsServer({ port: 0, handlers: {} });
+    const heldUrl = `ws://127.0.0.1:${held.port}`;
+    {
+      await using _server = held;
+    }
+    await expect(rawClient(heldUrl)).rejects.toThrow(/ECONNREFUSED/);
   });
 });

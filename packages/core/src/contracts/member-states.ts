@@ -1,6 +1,6 @@
 // Each member's own state through a fan-out: what a member's opening callback returned must reach
-// its closing callback unchanged (Faust's contract), and a member that returned nothing gets a
-// start time. Allocated only when members returned different values, or one returned a non-number.
+// its closing callback unchanged (the Sensor contract's rule for states), and a member that
+// returned nothing gets a start time. Allocated only when members returned different values, or one returned a non-number.
 import type { Sensor, SensorState } from './sensor.js';
 
 /** The states members of one fan-out returned from one opening event, in member order. */

@@ -1,14 +1,16 @@
-// The Sensor contract (seed 004, Faust): callbacks a message-processing loop fires, all optional:
-// messages, stream events, tables, commits, sends, and Faust's assignment/rebalance/buffer events.
+// The Sensor contract: callbacks a message-processing loop fires, all optional: messages, stream
+// events, tables, commits, sends, partition assignments, rebalances and full topic buffers.
 //
 // Written once: `SensorEvents` gives each event's signature, `SENSOR_EVENTS` its arguments and its
 // part in timing; the table must name every event (a missing or extra one is a compile error) and
 // everything else (`Sensor`, `CompleteSensor`, `SENSOR_EVENT_NAMES`, the fan-out) derives from them.
 //
-// State follows Faust: an opening callback (`...Initiated`, `...Start`, `onStreamEventIn`) returns a
+// State: an opening callback (`...Initiated`, `...Start`, `onStreamEventIn`) returns a
 // state that the caller hands back to the callbacks that close it (`...Completed`, `...Error`,
 // `onRebalanceReturn/End`, `onStreamEventOut`). Sightline's own sensors return a start time from
-// `performance.now()`; any other value (a Faust-style dict, an object) is handed back unchanged.
+// `performance.now()`; any other value (a dict, an object) is handed back unchanged.
+//
+// This file imports nothing: scripts/generate-sensor-fan-out.mjs runs it alone to read the table.
 
 /**
  * What an opening callback returns and its closing callbacks receive: whatever the sensor chose

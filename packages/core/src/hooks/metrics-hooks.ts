@@ -1,4 +1,4 @@
-// The MetricsHooks contract (seed 000): six optional callbacks fired by transports.
+// The MetricsHooks contract: six optional callbacks fired by transports.
 import { SightlineConfigError } from '../errors.js';
 
 /**

@@ -70,6 +70,7 @@ declare const TYPES: unique symbol;
  * run time.
  */
 export interface Typed<In, Out, Req extends boolean, Def extends boolean> {
+  /** The types, for the compiler only: never set. */
   readonly [TYPES]?: { readonly in: In; readonly out: Out; readonly required: Req; readonly defaulted: Def };
 }
 
@@ -118,7 +119,20 @@ type UnionIn<Fs extends readonly Field[]> = InOf<Fs[number]>;
 type UnionOut<Fs extends readonly Field[]> = OutOf<Fs[number]>;
 
 /** A function type that accepts any arguments: the widest a `function` field can be. */
-export type AnyFunction = (...args: never[]) => unknown;
+export type AnyFunction = (...args: never) => unknown;
+
+/**
+ * A builder whose value type is given (`opt.any<Clock>(...)`). A type given explicitly stops the
+ * compiler from inferring the rest, so a call with a `default` has its own signature: without it,
+ * the field would not count as defaulted and `ResolvedOf` would add `undefined`.
+ */
+interface TypedBuilder<Base> {
+  <T extends Base>(extra: Common<T> & { readonly default: T; readonly required?: false }): Built<T, T, { readonly default: T }>;
+  <T extends Base = Base, const E extends Common<T> = Record<never, never>>(extra?: E): Built<T, T, E>;
+}
+
+const functionField = ((extra?: object) => ({ kind: 'function', ...extra })) as TypedBuilder<AnyFunction>;
+const anyField = ((extra?: object) => ({ kind: 'any', ...extra })) as TypedBuilder<unknown>;
 
 /**
  * Field builders: `opt.integer({ min: 0, max: 65535, default: 8080, doc: 'Port to listen on.' })`,
@@ -134,10 +148,7 @@ export const opt = Object.freeze({
     ...extra,
   }),
   /** A function; give its type: `opt.function<(error: Error) => void>()`. */
-  function: <Fn extends AnyFunction = AnyFunction, const E extends Common<Fn> = Record<never, never>>(extra?: E): Built<Fn, Fn, E> => ({
-    kind: 'function',
-    ...extra,
-  }),
+  function: functionField,
   enum: <const V extends EnumValues, const E extends Common<V[number]> = Record<never, never>>(
     values: V,
     extra?: E,
@@ -159,7 +170,15 @@ export const opt = Object.freeze({
     extra?: E,
   ): Built<UnionIn<Fs>, UnionOut<Fs>, E> => ({ kind: 'oneOf', of, ...extra }),
   /** Any value the field's `check` accepts; give its type: `opt.any<StatsClient>()`. */
-  any: <T = unknown, const E extends Common<T> = Record<never, never>>(extra?: E): Built<T, T, E> => ({ kind: 'any', ...extra }),
+  any: anyField,
+  /**
+   * The same field, typed `T` for `OptionsOf` and `ResolvedOf`: for a value checked by its shape
+   * whose type is an interface, e.g. `opt.typed<MetricsHooks>()(opt.record(opt.function()))`.
+   */
+  typed:
+    <T>() =>
+    <const F extends Field>(field: F): Field & Typed<T, T, IsRequired<F>, IsDefaulted<F>> =>
+      field,
 });
 
 /** Declares an options shape: frozen, with its field types kept for `OptionsOf` / `ResolvedOf`. */

@@ -49,4 +49,5 @@ export class OptionsError extends SightlineConfigError {
 /** Builds the error a package throws, so `instanceof HealthConfigError` keeps holding. */
 export type OptionsErrorFactory = (message: string, details: OptionsErrorDetails) => Error;
 
+/** The factory used when a package gives none: a plain `OptionsError`. */
 export const defaultOptionsError: OptionsErrorFactory = (message, details) => new OptionsError(message, details);

@@ -73,3 +73,11 @@ export function resolveOptions<const S extends Shape>(shape: S, options: Options
 export function defaultsOf<const S extends Shape>(shape: S): ResolvedOf<S> {
   return fillDefaults(shape, {}) as ResolvedOf<S>;
 }
+
+/** A package's resolver: `resolveOptions` throwing the package's own error class, named by `source`. */
+export type OptionsResolver = <const S extends Shape>(shape: S, options: OptionsOf<S> | undefined, source: string) => ResolvedOf<S>;
+
+/** `resolveOptions` bound to a package's error class, for packages that read no variables themselves. */
+export function optionsResolver(error: OptionsErrorFactory): OptionsResolver {
+  return (shape, options, source) => resolveOptions(shape, options, { source, error });
+}

@@ -56,6 +56,7 @@ export function expectedText(field: Field): string {
   }
 }
 
+/** Whether `value` is an object literal (or has a null prototype): what an options object is. */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);

@@ -141,7 +141,7 @@ describe('SensorFanOut', () => {
   it("hands each member's own state, unchanged, to its closing callbacks; a member that returned none gets the start time", () => {
     jest.spyOn(performance, 'now').mockReturnValue(99);
     const seen: unknown[][] = [];
-    const faustLike = (label: string) => {
+    const objectState = (label: string) => {
       const own = { label };
       const sensor: Sensor = {};
       for (const name of SENSOR_EVENT_NAMES) {
@@ -152,8 +152,8 @@ describe('SensorFanOut', () => {
       }
       return { sensor, own };
     };
-    const a = faustLike('a');
-    const b = faustLike('b');
+    const a = objectState('a');
+    const b = objectState('b');
     const timing: Sensor = {
       onCommitInitiated: () => 7,
       onCommitCompleted: (_c, state) => void seen.push(['timing', 'onCommitCompleted', state]),

@@ -17,33 +17,33 @@ function recorder() {
 }
 
 describe('timed', () => {
+  /** Makes `performance.now()` answer `times` in turn (ms), so a duration is known exactly. */
+  function clockAt(...times: number[]): void {
+    const spy = jest.spyOn(performance, 'now');
+    for (const t of times) spy.mockReturnValueOnce(t);
+  }
+
+  afterEach(() => jest.restoreAllMocks());
+
   it('reports a sync success in seconds and returns the value', () => {
     const r = recorder();
-    const started = performance.now();
-    const value = timed(r.hooks, 'compute', () => {
-      while (performance.now() - started < 20) {
-        // busy-wait so the duration is known to be at least 20 ms
-      }
-      return 42;
-    });
+    clockAt(1_000, 1_020);
+    const value = timed(r.hooks, 'compute', () => 42);
     expect(value).toBe(42);
-    expect(r.requests).toHaveLength(1);
-    expect(r.requests[0]![0]).toBe('compute');
-    expect(r.requests[0]![1]).toBeGreaterThanOrEqual(0.019);
-    expect(r.requests[0]![1]).toBeLessThan(5);
+    expect(r.requests).toEqual([['compute', 0.02]]);
     expect(r.errors).toEqual([]);
   });
 
   it('reports an async success after the promise resolves', async () => {
     const r = recorder();
-    const promise = timed(r.hooks, 'fetch', async () => {
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      return 'done';
-    });
+    let finish!: (value: string) => void;
+    clockAt(5_000, 5_030);
+    const promise = timed(r.hooks, 'fetch', () => new Promise<string>((resolve) => (finish = resolve)));
+    await Promise.resolve();
     expect(r.requests).toEqual([]);
+    finish('done');
     await expect(promise).resolves.toBe('done');
-    expect(r.requests[0]![0]).toBe('fetch');
-    expect(r.requests[0]![1]).toBeGreaterThanOrEqual(0.025);
+    expect(r.requests).toEqual([['fetch', 0.03]]);
   });
 
   it('reports the error name on a sync throw and rethrows the same error', () => {

@@ -72,8 +72,10 @@ describe('resolveOptions', () => {
 
   it('accepts a required option from the environment, and names it when neither layer gives it', () => {
     const env = { SIGHTLINE_THING_SECRET: 'from-env' };
-    expect(resolveOptions(SHAPE, {}, { source: 'thing()', package: 'thing', env }).secret).toBe('from-env');
-    expect(() => resolveOptions(SHAPE, {}, { source: 'thing()', package: 'thing', env: {} })).toThrow(
+    // The type asks for `secret` in code; a package reading its variables may find it there instead.
+    const noSecret = {} as Options;
+    expect(resolveOptions(SHAPE, noSecret, { source: 'thing()', package: 'thing', env }).secret).toBe('from-env');
+    expect(() => resolveOptions(SHAPE, noSecret, { source: 'thing()', package: 'thing', env: {} })).toThrow(
       'missing option `secret` in thing(): expected a string',
     );
     // Nested required fields are still required in code.
@@ -128,5 +130,46 @@ describe('optionsTable', () => {
         '| `onError` | a function |  |  |  |',
       ]),
     );
+  });
+});
+
+describe('typed fields with a default', () => {
+  interface Clock {
+    now(): number;
+  }
+  const fixed: Clock = { now: () => 7 };
+  const TYPED = defineShape({
+    clock: opt.any<Clock>({ default: fixed }),
+    format: opt.function<(text: string) => string>({ default: (text: string) => `<${text}>` }),
+    sink: opt.function<(text: string) => void>(),
+  });
+
+  it('resolve to their type without undefined when a default is given, with it otherwise', () => {
+    const resolved = resolveOptions(TYPED, {}, { source: 'typed()' });
+    // Compiles only because `clock` and `format` are never undefined once resolved.
+    const now: number = resolved.clock.now();
+    const text: string = resolved.format('x');
+    // @ts-expect-error `sink` has no default, so it may be undefined
+    const unchecked = (): void => resolved.sink('x');
+    expect([now, text, resolved.sink, typeof unchecked]).toEqual([7, '<x>', undefined, 'function']);
+  });
+});
+
+describe('opt.typed()', () => {
+  interface Callbacks {
+    onEvent?(name: string): void;
+  }
+  const SHAPE_WITH_CALLBACKS = defineShape({
+    callbacks: opt.typed<Callbacks>()(opt.record(opt.function(), { env: false, doc: 'Callbacks by name.' })),
+  });
+
+  it('keeps the field it wraps, typed as the interface', () => {
+    const callbacks: Callbacks = { onEvent: () => undefined };
+    const options: OptionsOf<typeof SHAPE_WITH_CALLBACKS> = { callbacks };
+    expect(resolveOptions(SHAPE_WITH_CALLBACKS, options, { source: 'typed()' }).callbacks).toBe(callbacks);
+    expect(() => resolveOptions(SHAPE_WITH_CALLBACKS, { callbacks: { onEvent: 3 } as never }, { source: 'typed()' })).toThrow(
+      'invalid option `callbacks.onEvent` in typed(): expected a function, got 3',
+    );
+    expect(optionsTable(SHAPE_WITH_CALLBACKS)).toContain('| `callbacks` | an object of function values |  |  | Callbacks by name. |');
   });
 });

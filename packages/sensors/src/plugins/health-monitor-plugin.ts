@@ -1,7 +1,7 @@
 import { type HealthCheck, type Plugin } from '@sightline/core';
 import { withOptionsShape } from '@sightline/core/internal';
-import { HealthMonitor, type HealthMonitorOptions } from '../health-monitor.js';
-import { checkSensorOptions, HEALTH_MONITOR_PLUGIN_SHAPE } from '../options-shapes.js';
+import { HealthMonitor } from '../health-monitor.js';
+import { HEALTH_MONITOR_PLUGIN_SHAPE, resolveSensorOptions, type HealthMonitorPluginOptions } from '../options.js';
 
 /** The `healthMonitor()` plugin for `setup()`: a HealthMonitor sensor and its health check. */
 export interface HealthMonitorPlugin extends Plugin {
@@ -11,22 +11,17 @@ export interface HealthMonitorPlugin extends Plugin {
   readonly healthChecks: readonly HealthCheck[];
 }
 
-/** Options of the `healthMonitor()` plugin: a HealthMonitor's options plus the plugin's name. */
-export interface HealthMonitorPluginOptions extends HealthMonitorOptions {
-  /** Plugin name. Default `health-monitor`. (`name` names the HealthCheck.) */
-  readonly pluginName?: string;
-}
-
 /** A HealthMonitor as a plugin: its HealthCheck joins the health server's readiness; checks run from `start()`. */
 function healthMonitorPlugin(options: HealthMonitorPluginOptions = {}): HealthMonitorPlugin {
-  const { pluginName, ...monitorOptions } = checkSensorOptions(HEALTH_MONITOR_PLUGIN_SHAPE, options, 'healthMonitor()') ?? {};
+  const { pluginName } = resolveSensorOptions(HEALTH_MONITOR_PLUGIN_SHAPE, options, 'healthMonitor()');
+  const { pluginName: _pluginName, ...monitorOptions } = options;
   const sensor = new HealthMonitor(monitorOptions);
   return {
-    name: pluginName ?? 'health-monitor',
+    name: pluginName,
     sensor,
     healthChecks: [sensor.healthCheck],
     start: () => sensor.start(),
-    close: () => sensor.stop(),
+    close: () => sensor.close(),
   };
 }
 

@@ -1,7 +1,7 @@
 import { type Plugin } from '@sightline/core';
 import { withOptionsShape } from '@sightline/core/internal';
-import { LoggingSensor, type LoggingSensorOptions } from '../logging-sensor.js';
-import { checkSensorOptions, LOGGING_PLUGIN_SHAPE } from '../options-shapes.js';
+import { LoggingSensor } from '../logging-sensor.js';
+import { LOGGING_PLUGIN_SHAPE, resolveSensorOptions, type LoggingPluginOptions } from '../options.js';
 
 /** The `logging()` plugin for `setup()`: a LoggingSensor. */
 export interface LoggingPlugin extends Plugin {
@@ -9,16 +9,11 @@ export interface LoggingPlugin extends Plugin {
   readonly sensor: LoggingSensor;
 }
 
-/** Options of the `logging()` plugin: a LoggingSensor's options plus the plugin's name. */
-export interface LoggingPluginOptions extends LoggingSensorOptions {
-  /** Plugin name. Default `logging`. */
-  readonly name?: string;
-}
-
 /** A LoggingSensor as a plugin. */
 function loggingPlugin(options: LoggingPluginOptions = {}): LoggingPlugin {
-  const { name, ...sensorOptions } = checkSensorOptions(LOGGING_PLUGIN_SHAPE, options, 'logging()') ?? {};
-  return { name: name ?? 'logging', sensor: new LoggingSensor(sensorOptions) };
+  const { name } = resolveSensorOptions(LOGGING_PLUGIN_SHAPE, options, 'logging()');
+  const { name: _name, ...sensorOptions } = options;
+  return { name, sensor: new LoggingSensor(sensorOptions) };
 }
 
 /** A plugin for `setup()` that logs the service's stream events through core's logger. */

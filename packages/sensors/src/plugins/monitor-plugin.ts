@@ -1,8 +1,8 @@
 // Plugin factories for @sightline/setup: each brings one sensor (and, for health, a HealthCheck).
 import { type Plugin } from '@sightline/core';
 import { withOptionsShape } from '@sightline/core/internal';
-import { Monitor, type MonitorOptions } from '../monitor.js';
-import { checkSensorOptions, MONITOR_PLUGIN_SHAPE } from '../options-shapes.js';
+import { Monitor } from '../monitor.js';
+import { MONITOR_PLUGIN_SHAPE, resolveSensorOptions, type MonitorPluginOptions } from '../options.js';
 
 /** The `monitor()` plugin for `setup()`: a Monitor sensor. */
 export interface MonitorPlugin extends Plugin {
@@ -10,21 +10,16 @@ export interface MonitorPlugin extends Plugin {
   readonly sensor: Monitor;
 }
 
-/** Options of the `monitor()` plugin: a Monitor's options plus the plugin's name. */
-export interface MonitorPluginOptions extends MonitorOptions {
-  /** Plugin name, the key of its figures in setup's snapshot. Default `monitor`. */
-  readonly name?: string;
-}
-
-/** A Monitor as a plugin: it samples rates from `start()` to `stop()`. */
+/** A Monitor as a plugin: it samples rates from `start()` to `close()`. */
 function monitorPlugin(options: MonitorPluginOptions = {}): MonitorPlugin {
-  const { name, ...monitorOptions } = checkSensorOptions(MONITOR_PLUGIN_SHAPE, options, 'monitor()') ?? {};
+  const { name } = resolveSensorOptions(MONITOR_PLUGIN_SHAPE, options, 'monitor()');
+  const { name: _name, ...monitorOptions } = options;
   const sensor = new Monitor(monitorOptions);
   return {
-    name: name ?? 'monitor',
+    name,
     sensor,
     start: () => sensor.start(),
-    close: () => sensor.stop(),
+    close: () => sensor.close(),
   };
 }
 

@@ -1,4 +1,5 @@
 // The client against our server and against a hand-written `ws` peer, on loopback.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   ConnectionClosedError,
   createWsServer,
@@ -8,7 +9,7 @@ import {
   WsConnectError,
   type WsServer,
 } from '../../src/index.js';
-import { captureLogs, rawServer, recordingHooks, sleep, waitFor } from '../helpers.js';
+import { captureLogs, rawServer, recordingHooks, waitFor } from '../helpers.js';
 
 class PaymentDeclinedError extends Error {}
 
@@ -31,7 +32,7 @@ async function startServer(port = 0): Promise<WsServer & { url: string }> {
     handlers: {
       'order.create': (p) => ({ id: 101, ...(p as object) }),
       'order.get': async (p) => {
-        await sleep(1);
+        await nextTurn(); // answers on a later turn of the event loop, as a handler doing I/O would
         return { id: p, status: 'open' };
       },
       pay: () => {
@@ -70,8 +71,8 @@ describe('WsClient: requests', () => {
     ]);
     expect(rec.of('onRequest').map((e) => e[1])).toEqual(['order.create', 'order.get', 'order.get', 'order.get']);
     for (const [, , secs] of rec.of('onRequest')) {
+      expect(typeof secs).toBe('number');
       expect(secs as number).toBeGreaterThan(0);
-      expect(secs as number).toBeLessThan(1);
     }
     expect(rec.of('onError')).toEqual([]);
   });
@@ -243,7 +244,7 @@ describe('WsClient: losing the link', () => {
     const whileDown = await c.request('order.get', 2).catch((e: unknown) => e);
     expect(whileDown).toBeInstanceOf(ConnectionClosedError);
     expect(whileDown).toMatchObject({ op: 'order.get', message: 'Request "order.get" not sent: WsClient is reconnecting' });
-    await sleep(60); // a few refused attempts
+    await waitFor(() => logs.records.filter((r) => r.message === 'reconnection attempt').length >= 2, 'two refused attempts');
 
     const second = await startServer(port);
     await c.whenOpen();
@@ -299,7 +300,7 @@ describe('WsClient: losing the link', () => {
     await Promise.all([c.close(), c.close()]);
     expect(await waiting).toMatchObject({ name: 'ConnectionClosedError', message: 'Request "hang" failed: WsClient was closed' });
     expect(c.state).toBe('closed');
-    await sleep(30);
+    await waitFor(() => server.connections.size === 0, 'the server to see the close');
     expect(rec.of('onWsConnect')).toHaveLength(1);
     expect(rec.of('onWsDisconnect')).toHaveLength(1);
     await expect(c.request('order.get', 1)).rejects.toThrow('Request "order.get" not sent: WsClient is closed');

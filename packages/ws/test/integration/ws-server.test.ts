@@ -1,10 +1,11 @@
 // The server against plain `ws` clients on loopback: what goes over the wire, and what the hooks say.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { createServer } from 'node:http';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import WebSocket from 'ws';
 import { createWsServer, type WsConnection, type WsServer } from '../../src/index.js';
-import { captureLogs, rawClient, recordingHooks, sleep, waitFor } from '../helpers.js';
+import { captureLogs, rawClient, recordingHooks, waitFor } from '../helpers.js';
 
 class OutOfStockError extends Error {}
 
@@ -33,16 +34,14 @@ async function start(options: Partial<Parameters<typeof createWsServer>[0]> = {}
         return a + b;
       },
       upper: async (p) => {
-        await sleep(1);
+        await nextTurn(); // answers on a later turn of the event loop, as a handler doing I/O would
         return String(p).toUpperCase();
       },
       nothing: () => undefined,
       reserve: () => {
         throw new OutOfStockError('sku 42 is out of stock');
       },
-      rejectAsync: async () => {
-        throw new RangeError('quantity must be at least 1');
-      },
+      rejectAsync: () => Promise.reject(new RangeError('quantity must be at least 1')),
       bigint: () => 10n,
       whoami: (_p, conn) => conn.remoteAddr,
     },
@@ -107,7 +106,6 @@ describe('createWsServer: requests and replies', () => {
     for (const [, , secs] of requests) {
       expect(typeof secs).toBe('number');
       expect(secs as number).toBeGreaterThanOrEqual(0);
-      expect(secs as number).toBeLessThan(1);
     }
     expect(rec.of('onError')).toEqual([]);
     expect(server.connections.size).toBe(0);
@@ -377,7 +375,7 @@ describe('createWsServer: heartbeat', () => {
     const alive = await connect(url);
     let pings = 0;
     alive.socket.on('ping', () => pings++);
-    await waitFor(() => pings >= 3, 'three pings', 3000);
+    await waitFor(() => pings >= 3, 'three pings');
     expect(alive.socket.readyState).toBe(WebSocket.OPEN);
     expect(server.connections.size).toBe(1);
     expect(rec.of('onError')).toEqual([]);
