@@ -90,7 +90,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   const business = new CustomSensor('business');
   const healthPlugin = health({ host, port: options.healthPort, shutdownTimeoutMs: 2_000 });
   // The demo's own parts, stopped by setup after the shutdown delay and before the plugins.
-  let stopApp: () => Promise<void> = async () => undefined;
+  let stopApp: () => Promise<void> = () => Promise.resolve();
 
   const observability = setup({
     service: SERVICE,
@@ -131,7 +131,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
   let nextId = 1;
   const hooks: MetricsHooks = combineHooks(observability.hooks, { onError: () => errors++ });
 
-  async function createOrder(payload: unknown): Promise<Order> {
+  function createOrder(payload: unknown): Order {
     const started = performance.now();
     try {
       const input = validateOrder(payload);
@@ -159,7 +159,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoApp> {
     }
   }
 
-  async function processOrder(message: TopicMessage<Order>): Promise<unknown> {
+  function processOrder(message: TopicMessage<Order>): unknown {
     const attributes = {
       'order.id': message.value.id,
       ...messagingAttributes(message.tp, { operation: 'process', messageId: message.offset }),

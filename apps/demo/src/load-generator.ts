@@ -99,7 +99,7 @@ export class LoadGenerator {
           if (!res.ok) throw new Error(`GET /orders/${id} answered ${res.status}`);
         }
       } else {
-        const order = (await client.request('order.create', this.order())) as Order;
+        const order = await client.request<Order>('order.create', this.order());
         this.created.push(order.id);
         if (this.created.length > 500) this.created.shift();
       }

@@ -1,4 +1,4 @@
-// Runs the built demo (dist/main.js) as a child process, the way `pnpm demo` does, and reads the
+// Runs the built demo (dist/main.js; its `test` script builds it) as a child process, the way `pnpm demo` does, and reads the
 // URLs it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -26,8 +26,8 @@ export function runDemo(
   });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );

@@ -13,8 +13,8 @@ it('stops cleanly on Ctrl-C under `pnpm demo`, with no ELIFECYCLE line', async (
     env: { ...process.env, SIGHTLINE_LOG: '' },
   });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   // pnpm prints ELIFECYCLE when its script dies by the signal instead of exiting; npx, the group
   // leader here, may itself end by the SIGINT it was sent, so the output is what is checked.
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

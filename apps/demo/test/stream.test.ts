@@ -32,12 +32,12 @@ describe('Consumer', () => {
     const sensor: Sensor = {
       onMessageIn: (tp, offset) => calls.push(`in ${tp}@${offset}`),
       onStreamEventIn: (tp, offset) => (calls.push(`event-in ${tp}@${offset}`), 1),
-      onStreamEventOut: (tp, offset, _s, _e, state) => calls.push(`event-out ${tp}@${offset} state=${state}`),
+      onStreamEventOut: (tp, offset, _s, _e, state) => calls.push(`event-out ${tp}@${offset} state=${String(state)}`),
       onMessageOut: (tp, offset) => calls.push(`out ${tp}@${offset}`),
       onSendInitiated: (_p, topic) => (calls.push(`send ${topic}`), 2),
-      onSendCompleted: (_p, state) => calls.push(`sent state=${state}`),
+      onSendCompleted: (_p, state) => calls.push(`sent state=${String(state)}`),
       onCommitInitiated: () => (calls.push('commit'), 3),
-      onCommitCompleted: (_c, state) => calls.push(`committed state=${state}`),
+      onCommitCompleted: (_c, state) => calls.push(`committed state=${String(state)}`),
     };
     const topic = new Topic<number>('orders', 1);
     const output = new Topic<unknown>('events', 1);

@@ -1,4 +1,4 @@
-// The page as shipped in dist/static (the package build makes it; `pnpm test` builds first).
+// The page as shipped in dist/static (scripts/build-page.mjs makes it; the package's `test` script runs it first).
 import { loadPageAssets, staticDir } from '../src/page-assets.js';
 
 describe('the built page', () => {

@@ -23,21 +23,22 @@ export class OrderNotFoundError extends Error {
 
 export function validateOrder(input: unknown): OrderInput {
   if (input === null || typeof input !== 'object') throw new InvalidOrderError('order must be an object');
-  const { customerId, items } = input as Partial<OrderInput>;
+  const { customerId, items } = input as { customerId?: unknown; items?: unknown };
   if (typeof customerId !== 'string' || !/^c-\d+$/.test(customerId)) {
     throw new InvalidOrderError(`customerId must look like "c-123", got ${JSON.stringify(customerId)}`);
   }
   if (!Array.isArray(items) || items.length === 0) throw new InvalidOrderError('items must be a non-empty array');
-  for (const [i, item] of items.entries()) {
-    if (typeof item?.sku !== 'string' || !item.sku) throw new InvalidOrderError(`items[${i}].sku must be a string`);
-    if (!Number.isInteger(item.quantity) || item.quantity < 1) {
+  for (const [i, entry] of (items as unknown[]).entries()) {
+    const item = (entry ?? {}) as { sku?: unknown; quantity?: unknown; price?: unknown };
+    if (typeof item.sku !== 'string' || !item.sku) throw new InvalidOrderError(`items[${i}].sku must be a string`);
+    if (typeof item.quantity !== 'number' || !Number.isInteger(item.quantity) || item.quantity < 1) {
       throw new InvalidOrderError(`items[${i}].quantity must be a positive integer, got ${JSON.stringify(item.quantity)}`);
     }
     if (typeof item.price !== 'number' || !Number.isFinite(item.price) || item.price < 0) {
       throw new InvalidOrderError(`items[${i}].price must be a non-negative number, got ${JSON.stringify(item.price)}`);
     }
   }
-  return { customerId, items };
+  return { customerId, items: items as OrderInput['items'] };
 }
 
 export function orderTotal(order: OrderInput): number {

@@ -7,7 +7,7 @@ export interface ConsumerOptions<T> {
   readonly topic: Topic<T>;
   readonly sensor: Sensor;
   /** Processes one message; what it returns is produced to `output` when given. */
-  readonly handle: (message: TopicMessage<T>) => Promise<unknown> | unknown;
+  readonly handle: (message: TopicMessage<T>) => unknown;
   readonly output?: Topic<unknown>;
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
