@@ -11,8 +11,9 @@ import { processMemory, type MemorySample } from './process-memory.js';
 /** `options` checked against `shape` and completed with its defaults; a problem throws SensorConfigError naming `source`. */
 export const resolveSensorOptions: OptionsResolver = optionsResolver((message, details) => new SensorConfigError(message, details));
 
+// `Date` is a clock too (a function with a static now()).
 const isClock = (v: unknown): string | undefined =>
-  typeof v === 'object' && v !== null && typeof (v as { now?: unknown }).now === 'function'
+  (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { now?: unknown }).now === 'function'
     ? undefined
     : 'expected a Clock { now(): number }';
 

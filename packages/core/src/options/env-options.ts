@@ -136,6 +136,8 @@ export function envVariables(pkg: string, shape: Shape, path: readonly string[] 
   const out = new Map<string, { path: string[]; field: Field }>();
   for (const [key, field] of Object.entries(shape)) {
     const here = [...path, key];
+    // SIGHTLINE_<PACKAGE>_ENABLED is setup's switch for the whole plugin, never an option.
+    if (path.length === 0 && ENV_RESERVED_SUFFIXES.includes(screamingSnake(key))) continue;
     if (field.kind === 'object' && field.env !== false) {
       for (const [name, entry] of envVariables(pkg, field.shape, here)) out.set(name, entry);
     } else if (field.kind === 'oneOf' && field.env !== false) {

@@ -194,12 +194,15 @@ class Validator {
         (value as unknown[]).forEach((item, i) => this.field({ ...field.of, required: true }, item, `${path}[${i}]`));
         break;
       case 'oneOf': {
-        const branch = field.of.find((f) => matchesKind(f, value));
-        if (branch === undefined) this.invalid(field, path, value);
-        if (branch.kind === 'object' || branch.kind === 'record' || branch.kind === 'array') this.field(branch, value, path);
-        // A scalar that fits no branch is described by them all: "an integer >= 1 or Infinity".
-        else if (!new Validator({ source: '', error: (m) => new Error(m) }).accepts(branch, value)) this.invalid(field, path, value);
-        break;
+        // Any branch that accepts the value will do (`Infinity` is refused by the integer branch
+        // of "an integer >= 1 or Infinity" and accepted by the other).
+        const probe = new Validator({ source: '', error: (m) => new Error(m) });
+        if (field.of.some((f) => probe.accepts(f, value))) break;
+        // None does: a container the value looks like explains the problem inside it; a scalar
+        // is described by every branch.
+        const container = field.of.find((f) => (f.kind === 'object' || f.kind === 'record' || f.kind === 'array') && matchesKind(f, value));
+        if (container !== undefined) this.field(container, value, path);
+        this.invalid(field, path, value);
       }
       case 'any':
         break;

@@ -173,3 +173,16 @@ describe('opt.typed()', () => {
     expect(optionsTable(SHAPE_WITH_CALLBACKS)).toContain('| `callbacks` | an object of function values |  |  | Callbacks by name. |');
   });
 });
+
+describe('oneOf', () => {
+  const countOrInfinity = defineShape({ maxAttempts: opt.oneOf([opt.integer({ min: 1 }), opt.enum([Infinity])]) });
+  it('accepts a value any branch accepts, even when another branch of the same type refuses it', () => {
+    expect(resolveOptions(countOrInfinity, { maxAttempts: Infinity }, { source: 'x()' }).maxAttempts).toBe(Infinity);
+    expect(resolveOptions(countOrInfinity, { maxAttempts: 3 }, { source: 'x()' }).maxAttempts).toBe(3);
+  });
+  it('describes every branch when none accepts the value', () => {
+    expect(() => resolveOptions(countOrInfinity, { maxAttempts: 0 }, { source: 'x()' })).toThrow(
+      'invalid option `maxAttempts` in x(): expected an integer >= 1 or Infinity, got 0',
+    );
+  });
+});
