@@ -67,6 +67,22 @@ function assertNotInstalled(name, project) {
   if (unwanted.length > 0) throw new Error(`installing ${name} alone also installs ${unwanted.join(', ')}; it must not`);
 }
 
+/** Which class each error code belongs to, across every package: a code names one kind of failure. */
+const codeOwners = new Map();
+const ERROR_CODE = /^SIGHTLINE_ERR_[A-Z0-9]+(?:_[A-Z0-9]+)*$/;
+
+function checkErrorCodes(name, errorCodes) {
+  for (const [cls, code] of Object.entries(errorCodes)) {
+    if (typeof code !== 'string' || !ERROR_CODE.test(code))
+      throw new Error(`${name}: error class ${cls} has no code of the form SIGHTLINE_ERR_* (${code})`);
+    const owner = `${name}#${cls}`;
+    // A class another package re-exports under its own name keeps its code; two classes never share one.
+    const previous = codeOwners.get(code);
+    if (previous !== undefined && previous.split('#')[1] !== cls) throw new Error(`${owner} and ${previous} share the error code ${code}`);
+    codeOwners.set(code, owner);
+  }
+}
+
 const work = mkdtempSync(join(tmpdir(), 'sightline-pack-'));
 const tarballs = new Map();
 const failures = [];
@@ -122,6 +138,14 @@ try {
             }
           }
           if (names.length > 1) await smoke.entries(mods);`;
+        // The exported names, and the code of every exported error class: a code must be stable
+        // where instanceof is not (across a CommonJS and an ES module copy).
+        const describe = `
+          const errorCodes = {};
+          for (const [key, value] of Object.entries(m)) {
+            if (typeof value === 'function' && value.prototype instanceof Error) errorCodes[key] = value.code ?? null;
+          }
+          console.log(JSON.stringify({ names: Object.keys(m).filter((k) => k !== 'default' && k !== 'module.exports').sort(), errorCodes }));`;
         writeFileSync(
           join(project, 'check.cjs'),
           `const m = require(${JSON.stringify(name)});
@@ -130,7 +154,7 @@ try {
              const smoke = await import('./smoke.mjs');
              await smoke.default(m);
              ${sameCopy}
-             console.log(JSON.stringify(Object.keys(m).sort()));
+             ${describe}
            })().catch((e) => { console.error(e); process.exit(1); });`,
         );
         writeFileSync(
@@ -141,18 +165,19 @@ try {
            const mods = { ${entries.map((e, i) => `${JSON.stringify(e)}: entry${i}`).join(', ')} };
            await smoke.default(m);
            ${sameCopy}
-           console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default' && k !== 'module.exports').sort()));`,
+           ${describe}`,
         );
-        const cjsNames = run(process.execPath, ['check.cjs'], project).trim();
-        const esmNames = run(process.execPath, ['check.mjs'], project).trim();
-        if (cjsNames !== esmNames) throw new Error(`CommonJS and ESM export different names:\n  cjs ${cjsNames}\n  esm ${esmNames}`);
+        const cjs = run(process.execPath, ['check.cjs'], project).trim().split('\n').pop();
+        const esm = run(process.execPath, ['check.mjs'], project).trim().split('\n').pop();
+        if (cjs !== esm) throw new Error(`CommonJS and ESM export different names or error codes:\n  cjs ${cjs}\n  esm ${esm}`);
+        checkErrorCodes(name, JSON.parse(cjs).errorCodes);
       } finally {
         rmSync(project, { recursive: true, force: true });
       }
       passed++;
       const without = MUST_NOT_INSTALL[name] ? `, installed without ${MUST_NOT_INSTALL[name].join(', ')}` : '';
       console.log(
-        `ok   ${name}: publint, attw, require() and import() from the installed tarball${codeEntries(p.pkg).length > 1 ? `, one copy across ${codeEntries(p.pkg).join(' and ')}` : ''}${without}`,
+        `ok   ${name}: publint, attw, require() and import() from the installed tarball, error codes${codeEntries(p.pkg).length > 1 ? `, one copy across ${codeEntries(p.pkg).join(' and ')}` : ''}${without}`,
       );
     } catch (error) {
       const detail = [error.message, error.stdout, error.stderr].filter(Boolean).join('\n');

@@ -11,7 +11,7 @@ export const ERROR_CODE_PATTERN = /^SIGHTLINE_ERR_[A-Z0-9]+(?:_[A-Z0-9]+)*$/;
  */
 export class SightlineError extends Error {
   /** The code of errors of this class; each subclass declares its own. */
-  static readonly code: string = 'SIGHTLINE_ERR';
+  static readonly code: string = 'SIGHTLINE_ERR_GENERIC';
   /** A stable code naming the kind of failure, e.g. `SIGHTLINE_ERR_STATS_CONFIG`: compare it rather than `instanceof`. */
   readonly code: string;
 

@@ -6,7 +6,7 @@ describe('error codes', () => {
     class CustomError extends SightlineConfigError {
       static override readonly code: string = 'SIGHTLINE_ERR_CUSTOM';
     }
-    expect(new SightlineError('x').code).toBe('SIGHTLINE_ERR');
+    expect(new SightlineError('x').code).toBe('SIGHTLINE_ERR_GENERIC');
     expect(new SightlineConfigError('x').code).toBe('SIGHTLINE_ERR_CONFIG');
     expect(new OptionsError('x').code).toBe('SIGHTLINE_ERR_OPTIONS');
     expect(new InvalidHooksError('x').code).toBe('SIGHTLINE_ERR_INVALID_HOOKS');

@@ -13,3 +13,10 @@ export default async function smoke(core) {
   assert.equal(new core.OptionsError('bad').code, 'SIGHTLINE_ERR_OPTIONS');
   assert.equal(core.SightlineConfigError.code, 'SIGHTLINE_ERR_CONFIG');
 }
+
+/** The public and the internal entry share one copy of core: an error made by one is an instance of the other's class. */
+export async function entries(mods) {
+  const error = mods['./internal'].defaultOptionsError('bad', { option: 'x' });
+  assert.ok(error instanceof mods['.'].OptionsError);
+  assert.equal(error.code, 'SIGHTLINE_ERR_OPTIONS');
+}
