@@ -1,5 +1,6 @@
 // What a metrics backend hands to a server that exposes /metrics: the server need not know which.
 import { SightlineError } from '../errors.js';
+import type { MetricSnapshot } from './metric-snapshot.js';
 import { getLogger } from '../logging/logger.js';
 
 const log = getLogger('sightline.core.metrics');
@@ -63,6 +64,12 @@ export interface MetricsSource {
    * asked for it). Servers call this when present and fall back to `render()`.
    */
   negotiate?(accept: string | undefined): MetricsExposition | Promise<MetricsExposition>;
+  /**
+   * The families as data, without rendering text, for in-process readers (the status page): when
+   * `names` is given, only those families, so a reader pays for what it reads rather than for the
+   * whole exposition. Optional; a reader falls back to what it can do without it.
+   */
+  collect?(names?: ReadonlySet<string>): readonly MetricSnapshot[] | Promise<readonly MetricSnapshot[]>;
 }
 
 /** Renders a source for a request's `Accept` header. */
