@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import { channel } from 'node:diagnostics_channel';
 import { createServer, get, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { HistogramMetricData } from '@opentelemetry/sdk-metrics';
@@ -136,24 +136,33 @@ describe('HTTP instrumentation from diagnostics channels', () => {
   });
 
   it('a server extracts an incoming traceparent and a 5xx marks the server span ERROR with error.type', async () => {
-    const res = await new Promise<IncomingMessage>((resolve, reject) =>
-      get({ host: '127.0.0.1', port, path: '/boom', headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` } }, resolve).on(
-        'error',
-        reject,
-      ),
-    );
-    res.resume();
-    await once(res, 'end');
-    await waitForSpans(2);
+    // A raw socket, so no instrumented client stands between the test and the server: on Node
+    // 22.12+ node:http's own client would inject its span's context over a hand-set header, as
+    // the OpenTelemetry SDK's HTTP instrumentation does.
+    const socket = connect(port, '127.0.0.1');
+    socket.end(`GET /boom HTTP/1.1\r\nHost: 127.0.0.1\r\ntraceparent: 00-${TRACE_ID}-${PARENT_ID}-01\r\nConnection: close\r\n\r\n`);
+    const chunks: Buffer[] = [];
+    for await (const chunk of socket) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString('latin1')).toMatch(/^HTTP\/1\.1 503 /);
+    await waitForSpans(1);
     const [server] = byKind(SpanKind.SERVER);
     expect(server!.spanContext().traceId).toBe(TRACE_ID);
     expect(server!.parentSpanContext).toMatchObject({ traceId: TRACE_ID, spanId: PARENT_ID, isRemote: true });
     expect(server!.attributes['http.response.status_code']).toBe(503);
     expect(server!.attributes['error.type']).toBe('503');
     expect(server!.status.code).toBe(SpanStatusCode.ERROR);
-    // The node:http client made its own span too (status 503 is an error for the client as well).
+  });
+
+  it('a node:http client span that gets a 5xx carries error.type', async () => {
+    const res = await new Promise<IncomingMessage>((resolve, reject) =>
+      get({ host: '127.0.0.1', port, path: '/boom' }, resolve).on('error', reject),
+    );
+    res.resume();
+    await once(res, 'end');
+    await waitForSpans(2);
     const [client] = byKind(SpanKind.CLIENT);
     expect(client!.attributes).toMatchObject({ 'http.request.method': 'GET', 'http.response.status_code': 503, 'error.type': '503' });
+    expect(client!.status.code).toBe(SpanStatusCode.ERROR);
   });
 
   it('node:http client: with http.client.request.created (published by Node >= 22.12) the context is injected', async () => {
@@ -182,6 +191,37 @@ describe('HTTP instrumentation from diagnostics channels', () => {
     });
     // One client span: http.client.request.start (Node 20) found the span already started.
     expect(byKind(SpanKind.CLIENT)).toHaveLength(1);
+  });
+
+  // Node itself publishes http.client.request.created from 22.12 and 23.2 on. CI runs this file on
+  // Node 20, 22 and 24: on the lines with the channel the context must reach the server; on 20 the
+  // headers are gone before any channel fires, so the server span starts a trace of its own.
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const lineHasCreatedChannel = major > 23 || (major === 23 && minor >= 2) || (major === 22 && minor >= 12);
+
+  it(`node:http.request on Node ${process.versions.node}, nothing published by hand: ${
+    lineHasCreatedChannel ? 'the client span is the parent of the server span' : 'the client span is recorded, no context injected'
+  }`, async () => {
+    const res = await scope('caller', () => {
+      const req = request({ host: '127.0.0.1', port, path: '/orders/9' });
+      return new Promise<IncomingMessage>((resolve, reject) => req.on('response', resolve).on('error', reject).end());
+    });
+    res.resume();
+    await once(res, 'end');
+    await waitForSpans(4);
+    const [client] = byKind(SpanKind.CLIENT);
+    const [server] = byKind(SpanKind.SERVER);
+    expect(byKind(SpanKind.CLIENT)).toHaveLength(1);
+    expect(client!.parentSpanContext?.spanId).toBe(t.span('caller').spanContext().spanId);
+    expect(client!.attributes['url.full']).toBe(`http://127.0.0.1:${port}/orders/9`);
+    if (lineHasCreatedChannel) {
+      expect(seenInHandler[0]!.headers.traceparent).toBe(`00-${client!.spanContext().traceId}-${client!.spanContext().spanId}-01`);
+      expect(server!.spanContext().traceId).toBe(client!.spanContext().traceId);
+      expect(server!.parentSpanContext).toMatchObject({ spanId: client!.spanContext().spanId, isRemote: true });
+    } else {
+      expect(seenInHandler[0]!.headers.traceparent).toBeUndefined();
+      expect(server!.parentSpanContext).toBeUndefined();
+    }
   });
 
   it('a fetch that cannot connect ends its client span with error.type and records the duration', async () => {
