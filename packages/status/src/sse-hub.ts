@@ -89,9 +89,17 @@ export class SseHub {
     }
   }
 
-  /** Ends every stream and its connection, so a closing server does not wait for them. */
+  /**
+   * Ends every stream and its connection, so a closing server does not wait for them. A stream that
+   * has drained ends cleanly (the last chunk written, so clients such as undici's fetch see an end
+   * rather than a broken response); one with unread bytes is cut, since ending it would wait on a
+   * reader that is not reading.
+   */
   closeAll(): void {
-    for (const res of this.#clients) res.destroy();
+    for (const res of this.#clients) {
+      if (res.writableLength > 0) res.destroy();
+      else res.end();
+    }
     this.#clients.clear();
   }
 }
