@@ -52,12 +52,17 @@ export async function snapshotRegistries(registries: readonly AnyRegistry[]): Pr
   for (const m of metrics) {
     const steps = readableInSteps(m);
     inSteps.push(steps);
+    let collecting: Promise<unknown>;
     try {
       // Histograms keep `le` apart from the series labels in getForPromString(): cheaper to render.
-      started.push(Promise.resolve(steps ? collectOf(m) : typeof m.getForPromString === 'function' ? m.getForPromString() : m.get()));
+      collecting = Promise.resolve(steps ? collectOf(m) : typeof m.getForPromString === 'function' ? m.getForPromString() : m.get());
     } catch (error) {
-      started.push(Promise.reject(error instanceof Error ? error : new Error(errorText(error))));
+      collecting = Promise.reject(error instanceof Error ? error : new Error(errorText(error)));
     }
+    // Handled now: the loop may yield to the event loop before allSettled() below takes it, and a
+    // rejection left unhandled across a tick is an unhandledRejection in the host process.
+    collecting.catch(() => undefined);
+    started.push(collecting);
     if (performance.now() - sliceStart >= RENDER_SLICE_MS) {
       await yieldToEventLoop();
       sliceStart = performance.now();
