@@ -10,6 +10,8 @@ import { dirname, join } from 'node:path';
 import { waitFor } from '../helpers.js';
 
 const STATSD_BIN = join(dirname(require.resolve('statsd/package.json')), 'bin/statsd');
+// statsd 0.9 needs util.log, which Node.js 23 removed: see statsd-node-compat.cjs.
+const STATSD_NODE_COMPAT = join(__dirname, 'statsd-node-compat.cjs');
 
 async function freeTcpPort(): Promise<number> {
   const server = net.createServer();
@@ -70,7 +72,7 @@ export async function startStatsd(): Promise<StatsdDaemon> {
   const configPath = join(dir, 'config.js');
   // statsd's bin reads a JS object literal, not a module: written bare.
   writeFileSync(configPath, `(${JSON.stringify(config)})`);
-  const child: ChildProcess = spawn(process.execPath, [STATSD_BIN, configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--require', STATSD_NODE_COMPAT, STATSD_BIN, configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
