@@ -72,7 +72,9 @@ export async function startStatsd(): Promise<StatsdDaemon> {
   const configPath = join(dir, 'config.js');
   // statsd's bin reads a JS object literal, not a module: written bare.
   writeFileSync(configPath, `(${JSON.stringify(config)})`);
-  const child: ChildProcess = spawn(process.execPath, ['--require', STATSD_NODE_COMPAT, STATSD_BIN, configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['--require', STATSD_NODE_COMPAT, STATSD_BIN, configPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
