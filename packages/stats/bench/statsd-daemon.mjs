@@ -10,6 +10,8 @@ import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const STATSD_BIN = join(dirname(require.resolve('statsd/package.json')), 'bin/statsd');
+// statsd 0.9 needs util.log, which Node.js 23 removed: the tests' preload restores it.
+const STATSD_NODE_COMPAT = require.resolve('../test/integration/statsd-node-compat.cjs');
 
 const freePort = (udp) =>
   new Promise((resolve) => {
@@ -45,7 +47,7 @@ export async function startStatsd() {
   };
   const configPath = join(dir, 'config.js');
   writeFileSync(configPath, `(${JSON.stringify(config)})`);
-  const child = spawn(process.execPath, [STATSD_BIN, configPath], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--require', STATSD_NODE_COMPAT, STATSD_BIN, configPath], { stdio: 'ignore' });
   const admin = (command) =>
     new Promise((resolve, reject) => {
       const socket = net.connect(mgmtPort, '127.0.0.1');

@@ -42,7 +42,7 @@ for (let i = 0; i < rounds; i++) {
 }
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 const ratios = a.map((x, i) => b[i] / x);
-console.log(`a parent and a child span, ${N} per round, ${rounds} rounds (median):`);
+console.log(`a parent and a child span, ${N} per round, ${rounds} rounds (median), node ${process.version}:`);
 console.log(`  raw SDK            : ${median(a).toFixed(0)} ns per pair`);
 console.log(`  + status span sink : ${median(b).toFixed(0)} ns per pair`);
 console.log(`  the sink: ${(median(b) - median(a)).toFixed(0)} ns per pair (${((median(b) - median(a)) / 2).toFixed(0)} ns per span)`);
