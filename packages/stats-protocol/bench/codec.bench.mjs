@@ -59,7 +59,9 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
-console.log(`batch of ${metrics.length} metrics, ${body.length} bytes; best of ${ROUNDS} rounds of ${BATCHES} batches, node ${process.version}`);
+console.log(
+  `batch of ${metrics.length} metrics, ${body.length} bytes; best of ${ROUNDS} rounds of ${BATCHES} batches, node ${process.version}`,
+);
 const row = (name, anchor) => {
   const ratio = anchor ? `  ${(best[name] / best[anchor]).toFixed(2)}x ${anchor.replace(' (anchor)', '')}` : '';
   console.log(`${name.padEnd(42)} ${best[name].toFixed(1).padStart(8)} µs/batch${ratio}`);

@@ -84,7 +84,9 @@ for (let r = 0; r < ROUNDS; r++) {
   best.ours = Math.min(best.ours, ours());
 }
 const rate = (ms) => `${(((LINES / ms) * 1000) / 1e6).toFixed(2)}M lines/s`;
-console.log(`StatsD ingest, ${LINES.toLocaleString('en')} lines over ${NAMES} names, ${PACKET_LINES} lines per packet, best of ${ROUNDS}, node ${process.version}:`);
+console.log(
+  `StatsD ingest, ${LINES.toLocaleString('en')} lines over ${NAMES} names, ${PACKET_LINES} lines per packet, best of ${ROUNDS}, node ${process.version}:`,
+);
 console.log(`  stats-server (parse + aggregate)        ${best.ours.toFixed(0).padStart(6)} ms  ${rate(best.ours)}`);
 console.log(`  same parser + prom-client live metrics  ${best.anchor.toFixed(0).padStart(6)} ms  ${rate(best.anchor)}`);
 console.log(`  ratio: ${(best.anchor / best.ours).toFixed(2)}x the prom-client anchor`);

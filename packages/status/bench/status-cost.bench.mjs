@@ -68,7 +68,9 @@ for (let round = 0; round < ROUNDS; round++) {
 const offPct = median(off);
 const onPct = median(on);
 const cost = onPct - offPct;
-console.log(`status page cost, ${CLIENTS} browsers streaming at 1 Hz, ${MEASURE_MS / 1000} s windows, ${ROUNDS} rounds (median), node ${process.version}:`);
+console.log(
+  `status page cost, ${CLIENTS} browsers streaming at 1 Hz, ${MEASURE_MS / 1000} s windows, ${ROUNDS} rounds (median), node ${process.version}:`,
+);
 console.log(`  plugin off: ${offPct.toFixed(2)}% of one core   (rounds: ${off.map((x) => x.toFixed(2)).join(', ')})`);
 console.log(`  plugin on : ${onPct.toFixed(2)}% of one core   (rounds: ${on.map((x) => x.toFixed(2)).join(', ')})`);
 console.log(
