@@ -15,7 +15,7 @@ import {
   validateOptions,
   type Field,
   type Shape,
-} from '@sightline/core/internal';
+} from '../../packages/core/src/internal';
 import * as health from '../../packages/health/src/options';
 import * as status from '../../packages/status/src/options';
 import * as setupOptions from '../../packages/setup/src/setup-options';

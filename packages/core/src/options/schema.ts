@@ -202,7 +202,7 @@ class Validator {
         // is described by every branch.
         const container = field.of.find((f) => (f.kind === 'object' || f.kind === 'record' || f.kind === 'array') && matchesKind(f, value));
         if (container !== undefined) this.field(container, value, path);
-        this.invalid(field, path, value);
+        return this.invalid(field, path, value);
       }
       case 'any':
         break;
