@@ -25,6 +25,7 @@ export {
 export type { HeaderCarrier, TraceHeaders } from './context/trace-context.js';
 
 export { setHttpRoute } from './http/http-server.js';
+export { DEFAULT_REDACTED_QUERY_PARAMS } from './http/url-redaction.js';
 export { messagingAttributes } from './context/messaging.js';
 export type { MessagingAttributesOptions, MessagingOperationType } from './context/messaging.js';
 export { otelHooks } from './metrics/otel-hooks.js';

@@ -258,7 +258,7 @@ export function createSdk(
   // What was dropped, as a metric next to the application's (exported when the collector is back);
   // only when some pipeline here counts.
   if (counting.ledgers.length > 0) registerDroppedMetric(bridge.instruments.meter, counting.drops);
-  const http = options.http ? instrumentHttp({ tracerProvider, meterProvider }) : undefined;
+  const http = options.http ? instrumentHttp({ tracerProvider, meterProvider, redactQueryParams: options.redactQueryParams }) : undefined;
 
   // The same step of each signal's provider, named by signal for the deadline's report.
   const everySignal = (step: 'forceFlush' | 'shutdown'): Work => [

@@ -19,6 +19,7 @@ import {
 } from '@sightline/core/internal';
 import { OtelConfigError } from '../errors.js';
 import { OBSERVABILITY_LEVELS } from '../levels.js';
+import { DEFAULT_REDACTED_QUERY_PARAMS } from '../http/url-redaction.js';
 import { otlpTargets, type OtlpTarget } from './otlp-targets.js';
 import {
   OTLP_PROTOCOLS,
@@ -118,6 +119,13 @@ export const OPENTELEMETRY_SHAPE = defineShape({
     doc: "Status of a scope's span when its function succeeds: `unset`, as the SDK's instrumentations leave it, or `ok`.",
   }),
   http: opt.boolean({ default: true, doc: "HTTP server and client spans and duration histograms from Node's diagnostics channels." }),
+  redactQueryParams: opt.array(opt.string(), {
+    default: DEFAULT_REDACTED_QUERY_PARAMS,
+    defaultText: '`DEFAULT_REDACTED_QUERY_PARAMS`',
+    doc:
+      'Query parameters whose values HTTP spans record as `REDACTED` in `url.query` and `url.full` (any case); credentials in a URL ' +
+      "always are, and so is `token`, the parameter Sightline's own pages read. `[]` keeps every other value.",
+  }),
   level: opt.enum(OBSERVABILITY_LEVELS, { default: 'info', doc: 'Level of scopes started outside any `observability().scope()`.' }),
   spanExporter: opt.any<SpanExporter>({
     ...injected,

@@ -52,7 +52,7 @@ export function clientListeners(t: HttpTelemetry): {
       [ATTR_HTTP_REQUEST_METHOD]: method,
       [ATTR_SERVER_ADDRESS]: address,
       [ATTR_SERVER_PORT]: port,
-      [ATTR_URL_FULL]: `${request.protocol}//${address}${port === defaultPort ? '' : `:${port}`}${request.path}`,
+      [ATTR_URL_FULL]: t.redact.full(`${request.protocol}//${address}${port === defaultPort ? '' : `:${port}`}${request.path}`),
     };
     if (original !== undefined) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = original;
     const span = t.tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes }, active);

@@ -15,6 +15,8 @@ const log = getLogger('sightline.otel.http');
 export interface HttpInstrumentationOptions {
   readonly tracerProvider: TracerProvider;
   readonly meterProvider: MeterProvider;
+  /** Query parameters recorded as `REDACTED` (default `DEFAULT_REDACTED_QUERY_PARAMS`). */
+  readonly redactQueryParams?: readonly string[];
 }
 
 export interface HttpInstrumentation {
@@ -37,7 +39,7 @@ function guarded(channel: string, listener: (message: unknown) => void): (messag
 }
 
 export function instrumentHttp(options: HttpInstrumentationOptions): HttpInstrumentation {
-  const t = httpTelemetry(options.tracerProvider, options.meterProvider);
+  const t = httpTelemetry(options.tracerProvider, options.meterProvider, options.redactQueryParams);
   const server = serverListeners(t);
   const client = clientListeners(t);
   const undici = undiciListeners(t);

@@ -49,12 +49,26 @@ export function normaliseMethod(method: string | undefined): { readonly method: 
   return KNOWN_METHODS.has(upper) ? { method: upper, original: raw } : { method: '_OTHER', original: raw };
 }
 
-/** Splits `/path?query` into `url.path` and `url.query` (without the `?`). */
+/**
+ * Splits a request target into `url.path` and `url.query` (without the `?`). An absolute-form
+ * target (`GET http://host/x`, as sent to proxies) gives its path only: the authority is the
+ * client's claim, not this server's path.
+ */
 export function splitTarget(target: string | undefined): { readonly path: string; readonly query: string | undefined } {
-  const t = target ?? '/';
+  let t = target ?? '/';
+  if (t.charCodeAt(0) !== 47 /* / */ && ABSOLUTE_FORM.test(t)) {
+    const pathStart = t.indexOf('/', t.indexOf('//') + 2);
+    const queryStart = t.indexOf('?');
+    t =
+      pathStart === -1 || (queryStart !== -1 && queryStart < pathStart)
+        ? `/${queryStart === -1 ? '' : t.slice(queryStart)}`
+        : t.slice(pathStart);
+  }
   const q = t.indexOf('?');
   return q === -1 ? { path: t, query: undefined } : { path: t.slice(0, q), query: t.slice(q + 1) };
 }
+
+const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /** `host:port` (or `[v6]:port`) from a Host header, split. */
 export function splitHost(host: string | undefined): { readonly address: string | undefined; readonly port: number | undefined } {

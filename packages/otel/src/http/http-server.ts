@@ -135,7 +135,7 @@ export function serverListeners(
         [ATTR_NETWORK_PROTOCOL_VERSION]: request.httpVersion,
       };
       if (original !== undefined) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = original;
-      if (query !== undefined) attributes[ATTR_URL_QUERY] = query;
+      if (query !== undefined) attributes[ATTR_URL_QUERY] = t.redact.query(query);
       if (address !== undefined) attributes[ATTR_SERVER_ADDRESS] = address;
       if (port !== undefined) attributes[ATTR_SERVER_PORT] = port;
       const userAgent = headers['user-agent'];

@@ -11,6 +11,7 @@ import {
 import { recordException } from '../context/scope.js';
 import { INSTRUMENTATION_NAME } from '../state.js';
 import { AttributeSetCache } from './duration-attributes.js';
+import { UrlRedactor } from './url-redaction.js';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -28,9 +29,15 @@ export interface HttpTelemetry {
   readonly clientDuration: Histogram;
   readonly serverSets: AttributeSetCache;
   readonly clientSets: AttributeSetCache;
+  /** Keeps credentials and the listed query values out of `url.query` and `url.full`. */
+  readonly redact: UrlRedactor;
 }
 
-export function httpTelemetry(tracerProvider: TracerProvider, meterProvider: MeterProvider): HttpTelemetry {
+export function httpTelemetry(
+  tracerProvider: TracerProvider,
+  meterProvider: MeterProvider,
+  redactQueryParams?: readonly string[],
+): HttpTelemetry {
   const meter = meterProvider.getMeter(INSTRUMENTATION_NAME);
   const advice = { explicitBucketBoundaries: [...DURATION_BUCKETS] };
   return {
@@ -47,6 +54,7 @@ export function httpTelemetry(tracerProvider: TracerProvider, meterProvider: Met
     }),
     serverSets: new AttributeSetCache(),
     clientSets: new AttributeSetCache(),
+    redact: new UrlRedactor(redactQueryParams),
   };
 }
 

@@ -61,7 +61,7 @@ export function undiciListeners(t: HttpTelemetry): {
         [ATTR_HTTP_REQUEST_METHOD]: method,
         [ATTR_SERVER_ADDRESS]: address,
         [ATTR_SERVER_PORT]: port,
-        [ATTR_URL_FULL]: url.href,
+        [ATTR_URL_FULL]: t.redact.full(url.href),
       };
       if (original !== undefined) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = original;
       const span = t.tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes }, active);

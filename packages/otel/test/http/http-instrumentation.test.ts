@@ -224,6 +224,36 @@ describe('HTTP instrumentation from diagnostics channels', () => {
     }
   });
 
+  it('tokens in a query stay out of url.query and url.full; a request line in absolute form records its path', async () => {
+    const secret = 'tok-SECRET-123';
+    const res = await fetch(`http://127.0.0.1:${port}/orders/5?token=${secret}&api_key=k-SECRET&page=2`);
+    await res.text();
+    await waitForSpans(3);
+    const [client] = byKind(SpanKind.CLIENT);
+    const [server] = byKind(SpanKind.SERVER);
+    expect(client!.attributes['url.full']).toBe(`http://127.0.0.1:${port}/orders/5?token=REDACTED&api_key=REDACTED&page=2`);
+    expect(server!.attributes['url.query']).toBe('token=REDACTED&api_key=REDACTED&page=2');
+    expect(JSON.stringify(t.spans.getFinishedSpans().map((s) => s.attributes))).not.toMatch(/SECRET/);
+
+    t.spans.reset();
+    const socket = connect(port, '127.0.0.1');
+    socket.end('GET http://evil.example/orders/6?sig=s-SECRET HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    for await (const chunk of socket) void chunk;
+    await waitForSpans(2);
+    const [absolute] = byKind(SpanKind.SERVER);
+    expect(absolute!.attributes).toMatchObject({ 'url.path': '/orders/6', 'url.query': 'sig=REDACTED' });
+  });
+
+  it('redactQueryParams replaces the list; the toolkit token stays redacted', async () => {
+    await OpenTelemetry.resetForTesting();
+    t = configureInMemory({ redactQueryParams: ['page'] });
+    const res = await fetch(`http://127.0.0.1:${port}/orders/8?page=2&api_key=k&token=t`);
+    await res.text();
+    await waitForSpans(3);
+    const [server] = byKind(SpanKind.SERVER);
+    expect(server!.attributes['url.query']).toBe('page=REDACTED&api_key=k&token=REDACTED');
+  });
+
   it('a fetch that cannot connect ends its client span with error.type and records the duration', async () => {
     const closed = createServer();
     closed.listen(0, '127.0.0.1');
