@@ -5,11 +5,14 @@
 /** The longest a logged message or field value gets, in characters, before it is truncated. */
 export const MAX_LOG_VALUE_LENGTH = 2048;
 
-// C0 and C1 control characters and DEL; ordinary spaces stay.
+// C0 and C1 control characters and DEL; the line and paragraph separators (U+2028, U+2029), which
+// some readers break lines on; and the bidirectional controls (U+061C, U+200E-F, U+202A-E,
+// U+2066-9), which make a terminal or a log viewer show text in another order than it was logged
+// (a right-to-left override can turn a name's tail around). Ordinary spaces stay.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
 // eslint-disable-next-line no-control-regex
-const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL_ALL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

@@ -8,6 +8,16 @@ describe('logged values are escaped and bounded', () => {
     expect(sanitizeLogText('plain text, unchanged')).toBe('plain text, unchanged');
   });
 
+  it('escapes the line separators and the bidirectional controls that reorder or split what a reader sees', () => {
+    expect(sanitizeLogText('invoice\u202Efdp.exe')).toBe('invoice\\u202efdp.exe');
+    expect(sanitizeLogText('a\u2028FAKE\u2029b')).toBe('a\\u2028FAKE\\u2029b');
+    expect(sanitizeLogText('\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069')).toBe(
+      '\\u061c\\u200e\\u200f\\u202a\\u202b\\u202c\\u202d\\u2066\\u2067\\u2068\\u2069',
+    );
+    // Neighbours that are ordinary text stay: an en dash, a non-breaking space, Hebrew, an emoji.
+    expect(sanitizeLogText('a\u2013b\u00a0c \u05e9\u05dc\u05d5\u05dd \u{1F600}')).toBe('a\u2013b\u00a0c \u05e9\u05dc\u05d5\u05dd \u{1F600}');
+  });
+
   it(`cuts a value past ${MAX_LOG_VALUE_LENGTH} characters and says how much was left out`, () => {
     const out = sanitizeLogText('x'.repeat(10_000_000));
     expect(out).toBe(`${'x'.repeat(MAX_LOG_VALUE_LENGTH)}…[${10_000_000 - MAX_LOG_VALUE_LENGTH} more chars]`);
