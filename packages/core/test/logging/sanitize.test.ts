@@ -15,7 +15,9 @@ describe('logged values are escaped and bounded', () => {
       '\\u061c\\u200e\\u200f\\u202a\\u202b\\u202c\\u202d\\u2066\\u2067\\u2068\\u2069',
     );
     // Neighbours that are ordinary text stay: an en dash, a non-breaking space, Hebrew, an emoji.
-    expect(sanitizeLogText('a\u2013b\u00a0c \u05e9\u05dc\u05d5\u05dd \u{1F600}')).toBe('a\u2013b\u00a0c \u05e9\u05dc\u05d5\u05dd \u{1F600}');
+    expect(sanitizeLogText('a\u2013b\u00a0c \u05e9\u05dc\u05d5\u05dd \u{1F600}')).toBe(
+      'a\u2013b\u00a0c \u05e9\u05dc\u05d5\u05dd \u{1F600}',
+    );
   });
 
   it(`cuts a value past ${MAX_LOG_VALUE_LENGTH} characters and says how much was left out`, () => {
