@@ -40,6 +40,40 @@ export class PushgatewayError extends SightlineError {
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** Redirects followed within the gateway's origin before a push fails. */
+const MAX_REDIRECTS = 5;
+/** The most of an error answer's body kept in `PushgatewayError.body`. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** Where a redirect answer points, resolved against the URL asked; undefined for any other answer. */
+function redirectTarget(asked: string, response: Response): string | undefined {
+  if (response.status < 300 || response.status > 399 || response.status === 304) return undefined;
+  const location = response.headers.get('location');
+  if (location === null) return undefined;
+  try {
+    return new URL(location, asked).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** At most `max` bytes of the body as text, the rest left unread and said so. */
+async function boundedText(response: Response, max: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
+      chunks.push(chunk);
+      size += chunk.byteLength;
+      // Leaving the loop early cancels the stream: the rest is never read.
+      if (size > max) return `${Buffer.concat(chunks).subarray(0, max).toString('utf8')}…[body cut at ${max} bytes]`;
+    }
+  } catch {
+    // A body cut short by the network: what came is what there is.
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** A path segment for a label value: base64url when it is empty or holds a `/` (the Pushgateway's rule). */
 function segment(name: string, value: string): string {
   if (value.length === 0 || value.includes('/')) return `${name}@base64/${Buffer.from(value, 'utf8').toString('base64url') || '='}`;
@@ -131,24 +165,46 @@ export class Pushgateway {
           : (await renderMetrics(source, 'text/plain; version=0.0.4')).body;
     }
     let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: { ...(body !== undefined ? { 'content-type': PROMETHEUS_CONTENT_TYPE } : {}), ...this.#options.headers },
-        ...(body !== undefined ? { body } : {}),
-        signal: AbortSignal.timeout(this.#options.timeoutMs),
-      });
-    } catch (error) {
-      // fetch() rejects with a bare `TypeError: fetch failed`; what went wrong is its cause.
-      const cause =
-        error instanceof Error && error.cause instanceof Error
-          ? error.cause.message
-          : error instanceof Error
-            ? error.message
-            : errorText(error);
-      throw new PushgatewayError(operation, url, 0, cause);
+    let target = url;
+    for (let redirects = 0; ; redirects++) {
+      try {
+        response = await fetch(target, {
+          method,
+          headers: { ...(body !== undefined ? { 'content-type': PROMETHEUS_CONTENT_TYPE } : {}), ...this.#options.headers },
+          ...(body !== undefined ? { body } : {}),
+          // Followed here, not by fetch: fetch would follow one to another host (with our headers) and
+          // turn a 301/302/303 into a GET that pushes nothing yet answers 200.
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.#options.timeoutMs),
+        });
+      } catch (error) {
+        // fetch() rejects with a bare `TypeError: fetch failed`; what went wrong is its cause.
+        const cause =
+          error instanceof Error && error.cause instanceof Error
+            ? error.cause.message
+            : error instanceof Error
+              ? error.message
+              : errorText(error);
+        throw new PushgatewayError(operation, url, 0, cause);
+      }
+      const next = redirectTarget(target, response);
+      if (next === undefined) break;
+      await response.body?.cancel().catch(() => undefined);
+      const refused =
+        response.status !== 307 && response.status !== 308
+          ? `it redirected with ${response.status} to ${next}; only 307 and 308 keep the method and body`
+          : new URL(next).origin !== new URL(url).origin
+            ? `it redirected to another origin (${new URL(next).origin}); only redirects within ${new URL(url).origin} are followed`
+            : redirects === MAX_REDIRECTS
+              ? `more than ${MAX_REDIRECTS} redirects`
+              : undefined;
+      if (refused !== undefined) throw new PushgatewayError(operation, url, response.status, `refused: ${refused}`);
+      target = next;
     }
-    const text = await response.text().catch(() => '');
-    if (!response.ok) throw new PushgatewayError(operation, url, response.status, text);
+    if (response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      return;
+    }
+    throw new PushgatewayError(operation, url, response.status, await boundedText(response, MAX_ERROR_BODY_BYTES));
   }
 }
