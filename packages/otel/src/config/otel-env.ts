@@ -93,6 +93,9 @@ export interface OtelEnv {
   readonly warnings: readonly string[];
 }
 
+/** The longest delay Node's timers take, in milliseconds (2^31 - 1). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** A variable's text; a blank one is unset. */
 function text(env: Env, name: string): string | undefined {
   const raw = env[name];
@@ -141,10 +144,18 @@ export function readOtelEnv(env: Env): OtelEnv {
     }
     return value;
   };
+  // A duration in milliseconds: Node's timers take at most 2^31 - 1 (about 24.8 days), and a longer
+  // one fires at once with a TimeoutOverflowWarning each time it is set. Clamped, said once.
+  const millis = (name: string, min: number, integer = false): number | undefined => {
+    const value = number(name, min, integer);
+    if (value === undefined || value <= MAX_TIMER_MS) return value;
+    warnings.push(`${name} ${value} is longer than a timer can wait; using ${MAX_TIMER_MS} ms (about 24.8 days)`);
+    return MAX_TIMER_MS;
+  };
   const batch = (prefix: string): BatchEnv =>
     defined({
-      scheduledDelayMillis: number(`${prefix}_SCHEDULE_DELAY`, 0),
-      exportTimeoutMillis: number(`${prefix}_EXPORT_TIMEOUT`, 0),
+      scheduledDelayMillis: millis(`${prefix}_SCHEDULE_DELAY`, 0),
+      exportTimeoutMillis: millis(`${prefix}_EXPORT_TIMEOUT`, 0),
       maxQueueSize: number(`${prefix}_MAX_QUEUE_SIZE`, 1),
       maxExportBatchSize: number(`${prefix}_MAX_EXPORT_BATCH_SIZE`, 1),
     });
@@ -175,12 +186,12 @@ export function readOtelEnv(env: Env): OtelEnv {
     otlp[signal] = {
       signalEndpoint: text(env, `OTEL_EXPORTER_OTLP_${upper}_ENDPOINT`)?.trim(),
       headers: headers(`OTEL_EXPORTER_OTLP_${upper}_HEADERS`),
-      timeoutMs: number(`OTEL_EXPORTER_OTLP_${upper}_TIMEOUT`, 1),
+      timeoutMs: millis(`OTEL_EXPORTER_OTLP_${upper}_TIMEOUT`, 1),
       compression: oneOf<Compression>(env, `OTEL_EXPORTER_OTLP_${upper}_COMPRESSION`, ['gzip', 'none']),
       protocol: oneOf(env, `OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`, OTLP_PROTOCOLS),
     };
   }
-  const genericTimeout = number('OTEL_EXPORTER_OTLP_TIMEOUT', 1);
+  const genericTimeout = millis('OTEL_EXPORTER_OTLP_TIMEOUT', 1);
   const genericCompression = oneOf<Compression>(env, 'OTEL_EXPORTER_OTLP_COMPRESSION', ['gzip', 'none']);
   for (const signal of SIGNALS) {
     const own = otlp[signal];
@@ -232,8 +243,8 @@ export function readOtelEnv(env: Env): OtelEnv {
     protocol: oneOf(env, 'OTEL_EXPORTER_OTLP_PROTOCOL', OTLP_PROTOCOLS),
     headers: headers('OTEL_EXPORTER_OTLP_HEADERS'),
     otlp: Object.freeze(otlp),
-    metricExportIntervalMs: number('OTEL_METRIC_EXPORT_INTERVAL', 1, true),
-    metricExportTimeoutMs: number('OTEL_METRIC_EXPORT_TIMEOUT', 1),
+    metricExportIntervalMs: millis('OTEL_METRIC_EXPORT_INTERVAL', 1, true),
+    metricExportTimeoutMs: millis('OTEL_METRIC_EXPORT_TIMEOUT', 1),
     bsp: batch('OTEL_BSP'),
     blrp: batch('OTEL_BLRP'),
     spanLimits,

@@ -93,12 +93,36 @@ describe('resolveSettings', () => {
     );
     expect(r.exportIntervalMs).toBe(60000);
     expect(r.warnings).toEqual([
-      'OTEL_EXPORTER_OTLP_HEADERS: entry 2 is not key=value',
-      'OTEL_EXPORTER_OTLP_HEADERS: entry 3 ("bad") is not valid percent-encoding',
+      'OTEL_EXPORTER_OTLP_HEADERS: entry 2 is not key=value; entry 3 ("bad") is not valid percent-encoding; those entries ignored',
       'OTEL_METRIC_EXPORT_INTERVAL "soon" is not an integer >= 1; ignored',
     ]);
     const withEndpoint = resolveSettings({ service: 's', otlpEndpoint: 'http://c:4318' }, { OTEL_EXPORTER_OTLP_HEADERS: 'good=1,novalue' });
     expect(withEndpoint.otlp.traces!.headers).toEqual({ good: '1' });
+  });
+
+  it('5,000 unreadable OTEL_RESOURCE_ATTRIBUTES entries are one warning with a count', () => {
+    const entries = Array.from({ length: 5000 }, (_, i) => (i % 2 ? `k${i}=%ZZ` : `novalue${i}`));
+    const r = resolveSettings({ service: 's' }, { OTEL_RESOURCE_ATTRIBUTES: ['team=payments', ...entries].join(',') });
+    expect(r.resourceAttributes).toMatchObject({ team: 'payments' });
+    expect(r.warnings).toEqual([
+      'OTEL_RESOURCE_ATTRIBUTES: entry 2 is not key=value; entry 3 ("k1") is not valid percent-encoding; entry 4 is not key=value; ' +
+        'and 4997 more entries unreadable; those entries ignored',
+    ]);
+  });
+
+  it('a timeout or delay past what a timer can wait is clamped to 2^31 - 1 ms, with one warning each', () => {
+    const r = resolveSettings(
+      { service: 's', otlpEndpoint: 'http://c:4318' },
+      { OTEL_EXPORTER_OTLP_TIMEOUT: '99999999999', OTEL_BSP_SCHEDULE_DELAY: '1e12', OTEL_METRIC_EXPORT_INTERVAL: '99999999999' },
+    );
+    expect(r.otlp.traces!.timeoutMs).toBe(2_147_483_647);
+    expect(r.otlp.metrics!.timeoutMs).toBe(2_147_483_647);
+    expect(r.exportIntervalMs).toBe(2_147_483_647);
+    expect(r.warnings).toEqual([
+      'OTEL_EXPORTER_OTLP_TIMEOUT 99999999999 is longer than a timer can wait; using 2147483647 ms (about 24.8 days)',
+      'OTEL_METRIC_EXPORT_INTERVAL 99999999999 is longer than a timer can wait; using 2147483647 ms (about 24.8 days)',
+      'OTEL_BSP_SCHEDULE_DELAY 1000000000000 is longer than a timer can wait; using 2147483647 ms (about 24.8 days)',
+    ]);
   });
 
   it.each([

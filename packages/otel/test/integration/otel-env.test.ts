@@ -182,6 +182,14 @@ describe('OTEL_{TRACES,METRICS,LOGS}_EXPORTER', () => {
     expect(r.app.stdout).toContain('app-done');
   });
 
+  it('a timeout past what a timer can wait is clamped with one warning, and Node prints no TimeoutOverflowWarning', async () => {
+    const r = await run({ OTEL_EXPORTER_OTLP_TIMEOUT: '99999999999', OTEL_BSP_SCHEDULE_DELAY: '99999999999' });
+    expect(r.app.stdout).toContain('app-done');
+    expect(r.spans().map((span) => span.name)).toEqual(expect.arrayContaining(['checkout', 'charge-card']));
+    expect(r.app.stderr).not.toContain('TimeoutOverflowWarning');
+    expect(r.app.stderr.match(/OTEL_EXPORTER_OTLP_TIMEOUT 99999999999 is longer than a timer can wait/g)).toHaveLength(1);
+  });
+
   it('console: the signal goes to the sightline.otel logger instead of the receiver', async () => {
     const r = await run({ OTEL_TRACES_EXPORTER: 'console', SIGHTLINE_LOG: 'sightline.otel=info' });
     expect(r.paths()).toEqual(['/v1/logs', '/v1/metrics']);
