@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getLogger, type HealthCheck } from '@sightline/core';
 import { errorText } from '@sightline/core/internal';
-import { bearerTokenVerifier } from './bearer-token.js';
+import { bearerTokenVerifier, routeCookie } from './bearer-token.js';
 import type { CheckReport } from './check-aggregator.js';
 import { ALLOW, JSON_TYPE, PerSecondReply, pathOf, send } from './http-reply.js';
 import { MetricsEndpoint } from './metrics-endpoint.js';
@@ -82,7 +82,10 @@ export class HealthRequestHandler {
     this.state = new ProbeState(config);
     const verifier = config.metricsToken !== undefined ? bearerTokenVerifier(config.metricsToken) : undefined;
     this.#metrics = new MetricsEndpoint(config, this.state.checks, verifier);
-    this.#routes = new MountedRoutes(config.routes, verifier);
+    this.#routes = new MountedRoutes(
+      config.routes,
+      verifier && config.metricsToken !== undefined ? { verify: verifier, cookie: routeCookie(config.metricsToken) } : undefined,
+    );
     this.#probes = new Map(Object.entries(config.paths).map(([kind, path]) => [path, kind as ProbeKind]));
     this.#routes.attach({ readiness: (maxAgeMs) => this.state.checks.run(maxAgeMs) });
   }

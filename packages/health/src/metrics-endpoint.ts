@@ -50,17 +50,18 @@ export class MetricsEndpoint {
 
   /**
    * The token and the rate limits; false once a refusal was sent. With a token, the scraper that
-   * has it shares its window with no one: requests without it are refused before they count, and
-   * their failures are limited per client address.
+   * has it shares its window with no one: the token is checked first, so requests without it
+   * neither count against the window nor, however many come from the scraper's own address (a
+   * proxy, a NAT), get in its way; their failures are limited per client address.
    */
   #admit(req: IncomingMessage, res: ServerResponse, head: boolean): boolean {
     if (this.#verifier) {
       const address = req.socket.remoteAddress ?? '';
-      if (this.#failures?.exhausted(address)) {
-        this.#tooManyRequests(res, head, this.#failures.retryAfterSeconds(address), 'failed token attempts from this address');
-        return false;
-      }
       if (!this.#verifier(req.headers.authorization)) {
+        if (this.#failures?.exhausted(address)) {
+          this.#tooManyRequests(res, head, this.#failures.retryAfterSeconds(address), 'failed token attempts from this address');
+          return false;
+        }
         this.#failures?.hit(address);
         const message = '/metrics needs an Authorization: Bearer <token> header with the configured token';
         send(res, 401, errorBody('unauthorized', message), head, JSON_TYPE, UNAUTHORIZED);

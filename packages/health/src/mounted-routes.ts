@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getLogger, type HttpRoute, type RouteHost } from '@sightline/core';
 import { errorText } from '@sightline/core/internal';
-import type { TokenVerifier } from './bearer-token.js';
+import type { RouteCookie, TokenVerifier } from './bearer-token.js';
 import { JSON_TYPE, send } from './http-reply.js';
 import { errorBody } from './responses.js';
 import { findRoute } from './route-list.js';
@@ -14,11 +14,11 @@ const log = getLogger('sightline.health');
 
 export class MountedRoutes {
   readonly #routes: readonly HttpRoute[];
-  readonly #verifier: TokenVerifier | undefined;
+  readonly #auth: { readonly verify: TokenVerifier; readonly cookie: RouteCookie } | undefined;
 
-  constructor(routes: readonly HttpRoute[], verifier: TokenVerifier | undefined) {
+  constructor(routes: readonly HttpRoute[], auth: { readonly verify: TokenVerifier; readonly cookie: RouteCookie } | undefined) {
     this.#routes = routes;
-    this.#verifier = verifier;
+    this.#auth = auth;
   }
 
   /** The mounted prefixes, for a 404's hint. */
@@ -51,8 +51,8 @@ export class MountedRoutes {
    * without it.
    */
   serve(route: HttpRoute, req: IncomingMessage, res: ServerResponse, head: boolean): void {
-    if (route.auth === 'metrics' && this.#verifier) {
-      const auth = routeAuthorization(req, this.#verifier);
+    if (route.auth === 'metrics' && this.#auth) {
+      const auth = routeAuthorization(req, this.#auth.verify, this.#auth.cookie);
       if (auth.kind === 'denied') {
         const message = `${route.path} needs the /metrics token: an Authorization: Bearer <token> header, or open ${route.path}?token=<token> once`;
         send(res, 401, errorBody('unauthorized', message), head, JSON_TYPE, { 'www-authenticate': 'Bearer realm="metrics"' });
@@ -61,7 +61,10 @@ export class MountedRoutes {
       if (auth.kind === 'redirect') {
         res.writeHead(303, {
           location: auth.location,
-          'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(auth.token)}; Path=${route.path}; HttpOnly; SameSite=Strict`,
+          // Secure where the page came over TLS, so the browser never sends it over plain HTTP.
+          'set-cookie': `${TOKEN_COOKIE}=${this.#auth.cookie.value}; Path=${route.path}; HttpOnly; SameSite=Strict${
+            (req.socket as { encrypted?: boolean }).encrypted === true ? '; Secure' : ''
+          }`,
           'cache-control': 'no-store',
           'content-length': 0,
         });

@@ -101,7 +101,7 @@ export const HEALTH_HANDLER_SHAPE = defineShape({
     default: { max: 10, windowMs: 1000 },
     doc:
       'A fixed window on /metrics (429 with `Retry-After` past it); `false` turns it off. With `metricsToken`, only requests ' +
-      'carrying the token share it, and failed token attempts get `max` per window per client address.',
+      'carrying the token share it (checked first: requests without it never limit the scraper, even from its address), and failed token attempts get `max` per window per client address.',
   }),
   requestTimeoutMs: opt.integer({ min: 1, default: 10_000, doc: 'Longest time to receive a request (408) or render /metrics (503).' }),
   paths: opt.object(HEALTH_PATHS_SHAPE, {

@@ -47,4 +47,20 @@ describe('/metrics rate limit with a token', () => {
     for (let i = 0; i < 4; i++) scrapes.push((await scrape(server.url, '127.0.0.1', 'Bearer s3cret-token')).status);
     expect(scrapes).toEqual([200, 200, 200, 429]);
   });
+
+  it("clients without the token on the scraper's own address (a proxy, a NAT) never get the scraper a 429", async () => {
+    const server = await startServer({
+      metricsToken: 's3cret-token',
+      metricsRateLimit: { max: 3, windowMs: 60_000 },
+      metrics: { contentType: 'text/plain; version=0.0.4', render: () => 'up 1\n' },
+    });
+    const shared = '127.0.0.9';
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 4; j++) statuses.push((await scrape(server.url, shared, j % 2 ? 'Bearer wrong' : undefined)).status);
+      // The scraper, behind the same address, between the attempts.
+      statuses.push((await scrape(server.url, shared, 'Bearer s3cret-token')).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 200, 429, 429, 429, 429, 200, 429, 429, 429, 429, 200]);
+  });
 });

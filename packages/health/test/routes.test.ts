@@ -1,6 +1,12 @@
 // Extra routes (a plugin's pages, e.g. /status): served under their prefix, behind the /metrics
 // token when asked, given readiness, detached when the server closes.
+import { createHmac } from 'node:crypto';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { HttpRoute, ReadinessReport, RouteHost } from '@sightline/core';
 import { createHealthHandler, HealthConfigError } from '../src/index.js';
 import { closeServers, get, startServer } from './helpers.js';
@@ -51,24 +57,64 @@ describe('health server routes', () => {
   test('behind the metrics token: 401 without or with a wrong one; header, cookie or ?token= let in', async () => {
     const route = recordingRoute('/status', 'metrics');
     const server = await startServer({ routes: [route], metricsToken: 's3cret' });
+    const session = createHmac('sha256', 's3cret').update('sightline route cookie v1').digest('base64url');
     expect((await get(server.url, '/status')).status).toBe(401);
     expect((await get(server.url, '/status', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     expect((await get(server.url, '/status', { headers: { cookie: 'sightline_token=wrong' } })).status).toBe(401);
     expect((await get(server.url, '/status?token=wrong')).status).toBe(401);
     expect((await get(server.url, '/status', { headers: { authorization: 'Bearer s3cret' } })).status).toBe(200);
-    expect((await get(server.url, '/status', { headers: { cookie: 'a=b; sightline_token=s3cret' } })).status).toBe(200);
+    expect((await get(server.url, '/status', { headers: { cookie: `a=b; sightline_token=${session}` } })).status).toBe(200);
     const redirect = await get(server.url, '/status/x?token=s3cret&y=2');
     expect(redirect.status).toBe(303);
     expect(redirect.headers.location).toBe('/status/x?y=2');
-    expect(redirect.headers['set-cookie']).toEqual(['sightline_token=s3cret; Path=/status; HttpOnly; SameSite=Strict']);
+    // The cookie holds a value derived from the token, not the token; over plain HTTP, no Secure.
+    expect(redirect.headers['set-cookie']).toEqual([`sightline_token=${session}; Path=/status; HttpOnly; SameSite=Strict`]);
+    expect(session).not.toContain('s3cret');
+    // The token itself is no cookie, and the cookie's value is no Bearer token (on the route or on /metrics).
+    expect((await get(server.url, '/status', { headers: { cookie: 'sightline_token=s3cret' } })).status).toBe(401);
+    expect((await get(server.url, '/status', { headers: { authorization: `Bearer ${session}` } })).status).toBe(401);
+    expect((await get(server.url, '/metrics', { headers: { authorization: `Bearer ${session}` } })).status).toBe(401);
     // A wrong Authorization header is not rescued by a right cookie.
     expect(
-      (await get(server.url, '/status', { headers: { authorization: 'Bearer wrong', cookie: 'sightline_token=s3cret' } })).status,
+      (await get(server.url, '/status', { headers: { authorization: 'Bearer wrong', cookie: `sightline_token=${session}` } })).status,
     ).toBe(401);
     // auth 'none' routes ignore the token.
     const open = recordingRoute('/open', 'none');
     const server2 = await startServer({ routes: [open], metricsToken: 's3cret' });
     expect((await get(server2.url, '/open')).status).toBe(200);
+  });
+
+  test('over TLS the cookie is Secure', async () => {
+    const route = recordingRoute('/status', 'metrics');
+    const handler = createHealthHandler({ routes: [route], metricsToken: 's3cret' });
+    // The stats package's self-signed localhost certificate, for tests only.
+    const fixtures = join(__dirname, '../../stats/test/fixtures');
+    const server = createHttpsServer(
+      { key: readFileSync(join(fixtures, 'localhost-key.pem')), cert: readFileSync(join(fixtures, 'localhost-cert.pem')) },
+      (req, res) => handler(req, res),
+    );
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const setCookie = await new Promise<string[] | undefined>((resolve, reject) => {
+        const req = httpsRequest(
+          { host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: '/status?token=s3cret', rejectUnauthorized: false },
+          (res) => {
+            res.resume();
+            resolve(res.headers['set-cookie']);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(setCookie).toEqual([
+        expect.stringMatching(/^sightline_token=[A-Za-z0-9_-]{43}; Path=\/status; HttpOnly; SameSite=Strict; Secure$/),
+      ]);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await handler.close();
+    }
   });
 
   test('a route reads readiness through its host; maxAgeMs 0 runs the checks again', async () => {
