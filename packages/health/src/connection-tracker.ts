@@ -3,13 +3,24 @@
 // instead of waiting for their timeouts.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { getLogger } from '@sightline/core';
+
+const log = getLogger('sightline.health');
 
 export class ConnectionTracker {
   readonly #sockets = new Set<Socket>();
   readonly #inflight = new Set<Socket>();
+  /** Connections Node closed on arrival because `maxConnections` were open. */
+  refused = 0;
 
-  /** Counts the server's connections from now on. */
-  watch(server: Server): void {
+  /** Counts the server's connections from now on, and caps them at `maxConnections`. */
+  watch(server: Server, maxConnections: number): void {
+    server.maxConnections = maxConnections;
+    server.on('drop', () => {
+      if (this.refused++ === 0) {
+        log.warn('health server at maxConnections; closing new connections as they arrive (logged once, counted)', { maxConnections });
+      }
+    });
     server.on('connection', (socket: Socket) => {
       this.#sockets.add(socket);
       socket.once('close', () => this.#sockets.delete(socket));

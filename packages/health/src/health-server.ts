@@ -36,6 +36,8 @@ export interface HealthServer {
    * shutdown then exits with 1). False until then.
    */
   readonly forcedClose: boolean;
+  /** Connections closed as they arrived because `maxConnections` were open. */
+  readonly connectionsRefused: number;
   /** The app has started: see `HealthHandler.markReady`. */
   markReady(): void;
   /** Readiness 503 until `markReady()` again: see `HealthHandler.markNotReady`. */
@@ -93,6 +95,10 @@ export class RunningHealthServer implements HealthServer {
 
   get forcedClose(): boolean {
     return this.#forcedClose;
+  }
+
+  get connectionsRefused(): number {
+    return this.#connections.refused;
   }
 
   markReady(): void {
@@ -206,7 +212,7 @@ export async function startHealthServer(config: HealthConfig): Promise<RunningHe
       connections.track(req, res);
     },
   );
-  connections.watch(server);
+  connections.watch(server, config.maxConnections);
   // Malformed and timed-out requests get node's own answers (400, 408, 431): no clientError listener.
   await listen(server, config.port, config.host);
   server.on('error', (error) => log.error('health server error', { error: error.message }));

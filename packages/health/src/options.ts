@@ -131,6 +131,11 @@ export const HEALTH_SERVER_SHAPE = defineShape({
     check: noWhitespace('expected a host name or IP address'),
     doc: 'Interface to bind: loopback only by default; `0.0.0.0` in a pod.',
   }),
+  maxConnections: opt.integer({
+    min: 1,
+    default: 1000,
+    doc: 'Connections open at once; more are closed as they arrive, counted (`connectionsRefused`) and logged once, so idle or half-open sockets cannot use up file descriptors.',
+  }),
   shutdownDelayMs: opt.integer({
     min: 0,
     defaultText: '5000 under Kubernetes (`KUBERNETES_SERVICE_HOST` set), else 0',
