@@ -107,6 +107,18 @@ export const WS_SERVER_SHAPE = defineShape({
     doc: 'Ping every client this often; one that missed the previous ping is terminated. `0` disables.',
   }),
   maxPayloadBytes: opt.integer({ min: 1, default: 1024 * 1024, doc: 'Larger frames close the connection with 1009.' }),
+  maxInFlightPerConnection: opt.integer({
+    min: 1,
+    default: 64,
+    doc:
+      'Requests of one connection whose handlers have not settled; at the limit the server stops reading that connection ' +
+      '(TCP backpressure), and a request that still arrives is answered with a `TooManyInFlightError` reply, counted.',
+  }),
+  maxInFlight: opt.integer({
+    min: 1,
+    default: 4096,
+    doc: 'Requests in flight across all connections; past it a request is answered with a `TooManyInFlightError` reply, counted.',
+  }),
   closeTimeoutMs: opt.integer({
     min: 0,
     default: 1_000,

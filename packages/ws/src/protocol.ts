@@ -64,6 +64,7 @@ export const PROTOCOL_ERROR_TYPES = Object.freeze({
   payloadTooLarge: 'PayloadTooLargeError',
   connectionLimit: 'ConnectionLimitError',
   heartbeatTimeout: 'HeartbeatTimeoutError',
+  tooManyInFlight: 'TooManyInFlightError',
 } as const);
 
 /** WebSocket close codes this package sends. */

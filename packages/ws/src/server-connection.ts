@@ -25,6 +25,8 @@ export class ServerConnection implements WsConnection {
   /** Log lines about this connection held back by the server's throttle, and the kinds it logged. */
   suppressedLogs = 0;
   readonly logKinds = new Set<string>();
+  /** Requests of this connection whose handlers have not settled. */
+  inFlight = 0;
 
   constructor(
     readonly id: number,

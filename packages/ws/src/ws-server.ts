@@ -38,6 +38,10 @@ export interface WsServer {
   address(): { readonly host: string; readonly port: number };
   /** Open connections. */
   readonly connections: ReadonlySet<WsConnection>;
+  /** Requests whose handlers have not settled, across all connections. */
+  readonly inFlight: number;
+  /** Requests answered with `TooManyInFlightError` instead of running, past `maxInFlightPerConnection` or `maxInFlight`. */
+  readonly requestsRefused: number;
   /** Sends `{ op, payload }` to every open connection; returns how many it was sent to. */
   broadcast(op: string, payload?: unknown): number;
   /**
@@ -82,6 +86,10 @@ class WsServerImpl implements WsServer {
   private readonly dispatch: HookDispatcher;
   private readonly handlers: ReadonlyMap<string, WsHandler>;
   private readonly maxConnections: number;
+  private readonly maxInFlightPerConnection: number;
+  private readonly maxInFlight: number;
+  inFlight = 0;
+  requestsRefused = 0;
   private readonly closeTimeoutMs: number;
   private readonly http: HttpServer | HttpsServer;
   private readonly ownsHttp: boolean;
@@ -101,6 +109,8 @@ class WsServerImpl implements WsServer {
     this.dispatch = toDispatcher(options.hooks);
     this.handlers = new Map(Object.entries(options.handlers));
     this.maxConnections = options.maxConnections;
+    this.maxInFlightPerConnection = options.maxInFlightPerConnection;
+    this.maxInFlight = options.maxInFlight;
     this.closeTimeoutMs = options.closeTimeoutMs;
     this.onConnection = options.onConnection;
     this.onConnectionClose = options.onConnectionClose;
@@ -259,6 +269,10 @@ class WsServerImpl implements WsServer {
     }
     this.dispatch.onWsMessageRecv(op, bytes);
     if (wsLog.isEnabled('debug')) wsLog.debug('frame received', { side: 'server', op, bytes, frame: buf.toString('utf8') });
+    if (conn.inFlight >= this.maxInFlightPerConnection || this.inFlight >= this.maxInFlight) {
+      this.overloaded(conn, id, op);
+      return;
+    }
 
     const start = performance.now();
     let result: unknown;
@@ -269,13 +283,48 @@ class WsServerImpl implements WsServer {
       return;
     }
     if (isPromiseLike(result)) {
+      this.started(conn);
       result.then(
-        (value) => this.succeed(conn, id, op, value, start),
-        (error: unknown) => this.fail(conn, id, op, error),
+        (value) => {
+          this.settled(conn);
+          this.succeed(conn, id, op, value, start);
+        },
+        (error: unknown) => {
+          this.settled(conn);
+          this.fail(conn, id, op, error);
+        },
       );
     } else {
       this.succeed(conn, id, op, result, start);
     }
+  }
+
+  /** A handler is running: at the connection's limit, stop reading it until one settles (TCP backpressure). */
+  private started(conn: ServerConnection): void {
+    this.inFlight++;
+    if (++conn.inFlight === this.maxInFlightPerConnection) conn.socket.pause();
+  }
+
+  private settled(conn: ServerConnection): void {
+    this.inFlight--;
+    if (conn.inFlight-- === this.maxInFlightPerConnection) conn.socket.resume();
+  }
+
+  /** Past an in-flight limit: the request is answered with an error instead of running, and counted. */
+  private overloaded(conn: ServerConnection, id: RequestId, op: string): void {
+    const type = PROTOCOL_ERROR_TYPES.tooManyInFlight;
+    const perConnection = conn.inFlight >= this.maxInFlightPerConnection;
+    const message = perConnection
+      ? `more than ${this.maxInFlightPerConnection} requests in flight on this connection; retry once replies arrive`
+      : `more than ${this.maxInFlight} requests in flight on this server; retry later`;
+    this.requestsRefused++;
+    this.dispatch.onError(op, type);
+    this.logFor(conn, 'in-flight', 'warn', 'request refused: too many in flight', {
+      remoteAddr: conn.remoteAddr,
+      op,
+      ...(perConnection ? { maxInFlightPerConnection: this.maxInFlightPerConnection } : { maxInFlight: this.maxInFlight }),
+    });
+    conn.sendText(op, JSON.stringify({ id, ok: false, error: { type, message } }));
   }
 
   private succeed(conn: ServerConnection, id: RequestId, op: string, result: unknown, start: number): void {
