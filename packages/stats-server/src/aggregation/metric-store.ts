@@ -36,9 +36,13 @@ interface ValueSeries extends SeriesBase {
   value: number;
 }
 interface HistogramSeries extends SeriesBase {
-  /** Non-cumulative count per bucket; the last slot is +Inf. Always whole numbers. */
+  /**
+   * Non-cumulative count per bucket; the last slot is +Inf. Always whole numbers. The total count is
+   * not kept beside them but summed from them (see `histogramCount`): a total summed in arrival
+   * order rounds differently from the buckets once counts pass 2^53 (`|@1e-300`), and could end
+   * up below a bucket.
+   */
   readonly counts: Float64Array;
-  count: number;
   /** In the unit received (milliseconds for timers). */
   sum: number;
   min: number;
@@ -175,35 +179,29 @@ export class MetricStore {
     const s = this.resolve(kind, name, tags);
     if (!isSeries(s)) return s;
     const h = s as HistogramSeries;
-    // Dry run: the totals must stay finite, or nothing is applied.
+    const bounds = kind === 'timer' ? this.options.timerBuckets : this.options.histogramBuckets;
+    const scale = kind === 'timer' ? 1000 : 1;
+    // Dry run into a scratch copy of the buckets: the totals must stay finite, or nothing is applied.
+    const next = this.scratch(h.counts);
     let carry = h.carry;
-    let addCount = 0;
     let addSum = 0;
     for (const value of values) {
       carry += weight;
       const n = Math.floor(carry);
       carry -= n;
-      addCount += n;
+      next[bucketIndex(bounds, value / scale)]! += n;
       addSum += value * n;
     }
-    if (!Number.isFinite(h.count + addCount) || !Number.isFinite(h.sum + addSum)) {
+    if (!Number.isFinite(histogramCount(next)) || !Number.isFinite(h.sum + addSum)) {
       return reject('non_finite', `${kind} "${clip(name)}": count or sum would overflow`);
     }
-    const bounds = kind === 'timer' ? this.options.timerBuckets : this.options.histogramBuckets;
-    const scale = kind === 'timer' ? 1000 : 1;
+    h.counts.set(next);
+    h.carry = carry;
+    h.sum += addSum;
     for (const value of values) {
-      h.carry += weight;
-      const n = Math.floor(h.carry);
-      h.carry -= n;
-      const scaled = value / scale;
-      let i = 0;
-      while (i < bounds.length && scaled > bounds[i]!) i++;
-      h.counts[i]! += n;
       if (value < h.min) h.min = value;
       if (value > h.max) h.max = value;
     }
-    h.count += addCount;
-    h.sum += addSum;
     return undefined;
   }
 
@@ -269,7 +267,7 @@ export class MetricStore {
             break;
           default: {
             const h = s as HistogramSeries;
-            const summary = { count: h.count, sum: h.sum, min: h.min, max: h.max };
+            const summary = { count: histogramCount(h.counts), sum: h.sum, min: h.min, max: h.max };
             (family.kind === 'timer' ? out.timers : out.histograms)[s.display] = summary;
           }
         }
@@ -360,7 +358,7 @@ export class MetricStore {
     }
     if (kind === 'timer' || kind === 'histogram') {
       const counts = new Float64Array(family.buckets.length + 1);
-      series = { display, labels, counts, count: 0, sum: 0, min: Infinity, max: -Infinity, carry: 0 } satisfies HistogramSeries;
+      series = { display, labels, counts, sum: 0, min: Infinity, max: -Infinity, carry: 0 } satisfies HistogramSeries;
     } else if (kind === 'set') {
       series = { display, labels, members: new Set<string>() } satisfies SetSeries;
     } else {
@@ -369,6 +367,18 @@ export class MetricStore {
     family.series.set(key, series);
     this.count++;
     return series;
+  }
+
+  // One reusable buffer per bucket count: observe() runs per StatsD line and should not allocate.
+  private readonly scratchBuffers = new Map<number, Float64Array>();
+  private scratch(counts: Float64Array): Float64Array {
+    let buf = this.scratchBuffers.get(counts.length);
+    if (!buf) {
+      buf = new Float64Array(counts.length);
+      this.scratchBuffers.set(counts.length, buf);
+    }
+    buf.set(counts);
+    return buf;
   }
 
   private labelsOf(name: string, tags: Tags | undefined): LabelSet | Rejection {
@@ -411,6 +421,23 @@ export class MetricStore {
     for (const k of Object.keys(labels)) key += `${k}\u0001${labels[k]}\u0002`;
     return { key, labels };
   }
+}
+
+/**
+ * A histogram's count: its bucket counts summed in bucket order, exactly as the exposition sums its
+ * cumulative buckets, so the count is the `+Inf` bucket. Each step adds a count >= 0 and rounding to
+ * nearest is monotone, so cumulative buckets never decrease, whatever the sample rates.
+ */
+export function histogramCount(counts: Float64Array): number {
+  let cumulative = 0;
+  for (let i = 0; i < counts.length; i++) cumulative += counts[i]!;
+  return cumulative;
+}
+
+function bucketIndex(bounds: readonly number[], value: number): number {
+  let i = 0;
+  while (i < bounds.length && value > bounds[i]!) i++;
+  return i;
 }
 
 interface LabelSet {

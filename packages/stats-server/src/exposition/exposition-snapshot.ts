@@ -61,15 +61,17 @@ function familySnapshot(family: Family): MetricSnapshot {
       const sum = `${family.name}_sum`;
       const count = `${family.name}_count`;
       for (const s of family.series.values()) {
-        const h = s as unknown as { counts: Float64Array; count: number; sum: number };
+        const h = s as unknown as { counts: Float64Array; sum: number };
+        // Summed in bucket order as histogramCount() does: the buckets never decrease and +Inf is the count.
         let cumulative = 0;
         for (let i = 0; i < family.buckets.length; i++) {
           cumulative += h.counts[i]!;
           values.push({ metricName: bucket, sharedLabels: s.labels, labels: le(family.buckets[i]!), value: cumulative });
         }
-        values.push({ metricName: bucket, sharedLabels: s.labels, labels: le('+Inf'), value: h.count });
+        cumulative += h.counts[family.buckets.length]!;
+        values.push({ metricName: bucket, sharedLabels: s.labels, labels: le('+Inf'), value: cumulative });
         values.push({ metricName: sum, labels: s.labels, value: h.sum / scale });
-        values.push({ metricName: count, labels: s.labels, value: h.count });
+        values.push({ metricName: count, labels: s.labels, value: cumulative });
       }
       return { name: family.name, type: 'histogram', help, values };
     }
