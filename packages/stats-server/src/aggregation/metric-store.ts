@@ -1,6 +1,7 @@
 // Aggregates what arrives (from batches and StatsD lines alike) into Prometheus-shaped series.
 // Received names are data: every lookup is a Map, every record handed out has no prototype, so a
 // metric named `__proto__` or `constructor` is stored and shown like any other.
+import { getLogger } from '@sightline/core';
 import type { IngestCounters } from '../ingest-stats.js';
 import { MemoryBudget, stringCost } from './memory-budget.js';
 import { claimedNames, familyName, OWN_METRIC_PREFIX, sanitizeLabelName, type SeriesKind } from './prometheus-names.js';
@@ -64,6 +65,16 @@ export interface Family {
   readonly series: Map<string, AnySeries>;
   /** Upper bounds in exposed units (seconds for timers). */
   readonly buckets: readonly number[];
+  /**
+   * Counters only: a negative delta arrived (a client's `decr`), so the family is an up/down
+   * counter, exposed as a gauge without `_total` (see `exposedName`). It stays one.
+   */
+  upDown: boolean;
+}
+
+/** The name a family is exposed under: an up/down counter `x_total` is the gauge `x`. */
+export function exposedName(family: Family): string {
+  return family.upDown ? family.name.slice(0, -'_total'.length) : family.name;
 }
 
 /** A timer's or histogram's samples summed up. */
@@ -80,7 +91,7 @@ export interface DistributionSummary {
 
 /** Everything the server holds, by series key (`name{tag=value,...}`). */
 export interface StoreSnapshot {
-  /** Counter totals since the server started. */
+  /** Counter totals since the server started (up/down counters, which took a negative delta, too). */
   readonly counters: Record<string, number>;
   /** Gauges' last values. */
   readonly gauges: Record<string, number>;
@@ -91,6 +102,8 @@ export interface StoreSnapshot {
   /** Distinct members seen per set. */
   readonly sets: Record<string, number>;
 }
+
+const log = getLogger('sightline.stats-server');
 
 const NAME_CACHE_LIMIT = 10_000;
 const EMPTY_LABELS: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
@@ -132,9 +145,6 @@ export class MetricStore {
 
   /** Each method returns `undefined` when stored, or why not (nothing is stored then). */
   addCounter(name: string, tags: Tags | undefined, delta: number): Rejection | undefined {
-    // As statsd_exporter does: a counter only goes up; a decrement is dropped, not applied.
-    if (delta < 0)
-      return reject('negative_counter', `counter "${clip(name)}": negative increment ${delta} dropped (counters only go up: use a gauge)`);
     if (!Number.isFinite(delta))
       return reject('non_finite', `counter "${clip(name)}": increment is not finite (value / sample rate = ${delta})`);
     const s = this.resolve('counter', name, tags);
@@ -142,6 +152,19 @@ export class MetricStore {
     const v = s as ValueSeries;
     const next = v.value + delta;
     if (!Number.isFinite(next)) return reject('non_finite', `counter "${clip(name)}": the total would overflow to ${next}`);
+    // A decrement (a client's decr) is applied, as OpenTelemetry's UpDownCounter does: the family is
+    // exposed as a gauge from now on, since a Prometheus counter that goes down reads as a reset.
+    if (delta < 0) {
+      // resolve() just put the name in the index.
+      const family = this.nameIndex.get('counter')?.get(name);
+      if (family && !family.upDown) {
+        family.upDown = true;
+        log.info(
+          `counter "${clip(name)}" received a negative delta (${delta}): exposed from now on as the up/down counter (gauge) ${exposedName(family)} instead of ${family.name}`,
+          { metric: clip(name), exposedAs: exposedName(family) },
+        );
+      }
+    }
     v.value = next;
     return undefined;
   }
@@ -350,7 +373,7 @@ export class MetricStore {
       );
     }
     if (!family) {
-      family = { name: promName, kind, sourceName: name, series: new Map(), buckets };
+      family = { name: promName, kind, sourceName: name, series: new Map(), buckets, upDown: false };
       this.families.set(promName, family);
       for (const claim of claimedNames(kind, promName)) this.claimed.set(claim, family);
       if (index.size >= NAME_CACHE_LIMIT) index.clear();

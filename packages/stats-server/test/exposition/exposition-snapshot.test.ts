@@ -58,7 +58,6 @@ sightline_stats_server_rejected_total{reason="reserved_name"} 0
 sightline_stats_server_rejected_total{reason="series_limit"} 0
 sightline_stats_server_rejected_total{reason="set_members_limit"} 0
 sightline_stats_server_rejected_total{reason="memory_budget"} 0
-sightline_stats_server_rejected_total{reason="negative_counter"} 0
 sightline_stats_server_rejected_total{reason="negative_observation"} 0
 sightline_stats_server_rejected_total{reason="non_finite"} 0
 # HELP sightline_stats_server_series_dropped_total New series dropped because maxSeries or the memory budget was reached
