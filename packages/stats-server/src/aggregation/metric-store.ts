@@ -204,21 +204,33 @@ export class MetricStore {
     const h = s as HistogramSeries;
     const bounds = kind === 'timer' ? this.options.timerBuckets : this.options.histogramBuckets;
     const scale = kind === 'timer' ? 1000 : 1;
-    // Dry run into a scratch copy of the buckets: the totals must stay finite, or nothing is applied.
-    const next = this.scratch(h.counts);
+    // Dry run: what each bucket gains (one slot for the common single value, an array for several);
+    // the count, summed as the exposition sums it, and the sum must stay finite, or nothing is applied.
     let carry = h.carry;
     let addSum = 0;
+    let single = -1;
+    let singleN = 0;
+    let adds: Float64Array | undefined;
     for (const value of values) {
       carry += weight;
       const n = Math.floor(carry);
       carry -= n;
-      next[bucketIndex(bounds, value / scale)]! += n;
+      const i = bucketIndex(bounds, value / scale);
+      if (values.length === 1) {
+        single = i;
+        singleN = n;
+      } else {
+        (adds ??= new Float64Array(h.counts.length))[i]! += n;
+      }
       addSum += value * n;
     }
-    if (!Number.isFinite(histogramCount(next)) || !Number.isFinite(h.sum + addSum)) {
+    let total = 0;
+    for (let i = 0; i < h.counts.length; i++) total += h.counts[i]! + (adds ? adds[i]! : i === single ? singleN : 0);
+    if (!Number.isFinite(total) || !Number.isFinite(h.sum + addSum)) {
       return reject('non_finite', `${kind} "${clip(name)}": count or sum would overflow`);
     }
-    h.counts.set(next);
+    if (adds) for (let i = 0; i < h.counts.length; i++) h.counts[i]! += adds[i]!;
+    else if (single >= 0) h.counts[single]! += singleN;
     h.carry = carry;
     h.sum += addSum;
     for (const value of values) {
@@ -390,18 +402,6 @@ export class MetricStore {
     family.series.set(key, series);
     this.count++;
     return series;
-  }
-
-  // One reusable buffer per bucket count: observe() runs per StatsD line and should not allocate.
-  private readonly scratchBuffers = new Map<number, Float64Array>();
-  private scratch(counts: Float64Array): Float64Array {
-    let buf = this.scratchBuffers.get(counts.length);
-    if (!buf) {
-      buf = new Float64Array(counts.length);
-      this.scratchBuffers.set(counts.length, buf);
-    }
-    buf.set(counts);
-    return buf;
   }
 
   private labelsOf(name: string, tags: Tags | undefined): LabelSet | Rejection {
