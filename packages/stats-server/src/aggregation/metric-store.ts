@@ -129,6 +129,8 @@ export class MetricStore {
   private readonly budget: MemoryBudget;
   private readonly prefix: string;
   private count = 0;
+  // What each bucket gains from a multi-value observe(), reused: a batch's timers must not allocate per metric.
+  private readonly addsBuffer: Float64Array;
 
   constructor(
     private readonly options: MetricStoreOptions,
@@ -136,6 +138,7 @@ export class MetricStore {
   ) {
     this.budget = options.budget ?? new MemoryBudget(Infinity);
     this.prefix = options.prefix;
+    this.addsBuffer = new Float64Array(Math.max(options.timerBuckets.length, options.histogramBuckets.length) + 1);
   }
 
   /** Distinct series currently held. */
@@ -220,7 +223,11 @@ export class MetricStore {
         single = i;
         singleN = n;
       } else {
-        (adds ??= new Float64Array(h.counts.length))[i]! += n;
+        if (!adds) {
+          adds = this.addsBuffer;
+          adds.fill(0, 0, h.counts.length);
+        }
+        adds[i]! += n;
       }
       addSum += value * n;
     }
