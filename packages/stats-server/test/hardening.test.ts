@@ -180,7 +180,7 @@ describe('4. received metrics live in their own namespace', () => {
 });
 
 describe('5. every input class gives a valid exposition, what is dropped counted', () => {
-  it('negative counters and timers, NaN-making rates, name clashes between kinds', () => {
+  it('negative timers, NaN-making rates, name clashes between kinds; a decrement makes an up/down counter', () => {
     server = createStatsServer({ port: 0, secrets: SECRET });
     server.ingestStatsd(
       [
@@ -192,16 +192,16 @@ describe('5. every input class gives a valid exposition, what is dropped counted
         't_seconds_bucket:1|g', // clash with timer t
         'y:1|c',
         'y:1|g', // counter and gauge y
-        'down:-3|c',
-        'neg:-5|ms', // negative counter, negative timer
+        'down:-3|c', // a decrement: applied, the counter becomes an up/down counter
+        'neg:-5|ms', // negative timer
         'nan:1|c|@5e-324', // infinite increment
         'ok:1|c',
       ].join('\n'),
     );
     const s = server.snapshot();
-    expect(s.server.rejected).toMatchObject({ name_clash: 5, negative_counter: 1, negative_observation: 1, non_finite: 1 });
-    expect(s.server.statsdLines).toBe(4);
-    expect(s.counters).toEqual({ y: 1, ok: 1 });
+    expect(s.server.rejected).toMatchObject({ name_clash: 5, negative_observation: 1, non_finite: 1 });
+    expect(s.server.statsdLines).toBe(5);
+    expect(s.counters).toEqual({ y: 1, ok: 1, down: -3 });
   });
 
   it('sampled timers count whole observations, carrying the fraction', () => {

@@ -79,7 +79,11 @@ export type StatsTransportErrorKind =
   | 'server'
   /** 401: the secret is wrong or the clock is off. Not retried. */
   | 'auth'
-  /** Any other 4xx: the server refused the batch. Not retried. */
+  /**
+   * Any other 4xx: the server refused the batch. Or status 200: the server applied the batch but
+   * refused some of its metrics on their own (named in the message; counted in `rejectedMetrics`).
+   * Not retried.
+   */
   | 'rejected'
   /** 413, or over `maxBatchBytes` before sending: the batch is split in halves and each sent. */
   | 'too-large'

@@ -32,8 +32,8 @@ export interface DeliveryCounts {
 }
 
 export interface DeliveryEvents {
-  /** A batch was delivered (the server answered 2xx / the socket took it). */
-  delivered(batch: Batch, rejected: number): void;
+  /** A batch was delivered (the server answered 2xx / the socket took it); `refused`: some of its metrics were not. */
+  delivered(batch: Batch, rejected: number, refused?: StatsTransportError): void;
   /** An attempt failed, a batch was given up, or one was dropped from a full queue. */
   failed(error: StatsTransportError, batch: Batch, attempt: number): void;
 }
@@ -215,7 +215,7 @@ export class SendQueue {
         this.counts.sentMetrics += batch.metrics.length;
         this.counts.sentValues += batch.size;
         this.counts.rejectedMetrics += result.rejected ?? 0;
-        this.events.delivered(batch, result.rejected ?? 0);
+        this.events.delivered(batch, result.rejected ?? 0, result.refused);
         return;
       }
       if (result.error.kind === 'too-large') {

@@ -80,6 +80,8 @@ export class StatsClient extends MetricRecorder {
   /** Invalid metric names reported so far: once per name, in bounded memory. */
   readonly #invalidNames = new WarningThrottle(log);
   readonly #loggedKinds = new Set<StatsTransportErrorKind>();
+  /** Metrics the server refused on their own, logged once per distinct message. */
+  readonly #refusals = new WarningThrottle(log);
   readonly #collectors = new Set<() => void>();
   readonly #timer: NodeJS.Timeout | undefined;
   #seq = 0;
@@ -132,7 +134,7 @@ export class StatsClient extends MetricRecorder {
     this.protocol = resolved.transport || mock ? this.#transport.protocol : config.protocol;
     this.prefix = config.prefix;
     this.#queue = new SendQueue(this.#transport, config, counts, {
-      delivered: () => this.onDelivered(),
+      delivered: (_batch, _rejected, refused) => this.onDelivered(refused),
       failed: (error, batch) => this.onFailed(error, batch),
     });
     if (config.flushIntervalMs > 0) {
@@ -355,7 +357,12 @@ export class StatsClient extends MetricRecorder {
     this.callOnError(error);
   }
 
-  private onDelivered(): void {
+  private onDelivered(refused?: StatsTransportError): void {
+    if (refused) {
+      // Once per distinct first refusal: a metric refused at every flush logs one line, onError hears each.
+      if (this.#refusals.admit(refused.message.slice(0, 300)) >= 0) log.warn(refused.message, { target: this.#transport.target });
+      this.callOnError(refused);
+    }
     if (this.#loggedKinds.size > 0) {
       const dropped = this.#counts.droppedValues - this.#droppedAtOutage;
       const lost = dropped > 0 ? `; ${dropped} values were dropped during the outage` : '';

@@ -1,6 +1,7 @@
 // Aggregates what arrives (from batches and StatsD lines alike) into Prometheus-shaped series.
 // Received names are data: every lookup is a Map, every record handed out has no prototype, so a
 // metric named `__proto__` or `constructor` is stored and shown like any other.
+import { getLogger } from '@sightline/core';
 import type { IngestCounters } from '../ingest-stats.js';
 import { MemoryBudget, stringCost } from './memory-budget.js';
 import { claimedNames, familyName, OWN_METRIC_PREFIX, sanitizeLabelName, type SeriesKind } from './prometheus-names.js';
@@ -36,9 +37,13 @@ interface ValueSeries extends SeriesBase {
   value: number;
 }
 interface HistogramSeries extends SeriesBase {
-  /** Non-cumulative count per bucket; the last slot is +Inf. Always whole numbers. */
+  /**
+   * Non-cumulative count per bucket; the last slot is +Inf. Always whole numbers. The total count is
+   * not kept beside them but summed from them (see `histogramCount`): a total summed in arrival
+   * order rounds differently from the buckets once counts pass 2^53 (`|@1e-300`), and could end
+   * up below a bucket.
+   */
   readonly counts: Float64Array;
-  count: number;
   /** In the unit received (milliseconds for timers). */
   sum: number;
   min: number;
@@ -60,6 +65,16 @@ export interface Family {
   readonly series: Map<string, AnySeries>;
   /** Upper bounds in exposed units (seconds for timers). */
   readonly buckets: readonly number[];
+  /**
+   * Counters only: a negative delta arrived (a client's `decr`), so the family is an up/down
+   * counter, exposed as a gauge without `_total` (see `exposedName`). It stays one.
+   */
+  upDown: boolean;
+}
+
+/** The name a family is exposed under: an up/down counter `x_total` is the gauge `x`. */
+export function exposedName(family: Family): string {
+  return family.upDown ? family.name.slice(0, -'_total'.length) : family.name;
 }
 
 /** A timer's or histogram's samples summed up. */
@@ -76,7 +91,7 @@ export interface DistributionSummary {
 
 /** Everything the server holds, by series key (`name{tag=value,...}`). */
 export interface StoreSnapshot {
-  /** Counter totals since the server started. */
+  /** Counter totals since the server started (up/down counters, which took a negative delta, too). */
   readonly counters: Record<string, number>;
   /** Gauges' last values. */
   readonly gauges: Record<string, number>;
@@ -87,6 +102,8 @@ export interface StoreSnapshot {
   /** Distinct members seen per set. */
   readonly sets: Record<string, number>;
 }
+
+const log = getLogger('sightline.stats-server');
 
 const NAME_CACHE_LIMIT = 10_000;
 const EMPTY_LABELS: Readonly<Record<string, string>> = Object.freeze(Object.create(null) as Record<string, string>);
@@ -112,6 +129,8 @@ export class MetricStore {
   private readonly budget: MemoryBudget;
   private readonly prefix: string;
   private count = 0;
+  // What each bucket gains from a multi-value observe(), reused: a batch's timers must not allocate per metric.
+  private readonly addsBuffer: Float64Array;
 
   constructor(
     private readonly options: MetricStoreOptions,
@@ -119,6 +138,7 @@ export class MetricStore {
   ) {
     this.budget = options.budget ?? new MemoryBudget(Infinity);
     this.prefix = options.prefix;
+    this.addsBuffer = new Float64Array(Math.max(options.timerBuckets.length, options.histogramBuckets.length) + 1);
   }
 
   /** Distinct series currently held. */
@@ -128,9 +148,6 @@ export class MetricStore {
 
   /** Each method returns `undefined` when stored, or why not (nothing is stored then). */
   addCounter(name: string, tags: Tags | undefined, delta: number): Rejection | undefined {
-    // As statsd_exporter does: a counter only goes up; a decrement is dropped, not applied.
-    if (delta < 0)
-      return reject('negative_counter', `counter "${clip(name)}": negative increment ${delta} dropped (counters only go up: use a gauge)`);
     if (!Number.isFinite(delta))
       return reject('non_finite', `counter "${clip(name)}": increment is not finite (value / sample rate = ${delta})`);
     const s = this.resolve('counter', name, tags);
@@ -138,6 +155,19 @@ export class MetricStore {
     const v = s as ValueSeries;
     const next = v.value + delta;
     if (!Number.isFinite(next)) return reject('non_finite', `counter "${clip(name)}": the total would overflow to ${next}`);
+    // A decrement (a client's decr) is applied, as OpenTelemetry's UpDownCounter does: the family is
+    // exposed as a gauge from now on, since a Prometheus counter that goes down reads as a reset.
+    if (delta < 0) {
+      // resolve() just put the name in the index.
+      const family = this.nameIndex.get('counter')?.get(name);
+      if (family && !family.upDown) {
+        family.upDown = true;
+        log.info(
+          `counter "${clip(name)}" received a negative delta (${delta}): exposed from now on as the up/down counter (gauge) ${exposedName(family)} instead of ${family.name}`,
+          { metric: clip(name), exposedAs: exposedName(family) },
+        );
+      }
+    }
     v.value = next;
     return undefined;
   }
@@ -175,35 +205,45 @@ export class MetricStore {
     const s = this.resolve(kind, name, tags);
     if (!isSeries(s)) return s;
     const h = s as HistogramSeries;
-    // Dry run: the totals must stay finite, or nothing is applied.
+    const bounds = kind === 'timer' ? this.options.timerBuckets : this.options.histogramBuckets;
+    const scale = kind === 'timer' ? 1000 : 1;
+    // Dry run: what each bucket gains (one slot for the common single value, an array for several);
+    // the count, summed as the exposition sums it, and the sum must stay finite, or nothing is applied.
     let carry = h.carry;
-    let addCount = 0;
     let addSum = 0;
+    let single = -1;
+    let singleN = 0;
+    let adds: Float64Array | undefined;
     for (const value of values) {
       carry += weight;
       const n = Math.floor(carry);
       carry -= n;
-      addCount += n;
+      const i = bucketIndex(bounds, value / scale);
+      if (values.length === 1) {
+        single = i;
+        singleN = n;
+      } else {
+        if (!adds) {
+          adds = this.addsBuffer;
+          adds.fill(0, 0, h.counts.length);
+        }
+        adds[i]! += n;
+      }
       addSum += value * n;
     }
-    if (!Number.isFinite(h.count + addCount) || !Number.isFinite(h.sum + addSum)) {
+    let total = 0;
+    for (let i = 0; i < h.counts.length; i++) total += h.counts[i]! + (adds ? adds[i]! : i === single ? singleN : 0);
+    if (!Number.isFinite(total) || !Number.isFinite(h.sum + addSum)) {
       return reject('non_finite', `${kind} "${clip(name)}": count or sum would overflow`);
     }
-    const bounds = kind === 'timer' ? this.options.timerBuckets : this.options.histogramBuckets;
-    const scale = kind === 'timer' ? 1000 : 1;
+    if (adds) for (let i = 0; i < h.counts.length; i++) h.counts[i]! += adds[i]!;
+    else if (single >= 0) h.counts[single]! += singleN;
+    h.carry = carry;
+    h.sum += addSum;
     for (const value of values) {
-      h.carry += weight;
-      const n = Math.floor(h.carry);
-      h.carry -= n;
-      const scaled = value / scale;
-      let i = 0;
-      while (i < bounds.length && scaled > bounds[i]!) i++;
-      h.counts[i]! += n;
       if (value < h.min) h.min = value;
       if (value > h.max) h.max = value;
     }
-    h.count += addCount;
-    h.sum += addSum;
     return undefined;
   }
 
@@ -269,7 +309,7 @@ export class MetricStore {
             break;
           default: {
             const h = s as HistogramSeries;
-            const summary = { count: h.count, sum: h.sum, min: h.min, max: h.max };
+            const summary = { count: histogramCount(h.counts), sum: h.sum, min: h.min, max: h.max };
             (family.kind === 'timer' ? out.timers : out.histograms)[s.display] = summary;
           }
         }
@@ -352,7 +392,7 @@ export class MetricStore {
       );
     }
     if (!family) {
-      family = { name: promName, kind, sourceName: name, series: new Map(), buckets };
+      family = { name: promName, kind, sourceName: name, series: new Map(), buckets, upDown: false };
       this.families.set(promName, family);
       for (const claim of claimedNames(kind, promName)) this.claimed.set(claim, family);
       if (index.size >= NAME_CACHE_LIMIT) index.clear();
@@ -360,7 +400,7 @@ export class MetricStore {
     }
     if (kind === 'timer' || kind === 'histogram') {
       const counts = new Float64Array(family.buckets.length + 1);
-      series = { display, labels, counts, count: 0, sum: 0, min: Infinity, max: -Infinity, carry: 0 } satisfies HistogramSeries;
+      series = { display, labels, counts, sum: 0, min: Infinity, max: -Infinity, carry: 0 } satisfies HistogramSeries;
     } else if (kind === 'set') {
       series = { display, labels, members: new Set<string>() } satisfies SetSeries;
     } else {
@@ -411,6 +451,23 @@ export class MetricStore {
     for (const k of Object.keys(labels)) key += `${k}\u0001${labels[k]}\u0002`;
     return { key, labels };
   }
+}
+
+/**
+ * A histogram's count: its bucket counts summed in bucket order, exactly as the exposition sums its
+ * cumulative buckets, so the count is the `+Inf` bucket. Each step adds a count >= 0 and rounding to
+ * nearest is monotone, so cumulative buckets never decrease, whatever the sample rates.
+ */
+export function histogramCount(counts: Float64Array): number {
+  let cumulative = 0;
+  for (let i = 0; i < counts.length; i++) cumulative += counts[i]!;
+  return cumulative;
+}
+
+function bucketIndex(bounds: readonly number[], value: number): number {
+  let i = 0;
+  while (i < bounds.length && value > bounds[i]!) i++;
+  return i;
 }
 
 interface LabelSet {

@@ -11,7 +11,6 @@ export const REJECT_REASONS = [
   'series_limit',
   'set_members_limit',
   'memory_budget',
-  'negative_counter',
   'negative_observation',
   'non_finite',
 ] as const;

@@ -2,7 +2,7 @@
 // counters first, then every received family. Built fresh per scrape; each series' labels object is
 // the store's own, so the renderer's per-series label cache holds across scrapes.
 import type { MetricSnapshot, SampleSnapshot } from '@sightline/exposition';
-import type { Family } from '../aggregation/metric-store.js';
+import { exposedName, type Family } from '../aggregation/metric-store.js';
 import { OWN_METRIC_PREFIX } from '../aggregation/prometheus-names.js';
 import { REJECT_REASONS, type RejectReason } from '../aggregation/rejection.js';
 import type { IngestCounters } from '../ingest-stats.js';
@@ -50,6 +50,8 @@ function familySnapshot(family: Family): MetricSnapshot {
     case 'counter':
     case 'gauge':
       for (const s of family.series.values()) values.push({ labels: s.labels, value: (s as { value: number }).value });
+      // An up/down counter (one that took a decr) is a gauge to Prometheus, as OpenTelemetry exports it.
+      if (family.upDown) return { name: exposedName(family), type: 'gauge', help: `${help}, up/down (it received a decrement)`, values };
       return { name: family.name, type: family.kind, help, values };
     case 'set':
       for (const s of family.series.values()) values.push({ labels: s.labels, value: (s as { members: Set<string> }).members.size });
@@ -61,15 +63,17 @@ function familySnapshot(family: Family): MetricSnapshot {
       const sum = `${family.name}_sum`;
       const count = `${family.name}_count`;
       for (const s of family.series.values()) {
-        const h = s as unknown as { counts: Float64Array; count: number; sum: number };
+        const h = s as unknown as { counts: Float64Array; sum: number };
+        // Summed in bucket order as histogramCount() does: the buckets never decrease and +Inf is the count.
         let cumulative = 0;
         for (let i = 0; i < family.buckets.length; i++) {
           cumulative += h.counts[i]!;
           values.push({ metricName: bucket, sharedLabels: s.labels, labels: le(family.buckets[i]!), value: cumulative });
         }
-        values.push({ metricName: bucket, sharedLabels: s.labels, labels: le('+Inf'), value: h.count });
+        cumulative += h.counts[family.buckets.length]!;
+        values.push({ metricName: bucket, sharedLabels: s.labels, labels: le('+Inf'), value: cumulative });
         values.push({ metricName: sum, labels: s.labels, value: h.sum / scale });
-        values.push({ metricName: count, labels: s.labels, value: h.count });
+        values.push({ metricName: count, labels: s.labels, value: cumulative });
       }
       return { name: family.name, type: 'histogram', help, values };
     }

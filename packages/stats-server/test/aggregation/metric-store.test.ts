@@ -1,7 +1,8 @@
 import { MetricStore } from '../../src/aggregation/metric-store.js';
 import { familyName, sanitizeLabelName, sanitizeMetricName } from '../../src/aggregation/prometheus-names.js';
 import { newIngestCounters } from '../../src/ingest-stats.js';
-import { storeLimits } from '../helpers.js';
+import { expositionSnapshot } from '../../src/exposition/exposition-snapshot.js';
+import { captureLogs, storeLimits } from '../helpers.js';
 
 function store(over: Partial<ConstructorParameters<typeof MetricStore>[0]> = {}) {
   const counters = newIngestCounters();
@@ -126,5 +127,56 @@ describe('MetricStore', () => {
     });
     expect(counters.setMembersDropped).toBe(2);
     expect(s.snapshot().sets).toEqual({ u: 3 });
+  });
+
+  describe('a counter that receives a negative delta (decr)', () => {
+    let logs: ReturnType<typeof captureLogs>;
+    beforeEach(() => {
+      logs = captureLogs('info');
+    });
+    afterEach(() => logs.restore());
+
+    const families = (s: MetricStore) =>
+      expositionSnapshot({ families: s.familyList(), counters: newIngestCounters(), seriesCount: 0, memoryBytes: 0 })
+        .filter((m) => !m.name.startsWith('sightline_'))
+        .map((m) => ({ name: m.name, type: m.type, values: m.values.map((v) => v.value) }));
+
+    it('applies it: incr x5 then decr(2) is 3, and the family is exposed as a gauge without _total', () => {
+      const { s } = store({ prefix: 'stats_' });
+      for (let i = 0; i < 5; i++) expect(s.addCounter('jobs.active', undefined, 1)).toBeUndefined();
+      expect(families(s)).toEqual([{ name: 'stats_jobs_active_total', type: 'counter', values: [5] }]);
+      expect(s.addCounter('jobs.active', undefined, -2)).toBeUndefined();
+      expect(s.snapshot().counters).toEqual({ 'jobs.active': 3 });
+      expect(families(s)).toEqual([{ name: 'stats_jobs_active', type: 'gauge', values: [3] }]);
+    });
+
+    it('switches every series of the family, stays switched, may go below zero, and logs once at info', () => {
+      const { s } = store({ prefix: 'stats_' });
+      s.addCounter('q', { k: 'a' }, 4);
+      s.addCounter('q', { k: 'b' }, 1);
+      s.addCounter('q', { k: 'a' }, -1);
+      s.addCounter('q', { k: 'b' }, -3);
+      s.addCounter('q', { k: 'a' }, 2);
+      expect(families(s)).toEqual([{ name: 'stats_q', type: 'gauge', values: [5, -2] }]);
+      const infos = logs.records.filter((r) => r.level === 'info');
+      expect(infos.map((r) => r.message)).toEqual([
+        'counter "q" received a negative delta (-1): exposed from now on as the up/down counter (gauge) stats_q instead of stats_q_total',
+      ]);
+    });
+
+    it('keeps a name that ends in _total apart from its gauge base, and still refuses a gauge of the same name', () => {
+      const { s } = store();
+      s.addCounter('done.total', undefined, 2);
+      s.addCounter('done.total', undefined, -1);
+      expect(families(s)).toEqual([{ name: 'done', type: 'gauge', values: [1] }]);
+      // `done` was claimed by the counter from the start: no other family may write it.
+      expect(s.setGauge('done', undefined, 1)?.reason).toBe('name_clash');
+    });
+
+    it('still refuses a delta that is not finite', () => {
+      const { s } = store();
+      expect(s.addCounter('c', undefined, -Infinity)?.reason).toBe('non_finite');
+      expect(s.snapshot().counters).toEqual({});
+    });
   });
 });

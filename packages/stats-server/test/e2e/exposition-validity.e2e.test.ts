@@ -27,7 +27,9 @@ beforeAll(() => {
       'sampled:12|ms|@0.3',
       'sampled:80|ms|@0.3',
       'sampled.size:7|h|@0.7',
-      // Negative counters (a client's decr), timers and histograms.
+      // Ten timer samples at a tiny rate: counts past 2^53, where a count summed in arrival order fell below le="10".
+      ...[1, 3, 20, 1, 9, 0.5, 9, 300, 2, 40].map((v) => `tiny:${v}|ms|@1e-300`),
+      // A negative counter delta (a client's decr: an up/down counter, a gauge), negative timers and histograms.
       'down:-3|c',
       'neg:-5|ms',
       'negh:-1|h',
@@ -67,13 +69,21 @@ describe('the exposition of every input class', () => {
     expect(value('stats_y_total')).toBe(1);
     expect(value('stats_x_count')).toBe(1);
     expect(value('stats_big_total')).toBe(1e308);
+    // The decremented counter is a gauge without _total.
+    expect(parsed.samples!.filter(([, n]) => n.startsWith('stats_down'))).toEqual([['gauge', 'stats_down', {}, -3]]);
+    // Every bucket of the tiny-rate timer is in order, and +Inf is its count.
+    const tiny = parsed.samples!.filter(([, n]) => n === 'stats_tiny_seconds_bucket').map(([, , , v]) => v);
+    expect(tiny).toHaveLength(13);
+    expect(tiny.every((v, i) => i === 0 || v >= tiny[i - 1]!)).toBe(true);
+    expect(tiny[12]).toBe(value('stats_tiny_seconds_count'));
+    expect(tiny[11]).toBe(tiny[12]);
   });
 
   it('counts every line it could not expose, by reason', () => {
     const s = server.snapshot().server;
-    expect(s.rejected).toMatchObject({ name_clash: 5, negative_counter: 2, negative_observation: 2, non_finite: 2 });
+    expect(s.rejected).toMatchObject({ name_clash: 5, negative_observation: 2, non_finite: 3 });
     const rejected = Object.values(s.rejected).reduce((a, b) => a + b, 0);
     expect(rejected).toBe(s.statsdBadLines);
-    expect(s.statsdLines + s.statsdBadLines).toBe(22);
+    expect(s.statsdLines + s.statsdBadLines).toBe(32);
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { MetricStore } from '../../src/aggregation/metric-store.js';
 import type { ExpositionFormat } from '@sightline/core';
 import { renderExposition } from '@sightline/exposition';
@@ -5,6 +6,8 @@ import { expositionSnapshot, type ExpositionInput } from '../../src/exposition/e
 import { createMetricsSource } from '../../src/exposition/metrics-source.js';
 import { newIngestCounters } from '../../src/ingest-stats.js';
 import { storeLimits } from '../helpers.js';
+import { applyStatsdSample } from '../../src/aggregation/apply.js';
+import { parseStatsdLine } from '../../src/statsd/parse-line.js';
 
 function fixture() {
   const counters = newIngestCounters();
@@ -55,7 +58,6 @@ sightline_stats_server_rejected_total{reason="reserved_name"} 0
 sightline_stats_server_rejected_total{reason="series_limit"} 0
 sightline_stats_server_rejected_total{reason="set_members_limit"} 0
 sightline_stats_server_rejected_total{reason="memory_budget"} 0
-sightline_stats_server_rejected_total{reason="negative_counter"} 0
 sightline_stats_server_rejected_total{reason="negative_observation"} 0
 sightline_stats_server_rejected_total{reason="non_finite"} 0
 # HELP sightline_stats_server_series_dropped_total New series dropped because maxSeries or the memory budget was reached
@@ -150,5 +152,100 @@ describe('createMetricsSource', () => {
     expect(out).toEqual({ contentType: 'text/plain; version=0.0.4; charset=utf-8', body: `${OWN}${RECEIVED}` });
     expect(source.formats).toEqual(['prometheus', 'openmetrics']);
     expect(await source.render('openmetrics')).toBe(render(input(), 'openmetrics'));
+  });
+});
+
+describe('histogram buckets whatever the sample rates (issue 24, item 4)', () => {
+  const DEFAULT_TIMER_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+  function histogramStore(timerBuckets = DEFAULT_TIMER_BUCKETS) {
+    return new MetricStore(
+      { ...storeLimits(), maxSeries: 10, timerBuckets, histogramBuckets: [1, 10, 100], maxSetMembers: 10 },
+      newIngestCounters(),
+    );
+  }
+
+  /** Each histogram series' exposed samples: cumulative buckets (+Inf last) and _count. */
+  function exposedHistograms(store: MetricStore) {
+    const snap = expositionSnapshot({ families: store.familyList(), counters: newIngestCounters(), seriesCount: 0, memoryBytes: 0 });
+    return snap
+      .filter((m) => m.type === 'histogram')
+      .map((m) => {
+        const buckets = m.values.filter((v) => v.metricName?.endsWith('_bucket')).map((v) => v.value);
+        const count = m.values.find((v) => v.metricName?.endsWith('_count'))!.value;
+        return { name: m.name, buckets, count };
+      });
+  }
+
+  function ingest(store: MetricStore, lines: readonly string[]) {
+    for (const line of lines) {
+      const parsed = parseStatsdLine(line);
+      if (!parsed.ok) throw new Error(`${line}: ${parsed.error}`);
+      for (const sample of parsed.samples) applyStatsdSample(store, sample);
+    }
+  }
+
+  const monotone = (xs: readonly number[]) => xs.every((x, i) => i === 0 || x >= xs[i - 1]!);
+
+  it('keeps +Inf at or above le="10" for ten timer samples at @1e-300 (the reproduction)', () => {
+    const store = histogramStore();
+    // Summed in arrival order, the count of these came out below the cumulative le="10" bucket.
+    ingest(
+      store,
+      [1, 3, 20, 1, 9, 0.5, 9, 300, 2, 40].map((v) => `t:${v}|ms|@1e-300`),
+    );
+    const [t] = exposedHistograms(store);
+    expect(monotone(t!.buckets)).toBe(true);
+    expect(t!.buckets[DEFAULT_TIMER_BUCKETS.length]).toBe(t!.count);
+    expect(t!.buckets[DEFAULT_TIMER_BUCKETS.length - 1]).toBe(t!.count);
+    expect(store.snapshot().timers.t!.count).toBe(t!.count);
+    expect(t!.count).toBeGreaterThan(9.99e300);
+  });
+
+  it('property: cumulative buckets never decrease and +Inf equals the count, for any values and rates', () => {
+    // Tiny rates give counts past 2^53, where float sums depend on their order: weighted to show up often.
+    const rate = fc.oneof(
+      { arbitrary: fc.constantFrom(1e-300, 1e-200, 1e-100, 1e-20), weight: 4 },
+      { arbitrary: fc.constantFrom(1, 0.3, 0.7, 0.999), weight: 2 },
+      { arbitrary: fc.double({ min: 1e-300, max: 1, noNaN: true }), weight: 1 },
+    );
+    const value = fc.oneof(
+      fc.constantFrom(0, 0.5, 1, 2, 3, 9, 10, 20, 40, 99, 300, 5000, 11_000),
+      fc.integer({ min: 0, max: 20_000 }),
+      fc.double({ min: 0, max: 1e6, noNaN: true }),
+    );
+    // Most samples share one rate per run (as one client sends them), some have their own.
+    const sample = fc.record({
+      // Mostly one series, so that enough samples of one rate meet in it.
+      kind: fc.oneof({ arbitrary: fc.constant('ms'), weight: 4 }, fc.constantFrom('h', 'd')),
+      name: fc.oneof({ arbitrary: fc.constant('a'), weight: 4 }, fc.constant('b')),
+      value,
+      rate: fc.option(rate, { freq: 4 }),
+    });
+    fc.assert(
+      fc.property(rate, fc.array(sample, { minLength: 1, maxLength: 30 }), (runRate, samples) => {
+        const store = histogramStore();
+        ingest(
+          store,
+          samples.map((x) => {
+            const r = x.rate ?? runRate;
+            return `${x.name}:${x.value}|${x.kind}${r === 1 ? '' : `|@${r}`}`;
+          }),
+        );
+        const snap = store.snapshot();
+        for (const h of exposedHistograms(store)) {
+          if (!monotone(h.buckets)) return false;
+          if (h.buckets[h.buckets.length - 1] !== h.count) return false;
+          // The snapshot's count is the same sum: `a_seconds` is the timer `a`, `a` the histogram `a`.
+          const summary = h.name.endsWith('_seconds') ? snap.timers[h.name.slice(0, -'_seconds'.length)] : snap.histograms[h.name];
+          if (summary?.count !== h.count) return false;
+        }
+        for (const summary of [...Object.values(snap.timers), ...Object.values(snap.histograms)]) {
+          if (!Number.isFinite(summary.count) || summary.count < 0) return false;
+        }
+        return true;
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -42,13 +42,15 @@ export function tooLarge(target: string, bytes: number, max: number): SendResult
 /** Turns a server's status and body into a send result (shared with the WebSocket acks). */
 export function resultForStatus(
   status: number,
-  body: { accepted?: unknown; rejected?: unknown; error?: unknown },
+  body: { accepted?: unknown; rejected?: unknown; error?: unknown; errors?: unknown },
   target: string,
 ): SendResult {
   if (status >= 200 && status < 300) {
     const accepted = typeof body.accepted === 'number' ? body.accepted : undefined;
     const rejected = typeof body.rejected === 'number' ? body.rejected : 0;
-    return accepted === undefined ? { ok: true, rejected } : { ok: true, accepted, rejected };
+    const result = accepted === undefined ? { ok: true as const, rejected } : { ok: true as const, accepted, rejected };
+    // Metrics refused on their own must reach onError too, or a refused value is lost unheard.
+    return rejected > 0 ? { ...result, refused: refusedMetrics(status, rejected, accepted, body.errors, target) } : result;
   }
   // A replay of a batch the server already applied (a retry whose first answer was lost): delivered.
   if (status === 409) return { ok: true, rejected: 0 };
@@ -70,6 +72,29 @@ export function resultForStatus(
     };
   if (status >= 500) return { ok: false, error: new StatsTransportError('server', `${target} answered ${status}${detail}`, { status }) };
   return { ok: false, error: new StatsTransportError('rejected', `${target} refused the batch with ${status}${detail}`, { status }) };
+}
+
+const MAX_REFUSALS_SHOWN = 3;
+
+/** The server's per-metric refusals (`errors: [{index, message}]`) as one error naming the first few. */
+function refusedMetrics(
+  status: number,
+  rejected: number,
+  accepted: number | undefined,
+  errors: unknown,
+  target: string,
+): StatsTransportError {
+  const details = (Array.isArray(errors) ? (errors as unknown[]) : [])
+    .filter((e): e is { index?: unknown; message: string } => typeof (e as { message?: unknown } | null)?.message === 'string')
+    .slice(0, MAX_REFUSALS_SHOWN)
+    .map((e) => `${typeof e.index === 'number' ? `#${e.index} ` : ''}${e.message.slice(0, 200)}`);
+  const more = rejected > details.length ? `${details.length > 0 ? '; ' : ''}${rejected - details.length} more` : '';
+  const of = accepted === undefined ? '' : ` of ${accepted + rejected}`;
+  return new StatsTransportError(
+    'rejected',
+    `${target} applied the batch but refused ${rejected}${of} metric(s) on their own, which are lost: ${details.join('; ')}${more}`,
+    { status },
+  );
 }
 
 export class HttpTransport implements Transport {

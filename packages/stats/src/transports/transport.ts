@@ -10,6 +10,8 @@ export type SendResult =
       readonly accepted?: number;
       /** Metrics the server refused on their own (http and ws report them). */
       readonly rejected?: number;
+      /** When `rejected` is above 0: what the server said about them, for `onError` (the batch is not retried). */
+      readonly refused?: StatsTransportError;
     }
   | { readonly ok: false; readonly error: StatsTransportError };
 

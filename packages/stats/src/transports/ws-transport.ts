@@ -125,7 +125,7 @@ export class WsTransport implements Transport {
   }
 
   private onAck(data: WebSocket.RawData): void {
-    let ack: { id?: unknown; status?: unknown; accepted?: unknown; rejected?: unknown; error?: unknown };
+    let ack: { id?: unknown; status?: unknown; accepted?: unknown; rejected?: unknown; error?: unknown; errors?: unknown };
     try {
       ack = JSON.parse(rawText(data)) as typeof ack;
     } catch {
