@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 const require = createRequire(import.meta.url);
 const STATSD_BIN = join(dirname(require.resolve('statsd/package.json')), 'bin/statsd');
 // statsd 0.9 needs util.log, which Node.js 23 removed: the tests' preload restores it.
-const STATSD_NODE_COMPAT = require.resolve('../test/integration/statsd-node-compat.cjs');
+const STATSD_NODE_COMPAT = require.resolve('../../../test/support/statsd-node-compat.cjs');
 
 const freePort = (udp) =>
   new Promise((resolve) => {

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 const STATSD_MAIN = join(dirname(require.resolve('statsd/package.json')), 'stats.js');
+// statsd 0.9 needs util.log, which Node.js 23 removed: the repository's preload restores it.
+const STATSD_NODE_COMPAT = join(__dirname, '../../../../test/support/statsd-node-compat.cjs');
 const BACKEND = join(__dirname, 'etsy-statsd-backend.cjs');
 
 /** What one Etsy flush held, the daemon's own `statsd.*` metrics left out. */
@@ -69,7 +71,7 @@ export async function startEtsyStatsd(options: EtsyStatsdOptions = {}): Promise<
   const configPath = join(dir, 'config.js');
   // statsd's config reader evaluates a bare object literal, not a module.
   writeFileSync(configPath, `(${JSON.stringify(config)})`);
-  const child: ChildProcess = spawn(process.execPath, [STATSD_MAIN, configPath], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child: ChildProcess = spawn(process.execPath, ['--require', STATSD_NODE_COMPAT, STATSD_MAIN, configPath], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));

@@ -10,8 +10,8 @@ import { dirname, join } from 'node:path';
 import { waitFor } from '../helpers.js';
 
 const STATSD_BIN = join(dirname(require.resolve('statsd/package.json')), 'bin/statsd');
-// statsd 0.9 needs util.log, which Node.js 23 removed: see statsd-node-compat.cjs.
-const STATSD_NODE_COMPAT = join(__dirname, 'statsd-node-compat.cjs');
+// statsd 0.9 needs util.log, which Node.js 23 removed: the repository's preload restores it.
+const STATSD_NODE_COMPAT = join(__dirname, '../../../../test/support/statsd-node-compat.cjs');
 
 async function freeTcpPort(): Promise<number> {
   const server = net.createServer();
