@@ -71,7 +71,9 @@ export async function startEtsyStatsd(options: EtsyStatsdOptions = {}): Promise<
   const configPath = join(dir, 'config.js');
   // statsd's config reader evaluates a bare object literal, not a module.
   writeFileSync(configPath, `(${JSON.stringify(config)})`);
-  const child: ChildProcess = spawn(process.execPath, ['--require', STATSD_NODE_COMPAT, STATSD_MAIN, configPath], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child: ChildProcess = spawn(process.execPath, ['--require', STATSD_NODE_COMPAT, STATSD_MAIN, configPath], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
