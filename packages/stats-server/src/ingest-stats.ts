@@ -16,8 +16,13 @@ export interface IngestCounters {
   batchesUnavailable: number;
   /** HTTP requests answered 408: the whole request did not arrive within `requestTimeoutMs`. */
   requestsTimedOut: number;
-  /** Connections closed at once because `maxConnections` were open (HTTP and WebSocket, and StatsD TCP). */
+  /**
+   * Connections closed at once because `maxConnections` were open: on HTTP (and WebSocket) only when
+   * every open one had a request under way or was a WebSocket; on StatsD TCP, any past the limit.
+   */
   connectionsRefused: number;
+  /** Idle HTTP connections (no request under way) closed to make room for a new one at `maxConnections`. */
+  connectionsEvicted: number;
   /** Metrics of accepted batches that were applied. */
   metricsAccepted: number;
   /** Metrics of accepted batches that were invalid or could not be stored (series limit, type clash). */
@@ -47,6 +52,7 @@ export function newIngestCounters(): IngestCounters {
     batchesUnavailable: 0,
     requestsTimedOut: 0,
     connectionsRefused: 0,
+    connectionsEvicted: 0,
     metricsAccepted: 0,
     metricsRejected: 0,
     statsdLines: 0,

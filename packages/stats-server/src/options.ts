@@ -99,7 +99,8 @@ export const STATS_SERVER_SHAPE = defineShape({
   ),
   maxConnections: positive(
     1000,
-    'Connections open at once per listener (HTTP and WebSocket; StatsD TCP); more are closed at once and counted.',
+    'Connections open at once per listener (HTTP and WebSocket; StatsD TCP). On HTTP a new one takes the slot of the oldest idle ' +
+      'connection (no request under way), so idle sockets cannot lock out batches and scrapes; closed at once and counted only when none is idle.',
   ),
   maxNameLength: positive(200, 'Longest metric name, in characters; longer ones are dropped and counted.'),
   maxTags: positive(64, 'Most tags on one metric; more drop the metric.'),

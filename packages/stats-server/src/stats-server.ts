@@ -19,6 +19,7 @@ import {
   type StatsServerSettings,
 } from './options.js';
 import { StatsdIngest } from './statsd/statsd-ingest.js';
+import { ConnectionSlots } from './transports/connection-slots.js';
 import { createHttpHandler, pathOf } from './transports/http-handler.js';
 import { TcpListener } from './transports/tcp-listener.js';
 import { UdpListener } from './transports/udp-listener.js';
@@ -280,8 +281,7 @@ class StatsServerImpl implements StatsServer {
       if (pathOf(req.url) === WS_PATH) ws.handleUpgrade(req, socket, head);
       else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
-    http.maxConnections = o.maxConnections;
-    http.on('drop', () => this.counters.connectionsRefused++);
+    new ConnectionSlots(o.maxConnections, this.counters).watch(http);
     http.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
       // Headers not complete within the time allowed: 408, as the documentation says, not 400.
       const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';

@@ -1,4 +1,5 @@
 // Hostile and careless peers, one small reproduction per case: each failed before the server bounded it.
+import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { type LogRecord } from '@sightline/core';
 import { combineMetricsSources, formatLogLine, renderMetrics } from '@sightline/core/internal';
@@ -261,19 +262,38 @@ describe('6. nothing is buffered before the headers are checked; connections and
     expect(await answer).toMatch(/^HTTP\/1.1 408 /);
   });
 
-  it('closes connections past maxConnections at once, and counts them', async () => {
+  it('idle connections holding every slot make room: a signed batch and a scrape get through, the oldest idle one closed and counted', async () => {
     const address = await start({ maxConnections: 3 });
-    const sockets = Array.from({ length: 6 }, () => raw(address.port, ''));
-    await waitFor(() => server!.snapshot().server.connectionsRefused === 3);
-    for (const { socket } of sockets) socket.destroy();
-    await Promise.all(sockets.map((s) => s.answer));
-    // Once they are gone, the server takes connections again (its count drops as it sees them close).
-    const accepted = async () =>
-      (await postBatch(address.url, { v: 1, metrics: [] }, { secret: SECRET }).then(
-        (r) => r.status,
-        () => 0,
-      )) === 200;
-    await waitFor(accepted);
+    const idle = Array.from({ length: 3 }, () => raw(address.port, ''));
+    await Promise.all(idle.map(({ socket }) => once(socket, 'connect')));
+    // On a connection of its own (no keep-alive), so it needs a slot.
+    const close = { connection: 'close' };
+    expect((await postBatch(address.url, { v: 1, metrics: [] }, { secret: SECRET, headers: close })).status).toBe(200);
+    await idle[0]!.answer;
+    expect([idle[1]!.socket.destroyed, idle[2]!.socket.destroyed]).toEqual([false, false]);
+    expect(server!.snapshot().server).toMatchObject({ connectionsEvicted: 1, connectionsRefused: 0 });
+    // The batch's connection has closed again: the scrape takes its slot, or an idle one.
+    expect((await httpRequest(address.url, undefined, { path: '/metrics', headers: close })).status).toBe(200);
+    expect(server!.snapshot().server.connectionsRefused).toBe(0);
+    for (const { socket } of idle) socket.destroy();
+  });
+
+  it('when every slot has a request under way, a new connection is closed at once and counted', async () => {
+    const address = await start({ maxConnections: 2 });
+    // Headers in, body not: each connection has a request under way (Node answers 100 Continue once it has the headers).
+    const busy = Array.from({ length: 2 }, () => {
+      const socket = connect(address.port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write(
+        `POST /v1/batch HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nExpect: 100-continue\r\nX-Sightline-Timestamp: ${Date.now()}\r\nX-Sightline-Signature: v1=${'a'.repeat(64)}\r\n\r\n`,
+      );
+      return socket;
+    });
+    await Promise.all(busy.map((socket) => once(socket, 'data')));
+    const extra = raw(address.port, '');
+    expect(await extra.answer).toBe('');
+    expect(server!.snapshot().server).toMatchObject({ connectionsRefused: 1, connectionsEvicted: 0 });
+    for (const socket of busy) socket.destroy();
   });
 
   it('reserves bodies from the memory budget: 503 when it is full', async () => {

@@ -122,6 +122,9 @@ function ownMetrics({ counters: c, seriesCount, memoryBytes }: ExpositionInput):
     counter('connections_refused_total', 'Connections closed at once because maxConnections were open', [
       { labels: NO_LABELS, value: c.connectionsRefused },
     ]),
+    counter('connections_evicted_total', 'Idle HTTP connections closed to make room for a new one at maxConnections', [
+      { labels: NO_LABELS, value: c.connectionsEvicted },
+    ]),
     { name: `${p}series`, type: 'gauge', help: 'Distinct series held', values: [{ labels: NO_LABELS, value: seriesCount }] },
     {
       name: `${p}memory_bytes`,

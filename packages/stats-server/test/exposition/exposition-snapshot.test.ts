@@ -72,6 +72,9 @@ sightline_stats_server_requests_timed_out_total 0
 # HELP sightline_stats_server_connections_refused_total Connections closed at once because maxConnections were open
 # TYPE sightline_stats_server_connections_refused_total counter
 sightline_stats_server_connections_refused_total 0
+# HELP sightline_stats_server_connections_evicted_total Idle HTTP connections closed to make room for a new one at maxConnections
+# TYPE sightline_stats_server_connections_evicted_total counter
+sightline_stats_server_connections_evicted_total 0
 # HELP sightline_stats_server_series Distinct series held
 # TYPE sightline_stats_server_series gauge
 sightline_stats_server_series 5
