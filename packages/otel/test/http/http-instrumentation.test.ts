@@ -2,7 +2,7 @@
 // clients (fetch, node:http) in one process, the SDK's in-memory exporters reading what came out.
 import { once } from 'node:events';
 import { channel } from 'node:diagnostics_channel';
-import { createServer, get, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, get, request, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
@@ -58,6 +58,17 @@ async function waitForSpans(count: number): Promise<void> {
     if (i === 1000) throw new Error(`expected ${count} finished spans, found ${t.spans.getFinishedSpans().length}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** A node:http GET from inside a `caller` scope, read to its end; `created` sees the request before it is sent. */
+async function requestInCallerScope(path: string, created?: (req: ClientRequest) => void): Promise<void> {
+  const res = await scope('caller', () => {
+    const req = request({ host: '127.0.0.1', port, path });
+    created?.(req);
+    return new Promise<IncomingMessage>((resolve, reject) => req.on('response', resolve).on('error', reject).end());
+  });
+  res.resume();
+  await once(res, 'end');
 }
 
 describe('HTTP instrumentation from diagnostics channels', () => {
@@ -169,13 +180,7 @@ describe('HTTP instrumentation from diagnostics channels', () => {
     // Node 20 does not publish this channel; publishing it here is what newer Nodes do when a
     // ClientRequest is created, before its headers are written.
     const created = channel('http.client.request.created');
-    const res = await scope('caller', () => {
-      const req = request({ host: '127.0.0.1', port, path: '/orders/7' });
-      created.publish({ request: req });
-      return new Promise<IncomingMessage>((resolve, reject) => req.on('response', resolve).on('error', reject).end());
-    });
-    res.resume();
-    await once(res, 'end');
+    await requestInCallerScope('/orders/7', (req) => created.publish({ request: req }));
     await waitForSpans(4);
     const [client] = byKind(SpanKind.CLIENT);
     const [server] = byKind(SpanKind.SERVER);
@@ -202,12 +207,7 @@ describe('HTTP instrumentation from diagnostics channels', () => {
   it(`node:http.request on Node ${process.versions.node}, nothing published by hand: ${
     lineHasCreatedChannel ? 'the client span is the parent of the server span' : 'the client span is recorded, no context injected'
   }`, async () => {
-    const res = await scope('caller', () => {
-      const req = request({ host: '127.0.0.1', port, path: '/orders/9' });
-      return new Promise<IncomingMessage>((resolve, reject) => req.on('response', resolve).on('error', reject).end());
-    });
-    res.resume();
-    await once(res, 'end');
+    await requestInCallerScope('/orders/9');
     await waitForSpans(4);
     const [client] = byKind(SpanKind.CLIENT);
     const [server] = byKind(SpanKind.SERVER);
