@@ -31,3 +31,9 @@ export function routeCookie(token: string): RouteCookie {
   const expected = digest(value);
   return { value, matches: (candidate) => typeof candidate === 'string' && timingSafeEqual(digest(candidate), expected) };
 }
+
+/** What a route behind the token checks: the Bearer header, and the cookie derived from the token. */
+export interface RouteAuth {
+  readonly verify: TokenVerifier;
+  readonly cookie: RouteCookie;
+}

@@ -80,12 +80,10 @@ export class HealthRequestHandler {
   constructor(config: HealthConfig) {
     this.config = config;
     this.state = new ProbeState(config);
-    const verifier = config.metricsToken !== undefined ? bearerTokenVerifier(config.metricsToken) : undefined;
-    this.#metrics = new MetricsEndpoint(config, this.state.checks, verifier);
-    this.#routes = new MountedRoutes(
-      config.routes,
-      verifier && config.metricsToken !== undefined ? { verify: verifier, cookie: routeCookie(config.metricsToken) } : undefined,
-    );
+    const token = config.metricsToken;
+    const auth = token !== undefined ? { verify: bearerTokenVerifier(token), cookie: routeCookie(token) } : undefined;
+    this.#metrics = new MetricsEndpoint(config, this.state.checks, auth?.verify);
+    this.#routes = new MountedRoutes(config.routes, auth);
     this.#probes = new Map(Object.entries(config.paths).map(([kind, path]) => [path, kind as ProbeKind]));
     this.#routes.attach({ readiness: (maxAgeMs) => this.state.checks.run(maxAgeMs) });
   }

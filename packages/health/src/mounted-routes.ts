@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getLogger, type HttpRoute, type RouteHost } from '@sightline/core';
 import { errorText } from '@sightline/core/internal';
-import type { RouteCookie, TokenVerifier } from './bearer-token.js';
+import type { RouteAuth } from './bearer-token.js';
 import { JSON_TYPE, send } from './http-reply.js';
 import { errorBody } from './responses.js';
 import { findRoute } from './route-list.js';
@@ -14,9 +14,9 @@ const log = getLogger('sightline.health');
 
 export class MountedRoutes {
   readonly #routes: readonly HttpRoute[];
-  readonly #auth: { readonly verify: TokenVerifier; readonly cookie: RouteCookie } | undefined;
+  readonly #auth: RouteAuth | undefined;
 
-  constructor(routes: readonly HttpRoute[], auth: { readonly verify: TokenVerifier; readonly cookie: RouteCookie } | undefined) {
+  constructor(routes: readonly HttpRoute[], auth: RouteAuth | undefined) {
     this.#routes = routes;
     this.#auth = auth;
   }
