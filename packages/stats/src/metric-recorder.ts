@@ -100,24 +100,53 @@ export interface RecorderContext {
   reportClosed(): void;
 }
 
-const tagKeyCache = new WeakMap<object, string>();
-const arrayTagCache = new WeakMap<readonly string[], Tags>();
+// Tags are read by content on every call: a caller may reuse one object or array and change it
+// between calls. The key of the last content seen is kept per object, with a copy of that content;
+// it is used only when the object (frozen, or compared entry by entry) still holds the same.
+interface SeenTags {
+  readonly entries: readonly string[];
+  readonly key: string;
+}
+const seenTagKeys = new WeakMap<object, SeenTags>();
+interface SeenArray {
+  readonly items: readonly string[];
+  readonly tags: Tags;
+}
+const seenArrayTags = new WeakMap<readonly string[], SeenArray>();
 
 /** A stable key for a tag set: sorted `k=v` pairs. */
 function tagsKey(tags: Tags): string {
-  const keys = Object.keys(tags).sort();
+  const keys = Object.keys(tags);
+  if (keys.length > 1) keys.sort();
   let out = '';
   for (const k of keys) out += `${out ? ',' : ''}${k}=${tags[k]}`;
   return out;
 }
 
-function keyOfTags(tags: Tags): string {
-  let key = tagKeyCache.get(tags);
-  if (key === undefined) {
-    key = tagsKey(tags);
-    tagKeyCache.set(tags, key);
+/** Whether `tags` holds exactly `entries` (`[k1, v1, k2, v2, ...]`, in its own key order). */
+function sameEntries(tags: Tags, entries: readonly string[]): boolean {
+  let i = 0;
+  for (const k in tags) {
+    if (entries[i] !== k || entries[i + 1] !== tags[k]) return false;
+    i += 2;
   }
+  return i === entries.length;
+}
+
+function keyOfTags(tags: Tags): string {
+  const seen = seenTagKeys.get(tags);
+  if (seen !== undefined && (Object.isFrozen(tags) || sameEntries(tags, seen.entries))) return seen.key;
+  const entries: string[] = [];
+  for (const k of Object.keys(tags)) entries.push(k, tags[k] as string);
+  const key = tagsKey(tags);
+  seenTagKeys.set(tags, { entries, key });
   return key;
+}
+
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const NAME_FORM = `a name matching ${METRIC_NAME_PATTERN} (prefix included), at most 200 characters`;
@@ -417,20 +446,18 @@ export abstract class MetricRecorder {
     return undefined;
   }
 
-  /** Per-call tags as an object (an array converted once); null when invalid (reported). */
+  /** Per-call tags as an object (an array converted again only when its content changed); null when invalid (reported). */
   private tagsOf(name: string, input: TagsInput | undefined): Tags | undefined | null {
     if (!Array.isArray(input)) return input as Tags | undefined;
-    let tags = arrayTagCache.get(input);
-    if (tags === undefined) {
-      const parsed = tagsFromArray(input);
-      if (typeof parsed === 'string') {
-        this.ctx.reportInvalid(String(name), parsed);
-        return null;
-      }
-      tags = parsed;
-      arrayTagCache.set(input, tags);
+    const seen = seenArrayTags.get(input);
+    if (seen !== undefined && (Object.isFrozen(input) || sameItems(input, seen.items))) return seen.tags;
+    const parsed = tagsFromArray(input);
+    if (typeof parsed === 'string') {
+      this.ctx.reportInvalid(String(name), parsed);
+      return null;
     }
-    return tags;
+    seenArrayTags.set(input, { items: input.slice() as string[], tags: parsed });
+    return parsed;
   }
 
   /** Global tags under per-call tags; null when the call's tags are invalid. */
