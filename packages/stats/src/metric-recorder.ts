@@ -149,6 +149,20 @@ function sameItems(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/**
+ * Marks a name as whole, the recorder's prefix not to be added: how a child client, whose prefix
+ * goes before its parent's, records on the root. The mark (a control character) is never part of a
+ * valid name, so such series never meet the root's own.
+ */
+export function asFullName(name: string): string {
+  return `\u0001${name}`;
+}
+
+/** The name a user gave, without the whole-name mark: what problems are reported under. */
+export function givenName(name: string): string {
+  return name.charCodeAt(0) === 1 ? name.slice(1) : name;
+}
+
 const NAME_FORM = `a name matching ${METRIC_NAME_PATTERN} (prefix included), at most 200 characters`;
 
 export abstract class MetricRecorder {
@@ -440,9 +454,9 @@ export abstract class MetricRecorder {
   }
 
   private fullName(name: string): string | undefined {
-    const full = this.ctx.prefix ? `${this.ctx.prefix}.${name}` : name;
+    const full = name.charCodeAt(0) === 1 ? name.slice(1) : this.ctx.prefix ? `${this.ctx.prefix}.${name}` : name;
     if (isValidMetricName(full)) return full;
-    this.ctx.reportInvalid(name, `expected ${NAME_FORM}`);
+    this.ctx.reportInvalid(givenName(name), `expected ${NAME_FORM}`);
     return undefined;
   }
 

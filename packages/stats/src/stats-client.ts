@@ -7,7 +7,7 @@ import { errorText, resolveOptions, runSettled, settleWithin, WarningThrottle } 
 import { checkStatsdSafeTags, type Tags } from '@sightline/stats-protocol';
 import { makeBatch, type Batch } from './batch.js';
 import { InvalidMetricError, type StatsTransportError, type StatsTransportErrorKind } from './errors.js';
-import { MetricRecorder, tagsToObject, type RecordChunk, type RecorderContext, type TagsInput } from './metric-recorder.js';
+import { givenName, MetricRecorder, tagsToObject, type RecordChunk, type RecorderContext, type TagsInput } from './metric-recorder.js';
 import { finishConfig, originsOfOptions } from './client-config.js';
 import { describeConfig, STATS_CLIENT_SHAPE, statsOptionsError, type ResolvedConfig, type StatsClientOptions } from './options.js';
 import { Pipeline } from './pipeline.js';
@@ -347,8 +347,9 @@ export class StatsClient extends MetricRecorder {
     for (const chunk of chunks) this.#queue.push(makeBatch(++this.#seq, chunk.metrics, chunk.counts), wait);
   }
 
-  private reportInvalid(metric: string, problem: string): void {
+  private reportInvalid(given: string, problem: string): void {
     this.#counts.invalidMetrics++;
+    const metric = givenName(given);
     if (this.#invalidNames.admit(metric) < 0) return;
     const error = new InvalidMetricError(metric, problem);
     log.warn(error.message, { metric });

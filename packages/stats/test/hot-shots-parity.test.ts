@@ -1,5 +1,6 @@
 // What a hot-shots user reaches for, each checked on what is delivered (records, or bytes on the wire).
 import https from 'node:https';
+import HotShots, { type StatsD as HotShotsClient } from 'hot-shots';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stats, StatsClient, StatsConfigError, type StatsError } from '../src/index.js';
@@ -78,19 +79,44 @@ describe('hot-shots parity', () => {
     await client.close();
   });
 
-  it('childClient({ prefix, suffix, globalTags }) shares the parent buffer; prefixes nest and tags merge', async () => {
-    const { client, transport } = createTestClient({ prefix: 'svc.', tags: { app: 'shop' } });
-    const orders = client.childClient({ prefix: 'orders.', suffix: '.eu', globalTags: ['team:core'] });
-    orders.increment('created');
-    orders.increment('created', 2, { tags: { team: 'payments' } });
-    orders.childClient({ prefix: 'v2' }).gauge('depth', 3);
-    await client.flush();
-    expect(transport.metrics).toEqual([
-      { type: 'counter', name: 'svc.orders.created.eu', value: 1, tags: { app: 'shop', team: 'core' } },
-      { type: 'counter', name: 'svc.orders.created.eu', value: 2, tags: { app: 'shop', team: 'payments' } },
-      { type: 'gauge', name: 'svc.orders.v2.depth.eu', value: 3, tags: { app: 'shop', team: 'core' } },
+  it("childClient names and tags as hot-shots 17 does: child prefix first, child suffix last, child tags over the parent's", async () => {
+    // The same calls through real hot-shots (mock) and through ours; the lines must be the same.
+    type Calls = {
+      increment(n: string, v?: number, t?: Record<string, string> | string[]): void;
+      gauge(n: string, v: number, t?: Record<string, string> | string[]): void;
+      childClient(o: { prefix?: string; suffix?: string; globalTags?: Record<string, string> | string[] }): Calls;
+    };
+    const scenario = (client: Calls): void => {
+      client.childClient({ prefix: 'svc.' }).increment('created');
+      const orders = client.childClient({ prefix: 'orders.', suffix: '.eu', globalTags: ['team:core'] });
+      orders.increment('created');
+      orders.increment('created', 2, { team: 'payments' });
+      orders.childClient({ prefix: 'v2', suffix: 'x', globalTags: { team: 'infra', tier: '1' } }).gauge('depth', 3);
+    };
+    const theirs = new HotShots({ mock: true, prefix: 'app.', globalTags: { app: 'shop' } });
+    const lines: string[] = theirs.mockBuffer!;
+    // Children have their own mockBuffer in hot-shots: share the root's, to keep every line.
+    const share = (c: HotShotsClient): Calls => ({
+      increment: (n, v, t) => c.increment(n, v ?? 1, t),
+      gauge: (n, v, t) => c.gauge(n, v, t),
+      childClient: (o) => {
+        const child = c.childClient(o);
+        child.mockBuffer = lines;
+        return share(child);
+      },
+    });
+    scenario(share(theirs));
+    const ours = new StatsClient({ mock: true, flushIntervalMs: 0, flavour: 'dogstatsd', prefix: 'app.', tags: { app: 'shop' } });
+    scenario(ours);
+    await ours.flush();
+    expect(lines).toEqual([
+      'svc.app.created:1|c|#app:shop',
+      'orders.app.created.eu:1|c|#app:shop,team:core',
+      'orders.app.created.eu:2|c|#app:shop,team:payments',
+      'v2.orders.app.depth.eu.x:3|g|#app:shop,team:infra,tier:1',
     ]);
-    await client.close();
+    expect(ours.mockBuffer.sort()).toEqual([...lines].sort());
+    await ours.close();
   });
 
   it("a trailing dot in prefix is tolerated: 'orders.' gives orders.created", async () => {
