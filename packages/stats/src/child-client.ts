@@ -10,6 +10,7 @@ export interface MetricCalls {
   incr(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void;
   decr(name: string, value?: number | TagsInput, rateOrOptions?: RateOrOptions, tags?: TagsInput): void;
   gauge(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void;
+  gaugeDelta(name: string, delta: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void;
   time(name: string, ms: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void;
   hist(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void;
   set(name: string, member: string | number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void;
@@ -100,6 +101,11 @@ export class ChildClient implements MetricCalls {
   /** Sets a gauge to `value` (the last value in a flush interval wins). */
   gauge(name: string, value: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
     this.#root.gauge(this.name(name), value, this.options(rateOrOptions, tags));
+  }
+
+  /** Moves a gauge by `delta` (StatsD `+n` / `-n`; see the client's `gaugeDelta`). */
+  gaugeDelta(name: string, delta: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    this.#root.gaugeDelta(this.name(name), delta, this.options(rateOrOptions, tags));
   }
 
   /** Records a timer sample, in milliseconds. */

@@ -62,6 +62,8 @@ interface ValueEntry {
   readonly name: string;
   readonly tags: Tags | undefined;
   value: number;
+  /** A gauge holding a change (only `gaugeDelta` calls in this window), not a value. */
+  delta: boolean;
   /** Metric calls aggregated into this value: what delivery counts report as values. */
   calls: number;
 }
@@ -98,6 +100,8 @@ export interface RecorderContext {
   reportInvalid(metric: string, problem: string): void;
   /** Counts a call dropped because the client is closed. */
   reportClosed(): void;
+  /** Why `gaugeDelta` is refused (a transport that carries only absolute gauges); undefined when it is not. */
+  readonly gaugeDeltaRefused?: string | undefined;
 }
 
 // Tags are read by content on every call: a caller may reuse one object or array and change it
@@ -223,11 +227,24 @@ export abstract class MetricRecorder {
       const entry = this.gauges.get(name);
       if (entry !== undefined) {
         entry.value = value;
+        entry.delta = false;
         entry.calls++;
         return;
       }
     }
     this.recordValue(this.gauges, 'gauge', name, value, options);
+  }
+
+  /**
+   * Moves a gauge by `delta` (hot-shots' `gaugeDelta`, StatsD `+n` / `-n`): added to the value set
+   * in this window if there is one, else sent as a change. StatsD only (udp, tcp, uds, `mock`):
+   * over http and ws, whose protocol carries values, the call is dropped and reported to `onError`.
+   */
+  gaugeDelta(name: string, delta: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    const refused = this.ctx.gaugeDeltaRefused;
+    if (refused !== undefined && !this.closedForRecording) return this.ctx.reportInvalid(String(name), refused);
+    const options = rateOrOptions === undefined && tags === undefined ? undefined : toOptions(rateOrOptions, tags);
+    this.recordValue(this.gauges, 'delta', name, delta, options);
   }
 
   /** Records a duration in milliseconds; every sample is kept. */
@@ -364,7 +381,7 @@ export abstract class MetricRecorder {
 
   private recordValue(
     map: Map<string, ValueEntry>,
-    type: 'counter' | 'gauge',
+    type: 'counter' | 'gauge' | 'delta',
     name: string,
     value: number,
     options: MetricCallOptions | undefined,
@@ -380,15 +397,23 @@ export abstract class MetricRecorder {
       if (entry === undefined) {
         const series = this.newSeries(name, tags);
         if (series === undefined) return;
-        entry = { name: series.name, tags: series.tags, value: 0, calls: 1 };
+        entry = {
+          name: series.name,
+          tags: series.tags,
+          value: type === 'counter' ? value / rate : value,
+          delta: type === 'delta',
+          calls: 1,
+        };
         map.set(key, entry);
-        if (type === 'counter') entry.value = value / rate;
-        else entry.value = value;
         if (++this.size >= this.ctx.maxBatchSize) this.full();
         return;
       }
       if (type === 'counter') entry.value += value / rate;
-      else entry.value = value;
+      else if (type === 'delta') entry.value += value;
+      else {
+        entry.value = value;
+        entry.delta = false;
+      }
       entry.calls++;
     } catch (error) {
       this.ctx.reportInvalid(String(name), `recording failed: ${errorText(error)}`);
@@ -514,7 +539,15 @@ export abstract class MetricRecorder {
       room -= 1;
     };
     for (const e of this.counters.values()) push(withTags({ type: 'counter', name: e.name, value: e.value }, e.tags), e.calls);
-    for (const e of this.gauges.values()) push(withTags({ type: 'gauge', name: e.name, value: e.value }, e.tags), e.calls);
+    for (const e of this.gauges.values()) {
+      push(
+        withTags(
+          e.delta ? { type: 'gauge', name: e.name, value: e.value, delta: true } : { type: 'gauge', name: e.name, value: e.value },
+          e.tags,
+        ),
+        e.calls,
+      );
+    }
     const samples = (type: 'timer' | 'histogram', map: Map<string, SamplesEntry>): void => {
       for (const e of map.values()) {
         let start = 0;

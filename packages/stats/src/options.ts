@@ -47,8 +47,13 @@ const ms = (min: number, defaultValue: number, doc: string) => opt.integer({ min
  */
 export const STATS_CLIENT_SETTINGS_SHAPE = defineShape({
   protocol: opt.enum(PROTOCOLS, { default: 'http', doc: '`http` (recommended), `ws`, or StatsD over `udp`, `tcp`, `uds`.' }),
-  destHost: opt.string({ check: nonEmpty, default: '127.0.0.1', doc: 'Host name or IP of the stats server or StatsD daemon.' }),
-  destPort: opt.integer({ min: 1, max: 65_535, default: 8125, doc: 'Port of the stats server or StatsD daemon.' }),
+  destHost: opt.string({
+    aliases: ['host'],
+    check: nonEmpty,
+    default: '127.0.0.1',
+    doc: 'Host name or IP of the stats server or StatsD daemon.',
+  }),
+  destPort: opt.integer({ aliases: ['port'], min: 1, max: 65_535, default: 8125, doc: 'Port of the stats server or StatsD daemon.' }),
   secret: opt.string({
     check: nonEmpty,
     secret: true,
@@ -71,6 +76,7 @@ export const STATS_CLIENT_SETTINGS_SHAPE = defineShape({
     doc: 'StatsD dialect for udp / tcp / uds: `statsd` (Etsy), `dogstatsd`, `telegraf`, `sightline` (stats-server: histograms stay histograms).',
   }),
   flushIntervalMs: opt.integer({
+    aliases: ['bufferFlushInterval'],
     min: 0,
     max: 2_147_483_647,
     default: 1000,
@@ -110,6 +116,7 @@ export const STATS_CLIENT_SETTINGS_SHAPE = defineShape({
   retryMaxMs: ms(1, 10_000, 'Largest retry delay, in milliseconds.'),
   timeoutMs: ms(1, 5000, 'Timeout per HTTP request, WebSocket ack, connect, and socket write (udp, tcp, uds), in milliseconds.'),
   maxPacketBytes: opt.integer({
+    aliases: ['maxBufferSize'],
     min: 64,
     max: 65_507,
     defaultText: '`1432`, `16384` to a loopback address',
@@ -123,6 +130,7 @@ export const STATS_CLIENT_SETTINGS_SHAPE = defineShape({
   }),
   sampleRate: opt.number({ above: 0, max: 1, default: 1, doc: 'Default sample rate, in (0, 1], for calls that give none.' }),
   tags: opt.record(opt.string(), {
+    aliases: ['globalTags'],
     check: (v: unknown) => checkStatsdSafeTags(v),
     expected: 'tags { key: value } (k:v,k2:v2 in argv and env)',
     doc: 'Tags added to every metric (`k:v,k2:v2` in argv and the environment).',
@@ -168,6 +176,7 @@ export type ResolvedTlsOptions = ResolvedOf<typeof STATS_TLS_SHAPE>;
 export const STATS_CLIENT_SHAPE = defineShape({
   ...STATS_CLIENT_SETTINGS_SHAPE,
   onError: opt.function<(error: StatsError) => void>({
+    aliases: ['errorHandler'],
     doc: 'Called for every delivery failure, drop, and (once per name) invalid metric; a handler that throws is ignored.',
   }),
   transport: opt.any<Transport>({

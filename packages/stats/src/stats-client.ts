@@ -62,6 +62,16 @@ export interface StatsClientStats {
 
 const CALLER = 'new StatsClient()';
 
+/** Why this client cannot send a gauge change: only StatsD lines (and memory) carry `+n` / `-n`. */
+function gaugeDeltaRefusal(custom: Transport | undefined, mock: boolean, protocol: string): string | undefined {
+  if (custom !== undefined) {
+    if (custom instanceof StatsdTransport || custom instanceof InMemoryTransport) return undefined;
+    return `gaugeDelta needs a StatsD transport (udp, tcp, uds); transport ${custom.protocol} takes gauge values only: use gauge()`;
+  }
+  if (mock || (protocol !== 'http' && protocol !== 'ws')) return undefined;
+  return `gaugeDelta needs protocol udp, tcp or uds; the ${protocol} protocol carries gauge values, not changes: use gauge()`;
+}
+
 /**
  * A StatsD-style metrics client (`incr`, `gauge`, `time`, `hist`) that aggregates in memory and sends batches
  * on a timer over http or ws to a Sightline stats server (HMAC-signed), or as StatsD lines over udp, tcp or
@@ -114,6 +124,7 @@ export class StatsClient extends MetricRecorder {
     // `this` is not usable before super(): the context calls through a slot filled in after it.
     const report = { invalid: (_metric: string, _problem: string): void => undefined };
     const ctx: RecorderContext = {
+      gaugeDeltaRefused: gaugeDeltaRefusal(resolved.transport, mock, config.protocol),
       prefix: config.prefix,
       globalTags: config.tags,
       defaultRate: config.sampleRate,

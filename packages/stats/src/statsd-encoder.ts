@@ -36,6 +36,10 @@ export function encodeStatsdLines(records: readonly MetricRecord[], flavour: Fla
     } else if (r.type === 'set') {
       for (const member of r.values) out.push(`${key}:${member}|s${tail}`);
     } else if (r.type === 'gauge') {
+      if (r.delta === true) {
+        out.push(`${key}:${r.value < 0 ? '' : '+'}${r.value}|g${tail}`);
+        continue;
+      }
       // A negative gauge would read as a delta: reset to 0 first, as statsd's docs advise.
       if (r.value < 0) out.push(`${key}:0|g${tail}`);
       out.push(`${key}:${r.value}|g${tail}`);

@@ -3,7 +3,7 @@ import https from 'node:https';
 import HotShots, { type StatsD as HotShotsClient } from 'hot-shots';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stats, StatsClient, StatsConfigError, type StatsError } from '../src/index.js';
+import { InvalidMetricError, stats, StatsClient, StatsConfigError, type StatsError } from '../src/index.js';
 import { createTestClient } from '../src/testing.js';
 import { captureLogs, udpListener, waitFor } from './helpers.js';
 
@@ -117,6 +117,57 @@ describe('hot-shots parity', () => {
     ]);
     expect(ours.mockBuffer.sort()).toEqual([...lines].sort());
     await ours.close();
+  });
+
+  it('gaugeDelta sends +n / -n; deltas add up in a window, onto a value set in it; a value set after them wins', async () => {
+    const client = new StatsClient({ mock: true, flushIntervalMs: 0 });
+    client.gaugeDelta('up', 2);
+    client.gaugeDelta('up', 3);
+    client.gaugeDelta('down', -4);
+    client.gaugeDelta('zero', 0);
+    client.gauge('onto', 10);
+    client.gaugeDelta('onto', -3);
+    client.gaugeDelta('reset', 5);
+    client.gauge('reset', 1);
+    client.childClient({ prefix: 'svc' }).gaugeDelta('child', 1, ['k:v']);
+    await client.flush();
+    expect(client.mockBuffer).toEqual(['up:+5|g', 'down:-4|g', 'zero:+0|g', 'onto:7|g', 'reset:1|g', 'svc.child:+1|g|#k:v']);
+    await client.close();
+  });
+
+  it('gaugeDelta goes on the wire as +n / -n over udp, as hot-shots sends it', async () => {
+    const listener = await udpListener();
+    const client = new StatsClient({ protocol: 'udp', destPort: listener.port, flushIntervalMs: 0 });
+    try {
+      client.gaugeDelta('queue.depth', 4);
+      client.gaugeDelta('queue.depth', -1);
+      client.gaugeDelta('pool.size', -2);
+      await client.flush();
+      await waitFor(() => listener.packets.length > 0, 5000, 'a datagram');
+      expect(listener.packets.join('\n').split('\n')).toEqual(['queue.depth:+3|g', 'pool.size:-2|g']);
+    } finally {
+      await client.close();
+      await listener.close();
+    }
+  });
+
+  it('gaugeDelta over http or ws (values only) is dropped, counted and reported to onError, never thrown', async () => {
+    for (const protocol of ['http', 'ws'] as const) {
+      const errors: StatsError[] = [];
+      const logs = captureLogs();
+      const client = new StatsClient({ protocol, secret: 's3cret', flushIntervalMs: 0, onError: (e) => errors.push(e) });
+      expect(() => client.gaugeDelta('depth', 1)).not.toThrow();
+      await client.pipeline((pipe) => pipe.gaugeDelta('depth', 1));
+      expect(client.stats().invalidMetrics).toBe(2);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(InvalidMetricError);
+      expect(errors[0]!.code).toBe('SIGHTLINE_ERR_STATS_INVALID_METRIC');
+      expect(errors[0]!.message).toBe(
+        `Metric "depth" dropped: gaugeDelta needs protocol udp, tcp or uds; the ${protocol} protocol carries gauge values, not changes: use gauge()`,
+      );
+      logs.restore();
+      await client.close();
+    }
   });
 
   it("a trailing dot in prefix is tolerated: 'orders.' gives orders.created", async () => {
