@@ -143,6 +143,35 @@ export class ChildClient implements MetricCalls {
     this.set(name, member, rateOrOptions, tags);
   }
 
+  /** Wraps `fn` so each call records its duration in ms as a timer (hot-shots' `timer`); returns and throws what `fn` does. */
+  timer<A extends unknown[], R>(fn: (...args: A) => R, name: string, rateOrOptions?: RateOrOptions, tags?: TagsInput): (...args: A) => R {
+    return (...args: A): R => {
+      const start = performance.now();
+      try {
+        return fn(...args);
+      } finally {
+        this.time(name, performance.now() - start, rateOrOptions, tags);
+      }
+    };
+  }
+
+  /** Wraps an async `fn` so each call records the time until its promise settles (hot-shots' `asyncTimer`). */
+  asyncTimer<A extends unknown[], R>(
+    fn: (...args: A) => Promise<R>,
+    name: string,
+    rateOrOptions?: RateOrOptions,
+    tags?: TagsInput,
+  ): (...args: A) => Promise<R> {
+    return async (...args: A): Promise<R> => {
+      const start = performance.now();
+      try {
+        return await fn(...args);
+      } finally {
+        this.time(name, performance.now() - start, rateOrOptions, tags);
+      }
+    };
+  }
+
   /** A child of this child: prefixes and suffixes nest, tags merge. */
   childClient(options: ChildClientOptions = {}): ChildClient {
     return new ChildClient(this, options);

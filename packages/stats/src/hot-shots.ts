@@ -137,7 +137,22 @@ function withAdded(options: MetricCallOptions | undefined, added: Tags | undefin
 }
 
 /** Set while `childClient()` builds a child: the constructor adopts it instead of reading options. */
-let adopting: { readonly client: StatsClient; readonly view: ChildClient; readonly tags: Tags | undefined } | undefined;
+let adopting: Naming | undefined;
+
+/** What a StatsD (root or child) names and tags its calls with. */
+interface Naming {
+  readonly client: StatsClient;
+  readonly view: ChildClient;
+  /** Its own tags (over its parents'), for events and checks; undefined at the root. */
+  readonly tags: Tags | undefined;
+  /** The whole prefix and suffix, as hot-shots puts them on event titles and check names. */
+  readonly prefix: string;
+  readonly suffix: string;
+}
+
+/** `orders` or `orders.` as `orders.`; `eu` or `.eu` as `.eu` (empty stays empty). */
+const asPrefix = (text: string): string => (text.replace(/^\.+|\.+$/g, '') ? `${text.replace(/^\.+|\.+$/g, '')}.` : '');
+const asSuffix = (text: string): string => (text.replace(/^\.+|\.+$/g, '') ? `.${text.replace(/^\.+|\.+$/g, '')}` : '');
 
 /**
  * hot-shots' `StatsD` client on Sightline's StatsClient: the same constructor options and methods,
@@ -148,8 +163,7 @@ export class StatsD {
   readonly #client: StatsClient;
   /** Names calls `prefix.name.suffix` (hot-shots' order), over the client. */
   readonly #view: ChildClient;
-  /** This child's own tags (over its parents'), for events and checks; undefined at the root. */
-  readonly #tags: Tags | undefined;
+  readonly #naming: Naming;
 
   /** Takes hot-shots' constructor options; unknown ones are refused with the closest known name. */
   constructor(options: StatsDOptions = {}) {
@@ -158,7 +172,7 @@ export class StatsD {
     if (child !== undefined) {
       this.#client = child.client;
       this.#view = child.view;
-      this.#tags = child.tags;
+      this.#naming = child;
       return;
     }
     const o = resolveOptions(HOT_SHOTS_SHAPE, options, { source: CALLER, error: statsOptionsError(CALLER) });
@@ -191,7 +205,7 @@ export class StatsD {
     });
     // A view with no prefix of its own names calls `rootPrefix.name.suffix`.
     this.#view = this.#client.childClient({ suffix: o.suffix });
-    this.#tags = undefined;
+    this.#naming = { client: this.#client, view: this.#view, tags: undefined, prefix: asPrefix(o.prefix), suffix: asSuffix(o.suffix) };
   }
 
   /** With `mock: true`: the StatsD lines delivered so far (after `flush()` or `close()`: values are aggregated). */
@@ -411,24 +425,32 @@ export class StatsD {
     this.#record(kind, stat, ms, withAdded(call.options, added), undefined, call.callback);
   }
 
-  /** A DogStatsD event, sent at once (not with `telegraf`). */
+  /**
+   * A DogStatsD event, sent at once (not with `telegraf`). As in hot-shots, the title gets this
+   * client's prefix and suffix, and an empty text is the title.
+   */
   event(title: string, text?: string, options?: EventOptions, tags?: StatsDTagsArg, callback?: StatsDCallback): void {
     const call = callArgs(undefined, tags, callback);
-    this.#client.event(title, text, options, this.#withOwnTags(call.options?.tags));
+    const { prefix, suffix } = this.#naming;
+    this.#client.event(`${prefix}${title}${suffix}`, text || title, options, this.#withOwnTags(call.options?.tags));
     callBack(call.callback);
   }
 
-  /** A DogStatsD service check: status 0 ok, 1 warning, 2 critical, 3 unknown (not with `telegraf`). */
+  /**
+   * A DogStatsD service check: status 0 ok, 1 warning, 2 critical, 3 unknown (not with `telegraf`);
+   * the name gets this client's prefix and suffix, as in hot-shots.
+   */
   check(name: string, status: 0 | 1 | 2 | 3, options?: CheckOptions, tags?: StatsDTagsArg, callback?: StatsDCallback): void {
     const call = callArgs(undefined, tags, callback);
-    this.#client.check(name, status, options, this.#withOwnTags(call.options?.tags));
+    this.#client.check(`${this.#naming.prefix}${name}${this.#naming.suffix}`, status, options, this.#withOwnTags(call.options?.tags));
     callBack(call.callback);
   }
 
   #withOwnTags(tags: StatsDTags | undefined): StatsDTags | undefined {
-    if (this.#tags === undefined) return tags;
+    const mine = this.#naming.tags;
+    if (mine === undefined) return tags;
     const own = tags === undefined ? undefined : tagsToObject(tags);
-    return typeof own === 'string' ? tags : { ...this.#tags, ...own };
+    return typeof own === 'string' ? tags : { ...mine, ...own };
   }
 
   /**
@@ -437,8 +459,14 @@ export class StatsD {
    */
   childClient(options: StatsDChildOptions = {}): StatsD {
     const own = options.globalTags === undefined ? undefined : tagsToObject(options.globalTags);
-    const tags = own === undefined || typeof own === 'string' ? this.#tags : { ...this.#tags, ...own };
-    adopting = { client: this.#client, view: this.#view.childClient(options), tags };
+    const mine = this.#naming;
+    adopting = {
+      client: this.#client,
+      view: this.#view.childClient(options),
+      tags: own === undefined || typeof own === 'string' ? mine.tags : { ...mine.tags, ...own },
+      prefix: asPrefix(options.prefix ?? '') + mine.prefix,
+      suffix: mine.suffix + asSuffix(options.suffix ?? ''),
+    };
     return new StatsD();
   }
 
