@@ -109,6 +109,8 @@ export interface RecorderContext {
 // it is used only when the object (frozen, or compared entry by entry) still holds the same.
 interface SeenTags {
   readonly entries: readonly string[];
+  /** The global tags the key was computed under. */
+  readonly global: Tags | undefined;
   readonly key: string;
 }
 const seenTagKeys = new WeakMap<object, SeenTags>();
@@ -137,13 +139,17 @@ function sameEntries(tags: Tags, entries: readonly string[]): boolean {
   return i === entries.length;
 }
 
-function keyOfTags(tags: Tags): string {
+/**
+ * The key of the tag set a call's tags make under the client's global tags: what the series is, so
+ * `{}`, or tags the global ones already hold, key the same series as no tags.
+ */
+function keyOfTags(tags: Tags, global: Tags | undefined): string {
   const seen = seenTagKeys.get(tags);
-  if (seen !== undefined && (Object.isFrozen(tags) || sameEntries(tags, seen.entries))) return seen.key;
+  if (seen !== undefined && seen.global === global && (Object.isFrozen(tags) || sameEntries(tags, seen.entries))) return seen.key;
   const entries: string[] = [];
   for (const k of Object.keys(tags)) entries.push(k, tags[k] as string);
-  const key = tagsKey(tags);
-  seenTagKeys.set(tags, { entries, key });
+  const key = tagsKey(global === undefined ? tags : { ...global, ...tags });
+  seenTagKeys.set(tags, { entries, global, key });
   return key;
 }
 
@@ -180,9 +186,12 @@ export abstract class MetricRecorder {
   protected closedForRecording = false;
   /** Untagged, unsampled calls can take the one-lookup path. */
   private readonly plain: boolean;
+  /** The key of the global tags alone: a call whose tags add nothing to them is keyed by its name alone. */
+  private readonly globalKey: string;
 
   protected constructor(protected readonly ctx: RecorderContext) {
     this.plain = ctx.defaultRate === 1;
+    this.globalKey = ctx.globalTags === undefined ? '' : tagsKey(ctx.globalTags);
   }
 
   /** Called when the buffer holds `maxBatchSize` values. */
@@ -464,7 +473,8 @@ export abstract class MetricRecorder {
         this.ctx.reportInvalid(name, `tags must be an object of string values, got ${tags === null ? 'null' : typeof tags}`);
         return undefined;
       }
-      key += `\u0000${keyOfTags(tags)}`;
+      const tagKey = keyOfTags(tags, this.ctx.globalTags);
+      if (tagKey !== this.globalKey) key += `\u0000${tagKey}`;
     }
     return rate === 1 ? key : `${key}\u0000@${rate}`;
   }

@@ -70,4 +70,26 @@ describe('tags are read by content, not by object identity', () => {
     expect(transport.metrics).toEqual([{ type: 'counter', name: 'hits', value: 6, tags: { route: 'a' } }]);
     await client.close();
   });
+
+  it('tags that add nothing to the global tags ({}, or the same pairs) are the untagged series: one gauge, samples in call order', async () => {
+    const { client, transport } = createTestClient({ tags: { env: 'prod' } });
+    client.gauge('g', 3);
+    client.gauge('g', 5, {});
+    client.gauge('g', 7, { env: 'prod' });
+    client.gauge('g', 9, ['env:prod']);
+    client.gauge('g', 4);
+    client.time('t', 1);
+    client.time('t', 2, {});
+    client.time('t', 3, ['env:prod']);
+    client.time('t', 4);
+    client.incr('c', 1, { env: 'dev' });
+    client.incr('c', 1, ['env:dev']);
+    await client.flush();
+    expect(transport.metrics).toEqual([
+      { type: 'counter', name: 'c', value: 2, tags: { env: 'dev' } },
+      { type: 'gauge', name: 'g', value: 4, tags: { env: 'prod' } },
+      { type: 'timer', name: 't', values: [1, 2, 3, 4], tags: { env: 'prod' } },
+    ]);
+    await client.close();
+  });
 });
