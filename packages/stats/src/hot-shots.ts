@@ -3,7 +3,7 @@
 // per flush window as StatsClient does; the README's migration table lists what differs, and why.
 import { getLogger } from '@sightline/core';
 import { errorText, resolveOptions } from '@sightline/core/internal';
-import type { Tags } from '@sightline/stats-protocol';
+import type { Tags as TagMap } from '@sightline/stats-protocol';
 import type { ChildClient } from './child-client.js';
 import { StatsConfigError } from './errors.js';
 import { tagsToObject, type MetricCallOptions, type TagsInput } from './metric-recorder.js';
@@ -56,6 +56,20 @@ export interface StatsDChildOptions {
   /** Tags on every call of the child, over the parent's. */
   readonly globalTags?: StatsDTags;
 }
+
+// hot-shots' names for these types, so that TypeScript code switches with its import line too.
+/** hot-shots' name for {@link StatsDOptions}. */
+export type ClientOptions = StatsDOptions;
+/** hot-shots' name for {@link StatsDChildOptions}. */
+export type ChildClientOptions = StatsDChildOptions;
+/** hot-shots' name for {@link StatsDTimerContext}. */
+export type TimerContext = StatsDTimerContext;
+/** hot-shots' name for {@link StatsDCallback}. */
+export type StatsCb = StatsDCallback;
+/** hot-shots' name for {@link StatsDCallOptions}. */
+export type MetricOptions = StatsDCallOptions;
+/** hot-shots' name for {@link StatsDTags}. */
+export type Tags = StatsDTags;
 
 /** DD_* variables hot-shots turns into tags (its `includeDataDogTags`). */
 const DD_TAG_VARIABLES = { DD_ENTITY_ID: 'dd.internal.entity_id', DD_ENV: 'env', DD_SERVICE: 'service', DD_VERSION: 'version' } as const;
@@ -113,7 +127,7 @@ function callBack(callback: StatsDCallback | undefined): void {
   });
 }
 
-function timerContext(): { readonly ctx: StatsDTimerContext; readonly tags: () => Tags | undefined } {
+function timerContext(): { readonly ctx: StatsDTimerContext; readonly tags: () => TagMap | undefined } {
   let added: Record<string, string> | undefined;
   return {
     ctx: {
@@ -129,7 +143,7 @@ function timerContext(): { readonly ctx: StatsDTimerContext; readonly tags: () =
 }
 
 /** The tags of a timed call: the call's own, then what the function added. */
-function withAdded(options: MetricCallOptions | undefined, added: Tags | undefined): MetricCallOptions | undefined {
+function withAdded(options: MetricCallOptions | undefined, added: TagMap | undefined): MetricCallOptions | undefined {
   if (added === undefined) return options;
   const own = options?.tags === undefined ? undefined : tagsToObject(options.tags);
   if (typeof own === 'string') return options;
@@ -144,7 +158,7 @@ interface Naming {
   readonly client: StatsClient;
   readonly view: ChildClient;
   /** Its own tags (over its parents'), for events and checks; undefined at the root. */
-  readonly tags: Tags | undefined;
+  readonly tags: TagMap | undefined;
   /** The whole prefix and suffix, as hot-shots puts them on event titles and check names. */
   readonly prefix: string;
   readonly suffix: string;
@@ -419,7 +433,7 @@ export class StatsD {
     rate: unknown,
     tags: unknown,
     callback: unknown,
-    added: Tags | undefined,
+    added: TagMap | undefined,
   ): void {
     const call = callArgs(rate, tags, callback);
     this.#record(kind, stat, ms, withAdded(call.options, added), undefined, call.callback);
