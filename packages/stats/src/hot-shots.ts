@@ -7,8 +7,8 @@ import type { Tags as TagMap } from '@sightline/stats-protocol';
 import type { ChildClient } from './child-client.js';
 import { StatsConfigError } from './errors.js';
 import { tagsToObject, type MetricCallOptions, type TagsInput } from './metric-recorder.js';
-import { HOT_SHOTS_SHAPE, statsOptionsError, type StatsDOptions } from './options.js';
-import { StatsClient } from './stats-client.js';
+import { HOT_SHOTS_SHAPE, statsOptionsError, type StatsClientOptions, type StatsDOptions } from './options.js';
+import { ONE_VALUE_PER_LINE, StatsClient } from './stats-client.js';
 import type { CheckOptions, EventOptions } from './statsd-encoder.js';
 
 export type { StatsDOptions } from './options.js';
@@ -203,7 +203,7 @@ export class StatsD {
         if (value) tags = { ...tags, [tag]: envTagValue(value) };
       }
     }
-    this.#client = new StatsClient({
+    const clientOptions: StatsClientOptions & { readonly [ONE_VALUE_PER_LINE]: true } = {
       protocol: o.protocol,
       destHost: o.host ?? (env.DD_AGENT_HOST || '127.0.0.1'),
       destPort: o.port ?? envPort(env.DD_DOGSTATSD_PORT),
@@ -216,7 +216,10 @@ export class StatsD {
       sampleRate: o.sampleRate,
       flushIntervalMs: o.bufferFlushInterval,
       ...(o.maxBufferSize > 0 ? { maxPacketBytes: Math.max(64, o.maxBufferSize) } : {}),
-    });
+      // Samples one per line, as hot-shots sends them: Etsy statsd, DogStatsD and Telegraf all read that.
+      [ONE_VALUE_PER_LINE]: true,
+    };
+    this.#client = new StatsClient(clientOptions);
     // A view with no prefix of its own names calls `rootPrefix.name.suffix`.
     this.#view = this.#client.childClient({ suffix: o.suffix });
     this.#naming = { client: this.#client, view: this.#view, tags: undefined, prefix: asPrefix(o.prefix), suffix: asSuffix(o.suffix) };

@@ -62,6 +62,12 @@ export interface StatsClientStats {
 
 const CALLER = 'new StatsClient()';
 
+/**
+ * Set (to true) by the hot-shots entry only: every StatsD sample on its own line, as hot-shots sends
+ * them. A symbol key: options validation reads string keys, and no user can name it.
+ */
+export const ONE_VALUE_PER_LINE: unique symbol = Symbol('sightline.stats.oneValuePerLine');
+
 /** Why this client cannot send a gauge change: only StatsD lines (and memory) carry `+n` / `-n`. */
 function gaugeDeltaRefusal(custom: Transport | undefined, mock: boolean, protocol: string): string | undefined {
   if (custom !== undefined) {
@@ -98,6 +104,7 @@ export class StatsClient extends MetricRecorder {
   /** `droppedValues` when the current outage began (for the line logged when it ends). */
   #droppedAtOutage = 0;
   #closing: Promise<void> | undefined;
+  readonly #oneValuePerLine: boolean;
 
   constructor(options: StatsClientOptions = {}) {
     const resolved = resolveOptions(STATS_CLIENT_SHAPE, options, { source: CALLER, error: statsOptionsError(CALLER) });
@@ -139,7 +146,10 @@ export class StatsClient extends MetricRecorder {
     this.#config = config;
     this.#counts = counts;
     this.#onError = resolved.onError;
-    this.#transport = resolved.transport ?? (mock ? new InMemoryTransport() : createTransport(config, resolved.tlsOptions));
+    this.#oneValuePerLine = (options as { readonly [ONE_VALUE_PER_LINE]?: boolean })[ONE_VALUE_PER_LINE] === true;
+    this.#transport =
+      resolved.transport ??
+      (mock ? new InMemoryTransport() : createTransport(config, resolved.tlsOptions, { oneValuePerLine: this.#oneValuePerLine }));
     this.protocol = resolved.transport || mock ? this.#transport.protocol : config.protocol;
     this.prefix = config.prefix;
     this.#queue = new SendQueue(this.#transport, config, counts, {
@@ -210,7 +220,7 @@ export class StatsClient extends MetricRecorder {
   get mockBuffer(): string[] {
     const t = this.#transport;
     if (!(t instanceof InMemoryTransport)) return [];
-    return [...this.#mockLines, ...encodeStatsdLines(t.metrics, this.#config.flavour, 65_536)];
+    return [...this.#mockLines, ...encodeStatsdLines(t.metrics, this.#config.flavour, 65_536, [], this.#oneValuePerLine)];
   }
 
   private sendDogLine(what: 'event' | 'check', encode: (tags: Tags | undefined) => string | undefined, tags: TagsInput | undefined): void {

@@ -26,8 +26,16 @@ function sampleType(record: MetricRecord, flavour: Flavour): string {
 /**
  * Appends the StatsD lines of `records` to `out`, none longer than `maxLineBytes` (a timer with
  * many samples is split over several lines). Lines are ASCII: names and tags are checked on entry.
+ * `oneValuePerLine`: every sample on its own line, as hot-shots sends them, which every daemon reads
+ * (Etsy statsd does not read DogStatsD's `key:1:2|ms`).
  */
-export function encodeStatsdLines(records: readonly MetricRecord[], flavour: Flavour, maxLineBytes: number, out: string[] = []): string[] {
+export function encodeStatsdLines(
+  records: readonly MetricRecord[],
+  flavour: Flavour,
+  maxLineBytes: number,
+  out: string[] = [],
+  oneValuePerLine = false,
+): string[] {
   for (const r of records) {
     const key = telegrafName(r.name, r.tags, flavour);
     const tail = tagSuffix(r.tags, flavour);
@@ -54,7 +62,7 @@ export function encodeStatsdLines(records: readonly MetricRecord[], flavour: Fla
       let line = '';
       for (const v of r.values) {
         const part = dog ? `${v}` : `${v}${unit}`;
-        if (line && line.length + 1 + part.length > budget) {
+        if (line && (oneValuePerLine || line.length + 1 + part.length > budget)) {
           out.push(`${head}${line}${close}`);
           line = '';
         }

@@ -1,77 +1,9 @@
 // The README's real-world hot-shots program, run as written against hot-shots and against
 // `@sightline/stats/hot-shots` (its import line the only difference), both in mock mode: the values
 // a StatsD daemon would get from each must be the same.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { compileFunction } from 'node:vm';
-import HotShots, { type ChildClientOptions, type ClientOptions, type StatsCb, type StatsD as HotShotsClient } from 'hot-shots';
-import ts from 'typescript';
-import { StatsD, type StatsDOptions } from '../src/hot-shots.js';
+import type { StatsD } from '../src/hot-shots.js';
+import { OURS, recordingHotShots, recordingOurs, runSnippet, SNIPPET, THEIRS } from './readme-snippet.js';
 import { aggregate } from './statsd-window.js';
-
-const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-const SNIPPET = /<!-- hot-shots-snippet -->\n```ts\n([\s\S]*?)```/.exec(README)?.[1] ?? '';
-const OURS = "import StatsD, { type TimerContext } from '@sightline/stats/hot-shots'; // was: from 'hot-shots';";
-const THEIRS = "import StatsD, { type TimerContext } from 'hot-shots';";
-
-/** Runs the snippet with `importLine` as its first line; `modules` answers its `require()`s. */
-function runSnippet(importLine: string, modules: Record<string, unknown>): void {
-  const lines = SNIPPET.split('\n');
-  const source = [importLine, ...lines.slice(1)].join('\n');
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  });
-  const require = (id: string): unknown => {
-    if (!(id in modules)) throw new Error(`the snippet requires ${id}`);
-    return modules[id];
-  };
-  // NODE_ENV=test turns on mock mode, as the snippet's users have it in their tests.
-  const env = { NODE_ENV: 'test' };
-  const quiet = { error: (...args: unknown[]) => errors.push(args.join(' ')) };
-  const run = compileFunction(outputText, ['require', 'exports', 'process', 'console']) as (...args: unknown[]) => void;
-  run(require, {}, { env }, quiet);
-}
-const errors: string[] = [];
-
-/** hot-shots, every client writing to one mockBuffer, resolving `closed` when the root's close is done. */
-function recordingHotShots(lines: string[], closed: () => void): unknown {
-  const share = (client: HotShotsClient): HotShotsClient => {
-    client.mockBuffer = lines;
-    const childClient = client.childClient.bind(client);
-    client.childClient = (options?: ChildClientOptions) => share(childClient(options));
-    return client;
-  };
-  class Recorded extends HotShots {
-    constructor(options?: ClientOptions) {
-      // close() waits 50 ms by default before it calls back; nothing to do with the lines.
-      super({ ...options, closingFlushInterval: 1 });
-      share(this);
-    }
-    override close(callback?: StatsCb): void {
-      super.close((error) => {
-        callback?.(error);
-        closed();
-      });
-    }
-  }
-  return { __esModule: true, default: Recorded, StatsD: Recorded };
-}
-
-function recordingOurs(roots: StatsD[], closed: () => void): unknown {
-  class Recorded extends StatsD {
-    constructor(options?: StatsDOptions) {
-      super(options);
-      roots.push(this);
-    }
-    override close(callback?: (error?: Error | null) => void): void {
-      super.close((error) => {
-        callback?.(error);
-        closed();
-      });
-    }
-  }
-  return { __esModule: true, default: Recorded, StatsD: Recorded };
-}
 
 describe("the README's hot-shots program", () => {
   let clocks: jest.SpyInstance[] = [];
@@ -90,9 +22,11 @@ describe("the README's hot-shots program", () => {
 
   it('gives the same values run against hot-shots and against @sightline/stats/hot-shots, the import line the only change', async () => {
     const theirs: string[] = [];
-    await new Promise<void>((resolve) => runSnippet(THEIRS, { 'hot-shots': recordingHotShots(theirs, resolve) }));
+    const errors: string[] = [];
+    const env = { NODE_ENV: 'test' };
+    await new Promise<void>((resolve) => runSnippet(THEIRS, { 'hot-shots': recordingHotShots(theirs, resolve) }, env, errors));
     const roots: StatsD[] = [];
-    await new Promise<void>((resolve) => runSnippet(OURS, { '@sightline/stats/hot-shots': recordingOurs(roots, resolve) }));
+    await new Promise<void>((resolve) => runSnippet(OURS, { '@sightline/stats/hot-shots': recordingOurs(roots, resolve) }, env, errors));
     expect(roots).toHaveLength(1);
     const ours = roots[0]!.mockBuffer;
     expect(errors).toEqual([]);

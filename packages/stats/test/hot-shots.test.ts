@@ -121,7 +121,8 @@ describe('@sightline/stats/hot-shots StatsD', () => {
       'g:6|g',
       'd:+2|g',
       't:7|ms|#k:v',
-      'h:1:2|h',
+      'h:1|h',
+      'h:2|h',
       's:x|s',
       's:y|s',
     ]);
