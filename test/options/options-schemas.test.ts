@@ -51,6 +51,7 @@ const ENTRIES: readonly Entry[] = [
   { type: 'StatsPluginOptions', shape: stats.STATS_PLUGIN_SHAPE, env: 'stats', readme: readme('stats') },
   { type: 'StatsDMonitorOptions', shape: stats.STATSD_MONITOR_SHAPE, readme: readme('stats') },
   { type: 'StatsHooksOptions', shape: stats.STATS_HOOKS_SHAPE, readme: readme('stats') },
+  { type: 'StatsDOptions', shape: stats.HOT_SHOTS_SHAPE, readme: readme('stats') },
   {
     type: 'StatsServerOptions',
     shape: statsServer.STATS_SERVER_SHAPE,

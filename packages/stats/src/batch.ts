@@ -4,8 +4,14 @@ import type { CounterMetric, GaugeMetric, SamplesMetric, SetMetric } from '@sigh
 
 /** A counter's delta in a batch (the stats protocol's counter metric). */
 export type CounterRecord = CounterMetric;
-/** A gauge's last value in a batch (the stats protocol's gauge metric). */
-export type GaugeRecord = GaugeMetric;
+/** A gauge's last value in a batch (the stats protocol's gauge metric), or its change. */
+export interface GaugeRecord extends GaugeMetric {
+  /**
+   * True when `value` is a change (hot-shots' `gaugeDelta`: no value was set in the window), sent
+   * as StatsD `+n` / `-n`. Not part of the JSON protocol: http and ws clients refuse deltas.
+   */
+  readonly delta?: boolean;
+}
 
 /** A timer's or histogram's samples in a batch. */
 export interface SamplesRecord extends SamplesMetric {

@@ -62,6 +62,8 @@ interface ValueEntry {
   readonly name: string;
   readonly tags: Tags | undefined;
   value: number;
+  /** A gauge holding a change (only `gaugeDelta` calls in this window), not a value. */
+  delta: boolean;
   /** Metric calls aggregated into this value: what delivery counts report as values. */
   calls: number;
 }
@@ -98,26 +100,77 @@ export interface RecorderContext {
   reportInvalid(metric: string, problem: string): void;
   /** Counts a call dropped because the client is closed. */
   reportClosed(): void;
+  /** Why `gaugeDelta` is refused (a transport that carries only absolute gauges); undefined when it is not. */
+  readonly gaugeDeltaRefused?: string | undefined;
 }
 
-const tagKeyCache = new WeakMap<object, string>();
-const arrayTagCache = new WeakMap<readonly string[], Tags>();
+// Tags are read by content on every call: a caller may reuse one object or array and change it
+// between calls. The key of the last content seen is kept per object, with a copy of that content;
+// it is used only when the object (frozen, or compared entry by entry) still holds the same.
+interface SeenTags {
+  readonly entries: readonly string[];
+  /** The global tags the key was computed under. */
+  readonly global: Tags | undefined;
+  readonly key: string;
+}
+const seenTagKeys = new WeakMap<object, SeenTags>();
+interface SeenArray {
+  readonly items: readonly string[];
+  readonly tags: Tags;
+}
+const seenArrayTags = new WeakMap<readonly string[], SeenArray>();
 
 /** A stable key for a tag set: sorted `k=v` pairs. */
 function tagsKey(tags: Tags): string {
-  const keys = Object.keys(tags).sort();
+  const keys = Object.keys(tags);
+  if (keys.length > 1) keys.sort();
   let out = '';
   for (const k of keys) out += `${out ? ',' : ''}${k}=${tags[k]}`;
   return out;
 }
 
-function keyOfTags(tags: Tags): string {
-  let key = tagKeyCache.get(tags);
-  if (key === undefined) {
-    key = tagsKey(tags);
-    tagKeyCache.set(tags, key);
+/** Whether `tags` holds exactly `entries` (`[k1, v1, k2, v2, ...]`, in its own key order). */
+function sameEntries(tags: Tags, entries: readonly string[]): boolean {
+  let i = 0;
+  for (const k in tags) {
+    if (entries[i] !== k || entries[i + 1] !== tags[k]) return false;
+    i += 2;
   }
+  return i === entries.length;
+}
+
+/**
+ * The key of the tag set a call's tags make under the client's global tags: what the series is, so
+ * `{}`, or tags the global ones already hold, key the same series as no tags.
+ */
+function keyOfTags(tags: Tags, global: Tags | undefined): string {
+  const seen = seenTagKeys.get(tags);
+  if (seen !== undefined && seen.global === global && (Object.isFrozen(tags) || sameEntries(tags, seen.entries))) return seen.key;
+  const entries: string[] = [];
+  for (const k of Object.keys(tags)) entries.push(k, tags[k] as string);
+  const key = tagsKey(global === undefined ? tags : { ...global, ...tags });
+  seenTagKeys.set(tags, { entries, global, key });
   return key;
+}
+
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Marks a name as whole, the recorder's prefix not to be added: how a child client, whose prefix
+ * goes before its parent's, records on the root. The mark (a control character) is never part of a
+ * valid name, so such series never meet the root's own.
+ */
+export function asFullName(name: string): string {
+  return `\u0001${name}`;
+}
+
+/** The name a user gave, without the whole-name mark: what problems are reported under. */
+export function givenName(name: string): string {
+  return name.charCodeAt(0) === 1 ? name.slice(1) : name;
 }
 
 const NAME_FORM = `a name matching ${METRIC_NAME_PATTERN} (prefix included), at most 200 characters`;
@@ -133,9 +186,12 @@ export abstract class MetricRecorder {
   protected closedForRecording = false;
   /** Untagged, unsampled calls can take the one-lookup path. */
   private readonly plain: boolean;
+  /** The key of the global tags alone: a call whose tags add nothing to them is keyed by its name alone. */
+  private readonly globalKey: string;
 
   protected constructor(protected readonly ctx: RecorderContext) {
     this.plain = ctx.defaultRate === 1;
+    this.globalKey = ctx.globalTags === undefined ? '' : tagsKey(ctx.globalTags);
   }
 
   /** Called when the buffer holds `maxBatchSize` values. */
@@ -180,11 +236,24 @@ export abstract class MetricRecorder {
       const entry = this.gauges.get(name);
       if (entry !== undefined) {
         entry.value = value;
+        entry.delta = false;
         entry.calls++;
         return;
       }
     }
     this.recordValue(this.gauges, 'gauge', name, value, options);
+  }
+
+  /**
+   * Moves a gauge by `delta` (hot-shots' `gaugeDelta`, StatsD `+n` / `-n`): added to the value set
+   * in this window if there is one, else sent as a change. StatsD only (udp, tcp, uds, `mock`):
+   * over http and ws, whose protocol carries values, the call is dropped and reported to `onError`.
+   */
+  gaugeDelta(name: string, delta: number, rateOrOptions?: RateOrOptions, tags?: TagsInput): void {
+    const refused = this.ctx.gaugeDeltaRefused;
+    if (refused !== undefined && !this.closedForRecording) return this.ctx.reportInvalid(String(name), refused);
+    const options = rateOrOptions === undefined && tags === undefined ? undefined : toOptions(rateOrOptions, tags);
+    this.recordValue(this.gauges, 'delta', name, delta, options);
   }
 
   /** Records a duration in milliseconds; every sample is kept. */
@@ -321,7 +390,7 @@ export abstract class MetricRecorder {
 
   private recordValue(
     map: Map<string, ValueEntry>,
-    type: 'counter' | 'gauge',
+    type: 'counter' | 'gauge' | 'delta',
     name: string,
     value: number,
     options: MetricCallOptions | undefined,
@@ -337,15 +406,23 @@ export abstract class MetricRecorder {
       if (entry === undefined) {
         const series = this.newSeries(name, tags);
         if (series === undefined) return;
-        entry = { name: series.name, tags: series.tags, value: 0, calls: 1 };
+        entry = {
+          name: series.name,
+          tags: series.tags,
+          value: type === 'counter' ? value / rate : value,
+          delta: type === 'delta',
+          calls: 1,
+        };
         map.set(key, entry);
-        if (type === 'counter') entry.value = value / rate;
-        else entry.value = value;
         if (++this.size >= this.ctx.maxBatchSize) this.full();
         return;
       }
       if (type === 'counter') entry.value += value / rate;
-      else entry.value = value;
+      else if (type === 'delta') entry.value += value;
+      else {
+        entry.value = value;
+        entry.delta = false;
+      }
       entry.calls++;
     } catch (error) {
       this.ctx.reportInvalid(String(name), `recording failed: ${errorText(error)}`);
@@ -396,7 +473,8 @@ export abstract class MetricRecorder {
         this.ctx.reportInvalid(name, `tags must be an object of string values, got ${tags === null ? 'null' : typeof tags}`);
         return undefined;
       }
-      key += `\u0000${keyOfTags(tags)}`;
+      const tagKey = keyOfTags(tags, this.ctx.globalTags);
+      if (tagKey !== this.globalKey) key += `\u0000${tagKey}`;
     }
     return rate === 1 ? key : `${key}\u0000@${rate}`;
   }
@@ -411,26 +489,24 @@ export abstract class MetricRecorder {
   }
 
   private fullName(name: string): string | undefined {
-    const full = this.ctx.prefix ? `${this.ctx.prefix}.${name}` : name;
+    const full = name.charCodeAt(0) === 1 ? name.slice(1) : this.ctx.prefix ? `${this.ctx.prefix}.${name}` : name;
     if (isValidMetricName(full)) return full;
-    this.ctx.reportInvalid(name, `expected ${NAME_FORM}`);
+    this.ctx.reportInvalid(givenName(name), `expected ${NAME_FORM}`);
     return undefined;
   }
 
-  /** Per-call tags as an object (an array converted once); null when invalid (reported). */
+  /** Per-call tags as an object (an array converted again only when its content changed); null when invalid (reported). */
   private tagsOf(name: string, input: TagsInput | undefined): Tags | undefined | null {
     if (!Array.isArray(input)) return input as Tags | undefined;
-    let tags = arrayTagCache.get(input);
-    if (tags === undefined) {
-      const parsed = tagsFromArray(input);
-      if (typeof parsed === 'string') {
-        this.ctx.reportInvalid(String(name), parsed);
-        return null;
-      }
-      tags = parsed;
-      arrayTagCache.set(input, tags);
+    const seen = seenArrayTags.get(input);
+    if (seen !== undefined && (Object.isFrozen(input) || sameItems(input, seen.items))) return seen.tags;
+    const parsed = tagsFromArray(input);
+    if (typeof parsed === 'string') {
+      this.ctx.reportInvalid(String(name), parsed);
+      return null;
     }
-    return tags;
+    seenArrayTags.set(input, { items: input.slice() as string[], tags: parsed });
+    return parsed;
   }
 
   /** Global tags under per-call tags; null when the call's tags are invalid. */
@@ -473,7 +549,15 @@ export abstract class MetricRecorder {
       room -= 1;
     };
     for (const e of this.counters.values()) push(withTags({ type: 'counter', name: e.name, value: e.value }, e.tags), e.calls);
-    for (const e of this.gauges.values()) push(withTags({ type: 'gauge', name: e.name, value: e.value }, e.tags), e.calls);
+    for (const e of this.gauges.values()) {
+      push(
+        withTags(
+          e.delta ? { type: 'gauge', name: e.name, value: e.value, delta: true } : { type: 'gauge', name: e.name, value: e.value },
+          e.tags,
+        ),
+        e.calls,
+      );
+    }
     const samples = (type: 'timer' | 'histogram', map: Map<string, SamplesEntry>): void => {
       for (const e of map.values()) {
         let start = 0;

@@ -47,8 +47,13 @@ const ms = (min: number, defaultValue: number, doc: string) => opt.integer({ min
  */
 export const STATS_CLIENT_SETTINGS_SHAPE = defineShape({
   protocol: opt.enum(PROTOCOLS, { default: 'http', doc: '`http` (recommended), `ws`, or StatsD over `udp`, `tcp`, `uds`.' }),
-  destHost: opt.string({ check: nonEmpty, default: '127.0.0.1', doc: 'Host name or IP of the stats server or StatsD daemon.' }),
-  destPort: opt.integer({ min: 1, max: 65_535, default: 8125, doc: 'Port of the stats server or StatsD daemon.' }),
+  destHost: opt.string({
+    aliases: ['host'],
+    check: nonEmpty,
+    default: '127.0.0.1',
+    doc: 'Host name or IP of the stats server or StatsD daemon.',
+  }),
+  destPort: opt.integer({ aliases: ['port'], min: 1, max: 65_535, default: 8125, doc: 'Port of the stats server or StatsD daemon.' }),
   secret: opt.string({
     check: nonEmpty,
     secret: true,
@@ -71,6 +76,7 @@ export const STATS_CLIENT_SETTINGS_SHAPE = defineShape({
     doc: 'StatsD dialect for udp / tcp / uds: `statsd` (Etsy), `dogstatsd`, `telegraf`, `sightline` (stats-server: histograms stay histograms).',
   }),
   flushIntervalMs: opt.integer({
+    aliases: ['bufferFlushInterval'],
     min: 0,
     max: 2_147_483_647,
     default: 1000,
@@ -110,6 +116,7 @@ export const STATS_CLIENT_SETTINGS_SHAPE = defineShape({
   retryMaxMs: ms(1, 10_000, 'Largest retry delay, in milliseconds.'),
   timeoutMs: ms(1, 5000, 'Timeout per HTTP request, WebSocket ack, connect, and socket write (udp, tcp, uds), in milliseconds.'),
   maxPacketBytes: opt.integer({
+    aliases: ['maxBufferSize'],
     min: 64,
     max: 65_507,
     defaultText: '`1432`, `16384` to a loopback address',
@@ -123,6 +130,7 @@ export const STATS_CLIENT_SETTINGS_SHAPE = defineShape({
   }),
   sampleRate: opt.number({ above: 0, max: 1, default: 1, doc: 'Default sample rate, in (0, 1], for calls that give none.' }),
   tags: opt.record(opt.string(), {
+    aliases: ['globalTags'],
     check: (v: unknown) => checkStatsdSafeTags(v),
     expected: 'tags { key: value } (k:v,k2:v2 in argv and env)',
     doc: 'Tags added to every metric (`k:v,k2:v2` in argv and the environment).',
@@ -168,6 +176,7 @@ export type ResolvedTlsOptions = ResolvedOf<typeof STATS_TLS_SHAPE>;
 export const STATS_CLIENT_SHAPE = defineShape({
   ...STATS_CLIENT_SETTINGS_SHAPE,
   onError: opt.function<(error: StatsError) => void>({
+    aliases: ['errorHandler'],
     doc: 'Called for every delivery failure, drop, and (once per name) invalid metric; a handler that throws is ignored.',
   }),
   transport: opt.any<Transport>({
@@ -234,6 +243,49 @@ export const STATS_PLUGIN_SHAPE = defineShape({
 
 /** Options of the `stats()` plugin: a client's options, plus the parts the plugin adds. */
 export type StatsPluginOptions = OptionsOf<typeof STATS_PLUGIN_SHAPE>;
+
+/**
+ * `new StatsD(options)` of `@sightline/stats/hot-shots`: hot-shots' constructor options under their
+ * own names. `DD_AGENT_HOST` and `DD_DOGSTATSD_PORT` stand in for `host` and `port` when absent.
+ */
+export const HOT_SHOTS_SHAPE = defineShape({
+  host: opt.string({
+    check: nonEmpty,
+    defaultText: '`DD_AGENT_HOST`, else `127.0.0.1`',
+    doc: 'Host name or IP of the StatsD daemon or DogStatsD agent.',
+  }),
+  port: opt.integer({ min: 1, max: 65_535, defaultText: '`DD_DOGSTATSD_PORT`, else `8125`', doc: 'Its port.' }),
+  protocol: opt.enum(['udp', 'tcp', 'uds'] as const, {
+    default: 'udp',
+    doc: '`udp`, `tcp`, or `uds` (a Unix stream socket at `path`).',
+  }),
+  path: opt.string({ check: nonEmpty, default: '/var/run/datadog/dsd.socket', doc: 'Socket path for `uds`.' }),
+  prefix: opt.string({ check: checkPrefix, default: '', doc: 'Put before every name (`orders` or `orders.`).' }),
+  suffix: opt.string({ default: '', doc: 'Put after every name (`eu` or `.eu`).' }),
+  globalTags: opt.oneOf([opt.record(opt.string()), opt.array(opt.string())], {
+    doc: 'Tags on every metric: `{ env: "prod" }` or `["env:prod"]`.',
+  }),
+  telegraf: opt.boolean({ default: false, doc: 'Telegraf tag format (`name,k=v:1|c`) instead of DogStatsD `|#k:v`.' }),
+  includeDataDogTags: opt.boolean({
+    default: true,
+    doc: 'Tag every metric from `DD_ENTITY_ID` (`dd.internal.entity_id`), `DD_ENV` (`env`), `DD_SERVICE` (`service`) and `DD_VERSION` (`version`) when set.',
+  }),
+  mock: opt.boolean({ default: false, doc: 'Nothing is sent; `mockBuffer` holds the StatsD lines (after `flush()` or `close()`).' }),
+  errorHandler: opt.function<(error: Error) => void>({
+    doc: 'Called with every delivery failure and drop, and (once per name) a dropped metric call; never thrown at the caller.',
+  }),
+  sampleRate: opt.number({ above: 0, max: 1, default: 1, doc: 'Default sample rate, in (0, 1].' }),
+  bufferFlushInterval: opt.integer({ min: 1, max: 2_147_483_647, default: 1000, doc: 'How often values are sent, in milliseconds.' }),
+  maxBufferSize: opt.integer({
+    min: 0,
+    max: 65_507,
+    default: 0,
+    doc: 'Largest datagram in bytes (at least 64); 0 for the default (`1432`, `16384` to a loopback address). Values are aggregated whatever it is.',
+  }),
+});
+
+/** Options of `new StatsD(options)` from `@sightline/stats/hot-shots`: hot-shots' names. */
+export type StatsDOptions = OptionsOf<typeof HOT_SHOTS_SHAPE>;
 
 /** Core's rule, its failures as StatsConfigError so `instanceof` holds for every stats option. */
 export function statsOptionsError(caller: string, source: SettingSource = 'options'): OptionsErrorFactory {

@@ -7,7 +7,7 @@ import { errorText, resolveOptions, runSettled, settleWithin, WarningThrottle } 
 import { checkStatsdSafeTags, type Tags } from '@sightline/stats-protocol';
 import { makeBatch, type Batch } from './batch.js';
 import { InvalidMetricError, type StatsTransportError, type StatsTransportErrorKind } from './errors.js';
-import { MetricRecorder, tagsToObject, type RecordChunk, type RecorderContext, type TagsInput } from './metric-recorder.js';
+import { givenName, MetricRecorder, tagsToObject, type RecordChunk, type RecorderContext, type TagsInput } from './metric-recorder.js';
 import { finishConfig, originsOfOptions } from './client-config.js';
 import { describeConfig, STATS_CLIENT_SHAPE, statsOptionsError, type ResolvedConfig, type StatsClientOptions } from './options.js';
 import { Pipeline } from './pipeline.js';
@@ -63,6 +63,22 @@ export interface StatsClientStats {
 const CALLER = 'new StatsClient()';
 
 /**
+ * Set (to true) by the hot-shots entry only: every StatsD sample on its own line, as hot-shots sends
+ * them. A symbol key: options validation reads string keys, and no user can name it.
+ */
+export const ONE_VALUE_PER_LINE: unique symbol = Symbol('sightline.stats.oneValuePerLine');
+
+/** Why this client cannot send a gauge change: only StatsD lines (and memory) carry `+n` / `-n`. */
+function gaugeDeltaRefusal(custom: Transport | undefined, mock: boolean, protocol: string): string | undefined {
+  if (custom !== undefined) {
+    if (custom instanceof StatsdTransport || custom instanceof InMemoryTransport) return undefined;
+    return `gaugeDelta needs a StatsD transport (udp, tcp, uds); transport ${custom.protocol} takes gauge values only: use gauge()`;
+  }
+  if (mock || (protocol !== 'http' && protocol !== 'ws')) return undefined;
+  return `gaugeDelta needs protocol udp, tcp or uds; the ${protocol} protocol carries gauge values, not changes: use gauge()`;
+}
+
+/**
  * A StatsD-style metrics client (`incr`, `gauge`, `time`, `hist`) that aggregates in memory and sends batches
  * on a timer over http or ws to a Sightline stats server (HMAC-signed), or as StatsD lines over udp, tcp or
  * uds; failures are retried with backoff, counted and reported through `onError`, never thrown.
@@ -90,6 +106,7 @@ export class StatsClient extends MetricRecorder {
   /** `droppedValues` when the current outage began (for the line logged when it ends). */
   #droppedAtOutage = 0;
   #closing: Promise<void> | undefined;
+  readonly #oneValuePerLine: boolean;
 
   constructor(options: StatsClientOptions = {}) {
     const resolved = resolveOptions(STATS_CLIENT_SHAPE, options, { source: CALLER, error: statsOptionsError(CALLER) });
@@ -116,6 +133,7 @@ export class StatsClient extends MetricRecorder {
     // `this` is not usable before super(): the context calls through a slot filled in after it.
     const report = { invalid: (_metric: string, _problem: string): void => undefined };
     const ctx: RecorderContext = {
+      gaugeDeltaRefused: gaugeDeltaRefusal(resolved.transport, mock, config.protocol),
       prefix: config.prefix,
       globalTags: config.tags,
       defaultRate: config.sampleRate,
@@ -130,7 +148,10 @@ export class StatsClient extends MetricRecorder {
     this.#config = config;
     this.#counts = counts;
     this.#onError = resolved.onError;
-    this.#transport = resolved.transport ?? (mock ? new InMemoryTransport() : createTransport(config, resolved.tlsOptions));
+    this.#oneValuePerLine = (options as { readonly [ONE_VALUE_PER_LINE]?: boolean })[ONE_VALUE_PER_LINE] === true;
+    this.#transport =
+      resolved.transport ??
+      (mock ? new InMemoryTransport() : createTransport(config, resolved.tlsOptions, { oneValuePerLine: this.#oneValuePerLine }));
     this.protocol = resolved.transport || mock ? this.#transport.protocol : config.protocol;
     this.prefix = config.prefix;
     this.#queue = new SendQueue(this.#transport, config, counts, {
@@ -201,7 +222,7 @@ export class StatsClient extends MetricRecorder {
   get mockBuffer(): string[] {
     const t = this.#transport;
     if (!(t instanceof InMemoryTransport)) return [];
-    return [...this.#mockLines, ...encodeStatsdLines(t.metrics, this.#config.flavour, 65_536)];
+    return [...this.#mockLines, ...encodeStatsdLines(t.metrics, this.#config.flavour, 65_536, [], this.#oneValuePerLine)];
   }
 
   private sendDogLine(what: 'event' | 'check', encode: (tags: Tags | undefined) => string | undefined, tags: TagsInput | undefined): void {
@@ -349,8 +370,9 @@ export class StatsClient extends MetricRecorder {
     for (const chunk of chunks) this.#queue.push(makeBatch(++this.#seq, chunk.metrics, chunk.counts), wait);
   }
 
-  private reportInvalid(metric: string, problem: string): void {
+  private reportInvalid(given: string, problem: string): void {
     this.#counts.invalidMetrics++;
+    const metric = givenName(given);
     if (this.#invalidNames.admit(metric) < 0) return;
     const error = new InvalidMetricError(metric, problem);
     log.warn(error.message, { metric });

@@ -26,8 +26,16 @@ function sampleType(record: MetricRecord, flavour: Flavour): string {
 /**
  * Appends the StatsD lines of `records` to `out`, none longer than `maxLineBytes` (a timer with
  * many samples is split over several lines). Lines are ASCII: names and tags are checked on entry.
+ * `oneValuePerLine`: every sample on its own line, as hot-shots sends them, which every daemon reads
+ * (Etsy statsd does not read DogStatsD's `key:1:2|ms`).
  */
-export function encodeStatsdLines(records: readonly MetricRecord[], flavour: Flavour, maxLineBytes: number, out: string[] = []): string[] {
+export function encodeStatsdLines(
+  records: readonly MetricRecord[],
+  flavour: Flavour,
+  maxLineBytes: number,
+  out: string[] = [],
+  oneValuePerLine = false,
+): string[] {
   for (const r of records) {
     const key = telegrafName(r.name, r.tags, flavour);
     const tail = tagSuffix(r.tags, flavour);
@@ -36,6 +44,10 @@ export function encodeStatsdLines(records: readonly MetricRecord[], flavour: Fla
     } else if (r.type === 'set') {
       for (const member of r.values) out.push(`${key}:${member}|s${tail}`);
     } else if (r.type === 'gauge') {
+      if (r.delta === true) {
+        out.push(`${key}:${r.value < 0 ? '' : '+'}${r.value}|g${tail}`);
+        continue;
+      }
       // A negative gauge would read as a delta: reset to 0 first, as statsd's docs advise.
       if (r.value < 0) out.push(`${key}:0|g${tail}`);
       out.push(`${key}:${r.value}|g${tail}`);
@@ -50,7 +62,7 @@ export function encodeStatsdLines(records: readonly MetricRecord[], flavour: Fla
       let line = '';
       for (const v of r.values) {
         const part = dog ? `${v}` : `${v}${unit}`;
-        if (line && line.length + 1 + part.length > budget) {
+        if (line && (oneValuePerLine || line.length + 1 + part.length > budget)) {
           out.push(`${head}${line}${close}`);
           line = '';
         }

@@ -1,8 +1,9 @@
 // What a hot-shots user reaches for, each checked on what is delivered (records, or bytes on the wire).
 import https from 'node:https';
+import HotShots, { type StatsD as HotShotsClient } from 'hot-shots';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stats, StatsClient, StatsConfigError, type StatsError } from '../src/index.js';
+import { InvalidMetricError, stats, StatsClient, StatsConfigError, type StatsError } from '../src/index.js';
 import { createTestClient } from '../src/testing.js';
 import { captureLogs, udpListener, waitFor } from './helpers.js';
 
@@ -78,19 +79,95 @@ describe('hot-shots parity', () => {
     await client.close();
   });
 
-  it('childClient({ prefix, suffix, globalTags }) shares the parent buffer; prefixes nest and tags merge', async () => {
-    const { client, transport } = createTestClient({ prefix: 'svc.', tags: { app: 'shop' } });
-    const orders = client.childClient({ prefix: 'orders.', suffix: '.eu', globalTags: ['team:core'] });
-    orders.increment('created');
-    orders.increment('created', 2, { tags: { team: 'payments' } });
-    orders.childClient({ prefix: 'v2' }).gauge('depth', 3);
-    await client.flush();
-    expect(transport.metrics).toEqual([
-      { type: 'counter', name: 'svc.orders.created.eu', value: 1, tags: { app: 'shop', team: 'core' } },
-      { type: 'counter', name: 'svc.orders.created.eu', value: 2, tags: { app: 'shop', team: 'payments' } },
-      { type: 'gauge', name: 'svc.orders.v2.depth.eu', value: 3, tags: { app: 'shop', team: 'core' } },
+  it("childClient names and tags as hot-shots 17 does: child prefix first, child suffix last, child tags over the parent's", async () => {
+    // The same calls through real hot-shots (mock) and through ours; the lines must be the same.
+    type Calls = {
+      increment(n: string, v?: number, t?: Record<string, string> | string[]): void;
+      gauge(n: string, v: number, t?: Record<string, string> | string[]): void;
+      childClient(o: { prefix?: string; suffix?: string; globalTags?: Record<string, string> | string[] }): Calls;
+    };
+    const scenario = (client: Calls): void => {
+      client.childClient({ prefix: 'svc.' }).increment('created');
+      const orders = client.childClient({ prefix: 'orders.', suffix: '.eu', globalTags: ['team:core'] });
+      orders.increment('created');
+      orders.increment('created', 2, { team: 'payments' });
+      orders.childClient({ prefix: 'v2', suffix: 'x', globalTags: { team: 'infra', tier: '1' } }).gauge('depth', 3);
+    };
+    const theirs = new HotShots({ mock: true, prefix: 'app.', globalTags: { app: 'shop' } });
+    const lines: string[] = theirs.mockBuffer!;
+    // Children have their own mockBuffer in hot-shots: share the root's, to keep every line.
+    const share = (c: HotShotsClient): Calls => ({
+      increment: (n, v, t) => c.increment(n, v ?? 1, t),
+      gauge: (n, v, t) => c.gauge(n, v, t),
+      childClient: (o) => {
+        const child = c.childClient(o);
+        child.mockBuffer = lines;
+        return share(child);
+      },
+    });
+    scenario(share(theirs));
+    const ours = new StatsClient({ mock: true, flushIntervalMs: 0, flavour: 'dogstatsd', prefix: 'app.', tags: { app: 'shop' } });
+    scenario(ours);
+    await ours.flush();
+    expect(lines).toEqual([
+      'svc.app.created:1|c|#app:shop',
+      'orders.app.created.eu:1|c|#app:shop,team:core',
+      'orders.app.created.eu:2|c|#app:shop,team:payments',
+      'v2.orders.app.depth.eu.x:3|g|#app:shop,team:infra,tier:1',
     ]);
+    expect(ours.mockBuffer.sort()).toEqual([...lines].sort());
+    await ours.close();
+  });
+
+  it('gaugeDelta sends +n / -n; deltas add up in a window, onto a value set in it; a value set after them wins', async () => {
+    const client = new StatsClient({ mock: true, flushIntervalMs: 0 });
+    client.gaugeDelta('up', 2);
+    client.gaugeDelta('up', 3);
+    client.gaugeDelta('down', -4);
+    client.gaugeDelta('zero', 0);
+    client.gauge('onto', 10);
+    client.gaugeDelta('onto', -3);
+    client.gaugeDelta('reset', 5);
+    client.gauge('reset', 1);
+    client.childClient({ prefix: 'svc' }).gaugeDelta('child', 1, ['k:v']);
+    await client.flush();
+    expect(client.mockBuffer).toEqual(['up:+5|g', 'down:-4|g', 'zero:+0|g', 'onto:7|g', 'reset:1|g', 'svc.child:+1|g|#k:v']);
     await client.close();
+  });
+
+  it('gaugeDelta goes on the wire as +n / -n over udp, as hot-shots sends it', async () => {
+    const listener = await udpListener();
+    const client = new StatsClient({ protocol: 'udp', destPort: listener.port, flushIntervalMs: 0 });
+    try {
+      client.gaugeDelta('queue.depth', 4);
+      client.gaugeDelta('queue.depth', -1);
+      client.gaugeDelta('pool.size', -2);
+      await client.flush();
+      await waitFor(() => listener.packets.length > 0, 5000, 'a datagram');
+      expect(listener.packets.join('\n').split('\n')).toEqual(['queue.depth:+3|g', 'pool.size:-2|g']);
+    } finally {
+      await client.close();
+      await listener.close();
+    }
+  });
+
+  it('gaugeDelta over http or ws (values only) is dropped, counted and reported to onError, never thrown', async () => {
+    for (const protocol of ['http', 'ws'] as const) {
+      const errors: StatsError[] = [];
+      const logs = captureLogs();
+      const client = new StatsClient({ protocol, secret: 's3cret', flushIntervalMs: 0, onError: (e) => errors.push(e) });
+      expect(() => client.gaugeDelta('depth', 1)).not.toThrow();
+      await client.pipeline((pipe) => pipe.gaugeDelta('depth', 1));
+      expect(client.stats().invalidMetrics).toBe(2);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toBeInstanceOf(InvalidMetricError);
+      expect(errors[0]!.code).toBe('SIGHTLINE_ERR_STATS_INVALID_METRIC');
+      expect(errors[0]!.message).toBe(
+        `Metric "depth" dropped: gaugeDelta needs protocol udp, tcp or uds; the ${protocol} protocol carries gauge values, not changes: use gauge()`,
+      );
+      logs.restore();
+      await client.close();
+    }
   });
 
   it("a trailing dot in prefix is tolerated: 'orders.' gives orders.created", async () => {

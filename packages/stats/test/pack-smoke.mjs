@@ -65,7 +65,7 @@ export default async function smoke(m) {
 
 // `@sightline/stats/testing` runs on the same copy of the package as `@sightline/stats`: what one
 // entry creates is an instance of the other's classes (checked from require() and from import()).
-export async function entries({ '.': m, './testing': testing }) {
+export async function entries({ '.': m, './testing': testing, './hot-shots': hotShots }) {
   const errors = [];
   const { client, transport } = testing.createTestClient({ prefix: 'smoke', onError: (e) => errors.push(e) });
   assert.ok(client instanceof m.StatsClient, 'createTestClient().client instanceof StatsClient');
@@ -80,4 +80,11 @@ export async function entries({ '.': m, './testing': testing }) {
   assert.equal(errors.length, 1);
   assert.ok(errors[0] instanceof m.InvalidMetricError, 'a dropped metric call reports InvalidMetricError');
   await client.close();
+  // `@sightline/stats/hot-shots`: StatsD (also the default export) on the same StatsClient.
+  assert.equal(hotShots.default, hotShots.StatsD);
+  const statsd = new hotShots.StatsD({ mock: true, prefix: 'orders' });
+  assert.ok(statsd.client instanceof m.StatsClient, 'StatsD runs on StatsClient');
+  statsd.childClient({ prefix: 'svc' }).increment('created');
+  await new Promise((resolve) => statsd.close(resolve));
+  assert.deepEqual(statsd.mockBuffer, ['svc.orders.created:1|c']);
 }

@@ -183,6 +183,20 @@ describe('StatsClient never breaks the application', () => {
       new StatsConfigError('destPrt', 'options', 'new StatsClient()', 'did you mean `destPort`?', { kind: 'unknown' }),
     );
     expect(() => new StatsClient({ protocol: 'udp', destPrt: 1 } as never)).toThrow(StatsConfigError);
+    // hot-shots' names for our options are answered with ours.
+    const hotShotsNames: Record<string, [unknown, string]> = {
+      host: ['127.0.0.1', 'destHost'],
+      port: [8125, 'destPort'],
+      globalTags: [{ env: 'prod' }, 'tags'],
+      bufferFlushInterval: [1000, 'flushIntervalMs'],
+      maxBufferSize: [1432, 'maxPacketBytes'],
+      errorHandler: [() => undefined, 'onError'],
+    };
+    for (const [name, [value, ours]] of Object.entries(hotShotsNames)) {
+      expect(() => new StatsClient({ protocol: 'udp', [name]: value } as never)).toThrow(
+        `unknown option \`${name}\` in new StatsClient(): did you mean \`${ours}\`?`,
+      );
+    }
     expect(() => new StatsClient({ protocol: 'udp', destPort: 0 })).toThrow(
       'invalid option `destPort` in new StatsClient(): expected an integer from 1 to 65535, got 0',
     );

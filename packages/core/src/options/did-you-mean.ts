@@ -38,3 +38,15 @@ export function closestName(name: string, candidates: Iterable<string>): string 
   const allowed = Math.max(2, Math.floor(Math.max(name.length, best.length) / 3));
   return bestDistance <= allowed ? best : undefined;
 }
+
+/**
+ * The option `name` stands for: the one listing it among its `aliases` (case-insensitive), else the
+ * closest by spelling (see {@link closestName}).
+ */
+export function suggestOption(name: string, shape: Readonly<Record<string, { readonly aliases?: readonly string[] }>>): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [key, field] of Object.entries(shape)) {
+    if (field.aliases?.some((alias) => alias.toLowerCase() === lower)) return key;
+  }
+  return closestName(name, Object.keys(shape));
+}

@@ -20,6 +20,12 @@ interface FieldCommon {
   readonly defaultText?: string;
   /** One line for the options table of the package's README. */
   readonly doc?: string;
+  /**
+   * Names other libraries give this option (`host` for `destHost`, as hot-shots calls it): an unknown
+   * key equal to one (case-insensitive) is answered with "did you mean" this option, even when
+   * the spelling is too far for a typo.
+   */
+  readonly aliases?: readonly string[];
 }
 
 interface NumberBounds {

@@ -20,8 +20,9 @@ function rows(shape: Shape, pkg: string | undefined, path: readonly string[]): s
     // An object read from no variable gives none to its fields either.
     const inner = field.env === false ? undefined : pkg;
     const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    const aliases = field.aliases?.length ? ` Elsewhere called ${field.aliases.map((a) => `\`${a}\``).join(', ')}.` : '';
     out.push(
-      `| \`${here.join('.')}\` | ${cell(expectedText(field))} | ${cell(defaultText(field))} | ${variable} | ${cell(field.doc ?? '')} |`,
+      `| \`${here.join('.')}\` | ${cell(expectedText(field))} | ${cell(defaultText(field))} | ${variable} | ${cell((field.doc ?? '') + aliases)} |`,
     );
     if (field.kind === 'object') out.push(...rows(field.shape, inner, here));
   }

@@ -3,7 +3,7 @@
 // ranges name the option and the value. Every message reads
 //   "<unknown|invalid|missing> option `<path>` in <source>: <problem>".
 import { describeValue } from './describe-value.js';
-import { closestName } from './did-you-mean.js';
+import { suggestOption } from './did-you-mean.js';
 import type { Field, ScalarValue, Shape } from './field.js';
 import { defaultOptionsError, type OptionsErrorFactory } from './options-error.js';
 
@@ -126,7 +126,7 @@ class Validator {
     const obj = value as Record<string, unknown>;
     for (const key of open ? [] : Object.keys(obj)) {
       if (Object.hasOwn(shape, key)) continue;
-      const suggestion = closestName(key, Object.keys(shape));
+      const suggestion = suggestOption(key, shape);
       const full = join(path, key);
       const hint =
         suggestion !== undefined

@@ -76,6 +76,26 @@ describe('validateOptions', () => {
     expect(e).toBeInstanceOf(SightlineConfigError);
     expect([e.option, e.source, e.suggestion]).toEqual(['prot', 'health()', 'port']);
   });
+  it("answers another library's name for an option (its aliases) with that option, however far the spelling", () => {
+    const aliased: Shape = {
+      destHost: opt.string({ aliases: ['host'] }),
+      destPort: opt.integer({ aliases: ['port'] }),
+      nested: opt.object({ udpPort: opt.integer({ aliases: ['statsdPort'] }) }),
+    };
+    const host = thrown(() => validateOptions(aliased, { host: 'a' }, ctx));
+    expect(host.message).toBe('unknown option `host` in health(): did you mean `destHost`?');
+    expect([host.option, host.suggestion]).toEqual(['host', 'destHost']);
+    expect(thrown(() => validateOptions(aliased, { PORT: 1 }, ctx)).message).toBe(
+      'unknown option `PORT` in health(): did you mean `destPort`?',
+    );
+    expect(thrown(() => validateOptions(aliased, { nested: { statsdPort: 1 } }, ctx)).message).toBe(
+      'unknown option `nested.statsdPort` in health(): did you mean `nested.udpPort`?',
+    );
+    // No alias and no near spelling: the list, as before.
+    expect(thrown(() => validateOptions(aliased, { zzzzzzzz: 1 }, ctx)).message).toBe(
+      'unknown option `zzzzzzzz` in health(): expected one of destHost, destPort, nested',
+    );
+  });
   it('rejects nested unknown keys with their path', () => {
     expect(thrown(() => validateOptions(shape, { statsd: { udp: 1 } }, ctx)).message).toBe(
       'unknown option `statsd.udp` in health(): expected one of udpPort, tcpPort',

@@ -7,7 +7,13 @@ import { UdpTransport } from './udp-transport.js';
 import { UdsTransport } from './uds-transport.js';
 import { WsTransport } from './ws-transport.js';
 
-type Factory = (config: ResolvedConfig, tlsOptions: ResolvedTlsOptions | undefined) => Transport;
+/** What only our own code sets on a transport: not a user option. */
+export interface TransportExtras {
+  /** StatsD: every sample on its own line (the hot-shots entry). */
+  readonly oneValuePerLine?: boolean;
+}
+
+type Factory = (config: ResolvedConfig, tlsOptions: ResolvedTlsOptions | undefined, extras: TransportExtras) => Transport;
 
 function signed(c: ResolvedConfig, tlsOptions: ResolvedTlsOptions | undefined): SignedTransportOptions {
   return {
@@ -25,8 +31,9 @@ function signed(c: ResolvedConfig, tlsOptions: ResolvedTlsOptions | undefined): 
 export const TRANSPORTS: Readonly<Record<Protocol, Factory>> = Object.freeze({
   http: (c, tlsOptions) => new HttpTransport(signed(c, tlsOptions)),
   ws: (c, tlsOptions) => new WsTransport(signed(c, tlsOptions)),
-  udp: (c) =>
+  udp: (c, _tls, extras) =>
     new UdpTransport({
+      ...extras,
       host: c.destHost,
       port: c.destPort,
       flavour: c.flavour,
@@ -34,10 +41,12 @@ export const TRANSPORTS: Readonly<Record<Protocol, Factory>> = Object.freeze({
       burstBytes: c.udpBytesPerMs,
       writeTimeoutMs: c.timeoutMs,
     }),
-  tcp: (c) => new TcpTransport({ host: c.destHost, port: c.destPort, flavour: c.flavour, writeTimeoutMs: c.timeoutMs }),
-  uds: (c) => new UdsTransport({ socketPath: c.socketPath as string, flavour: c.flavour, writeTimeoutMs: c.timeoutMs }),
+  tcp: (c, _tls, extras) =>
+    new TcpTransport({ ...extras, host: c.destHost, port: c.destPort, flavour: c.flavour, writeTimeoutMs: c.timeoutMs }),
+  uds: (c, _tls, extras) =>
+    new UdsTransport({ ...extras, socketPath: c.socketPath as string, flavour: c.flavour, writeTimeoutMs: c.timeoutMs }),
 });
 
-export function createTransport(config: ResolvedConfig, tlsOptions?: ResolvedTlsOptions): Transport {
-  return TRANSPORTS[config.protocol](config, tlsOptions);
+export function createTransport(config: ResolvedConfig, tlsOptions?: ResolvedTlsOptions, extras: TransportExtras = {}): Transport {
+  return TRANSPORTS[config.protocol](config, tlsOptions, extras);
 }

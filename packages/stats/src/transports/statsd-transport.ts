@@ -30,6 +30,8 @@ export interface StatsdTransportOptions {
    * so a peer that accepts and never reads cannot hold `flush()` or `close()` forever.
    */
   readonly writeTimeoutMs: number;
+  /** Every sample on its own line (see `encodeStatsdLines`). Default false. */
+  readonly oneValuePerLine?: boolean;
 }
 
 export abstract class StatsdTransport implements Transport {
@@ -39,6 +41,7 @@ export abstract class StatsdTransport implements Transport {
   /** Packets of a batch already handed to the socket: a retry resumes after them. */
   private readonly progress = new WeakMap<Batch, { packets: string[]; sent: number }>();
   protected readonly flavour: Flavour;
+  private readonly oneValuePerLine: boolean;
   protected readonly maxPacketBytes: number;
   private readonly burstBytes: number;
 
@@ -53,6 +56,7 @@ export abstract class StatsdTransport implements Transport {
     defaults: { maxPacketBytes: number; burstBytes: number; burstIntervalMs: number },
   ) {
     this.flavour = options.flavour;
+    this.oneValuePerLine = options.oneValuePerLine === true;
     this.maxPacketBytes = options.maxPacketBytes ?? defaults.maxPacketBytes;
     this.burstBytes = options.burstBytes ?? defaults.burstBytes;
     this.burstIntervalMs = options.burstIntervalMs ?? defaults.burstIntervalMs;
@@ -72,7 +76,7 @@ export abstract class StatsdTransport implements Transport {
   async send(batch: Batch): Promise<SendResult> {
     let state = this.progress.get(batch);
     if (state === undefined) {
-      const lines = encodeStatsdLines(batch.metrics, this.flavour, this.maxPacketBytes);
+      const lines = encodeStatsdLines(batch.metrics, this.flavour, this.maxPacketBytes, [], this.oneValuePerLine);
       state = { packets: packLines(lines, this.maxPacketBytes), sent: 0 };
       this.progress.set(batch, state);
     }
