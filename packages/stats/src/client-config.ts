@@ -56,7 +56,12 @@ function checkRules(config: ResolvedConfig, origins: SettingOrigins, caller: str
   const p = origins.protocol;
   const protocolFrom = `protocol ${config.protocol} (from ${p.source === 'default' ? 'the default' : describeSettingOrigin(p.source, p.origin)})`;
   if ((config.protocol === 'http' || config.protocol === 'ws') && config.secret === undefined) {
-    throw new StatsConfigError('secret', ...at('secret'), `a secret is required for ${protocolFrom}`, {
+    // A hot-shots user's first client lands here: the default is our signed HTTP, not a StatsD daemon.
+    const daemonHint =
+      p.source === 'default'
+        ? "; to send to a StatsD daemon, as hot-shots does, pass protocol: 'udp' or import StatsD from '@sightline/stats/hot-shots'"
+        : '';
+    throw new StatsConfigError('secret', ...at('secret'), `a secret is required for ${protocolFrom}${daemonHint}`, {
       kind: 'missing',
       ...place('secret'),
     });

@@ -203,6 +203,10 @@ describe('StatsClient never breaks the application', () => {
     expect(() => new StatsClient({ protocol: 'http' })).toThrow(
       'missing option `secret` in new StatsClient(): a secret is required for protocol http (from new StatsClient())',
     );
+    // A hot-shots user's first client, with the protocol left to its default, is told the way to a StatsD daemon.
+    expect(() => new StatsClient({ destHost: '127.0.0.1', destPort: 8125 })).toThrow(
+      "missing option `secret` in new StatsClient(): a secret is required for protocol http (from the default); to send to a StatsD daemon, as hot-shots does, pass protocol: 'udp' or import StatsD from '@sightline/stats/hot-shots'",
+    );
   });
 });
 
