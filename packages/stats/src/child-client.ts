@@ -4,6 +4,7 @@
 // leading dot in either is tolerated); the child's tags are under each call's own.
 import { asFullName, tagsToObject, toOptions, type MetricCallOptions, type RateOrOptions, type TagsInput } from './metric-recorder.js';
 import type { Tags } from '@sightline/stats-protocol';
+import { timeAsyncCalls, timeCalls } from './call-timers.js';
 
 /** The calls a child forwards: what StatsClient records. */
 export interface MetricCalls {
@@ -145,14 +146,7 @@ export class ChildClient implements MetricCalls {
 
   /** Wraps `fn` so each call records its duration in ms as a timer (hot-shots' `timer`); returns and throws what `fn` does. */
   timer<A extends unknown[], R>(fn: (...args: A) => R, name: string, rateOrOptions?: RateOrOptions, tags?: TagsInput): (...args: A) => R {
-    return (...args: A): R => {
-      const start = performance.now();
-      try {
-        return fn(...args);
-      } finally {
-        this.time(name, performance.now() - start, rateOrOptions, tags);
-      }
-    };
+    return timeCalls(fn, (ms) => this.time(name, ms, rateOrOptions, tags));
   }
 
   /** Wraps an async `fn` so each call records the time until its promise settles (hot-shots' `asyncTimer`). */
@@ -162,14 +156,7 @@ export class ChildClient implements MetricCalls {
     rateOrOptions?: RateOrOptions,
     tags?: TagsInput,
   ): (...args: A) => Promise<R> {
-    return async (...args: A): Promise<R> => {
-      const start = performance.now();
-      try {
-        return await fn(...args);
-      } finally {
-        this.time(name, performance.now() - start, rateOrOptions, tags);
-      }
-    };
+    return timeAsyncCalls(fn, (ms) => this.time(name, ms, rateOrOptions, tags));
   }
 
   /** A child of this child: prefixes and suffixes nest, tags merge. */

@@ -5,6 +5,7 @@
 import { checkStatsdSafeTags, isValidMetricName, METRIC_NAME_PATTERN, type Tags } from '@sightline/stats-protocol';
 import type { MetricRecord } from './batch.js';
 import { errorText } from '@sightline/core/internal';
+import { timeAsyncCalls, timeCalls } from './call-timers.js';
 
 /** Tags as an object (`{ env: 'prod' }`) or, as hot-shots takes them, an array (`['env:prod']`). */
 export type TagsInput = Tags | readonly string[];
@@ -324,14 +325,7 @@ export abstract class MetricRecorder {
    * wrapper returns and throws what `fn` does.
    */
   timer<A extends unknown[], R>(fn: (...args: A) => R, name: string, rateOrOptions?: RateOrOptions, tags?: TagsInput): (...args: A) => R {
-    return (...args: A): R => {
-      const start = performance.now();
-      try {
-        return fn(...args);
-      } finally {
-        this.time(name, performance.now() - start, rateOrOptions, tags);
-      }
-    };
+    return timeCalls(fn, (ms) => this.time(name, ms, rateOrOptions, tags));
   }
 
   /** Wraps an async function so each call records the time until its promise settles (hot-shots' `asyncTimer`). */
@@ -341,14 +335,7 @@ export abstract class MetricRecorder {
     rateOrOptions?: RateOrOptions,
     tags?: TagsInput,
   ): (...args: A) => Promise<R> {
-    return async (...args: A): Promise<R> => {
-      const start = performance.now();
-      try {
-        return await fn(...args);
-      } finally {
-        this.time(name, performance.now() - start, rateOrOptions, tags);
-      }
-    };
+    return timeAsyncCalls(fn, (ms) => this.time(name, ms, rateOrOptions, tags));
   }
 
   private recordSample(
