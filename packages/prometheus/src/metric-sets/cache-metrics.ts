@@ -84,28 +84,38 @@ class Recorder implements CacheRecorder {
  */
 export function cacheMetrics(collector: MetricsCollector): CacheMetrics {
   const recorders = new Map<string, Recorder>();
-  // One scrape reads every metric of the set; take each cache's stats once per scrape.
+  // One scrape reads every metric of the set; each cache's stats are taken once per scrape, so the
+  // five metrics agree. A snapshot serves each metric once: it is dropped when all five have read
+  // it, and a metric that asks again (the next scrape, or one that read only some families) takes a
+  // new one. Tied to reads, not to the event loop: a scrape that yields between metrics (under
+  // load) still reads each cache once.
+  const METRICS_IN_SET = 5;
   let scrapeStats: Map<string, ReturnType<Recorder['stats']>> | undefined;
-  const current = (): Map<string, ReturnType<Recorder['stats']>> => {
-    if (!scrapeStats) {
+  const readers = new Set<object>();
+  const current = (reader: object): Map<string, ReturnType<Recorder['stats']>> => {
+    if (!scrapeStats || readers.has(reader)) {
       const taken = new Map<string, ReturnType<Recorder['stats']>>();
       for (const [name, r] of recorders) taken.set(name, r.stats());
       scrapeStats = taken;
-      queueMicrotask(() => {
-        scrapeStats = undefined;
-      });
+      readers.clear();
     }
-    return scrapeStats;
+    const stats = scrapeStats;
+    readers.add(reader);
+    if (readers.size === METRICS_IN_SET) {
+      scrapeStats = undefined;
+      readers.clear();
+    }
+    return stats;
   };
   const exportCounter = (pick: (s: CacheStats) => number) =>
     function (this: Counter<'cache_name'>) {
       this.reset();
-      for (const [name, s] of current()) this.inc({ cache_name: name }, pick(s));
+      for (const [name, s] of current(this)) this.inc({ cache_name: name }, pick(s));
     };
   const exportGauge = (pick: (s: ReturnType<Recorder['stats']>) => number) =>
     function (this: Gauge<'cache_name'>) {
       this.reset();
-      for (const [name, s] of current()) this.set({ cache_name: name }, pick(s));
+      for (const [name, s] of current(this)) this.set({ cache_name: name }, pick(s));
     };
 
   const labels = ['cache_name'] as const;

@@ -74,6 +74,22 @@ describe('cacheMetrics', () => {
     expect(reads).toBe(1);
   });
 
+  it('reads the cache once per scrape even when the scrape yields to the event loop between metrics', async () => {
+    const collector = new MetricsCollector();
+    let reads = 0;
+    cacheMetrics(collector).cache('slow', () => {
+      reads++;
+      // Longer than a render slice: the scrape gives the event loop back before the next metric.
+      const until = performance.now() + 5;
+      while (performance.now() < until);
+      return { hits: 3, misses: 1, evictions: 0, sizeBytes: 1 };
+    });
+    expect((await samples(collector))['cache_hit_rate{cache_name="slow"}']).toBe(0.75);
+    expect(reads).toBe(1);
+    await samples(collector);
+    expect(reads).toBe(2);
+  });
+
   it('costs nothing and renders nothing when the collector is disabled', async () => {
     const collector = new MetricsCollector({ enabled: false });
     const cache = cacheMetrics(collector).cache('x');
