@@ -29,15 +29,18 @@ export interface NegotiatingMetricsSource extends MetricsSource {
   renderBytes(format: ExpositionFormat): Promise<Buffer>;
   /** `negotiate()` as bytes: what a metrics handler writes, skipping a string and its encoding. */
   negotiateBytes(accept: string | undefined): Promise<ExpositionBytes>;
+  /** The families as data (with the default labels), only those `wanted` accepts when it is given. */
+  collect(wanted?: (family: string) => boolean): Promise<readonly MetricSnapshot[]>;
 }
 
 /**
  * A negotiating source over any way of taking snapshots: each render takes a fresh snapshot and
  * renders it in slices that give the event loop back. The source remembers its last exposition's
- * size, so the next one starts in a buffer that fits.
+ * size, so the next one starts in a buffer that fits. `snapshot(wanted)` may read only the
+ * families `wanted` accepts (what `collect(wanted)` asks for); one that ignores it is filtered here.
  */
 export function snapshotSource(
-  snapshot: () => Promise<readonly MetricSnapshot[]>,
+  snapshot: (wanted?: (family: string) => boolean) => Promise<readonly MetricSnapshot[]>,
   options: SnapshotSourceOptions = {},
 ): NegotiatingMetricsSource {
   const { defaultLabels } = resolveOptions(SNAPSHOT_SOURCE_SHAPE, options, { source: 'snapshotSource()' });
@@ -53,12 +56,18 @@ export function snapshotSource(
     return body;
   };
   const renderFormat = async (format: ExpositionFormat): Promise<string> => (await renderBytes(format)).toString('utf8');
+  const collect = async (wanted?: (family: string) => boolean): Promise<readonly MetricSnapshot[]> => {
+    const snapshots = await snapshot(wanted);
+    const kept = wanted ? snapshots.filter((m) => wanted(m.name)) : snapshots;
+    return defaultLabels === undefined || Object.keys(defaultLabels).length === 0 ? kept : kept.map((m) => withDefaults(m, defaultLabels));
+  };
   return {
     contentType: PROMETHEUS_CONTENT_TYPE,
     formats: EXPOSITION_FORMATS,
     render: (format = 'prometheus') => renderFormat(format),
     renderFormat,
     renderBytes,
+    collect,
     async negotiate(accept) {
       const format = negotiateFormat(accept);
       return { contentType: contentTypeOf(format), body: await renderFormat(format) };
@@ -67,5 +76,13 @@ export function snapshotSource(
       const format = negotiateFormat(accept);
       return { contentType: contentTypeOf(format), body: await renderBytes(format) };
     },
+  };
+}
+
+/** A family with the default labels under its samples' own, as the renderer writes them. */
+function withDefaults(metric: MetricSnapshot, defaults: Readonly<Record<string, string>>): MetricSnapshot {
+  return {
+    ...metric,
+    values: metric.values.map((v) => ({ ...v, sharedLabels: { ...defaults, ...v.sharedLabels } })),
   };
 }

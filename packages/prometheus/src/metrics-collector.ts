@@ -170,7 +170,7 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     this.instanceId = resolved.instanceId === undefined ? undefined : String(resolved.instanceId);
     this.defaultLabels = sampleLabels(this.instanceId, resolved.defaultLabels);
     this.registry = resolved.registry ?? new Registry();
-    this.#source = snapshotSource(() => this.snapshot(), { defaultLabels: this.defaultLabels });
+    this.#source = snapshotSource((wanted) => this.snapshot(wanted), { defaultLabels: this.defaultLabels });
     if (!this.enabled) return;
     if (Object.keys(this.defaultLabels).length > 0) {
       // Our renderer applies them itself; prom-client needs them for getMetricsAsJSON (cluster).
@@ -288,10 +288,10 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     return true;
   }
 
-  /** The registry's metrics at this instant (runs `collect()` callbacks). Empty when disabled. */
-  async snapshot(): Promise<MetricSnapshot[]> {
+  /** The registry's metrics at this instant, or those `wanted` accepts (runs their `collect()` callbacks). Empty when disabled. */
+  async snapshot(wanted?: (family: string) => boolean): Promise<MetricSnapshot[]> {
     if (!this.enabled) return [];
-    const snapshots = await snapshotRegistries([this.registry]);
+    const snapshots = await snapshotRegistries([this.registry], wanted);
     if (this.#exemplarsByName.size > 0) {
       for (const snapshot of snapshots) this.#exemplarsByName.get(snapshot.name)?.attach(snapshot);
     }
@@ -311,6 +311,11 @@ export class MetricsCollector implements NegotiatingMetricsSource {
   /** The exposition in `format`, as bytes. */
   renderBytes(format: ExpositionFormat): Promise<Buffer> {
     return this.#source.renderBytes(format);
+  }
+
+  /** The families as data, with the default labels; only those `wanted` accepts when it is given. */
+  collect(wanted?: (family: string) => boolean): Promise<readonly MetricSnapshot[]> {
+    return this.#source.collect(wanted);
   }
 
   /** OpenMetrics when `accept` asks for it, else Prometheus text. */

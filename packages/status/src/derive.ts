@@ -19,6 +19,24 @@ const CONSUMER_LAG = /(?:^|_)consumer_lag$/;
 const STATS_RECEIVED = 'sightline_stats_server_metrics_total';
 const STATS_SERIES = 'sightline_stats_server_series';
 
+/**
+ * Whether a family feeds one of the page's charts, by its name (with or without a counter's
+ * `_total`): what the page reads from the sources every interval, rather than every family.
+ */
+export function isChartedFamily(family: string): boolean {
+  const total = family.endsWith('_total') ? family : `${family}_total`;
+  return (
+    REQUEST_FAMILY.test(family) ||
+    ERRORS_FAMILY.test(total) ||
+    total === 'http_requests_total' ||
+    MESSAGES.test(total) ||
+    QUEUE_DEPTH.test(family) ||
+    CONSUMER_LAG.test(family) ||
+    total === STATS_RECEIVED ||
+    family === STATS_SERIES
+  );
+}
+
 function label(sample: Sample, name: string): string | undefined {
   for (const [k, v] of sample.labels) if (k === name) return v;
   return undefined;

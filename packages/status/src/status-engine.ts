@@ -1,16 +1,19 @@
-// The sampler behind the page: once per interval (a timer, off every recording path) it renders
-// the metrics sources, reads the runtime, asks the health server for readiness, appends to the ring
-// buffers and streams what changed to the connected browsers.
+// The sampler behind the page: once per interval (a timer, off every recording path) it reads the
+// families its charts and pins need from the metrics sources, reads the runtime, asks the health
+// server for readiness, appends to the ring buffers and streams what changed to the connected
+// browsers. Its cost follows what the page shows, not the size of /metrics: sources that can give
+// their families as data (`collect()`, every Sightline backend) are asked for those families only.
 import { getLogger, type MetricsSource, type RouteHost } from '@sightline/core';
-import { closestName } from '@sightline/core/internal';
+import { closestName, combineMetricsSources } from '@sightline/core/internal';
 import { CHARTS, type SeriesMeta } from './charts.js';
-import { deriveSeries, isCumulative } from './derive.js';
-import { parseExposition, type ParsedExposition, type Sample } from './exposition-parser.js';
+import { deriveSeries, isChartedFamily, isCumulative } from './derive.js';
+import { familyOf, parseExposition, type ParsedExposition, type Sample } from './exposition-parser.js';
 import { HealthTracker } from './health-tracker.js';
 import type { StatusConfig } from './options.js';
 import { RuntimeSampler } from './runtime-sampler.js';
 import { finiteOrNull, SeriesStore } from './series-store.js';
 import { SpanStore } from './span-store.js';
+import { samplesFromSnapshots } from './snapshot-samples.js';
 import { SseHub, sseFrame } from './sse-hub.js';
 
 const log = getLogger('sightline.status');
@@ -54,14 +57,30 @@ export interface StatusStats {
   readonly ticks: number;
   /** Ticks skipped because the previous one had not finished. */
   readonly skippedTicks: number;
-  /** Sampling rounds in which rendering the metrics failed. */
+  /** Sampling rounds in which reading the metrics failed. */
   readonly renderErrors: number;
+  /**
+   * Samples read from the metrics sources in the last round: those of the charted and pinned
+   * families, whatever the size of `/metrics` (all of it only for a source without `collect()`).
+   */
+  readonly samplesRead: number;
 }
 
 interface Pin {
   readonly meta: SeriesMeta;
   readonly sampleKey: string;
+  /** The family the series belongs to: what each sample reads for it. */
+  readonly family: string;
   readonly cumulative: boolean;
+}
+
+/** The family names a sample name can belong to: itself, or without a histogram's or counter's suffix. */
+function familiesOf(sampleName: string): ReadonlySet<string> {
+  const names = new Set([sampleName]);
+  for (const suffix of ['_bucket', '_count', '_sum', '_total', '_created', '_gcount', '_gsum']) {
+    if (sampleName.endsWith(suffix)) names.add(sampleName.slice(0, -suffix.length));
+  }
+  return names;
 }
 
 const round = (v: number): number | null => {
@@ -69,31 +88,26 @@ const round = (v: number): number | null => {
   return f === null ? null : Math.round(f * 1000) / 1000;
 };
 
-async function renderAll(sources: readonly MetricsSource[]): Promise<string> {
-  const bodies = await Promise.all(sources.map(async (s) => s.render()));
-  return bodies.join('\n');
-}
-
 export class StatusEngine {
   readonly config: StatusConfig;
   readonly store: SeriesStore;
   readonly spans: SpanStore;
   readonly health: HealthTracker;
   readonly hub: SseHub;
-  #sources: readonly MetricsSource[];
+  #source: MetricsSource | undefined;
   #host: RouteHost | undefined;
   #runtime: RuntimeSampler | undefined;
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
   #previous: ReadonlyMap<string, number> | undefined;
   #previousAt = 0;
-  #parsed: ParsedExposition | undefined;
   readonly #pins = new Map<string, Pin>();
   #healthJson = '';
   #tracesVersion = -1;
   #ticks = 0;
   #skipped = 0;
   #renderErrors = 0;
+  #samplesRead = 0;
 
   constructor(config: StatusConfig) {
     this.config = config;
@@ -101,11 +115,11 @@ export class StatusEngine {
     this.spans = new SpanStore(config.maxTraces, config.maxSpansPerTrace, config.path);
     this.health = new HealthTracker(config.maxTransitions);
     this.hub = new SseHub(config.maxClients, config.maxClientBufferBytes);
-    this.#sources = config.metrics ? [config.metrics] : [];
+    this.#source = config.metrics;
   }
 
   setSources(sources: readonly MetricsSource[]): void {
-    this.#sources = this.config.metrics ? [this.config.metrics] : [...sources];
+    this.#source = this.config.metrics ?? (sources.length > 0 ? combineMetricsSources(...sources) : undefined);
   }
 
   setHost(host: RouteHost | undefined): void {
@@ -148,6 +162,7 @@ export class StatusEngine {
       ticks: this.#ticks,
       skippedTicks: this.#skipped,
       renderErrors: this.#renderErrors,
+      samplesRead: this.#samplesRead,
     };
   }
 
@@ -179,20 +194,45 @@ export class StatusEngine {
     }
   }
 
+  /**
+   * The families `wanted` accepts (all when it is not given), as samples: read as data when the
+   * source can give it, else rendered and parsed (a source of the user's own without `collect()`).
+   */
+  async #read(source: MetricsSource, wanted?: (family: string) => boolean): Promise<ParsedExposition & { readonly read: number }> {
+    if (typeof source.collect === 'function') {
+      const parsed = samplesFromSnapshots(await source.collect(wanted));
+      return { ...parsed, read: parsed.samples.length };
+    }
+    const parsed = parseExposition(await source.render());
+    if (!wanted) return { ...parsed, read: parsed.samples.length };
+    // Asked once per family, as collect() would be.
+    const verdicts = new Map<string, boolean>();
+    const keep = (s: Sample): boolean => {
+      const family = familyOf(s.name, parsed.types);
+      let verdict = verdicts.get(family);
+      if (verdict === undefined) verdicts.set(family, (verdict = wanted(family)));
+      return verdict;
+    };
+    return { types: parsed.types, samples: parsed.samples.filter(keep), skipped: parsed.skipped, read: parsed.samples.length };
+  }
+
   async #sampleMetrics(points: Map<string, Point>): Promise<void> {
-    if (this.#sources.length === 0) return;
-    let text: string;
+    const source = this.#source;
+    if (!source) return;
+    const pinned = new Set<string>();
+    for (const pin of this.#pins.values()) pinned.add(pin.family);
+    let parsed: ParsedExposition & { readonly read: number };
     try {
-      text = await renderAll(this.#sources);
+      parsed = await this.#read(source, (family) => isChartedFamily(family) || pinned.has(family));
     } catch (error) {
       if (this.#renderErrors++ === 0)
-        log.warn('rendering the metrics for the status page failed (logged once)', {
+        log.warn('reading the metrics for the status page failed (logged once)', {
           error: error instanceof Error ? error.message : String(error),
         });
       return;
     }
     const at = performance.now();
-    const parsed = parseExposition(text);
+    this.#samplesRead = parsed.read;
     const values = new Map<string, number>();
     for (const s of parsed.samples) values.set(s.key, s.value);
     const dt = this.#previous ? Math.max(0.001, (at - this.#previousAt) / 1000) : 1;
@@ -208,7 +248,6 @@ export class StatusEngine {
     }
     this.#previous = values;
     this.#previousAt = at;
-    this.#parsed = parsed;
   }
 
   #broadcast(now: number, points: ReadonlyMap<string, Point>, added: readonly SeriesMeta[]): void {
@@ -245,13 +284,23 @@ export class StatusEngine {
     ];
   }
 
-  /** The metrics a browser can pin, from the last sample. */
-  listMetrics(): {
+  /**
+   * The metrics a browser can pin, read now (on the picker's request, not every interval): at most
+   * MAX_LISTED series, from at most MAX_LISTED families.
+   */
+  async listMetrics(): Promise<{
     readonly metrics: { readonly name: string; readonly type: string; readonly series: Record<string, string>[] }[];
     readonly truncated: boolean;
-  } {
-    const parsed = this.#parsed;
-    if (!parsed) return { metrics: [], truncated: false };
+  }> {
+    const source = this.#source;
+    if (!source) return { metrics: [], truncated: false };
+    let families = 0;
+    let more = false;
+    const parsed = await this.#read(source, () => {
+      if (families < MAX_LISTED) return ++families > 0;
+      more = true;
+      return false;
+    });
     const byName = new Map<string, { name: string; type: string; series: Record<string, string>[] }>();
     let listed = 0;
     for (const s of parsed.samples) {
@@ -269,10 +318,11 @@ export class StatusEngine {
       entry.series.push(Object.fromEntries(s.labels));
       listed++;
     }
-    return { metrics: [...byName.values()], truncated: false };
+    return { metrics: [...byName.values()], truncated: more };
   }
 
-  pin(metric: string, labels: Readonly<Record<string, string>>): PinResult {
+  /** Pins one series, read now from the family its name belongs to. */
+  async pin(metric: string, labels: Readonly<Record<string, string>>): Promise<PinResult> {
     if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(metric)) {
       return {
         ok: false,
@@ -281,18 +331,32 @@ export class StatusEngine {
         message: `${JSON.stringify(metric)} is not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)`,
       };
     }
-    const parsed = this.#parsed;
-    if (!parsed) {
+    const source = this.#source;
+    if (!source) {
       return {
         ok: false,
         status: 503,
-        error: 'no_sample_yet',
-        message: 'no metrics have been sampled yet (no metrics source, or the first sample is pending); try again in a second',
+        error: 'no_metrics_source',
+        message: 'the status page has no metrics source: mount it under setup() with a metrics backend, or pass `metrics`',
       };
+    }
+    const candidates = familiesOf(metric);
+    let parsed: ParsedExposition;
+    try {
+      parsed = await this.#read(source, (family) => candidates.has(family));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return { ok: false, status: 503, error: 'metrics_unavailable', message: `reading the metrics failed: ${reason}` };
     }
     const named = parsed.samples.filter((s) => s.name === metric);
     if (named.length === 0) {
-      const hint = closestName(metric, new Set(parsed.samples.map((s) => s.name)));
+      // The names alone, for the hint: every family is offered to the filter and none is read.
+      const names = new Set<string>();
+      await this.#read(source, (family) => {
+        if (names.size < MAX_LISTED) names.add(family);
+        return false;
+      }).catch(() => undefined);
+      const hint = await this.#nearestSampleName(source, metric, names);
       return {
         ok: false,
         status: 404,
@@ -341,8 +405,21 @@ export class StatusEngine {
       label: cumulative ? `${exact.key} /s` : exact.key,
       unit: cumulative ? '/s' : '',
     });
-    this.#pins.set(exact.key, { meta, sampleKey: exact.key, cumulative });
+    this.#pins.set(exact.key, { meta, sampleKey: exact.key, family: familyOf(exact.name, parsed.types), cumulative });
     return { ok: true, meta };
+  }
+
+  /** The sample name nearest `metric`: the nearest family by the names it can write, then its real samples' names. */
+  async #nearestSampleName(source: MetricsSource, metric: string, families: ReadonlySet<string>): Promise<string | undefined> {
+    const familyOfName = new Map<string, string>();
+    for (const f of families) {
+      for (const n of [f, `${f}_bucket`, `${f}_count`, `${f}_sum`, `${f}_total`]) if (!familyOfName.has(n)) familyOfName.set(n, f);
+    }
+    const near = closestName(metric, new Set(familyOfName.keys()));
+    if (near === undefined) return undefined;
+    const family = familyOfName.get(near);
+    const read = await this.#read(source, (f) => f === family).catch(() => undefined);
+    return read ? closestName(metric, new Set(read.samples.map((s) => s.name))) : undefined;
   }
 
   unpin(seriesKey: string): boolean {

@@ -219,7 +219,13 @@ class StatusPageImpl implements StatusPage {
     const engine = this.#engine;
     switch (sub) {
       case '/api/metrics':
-        sendJson(res, 200, engine.listMetrics(), head);
+        engine.listMetrics().then(
+          (list) => sendJson(res, 200, list, head),
+          (error: unknown) => {
+            const message = `reading the metrics failed: ${error instanceof Error ? error.message : String(error)}`;
+            sendJson(res, 503, { error: 'metrics_unavailable', message }, head);
+          },
+        );
         return;
       case '/api/pins':
         sendJson(res, 200, { pins: engine.pins() }, head);
@@ -250,9 +256,11 @@ class StatusPageImpl implements StatusPage {
       sendJson(res, 400, { error: 'invalid_labels', message: labels }, head);
       return;
     }
-    const result = this.#engine.pin(metric, labels);
-    if (result.ok) sendJson(res, 200, { pinned: result.meta }, head);
-    else sendJson(res, result.status, { error: result.error, message: result.message }, head);
+    // pin() answers every failure as a result; it never rejects.
+    void this.#engine.pin(metric, labels).then((result) => {
+      if (result.ok) sendJson(res, 200, { pinned: result.meta }, head);
+      else sendJson(res, result.status, { error: result.error, message: result.message }, head);
+    });
   }
 
   #serveAsset(sub: string, url: URL, req: IncomingMessage, res: ServerResponse, head: boolean): void {

@@ -66,10 +66,10 @@ export interface MetricsSource {
   negotiate?(accept: string | undefined): MetricsExposition | Promise<MetricsExposition>;
   /**
    * The families as data, without rendering text, for in-process readers (the status page): when
-   * `names` is given, only those families, so a reader pays for what it reads rather than for the
-   * whole exposition. Optional; a reader falls back to what it can do without it.
+   * `wanted` is given, only the families whose name it accepts are read, so a reader pays for what
+   * it reads rather than for the whole exposition. Optional; a reader falls back to `render()`.
    */
-  collect?(names?: ReadonlySet<string>): readonly MetricSnapshot[] | Promise<readonly MetricSnapshot[]>;
+  collect?(wanted?: (family: string) => boolean): readonly MetricSnapshot[] | Promise<readonly MetricSnapshot[]>;
 }
 
 /** Renders a source for a request's `Accept` header. */
@@ -239,9 +239,30 @@ export function combineMetricsSources(...sources: readonly MetricsSource[]): Met
   const renderAll = async (format: ExpositionFormat): Promise<string> =>
     join(withoutCollisions(await Promise.all(sources.map((s, i) => renderIn(s, format, i)))), format);
 
+  // Data is read from every part when every part can give it; a family another part named first is
+  // left out, as it is from the rendered body.
+  const collectors = sources.every((s) => typeof s.collect === 'function') ? sources : undefined;
+  const collect = collectors
+    ? async (wanted?: (family: string) => boolean): Promise<readonly MetricSnapshot[]> => {
+        const parts = await Promise.all(collectors.map(async (s) => s.collect!(wanted)));
+        const owner = new Map<string, number>();
+        const out: MetricSnapshot[] = [];
+        parts.forEach((families, part) => {
+          for (const family of families) {
+            const names = namesOfFamily(family.name, family.type);
+            if (names.some((n) => owner.has(n) && owner.get(n) !== part)) continue;
+            for (const n of names) if (!owner.has(n)) owner.set(n, part);
+            out.push(family);
+          }
+        });
+        return out;
+      }
+    : undefined;
+
   return {
     contentType,
     formats,
+    ...(collect ? { collect } : {}),
     async render(format) {
       const wanted = format ?? formatOfContentType(contentType);
       // Sources that are not an exposition format (JSON...) are joined as they come, as before.

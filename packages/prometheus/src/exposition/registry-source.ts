@@ -34,14 +34,20 @@ interface RegisteredMetric {
 const reportedFailures = new WeakSet<object>();
 
 /**
- * Reads every metric of the registries (running their `collect()` callbacks). A metric whose
+ * Reads every metric of the registries, or those `wanted` accepts (running their `collect()` callbacks). A metric whose
  * collect throws is left out of this scrape and logged once, so one bad callback cannot take
  * down `/metrics`.
  */
-export async function snapshotRegistries(registries: readonly AnyRegistry[]): Promise<MetricSnapshot[]> {
+export async function snapshotRegistries(
+  registries: readonly AnyRegistry[],
+  wanted?: (family: string) => boolean,
+): Promise<MetricSnapshot[]> {
   const metrics: RegisteredMetric[] = [];
   for (const registry of registries) {
-    for (const metric of registry.getMetricsAsArray() as unknown as RegisteredMetric[]) metrics.push(metric);
+    for (const metric of registry.getMetricsAsArray() as unknown as RegisteredMetric[]) {
+      // A reader that wants some families pays only for those: the others' collect() does not run.
+      if (!wanted || wanted(metric.name)) metrics.push(metric);
+    }
   }
   // First every metric is started, so async collect callbacks run side by side: prom-client's own
   // counters, gauges and histograms run their collect() and are read in steps afterwards; any

@@ -35,10 +35,12 @@ function le(bound: number | string): Readonly<{ le: number | string }> {
   return labels;
 }
 
-export function expositionSnapshot(input: ExpositionInput): MetricSnapshot[] {
-  const out = ownMetrics(input);
+/** Every family, or only those `wanted` accepts by their exposed name (a reader such as the status page). */
+export function expositionSnapshot(input: ExpositionInput, wanted?: (family: string) => boolean): MetricSnapshot[] {
+  const own = ownMetrics(input);
+  const out = wanted ? own.filter((m) => wanted(m.name)) : own;
   for (const family of input.families) {
-    if (family.series.size > 0) out.push(familySnapshot(family));
+    if (family.series.size > 0 && (!wanted || wanted(exposedName(family)))) out.push(familySnapshot(family));
   }
   return out;
 }

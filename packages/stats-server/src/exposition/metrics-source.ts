@@ -5,5 +5,5 @@ import { expositionSnapshot, type ExpositionInput } from './exposition-snapshot.
 
 export function createMetricsSource(read: () => ExpositionInput): NegotiatingMetricsSource {
   // A throw while building the snapshot becomes a rejected scrape, never an exception in the caller.
-  return snapshotSource(() => new Promise((resolve) => resolve(expositionSnapshot(read()))));
+  return snapshotSource((wanted) => new Promise((resolve) => resolve(expositionSnapshot(read(), wanted))));
 }
