@@ -38,7 +38,11 @@ export interface RenderChunksOptions extends Omit<RenderOptions, 'sizeHint'> {
   readonly signal?: AbortSignal;
 }
 
-/** Receives the exposition chunk by chunk; `last` is true on the final one. Return a promise to hold the renderer back (backpressure). */
+/**
+ * Receives the exposition chunk by chunk; `last` is true on the final one. The chunk is lent: the
+ * renderer writes into its memory again once the promise returned for it settles (at once when
+ * nothing is returned), so copy what you keep. A promise also holds rendering back (backpressure).
+ */
 export type ChunkWriter = (chunk: Buffer, last: boolean) => void | Promise<void>;
 
 const NEEDS_ESCAPE = /[\\"\n]/;
@@ -137,10 +141,10 @@ class ByteWriter {
     return this.buf.subarray(0, this.pos);
   }
 
-  /** Hands out what is written and starts a fresh buffer: the one handed out may still be queued on a socket. */
-  take(): Buffer {
+  /** Hands out what is written and goes on in `next` (a buffer whose last chunk was written), or a new one. */
+  take(next?: Buffer): Buffer {
     const chunk = this.result();
-    this.buf = Buffer.allocUnsafe(Math.max(this.initial, 4096));
+    this.buf = next ?? Buffer.allocUnsafe(Math.max(this.initial, 4096));
     this.pos = 0;
     return chunk;
   }
@@ -324,9 +328,9 @@ const DEFAULT_CHUNK_BYTES = 64 * 1024;
 
 /**
  * `renderExpositionSliced`, the same bytes, handed to `write` in chunks of about `chunkBytes` as they
- * are rendered instead of as one buffer: a scrape's memory is then bounded by a chunk or two, not by
- * the size of the exposition. `write` may return a promise (a socket's drain) that holds rendering
- * back; the chunk given to it is its own to keep. Every call ends with one `last` chunk (it may be
+ * are rendered instead of as one buffer. Two buffers are written in turn, each reused once the
+ * `write` of its last chunk settles: a scrape's memory is two chunks, whatever the size of the
+ * exposition, and allocates nothing per chunk. Every call ends with one `last` chunk (it may be
  * empty), unless `signal` was aborted.
  */
 export async function renderExpositionChunks(
@@ -341,31 +345,34 @@ export async function renderExpositionChunks(
   const out = new ByteWriter(chunkBytes + 16 * 1024);
   out.flushAt = chunkBytes;
   const steps = writeExposition(metrics, options, out);
-  // One chunk is held back until the next one exists, so the final one can say it is the last.
+  // One chunk is held back until the next one is full, so the final one can say it is the last.
   let held: Buffer | undefined;
+  // The whole buffer `held` is cut from (grown or not): free again once `held` is written.
+  let heldBuffer: Buffer | undefined;
   let sliceStart = performance.now();
   for (;;) {
     if (signal?.aborted) return;
     const step = steps.next();
     if (step.done) break;
     if (out.pos >= chunkBytes) {
+      const free = heldBuffer;
       if (held !== undefined) {
         const pending = write(held, false);
-        held = undefined;
         if (pending !== undefined) {
           await pending;
           sliceStart = performance.now();
+          if (signal?.aborted) return;
         }
       }
-      held = out.take();
+      heldBuffer = out.buf;
+      held = out.take(free);
     }
     if (performance.now() - sliceStart >= sliceMs) {
       await yieldToEventLoop();
       sliceStart = performance.now();
     }
   }
-  if (signal?.aborted) return;
-  const rest = out.take();
+  const rest = out.result();
   if (held === undefined) return write(rest, true);
   if (rest.length === 0) return write(held, true);
   await write(held, false);

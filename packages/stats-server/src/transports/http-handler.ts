@@ -72,9 +72,9 @@ function route(ctx: HttpHandlerContext, req: IncomingMessage, res: ServerRespons
 }
 
 /**
- * The exposition written as it renders, chunk by chunk, waiting for the socket to drain: a scrape
- * holds a chunk or two, not the whole body (which the memory budget lets grow to tens of MB).
- * Chunked transfer encoding, unless the whole exposition fits one chunk (then content-length).
+ * The exposition written as it renders, chunk by chunk, each chunk's buffer reused once the socket
+ * has taken it: a scrape holds two chunks, not the whole body (which the memory budget lets grow to
+ * tens of MB). Chunked transfer encoding, unless the whole exposition fits one chunk (then content-length).
  */
 function streamMetrics(source: ServerMetricsSource, req: IncomingMessage, res: ServerResponse): void {
   const format = negotiateFormat(req.headers.accept);
@@ -103,15 +103,14 @@ function streamMetrics(source: ServerMetricsSource, req: IncomingMessage, res: S
       res.end(chunk);
       return;
     }
-    if (res.write(chunk)) return;
+    // Settles once the chunk is handed to the socket (its memory is then the renderer's again), or the client is gone.
     return new Promise<void>((resolve) => {
-      const resume = () => {
-        res.off('drain', resume);
-        res.off('close', resume);
+      const done = () => {
+        res.off('close', done);
         resolve();
       };
-      res.on('drain', resume);
-      res.on('close', resume);
+      res.on('close', done);
+      res.write(chunk, done);
     });
   };
   source.renderChunks(format, write, gone.signal).then(undefined, (error: unknown) => {
