@@ -216,11 +216,7 @@ const SAMPLES_PER_STEP = 256;
  * The render loop, as a generator that pauses every SAMPLES_PER_STEP samples: driven straight
  * through by `renderExpositionBytes`, and with pauses for the event loop by `renderExpositionSliced`.
  */
-function* writeExposition(
-  metrics: Iterable<StreamedMetricSnapshot>,
-  options: RenderOptions,
-  out: ByteWriter,
-): Generator<void, void, void> {
+function* writeExposition(metrics: Iterable<StreamedMetricSnapshot>, options: RenderOptions, out: ByteWriter): Generator<void, void, void> {
   const openMetrics = options.format === 'openmetrics';
   const defaults = options.defaultLabels ? Object.entries(options.defaultLabels) : [];
   const defaultPairs = defaults.map(([k, v]) => encode(`${k}="${escapeLabelValue(v)}"`));

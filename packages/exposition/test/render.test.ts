@@ -205,7 +205,12 @@ describe('renderExpositionChunks', () => {
       { chunkBytes: 1024 },
     );
     const array: MetricSnapshot[] = [
-      { name: 'lazy', help: 'Produced on demand', type: 'gauge', values: Array.from({ length: 1000 }, (_, i) => ({ value: i, labels: { i: String(i) } })) },
+      {
+        name: 'lazy',
+        help: 'Produced on demand',
+        type: 'gauge',
+        values: Array.from({ length: 1000 }, (_, i) => ({ value: i, labels: { i: String(i) } })),
+      },
     ];
     expect(Buffer.concat(received.chunks).equals(renderExpositionBytes(array))).toBe(true);
     // The first chunk went out long before the last sample was asked for.

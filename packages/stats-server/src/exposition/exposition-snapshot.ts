@@ -61,7 +61,12 @@ function familySnapshot(family: Family): StreamedMetricSnapshot {
     case 'gauge':
       // An up/down counter (one that took a decr) is a gauge to Prometheus, as OpenTelemetry exports it.
       if (family.upDown)
-        return { name: exposedName(family), type: 'gauge', help: `${help}, up/down (it received a decrement)`, values: valueSamples(family) };
+        return {
+          name: exposedName(family),
+          type: 'gauge',
+          help: `${help}, up/down (it received a decrement)`,
+          values: valueSamples(family),
+        };
       return { name: family.name, type: family.kind, help, values: valueSamples(family) };
     case 'set':
       return { name: family.name, type: 'gauge', help, values: setSamples(family) };

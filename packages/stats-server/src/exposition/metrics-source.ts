@@ -1,12 +1,7 @@
 // The server's MetricsSource: its snapshot rendered and negotiated by @sightline/exposition, the
 // toolkit's one renderer and negotiator, plus a chunked render for its own /metrics.
 import type { ExpositionFormat } from '@sightline/core';
-import {
-  renderExpositionChunks,
-  snapshotSource,
-  type ChunkWriter,
-  type NegotiatingMetricsSource,
-} from '@sightline/exposition';
+import { renderExpositionChunks, snapshotSource, type ChunkWriter, type NegotiatingMetricsSource } from '@sightline/exposition';
 import { expositionSnapshot, streamedSnapshot, type ExpositionInput } from './exposition-snapshot.js';
 
 /** The server's source: what any MetricsSource does, and a render that streams. */
