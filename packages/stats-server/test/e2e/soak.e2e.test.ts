@@ -323,11 +323,13 @@ function ownValue(text: string, sample: string): number {
   return line === undefined ? 0 : Number(line.slice(sample.length + 1));
 }
 
-const FILL_LINES = 8000;
+const FILL_LINES = 3000;
 
 /**
- * Fills the store to its share of the budget over StatsD TCP: series with 900-character tag values
- * (about 4.8 KB each by the budget's count) until new ones are refused for the memory budget.
+ * Fills the store to its share of the budget over StatsD TCP, with what makes the largest scrape
+ * for the budget: histogram series with 900-character tag values, each written on all of its
+ * bucket, sum and count lines (about 17 KB each by the budget's count, 13 KB of /metrics), until
+ * new ones are refused for the memory budget.
  */
 async function fillStore(): Promise<{ memoryBudgetRejections: number; full: boolean }> {
   const socket: Socket = connect(ports.tcp, '127.0.0.1');
@@ -339,7 +341,7 @@ async function fillStore(): Promise<{ memoryBudgetRejections: number; full: bool
   sent.tcpLines += first.length;
   for (let i = 0; i < FILL_LINES; i += 200) {
     const lines: string[] = [];
-    for (let j = i; j < i + 200; j++) lines.push(`fill.s${j % 7}:1|c|#k:${'f'.repeat(900)}${j}`);
+    for (let j = i; j < i + 200; j++) lines.push(`fill.h${j % 7}:${j % 100}|h|#k:${'f'.repeat(900)}${j}`);
     if (!socket.write(lines.join('\n') + '\n')) await new Promise((r) => socket.once('drain', r));
   }
   sent.tcpLines += FILL_LINES;
