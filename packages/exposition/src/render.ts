@@ -2,8 +2,8 @@
 // kept between calls, so the same function serves a collector, a cluster aggregate, a receiver's
 // store and tests.
 import type { ExpositionFormat } from '@sightline/core';
-import type { ExemplarSnapshot, LabelSet, MetricSnapshot } from './snapshot.js';
-import { RENDER_SLICE_MS, runInSlices } from './time-slices.js';
+import type { ExemplarSnapshot, LabelSet, MetricSnapshot, SampleSnapshot } from './snapshot.js';
+import { RENDER_SLICE_MS, runInSlices, yieldToEventLoop } from './time-slices.js';
 
 /** Options of `renderExposition()`, `renderExpositionBytes()` and `renderExpositionSliced()`. */
 export interface RenderOptions {
@@ -18,6 +18,32 @@ export interface RenderOptions {
    */
   readonly sizeHint?: number;
 }
+
+/**
+ * A family as `renderExpositionChunks()` reads it: its samples may be any iterable, produced while
+ * the family renders, so a source never has to hold every sample object of a large exposition at once.
+ */
+export interface StreamedMetricSnapshot extends Omit<MetricSnapshot, 'values'> {
+  /** The family's samples, read once, in order. */
+  readonly values: Iterable<SampleSnapshot>;
+}
+
+/** Options of `renderExpositionChunks()`. */
+export interface RenderChunksOptions extends Omit<RenderOptions, 'sizeHint'> {
+  /** Bytes handed to `write` at a time: a chunk is this long plus at most one sample line. Default 64 KiB. */
+  readonly chunkBytes?: number;
+  /** Longest a slice keeps the event loop (default `RENDER_SLICE_MS`). */
+  readonly sliceMs?: number;
+  /** Rendering stops at the next sample once it is aborted (the client went away), with no further `write`. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Receives the exposition chunk by chunk; `last` is true on the final one. The chunk is lent: the
+ * renderer writes into its memory again once the promise returned for it settles (at once when
+ * nothing is returned), so copy what you keep. A promise also holds rendering back (backpressure).
+ */
+export type ChunkWriter = (chunk: Buffer, last: boolean) => void | Promise<void>;
 
 const NEEDS_ESCAPE = /[\\"\n]/;
 
@@ -56,8 +82,10 @@ function labelPairs(labels: LabelSet): string {
 class ByteWriter {
   buf: Buffer;
   pos = 0;
+  /** The render loop pauses once this many bytes are written, for `take()` (chunked rendering only). */
+  flushAt = Infinity;
 
-  constructor(initial: number) {
+  constructor(private readonly initial: number) {
     this.buf = Buffer.allocUnsafe(Math.max(initial, 4096));
   }
 
@@ -111,6 +139,14 @@ class ByteWriter {
 
   result(): Buffer {
     return this.buf.subarray(0, this.pos);
+  }
+
+  /** Hands out what is written and goes on in `next` (a buffer whose last chunk was written), or a new one. */
+  take(next?: Buffer): Buffer {
+    const chunk = this.result();
+    this.buf = next ?? Buffer.allocUnsafe(Math.max(this.initial, 4096));
+    this.pos = 0;
+    return chunk;
   }
 }
 
@@ -180,7 +216,7 @@ const SAMPLES_PER_STEP = 256;
  * The render loop, as a generator that pauses every SAMPLES_PER_STEP samples: driven straight
  * through by `renderExpositionBytes`, and with pauses for the event loop by `renderExpositionSliced`.
  */
-function* writeExposition(metrics: readonly MetricSnapshot[], options: RenderOptions, out: ByteWriter): Generator<void, void, void> {
+function* writeExposition(metrics: Iterable<StreamedMetricSnapshot>, options: RenderOptions, out: ByteWriter): Generator<void, void, void> {
   const openMetrics = options.format === 'openmetrics';
   const defaults = options.defaultLabels ? Object.entries(options.defaultLabels) : [];
   const defaultPairs = defaults.map(([k, v]) => encode(`${k}="${escapeLabelValue(v)}"`));
@@ -196,21 +232,18 @@ function* writeExposition(metrics: readonly MetricSnapshot[], options: RenderOpt
   };
 
   let untilPause = SAMPLES_PER_STEP;
-  for (let m = 0; m < metrics.length; m++) {
-    const metric = metrics[m]!;
+  for (const metric of metrics) {
     const isCounter = metric.type === 'counter';
     let family = metric.name;
     if (openMetrics && isCounter && family.endsWith('_total')) family = family.slice(0, -6);
     out.text(`# HELP ${family} ${escapeHelp(metric.help, openMetrics)}\n# TYPE ${family} ${typeWord(metric.type, openMetrics)}\n`);
     const counterSample = nameBytes(openMetrics && isCounter ? `${family}_total` : family);
 
-    const values = metric.values;
-    for (let i = 0; i < values.length; i++) {
-      if (--untilPause === 0) {
+    for (const sample of metric.values) {
+      if (--untilPause === 0 || out.pos >= out.flushAt) {
         untilPause = SAMPLES_PER_STEP;
         yield;
       }
-      const sample = values[i]!;
       const sampleName = sample.metricName;
       out.bytes(sampleName === undefined || sampleName === metric.name ? counterSample : nameBytes(sampleName));
 
@@ -284,6 +317,63 @@ export async function renderExpositionSliced(
   const out = writerFor(options);
   await runInSlices(writeExposition(metrics, options, out), sliceMs);
   return out.result();
+}
+
+/** Where a chunk is cut without `chunkBytes`: small enough to stay off the large-object heaps, large enough for few writes. */
+const DEFAULT_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * `renderExpositionSliced`, the same bytes, handed to `write` in chunks of about `chunkBytes` as they
+ * are rendered instead of as one buffer. Two buffers are written in turn, each reused once the
+ * `write` of its last chunk settles: a scrape's memory is two chunks, whatever the size of the
+ * exposition, and allocates nothing per chunk. Every call ends with one `last` chunk (it may be
+ * empty), unless `signal` was aborted.
+ */
+export async function renderExpositionChunks(
+  metrics: Iterable<StreamedMetricSnapshot>,
+  write: ChunkWriter,
+  options: RenderChunksOptions = {},
+): Promise<void> {
+  const chunkBytes = options.chunkBytes !== undefined && options.chunkBytes > 0 ? options.chunkBytes : DEFAULT_CHUNK_BYTES;
+  const sliceMs = options.sliceMs ?? RENDER_SLICE_MS;
+  const signal = options.signal;
+  // Room for the chunk and the sample line that passes it, so a chunk is never copied to grow.
+  const out = new ByteWriter(chunkBytes + 16 * 1024);
+  out.flushAt = chunkBytes;
+  const steps = writeExposition(metrics, options, out);
+  // One chunk is held back until the next one is full, so the final one can say it is the last.
+  let held: Buffer | undefined;
+  // The whole buffer `held` is cut from (grown or not): free again once `held` is written.
+  let heldBuffer: Buffer | undefined;
+  let sliceStart = performance.now();
+  for (;;) {
+    if (signal?.aborted) return;
+    const step = steps.next();
+    if (step.done) break;
+    if (out.pos >= chunkBytes) {
+      const free = heldBuffer;
+      if (held !== undefined) {
+        const pending = write(held, false);
+        if (pending !== undefined) {
+          await pending;
+          sliceStart = performance.now();
+          if (signal?.aborted) return;
+        }
+      }
+      heldBuffer = out.buf;
+      held = out.take(free);
+    }
+    if (performance.now() - sliceStart >= sliceMs) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
+  }
+  const rest = out.result();
+  if (held === undefined) return write(rest, true);
+  if (rest.length === 0) return write(held, true);
+  await write(held, false);
+  if (signal?.aborted) return;
+  return write(rest, true);
 }
 
 /** The same exposition as a string (see `renderExpositionBytes`). */

@@ -3,9 +3,11 @@ import {
   formatValue,
   renderExposition,
   renderExpositionBytes,
+  renderExpositionChunks,
   renderExpositionSliced,
   type MetricSnapshot,
   type SampleSnapshot,
+  type StreamedMetricSnapshot,
 } from '../src/index.js';
 
 describe('renderExposition', () => {
@@ -136,6 +138,105 @@ describe('renderExpositionSliced', () => {
       // 3,000 counter samples and 300 series of 5 histogram samples: a pause every 256.
       expect(ticks).toBeGreaterThanOrEqual(Math.floor((3000 + 300 * 5) / 256));
     }
+  });
+});
+
+describe('renderExpositionChunks', () => {
+  interface Received {
+    readonly chunks: Buffer[];
+    readonly lasts: boolean[];
+    readonly buffers: Set<ArrayBufferLike>;
+  }
+  /** A writer that copies each chunk, as a socket would take it, and settles a tick later. */
+  function collector(): { received: Received; write: (chunk: Buffer, last: boolean) => Promise<void> } {
+    const received: Received = { chunks: [], lasts: [], buffers: new Set() };
+    return {
+      received,
+      write: (chunk, last) => {
+        received.chunks.push(Buffer.from(chunk));
+        received.lasts.push(last);
+        received.buffers.add(chunk.buffer);
+        return new Promise((resolve) => setImmediate(resolve));
+      },
+    };
+  }
+
+  it('hands out the same bytes as renderExpositionBytes in chunks of about chunkBytes, the last one flagged', async () => {
+    const snapshots = largeSnapshots(3000, 300);
+    for (const format of ['prometheus', 'openmetrics'] as const) {
+      const whole = renderExpositionBytes(snapshots, { format, defaultLabels: { zone: 'a' } });
+      const { received, write } = collector();
+      await renderExpositionChunks(snapshots, write, { format, defaultLabels: { zone: 'a' }, chunkBytes: 4096 });
+      expect(Buffer.concat(received.chunks).equals(whole)).toBe(true);
+      expect(received.chunks.length).toBeGreaterThan(whole.length / (4096 + 200));
+      // Cut at a sample line past chunkBytes: no chunk is longer than that plus one line of this exposition.
+      expect(Math.max(...received.chunks.map((c) => c.length))).toBeLessThan(4096 + 200);
+      expect(received.lasts.filter((last) => last)).toEqual([true]);
+      expect(received.lasts.at(-1)).toBe(true);
+    }
+  });
+
+  it('writes into two buffers in turn, whatever the size of the exposition', async () => {
+    const { received, write } = collector();
+    await renderExpositionChunks(largeSnapshots(20_000, 1000), write, { chunkBytes: 8192 });
+    expect(received.chunks.length).toBeGreaterThan(100);
+    expect(received.buffers.size).toBe(2);
+  });
+
+  it('reads families and samples from any iterable, produced while it renders', async () => {
+    const produced: number[] = [];
+    function* values(): Generator<SampleSnapshot> {
+      for (let i = 0; i < 1000; i++) {
+        produced.push(i);
+        yield { value: i, labels: { i: String(i) } };
+      }
+    }
+    function* families(): Generator<StreamedMetricSnapshot> {
+      yield { name: 'lazy', help: 'Produced on demand', type: 'gauge', values: values() };
+    }
+    const { received, write } = collector();
+    let producedAtFirstWrite = -1;
+    await renderExpositionChunks(
+      families(),
+      (chunk, last) => {
+        if (producedAtFirstWrite < 0) producedAtFirstWrite = produced.length;
+        return write(chunk, last);
+      },
+      { chunkBytes: 1024 },
+    );
+    const array: MetricSnapshot[] = [
+      {
+        name: 'lazy',
+        help: 'Produced on demand',
+        type: 'gauge',
+        values: Array.from({ length: 1000 }, (_, i) => ({ value: i, labels: { i: String(i) } })),
+      },
+    ];
+    expect(Buffer.concat(received.chunks).equals(renderExpositionBytes(array))).toBe(true);
+    // The first chunk went out long before the last sample was asked for.
+    expect(producedAtFirstWrite).toBeLessThan(200);
+  });
+
+  it('hands a small exposition out in one last chunk', async () => {
+    const { received, write } = collector();
+    await renderExpositionChunks([{ name: 'up', help: 'Up', type: 'gauge', values: [{ value: 1 }] }], write);
+    expect(received.chunks.map((c) => c.toString())).toEqual(['# HELP up Up\n# TYPE up gauge\nup 1\n']);
+    expect(received.lasts).toEqual([true]);
+  });
+
+  it('stops, writing nothing more, once its signal is aborted', async () => {
+    const gone = new AbortController();
+    const { received, write } = collector();
+    await renderExpositionChunks(
+      largeSnapshots(20_000, 0),
+      (chunk, last) => {
+        if (received.chunks.length === 2) gone.abort();
+        return write(chunk, last);
+      },
+      { chunkBytes: 4096, signal: gone.signal },
+    );
+    expect(received.chunks.length).toBe(3);
+    expect(received.lasts).toEqual([false, false, false]);
   });
 });
 

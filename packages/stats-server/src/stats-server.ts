@@ -8,7 +8,7 @@ import { WS_PATH } from '@sightline/stats-protocol';
 import { MemoryBudget } from './aggregation/memory-budget.js';
 import { MetricStore, type StoreSnapshot } from './aggregation/metric-store.js';
 import { BatchIngest } from './batch/batch-ingest.js';
-import { createMetricsSource } from './exposition/metrics-source.js';
+import { createMetricsSource, type ServerMetricsSource } from './exposition/metrics-source.js';
 import { copyCounters, newIngestCounters, type IngestCounters } from './ingest-stats.js';
 import {
   bucketBounds,
@@ -104,6 +104,8 @@ export function statsServerWith(settings: StatsServerSettings): StatsServer {
 
 class StatsServerImpl implements StatsServer {
   readonly metrics: MetricsSource;
+  // The same source, with the chunked render its own /metrics uses.
+  private readonly source: ServerMetricsSource;
   private readonly counters = newIngestCounters();
   private readonly budget: MemoryBudget;
   private readonly store: MetricStore;
@@ -139,7 +141,7 @@ class StatsServerImpl implements StatsServer {
       budget: this.budget,
     });
     this.statsd = new StatsdIngest(this.store, this.counters);
-    this.metrics = createMetricsSource(() => ({
+    this.metrics = this.source = createMetricsSource(() => ({
       families: this.store.familyList(),
       counters: this.counters,
       seriesCount: this.store.seriesCount,
@@ -273,7 +275,7 @@ class StatsServerImpl implements StatsServer {
         maxSkewMs: o.maxSkewMs,
         requestTimeoutMs: o.requestTimeoutMs,
         maxBodyBytes: o.maxBodyBytes,
-        ...(o.exposeMetrics ? { metrics: this.metrics, snapshot: () => this.snapshot() } : {}),
+        ...(o.exposeMetrics ? { metrics: this.source, snapshot: () => this.snapshot() } : {}),
       }),
     );
     http.on('upgrade', (req, socket: Socket, head: Buffer) => {

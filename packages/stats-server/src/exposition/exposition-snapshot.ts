@@ -1,7 +1,7 @@
 // What the server holds, as the metric snapshots @sightline/exposition renders: the server's own
 // counters first, then every received family. Built fresh per scrape; each series' labels object is
 // the store's own, so the renderer's per-series label cache holds across scrapes.
-import type { MetricSnapshot, SampleSnapshot } from '@sightline/exposition';
+import type { MetricSnapshot, SampleSnapshot, StreamedMetricSnapshot } from '@sightline/exposition';
 import { exposedName, type Family } from '../aggregation/metric-store.js';
 import { OWN_METRIC_PREFIX } from '../aggregation/prometheus-names.js';
 import { REJECT_REASONS, type RejectReason } from '../aggregation/rejection.js';
@@ -35,50 +35,84 @@ function le(bound: number | string): Readonly<{ le: number | string }> {
   return labels;
 }
 
-/** Every family, or only those `wanted` accepts by their exposed name (a reader such as the status page). */
+/**
+ * Every family with its samples in arrays (for `collect()`-style readers and whole-body renders), or
+ * only those `wanted` accepts by their exposed name (a reader such as the status page).
+ */
 export function expositionSnapshot(input: ExpositionInput, wanted?: (family: string) => boolean): MetricSnapshot[] {
-  const own = ownMetrics(input);
-  const out = wanted ? own.filter((m) => wanted(m.name)) : own;
-  for (const family of input.families) {
-    if (family.series.size > 0 && (!wanted || wanted(exposedName(family)))) out.push(familySnapshot(family));
-  }
+  const out: MetricSnapshot[] = [];
+  for (const family of streamedSnapshot(input, wanted)) out.push({ ...family, values: [...family.values] });
   return out;
 }
 
-function familySnapshot(family: Family): MetricSnapshot {
+/**
+ * The same families, each one's samples produced as the renderer reaches them: a streamed scrape
+ * holds the sample objects of one series at a time, not of the whole store. Families are the ones
+ * held when the scrape began; series added to them while it renders are included.
+ */
+export function* streamedSnapshot(
+  input: ExpositionInput,
+  wanted?: (family: string) => boolean,
+): Generator<StreamedMetricSnapshot, void, void> {
+  for (const own of ownMetrics(input)) if (!wanted || wanted(own.name)) yield own;
+  for (const family of input.families) {
+    // Asked before the family's samples are produced: a reader pays only for what it wants.
+    if (family.series.size > 0 && (!wanted || wanted(exposedName(family)))) yield familySnapshot(family);
+  }
+}
+
+function familySnapshot(family: Family): StreamedMetricSnapshot {
   const help = `Received by sightline-stats-server: ${family.kind} "${family.sourceName}"${KIND_HELP[family.kind]}`;
-  const values: SampleSnapshot[] = [];
   switch (family.kind) {
     case 'counter':
     case 'gauge':
-      for (const s of family.series.values()) values.push({ labels: s.labels, value: (s as { value: number }).value });
       // An up/down counter (one that took a decr) is a gauge to Prometheus, as OpenTelemetry exports it.
-      if (family.upDown) return { name: exposedName(family), type: 'gauge', help: `${help}, up/down (it received a decrement)`, values };
-      return { name: family.name, type: family.kind, help, values };
+      if (family.upDown)
+        return {
+          name: exposedName(family),
+          type: 'gauge',
+          help: `${help}, up/down (it received a decrement)`,
+          values: valueSamples(family),
+        };
+      return { name: family.name, type: family.kind, help, values: valueSamples(family) };
     case 'set':
-      for (const s of family.series.values()) values.push({ labels: s.labels, value: (s as { members: Set<string> }).members.size });
-      return { name: family.name, type: 'gauge', help, values };
+      return { name: family.name, type: 'gauge', help, values: setSamples(family) };
     case 'timer':
-    case 'histogram': {
-      const scale = family.kind === 'timer' ? 1000 : 1;
-      const bucket = `${family.name}_bucket`;
-      const sum = `${family.name}_sum`;
-      const count = `${family.name}_count`;
-      for (const s of family.series.values()) {
-        const h = s as unknown as { counts: Float64Array; sum: number };
-        // Summed in bucket order as histogramCount() does: the buckets never decrease and +Inf is the count.
-        let cumulative = 0;
-        for (let i = 0; i < family.buckets.length; i++) {
-          cumulative += h.counts[i]!;
-          values.push({ metricName: bucket, sharedLabels: s.labels, labels: le(family.buckets[i]!), value: cumulative });
-        }
-        cumulative += h.counts[family.buckets.length]!;
-        values.push({ metricName: bucket, sharedLabels: s.labels, labels: le('+Inf'), value: cumulative });
-        values.push({ metricName: sum, labels: s.labels, value: h.sum / scale });
-        values.push({ metricName: count, labels: s.labels, value: cumulative });
-      }
-      return { name: family.name, type: 'histogram', help, values };
+    case 'histogram':
+      return { name: family.name, type: 'histogram', help, values: histogramSamples(family) };
+  }
+}
+
+function* valueSamples(family: Family): Generator<SampleSnapshot, void, void> {
+  for (const s of family.series.values()) yield { labels: s.labels, value: (s as { value: number }).value };
+}
+
+function* setSamples(family: Family): Generator<SampleSnapshot, void, void> {
+  for (const s of family.series.values()) yield { labels: s.labels, value: (s as { members: Set<string> }).members.size };
+}
+
+function* histogramSamples(family: Family): Generator<SampleSnapshot, void, void> {
+  const scale = family.kind === 'timer' ? 1000 : 1;
+  const bucket = `${family.name}_bucket`;
+  const sum = `${family.name}_sum`;
+  const count = `${family.name}_count`;
+  const n = family.buckets.length;
+  for (const s of family.series.values()) {
+    const h = s as unknown as { counts: Float64Array; sum: number };
+    // A series' samples are computed in one go, so its buckets, sum and count are of one instant
+    // even when the render pauses among them. Summed in bucket order as histogramCount()
+    // does: the buckets never decrease and +Inf is the count.
+    const samples: SampleSnapshot[] = new Array<SampleSnapshot>(n + 3);
+    let cumulative = 0;
+    for (let i = 0; i < n; i++) {
+      cumulative += h.counts[i]!;
+      samples[i] = { metricName: bucket, sharedLabels: s.labels, labels: le(family.buckets[i]!), value: cumulative };
     }
+    cumulative += h.counts[n]!;
+    samples[n] = { metricName: bucket, sharedLabels: s.labels, labels: le('+Inf'), value: cumulative };
+    samples[n + 1] = { metricName: sum, labels: s.labels, value: h.sum / scale };
+    samples[n + 2] = { metricName: count, labels: s.labels, value: cumulative };
+    yield* samples;
   }
 }
 

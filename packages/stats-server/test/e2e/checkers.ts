@@ -1,6 +1,6 @@
 // The real checkers of an exposition: promtool (Debian `prometheus`) for the text format, the
 // reference OpenMetrics parser (Debian `python3-prometheus-client`) for OpenMetrics.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findBinary } from '../../../../test/support/prometheus-server.js';
 
@@ -37,7 +37,41 @@ const NAME_STYLE_LINT =
  * status 1 is a parse error; 3 is lint advice, each line of which is kept unless it is name style.
  */
 export function promtoolProblems(body: string): string[] {
-  const { status, stdout, stderr } = promtoolCheck(body);
+  return problemsOf(promtoolCheck(body));
+}
+
+/**
+ * `promtoolProblems`, without blocking the event loop while promtool reads the body: a soak's
+ * traffic goes on meanwhile (a 20 MB body takes promtool seconds, long enough for a blocked
+ * client's sockets to time out).
+ */
+export async function promtoolProblemsAsync(body: string): Promise<string[]> {
+  return problemsOf(await runAsync(findBinary('promtool'), ['check', 'metrics'], body));
+}
+
+/** `openMetricsParse`'s verdict, without blocking the event loop (see `promtoolProblemsAsync`). */
+export async function openMetricsCheckAsync(body: string): Promise<CheckResult> {
+  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: apt-get install -y python3-prometheus-client`);
+  return runAsync(PYTHON, ['-c', OPENMETRICS_CHECK], body);
+}
+
+function runAsync(command: string, args: readonly string[], input: string): Promise<CheckResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => stdout.push(c));
+    child.stderr.on('data', (c: Buffer) => stderr.push(c));
+    child.stdin.on('error', () => undefined);
+    child.once('error', reject);
+    child.once('close', (status) =>
+      resolve({ status, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }),
+    );
+    child.stdin.end(input);
+  });
+}
+
+function problemsOf({ status, stdout, stderr }: CheckResult): string[] {
   if (status === 0) return [];
   const lines = `${stdout}\n${stderr}`.split('\n').filter((l) => l.trim() !== '');
   if (status !== 3) return [`promtool exit ${status}`, ...lines.slice(0, 5)];
