@@ -202,7 +202,7 @@ describe('Protocol Support', () => {
     await once(udp, 'listening');
     const datagram = once(udp, 'message') as Promise<[Buffer]>;
     // UdpClient(host='metrics.example.com', port=8125, secret=None)
-    const client = new StatsClient({ protocol: 'udp', destHost: '127.0.0.1', destPort: (udp.address()).port });
+    const client = new StatsClient({ protocol: 'udp', destHost: '127.0.0.1', destPort: udp.address().port });
     {
       await using pipe = client.pipeline();
       pipe.incr('requests', 2);
