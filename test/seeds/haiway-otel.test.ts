@@ -72,6 +72,8 @@ describe('2. Configuration', () => {
     expect(resolveSettings({ service: 'my-service', exportIntervalMs: 10000 }, {}).exportIntervalMs).toBe(10000);
     // The seed's Python spelling is pointed at ours.
     expect(() => resolveSettings({ service: 'my-service', export_interval_millis: 5000 } as never, {})).toThrow(OtelConfigError);
+    expect(() => resolveSettings({ service: 'my-service', export_interval_millis: 5000 } as never, {})).toThrow(/exportIntervalMs/);
+    expect(() => resolveSettings({ service: 'my-service', otlp_endpoint: 'http://jaeger:4317' } as never, {})).toThrow(/otlpEndpoint/);
   });
 });
 
