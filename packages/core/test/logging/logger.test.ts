@@ -43,7 +43,7 @@ describe('logger hierarchy', () => {
     expect(emitted(records)).toEqual(['sightline.ws.client.pool:debug:kept', 'sightline.stats:info:kept too']);
   });
 
-  it('applies a level set on a renamed logger\'s former name, below its own level and above its ancestors\'', () => {
+  it("applies a level set on a renamed logger's former name, below its own level and above its ancestors'", () => {
     const records = capture({ SIGHTLINE_LOG: 'sightline.renamed.old=debug' });
     aliasLoggerName('sightline.renamed_new', 'sightline.renamed.old');
     setLogLevel('sightline.renamed', 'error');
