@@ -28,8 +28,8 @@ async function main(): Promise<number> {
 
   // The load generator's invalid orders are deliberate: their error replies are counted in
   // sightline_request_errors_total and the summary line rather than printed one by one.
-  // SIGHTLINE_LOG=sightline.ws.server=error shows them.
-  if (!process.env.SIGHTLINE_LOG) setLogLevel('sightline.ws.server', 'silent');
+  // SIGHTLINE_LOG=sightline.ws_server=error shows them.
+  if (!process.env.SIGHTLINE_LOG) setLogLevel('sightline.ws_server', 'silent');
 
   let app: DemoApp;
   try {

@@ -48,7 +48,7 @@ export { acceptsGzip, encodeExposition, MIN_GZIP_BYTES } from './contracts/expos
 export type { EncodedExposition } from './contracts/exposition-encoding.js';
 export type { FinishedSpanStatus } from './contracts/span-sink.js';
 
-export { LOG_ENV_VAR, resetLogging } from './logging/logger.js';
+export { aliasLoggerName, LOG_ENV_VAR, resetLogging } from './logging/logger.js';
 export { parseLogLevel } from './logging/levels.js';
 export { formatLogLine, stderrSink } from './logging/stderr-sink.js';
 export { MAX_LOG_VALUE_LENGTH, sanitizeLogText } from './logging/sanitize.js';

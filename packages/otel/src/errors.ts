@@ -100,3 +100,28 @@ export class MissingPropagatorError extends SightlineConfigError {
     );
   }
 }
+
+/**
+ * An OTLP endpoint on 4317, the OTLP/gRPC port, with no protocol set, and the gRPC exporters not
+ * installed: exporting HTTP/protobuf there would fail at every export, so configure() refuses it.
+ */
+export class GrpcEndpointError extends SightlineConfigError {
+  /** This class's error code. */
+  static override readonly code: string = 'SIGHTLINE_ERR_OTEL_GRPC_ENDPOINT';
+
+  constructor(
+    /** The endpoint, without credentials. */
+    readonly endpoint: string,
+    /** The setting it came from, e.g. `otlpEndpoint` or `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+    readonly source: string,
+    /** The gRPC exporter packages that could not be found. */
+    readonly packages: readonly string[],
+  ) {
+    super(
+      `${source} ${JSON.stringify(endpoint)} is on port 4317, the OTLP/gRPC port, and no protocol is set, ` +
+        `but the gRPC exporters are not installed: install them (npm install ${packages.join(' ')}), ` +
+        'or export over OTLP/HTTP with OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf (or protocol: "http/protobuf") ' +
+        "and the collector's OTLP/HTTP port 4318",
+    );
+  }
+}

@@ -36,6 +36,7 @@ export { SpanSinkProcessor } from './exporters/span-sink-processor.js';
 
 export {
   AlreadyConfiguredError,
+  GrpcEndpointError,
   InvalidTraceContextError,
   InvalidTraceIdError,
   InvalidTraceparentError,

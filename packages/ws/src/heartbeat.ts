@@ -2,9 +2,8 @@
 // previous ping by then has missed one heartbeat and is handed to `onMissed` (which terminates it).
 // One timer serves every socket, so a server with many connections pays one timer, not one each.
 import type WebSocket from 'ws';
-import { getLogger } from '@sightline/core';
 
-const log = getLogger('sightline.ws');
+import { wsLog as log } from './loggers.js';
 
 export class Heartbeat {
   private readonly answered = new Map<WebSocket, boolean>();

@@ -1,9 +1,9 @@
 // One client connection as the server's handlers see it: its address, and a way to push to it.
 import type WebSocket from 'ws';
-import { getLogger, type HookDispatcher } from '@sightline/core';
+import type { HookDispatcher } from '@sightline/core';
 import { describeValue } from '@sightline/core/internal';
+import { serverLog as log } from './loggers.js';
 
-const log = getLogger('sightline.ws.server');
 /** `WebSocket.OPEN`, without importing the ws value into this file. */
 const OPEN = 1;
 

@@ -4,7 +4,7 @@
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import WebSocket, { type RawData } from 'ws';
-import { getLogger, type HookDispatcher, toDispatcher } from '@sightline/core';
+import { type HookDispatcher, toDispatcher } from '@sightline/core';
 import { backoffDelay, describeValue, errorText, settleWithin, type ResolvedOf } from '@sightline/core/internal';
 import { formatAddress, redactUrl } from './address.js';
 import { ConnectionClosedError, RemoteError, RequestTimeoutError, WsConfigError, WsConnectError } from './errors.js';
@@ -19,8 +19,7 @@ import {
 } from './options.js';
 import { CLOSE_CODES, parseIncoming, PROTOCOL_ERROR_TYPES, RESERVED_OPS } from './protocol.js';
 
-const log = getLogger('sightline.ws.client');
-const wsLog = getLogger('sightline.ws');
+import { clientLog as log, wsLog } from './loggers.js';
 
 /** Receives a push: its payload and op. */
 export type PushListener = (payload: unknown, op: string) => void;

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { getLogger, type HookDispatcher, type LogFields, toDispatcher } from '@sightline/core';
+import { type HookDispatcher, type LogFields, toDispatcher } from '@sightline/core';
 import {
   describeValue,
   errorText,
@@ -21,8 +21,7 @@ import { resolveWsOptions, WS_SERVER_SHAPE, type WsServerOptions } from './optio
 import { CLOSE_CODES, parseRequest, PROTOCOL_ERROR_TYPES, RESERVED_OPS, type RequestId } from './protocol.js';
 import { ServerConnection, type WsConnection } from './server-connection.js';
 
-const log = getLogger('sightline.ws.server');
-const wsLog = getLogger('sightline.ws');
+import { serverLog as log, wsLog } from './loggers.js';
 
 /** Handles one op: gets the request's payload and the connection; returns the result or a promise of it. */
 export type WsHandler = (payload: unknown, connection: WsConnection) => unknown;

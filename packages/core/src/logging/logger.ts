@@ -16,6 +16,8 @@ const DEFAULT_ROOT_LEVEL: LogLevel = 'warn';
 interface LoggingState {
   readonly levels: Map<string, LogLevel>;
   readonly loggers: Map<string, LoggerImpl>;
+  /** A renamed logger's former name, by its current one (absent in a state made by an older copy). */
+  formerNames?: Map<string, string>;
   sink: LogSink;
   generation: number;
 }
@@ -29,7 +31,7 @@ function state(): LoggingState {
   const g = globalThis as GlobalWithState;
   let s = g[STATE_KEY];
   if (!s) {
-    s = { levels: new Map(), loggers: new Map(), sink: stderrSink, generation: 0 };
+    s = { levels: new Map(), loggers: new Map(), formerNames: new Map(), sink: stderrSink, generation: 0 };
     g[STATE_KEY] = s;
     applyEnvLevels(s, process.env[LOG_ENV_VAR]);
   }
@@ -63,6 +65,10 @@ function resolveLevel(s: LoggingState, name: string): LogLevel {
   for (;;) {
     const level = s.levels.get(current);
     if (level) return level;
+    // A level set on a renamed logger's former name still applies to it, before its ancestors'.
+    const former = s.formerNames?.get(current);
+    const formerLevel = former === undefined ? undefined : s.levels.get(former);
+    if (formerLevel) return formerLevel;
     if (current === ROOT) return DEFAULT_ROOT_LEVEL;
     const dot = current.lastIndexOf('.');
     current = dot === -1 ? ROOT : current.slice(0, dot);
@@ -176,6 +182,16 @@ export function getLogger(name: string): Logger {
     s.loggers.set(name, logger);
   }
   return logger;
+}
+
+/**
+ * Keeps a renamed logger's former name working for levels: a level set on `formerName` (in code or
+ * `SIGHTLINE_LOG`) applies to `name` when `name` has no level of its own. Records carry `name`.
+ */
+export function aliasLoggerName(name: string, formerName: string): void {
+  const s = state();
+  (s.formerNames ??= new Map()).set(name, formerName);
+  s.generation++;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { configureLogging, getLogger, InvalidLogLevelError, setLogLevel, setLogSink, type LogRecord } from '../../src/index.js';
-import { formatLogLine, resetLogging } from '../../src/internal.js';
+import { aliasLoggerName, formatLogLine, resetLogging } from '../../src/internal.js';
 
 function capture(env: NodeJS.ProcessEnv = {}) {
   const records: LogRecord[] = [];
@@ -41,6 +41,21 @@ describe('logger hierarchy', () => {
     getLogger('sightline.ws.client.pool').debug('kept');
     getLogger('sightline.stats').info('kept too');
     expect(emitted(records)).toEqual(['sightline.ws.client.pool:debug:kept', 'sightline.stats:info:kept too']);
+  });
+
+  it("applies a level set on a renamed logger's former name, below its own level and above its ancestors'", () => {
+    const records = capture({ SIGHTLINE_LOG: 'sightline.renamed.old=debug' });
+    aliasLoggerName('sightline.renamed_new', 'sightline.renamed.old');
+    setLogLevel('sightline.renamed', 'error');
+    expect(getLogger('sightline.renamed_new').level).toBe('debug');
+    expect(getLogger('sightline.renamed_new.child').level).toBe('debug');
+    setLogLevel('sightline.renamed_new', 'warn');
+    expect(getLogger('sightline.renamed_new').level).toBe('warn');
+    setLogLevel('sightline.renamed_new', undefined);
+    setLogLevel('sightline.renamed.old', undefined);
+    setLogLevel('sightline', 'info');
+    getLogger('sightline.renamed_new').info('from sightline, not from sightline.renamed');
+    expect(emitted(records)).toEqual(['sightline.renamed_new:info:from sightline, not from sightline.renamed']);
   });
 
   it('follows a level change made after the logger was created', () => {

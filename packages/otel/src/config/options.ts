@@ -20,6 +20,7 @@ import {
 import { OtelConfigError } from '../errors.js';
 import { OBSERVABILITY_LEVELS } from '../levels.js';
 import { DEFAULT_REDACTED_QUERY_PARAMS } from '../http/url-redaction.js';
+import { missingGrpcPackages } from '../exporters/grpc-exporters.js';
 import { otlpTargets, type OtlpTarget } from './otlp-targets.js';
 import {
   OTLP_PROTOCOLS,
@@ -82,8 +83,9 @@ export const OPENTELEMETRY_SHAPE = defineShape({
   }),
   exportIntervalMs: opt.integer({
     min: 1,
-    default: 60_000,
-    defaultText: "`OTEL_METRIC_EXPORT_INTERVAL`, else `60000` (the specification's)",
+    // The seed's default; the specification's is 60000, which OTEL_METRIC_EXPORT_INTERVAL can restore.
+    default: 5_000,
+    defaultText: "`OTEL_METRIC_EXPORT_INTERVAL`, else `5000` (the specification's is 60000)",
     doc: 'Milliseconds between metric exports.',
   }),
   shutdownTimeoutMs: opt.integer({
@@ -246,6 +248,7 @@ export function resolveSettings(
   options: OpenTelemetryOptions = {},
   env: Env = process.env,
   source = 'OpenTelemetry.configure()',
+  missingGrpc: () => readonly string[] = missingGrpcPackages,
 ): OtelSettings {
   const context = { source, error: otelError };
   // Anything but an options object is refused as it is, before it is laid over the environment.
@@ -263,7 +266,7 @@ export function resolveSettings(
   checkInjection(code, 'logRecordExporter', 'logRecordProcessors');
 
   const warnings = [...otelEnv.warnings];
-  const { exporters, otlp } = otlpTargets(resolved, code.protocol !== undefined, otelEnv, warnings);
+  const { exporters, otlp } = otlpTargets(resolved, code.protocol !== undefined, otelEnv, warnings, missingGrpc);
   return Object.freeze({
     ...resolved,
     service: resolved.service,

@@ -1,6 +1,7 @@
 // Per signal: its exporters, and for OTLP where it sends. Code wins over the signal's own OTEL_*
 // variable, which wins over the generic one, which wins over the default.
-import { normaliseEndpoint, portWarning } from './endpoint.js';
+import { GrpcEndpointError } from '../errors.js';
+import { normaliseEndpoint, portWarning, withoutCredentials } from './endpoint.js';
 import { SIGNALS, type Compression, type ExporterName, type OtelEnv, type OtlpProtocol, type Signal } from './otel-env.js';
 
 /** Where one signal's OTLP exporter sends, resolved from options, then OTEL_* variables, then defaults. */
@@ -47,12 +48,23 @@ function endpointOf(options: OtlpOptions, otelEnv: OtelEnv, signal: Signal, prot
   return { base: normaliseEndpoint(raw, protocol, options.insecure, source), source };
 }
 
+/** The well-known OTLP/gRPC port: an endpoint on it with no protocol set means gRPC. */
+const GRPC_PORT = '4317';
+
 /**
  * Each signal's exporters and OTLP target. `protocolInCode` tells a protocol given in code (it wins
  * over a signal's own `OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL`) from one that came from the generic
- * variable or the default. Port warnings are added to `warnings`.
+ * variable or the default. With no protocol set anywhere, an endpoint on port 4317 is exported to
+ * over gRPC when `missingGrpc()` finds the exporters, and is a GrpcEndpointError when it does not.
+ * Port warnings are added to `warnings`.
  */
-export function otlpTargets(options: OtlpOptions, protocolInCode: boolean, otelEnv: OtelEnv, warnings: string[]): SignalTargets {
+export function otlpTargets(
+  options: OtlpOptions,
+  protocolInCode: boolean,
+  otelEnv: OtelEnv,
+  warnings: string[],
+  missingGrpc: () => readonly string[] = () => [],
+): SignalTargets {
   const exporters = {} as Record<Signal, readonly ExporterName[]>;
   const otlp: Partial<Record<Signal, OtlpTarget>> = {};
   for (const signal of SIGNALS) {
@@ -61,8 +73,16 @@ export function otlpTargets(options: OtlpOptions, protocolInCode: boolean, otelE
     const names = otelEnv.exporters[signal] ?? [hasEndpoint ? 'otlp' : 'console'];
     exporters[signal] = names.includes('none') ? Object.freeze([]) : names;
     if (!exporters[signal].includes('otlp')) continue;
-    const protocol = protocolInCode ? options.protocol : (own.protocol ?? options.protocol);
-    const { base, source } = endpointOf(options, otelEnv, signal, protocol);
+    let protocol = protocolInCode ? options.protocol : (own.protocol ?? options.protocol);
+    let { base, source } = endpointOf(options, otelEnv, signal, protocol);
+    const protocolSet = protocolInCode || own.protocol !== undefined || otelEnv.protocol !== undefined;
+    if (!protocolSet && new URL(base).port === GRPC_PORT) {
+      // The seed's endpoints are all gRPC (`http://collector:4317`): copied as written, they work.
+      const missing = missingGrpc();
+      if (missing.length > 0) throw new GrpcEndpointError(withoutCredentials(base), source, missing);
+      protocol = 'grpc';
+      ({ base, source } = endpointOf(options, otelEnv, signal, protocol));
+    }
     // A signal's own endpoint is used as is; the others get the signal's path over HTTP.
     const url = source === `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT` || protocol === 'grpc' ? base : `${base}/v1/${signal}`;
     const warning = portWarning(base, protocol, source);

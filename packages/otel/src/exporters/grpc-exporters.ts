@@ -49,6 +49,18 @@ export function load<T>(req: NodeJS.Require, id: string, missing: string[]): T |
   }
 }
 
+/** The gRPC exporter packages that cannot be resolved from here (none: gRPC can be used). */
+export function missingGrpcPackages(req: NodeJS.Require = localRequire()): readonly string[] {
+  return Object.values(GRPC_PACKAGES).filter((id) => {
+    try {
+      req.resolve(id);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
 export function loadGrpcExporters(req: NodeJS.Require = localRequire()): GrpcExporterClasses {
   const missing: string[] = [];
   const traces = load<{ OTLPTraceExporter: Ctor<SpanExporter> }>(req, GRPC_PACKAGES.traces, missing);

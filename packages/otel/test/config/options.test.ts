@@ -1,11 +1,11 @@
 import { DiagLogLevel } from '@opentelemetry/api';
-import { OtelConfigError } from '../../src/index.js';
+import { GrpcEndpointError, OtelConfigError } from '../../src/index.js';
 import { resolveSettings } from '../../src/config/options.js';
 import { normaliseEndpoint, portWarning } from '../../src/config/endpoint.js';
 import { parseKeyValueList } from '../../src/config/key-value-list.js';
 
 describe('resolveSettings', () => {
-  it('applies defaults: console mode, 60000 ms (the specification default), info', () => {
+  it('applies defaults: console mode, 5000 ms (the seed default), info', () => {
     const r = resolveSettings({ service: 'svc' }, {});
     expect(r).toMatchObject({
       service: 'svc',
@@ -15,8 +15,8 @@ describe('resolveSettings', () => {
       exporters: { traces: ['console'], metrics: ['console'], logs: ['console'] },
       otlp: {},
       propagators: ['tracecontext', 'baggage'],
-      exportIntervalMs: 60000,
-      exportTimeoutMs: 30000,
+      exportIntervalMs: 5000,
+      exportTimeoutMs: 5000,
       successStatus: 'unset',
       http: true,
       detectors: ['env', 'host', 'os', 'process', 'serviceinstance'],
@@ -91,7 +91,7 @@ describe('resolveSettings', () => {
       { service: 's' },
       { OTEL_EXPORTER_OTLP_HEADERS: 'good=1,novalue,bad=%E0%A4%A', OTEL_METRIC_EXPORT_INTERVAL: 'soon' },
     );
-    expect(r.exportIntervalMs).toBe(60000);
+    expect(r.exportIntervalMs).toBe(5000);
     expect(r.warnings).toEqual([
       'OTEL_EXPORTER_OTLP_HEADERS: entry 2 is not key=value; entry 3 ("bad") is not valid percent-encoding; those entries ignored',
       'OTEL_METRIC_EXPORT_INTERVAL "soon" is not an integer >= 1; ignored',
@@ -252,13 +252,54 @@ describe('resolveSettings', () => {
   });
 
   it('warns when OTLP/HTTP is pointed at the gRPC port, and gRPC at the HTTP port', () => {
-    expect(resolveSettings({ service: 's', otlpEndpoint: 'collector:4317' }, {}).warnings).toEqual([
+    expect(resolveSettings({ service: 's', otlpEndpoint: 'collector:4317', protocol: 'http/protobuf' }, {}).warnings).toEqual([
       'otlpEndpoint "http://collector:4317" uses port 4317, the OTLP/gRPC port, with protocol http/protobuf: an OTLP/HTTP collector listens on 4318 (set protocol "grpc" to export over gRPC)',
     ]);
     expect(portWarning('http://jaeger:14250', 'http/protobuf', 'OTEL_EXPORTER_OTLP_ENDPOINT')).toContain("14250, Jaeger's gRPC port");
     expect(portWarning('http://c:4318', 'grpc', 'otlpEndpoint')).toContain('4318, the OTLP/HTTP port, with protocol grpc');
     expect(portWarning('http://c:4318/v1/traces', 'http/protobuf', 'otlpEndpoint')).toBeUndefined();
     expect(portWarning('http://c:4317', 'grpc', 'otlpEndpoint')).toBeUndefined();
+  });
+
+  describe('an endpoint on 4317 with no protocol set', () => {
+    const grpcInstalled = () => [];
+    const grpcMissing = () => ['@opentelemetry/exporter-trace-otlp-grpc', '@opentelemetry/exporter-logs-otlp-grpc'];
+    const protocols = (r: ReturnType<typeof resolveSettings>) => [r.otlp.traces?.protocol, r.otlp.metrics?.protocol, r.otlp.logs?.protocol];
+
+    it('exports over gRPC when the gRPC exporters are installed, without a port warning', () => {
+      const r = resolveSettings({ service: 's', otlpEndpoint: 'http://collector:4317' }, {}, 'OpenTelemetry.configure()', grpcInstalled);
+      expect(protocols(r)).toEqual(['grpc', 'grpc', 'grpc']);
+      expect(r.otlp.traces!.url).toBe('http://collector:4317');
+      expect(r.warnings).toEqual([]);
+      const fromEnv = resolveSettings({ service: 's' }, { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' }, 'x', grpcInstalled);
+      expect(protocols(fromEnv)).toEqual(['grpc', 'grpc', 'grpc']);
+    });
+
+    it('fails with GrpcEndpointError naming what to install or set when they are not', () => {
+      const configure = () => resolveSettings({ service: 's', otlpEndpoint: 'http://user:pw@collector:4317' }, {}, 'x', grpcMissing);
+      expect(configure).toThrow(GrpcEndpointError);
+      expect(configure).toThrow(
+        'otlpEndpoint "http://collector:4317" is on port 4317, the OTLP/gRPC port, and no protocol is set, but the gRPC exporters ' +
+          'are not installed: install them (npm install @opentelemetry/exporter-trace-otlp-grpc @opentelemetry/exporter-logs-otlp-grpc), ' +
+          'or export over OTLP/HTTP with OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf (or protocol: "http/protobuf") and the ' +
+          "collector's OTLP/HTTP port 4318",
+      );
+      expect(() => configure()).toThrow(expect.objectContaining({ code: 'SIGHTLINE_ERR_OTEL_GRPC_ENDPOINT' }) as Error);
+    });
+
+    it('keeps a protocol that is set, in code or in OTEL_EXPORTER_OTLP_PROTOCOL, and only warns', () => {
+      const inCode = resolveSettings({ service: 's', otlpEndpoint: 'http://c:4317', protocol: 'http/protobuf' }, {}, 'x', grpcMissing);
+      expect(protocols(inCode)).toEqual(['http/protobuf', 'http/protobuf', 'http/protobuf']);
+      const env = { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317' };
+      const inEnv = resolveSettings({ service: 's' }, env, 'x', grpcMissing);
+      expect(protocols(inEnv)).toEqual(['http/protobuf', 'http/protobuf', 'http/protobuf']);
+      expect(inEnv.warnings[0]).toContain('uses port 4317, the OTLP/gRPC port');
+    });
+
+    it('leaves other ports on the default http/protobuf', () => {
+      const r = resolveSettings({ service: 's', otlpEndpoint: 'http://c:4318' }, {}, 'x', grpcMissing);
+      expect(protocols(r)).toEqual(['http/protobuf', 'http/protobuf', 'http/protobuf']);
+    });
   });
 
   it('never puts a header value in an error message', () => {

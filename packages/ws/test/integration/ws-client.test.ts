@@ -256,7 +256,7 @@ describe('WsClient: losing the link', () => {
     ]);
     expect(rec.of('onWsDisconnect')).toEqual([['onWsDisconnect', `127.0.0.1:${port}`]]);
     expect(rec.of('onError')).toEqual([['onError', 'order.get', 'ConnectionClosedError']]);
-    const clientLogs = logs.records.filter((r) => r.logger === 'sightline.ws.client' && r.level !== 'debug');
+    const clientLogs = logs.records.filter((r) => r.logger === 'sightline.ws_client' && r.level !== 'debug');
     expect(clientLogs.map((r) => [r.level, r.message])).toEqual([
       ['warn', 'server closed the connection'],
       ['warn', 'reconnecting'],
@@ -341,6 +341,6 @@ describe('WsClient: connect()', () => {
     await second.connect();
     // The upgrade succeeds, then the server closes with 1013.
     await waitFor(() => second.state === 'closed', 'second client closed');
-    expect(logs.records.some((r) => r.logger === 'sightline.ws.client' && r.fields?.code === 1013)).toBe(true);
+    expect(logs.records.some((r) => r.logger === 'sightline.ws_client' && r.fields?.code === 1013)).toBe(true);
   });
 });

@@ -148,7 +148,7 @@ describe('createWsServer: requests and replies', () => {
       ['onError', 'rejectAsync', 'RangeError'],
     ]);
     expect(rec.of('onRequest')).toEqual([]);
-    const errors = logs.records.filter((r) => r.level === 'error' && r.logger === 'sightline.ws.server');
+    const errors = logs.records.filter((r) => r.level === 'error' && r.logger === 'sightline.ws_server');
     expect(errors.map((r) => r.fields?.errorType)).toEqual(['OutOfStockError', 'RangeError']);
 
     c.send(JSON.stringify({ id: 3, op: 'add', payload: { a: 40, b: 2 } }));
@@ -242,7 +242,7 @@ describe('createWsServer: pushes', () => {
       ['onWsMessageSent', 'price.changed', a.received[1]!.length],
       ['onWsMessageSent', 'price.changed', b.received[0]!.length],
     ]);
-    expect(logs.records.some((r) => r.logger === 'sightline.ws.server' && r.message === 'push')).toBe(true);
+    expect(logs.records.some((r) => r.logger === 'sightline.ws_server' && r.message === 'push')).toBe(true);
   });
 
   it('returns false for a push to a closed connection and broadcasts to none after all left', async () => {
@@ -338,7 +338,7 @@ describe('createWsServer: connection limit', () => {
       ['onError', '(connection)', 'ConnectionLimitError'],
       ['onError', '(connection)', 'ConnectionLimitError'],
     ]);
-    const warnings = logs.records.filter((r) => r.level === 'warn' && r.logger === 'sightline.ws.server');
+    const warnings = logs.records.filter((r) => r.level === 'warn' && r.logger === 'sightline.ws_server');
     expect(warnings.map((r) => r.message)).toEqual(['connection limit reached; closing new connection with 1013']);
     expect(warnings[0]!.fields).toMatchObject({ maxConnections: 2, refused: 1 });
 
