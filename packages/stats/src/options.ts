@@ -252,7 +252,7 @@ export type StatsDMonitorPluginOptions = MonitorOptions & OptionsOf<typeof STATS
  */
 export type StatsDMonitorOptions = StatsDMonitorPluginOptions & OptionsOf<typeof STATSD_MONITOR_TARGET_SHAPE>;
 
-const monitorField = (extra: { readonly doc: string }): MonitorField => opt.object(STATSD_MONITOR_SHAPE, extra) as unknown as MonitorField;
+const monitorField = (extra: { readonly doc: string }) => opt.object(STATSD_MONITOR_SHAPE, extra) as unknown as MonitorField;
 
 /** `statsHooks(client, options)`. */
 export const STATS_HOOKS_SHAPE = defineShape({
