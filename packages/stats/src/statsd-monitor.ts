@@ -79,8 +79,8 @@ const isClient = (v: unknown): v is MonitorClient =>
  * its client the counts since the last one (`<prefix>.messages_received`...), latency samples as timers
  * (`<prefix>.commit_latency`...) and `<prefix>.events_active`.
  *
- * `new StatsDMonitor(client, options)` reports through your client; `new StatsDMonitor({ host, port,
- * prefix })` makes a StatsD UDP client of its own, which `close()` flushes and closes.
+ * `new StatsDMonitor(client, options)` reports through your client; with `host`, `port` and `prefix`
+ * options and no client it makes a StatsD UDP client of its own, which `close()` flushes and closes.
  */
 export class StatsDMonitor extends Monitor {
   /** The options shape, for core's options rule: a Monitor's, the StatsD ones, and host/port. */
@@ -146,24 +146,28 @@ export class StatsDMonitor extends Monitor {
     if (ms >= 0 && ms < Infinity) samples.add(ms);
   }
 
+  /** A stream event finished, as a Monitor counts it; a timed one's run time is also a `<prefix>.event_latency` sample. */
   override onStreamEventOut(tp: string, offset: number, stream: unknown, event: unknown, state?: SensorState): void {
     const before = this.eventsActive();
     super.onStreamEventOut(tp, offset, stream, event, state);
     this.addSample(this.eventLatency, before, this.eventsActive(), state);
   }
 
+  /** A commit finished, as a Monitor counts it; its latency is also a `<prefix>.commit_latency` sample. */
   override onCommitCompleted(consumer: unknown, state: SensorState): void {
     const before = this.commitsTotal();
     super.onCommitCompleted(consumer, state);
     this.addSample(this.commitLatencySamples, before, this.commitsTotal(), state);
   }
 
+  /** A send finished, as a Monitor counts it; its latency is also a `<prefix>.send_latency` sample. */
   override onSendCompleted(producer: unknown, state: SensorState): void {
     const before = this.sendsTotal();
     super.onSendCompleted(producer, state);
     this.addSample(this.sendLatencySamples, before, this.sendsTotal(), state);
   }
 
+  /** A send failed, as a Monitor counts it; its latency is also a `<prefix>.send_latency` sample. */
   override onSendError(producer: unknown, error: unknown, state: SensorState): void {
     const before = this.sendErrorsTotal();
     super.onSendError(producer, error, state);
@@ -171,8 +175,7 @@ export class StatsDMonitor extends Monitor {
   }
 
   /**
-   * Sends one metric under the monitor's prefix (`<prefix>.<name>`), as the seed's `send_metric(name,
-   * value, metric_type)`: `c` counter, `g` gauge, `ms` timer, `h` histogram, `d` distribution, `s` set.
+   * Sends one metric under the monitor's prefix (`<prefix>.<name>`), as Faust's `send_metric`: `c` counter, `g` gauge, `ms` timer, `h` histogram, `d` distribution, `s` set.
    * A bad name or value is dropped and reported by the client, as every metric call is.
    */
   sendMetric(name: string, value: number | string, metricType: StatsDMetricType): void {
