@@ -13,6 +13,7 @@ import { MetricsCollector, prometheus, PrometheusMonitor as BuiltInPrometheusMon
 import { setup } from '@sightline/setup';
 import {
   BaseSensor,
+  CustomSensor,
   HealthMonitor as BuiltInHealthMonitor,
   healthMonitor,
   logging,
@@ -510,6 +511,56 @@ describe('seed 004, Faust: StatsDMonitor', () => {
       expect(udp.lines).toContain(line);
     }
     expect(udp.lines.some((l) => /^faust\.commit_latency:[\d.]+\|ms$/.test(l))).toBe(true);
+  });
+});
+
+// ---- The API the seed lists (no example of its own) ------------------------------------------------
+
+describe('seed 004, Faust: the listed CustomSensor, LoggingSensor and SensorDelegate methods', () => {
+  it('CustomSensor(name): recordMetric, incrementCounter, recordHistogram, setGauge, getMetrics', () => {
+    const sensor = new CustomSensor('business');
+    expect(sensor.name).toBe('business');
+    sensor.recordMetric('last_order', 'o-17', { timestamp: 1_700_000_000_000 });
+    sensor.incrementCounter('orders');
+    sensor.incrementCounter('orders', 2);
+    sensor.recordHistogram('order_value', 10);
+    sensor.recordHistogram('order_value', 30);
+    sensor.setGauge('queue_depth', 12);
+    const m = sensor.getMetrics();
+    expect(m).toMatchObject({
+      name: 'business',
+      counters: { orders: 3 },
+      gauges: { queue_depth: 12 },
+      histograms: { order_value: { count: 2, sum: 40, min: 10, max: 30 } },
+    });
+    expect(JSON.stringify(m.metrics)).toContain('o-17');
+  });
+
+  it('LoggingSensor log methods and SensorDelegate addSensor / removeSensor / getCombinedMetrics', () => {
+    const records: LogRecord[] = [];
+    setLogLevel('sightline.sensor', 'info');
+    const previous = setLogSink((r) => void records.push(r));
+    try {
+      const logger = new LoggingSensor();
+      logger.logMessageIn('orders/0', 7, {});
+      logger.logMessageOut('orders/0', 8, {});
+      logger.logTableOperation('set', 'counts', 'k', 1);
+      logger.logPerformanceMetric('batch_seconds', 0.25, { batch: 3 });
+      expect(records.map((r) => r.logger)).toEqual(Array(4).fill('sightline.sensor'));
+
+      const monitor = new Monitor();
+      const delegate = new SensorDelegate(monitor);
+      const custom = new CustomSensor('business');
+      delegate.addSensor(custom);
+      delegate.onMessageIn('orders/0', 0, {});
+      delegate.removeSensor(custom);
+      delegate.onMessageIn('orders/0', 1, {});
+      expect(monitor.messagesReceivedTotal()).toBe(2);
+      expect(Object.keys(delegate.getCombinedMetrics())).toEqual(['Monitor']);
+    } finally {
+      setLogSink(previous);
+      setLogLevel('sightline.sensor', undefined);
+    }
   });
 });
 
