@@ -49,7 +49,7 @@ const ENTRIES: readonly Entry[] = [
   { type: 'SetupFromEnvOptions', shape: setupFromEnv.SETUP_FROM_ENV_SHAPE, readme: readme('setup'), required: { factories: {} } },
   { type: 'StatsClientOptions', shape: stats.STATS_CLIENT_SHAPE, readme: readme('stats') },
   { type: 'StatsPluginOptions', shape: stats.STATS_PLUGIN_SHAPE, env: 'stats', readme: readme('stats') },
-  { type: 'StatsDMonitorOptions', shape: stats.STATSD_MONITOR_SHAPE, readme: readme('stats') },
+  { type: 'StatsDMonitorOptions', shape: stats.STATSD_MONITOR_CTOR_SHAPE, readme: readme('stats') },
   { type: 'StatsHooksOptions', shape: stats.STATS_HOOKS_SHAPE, readme: readme('stats') },
   { type: 'StatsDOptions', shape: stats.HOT_SHOTS_SHAPE, readme: readme('stats') },
   {

@@ -152,7 +152,8 @@ const rows: readonly Row[] = [
     StatsConfigError,
   ],
   ['createTestClient()', () => createTestClient(typo({ destPrt: 1 })), 'destPrt', 'new StatsClient()', StatsConfigError],
-  ['new StatsDMonitor()', () => new StatsDMonitor(client(), typo({ prefx: 'x' })), 'prefx', 'new StatsDMonitor()', StatsConfigError],
+  // A Monitor: its options are checked by Monitor's constructor, as PrometheusMonitor's are.
+  ['new StatsDMonitor()', () => new StatsDMonitor(client(), typo({ prefx: 'x' })), 'prefx', 'new StatsDMonitor()', SensorConfigError],
   ['statsHooks()', () => statsHooks(client(), typo({ tagOp: true })), 'tagOp', 'statsHooks()', StatsConfigError],
   // stats-server
   ['statsServer()', () => statsServer(typo({ secrets: 's', statsd: { udp: 1 } })), 'statsd.udp', 'statsServer()', StatsServerConfigError],

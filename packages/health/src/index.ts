@@ -4,6 +4,7 @@ export { MAX_CHECK_DETAILS_BYTES, MAX_CHECK_MESSAGE_LENGTH } from './check-detai
 export type { HealthHandlerOptions, HealthServerOptions, ProbeKind, RateLimitOptions, ShutdownSignal } from './options.js';
 
 export type { CheckOutcome, CheckReport } from './check-aggregator.js';
+export type { CacheFigures, QueueFigures } from './responses.js';
 
 export { createHealthHandler, HEALTH_PATHS } from './health-handler.js';
 export type { HealthHandler, HealthPath } from './health-handler.js';

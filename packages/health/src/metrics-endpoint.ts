@@ -8,7 +8,7 @@ import type { CheckAggregator } from './check-aggregator.js';
 import { JSON_TYPE, send } from './http-reply.js';
 import type { HealthConfig } from './options.js';
 import { FixedWindowRateLimiter, KeyedRateLimiter } from './rate-limiter.js';
-import { errorBody, jsonFallbackBody } from './responses.js';
+import { cacheSection, errorBody, jsonFallbackBody, queueSection } from './responses.js';
 
 const log = getLogger('sightline.health');
 
@@ -89,7 +89,7 @@ export class MetricsEndpoint {
     return this.#checks.run().then((report) => ({ contentType: JSON_TYPE, body: jsonFallbackBody(this.#snapshotSections(), report) }));
   }
 
-  /** The JSON fallback's sections: `snapshot()`'s, then each sensor's `asDict()` by name. */
+  /** The JSON fallback's sections: `snapshot()`'s, `cache` and `queue`, then each sensor's `asDict()` by name. */
   #snapshotSections(): Record<string, unknown> {
     // Null prototype: a section named `__proto__` is kept like any other.
     const sections = Object.create(null) as Record<string, unknown>;
@@ -101,6 +101,17 @@ export class MetricsEndpoint {
         log.warn('snapshot() threw; /metrics serves the rest', { error: errorText(error) });
       }
     }
+    // pyWATS's fallback sections, after the snapshot's: a configured cache or queue wins over a name taken by chance.
+    const { cache, queue } = this.#config;
+    const add = (name: string, read: () => Record<string, unknown>): void => {
+      try {
+        sections[name] = read();
+      } catch (error) {
+        log.warn(`the ${name} figures threw; /metrics serves the rest`, { error: errorText(error) });
+      }
+    };
+    if (cache) add('cache', () => cacheSection(cache()));
+    if (queue) add('queue', () => queueSection(queue()));
     for (const name of Object.keys(sensors)) {
       const sensor = sensors[name];
       if (typeof sensor?.asDict !== 'function') continue;

@@ -13,6 +13,7 @@ import {
 } from '@sightline/core/internal';
 import { checkList } from './check-list.js';
 import { HealthConfigError } from './errors.js';
+import type { CacheFigures, QueueFigures } from './responses.js';
 import { routeList } from './route-list.js';
 
 const healthError: OptionsErrorFactory = (message, details) => new HealthConfigError(message, details);
@@ -78,6 +79,12 @@ export const HEALTH_HANDLER_SHAPE = defineShape({
   enableMetrics: opt.boolean({ default: true, doc: 'Serve /metrics at all.' }),
   snapshot: opt.function<() => Readonly<Record<string, unknown>>>({
     doc: "Figures for the JSON fallback, by name (a plugin context's `snapshot()`).",
+  }),
+  cache: opt.function<() => CacheFigures>({
+    doc: "The JSON fallback's `cache` section, as pyWATS's (`enabled`, `size`, `max_size`, `hit_rate`, `total_requests`, `hits`, `misses`, `evictions`): a function returning `{ hits, misses, evictions?, size?, maxSize?, enabled? }`, e.g. a prometheus `CacheRecorder`'s `stats`.",
+  }),
+  queue: opt.function<() => QueueFigures>({
+    doc: "The JSON fallback's `queue` section, as pyWATS's (`size`, `active_workers`, `total_processed`): a function returning `{ depth, activeWorkers, processed }`, e.g. a prometheus `QueueRecorder`'s `stats`.",
   }),
   sensors: opt.record(opt.any<Sensor>(), {
     env: false,

@@ -41,18 +41,80 @@ export function liveBody(uptimeSeconds: number, timestamp: string): string {
   return `{"status":"alive","uptime_seconds":${uptimeSeconds},"timestamp":"${timestamp}"}`;
 }
 
-/** `GET /health/ready` with 200. */
+/**
+ * `GET /health/ready` with 200. `api_status` is pyWATS's field: `online` while the service takes
+ * traffic, `offline` when it does not.
+ */
 export function readyBody(report: CheckReport, timestamp: string): string {
-  if (report.results.length === 0) return `{"status":"ready","checks":{},"timestamp":"${timestamp}"}`;
-  return JSON.stringify({ status: 'ready', checks: checksObject(report), timestamp });
+  if (report.results.length === 0) return `{"status":"ready","api_status":"online","checks":{},"timestamp":"${timestamp}"}`;
+  return JSON.stringify({ status: 'ready', api_status: 'online', checks: checksObject(report), timestamp });
 }
 
 /** `GET /health/ready` with 503: the reason, and for failed checks their names and results. */
 export function notReadyBody(reason: NotReadyReason, timestamp: string, report?: CheckReport): string {
   if (reason === 'checks_failed' && report) {
-    return JSON.stringify({ status: 'not_ready', reason, failed: report.failed, checks: checksObject(report), timestamp });
+    return JSON.stringify({
+      status: 'not_ready',
+      api_status: 'offline',
+      reason,
+      failed: report.failed,
+      checks: checksObject(report),
+      timestamp,
+    });
   }
-  return `{"status":"not_ready","reason":"${reason}","timestamp":"${timestamp}"}`;
+  return `{"status":"not_ready","api_status":"offline","reason":"${reason}","timestamp":"${timestamp}"}`;
+}
+
+/**
+ * A cache's figures for the JSON fallback's `cache` section. A `CacheRecorder`'s `stats()` from
+ * `@sightline/prometheus` fits as it is (its `sizeBytes` stands for `size`).
+ */
+export interface CacheFigures {
+  /** Lookups found, since start. */
+  readonly hits: number;
+  /** Lookups not found, since start. */
+  readonly misses: number;
+  /** Entries evicted, since start (0 when absent). */
+  readonly evictions?: number;
+  /** The cache's size now (entries, or bytes); `sizeBytes` is read when it is absent. */
+  readonly size?: number;
+  /** The cache's size in bytes, read as `size` when `size` is absent. */
+  readonly sizeBytes?: number;
+  /** The most entries it holds (`max_size`, null when absent). */
+  readonly maxSize?: number;
+  /** Whether caching is on (true when absent). */
+  readonly enabled?: boolean;
+}
+
+/** A queue's figures for the JSON fallback's `queue` section; a `QueueRecorder`'s `stats()` fits as it is. */
+export interface QueueFigures {
+  /** Items waiting now (`size`). */
+  readonly depth: number;
+  /** Workers busy now (`active_workers`). */
+  readonly activeWorkers: number;
+  /** Items processed since start (`total_processed`). */
+  readonly processed: number;
+}
+
+/** pyWATS's `cache` section: `{ enabled, size, max_size, hit_rate, total_requests, hits, misses, evictions }`. */
+export function cacheSection(c: CacheFigures): Record<string, unknown> {
+  const total = c.hits + c.misses;
+  return {
+    enabled: c.enabled ?? true,
+    size: c.size ?? c.sizeBytes ?? 0,
+    max_size: c.maxSize ?? null,
+    // 4 decimals, enough for a ratio read by people and alerts.
+    hit_rate: total > 0 ? Math.round((c.hits / total) * 10_000) / 10_000 : 0,
+    total_requests: total,
+    hits: c.hits,
+    misses: c.misses,
+    evictions: c.evictions ?? 0,
+  };
+}
+
+/** pyWATS's `queue` section: `{ size, active_workers, total_processed }`. */
+export function queueSection(q: QueueFigures): Record<string, unknown> {
+  return { size: q.depth, active_workers: q.activeWorkers, total_processed: q.processed };
 }
 
 /**

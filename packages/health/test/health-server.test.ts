@@ -83,13 +83,14 @@ describe('createHealthServer endpoints over HTTP', () => {
     const before = await get(s.url, '/health/ready');
     expect(before.status).toBe(503);
     expect(before.headers['content-type']).toBe(JSON_TYPE);
-    expect(before.json()).toEqual({ status: 'not_ready', reason: 'starting', timestamp: isoTimestamp });
+    expect(before.json()).toEqual({ status: 'not_ready', api_status: 'offline', reason: 'starting', timestamp: isoTimestamp });
 
     s.markReady();
     const after = await get(s.url, '/health/ready');
     expect(after.status).toBe(200);
     expect(after.json()).toEqual({
       status: 'ready',
+      api_status: 'online',
       checks: { db: { status: 'pass', duration_ms: anyNumber, message: 'pool ok' } },
       timestamp: isoTimestamp,
     });
@@ -108,6 +109,7 @@ describe('createHealthServer endpoints over HTTP', () => {
     expect(r.status).toBe(503);
     expect(r.json()).toEqual({
       status: 'not_ready',
+      api_status: 'offline',
       reason: 'checks_failed',
       failed: ['db'],
       checks: {
@@ -261,6 +263,27 @@ describe('/metrics', () => {
       queue: { size: 5, active_workers: 3, total_processed: 4521 },
       checks: { db: { status: 'pass', duration_ms: anyNumber, details: { pool_size: 4 } } },
     });
+  });
+
+  it("builds pyWATS's cache and queue sections of the JSON fallback from the cache and queue figures", async () => {
+    const s = await startServer({
+      cache: () => ({ hits: 1325, misses: 198, evictions: 12, size: 234, maxSize: 1000 }),
+      queue: () => ({ depth: 5, activeWorkers: 3, processed: 4521 }),
+    });
+    const r = await get(s.url, '/metrics');
+    expect(r.status).toBe(200);
+    expect(r.json()).toEqual({
+      cache: { enabled: true, size: 234, max_size: 1000, hit_rate: 0.87, total_requests: 1523, hits: 1325, misses: 198, evictions: 12 },
+      queue: { size: 5, active_workers: 3, total_processed: 4521 },
+      checks: {},
+    });
+    const failing = await startServer({
+      cache: () => {
+        throw new Error('cache gone');
+      },
+      queue: () => ({ depth: 0, activeWorkers: 0, processed: 0 }),
+    });
+    expect((await get(failing.url, '/metrics')).json()).toEqual({ queue: { size: 0, active_workers: 0, total_processed: 0 }, checks: {} });
   });
 
   it('serves what it can when a snapshot throws', async () => {

@@ -19,10 +19,11 @@ describe('response bodies', () => {
 
   it('serialises readiness with each check, and 503 bodies with the reason and failed checks', () => {
     expect(readyBody({ healthy: true, failed: [], results: [] }, TS)).toBe(
-      '{"status":"ready","checks":{},"timestamp":"2026-02-02T19:30:00Z"}',
+      '{"status":"ready","api_status":"online","checks":{},"timestamp":"2026-02-02T19:30:00Z"}',
     );
     expect(JSON.parse(notReadyBody('checks_failed', TS, failing))).toEqual({
       status: 'not_ready',
+      api_status: 'offline',
       reason: 'checks_failed',
       failed: ['db'],
       checks: {
@@ -31,7 +32,9 @@ describe('response bodies', () => {
       },
       timestamp: TS,
     });
-    expect(notReadyBody('shutting_down', TS)).toBe('{"status":"not_ready","reason":"shutting_down","timestamp":"2026-02-02T19:30:00Z"}');
+    expect(notReadyBody('shutting_down', TS)).toBe(
+      '{"status":"not_ready","api_status":"offline","reason":"shutting_down","timestamp":"2026-02-02T19:30:00Z"}',
+    );
   });
 
   it('serialises startup as started, or starting with what it waits for', () => {

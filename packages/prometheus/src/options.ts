@@ -105,6 +105,17 @@ export const PROMETHEUS_PLUGIN_SHAPE = defineShape({
   namespace,
   buckets: buckets('Buckets of `<namespace>_request_duration_seconds`, in seconds.'),
   monitor: monitorOptions({ doc: 'Options of the PrometheusMonitor sensor (history sizes, sampling).' }),
+  metricsPort: opt.integer({
+    min: 0,
+    max: 65_535,
+    defaultText: 'none',
+    doc: "A listener of its own serving only `/metrics` on this port (pyWATS's `metrics_port`, e.g. 9090), opened by `start()` beside the health server; 0 picks a free one (`plugin.metricsServer.port`).",
+  }),
+  metricsHost: opt.string({
+    nonEmpty: true,
+    default: '127.0.0.1',
+    doc: 'Interface the `metricsPort` listener binds; `0.0.0.0` in a pod.',
+  }),
 });
 
 /** Options of the `prometheus()` plugin: a collector's options plus the hooks' and monitor's. */

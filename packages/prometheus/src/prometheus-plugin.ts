@@ -1,6 +1,7 @@
 // The plugin factory @sightline/setup composes: hooks, a sensor and a /metrics source in one.
 import { SightlineConfigError, type MetricsHooks, type Plugin } from '@sightline/core';
 import { resolveOptions, withOptionsShape, type ResolvedOf } from '@sightline/core/internal';
+import { createMetricsServer, type MetricsServer } from './exposition/metrics-server.js';
 import { MetricsCollector } from './metrics-collector.js';
 import { PROMETHEUS_PLUGIN_SHAPE, type PrometheusPluginOptions } from './options.js';
 import { prometheusHooks } from './prometheus-hooks.js';
@@ -18,6 +19,8 @@ export interface PrometheusPlugin extends Plugin {
   readonly metrics: MetricsCollector;
   /** The collector: define the service's own metrics here. */
   readonly collector: MetricsCollector;
+  /** With `metricsPort`, the listener serving only `/metrics`, once `start()` has opened it; else undefined. */
+  readonly metricsServer: MetricsServer | undefined;
 }
 
 const COLLECTOR_OPTIONS = ['instanceId', 'enabled', 'registry', 'prefix', 'defaultLabels', 'collectDefaultMetrics'] as const;
@@ -30,6 +33,8 @@ function collectorOf(given: PrometheusPluginOptions, resolved: ResolvedOf<typeof
       namespace: _namespace,
       buckets: _buckets,
       monitor: _monitor,
+      metricsPort: _metricsPort,
+      metricsHost: _metricsHost,
       collectDefaultMetrics,
       ...collectorOptions
     } = given;
@@ -56,14 +61,33 @@ function prometheusPlugin(options: PrometheusPluginOptions = {}): PrometheusPlug
   const collector = collectorOf(options, resolved);
   const hooks = prometheusHooks(collector, { namespace: resolved.namespace, buckets: resolved.buckets });
   const sensor = new PrometheusMonitor({ ...resolved.monitor, collector, namespace: resolved.namespace });
+  const { metricsPort, metricsHost } = resolved;
+  let server: MetricsServer | undefined;
+  let opening: Promise<void> | undefined;
   return {
     name: 'prometheus',
     hooks,
     sensor,
     metrics: collector,
     collector,
-    start: () => sensor.start(),
-    close: () => sensor.close(),
+    get metricsServer() {
+      return server;
+    },
+    start: async () => {
+      await sensor.start();
+      // A second start() reuses the listener: the port is bound once.
+      if (metricsPort !== undefined) {
+        opening ??= createMetricsServer(collector, { port: metricsPort, host: metricsHost }).then((s) => {
+          server = s;
+        });
+        await opening;
+      }
+    },
+    close: async () => {
+      if (opening) await opening.catch(() => undefined);
+      await server?.close();
+      await sensor.close();
+    },
   };
 }
 

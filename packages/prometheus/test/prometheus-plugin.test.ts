@@ -1,7 +1,7 @@
 import { toDispatcher, type Plugin } from '@sightline/core';
 import { combineMetricsSources, renderMetrics } from '@sightline/core/internal';
 import { httpMetrics, MetricsCollector, prometheus, PrometheusMonitor } from '../src/index.js';
-import { parseSamples } from './helpers.js';
+import { get, parseSamples } from './helpers.js';
 
 describe('prometheus() plugin', () => {
   it('brings hooks, a PrometheusMonitor sensor and a metrics source over one collector', async () => {
@@ -60,5 +60,22 @@ describe('prometheus() plugin', () => {
     expect(names.filter((n) => /^nodejs_active_\w+_total /.test(n))).toEqual([]);
     const off = families(await prometheus({ collectDefaultMetrics: false }).collector.render());
     expect(off.filter((k) => k.startsWith('process_') || k.startsWith('nodejs_'))).toEqual([]);
+  });
+
+  it("with metricsPort, start() opens a listener of its own serving only /metrics (pyWATS's metrics_port); close() closes it", async () => {
+    const plugin = prometheus({ metricsPort: 0, collectDefaultMetrics: false });
+    expect(plugin.metricsServer).toBeUndefined();
+    plugin.collector.counter('orders_total', 'Orders').inc(3);
+    await plugin.start!({} as never);
+    await plugin.start!({} as never); // bound once
+    const server = plugin.metricsServer!;
+    expect(server.host).toBe('127.0.0.1');
+    const r = await get(`http://127.0.0.1:${server.port}/metrics`);
+    expect(r.status).toBe(200);
+    expect(parseSamples(r.body).get('orders_total')).toBe(3);
+    expect((await get(`http://127.0.0.1:${server.port}/health`)).status).toBe(404);
+    await plugin.close!();
+    expect(server.server.listening).toBe(false);
+    expect(prometheus({ collectDefaultMetrics: false }).metricsServer).toBeUndefined();
   });
 });

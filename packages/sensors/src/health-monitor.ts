@@ -66,6 +66,10 @@ export interface HealthReport extends Readonly<Record<string, unknown>> {
   readonly events_per_second: number;
   /** Milliseconds since events were last seen moving (null when the stalled check is off). */
   readonly idle_ms: number | null;
+  /** When the report was made, in seconds since the epoch (wall clock), as Faust's `time.time()`. */
+  readonly timestamp: number;
+  /** Seconds since the monitor was created (monotonic clock). */
+  readonly uptime: number;
 }
 
 /**
@@ -98,6 +102,7 @@ export class HealthMonitor extends Monitor {
   private alertsCount = 0;
   private lastProgressTotal = 0;
   private lastProgressAt: number;
+  private readonly createdAt: number;
   private checker: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: HealthMonitorOptions = {}) {
@@ -119,6 +124,7 @@ export class HealthMonitor extends Monitor {
     this.onAlert = o.onAlert;
     this.memoryUsage = o.memoryUsage;
     this.lastProgressAt = this.clock.now();
+    this.createdAt = this.lastProgressAt;
 
     this.healthCheck = {
       name: o.name,
@@ -242,6 +248,8 @@ export class HealthMonitor extends Monitor {
       memory,
       events_per_second: this.eventsPerSecond(),
       idle_ms: idle,
+      timestamp: Date.now() / 1000,
+      uptime: Math.max(0, now - this.createdAt) / 1000,
     };
   }
 

@@ -201,7 +201,13 @@ describe('HealthMonitor as a HealthCheck and a report', () => {
     const { hm, clock } = setup();
     for (let i = 0; i < 4; i++) hm.onStreamEventIn('a/0', i, null, null);
     clock.advance(2000);
-    expect(hm.getHealthReport()).toEqual({
+    const before = Date.now() / 1000;
+    const report = hm.getHealthReport();
+    const after = Date.now() / 1000;
+    // Faust's health report carries the time it was made (epoch seconds) and the uptime (seconds).
+    expect(report.timestamp).toBeGreaterThanOrEqual(before);
+    expect(report.timestamp).toBeLessThanOrEqual(after);
+    expect(report).toEqual({
       healthy: true,
       issues: [],
       conditions: { lag: false, errors: false, memory: false, stalled: false },
@@ -211,6 +217,8 @@ describe('HealthMonitor as a HealthCheck and a report', () => {
       memory: { rss: 200, heap_used: GB / 4, heap_total: GB / 2, heap_limit: GB, external: 10, ratio: 0.25, healthy: true },
       events_per_second: 2,
       idle_ms: null,
+      timestamp: report.timestamp,
+      uptime: 2,
     });
     expect(hm.asDict()['health']).toMatchObject({ healthy: true });
     expect(hm.asDict()['events_total']).toBe(4);

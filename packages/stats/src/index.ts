@@ -16,6 +16,7 @@ export type {
   StatsClientConfig,
   StatsClientOptions,
   StatsDMonitorOptions,
+  StatsDMonitorPluginOptions,
   StatsHooksOptions,
   StatsPluginOptions,
   StatsTlsOptions,
@@ -32,6 +33,6 @@ export type { SendResult, Transport } from './transports/transport.js';
 export { STATS_HOOK_METRICS, statsHooks } from './stats-hooks.js';
 export type { MetricSink } from './stats-hooks.js';
 export { StatsDMonitor } from './statsd-monitor.js';
-export type { MonitorClient } from './statsd-monitor.js';
+export type { MonitorClient, StatsDMetricType } from './statsd-monitor.js';
 export { stats } from './stats-plugin.js';
 export type { StatsPlugin } from './stats-plugin.js';

@@ -1,7 +1,17 @@
 // Every option of the package, each declared once: its kind, range, checks, default and doc line.
 // The exported option types, the README's options tables and the settings loader's parsing of
 // argv, environment and file values all come from these shapes.
-import { defineShape, opt, type OptionsErrorFactory, type OptionsOf, type ResolvedOf } from '@sightline/core/internal';
+import {
+  defineShape,
+  opt,
+  type Field,
+  type OptionsErrorFactory,
+  type OptionsOf,
+  type ResolvedOf,
+  type Shape,
+  type Typed,
+} from '@sightline/core/internal';
+import { Monitor, type MonitorOptions } from '@sightline/sensors';
 import { checkStatsdSafeTags, DEFAULT_MAX_BODY_BYTES, isValidMetricName, METRIC_NAME_PATTERN } from '@sightline/stats-protocol';
 import { StatsConfigError, type SettingSource } from './errors.js';
 import type { StatsClient, StatsError } from './stats-client.js';
@@ -198,8 +208,11 @@ export const STATS_CLIENT_SHAPE = defineShape({
  */
 export type StatsClientOptions = OptionsOf<typeof STATS_CLIENT_SHAPE>;
 
-/** `new StatsDMonitor(client, options)`. */
-export const STATSD_MONITOR_SHAPE = defineShape({
+// The sensors package declares Monitor's shape as a plain Shape: its field types are given here.
+type MonitorField = Field & Typed<MonitorOptions, MonitorOptions, false, false>;
+
+/** What `new StatsDMonitor()` adds to a Monitor's options. */
+export const STATSD_MONITOR_OWN_SHAPE = defineShape({
   prefix: opt.string({ nonEmpty: true, default: 'stream', doc: 'Name prefix, under the prefix of the client.' }),
   maxSamplesPerFlush: opt.integer({
     min: 1,
@@ -209,8 +222,37 @@ export const STATSD_MONITOR_SHAPE = defineShape({
   maxTopics: opt.integer({ min: 1, default: 1000, doc: 'Topic-partitions tagged separately; the rest count only in totals.' }),
 });
 
-/** Options of `new StatsDMonitor(client, options)`; checked once by core's options rule. */
-export type StatsDMonitorOptions = OptionsOf<typeof STATSD_MONITOR_SHAPE>;
+/** The host/port form: `new StatsDMonitor({ host, port })` sends StatsD over UDP through a client of its own. */
+export const STATSD_MONITOR_TARGET_SHAPE = defineShape({
+  host: opt.string({
+    check: nonEmpty,
+    defaultText: '`127.0.0.1` (without a client given)',
+    doc: "StatsD host of the monitor's own UDP client; only without a client.",
+  }),
+  port: opt.integer({
+    min: 1,
+    max: 65_535,
+    defaultText: '`8125` (without a client given)',
+    doc: "StatsD port of the monitor's own UDP client; only without a client.",
+  }),
+});
+
+/** Options of the monitor in the `stats()` plugin: a Monitor's, then the StatsD ones (the plugin gives the client). */
+export const STATSD_MONITOR_SHAPE: Shape = Object.freeze({ ...Monitor.optionsShape, ...STATSD_MONITOR_OWN_SHAPE });
+
+/** Every option of `new StatsDMonitor()`: a Monitor's, the StatsD ones, and host/port for the form without a client. */
+export const STATSD_MONITOR_CTOR_SHAPE: Shape = Object.freeze({ ...STATSD_MONITOR_SHAPE, ...STATSD_MONITOR_TARGET_SHAPE });
+
+/** Options of the plugin's StatsDMonitor: a Monitor's options plus prefix and sample bounds. */
+export type StatsDMonitorPluginOptions = MonitorOptions & OptionsOf<typeof STATSD_MONITOR_OWN_SHAPE>;
+
+/**
+ * Options of `new StatsDMonitor(client, options)` and `new StatsDMonitor(options)`: a Monitor's options, the
+ * name prefix and sample bounds, and (only without a client) the `host` and `port` of its own UDP client.
+ */
+export type StatsDMonitorOptions = StatsDMonitorPluginOptions & OptionsOf<typeof STATSD_MONITOR_TARGET_SHAPE>;
+
+const monitorField = (extra: { readonly doc: string }) => opt.object(STATSD_MONITOR_SHAPE, extra) as unknown as MonitorField;
 
 /** `statsHooks(client, options)`. */
 export const STATS_HOOKS_SHAPE = defineShape({
@@ -229,7 +271,7 @@ export const STATS_PLUGIN_SHAPE = defineShape({
     expected: 'a StatsClient',
     doc: 'Use this client instead of building one (the plugin then owns it: closing the app closes it).',
   }),
-  monitor: opt.oneOf([opt.enum([false] as const), opt.object(STATSD_MONITOR_SHAPE)], {
+  monitor: opt.oneOf([opt.enum([false] as const), monitorField({ doc: 'Options of the StatsDMonitor sensor.' })], {
     default: {},
     defaultText: 'a monitor with its defaults',
     doc: 'Options of the StatsDMonitor sensor, or false for none.',

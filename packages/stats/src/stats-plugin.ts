@@ -44,7 +44,11 @@ function statsPlugin(options: StatsPluginOptions = {}): StatsPlugin {
     client,
     ...(hooks ? { hooks } : {}),
     ...(sensor ? { sensor } : {}),
-    start: () => client.flush(),
+    // The monitor samples its rates on a timer, as every Monitor under setup does.
+    start: async () => {
+      await sensor?.start();
+      await client.flush();
+    },
     close: async () => {
       // The client first: its last flush collects the monitor's last figures.
       await client.close();

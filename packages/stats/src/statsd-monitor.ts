@@ -1,9 +1,12 @@
-// StatsDMonitor: a Sensor that counts stream activity in plain fields and hands the figures to a
-// stats client when it flushes, so an event costs an increment, not a metric call.
+// StatsDMonitor: a Monitor (the read API: totals, rates, latencies) that also hands what changed to a
+// stats client before each flush, so an event costs the Monitor's field updates, not a metric call.
 import type { SensorState } from '@sightline/core';
-import { resolveOptions, type CompleteSensor } from '@sightline/core/internal';
+import { Monitor } from '@sightline/sensors';
+import type { Shape } from '@sightline/core/internal';
+import { StatsConfigError } from './errors.js';
 import type { MetricCallOptions } from './metric-recorder.js';
-import { STATSD_MONITOR_SHAPE, statsOptionsError, type StatsDMonitorOptions } from './options.js';
+import { STATSD_MONITOR_CTOR_SHAPE, type StatsDMonitorOptions } from './options.js';
+import { StatsClient } from './stats-client.js';
 
 const CALLER = 'new StatsDMonitor()';
 
@@ -15,9 +18,20 @@ export interface MonitorClient {
   gauge(name: string, value: number, options?: MetricCallOptions): void;
   /** Records a duration, in milliseconds. */
   time(name: string, ms: number, options?: MetricCallOptions): void;
+  /** Records a histogram value. */
+  histogram(name: string, value: number, options?: MetricCallOptions): void;
+  /** Records a distribution value (DogStatsD `|d`). */
+  distribution(name: string, value: number, options?: MetricCallOptions): void;
+  /** Counts a unique member of a set. */
+  set(name: string, member: string | number, options?: MetricCallOptions): void;
   /** Runs `collector` before each flush; returns a function that unregisters it. */
   onBeforeFlush(collector: () => void): () => void;
+  /** Flushes and closes; called by `close()` only for the client the monitor made itself. */
+  close?(): Promise<void>;
 }
+
+/** A StatsD type for `sendMetric`: counter, gauge, timer (ms), histogram, distribution or set. */
+export type StatsDMetricType = 'c' | 'g' | 'ms' | 'h' | 'd' | 's';
 
 class Samples {
   readonly values: number[] = [];
@@ -29,254 +43,225 @@ class Samples {
   }
 }
 
-interface TopicCounts {
+interface TopicReported {
   readonly options: MetricCallOptions;
   in: number;
   out: number;
 }
 
-const TOTALS = [
-  'messagesReceived',
-  'messagesSent',
-  'eventsIn',
-  'eventsOut',
-  'tableGets',
-  'tableSets',
-  'tableDels',
-  'tableContains',
-  'commits',
-  'sends',
-  'sendErrors',
-  'assignments',
-  'assignmentErrors',
-  'rebalances',
-  'topicBufferFull',
-] as const;
-type Total = (typeof TOTALS)[number];
+type Reader = (m: StatsDMonitor) => number;
 
-const NAMES: Readonly<Record<Total, string>> = {
-  messagesReceived: 'messages_received',
-  messagesSent: 'messages_sent',
-  eventsIn: 'events_in',
-  eventsOut: 'events',
-  tableGets: 'table.get',
-  tableSets: 'table.set',
-  tableDels: 'table.del',
-  tableContains: 'table.contains',
-  commits: 'commits',
-  sends: 'sends',
-  sendErrors: 'send_errors',
-  assignments: 'assignments',
-  assignmentErrors: 'assignment_errors',
-  rebalances: 'rebalances',
-  topicBufferFull: 'topic_buffer_full',
-};
+// Each counter sent, and the public read method it comes from.
+const TOTALS: ReadonlyArray<readonly [name: string, read: Reader]> = [
+  ['messages_received', (m) => m.messagesReceivedTotal()],
+  ['messages_sent', (m) => m.messagesSentTotal()],
+  ['events_in', (m) => m.eventsTotal()],
+  ['events', (m) => m.eventsTotal() - m.eventsActive()],
+  ['table.get', (m) => m.tablesGetTotal()],
+  ['table.set', (m) => m.tablesSetTotal()],
+  ['table.del', (m) => m.tablesDelTotal()],
+  ['table.contains', (m) => m.tablesContainsTotal()],
+  ['commits', (m) => m.commitsTotal()],
+  ['sends', (m) => m.sendsTotal()],
+  ['send_errors', (m) => m.sendErrorsTotal()],
+  ['assignments', (m) => m.assignmentsCompletedTotal()],
+  ['assignment_errors', (m) => m.assignmentErrorTotal()],
+  ['rebalances', (m) => m.rebalancesTotal()],
+  ['topic_buffer_full', (m) => m.topicBufferFullTotal()],
+];
+
+const isClient = (v: unknown): v is MonitorClient =>
+  typeof v === 'object' && v !== null && typeof (v as { onBeforeFlush?: unknown }).onBeforeFlush === 'function';
 
 /**
- * A stream sensor that counts messages, events, table operations, commits, sends, assignments and rebalances
- * in plain fields and hands the figures to a stats client before each flush (`<prefix>.messages_received`,
- * `<prefix>.commit_latency`, ...), so an event costs an increment, not a metric call.
+ * A Monitor whose figures also go to StatsD (or a Sightline stats server): everything a Monitor reads
+ * (`messagesReceivedTotal()`, `eventsPerSecond()`, `commitLatencyAvg()`...), and before each flush of
+ * its client the counts since the last one (`<prefix>.messages_received`...), latency samples as timers
+ * (`<prefix>.commit_latency`...) and `<prefix>.events_active`.
+ *
+ * `new StatsDMonitor(client, options)` reports through your client; with `host`, `port` and `prefix`
+ * options and no client it makes a StatsD UDP client of its own, which `close()` flushes and closes.
  */
-export class StatsDMonitor implements CompleteSensor {
-  private readonly prefix: string;
+export class StatsDMonitor extends Monitor {
+  /** The options shape, for core's options rule: a Monitor's, the StatsD ones, and host/port. */
+  static override readonly optionsShape: Shape = STATSD_MONITOR_CTOR_SHAPE;
+
+  /** The client the figures go to (the monitor's own in the host/port form). */
+  readonly client: MonitorClient;
+  /** The name prefix, under the client's own prefix (`stream` unless given). */
+  readonly prefix: string;
+  private readonly ownsClient: boolean;
   private readonly maxTopics: number;
-  /** Cumulative totals since start. */
-  private readonly totals: Record<Total, number>;
-  /** Totals already handed to the client. */
-  private readonly reported: Record<Total, number>;
-  private readonly topics = new Map<string, TopicCounts>();
+  /** Totals already handed to the client, in the order of TOTALS. */
+  private readonly reported: number[] = TOTALS.map(() => 0);
+  private readonly topicsReported = new Map<string, TopicReported>();
   private readonly eventLatency: Samples;
-  private readonly commitLatency: Samples;
-  private readonly sendLatency: Samples;
+  private readonly commitLatencySamples: Samples;
+  private readonly sendLatencySamples: Samples;
   private droppedSamples = 0;
   private lastActive = 0;
   private readonly unregister: () => void;
-  private closed: Promise<void> | undefined;
+  private closingStats: Promise<void> | undefined;
 
-  /** Starts counting and registers with `client.onBeforeFlush`; `close()` unregisters. */
-  constructor(
-    private readonly client: MonitorClient,
-    options: StatsDMonitorOptions = {},
-  ) {
-    const resolved = resolveOptions(STATSD_MONITOR_SHAPE, options, { source: CALLER, error: statsOptionsError(CALLER) });
-    this.prefix = resolved.prefix;
-    this.maxTopics = resolved.maxTopics;
-    const max = resolved.maxSamplesPerFlush;
-    this.totals = Object.fromEntries(TOTALS.map((t) => [t, 0])) as Record<Total, number>;
-    this.reported = { ...this.totals };
-    this.eventLatency = new Samples(max);
-    this.commitLatency = new Samples(max);
-    this.sendLatency = new Samples(max);
-    this.unregister = client.onBeforeFlush(() => this.report());
-  }
-
-  private topic(tp: string): TopicCounts | undefined {
-    let t = this.topics.get(tp);
-    if (t === undefined && this.topics.size < this.maxTopics) {
-      t = { options: Object.freeze({ tags: Object.freeze({ topic: String(tp).replace(/[|,#\n\r]/g, '_') }) }), in: 0, out: 0 };
-      this.topics.set(tp, t);
+  /** Reports through `client`; `host` and `port` are then not allowed. */
+  constructor(client: MonitorClient, options?: StatsDMonitorOptions);
+  /** Reports over StatsD UDP to `host:port` (default `127.0.0.1:8125`) through a client of its own. */
+  constructor(options?: StatsDMonitorOptions);
+  constructor(clientOrOptions?: MonitorClient | StatsDMonitorOptions, maybeOptions: StatsDMonitorOptions = {}) {
+    const given = isClient(clientOrOptions) ? clientOrOptions : undefined;
+    const options = given ? maybeOptions : ((clientOrOptions as StatsDMonitorOptions | undefined) ?? {});
+    // Monitor's constructor checks every option against the whole shape (unknown keys, ranges).
+    super(options);
+    const { host, port } = options;
+    if (given && (host !== undefined || port !== undefined)) {
+      const setting = host !== undefined ? 'host' : 'port';
+      throw new StatsConfigError(
+        setting,
+        'options',
+        CALLER,
+        "host and port make a client of the monitor's own: leave them out when passing a client",
+      );
     }
-    return t;
+    const o = this.resolvedOptions as { prefix: string; maxSamplesPerFlush: number; maxTopics: number };
+    this.ownsClient = given === undefined;
+    this.client =
+      given ??
+      new StatsClient({
+        protocol: 'udp',
+        ...(host !== undefined ? { destHost: host } : {}),
+        ...(port !== undefined ? { destPort: port } : {}),
+      });
+    this.prefix = o.prefix;
+    this.maxTopics = o.maxTopics;
+    this.eventLatency = new Samples(o.maxSamplesPerFlush);
+    this.commitLatencySamples = new Samples(o.maxSamplesPerFlush);
+    this.sendLatencySamples = new Samples(o.maxSamplesPerFlush);
+    this.unregister = this.client.onBeforeFlush(() => this.report());
   }
 
-  /** A message received: `<prefix>.messages_received`, and per topic-partition (up to `maxTopics`) `<prefix>.topic.messages_received{topic}`. */
-  onMessageIn(tp: string, _offset?: number, _message?: unknown): void {
-    this.totals.messagesReceived++;
-    const t = this.topic(tp);
-    if (t) t.in++;
+  /** The latency since `state` into `samples`, when the Monitor counted the closing event (`after` moved) and `state` is a start time. */
+  private addSample(samples: Samples, before: number, after: number, state: SensorState): void {
+    if (after === before || typeof state !== 'number') return;
+    const ms = this.clock.now() - state;
+    if (ms >= 0 && ms < Infinity) samples.add(ms);
   }
 
-  /** A message sent: `<prefix>.messages_sent`, and per topic-partition `<prefix>.topic.messages_sent{topic}`. */
-  onMessageOut(tp: string, _offset?: number, _message?: unknown): void {
-    this.totals.messagesSent++;
-    const t = this.topic(tp);
-    if (t) t.out++;
+  /** A stream event finished, as a Monitor counts it; a timed one's run time is also a `<prefix>.event_latency` sample. */
+  override onStreamEventOut(tp: string, offset: number, stream: unknown, event: unknown, state?: SensorState): void {
+    const before = this.eventsActive();
+    super.onStreamEventOut(tp, offset, stream, event, state);
+    this.addSample(this.eventLatency, before, this.eventsActive(), state);
   }
 
-  /** An event entering a stream: `<prefix>.events_in`; returns its start time for `onStreamEventOut`. */
-  onStreamEventIn(_tp?: string, _offset?: number, _stream?: unknown, _event?: unknown): number {
-    this.totals.eventsIn++;
-    return performance.now();
+  /** A commit finished, as a Monitor counts it; its latency is also a `<prefix>.commit_latency` sample. */
+  override onCommitCompleted(consumer: unknown, state: SensorState): void {
+    const before = this.commitsTotal();
+    super.onCommitCompleted(consumer, state);
+    this.addSample(this.commitLatencySamples, before, this.commitsTotal(), state);
   }
 
-  /** An event leaving a stream: `<prefix>.events`, its latency in `<prefix>.event_latency`; `<prefix>.events_active` is in minus out. */
-  onStreamEventOut(_tp: string, _offset: number, _stream: unknown, _event: unknown, state?: SensorState): void {
-    this.totals.eventsOut++;
-    if (typeof state === 'number') this.eventLatency.add(performance.now() - state);
+  /** A send finished, as a Monitor counts it; its latency is also a `<prefix>.send_latency` sample. */
+  override onSendCompleted(producer: unknown, state: SensorState): void {
+    const before = this.sendsTotal();
+    super.onSendCompleted(producer, state);
+    this.addSample(this.sendLatencySamples, before, this.sendsTotal(), state);
   }
 
-  /** A table read: `<prefix>.table.get`. */
-  onTableGet(_table?: unknown, _key?: unknown): void {
-    this.totals.tableGets++;
+  /** A send failed, as a Monitor counts it; its latency is also a `<prefix>.send_latency` sample. */
+  override onSendError(producer: unknown, error: unknown, state: SensorState): void {
+    const before = this.sendErrorsTotal();
+    super.onSendError(producer, error, state);
+    this.addSample(this.sendLatencySamples, before, this.sendErrorsTotal(), state);
   }
 
-  /** A table write: `<prefix>.table.set`. */
-  onTableSet(_table?: unknown, _key?: unknown, _value?: unknown): void {
-    this.totals.tableSets++;
-  }
-
-  /** A table deletion: `<prefix>.table.del`. */
-  onTableDel(_table?: unknown, _key?: unknown): void {
-    this.totals.tableDels++;
-  }
-
-  /** A table membership test: `<prefix>.table.contains`. */
-  onTableContains(_table?: unknown, _key?: unknown): void {
-    this.totals.tableContains++;
-  }
-
-  /** A partition assignment starts; returns its start time. */
-  onAssignmentStart(_assignor?: unknown): number {
-    return performance.now();
-  }
-
-  /** A partition assignment done: `<prefix>.assignments`. */
-  onAssignmentCompleted(_assignor?: unknown, _state?: SensorState): void {
-    this.totals.assignments++;
-  }
-
-  /** A partition assignment failed: `<prefix>.assignment_errors`. */
-  onAssignmentError(_assignor?: unknown, _error?: unknown, _state?: SensorState): void {
-    this.totals.assignmentErrors++;
-  }
-
-  /** A rebalance starts: `<prefix>.rebalances`; returns its start time. */
-  onRebalanceStart(_app?: unknown): number {
-    this.totals.rebalances++;
-    return performance.now();
-  }
-
-  /** Not counted: rebalances are counted at their start. */
-  onRebalanceReturn(_app?: unknown, _state?: SensorState): void {}
-
-  /** Not counted: rebalances are counted at their start. */
-  onRebalanceEnd(_app?: unknown, _state?: SensorState): void {}
-
-  /** A topic buffer found full: `<prefix>.topic_buffer_full`. */
-  onTopicBufferFull(_tp?: string): void {
-    this.totals.topicBufferFull++;
-  }
-
-  /** An offset commit starts; returns its start time. */
-  onCommitInitiated(_consumer?: unknown): number {
-    return performance.now();
-  }
-
-  /** A commit done: `<prefix>.commits`, its latency in `<prefix>.commit_latency`. */
-  onCommitCompleted(_consumer: unknown, state: SensorState): void {
-    this.totals.commits++;
-    if (typeof state === 'number') this.commitLatency.add(performance.now() - state);
-  }
-
-  /** A send starts; returns its start time. */
-  onSendInitiated(_producer?: unknown, _topic?: string, _message?: unknown): number {
-    return performance.now();
-  }
-
-  /** A send done: `<prefix>.sends`, its latency in `<prefix>.send_latency`. */
-  onSendCompleted(_producer: unknown, state: SensorState): void {
-    this.totals.sends++;
-    if (typeof state === 'number') this.sendLatency.add(performance.now() - state);
-  }
-
-  /** A send failed: `<prefix>.send_errors`, its latency in `<prefix>.send_latency`. */
-  onSendError(_producer: unknown, _error: unknown, state: SensorState): void {
-    this.totals.sendErrors++;
-    if (typeof state === 'number') this.sendLatency.add(performance.now() - state);
+  /**
+   * Sends one metric under the monitor's prefix (`<prefix>.<name>`), as Faust's `send_metric`: `c` counter, `g` gauge, `ms` timer, `h` histogram, `d` distribution, `s` set.
+   * A bad name or value is dropped and reported by the client, as every metric call is.
+   */
+  sendMetric(name: string, value: number | string, metricType: StatsDMetricType): void {
+    const full = `${this.prefix}.${name}`;
+    const c = this.client;
+    if (metricType === 's') return c.set(full, value);
+    const n = typeof value === 'number' ? value : Number(value);
+    switch (metricType) {
+      case 'c':
+        return c.incr(full, n);
+      case 'g':
+        return c.gauge(full, n);
+      case 'ms':
+        return c.time(full, n);
+      case 'h':
+        return c.histogram(full, n);
+      case 'd':
+        return c.distribution(full, n);
+      default:
+        throw new StatsConfigError(
+          'metricType',
+          'options',
+          'StatsDMonitor.sendMetric()',
+          `expected one of c, g, ms, h, d, s, got ${JSON.stringify(metricType)}`,
+        );
+    }
   }
 
   /** Hands what happened since the last flush to the client (run by the client before it flushes). */
   report(): void {
     const p = this.prefix;
-    for (const t of TOTALS) {
-      const delta = this.totals[t] - this.reported[t];
-      if (delta !== 0) this.client.incr(`${p}.${NAMES[t]}`, delta);
-      this.reported[t] = this.totals[t];
+    const c = this.client;
+    for (let i = 0; i < TOTALS.length; i++) {
+      const [name, read] = TOTALS[i]!;
+      const now = read(this);
+      const delta = now - this.reported[i]!;
+      if (delta !== 0) c.incr(`${p}.${name}`, delta);
+      this.reported[i] = now;
     }
-    const active = this.totals.eventsIn - this.totals.eventsOut;
-    if (active !== this.lastActive) this.client.gauge(`${p}.events_active`, active);
+    const active = this.eventsActive();
+    if (active !== this.lastActive) c.gauge(`${p}.events_active`, active);
     this.lastActive = active;
-    for (const t of this.topics.values()) {
-      if (t.in) this.client.incr(`${p}.topic.messages_received`, t.in, t.options);
-      if (t.out) this.client.incr(`${p}.topic.messages_sent`, t.out, t.options);
-      t.in = 0;
-      t.out = 0;
+    for (const [tp, s] of this.topicPartitions()) {
+      let t = this.topicsReported.get(tp);
+      if (t === undefined) {
+        if (this.topicsReported.size >= this.maxTopics) continue;
+        t = { options: Object.freeze({ tags: Object.freeze({ topic: tp.replace(/[|,#\n\r]/g, '_') }) }), in: 0, out: 0 };
+        this.topicsReported.set(tp, t);
+      }
+      if (s.messagesReceived !== t.in) c.incr(`${p}.topic.messages_received`, s.messagesReceived - t.in, t.options);
+      if (s.messagesSent !== t.out) c.incr(`${p}.topic.messages_sent`, s.messagesSent - t.out, t.options);
+      t.in = s.messagesReceived;
+      t.out = s.messagesSent;
     }
     const flushSamples = (name: string, s: Samples): void => {
-      for (const v of s.values) this.client.time(`${p}.${name}`, v);
+      for (const v of s.values) c.time(`${p}.${name}`, v);
       s.values.length = 0;
       this.droppedSamples += s.overflow;
       s.overflow = 0;
     };
     flushSamples('event_latency', this.eventLatency);
-    flushSamples('commit_latency', this.commitLatency);
-    flushSamples('send_latency', this.sendLatency);
+    flushSamples('commit_latency', this.commitLatencySamples);
+    flushSamples('send_latency', this.sendLatencySamples);
   }
 
-  /** Cumulative totals, for the JSON /metrics fallback and tests. */
-  asDict(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const t of TOTALS) out[NAMES[t]] = this.totals[t];
-    out.events_active = this.totals.eventsIn - this.totals.eventsOut;
-    out.latency_samples_dropped =
-      this.droppedSamples + this.eventLatency.overflow + this.commitLatency.overflow + this.sendLatency.overflow;
-    return out;
+  /** Latency samples not sent for being past `maxSamplesPerFlush` in one flush, since start. */
+  latencySamplesDroppedTotal(): number {
+    return this.droppedSamples + this.eventLatency.overflow + this.commitLatencySamples.overflow + this.sendLatencySamples.overflow;
+  }
+
+  /** A Monitor's figures, and `latency_samples_dropped`. */
+  override asDict(): Record<string, unknown> {
+    return { ...super.asDict(), latency_samples_dropped: this.latencySamplesDroppedTotal() };
   }
 
   /**
-   * Stops reporting through the client: figures counted after it are never sent. Close the client
-   * first to have it send the last ones. A second call returns the same promise.
+   * Stops reporting: with a client of its own, flushes it (the last figures go out) and closes it first;
+   * with yours, figures counted after it are never sent (close your client first to send the last
+   * ones). The figures stay readable. A second call returns the same promise.
    */
-  close(): Promise<void> {
-    if (this.closed === undefined) {
+  override close(): Promise<void> {
+    this.closingStats ??= (async () => {
+      if (this.ownsClient) await this.client.close?.();
       this.unregister();
-      this.closed = Promise.resolve();
-    }
-    return this.closed;
-  }
-
-  /** `await using monitor = new StatsDMonitor(client)`: closes the monitor. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
+      await super.close();
+    })();
+    return this.closingStats;
   }
 }

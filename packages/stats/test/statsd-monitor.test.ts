@@ -1,27 +1,32 @@
 import { optionsShapeOf, readEnvOptions, SENSOR_EVENT_NAMES } from '@sightline/core/internal';
 import { StatsDMonitor, stats, type StatsPluginOptions } from '../src/index.js';
 import { createTestClient, InMemoryTransport } from '../src/testing.js';
+import { udpListener, waitFor } from './helpers.js';
 
 describe('StatsDMonitor', () => {
-  it('counts stream activity in fields and reports it through the client on flush, deltas only', async () => {
+  it('counts stream activity as a Monitor and reports it through the client on flush, deltas only', async () => {
     const { client, transport } = createTestClient({ prefix: 'app' });
-    const monitor = new StatsDMonitor(client);
     // A clock that stands still: each latency is exactly the offset its start state was given.
-    const clock = jest.spyOn(performance, 'now').mockReturnValue(100);
+    const clock = { now: () => 100 };
+    const monitor = new StatsDMonitor(client, { clock, timeEventsEvery: 1 });
     for (let i = 0; i < 3; i++) monitor.onMessageIn('orders/0', i, {});
     monitor.onMessageIn('orders/1', 0, {});
     monitor.onMessageOut('orders/1', 0, {});
-    const s1 = monitor.onStreamEventIn();
-    monitor.onStreamEventIn();
+    const s1 = monitor.onStreamEventIn('orders/0', 0, null, null) as number;
+    monitor.onStreamEventIn('orders/0', 1, null, null);
     monitor.onStreamEventOut('orders/0', 0, null, null, s1 - 5);
-    monitor.onTableGet();
-    monitor.onTableSet();
-    monitor.onTableSet();
-    monitor.onTableDel();
-    monitor.onCommitCompleted(null, monitor.onCommitInitiated() - 2);
-    monitor.onSendCompleted(null, monitor.onSendInitiated() - 1);
-    monitor.onSendError(null, new Error('x'), monitor.onSendInitiated() - 1);
-    clock.mockRestore();
+    monitor.onTableGet(null, 'k');
+    monitor.onTableSet(null, 'k', 1);
+    monitor.onTableSet(null, 'k', 2);
+    monitor.onTableDel(null, 'k');
+    monitor.onCommitCompleted(null, monitor.onCommitInitiated(null) - 2);
+    monitor.onSendCompleted(null, monitor.onSendInitiated(null, 't', {}) - 1);
+    monitor.onSendError(null, new Error('x'), monitor.onSendInitiated(null, 't', {}) - 1);
+    // The read API of a Monitor, as the seed's StatsDMonitor(Monitor) has it.
+    expect([monitor.messagesReceivedTotal(), monitor.messagesSentTotal(), monitor.eventsTotal(), monitor.tablesGetTotal()]).toEqual([
+      4, 1, 2, 1,
+    ]);
+    expect([monitor.commitLatencyAvg(), monitor.sendLatencyMax()]).toEqual([0.002, 0.001]); // seconds, as the seed reads them
     await client.flush();
     const byName = new Map(transport.metrics.map((m) => [`${m.name}${m.tags ? JSON.stringify(m.tags) : ''}`, m]));
     const value = (k: string) => {
@@ -59,23 +64,17 @@ describe('StatsDMonitor', () => {
     transport.clear();
     await client.flush();
     expect(transport.attempts).toBe(0); // nothing happened: nothing sent
-    expect(monitor.asDict()).toEqual({
-      messages_received: 5,
-      messages_sent: 1,
-      events_in: 2,
-      events: 1,
-      'table.get': 1,
-      'table.set': 2,
-      'table.del': 1,
-      'table.contains': 0,
-      commits: 1,
-      sends: 1,
-      send_errors: 1,
-      assignments: 0,
-      assignment_errors: 0,
-      rebalances: 0,
-      topic_buffer_full: 0,
+    expect(monitor.asDict()).toMatchObject({
+      messages_received_total: 5,
+      messages_sent_total: 1,
+      events_total: 2,
       events_active: 1,
+      tables_get_total: 1,
+      tables_set_total: 2,
+      tables_del_total: 1,
+      commits_total: 1,
+      sends_total: 1,
+      send_errors_total: 1,
       latency_samples_dropped: 0,
     });
     const closing = monitor.close();
@@ -84,13 +83,14 @@ describe('StatsDMonitor', () => {
     monitor.onMessageIn('x', 0, {});
     await client.flush();
     expect(transport.attempts).toBe(0);
+    expect(monitor.messagesReceivedTotal()).toBe(6); // still readable, no longer reported
     await client.close();
   });
 
   it('keeps at most maxSamplesPerFlush latency samples per timer and counts the rest', async () => {
     const { client, transport } = createTestClient();
-    const monitor = new StatsDMonitor(client, { prefix: 's', maxSamplesPerFlush: 3 });
-    for (let i = 0; i < 5; i++) monitor.onStreamEventOut('t', i, null, null, performance.now());
+    const monitor = new StatsDMonitor(client, { prefix: 's', maxSamplesPerFlush: 3, timeEventsEvery: 1 });
+    for (let i = 0; i < 5; i++) monitor.onStreamEventOut('t', i, null, null, monitor.onStreamEventIn('t', i, null, null));
     await client.flush();
     expect(transport.samples('s.event_latency')).toHaveLength(3);
     expect(monitor.asDict().latency_samples_dropped).toBe(2);
@@ -109,6 +109,7 @@ describe('StatsDMonitor', () => {
     monitor.onRebalanceEnd(null, monitor.onRebalanceStart(null));
     monitor.onTopicBufferFull('orders/0');
     monitor.report();
+    expect([monitor.tablesContainsTotal(), monitor.assignmentErrorTotal(), monitor.rebalancesTotal()]).toEqual([2, 1, 1]);
     expect(calls.sort()).toEqual([
       ['x.assignment_errors', 1],
       ['x.assignments', 1],
@@ -117,11 +118,11 @@ describe('StatsDMonitor', () => {
       ['x.topic_buffer_full', 1],
     ]);
     expect(monitor.asDict()).toMatchObject({
-      'table.contains': 2,
-      assignments: 1,
-      assignment_errors: 1,
-      rebalances: 1,
-      topic_buffer_full: 1,
+      tables_contains_total: 2,
+      assignments_completed_total: 1,
+      assignment_error_total: 1,
+      rebalances_total: 1,
+      topic_buffer_full_total: 1,
     });
     spy.mockRestore();
     await monitor.close();
@@ -145,6 +146,51 @@ describe('StatsDMonitor', () => {
     }
     await client.flush();
     expect(transport.counter('u.stream.messages_received')).toBe(1);
+    await client.close();
+  });
+
+  it('host/port form: a StatsD UDP client of its own; close() sends the last figures to the socket', async () => {
+    const udp = await udpListener();
+    const monitor = new StatsDMonitor({ host: '127.0.0.1', port: udp.port, prefix: 'faust' });
+    monitor.onMessageIn('orders/0', 0, {});
+    monitor.onMessageIn('orders/0', 1, {});
+    monitor.sendMetric('orders_seen', 2, 'c');
+    monitor.sendMetric('lag', 7, 'g');
+    monitor.sendMetric('batch', 12, 'ms');
+    monitor.sendMetric('users', 'u1', 's');
+    expect(monitor.messagesReceivedTotal()).toBe(2);
+    await monitor.close();
+    await waitFor(() => udp.packets.join('\n').includes('faust.messages_received'), 5000, 'the datagram');
+    const lines = udp.packets.join('\n').split('\n').sort();
+    expect(lines).toEqual(
+      [
+        'faust.batch:12|ms',
+        'faust.lag:7|g',
+        'faust.messages_received:2|c',
+        'faust.orders_seen:2|c',
+        'faust.topic.messages_received:2|c|#topic:orders/0',
+        'faust.users:u1|s',
+      ].sort(),
+    );
+    await udp.close();
+  });
+
+  it('refuses host or port beside a client, and an unknown sendMetric type', async () => {
+    const { client } = createTestClient();
+    expect(() => new StatsDMonitor(client, { host: 'h' })).toThrow(
+      /invalid option `host` in new StatsDMonitor\(\): host and port make a client/,
+    );
+    const monitor = new StatsDMonitor(client);
+    let thrown: unknown;
+    try {
+      monitor.sendMetric('x', 1, 'q' as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({
+      code: 'SIGHTLINE_ERR_STATS_CONFIG',
+      message: expect.stringContaining('expected one of c, g, ms, h, d, s'),
+    });
     await client.close();
   });
 

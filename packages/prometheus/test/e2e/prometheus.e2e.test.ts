@@ -15,6 +15,7 @@ import {
   metricsHandler,
   MetricsCollector,
   prometheusHooks,
+  prometheus as prometheusPlugin,
   PrometheusMonitor,
   queueMetrics,
 } from '../../src/index.js';
@@ -277,3 +278,24 @@ function metricNames(expr: string): string[] {
   }
   return names;
 }
+
+describe("the plugin's metricsPort, scraped by a real Prometheus", () => {
+  it("serves /metrics on a listener of its own that Prometheus scrapes (pyWATS's metrics_port)", async () => {
+    const plugin = prometheusPlugin({ metricsPort: 0, collectDefaultMetrics: false });
+    cacheMetrics(plugin.collector).cache('http_response', () => ({ hits: 87, misses: 13, evictions: 0, sizeBytes: 234 }));
+    await plugin.start!({} as never);
+    const server = await startPrometheus({ targets: [`127.0.0.1:${plugin.metricsServer!.port}`], jobName: 'pywats-client' });
+    try {
+      await server.waitForTargets();
+      const samples = await until('cache_hit_rate in Prometheus', 30_000, async () => {
+        const found = await server.query('cache_hit_rate{cache_name="http_response"}');
+        return found.length > 0 ? found : undefined;
+      });
+      expect(samples[0]!.metric).toMatchObject({ job: 'pywats-client', cache_name: 'http_response' });
+      expect(Number(samples[0]!.value[1])).toBe(0.87);
+    } finally {
+      await server.stop();
+      await plugin.close!();
+    }
+  });
+});
