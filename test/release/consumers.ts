@@ -11,12 +11,12 @@ export interface Consumer {
 
 /**
  * The @sightline/* dependencies besides core that a package may declare: adapters live with their
- * backend, both ends of the stats protocol share its one implementation, and every exporter renders
+ * backend (StatsDMonitor and PrometheusMonitor are Monitors of @sightline/sensors), both ends of the stats protocol share its one implementation, and every exporter renders
  * through the one exposition renderer.
  */
 export const ALLOWED_SIGHTLINE_DEPS: Readonly<Record<string, readonly string[]>> = {
   '@sightline/prometheus': ['@sightline/exposition', '@sightline/sensors'],
-  '@sightline/stats': ['@sightline/stats-protocol'],
+  '@sightline/stats': ['@sightline/sensors', '@sightline/stats-protocol'],
   '@sightline/stats-server': ['@sightline/exposition', '@sightline/stats-protocol'],
 };
 

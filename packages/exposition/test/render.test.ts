@@ -145,8 +145,16 @@ describe('renderExpositionChunks', () => {
   interface Received {
     readonly chunks: Buffer[];
     readonly lasts: boolean[];
-    readonly buffers: Set<ArrayBufferLike>;
+    /** The distinct memory chunks were cut from: an ArrayBuffer and the offset in it (Node 24 pools buffers up to 32 KiB). */
+    readonly buffers: Set<string>;
   }
+  const bufferIds = new WeakMap<ArrayBufferLike, number>();
+  let nextBufferId = 0;
+  const regionOf = (chunk: Buffer): string => {
+    let id = bufferIds.get(chunk.buffer);
+    if (id === undefined) bufferIds.set(chunk.buffer, (id = nextBufferId++));
+    return `${id}@${chunk.byteOffset}`;
+  };
   /** A writer that copies each chunk, as a socket would take it, and settles a tick later. */
   function collector(): { received: Received; write: (chunk: Buffer, last: boolean) => Promise<void> } {
     const received: Received = { chunks: [], lasts: [], buffers: new Set() };
@@ -155,7 +163,7 @@ describe('renderExpositionChunks', () => {
       write: (chunk, last) => {
         received.chunks.push(Buffer.from(chunk));
         received.lasts.push(last);
-        received.buffers.add(chunk.buffer);
+        received.buffers.add(regionOf(chunk));
         return new Promise((resolve) => setImmediate(resolve));
       },
     };
