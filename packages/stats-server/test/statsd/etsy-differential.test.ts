@@ -183,5 +183,7 @@ describe('StatsD over UDP, differential against Etsy statsd 0.9', () => {
     );
     expect(cases).toBeGreaterThanOrEqual(1000);
     for (const [kind, n] of Object.entries(compared)) expect({ kind, many: n > 500 }).toEqual({ kind, many: true });
-  });
+    // A guard against a hang, not a time limit: 60 windows, each a round trip to the daemon's process
+    // (about 1 s in all on a quiet machine; CI's three jest workers on two cores took 20 s once).
+  }, 120_000);
 });
