@@ -14,7 +14,7 @@ export { timed } from './hooks/timed.js';
 export type { ChannelMessages } from './hooks/channels.js';
 
 export type { Sensor, SensorEvents, SensorState } from './contracts/sensor.js';
-export type { ExpositionFormat, MetricsExposition, MetricsSource } from './contracts/metrics-source.js';
+export type { ChunkWriter, ExpositionFormat, MetricsExposition, MetricsSource, RenderChunksControl } from './contracts/metrics-source.js';
 export type { MetricSnapshot } from './contracts/metric-snapshot.js';
 export type { HealthCheck, HealthResult } from './contracts/health-check.js';
 export type { Plugin, PluginContext, ServiceInfo } from './contracts/plugin.js';

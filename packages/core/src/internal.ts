@@ -45,6 +45,9 @@ export {
   renderMetrics,
 } from './contracts/metrics-source.js';
 export { acceptsGzip, encodeExposition, MIN_GZIP_BYTES } from './contracts/exposition-encoding.js';
+export { negotiateFormat } from './contracts/format-negotiation.js';
+export { serveExposition } from './contracts/serve-exposition.js';
+export type { ServeExpositionOptions, ServeOutcome } from './contracts/serve-exposition.js';
 export type { EncodedExposition } from './contracts/exposition-encoding.js';
 export type { FinishedSpanStatus } from './contracts/span-sink.js';
 

@@ -1,7 +1,7 @@
 // The pure render step: metric snapshots in, exposition bytes out. No registry, no I/O and no state
 // kept between calls, so the same function serves a collector, a cluster aggregate, a receiver's
 // store and tests.
-import type { ExpositionFormat } from '@sightline/core';
+import type { ChunkWriter, ExpositionFormat, RenderChunksControl } from '@sightline/core';
 import type { ExemplarSnapshot, LabelSet, MetricSnapshot, SampleSnapshot } from './snapshot.js';
 import { RENDER_SLICE_MS, runInSlices, yieldToEventLoop } from './time-slices.js';
 
@@ -28,22 +28,15 @@ export interface StreamedMetricSnapshot extends Omit<MetricSnapshot, 'values'> {
   readonly values: Iterable<SampleSnapshot>;
 }
 
-/** Options of `renderExpositionChunks()`. */
-export interface RenderChunksOptions extends Omit<RenderOptions, 'sizeHint'> {
+/** Options of `renderExpositionChunks()`: how to render, and core's `RenderChunksControl` (signal, families left out, `# EOF`). */
+export interface RenderChunksOptions extends Omit<RenderOptions, 'sizeHint'>, RenderChunksControl {
   /** Bytes handed to `write` at a time: a chunk is this long plus at most one sample line. Default 64 KiB. */
   readonly chunkBytes?: number;
   /** Longest a slice keeps the event loop (default `RENDER_SLICE_MS`). */
   readonly sliceMs?: number;
-  /** Rendering stops at the next sample once it is aborted (the client went away), with no further `write`. */
-  readonly signal?: AbortSignal;
 }
 
-/**
- * Receives the exposition chunk by chunk; `last` is true on the final one. The chunk is lent: the
- * renderer writes into its memory again once the promise returned for it settles (at once when
- * nothing is returned), so copy what you keep. A promise also holds rendering back (backpressure).
- */
-export type ChunkWriter = (chunk: Buffer, last: boolean) => void | Promise<void>;
+export type { ChunkWriter };
 
 const NEEDS_ESCAPE = /[\\"\n]/;
 
@@ -216,8 +209,13 @@ const SAMPLES_PER_STEP = 256;
  * The render loop, as a generator that pauses every SAMPLES_PER_STEP samples: driven straight
  * through by `renderExpositionBytes`, and with pauses for the event loop by `renderExpositionSliced`.
  */
-function* writeExposition(metrics: Iterable<StreamedMetricSnapshot>, options: RenderOptions, out: ByteWriter): Generator<void, void, void> {
+function* writeExposition(
+  metrics: Iterable<StreamedMetricSnapshot>,
+  options: RenderOptions & RenderChunksControl,
+  out: ByteWriter,
+): Generator<void, void, void> {
   const openMetrics = options.format === 'openmetrics';
+  const { skipFamily, onFamily } = options;
   const defaults = options.defaultLabels ? Object.entries(options.defaultLabels) : [];
   const defaultPairs = defaults.map(([k, v]) => encode(`${k}="${escapeLabelValue(v)}"`));
   const hasDefaults = defaults.length > 0;
@@ -233,6 +231,8 @@ function* writeExposition(metrics: Iterable<StreamedMetricSnapshot>, options: Re
 
   let untilPause = SAMPLES_PER_STEP;
   for (const metric of metrics) {
+    if (skipFamily?.(metric.name, metric.type)) continue;
+    onFamily?.(metric.name, metric.type);
     const isCounter = metric.type === 'counter';
     let family = metric.name;
     if (openMetrics && isCounter && family.endsWith('_total')) family = family.slice(0, -6);
@@ -290,7 +290,7 @@ function* writeExposition(metrics: Iterable<StreamedMetricSnapshot>, options: Re
       out.byte(NEWLINE);
     }
   }
-  if (openMetrics) out.text('# EOF\n');
+  if (openMetrics && options.eof !== false) out.text('# EOF\n');
 }
 
 /**

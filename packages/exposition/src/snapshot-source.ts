@@ -1,10 +1,10 @@
 // Any way of taking metric snapshots, as a MetricsSource that renders either format and negotiates
 // it from a scraper's Accept header.
-import type { ExpositionFormat, MetricsExposition, MetricsSource } from '@sightline/core';
+import type { ChunkWriter, ExpositionFormat, MetricsExposition, MetricsSource, RenderChunksControl } from '@sightline/core';
 import { resolveOptions } from '@sightline/core/internal';
 import { contentTypeOf, EXPOSITION_FORMATS, negotiateFormat, PROMETHEUS_CONTENT_TYPE } from './formats.js';
 import { SNAPSHOT_SOURCE_SHAPE, type SnapshotSourceOptions } from './options.js';
-import { renderExpositionSliced } from './render.js';
+import { renderExpositionChunks, renderExpositionSliced } from './render.js';
 import type { MetricSnapshot } from './snapshot.js';
 
 /** An exposition as bytes, ready for the socket. */
@@ -31,6 +31,8 @@ export interface NegotiatingMetricsSource extends MetricsSource {
   negotiateBytes(accept: string | undefined): Promise<ExpositionBytes>;
   /** The families as data (with the default labels), only those `wanted` accepts when it is given. */
   collect(wanted?: (family: string) => boolean): Promise<readonly MetricSnapshot[]>;
+  /** Renders `format` in slices, handed to `write` in chunks of about 64 KiB as they fill (see `renderExpositionChunks`). */
+  renderChunks(format: ExpositionFormat, write: ChunkWriter, control?: RenderChunksControl): Promise<void>;
 }
 
 /**
@@ -61,6 +63,10 @@ export function snapshotSource(
     const kept = wanted ? snapshots.filter((m) => wanted(m.name)) : snapshots;
     return defaultLabels === undefined || Object.keys(defaultLabels).length === 0 ? kept : kept.map((m) => withDefaults(m, defaultLabels));
   };
+  const renderChunks = async (format: ExpositionFormat, write: ChunkWriter, control: RenderChunksControl = {}): Promise<void> => {
+    const snapshots = await snapshot();
+    await renderExpositionChunks(snapshots, write, { ...control, format, ...(defaultLabels !== undefined ? { defaultLabels } : {}) });
+  };
   return {
     contentType: PROMETHEUS_CONTENT_TYPE,
     formats: EXPOSITION_FORMATS,
@@ -68,6 +74,7 @@ export function snapshotSource(
     renderFormat,
     renderBytes,
     collect,
+    renderChunks,
     async negotiate(accept) {
       const format = negotiateFormat(accept);
       return { contentType: contentTypeOf(format), body: await renderFormat(format) };

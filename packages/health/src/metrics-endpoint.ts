@@ -2,7 +2,7 @@
 // within requestTimeoutMs, gzip-encoded when the client accepts it.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getLogger, type MetricsExposition } from '@sightline/core';
-import { encodeExposition, errorText, renderMetrics, settleWithin } from '@sightline/core/internal';
+import { encodeExposition, errorText, serveExposition, settleWithin } from '@sightline/core/internal';
 import type { TokenVerifier } from './bearer-token.js';
 import type { CheckAggregator } from './check-aggregator.js';
 import { JSON_TYPE, send } from './http-reply.js';
@@ -38,14 +38,29 @@ export class MetricsEndpoint {
     }
     if (!this.#admit(req, res, head)) return;
     const timeoutMs = this.#config.requestTimeoutMs;
-    const rendered = await settleWithin(this.#render(req), timeoutMs);
+    const { metrics } = this.#config;
+    if (metrics) {
+      // Streamed as it renders (a stats-server's body can be tens of MB), gzip included.
+      const outcome = await serveExposition(metrics, req, res, { timeoutMs });
+      if (outcome.kind === 'timeout') this.#timedOut(res, head, timeoutMs);
+      else if (outcome.kind === 'failed') {
+        log.error('rendering /metrics failed', { error: errorText(outcome.error) });
+        if (!outcome.replied) send(res, 500, errorBody('metrics_failed', 'rendering /metrics failed; see the sightline.health log'), head);
+      }
+      return;
+    }
+    const rendered = await settleWithin(this.#jsonFallback(), timeoutMs);
     if (rendered.timedOut) {
-      log.warn('rendering /metrics timed out', { timeoutMs });
-      send(res, 503, errorBody('metrics_timeout', `rendering /metrics took longer than ${timeoutMs} ms`), head);
+      this.#timedOut(res, head, timeoutMs);
       return;
     }
     const encoded = await encodeExposition(rendered.value.body, req.headers['accept-encoding']);
     send(res, 200, encoded.body, head, rendered.value.contentType, encoded.headers);
+  }
+
+  #timedOut(res: ServerResponse, head: boolean, timeoutMs: number): void {
+    log.warn('rendering /metrics timed out', { timeoutMs });
+    send(res, 503, errorBody('metrics_timeout', `rendering /metrics took longer than ${timeoutMs} ms`), head);
   }
 
   /**
@@ -83,9 +98,7 @@ export class MetricsEndpoint {
     });
   }
 
-  #render(req: IncomingMessage): Promise<MetricsExposition> {
-    const { metrics } = this.#config;
-    if (metrics) return renderMetrics(metrics, req.headers.accept);
+  #jsonFallback(): Promise<MetricsExposition> {
     return this.#checks.run().then((report) => ({ contentType: JSON_TYPE, body: jsonFallbackBody(this.#snapshotSections(), report) }));
   }
 

@@ -300,7 +300,7 @@ describe('/metrics', () => {
     const failing = await startServer({ metrics: { contentType: PROM, render: () => Promise.reject(new Error('registry gone')) } });
     const r = await get(failing.url, '/metrics');
     expect(r.status).toBe(500);
-    expect(r.json()).toEqual({ error: 'internal_error', message: 'the health endpoint failed; see the sightline.health log' });
+    expect(r.json()).toEqual({ error: 'metrics_failed', message: 'rendering /metrics failed; see the sightline.health log' });
 
     const slow = await startServer({
       requestTimeoutMs: 30,

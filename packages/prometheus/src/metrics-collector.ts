@@ -1,5 +1,11 @@
 // MetricsCollector: defines prom-client metrics with validated names, and exposes them as a source.
-import { SightlineConfigError, type ExpositionFormat, type MetricsExposition } from '@sightline/core';
+import {
+  SightlineConfigError,
+  type ChunkWriter,
+  type ExpositionFormat,
+  type MetricsExposition,
+  type RenderChunksControl,
+} from '@sightline/core';
 import { resolveOptions, type ResolvedOf } from '@sightline/core/internal';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, Summary, type Aggregator } from 'prom-client';
 import { DuplicateMetricError } from './errors.js';
@@ -323,9 +329,14 @@ export class MetricsCollector implements NegotiatingMetricsSource {
     return this.#source.negotiate(accept);
   }
 
-  /** `negotiate()` as bytes, what `metricsHandler` serves. */
+  /** `negotiate()` as bytes. */
   negotiateBytes(accept: string | undefined): Promise<ExpositionBytes> {
     return this.#source.negotiateBytes(accept);
+  }
+
+  /** The exposition in `format`, handed to `write` in chunks as it renders: what `metricsHandler` serves. */
+  renderChunks(format: ExpositionFormat, write: ChunkWriter, control?: RenderChunksControl): Promise<void> {
+    return this.#source.renderChunks(format, write, control);
   }
 
   #define(name: string, help: string, kind: MetricKind, labels: readonly string[] | undefined): string {

@@ -44,6 +44,29 @@ export interface MetricsExposition {
 }
 
 /**
+ * Receives an exposition chunk by chunk; `last` is true on the final one (which may be empty). The
+ * chunk is lent: the source may write into its memory again once the promise returned for it settles
+ * (at once when nothing is returned), so copy what you keep. A promise also holds rendering back
+ * (backpressure): a slow scraper slows the render instead of growing a buffer.
+ */
+export type ChunkWriter = (chunk: Buffer, last: boolean) => void | Promise<void>;
+
+/** How `renderChunks()` is asked to render. */
+export interface RenderChunksControl {
+  /** Rendering stops at the next step once aborted (the scraper went away), with no further write. */
+  readonly signal?: AbortSignal;
+  /**
+   * Families to leave out, by family name and type (`counter`, `gauge`, ...): a combined body gives
+   * each name to the first source that uses it.
+   */
+  readonly skipFamily?: (name: string, type: string) => boolean;
+  /** Told of each family as it is rendered (after `skipFamily` let it through). */
+  readonly onFamily?: (name: string, type: string) => void;
+  /** Whether an OpenMetrics body ends with `# EOF` (default true); a combined body writes it once, at its end. */
+  readonly eof?: boolean;
+}
+
+/**
  * Anything that renders metrics as an exposition: a Prometheus collector, a stats server, several combined.
  */
 export interface MetricsSource {
@@ -70,6 +93,13 @@ export interface MetricsSource {
    * it reads rather than for the whole exposition. Optional; a reader falls back to `render()`.
    */
   collect?(wanted?: (family: string) => boolean): readonly MetricSnapshot[] | Promise<readonly MetricSnapshot[]>;
+  /**
+   * Optional streamed rendering: `format` (one of `formats`) handed to `write` chunk by chunk as it
+   * renders, in slices that give the event loop back, so no step of a scrape is proportional to the
+   * whole body and its memory is a chunk or two. Servers call this when present and fall back to
+   * `negotiate()` / `render()`. Resolves once the last chunk's write settled.
+   */
+  renderChunks?(format: ExpositionFormat, write: ChunkWriter, control?: RenderChunksControl): Promise<void>;
 }
 
 /** Renders a source for a request's `Accept` header. */
@@ -187,41 +217,99 @@ function familyBlocks(body: string): FamilyBlock[] {
 
 const reportedCollisions = new Set<string>();
 
+/** Which source uses each exposition name, as the parts of one body are rendered in order. */
+type NameOwners = Map<string, number>;
+
+/**
+ * Whether part `part`'s family collides with a name an earlier part uses (logged once per family);
+ * when it does not, its names are marked as the part's own.
+ */
+function claimFamily(owner: NameOwners, part: number, name: string, type: string): boolean {
+  const names = namesOfFamily(name, type);
+  const clash = names.find((n) => owner.has(n) && owner.get(n) !== part);
+  if (clash !== undefined) {
+    const key = `${part}:${name}`;
+    if (!reportedCollisions.has(key) && reportedCollisions.size < 10_000) {
+      reportedCollisions.add(key);
+      log.warn(
+        `metric family ${name} of metrics source #${part + 1} collides with source #${owner.get(clash)! + 1} (${clash}); only the first is served`,
+        {
+          family: name,
+          name: clash,
+        },
+      );
+    }
+    return false;
+  }
+  for (const n of names) if (!owner.has(n)) owner.set(n, part);
+  return true;
+}
+
+/** One part's body without the families whose names an earlier part uses. */
+function withoutCollisionsIn(body: string, part: number, owner: NameOwners, control: RenderChunksControl = {}): string {
+  let out = '';
+  let dropped = false;
+  for (const block of familyBlocks(body)) {
+    if (block.name !== undefined) {
+      const type = block.type ?? 'untyped';
+      if (control.skipFamily?.(block.name, type) || !claimFamily(owner, part, block.name, type)) {
+        dropped = true;
+        continue;
+      }
+      control.onFamily?.(block.name, type);
+    }
+    out += body.slice(block.start, block.end);
+  }
+  return dropped ? out : body;
+}
+
 /**
  * Leaves out of later parts every family that uses a name an earlier part uses already: a body
  * with a family twice is invalid (promtool: "second HELP line"), and merging them would let one
  * source forge another's samples. Each collision is logged once.
  */
 function withoutCollisions(bodies: readonly string[]): string[] {
-  const owner = new Map<string, number>();
-  return bodies.map((body, part) => {
-    let out = '';
-    let dropped = false;
-    for (const block of familyBlocks(body)) {
-      if (block.name !== undefined) {
-        const names = namesOfFamily(block.name, block.type ?? 'untyped');
-        const clash = names.find((n) => owner.has(n) && owner.get(n) !== part);
-        if (clash !== undefined) {
-          dropped = true;
-          const key = `${part}:${block.name}`;
-          if (!reportedCollisions.has(key) && reportedCollisions.size < 10_000) {
-            reportedCollisions.add(key);
-            log.warn(
-              `metric family ${block.name} of metrics source #${part + 1} collides with source #${owner.get(clash)! + 1} (${clash}); only the first is served`,
-              {
-                family: block.name,
-                name: clash,
-              },
-            );
-          }
-          continue;
-        }
-        for (const n of names) if (!owner.has(n)) owner.set(n, part);
-      }
-      out += body.slice(block.start, block.end);
+  const owner: NameOwners = new Map();
+  return bodies.map((body, part) => withoutCollisionsIn(body, part, owner));
+}
+
+const EMPTY = Buffer.alloc(0);
+const EOF_LINE = Buffer.from('# EOF\n');
+
+/**
+ * The parts of a combined source streamed one after the other in `format`: a part that streams
+ * (`renderChunks`) is asked to leave out the families an earlier part named; any other part is
+ * rendered whole and filtered the same way. One `# EOF` at the very end of an OpenMetrics body.
+ */
+async function streamParts(
+  sources: readonly MetricsSource[],
+  format: ExpositionFormat,
+  write: ChunkWriter,
+  control: RenderChunksControl,
+): Promise<void> {
+  const owner: NameOwners = new Map();
+  const { signal, skipFamily, onFamily } = control;
+  for (let part = 0; part < sources.length; part++) {
+    if (signal?.aborted) return;
+    const source = sources[part]!;
+    if (source.renderChunks && source.formats?.includes(format)) {
+      await source.renderChunks(format, (chunk) => (chunk.length > 0 ? write(chunk, false) : undefined), {
+        ...(signal ? { signal } : {}),
+        eof: false,
+        skipFamily: (name, type) => (skipFamily?.(name, type) ?? false) || !claimFamily(owner, part, name, type),
+        ...(onFamily ? { onFamily } : {}),
+      });
+      continue;
     }
-    return dropped ? out : body;
-  });
+    let body = withoutCollisionsIn(await renderIn(source, format, part), part, owner, control);
+    body = body.replace(/^# EOF\n?/gm, '');
+    if (body.length === 0) continue;
+    if (!body.endsWith('\n')) body += '\n';
+    if (signal?.aborted) return;
+    await write(Buffer.from(body, 'utf8'), false);
+  }
+  if (signal?.aborted) return;
+  await write(format === 'openmetrics' && control.eof !== false ? EOF_LINE : EMPTY, true);
 }
 
 /**
@@ -259,10 +347,22 @@ export function combineMetricsSources(...sources: readonly MetricsSource[]): Met
       }
     : undefined;
 
+  const renderChunks =
+    formats.length > 0
+      ? async (format: ExpositionFormat, write: ChunkWriter, control: RenderChunksControl = {}): Promise<void> => {
+          if (!formats.includes(format)) {
+            const part = sources.findIndex((s) => !canRender(s, format));
+            throw new MixedExpositionError(part, format, sources[part]!.contentType);
+          }
+          return streamParts(sources, format, write, control);
+        }
+      : undefined;
+
   return {
     contentType,
     formats,
     ...(collect ? { collect } : {}),
+    ...(renderChunks ? { renderChunks } : {}),
     async render(format) {
       const wanted = format ?? formatOfContentType(contentType);
       // Sources that are not an exposition format (JSON...) are joined as they come, as before.

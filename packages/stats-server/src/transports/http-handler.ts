@@ -1,12 +1,10 @@
 // The HTTP request handler: POST /v1/batch ingest, plus GET /metrics and GET /v1/snapshot.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getLogger, type MetricsSource } from '@sightline/core';
-import { errorText, renderMetrics } from '@sightline/core/internal';
-import { contentTypeOf, negotiateFormat, type ChunkWriter } from '@sightline/exposition';
+import { errorText, serveExposition } from '@sightline/core/internal';
 import { BATCH_PATH, checkSignatureHeaders, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '@sightline/stats-protocol';
 import type { MemoryBudget } from '../aggregation/memory-budget.js';
 import type { BatchIngest, BatchOutcome } from '../batch/batch-ingest.js';
-import type { ServerMetricsSource } from '../exposition/metrics-source.js';
 import type { IngestCounters } from '../ingest-stats.js';
 
 const log = getLogger('sightline.stats-server.http');
@@ -27,7 +25,7 @@ export interface HttpHandlerContext {
   readonly requestTimeoutMs: number;
   readonly now?: () => number;
   /** When absent, /metrics and /v1/snapshot answer 404. The server's own source streams its render. */
-  readonly metrics?: MetricsSource | ServerMetricsSource;
+  readonly metrics?: MetricsSource;
   readonly snapshot?: () => unknown;
 }
 
@@ -60,9 +58,7 @@ function route(ctx: HttpHandlerContext, req: IncomingMessage, res: ServerRespons
   }
   if (ctx.metrics && path === METRICS_PATH) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');
-    if ('renderChunks' in ctx.metrics) streamMetrics(ctx.metrics, req, res);
-    else serveWhole(ctx.metrics, req, res);
-    return;
+    return serveMetrics(ctx.metrics, req, res);
   }
   if (ctx.snapshot && path === SNAPSHOT_PATH) {
     if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
@@ -72,74 +68,16 @@ function route(ctx: HttpHandlerContext, req: IncomingMessage, res: ServerRespons
 }
 
 /**
- * The exposition written as it renders, chunk by chunk, each chunk's buffer reused once the socket
- * has taken it: a scrape holds two chunks, not the whole body (which the memory budget lets grow to
- * tens of MB). Chunked transfer encoding, unless the whole exposition fits one chunk (then content-length).
+ * The exposition through core's one scrape writer: the server's own source streams as it renders
+ * (chunk by chunk, each chunk's buffer reused once the socket has taken it, gzip when the scraper
+ * accepts it), so a scrape holds two chunks, not the whole body the memory budget lets grow to tens of MB.
  */
-function streamMetrics(source: ServerMetricsSource, req: IncomingMessage, res: ServerResponse): void {
-  const format = negotiateFormat(req.headers.accept);
-  const contentType = contentTypeOf(format);
-  const head = req.method === 'HEAD';
-  // The client went away: stop rendering for it.
-  const gone = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) gone.abort();
+function serveMetrics(source: MetricsSource, req: IncomingMessage, res: ServerResponse): void {
+  void serveExposition(source, req, res).then((outcome) => {
+    if (outcome.kind !== 'failed') return;
+    log.error('rendering /metrics failed', { error: errorText(outcome.error) });
+    if (!outcome.replied) sendJson(res, 500, { error: 'rendering metrics failed' }, false);
   });
-  let headBytes = 0;
-  const write: ChunkWriter = (chunk, last) => {
-    if (head) {
-      // Rendered only to be measured: each chunk is dropped once counted.
-      headBytes += chunk.length;
-      if (last) {
-        res.writeHead(200, { 'content-type': contentType, 'content-length': headBytes });
-        res.end();
-      }
-      return;
-    }
-    if (!res.headersSent) {
-      res.writeHead(200, last ? { 'content-type': contentType, 'content-length': chunk.length } : { 'content-type': contentType });
-    }
-    if (last) {
-      res.end(chunk);
-      return;
-    }
-    // Settles once the chunk is handed to the socket (its memory is then the renderer's again), or the client is gone.
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        res.off('close', done);
-        resolve();
-      };
-      res.on('close', done);
-      res.write(chunk, done);
-    });
-  };
-  source.renderChunks(format, write, gone.signal).then(undefined, (error: unknown) => {
-    log.error('rendering /metrics failed', { error: errorText(error) });
-    if (!res.headersSent) sendJson(res, 500, { error: 'rendering metrics failed' }, false);
-    // Part of the body is out: cut it short so the scraper sees a failed scrape, not a truncated one.
-    else res.destroy();
-  });
-}
-
-/** Any other MetricsSource: rendered whole, then written. */
-function serveWhole(source: MetricsSource, req: IncomingMessage, res: ServerResponse): void {
-  // Bytes straight to the socket when the source can: no string copy of a large body.
-  const negotiating = source as MetricsSource & {
-    negotiateBytes?: (accept: string | undefined) => Promise<{ contentType: string; body: Buffer }>;
-  };
-  const rendered: Promise<{ contentType: string; body: string | Buffer }> = negotiating.negotiateBytes
-    ? negotiating.negotiateBytes(req.headers.accept)
-    : renderMetrics(source, req.headers.accept);
-  rendered.then(
-    ({ contentType, body }) => {
-      res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    },
-    (error: unknown) => {
-      log.error('rendering /metrics failed', { error: errorText(error) });
-      sendJson(res, 500, { error: 'rendering metrics failed' }, false);
-    },
-  );
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {
