@@ -54,3 +54,45 @@ describe('snapshotSource', () => {
     expect(() => snapshotSource(() => Promise.resolve([]), { defaultLabels: { a: 1 } } as never)).toThrow(/defaultLabels\.a/);
   });
 });
+
+describe('snapshotSource renderChunks', () => {
+  const two = (): MetricSnapshot[] => [
+    ...jobs(7),
+    { name: 'queue_depth', help: 'Depth', type: 'gauge', values: [{ value: 3, labels: { queue: 'mail' } }] },
+  ];
+  const chunks = async (source: ReturnType<typeof snapshotSource>, format: 'prometheus' | 'openmetrics', control = {}) => {
+    const parts: string[] = [];
+    const lasts: boolean[] = [];
+    await source.renderChunks(
+      format,
+      (chunk, last) => {
+        parts.push(chunk.toString('utf8'));
+        lasts.push(last);
+      },
+      control,
+    );
+    return { body: parts.join(''), lasts };
+  };
+
+  it('streams the bytes renderFormat() returns, ending with one last chunk', async () => {
+    const source = snapshotSource(() => Promise.resolve(two()), { defaultLabels: { zone: 'eu' } });
+    for (const format of ['prometheus', 'openmetrics'] as const) {
+      const out = await chunks(source, format);
+      expect(out.body).toBe(await source.renderFormat(format));
+      expect(out.lasts.at(-1)).toBe(true);
+      expect(out.lasts.filter(Boolean)).toHaveLength(1);
+    }
+  });
+
+  it('leaves out the families skipFamily names, tells onFamily of the others, and leaves # EOF out when asked', async () => {
+    const source = snapshotSource(() => Promise.resolve(two()));
+    const told: string[] = [];
+    const out = await chunks(source, 'openmetrics', {
+      skipFamily: (name: string, type: string) => name === 'jobs_total' && type === 'counter',
+      onFamily: (name: string, type: string) => told.push(`${name}:${type}`),
+      eof: false,
+    });
+    expect(out.body).toBe('# HELP queue_depth Depth\n# TYPE queue_depth gauge\nqueue_depth{queue="mail"} 3\n');
+    expect(told).toEqual(['queue_depth:gauge']);
+  });
+});
