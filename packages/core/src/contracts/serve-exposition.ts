@@ -54,26 +54,19 @@ export function serveExposition(
   return serveWhole(source, req, res, options);
 }
 
-/** A promise for the chunk's write: settles once the stream took it, or the response is gone. */
-function writeLent(target: NodeJS.WritableStream, chunk: Buffer, res: ServerResponse): Promise<void> {
+/**
+ * A promise for a chunk handed to `target` (written, or the body ended with it): settles once the
+ * stream took it, or the response is gone.
+ */
+function handOver(target: NodeJS.WritableStream, chunk: Buffer, res: ServerResponse, last: boolean): Promise<void> {
   return new Promise<void>((resolve) => {
     const done = (): void => {
       res.off('close', done);
       resolve();
     };
     res.once('close', done);
-    target.write(chunk, done);
-  });
-}
-
-function endWith(target: NodeJS.WritableStream, chunk: Buffer, res: ServerResponse): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const done = (): void => {
-      res.off('close', done);
-      resolve();
-    };
-    res.once('close', done);
-    target.end(chunk, done);
+    if (last) target.end(chunk, done);
+    else target.write(chunk, done);
   });
 }
 
@@ -136,13 +129,13 @@ async function streamExposition(
       if (timer) clearTimeout(timer);
       return encodeExposition(chunk, wantsGzip ? req.headers['accept-encoding'] : undefined).then((encoded) => {
         res.writeHead(200, { ...headers, 'content-length': String(encoded.body.length), ...encoded.headers });
-        return endWith(res, encoded.body, res);
+        return handOver(res, encoded.body, res, true);
       });
     }
     const target = started ? (zip ?? res) : begin();
-    if (!last) return writeLent(target, chunk, res);
+    if (!last) return handOver(target, chunk, res, false);
     ended = true;
-    return endWith(target, chunk, res);
+    return handOver(target, chunk, res, true);
   };
 
   const run = async (): Promise<ServeOutcome> => {
