@@ -355,8 +355,9 @@ export async function renderExpositionChunks(
       if (held !== undefined) {
         const pending = write(held, false);
         if (pending !== undefined) {
+          // Not a new slice: a socket that takes the chunk at once settles its write on the next
+          // tick, without the event loop turning, so the slice goes on until it has run its time.
           await pending;
-          sliceStart = performance.now();
           if (signal?.aborted) return;
         }
       }
