@@ -184,6 +184,31 @@ describe('renderExpositionChunks', () => {
     }
   });
 
+  it('gives the event loop back while a socket takes every chunk at once (a write settled on the next tick)', async () => {
+    // A socket with room settles each write without the event loop turning: the renderer must still yield.
+    let turns = 0;
+    let rendering = true;
+    const count = (): void => {
+      if (!rendering) return;
+      turns++;
+      setImmediate(count);
+    };
+    setImmediate(count);
+    let chunks = 0;
+    await renderExpositionChunks(
+      largeSnapshots(200_000, 1000),
+      () => {
+        chunks++;
+        return Promise.resolve();
+      },
+      { chunkBytes: 8192, sliceMs: 1 },
+    );
+    rendering = false;
+    expect(chunks).toBeGreaterThan(100);
+    // The old renderer started a new slice after every settled write and never yielded here: 0 turns.
+    expect(turns).toBeGreaterThan(1);
+  });
+
   it('writes into two buffers in turn, whatever the size of the exposition', async () => {
     const { received, write } = collector();
     await renderExpositionChunks(largeSnapshots(20_000, 1000), write, { chunkBytes: 8192 });
