@@ -23,6 +23,12 @@ const buckets = (doc: string) =>
 
 const namespace = opt.string({ default: 'sightline', doc: 'Prefix of the metric names: `<namespace>_...`.' });
 
+const eagerSeries = (what: string) =>
+  opt.boolean({
+    default: false,
+    doc: `\`true\`: define ${what} at start, at zero; by default each kind's families appear with its first event, so a service without them exposes none.`,
+  });
+
 /** Options of prom-client's process and Node.js metrics, when `collectDefaultMetrics` enables them. */
 export const DEFAULT_METRICS_SHAPE = defineShape({
   prefix: opt.string({
@@ -85,6 +91,7 @@ export const PROMETHEUS_MONITOR_OWN_SHAPE = defineShape({
     doc: 'Where the metrics are defined.',
   }),
   namespace,
+  eagerSeries: eagerSeries('every stream and consumer family (messages, events, tables, commits, sends, assignments, rebalances)'),
 });
 
 /** Every option of `new PrometheusMonitor()`: a Monitor's, then its own. */
@@ -104,6 +111,7 @@ export const PROMETHEUS_PLUGIN_SHAPE = defineShape({
   }),
   namespace,
   buckets: buckets('Buckets of `<namespace>_request_duration_seconds`, in seconds.'),
+  eagerSeries: eagerSeries('every stream, consumer, request and WebSocket family of the sensor and hooks'),
   monitor: monitorOptions({ doc: 'Options of the PrometheusMonitor sensor (history sizes, sampling).' }),
   metricsPort: opt.integer({
     min: 0,
@@ -125,6 +133,7 @@ export type PrometheusPluginOptions = OptionsOf<typeof PROMETHEUS_PLUGIN_SHAPE>;
 export const PROMETHEUS_HOOKS_SHAPE = defineShape({
   namespace,
   buckets: buckets('Buckets of the request duration histogram, in seconds.'),
+  eagerSeries: eagerSeries('the request and WebSocket families'),
 });
 
 /** Options of `prometheusHooks()`. */

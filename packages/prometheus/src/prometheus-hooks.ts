@@ -3,6 +3,7 @@
 import { SightlineConfigError, type MetricsHooks } from '@sightline/core';
 import { resolveOptions } from '@sightline/core/internal';
 import type { Counter, Histogram } from 'prom-client';
+import { LazyFamilies } from './lazy-families.js';
 import type { MetricsCollector } from './metrics-collector.js';
 import { PROMETHEUS_HOOKS_SHAPE, type PrometheusHooksOptions } from './options.js';
 
@@ -73,23 +74,33 @@ function defineTrafficMetrics(collector: MetricsCollector, names: ReturnType<typ
   perOp(names.wsMessagesReceived, 'WebSocket frames received, by op', (c) => c.recvMessages);
 }
 
+/** The request families, once the first request or error has defined them. */
+interface RequestMetrics {
+  duration: Histogram<'op'> | undefined;
+  errors: Counter<'op' | 'error_type'> | undefined;
+}
+
 /** The hooks: traffic into plain fields, a request's duration into its op's histogram child. */
-function recordingHooks(traffic: Traffic, duration: Histogram<'op'>, errors: Counter<'op' | 'error_type'>): Readonly<MetricsHooks> {
+function recordingHooks(traffic: Traffic, requests: RequestMetrics, families: LazyFamilies<HookKind>): Readonly<MetricsHooks> {
   const timings = new Map<string, Histogram.Internal<'op'>>();
   return Object.freeze({
     onWsConnect() {
+      families.expose('ws');
       traffic.connections++;
       traffic.open++;
     },
     onWsDisconnect() {
+      families.expose('ws');
       if (traffic.open > 0) traffic.open--;
     },
     onWsMessageSent(op: string, byteCount: number) {
+      families.expose('ws');
       const c = traffic.of(op);
       c.sentMessages++;
       c.sentBytes += byteCount;
     },
     onWsMessageRecv(op: string, byteCount: number) {
+      families.expose('ws');
       const c = traffic.of(op);
       c.recvMessages++;
       c.recvBytes += byteCount;
@@ -97,36 +108,67 @@ function recordingHooks(traffic: Traffic, duration: Histogram<'op'>, errors: Cou
     onRequest(op: string, durationSecs: number) {
       let timing = timings.get(op);
       if (!timing) {
-        timing = duration.labels({ op });
+        families.expose('requests');
+        if (!requests.duration) return;
+        timing = requests.duration.labels({ op });
         timings.set(op, timing);
       }
       timing.observe(durationSecs);
     },
     onError(op: string, errorType: string) {
-      errors.inc({ op, error_type: errorType });
+      families.expose('requests');
+      requests.errors?.inc({ op, error_type: errorType });
     },
   });
 }
 
+/** The kinds of hook whose families appear with their first call. */
+type HookKind = 'requests' | 'ws';
+
 /**
  * Hooks recording request duration by `op`, errors by `op` and `error_type`, WebSocket connections
  * (total and open), and bytes and messages sent and received by `op`. Byte and message counts are
- * plain fields exported at scrape; request timings go to a prom-client histogram child per op.
+ * plain fields exported at scrape; request timings go to a prom-client histogram child per op. The
+ * request families appear with the first request or error, the WebSocket ones with the first
+ * WebSocket event (all at start with `eagerSeries`).
  */
 export function prometheusHooks(collector: MetricsCollector, options: PrometheusHooksOptions = {}): Readonly<MetricsHooks> {
-  const { namespace, buckets } = resolveOptions(PROMETHEUS_HOOKS_SHAPE, options, { source: 'prometheusHooks()' });
+  const { namespace, buckets, eagerSeries } = resolveOptions(PROMETHEUS_HOOKS_SHAPE, options, { source: 'prometheusHooks()' });
   if (!NAMESPACE.test(namespace)) {
     throw new SightlineConfigError(`prometheusHooks namespace must match [a-zA-Z_][a-zA-Z0-9_]*, got ${JSON.stringify(namespace)}`);
   }
   const names = hookMetricNames(namespace);
   const traffic = new Traffic();
-  const duration = collector.histogram(names.requestDuration, 'Duration of completed requests, by op, in seconds', {
-    labels: ['op'] as const,
-    buckets,
-  });
-  const errors = collector.counter(names.requestErrors, 'Failed requests, by op and error type', {
-    labels: ['op', 'error_type'] as const,
-  });
-  defineTrafficMetrics(collector, names, traffic);
-  return recordingHooks(traffic, duration, errors);
+  const requests: RequestMetrics = { duration: undefined, errors: undefined };
+  const families = new LazyFamilies<HookKind>(
+    collector,
+    {
+      requests: {
+        names: [names.requestDuration, names.requestErrors],
+        define: () => {
+          requests.duration = collector.histogram(names.requestDuration, 'Duration of completed requests, by op, in seconds', {
+            labels: ['op'] as const,
+            buckets,
+          });
+          requests.errors = collector.counter(names.requestErrors, 'Failed requests, by op and error type', {
+            labels: ['op', 'error_type'] as const,
+          });
+        },
+      },
+      ws: {
+        names: [
+          names.wsConnections,
+          names.wsConnectionsActive,
+          names.wsBytesSent,
+          names.wsBytesReceived,
+          names.wsMessagesSent,
+          names.wsMessagesReceived,
+        ],
+        define: () => defineTrafficMetrics(collector, names, traffic),
+      },
+    },
+    eagerSeries,
+    'prometheusHooks()',
+  );
+  return recordingHooks(traffic, requests, families);
 }

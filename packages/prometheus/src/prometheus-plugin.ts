@@ -32,6 +32,7 @@ function collectorOf(given: PrometheusPluginOptions, resolved: ResolvedOf<typeof
       collector: _collector,
       namespace: _namespace,
       buckets: _buckets,
+      eagerSeries: _eagerSeries,
       monitor: _monitor,
       metricsPort: _metricsPort,
       metricsHost: _metricsHost,
@@ -59,8 +60,9 @@ function prometheusPlugin(options: PrometheusPluginOptions = {}): PrometheusPlug
   // setupFromEnv() passes options from SIGHTLINE_PROMETHEUS_* variables: a misspelt one must not vanish.
   const resolved = resolveOptions(PROMETHEUS_PLUGIN_SHAPE, options, { source: 'prometheus()' });
   const collector = collectorOf(options, resolved);
-  const hooks = prometheusHooks(collector, { namespace: resolved.namespace, buckets: resolved.buckets });
-  const sensor = new PrometheusMonitor({ ...resolved.monitor, collector, namespace: resolved.namespace });
+  const { namespace, buckets, eagerSeries } = resolved;
+  const hooks = prometheusHooks(collector, { namespace, buckets, eagerSeries });
+  const sensor = new PrometheusMonitor({ ...resolved.monitor, collector, namespace, eagerSeries });
   const { metricsPort, metricsHost } = resolved;
   let server: MetricsServer | undefined;
   let opening: Promise<void> | undefined;

@@ -26,7 +26,7 @@ describe('prometheus() plugin', () => {
 
   it('refuses unknown options (as setupFromEnv passes them) and takes numbers from the environment as text', async () => {
     expect(() => prometheus({ scrapePath: '/m' } as never)).toThrow(
-      'unknown option `scrapePath` in prometheus(): expected one of instanceId, enabled, registry, prefix, defaultLabels, collectDefaultMetrics, collector, namespace, buckets, monitor',
+      'unknown option `scrapePath` in prometheus(): expected one of instanceId, enabled, registry, prefix, defaultLabels, collectDefaultMetrics, collector, namespace, buckets, eagerSeries, monitor',
     );
     const p = prometheus({ instanceId: 7, defaultLabels: { zone: 3 } });
     p.collector.gauge('up', 'Up').set(1);
@@ -35,7 +35,11 @@ describe('prometheus() plugin', () => {
 
   it('uses a collector it is given, and refuses collector options beside it', () => {
     const collector = new MetricsCollector();
-    expect(prometheus({ collector, namespace: 'app' }).metrics).toBe(collector);
+    const plugin = prometheus({ collector, namespace: 'app' });
+    expect(plugin.metrics).toBe(collector);
+    // The sensor's families are defined in the given collector with its first event of their kind.
+    expect(collector.get('app_messages_received_total')).toBeUndefined();
+    plugin.sensor.onMessageIn('orders/0', 0, null);
     expect(collector.get('app_messages_received_total')).toBeDefined();
     expect(() => prometheus({ collector, prefix: 'x_' })).toThrow(
       'prometheus(): pass either collector or collector options (prefix), not both',

@@ -18,6 +18,51 @@ const QUEUE_DEPTH = /(?:^|_)queue_depth$/;
 const CONSUMER_LAG = /(?:^|_)consumer_lag$/;
 const STATS_RECEIVED = 'sightline_stats_server_metrics_total';
 const STATS_SERIES = 'sightline_stats_server_series';
+/** OpenTelemetry's HTTP server duration histogram, which carries the status code as a label. */
+const OTEL_SERVER_DURATION = /(?:^|_)http_server_request_duration_seconds$/;
+const STATUS_LABELS = ['status', 'code', 'status_code', 'http_response_status_code'] as const;
+
+/**
+ * The page's charts that have a family behind them, from the family names a source holds: the
+ * request charts with a request histogram or error counter, the status-class chart with
+ * `http_requests_total` (or OpenTelemetry's server duration histogram), messages, queues, lag and
+ * the stats-server with theirs. The runtime charts are not listed: they are always drawn.
+ */
+export function chartsOfFamilies(families: Iterable<string>): Set<string> {
+  const charts = new Set<string>();
+  for (const family of families) {
+    const total = family.endsWith('_total') ? family : `${family}_total`;
+    if (REQUEST_FAMILY.test(family)) {
+      charts.add('requests');
+      charts.add('latency');
+    }
+    if (ERRORS_FAMILY.test(total)) charts.add('errors');
+    if (total === 'http_requests_total') {
+      charts.add('requests');
+      charts.add('errors');
+      charts.add('status');
+    }
+    if (OTEL_SERVER_DURATION.test(family)) charts.add('status');
+    if (MESSAGES.test(total)) charts.add('messages');
+    if (QUEUE_DEPTH.test(family)) charts.add('queue');
+    if (CONSUMER_LAG.test(family)) charts.add('lag');
+    if (total === STATS_RECEIVED || family === STATS_SERIES) charts.add('stats');
+  }
+  return charts;
+}
+
+/** `2xx` for 200..299, and so on; undefined for a value that is not a status code. */
+export function statusClass(code: string): string | undefined {
+  return /^[1-5]\d\d$/.test(code) ? `${code[0]}xx` : undefined;
+}
+
+function statusOf(sample: Sample): string | undefined {
+  for (const name of STATUS_LABELS) {
+    const v = label(sample, name);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
 
 /**
  * Whether a family feeds one of the page's charts, by its name (with or without a counter's
@@ -29,6 +74,7 @@ export function isChartedFamily(family: string): boolean {
     REQUEST_FAMILY.test(family) ||
     ERRORS_FAMILY.test(total) ||
     total === 'http_requests_total' ||
+    OTEL_SERVER_DURATION.test(family) ||
     MESSAGES.test(total) ||
     QUEUE_DEPTH.test(family) ||
     CONSUMER_LAG.test(family) ||
@@ -111,12 +157,21 @@ export function deriveSeries(
     if (before === undefined) return undefined;
     return s.value >= before ? s.value - before : s.value;
   };
+  // Responses by status class: the rate of each class, summed over methods and endpoints.
+  const addStatusClass = (s: Sample): void => {
+    const status = statusOf(s);
+    const cls = status === undefined ? undefined : statusClass(status);
+    const d = delta(s);
+    if (cls === undefined || d === undefined) return;
+    acc.add({ key: `status|${cls}`, chart: 'status', label: cls, unit: '/s' }, d / dtSeconds);
+  };
   // op -> le -> cumulative count delta, per request family
   const buckets = new Map<string, { family: string; op: string; byLe: Map<number, number> }>();
 
   for (const s of current.samples) {
     const family = familyOf(s.name, current.types);
     if (REQUEST_FAMILY.test(family)) {
+      if (s.name === `${family}_count` && OTEL_SERVER_DURATION.test(family)) addStatusClass(s);
       const op = opOf(s);
       const shown = describeOp(op, family, REQUEST_FAMILY);
       if (s.name === `${family}_count`) {
@@ -150,7 +205,8 @@ export function deriveSeries(
       continue;
     }
     if (s.name === 'http_requests_total') {
-      const status = label(s, 'status') ?? label(s, 'code');
+      addStatusClass(s);
+      const status = statusOf(s);
       if (status !== undefined && status.startsWith('5')) {
         const d = delta(s);
         const op = opOf(s);

@@ -1,5 +1,6 @@
 // The process's own figures, read once per interval: event-loop delay (a histogram Node keeps),
-// heap and RSS, GC time (a PerformanceObserver adding up GC pauses), CPU.
+// heap and RSS, GC time (a PerformanceObserver adding up GC pauses), CPU, the 1-minute load average.
+import { loadavg } from 'node:os';
 import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import type { SeriesMeta } from './charts.js';
 
@@ -12,6 +13,7 @@ const HEAP = meta('memory|heap', 'memory', 'heap used', 'MB');
 const RSS = meta('memory|rss', 'memory', 'RSS', 'MB');
 const GC = meta('gc|time', 'gc', 'GC pause time', 'ms/s');
 const CPU = meta('cpu|process', 'cpu', 'process', '%');
+const LOAD = meta('load|1m', 'load', '1 min', '');
 
 const MB = 1024 * 1024;
 
@@ -51,6 +53,8 @@ export class RuntimeSampler {
     const cpu = process.cpuUsage(this.#cpu);
     this.#cpu = process.cpuUsage();
     out.set(CPU.key, { meta: CPU, value: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100 });
+    // The host's 1-minute load average (0 on Windows, which has none).
+    out.set(LOAD.key, { meta: LOAD, value: loadavg()[0]! });
   }
 
   stop(): void {

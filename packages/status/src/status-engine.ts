@@ -5,8 +5,8 @@
 // their families as data (`collect()`, every Sightline backend) are asked for those families only.
 import { getLogger, type MetricsSource, type RouteHost } from '@sightline/core';
 import { closestName, combineMetricsSources } from '@sightline/core/internal';
-import { CHARTS, type SeriesMeta } from './charts.js';
-import { deriveSeries, isChartedFamily, isCumulative } from './derive.js';
+import { CHARTS, RUNTIME_CHARTS, type ChartSpec, type SeriesMeta } from './charts.js';
+import { chartsOfFamilies, deriveSeries, isChartedFamily, isCumulative } from './derive.js';
 import { familyOf, parseExposition, type ParsedExposition, type Sample } from './exposition-parser.js';
 import { HealthTracker } from './health-tracker.js';
 import type { StatusConfig } from './options.js';
@@ -108,6 +108,9 @@ export class StatusEngine {
   #skipped = 0;
   #renderErrors = 0;
   #samplesRead = 0;
+  /** Ids of the charts with a family behind them (or the runtime's): once shown, a chart stays. */
+  readonly #shown = new Set<string>(RUNTIME_CHARTS);
+  #chartsChanged = false;
 
   constructor(config: StatusConfig) {
     this.config = config;
@@ -233,6 +236,7 @@ export class StatusEngine {
     }
     const at = performance.now();
     this.#samplesRead = parsed.read;
+    this.#noteFamilies(parsed);
     const values = new Map<string, number>();
     for (const s of parsed.samples) values.set(s.key, s.value);
     const dt = this.#previous ? Math.max(0.001, (at - this.#previousAt) / 1000) : 1;
@@ -250,7 +254,30 @@ export class StatusEngine {
     this.#previousAt = at;
   }
 
+  /** Adds the charts the families read this round stand behind, marking the list changed when one is new. */
+  #noteFamilies(parsed: ParsedExposition): void {
+    // A family counts once it has a sample: a labelled family defined but never recorded into
+    // (a lag gauge before any partition is read) draws nothing worth a chart.
+    const families = new Set<string>();
+    for (const s of parsed.samples) families.add(familyOf(s.name, parsed.types));
+    for (const id of chartsOfFamilies(families)) {
+      if (!this.#shown.has(id)) {
+        this.#shown.add(id);
+        this.#chartsChanged = true;
+      }
+    }
+  }
+
+  /** The charts the page draws now, in their declared order: those with a family behind them, and the runtime's. */
+  charts(): ChartSpec[] {
+    return CHARTS.filter((c) => this.#shown.has(c.id));
+  }
+
   #broadcast(now: number, points: ReadonlyMap<string, Point>, added: readonly SeriesMeta[]): void {
+    if (this.#chartsChanged) {
+      this.#chartsChanged = false;
+      this.hub.broadcast(sseFrame('charts', this.charts()));
+    }
     if (added.length > 0) this.hub.broadcast(sseFrame('series', added));
     const v: Record<string, number | null> = {};
     for (const [key, p] of points) if (this.store.has(key)) v[key] = round(p.value);
@@ -275,7 +302,7 @@ export class StatusEngine {
       sseFrame('init', {
         intervalMs: this.config.intervalMs,
         capacity: this.config.capacity,
-        charts: CHARTS,
+        charts: this.charts(),
         times: history.times,
         series: history.series.map((s) => ({ meta: s.meta, values: s.values.map((x) => (x === null ? null : round(x))) })),
       }),

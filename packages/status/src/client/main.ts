@@ -44,6 +44,8 @@ const base = document.body.dataset['base'] ?? '/status';
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 let capacity = 900;
+/** The time range shown, in seconds: 1, 5 or 15 minutes (what the server holds at most). */
+let rangeSeconds = 900;
 let specs = new Map<string, ChartSpec>();
 let times: number[] = [];
 const values = new Map<string, (number | null)[]>();
@@ -83,7 +85,8 @@ function buildPlot(view: ChartView): void {
     title: chartTitle(view.id),
     width: chartWidth(view.el),
     height: 170,
-    scales: { x: { time: true } },
+    // The x axis spans the whole range chosen, even while less history is held.
+    scales: { x: { time: true, range: () => xRange() } },
     // Labels only: values show on hover in the cursor's tooltip row, not as a column of dashes.
     legend: { live: false },
     axes: [
@@ -110,14 +113,31 @@ function buildPlot(view: ChartView): void {
   view.plot = new uPlot(opts, dataFor(view), view.el);
 }
 
-function dataFor(view: ChartView): uPlot.AlignedData {
-  return [times, ...view.keys.map((k) => values.get(k) ?? [])] as uPlot.AlignedData;
+/** The x range shown: the chosen range, ending at the latest sample. */
+function xRange(): [number, number] {
+  const end = times.length > 0 ? times[times.length - 1]! : Date.now() / 1000;
+  return [end - rangeSeconds, end];
 }
 
-function chartFor(meta: SeriesMeta): ChartView {
+/** Index of the first sample inside the chosen range. */
+function firstInRange(): number {
+  const [from] = xRange();
+  let i = 0;
+  while (i < times.length && times[i]! < from) i++;
+  return i;
+}
+
+function dataFor(view: ChartView): uPlot.AlignedData {
+  const from = firstInRange();
+  return [times.slice(from), ...view.keys.map((k) => (values.get(k) ?? []).slice(from))] as uPlot.AlignedData;
+}
+
+function chartFor(meta: SeriesMeta): ChartView | undefined {
   let view = charts.get(meta.chart);
   if (!view) {
     const pinned = meta.chart.startsWith('pin:');
+    // A chart the server does not list has no family behind it: its series wait, undrawn.
+    if (!pinned && !specs.has(meta.chart)) return undefined;
     const el = element('div', 'chart');
     el.dataset['chart'] = meta.chart;
     if (pinned) {
@@ -142,7 +162,7 @@ function addSeries(meta: SeriesMeta, history?: (number | null)[]): void {
   metas.set(meta.key, meta);
   if (!values.has(meta.key)) values.set(meta.key, history ?? times.map(() => null));
   const view = chartFor(meta);
-  if (!view.keys.includes(meta.key)) view.keys.push(meta.key);
+  if (view && !view.keys.includes(meta.key)) view.keys.push(meta.key);
 }
 
 function refresh(view: ChartView): void {
@@ -151,8 +171,12 @@ function refresh(view: ChartView): void {
   // What the page shows, for people and for tests: points with a value, and the latest one.
   let points = 0;
   let last: number | null = null;
+  const from = firstInRange();
+  const [xMin, xMax] = xRange();
+  view.el.dataset['xMin'] = String(xMin);
+  view.el.dataset['xMax'] = String(xMax);
   for (const key of view.keys) {
-    const arr = values.get(key) ?? [];
+    const arr = (values.get(key) ?? []).slice(from);
     for (const v of arr) if (v !== null) points++;
     for (let i = arr.length - 1; i >= 0; i--) {
       if (arr[i] !== null) {
@@ -178,6 +202,32 @@ function onInit(msg: InitMessage): void {
   times = [...msg.times];
   for (const s of msg.series) addSeries(s.meta, [...s.values]);
   for (const view of charts.values()) refresh(view);
+}
+
+/** The server's list of charts changed (a family appeared): draw the charts it now lists. */
+function onCharts(list: readonly ChartSpec[]): void {
+  specs = new Map(list.map((c) => [c.id, c]));
+  for (const meta of metas.values()) addSeries(meta);
+  for (const view of charts.values()) refresh(view);
+}
+
+function setRange(seconds: number): void {
+  rangeSeconds = seconds;
+  const box = $('range');
+  box.dataset['range'] = String(seconds);
+  for (const b of box.querySelectorAll('button')) b.classList.toggle('selected', b.dataset['range'] === String(seconds));
+  $('range-label').textContent = seconds < 120 ? `${seconds / 60} minute` : `${seconds / 60} minutes`;
+  for (const view of charts.values()) {
+    view.plot?.destroy();
+    view.plot = undefined;
+    refresh(view);
+  }
+}
+
+function setupRange(): void {
+  const box = $('range');
+  box.dataset['range'] = String(rangeSeconds);
+  for (const b of box.querySelectorAll('button')) b.addEventListener('click', () => setRange(Number(b.dataset['range'])));
 }
 
 function onSeries(list: readonly SeriesMeta[]): void {
@@ -390,6 +440,7 @@ function connect(): void {
       fn(JSON.parse((e as MessageEvent<string>).data) as T);
     });
   on<InitMessage>('init', onInit);
+  on<ChartSpec[]>('charts', onCharts);
   on<SeriesMeta[]>('series', onSeries);
   on<TickMessage>('tick', (msg) => {
     onTick(msg);
@@ -416,4 +467,5 @@ window.addEventListener('resize', () => {
 });
 
 setupPinForm();
+setupRange();
 connect();

@@ -29,7 +29,7 @@ describe('the status page in Chromium', () => {
   const failedResponses: string[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp({ metricsToken: TOKEN, trafficEveryMs: 40 });
+    app = await startTestApp({ metricsToken: TOKEN, trafficEveryMs: 40, httpResponses: true });
     browser = await launchChromium();
     page = browser.page;
     page.on('console', (msg) => {
@@ -82,6 +82,42 @@ describe('the status page in Chromium', () => {
     const heap = await pointsOf(page, 'memory');
     expect(heap.last).toBeGreaterThan(1); // MB
     expect(await page.$$eval('[data-chart="requests"] canvas', (els) => els.length)).toBeGreaterThan(0);
+  });
+
+  test('a service without streams: responses by status class with data, load average, and no messages chart', async () => {
+    await page.waitForFunction(
+      () => Number(document.querySelector<HTMLElement>('[data-chart="status"]')?.dataset['points'] ?? 0) >= 2,
+      undefined,
+      { timeout: 10_000 },
+    );
+    // 25 rounds/s: 2xx (13 in 20) is the largest class, and its rate is shown per second.
+    const legend = await page.$eval('[data-chart="status"]', (el) => el.textContent ?? '');
+    expect(legend).toContain('2xx');
+    expect(legend).toContain('4xx');
+    expect(legend).toContain('5xx');
+    const { points } = await pointsOf(page, 'status');
+    expect(points).toBeGreaterThan(0);
+    expect((await pointsOf(page, 'load')).points).toBeGreaterThan(0);
+    expect(await page.$$('[data-chart="messages"]')).toHaveLength(0);
+    expect(await page.$$('[data-chart="lag"]')).toHaveLength(0);
+    expect(await page.$$('[data-chart="queue"]')).toHaveLength(0);
+  });
+
+  test('the time-range switch changes the range the charts span', async () => {
+    const span = () =>
+      page.$eval(
+        '[data-chart="requests"]',
+        (el) => Number((el as HTMLElement).dataset['xMax']) - Number((el as HTMLElement).dataset['xMin']),
+      );
+    expect(await span()).toBe(900);
+    await page.click('#range button[data-range="60"]');
+    expect(await page.$eval('#range', (el) => (el as HTMLElement).dataset['range'])).toBe('60');
+    expect(await span()).toBe(60);
+    expect(await page.textContent('#range-label')).toBe('1 minute');
+    await page.click('#range button[data-range="300"]');
+    expect(await span()).toBe(300);
+    await page.click('#range button[data-range="900"]');
+    expect(await span()).toBe(900);
   });
 
   test('a readiness check made to fail turns red, and the timeline shows it', async () => {

@@ -3,7 +3,7 @@
 import type { HealthCheck } from '@sightline/core';
 import { health, type HealthPlugin } from '@sightline/health';
 import { OpenTelemetry, otel, scope } from '@sightline/otel';
-import { prometheus } from '@sightline/prometheus';
+import { httpMetrics, prometheus } from '@sightline/prometheus';
 import { setup, type Observability } from '@sightline/setup';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { status, type StatusPlugin, type StatusPluginOptions } from '../../src/index.js';
@@ -21,7 +21,13 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { readonly statusOptions?: StatusPluginOptions; readonly metricsToken?: string; readonly trafficEveryMs?: number } = {},
+  options: {
+    readonly statusOptions?: StatusPluginOptions;
+    readonly metricsToken?: string;
+    readonly trafficEveryMs?: number;
+    /** Also record each round as HTTP responses (`http_requests_total`): 200s, a 404 in 4, a 500 in 10. */
+    readonly httpResponses?: boolean;
+  } = {},
 ): Promise<TestApp> {
   let failing = false;
   const database: HealthCheck = {
@@ -37,9 +43,11 @@ export async function startTestApp(
     env: {},
     ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
   });
+  const metrics = prometheus();
+  const http = options.httpResponses ? httpMetrics(metrics.collector) : undefined;
   const obs = setup({
     service: 'status-test',
-    plugins: [prometheus(), otel({ spanExporter: new InMemorySpanExporter() }), page, healthPlugin],
+    plugins: [metrics, otel({ spanExporter: new InMemorySpanExporter() }), page, healthPlugin],
   });
   await obs.start();
   let n = 0;
@@ -48,6 +56,7 @@ export async function startTestApp(
     obs.hooks.onRequest('order.create', 0.004 + (n % 7) * 0.003);
     obs.hooks.onRequest('order.get', 0.001);
     if (n % 5 === 0) obs.hooks.onError('order.create', 'InvalidOrderError');
+    http?.observe('GET', '/orders/:id', n % 10 === 0 ? 500 : n % 4 === 0 ? 404 : 200, 0.002);
     await OpenTelemetry.observability().scope('handle-order', { attributes: { 'order.id': `o-${n}` } }, async () => {
       await scope('charge-card', async () => {
         await new Promise((resolve) => setTimeout(resolve, 2));
