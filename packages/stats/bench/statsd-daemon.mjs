@@ -93,6 +93,12 @@ export async function startStatsd() {
       }
       return { increments, samples };
     },
+    /** Lines the daemon has parsed since it started (its own `statsd.metrics_received`) and bad lines among them. */
+    async lines() {
+      const text = await admin('counters');
+      const read = (name) => Number(new RegExp(`'?statsd\\.${name}'?: (\\d+)`).exec(text)?.[1] ?? NaN);
+      return { parsed: read('metrics_received'), bad: read('bad_lines_seen') };
+    },
     /** Forgets what is held under `prefix.` (keeps the admin answers small between runs). */
     async forget(prefix, names) {
       await admin(`delcounters ${names.map((n) => `${prefix}.${n}`).join(' ')}`);

@@ -45,7 +45,7 @@ export interface Batch {
   readonly bytes?: number;
 }
 
-/** Series values a record holds (what `maxBatchSize` counts): one per counter or gauge, one per sample. */
+/** Series values a record holds: one per counter or gauge, one per sample. */
 export function recordSize(record: MetricRecord): number {
   return record.type === 'counter' || record.type === 'gauge' ? 1 : record.values.length;
 }

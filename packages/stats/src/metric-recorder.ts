@@ -174,6 +174,12 @@ export function givenName(name: string): string {
   return name.charCodeAt(0) === 1 ? name.slice(1) : name;
 }
 
+/**
+ * Counter and gauge series a window holds, in multiples of `maxBatchSize`, before it is cut early:
+ * their memory grows with distinct series, not calls, so they are held longer than samples are.
+ */
+export const SERIES_PER_BATCH = 10;
+
 const NAME_FORM = `a name matching ${METRIC_NAME_PATTERN} (prefix included), at most 200 characters`;
 
 export abstract class MetricRecorder {
@@ -182,8 +188,10 @@ export abstract class MetricRecorder {
   private timers = new Map<string, SamplesEntry>();
   private hists = new Map<string, SamplesEntry>();
   private sets = new Map<string, SetEntry>();
-  /** Values held: one per counter or gauge series, one per sample. */
+  /** Samples held: timer and histogram samples, set members. Cut into a batch at `maxBatchSize`. */
   protected size = 0;
+  /** Counter and gauge series held: each goes out once per window, whatever its number of calls. */
+  private series = 0;
   protected closedForRecording = false;
   /** Untagged, unsampled calls can take the one-lookup path. */
   private readonly plain: boolean;
@@ -195,7 +203,10 @@ export abstract class MetricRecorder {
     this.globalKey = ctx.globalTags === undefined ? '' : tagsKey(ctx.globalTags);
   }
 
-  /** Called when the buffer holds `maxBatchSize` values. */
+  /**
+   * Called when the buffer holds `maxBatchSize` samples, or `SERIES_PER_BATCH` times that many
+   * counter and gauge series: the subclass hands {@link takeFull}'s chunks on.
+   */
   protected abstract onFull(): void;
 
   /** Adds `value` (default 1) to a counter. */
@@ -401,7 +412,7 @@ export abstract class MetricRecorder {
           calls: 1,
         };
         map.set(key, entry);
-        if (++this.size >= this.ctx.maxBatchSize) this.full();
+        if (++this.series >= this.ctx.maxBatchSize * SERIES_PER_BATCH) this.full();
         return;
       }
       if (type === 'counter') entry.value += value / rate;
@@ -510,6 +521,15 @@ export abstract class MetricRecorder {
     return Object.freeze(merged);
   }
 
+  /**
+   * What a full buffer sends: the samples and set members alone while the counter and gauge series
+   * are below their bound, so a counter called across many cuts still goes out once per window
+   * (a burst of timings does not re-send every counter line); everything past that bound.
+   */
+  protected takeFull(): RecordChunk[] {
+    return this.series >= this.ctx.maxBatchSize * SERIES_PER_BATCH ? this.drain() : this.drain(false);
+  }
+
   /** True when nothing is buffered. */
   protected isEmpty(): boolean {
     return this.counters.size === 0 && this.gauges.size === 0 && this.timers.size === 0 && this.hists.size === 0 && this.sets.size === 0;
@@ -517,9 +537,10 @@ export abstract class MetricRecorder {
 
   /**
    * Takes everything buffered as records, in chunks of at most `maxBatchSize` values (a timer with
-   * more samples than that is split), and starts a new window.
+   * more samples than that is split), and starts a new window. `withSeries` false: the samples and
+   * set members only; counters and gauges stay for the rest of the window.
    */
-  protected drain(): RecordChunk[] {
+  protected drain(withSeries = true): RecordChunk[] {
     const max = this.ctx.maxBatchSize;
     const chunks: RecordChunk[] = [];
     let chunk: RecordChunk = { metrics: [], counts: [] };
@@ -535,16 +556,18 @@ export abstract class MetricRecorder {
       chunk.counts.push(calls);
       room -= 1;
     };
-    for (const e of this.counters.values()) push(withTags({ type: 'counter', name: e.name, value: e.value }, e.tags), e.calls);
-    for (const e of this.gauges.values()) {
-      push(
-        withTags(
-          e.delta ? { type: 'gauge', name: e.name, value: e.value, delta: true } : { type: 'gauge', name: e.name, value: e.value },
-          e.tags,
-        ),
-        e.calls,
-      );
-    }
+    if (withSeries)
+      for (const e of this.counters.values()) push(withTags({ type: 'counter', name: e.name, value: e.value }, e.tags), e.calls);
+    if (withSeries)
+      for (const e of this.gauges.values()) {
+        push(
+          withTags(
+            e.delta ? { type: 'gauge', name: e.name, value: e.value, delta: true } : { type: 'gauge', name: e.name, value: e.value },
+            e.tags,
+          ),
+          e.calls,
+        );
+      }
     const samples = (type: 'timer' | 'histogram', map: Map<string, SamplesEntry>): void => {
       for (const e of map.values()) {
         let start = 0;
@@ -575,8 +598,11 @@ export abstract class MetricRecorder {
       }
     }
     if (chunk.metrics.length > 0) chunks.push(chunk);
-    this.counters = new Map();
-    this.gauges = new Map();
+    if (withSeries) {
+      this.counters = new Map();
+      this.gauges = new Map();
+      this.series = 0;
+    }
     this.timers = new Map();
     this.hists = new Map();
     this.sets = new Map();

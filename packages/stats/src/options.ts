@@ -96,7 +96,7 @@ export const STATS_CLIENT_SETTINGS_SHAPE = defineShape({
     min: 1,
     max: 10_000_000,
     default: 10_000,
-    doc: 'A batch is cut at this many values (one per counter or gauge series, one per sample).',
+    doc: 'A batch is cut at this many samples (timer and histogram samples, set members); counters and gauges go once per flush window, up to 10 times this many series.',
   }),
   maxBatchBytes: opt.integer({
     min: 1024,

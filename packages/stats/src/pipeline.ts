@@ -21,8 +21,9 @@ export class Pipeline extends MetricRecorder {
 
   /** Hands a full buffer to the client as a batch. */
   protected onFull(): void {
-    // A pipeline larger than a batch is sent in batch-sized parts, so memory stays bounded.
-    void this.submit(this.drain());
+    // A pipeline larger than a batch sends its samples in batch-sized parts, so memory stays bounded;
+    // its counters and gauges go once, when it ends.
+    void this.submit(this.takeFull());
   }
 
   /**

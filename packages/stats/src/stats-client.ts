@@ -1,5 +1,6 @@
 // The stats client: metric calls go into an aggregation buffer (never sent one by one), flushed every
-// `flushIntervalMs` or when it holds `maxBatchSize` values, through a bounded queue to the transport.
+// `flushIntervalMs` (its samples also when it holds `maxBatchSize` of them), through a bounded queue to
+// the transport.
 // A metric call never throws and never blocks; failures are logged, counted and reported.
 import { inspect } from 'node:util';
 import { getLogger } from '@sightline/core';
@@ -344,9 +345,9 @@ export class StatsClient extends MetricRecorder {
     };
   }
 
-  /** Cuts a batch when the buffer holds `maxBatchSize` values. */
+  /** Cuts a batch when the buffer holds `maxBatchSize` samples (counters and gauges wait for the flush). */
   protected onFull(): void {
-    this.enqueue(this.drain(), false);
+    this.enqueue(this.takeFull(), false);
   }
 
   private runCollectors(): void {

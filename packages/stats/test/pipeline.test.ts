@@ -89,23 +89,25 @@ describe('pipeline()', () => {
     await client.close();
   });
 
-  it('sends a pipeline larger than maxBatchSize in batch-sized parts, splitting a timer', async () => {
+  it('sends the samples of a pipeline larger than maxBatchSize in batch-sized parts, its counters once at the end', async () => {
     const { client, transport } = createTestClient({ maxBatchSize: 4 });
     await client.pipeline((pipe) => {
       pipe.incr('c');
       for (let i = 0; i < 5; i++) pipe.time('t', i);
+      pipe.incr('c');
     });
     await client.flush();
     expect(transport.batches.map((b) => [b.size, b.metrics])).toEqual([
+      [4, [{ type: 'timer', name: 't', values: [0, 1, 2, 3] }]],
       [
-        4,
+        3,
         [
-          { type: 'counter', name: 'c', value: 1 },
-          { type: 'timer', name: 't', values: [0, 1, 2] },
+          { type: 'counter', name: 'c', value: 2 },
+          { type: 'timer', name: 't', values: [4] },
         ],
       ],
-      [2, [{ type: 'timer', name: 't', values: [3, 4] }]],
     ]);
+    expect(client.stats().sentValues).toBe(7);
     await client.close();
   });
 
