@@ -68,3 +68,15 @@ export { handleShutdownSignals, signalExitCode } from './util/shutdown-signals.j
 export type { ShutdownSignalsOptions } from './util/shutdown-signals.js';
 export { WarningThrottle } from './util/warning-throttle.js';
 export type { WarningThrottleOptions } from './util/warning-throttle.js';
+
+export {
+  HTTP_ATTRIBUTES,
+  HTTP_BODY_SIZE_BUCKETS,
+  HTTP_DURATION_BUCKETS,
+  HTTP_INSTRUMENTS,
+  HTTP_PROMETHEUS_NAMES,
+  OTHER_ROUTE,
+  statusClassOf,
+} from './contracts/http-conventions.js';
+export { normalizePath } from './contracts/normalize-path.js';
+export { isToolkitRequest, isToolkitTraffic, markToolkitRequest, markToolkitServer, runAsToolkit } from './contracts/toolkit-traffic.js';

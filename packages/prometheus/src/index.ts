@@ -35,7 +35,7 @@ export type { MetricsRequestHandler } from './exposition/metrics-handler.js';
 export { createMetricsServer } from './exposition/metrics-server.js';
 export type { MetricsServer } from './exposition/metrics-server.js';
 
-export { normalizePath } from './metric-sets/normalize-path.js';
+export { normalizePath } from '@sightline/core/internal';
 export { CLIENT_CLOSED_STATUS, httpMetrics, OTHER_ENDPOINT } from './metric-sets/http-metrics.js';
 export type {
   FastifyLike,

@@ -7,7 +7,7 @@ import { defineShape, opt, type Field, type OptionsOf, type Shape, type Typed } 
 import { Monitor, type MonitorOptions } from '@sightline/sensors';
 import { Registry } from 'prom-client';
 import type { MetricsCollector } from './metrics-collector.js';
-import { normalizePath } from './metric-sets/normalize-path.js';
+import { normalizePath } from '@sightline/core/internal';
 
 /** prom-client's default histogram buckets, in seconds. */
 export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
