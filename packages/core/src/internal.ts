@@ -79,4 +79,12 @@ export {
   statusClassOf,
 } from './contracts/http-conventions.js';
 export { normalizePath } from './contracts/normalize-path.js';
-export { isToolkitRequest, isToolkitTraffic, markToolkitRequest, markToolkitServer, runAsToolkit } from './contracts/toolkit-traffic.js';
+export {
+  isToolkitRequest,
+  isToolkitServer,
+  isToolkitTraffic,
+  markToolkitRequest,
+  markToolkitServer,
+  runAsToolkit,
+} from './contracts/toolkit-traffic.js';
+export { BoundedRoutes, routeTemplateOf, setRequestRoute, watchFrameworkRoutes } from './contracts/request-route.js';

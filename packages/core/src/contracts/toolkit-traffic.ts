@@ -45,3 +45,8 @@ export function isToolkitRequest(request: { readonly socket?: unknown } & object
   const server = (request.socket as { server?: unknown } | null | undefined)?.server;
   return typeof server === 'object' && server !== null && (server as Record<symbol, unknown>)[SERVER_MARK] === true;
 }
+
+/** Whether a server was marked as the toolkit's own. */
+export function isToolkitServer(server: object): boolean {
+  return (server as Record<symbol, unknown>)[SERVER_MARK] === true;
+}
