@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import {
@@ -48,7 +48,7 @@ describe('toolkit traffic', () => {
 
   it("tells a marked server's requests and a marked request from the app's", async () => {
     const verdicts: boolean[] = [];
-    const handler = (req: IncomingMessage, res: import('node:http').ServerResponse) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       if (req.url === '/marked') markToolkitRequest(req);
       verdicts.push(isToolkitRequest(req));
       res.end();
