@@ -12,13 +12,19 @@ export interface DerivedPoint {
 
 const QUANTILES = [0.5, 0.95, 0.99] as const;
 const REQUEST_FAMILY = /(?:^|_)request_duration_seconds$/;
+/** Outgoing requests (OpenTelemetry's `http_client_request_duration_seconds`): not the service's traffic. */
+const CLIENT_FAMILY = /(?:^|_)client_request_duration_seconds$/;
 const ERRORS_FAMILY = /(?:^|_)request_errors_total$/;
 const MESSAGES = /^(?:([a-z0-9]+)_)?messages_(received|sent)_total$/;
 const QUEUE_DEPTH = /(?:^|_)queue_depth$/;
 const CONSUMER_LAG = /(?:^|_)consumer_lag$/;
 const STATS_RECEIVED = 'sightline_stats_server_metrics_total';
 const STATS_SERIES = 'sightline_stats_server_series';
-/** OpenTelemetry's HTTP server duration histogram, which carries the status code as a label. */
+/**
+ * OpenTelemetry's HTTP server duration histogram (as the OpenTelemetry Prometheus exporter and
+ * Sightline's automatic HTTP metrics name it), which carries the status code as a label: it brings
+ * the request, error, latency and status-class charts.
+ */
 const OTEL_SERVER_DURATION = /(?:^|_)http_server_request_duration_seconds$/;
 const STATUS_LABELS = ['status', 'code', 'status_code', 'http_response_status_code'] as const;
 
@@ -32,7 +38,7 @@ export function chartsOfFamilies(families: Iterable<string>): Set<string> {
   const charts = new Set<string>();
   for (const family of families) {
     const total = family.endsWith('_total') ? family : `${family}_total`;
-    if (REQUEST_FAMILY.test(family)) {
+    if (REQUEST_FAMILY.test(family) && !CLIENT_FAMILY.test(family)) {
       charts.add('requests');
       charts.add('latency');
     }
@@ -42,7 +48,10 @@ export function chartsOfFamilies(families: Iterable<string>): Set<string> {
       charts.add('errors');
       charts.add('status');
     }
-    if (OTEL_SERVER_DURATION.test(family)) charts.add('status');
+    if (OTEL_SERVER_DURATION.test(family)) {
+      charts.add('errors');
+      charts.add('status');
+    }
     if (MESSAGES.test(total)) charts.add('messages');
     if (QUEUE_DEPTH.test(family)) charts.add('queue');
     if (CONSUMER_LAG.test(family)) charts.add('lag');
@@ -71,7 +80,7 @@ function statusOf(sample: Sample): string | undefined {
 export function isChartedFamily(family: string): boolean {
   const total = family.endsWith('_total') ? family : `${family}_total`;
   return (
-    REQUEST_FAMILY.test(family) ||
+    (REQUEST_FAMILY.test(family) && !CLIENT_FAMILY.test(family)) ||
     ERRORS_FAMILY.test(total) ||
     total === 'http_requests_total' ||
     OTEL_SERVER_DURATION.test(family) ||
@@ -88,12 +97,12 @@ function label(sample: Sample, name: string): string | undefined {
   return undefined;
 }
 
-/** `op` from MetricsHooks metrics, `METHOD endpoint` from the HTTP metric set. */
+/** `op` from MetricsHooks metrics, `METHOD endpoint` from the HTTP metric sets (the seed's names and OpenTelemetry's). */
 function opOf(sample: Sample): string {
   const op = label(sample, 'op');
   if (op !== undefined) return op;
-  const endpoint = label(sample, 'endpoint') ?? label(sample, 'route') ?? label(sample, 'path');
-  const method = label(sample, 'method');
+  const endpoint = label(sample, 'endpoint') ?? label(sample, 'route') ?? label(sample, 'http_route') ?? label(sample, 'path');
+  const method = label(sample, 'method') ?? label(sample, 'http_request_method');
   if (endpoint !== undefined) return method ? `${method} ${endpoint}` : endpoint;
   return 'all';
 }
@@ -103,7 +112,7 @@ function sourceOf(family: string, suffix: RegExp): string {
   return family.replace(suffix, '').replace(/_$/, '');
 }
 
-const isOwnSource = (source: string): boolean => source === '' || source === 'http' || source === 'sightline';
+const isOwnSource = (source: string): boolean => source === '' || source === 'http' || source === 'http_server' || source === 'sightline';
 
 function describeOp(op: string, family: string, suffix: RegExp): string {
   const source = sourceOf(family, suffix);
@@ -170,9 +179,20 @@ export function deriveSeries(
 
   for (const s of current.samples) {
     const family = familyOf(s.name, current.types);
+    if (CLIENT_FAMILY.test(family)) continue;
     if (REQUEST_FAMILY.test(family)) {
-      if (s.name === `${family}_count` && OTEL_SERVER_DURATION.test(family)) addStatusClass(s);
       const op = opOf(s);
+      if (s.name === `${family}_count` && OTEL_SERVER_DURATION.test(family)) {
+        addStatusClass(s);
+        // OpenTelemetry has no error counter: a server error is a 5xx answer (or `error_type`, an aborted one).
+        const status = statusOf(s);
+        const d = delta(s);
+        if (d !== undefined && (status?.startsWith('5') || label(s, 'error_type') !== undefined))
+          acc.add(
+            { key: `errors|${family}|${op}`, chart: 'errors', label: describeOp(op, family, REQUEST_FAMILY), unit: '/s' },
+            d / dtSeconds,
+          );
+      }
       const shown = describeOp(op, family, REQUEST_FAMILY);
       if (s.name === `${family}_count`) {
         const d = delta(s);

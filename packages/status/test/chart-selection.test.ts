@@ -32,8 +32,9 @@ describe('chartsOfFamilies', () => {
     ]);
   });
 
-  test('OpenTelemetry server duration brings the status-class chart; unrelated families bring none', () => {
-    expect(chartsOfFamilies(['http_server_request_duration_seconds']).has('status')).toBe(true);
+  test('OpenTelemetry server duration brings the request, error, latency and status-class charts; unrelated families bring none', () => {
+    expect(sorted(chartsOfFamilies(['http_server_request_duration_seconds']))).toEqual(['errors', 'latency', 'requests', 'status']);
+    expect(sorted(chartsOfFamilies(['http_client_request_duration_seconds']))).toEqual([]);
     expect(sorted(chartsOfFamilies(['process_cpu_seconds_total', 'nodejs_heap_size_used_bytes', 'up']))).toEqual([]);
   });
 });

@@ -139,3 +139,46 @@ describe('latency when two backends report the same requests', () => {
     expect(labels('latency')).toEqual(['a p50', 'a p95', 'a p99']);
   });
 });
+
+describe('deriveSeries over OpenTelemetry-named HTTP metrics', () => {
+  // What the OpenTelemetry Prometheus exporter (and Sightline's automatic HTTP metrics) writes.
+  const body = (ok: number, notFound: number, failed: number, client: number): string =>
+    [
+      '# TYPE http_server_request_duration_seconds histogram',
+      ...[
+        ['200', ok],
+        ['404', notFound],
+        ['500', failed],
+      ].flatMap(([code, n]) => {
+        const labels = `http_request_method="GET",http_route="/orders/:id",http_response_status_code="${code}"`;
+        return [
+          `http_server_request_duration_seconds_bucket{${labels},le="0.005"} 0`,
+          `http_server_request_duration_seconds_bucket{${labels},le="0.01"} ${n}`,
+          `http_server_request_duration_seconds_bucket{${labels},le="+Inf"} ${n}`,
+          `http_server_request_duration_seconds_sum{${labels}} ${Number(n) * 0.008}`,
+          `http_server_request_duration_seconds_count{${labels}} ${n}`,
+        ];
+      }),
+      '# TYPE http_client_request_duration_seconds histogram',
+      `http_client_request_duration_seconds_bucket{http_request_method="POST",le="+Inf"} ${client}`,
+      `http_client_request_duration_seconds_count{http_request_method="POST"} ${client}`,
+      '',
+    ].join('\n');
+
+  test('requests, 5xx errors, latency and status classes by method and route; outgoing requests left out', () => {
+    const before = parseExposition(body(10, 2, 1, 5));
+    const after = parseExposition(body(30, 6, 5, 50));
+    const previous = new Map(before.samples.map((s) => [s.key, s.value]));
+    const points = deriveSeries(after, previous, 2);
+    const byChart = (chart: string) => Object.fromEntries(points.filter((p) => p.meta.chart === chart).map((p) => [p.meta.label, p.value]));
+    // (20 + 4 + 4) requests over 2 s, all under one op.
+    expect(byChart('requests')).toEqual({ 'GET /orders/:id': 14 });
+    expect(byChart('errors')).toEqual({ 'GET /orders/:id': 2 });
+    expect(byChart('status')).toEqual({ '2xx': 10, '4xx': 2, '5xx': 2 });
+    const latency = byChart('latency');
+    expect(Object.keys(latency).sort()).toEqual(['GET /orders/:id p50', 'GET /orders/:id p95', 'GET /orders/:id p99']);
+    expect(latency['GET /orders/:id p50']).toBeGreaterThan(5);
+    expect(latency['GET /orders/:id p50']).toBeLessThanOrEqual(10);
+    expect(points.some((p) => p.meta.label.includes('POST'))).toBe(false);
+  });
+});
