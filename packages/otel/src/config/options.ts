@@ -130,7 +130,7 @@ export const OPENTELEMETRY_SHAPE = defineShape({
   exposeHookMetrics: opt.boolean({
     default: false,
     doc:
-      "`otel()` only: also expose the instruments `otelHooks()` records (`sightline.request.*`, `sightline.ws.*`, meter " +
+      '`otel()` only: also expose the instruments `otelHooks()` records (`sightline.request.*`, `sightline.ws.*`, meter ' +
       '`@sightline/otel/hooks`) on `/metrics`; off because `prometheus()` records the same hooks under its own names.',
   }),
   redactQueryParams: opt.array(opt.string(), {

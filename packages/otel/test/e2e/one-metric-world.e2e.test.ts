@@ -21,7 +21,12 @@ describe('one metric world under the real checkers', () => {
   it('the Prometheus text body passes promtool check metrics, OTel families included, each once', async () => {
     const { contentType, body } = await get(stack.metricsUrl);
     expect(contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
-    for (const family of ['target_info', 'http_server_request_duration_seconds', 'app_orders_placed_total', 'sightline_request_errors_total']) {
+    for (const family of [
+      'target_info',
+      'http_server_request_duration_seconds',
+      'app_orders_placed_total',
+      'sightline_request_errors_total',
+    ]) {
       expect(declaredFamilies(body)).toContain(family);
     }
     const families = declaredFamilies(body);

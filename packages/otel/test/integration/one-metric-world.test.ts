@@ -94,13 +94,18 @@ describe('the exposition options', () => {
     const obs = setup({
       service: 'orders',
       signals: false,
-      plugins: [otel({ resourceDetectors: false, spanProcessors: [], logRecordProcessors: [], metricReaders: [], exposeHookMetrics: true }), h],
+      plugins: [
+        otel({ resourceDetectors: false, spanProcessors: [], logRecordProcessors: [], metricReaders: [], exposeHookMetrics: true }),
+        h,
+      ],
     });
     await obs.start();
     try {
       obs.hooks.onError('checkout', 'Timeout');
       const { body } = await get(`${h.server!.url}/metrics`);
-      expect(body).toContain('sightline_request_errors_total{op="checkout",error_type="Timeout",otel_scope_name="@sightline/otel/hooks"} 1\n');
+      expect(body).toContain(
+        'sightline_request_errors_total{op="checkout",error_type="Timeout",otel_scope_name="@sightline/otel/hooks"} 1\n',
+      );
     } finally {
       await obs.close();
     }

@@ -108,7 +108,12 @@ describe('OtelExposition', () => {
       return family === 'orders_placed_total';
     });
     expect(families).toEqual([
-      { name: 'orders_placed_total', help: 'description missing', type: 'counter', values: [{ labels: { otel_scope_name: 'shop' }, value: 4 }] },
+      {
+        name: 'orders_placed_total',
+        help: 'description missing',
+        type: 'counter',
+        values: [{ labels: { otel_scope_name: 'shop' }, value: 4 }],
+      },
     ]);
     expect([...asked].sort()).toEqual(['orders_failed_total', 'orders_placed_total', 'target_info']);
   });
