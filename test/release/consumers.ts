@@ -15,6 +15,7 @@ export interface Consumer {
  * through the one exposition renderer.
  */
 export const ALLOWED_SIGHTLINE_DEPS: Readonly<Record<string, readonly string[]>> = {
+  '@sightline/otel': ['@sightline/exposition'],
   '@sightline/prometheus': ['@sightline/exposition', '@sightline/sensors'],
   '@sightline/stats': ['@sightline/sensors', '@sightline/stats-protocol'],
   '@sightline/stats-server': ['@sightline/exposition', '@sightline/stats-protocol'],

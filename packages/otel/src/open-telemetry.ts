@@ -1,5 +1,6 @@
 // The entry point: configure once at startup, then observability() for the root of each tree of
 // scopes; close() flushes everything at exit.
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { getLogger } from '@sightline/core';
 import { withoutCredentials } from './config/endpoint.js';
@@ -12,8 +13,12 @@ import { otelState } from './state.js';
 
 const log = getLogger('sightline.otel');
 
-/** configure() plus span processors of the plugin's own (kept out of the public options). */
-export function configureWithProcessors(options: OpenTelemetryOptions, extraSpanProcessors: readonly SpanProcessor[]): void {
+/** configure() plus span processors and metric readers of the plugin's own (kept out of the public options). */
+export function configureWithProcessors(
+  options: OpenTelemetryOptions,
+  extraSpanProcessors: readonly SpanProcessor[],
+  extraMetricReaders: () => readonly IMetricReader[] = () => [],
+): void {
   const s = otelState();
   if (s.configuredService !== undefined) throw new AlreadyConfiguredError(s.configuredService);
   const resolved = resolveSettings(options);
@@ -25,7 +30,7 @@ export function configureWithProcessors(options: OpenTelemetryOptions, extraSpan
     log.info('OpenTelemetry SDK disabled by OTEL_SDK_DISABLED=true', { service: resolved.service });
     return;
   }
-  const sdk = createSdk(resolved, {}, extraSpanProcessors);
+  const sdk = createSdk(resolved, {}, extraSpanProcessors, extraMetricReaders());
   s.sdk = sdk;
   s.lastDropped = undefined;
   s.configuredService = resolved.service;

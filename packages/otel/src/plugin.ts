@@ -3,7 +3,9 @@
 import { type Plugin, type PluginContext } from '@sightline/core';
 import { isPlainObject, mergeOptions, withOptionsShape } from '@sightline/core/internal';
 import { OPENTELEMETRY_SHAPE, resolveSettings, type OpenTelemetryOptions } from './config/options.js';
+import { OtelExposition } from './metrics/metrics-exposition.js';
 import { otelHooks } from './metrics/otel-hooks.js';
+import { HOOKS_SCOPE_NAME } from './state.js';
 import { SpanSinkProcessor } from './exporters/span-sink-processor.js';
 import { configureWithProcessors, OpenTelemetry } from './open-telemetry.js';
 
@@ -30,15 +32,21 @@ function withSetup(options: OpenTelemetryOptions, fromSetup: OpenTelemetryOption
  * here, so a bad option (from code or from setup's SIGHTLINE_OTEL_* variables) fails at once.
  */
 function otelPlugin(options: OpenTelemetryOptions = {}): Plugin {
-  resolveSettings(withSetup(options, { service: SERVICE_FROM_SETUP }), process.env, 'otel()');
+  const settings = resolveSettings(withSetup(options, { service: SERVICE_FROM_SETUP }), process.env, 'otel()');
+  // What any OpenTelemetry meter records, on setup()'s /metrics and the status page. The hooks'
+  // instruments stay out unless asked for: prometheus() records the same hooks under its own names.
+  const exposition = settings.exposeMetrics
+    ? new OtelExposition({ excludeScopes: settings.exposeHookMetrics ? [] : [HOOKS_SCOPE_NAME] })
+    : undefined;
   return Object.freeze({
     name: 'otel',
     hooks: otelHooks(),
+    ...(exposition ? { metrics: exposition.source } : {}),
     start(context: PluginContext) {
       // Plugins that bring a span sink (the status page) get every finished span, next to the exporters.
       const sinks = context.spanSinks ?? [];
       const extra = sinks.length > 0 ? [new SpanSinkProcessor(...sinks)] : [];
-      configureWithProcessors(withSetup(options, serviceOptions(context)), extra);
+      configureWithProcessors(withSetup(options, serviceOptions(context)), extra, () => (exposition ? [exposition.newReader()] : []));
     },
     close: () => OpenTelemetry.close(),
   });

@@ -223,6 +223,8 @@ export function createSdk(
   loaders: SdkLoaders = {},
   // Processors a plugin adds next to the configured ones (the status page's span sink).
   extraSpanProcessors: readonly SpanProcessor[] = [],
+  // Readers a plugin adds next to the configured or injected ones (the /metrics exposition's pull reader).
+  extraMetricReaders: readonly IMetricReader[] = [],
 ): ConfiguredSdk {
   // Everything that may fail (a missing optional package, a bad exporter) is built before anything
   // global changes.
@@ -239,7 +241,7 @@ export function createSdk(
     spanLimits: { ...options.spanLimits },
     ...(sampler ? { sampler } : {}),
   });
-  const meterProvider = new MeterProvider({ resource, readers: metricReadersOf(options, loaders, counting) });
+  const meterProvider = new MeterProvider({ resource, readers: [...metricReadersOf(options, loaders, counting), ...extraMetricReaders] });
   const loggerProvider = new LoggerProvider({
     resource,
     processors: logProcessorsOf(options, loaders, counting),

@@ -9,6 +9,8 @@ import { InstrumentCache } from './metrics/instruments.js';
 import type { DroppedCounts } from './export/drop-counter.js';
 
 export const INSTRUMENTATION_NAME = '@sightline/otel';
+/** The meter of the hooks' instruments (otelHooks), apart so the exposition can leave them out. */
+export const HOOKS_SCOPE_NAME = '@sightline/otel/hooks';
 
 /** What scopes and the recording functions use: the configured SDK, or the global API. */
 export interface Bridge {

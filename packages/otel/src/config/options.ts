@@ -121,6 +121,18 @@ export const OPENTELEMETRY_SHAPE = defineShape({
     doc: "Status of a scope's span when its function succeeds: `unset`, as the SDK's instrumentations leave it, or `ok`.",
   }),
   http: opt.boolean({ default: true, doc: "HTTP server and client spans and duration histograms from Node's diagnostics channels." }),
+  exposeMetrics: opt.boolean({
+    default: true,
+    doc:
+      "`otel()` only: what any OpenTelemetry meter records (the app's, instrumentation libraries', the HTTP metrics) joins " +
+      "setup()'s `/metrics` and the status page, named as the OpenTelemetry Prometheus exporter names it. `false` leaves it to OTLP.",
+  }),
+  exposeHookMetrics: opt.boolean({
+    default: false,
+    doc:
+      '`otel()` only: also expose the instruments `otelHooks()` records (`sightline.request.*`, `sightline.ws.*`, meter ' +
+      '`@sightline/otel/hooks`) on `/metrics`; off because `prometheus()` records the same hooks under its own names.',
+  }),
   redactQueryParams: opt.array(opt.string(), {
     default: DEFAULT_REDACTED_QUERY_PARAMS,
     defaultText: '`DEFAULT_REDACTED_QUERY_PARAMS`',

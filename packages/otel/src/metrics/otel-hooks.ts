@@ -2,7 +2,7 @@
 // errors, WebSocket connections and frames) as instruments on the configured meter provider.
 import type { Attributes, Counter, Histogram, MeterProvider, UpDownCounter } from '@opentelemetry/api';
 import type { MetricsHooks } from '@sightline/core';
-import { activeMeterProvider, INSTRUMENTATION_NAME, otelState } from '../state.js';
+import { activeMeterProvider, HOOKS_SCOPE_NAME, otelState } from '../state.js';
 
 /** Options of `otelHooks()`. */
 export interface OtelHooksOptions {
@@ -42,7 +42,8 @@ export function otelHooks(options: OtelHooksOptions = {}): Readonly<MetricsHooks
   let generation = -1;
 
   const build = (provider: MeterProvider): Instruments => {
-    const meter = provider.getMeter(INSTRUMENTATION_NAME);
+    // A meter of their own: /metrics leaves these out by default (prometheus() records the same hooks).
+    const meter = provider.getMeter(HOOKS_SCOPE_NAME);
     return {
       duration: meter.createHistogram(`${prefix}.request.duration`, {
         unit: 's',
