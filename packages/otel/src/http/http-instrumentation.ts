@@ -4,7 +4,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import { getLogger } from '@sightline/core';
-import { errorText } from '@sightline/core/internal';
+import { errorText, watchFrameworkRoutes } from '@sightline/core/internal';
 import { clientListeners } from './http-client.js';
 import { serverListeners } from './http-server.js';
 import { httpTelemetry } from './http-telemetry.js';
@@ -39,6 +39,8 @@ function guarded(channel: string, listener: (message: unknown) => void): (messag
 }
 
 export function instrumentHttp(options: HttpInstrumentationOptions): HttpInstrumentation {
+  // fastify tells its matched route on a diagnostics channel: read it for span names and `http.route`.
+  watchFrameworkRoutes();
   const t = httpTelemetry(options.tracerProvider, options.meterProvider, options.redactQueryParams);
   const server = serverListeners(t);
   const client = clientListeners(t);

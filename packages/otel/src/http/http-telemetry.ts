@@ -1,13 +1,18 @@
-// What the HTTP listeners record into: a tracer and the two duration histograms.
+// What the HTTP listeners record into: a tracer, the HTTP instruments of the semantic conventions
+// (names and buckets from core's http-conventions), and the bounded set of route labels.
 import {
   SpanStatusCode,
   type Attributes,
+  type Counter,
   type Histogram,
   type MeterProvider,
   type Span,
   type Tracer,
   type TracerProvider,
+  type UpDownCounter,
 } from '@opentelemetry/api';
+import { getLogger } from '@sightline/core';
+import { BoundedRoutes, HTTP_BODY_SIZE_BUCKETS, HTTP_DURATION_BUCKETS, HTTP_INSTRUMENTS, normalizePath } from '@sightline/core/internal';
 import { recordException } from '../context/scope.js';
 import { INSTRUMENTATION_NAME } from '../state.js';
 import { AttributeSetCache } from './duration-attributes.js';
@@ -18,43 +23,92 @@ import {
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
-  DURATION_BUCKETS,
-  METRIC_HTTP_CLIENT_REQUEST_DURATION,
-  METRIC_HTTP_SERVER_REQUEST_DURATION,
 } from './http-semconv.js';
+
+const log = getLogger('sightline.otel.http');
+
+/** Distinct `http.route` values (and server span names) before new ones become `_OTHER`. */
+export const MAX_ROUTES = 1000;
+
+/** Requests whose route became `_OTHER` because {@link MAX_ROUTES} was reached. */
+export const METRIC_ROUTE_OVERFLOW = 'sightline.http.route.overflow';
 
 export interface HttpTelemetry {
   readonly tracer: Tracer;
   readonly serverDuration: Histogram;
+  readonly serverActiveRequests: UpDownCounter;
+  readonly serverRequestBodySize: Histogram;
+  readonly serverResponseBodySize: Histogram;
   readonly clientDuration: Histogram;
   readonly serverSets: AttributeSetCache;
+  /** `{method, scheme}` sets of `http.server.active_requests`. */
+  readonly activeSets: AttributeSetCache;
   readonly clientSets: AttributeSetCache;
   /** Keeps credentials and the listed query values out of `url.query` and `url.full`. */
   readonly redact: UrlRedactor;
+  /** The route of a request (its template, else its normalised path), `_OTHER` past the cap. */
+  routeLabel(template: string | undefined, path: string): string;
 }
 
 export function httpTelemetry(
   tracerProvider: TracerProvider,
   meterProvider: MeterProvider,
   redactQueryParams?: readonly string[],
+  maxRoutes = MAX_ROUTES,
 ): HttpTelemetry {
   const meter = meterProvider.getMeter(INSTRUMENTATION_NAME);
-  const advice = { explicitBucketBoundaries: [...DURATION_BUCKETS] };
+  const advice = { explicitBucketBoundaries: [...HTTP_DURATION_BUCKETS] };
+  const sizeAdvice = { explicitBucketBoundaries: [...HTTP_BODY_SIZE_BUCKETS] };
+  const routes = new BoundedRoutes(maxRoutes);
+  const overflow: Counter = meter.createCounter(METRIC_ROUTE_OVERFLOW, {
+    unit: '{request}',
+    description: `HTTP server requests labelled _OTHER because ${maxRoutes} distinct routes were already seen.`,
+  });
+  let warned = false;
   return {
     tracer: tracerProvider.getTracer(INSTRUMENTATION_NAME),
-    serverDuration: meter.createHistogram(METRIC_HTTP_SERVER_REQUEST_DURATION, {
+    serverDuration: meter.createHistogram(HTTP_INSTRUMENTS.serverDuration, {
       unit: 's',
       description: 'Duration of HTTP server requests.',
       advice,
     }),
-    clientDuration: meter.createHistogram(METRIC_HTTP_CLIENT_REQUEST_DURATION, {
+    serverActiveRequests: meter.createUpDownCounter(HTTP_INSTRUMENTS.serverActiveRequests, {
+      unit: '{request}',
+      description: 'Number of active HTTP server requests.',
+    }),
+    serverRequestBodySize: meter.createHistogram(HTTP_INSTRUMENTS.serverRequestBodySize, {
+      unit: 'By',
+      description: 'Size of HTTP server request bodies.',
+      advice: sizeAdvice,
+    }),
+    serverResponseBodySize: meter.createHistogram(HTTP_INSTRUMENTS.serverResponseBodySize, {
+      unit: 'By',
+      description: 'Size of HTTP server response bodies.',
+      advice: sizeAdvice,
+    }),
+    clientDuration: meter.createHistogram(HTTP_INSTRUMENTS.clientDuration, {
       unit: 's',
       description: 'Duration of HTTP client requests.',
       advice,
     }),
     serverSets: new AttributeSetCache(),
+    activeSets: new AttributeSetCache(),
     clientSets: new AttributeSetCache(),
     redact: new UrlRedactor(redactQueryParams),
+    routeLabel(template, path) {
+      const before = routes.overflowed;
+      const label = routes.bounded(template ?? normalizePath(path));
+      if (routes.overflowed !== before) {
+        overflow.add(1);
+        if (!warned) {
+          warned = true;
+          log.warn(`more than ${maxRoutes} distinct HTTP routes: new ones are recorded as _OTHER`, {
+            metric: METRIC_ROUTE_OVERFLOW,
+          });
+        }
+      }
+      return label;
+    },
   };
 }
 
