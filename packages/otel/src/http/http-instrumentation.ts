@@ -17,6 +17,8 @@ export interface HttpInstrumentationOptions {
   readonly meterProvider: MeterProvider;
   /** Query parameters recorded as `REDACTED` (default `DEFAULT_REDACTED_QUERY_PARAMS`). */
   readonly redactQueryParams?: readonly string[];
+  /** Distinct routes before new ones are `_OTHER` (default `MAX_ROUTES`, 1000). */
+  readonly maxRoutes?: number;
 }
 
 export interface HttpInstrumentation {
@@ -41,7 +43,7 @@ function guarded(channel: string, listener: (message: unknown) => void): (messag
 export function instrumentHttp(options: HttpInstrumentationOptions): HttpInstrumentation {
   // fastify tells its matched route on a diagnostics channel: read it for span names and `http.route`.
   watchFrameworkRoutes();
-  const t = httpTelemetry(options.tracerProvider, options.meterProvider, options.redactQueryParams);
+  const t = httpTelemetry(options.tracerProvider, options.meterProvider, options.redactQueryParams, options.maxRoutes);
   const server = serverListeners(t);
   const client = clientListeners(t);
   const undici = undiciListeners(t);
