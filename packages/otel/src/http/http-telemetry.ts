@@ -12,7 +12,14 @@ import {
   type UpDownCounter,
 } from '@opentelemetry/api';
 import { getLogger } from '@sightline/core';
-import { BoundedRoutes, HTTP_BODY_SIZE_BUCKETS, HTTP_DURATION_BUCKETS, HTTP_INSTRUMENTS, normalizePath } from '@sightline/core/internal';
+import {
+  BoundedRoutes,
+  HTTP_BODY_SIZE_BUCKETS,
+  HTTP_DURATION_BUCKETS,
+  HTTP_INSTRUMENTS,
+  normalizePath,
+  OTHER_ROUTE,
+} from '@sightline/core/internal';
 import { recordException } from '../context/scope.js';
 import { INSTRUMENTATION_NAME } from '../state.js';
 import { AttributeSetCache } from './duration-attributes.js';
@@ -29,6 +36,9 @@ const log = getLogger('sightline.otel.http');
 
 /** Distinct `http.route` values (and server span names) before new ones become `_OTHER`. */
 export const MAX_ROUTES = 1000;
+
+/** Raw paths whose normalised route is remembered (a route per id would otherwise grow it). */
+const MAX_CACHED_PATHS = 2000;
 
 /** Requests whose route became `_OTHER` because {@link MAX_ROUTES} was reached. */
 export const METRIC_ROUTE_OVERFLOW = 'sightline.http.route.overflow';
@@ -65,6 +75,7 @@ export function httpTelemetry(
     description: `HTTP server requests labelled _OTHER because ${maxRoutes} distinct routes were already seen.`,
   });
   let warned = false;
+  const normalised = new Map<string, string>();
   return {
     tracer: tracerProvider.getTracer(INSTRUMENTATION_NAME),
     serverDuration: meter.createHistogram(HTTP_INSTRUMENTS.serverDuration, {
@@ -96,8 +107,14 @@ export function httpTelemetry(
     clientSets: new AttributeSetCache(),
     redact: new UrlRedactor(redactQueryParams),
     routeLabel(template, path) {
+      // A path seen before skips normalising; only labels under the cap are kept (bounded too).
+      if (template === undefined) {
+        const known = normalised.get(path);
+        if (known !== undefined) return known;
+      }
       const before = routes.overflowed;
       const label = routes.bounded(template ?? normalizePath(path));
+      if (template === undefined && label !== OTHER_ROUTE && normalised.size < MAX_CACHED_PATHS) normalised.set(path, label);
       if (routes.overflowed !== before) {
         overflow.add(1);
         if (!warned) {
