@@ -66,6 +66,7 @@ export function instrumentHttp(options: HttpInstrumentationOptions): HttpInstrum
       if (!enabled) return;
       enabled = false;
       for (const [name, fn] of subscriptions) unsubscribe(name, fn);
+      t.close();
     },
   };
 }

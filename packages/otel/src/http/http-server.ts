@@ -17,7 +17,7 @@ import {
 } from '@opentelemetry/api';
 import { isToolkitRequest, routeTemplateOf, setRequestRoute } from '@sightline/core/internal';
 import { enterContext } from '../context/enter-context.js';
-import type { HttpTelemetry } from './http-telemetry.js';
+import type { ActiveCount, HttpTelemetry } from './http-telemetry.js';
 import { secondsSince } from './http-telemetry.js';
 import {
   ATTR_CLIENT_ADDRESS,
@@ -51,8 +51,8 @@ interface ServerState {
   /** `url.path`, normalised into the route when no framework names a template. */
   readonly path: string;
   readonly requestBodySize: number | undefined;
-  /** The `http.server.active_requests` attributes this request was counted under. */
-  readonly active: Attributes;
+  /** The `http.server.active_requests` entry this request is counted in. */
+  readonly active: ActiveCount;
   ended: boolean;
 }
 
@@ -112,7 +112,7 @@ export function serverListeners(
     const state = response[kServerSpan];
     if (state === undefined || state.ended) return;
     state.ended = true;
-    t.serverActiveRequests.add(-1, state.active);
+    state.active.count--;
     // Marked by a toolkit route (/metrics, /status) mounted in the app's server: dropped, the span
     // never ended (so never exported), nothing recorded.
     if (isToolkitRequest(request)) return;
@@ -202,8 +202,7 @@ export function serverListeners(
       }
       const parent = carries ? propagation.extract(ROOT_CONTEXT, headers, headerGetter) : ROOT_CONTEXT;
       const span = t.tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
-      const active = t.activeSets.get(`${method}|${scheme}`, () => ({ [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_SCHEME]: scheme }));
-      t.serverActiveRequests.add(1, active);
+      const active = t.active.enter(method, scheme);
       response[kServerSpan] = {
         span,
         startMs,

@@ -9,7 +9,7 @@ import {
   type Span,
   type Tracer,
   type TracerProvider,
-  type UpDownCounter,
+  type ObservableResult,
 } from '@opentelemetry/api';
 import { getLogger } from '@sightline/core';
 import {
@@ -30,6 +30,7 @@ import {
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
+  ATTR_URL_SCHEME,
 } from './http-semconv.js';
 
 const log = getLogger('sightline.otel.http');
@@ -46,18 +47,50 @@ export const METRIC_ROUTE_OVERFLOW = 'sightline.http.route.overflow';
 export interface HttpTelemetry {
   readonly tracer: Tracer;
   readonly serverDuration: Histogram;
-  readonly serverActiveRequests: UpDownCounter;
+  /** Requests in flight, read by `http.server.active_requests` at each collection. */
+  readonly active: ActiveRequests;
   readonly serverRequestBodySize: Histogram;
   readonly serverResponseBodySize: Histogram;
   readonly clientDuration: Histogram;
   readonly serverSets: AttributeSetCache;
-  /** `{method, scheme}` sets of `http.server.active_requests`. */
-  readonly activeSets: AttributeSetCache;
   readonly clientSets: AttributeSetCache;
   /** Keeps credentials and the listed query values out of `url.query` and `url.full`. */
   readonly redact: UrlRedactor;
   /** The route of a request (its template, else its normalised path), `_OTHER` past the cap. */
   routeLabel(template: string | undefined, path: string): string;
+  /** Stops reporting to the meter (the instrumentation is disabled). */
+  close(): void;
+}
+
+/** One `{method, scheme}` set of `http.server.active_requests` and its requests in flight. */
+export interface ActiveCount {
+  readonly attributes: Attributes;
+  count: number;
+}
+
+/**
+ * Requests in flight, counted here and observed at collection: an up-down counter's add() twice per
+ * request would cost more than the request's own span work. Keys are bounded: known methods (or
+ * `_OTHER`) times two schemes.
+ */
+export class ActiveRequests {
+  readonly #byKey = new Map<string, ActiveCount>();
+
+  /** Counts one request in; decrement the returned entry's `count` when it ends. */
+  enter(method: string, scheme: string): ActiveCount {
+    const key = `${method}|${scheme}`;
+    let entry = this.#byKey.get(key);
+    if (entry === undefined) {
+      entry = { attributes: Object.freeze({ [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_SCHEME]: scheme }), count: 0 };
+      this.#byKey.set(key, entry);
+    }
+    entry.count++;
+    return entry;
+  }
+
+  observe(result: ObservableResult): void {
+    for (const entry of this.#byKey.values()) result.observe(entry.count, entry.attributes);
+  }
 }
 
 export function httpTelemetry(
@@ -76,17 +109,24 @@ export function httpTelemetry(
   });
   let warned = false;
   const normalised = new Map<string, string>();
+  const active = new ActiveRequests();
+  const activeRequests = meter.createObservableUpDownCounter(HTTP_INSTRUMENTS.serverActiveRequests, {
+    unit: '{request}',
+    description: 'Number of active HTTP server requests.',
+  });
+  const observeActive = (result: ObservableResult): void => active.observe(result);
+  activeRequests.addCallback(observeActive);
   return {
+    close() {
+      activeRequests.removeCallback(observeActive);
+    },
     tracer: tracerProvider.getTracer(INSTRUMENTATION_NAME),
     serverDuration: meter.createHistogram(HTTP_INSTRUMENTS.serverDuration, {
       unit: 's',
       description: 'Duration of HTTP server requests.',
       advice,
     }),
-    serverActiveRequests: meter.createUpDownCounter(HTTP_INSTRUMENTS.serverActiveRequests, {
-      unit: '{request}',
-      description: 'Number of active HTTP server requests.',
-    }),
+    active,
     serverRequestBodySize: meter.createHistogram(HTTP_INSTRUMENTS.serverRequestBodySize, {
       unit: 'By',
       description: 'Size of HTTP server request bodies.',
@@ -103,7 +143,6 @@ export function httpTelemetry(
       advice,
     }),
     serverSets: new AttributeSetCache(),
-    activeSets: new AttributeSetCache(),
     clientSets: new AttributeSetCache(),
     redact: new UrlRedactor(redactQueryParams),
     routeLabel(template, path) {
