@@ -3,7 +3,7 @@
 // createHealthServer is one such server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getLogger, type HealthCheck } from '@sightline/core';
-import { errorText } from '@sightline/core/internal';
+import { errorText, markToolkitRequest } from '@sightline/core/internal';
 import { bearerTokenVerifier, routeCookie } from './bearer-token.js';
 import type { CheckReport } from './check-aggregator.js';
 import { ALLOW, JSON_TYPE, PerSecondReply, pathOf, send } from './http-reply.js';
@@ -95,6 +95,8 @@ export class HealthRequestHandler {
       this.#notAProbe(req, res, next);
       return;
     }
+    // Served in the app's own server, a probe or /metrics is still the toolkit's, not the app's traffic.
+    markToolkitRequest(req);
     const method = req.method;
     const head = method === 'HEAD';
     if (method !== 'GET' && !head) {
@@ -178,6 +180,7 @@ export class HealthRequestHandler {
     const path = pathOf(req.url);
     const route = this.#routes.find(path);
     if (route) {
+      markToolkitRequest(req);
       const method = req.method;
       if (method !== 'GET' && method !== 'HEAD') {
         this.#methodNotAllowed(res, method, path);
@@ -194,6 +197,8 @@ export class HealthRequestHandler {
       next();
       return;
     }
+    // With no next handler this handler is the whole server: the toolkit's.
+    markToolkitRequest(req);
     const known = [[...this.#probes.keys()].join(', '), ...this.#routes.paths].join(', ');
     send(res, 404, errorBody('not_found', `no endpoint at ${path}; try ${known}`), req.method === 'HEAD');
   }

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getLogger, type HealthCheck } from '@sightline/core';
-import { errorText, handleShutdownSignals, listen, settleWithin, signalExitCode } from '@sightline/core/internal';
+import { errorText, handleShutdownSignals, listen, markToolkitServer, settleWithin, signalExitCode } from '@sightline/core/internal';
 import { ConnectionTracker } from './connection-tracker.js';
 import { callableHandler, HealthRequestHandler, type HealthHandler } from './health-handler.js';
 import { resolveServerConfig, type HealthConfig, type HealthServerOptions } from './options.js';
@@ -212,6 +212,8 @@ export async function startHealthServer(config: HealthConfig): Promise<RunningHe
       connections.track(req, res);
     },
   );
+  // The toolkit's own server: the HTTP instrumentation leaves its requests out of the app's.
+  markToolkitServer(server);
   connections.watch(server, config.maxConnections);
   // Malformed and timed-out requests get node's own answers (400, 408, 431): no clientError listener.
   await listen(server, config.port, config.host);

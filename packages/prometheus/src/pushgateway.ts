@@ -1,6 +1,6 @@
 // Pushing a batch job's metrics to a Prometheus Pushgateway: push (PUT), pushAdd (POST), delete.
 import { SightlineConfigError, SightlineError, type MetricsSource } from '@sightline/core';
-import { errorText, renderMetrics, resolveOptions, type ResolvedOf } from '@sightline/core/internal';
+import { errorText, renderMetrics, resolveOptions, runAsToolkit, type ResolvedOf } from '@sightline/core/internal';
 import { PROMETHEUS_CONTENT_TYPE, type NegotiatingMetricsSource } from '@sightline/exposition';
 import { PUSHGATEWAY_SHAPE, type PushgatewayOptions } from './options.js';
 
@@ -168,15 +168,18 @@ export class Pushgateway {
     let target = url;
     for (let redirects = 0; ; redirects++) {
       try {
-        response = await fetch(target, {
-          method,
-          headers: { ...(body !== undefined ? { 'content-type': PROMETHEUS_CONTENT_TYPE } : {}), ...this.#options.headers },
-          ...(body !== undefined ? { body } : {}),
-          // Followed here, not by fetch: fetch would follow one to another host (with our headers) and
-          // turn a 301/302/303 into a GET that pushes nothing yet answers 200.
-          redirect: 'manual',
-          signal: AbortSignal.timeout(this.#options.timeoutMs),
-        });
+        // The toolkit's own traffic: left out of the app's HTTP spans and metrics.
+        response = await runAsToolkit(() =>
+          fetch(target, {
+            method,
+            headers: { ...(body !== undefined ? { 'content-type': PROMETHEUS_CONTENT_TYPE } : {}), ...this.#options.headers },
+            ...(body !== undefined ? { body } : {}),
+            // Followed here, not by fetch: fetch would follow one to another host (with our headers) and
+            // turn a 301/302/303 into a GET that pushes nothing yet answers 200.
+            redirect: 'manual',
+            signal: AbortSignal.timeout(this.#options.timeoutMs),
+          }),
+        );
       } catch (error) {
         // fetch() rejects with a bare `TypeError: fetch failed`; what went wrong is its cause.
         const cause =

@@ -3,7 +3,7 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { getLogger, type MetricsSource } from '@sightline/core';
-import { listen } from '@sightline/core/internal';
+import { listen, markToolkitServer } from '@sightline/core/internal';
 import { WS_PATH } from '@sightline/stats-protocol';
 import { MemoryBudget } from './aggregation/memory-budget.js';
 import { MetricStore, type StoreSnapshot } from './aggregation/metric-store.js';
@@ -278,6 +278,8 @@ class StatsServerImpl implements StatsServer {
         ...(o.exposeMetrics ? { metrics: this.source, snapshot: () => this.snapshot() } : {}),
       }),
     );
+    // The toolkit's own server: batches and scrapes are not an app's HTTP traffic.
+    markToolkitServer(http);
     http.on('upgrade', (req, socket: Socket, head: Buffer) => {
       socket.on('error', () => socket.destroy());
       if (pathOf(req.url) === WS_PATH) ws.handleUpgrade(req, socket, head);

@@ -2,7 +2,7 @@
 // API the pin picker uses. Read-only: GET and HEAD only (the health server answers the rest 405).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getLogger, type HttpRoute, type RouteHost, type SpanSink } from '@sightline/core';
-import { errorText } from '@sightline/core/internal';
+import { errorText, markToolkitRequest } from '@sightline/core/internal';
 import { loadPageAssets, type PageAsset, type PageAssets } from './page-assets.js';
 import { resolveStatusOptions, type StatusConfig, type StatusOptions } from './options.js';
 import { StatusEngine, type StatusStats } from './status-engine.js';
@@ -186,6 +186,8 @@ class StatusPageImpl implements StatusPage {
   }
 
   #handleSafely(req: IncomingMessage, res: ServerResponse): void {
+    // The page, its API and its stream are the toolkit's traffic, wherever they are mounted.
+    markToolkitRequest(req);
     try {
       this.#serve(req, res);
     } catch (error) {

@@ -10,6 +10,7 @@ import {
   errorType,
   isPromiseLike,
   listen,
+  markToolkitServer,
   settleWithin,
   WarningThrottle,
   type ResolvedOf,
@@ -121,6 +122,8 @@ class WsServerImpl implements WsServer {
         res.writeHead(426, { 'Content-Type': 'text/plain' });
         res.end('Upgrade Required: this endpoint speaks WebSocket only');
       });
+    // A server of our own answers plain HTTP with 426 only: not the app's HTTP traffic.
+    if (this.ownsHttp) markToolkitServer(this.http);
     this.wss = new WebSocketServer({
       server: this.http,
       maxPayload: options.maxPayloadBytes,

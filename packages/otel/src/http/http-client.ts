@@ -2,10 +2,12 @@
 // `http.client.request.created` (Node >= 22.12: before the headers are written, so the context is
 // injected) or else `http.client.request.start` (Node 20: the headers are already on their way, so
 // the span is recorded but the context cannot be injected), `http.client.response.finish` and
-// `http.client.request.error`. Requests made while tracing is suppressed (the OTLP exporters') are skipped.
+// `http.client.request.error`. Requests made while tracing is suppressed (the OTLP exporters') or
+// inside `runAsToolkit()` (the toolkit's own) are skipped.
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { context, isSpanContextValid, propagation, SpanKind, trace, type Attributes, type TextMapSetter } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
+import { isToolkitTraffic } from '@sightline/core/internal';
 import { finishClientSpan, type ClientState, type HttpTelemetry } from './http-telemetry.js';
 import {
   ATTR_HTTP_REQUEST_METHOD,
@@ -42,7 +44,9 @@ export function clientListeners(t: HttpTelemetry): {
   function start(request: WithState, inject: boolean): void {
     if (request[kClientSpan] !== undefined) return;
     const active = context.active();
-    if (isTracingSuppressed(active)) return;
+    // The toolkit's own requests (stats batches, Pushgateway pushes) and suppressed ones (the OTLP
+    // exporters'): no span, no metric, no header.
+    if (isTracingSuppressed(active) || isToolkitTraffic()) return;
     const startMs = performance.now();
     const { method, original } = normaliseMethod(request.method);
     const address = request.host;

@@ -4,7 +4,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import { getLogger } from '@sightline/core';
-import { errorText } from '@sightline/core/internal';
+import { errorText, watchFrameworkRoutes } from '@sightline/core/internal';
 import { clientListeners } from './http-client.js';
 import { serverListeners } from './http-server.js';
 import { httpTelemetry } from './http-telemetry.js';
@@ -17,6 +17,8 @@ export interface HttpInstrumentationOptions {
   readonly meterProvider: MeterProvider;
   /** Query parameters recorded as `REDACTED` (default `DEFAULT_REDACTED_QUERY_PARAMS`). */
   readonly redactQueryParams?: readonly string[];
+  /** Distinct routes before new ones are `_OTHER` (default `MAX_ROUTES`, 1000). */
+  readonly maxRoutes?: number;
 }
 
 export interface HttpInstrumentation {
@@ -39,7 +41,9 @@ function guarded(channel: string, listener: (message: unknown) => void): (messag
 }
 
 export function instrumentHttp(options: HttpInstrumentationOptions): HttpInstrumentation {
-  const t = httpTelemetry(options.tracerProvider, options.meterProvider, options.redactQueryParams);
+  // fastify tells its matched route on a diagnostics channel: read it for span names and `http.route`.
+  watchFrameworkRoutes();
+  const t = httpTelemetry(options.tracerProvider, options.meterProvider, options.redactQueryParams, options.maxRoutes);
   const server = serverListeners(t);
   const client = clientListeners(t);
   const undici = undiciListeners(t);
@@ -62,6 +66,7 @@ export function instrumentHttp(options: HttpInstrumentationOptions): HttpInstrum
       if (!enabled) return;
       enabled = false;
       for (const [name, fn] of subscriptions) unsubscribe(name, fn);
+      t.close();
     },
   };
 }

@@ -1,28 +1,23 @@
-// The stable HTTP semantic conventions this package records: attribute names, the known methods,
-// and the duration histograms' buckets (from the semantic conventions' advice).
-export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+// The stable HTTP semantic conventions this package records: attribute names and the known methods.
+// Instrument names, buckets and the attributes the metrics share live in core's http-conventions.
+import { HTTP_ATTRIBUTES } from '@sightline/core/internal';
+
+export const ATTR_HTTP_REQUEST_METHOD = HTTP_ATTRIBUTES.method;
 export const ATTR_HTTP_REQUEST_METHOD_ORIGINAL = 'http.request.method_original';
-export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
-export const ATTR_HTTP_ROUTE = 'http.route';
+export const ATTR_HTTP_RESPONSE_STATUS_CODE = HTTP_ATTRIBUTES.statusCode;
+export const ATTR_HTTP_ROUTE = HTTP_ATTRIBUTES.route;
 export const ATTR_URL_PATH = 'url.path';
 export const ATTR_URL_QUERY = 'url.query';
-export const ATTR_URL_SCHEME = 'url.scheme';
+export const ATTR_URL_SCHEME = HTTP_ATTRIBUTES.scheme;
 export const ATTR_URL_FULL = 'url.full';
-export const ATTR_SERVER_ADDRESS = 'server.address';
-export const ATTR_SERVER_PORT = 'server.port';
+export const ATTR_SERVER_ADDRESS = HTTP_ATTRIBUTES.serverAddress;
+export const ATTR_SERVER_PORT = HTTP_ATTRIBUTES.serverPort;
 export const ATTR_CLIENT_ADDRESS = 'client.address';
 export const ATTR_NETWORK_PEER_ADDRESS = 'network.peer.address';
 export const ATTR_NETWORK_PEER_PORT = 'network.peer.port';
-export const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version';
+export const ATTR_NETWORK_PROTOCOL_VERSION = HTTP_ATTRIBUTES.protocolVersion;
 export const ATTR_USER_AGENT_ORIGINAL = 'user_agent.original';
-export const ATTR_ERROR_TYPE = 'error.type';
-
-export const METRIC_HTTP_SERVER_REQUEST_DURATION = 'http.server.request.duration';
-export const METRIC_HTTP_CLIENT_REQUEST_DURATION = 'http.client.request.duration';
-
-export const DURATION_BUCKETS: readonly number[] = Object.freeze([
-  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
-]);
+export const ATTR_ERROR_TYPE = HTTP_ATTRIBUTES.errorType;
 
 const KNOWN_METHODS: ReadonlySet<string> = new Set([
   'CONNECT',

@@ -1,8 +1,11 @@
-// Server spans and `http.server.request.duration` from `http.server.request.start` and
-// `http.server.response.finish`: the caller's context extracted from the request headers, the
-// server span made active for the request listener that Node runs right after the start event.
+// Server spans and the HTTP server metrics (duration, active requests, body sizes) from
+// `http.server.request.start` and `http.server.response.finish`: the caller's context extracted
+// from the request headers, the server span made active for the request listener that Node runs
+// right after the start event, and named `METHOD route` when the response ends. The toolkit's own
+// requests (a marked server's, or one a toolkit route marks) are left out.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  context,
   propagation,
   ROOT_CONTEXT,
   SpanKind,
@@ -12,8 +15,9 @@ import {
   type Span,
   type TextMapGetter,
 } from '@opentelemetry/api';
+import { isToolkitRequest, routeTemplateOf, setRequestRoute } from '@sightline/core/internal';
 import { enterContext } from '../context/enter-context.js';
-import type { HttpTelemetry } from './http-telemetry.js';
+import type { ActiveCount, HttpTelemetry } from './http-telemetry.js';
 import { secondsSince } from './http-telemetry.js';
 import {
   ATTR_CLIENT_ADDRESS,
@@ -37,7 +41,6 @@ import {
 } from './http-semconv.js';
 
 const kServerSpan = Symbol('sightline.otel.http.server');
-const kRoute = Symbol.for('sightline.otel.http.route');
 
 interface ServerState {
   readonly span: Span;
@@ -45,11 +48,15 @@ interface ServerState {
   readonly method: string;
   readonly scheme: string;
   readonly version: string;
+  /** `url.path`, normalised into the route when no framework names a template. */
+  readonly path: string;
+  readonly requestBodySize: number | undefined;
+  /** The `http.server.active_requests` entry this request is counted in. */
+  readonly active: ActiveCount;
   ended: boolean;
 }
 
 type WithState = ServerResponse & { [kServerSpan]?: ServerState };
-type RouteCarrier = IncomingMessage & { [kRoute]?: string; route?: { path?: unknown }; baseUrl?: unknown };
 
 const headerGetter: TextMapGetter<IncomingMessage['headers']> = {
   keys: (headers) => Object.keys(headers),
@@ -58,18 +65,40 @@ const headerGetter: TextMapGetter<IncomingMessage['headers']> = {
 
 /**
  * Names the route template of a request (`/orders/:id`) for `http.route` and the span name, for
- * servers without a router we can read. Express's `req.route` is read by itself.
+ * servers without a router we can read. Express's `req.route` and fastify's route are read by
+ * themselves. The same as core's `setRequestRoute`, which the Prometheus HTTP metrics read too.
  */
 export function setHttpRoute(request: IncomingMessage, route: string): void {
-  (request as RouteCarrier)[kRoute] = route;
+  setRequestRoute(request, route);
 }
 
-function routeOf(request: RouteCarrier): string | undefined {
-  const set = request[kRoute];
-  if (set !== undefined) return set;
-  const path = request.route?.path;
-  if (typeof path !== 'string') return undefined;
-  return typeof request.baseUrl === 'string' ? request.baseUrl + path : path;
+/**
+ * The request body's size: its Content-Length, or 0 when the request has neither that nor a
+ * Transfer-Encoding (HTTP/1.1 framing: no body). A chunked body is not counted (reading it here
+ * would take the stream from the app): undefined.
+ */
+function requestBodySizeOf(headers: IncomingMessage['headers']): number | undefined {
+  const length = headers['content-length'];
+  if (length === undefined) return headers['transfer-encoding'] === undefined ? 0 : undefined;
+  const n = Number(length);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * The response body's size: 0 when the response has no body (HEAD, 1xx, 204, 304), else the
+ * Content-Length it was sent with, set by the app or by Node itself (`res.end(body)` with no
+ * length set, kept in `_contentLength`). A chunked response of unknown length: undefined.
+ */
+function responseBodySizeOf(response: ServerResponse, method: string, status: number): number | undefined {
+  if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return 0;
+  const header = response.getHeader('content-length');
+  const n = header !== undefined ? Number(header) : (response as { _contentLength?: unknown })._contentLength;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** A toolkit request runs with no span active, whatever ran on its connection before. */
+function enterNoSpan(): void {
+  if (trace.getSpan(context.active()) !== undefined) enterContext(ROOT_CONTEXT);
 }
 
 export function serverListeners(
@@ -79,38 +108,48 @@ export function serverListeners(
   onRequestStart(this: void, message: unknown): void;
   onResponseFinish(this: void, message: unknown): void;
 } {
-  function end(response: WithState, request: RouteCarrier, aborted: boolean): void {
+  function end(response: WithState, request: IncomingMessage, aborted: boolean): void {
     const state = response[kServerSpan];
     if (state === undefined || state.ended) return;
     state.ended = true;
+    state.active.count--;
+    // Marked by a toolkit route (/metrics, /status) mounted in the app's server: dropped, the span
+    // never ended (so never exported), nothing recorded.
+    if (isToolkitRequest(request)) return;
     const { span } = state;
     const status = response.statusCode;
-    const route = routeOf(request);
+    const template = routeTemplateOf(request);
+    const route = t.routeLabel(template, state.path);
     const failed = aborted || status >= 500;
     const errorType = aborted ? 'aborted' : status >= 500 ? String(status) : undefined;
     span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-    if (route !== undefined) {
-      span.setAttribute(ATTR_HTTP_ROUTE, route);
-      span.updateName(`${state.method} ${route}`);
-    }
+    // The span's `http.route` is a template only, per the conventions; its name and the metrics'
+    // label fall back to the normalised path.
+    if (template !== undefined) span.setAttribute(ATTR_HTTP_ROUTE, template);
+    span.updateName(`${state.method} ${route}`);
     if (failed) {
       span.setAttribute(ATTR_ERROR_TYPE, errorType!);
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
     span.end();
-    const key = `${state.method}|${status}|${route ?? ''}|${state.scheme}|${state.version}|${errorType ?? ''}`;
+    const key = `${state.method}|${status}|${route}|${state.scheme}|${state.version}|${errorType ?? ''}`;
     const attributes = t.serverSets.get(key, () => {
       const a: Attributes = {
         [ATTR_HTTP_REQUEST_METHOD]: state.method,
         [ATTR_URL_SCHEME]: state.scheme,
         [ATTR_HTTP_RESPONSE_STATUS_CODE]: status,
         [ATTR_NETWORK_PROTOCOL_VERSION]: state.version,
+        [ATTR_HTTP_ROUTE]: route,
       };
-      if (route !== undefined) a[ATTR_HTTP_ROUTE] = route;
       if (errorType !== undefined) a[ATTR_ERROR_TYPE] = errorType;
       return a;
     });
     t.serverDuration.record(secondsSince(state.startMs), attributes);
+    // A request cut short transferred neither body in full: no sizes.
+    if (aborted) return;
+    if (state.requestBodySize !== undefined) t.serverRequestBodySize.record(state.requestBodySize, attributes);
+    const responseSize = responseBodySizeOf(response, state.method, status);
+    if (responseSize !== undefined) t.serverResponseBodySize.record(responseSize, attributes);
   }
 
   // A response closed before it finished (the client went away) still ends its span.
@@ -122,6 +161,12 @@ export function serverListeners(
   return {
     onRequestStart(message) {
       const { request, response } = message as { request: IncomingMessage; response: WithState };
+      // The toolkit's own server (health, status, stats-server) or a request already marked: no
+      // span, no metrics, no context.
+      if (isToolkitRequest(request)) {
+        enterNoSpan();
+        return;
+      }
       const startMs = performance.now();
       const { method, original } = normaliseMethod(request.method);
       const { path, query } = splitTarget(request.url);
@@ -157,12 +202,23 @@ export function serverListeners(
       }
       const parent = carries ? propagation.extract(ROOT_CONTEXT, headers, headerGetter) : ROOT_CONTEXT;
       const span = t.tracer.startSpan(method, { kind: SpanKind.SERVER, attributes }, parent);
-      response[kServerSpan] = { span, startMs, method, scheme, version: request.httpVersion, ended: false };
+      const active = t.active.enter(method, scheme);
+      response[kServerSpan] = {
+        span,
+        startMs,
+        method,
+        scheme,
+        version: request.httpVersion,
+        path,
+        requestBodySize: requestBodySizeOf(headers),
+        active,
+        ended: false,
+      };
       response.on('close', onClose);
       enterContext(trace.setSpan(parent, span));
     },
     onResponseFinish(message) {
-      const { request, response } = message as { request: RouteCarrier; response: WithState };
+      const { request, response } = message as { request: IncomingMessage; response: WithState };
       end(response, request, false);
     },
   };

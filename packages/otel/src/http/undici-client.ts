@@ -4,6 +4,7 @@
 // done: span ended, duration recorded) and `undici:request:error`.
 import { context, isSpanContextValid, propagation, SpanKind, trace, type Attributes, type TextMapSetter } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
+import { isToolkitTraffic } from '@sightline/core/internal';
 import { finishClientSpan, type ClientState, type HttpTelemetry } from './http-telemetry.js';
 import {
   ATTR_HTTP_REQUEST_METHOD,
@@ -46,7 +47,8 @@ export function undiciListeners(t: HttpTelemetry): {
     onCreate(message) {
       const { request } = message as { request: UndiciRequest };
       const active = context.active();
-      if (request[kClientSpan] !== undefined || isTracingSuppressed(active)) return;
+      // Suppressed (the OTLP exporters') or the toolkit's own (runAsToolkit): no span, no metric, no header.
+      if (request[kClientSpan] !== undefined || isTracingSuppressed(active) || isToolkitTraffic()) return;
       const startMs = performance.now();
       let url: URL;
       try {

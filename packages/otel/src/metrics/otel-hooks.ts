@@ -2,6 +2,8 @@
 // errors, WebSocket connections and frames) as instruments on the configured meter provider.
 import type { Attributes, Counter, Histogram, MeterProvider, UpDownCounter } from '@opentelemetry/api';
 import type { MetricsHooks } from '@sightline/core';
+// Bucket bounds in seconds, as the semantic conventions advise for request durations.
+import { HTTP_DURATION_BUCKETS } from '@sightline/core/internal';
 import { activeMeterProvider, HOOKS_SCOPE_NAME, otelState } from '../state.js';
 
 /** Options of `otelHooks()`. */
@@ -11,11 +13,6 @@ export interface OtelHooksOptions {
   /** Metric name prefix; default `sightline`. */
   readonly prefix?: string;
 }
-
-/** Bucket bounds in seconds, as the semantic conventions advise for request durations. */
-export const DURATION_BUCKETS: readonly number[] = Object.freeze([
-  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
-]);
 
 interface Instruments {
   readonly duration: Histogram;
@@ -48,7 +45,7 @@ export function otelHooks(options: OtelHooksOptions = {}): Readonly<MetricsHooks
       duration: meter.createHistogram(`${prefix}.request.duration`, {
         unit: 's',
         description: 'Duration of completed requests',
-        advice: { explicitBucketBoundaries: [...DURATION_BUCKETS] },
+        advice: { explicitBucketBoundaries: [...HTTP_DURATION_BUCKETS] },
       }),
       errors: meter.createCounter(`${prefix}.request.errors`, { unit: '{error}', description: 'Failed requests' }),
       connections: meter.createUpDownCounter(`${prefix}.ws.connections`, {

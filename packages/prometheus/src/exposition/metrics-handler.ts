@@ -1,7 +1,7 @@
 // Serving is not serializing: a node:http request handler over any MetricsSource.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getLogger, type MetricsSource } from '@sightline/core';
-import { errorText, serveExposition } from '@sightline/core/internal';
+import { errorText, markToolkitRequest, serveExposition } from '@sightline/core/internal';
 
 const log = getLogger('sightline.prometheus.handler');
 
@@ -20,6 +20,8 @@ export function metricsHandler(source: MetricsSource): MetricsRequestHandler {
     throw new TypeError('metricsHandler(source): source must be a MetricsSource with render()');
   }
   return async (req, res) => {
+    // A scrape is the toolkit's traffic, not the app's, even in the app's own server.
+    markToolkitRequest(req);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('Method Not Allowed\n');

@@ -1,7 +1,7 @@
 // The optional tiny server: one path, the metrics handler; everything else is 404.
 import { createServer, type Server } from 'node:http';
 import type { MetricsSource } from '@sightline/core';
-import { listen, resolveOptions } from '@sightline/core/internal';
+import { listen, markToolkitServer, resolveOptions } from '@sightline/core/internal';
 import { METRICS_SERVER_SHAPE, type MetricsServerOptions } from '../options.js';
 import { metricsHandler } from './metrics-handler.js';
 
@@ -53,6 +53,7 @@ function closeServer(server: Server): Promise<void> {
 export async function createMetricsServer(source: MetricsSource, options: MetricsServerOptions = {}): Promise<MetricsServer> {
   const { port, host, path } = resolveOptions(METRICS_SERVER_SHAPE, options, { source: 'createMetricsServer()' });
   const server = routeOnly(path, metricsHandler(source));
+  markToolkitServer(server);
   const address = await listen(server, port, host);
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closed: Promise<void> | undefined;

@@ -12,6 +12,7 @@ import {
   signBatch,
   TIMESTAMP_HEADER,
 } from '@sightline/stats-protocol';
+import { runAsToolkit } from '@sightline/core/internal';
 import { canSplit, type Batch } from '../batch.js';
 import { StatsTransportError } from '../errors.js';
 import type { ResolvedTlsOptions } from '../options.js';
@@ -128,6 +129,11 @@ export class HttpTransport implements Transport {
     const timestamp = String(Date.now());
     const signature = signBatch(this.#secret, timestamp, body);
     const payload = body;
+    // The toolkit's own traffic: the HTTP instrumentation leaves the batch out of the app's spans and metrics.
+    return runAsToolkit(() => this.#post(payload, timestamp, signature));
+  }
+
+  #post(payload: Buffer, timestamp: string, signature: string): Promise<SendResult> {
     const opts = this.#options;
     const timeoutMs = opts.timeoutMs;
     return new Promise<SendResult>((resolve) => {
