@@ -95,7 +95,11 @@ process.on('message', async (message) => {
   } else if (message === 'report') {
     const span = kept.span;
     process.send({
-      report: { spans: kept.spans, families: await families(), span: span && { name: span.name, attributes: Object.keys(span.attributes).sort() } },
+      report: {
+        spans: kept.spans,
+        families: await families(),
+        span: span && { name: span.name, attributes: Object.keys(span.attributes).sort() },
+      },
     });
   } else if (message === 'exit') {
     server.close();

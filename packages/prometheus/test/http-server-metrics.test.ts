@@ -28,7 +28,7 @@ function finished(count: number): Promise<void> {
 
 async function started(options: Parameters<typeof prometheus>[0] = {}): Promise<Plugin> {
   const plugin = prometheus({ collectDefaultMetrics: false, ...options });
-  await plugin.start({} as never);
+  await plugin.start!({} as never);
   return plugin;
 }
 
@@ -70,7 +70,7 @@ describe('prometheus() HTTP server metrics on node:http', () => {
     base = await listen(server);
   });
   afterEach(async () => {
-    await plugin.close();
+    await plugin.close!();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
@@ -182,14 +182,14 @@ describe('prometheus() HTTP server metrics on node:http', () => {
     await get(`${base}/orders/2`);
     await done;
     expect((await httpSamples(plugin))[`http_server_request_duration_seconds_count{${labels('/orders/:id', 200)}}`]).toBe(1);
-    await forced.close();
-    await off.close();
+    await forced.close!();
+    await off.close!();
   });
 
   it('defines the families at start with eagerSeries, and stops recording once closed', async () => {
     plugin = await started({ eagerSeries: true });
     expect(await plugin.collector.render()).toContain('# TYPE http_server_request_duration_seconds histogram\n');
-    await plugin.close();
+    await plugin.close!();
     const done = finished(1);
     await get(`${base}/orders/1`);
     await done;
@@ -202,7 +202,7 @@ describe('prometheus() HTTP server metrics on Express and fastify', () => {
   beforeEach(async () => {
     plugin = await started();
   });
-  afterEach(() => plugin.close());
+  afterEach(() => plugin.close!());
 
   it("labels Express requests with the matched template under the router's mount path", async () => {
     const app = express();
