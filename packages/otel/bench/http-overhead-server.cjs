@@ -4,6 +4,8 @@
 //           and health plugins (HTTP spans and metrics from diagnostics channels);
 //   prom    setup() with the prometheus and health plugins only (the prometheus plugin records the
 //           HTTP server metrics itself);
+//   runtime setup() with the prometheus (HTTP server metrics off) and health plugins: what they cost
+//           besides HTTP (prom-client's process and event-loop metrics, the sensor's sampling);
 //   theirs  @opentelemetry/instrumentation-http (what auto-instrumentations-node uses for HTTP) with
 //           @opentelemetry/exporter-prometheus as the metric reader.
 // Spans go through a BatchSpanProcessor to an exporter that counts and drops them, in both
@@ -27,11 +29,11 @@ const dropExporter = {
 let families = async () => [];
 let starting = Promise.resolve();
 
-if (mode === 'ours' || mode === 'prom') {
+if (mode === 'ours' || mode === 'prom' || mode === 'runtime') {
   const { setup } = require('@sightline/setup');
   const { prometheus } = require('@sightline/prometheus');
   const { health } = require('@sightline/health');
-  const plugins = [prometheus(), health({ port: 0 })];
+  const plugins = [prometheus(mode === 'runtime' ? { httpServerMetrics: false } : {}), health({ port: 0 })];
   let reader;
   if (mode === 'ours') {
     const { otel } = require('../dist/index.cjs');

@@ -40,6 +40,12 @@ const DURATION_LABELS = [
 type DurationLabel = (typeof DURATION_LABELS)[number];
 const ACTIVE_LABELS = ['http_request_method', 'url_scheme'] as const;
 
+/** Requests in flight for one method and scheme: a plain count, set on the gauge at each scrape. */
+interface ActiveCount {
+  readonly labels: Readonly<Record<(typeof ACTIVE_LABELS)[number], string>>;
+  n: number;
+}
+
 interface Families {
   duration: Histogram<DurationLabel>;
   requestSize: Histogram<DurationLabel>;
@@ -55,6 +61,7 @@ interface RequestState {
   readonly scheme: string;
   readonly version: string;
   readonly recorder: HttpServerRecorder;
+  readonly active: ActiveCount;
   ended: boolean;
 }
 
@@ -93,6 +100,7 @@ export class HttpServerRecorder {
   readonly #lazy: LazyFamilies<'http'>;
   readonly #overflowName: string;
   #families: Families | undefined;
+  readonly #active = new Map<string, ActiveCount>();
   #enabled = false;
 
   constructor(collector: MetricsCollector, options: HttpServerRecorderOptions) {
@@ -125,8 +133,12 @@ export class HttpServerRecorder {
         labels: DURATION_LABELS,
         buckets: [...HTTP_BODY_SIZE_BUCKETS],
       }),
+      // Counted in plain fields per request and set here, so a request costs no prom-client call for it.
       active: c.gauge(HTTP_PROMETHEUS_NAMES.serverActiveRequests, 'Number of active HTTP server requests.', {
         labels: ACTIVE_LABELS,
+        collect: (g) => {
+          for (const a of this.#active.values()) g.set(a.labels, a.n);
+        },
       }),
       overflow: c.counter(this.#overflowName, 'HTTP requests whose route was recorded as _OTHER: the distinct routes reached their cap'),
     };
@@ -166,17 +178,23 @@ export class HttpServerRecorder {
       if (isToolkitRequest(request)) return;
       if (this.#mode === 'auto' && httpServerMetricsRecordedElsewhere(RECORDER)) return;
       this.#lazy.expose('http');
-      const state: RequestState = {
+      const method = httpMethodOf(request.method);
+      const scheme = (request.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http';
+      const key = `${method} ${scheme}`;
+      let active = this.#active.get(key);
+      if (active === undefined) this.#active.set(key, (active = { labels: { http_request_method: method, url_scheme: scheme }, n: 0 }));
+      active.n++;
+      response[kState] = {
         startMs: performance.now(),
-        method: httpMethodOf(request.method),
-        scheme: (request.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http',
+        method,
+        scheme,
         version: request.httpVersion,
         recorder: this,
+        active,
         ended: false,
       };
-      response[kState] = state;
-      this.#families?.active.inc({ http_request_method: state.method, url_scheme: state.scheme });
-      response.once('close', onClose);
+      // 'close' comes once per response: `on` spares the wrapper `once` allocates.
+      response.on('close', onClose);
     });
 
   readonly #onFinish = (message: unknown): void =>
@@ -195,7 +213,7 @@ export class HttpServerRecorder {
     const f = this.#families;
     if (state === undefined || state.ended || f === undefined) return;
     state.ended = true;
-    f.active.dec({ http_request_method: state.method, url_scheme: state.scheme });
+    state.active.n--;
     // A toolkit route mounted in the app's server marks its request once routed.
     if (isToolkitRequest(request)) return;
     const status = response.statusCode;
