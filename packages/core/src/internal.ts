@@ -75,6 +75,7 @@ export {
   HTTP_DURATION_BUCKETS,
   HTTP_INSTRUMENTS,
   HTTP_PROMETHEUS_NAMES,
+  httpMethodOf,
   OTHER_ROUTE,
   statusClassOf,
 } from './contracts/http-conventions.js';
@@ -88,3 +89,4 @@ export {
   runAsToolkit,
 } from './contracts/toolkit-traffic.js';
 export { BoundedRoutes, routeTemplateOf, setRequestRoute, watchFrameworkRoutes } from './contracts/request-route.js';
+export { claimHttpServerMetrics, httpServerMetricsRecordedElsewhere, httpServerMetricsRecorders } from './contracts/http-server-metrics.js';

@@ -124,6 +124,17 @@ export const PROMETHEUS_PLUGIN_SHAPE = defineShape({
     default: '127.0.0.1',
     doc: 'Interface the `metricsPort` listener binds; `0.0.0.0` in a pod.',
   }),
+  httpServerMetrics: opt.enum(['auto', true, false], {
+    default: 'auto',
+    doc:
+      "OpenTelemetry's HTTP server metrics (`http_server_request_duration_seconds`, `http_server_active_requests`, request and response body sizes) from Node's diagnostics channels. " +
+      "`auto`: unless @sightline/otel's bridge is configured in the process (it records them then); `true`: always; `false`: never.",
+  }),
+  httpMaxRoutes: opt.integer({
+    min: 1,
+    default: 1000,
+    doc: 'Distinct `http_route` values of the HTTP server metrics; past it a new route is `_OTHER`, counted in `<namespace>_http_route_overflow_total`.',
+  }),
 });
 
 /** Options of the `prometheus()` plugin: a collector's options plus the hooks' and monitor's. */

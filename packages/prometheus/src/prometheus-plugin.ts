@@ -2,6 +2,7 @@
 import { SightlineConfigError, type MetricsHooks, type Plugin } from '@sightline/core';
 import { resolveOptions, withOptionsShape, type ResolvedOf } from '@sightline/core/internal';
 import { createMetricsServer, type MetricsServer } from './exposition/metrics-server.js';
+import { HttpServerRecorder } from './http-server-metrics.js';
 import { MetricsCollector } from './metrics-collector.js';
 import { PROMETHEUS_PLUGIN_SHAPE, type PrometheusPluginOptions } from './options.js';
 import { prometheusHooks } from './prometheus-hooks.js';
@@ -36,6 +37,8 @@ function collectorOf(given: PrometheusPluginOptions, resolved: ResolvedOf<typeof
       monitor: _monitor,
       metricsPort: _metricsPort,
       metricsHost: _metricsHost,
+      httpServerMetrics: _httpServerMetrics,
+      httpMaxRoutes: _httpMaxRoutes,
       collectDefaultMetrics,
       ...collectorOptions
     } = given;
@@ -55,6 +58,8 @@ function collectorOf(given: PrometheusPluginOptions, resolved: ResolvedOf<typeof
  * `prometheus()` for `setup({ plugins: [prometheus()] })`: `prometheusHooks` as the hooks, a
  * `PrometheusMonitor` as the sensor, and the collector as the `/metrics` source. Define the metric
  * sets you use in `plugin.collector` (`httpMetrics(plugin.collector)`), and they are served too.
+ * Once started it records OpenTelemetry's HTTP server metrics from Node's diagnostics channels,
+ * unless @sightline/otel records them in this process (`httpServerMetrics`).
  */
 function prometheusPlugin(options: PrometheusPluginOptions = {}): PrometheusPlugin {
   // setupFromEnv() passes options from SIGHTLINE_PROMETHEUS_* variables: a misspelt one must not vanish.
@@ -63,6 +68,15 @@ function prometheusPlugin(options: PrometheusPluginOptions = {}): PrometheusPlug
   const { namespace, buckets, eagerSeries } = resolved;
   const hooks = prometheusHooks(collector, { namespace, buckets, eagerSeries });
   const sensor = new PrometheusMonitor({ ...resolved.monitor, collector, namespace, eagerSeries });
+  const http =
+    resolved.httpServerMetrics === false
+      ? undefined
+      : new HttpServerRecorder(collector, {
+          mode: resolved.httpServerMetrics,
+          maxRoutes: resolved.httpMaxRoutes,
+          namespace,
+          eager: eagerSeries,
+        });
   const { metricsPort, metricsHost } = resolved;
   let server: MetricsServer | undefined;
   let opening: Promise<void> | undefined;
@@ -77,6 +91,7 @@ function prometheusPlugin(options: PrometheusPluginOptions = {}): PrometheusPlug
     },
     start: async () => {
       await sensor.start();
+      http?.enable();
       // A second start() reuses the listener: the port is bound once.
       if (metricsPort !== undefined) {
         opening ??= createMetricsServer(collector, { port: metricsPort, host: metricsHost }).then((s) => {
@@ -86,6 +101,7 @@ function prometheusPlugin(options: PrometheusPluginOptions = {}): PrometheusPlug
       }
     },
     close: async () => {
+      http?.disable();
       if (opening) await opening.catch(() => undefined);
       await server?.close();
       await sensor.close();

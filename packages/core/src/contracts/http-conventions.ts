@@ -49,3 +49,24 @@ export const OTHER_ROUTE = '_OTHER';
 export function statusClassOf(code: number): string | undefined {
   return code >= 100 && code < 600 ? `${Math.floor(code / 100)}xx` : undefined;
 }
+
+const KNOWN_METHODS: ReadonlySet<string> = new Set([
+  'CONNECT',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PUT',
+  'QUERY',
+  'TRACE',
+]);
+
+/** `http.request.method`: a known method in upper case, anything else `_OTHER` (bounded, per the conventions). */
+export function httpMethodOf(method: string | undefined): string {
+  if (method === undefined) return 'GET';
+  if (KNOWN_METHODS.has(method)) return method;
+  const upper = method.toUpperCase();
+  return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
+}
