@@ -4,14 +4,8 @@
 // first. Process-wide (Symbol.for), so two copies of core agree.
 
 const CLAIMS_KEY = Symbol.for('sightline.core.httpServerMetricsRecorders');
-// @sightline/otel's process-wide state: set by its configure(), whose HTTP instrumentation (on by
-// default) records these metrics. Read until the bridge claims them itself.
-const OTEL_STATE_KEY = Symbol.for('sightline.otel.state');
 
-type Global = typeof globalThis & {
-  [CLAIMS_KEY]?: Map<string, number>;
-  [OTEL_STATE_KEY]?: { readonly sdk?: unknown };
-};
+type Global = typeof globalThis & { [CLAIMS_KEY]?: Map<string, number> };
 
 function claims(): Map<string, number> {
   const g = globalThis as Global;
@@ -37,19 +31,16 @@ export function claimHttpServerMetrics(recorder: string): () => void {
 
 /**
  * Who records the HTTP server metrics in this process, `self` left out: the recorders that claimed
- * them, and `otel` while @sightline/otel's bridge is configured. Cheap enough to ask per request.
+ * them (`otel` while @sightline/otel's HTTP instrumentation is on).
  */
 export function httpServerMetricsRecorders(self?: string): readonly string[] {
   const out: string[] = [];
   for (const name of claims().keys()) if (name !== self) out.push(name);
-  const otel = (globalThis as Global)[OTEL_STATE_KEY];
-  if (self !== 'otel' && otel?.sdk !== undefined && !out.includes('otel')) out.push('otel');
   return out;
 }
 
 /** Whether anyone but `self` records the HTTP server metrics in this process (see {@link httpServerMetricsRecorders}). */
 export function httpServerMetricsRecordedElsewhere(self: string): boolean {
   const map = claims();
-  if (map.size > (map.has(self) ? 1 : 0)) return true;
-  return self !== 'otel' && (globalThis as Global)[OTEL_STATE_KEY]?.sdk !== undefined;
+  return map.size > (map.has(self) ? 1 : 0);
 }

@@ -4,7 +4,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import { getLogger } from '@sightline/core';
-import { errorText, watchFrameworkRoutes } from '@sightline/core/internal';
+import { claimHttpServerMetrics, errorText, watchFrameworkRoutes } from '@sightline/core/internal';
 import { clientListeners } from './http-client.js';
 import { serverListeners } from './http-server.js';
 import { httpTelemetry } from './http-telemetry.js';
@@ -60,11 +60,14 @@ export function instrumentHttp(options: HttpInstrumentationOptions): HttpInstrum
     ['undici:request:error', undici.onError],
   ].map(([name, fn]) => [name as string, guarded(name as string, fn as (message: unknown) => void)]);
   for (const [name, fn] of subscriptions) subscribe(name, fn);
+  // The HTTP server metrics are recorded here: the Prometheus plugin leaves them to us ("auto").
+  const release = claimHttpServerMetrics('otel');
   let enabled = true;
   return {
     disable() {
       if (!enabled) return;
       enabled = false;
+      release();
       for (const [name, fn] of subscriptions) unsubscribe(name, fn);
       t.close();
     },
