@@ -160,6 +160,8 @@ class AppServers {
 
   /** Stops accepting, lets in-flight requests finish and closes idle keep-alive connections. */
   close(): Promise<void> {
+    const count = this.#servers.size;
+    log.info(`closing the app's ${count} server(s); in-flight requests finish`);
     return Promise.all(
       [...this.#servers].map(
         (server) =>
@@ -168,7 +170,7 @@ class AppServers {
             (server as Server & { closeIdleConnections?: () => void }).closeIdleConnections?.();
           }),
       ),
-    ).then(() => undefined);
+    ).then(() => log.info(`closed the app's ${count} server(s)`));
   }
 }
 

@@ -59,7 +59,8 @@ function cleanEnv(extra: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     // NODE_PATH: pnpm's bin shims (jest's) point it at every package of the workspace.
-    if (!/^(SIGHTLINE_|OTEL_|KUBERNETES_|STATS_CLIENT_SETTINGS__)/.test(key) && key !== 'NODE_OPTIONS' && key !== 'NODE_PATH') env[key] = value;
+    if (!/^(SIGHTLINE_|OTEL_|KUBERNETES_|STATS_CLIENT_SETTINGS__)/.test(key) && key !== 'NODE_OPTIONS' && key !== 'NODE_PATH')
+      env[key] = value;
   }
   return { ...env, SIGHTLINE_HEALTH_PORT: '0', SIGHTLINE_HEALTH_HOST: '127.0.0.1', ...extra };
 }
@@ -88,7 +89,8 @@ async function until<T>(run: Run, what: string, probe: () => T | undefined | Pro
 }
 
 const appPort = (run: Run) => until(run, 'app listening', () => /app listening on (\d+)/.exec(run.stdout)?.[1]);
-const healthUrl = (run: Run) => until(run, 'health server url', () => /health plugin serving.*url=(http:\/\/\S+?)\/?(\s|$)/.exec(run.stderr)?.[1]);
+const healthUrl = (run: Run) =>
+  until(run, 'health server url', () => /health plugin serving.*url=(http:\/\/\S+?)\/?(\s|$)/.exec(run.stderr)?.[1]);
 
 async function status(url: string): Promise<number | undefined> {
   try {
@@ -128,8 +130,8 @@ describe('@sightline/setup/register', () => {
     run.child.kill('SIGTERM');
     await until(run, 'readiness 503 after SIGTERM', async () => ((await status(`${health}/health/ready`)) === 503 ? true : undefined));
     expect(await run.exited).toBe(0);
-    // The app's server was closed in the drain, not left to the process exit.
-    expect(run.stderr).toMatch(/stopped after SIGTERM; exiting with 0/);
+    // The app's server was closed in the drain, before the plugins, not left to the process exit.
+    expect(run.stderr).toMatch(/closed the app's 1 server\(s\)[^]*closed 2 of 2 plugin\(s\)[^]*stopped after SIGTERM; exiting with 0/);
   });
 
   it('--require on a CommonJS app, with SIGHTLINE_PLUGINS naming a subset of what is installed', async () => {
@@ -151,7 +153,10 @@ describe('@sightline/setup/register', () => {
   it('--import on a CommonJS app; finds only what the app installed, not what sits next to setup', async () => {
     // setup's own folder resolves prometheus (a devDependency); the app installed health alone.
     const dir = project(['health']);
-    const run = start(dir, ['--import', '@sightline/setup/register', 'app.cjs'], { ...LOGS, SIGHTLINE_LOG: LOGS.SIGHTLINE_LOG + ',sightline.setup.register=debug' });
+    const run = start(dir, ['--import', '@sightline/setup/register', 'app.cjs'], {
+      ...LOGS,
+      SIGHTLINE_LOG: LOGS.SIGHTLINE_LOG + ',sightline.setup.register=debug',
+    });
     const health = await healthUrl(run);
     await appPort(run);
     await until(run, 'readiness 200', async () => ((await status(`${health}/health/ready`)) === 200 ? true : undefined));
@@ -171,7 +176,9 @@ describe('@sightline/setup/register', () => {
     const health = await healthUrl(run);
     // The stats client is installed but not configured (no server, no secret): left out.
     await until(run, 'the plugins started', () =>
-      /started 5 plugin\(s\) for fixture-app.*plugins=stats-server,prometheus,otel,status,health(\s|$)/m.test(run.stderr) ? true : undefined,
+      /started 5 plugin\(s\) for fixture-app.*plugins=stats-server,prometheus,otel,status,health(\s|$)/m.test(run.stderr)
+        ? true
+        : undefined,
     );
     // The health and stats-server servers listen, the app's does not yet.
     expect(await status(`${health}/health/ready`)).toBe(503);
@@ -188,7 +195,9 @@ describe('@sightline/setup/register', () => {
     const run = start(dir, ['--import', '@sightline/setup/register', 'app.mjs'], { SIGHTLINE_HEALTH_PROT: '9464' });
     const port = await appPort(run);
     await until(run, 'the configuration error', () => (/SIGHTLINE_HEALTH_PROT/.test(run.stderr) ? true : undefined));
-    expect(run.stderr).toMatch(/Sightline is misconfigured: .*unknown variable `SIGHTLINE_HEALTH_PROT` in env: did you mean `SIGHTLINE_HEALTH_PORT`\?/);
+    expect(run.stderr).toMatch(
+      /Sightline is misconfigured: .*unknown variable `SIGHTLINE_HEALTH_PROT` in env: did you mean `SIGHTLINE_HEALTH_PORT`\?/,
+    );
     expect(run.stderr).toMatch(/the app runs without Sightline/);
     expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toBe('hello from the app');
   });
@@ -197,7 +206,9 @@ describe('@sightline/setup/register', () => {
     const dir = project(['health']);
     const run = start(dir, ['--require', '@sightline/setup/register', 'app.cjs'], { SIGHTLINE_HEALTH_PROT: '9464', SIGHTLINE_STRICT: '1' });
     expect(await run.exited).toBe(1);
-    expect(run.stderr).toMatch(/Sightline is misconfigured: .*unknown variable `SIGHTLINE_HEALTH_PROT` in env: did you mean `SIGHTLINE_HEALTH_PORT`\?/);
+    expect(run.stderr).toMatch(
+      /Sightline is misconfigured: .*unknown variable `SIGHTLINE_HEALTH_PROT` in env: did you mean `SIGHTLINE_HEALTH_PORT`\?/,
+    );
     expect(run.stdout).not.toMatch(/app listening/);
   });
 });
