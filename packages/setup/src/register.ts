@@ -127,22 +127,30 @@ function fallbackService(): string | undefined {
   return entry ? basename(entry, extname(entry)) || undefined : undefined;
 }
 
-/** Whether Node publishes `tracing:net.server.listen:*` (22.3+, backported to 20.16). */
-function listenChannelPublished(): boolean {
+/**
+ * Whether Node publishes `tracing:net.server.listen:*`: seen when a toolkit server (health,
+ * stats-server) listened during start; else by version (22.3 added it; Node 20 got it in a later
+ * minor, so a 20.x without a toolkit server falls back to readiness at start).
+ */
+function listenChannelPublished(seenAListen: boolean): boolean {
+  if (seenAListen) return true;
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  return major > 22 || (major === 22 && minor >= 3) || (major === 20 && minor >= 16);
+  return major > 22 || (major === 22 && minor >= 3);
 }
 
 /** The app's own servers, from the moment they listen: readiness waits for one, the drain closes them. */
 class AppServers {
   readonly #servers = new Set<Server>();
   readonly #listeners = new Set<() => void>();
+  /** Any listen seen, the toolkit's included: the channel is published on this Node. */
+  seenAListen = false;
 
   constructor() {
     // Subscribed before the app's first line, so its first listen is seen. The toolkit's servers
     // (marked, or listening inside its own start) are not the app's.
     dc.subscribe('tracing:net.server.listen:asyncEnd', (message) => {
       const server = (message as { server?: Server }).server;
+      this.seenAListen = true;
       if (server === undefined || isToolkitServer(server) || isToolkitTraffic()) return;
       this.#servers.add(server);
       server.once('close', () => this.#servers.delete(server));
@@ -182,22 +190,30 @@ function fail(message: string, error: unknown, strict: boolean): undefined {
   return undefined;
 }
 
+/** The health server's port under the register entry, away from the 8080 many apps take themselves. */
+const HEALTH_PORT = '9464';
+
 /**
- * Without `SIGHTLINE_PLUGINS`, every installed package is on except those not configured (an
- * overlay on the environment, so `SIGHTLINE_<PLUGIN>_ENABLED` still has the last word).
+ * The environment with the register entry's defaults laid under it: without `SIGHTLINE_PLUGINS`,
+ * every installed package is on except those not configured (so `SIGHTLINE_<PLUGIN>_ENABLED` still
+ * has the last word), and the health server on :9464 unless `SIGHTLINE_HEALTH_PORT` says otherwise.
  */
-function withDefaultPlugins(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
-  if (env[ENV_VARS.plugins]?.trim()) return env;
+function registerEnv(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
   const set = Object.keys(env).filter((v) => env[v]?.trim());
-  const on = names.filter((name) => CONFIGURED_BY[name] === undefined || set.some(CONFIGURED_BY[name]));
-  return { ...env, [ENV_VARS.plugins]: on.length > 0 ? on.join(',') : 'none' };
+  const overlay: Record<string, string> = {};
+  if (!set.includes(ENV_VARS.plugins)) {
+    const on = names.filter((name) => CONFIGURED_BY[name] === undefined || set.some(CONFIGURED_BY[name]));
+    overlay[ENV_VARS.plugins] = on.length > 0 ? on.join(',') : 'none';
+  }
+  if (names.includes('health') && !set.includes('SIGHTLINE_HEALTH_PORT')) overlay['SIGHTLINE_HEALTH_PORT'] = HEALTH_PORT;
+  return { ...env, ...overlay };
 }
 
 /** Builds the setup from the environment, starts it as the toolkit, and marks it ready once the app listens. */
 function begin(factories: Factories, servers: AppServers, strict: boolean): Promise<Observability | undefined> {
   let obs: Observability;
   try {
-    const env = withDefaultPlugins(process.env, Object.keys(factories));
+    const env = registerEnv(process.env, Object.keys(factories));
     const service = readEnvConfig(env, Object.keys(factories)).service === undefined ? fallbackService() : undefined;
     obs = setupFromEnv({
       env,
@@ -209,8 +225,8 @@ function begin(factories: Factories, servers: AppServers, strict: boolean): Prom
   } catch (error) {
     return Promise.resolve(fail('Sightline is misconfigured', error, strict));
   }
-  const tracked = listenChannelPublished();
   let started = false;
+  let tracked = true;
   const readyIfListening = (): void => {
     if (started && (servers.size > 0 || !tracked)) obs.markReady();
   };
@@ -219,6 +235,7 @@ function begin(factories: Factories, servers: AppServers, strict: boolean): Prom
   return runAsToolkit(() => obs.start()).then(
     () => {
       started = true;
+      tracked = listenChannelPublished(servers.seenAListen);
       readyIfListening();
       return obs;
     },
