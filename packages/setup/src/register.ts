@@ -227,8 +227,12 @@ function begin(factories: Factories, servers: AppServers, strict: boolean): Prom
   }
   let started = false;
   let tracked = true;
+  let marked = false;
+  // Once: a later listen must not undo the app's own markNotReady().
   const readyIfListening = (): void => {
-    if (started && (servers.size > 0 || !tracked)) obs.markReady();
+    if (marked || !started || (tracked && servers.size === 0)) return;
+    marked = true;
+    obs.markReady();
   };
   servers.onListening(readyIfListening);
   // The plugins' own servers, timers and requests are the toolkit's traffic, never the app's.
