@@ -13,6 +13,8 @@
 //                                         run it; each URL must answer as stated within 15 s, then
 //                                         the signal is sent and the exit code checked. Without
 //                                         "signal" the program must exit by itself with exitCode.
+//                                         "nodeArgs" go before the file (`["--import", "x/register"]`),
+//                                         "env" over the environment.
 //
 // Usage: node scripts/check-snippets.mjs [file.md ...]
 import { execFileSync, spawn } from 'node:child_process';
@@ -104,7 +106,11 @@ async function waitFor(expect, child) {
 }
 
 async function runSnippet(jsFile, spec, cwd) {
-  const child = spawn(process.execPath, [jsFile], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(spec.env ?? {}) } });
+  const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), jsFile], {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...(spec.env ?? {}) },
+  });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));

@@ -28,6 +28,8 @@ export interface EnvConfig {
   readonly environment: string | undefined;
   /** From `SIGHTLINE_STOP_TIMEOUT_MS`, in milliseconds. */
   readonly stopTimeoutMs: number | undefined;
+  /** From `SIGHTLINE_SHUTDOWN_DELAY_MS`, in milliseconds. */
+  readonly shutdownDelayMs: number | undefined;
   /** The enabled plugins, in the order of the factories given, with the options read for each. */
   readonly plugins: ReadonlyArray<{ readonly name: string; readonly options: EnvPluginOptions }>;
 }
@@ -42,6 +44,7 @@ export const ENV_VARS = Object.freeze({
   environment: 'SIGHTLINE_ENVIRONMENT',
   plugins: 'SIGHTLINE_PLUGINS',
   stopTimeoutMs: 'SIGHTLINE_STOP_TIMEOUT_MS',
+  shutdownDelayMs: 'SIGHTLINE_SHUTDOWN_DELAY_MS',
 });
 // Read by @sightline/core's logger, not by setup, and never a plugin's option.
 const NOT_OPTIONS = new Set<string>([...Object.values(ENV_VARS), 'SIGHTLINE_LOG']);
@@ -105,6 +108,17 @@ function setNested(target: Record<string, unknown>, path: readonly string[], val
   node[last] = value;
 }
 
+/** A duration variable in milliseconds, or `undefined` when unset. */
+function milliseconds(env: Env, variable: string, kind: string, valid: (ms: number) => boolean): number | undefined {
+  const text = read(env, variable);
+  if (text === undefined) return undefined;
+  const ms = Number(text);
+  if (!NUMBER.test(text) || !valid(ms)) {
+    throw new SetupConfigError(`${variable} must be a ${kind} number of milliseconds, got ${describeValue(text)}`);
+  }
+  return ms;
+}
+
 /**
  * Resolves the environment for the given factory names. Throws `SetupConfigError` for a name in
  * `SIGHTLINE_PLUGINS` that no factory has, a switch that is not a boolean, or a bad timeout.
@@ -162,14 +176,9 @@ export function readEnvConfig(env: Env, factoryNames: readonly string[]): EnvCon
   }
 
   const attributes = resourceAttributes(env);
-  const timeoutText = read(env, ENV_VARS.stopTimeoutMs);
-  let stopTimeoutMs: number | undefined;
-  if (timeoutText !== undefined) {
-    stopTimeoutMs = Number(timeoutText);
-    if (!NUMBER.test(timeoutText) || !(stopTimeoutMs > 0)) {
-      throw new SetupConfigError(`${ENV_VARS.stopTimeoutMs} must be a positive number of milliseconds, got ${describeValue(timeoutText)}`);
-    }
-  }
+  const stopTimeoutMs = milliseconds(env, ENV_VARS.stopTimeoutMs, 'positive', (ms) => ms > 0);
+  // Under a process owner that sets no code (the register entry), the delay must come from here.
+  const shutdownDelayMs = milliseconds(env, ENV_VARS.shutdownDelayMs, 'non-negative', (ms) => ms >= 0);
 
   return {
     service: read(env, ENV_VARS.service) ?? read(env, 'OTEL_SERVICE_NAME') ?? attributes.get('service.name'),
@@ -177,6 +186,7 @@ export function readEnvConfig(env: Env, factoryNames: readonly string[]): EnvCon
     environment:
       read(env, ENV_VARS.environment) ?? attributes.get('deployment.environment.name') ?? attributes.get('deployment.environment'),
     stopTimeoutMs,
+    shutdownDelayMs,
     plugins: factoryNames.filter((name) => enabled.has(name)).map((name) => ({ name, options: options.get(name)! as EnvPluginOptions })),
   };
 }

@@ -156,6 +156,7 @@ export function setupFromEnv<F extends Readonly<Record<string, PluginFactory>>>(
   const environment = resolved.environment ?? config.environment;
   const stopTimeoutMs = resolved.stopTimeoutMs ?? config.stopTimeoutMs;
   const lifecycle = Object.fromEntries(Object.keys(LIFECYCLE_SHAPE).map((key) => [key, resolved[key as keyof typeof LIFECYCLE_SHAPE]]));
+  lifecycle['shutdownDelayMs'] ??= config.shutdownDelayMs;
   const obs = setup({
     ...lifecycle,
     service,

@@ -20,6 +20,7 @@ describe('readEnvConfig', () => {
       version: undefined,
       environment: undefined,
       stopTimeoutMs: undefined,
+      shutdownDelayMs: undefined,
       plugins: FACTORIES.map((name) => ({ name, options: {} })),
     });
   });
@@ -103,6 +104,15 @@ describe('readEnvConfig', () => {
       'SIGHTLINE_STOP_TIMEOUT_MS must be a positive number of milliseconds, got "5s"',
     );
     expect(() => readEnvConfig({ SIGHTLINE_STOP_TIMEOUT_MS: '0' }, [])).toThrow(SetupConfigError);
+  });
+
+  it('reads SIGHTLINE_SHUTDOWN_DELAY_MS, 0 included, and refuses a negative or unitful value', () => {
+    expect(readEnvConfig({ SIGHTLINE_SHUTDOWN_DELAY_MS: '1500' }, []).shutdownDelayMs).toBe(1500);
+    expect(readEnvConfig({ SIGHTLINE_SHUTDOWN_DELAY_MS: '0' }, []).shutdownDelayMs).toBe(0);
+    expect(() => readEnvConfig({ SIGHTLINE_SHUTDOWN_DELAY_MS: '-1' }, [])).toThrow(
+      'SIGHTLINE_SHUTDOWN_DELAY_MS must be a non-negative number of milliseconds, got "-1"',
+    );
+    expect(() => readEnvConfig({ SIGHTLINE_SHUTDOWN_DELAY_MS: '2s' }, [])).toThrow(SetupConfigError);
   });
 
   it('refuses two factories that would read the same variables', () => {

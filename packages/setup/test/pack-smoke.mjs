@@ -33,3 +33,13 @@ export default async function smoke(m) {
   ]);
   assert.throws(() => m.setup({ plugins: [] }), m.SetupConfigError);
 }
+
+// The register entry, loaded beside the main one: with nothing but setup installed it composes no
+// plugin and takes the project's package.json name as the service.
+export async function entries(mods) {
+  const obs = await mods['./register'].observability;
+  assert.deepEqual(obs.plugins, []);
+  assert.equal(obs.service, 'consumer');
+  await obs.close();
+  assert.equal(obs.phase, 'stopped');
+}

@@ -80,6 +80,17 @@ describe('setupFromEnv', () => {
     await obs.close();
   });
 
+  it('takes the shutdown delay from SIGHTLINE_SHUTDOWN_DELAY_MS unless the code gives one', async () => {
+    logs.restore();
+    logs = captureLogs('info', 'sightline.setup');
+    const waits = () => logs.records.filter((r) => r.message.startsWith('readiness 503; waiting shutdownDelayMs')).map((r) => r.message);
+    const env = { SIGHTLINE_SHUTDOWN_DELAY_MS: '5' };
+    await setupFromEnv({ env, service: 'orders', factories: {}, signals: false }).close();
+    expect(waits()).toEqual(['readiness 503; waiting shutdownDelayMs (5 ms) so load balancers stop sending traffic']);
+    await setupFromEnv({ env, service: 'orders', factories: {}, signals: false, shutdownDelayMs: 0 }).close();
+    expect(waits()).toHaveLength(1);
+  });
+
   it('takes service, version, environment and stop timeout from the code over the environment', () => {
     const obs = setupFromEnv({
       env: { OTEL_SERVICE_NAME: 'orders-env', SIGHTLINE_SERVICE_VERSION: '2.0.0', SIGHTLINE_PLUGINS: 'none' },
