@@ -4,6 +4,10 @@
 // has its request counts and durations by route and status code, the OTLP receiver gets server spans
 // named by route and nothing of the toolkit's own traffic, /status in Chromium charts requests,
 // errors, latency and status classes and no stream charts, and SIGTERM gives readiness 503, then exit 0.
+// It lives in the root "repo" project, which CI runs once (beside the release flow), not on every
+// Node.js line: packing and installing into an empty project, three services and a browser take
+// about 2.5 minutes on a loaded 2-core machine, and what it checks does not depend on the line (the
+// packages' own e2e suites run on each).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -436,11 +440,13 @@ describe.each(APPS.map((app) => [app.title, app] as const))('%s run with one fla
         // Traffic while the page is open, so its rates have something to show: an order, a failed
         // refund and a miss each round.
         let n = 100;
-        trafficTimer = setInterval(() => {
-          n++;
-          for (const path of [`/orders/${n}`, `/orders/${n}/refund`, `/missing/${n}`])
-            void get(`${svc().appUrl}${path}`).catch(() => undefined);
-        }, 100);
+        const appUrl = running?.appUrl;
+        if (appUrl !== undefined)
+          trafficTimer = setInterval(() => {
+            n++;
+            for (const path of [`/orders/${n}`, `/orders/${n}/refund`, `/missing/${n}`])
+              void get(`${appUrl}${path}`).catch(() => undefined);
+          }, 100);
       }, 60_000);
 
       afterAll(async () => {
