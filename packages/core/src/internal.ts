@@ -77,6 +77,8 @@ export {
   HTTP_PROMETHEUS_NAMES,
   httpMethodOf,
   OTHER_ROUTE,
+  requestBodySizeOf,
+  responseBodySizeOf,
   statusClassOf,
 } from './contracts/http-conventions.js';
 export { normalizePath } from './contracts/normalize-path.js';

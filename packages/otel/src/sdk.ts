@@ -34,6 +34,7 @@ import { LoggerSpanExporter } from './exporters/logger-span-exporter.js';
 import { createLogExporter, createMetricExporter, createSpanExporter } from './exporters/otlp-exporters.js';
 import type { GrpcExporterClasses } from './exporters/grpc-exporters.js';
 import { instrumentHttp } from './http/http-instrumentation.js';
+import { attachProducer, ServerHistograms } from './http/server-histograms.js';
 import { LEVEL_RANK } from './levels.js';
 import { registerLoggerProvider, logsApi } from './logs-api.js';
 import { InstrumentCache } from './metrics/instruments.js';
@@ -241,7 +242,16 @@ export function createSdk(
     spanLimits: { ...options.spanLimits },
     ...(sampler ? { sampler } : {}),
   });
-  const meterProvider = new MeterProvider({ resource, readers: [...metricReadersOf(options, loaders, counting), ...extraMetricReaders] });
+  const readers = [...metricReadersOf(options, loaders, counting), ...extraMetricReaders];
+  // The HTTP server histograms are accumulated by the instrumentation and produced into every reader.
+  const serverHistograms = options.http ? new ServerHistograms(resource) : undefined;
+  if (serverHistograms) {
+    for (const reader of readers) {
+      if (!attachProducer(reader, serverHistograms))
+        log.warn('a metric reader without producers gets no HTTP server histograms (http.server.request.duration, body sizes)');
+    }
+  }
+  const meterProvider = new MeterProvider({ resource, readers });
   const loggerProvider = new LoggerProvider({
     resource,
     processors: logProcessorsOf(options, loaders, counting),
@@ -260,7 +270,9 @@ export function createSdk(
   // What was dropped, as a metric next to the application's (exported when the collector is back);
   // only when some pipeline here counts.
   if (counting.ledgers.length > 0) registerDroppedMetric(bridge.instruments.meter, counting.drops);
-  const http = options.http ? instrumentHttp({ tracerProvider, meterProvider, redactQueryParams: options.redactQueryParams }) : undefined;
+  const http = serverHistograms
+    ? instrumentHttp({ tracerProvider, meterProvider, serverHistograms, redactQueryParams: options.redactQueryParams })
+    : undefined;
 
   // The same step of each signal's provider, named by signal for the deadline's report.
   const everySignal = (step: 'forceFlush' | 'shutdown'): Work => [

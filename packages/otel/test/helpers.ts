@@ -12,6 +12,8 @@ import { setLogSink, type LogRecord } from '@sightline/core';
 import { OpenTelemetry, type OpenTelemetryOptions } from '../src/index.js';
 
 export interface InMemoryTelemetry {
+  /** The metric reader configure() was given. */
+  readonly reader: PeriodicExportingMetricReader;
   readonly spans: InMemorySpanExporter;
   readonly logs: InMemoryLogRecordExporter;
   /** Collects now and returns every metric exported, by name. */
@@ -41,6 +43,7 @@ export function configureInMemory(options: OpenTelemetryOptions = {}): InMemoryT
   return {
     spans,
     logs,
+    reader,
     async metrics() {
       metricExporter.reset();
       await reader.forceFlush();

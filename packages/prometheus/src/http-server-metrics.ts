@@ -14,6 +14,8 @@ import {
   httpMethodOf,
   httpServerMetricsRecordedElsewhere,
   isToolkitRequest,
+  requestBodySizeOf,
+  responseBodySizeOf,
   watchFrameworkRoutes,
 } from '@sightline/core/internal';
 import type { Counter, Gauge, Histogram } from 'prom-client';
@@ -76,11 +78,6 @@ function onClose(this: Tracked): void {
 
 interface ExpressUrl {
   readonly originalUrl?: unknown;
-}
-
-function contentLength(value: string | number | readonly string[] | undefined): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-  return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
 export interface HttpServerRecorderOptions {
@@ -231,10 +228,10 @@ export class HttpServerRecorder {
     if (aborted) labels.error_type = 'aborted';
     else if (status >= 500) labels.error_type = String(status);
     f.duration.observe(labels, (performance.now() - state.startMs) / 1000);
-    const requestSize = contentLength(request.headers['content-length']);
+    if (aborted) return; // a request cut short transferred neither body in full
+    const requestSize = requestBodySizeOf(request.headers);
     if (requestSize !== undefined) f.requestSize.observe(labels, requestSize);
-    // Headers given to writeHead() are not kept for getHeader(); Node's own count then has it.
-    const responseSize = contentLength(response.getHeader('content-length') ?? (response as { _contentLength?: number })._contentLength);
+    const responseSize = responseBodySizeOf(response, state.method, status);
     if (responseSize !== undefined) f.responseSize.observe(labels, responseSize);
   }
 }

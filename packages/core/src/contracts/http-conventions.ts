@@ -70,3 +70,32 @@ export function httpMethodOf(method: string | undefined): string {
   const upper = method.toUpperCase();
   return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
 }
+
+function sizeOf(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/**
+ * `http.server.request.body.size`: the request's declared `Content-Length`, read without touching
+ * the body (which is the app's). A request without one (most GETs: no body; or a chunked body of
+ * unknown length) is not recorded, so the histogram counts the requests that declared a body.
+ */
+export function requestBodySizeOf(headers: { readonly [name: string]: unknown }): number | undefined {
+  return sizeOf(headers['content-length']);
+}
+
+/**
+ * `http.server.response.body.size`: 0 for an answer that has no body (HEAD, 1xx, 204, 304), else
+ * its `Content-Length`, set by the app or by Node itself (`res.end(body)` with no length set keeps
+ * it in `_contentLength`, and headers given to `writeHead()` are not kept for `getHeader()`). A
+ * chunked response of unknown length: `undefined`, not recorded.
+ */
+export function responseBodySizeOf(
+  response: { getHeader(name: string): unknown },
+  method: string,
+  status: number,
+): number | undefined {
+  if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return 0;
+  return sizeOf(response.getHeader('content-length') ?? (response as { _contentLength?: unknown })._contentLength);
+}

@@ -8,6 +8,7 @@ import { claimHttpServerMetrics, errorText, watchFrameworkRoutes } from '@sightl
 import { clientListeners } from './http-client.js';
 import { serverListeners } from './http-server.js';
 import { httpTelemetry } from './http-telemetry.js';
+import type { ServerHistograms } from './server-histograms.js';
 import { undiciListeners } from './undici-client.js';
 
 const log = getLogger('sightline.otel.http');
@@ -15,6 +16,8 @@ const log = getLogger('sightline.otel.http');
 export interface HttpInstrumentationOptions {
   readonly tracerProvider: TracerProvider;
   readonly meterProvider: MeterProvider;
+  /** Where the server histograms are accumulated: a producer attached to the provider's readers. */
+  readonly serverHistograms: ServerHistograms;
   /** Query parameters recorded as `REDACTED` (default `DEFAULT_REDACTED_QUERY_PARAMS`). */
   readonly redactQueryParams?: readonly string[];
   /** Distinct routes before new ones are `_OTHER` (default `MAX_ROUTES`, 1000). */
@@ -43,7 +46,13 @@ function guarded(channel: string, listener: (message: unknown) => void): (messag
 export function instrumentHttp(options: HttpInstrumentationOptions): HttpInstrumentation {
   // fastify tells its matched route on a diagnostics channel: read it for span names and `http.route`.
   watchFrameworkRoutes();
-  const t = httpTelemetry(options.tracerProvider, options.meterProvider, options.redactQueryParams, options.maxRoutes);
+  const t = httpTelemetry(
+    options.tracerProvider,
+    options.meterProvider,
+    options.serverHistograms,
+    options.redactQueryParams,
+    options.maxRoutes,
+  );
   const server = serverListeners(t);
   const client = clientListeners(t);
   const undici = undiciListeners(t);

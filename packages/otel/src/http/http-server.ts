@@ -15,7 +15,7 @@ import {
   type Span,
   type TextMapGetter,
 } from '@opentelemetry/api';
-import { isToolkitRequest, routeTemplateOf, setRequestRoute } from '@sightline/core/internal';
+import { isToolkitRequest, requestBodySizeOf, responseBodySizeOf, routeTemplateOf, setRequestRoute } from '@sightline/core/internal';
 import { enterContext } from '../context/enter-context.js';
 import type { ActiveCount, HttpTelemetry } from './http-telemetry.js';
 import { secondsSince } from './http-telemetry.js';
@@ -72,30 +72,6 @@ export function setHttpRoute(request: IncomingMessage, route: string): void {
   setRequestRoute(request, route);
 }
 
-/**
- * The request body's size: its Content-Length, or 0 when the request has neither that nor a
- * Transfer-Encoding (HTTP/1.1 framing: no body). A chunked body is not counted (reading it here
- * would take the stream from the app): undefined.
- */
-function requestBodySizeOf(headers: IncomingMessage['headers']): number | undefined {
-  const length = headers['content-length'];
-  if (length === undefined) return headers['transfer-encoding'] === undefined ? 0 : undefined;
-  const n = Number(length);
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
-
-/**
- * The response body's size: 0 when the response has no body (HEAD, 1xx, 204, 304), else the
- * Content-Length it was sent with, set by the app or by Node itself (`res.end(body)` with no
- * length set, kept in `_contentLength`). A chunked response of unknown length: undefined.
- */
-function responseBodySizeOf(response: ServerResponse, method: string, status: number): number | undefined {
-  if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return 0;
-  const header = response.getHeader('content-length');
-  const n = header !== undefined ? Number(header) : (response as { _contentLength?: unknown })._contentLength;
-  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
-
 /** A toolkit request runs with no span active, whatever ran on its connection before. */
 function enterNoSpan(): void {
   if (trace.getSpan(context.active()) !== undefined) enterContext(ROOT_CONTEXT);
@@ -133,7 +109,7 @@ export function serverListeners(
     }
     span.end();
     const key = `${state.method}|${status}|${route}|${state.scheme}|${state.version}|${errorType ?? ''}`;
-    const attributes = t.serverSets.get(key, () => {
+    const point = t.server.point(key, () => {
       const a: Attributes = {
         [ATTR_HTTP_REQUEST_METHOD]: state.method,
         [ATTR_URL_SCHEME]: state.scheme,
@@ -144,12 +120,12 @@ export function serverListeners(
       if (errorType !== undefined) a[ATTR_ERROR_TYPE] = errorType;
       return a;
     });
-    t.serverDuration.record(secondsSince(state.startMs), attributes);
+    point.duration.record(secondsSince(state.startMs));
     // A request cut short transferred neither body in full: no sizes.
     if (aborted) return;
-    if (state.requestBodySize !== undefined) t.serverRequestBodySize.record(state.requestBodySize, attributes);
+    if (state.requestBodySize !== undefined) point.requestSize.record(state.requestBodySize);
     const responseSize = responseBodySizeOf(response, state.method, status);
-    if (responseSize !== undefined) t.serverResponseBodySize.record(responseSize, attributes);
+    if (responseSize !== undefined) point.responseSize.record(responseSize);
   }
 
   // A response closed before it finished (the client went away) still ends its span.

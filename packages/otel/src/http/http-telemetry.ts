@@ -12,17 +12,11 @@ import {
   type ObservableResult,
 } from '@opentelemetry/api';
 import { getLogger } from '@sightline/core';
-import {
-  BoundedRoutes,
-  HTTP_BODY_SIZE_BUCKETS,
-  HTTP_DURATION_BUCKETS,
-  HTTP_INSTRUMENTS,
-  normalizePath,
-  OTHER_ROUTE,
-} from '@sightline/core/internal';
+import { BoundedRoutes, HTTP_DURATION_BUCKETS, HTTP_INSTRUMENTS, normalizePath, OTHER_ROUTE } from '@sightline/core/internal';
 import { recordException } from '../context/scope.js';
 import { INSTRUMENTATION_NAME } from '../state.js';
 import { AttributeSetCache } from './duration-attributes.js';
+import type { ServerHistograms } from './server-histograms.js';
 import { UrlRedactor } from './url-redaction.js';
 import {
   ATTR_ERROR_TYPE,
@@ -46,13 +40,11 @@ export const METRIC_ROUTE_OVERFLOW = 'sightline.http.route.overflow';
 
 export interface HttpTelemetry {
   readonly tracer: Tracer;
-  readonly serverDuration: Histogram;
+  /** `http.server.request.duration` and the body sizes, accumulated here and produced at collection. */
+  readonly server: ServerHistograms;
   /** Requests in flight, read by `http.server.active_requests` at each collection. */
   readonly active: ActiveRequests;
-  readonly serverRequestBodySize: Histogram;
-  readonly serverResponseBodySize: Histogram;
   readonly clientDuration: Histogram;
-  readonly serverSets: AttributeSetCache;
   readonly clientSets: AttributeSetCache;
   /** Keeps credentials and the listed query values out of `url.query` and `url.full`. */
   readonly redact: UrlRedactor;
@@ -96,12 +88,12 @@ export class ActiveRequests {
 export function httpTelemetry(
   tracerProvider: TracerProvider,
   meterProvider: MeterProvider,
+  server: ServerHistograms,
   redactQueryParams?: readonly string[],
   maxRoutes = MAX_ROUTES,
 ): HttpTelemetry {
   const meter = meterProvider.getMeter(INSTRUMENTATION_NAME);
   const advice = { explicitBucketBoundaries: [...HTTP_DURATION_BUCKETS] };
-  const sizeAdvice = { explicitBucketBoundaries: [...HTTP_BODY_SIZE_BUCKETS] };
   const routes = new BoundedRoutes(maxRoutes);
   const overflow: Counter = meter.createCounter(METRIC_ROUTE_OVERFLOW, {
     unit: '{request}',
@@ -121,28 +113,13 @@ export function httpTelemetry(
       activeRequests.removeCallback(observeActive);
     },
     tracer: tracerProvider.getTracer(INSTRUMENTATION_NAME),
-    serverDuration: meter.createHistogram(HTTP_INSTRUMENTS.serverDuration, {
-      unit: 's',
-      description: 'Duration of HTTP server requests.',
-      advice,
-    }),
+    server,
     active,
-    serverRequestBodySize: meter.createHistogram(HTTP_INSTRUMENTS.serverRequestBodySize, {
-      unit: 'By',
-      description: 'Size of HTTP server request bodies.',
-      advice: sizeAdvice,
-    }),
-    serverResponseBodySize: meter.createHistogram(HTTP_INSTRUMENTS.serverResponseBodySize, {
-      unit: 'By',
-      description: 'Size of HTTP server response bodies.',
-      advice: sizeAdvice,
-    }),
     clientDuration: meter.createHistogram(HTTP_INSTRUMENTS.clientDuration, {
       unit: 's',
       description: 'Duration of HTTP client requests.',
       advice,
     }),
-    serverSets: new AttributeSetCache(),
     clientSets: new AttributeSetCache(),
     redact: new UrlRedactor(redactQueryParams),
     routeLabel(template, path) {
