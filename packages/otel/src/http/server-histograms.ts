@@ -103,7 +103,7 @@ export class ServerHistograms implements MetricProducer {
     return point;
   }
 
-  async collect(): Promise<CollectionResult> {
+  collect(): Promise<CollectionResult> {
     const endTime = nowHrTime();
     const metric = (
       descriptor: (typeof DESCRIPTORS)[keyof typeof DESCRIPTORS],
@@ -139,13 +139,13 @@ export class ServerHistograms implements MetricProducer {
       metric(DESCRIPTORS.request, (p) => p.sizes().request),
       metric(DESCRIPTORS.response, (p) => p.sizes().response),
     ].filter((m): m is HistogramMetricData => m !== undefined);
-    return {
+    return Promise.resolve({
       resourceMetrics: {
         resource: this.resource,
         scopeMetrics: metrics.length > 0 ? [{ scope: { name: INSTRUMENTATION_NAME }, metrics }] : [],
       },
       errors: [],
-    };
+    });
   }
 }
 
