@@ -91,11 +91,7 @@ export function requestBodySizeOf(headers: { readonly [name: string]: unknown })
  * it in `_contentLength`, and headers given to `writeHead()` are not kept for `getHeader()`). A
  * chunked response of unknown length: `undefined`, not recorded.
  */
-export function responseBodySizeOf(
-  response: { getHeader(name: string): unknown },
-  method: string,
-  status: number,
-): number | undefined {
+export function responseBodySizeOf(response: { getHeader(name: string): unknown }, method: string, status: number): number | undefined {
   if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return 0;
   return sizeOf(response.getHeader('content-length') ?? (response as { _contentLength?: unknown })._contentLength);
 }
