@@ -59,7 +59,7 @@ function collectorOf(given: PrometheusPluginOptions, resolved: ResolvedOf<typeof
  * `PrometheusMonitor` as the sensor, and the collector as the `/metrics` source. Define the metric
  * sets you use in `plugin.collector` (`httpMetrics(plugin.collector)`), and they are served too.
  * Once started it records OpenTelemetry's HTTP server metrics from Node's diagnostics channels,
- * unless @sightline/otel records them in this process (`httpServerMetrics`).
+ * unless `@sightline/otel` records them in this process (`httpServerMetrics`).
  */
 function prometheusPlugin(options: PrometheusPluginOptions = {}): PrometheusPlugin {
   // setupFromEnv() passes options from SIGHTLINE_PROMETHEUS_* variables: a misspelt one must not vanish.

@@ -31,7 +31,7 @@ export function claimHttpServerMetrics(recorder: string): () => void {
 
 /**
  * Who records the HTTP server metrics in this process, `self` left out: the recorders that claimed
- * them (`otel` while @sightline/otel's HTTP instrumentation is on).
+ * them (`otel` while `@sightline/otel`'s HTTP instrumentation is on).
  */
 export function httpServerMetricsRecorders(self?: string): readonly string[] {
   const out: string[] = [];

@@ -58,7 +58,10 @@ export class BoundedRoutes {
   readonly #seen = new Set<string>();
   #overflowed = 0;
 
-  constructor(readonly max = 1000) {}
+  constructor(
+    /** Distinct labels kept before new ones are `_OTHER`. */
+    readonly max = 1000,
+  ) {}
 
   /** Requests that got `_OTHER` because the cap was reached. */
   get overflowed(): number {
