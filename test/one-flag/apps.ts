@@ -38,7 +38,7 @@ const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
     title: 'fastify (ESM)',
     file: 'fastify-app.mjs',
     flag: '--import',
-    browser: false,
+    browser: true,
     source: `import Fastify from 'fastify';
 
 const app = Fastify();
@@ -55,7 +55,7 @@ console.log('listening on ' + new URL(address).port);
     title: 'node:http (CommonJS)',
     file: 'http-app.cjs',
     flag: '--require',
-    browser: false,
+    browser: true,
     source: `const { createServer } = require('node:http');
 
 const server = createServer((req, res) => {
