@@ -71,6 +71,7 @@ export type { WarningThrottleOptions } from './util/warning-throttle.js';
 
 export {
   HTTP_ATTRIBUTES,
+  HTTP_KNOWN_METHODS,
   HTTP_BODY_SIZE_BUCKETS,
   HTTP_DURATION_BUCKETS,
   HTTP_INSTRUMENTS,

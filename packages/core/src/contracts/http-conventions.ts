@@ -50,7 +50,8 @@ export function statusClassOf(code: number): string | undefined {
   return code >= 100 && code < 600 ? `${Math.floor(code / 100)}xx` : undefined;
 }
 
-const KNOWN_METHODS: ReadonlySet<string> = new Set([
+/** The request methods the conventions know; any other is recorded as `_OTHER`. */
+export const HTTP_KNOWN_METHODS: ReadonlySet<string> = new Set([
   'CONNECT',
   'DELETE',
   'GET',
@@ -66,9 +67,9 @@ const KNOWN_METHODS: ReadonlySet<string> = new Set([
 /** `http.request.method`: a known method in upper case, anything else `_OTHER` (bounded, per the conventions). */
 export function httpMethodOf(method: string | undefined): string {
   if (method === undefined) return 'GET';
-  if (KNOWN_METHODS.has(method)) return method;
+  if (HTTP_KNOWN_METHODS.has(method)) return method;
   const upper = method.toUpperCase();
-  return KNOWN_METHODS.has(upper) ? upper : '_OTHER';
+  return HTTP_KNOWN_METHODS.has(upper) ? upper : '_OTHER';
 }
 
 function sizeOf(value: unknown): number | undefined {

@@ -1,6 +1,6 @@
 // The stable HTTP semantic conventions this package records: attribute names and the known methods.
 // Instrument names, buckets and the attributes the metrics share live in core's http-conventions.
-import { HTTP_ATTRIBUTES } from '@sightline/core/internal';
+import { HTTP_ATTRIBUTES, HTTP_KNOWN_METHODS } from '@sightline/core/internal';
 
 export const ATTR_HTTP_REQUEST_METHOD = HTTP_ATTRIBUTES.method;
 export const ATTR_HTTP_REQUEST_METHOD_ORIGINAL = 'http.request.method_original';
@@ -19,21 +19,10 @@ export const ATTR_NETWORK_PROTOCOL_VERSION = HTTP_ATTRIBUTES.protocolVersion;
 export const ATTR_USER_AGENT_ORIGINAL = 'user_agent.original';
 export const ATTR_ERROR_TYPE = HTTP_ATTRIBUTES.errorType;
 
-const KNOWN_METHODS: ReadonlySet<string> = new Set([
-  'CONNECT',
-  'DELETE',
-  'GET',
-  'HEAD',
-  'OPTIONS',
-  'PATCH',
-  'POST',
-  'PUT',
-  'QUERY',
-  'TRACE',
-]);
-
 // The common case (a known method as sent) answers with a shared object: nothing allocated per request.
-const KNOWN: ReadonlyMap<string, { readonly method: string }> = new Map([...KNOWN_METHODS].map((m) => [m, Object.freeze({ method: m })]));
+const KNOWN: ReadonlyMap<string, { readonly method: string }> = new Map(
+  [...HTTP_KNOWN_METHODS].map((m) => [m, Object.freeze({ method: m })]),
+);
 
 /** `http.request.method`: a known method in upper case, anything else `_OTHER` (the original kept apart). */
 export function normaliseMethod(method: string | undefined): { readonly method: string; readonly original?: string } {
@@ -41,7 +30,7 @@ export function normaliseMethod(method: string | undefined): { readonly method: 
   const known = KNOWN.get(raw);
   if (known !== undefined) return known;
   const upper = raw.toUpperCase();
-  return KNOWN_METHODS.has(upper) ? { method: upper, original: raw } : { method: '_OTHER', original: raw };
+  return HTTP_KNOWN_METHODS.has(upper) ? { method: upper, original: raw } : { method: '_OTHER', original: raw };
 }
 
 /**
