@@ -14,16 +14,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: instrumentation-http must be registered before node:http is required. */
 const mode = process.argv[2];
 
-const kept = { spans: 0, span: undefined };
-const dropExporter = {
-  export(spans, done) {
-    kept.spans += spans.length;
-    kept.span ??= spans.find((s) => s.kind === 1);
-    done({ code: 0 });
-  },
-  shutdown: async () => undefined,
-  forceFlush: async () => undefined,
-};
+const { kept, dropExporter } = require('./drop-exporter.cjs');
 
 /** What the mode exposes once the run is over: metric family names, for the report. */
 let families = async () => [];

@@ -7,16 +7,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: instrumentation-http must be registered before node:http is required. */
 const mode = process.argv[2];
 
-const kept = { span: undefined, spans: 0 };
-const dropExporter = {
-  export(spans, done) {
-    kept.spans += spans.length;
-    kept.span ??= spans.find((s) => s.kind === 1);
-    done({ code: 0 });
-  },
-  shutdown: async () => undefined,
-  forceFlush: async () => undefined,
-};
+const { kept, dropExporter } = require('./drop-exporter.cjs');
 let collect = async () => undefined;
 
 if (mode === 'ours') {

@@ -4,10 +4,9 @@
 // time is read over IPC around each measured run, so autocannon's work does not count. Prints CPU
 // us per request, the overhead of each instrumentation over the bare server, the ratio
 // ours / theirs (target <= 0.5), and the attributes of one server span from each. Run after `pnpm build`.
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { once } from 'node:events';
+import { ask, load as loadWith, start as startServer } from './child-servers.mjs';
 
 const SERVER = fileURLToPath(new URL('./http-server.cjs', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -15,28 +14,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const MODES = ['none', 'ours', 'theirs'];
 
-function ask(child, message, key) {
-  return new Promise((resolve) => {
-    const on = (reply) => {
-      if (reply && key in reply) {
-        child.off('message', on);
-        resolve(reply[key]);
-      }
-    };
-    child.on('message', on);
-    child.send(message);
-  });
-}
-
-async function start(mode) {
-  const child = fork(SERVER, [mode], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const [{ port }] = await once(child, 'message');
-  return { mode, child, url: `http://127.0.0.1:${port}/orders/42?expand=items` };
-}
-
-function load(url, seconds) {
-  return autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: { 'user-agent': 'bench' } });
-}
+const start = (mode) => startServer(SERVER, mode);
+const load = (url, seconds) => loadWith(url, seconds, CONNECTIONS);
 
 const servers = await Promise.all(MODES.map(start));
 // Warm up each server (JIT, the SDK's first spans) before measuring.
